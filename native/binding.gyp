@@ -1,0 +1,26 @@
+{
+  "targets": [
+    {
+      "target_name": "wasmjit_native",
+      "sources": [
+        "src/addon.c",
+        "src/entry.c",
+        "src/trap.c",
+        "src/invoke.c",
+        "src/host_call.c",
+        "src/memory_grow.c",
+        "src/stack_bounds.c",
+        "src/test_helpers.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
+      "cflags_c": ["-std=gnu11"],
+      "configurations": {
+        "Release": {
+          "cflags!": ["-O3"],
+          "cflags": ["-O2"]
+        }
+      }
+    }
+  ]
+}

@@ -1,0 +1,56 @@
+// Types of the wasmjit native add-on (native/src). Addresses are plain numbers: x86-64
+// user-space addresses are below 2^47, so doubles hold them exactly.
+
+declare namespace wasmjitNative {
+  /** Called by native host_call: convert callBuffer args, call import `importIndex`, store results. */
+  type HostDispatcher = (instanceId: number, importIndex: number) => void;
+
+  interface HelperAddresses {
+    /** int32_t wasmjit_host_call(void *vmctx, uint32_t importIndex, uint64_t *area, uint32_t nslots) */
+    hostCall: number;
+    /** Jump target (not a call) with edi = TrapCode; goes in vmctx[TrapUnwind]. */
+    trapUnwind: number;
+    /** int64_t wasmjit_memory_grow(void *vmctx, uint32_t deltaPages) (stub: returns -1). */
+    memoryGrow: number;
+  }
+
+  interface StackInfo {
+    /** Lowest usable address of this thread's stack (guard excluded). */
+    low: number;
+    /** One past the highest address of this thread's stack. */
+    high: number;
+    /** Approximate current stack pointer (inside the native call). */
+    sp: number;
+  }
+
+  interface Binding {
+    /**
+     * Per-thread call buffer, CallBuffer.Slots (1024) 8-byte slots: [0] f64 result (xmm0),
+     * [1] int result (rax), [2..] argument/result area. Shared by invoke and host calls.
+     */
+    readonly callBuffer: ArrayBuffer;
+    /**
+     * Calls `code` (wasmcall ABI) with r14 = vmctx and an area of `nslots` slots copied from
+     * callBuffer[2..]; copies results back. Returns the TrapCode (0 = returned normally).
+     */
+    invoke(code: number, vmctx: number, nslots: number): number;
+    /** The exception of the last HostException (13) trap on this thread, cleared on read. */
+    takeHostException(): unknown;
+    /**
+     * JS side of host calls for this thread; `null` removes it (host calls then trap with
+     * HostException). Returns the previous dispatcher (or null) so it can be restored.
+     */
+    setHostDispatcher(fn: HostDispatcher | null): HostDispatcher | null;
+    helperAddresses(): HelperAddresses;
+    /** Return addresses collected at the last trap on this thread, innermost first (max 64). */
+    lastTrapBacktrace(): number[];
+    stackInfo(): StackInfo;
+    /** Test only: touches `bytes` of native stack, returns a checksum. */
+    testUseStack(bytes: number): number;
+    /** Test only: dereferences a bad pointer (SIGSEGV). */
+    testCrash(): void;
+  }
+}
+
+declare const wasmjitNative: wasmjitNative.Binding;
+export = wasmjitNative;

@@ -1,0 +1,146 @@
+/*
+ * Module init and the small exports. Context-aware (NAPI_MODULE_INIT): each env (main
+ * thread, each worker) gets its own wj_env_state through napi_set_instance_data, while
+ * the entry chain is thread-local C state (one env per thread).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasmjit.h"
+
+static void wj_state_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  wj_env_state *state = data;
+  if (state->callbuf_ab != NULL) napi_delete_reference(env, state->callbuf_ab);
+  if (state->dispatcher != NULL) napi_delete_reference(env, state->dispatcher);
+  if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
+  free(state->callbuf);
+  free(state);
+}
+
+/* The call buffer memory is owned by the env state (freed at env teardown), not by the
+ * ArrayBuffer, so native code never sees it vanish even if JS drops every view. */
+static void wj_callbuf_noop_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+}
+
+static napi_value wj_number(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+static napi_value wj_js_set_host_dispatcher(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  napi_valuetype type = napi_undefined;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
+  if (argc >= 1) napi_typeof(env, argv[0], &type);
+  if (type != napi_function && type != napi_null) {
+    napi_throw_type_error(env, NULL, "setHostDispatcher(fn: function | null)");
+    return NULL;
+  }
+  wj_env_state *state = data;
+  /* Return the previous one so a temporary dispatcher (tests, tools) can be undone. */
+  napi_value previous = NULL;
+  if (state->dispatcher != NULL) {
+    napi_get_reference_value(env, state->dispatcher, &previous);
+    napi_delete_reference(env, state->dispatcher);
+    state->dispatcher = NULL;
+  }
+  if (previous == NULL) napi_get_null(env, &previous);
+  if (type == napi_function && napi_create_reference(env, argv[0], 1, &state->dispatcher) != napi_ok) {
+    state->dispatcher = NULL;
+    return NULL;
+  }
+  return previous;
+}
+
+static napi_value wj_js_helper_addresses(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  napi_set_named_property(env, obj, "hostCall", wj_number(env, (double)(uintptr_t)&wasmjit_host_call));
+  napi_set_named_property(env, obj, "trapUnwind", wj_number(env, (double)(uintptr_t)&wasmjit_trap_unwind));
+  napi_set_named_property(env, obj, "memoryGrow", wj_number(env, (double)(uintptr_t)&wasmjit_memory_grow));
+  return obj;
+}
+
+static napi_value wj_js_last_trap_backtrace(napi_env env, napi_callback_info info) {
+  (void)info;
+  const uintptr_t *bt;
+  const size_t n = wj_last_backtrace(&bt);
+  napi_value arr;
+  if (napi_create_array_with_length(env, n, &arr) != napi_ok) return NULL;
+  for (size_t i = 0; i < n; i++) napi_set_element(env, arr, (uint32_t)i, wj_number(env, (double)bt[i]));
+  return arr;
+}
+
+static napi_value wj_js_stack_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  const wj_stack_bounds *b = wj_thread_stack_bounds();
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  napi_set_named_property(env, obj, "low", wj_number(env, (double)b->low));
+  napi_set_named_property(env, obj, "high", wj_number(env, (double)b->high));
+  napi_set_named_property(env, obj, "sp", wj_number(env, (double)wj_current_sp()));
+  return obj;
+}
+
+static wj_env_state *wj_state_for(napi_env env) {
+  void *existing = NULL;
+  if (napi_get_instance_data(env, &existing) == napi_ok && existing != NULL) return existing;
+  wj_env_state *state = calloc(1, sizeof *state);
+  if (state == NULL) return NULL;
+  state->callbuf = aligned_alloc(64, WJ_CB_SLOTS * 8);
+  if (state->callbuf == NULL) {
+    free(state);
+    return NULL;
+  }
+  memset(state->callbuf, 0, WJ_CB_SLOTS * 8);
+  if (napi_set_instance_data(env, state, wj_state_finalize, NULL) != napi_ok) {
+    free(state->callbuf);
+    free(state);
+    return NULL;
+  }
+  return state;
+}
+
+NAPI_MODULE_INIT() {
+  wj_env_state *state = wj_state_for(env);
+  if (state == NULL) {
+    napi_throw_error(env, NULL, "wasmjit_native: out of memory during init");
+    return NULL;
+  }
+
+  /* Loading the module twice in one env must export the same buffer over the same memory. */
+  napi_value callbuf_ab = NULL;
+  if (state->callbuf_ab != NULL) napi_get_reference_value(env, state->callbuf_ab, &callbuf_ab);
+  if (callbuf_ab == NULL) {
+    if (napi_create_external_arraybuffer(env, state->callbuf, WJ_CB_SLOTS * 8,
+                                         wj_callbuf_noop_finalize, NULL, &callbuf_ab) != napi_ok) {
+      napi_throw_error(env, NULL, "wasmjit_native: cannot create the call buffer");
+      return NULL;
+    }
+    if (state->callbuf_ab != NULL) napi_delete_reference(env, state->callbuf_ab);
+    napi_create_reference(env, callbuf_ab, 1, &state->callbuf_ab);
+  }
+
+  /* Every function gets the env state as its data pointer: no lookup on the call path. */
+  const napi_property_descriptor props[] = {
+      {"callBuffer", NULL, NULL, NULL, NULL, callbuf_ab, napi_enumerable, NULL},
+      {"invoke", NULL, wj_js_invoke, NULL, NULL, NULL, napi_enumerable, state},
+      {"takeHostException", NULL, wj_js_take_host_exception, NULL, NULL, NULL, napi_enumerable, state},
+      {"setHostDispatcher", NULL, wj_js_set_host_dispatcher, NULL, NULL, NULL, napi_enumerable, state},
+      {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},
+      {"lastTrapBacktrace", NULL, wj_js_last_trap_backtrace, NULL, NULL, NULL, napi_enumerable, state},
+      {"stackInfo", NULL, wj_js_stack_info, NULL, NULL, NULL, napi_enumerable, state},
+      {"testUseStack", NULL, wj_js_test_use_stack, NULL, NULL, NULL, napi_enumerable, state},
+      {"testCrash", NULL, wj_js_test_crash, NULL, NULL, NULL, napi_enumerable, state},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,93 @@
+/*
+ * invoke(code, vmctx, nslots): the JS -> wasm call path. Kept lean on purpose (it is paid on
+ * every exported-function call): no allocation, stack argv, one N-API value out.
+ */
+#include "wasmjit.h"
+
+__thread wj_entry *wj_current_entry;
+
+/* Addresses come in as doubles; user-space x86-64 addresses (< 2^47) are exact. */
+static inline int wj_address_ok(double d) { return d >= 4096.0 && d < 140737488355328.0; }
+
+static uint64_t wj_outermost_limit(const uint64_t *vmctx, uintptr_t sp) {
+  const wj_stack_bounds *b = wj_thread_stack_bounds();
+  const uint64_t max_stack = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
+  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
+  /* Saturating: absurd option values give "no room", never a wrapped-around limit. */
+  const uint64_t by_budget = sp > max_stack ? sp - max_stack : 0;
+  const uint64_t by_thread = reserve > UINT64_MAX - b->low ? UINT64_MAX : b->low + reserve;
+  return by_budget > by_thread ? by_budget : by_thread;
+}
+
+napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  void *data = NULL;
+  double code, vmctx;
+  uint32_t nslots;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
+  if (argc < 3 || napi_get_value_double(env, argv[0], &code) != napi_ok ||
+      napi_get_value_double(env, argv[1], &vmctx) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &nslots) != napi_ok) {
+    napi_throw_type_error(env, NULL, "invoke(code: number, vmctx: number, nslots: number)");
+    return NULL;
+  }
+  if (!wj_address_ok(code) || !wj_address_ok(vmctx)) {
+    napi_throw_range_error(env, NULL, "invoke: code/vmctx is not a user-space address");
+    return NULL;
+  }
+  if (nslots > WJ_CB_MAX_AREA) {
+    napi_throw_range_error(env, NULL, "invoke: nslots exceeds the call buffer");
+    return NULL;
+  }
+
+  wj_env_state *state = data;
+  wj_entry rec;
+  rec.prev = wj_current_entry;
+  const uintptr_t sp = wj_current_sp();
+  /* Nested entries (wasm -> JS import -> wasm) share the outermost budget. */
+  rec.limit = rec.prev != NULL ? rec.prev->limit
+                               : wj_outermost_limit((const uint64_t *)(uintptr_t)vmctx, sp);
+
+  uint32_t result;
+  if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
+    result = WJ_TRAP_STACK_OVERFLOW;
+  } else {
+    rec.saved_sp = NULL;
+    rec.env = env;
+    rec.state = state;
+    rec.pending_exception = NULL;
+    wj_current_entry = &rec;
+    result = wasmjit_enter((void *)(uintptr_t)code, (void *)(uintptr_t)vmctx, state->callbuf,
+                           nslots, rec.limit, &rec.saved_sp);
+    wj_current_entry = rec.prev;
+    if (rec.pending_exception != NULL) {
+      if (result == WJ_TRAP_HOST_EXCEPTION) {
+        if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
+        state->host_exception = rec.pending_exception;
+      } else {
+        /* Generated code swallowed the host's failure code; do not leak the exception. */
+        napi_delete_reference(env, rec.pending_exception);
+      }
+    }
+  }
+
+  napi_value out;
+  napi_create_uint32(env, result, &out);
+  return out;
+}
+
+napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  napi_value out;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  wj_env_state *state = data;
+  if (state->host_exception == NULL) {
+    napi_get_undefined(env, &out);
+    return out;
+  }
+  napi_ref ref = state->host_exception;
+  state->host_exception = NULL;
+  if (wj_unref_any(env, ref, &out) != napi_ok) napi_get_undefined(env, &out);
+  return out;
+}

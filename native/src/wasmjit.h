@@ -1,0 +1,120 @@
+/*
+ * Shared declarations of the wasmjit native add-on.
+ *
+ * The numbers below mirror packages/codegen/src/abi.ts (the contract); they are duplicated
+ * here because C cannot import the TypeScript, and a test checks the two agree at run time.
+ */
+#ifndef WASMJIT_H
+#define WASMJIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <node_api.h>
+
+#define WJ_HIDDEN __attribute__((visibility("hidden")))
+
+/* vmctx header byte offsets (abi.ts: Vmctx). */
+enum {
+  WJ_VMCTX_MEM_BASE = 0x00,
+  WJ_VMCTX_MEM_SIZE = 0x08,
+  WJ_VMCTX_HOST_CALL = 0x10,
+  WJ_VMCTX_TRAP_UNWIND = 0x18,
+  WJ_VMCTX_MEMORY_GROW = 0x20,
+  WJ_VMCTX_INSTANCE_ID = 0x28,
+  WJ_VMCTX_MAX_WASM_STACK = 0x30,
+  WJ_VMCTX_HOST_STACK_RESERVE = 0x38,
+};
+
+/* abi.ts: TrapCode (only the ones native code produces itself). */
+enum {
+  WJ_TRAP_NONE = 0,
+  WJ_TRAP_STACK_OVERFLOW = 1,
+  WJ_TRAP_HOST_EXCEPTION = 13,
+};
+
+/* abi.ts: CallBuffer. */
+enum {
+  WJ_CB_FLOAT_RESULT = 0,
+  WJ_CB_INT_RESULT = 1,
+  WJ_CB_AREA_START = 2,
+  WJ_CB_SLOTS = 1024,
+  WJ_CB_MAX_AREA = WJ_CB_SLOTS - WJ_CB_AREA_START,
+};
+
+/* An entry whose stack room (sp - limit) is below this does not run at all. */
+#define WJ_MIN_ENTRY_ROOM 4096u
+
+/* Trap backtrace capacity (return addresses, innermost first). */
+#define WJ_MAX_BACKTRACE 64
+
+/*
+ * The entry trampoline pushes rbp, then rbx, r12, r13, r14, r15, and stores rsp into
+ * *saved_sp_out. Its frame pointer (the rbp value the first wasm frame links to) is
+ * therefore saved_sp + WJ_ENTRY_FRAME_OFFSET. entry.c's assembly must match.
+ */
+#define WJ_ENTRY_FRAME_OFFSET 40
+
+/* Per napi_env state (napi_set_instance_data): one per main thread / worker. */
+typedef struct wj_env_state {
+  uint64_t *callbuf;        /* WJ_CB_SLOTS slots, owned here (malloc), never moves */
+  napi_ref callbuf_ab;      /* the ArrayBuffer exported as callBuffer */
+  napi_ref dispatcher;      /* setHostDispatcher(fn), or NULL */
+  napi_ref host_exception;  /* [exception] wrapper array of the last HostException, or NULL */
+} wj_env_state;
+
+/*
+ * One record per active invoke() on this thread, linked innermost first. Lives on the
+ * C stack of invoke(), so pushing one costs no allocation.
+ */
+typedef struct wj_entry {
+  struct wj_entry *prev;
+  void *saved_sp;             /* written by wasmjit_enter; where a trap resumes */
+  napi_env env;
+  wj_env_state *state;
+  uint64_t limit;             /* r15 for this entry (nested entries inherit the outer one) */
+  napi_ref pending_exception; /* set by host_call on a JS throw (wrapper array), or NULL */
+} wj_entry;
+
+/* Innermost active entry on this thread (NULL when no wasm is running). */
+extern __thread wj_entry *wj_current_entry WJ_HIDDEN;
+
+/* entry.c (assembly) */
+uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots,
+                       uint64_t limit, void **saved_sp_out) WJ_HIDDEN;
+void wasmjit_trap_unwind(void) WJ_HIDDEN; /* jumped to, never called */
+
+/* trap.c */
+void *wj_trap_record(uint32_t code, uintptr_t rbp) WJ_HIDDEN;
+size_t wj_last_backtrace(const uintptr_t **out) WJ_HIDDEN;
+
+/* stack_bounds.c */
+typedef struct wj_stack_bounds {
+  uintptr_t low;  /* lowest usable address (guard page excluded) */
+  uintptr_t high; /* one past the highest address */
+} wj_stack_bounds;
+const wj_stack_bounds *wj_thread_stack_bounds(void) WJ_HIDDEN;
+
+static inline uintptr_t wj_current_sp(void) {
+  uintptr_t sp;
+  __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+  return sp;
+}
+
+/* host_call.c / memory_grow.c: addresses stored into the vmctx by the runtime. */
+int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) WJ_HIDDEN;
+int64_t wasmjit_memory_grow(void *vmctx, uint32_t delta_pages) WJ_HIDDEN;
+
+/* host_call.c: wrap any JS value (primitives included) so it can be held by a napi_ref. */
+napi_status wj_ref_any(napi_env env, napi_value value, napi_ref *out) WJ_HIDDEN;
+napi_status wj_unref_any(napi_env env, napi_ref ref, napi_value *out) WJ_HIDDEN;
+
+/* invoke.c */
+napi_value wj_js_invoke(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) WJ_HIDDEN;
+
+/* test_helpers.c */
+napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_test_crash(napi_env env, napi_callback_info info) WJ_HIDDEN;
+
+#endif

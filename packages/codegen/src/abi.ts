@@ -1,0 +1,126 @@
+// The contract between generated code, the native add-on (native/src) and the runtime.
+// Everything that two of those three must agree on lives here, and only here.
+//
+// ── Register roles (x86-64) ────────────────────────────────────────────────────────────
+//   r15  stack limit, pinned while wasm runs. Every prologue compares rsp - frame with it.
+//   r14  vmctx: the current instance's context (layout below).
+//   r11  scratch for the code generator, never holds a value-stack entry.
+//   xmm15 float scratch, likewise.
+//   rsp/rbp  frame pointer chain; every wasm function keeps a standard rbp frame so that a
+//        trap can walk it for a backtrace.
+//   rbx, r12, r13 are callee-saved in SysV: wasm may allocate them because the C helpers we
+//   call preserve them and the entry trampoline saves and restores them.
+//
+// ── Calling convention between wasm functions ("wasmcall") ─────────────────────────────
+//   The caller reserves an argument/result area of max(params, results) 8-byte slots at
+//   [rsp + 8*i] and executes `call`. In the callee those slots are [rbp + 16 + 8*i].
+//   Param i lives in slot i (i32/f32 in the low 4 bytes, upper bytes unspecified).
+//   Result 0 returns in rax (i32, i64, references) or xmm0 (f32, f64); results 1..n-1 are
+//   stored by the callee into area slots 1..n-1.
+//   On entry r14 = callee vmctx, r15 = limit, rsp ≡ 8 (mod 16). All allocatable registers are
+//   clobbered by a call; the callee returns with r14 = its own vmctx (it reloads r14 from its
+//   frame after every call that may cross instances), so callers within one instance need not
+//   reload it; callers of imports and call_indirect reload r14 from [rbp - 8].
+//
+// ── Frame layout ───────────────────────────────────────────────────────────────────────
+//   [rbp + 16 + 8*i]  area slot i (params, results 1..)
+//   [rbp + 8]         return address
+//   [rbp + 0]         caller's rbp
+//   [rbp - 8]         saved vmctx (r14)
+//   [rbp - 16 - ...]  non-param locals, then value-stack spill slots
+//   [rsp + 8*i]       outgoing argument area (max over the calls in the function)
+//   The frame size is a multiple of 16 so that rsp ≡ 0 (mod 16) inside a function body.
+//
+// ── Entry and traps ────────────────────────────────────────────────────────────────────
+//   JS enters through native `invoke(code, vmctx, nslots)`: args are read from the per-thread
+//   shared call buffer (see CallBuffer), copied into an area on the native stack, the pinned
+//   registers are set, the code is called. A trap anywhere in wasm jumps to the trap-unwind
+//   routine whose address is in the vmctx (TRAP_UNWIND) with edi = trap code: it restores the
+//   rsp saved by the innermost entry trampoline and returns the code. No signal, no longjmp.
+
+export const enum TrapCode {
+  None = 0,
+  StackOverflow = 1,
+  Unreachable = 2,
+  IntegerDivideByZero = 3,
+  IntegerOverflow = 4,
+  BadConversionToInteger = 5,
+  OutOfBoundsMemory = 6,
+  OutOfBoundsTable = 7,
+  IndirectCallToNull = 8,
+  BadSignature = 9,
+  NullReference = 10,
+  UninitializedElement = 11,
+  OutOfBoundsDataOrElem = 12,
+  /** A JS import threw; the exception object is held natively and rethrown at the entry. */
+  HostException = 13,
+  Interrupt = 14,
+  OutOfFuel = 15,
+}
+
+/** The `trap` property of a RuntimeError, indexed by TrapCode. */
+export const TRAP_NAMES: readonly string[] = [
+  'none',
+  'stack_overflow',
+  'unreachable',
+  'integer_divide_by_zero',
+  'integer_overflow',
+  'bad_conversion_to_integer',
+  'out_of_bounds_memory',
+  'out_of_bounds_table',
+  'indirect_call_to_null',
+  'bad_signature',
+  'null_reference',
+  'uninitialized_element',
+  'out_of_bounds_data_or_elem',
+  'host_exception',
+  'interrupt',
+  'out_of_fuel',
+];
+
+/** Byte offsets of the fixed vmctx header. All fields are 8 bytes. */
+export const enum Vmctx {
+  /** Base address of memory 0 (0 when the module has no memory). */
+  MemBase = 0x00,
+  /** Current byte length of memory 0 (the bound for explicit bounds checks). */
+  MemSize = 0x08,
+  /** C: int32_t host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots). */
+  HostCall = 0x10,
+  /** Jump target (not a call) with edi = TrapCode: unwinds to the innermost entry. */
+  TrapUnwind = 0x18,
+  /** C: int64_t memory_grow(void *vmctx, uint32_t delta_pages) → old pages or -1. */
+  MemoryGrow = 0x20,
+  /** Instance id (u32) the runtime uses to find the JS Instance from native code. */
+  InstanceId = 0x28,
+  /** Bytes of stack wasm may use, read by the outermost entry (Engine option maxWasmStack). */
+  MaxWasmStack = 0x30,
+  /** Bytes always left below the wasm limit for native code (Engine option hostStackReserve). */
+  HostStackReserve = 0x38,
+  /** Pointer to the globals area (8 bytes per global cell pointer, see layout.ts). */
+  Globals = 0x40,
+  /** First of the per-module variable-length parts (imported functions, ...). */
+  HeaderEnd = 0x80,
+}
+
+/** Size in bytes of one imported-function entry in the vmctx: { code, vmctx }. */
+export const IMPORT_ENTRY_SIZE = 16;
+
+/** vmctx offset of imported function `i`'s code pointer; its vmctx follows 8 bytes later. */
+export function importedFuncOffset(i: number): number {
+  return Vmctx.HeaderEnd + i * IMPORT_ENTRY_SIZE;
+}
+
+/**
+ * The per-thread call buffer shared between JS and native code (a Float64Array, a
+ * BigInt64Array and an Int32Array view over the same bytes). Slot indexes, in 8-byte units.
+ */
+export const enum CallBuffer {
+  /** xmm0 after the call: result 0 when it is f32/f64. */
+  FloatResult = 0,
+  /** rax after the call: result 0 when it is i32/i64/ref. */
+  IntResult = 1,
+  /** First argument/result area slot; area slot i is at AreaStart + i. */
+  AreaStart = 2,
+  /** Total slots: enough for 1000 params/results (the spec's implementation limit is 1000). */
+  Slots = 1024,
+}

@@ -1,0 +1,8 @@
+// @wasmjit/codegen: wasm bytes → validated module → x86-64 code. Pure TypeScript.
+export * from './abi.js';
+export { CompileError } from './errors.js';
+export * from './wasm/index.js';
+export * from './validate/index.js';
+export * from './x64/index.js';
+export { compileModuleCode, type CompiledCode } from './lower/module-compiler.js';
+export type { CompileOptions } from './lower/module-env.js';

@@ -1,0 +1,198 @@
+// The single pass over one function body: decode an operator, hand it to its family.
+import { AluOp, ShiftOp, type IntSize } from '../x64/assembler.js';
+import { Cond, invertCond } from '../x64/cond.js';
+import { CompileError } from '../errors.js';
+import { BinaryReader } from '../wasm/reader.js';
+import { Op } from '../wasm/opcodes.js';
+import { ValType } from '../wasm/types.js';
+import { blockSignature } from '../wasm/index.js';
+import { opName } from '../wasm/opcodes.js';
+import { constVal } from './value.js';
+import { CtrlKind } from './control.js';
+import { FunctionCompiler } from './function-compiler.js';
+import type { ModuleEnv } from './module-env.js';
+import * as ctl from './ops/control.js';
+import * as int from './ops/int-numeric.js';
+import { localGet, localSet, localTee } from './ops/variables.js';
+import { visitCall } from './ops/calls.js';
+
+const I32_CMP: Partial<Record<number, Cond>> = {
+  [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
+  [Op.I32GtS]: Cond.G, [Op.I32GtU]: Cond.A, [Op.I32LeS]: Cond.LE, [Op.I32LeU]: Cond.BE,
+  [Op.I32GeS]: Cond.GE, [Op.I32GeU]: Cond.AE,
+};
+const I64_CMP: Partial<Record<number, Cond>> = {
+  [Op.I64Eq]: Cond.E, [Op.I64Ne]: Cond.NE, [Op.I64LtS]: Cond.L, [Op.I64LtU]: Cond.B,
+  [Op.I64GtS]: Cond.G, [Op.I64GtU]: Cond.A, [Op.I64LeS]: Cond.LE, [Op.I64LeU]: Cond.BE,
+  [Op.I64GeS]: Cond.GE, [Op.I64GeU]: Cond.AE,
+};
+const ALU: Partial<Record<number, [AluOp, IntSize]>> = {
+  [Op.I32Add]: [AluOp.Add, 32], [Op.I32Sub]: [AluOp.Sub, 32], [Op.I32And]: [AluOp.And, 32],
+  [Op.I32Or]: [AluOp.Or, 32], [Op.I32Xor]: [AluOp.Xor, 32],
+  [Op.I64Add]: [AluOp.Add, 64], [Op.I64Sub]: [AluOp.Sub, 64], [Op.I64And]: [AluOp.And, 64],
+  [Op.I64Or]: [AluOp.Or, 64], [Op.I64Xor]: [AluOp.Xor, 64],
+};
+const SHIFT: Partial<Record<number, [ShiftOp, IntSize]>> = {
+  [Op.I32Shl]: [ShiftOp.Shl, 32], [Op.I32ShrS]: [ShiftOp.Sar, 32], [Op.I32ShrU]: [ShiftOp.Shr, 32],
+  [Op.I32Rotl]: [ShiftOp.Rol, 32], [Op.I32Rotr]: [ShiftOp.Ror, 32],
+  [Op.I64Shl]: [ShiftOp.Shl, 64], [Op.I64ShrS]: [ShiftOp.Sar, 64], [Op.I64ShrU]: [ShiftOp.Shr, 64],
+  [Op.I64Rotl]: [ShiftOp.Rol, 64], [Op.I64Rotr]: [ShiftOp.Ror, 64],
+};
+const DIV: Partial<Record<number, [int.DivKind, IntSize]>> = {
+  [Op.I32DivS]: [int.DivKind.DivS, 32], [Op.I32DivU]: [int.DivKind.DivU, 32],
+  [Op.I32RemS]: [int.DivKind.RemS, 32], [Op.I32RemU]: [int.DivKind.RemU, 32],
+  [Op.I64DivS]: [int.DivKind.DivS, 64], [Op.I64DivU]: [int.DivKind.DivU, 64],
+  [Op.I64RemS]: [int.DivKind.RemS, 64], [Op.I64RemU]: [int.DivKind.RemU, 64],
+};
+const BITCOUNT: Partial<Record<number, [int.BitCount, IntSize]>> = {
+  [Op.I32Clz]: [int.BitCount.Clz, 32], [Op.I32Ctz]: [int.BitCount.Ctz, 32], [Op.I32Popcnt]: [int.BitCount.Popcnt, 32],
+  [Op.I64Clz]: [int.BitCount.Clz, 64], [Op.I64Ctz]: [int.BitCount.Ctz, 64], [Op.I64Popcnt]: [int.BitCount.Popcnt, 64],
+};
+
+export function compileFunction(env: ModuleEnv, funcIndex: number): void {
+  const m = env.module;
+  const body = m.codes[funcIndex - m.numImportedFuncs]!;
+  const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
+  const fc = new FunctionCompiler(env.asm, env, funcIndex, r);
+  const a = env.asm;
+  a.bind(env.funcLabels[funcIndex]!);
+  a.comment(`func[${funcIndex}]`);
+  fc.emitPrologue();
+  fc.ctrl.push({
+    kind: CtrlKind.Func, params: [], results: fc.sig.results, height: 0, label: a.newLabel(),
+    elseLabel: null, dead: false, branchedTo: false, enteredReachable: true,
+  });
+  for (;;) {
+    const at = r.pos;
+    const op = r.readU8();
+    if (env.trace) a.comment(`@${at.toString(16)} ${opName(m.bytes, at)}`);
+    env.opOffsets?.push(at, a.offset);
+    try {
+      if (compileOp(fc, r, op)) break;
+    } catch (e) {
+      if (e instanceof CompileError) throw e;
+      if (e instanceof Error && !e.message.startsWith('BUG')) throw e;
+      throw new CompileError(`${(e as Error).message} at ${opName(m.bytes, at)}`, at, funcIndex);
+    }
+  }
+  fc.finish();
+}
+
+/** Returns true at the function's final `end`. */
+function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+  const m = fc.module;
+  switch (op) {
+    case Op.Unreachable: ctl.visitUnreachable(fc); return false;
+    case Op.Nop: return false;
+    case Op.Block: ctl.visitBlock(fc, blockSignature(m, r.readBlockType())); return false;
+    case Op.Loop: ctl.visitLoop(fc, blockSignature(m, r.readBlockType())); return false;
+    case Op.If: ctl.visitIf(fc, blockSignature(m, r.readBlockType())); return false;
+    case Op.Else: ctl.visitElse(fc); return false;
+    case Op.End: return ctl.visitEnd(fc);
+    case Op.Br: ctl.visitBr(fc, r.readVarU32()); return false;
+    case Op.BrIf: ctl.visitBrIf(fc, r.readVarU32()); return false;
+    case Op.BrTable: {
+      const n = r.readVarU32();
+      const depths: number[] = [];
+      for (let i = 0; i < n; i++) depths.push(r.readVarU32());
+      ctl.visitBrTable(fc, depths, r.readVarU32());
+      return false;
+    }
+    case Op.Return: ctl.visitReturn(fc); return false;
+    case Op.Call: {
+      const f = r.readVarU32();
+      if (!fc.dead) visitCall(fc, f);
+      return false;
+    }
+    case Op.LocalGet: { const i = r.readVarU32(); if (!fc.dead) localGet(fc, i); return false; }
+    case Op.LocalSet: { const i = r.readVarU32(); if (!fc.dead) localSet(fc, i); return false; }
+    case Op.LocalTee: { const i = r.readVarU32(); if (!fc.dead) localTee(fc, i); return false; }
+    case Op.I32Const: { const v = r.readVarS32(); if (!fc.dead) fc.push(constVal(ValType.I32, v)); return false; }
+    case Op.I64Const: { const v = r.readVarS64(); if (!fc.dead) fc.push(constVal(ValType.I64, v)); return false; }
+  }
+  if (fc.dead) {
+    // Dead code after br/return/unreachable: operators without immediates emit nothing.
+    if (!hasNoImmediates(op)) throw unsupported(fc, r, op);
+    return false;
+  }
+  switch (op) {
+    case Op.Drop: ctl.visitDrop(fc); return false;
+    case Op.Select: ctl.visitSelect(fc); return false;
+    case Op.I32Eqz: return eqzMaybeFused(fc, r, 32);
+    case Op.I64Eqz: return eqzMaybeFused(fc, r, 64);
+    case Op.I32WrapI64: int.wrapI64(fc); return false;
+    case Op.I64ExtendI32S: int.extendI32(fc, 'signed'); return false;
+    case Op.I64ExtendI32U: int.extendI32(fc, 'unsigned'); return false;
+    case Op.I32Extend8S: int.signExtend(fc, 32, 8); return false;
+    case Op.I32Extend16S: int.signExtend(fc, 32, 16); return false;
+    case Op.I64Extend8S: int.signExtend(fc, 64, 8); return false;
+    case Op.I64Extend16S: int.signExtend(fc, 64, 16); return false;
+    case Op.I64Extend32S: int.signExtend(fc, 64, 32); return false;
+    case Op.I32Mul: int.mul(fc, 32); return false;
+    case Op.I64Mul: int.mul(fc, 64); return false;
+  }
+  const cmp32 = I32_CMP[op];
+  if (cmp32 !== undefined) return compareMaybeFused(fc, r, cmp32, 32);
+  const cmp64 = I64_CMP[op];
+  if (cmp64 !== undefined) return compareMaybeFused(fc, r, cmp64, 64);
+  const alu = ALU[op];
+  if (alu) { int.aluBinop(fc, alu[0], alu[1]); return false; }
+  const sh = SHIFT[op];
+  if (sh) { int.shift(fc, sh[0], sh[1]); return false; }
+  const dv = DIV[op];
+  if (dv) { int.divRem(fc, dv[0], dv[1]); return false; }
+  const bc = BITCOUNT[op];
+  if (bc) { int.bitCount(fc, bc[0], bc[1]); return false; }
+  throw unsupported(fc, r, op);
+}
+
+function unsupported(fc: FunctionCompiler, r: BinaryReader, op: number): CompileError {
+  const at = r.pos - 1;
+  return new CompileError(
+    `unsupported opcode 0x${op.toString(16).padStart(2, '0')} (${opName(fc.module.bytes, at)}) in function ${fc.funcIndex} at offset 0x${at.toString(16)}`,
+    at,
+    fc.funcIndex,
+  );
+}
+
+/** Opcodes handled above that carry no immediate: safe to skip in dead code. */
+function hasNoImmediates(op: number): boolean {
+  return op === Op.Drop || op === Op.Select || (op >= Op.I32Eqz && op <= 0xc4);
+}
+
+/**
+ * A compare directly followed by br_if or if branches on the flags instead of
+ * materialising a boolean (Liftoff does the same peephole).
+ */
+function compareMaybeFused(fc: FunctionCompiler, r: BinaryReader, cond: Cond, size: IntSize): boolean {
+  const next = r.pos < r.end ? fc.module.bytes[r.pos] : -1;
+  if (next !== Op.BrIf && next !== Op.If) {
+    int.compare(fc, cond, size);
+    return false;
+  }
+  int.emitCompareFlags(fc, size);
+  return branchOnFlags(fc, r, cond);
+}
+
+function eqzMaybeFused(fc: FunctionCompiler, r: BinaryReader, size: IntSize): boolean {
+  const next = r.pos < r.end ? fc.module.bytes[r.pos] : -1;
+  if (next !== Op.BrIf && next !== Op.If) {
+    int.eqz(fc, size);
+    return false;
+  }
+  int.emitEqzFlags(fc, size);
+  return branchOnFlags(fc, r, Cond.E);
+}
+
+/** Consume the following br_if/if and branch on `cond` (flags are set; spills keep them). */
+function branchOnFlags(fc: FunctionCompiler, r: BinaryReader, cond: Cond): boolean {
+  const next = r.readU8();
+  fc.spillAll();
+  if (next === Op.BrIf) {
+    ctl.branchIf(fc, cond, r.readVarU32());
+    return false;
+  }
+  const sig = blockSignature(fc.module, r.readBlockType());
+  ctl.enterIfOnFlags(fc, sig, invertCond(cond));
+  return false;
+}

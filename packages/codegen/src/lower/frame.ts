@@ -1,0 +1,40 @@
+// Frame slot addressing (see abi.ts for the picture). Every slot is 8 bytes.
+import type { Mem } from '../x64/assembler.js';
+import { RBP } from '../x64/regs.js';
+
+/** rbp-relative offset of the saved vmctx. */
+export const VMCTX_SLOT = -8;
+
+export class Frame {
+  /** Deepest value-stack position used (spill slots needed). */
+  maxDepth = 0;
+  /** Largest outgoing argument/result area of any call, in slots. */
+  maxOutgoing = 0;
+
+  constructor(
+    readonly numParams: number,
+    /** Locals declared in the body (not params). */
+    readonly numBodyLocals: number,
+  ) {}
+
+  localMem(index: number): Mem {
+    if (index < this.numParams) return { base: RBP, disp: 16 + 8 * index };
+    return { base: RBP, disp: -16 - 8 * (index - this.numParams) };
+  }
+
+  /** The spill slot of value-stack position `pos` (0 = bottom). */
+  spillMem(pos: number): Mem {
+    return { base: RBP, disp: -16 - 8 * this.numBodyLocals - 8 * pos };
+  }
+
+  /** Area slot `i` of the function's own params/results. */
+  areaMem(i: number): Mem {
+    return { base: RBP, disp: 16 + 8 * i };
+  }
+
+  /** Bytes below rbp: vmctx, body locals, spill slots, outgoing area; a multiple of 16. */
+  size(): number {
+    const bytes = 8 + 8 * this.numBodyLocals + 8 * this.maxDepth + 8 * this.maxOutgoing;
+    return (bytes + 15) & ~15;
+  }
+}

@@ -1,0 +1,422 @@
+// The per-function state of the single pass: value stack, registers, frame, control frames,
+// and the primitives every op family builds on (materialise, spill, pop to a register).
+import { Assembler, type Label, type Mem } from '../x64/assembler.js';
+import { R11, RBP, RSP, R14, R15, type Gpr, type Xmm } from '../x64/regs.js';
+import { AluOp } from '../x64/assembler.js';
+import { Cond } from '../x64/cond.js';
+import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
+import { BinaryReader } from '../wasm/reader.js';
+import { TrapCode, Vmctx } from '../abi.js';
+import { Kind, type Val, regVal, stackVal } from './value.js';
+import { RegClass, regClassOf } from './reg-class.js';
+import { RegAlloc } from './regalloc.js';
+import { Frame, VMCTX_SLOT } from './frame.js';
+import { CtrlKind, type Ctrl } from './control.js';
+import type { ModuleEnv } from './module-env.js';
+
+const XMM_SCRATCH = 15 as Xmm;
+const F32_ZERO_BITS = 0;
+
+export interface CompiledFunctionInfo {
+  funcIndex: number;
+  /** Offset of the function's entry in the module code. */
+  start: number;
+  end: number;
+  frameSize: number;
+}
+
+export class FunctionCompiler {
+  readonly stack: Val[] = [];
+  readonly ctrl: Ctrl[] = [];
+  readonly ra = new RegAlloc();
+  readonly frame: Frame;
+  readonly localTypes: ValType[];
+  readonly sig: FuncType;
+  /** Out-of-line trap stubs used by this function, emitted after its body. */
+  private readonly trapLabels = new Map<TrapCode, Label>();
+  /** True while the current code position cannot be reached (after br, return, unreachable). */
+  dead = false;
+  private frameSizePatch = -1;
+  private stackCheckPatch = -1;
+
+  constructor(
+    readonly asm: Assembler,
+    readonly env: ModuleEnv,
+    readonly funcIndex: number,
+    readonly reader: BinaryReader,
+  ) {
+    const m = env.module;
+    this.sig = m.types[m.funcs[funcIndex]!]!;
+    const body = m.codes[funcIndex - m.numImportedFuncs]!;
+    this.localTypes = [...this.sig.params];
+    for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
+    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
+  }
+
+  get module(): WasmModule {
+    return this.env.module;
+  }
+
+  // ── value stack ───────────────────────────────────────────────────────────────────
+
+  push(v: Val): void {
+    this.stack.push(v);
+    if (this.stack.length > this.frame.maxDepth) this.frame.maxDepth = this.stack.length;
+  }
+
+  pop(): Val {
+    const v = this.stack.pop();
+    if (!v) throw new Error(`BUG: value stack underflow in function ${this.funcIndex}`);
+    return v;
+  }
+
+  peek(depth = 0): Val {
+    const v = this.stack[this.stack.length - 1 - depth];
+    if (!v) throw new Error(`BUG: value stack underflow in function ${this.funcIndex}`);
+    return v;
+  }
+
+  /** Release the register a popped value held, if any. */
+  release(v: Val): void {
+    if (v.kind === Kind.Reg) this.ra.free(regClassOf(v.type), v.reg);
+  }
+
+  // ── registers ─────────────────────────────────────────────────────────────────────
+
+  /** A free register of class `rc`, spilling the deepest register-held value if needed. */
+  allocReg(rc: RegClass, pinned = 0): number {
+    for (;;) {
+      const r = this.ra.tryAlloc(rc, pinned);
+      if (r >= 0) return r;
+      this.spillOneReg(rc, pinned);
+    }
+  }
+
+  allocGpr(pinned = 0): Gpr {
+    return this.allocReg(RegClass.Gpr, pinned) as Gpr;
+  }
+
+  allocXmm(pinned = 0): Xmm {
+    return this.allocReg(RegClass.Xmm, pinned) as Xmm;
+  }
+
+  private spillOneReg(rc: RegClass, pinned: number): void {
+    for (let i = 0; i < this.stack.length; i++) {
+      const v = this.stack[i]!;
+      if (v.kind === Kind.Reg && regClassOf(v.type) === rc && (pinned & (1 << v.reg)) === 0) {
+        this.spillAt(i);
+        return;
+      }
+    }
+    throw new Error('BUG: no register to spill');
+  }
+
+  /** Make register `r` free, moving (or spilling) the value that holds it. */
+  evict(rc: RegClass, r: number, pinned = 0): void {
+    if (this.ra.isFree(rc, r)) return;
+    const i = this.stack.findIndex((v) => v.kind === Kind.Reg && v.reg === r && regClassOf(v.type) === rc);
+    if (i < 0) throw new Error(`BUG: register ${r} is taken but held by no stack entry`);
+    const v = this.stack[i]!;
+    const to = this.ra.tryAlloc(rc, pinned | (1 << r));
+    if (to < 0) {
+      this.spillAt(i);
+      return;
+    }
+    if (rc === RegClass.Gpr) this.asm.mov_rr(64, to as Gpr, r as Gpr);
+    else this.asm.movaps_rr(to as Xmm, r as Xmm);
+    this.ra.free(rc, r);
+    v.reg = to;
+  }
+
+  /** Take a specific register for the caller's own use (evicting its current holder). */
+  claim(rc: RegClass, r: number, pinned = 0): void {
+    this.evict(rc, r, pinned);
+    this.ra.take(rc, r);
+  }
+
+  // ── moving values ─────────────────────────────────────────────────────────────────
+
+  /** Emit code that puts `v` into register `r` (which the caller owns). Does not release v. */
+  loadInto(v: Val, r: number): void {
+    const a = this.asm;
+    const xmm = regClassOf(v.type) === RegClass.Xmm;
+    switch (v.kind) {
+      case Kind.Reg:
+        if (v.reg === r) return;
+        if (xmm) a.movaps_rr(r as Xmm, v.reg as Xmm);
+        else a.mov_rr(v.type === ValType.I32 ? 32 : 64, r as Gpr, v.reg as Gpr);
+        return;
+      case Kind.Const:
+        this.loadConst(v, r);
+        return;
+      case Kind.Local:
+        this.loadMem(v.type, r, this.frame.localMem(v.local));
+        return;
+      case Kind.Stack:
+        throw new Error('BUG: loadInto(Stack) needs the position; use loadAt');
+    }
+  }
+
+  loadMem(type: ValType, r: number, m: Mem): void {
+    switch (type) {
+      case ValType.I32: this.asm.mov_rm(32, r as Gpr, m); break;
+      case ValType.F32: this.asm.movs_rm(32, r as Xmm, m); break;
+      case ValType.F64: this.asm.movs_rm(64, r as Xmm, m); break;
+      default: this.asm.mov_rm(64, r as Gpr, m); break;
+    }
+  }
+
+  private loadConst(v: Val, r: number): void {
+    const a = this.asm;
+    switch (v.type) {
+      case ValType.I32:
+        a.mov_ri(32, r as Gpr, (v.value as number) >>> 0);
+        return;
+      case ValType.F32:
+        if ((v.value as number) === F32_ZERO_BITS) a.xorps_rr(r as Xmm, r as Xmm);
+        else {
+          a.mov_ri(32, R11, (v.value as number) >>> 0);
+          a.movd_xr(32, r as Xmm, R11);
+        }
+        return;
+      case ValType.F64:
+        if ((v.value as bigint) === 0n) a.xorps_rr(r as Xmm, r as Xmm);
+        else {
+          a.mov_ri(64, R11, v.value as bigint);
+          a.movd_xr(64, r as Xmm, R11);
+        }
+        return;
+      default:
+        a.mov_ri(64, r as Gpr, BigInt.asUintN(64, BigInt(v.value)));
+    }
+  }
+
+  /** Store `v` (at stack position `pos` when it is Stack-kind) into memory `m`. */
+  storeVal(v: Val, pos: number, m: Mem): void {
+    const a = this.asm;
+    switch (v.kind) {
+      case Kind.Reg:
+        if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, v.reg as Xmm);
+        else a.mov_mr(64, m, v.reg as Gpr);
+        return;
+      case Kind.Const: {
+        const bits = v.type === ValType.I64 || v.type === ValType.F64 ? BigInt.asIntN(64, BigInt(v.value)) : BigInt(v.value as number);
+        if (v.type === ValType.I32 || v.type === ValType.F32) a.mov_mi(32, m, Number(BigInt.asIntN(32, bits)));
+        else if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
+        else {
+          a.mov_ri(64, R11, BigInt.asUintN(64, bits));
+          a.mov_mr(64, m, R11);
+        }
+        return;
+      }
+      case Kind.Local:
+        a.mov_rm(64, R11, this.frame.localMem(v.local));
+        a.mov_mr(64, m, R11);
+        return;
+      case Kind.Stack: {
+        const src = this.frame.spillMem(pos);
+        if (src.disp === m.disp && src.base === m.base) return;
+        a.mov_rm(64, R11, src);
+        a.mov_mr(64, m, R11);
+        return;
+      }
+    }
+  }
+
+  /** Spill the entry at stack position `i` to its slot. */
+  spillAt(i: number): void {
+    const v = this.stack[i]!;
+    if (v.kind === Kind.Stack) return;
+    this.storeVal(v, i, this.frame.spillMem(i));
+    this.release(v);
+    this.stack[i] = stackVal(v.type);
+  }
+
+  /** Spill every entry: the canonical state at labels, branches and calls. */
+  spillAll(): void {
+    for (let i = 0; i < this.stack.length; i++) this.spillAt(i);
+  }
+
+  /** Local `index` is about to change: entries that read it lazily must take its value now. */
+  materializeLocal(index: number): void {
+    for (let i = 0; i < this.stack.length; i++) {
+      const v = this.stack[i]!;
+      if (v.kind === Kind.Local && v.local === index) {
+        const r = this.ra.tryAlloc(regClassOf(v.type));
+        if (r < 0) this.spillAt(i);
+        else {
+          this.loadInto(v, r);
+          this.stack[i] = regVal(v.type, r);
+        }
+      }
+    }
+  }
+
+  /** Pop the top value into a register the caller then owns. */
+  popToReg(pinned = 0): number {
+    const pos = this.stack.length - 1;
+    const v = this.pop();
+    if (v.kind === Kind.Reg && (pinned & (1 << v.reg)) === 0) return v.reg;
+    const rc = regClassOf(v.type);
+    const r = this.allocReg(rc, pinned);
+    if (v.kind === Kind.Stack) this.loadMem(v.type, r, this.frame.spillMem(pos));
+    else this.loadInto(v, r);
+    this.release(v);
+    return r;
+  }
+
+  /** Pop the top value into exactly register `r` (claimed for the caller). */
+  popToSpecific(r: number, pinned = 0): void {
+    const pos = this.stack.length - 1;
+    const v = this.peek();
+    const rc = regClassOf(v.type);
+    if (v.kind === Kind.Reg && v.reg === r) {
+      this.pop();
+      return;
+    }
+    this.claim(rc, r, pinned);
+    this.pop();
+    if (v.kind === Kind.Stack) this.loadMem(v.type, r, this.frame.spillMem(pos));
+    else this.loadInto(v, r);
+    this.release(v);
+  }
+
+  /** Memory operand for a popped value that lives in a frame slot, else null. */
+  memOf(v: Val, pos: number): Mem | null {
+    if (v.kind === Kind.Stack) return this.frame.spillMem(pos);
+    if (v.kind === Kind.Local) return this.frame.localMem(v.local);
+    return null;
+  }
+
+  // ── traps ─────────────────────────────────────────────────────────────────────────
+
+  /** The out-of-line stub label for a trap; the stub is emitted after the body. */
+  trap(code: TrapCode): Label {
+    let l = this.trapLabels.get(code);
+    if (!l) {
+      l = this.asm.newLabel();
+      this.trapLabels.set(code, l);
+    }
+    return l;
+  }
+
+  private emitTrapStubs(): void {
+    for (const [code, label] of this.trapLabels) {
+      this.asm.bind(label);
+      this.asm.comment(`trap ${code}`);
+      this.asm.mov_ri(32, 7 as Gpr /* rdi */, code);
+      this.asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+    }
+  }
+
+  // ── prologue / epilogue ───────────────────────────────────────────────────────────
+
+  /**
+   * The stack check comes first, before anything touches the frame: the whole frame
+   * (locals, spill slots, outgoing area, saved rbp) must fit above the limit in r15.
+   */
+  emitPrologue(): void {
+    const a = this.asm;
+    a.comment('stack check');
+    this.stackCheckPatch = a.lea_patchable(R11, RSP);
+    a.alu_rr(AluOp.Cmp, 64, R11, R15);
+    a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+    a.push_r(RBP);
+    a.mov_rr(64, RBP, RSP);
+    this.frameSizePatch = a.alu_ri_patchable(AluOp.Sub, 64, RSP);
+    a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
+    this.zeroBodyLocals();
+  }
+
+  private zeroBodyLocals(): void {
+    const a = this.asm;
+    const n = this.frame.numBodyLocals;
+    if (n === 0) return;
+    if (n <= 8) {
+      for (let i = 0; i < n; i++) a.mov_mi(64, this.frame.localMem(this.frame.numParams + i), 0);
+      return;
+    }
+    // r11 runs from -n to -1; [rbp + r11*8 - 8] walks the locals from the lowest address up.
+    a.mov_ri(64, R11, BigInt.asUintN(64, BigInt(-n)));
+    const loop = a.newLabel();
+    a.bind(loop);
+    a.mov_mi(64, { base: RBP, index: R11, scale: 8, disp: -8 }, 0);
+    a.alu_ri(AluOp.Add, 64, R11, 1);
+    a.jcc_label(Cond.NE, loop);
+  }
+
+  /** Move the function's results into place and return. Leaves the code dead. */
+  emitReturn(): void {
+    const results = this.sig.results;
+    const n = results.length;
+    // Results 1..n-1 go to the caller's area; result 0 to rax/xmm0.
+    for (let i = n - 1; i >= 1; i--) {
+      const pos = this.stack.length - 1;
+      const v = this.pop();
+      this.storeVal(v, pos, this.frame.areaMem(i));
+      this.release(v);
+    }
+    if (n >= 1) {
+      const r0 = regClassOf(results[0]!) === RegClass.Xmm ? 0 : 0; // rax or xmm0: both number 0
+      this.popToSpecific(r0);
+      this.ra.free(regClassOf(results[0]!), r0);
+    }
+    this.asm.mov_rr(64, RSP, RBP);
+    this.asm.pop_r(RBP);
+    this.asm.ret();
+  }
+
+  finish(): void {
+    const size = this.frame.size();
+    this.asm.buf.patch32(this.frameSizePatch, size);
+    // Checked below: rsp - (frame + saved rbp).
+    this.asm.buf.patch32(this.stackCheckPatch, -(size + 8));
+    this.emitTrapStubs();
+  }
+
+  // ── control helpers ───────────────────────────────────────────────────────────────
+
+  /**
+   * Prepare a branch to `target`: spill everything, then copy the carried values to the
+   * target's positions. The compile-time stack is left as it was (values stay on top).
+   */
+  moveBranchValues(target: Ctrl, carried: ValType[]): void {
+    this.spillAll();
+    const n = carried.length;
+    const from = this.stack.length - n;
+    const to = target.height;
+    if (from === to) return;
+    for (let i = 0; i < n; i++) {
+      this.asm.mov_rm(64, R11, this.frame.spillMem(from + i));
+      this.asm.mov_mr(64, this.frame.spillMem(to + i), R11);
+    }
+  }
+
+  /** Reset the compile-time stack to `height` + spilled `types` (the state at a label). */
+  resetStack(height: number, types: ValType[]): void {
+    while (this.stack.length > height) this.release(this.pop());
+    for (const t of types) this.push(stackVal(t));
+  }
+
+  ctrlAt(depth: number): Ctrl {
+    const c = this.ctrl[this.ctrl.length - 1 - depth];
+    if (!c) throw new Error(`BUG: branch depth ${depth} out of range`);
+    return c;
+  }
+
+  checkClean(): void {
+    if (!this.ra.allFree()) throw new Error(`BUG: registers leaked in function ${this.funcIndex}`);
+  }
+
+  /** The first register-class bit of a register for `pinned` masks. */
+  static bit(r: number): number {
+    return 1 << r;
+  }
+
+  /** Convenience for code that needs a Gpr register mask. */
+  static readonly NONE = 0;
+
+  get kindFunc(): CtrlKind {
+    return CtrlKind.Func;
+  }
+}

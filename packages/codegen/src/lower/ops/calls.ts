@@ -1,0 +1,57 @@
+// Direct calls. Arguments go to the outgoing area at [rsp + 8*i]; every other live value is
+// spilled first because a call clobbers all allocatable registers (see abi.ts).
+import { R11, R14, RBP, RSP } from '../../x64/regs.js';
+import { importedFuncOffset } from '../../abi.js';
+import { regVal, stackVal } from '../value.js';
+import { regClassOf } from '../reg-class.js';
+import { VMCTX_SLOT } from '../frame.js';
+import type { FuncType } from '../../wasm/types.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+
+/** Move the arguments to the outgoing area and spill the rest. */
+export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
+  const n = sig.params.length;
+  const area = Math.max(n, sig.results.length);
+  if (area > fc.frame.maxOutgoing) fc.frame.maxOutgoing = area;
+  const base = fc.stack.length - n;
+  for (let i = 0; i < base; i++) fc.spillAt(i);
+  for (let i = 0; i < n; i++) {
+    const v = fc.stack[base + i]!;
+    fc.storeVal(v, base + i, { base: RSP, disp: 8 * i });
+  }
+  for (let i = 0; i < n; i++) fc.release(fc.pop());
+}
+
+/** Push the results of a call that just returned. */
+export function pushCallResults(fc: FunctionCompiler, sig: FuncType): void {
+  sig.results.forEach((t, i) => {
+    if (i === 0) {
+      fc.ra.take(regClassOf(t), 0); // rax or xmm0
+      fc.push(regVal(t, 0));
+      return;
+    }
+    fc.asm.mov_rm(64, R11, { base: RSP, disp: 8 * i });
+    fc.push(stackVal(t));
+    fc.asm.mov_mr(64, fc.frame.spillMem(fc.stack.length - 1), R11);
+  });
+}
+
+export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
+  const m = fc.module;
+  const sig = m.types[m.funcs[funcIndex]!]!;
+  prepareCallArgs(fc, sig);
+  const a = fc.asm;
+  if (funcIndex < m.numImportedFuncs) {
+    // Imports may live in another instance: switch vmctx for the call, restore after.
+    const off = importedFuncOffset(funcIndex);
+    a.mov_rm(64, R11, { base: R14, disp: off });
+    a.mov_rm(64, R14, { base: R14, disp: off + 8 });
+    a.call_r(R11);
+    a.mov_rm(64, R14, { base: RBP, disp: VMCTX_SLOT });
+  } else {
+    a.call_label(fc.env.funcLabels[funcIndex]!);
+  }
+  pushCallResults(fc, sig);
+}
+
+

@@ -1,0 +1,259 @@
+// i32/i64 arithmetic, bitwise, shift, compare and conversion ops.
+// Constants on the right become immediates; operands already in a frame slot are used as
+// memory operands; results stay in registers.
+import { AluOp, ShiftOp, type IntSize } from '../../x64/assembler.js';
+import { Cond } from '../../x64/cond.js';
+import { RAX, RCX, RDX, type Gpr } from '../../x64/regs.js';
+import { TrapCode } from '../../abi.js';
+import { ValType } from '../../wasm/types.js';
+import { Kind, regVal, type Val } from '../value.js';
+import { RegClass } from '../reg-class.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+
+export function typeOfSize(size: IntSize): ValType {
+  return size === 32 ? ValType.I32 : ValType.I64;
+}
+
+/** The immediate for a constant operand when the instruction can encode it (simm32). */
+export function immOf(v: Val, size: IntSize): number | null {
+  if (v.kind !== Kind.Const) return null;
+  if (size === 32) return v.value as number;
+  const b = v.value as bigint;
+  return b >= -0x80000000n && b <= 0x7fffffffn ? Number(b) : null;
+}
+
+function pushReg(fc: FunctionCompiler, size: IntSize, r: Gpr): void {
+  fc.push(regVal(typeOfSize(size), r));
+}
+
+/** Pop the right operand; returns either an immediate, a frame slot, or a register. */
+type Rhs = { imm: number } | { mem: import('../../x64/assembler.js').Mem } | { reg: Gpr };
+
+function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
+  const v = fc.peek();
+  const imm = immOf(v, size);
+  if (imm !== null) {
+    fc.pop();
+    return { imm };
+  }
+  if (allowMem) {
+    const m = fc.memOf(v, fc.stack.length - 1);
+    if (m) {
+      fc.pop();
+      return { mem: m };
+    }
+  }
+  return { reg: fc.popToReg() as Gpr };
+}
+
+function freeRhs(fc: FunctionCompiler, rhs: Rhs): void {
+  if ('reg' in rhs) fc.ra.free(RegClass.Gpr, rhs.reg);
+}
+
+function pinOf(rhs: Rhs): number {
+  return 'reg' in rhs ? 1 << rhs.reg : 0;
+}
+
+const COMMUTATIVE = new Set<AluOp>([AluOp.Add, AluOp.And, AluOp.Or, AluOp.Xor]);
+
+/** Swap the two top entries when only the left one is a constant, for commutative ops. */
+function preferConstRight(fc: FunctionCompiler, size: IntSize): void {
+  const r = fc.peek(0);
+  const l = fc.peek(1);
+  if (immOf(l, size) !== null && immOf(r, size) === null && l.kind === Kind.Const) {
+    const n = fc.stack.length;
+    // Only entries that are not position-dependent may swap (Stack-kind lives in its slot).
+    if (r.kind !== Kind.Stack) {
+      fc.stack[n - 1] = l;
+      fc.stack[n - 2] = r;
+    }
+  }
+}
+
+export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
+  if (COMMUTATIVE.has(op)) preferConstRight(fc, size);
+  const rhs = popRhs(fc, size);
+  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
+  const a = fc.asm;
+  if ('imm' in rhs) a.alu_ri(op, size, lhs, rhs.imm);
+  else if ('mem' in rhs) a.alu_rm(op, size, lhs, rhs.mem);
+  else a.alu_rr(op, size, lhs, rhs.reg);
+  freeRhs(fc, rhs);
+  pushReg(fc, size, lhs);
+}
+
+export function mul(fc: FunctionCompiler, size: IntSize): void {
+  preferConstRight(fc, size);
+  const rhs = popRhs(fc, size, false);
+  if ('imm' in rhs) {
+    const src = fc.popToReg() as Gpr;
+    fc.asm.imul_rri(size, src, src, rhs.imm);
+    pushReg(fc, size, src);
+    return;
+  }
+  const r = (rhs as { reg: Gpr }).reg;
+  const lhs = fc.popToReg(1 << r) as Gpr;
+  fc.asm.imul_rr(size, lhs, r);
+  fc.ra.free(RegClass.Gpr, r);
+  pushReg(fc, size, lhs);
+}
+
+export function compare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
+  emitCompareFlags(fc, size);
+  const r = fc.allocGpr();
+  fc.asm.setcc(cond, r);
+  fc.asm.movzx_rr(8, r, r);
+  fc.push(regVal(ValType.I32, r));
+}
+
+/** Pop two operands and set the flags as `cmp lhs, rhs`. */
+export function emitCompareFlags(fc: FunctionCompiler, size: IntSize): void {
+  const rhs = popRhs(fc, size);
+  const lhsVal = fc.peek();
+  const lhsMem = fc.memOf(lhsVal, fc.stack.length - 1);
+  const a = fc.asm;
+  if (lhsMem && 'imm' in rhs) {
+    fc.pop();
+    a.alu_mi(AluOp.Cmp, size, lhsMem, rhs.imm);
+    return;
+  }
+  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
+  if ('imm' in rhs) a.alu_ri(AluOp.Cmp, size, lhs, rhs.imm);
+  else if ('mem' in rhs) a.alu_rm(AluOp.Cmp, size, lhs, rhs.mem);
+  else a.alu_rr(AluOp.Cmp, size, lhs, rhs.reg);
+  freeRhs(fc, rhs);
+  fc.ra.free(RegClass.Gpr, lhs);
+}
+
+/** Pop one operand and set ZF as `test x, x`. */
+export function emitEqzFlags(fc: FunctionCompiler, size: IntSize): void {
+  const v = fc.peek();
+  const m = fc.memOf(v, fc.stack.length - 1);
+  if (m) {
+    fc.pop();
+    fc.asm.alu_mi(AluOp.Cmp, size, m, 0);
+    return;
+  }
+  const r = fc.popToReg() as Gpr;
+  fc.asm.test_rr(size, r, r);
+  fc.ra.free(RegClass.Gpr, r);
+}
+
+export function eqz(fc: FunctionCompiler, size: IntSize): void {
+  emitEqzFlags(fc, size);
+  const r = fc.allocGpr();
+  fc.asm.setcc(Cond.E, r);
+  fc.asm.movzx_rr(8, r, r);
+  fc.push(regVal(ValType.I32, r));
+}
+
+export function shift(fc: FunctionCompiler, op: ShiftOp, size: IntSize): void {
+  const count = fc.peek();
+  if (count.kind === Kind.Const) {
+    fc.pop();
+    const n = Number(BigInt.asUintN(6, BigInt(count.value)));
+    const lhs = fc.popToReg() as Gpr;
+    const masked = n & (size - 1);
+    if (masked !== 0) fc.asm.shift_ri(op, size, lhs, masked);
+    pushReg(fc, size, lhs);
+    return;
+  }
+  fc.popToSpecific(RCX);
+  const lhs = fc.popToReg(1 << RCX) as Gpr;
+  fc.asm.shift_rcl(op, size, lhs);
+  fc.ra.free(RegClass.Gpr, RCX);
+  pushReg(fc, size, lhs);
+}
+
+export const enum DivKind { DivS, DivU, RemS, RemU }
+
+/**
+ * Division pins rdx:rax. Traps are explicit: a zero divisor and INT_MIN / -1 jump to
+ * out-of-line stubs (no SIGFPE); INT_MIN % -1 is 0 without executing idiv.
+ */
+export function divRem(fc: FunctionCompiler, kind: DivKind, size: IntSize): void {
+  const a = fc.asm;
+  const fixed = (1 << RAX) | (1 << RDX);
+  const rhsVal = fc.peek();
+  const constRhs = rhsVal.kind === Kind.Const ? BigInt(rhsVal.value) : null;
+  const rhs = fc.popToReg(fixed) as Gpr;
+  fc.claim(RegClass.Gpr, RDX, 1 << rhs);
+  fc.popToSpecific(RAX, (1 << rhs) | (1 << RDX));
+  const signed = kind === DivKind.DivS || kind === DivKind.RemS;
+  if (constRhs === null || constRhs === 0n) {
+    a.test_rr(size, rhs, rhs);
+    a.jcc_label(Cond.E, fc.trap(TrapCode.IntegerDivideByZero));
+  }
+  const done = a.newLabel();
+  const minusOneMatters = signed && (constRhs === null || BigInt.asIntN(size, constRhs) === -1n);
+  if (minusOneMatters) {
+    const normal = a.newLabel();
+    a.alu_ri(AluOp.Cmp, size, rhs, -1);
+    a.jcc_label(Cond.NE, normal);
+    if (kind === DivKind.DivS) {
+      // x / -1 = -x, which overflows exactly for INT_MIN.
+      a.neg_r(size, RAX);
+      a.jcc_label(Cond.O, fc.trap(TrapCode.IntegerOverflow));
+    } else {
+      a.alu_rr(AluOp.Xor, 32, RDX, RDX);
+    }
+    a.jmp_label(done);
+    a.bind(normal);
+  }
+  if (signed) {
+    if (size === 32) a.cdq();
+    else a.cqo();
+    a.idiv_r(size, rhs);
+  } else {
+    a.alu_rr(AluOp.Xor, 32, RDX, RDX);
+    a.div_r(size, rhs);
+  }
+  a.bind(done);
+  fc.ra.free(RegClass.Gpr, rhs);
+  const isDiv = kind === DivKind.DivS || kind === DivKind.DivU;
+  fc.ra.free(RegClass.Gpr, isDiv ? RDX : RAX);
+  pushReg(fc, size, isDiv ? RAX : RDX);
+}
+
+export const enum BitCount { Clz, Ctz, Popcnt }
+
+export function bitCount(fc: FunctionCompiler, kind: BitCount, size: IntSize): void {
+  const r = fc.popToReg() as Gpr;
+  const a = fc.asm;
+  if (kind === BitCount.Clz) a.lzcnt_rr(size, r, r);
+  else if (kind === BitCount.Ctz) a.tzcnt_rr(size, r, r);
+  else a.popcnt_rr(size, r, r);
+  pushReg(fc, size, r);
+}
+
+export function wrapI64(fc: FunctionCompiler): void {
+  const v = fc.peek();
+  if (v.kind === Kind.Const) {
+    fc.pop();
+    fc.push({ ...v, type: ValType.I32, value: Number(BigInt.asIntN(32, v.value as bigint)) });
+    return;
+  }
+  const r = fc.popToReg() as Gpr;
+  fc.asm.mov_rr(32, r, r);
+  fc.push(regVal(ValType.I32, r));
+}
+
+export function extendI32(fc: FunctionCompiler, signed: 'signed' | 'unsigned'): void {
+  const v = fc.peek();
+  if (v.kind === Kind.Const) {
+    fc.pop();
+    const n = v.value as number;
+    fc.push({ ...v, type: ValType.I64, value: signed === 'signed' ? BigInt(n | 0) : BigInt(n >>> 0) });
+    return;
+  }
+  const r = fc.popToReg() as Gpr;
+  if (signed === 'signed') fc.asm.movsx_rr(64, 32, r, r);
+  else fc.asm.mov_rr(32, r, r);
+  fc.push(regVal(ValType.I64, r));
+}
+
+export function signExtend(fc: FunctionCompiler, size: IntSize, from: 8 | 16 | 32): void {
+  const r = fc.popToReg() as Gpr;
+  fc.asm.movsx_rr(size, from, r, r);
+  pushReg(fc, size, r);
+}

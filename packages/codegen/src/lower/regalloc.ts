@@ -1,0 +1,60 @@
+// Register roles for the lowering and a bitset allocator (Winch keeps its allocator this
+// small; spilling is the caller's job through the `spill` callback).
+import { RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R10, R12, R13, type Gpr, type Xmm } from '../x64/regs.js';
+import { RegClass } from './reg-class.js';
+
+/** Allocation order: caller-saved first so short-lived values avoid rbx/r12/r13. */
+export const ALLOCATABLE_GPRS: readonly Gpr[] = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12, R13];
+/** xmm15 is the float scratch register, never allocated. */
+export const ALLOCATABLE_XMMS: readonly Xmm[] = Array.from({ length: 15 }, (_, i) => i as Xmm);
+
+export class RegAlloc {
+  private freeGpr = 0;
+  private freeXmm = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.freeGpr = 0;
+    for (const r of ALLOCATABLE_GPRS) this.freeGpr |= 1 << r;
+    this.freeXmm = 0;
+    for (const x of ALLOCATABLE_XMMS) this.freeXmm |= 1 << x;
+  }
+
+  isFree(rc: RegClass, r: number): boolean {
+    return ((rc === RegClass.Gpr ? this.freeGpr : this.freeXmm) & (1 << r)) !== 0;
+  }
+
+  /** A free register not in `pinned` (a bitmask), or -1 when the caller must spill. */
+  tryAlloc(rc: RegClass, pinned = 0): number {
+    const avail = (rc === RegClass.Gpr ? this.freeGpr : this.freeXmm) & ~pinned;
+    if (avail === 0) return -1;
+    const order = rc === RegClass.Gpr ? ALLOCATABLE_GPRS : ALLOCATABLE_XMMS;
+    for (const r of order) {
+      if (avail & (1 << r)) {
+        this.take(rc, r);
+        return r;
+      }
+    }
+    return -1;
+  }
+
+  take(rc: RegClass, r: number): void {
+    if (!this.isFree(rc, r)) throw new Error(`BUG: register ${r} (class ${rc}) taken twice`);
+    if (rc === RegClass.Gpr) this.freeGpr &= ~(1 << r);
+    else this.freeXmm &= ~(1 << r);
+  }
+
+  free(rc: RegClass, r: number): void {
+    if (this.isFree(rc, r)) throw new Error(`BUG: register ${r} (class ${rc}) freed twice`);
+    if (rc === RegClass.Gpr) this.freeGpr |= 1 << r;
+    else this.freeXmm |= 1 << r;
+  }
+
+  allFree(): boolean {
+    const fresh = new RegAlloc();
+    return fresh.freeGpr === this.freeGpr && fresh.freeXmm === this.freeXmm;
+  }
+}

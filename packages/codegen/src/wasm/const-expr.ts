@@ -1,0 +1,67 @@
+// Decoding of constant expressions (global initialisers, segment offsets and element items).
+// Only the instructions a constant expression may contain have a representation in
+// ConstInstr, so anything else is rejected here, while decoding, rather than by the validator.
+
+import { BinaryReader } from './reader.js';
+import { ImmKind, OP_FC_COUNT, OP_IMM, Op } from './opcodes.js';
+import type { ConstExpr, ConstInstr } from './types.js';
+
+export function readConstExpr(r: BinaryReader): ConstExpr {
+  const offset = r.pos;
+  const instrs: ConstInstr[] = [];
+  for (;;) {
+    const at = r.pos;
+    const op = r.readU8();
+    switch (op) {
+      case Op.End:
+        return { instrs, offset };
+      case Op.I32Const:
+        instrs.push({ op: 'i32.const', value: r.readVarS32() });
+        break;
+      case Op.I64Const:
+        instrs.push({ op: 'i64.const', value: r.readVarS64() });
+        break;
+      case Op.F32Const:
+        instrs.push({ op: 'f32.const', bits: r.readF32Bits() });
+        break;
+      case Op.F64Const:
+        instrs.push({ op: 'f64.const', bits: r.readF64Bits() });
+        break;
+      case Op.RefNull:
+        instrs.push({ op: 'ref.null', type: r.readRefType() });
+        break;
+      case Op.RefFunc:
+        instrs.push({ op: 'ref.func', index: r.readVarU32() });
+        break;
+      case Op.GlobalGet:
+        instrs.push({ op: 'global.get', index: r.readVarU32() });
+        break;
+      case Op.I32Add:
+        instrs.push({ op: 'i32.add' });
+        break;
+      case Op.I32Sub:
+        instrs.push({ op: 'i32.sub' });
+        break;
+      case Op.I32Mul:
+        instrs.push({ op: 'i32.mul' });
+        break;
+      case Op.I64Add:
+        instrs.push({ op: 'i64.add' });
+        break;
+      case Op.I64Sub:
+        instrs.push({ op: 'i64.sub' });
+        break;
+      case Op.I64Mul:
+        instrs.push({ op: 'i64.mul' });
+        break;
+      default: {
+        // A real instruction that is not constant is invalid; a byte that is no instruction
+        // at all is malformed. The two get the spec's two different messages.
+        let legal = OP_IMM[op] !== ImmKind.Illegal;
+        if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
+        if (op === Op.PrefixFC) legal = r.readVarU32() < OP_FC_COUNT;
+        r.fail(legal ? 'constant expression required' : 'illegal opcode', at);
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// The top level of the binary decoder: header, section framing and ordering, and the checks
+// that relate sections to each other. The contents of each section are decoded in
+// sections.ts; function bodies are only scanned for well-formedness (body-scan.ts).
+
+import { CompileError } from '../errors.js';
+import { BinaryReader } from './reader.js';
+import { emptyNames, parseNameSection } from './names.js';
+import {
+  readCodeSection,
+  readDataCountSection,
+  readDataSection,
+  readElementSection,
+  readExportSection,
+  readFunctionSection,
+  readGlobalSection,
+  readImportSection,
+  readMemorySection,
+  readStartSection,
+  readTableSection,
+  readTypeSection,
+} from './sections.js';
+import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModule } from './types.js';
+
+const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
+const WASM_VERSION = 1;
+
+/** Section id 12 (data count) sits between element (9) and code (10); index = section id. */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+
+const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
+  () => {
+    throw new Error('BUG: custom sections are handled by the section loop');
+  },
+  readTypeSection,
+  readImportSection,
+  readFunctionSection,
+  readTableSection,
+  readMemorySection,
+  readGlobalSection,
+  readExportSection,
+  readStartSection,
+  readElementSection,
+  readCodeSection,
+  readDataSection,
+  readDataCountSection,
+];
+
+export function decodeModule(bytes: Uint8Array): WasmModule {
+  if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
+  const r = new BinaryReader(bytes);
+  if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
+  if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
+  if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);
+
+  const m: WasmModule = {
+    bytes,
+    types: [],
+    imports: [],
+    funcs: [],
+    numImportedFuncs: 0,
+    numImportedTables: 0,
+    numImportedMemories: 0,
+    numImportedGlobals: 0,
+    tables: [],
+    memories: [],
+    globals: [],
+    importedGlobals: [],
+    exports: [],
+    elems: [],
+    datas: [],
+    codes: [],
+    names: emptyNames(),
+    customSections: [],
+  };
+
+  let lastRank = 0;
+  let sawNames = false;
+  while (!r.eof()) {
+    const sectionStart = r.pos;
+    const id = r.readU8();
+    if (id >= SECTION_RANK.length) r.fail('malformed section id', sectionStart);
+    const size = r.readCount();
+    const contentStart = r.pos;
+    const contentEnd = contentStart + size;
+
+    if (id === 0) {
+      // Custom sections are opaque, so unlike the others they are read with a bound.
+      const sub = new BinaryReader(bytes, contentStart, contentEnd);
+      const name = sub.readName();
+      m.customSections.push({ name, offset: sub.pos, size: contentEnd - sub.pos });
+      if (name === 'name' && !sawNames) {
+        sawNames = true;
+        m.names = parseNameSection(bytes, sub.pos, contentEnd) ?? emptyNames();
+      }
+      r.pos = contentEnd;
+      continue;
+    }
+
+    // Each known section appears at most once, in a fixed order.
+    const rank = SECTION_RANK[id]!;
+    if (rank <= lastRank) r.fail('unexpected content after last section', sectionStart);
+    lastRank = rank;
+    SECTION_READERS[id]!(r, m);
+    if (r.pos !== contentEnd) r.fail('section size mismatch', contentStart);
+  }
+
+  if (m.funcs.length - m.numImportedFuncs !== m.codes.length) {
+    r.fail('function and code section have inconsistent lengths');
+  }
+  if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
+    r.fail('data count and data section have inconsistent lengths');
+  }
+  return m;
+}
+
+/** The type of function funcIndex (imported or defined). The index must be valid. */
+export function funcType(m: WasmModule, funcIndex: number): FuncType {
+  const t = m.types[m.funcs[funcIndex] ?? -1];
+  if (!t) throw new Error(`BUG: no type for function ${funcIndex}`);
+  return t;
+}
+
+/** The type of global globalIndex: imported globals first, then defined ones. */
+export function globalType(m: WasmModule, globalIndex: number): GlobalType {
+  const t =
+    globalIndex < m.numImportedGlobals
+      ? m.importedGlobals[globalIndex]
+      : m.globals[globalIndex - m.numImportedGlobals]?.type;
+  if (!t) throw new Error(`BUG: no global ${globalIndex}`);
+  return t;
+}
+
+function frozenSignature(params: ValType[], results: ValType[]): FuncType {
+  return Object.freeze({ params: Object.freeze(params) as ValType[], results: Object.freeze(results) as ValType[] });
+}
+
+const EMPTY_SIGNATURE = frozenSignature([], []);
+const VALUE_SIGNATURES = new Map<ValType, FuncType>();
+
+/**
+ * The [params] → [results] of a block. Signatures of value-typed and empty blocks are shared
+ * frozen objects, so callers must not mutate the result.
+ */
+export function blockSignature(m: WasmModule, bt: BlockType): FuncType {
+  switch (bt.kind) {
+    case 'empty':
+      return EMPTY_SIGNATURE;
+    case 'value': {
+      let sig = VALUE_SIGNATURES.get(bt.type);
+      if (!sig) {
+        sig = frozenSignature([], [bt.type]);
+        VALUE_SIGNATURES.set(bt.type, sig);
+      }
+      return sig;
+    }
+    case 'func': {
+      const t = m.types[bt.typeIndex];
+      if (!t) throw new Error(`BUG: block type ${bt.typeIndex} out of range`);
+      return t;
+    }
+  }
+}

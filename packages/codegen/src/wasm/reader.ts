@@ -1,0 +1,233 @@
+// A cursor over the bytes of a module with the primitive decoders of the binary format.
+// LEB128 limits follow the spec exactly: an encoding may use at most ceil(N/7) bytes
+// ('integer representation too long'), and the unused bits of its last byte must be zero
+// (unsigned) or copies of the sign bit (signed) ('integer too large'). Those two texts are the
+// ones the spec test suite's assert_malformed cases expect.
+
+import { CompileError } from '../errors.js';
+import { ValType, type BlockType } from './types.js';
+
+const EOF_MESSAGE = 'unexpected end of section or function';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** True for the bytes that encode a value type (including v128, which is decoded but rejected later). */
+export function isValTypeByte(b: number): boolean {
+  return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
+}
+
+export class BinaryReader {
+  /**
+   * Stamped on every error this reader raises; the validator sets it while it reads a
+   * function body so that low-level decoding errors still name the function.
+   */
+  funcIndex: number | undefined;
+
+  constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {
+    if (pos < 0 || end > bytes.length || pos > end) throw new Error(`BUG: reader range ${pos}..${end} outside 0..${bytes.length}`);
+  }
+
+  eof(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Raises a CompileError at `offset` (default: the current position). */
+  fail(message: string, offset: number = this.pos): never {
+    throw new CompileError(message, offset, this.funcIndex);
+  }
+
+  peekU8(): number {
+    if (this.pos >= this.end) this.fail(EOF_MESSAGE);
+    return this.bytes[this.pos]!;
+  }
+
+  readU8(): number {
+    if (this.pos >= this.end) this.fail(EOF_MESSAGE);
+    return this.bytes[this.pos++]!;
+  }
+
+  readU32LE(): number {
+    if (this.end - this.pos < 4) this.fail(EOF_MESSAGE);
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+  }
+
+  readVarU32(): number {
+    const b0 = this.readU8();
+    if (b0 < 0x80) return b0;
+    let result = b0 & 0x7f;
+    for (let shift = 7; shift < 28; shift += 7) {
+      const b = this.readU8();
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) return result >>> 0;
+    }
+    // Fifth byte: only its low 4 bits are payload.
+    const b = this.readU8();
+    if ((b & 0x70) !== 0) this.fail('integer too large', this.pos - 1);
+    if (b & 0x80) this.fail('integer representation too long');
+    return (result | (b << 28)) >>> 0;
+  }
+
+  readVarS32(): number {
+    const b0 = this.readU8();
+    if (b0 < 0x80) return (b0 << 25) >> 25;
+    let result = b0 & 0x7f;
+    for (let shift = 7; shift < 28; shift += 7) {
+      const b = this.readU8();
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        const unused = 32 - (shift + 7);
+        return (result << unused) >> unused;
+      }
+    }
+    // Fifth byte: bits 0-3 are payload (bit 3 is the sign), bits 4-6 must repeat the sign.
+    const b = this.readU8();
+    const high = b & 0x78;
+    if (high !== 0 && high !== 0x78) this.fail('integer too large', this.pos - 1);
+    if (b & 0x80) this.fail('integer representation too long');
+    return result | (b << 28);
+  }
+
+  /** The signed 33-bit LEB used by block types; the result is exact as a double. */
+  readVarS33(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 4; i++) {
+      const b = this.readU8();
+      result += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) return b & 0x40 ? result - scale : result;
+    }
+    // Fifth byte: bits 0-4 are payload (bit 4 is the sign), bits 5-6 must repeat the sign.
+    const b = this.readU8();
+    const high = b & 0x70;
+    if (high !== 0 && high !== 0x70) this.fail('integer too large', this.pos - 1);
+    if (b & 0x80) this.fail('integer representation too long');
+    result += (b & 0x1f) * scale;
+    return b & 0x10 ? result - 2 ** 33 : result;
+  }
+
+  readVarS64(): bigint {
+    const [raw, n] = this.readLeb64(true);
+    return BigInt.asIntN(Math.min(7 * n, 64), raw);
+  }
+
+  readVarU64(): bigint {
+    return this.readLeb64(false)[0];
+  }
+
+  /** Reads up to 10 LEB bytes; returns the raw unsigned payload and the number of bytes. */
+  private readLeb64(signed: boolean): [bigint, number] {
+    // Up to 7 bytes (49 bits) the payload is exact as a double, which avoids BigInt
+    // arithmetic for the common small constants.
+    let small = 0;
+    let scale = 1;
+    for (let i = 0; i < 7; i++) {
+      const b = this.readU8();
+      small += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) return [BigInt(small), i + 1];
+    }
+    let raw = BigInt(small);
+    for (let i = 7; i < 10; i++) {
+      const b = this.readU8();
+      if (i === 9) {
+        // Tenth byte: bit 0 is bit 63; the other payload bits must be zero (unsigned) or
+        // copies of bit 63 (signed).
+        const rest = b & 0x7f;
+        const ok = signed ? rest === 0 || rest === 0x7f : rest <= 1;
+        if (!ok) this.fail('integer too large', this.pos - 1);
+        if (b & 0x80) this.fail('integer representation too long');
+      }
+      raw |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (b < 0x80) return [raw, i + 1];
+    }
+    throw new Error('BUG: unreachable end of LEB128 loop');
+  }
+
+  /** The raw bits of an f32 immediate (little-endian u32). */
+  readF32Bits(): number {
+    return this.readU32LE();
+  }
+
+  /** The raw bits of an f64 immediate, as an unsigned 64-bit bigint. */
+  readF64Bits(): bigint {
+    const lo = this.readU32LE();
+    const hi = this.readU32LE();
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** A view (not a copy) of the next n bytes. */
+  readBytes(n: number): Uint8Array {
+    if (n > this.end - this.pos) this.fail(EOF_MESSAGE);
+    const view = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return view;
+  }
+
+  /**
+   * A vector length or byte-string length. Like the reference interpreter it must not exceed
+   * the bytes left (counted from the length field itself), which also guarantees that a huge
+   * declared count can never make us allocate more than the module's size.
+   */
+  readCount(): number {
+    const start = this.pos;
+    const n = this.readVarU32();
+    if (n > this.end - start) this.fail('length out of bounds', start);
+    return n;
+  }
+
+  /** A name: a length-prefixed string that must be valid UTF-8. */
+  readName(): string {
+    const n = this.readCount();
+    const start = this.pos;
+    const bytes = this.readBytes(n);
+    // Most names are ASCII; decode those without the TextDecoder call.
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return n < 256 ? String.fromCharCode(...bytes) : utf8.decode(bytes);
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      return this.fail('malformed UTF-8 encoding', start);
+    }
+  }
+
+  readValType(): ValType {
+    const b = this.readU8();
+    if (!isValTypeByte(b)) this.fail('malformed value type', this.pos - 1);
+    return b as ValType;
+  }
+
+  /** A reference type (funcref or externref), e.g. a table's element type. */
+  readRefType(): ValType {
+    const b = this.readU8();
+    if (b !== ValType.FuncRef && b !== ValType.ExternRef) this.fail('malformed reference type', this.pos - 1);
+    return b as ValType;
+  }
+
+  readBlockType(): BlockType {
+    const b = this.peekU8();
+    if (b === 0x40) {
+      this.pos++;
+      return { kind: 'empty' };
+    }
+    if (isValTypeByte(b)) {
+      this.pos++;
+      return { kind: 'value', type: b as ValType };
+    }
+    const start = this.pos;
+    const index = this.readVarS33();
+    // The grammar only allows non-negative s33 values here; negative ones other than the
+    // value-type bytes above encode nothing.
+    if (index < 0) this.fail('malformed block type', start);
+    return { kind: 'func', typeIndex: index };
+  }
+}

@@ -1,0 +1,156 @@
+// The decoded form of a WebAssembly module (Wasm 2.0 plus extended-const). Function
+// bodies are NOT decoded into instruction objects: the decoder checks that they are well
+// formed and records their byte ranges, and later passes read the bytes directly, which is
+// cheaper than building an AST the compiler would only walk once.
+
+/** Value types, valued by their binary encoding so a decoded byte is its own enum value. */
+export const enum ValType {
+  I32 = 0x7f,
+  I64 = 0x7e,
+  F32 = 0x7d,
+  F64 = 0x7c,
+  V128 = 0x7b,
+  FuncRef = 0x70,
+  ExternRef = 0x6f,
+}
+
+export interface FuncType {
+  params: ValType[];
+  results: ValType[];
+}
+
+export type BlockType =
+  | { kind: 'empty' }
+  | { kind: 'value'; type: ValType }
+  | { kind: 'func'; typeIndex: number };
+
+/** Sizes are in pages (memories) or elements (tables); all values fit in u32. */
+export interface Limits {
+  min: number;
+  max?: number;
+}
+
+export interface TableType {
+  elemType: ValType;
+  limits: Limits;
+}
+
+export interface GlobalType {
+  type: ValType;
+  mutable: boolean;
+}
+
+export type ImportDesc =
+  | { kind: 'func'; typeIndex: number }
+  | { kind: 'table'; type: TableType }
+  | { kind: 'memory'; type: Limits }
+  | { kind: 'global'; type: GlobalType };
+
+export interface Import {
+  module: string;
+  name: string;
+  desc: ImportDesc;
+}
+
+/** One instruction of a constant expression; the last group is the extended-const proposal. */
+export type ConstInstr =
+  | { op: 'i32.const'; value: number }
+  | { op: 'i64.const'; value: bigint }
+  | { op: 'f32.const'; bits: number }
+  | { op: 'f64.const'; bits: bigint }
+  | { op: 'ref.null'; type: ValType }
+  | { op: 'ref.func'; index: number }
+  | { op: 'global.get'; index: number }
+  | { op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
+
+/** instrs excludes the terminating `end`; offset is the byte offset of the first instruction. */
+export interface ConstExpr {
+  instrs: ConstInstr[];
+  offset: number;
+}
+
+export interface Global {
+  type: GlobalType;
+  init: ConstExpr;
+}
+
+export type ExternKind = 'func' | 'table' | 'memory' | 'global';
+
+export interface Export {
+  name: string;
+  kind: ExternKind;
+  index: number;
+}
+
+/**
+ * table and offset are meaningful for active segments only (table is 0 otherwise). Segments
+ * encoded as a vector of function indices are normalised to one `ref.func` expression each.
+ */
+export interface ElemSegment {
+  mode: 'active' | 'passive' | 'declarative';
+  table: number;
+  offset?: ConstExpr;
+  elemType: ValType;
+  init: ConstExpr[];
+}
+
+export interface DataSegment {
+  mode: 'active' | 'passive';
+  memory: number;
+  offset?: ConstExpr;
+  /** A view into the module's bytes, not a copy. */
+  bytes: Uint8Array;
+}
+
+export interface FunctionBody {
+  localGroups: { count: number; type: ValType }[];
+  /** Number of declared locals, excluding parameters. */
+  numLocals: number;
+  /** Byte range of the instruction sequence, including the final 0x0b. */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Start of the body entry (its size field) in the code section. */
+  offset: number;
+}
+
+export interface NameSection {
+  module?: string;
+  functions: Map<number, string>;
+  /** Function index → (local index → name). */
+  locals: Map<number, Map<number, string>>;
+}
+
+export interface CustomSection {
+  name: string;
+  /** Byte offset and size of the payload that follows the section's name. */
+  offset: number;
+  size: number;
+}
+
+export interface WasmModule {
+  bytes: Uint8Array;
+  types: FuncType[];
+  imports: Import[];
+  /** Type index of every function in the function index space: imported ones first. */
+  funcs: number[];
+  numImportedFuncs: number;
+  numImportedTables: number;
+  numImportedMemories: number;
+  numImportedGlobals: number;
+  /** Whole index space, imports first. */
+  tables: TableType[];
+  /** Whole index space, imports first. */
+  memories: Limits[];
+  /** Defined globals only; imported ones are in importedGlobals. */
+  globals: Global[];
+  importedGlobals: GlobalType[];
+  exports: Export[];
+  start?: number;
+  elems: ElemSegment[];
+  datas: DataSegment[];
+  dataCount?: number;
+  /** One per defined function. */
+  codes: FunctionBody[];
+  names: NameSection;
+  customSections: CustomSection[];
+}

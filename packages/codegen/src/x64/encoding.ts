@@ -1,0 +1,138 @@
+// The encoding core: legacy prefix, REX, opcode, ModRM, SIB, displacement.
+// Everything that knows how an operand turns into bits lives here; the Assembler only picks
+// opcodes. References are to the Intel 64 and IA-32 Architectures SDM, Volume 2A.
+//
+//   [mandatory prefix] [REX] opcode(1-3 bytes) ModRM [SIB] [disp8|disp32] [imm]
+//
+// §2.2.1: a REX prefix must immediately precede the opcode (or its 0F escape), so a
+// mandatory prefix (66/F2/F3) goes *before* REX. Anything between REX and the opcode makes
+// the processor ignore the REX.
+
+import type { CodeBuffer } from './code-buffer.js';
+import type { Mem } from './operands.js';
+
+// REX = 0100WRXB (§2.2.1.2, Table 2-4). The bits are kept in the low nibble while an
+// instruction's REX is being assembled; 0 means "no REX needed".
+export const REX_W = 0x08; // 64-bit operand size
+export const REX_R = 0x04; // extends ModRM.reg
+export const REX_X = 0x02; // extends SIB.index
+export const REX_B = 0x01; // extends ModRM.rm, SIB.base or the opcode's +r register
+/** A REX prefix with no bits set (0x40): needed only so that byte-register numbers 4..7
+ * mean spl/bpl/sil/dil instead of ah/ch/dh/bh (§3.1.1.1, Table 3-1). */
+export const REX_BARE = 0x40;
+
+export function fitsInt8(v: number): boolean {
+  return v >= -0x80 && v <= 0x7f;
+}
+
+export function fitsInt32(v: number): boolean {
+  return v >= -0x80000000 && v <= 0x7fffffff && Number.isInteger(v);
+}
+
+export function checkReg(r: number, what: string): void {
+  // Register numbers come from branded types, but a stray `undefined` or 16 from an
+  // allocator bug would otherwise be silently truncated to 3 bits here.
+  if (!(r >= 0 && r <= 15 && Number.isInteger(r))) throw new Error(`BUG: bad ${what} register ${r}`);
+}
+
+/** REX for an 8-bit operand held in register r: registers 4..7 need a bare REX (see REX_BARE). */
+export function rexForByteReg(r: number): number {
+  return r >= 4 && r <= 7 ? REX_BARE : 0;
+}
+
+/**
+ * Opcodes are packed into one number, most significant byte first: 0x8B, 0x0FAF, 0x0F3A0A.
+ * Unambiguous because no opcode byte sequence starts with 00.
+ */
+function putOpcode(buf: CodeBuffer, op: number): void {
+  if (op > 0xffff) buf.put1(op >>> 16);
+  if (op > 0xff) buf.put1((op >>> 8) & 0xff);
+  buf.put1(op & 0xff);
+}
+
+function putPrefixRexOpcode(buf: CodeBuffer, prefix: number, rex: number, op: number): void {
+  if (prefix !== 0) buf.put1(prefix);
+  if (rex !== 0) buf.put1(0x40 | rex);
+  putOpcode(buf, op);
+}
+
+/**
+ * An instruction whose ModRM names two registers (mod = 11, §2.1.5 Table 2-2 last row).
+ * `reg` is the ModRM.reg operand (a register or an opcode extension /digit), `rm` the
+ * ModRM.rm register. `rex` carries W / bare-REX requirements; R and B are added here.
+ */
+export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, rm: number): void {
+  checkReg(reg, 'ModRM.reg');
+  checkReg(rm, 'ModRM.rm');
+  rex |= ((reg & 8) >> 1) | ((rm & 8) >> 3);
+  putPrefixRexOpcode(buf, prefix, rex, op);
+  buf.put1(0xc0 | ((reg & 7) << 3) | (rm & 7));
+}
+
+/**
+ * An instruction with a register (or /digit) in ModRM.reg and a memory operand in ModRM.rm.
+ * Returns the buffer offset of the displacement field (meaningful with forceDisp32, where
+ * it is always four bytes and can be patched).
+ *
+ * The special cases, all from §2.1.5 Tables 2-2/2-3 and §2.2.1.2 Table 2-5:
+ *  - rm = 100 does not name rsp but "a SIB byte follows"; so a base of rsp or r12 (REX.B
+ *    does not change that decoding) needs a SIB with index = 100 ("none").
+ *  - mod = 00 with rm = 101 is RIP-relative, and mod = 00 with SIB.base = 101 is "no base,
+ *    disp32"; so a base of rbp or r13 cannot use the no-displacement form and takes an
+ *    explicit disp8 of 0 instead.
+ *  - SIB.index = 100 means "no index" (only without REX.X; r12 is a valid index), so rsp
+ *    can never be an index register: we refuse it rather than silently drop the index.
+ *  - disp8 is sign-extended (§2.1.4), hence the -128..127 window for the short form.
+ */
+export function emitRM(
+  buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem, forceDisp32 = false,
+): number {
+  const { base, index, disp } = m;
+  checkReg(reg, 'ModRM.reg');
+  checkReg(base, 'base');
+  if (!fitsInt32(disp)) throw new Error(`BUG: displacement ${disp} does not fit a signed 32-bit field`);
+  let scaleBits = 0;
+  if (index !== undefined) {
+    checkReg(index, 'index');
+    if (index === 4) throw new Error('BUG: rsp cannot be an index register');
+    switch (m.scale ?? 1) {
+      case 1: scaleBits = 0; break;
+      case 2: scaleBits = 1; break;
+      case 4: scaleBits = 2; break;
+      case 8: scaleBits = 3; break;
+      default: throw new Error(`BUG: bad scale ${m.scale as number}`);
+    }
+    rex |= (index & 8) >> 2;
+  } else if (m.scale !== undefined && m.scale !== 1) {
+    throw new Error(`BUG: scale ${m.scale} without an index register`);
+  }
+  rex |= ((reg & 8) >> 1) | ((base & 8) >> 3);
+  putPrefixRexOpcode(buf, prefix, rex, op);
+
+  let mod: number;
+  if (forceDisp32) mod = 2;
+  else if (disp === 0 && (base & 7) !== 5) mod = 0;
+  else if (fitsInt8(disp)) mod = 1;
+  else mod = 2;
+
+  const r = (reg & 7) << 3;
+  if (index === undefined && (base & 7) !== 4) {
+    buf.put1((mod << 6) | r | (base & 7));
+  } else {
+    const idx = index === undefined ? 4 : index & 7;
+    buf.put1((mod << 6) | r | 4);
+    buf.put1((scaleBits << 6) | (idx << 3) | (base & 7));
+  }
+  const dispAt = buf.offset;
+  if (mod === 1) buf.put1(disp & 0xff);
+  else if (mod === 2) buf.put4(disp);
+  return dispAt;
+}
+
+/** A one-byte opcode with the register in its low three bits (push, pop, mov r, imm). */
+export function emitOpReg(buf: CodeBuffer, rex: number, op: number, r: number): void {
+  checkReg(r, 'opcode');
+  rex |= (r & 8) >> 3;
+  if (rex !== 0) buf.put1(0x40 | rex);
+  buf.put1(op | (r & 7));
+}

@@ -1,0 +1,6 @@
+// Public surface of the x86-64 assembler. assembler.js also re-exports the operand types
+// (operands.ts) and Label, so that the lowering can import everything from one module.
+export * from './regs.js';
+export * from './cond.js';
+export * from './code-buffer.js';
+export * from './assembler.js';

@@ -1,0 +1,109 @@
+// Specialised JS closures per signature, generated once per export / import. The JS→wasm
+// path is: store args into the call buffer, one native invoke, read results back.
+import { CallBuffer, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
+import { native } from './native.js';
+import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
+import { trapError } from './errors.js';
+
+/** Expression reading call-buffer slot `slot` as a JS value of type t. */
+function readSlot(t: ValType, slot: number): string {
+  switch (t) {
+    case ValType.I32: return `I32[${2 * slot}]`;
+    case ValType.I64: return `I64[${slot}]`;
+    case ValType.F32: return `F32[${2 * slot}]`;
+    case ValType.F64: return `F64[${slot}]`;
+    default: throw new TypeError(`wasmjit: reference type 0x${(t as number).toString(16)} is not supported across the JS boundary yet`);
+  }
+}
+
+/** Statement storing JS value `expr` into slot `slot` with ToWebAssemblyValue semantics. */
+function writeSlot(t: ValType, slot: number, expr: string): string {
+  switch (t) {
+    case ValType.I32: return `I32[${2 * slot}] = ${expr};`;
+    case ValType.I64: return `I64[${slot}] = ${expr};`;
+    case ValType.F32: return `F32[${2 * slot}] = ${expr};`;
+    case ValType.F64: return `F64[${slot}] = ${expr};`;
+    default: throw new TypeError(`wasmjit: reference type 0x${(t as number).toString(16)} is not supported across the JS boundary yet`);
+  }
+}
+
+function resultSlot(sig: FuncType, i: number): number {
+  if (i > 0) return CallBuffer.AreaStart + i;
+  const t = sig.results[0]!;
+  return t === ValType.F32 || t === ValType.F64 ? CallBuffer.FloatResult : CallBuffer.IntResult;
+}
+
+export function onTrap(code: number): never {
+  if (code === TrapCode.HostException) throw native.takeHostException();
+  throw trapError(code);
+}
+
+export type WasmFunction = ((...args: unknown[]) => unknown) & { readonly [wasmFunctionInfo]?: WasmFunctionInfo };
+export const wasmFunctionInfo = Symbol('wasmjit.function');
+export interface WasmFunctionInfo {
+  code: number;
+  vmctx: number;
+  sig: FuncType;
+  /** Keeps the owning instance (and so its code and vmctx) alive while the function is. */
+  owner: object;
+}
+
+/** A JS function that calls wasm code at `code` with instance context `vmctx`. */
+export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
+  const { sig } = info;
+  const nslots = Math.max(sig.params.length, sig.results.length);
+  const params = sig.params.map((_, i) => `a${i}`);
+  const stores = sig.params.map((t, i) => writeSlot(t, CallBuffer.AreaStart + i, `a${i}`)).join('\n');
+  const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i)));
+  const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
+  const src = `return function ${safeName(name)}(${params.join(', ')}) {
+${stores}
+const t = invoke(${info.code}, ${info.vmctx}, ${nslots});
+if (t !== 0) onTrap(t);
+${ret}
+};`;
+  const f = new Function('invoke', 'onTrap', 'I32', 'F32', 'F64', 'I64', src)(
+    native.invoke, onTrap, cbI32, cbF32, cbF64, cbI64,
+  ) as WasmFunction;
+  Object.defineProperty(f, wasmFunctionInfo, { value: info });
+  return f;
+}
+
+/** A closure the host dispatcher runs for a JS import: reads args, calls, writes results. */
+export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): () => void {
+  const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i));
+  let store = '';
+  if (sig.results.length === 1) store = writeSlot(sig.results[0]!, CallBuffer.AreaStart, 'r');
+  else if (sig.results.length > 1) {
+    store = `const v = Array.from(r);
+if (v.length !== ${sig.results.length}) throw new TypeError('wasm import returned ' + v.length + ' values, expected ${sig.results.length}');
+${sig.results.map((t, i) => writeSlot(t, CallBuffer.AreaStart + i, `v[${i}]`)).join('\n')}`;
+  }
+  const src = `return function hostCall() {
+const r = fn(${args.join(', ')});
+${store}
+};`;
+  return new Function('fn', 'I32', 'F32', 'F64', 'I64', src)(fn, cbI32, cbF32, cbF64, cbI64) as () => void;
+}
+
+/** Call with raw bit patterns (bigint per number) so NaN payloads survive (spec runner). */
+export function callRaw(fn: WasmFunction, args: bigint[]): bigint[] {
+  const info = fn[wasmFunctionInfo];
+  if (!info) throw new TypeError('callRaw: not a wasmjit function');
+  const { sig } = info;
+  sig.params.forEach((t, i) => {
+    if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) cbI64[CallBuffer.AreaStart + i] = BigInt.asIntN(64, args[i]!);
+    else throw new TypeError('callRaw: reference params are not supported yet');
+  });
+  const t = native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length));
+  if (t !== 0) onTrap(t);
+  return sig.results.map((rt, i) => {
+    const bits = cbI64[resultSlot(sig, i)]!;
+    return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
+  });
+}
+
+function safeName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_$]/g, '_');
+  return /^[A-Za-z_$]/.test(s) ? s : `_${s}`;
+}

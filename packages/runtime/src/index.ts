@@ -1,0 +1,39 @@
+// @wasmjit/runtime: an API shaped like the WebAssembly namespace, backed by wasmjit's JIT.
+import { decodeModule, validateModule } from '@wasmjit/codegen';
+import { Engine, getDefaultEngine } from './engine.js';
+import { Module, toBytes, type WasmBytes } from './module.js';
+import { Instance, type Imports } from './instance.js';
+import './host-dispatch.js';
+
+export { Engine, type EngineOptions, type BoundsChecks } from './engine.js';
+export { Module } from './module.js';
+export { Instance, type Imports } from './instance.js';
+export { CompileError, LinkError, RuntimeError } from './errors.js';
+export { callRaw } from './func-wrappers.js';
+
+/** Like WebAssembly.validate: true when the bytes decode and validate. */
+export function validate(bytes: WasmBytes): boolean {
+  try {
+    validateModule(decodeModule(toBytes(bytes).slice()));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Like WebAssembly.compile (async), using the default engine. */
+export async function compile(bytes: WasmBytes): Promise<Module> {
+  return getDefaultEngine().compile(bytes);
+}
+
+/** Like WebAssembly.instantiate: bytes → { module, instance }, a Module → Instance. */
+export async function instantiate(source: WasmBytes, imports?: Imports): Promise<{ module: Module; instance: Instance }>;
+export async function instantiate(source: Module, imports?: Imports): Promise<Instance>;
+export async function instantiate(source: WasmBytes | Module, imports: Imports = {}): Promise<unknown> {
+  if (source instanceof Module) return new Instance(source, imports, source.engine);
+  const module = getDefaultEngine().compile(source);
+  return { module, instance: new Instance(module, imports, module.engine) };
+}
+
+export { Engine as default };
+void Engine;

@@ -1,0 +1,50 @@
+// Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
+import { compileModuleCode, decodeModule, validateModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
+import { loadCode, type CodeRegion } from './code-memory.js';
+import type { Engine } from './engine.js';
+import { getDefaultEngine } from './engine.js';
+
+/** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
+export type WasmBytes = ArrayBufferView | ArrayBufferLike;
+
+export interface ModuleExportDescriptor { name: string; kind: 'function' | 'table' | 'memory' | 'global' }
+export interface ModuleImportDescriptor { module: string; name: string; kind: 'function' | 'table' | 'memory' | 'global' }
+
+const KIND_NAMES = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const;
+
+export function toBytes(src: WasmBytes): Uint8Array {
+  if (src instanceof Uint8Array) return src;
+  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  if (src instanceof ArrayBuffer || src instanceof SharedArrayBuffer) return new Uint8Array(src as ArrayBuffer);
+  throw new TypeError('wasmjit: expected a WasmBytes (ArrayBuffer or typed array) with the module bytes');
+}
+
+export class Module {
+  readonly wasm: WasmModule;
+  readonly compiled: CompiledCode;
+  readonly code: CodeRegion;
+  readonly engine: Engine;
+
+  constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
+    this.engine = engine;
+    // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
+    const copy = toBytes(bytes).slice();
+    this.wasm = decodeModule(copy);
+    validateModule(this.wasm);
+    this.compiled = compileModuleCode(this.wasm);
+    this.code = loadCode(this.compiled.code);
+  }
+
+  /** Absolute address of function `index`'s entry. */
+  funcAddress(index: number): number {
+    return this.code.address + this.compiled.funcOffsets[index]!;
+  }
+
+  static exports(m: Module): ModuleExportDescriptor[] {
+    return m.wasm.exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+  }
+
+  static imports(m: Module): ModuleImportDescriptor[] {
+    return m.wasm.imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
+  }
+}

@@ -1,0 +1,77 @@
+// Typed ESM view of the native add-on (@wasmjit/native, a CommonJS .node module).
+import { createRequire } from 'node:module';
+
+// abi.ts CallBuffer.Slots. @wasmjit/codegen only exports its index, which does not (yet)
+// re-export abi.ts, so the number is repeated here and checked against the add-on below.
+const CALL_BUFFER_SLOTS = 1024;
+
+/**
+ * Native host_call calls this with the instance id (vmctx[InstanceId]) and import index; it
+ * reads the arguments from the call buffer area, calls the import and writes the results
+ * back there. A throw becomes a HostException trap (see takeHostException).
+ */
+export type HostDispatcher = (instanceId: number, importIndex: number) => void;
+
+/** Addresses of the C helpers that generated code reaches through the vmctx. */
+export interface HelperAddresses {
+  /** Goes in vmctx[HostCall]: int32_t (void *vmctx, uint32_t importIndex, uint64_t *area, uint32_t nslots). */
+  hostCall: number;
+  /** Goes in vmctx[TrapUnwind]: jumped to with edi = TrapCode. */
+  trapUnwind: number;
+  /** Goes in vmctx[MemoryGrow]: int64_t (void *vmctx, uint32_t deltaPages); stub returning -1. */
+  memoryGrow: number;
+}
+
+export interface StackInfo {
+  /** Lowest usable address of this thread's stack (guard excluded). */
+  low: number;
+  /** One past the highest address of this thread's stack. */
+  high: number;
+  /** Approximate current stack pointer. */
+  sp: number;
+}
+
+export interface NativeBinding {
+  /** This thread's call buffer: CallBuffer.Slots 8-byte slots (see abi.ts CallBuffer). */
+  readonly callBuffer: ArrayBuffer;
+  /**
+   * Runs `code` with r14 = vmctx, r15 = the stack limit, and `nslots` area slots taken from
+   * callBuffer[AreaStart..]; afterwards the results are in the call buffer. Returns the
+   * TrapCode (0 = returned normally; 13 = see takeHostException()).
+   */
+  invoke(code: number, vmctx: number, nslots: number): number;
+  /** Returns and clears the exception of the last HostException trap on this thread. */
+  takeHostException(): unknown;
+  /**
+   * Sets this thread's dispatcher, called for every host call as fn(instanceId, importIndex);
+   * `null` unsets it. Returns the previous one (or null) so a temporary one can be undone.
+   */
+  setHostDispatcher(fn: HostDispatcher | null): HostDispatcher | null;
+  helperAddresses(): HelperAddresses;
+  /** Return addresses at the last trap on this thread, innermost first (at most 64). */
+  lastTrapBacktrace(): number[];
+  stackInfo(): StackInfo;
+  /** Test only: touches `bytes` of native stack and returns a checksum. */
+  testUseStack(bytes: number): number;
+  /** Test only: crashes the process with SIGSEGV. */
+  testCrash(): void;
+}
+
+const require = createRequire(import.meta.url);
+// Typed against the package's own index.d.ts, so the two declarations cannot drift apart.
+const loaded: typeof import('@wasmjit/native') = require('@wasmjit/native');
+
+export const native: NativeBinding = loaded;
+
+if (native.callBuffer.byteLength !== CALL_BUFFER_SLOTS * 8) {
+  throw new Error(
+    `@wasmjit/native call buffer is ${native.callBuffer.byteLength} bytes, abi.ts expects ${CALL_BUFFER_SLOTS * 8}`,
+  );
+}
+
+/** Views over the same call buffer bytes, indexed by CallBuffer slot. */
+export const callF64 = new Float64Array(native.callBuffer);
+export const callI64 = new BigInt64Array(native.callBuffer);
+/** 32-bit views: slot i's low half is index 2*i (little-endian). */
+export const callI32 = new Int32Array(native.callBuffer);
+export const callU32 = new Uint32Array(native.callBuffer);

@@ -1,0 +1,72 @@
+// Shared helpers for the native add-on tests: hand-assembled code, vmctx construction.
+//
+// @wasmjit/runtime only exports its public API ("."), so the internals under test are
+// imported from its build output; this file is the one place that knows the path.
+import { allocData, loadCode, type CodeRegion, type DataRegion } from '../../../runtime/dist/code-memory.js';
+import { native } from '../../../runtime/dist/native.js';
+
+export { allocData, loadCode, native, type CodeRegion, type DataRegion };
+export { callF64, callI32, callI64, callU32 } from '../../../runtime/dist/native.js';
+
+// Mirrors of packages/codegen/src/abi.ts (a const enum there, not exported by the codegen
+// package's index yet); a test below checks the add-on agrees with the slot layout.
+export const Trap = {
+  None: 0,
+  StackOverflow: 1,
+  Unreachable: 2,
+  BadConversionToInteger: 5,
+  HostException: 13,
+} as const;
+
+export const Vmctx = {
+  HostCall: 0x10,
+  TrapUnwind: 0x18,
+  MemoryGrow: 0x20,
+  InstanceId: 0x28,
+  MaxWasmStack: 0x30,
+  HostStackReserve: 0x38,
+  HeaderEnd: 0x80,
+} as const;
+
+export const CallBufferSlots = 1024;
+export const AreaStart = 2;
+
+export const KiB = 1024;
+
+/** Bytes from an objdump-style hex string ("48 8b 44 24 08 ..."; whitespace ignored). */
+export function hex(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-f]/i.test(clean)) throw new Error(`bad hex: ${text}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export interface VmctxOptions {
+  instanceId?: number;
+  maxWasmStack?: number;
+  hostStackReserve?: number;
+  /** Extra bytes after the fixed header (imports etc.). */
+  extra?: number;
+}
+
+export interface TestVmctx {
+  region: DataRegion;
+  address: number;
+  /** The header as 8-byte fields, indexed by Vmctx offset / 8. */
+  fields: BigUint64Array;
+}
+
+/** A vmctx with the helper addresses and stack options filled in, like the runtime does. */
+export function makeVmctx(opts: VmctxOptions = {}): TestVmctx {
+  const region = allocData(Vmctx.HeaderEnd + (opts.extra ?? 0));
+  const fields = new BigUint64Array(region.buffer);
+  const helpers = native.helperAddresses();
+  fields[Vmctx.HostCall / 8] = BigInt(helpers.hostCall);
+  fields[Vmctx.TrapUnwind / 8] = BigInt(helpers.trapUnwind);
+  fields[Vmctx.MemoryGrow / 8] = BigInt(helpers.memoryGrow);
+  fields[Vmctx.InstanceId / 8] = BigInt(opts.instanceId ?? 0);
+  fields[Vmctx.MaxWasmStack / 8] = BigInt(opts.maxWasmStack ?? 512 * KiB);
+  fields[Vmctx.HostStackReserve / 8] = BigInt(opts.hostStackReserve ?? 256 * KiB);
+  return { region, address: region.address, fields };
+}
