@@ -124,3 +124,26 @@ export const enum CallBuffer {
   /** Total slots: enough for 1000 params/results (the spec's implementation limit is 1000). */
   Slots = 1024,
 }
+
+/**
+ * host_call import indexes at or above BUILTIN_BASE are runtime builtins ("libcalls"): rare or
+ * bulk operations done in the runtime (memory.grow, bulk memory, table ops). Arguments and the
+ * result use the same area protocol as JS imports; a builtin traps by throwing a RuntimeError,
+ * which unwinds like a JS exception from an import.
+ */
+export const BUILTIN_BASE = 0x40000000;
+
+export const enum Builtin {
+  MemoryGrow = 0,
+  MemoryFill = 1,
+  MemoryCopy = 2,
+  MemoryInit = 3,
+  DataDrop = 4,
+  TableGrow = 5,
+  TableFill = 6,
+  TableCopy = 7,
+  TableInit = 8,
+  ElemDrop = 9,
+  TableGet = 10,
+  TableSet = 11,
+}

@@ -15,6 +15,8 @@ import * as ctl from './ops/control.js';
 import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
+import { skipImmediates } from './skip.js';
+import { OP_FAMILIES } from './ops/families.js';
 
 const I32_CMP: Partial<Record<number, Cond>> = {
   [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
@@ -81,9 +83,9 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
 /** Returns true at the function's final `end`. */
 function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
   const m = fc.module;
+  // Control operators track reachability themselves.
   switch (op) {
     case Op.Unreachable: ctl.visitUnreachable(fc); return false;
-    case Op.Nop: return false;
     case Op.Block: ctl.visitBlock(fc, blockSignature(m, r.readBlockType())); return false;
     case Op.Loop: ctl.visitLoop(fc, blockSignature(m, r.readBlockType())); return false;
     case Op.If: ctl.visitIf(fc, blockSignature(m, r.readBlockType())); return false;
@@ -99,23 +101,19 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
       return false;
     }
     case Op.Return: ctl.visitReturn(fc); return false;
-    case Op.Call: {
-      const f = r.readVarU32();
-      if (!fc.dead) visitCall(fc, f);
-      return false;
-    }
-    case Op.LocalGet: { const i = r.readVarU32(); if (!fc.dead) localGet(fc, i); return false; }
-    case Op.LocalSet: { const i = r.readVarU32(); if (!fc.dead) localSet(fc, i); return false; }
-    case Op.LocalTee: { const i = r.readVarU32(); if (!fc.dead) localTee(fc, i); return false; }
-    case Op.I32Const: { const v = r.readVarS32(); if (!fc.dead) fc.push(constVal(ValType.I32, v)); return false; }
-    case Op.I64Const: { const v = r.readVarS64(); if (!fc.dead) fc.push(constVal(ValType.I64, v)); return false; }
   }
   if (fc.dead) {
-    // Dead code after br/return/unreachable: operators without immediates emit nothing.
-    if (!hasNoImmediates(op)) throw unsupported(fc, r, op);
+    skipImmediates(r, op);
     return false;
   }
   switch (op) {
+    case Op.Nop: return false;
+    case Op.Call: visitCall(fc, r.readVarU32()); return false;
+    case Op.LocalGet: localGet(fc, r.readVarU32()); return false;
+    case Op.LocalSet: localSet(fc, r.readVarU32()); return false;
+    case Op.LocalTee: localTee(fc, r.readVarU32()); return false;
+    case Op.I32Const: fc.push(constVal(ValType.I32, r.readVarS32())); return false;
+    case Op.I64Const: fc.push(constVal(ValType.I64, r.readVarS64())); return false;
     case Op.Drop: ctl.visitDrop(fc); return false;
     case Op.Select: ctl.visitSelect(fc); return false;
     case Op.I32Eqz: return eqzMaybeFused(fc, r, 32);
@@ -143,6 +141,8 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
   if (dv) { int.divRem(fc, dv[0], dv[1]); return false; }
   const bc = BITCOUNT[op];
   if (bc) { int.bitCount(fc, bc[0], bc[1]); return false; }
+  // The other families (floats, memory, globals, tables, references, 0xFC ops).
+  for (const family of OP_FAMILIES) if (family(fc, r, op)) return false;
   throw unsupported(fc, r, op);
 }
 
@@ -155,10 +155,6 @@ function unsupported(fc: FunctionCompiler, r: BinaryReader, op: number): Compile
   );
 }
 
-/** Opcodes handled above that carry no immediate: safe to skip in dead code. */
-function hasNoImmediates(op: number): boolean {
-  return op === Op.Drop || op === Op.Select || (op >= Op.I32Eqz && op <= 0xc4);
-}
 
 /**
  * A compare directly followed by br_if or if branches on the flags instead of

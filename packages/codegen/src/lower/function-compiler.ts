@@ -34,6 +34,7 @@ export class FunctionCompiler {
   readonly sig: FuncType;
   /** Out-of-line trap stubs used by this function, emitted after its body. */
   private readonly trapLabels = new Map<TrapCode, Label>();
+  private hostFailureLabel: Label | null = null;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
   private frameSizePatch = -1;
@@ -300,7 +301,18 @@ export class FunctionCompiler {
     return l;
   }
 
+  /** Stub for a failed host_call: its status (a TrapCode) is in eax. */
+  hostFailure(): Label {
+    if (!this.hostFailureLabel) this.hostFailureLabel = this.asm.newLabel();
+    return this.hostFailureLabel;
+  }
+
   private emitTrapStubs(): void {
+    if (this.hostFailureLabel) {
+      this.asm.bind(this.hostFailureLabel);
+      this.asm.mov_rr(32, 7 as Gpr /* rdi */, 0 as Gpr /* rax */);
+      this.asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+    }
     for (const [code, label] of this.trapLabels) {
       this.asm.bind(label);
       this.asm.comment(`trap ${code}`);
@@ -357,9 +369,9 @@ export class FunctionCompiler {
       this.release(v);
     }
     if (n >= 1) {
-      const r0 = regClassOf(results[0]!) === RegClass.Xmm ? 0 : 0; // rax or xmm0: both number 0
-      this.popToSpecific(r0);
-      this.ra.free(regClassOf(results[0]!), r0);
+      // rax and xmm0 are both register number 0 in their class.
+      this.popToSpecific(0);
+      this.ra.free(regClassOf(results[0]!), 0);
     }
     this.asm.mov_rr(64, RSP, RBP);
     this.asm.pop_r(RBP);
@@ -406,17 +418,5 @@ export class FunctionCompiler {
 
   checkClean(): void {
     if (!this.ra.allFree()) throw new Error(`BUG: registers leaked in function ${this.funcIndex}`);
-  }
-
-  /** The first register-class bit of a register for `pinned` masks. */
-  static bit(r: number): number {
-    return 1 << r;
-  }
-
-  /** Convenience for code that needs a Gpr register mask. */
-  static readonly NONE = 0;
-
-  get kindFunc(): CtrlKind {
-    return CtrlKind.Func;
   }
 }

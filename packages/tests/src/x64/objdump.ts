@@ -89,3 +89,14 @@ function parseInto(stdout: string, out: Decoded[][]): void {
     }
   }
 }
+
+/**
+ * Call first thing in a test that needs objdump: without it, the test is reported as skipped
+ * (mocha's this.skip() takes no reason, so the reason goes into the title and the log).
+ */
+export function skipWithoutObjdump(ctx: Mocha.Context): void {
+  if (objdumpAvailable()) return;
+  if (ctx.test) ctx.test.title += ` (skipped: ${NO_OBJDUMP})`;
+  console.warn(`      skipped: ${NO_OBJDUMP}`);
+  ctx.skip();
+}

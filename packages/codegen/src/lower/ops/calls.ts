@@ -1,11 +1,12 @@
 // Direct calls. Arguments go to the outgoing area at [rsp + 8*i]; every other live value is
 // spilled first because a call clobbers all allocatable registers (see abi.ts).
-import { R11, R14, RBP, RSP } from '../../x64/regs.js';
-import { importedFuncOffset } from '../../abi.js';
+import { R11, R14, RAX, RBP, RCX, RDI, RDX, RSI, RSP } from '../../x64/regs.js';
+import { Cond } from '../../x64/cond.js';
+import { BUILTIN_BASE, Vmctx, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
 import { regClassOf } from '../reg-class.js';
 import { VMCTX_SLOT } from '../frame.js';
-import type { FuncType } from '../../wasm/types.js';
+import type { FuncType, ValType } from '../../wasm/types.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 /** Move the arguments to the outgoing area and spill the rest. */
@@ -55,3 +56,27 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
 }
 
 
+
+/**
+ * Call a runtime builtin (see Builtin in abi.ts) through native host_call. The top
+ * `argTypes.length` values are the arguments; pushes the result when `result` is given.
+ */
+export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: ValType[], result: ValType | null): void {
+  const sig: FuncType = { params: argTypes, results: result === null ? [] : [result] };
+  prepareCallArgs(fc, sig);
+  const a = fc.asm;
+  const nslots = Math.max(argTypes.length, 1);
+  if (nslots > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots;
+  a.mov_rr(64, RDI, R14);
+  a.mov_ri(32, RSI, BUILTIN_BASE + builtin);
+  a.mov_rr(64, RDX, RSP);
+  a.mov_ri(32, RCX, nslots);
+  a.call_m({ base: R14, disp: Vmctx.HostCall });
+  a.test_rr(32, RAX, RAX);
+  a.jcc_label(Cond.NE, fc.hostFailure());
+  if (result !== null) {
+    const r = fc.allocReg(regClassOf(result));
+    fc.loadMem(result, r, { base: RSP, disp: 0 });
+    fc.push(regVal(result, r));
+  }
+}

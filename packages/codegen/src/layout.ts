@@ -1,0 +1,91 @@
+// Per-module layout of the vmctx after its fixed header (see Vmctx in abi.ts). Codegen emits
+// offsets from here; the runtime fills the same offsets. All entries are 8-byte aligned.
+//
+//   HeaderEnd                 imported functions: { code, vmctx } × numImportedFuncs
+//   globalsOffset             one pointer per global (imported first) to its 16-byte cell;
+//                             the cell holds the value (i32/f32 in the low bytes)
+//   tablesOffset              one pointer per table to its TableDescriptor (shared when a
+//                             table is imported/exported): { elements: u64*, length: u64 }
+//   funcRefsOffset            one FuncRefRecord per function in the index space: what
+//                             ref.func and tables point to
+//   dataSegmentsOffset        per data segment: { address, length } (length 0 once dropped)
+//   elemSegmentsOffset        per element segment: { address, length } (length 0 once dropped)
+//   size                      total bytes
+import { Vmctx, IMPORT_ENTRY_SIZE } from './abi.js';
+import type { WasmModule } from './wasm/types.js';
+
+/** A funcref value is the address of one of these (0 is ref.null). */
+export const enum FuncRefRecord {
+  Code = 0,
+  Vmctx = 8,
+  /** Canonical signature id (see canonicalTypeId) as a u32, for call_indirect checks. */
+  TypeId = 16,
+  /** Index in the runtime's JS-side handle table, so the reference can cross into JS. */
+  Handle = 20,
+  Size = 24,
+}
+
+export const enum TableDescriptor {
+  Elements = 0,
+  Length = 8,
+  Size = 16,
+}
+
+export const GLOBAL_CELL_SIZE = 16;
+export const SEGMENT_ENTRY_SIZE = 16;
+
+export interface VmctxLayout {
+  importedFuncsOffset: number;
+  globalsOffset: number;
+  tablesOffset: number;
+  funcRefsOffset: number;
+  dataSegmentsOffset: number;
+  elemSegmentsOffset: number;
+  size: number;
+}
+
+export function computeLayout(m: WasmModule): VmctxLayout {
+  let off: number = Vmctx.HeaderEnd;
+  const importedFuncsOffset = off;
+  off += IMPORT_ENTRY_SIZE * m.numImportedFuncs;
+  const globalsOffset = off;
+  off += 8 * (m.numImportedGlobals + m.globals.length);
+  const tablesOffset = off;
+  off += 8 * m.tables.length;
+  const funcRefsOffset = off;
+  off += FuncRefRecord.Size * m.funcs.length;
+  const dataSegmentsOffset = off;
+  off += SEGMENT_ENTRY_SIZE * m.datas.length;
+  const elemSegmentsOffset = off;
+  off += SEGMENT_ENTRY_SIZE * m.elems.length;
+  return { importedFuncsOffset, globalsOffset, tablesOffset, funcRefsOffset, dataSegmentsOffset, elemSegmentsOffset, size: off };
+}
+
+export function globalPtrOffset(l: VmctxLayout, globalIndex: number): number {
+  return l.globalsOffset + 8 * globalIndex;
+}
+export function tablePtrOffset(l: VmctxLayout, tableIndex: number): number {
+  return l.tablesOffset + 8 * tableIndex;
+}
+export function funcRefOffset(l: VmctxLayout, funcIndex: number): number {
+  return l.funcRefsOffset + FuncRefRecord.Size * funcIndex;
+}
+export function dataSegmentOffset(l: VmctxLayout, i: number): number {
+  return l.dataSegmentsOffset + SEGMENT_ENTRY_SIZE * i;
+}
+export function elemSegmentOffset(l: VmctxLayout, i: number): number {
+  return l.elemSegmentsOffset + SEGMENT_ENTRY_SIZE * i;
+}
+
+// Canonical signature ids: equal function types get equal ids in this thread, so
+// call_indirect compares one u32 even across modules.
+const typeIds = new Map<string, number>();
+export function canonicalTypeId(params: readonly number[], results: readonly number[]): number {
+  const key = `${params.join(',')}:${results.join(',')}`;
+  let id = typeIds.get(key);
+  if (id === undefined) {
+    id = typeIds.size + 1;
+    typeIds.set(key, id);
+  }
+  return id;
+}

@@ -1,0 +1,9 @@
+// Op families beyond the integer core, each in its own file. A family handler reads its
+// operator's immediates, emits code and returns true, or returns false for other opcodes.
+// (Dead code never reaches them: the compiler skips it before dispatching.)
+import type { BinaryReader } from '../../wasm/reader.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+
+export type OpFamily = (fc: FunctionCompiler, r: BinaryReader, op: number) => boolean;
+
+export const OP_FAMILIES: OpFamily[] = [];

@@ -1,0 +1,44 @@
+// Facts about a module that every function's validation needs and that are costly enough
+// to compute only once: which functions may be named by ref.func inside code.
+
+import type { ConstExpr, WasmModule } from '../wasm/types.js';
+
+export interface ModuleContext {
+  /**
+   * declaredRefs[f] = 1 if function f occurs outside function bodies (in an export, an
+   * element segment, or any constant expression). Only those may be used with ref.func in
+   * code, which lets an engine know up front which functions need a reference object.
+   */
+  declaredRefs: Uint8Array;
+}
+
+const contexts = new WeakMap<WasmModule, ModuleContext>();
+
+export function moduleContext(m: WasmModule): ModuleContext {
+  let ctx = contexts.get(m);
+  if (!ctx) {
+    ctx = { declaredRefs: collectDeclaredRefs(m) };
+    contexts.set(m, ctx);
+  }
+  return ctx;
+}
+
+function collectDeclaredRefs(m: WasmModule): Uint8Array {
+  const refs = new Uint8Array(m.funcs.length);
+  const mark = (expr: ConstExpr | undefined) => {
+    if (!expr) return;
+    for (const instr of expr.instrs) {
+      if (instr.op === 'ref.func' && instr.index < refs.length) refs[instr.index] = 1;
+    }
+  };
+  for (const g of m.globals) mark(g.init);
+  for (const e of m.elems) {
+    mark(e.offset);
+    for (const item of e.init) mark(item);
+  }
+  for (const d of m.datas) mark(d.offset);
+  for (const e of m.exports) {
+    if (e.kind === 'func' && e.index < refs.length) refs[e.index] = 1;
+  }
+  return refs;
+}

@@ -1,0 +1,112 @@
+// Module-level validation: everything outside function bodies (types, imports, limits,
+// globals, exports, start, segments), then every function body.
+
+import { CompileError } from '../errors.js';
+import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
+import { validateConstExpr } from './const-expr.js';
+import { validateFunction } from './function.js';
+
+/** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
+const MAX_MEMORY_PAGES = 65536;
+
+function fail(message: string, offset?: number): never {
+  throw new CompileError(message, offset);
+}
+
+function checkValType(t: ValType): void {
+  if (t === ValType.V128) fail('SIMD not supported');
+}
+
+function checkTypeIndex(m: WasmModule, index: number): void {
+  if (index >= m.types.length) fail(`unknown type ${index}`);
+}
+
+function checkTableLimits(l: Limits): void {
+  // Table sizes are u32 by construction, so only the ordering can be wrong.
+  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum');
+}
+
+function checkMemoryLimits(l: Limits): void {
+  if (l.min > MAX_MEMORY_PAGES || (l.max !== undefined && l.max > MAX_MEMORY_PAGES)) {
+    fail('memory size must be at most 65536 pages (4GiB)');
+  }
+  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum');
+}
+
+/** Validates the whole module; throws CompileError on the first problem found. */
+export function validateModule(m: WasmModule): void {
+  for (const t of m.types) {
+    t.params.forEach(checkValType);
+    t.results.forEach(checkValType);
+  }
+
+  for (const imp of m.imports) {
+    const d = imp.desc;
+    switch (d.kind) {
+      case 'func':
+        checkTypeIndex(m, d.typeIndex);
+        break;
+      case 'table':
+        checkTableLimits(d.type.limits);
+        break;
+      case 'memory':
+        checkMemoryLimits(d.type);
+        break;
+      case 'global':
+        checkValType(d.type.type);
+        break;
+    }
+  }
+
+  for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!);
+  for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits);
+  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!);
+  if (m.memories.length > 1) fail('multiple memories');
+
+  for (const g of m.globals) {
+    checkValType(g.type.type);
+    validateConstExpr(m, g.init, g.type.type);
+  }
+
+  for (const e of m.elems) {
+    if (e.mode === 'active') {
+      const table = m.tables[e.table];
+      if (!table) fail(`unknown table ${e.table}`, e.offset?.offset);
+      if (!e.offset) throw new Error('BUG: active element segment without offset');
+      validateConstExpr(m, e.offset, ValType.I32);
+      if (table.elemType !== e.elemType) fail('type mismatch: element segment type differs from its table', e.offset.offset);
+    }
+    for (const item of e.init) validateConstExpr(m, item, e.elemType);
+  }
+
+  for (const d of m.datas) {
+    if (d.mode === 'active') {
+      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
+      if (!d.offset) throw new Error('BUG: active data segment without offset');
+      validateConstExpr(m, d.offset, ValType.I32);
+    }
+  }
+
+  if (m.start !== undefined) {
+    if (m.start >= m.funcs.length) fail(`unknown function ${m.start}`);
+    const t = m.types[m.funcs[m.start]!]!;
+    if (t.params.length !== 0 || t.results.length !== 0) fail('start function must have type [] -> []');
+  }
+
+  const exportNames = new Set<string>();
+  for (const e of m.exports) {
+    if (exportNames.has(e.name)) fail(`duplicate export name "${e.name}"`);
+    exportNames.add(e.name);
+    const count =
+      e.kind === 'func'
+        ? m.funcs.length
+        : e.kind === 'table'
+          ? m.tables.length
+          : e.kind === 'memory'
+            ? m.memories.length
+            : m.numImportedGlobals + m.globals.length;
+    if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`);
+  }
+
+  for (let i = 0; i < m.codes.length; i++) validateFunction(m, i);
+}

@@ -1,0 +1,238 @@
+// Host calls (wasm -> JS dispatcher), HostException, and nested entries.
+import { expect } from 'chai';
+
+import {
+  AreaStart,
+  callI64,
+  hex,
+  KiB,
+  loadCode,
+  makeVmctx,
+  native,
+  Trap,
+  type CodeRegion,
+  type TestVmctx,
+} from './helpers.js';
+import type { HostDispatcher } from '../../../runtime/dist/native.js';
+
+// host7: copies its two params into an outgoing area, calls import 7 through
+// vmctx[HostCall], traps with the returned code if nonzero, else returns slot0 + slot1.
+//   0x00 push rbp              55
+//   0x01 mov rbp,rsp           48 89 e5
+//   0x04 push r14              41 56            [rbp-8] = vmctx
+//   0x06 sub rsp,24            48 83 ec 18      rsp = 0 mod 16, area at [rsp], [rsp+8]
+//   0x0a mov rax,[rbp+16]      48 8b 45 10
+//   0x0e mov [rsp],rax         48 89 04 24
+//   0x12 mov rax,[rbp+24]      48 8b 45 18
+//   0x16 mov [rsp+8],rax       48 89 44 24 08
+//   0x1b mov rdi,r14           4c 89 f7
+//   0x1e mov esi,7             be 07 00 00 00
+//   0x23 mov rdx,rsp           48 89 e2
+//   0x26 mov ecx,2             b9 02 00 00 00
+//   0x2b call [r14+0x10]       41 ff 56 10
+//   0x2f mov r14,[rbp-8]       4c 8b 75 f8
+//   0x33 test eax,eax          85 c0
+//   0x35 jnz 0x42              75 0b
+//   0x37 mov rax,[rsp]         48 8b 04 24
+//   0x3b add rax,[rsp+8]       48 03 44 24 08
+//   0x40 leave                 c9
+//   0x41 ret                   c3
+//   0x42 mov edi,eax           89 c7
+//   0x44 jmp [r14+0x18]        41 ff 66 18
+const HOST7 = hex(`55  48 89 e5  41 56  48 83 ec 18  48 8b 45 10  48 89 04 24  48 8b 45 18  48 89 44 24 08
+  4c 89 f7  be 07 00 00 00  48 89 e2  b9 02 00 00 00  41 ff 56 10  4c 8b 75 f8  85 c0  75 0b
+  48 8b 04 24  48 03 44 24 08  c9  c3  89 c7  41 ff 66 18`);
+
+// add2: mov rax,[rsp+8] ; add rax,[rsp+16] ; ret
+const ADD2 = hex('48 8b 44 24 08  48 03 44 24 10  c3');
+// trap2: mov edi,2 ; jmp [r14+0x18]
+const TRAP2 = hex('bf 02 00 00 00  41 ff 66 18');
+// get_r15: mov rax,r15 ; ret
+const GET_R15 = hex('4c 89 f8  c3');
+
+describe('native host calls', () => {
+  let vm: TestVmctx;
+  let host7: CodeRegion, add2: CodeRegion, trap2: CodeRegion, getR15: CodeRegion;
+  let previous: HostDispatcher | null = null;
+  const setDispatcher = (fn: HostDispatcher | null): void => {
+    native.setHostDispatcher(fn);
+  };
+  const callHost7 = (a: bigint, b: bigint): number => {
+    callI64[AreaStart] = a;
+    callI64[AreaStart + 1] = b;
+    return native.invoke(host7.address, vm.address, 2);
+  };
+
+  before(() => {
+    // Keep whatever dispatcher the runtime installed, and put it back afterwards.
+    previous = native.setHostDispatcher(null);
+    vm = makeVmctx({ instanceId: 42 });
+    host7 = loadCode(HOST7);
+    add2 = loadCode(ADD2);
+    trap2 = loadCode(TRAP2);
+    getR15 = loadCode(GET_R15);
+  });
+  after(() => {
+    native.setHostDispatcher(previous);
+    for (const r of [host7, add2, trap2, getR15]) r.free();
+    vm.region.free();
+  });
+
+  it('calls the dispatcher with the instance id and import index, args and results in the buffer', () => {
+    const seen: [number, number, bigint, bigint][] = [];
+    setDispatcher((instanceId, importIndex) => {
+      const a = callI64[AreaStart]!;
+      const b = callI64[AreaStart + 1]!;
+      seen.push([instanceId, importIndex, a, b]);
+      callI64[AreaStart] = a * 2n;
+      callI64[AreaStart + 1] = b * 3n;
+    });
+    expect(callHost7(10n, 100n)).to.equal(Trap.None);
+    expect(callI64[1]).to.equal(320n);
+    expect(seen).to.deep.equal([[42, 7, 10n, 100n]]);
+    for (let i = 0; i < 10_000; i++) {
+      if (callHost7(BigInt(i), 1n) !== Trap.None || callI64[1] !== BigInt(2 * i + 3)) expect.fail(`iteration ${i}`);
+    }
+  });
+
+  it('turns a thrown exception into a HostException trap holding the same value', () => {
+    const err = new Error('boom');
+    setDispatcher(() => {
+      throw err;
+    });
+    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
+    expect(native.takeHostException()).to.equal(err);
+    expect(native.takeHostException()).to.equal(undefined);
+
+    // Primitives can be thrown too.
+    setDispatcher(() => {
+      throw 42;
+    });
+    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
+    expect(native.takeHostException()).to.equal(42);
+
+    // Many in a row without taking them: only the last one is kept, nothing piles up.
+    for (let i = 0; i < 1000; i++) {
+      setDispatcher(() => {
+        throw i;
+      });
+      callHost7(0n, 0n);
+    }
+    expect(native.takeHostException()).to.equal(999);
+  });
+
+  it('traps with HostException when no dispatcher is set', () => {
+    setDispatcher(null);
+    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
+    const e = native.takeHostException();
+    expect(e).to.be.instanceOf(Error);
+    expect((e as Error).message).to.match(/dispatcher/);
+    expect(() => (native.setHostDispatcher as (f: unknown) => unknown)(5)).to.throw(TypeError);
+  });
+
+  it('allows a nested invoke from inside a host call', () => {
+    setDispatcher(() => {
+      const a = callI64[AreaStart]!;
+      const b = callI64[AreaStart + 1]!;
+      // Inner call reuses the buffer: args in, result out, then restore our results.
+      callI64[AreaStart] = a;
+      callI64[AreaStart + 1] = 1000n;
+      expect(native.invoke(add2.address, vm.address, 2)).to.equal(Trap.None);
+      const inner = callI64[1]!;
+      callI64[AreaStart] = inner;
+      callI64[AreaStart + 1] = b;
+    });
+    expect(callHost7(5n, 7n)).to.equal(Trap.None);
+    expect(callI64[1]).to.equal(1012n);
+  });
+
+  it('unwinds only the inner entry when a nested call traps', () => {
+    let innerTrap = -1;
+    setDispatcher(() => {
+      innerTrap = native.invoke(trap2.address, vm.address, 0);
+      callI64[AreaStart] = 1n;
+      callI64[AreaStart + 1] = 2n;
+    });
+    expect(callHost7(0n, 0n)).to.equal(Trap.None);
+    expect(innerTrap).to.equal(Trap.Unreachable);
+    expect(callI64[1]).to.equal(3n);
+  });
+
+  it('gives a nested entry the outer entry limit', () => {
+    // The outer vmctx bounds the stack by the thread (limit = low + reserve); the inner one
+    // would get no room at all if it computed its own limit.
+    const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 2 ** 40, hostStackReserve: 256 * KiB });
+    const innerVm = makeVmctx({ maxWasmStack: 0 });
+    let inner: [number, bigint] = [-1, 0n];
+    try {
+      setDispatcher(() => {
+        inner = [native.invoke(getR15.address, innerVm.address, 0), callI64[1]!];
+      });
+      callI64[AreaStart] = 0n;
+      callI64[AreaStart + 1] = 0n;
+      expect(native.invoke(host7.address, outerVm.address, 2)).to.equal(Trap.None);
+      expect(inner[0]).to.equal(Trap.None);
+      expect(Number(inner[1])).to.equal(native.stackInfo().low + 256 * KiB);
+      // On its own the inner vmctx has no room.
+      expect(native.invoke(getR15.address, innerVm.address, 0)).to.equal(Trap.StackOverflow);
+    } finally {
+      outerVm.region.free();
+      innerVm.region.free();
+    }
+  });
+
+  it('propagates a HostException through nested entries', () => {
+    const err = new TypeError('deep');
+    let depth = 0;
+    setDispatcher(() => {
+      if (++depth < 20) {
+        const t = native.invoke(host7.address, vm.address, 2);
+        if (t === Trap.HostException) throw native.takeHostException();
+        return;
+      }
+      throw err;
+    });
+    expect(callHost7(0n, 0n)).to.equal(Trap.HostException);
+    expect(depth).to.equal(20);
+    expect(native.takeHostException()).to.equal(err);
+  });
+
+  it('recurses wasm -> JS -> wasm 100 deep and unwinds cleanly', () => {
+    let depth = 0;
+    setDispatcher(() => {
+      if (++depth < 100) {
+        callI64[AreaStart] = 0n;
+        callI64[AreaStart + 1] = 0n;
+        const t = native.invoke(host7.address, vm.address, 2);
+        if (t !== Trap.None) throw new Error(`trap ${t} at depth ${depth}`);
+      }
+      callI64[AreaStart] = 1n;
+      callI64[AreaStart + 1] = 0n;
+    });
+    expect(callHost7(0n, 0n)).to.equal(Trap.None);
+    expect(callI64[1]).to.equal(1n);
+    expect(depth).to.equal(100);
+  });
+
+  it('ends unbounded wasm -> JS -> wasm recursion with StackOverflow (shared budget)', () => {
+    // Each level costs JS and N-API frames too (about 2 KiB); all of it counts against
+    // the outermost entry's MaxWasmStack, so an inner invoke eventually refuses to run.
+    let depth = 0;
+    let innermost = -1;
+    setDispatcher(() => {
+      depth++;
+      const t = native.invoke(host7.address, vm.address, 2);
+      if (t === Trap.HostException) throw native.takeHostException();
+      innermost = t;
+      throw new Error(`trap ${t}`);
+    });
+    expect(callHost7(0n, 0n)).to.equal(Trap.HostException);
+    expect(innermost).to.equal(Trap.StackOverflow);
+    expect((native.takeHostException() as Error).message).to.equal(`trap ${Trap.StackOverflow}`);
+    expect(depth).to.be.within(20, 5000);
+    // Everything is unwound: a plain call works again.
+    setDispatcher(() => {});
+    expect(callHost7(3n, 4n)).to.equal(Trap.None);
+    expect(callI64[1]).to.equal(7n);
+  });
+});

@@ -1,0 +1,231 @@
+// Finding the testsuite, running files in child processes, and judging the
+// results against the expected-failures list. Shared by the CLI and mocha.
+
+import { fork } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
+import type { Outcome } from './runner.js';
+import { CORE_FEATURES, PROPOSAL_FEATURES } from './wat.js';
+import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
+import type { BoundsChecks } from './wasmjit-adapter.js';
+
+const here = dirname(fileURLToPath(import.meta.url)); // packages/tests/dist/spec
+export const TESTS_DIR = resolve(here, '../..');
+export const REPO_ROOT = resolve(TESTS_DIR, '../..');
+export const EXPECTED_FAILURES_FILE = join(TESTS_DIR, 'spec-expected-failures.txt');
+const WORKER = join(here, 'worker.js');
+
+/** WASM_SPEC_DIR, else `<repo>/../shared/spec`. */
+export function specDirCandidate(): string {
+  return process.env.WASM_SPEC_DIR ? resolve(process.env.WASM_SPEC_DIR) : resolve(REPO_ROOT, '../shared/spec');
+}
+
+/** The spec directory, or why it cannot be used. */
+export function findSpecDir(): { dir: string } | { absent: string } {
+  const dir = specDirCandidate();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { absent: `spec testsuite not found at ${dir} (set WASM_SPEC_DIR)` };
+  if (!readdirSync(dir).some((f) => f.endsWith('.wast'))) return { absent: `no .wast files in ${dir}` };
+  return { dir };
+}
+
+export interface SpecFile {
+  /** Relative to the spec dir, `/`-separated: the name used in keys. */
+  name: string;
+  path: string;
+  proposal: boolean;
+}
+
+export interface SpecFiles {
+  run: SpecFile[];
+  /** simd_*.wast: not run, only counted. */
+  simd: string[];
+}
+
+export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): SpecFiles {
+  const run: SpecFile[] = [];
+  const simd: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.wast')) continue;
+    if (f.startsWith('simd_')) simd.push(f);
+    else run.push({ name: f, path: join(dir, f), proposal: false });
+  }
+  const pdir = join(dir, 'proposals');
+  if (opts.proposals && existsSync(pdir)) {
+    for (const p of readdirSync(pdir).sort()) {
+      const sub = join(pdir, p);
+      if (!statSync(sub).isDirectory()) continue;
+      for (const f of readdirSync(sub).sort()) {
+        if (f.endsWith('.wast')) run.push({ name: `proposals/${p}/${f}`, path: join(sub, f), proposal: true });
+      }
+    }
+  }
+  return { run, simd };
+}
+
+/** `i32`, `i32.wast`, `proposals/tail-call/return_call` ... */
+export function selectFile(files: SpecFiles, wanted: string): SpecFile | undefined {
+  const w = wanted.endsWith('.wast') ? wanted : `${wanted}.wast`;
+  return files.run.find((f) => f.name === w);
+}
+
+export interface FileResult {
+  file: string;
+  outcomes: Outcome[];
+  ms: number;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+export function countOutcomes(outcomes: Outcome[]): Counts {
+  const c = { passed: 0, failed: 0, skipped: 0 };
+  for (const o of outcomes) c[o.status]++;
+  return c;
+}
+
+export interface RunFileOptions {
+  engine: EngineName;
+  boundsChecks?: BoundsChecks;
+  line?: number;
+  timeoutMs: number;
+}
+
+let progressCounter = 0;
+
+/** Run one file in a child process; crashes and timeouts become failures. */
+export function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<FileResult> {
+  const start = Date.now();
+  const progressFile = join(tmpdir(), `wasmjit-spec-${process.pid}-${progressCounter++}`);
+  const job: WorkerJob = {
+    path: file.path,
+    engine: opts.engine,
+    boundsChecks: opts.boundsChecks,
+    line: opts.line,
+    features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,
+    progressFile,
+  };
+  return new Promise((resolvePromise) => {
+    const outcomes: Outcome[] = [];
+    let done = false;
+    let timedOut = false;
+    let tail = '';
+    const keepTail = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-2000);
+    };
+    const child = fork(WORKER, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    child.stdout?.on('data', keepTail);
+    child.stderr?.on('data', keepTail);
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'outcomes') outcomes.push(...m.outcomes);
+      else if (m.type === 'done') done = true;
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      if (!done || timedOut) {
+        // Attribute the problem to the command that was running, unless that
+        // command already has its outcome (then the file as a whole: line 0).
+        let line = 0;
+        try {
+          const buf = readFileSync(progressFile);
+          if (buf.length >= 4) line = buf.readUInt32LE(0);
+        } catch {
+          // No progress yet: the worker died before the first command.
+        }
+        if (outcomes.some((o) => o.line === line)) line = 0;
+        const why = timedOut
+          ? `timed out after ${Math.round(opts.timeoutMs / 1000)} s`
+          : `worker crashed (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+        const t = tail.trim();
+        outcomes.push({
+          line,
+          command: 'worker',
+          status: 'failed',
+          reason: `${why}${line ? ' while running this command' : ''}${t ? `; output tail: ${t.split('\n').slice(-5).join(' | ')}` : ''}`,
+        });
+      }
+      rmSync(progressFile, { force: true });
+      resolvePromise({ file: file.name, outcomes, ms: Date.now() - start });
+    };
+    child.on('exit', finish);
+    child.on('error', (e) => {
+      tail += `\n${e.message}`;
+    });
+  });
+}
+
+/** Run tasks with bounded concurrency; results keep the input order. */
+export async function runPool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export interface Judgement {
+  /** Failures not on the list: `file:line  reason`. */
+  unexpected: { key: string; outcome: Outcome }[];
+  /** Listed entries in scope. */
+  listed: number;
+  /** Listed entries that still fail. */
+  stillFailing: number;
+  /** Listed entries in scope that no longer fail (the list must shrink). */
+  stale: string[];
+}
+
+/**
+ * Compare results with the list. Only entries in scope count: the files
+ * that ran (and only the chosen line with --line); with `fullRun`, entries
+ * naming files that do not exist are stale too.
+ */
+export function judge(
+  results: FileResult[],
+  expected: ExpectedFailures,
+  scope: { line?: number; fullRun: boolean; knownFiles: Set<string> },
+): Judgement {
+  const ran = new Set(results.map((r) => r.file));
+  const failing = new Map<string, Outcome>();
+  for (const r of results) for (const o of r.outcomes) if (o.status === 'failed') failing.set(failureKey(r.file, o.line), o);
+  const unexpected: Judgement['unexpected'] = [];
+  for (const [key, outcome] of failing) if (!expected.entries.has(key)) unexpected.push({ key, outcome });
+  let listed = 0;
+  let stillFailing = 0;
+  const stale: string[] = [];
+  for (const key of expected.entries.keys()) {
+    const file = fileOfKey(key);
+    const line = Number(key.slice(file.length + 1));
+    const inScope = ran.has(file) ? scope.line === undefined || scope.line === line : scope.fullRun && !scope.knownFiles.has(file);
+    if (!inScope) continue;
+    listed++;
+    if (failing.has(key)) stillFailing++;
+    else stale.push(key);
+  }
+  return { unexpected, listed, stillFailing, stale };
+}
+
+/** Skip reasons aggregated over results (for the summary). */
+export function skipReasons(results: FileResult[], category: (r: string | undefined) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of results) {
+    for (const o of r.outcomes) {
+      if (o.status !== 'skipped') continue;
+      const c = category(o.reason);
+      m.set(c, (m.get(c) ?? 0) + 1);
+    }
+  }
+  return m;
+}

@@ -1,0 +1,93 @@
+// Child-process entry: runs one .wast file and streams outcomes to the
+// parent over IPC. Isolating each file in its own process means a JIT crash
+// (e.g. SIGSEGV in generated code) or an infinite loop costs that file only.
+
+import { openSync, readFileSync, writeSync } from 'node:fs';
+import type { EngineAdapter } from './adapter.js';
+import { runScript, type Outcome } from './runner.js';
+import { V8Adapter } from './v8-adapter.js';
+import { loadWabt, type WabtFeatures } from './wat.js';
+import { loadWasmjitRuntime, WasmjitAdapter, type BoundsChecks } from './wasmjit-adapter.js';
+
+export type EngineName = 'wasmjit' | 'v8';
+
+export interface WorkerJob {
+  path: string;
+  engine: EngineName;
+  boundsChecks?: BoundsChecks;
+  line?: number;
+  features: WabtFeatures;
+  /** File where the worker keeps the line of the command it is running (crash/timeout attribution). */
+  progressFile?: string;
+}
+
+export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
+
+/** Build the adapter for an engine, or say why it is unavailable. */
+export async function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks): Promise<EngineAdapter | { error: string }> {
+  if (engine === 'v8') return new V8Adapter();
+  const loaded = await loadWasmjitRuntime();
+  if ('error' in loaded) return loaded;
+  try {
+    return new WasmjitAdapter(loaded.runtime, boundsChecks);
+  } catch (e) {
+    return { error: `cannot create Engine: ${(e as Error).message}` };
+  }
+}
+
+function send(msg: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.send!(msg, undefined, {}, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]) as WorkerJob;
+  const adapter = await makeAdapter(job.engine, job.boundsChecks);
+  if ('error' in adapter) {
+    await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
+    await send({ type: 'done' });
+    return;
+  }
+  const wabt = await loadWabt();
+  const src = readFileSync(job.path, 'utf8');
+  // A positioned 4-byte write per command is a cheap syscall, and unlike an
+  // IPC message it is on disk before the next command can crash the process.
+  const progressFd = job.progressFile !== undefined ? openSync(job.progressFile, 'w') : undefined;
+  const lineBuf = Buffer.alloc(4);
+  // Batch outcomes: cheap on IPC, yet a crash loses at most one batch's worth
+  // of already-finished results (each send is awaited, so it has left the
+  // process before more commands run).
+  let batch: Outcome[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcomes = batch;
+    batch = [];
+    await send({ type: 'outcomes', outcomes });
+  };
+  await runScript(src, adapter, wabt, {
+    line: job.line,
+    features: job.features,
+    onCommandStart: (line) => {
+      if (progressFd === undefined) return;
+      lineBuf.writeUInt32LE(line, 0);
+      writeSync(progressFd, lineBuf, 0, 4, 0);
+    },
+    onOutcome: (o) => {
+      batch.push(o);
+      if (batch.length >= 64 || o.status === 'failed') return flush();
+    },
+  });
+  await flush();
+  await send({ type: 'done' });
+}
+
+if (process.send) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`spec worker error: ${(e as Error)?.stack ?? e}\n`);
+      process.exit(2);
+    },
+  );
+}

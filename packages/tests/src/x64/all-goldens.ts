@@ -1,0 +1,17 @@
+// Every golden table, by name.
+import { ADDRESSING_GOLDENS } from './goldens-addressing.js';
+import { ALU_GOLDENS } from './goldens-alu.js';
+import { CONTROL_GOLDENS } from './goldens-control.js';
+import { MOVE_GOLDENS } from './goldens-moves.js';
+import { SSE_GOLDENS } from './goldens-sse.js';
+import type { Golden } from './golden.js';
+
+export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
+  addressing: ADDRESSING_GOLDENS,
+  moves: MOVE_GOLDENS,
+  alu: ALU_GOLDENS,
+  control: CONTROL_GOLDENS,
+  sse: SSE_GOLDENS,
+};
+
+export const ALL_GOLDENS: readonly Golden[] = Object.values(GOLDEN_TABLES).flat();
