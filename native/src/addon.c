@@ -116,7 +116,8 @@ NAPI_MODULE_INIT() {
     return NULL;
   }
 
-  /* Loading the module twice in one env must export the same buffer over the same memory. */
+  /* Node gives every load of an add-on its own napi_env, so this normally runs once per
+   * state; should init ever run again on the same env, re-export the same buffer. */
   napi_value callbuf_ab = NULL;
   if (state->callbuf_ab != NULL) napi_get_reference_value(env, state->callbuf_ab, &callbuf_ab);
   if (callbuf_ab == NULL) {

@@ -126,8 +126,11 @@ __asm__(
     "  mov rsi, rbp\n"
     "  and rsp, -16\n"
     "  call wj_trap_record\n"
-    /* rax = saved_sp of the innermost entry: resume its epilogue with eax = code. */
+    /* rax = saved_sp of the innermost entry: resume its epilogue with eax = code. rbp is
+     * re-pointed at the entry frame too, so the epilogue's CFI (CFA = rbp + 16) holds for
+     * profilers/debuggers even when wasm trashed rbp before trapping. */
     "  mov rsp, rax\n"
+    "  lea rbp, [rax + 40]\n"
     "  mov eax, ebx\n"
     "  jmp .Lwj_enter_epilogue\n"
     "  .cfi_endproc\n"

@@ -58,7 +58,7 @@ static void wj_park_exception(napi_env env, wj_entry *entry, const char *fallbac
 }
 
 int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) {
-  wj_entry *entry = wj_current_entry;
+  wj_entry *entry = wj_tls.entry;
   if (entry == NULL) {
     /* Only reachable if generated code runs without invoke(): a runtime bug. */
     fprintf(stderr, "wasmjit: host call outside of any wasm entry\n");

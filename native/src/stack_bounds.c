@@ -5,11 +5,8 @@
 
 #include "wasmjit.h"
 
-static __thread wj_stack_bounds wj_bounds;
-static __thread int wj_bounds_ready;
-
-const wj_stack_bounds *wj_thread_stack_bounds(void) {
-  if (wj_bounds_ready) return &wj_bounds;
+const wj_stack_bounds *wj_thread_stack_bounds_slow(void) {
+  wj_stack_bounds *out = &wj_tls.bounds;
 
   pthread_attr_t attr;
   void *addr = NULL;
@@ -22,15 +19,15 @@ const wj_stack_bounds *wj_thread_stack_bounds(void) {
   }
   if (ok) {
     /* glibc may count the guard page(s) inside [addr, addr + size); never hand them out. */
-    wj_bounds.low = (uintptr_t)addr + guard;
-    wj_bounds.high = (uintptr_t)addr + size;
+    out->low = (uintptr_t)addr + guard;
+    out->high = (uintptr_t)addr + size;
   } else {
     /* Unknown bounds: pretend the stack ends 256 KiB below here, which is small enough to
      * be safe on any thread Node creates; wasm then mostly gets StackOverflow, not a crash. */
     uintptr_t sp = wj_current_sp();
-    wj_bounds.low = sp - 256 * 1024;
-    wj_bounds.high = sp;
+    out->low = sp - 256 * 1024;
+    out->high = sp;
   }
-  wj_bounds_ready = 1;
-  return &wj_bounds;
+  wj_tls.bounds_ready = 1;
+  return out;
 }

@@ -15,7 +15,7 @@ static __thread size_t wj_backtrace_len;
 static __thread uint32_t wj_last_trap_code;
 
 void *wj_trap_record(uint32_t code, uintptr_t rbp) {
-  wj_entry *entry = wj_current_entry;
+  wj_entry *entry = wj_tls.entry;
   if (entry == NULL) {
     /* A trap with no active entry has nowhere to go; continuing would corrupt the stack. */
     fprintf(stderr, "wasmjit: trap %u outside of any wasm entry\n", code);

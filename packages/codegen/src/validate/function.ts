@@ -49,7 +49,8 @@ class FunctionValidator {
   /** Byte offset of the instruction being validated, for error locations. */
   private at = 0;
   private readonly numGlobals: number;
-  private readonly dataCount: number;
+  /** Number of data segments code may name, or undefined without a data count section. */
+  private readonly dataCount: number | undefined;
   private readonly scratch: number[] = [];
 
   constructor(
@@ -69,7 +70,7 @@ class FunctionValidator {
       for (let i = 0; i < g.count; i++) this.locals.push(g.type);
     }
     this.numGlobals = m.numImportedGlobals + m.globals.length;
-    this.dataCount = m.dataCount ?? 0;
+    this.dataCount = m.dataCount;
   }
 
   // ── errors ──────────────────────────────────────────────────────────────────────────
@@ -458,13 +459,12 @@ class FunctionValidator {
         const seg = r.readVarU32();
         r.pos++; // reserved zero byte
         this.checkMemory();
-        if (seg >= this.dataCount) this.fail(`unknown data segment ${seg}`);
+        this.checkDataSegment(seg);
         this.popI32s(3);
         return;
       }
       case OpFC.DataDrop: {
-        const seg = r.readVarU32();
-        if (seg >= this.dataCount) this.fail(`unknown data segment ${seg}`);
+        this.checkDataSegment(r.readVarU32());
         return;
       }
       case OpFC.MemoryCopy:
@@ -516,6 +516,17 @@ class FunctionValidator {
       default:
         throw new Error(`BUG: 0xfc ${sub} passed the body scan at ${this.at}`);
     }
+  }
+
+  /**
+   * Code may only name data segments when the module has a data count section (so that a
+   * single-pass compiler knows the count before the data section). A missing section is a
+   * decoding error in the spec, but an index that cannot exist at all is reported first:
+   * that is what the spec tests expect for text modules without data segments.
+   */
+  private checkDataSegment(index: number): void {
+    if (index >= (this.dataCount ?? this.m.datas.length)) this.fail(`unknown data segment ${index}`);
+    if (this.dataCount === undefined) this.fail('data count section required');
   }
 
   private popI32s(n: number): void {

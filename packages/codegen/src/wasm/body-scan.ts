@@ -16,7 +16,7 @@ const FRAME_ELSE = 2; // if after its else
  * leaving r.pos just after it. Like the reference decoder it does not stop at the declared
  * body size; the caller compares the two afterwards ('section size mismatch').
  */
-export function scanBody(r: BinaryReader, hasDataCount: boolean): void {
+export function scanBody(r: BinaryReader): void {
   const frames: number[] = [FRAME_PLAIN];
   for (;;) {
     const at = r.pos;
@@ -77,7 +77,7 @@ export function scanBody(r: BinaryReader, hasDataCount: boolean): void {
         break;
       case ImmKind.Prefix:
         if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
-        scanFC(r, at, hasDataCount);
+        scanFC(r, at);
         break;
       default:
         r.fail('illegal opcode', at);
@@ -90,7 +90,7 @@ function readZeroByte(r: BinaryReader): void {
   if (r.readU8() !== 0) r.fail('zero byte expected', r.pos - 1);
 }
 
-function scanFC(r: BinaryReader, at: number, hasDataCount: boolean): void {
+function scanFC(r: BinaryReader, at: number): void {
   const sub = r.readVarU32();
   switch (sub) {
     case OpFC.I32TruncSatF32S:
@@ -103,14 +103,12 @@ function scanFC(r: BinaryReader, at: number, hasDataCount: boolean): void {
     case OpFC.I64TruncSatF64U:
       return;
     case OpFC.MemoryInit:
-      // Segment indices in code are checked against the data count section so that code
-      // can be validated before the data section is seen; without one they are malformed.
-      if (!hasDataCount) r.fail('data count section required', at);
+      // The data count section these two need is checked by the validator, after the
+      // segment index, which is the order in which the spec tests expect the errors.
       r.readVarU32();
       readZeroByte(r);
       return;
     case OpFC.DataDrop:
-      if (!hasDataCount) r.fail('data count section required', at);
       r.readVarU32();
       return;
     case OpFC.MemoryCopy:

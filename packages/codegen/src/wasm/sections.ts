@@ -27,8 +27,11 @@ export function readTypeSection(r: BinaryReader, m: WasmModule): void {
 }
 
 function readFuncType(r: BinaryReader): FuncType {
+  // The form byte is formally a one-byte signed LEB128 number (-0x20).
   const at = r.pos;
-  if (r.readU8() !== 0x60) r.fail('malformed function type', at);
+  const form = r.readU8();
+  if (form & 0x80) r.fail('integer representation too long', r.pos);
+  if (form !== 0x60) r.fail('malformed function type', at);
   return { params: readValTypes(r), results: readValTypes(r) };
 }
 
@@ -171,7 +174,6 @@ export function readDataCountSection(r: BinaryReader, m: WasmModule): void {
 
 export function readCodeSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
-  const hasDataCount = m.dataCount !== undefined;
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const size = r.readCount();
@@ -189,7 +191,7 @@ export function readCodeSection(r: BinaryReader, m: WasmModule): void {
       localGroups.push({ count, type });
     }
     const bodyStart = r.pos;
-    scanBody(r, hasDataCount);
+    scanBody(r);
     if (r.pos !== start + size) r.fail('section size mismatch', start);
     m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
   }

@@ -182,7 +182,8 @@ export function isList(n: SNode | undefined, head?: string): n is SList {
   return n !== undefined && n.kind === 'list' && (head === undefined || isAtom(n.items[0], head));
 }
 
-const utf8Decoder = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading U+FEFF: it is a legitimate name (names.wast).
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 export function stringText(n: SString): string {
   return utf8Decoder.decode(n.bytes);
 }

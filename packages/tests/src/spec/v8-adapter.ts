@@ -7,13 +7,14 @@ import { printStub, SPECTEST_FUNCS, type EngineAdapter, type Imports } from './a
 import { fromJS, toJS } from './jsvalues.js';
 import type { Value, ValType } from './values.js';
 
-// V8's trap messages, mapped to our trap codes. "null function or function
-// signature mismatch" covers two spec traps, so it maps to nothing (no check).
+// V8's trap messages, mapped to our trap codes. Messages that cover two spec
+// traps map to nothing (no kind check): "null function or function signature
+// mismatch" (uninitialized element / indirect call type mismatch) and "float
+// unrepresentable in integer range" (invalid conversion / integer overflow).
 const V8_TRAPS: [RegExp, string][] = [
   [/^unreachable/, 'unreachable'],
   [/^(divide|remainder) by zero/, 'integer_divide_by_zero'],
   [/^divide result unrepresentable/, 'integer_overflow'],
-  [/^float unrepresentable in integer range/, 'bad_conversion_to_integer'],
   [/^memory access out of bounds/, 'out_of_bounds_memory'],
   [/^table index is out of bounds/, 'out_of_bounds_table'],
   [/^(data|element) segment/, 'out_of_bounds_data_or_elem'],
@@ -30,7 +31,7 @@ export class V8Adapter implements EngineAdapter {
   readonly quietsSignallingNaNs = true;
 
   compile(bytes: Uint8Array): unknown {
-    return new WebAssembly.Module(bytes);
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
 
   instantiate(module: unknown, imports: Imports): { exports: Record<string, unknown> } {

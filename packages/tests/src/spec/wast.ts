@@ -70,7 +70,7 @@ function parseModule(node: SList, src: string): ModuleDef {
     }
     const bytes = concatBytes(parts);
     if (mode.text === 'binary') return { id, source: { kind: 'binary', bytes } };
-    return { id, source: { kind: 'quote', text: new TextDecoder().decode(bytes) } };
+    return { id, source: { kind: 'quote', text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) } };
   }
   return { id, source: { kind: 'text', text: src.slice(node.start, node.end) } };
 }
@@ -138,9 +138,18 @@ function parseCommand(node: SNode, src: string): Command {
   }
 }
 
+const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data']);
+
 /** Parse a whole script. Per-command problems become `bad` commands, not exceptions. */
 export function parseWast(src: string): Command[] {
-  return readSExprs(src).map((node) => {
+  const nodes = readSExprs(src);
+  // A script that is just module fields is one inline module (inline-module.wast);
+  // the reference interpreter accepts that form too.
+  if (nodes.length > 0 && nodes.every((n) => isList(n) && isAtom(n.items[0]) && MODULE_FIELDS.has(n.items[0].text))) {
+    const text = `(module\n${src}\n)`;
+    return [{ line: nodes[0].line, text: src, kind: 'module', module: { source: { kind: 'text', text } } }];
+  }
+  return nodes.map((node) => {
     try {
       return parseCommand(node, src);
     } catch (e) {

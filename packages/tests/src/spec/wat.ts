@@ -2,7 +2,7 @@
 
 import { isList, readSExprs } from './sexpr.js';
 
-type Wabt = Awaited<ReturnType<typeof import('wabt')['default']>>;
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 export type WabtFeatures = Parameters<Wabt['parseWat']>[2];
 
 /** What the 2.0 core testsuite uses; SIMD files are not run. */
@@ -15,6 +15,8 @@ export const CORE_FEATURES: NonNullable<WabtFeatures> = {
   reference_types: true,
 };
 export const PROPOSAL_FEATURES: NonNullable<WabtFeatures> = { ...CORE_FEATURES, tail_call: true, extended_const: true };
+
+const utf8 = new TextEncoder();
 
 let wabtPromise: Promise<Wabt> | undefined;
 export function loadWabt(): Promise<Wabt> {
@@ -33,7 +35,10 @@ export type WatResult = { bytes: Uint8Array } | { error: string };
 export function watToBinary(wabt: Wabt, text: string, features: WabtFeatures): WatResult {
   let mod: ReturnType<Wabt['parseWat']> | undefined;
   try {
-    mod = wabt.parseWat('module.wat', text, features);
+    // Hand wabt UTF-8 bytes: given a JS string, wabt.js copies it as one
+    // byte per UTF-16 unit, which mangles non-ASCII names (names.wast). It
+    // also copies a view's whole underlying buffer, hence the exact-size copy.
+    mod = wabt.parseWat('module.wat', utf8.encode(text).slice(), features);
     return { bytes: new Uint8Array(mod.toBinary({}).buffer) };
   } catch (e) {
     return { error: String((e as Error).message ?? e).trim() };

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   // A positioned 4-byte write per command is a cheap syscall, and unlike an
   // IPC message it is on disk before the next command can crash the process.
   const progressFd = job.progressFile !== undefined ? openSync(job.progressFile, 'w') : undefined;
-  const lineBuf = Buffer.alloc(4);
+  const lineBuf = new Uint8Array(4);
+  const lineView = new DataView(lineBuf.buffer);
   // Batch outcomes: cheap on IPC, yet a crash loses at most one batch's worth
   // of already-finished results (each send is awaited, so it has left the
   // process before more commands run).
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     features: job.features,
     onCommandStart: (line) => {
       if (progressFd === undefined) return;
-      lineBuf.writeUInt32LE(line, 0);
+      lineView.setUint32(0, line, true);
       writeSync(progressFd, lineBuf, 0, 4, 0);
     },
     onOutcome: (o) => {

@@ -39,32 +39,52 @@ export function normalizeAsm(s: string): string {
 }
 
 /**
- * Disassembles every chunk on its own (one file per chunk, so a mis-encoded instruction
- * cannot desynchronise its neighbours) with a single objdump process. Returns the decoded
- * instructions of each chunk, in order.
+ * Disassembles every chunk as if on its own, with at most two objdump processes, and returns
+ * the decoded instructions of each chunk in order.
+ *
+ * All chunks are first decoded as one concatenated file (creating thousands of small files
+ * costs far more than decoding). A chunk whose instructions exactly tile its bytes has been
+ * decoded independently of its neighbours. Any other chunk (a mis-encoding, or one that
+ * the decoder entered misaligned because of an earlier one) is decoded again from a file
+ * of its own, so that a single bad encoding cannot blame its neighbours.
  */
 export function disassemble(chunks: readonly Uint8Array[]): Decoded[][] {
   const dir = mkdtempSync(join(tmpdir(), 'wasmjit-x64-'));
   try {
-    const names: string[] = [];
-    chunks.forEach((c, i) => {
-      const name = `c${i}.bin`;
-      writeFileSync(join(dir, name), c);
-      names.push(name);
-    });
+    const starts: number[] = [];
+    let total = 0;
+    for (const c of chunks) {
+      starts.push(total);
+      total += c.length;
+    }
+    const all = new Uint8Array(total);
+    chunks.forEach((c, i) => all.set(c, starts[i]!));
+    writeFileSync(join(dir, 'all.bin'), all);
+    const whole = parse(runObjdump(dir, ['all.bin'])).get('all.bin') ?? [];
+
     const out: Decoded[][] = chunks.map(() => []);
-    // Pass files in batches to stay far below the command-line length limit.
-    const BATCH = 2000;
-    for (let start = 0; start < names.length; start += BATCH) {
-      const batch = names.slice(start, start + BATCH);
-      const r = spawnSync(
-        'objdump',
-        ['-D', '-b', 'binary', '-mi386:x86-64', '-M', 'intel', '--insn-width=16', ...batch],
-        { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-      );
-      if (r.error) throw r.error;
-      if (r.status !== 0) throw new Error(`objdump failed (${r.status}): ${r.stderr}`);
-      parseInto(r.stdout, out);
+    let k = 0;
+    chunks.forEach((c, i) => {
+      const start = starts[i]!;
+      const end = start + c.length;
+      while (k < whole.length && whole[k]!.offset < end) {
+        const d = whole[k++]!;
+        out[i]!.push({ ...d, offset: d.offset - start });
+      }
+    });
+    const suspect = chunks
+      .map((c, i) => i)
+      .filter((i) => !tiles(out[i]!, chunks[i]!.length));
+    if (suspect.length > 0) {
+      const names = suspect.map((i) => {
+        writeFileSync(join(dir, `c${i}.bin`), chunks[i]!);
+        return `c${i}.bin`;
+      });
+      // Batches keep the command line far below its length limit.
+      for (let b = 0; b < names.length; b += 2000) {
+        const parsed = parse(runObjdump(dir, names.slice(b, b + 2000)));
+        for (const name of names.slice(b, b + 2000)) out[Number(name.slice(1, -4))] = parsed.get(name) ?? [];
+      }
     }
     return out;
   } finally {
@@ -72,12 +92,36 @@ export function disassemble(chunks: readonly Uint8Array[]): Decoded[][] {
   }
 }
 
-function parseInto(stdout: string, out: Decoded[][]): void {
+/** Whether decoded instructions start at 0, follow each other without gaps, and end at len. */
+function tiles(ds: readonly Decoded[], len: number): boolean {
+  let at = 0;
+  for (const d of ds) {
+    if (d.offset !== at) return false;
+    at += d.length;
+  }
+  return at === len;
+}
+
+function runObjdump(cwd: string, files: string[]): string {
+  const r = spawnSync(
+    'objdump',
+    ['-D', '-b', 'binary', '-mi386:x86-64', '-M', 'intel', '--insn-width=16', ...files],
+    { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`objdump failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** objdump's listing, by input file name. */
+function parse(stdout: string): Map<string, Decoded[]> {
+  const out = new Map<string, Decoded[]>();
   let current: Decoded[] | undefined;
   for (const line of stdout.split('\n')) {
-    const file = /^c(\d+)\.bin:\s+file format/.exec(line);
+    const file = /^(\S+\.bin):\s+file format/.exec(line);
     if (file) {
-      current = out[Number(file[1])];
+      current = [];
+      out.set(file[1]!, current);
       continue;
     }
     // "   1f:\t4c 01 c0             \tadd    rax,r8"; a data tail objdump cannot decode
@@ -88,6 +132,7 @@ function parseInto(stdout: string, out: Decoded[][]): void {
       current.push({ offset: parseInt(insn[1]!, 16), length: bytes.length, text: normalizeAsm(insn[3]!) });
     }
   }
+  return out;
 }
 
 /**

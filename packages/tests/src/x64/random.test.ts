@@ -73,7 +73,8 @@ function makeGen(seed: number) {
     const v = (int(0x10000) << 16 | int(0x10000)) | 0;
     return sz === 32 && int(2) === 0 ? v >>> 0 : v;
   };
-  const u64 = (): bigint => (BigInt(int(0x10000)) << 48n) | (BigInt(int(0x10000)) << 32n) | BigInt(int(0x10000) << 16 | int(0x10000)) >>> 0n;
+  const u32 = () => int(0x10000) * 0x10000 + int(0x10000);
+  const u64 = (): bigint => (BigInt(u32()) << 32n) | BigInt(u32());
 
   const forms: (() => Case)[] = [
     () => { const [s, d, q] = [size(), gpr(), gpr()]; return { emit: (a) => a.mov_rr(s, d, q), text: `mov ${r(d, s)},${r(q, s)}`, what: `mov_rr(${s},${d},${q})` }; },
@@ -84,7 +85,7 @@ function makeGen(seed: number) {
       let text: string;
       if (s === 32) text = `mov ${r(d, 32)},${imm(u, 32)}`;
       else if (u < 1n << 32n) text = `mov ${r(d, 32)},${imm(u, 32)}`;
-      else if (BigInt.asIntN(64, u) >= -(1n << 31n)) text = `mov ${r(d, 64)},${imm(u, 64)}`;
+      else if (BigInt.asIntN(64, u) < 0n && BigInt.asIntN(64, u) >= -(1n << 31n)) text = `mov ${r(d, 64)},${imm(u, 64)}`;
       else text = `movabs ${r(d, 64)},${imm(u, 64)}`;
       return { emit: (a) => a.mov_ri(s, d, v), text, what: `mov_ri(${s},${d},${v}n)` };
     },

@@ -1,0 +1,150 @@
+// `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
+//   [--bounds-checks guard|explicit] [--verbose] [--timeout S] [--jobs N]
+//   [--proposals] [--expected-failures PATH]`
+
+import { parseArgs } from 'node:util';
+import { loadExpectedFailures } from './expected.js';
+import { skipCategory } from './runner.js';
+import {
+  countOutcomes,
+  EXPECTED_FAILURES_FILE,
+  findSpecDir,
+  judge,
+  listSpecFiles,
+  runFileInChild,
+  runPool,
+  selectFile,
+  skipReasons,
+  type FileResult,
+  type SpecFile,
+} from './suite.js';
+import type { BoundsChecks } from './wasmjit-adapter.js';
+import type { EngineName } from './worker.js';
+
+function usage(msg: string): never {
+  process.stderr.write(`spec: ${msg}\n`);
+  process.exit(2);
+}
+
+function fmt(c: { passed: number; failed: number; skipped: number }): string {
+  return `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      engine: { type: 'string', default: 'wasmjit' },
+      file: { type: 'string' },
+      line: { type: 'string' },
+      'bounds-checks': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '60' },
+      jobs: { type: 'string', default: '2' },
+      proposals: { type: 'boolean', default: false },
+      'expected-failures': { type: 'string' },
+    },
+  });
+  const engine = values.engine as EngineName;
+  if (engine !== 'wasmjit' && engine !== 'v8') usage(`unknown engine ${engine}`);
+  const boundsChecks = (values['bounds-checks'] ?? process.env.WASMJIT_BOUNDS_CHECKS) as BoundsChecks | undefined;
+  if (boundsChecks !== undefined && boundsChecks !== 'guard' && boundsChecks !== 'explicit') usage(`bad --bounds-checks ${boundsChecks}`);
+  const line = values.line !== undefined ? Number(values.line) : undefined;
+  if (line !== undefined && (!Number.isInteger(line) || line <= 0)) usage(`bad --line ${values.line}`);
+  if (line !== undefined && values.file === undefined) usage('--line needs --file');
+  const timeoutMs = Number(values.timeout) * 1000;
+  const jobs = Number(values.jobs);
+  if (!(timeoutMs > 0) || !(jobs >= 1)) usage('bad --timeout or --jobs');
+
+  const spec = findSpecDir();
+  if ('absent' in spec) {
+    console.log(`spec: ${spec.absent}; skipping`);
+    console.log('spec: 0 passed, 0 failed, 0 skipped');
+    return 0;
+  }
+
+  const files = listSpecFiles(spec.dir, { proposals: values.proposals || (values.file?.startsWith('proposals/') ?? false) });
+  let selected: SpecFile[] = files.run;
+  if (values.file !== undefined) {
+    const f = selectFile(files, values.file);
+    if (!f) {
+      if (/^simd_/.test(values.file)) usage(`${values.file}: SIMD files are not run (SIMD not yet supported)`);
+      usage(`no such spec file: ${values.file}`);
+    }
+    selected = [f];
+  }
+  // The checked-in list describes wasmjit; V8 runs use a list only on request.
+  const expectedPath = values['expected-failures'] ?? (engine === 'wasmjit' ? EXPECTED_FAILURES_FILE : undefined);
+  const expected = loadExpectedFailures(expectedPath);
+  for (const e of expected.errors) console.log(`expected failures: ${e}`);
+
+  const started = Date.now();
+  const results: (FileResult | undefined)[] = new Array(selected.length);
+  let printed = 0;
+  // Print in file order as results arrive, so output is stable across runs.
+  const printReady = () => {
+    while (printed < results.length && results[printed]) {
+      const r = results[printed++]!;
+      console.log(`${r.file}: ${fmt(countOutcomes(r.outcomes))}`);
+      if (values.verbose) {
+        for (const o of r.outcomes) {
+          if (o.status !== 'failed') continue;
+          console.log(`  FAIL ${r.file}:${o.line} ${o.command}: ${o.reason}`);
+          if (o.text) console.log(`    ${o.text.replace(/\n/g, '\n    ')}`);
+        }
+      }
+    }
+  };
+  await runPool(selected, jobs, async (f, i) => {
+    const r = await runFileInChild(f, { engine, boundsChecks, line, timeoutMs });
+    results[i] = r;
+    printReady();
+    return r;
+  });
+  const all = results as FileResult[];
+  const elapsed = (Date.now() - started) / 1000;
+
+  if (line !== undefined && all[0].outcomes.length === 0) console.log(`${all[0].file}: no command starts at line ${line}`);
+  if (values.file === undefined && files.simd.length > 0) {
+    console.log(`simd: ${files.simd.length} files not run (SIMD not yet supported)`);
+  }
+  const reasons = skipReasons(all, skipCategory);
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`skipped: ${n} ${reason}`);
+
+  const verdict = judge(all, expected, {
+    line,
+    fullRun: values.file === undefined,
+    knownFiles: new Set(files.run.map((f) => f.name)),
+  });
+  if (expectedPath !== undefined) console.log(`expected failures: ${verdict.listed} listed, ${verdict.stillFailing} still failing`);
+  if (verdict.stale.length > 0) {
+    console.log(`expected failures now passing (remove them from ${expectedPath}):`);
+    for (const k of verdict.stale) console.log(`  ${k}`);
+  }
+  if (verdict.unexpected.length > 0) {
+    console.log(`unexpected failures: ${verdict.unexpected.length}`);
+    const shown = values.verbose ? verdict.unexpected : verdict.unexpected.slice(0, 50);
+    for (const { key, outcome } of shown) console.log(`  ${key}  ${outcome.command}: ${outcome.reason}`);
+    if (shown.length < verdict.unexpected.length) console.log(`  ... ${verdict.unexpected.length - shown.length} more (use --verbose)`);
+  }
+
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of all) {
+    const c = countOutcomes(r.outcomes);
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  }
+  console.log(`spec (${engine}): ${elapsed.toFixed(1)} s`);
+  console.log(`spec: ${fmt(total)}`);
+  return verdict.unexpected.length > 0 || verdict.stale.length > 0 || expected.errors.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
