@@ -70,12 +70,15 @@ static napi_value wj_js_helper_addresses(napi_env env, napi_callback_info info) 
 }
 
 static napi_value wj_js_last_trap_backtrace(napi_env env, napi_callback_info info) {
-  (void)info;
-  const uintptr_t *bt;
-  const size_t n = wj_last_backtrace(&bt);
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  const wj_env_state *state = data;
+  const size_t n = state->backtrace_len;
   napi_value arr;
   if (napi_create_array_with_length(env, n, &arr) != napi_ok) return NULL;
-  for (size_t i = 0; i < n; i++) napi_set_element(env, arr, (uint32_t)i, wj_number(env, (double)bt[i]));
+  for (size_t i = 0; i < n; i++) {
+    napi_set_element(env, arr, (uint32_t)i, wj_number(env, (double)state->backtrace[i]));
+  }
   return arr;
 }
 

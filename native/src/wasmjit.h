@@ -62,6 +62,11 @@ typedef struct wj_env_state {
   napi_ref callbuf_ab;      /* the ArrayBuffer exported as callBuffer */
   napi_ref dispatcher;      /* setHostDispatcher(fn), or NULL */
   napi_ref host_exception;  /* [exception] wrapper array of the last HostException, or NULL */
+  /* The last trap on this env's thread (written by trap.c). Kept here rather than in TLS:
+   * the add-on's TLS block must stay tiny, see wj_thread. */
+  uint32_t last_trap_code;
+  size_t backtrace_len;
+  uintptr_t backtrace[WJ_MAX_BACKTRACE]; /* return addresses, innermost first */
 } wj_env_state;
 
 /*
@@ -84,7 +89,6 @@ void wasmjit_trap_unwind(void) WJ_HIDDEN; /* jumped to, never called */
 
 /* trap.c */
 void *wj_trap_record(uint32_t code, uintptr_t rbp) WJ_HIDDEN;
-size_t wj_last_backtrace(const uintptr_t **out) WJ_HIDDEN;
 
 /* stack_bounds.c */
 typedef struct wj_stack_bounds {
@@ -94,8 +98,9 @@ typedef struct wj_stack_bounds {
 
 /*
  * The hot per-thread state, read on every invoke. initial-exec TLS makes each access a
- * single %fs-relative load instead of a __tls_get_addr call (that was ~10% of invoke);
- * it draws on glibc's static TLS surplus for dlopen'ed objects, so it is kept tiny.
+ * single %fs-relative load instead of a __tls_get_addr call (that was ~10% of invoke).
+ * It puts the add-on's whole TLS block (every __thread variable in it) into glibc's small
+ * static TLS surplus for dlopen'ed objects, so this must remain the only, tiny, one.
  */
 typedef struct wj_thread {
   wj_entry *entry;        /* innermost active entry (NULL when no wasm is running) */

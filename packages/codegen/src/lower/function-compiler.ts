@@ -361,7 +361,15 @@ export class FunctionCompiler {
   emitReturn(): void {
     const results = this.sig.results;
     const n = results.length;
-    // Results 1..n-1 go to the caller's area; result 0 to rax/xmm0.
+    // Results 1..n-1 go to the caller's area, which is also where the params live: a
+    // result that still reads a param lazily must take its value before any slot is written.
+    if (n > 1) {
+      for (let i = this.stack.length - n; i < this.stack.length; i++) {
+        const v = this.stack[i]!;
+        if (v.kind === Kind.Local && v.local < this.frame.numParams) this.materializeLocal(v.local);
+      }
+    }
+    // Result 0 goes to rax/xmm0.
     for (let i = n - 1; i >= 1; i--) {
       const pos = this.stack.length - 1;
       const v = this.pop();

@@ -63,18 +63,25 @@ export function disassemble(chunks: readonly Uint8Array[]): Decoded[][] {
     const whole = parse(runObjdump(dir, ['all.bin'])).get('all.bin') ?? [];
 
     const out: Decoded[][] = chunks.map(() => []);
+    const rebaseFailed = new Set<number>();
     let k = 0;
     chunks.forEach((c, i) => {
       const start = starts[i]!;
       const end = start + c.length;
       while (k < whole.length && whole[k]!.offset < end) {
         const d = whole[k++]!;
-        out[i]!.push({ ...d, offset: d.offset - start });
+        // objdump prints a relative branch as its absolute target: make it chunk-relative.
+        const text = d.text.replace(BRANCH, (_, op: string, target: string) => {
+          const t = parseInt(target, 16) - start;
+          if (t < 0) rebaseFailed.add(i); // would wrap in a file of its own: decode it alone
+          return `${op} 0x${t.toString(16)}`;
+        });
+        out[i]!.push({ offset: d.offset - start, length: d.length, text });
       }
     });
     const suspect = chunks
       .map((c, i) => i)
-      .filter((i) => !tiles(out[i]!, chunks[i]!.length));
+      .filter((i) => rebaseFailed.has(i) || !tiles(out[i]!, chunks[i]!.length));
     if (suspect.length > 0) {
       const names = suspect.map((i) => {
         writeFileSync(join(dir, `c${i}.bin`), chunks[i]!);
@@ -91,6 +98,8 @@ export function disassemble(chunks: readonly Uint8Array[]): Decoded[][] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const BRANCH = /^(j[a-z]+|call|loop[a-z]*|xbegin) 0x([0-9a-f]+)$/;
 
 /** Whether decoded instructions start at 0, follow each other without gaps, and end at len. */
 function tiles(ds: readonly Decoded[], len: number): boolean {
