@@ -1,0 +1,56 @@
+// Call-path micro benchmark (not a test): ns per call for a trivial export, an export that
+// calls a JS import, and a wasm→wasm call loop, in wasmjit and V8, medians of 7 runs.
+// Run: pnpm bench:calls
+import { Engine } from '@wasmjit/runtime';
+import { wat } from '../util/wat.js';
+
+const SRC = `(module
+  (import "env" "js" (func $js (param i32) (result i32)))
+  (func (export "id") (param i32) (result i32) local.get 0)
+  (func (export "viaImport") (param i32) (result i32) local.get 0 call $js)
+  (func $inc (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+  (func (export "loopCalls") (param i32) (result i32) (local i32)
+    block loop
+      local.get 1 local.get 0 i32.ge_u br_if 1
+      local.get 1 call $inc local.set 1
+      br 0 end end
+    local.get 1))`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeNs(f: () => void, iterations: number, runs = 7): number {
+  f(); // warm up (JIT the JS side too)
+  const per: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    per.push(Number(process.hrtime.bigint() - t0) / iterations);
+  }
+  return median(per);
+}
+
+type Fn = (x: number) => number;
+
+async function main(): Promise<void> {
+  const bytes = await wat(SRC);
+  const imports = { env: { js: (x: number) => x + 1 } };
+  const engine = new Engine();
+  const ours = engine.instantiate(engine.compile(bytes), imports).exports as Record<string, Fn>;
+  const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports).exports as Record<string, Fn>;
+  const N = 1_000_000;
+  const rows: [string, number, number][] = [];
+  const measure = (label: string, run: (e: Record<string, Fn>) => void, per: number) => {
+    rows.push([label, timeNs(() => run(ours), per), timeNs(() => run(v8), per)]);
+  };
+  measure('JS→wasm trivial export', (e) => { const f = e.id!; let s = 0; for (let i = 0; i < N; i++) s += f(i); if (s === -1) throw 0; }, N);
+  measure('JS→wasm→JS import round trip', (e) => { const f = e.viaImport!; let s = 0; for (let i = 0; i < N; i++) s += f(i); if (s === -1) throw 0; }, N);
+  measure('wasm→wasm call (in a loop)', (e) => { if (e.loopCalls!(10 * N) !== 10 * N) throw new Error('bad result'); }, 10 * N);
+  console.log('| call | wasmjit ns | V8 ns | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  for (const [label, a, b] of rows) console.log(`| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);
+}
+
+await main();
