@@ -28,6 +28,7 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     asm,
     funcLabels,
     trace: options.trace ?? false,
+    boundsChecks: options.boundsChecks ?? 'explicit',
     opOffsets: options.collectOffsets ? [] : null,
   };
   const funcEnds: number[] = [];

@@ -2,7 +2,17 @@
 import type { Assembler, Label } from '../x64/assembler.js';
 import type { WasmModule } from '../wasm/types.js';
 
+/**
+ * How linear-memory accesses are bounds checked (see ops/memory.ts).
+ *  - 'explicit': compare address + offset + size with [vmctx + MemSize] before each access.
+ *  - 'guard': rely on the Memory's 8 GiB PROT_NONE reservation and a SIGSEGV handler. Not
+ *    implemented yet: for now 'guard' emits the same explicit checks, so it is always safe.
+ */
+export type BoundsCheckMode = 'explicit' | 'guard';
+
 export interface CompileOptions {
+  /** Linear-memory bounds checking (default 'explicit'). */
+  boundsChecks?: BoundsCheckMode;
   /** Emit the prologue stack check (an internal switch, for measuring its cost only). */
   stackChecks?: boolean;
   /** Record `[jit]` comments per wasm operator (for `explore` and tracing). */
@@ -15,6 +25,8 @@ export interface ModuleEnv {
   /** Entry label of every function in the index space (imports: their host thunk). */
   readonly funcLabels: Label[];
   readonly trace: boolean;
+  /** Linear-memory bounds checking; absent means 'explicit'. */
+  readonly boundsChecks?: BoundsCheckMode;
   /** Pairs (wasm byte offset, code offset) per operator when collecting a source map. */
   readonly opOffsets: number[] | null;
 }

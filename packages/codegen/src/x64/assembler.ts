@@ -22,6 +22,10 @@ import {
   packedPrefix, scalarPrefix,
 } from './sse.js';
 
+// The lowering imports the operand vocabulary together with the class, from this module.
+export * from './operands.js';
+export { Label } from './label.js';
+
 /** REX.W for 64-bit operations; 32-bit is the default operand size in 64-bit mode. */
 function w(size: IntSize): number {
   if (size === 64) return REX_W;
@@ -42,10 +46,6 @@ function checkShiftOp(op: ShiftOp): void {
     throw new Error(`BUG: bad ShiftOp ${op as number}`);
   }
 }
-
-// The lowering imports the operand vocabulary together with the class, from this module.
-export * from './operands.js';
-export { Label } from './label.js';
 
 const OPSIZE = 0x66; // operand-size prefix: 16-bit operation
 
@@ -501,22 +501,25 @@ export class Assembler {
 
   /** cvtss2sd is F3 0F 5A (prefix of the *source* type), cvtsd2ss is F2 0F 5A. */
   cvts2s(dstFs: FloatSize, dst: Xmm, src: Xmm): void {
-    const srcFs: FloatSize = dstFs === 64 ? 32 : dstFs === 32 ? 64 : (undefined as never);
-    if (srcFs === undefined) throw new Error(`BUG: bad float size ${dstFs as number}`);
-    emitRR(this.buf, scalarPrefix(srcFs), 0, OP_CVTS2S, dst, src);
+    if (dstFs !== 32 && dstFs !== 64) throw new Error(`BUG: bad float size ${dstFs as number}`);
+    emitRR(this.buf, scalarPrefix(dstFs === 64 ? 32 : 64), 0, OP_CVTS2S, dst, src);
   }
 
   /** 66 0F 3A 0A/0B /r ib (SSE4.1). mode bits 1:0 = rounding, bit 2 = use MXCSR instead,
    * bit 3 = suppress the precision exception. */
   rounds(fs: FloatSize, dst: Xmm, src: Xmm, mode: number): void {
     const ib = uimm8(mode, 'rounds');
-    emitRR(this.buf, 0x66, 0, fs === 32 ? OP_ROUNDSS : OP_ROUNDSD, dst, src);
+    emitRR(this.buf, 0x66, 0, fs === 32 ? OP_ROUNDSS : fs === 64 ? OP_ROUNDSD : badFloatSize(fs), dst, src);
     this.buf.put1(ib);
   }
 
   xorps_rr(dst: Xmm, src: Xmm): void {
     emitRR(this.buf, 0, 0, OP_XORPS, dst, src);
   }
+}
+
+function badFloatSize(fs: never): never {
+  throw new Error(`BUG: bad float size ${fs as number}`);
 }
 
 function movzxOpcode(srcSize: 8 | 16): number {

@@ -73,7 +73,14 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
   const commands = parseWast(src);
   const outcomes: Outcome[] = [];
   const hostRefs = new HostRefs();
-  const spectest = adapter.makeSpectest();
+  // A broken spectest is one failure; modules that do not import it still run.
+  let spectest: Record<string, unknown> = {};
+  let spectestError: string | undefined;
+  try {
+    spectest = adapter.makeSpectest();
+  } catch (e) {
+    spectestError = `spectest module setup failed: ${describeError(e, adapter)}`;
+  }
   const registry: Imports = {};
   const named = new Map<string, InstanceState>();
   let current: InstanceState | undefined;
@@ -260,6 +267,13 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
         throw new Fail(`cannot parse command: ${cmd.reason}`);
     }
   };
+
+  if (spectestError !== undefined) {
+    const o: Outcome = { line: 0, command: 'spectest', status: 'failed', reason: spectestError };
+    outcomes.push(o);
+    const pending = opts.onOutcome?.(o);
+    if (pending) await pending;
+  }
 
   for (const cmd of commands) {
     if (opts.line !== undefined && cmd.line > opts.line) break;

@@ -101,7 +101,7 @@ describe('wasm/reader', () => {
     });
     it('rejects bad fifth bytes and over-long encodings', () => {
       for (const last of [0x10, 0x20, 0x60]) {
-        expect(compileError(() => reader(0x80, 0x80, 0x80, 0x80, last).readVarS33()).reason).to.equal("integer too large");
+        expect(compileError(() => reader(0x80, 0x80, 0x80, 0x80, last).readVarS33()).reason).to.equal('integer too large');
       }
       expect(compileError(() => reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).readVarS33()).reason).to.equal(
         'integer representation too long',
