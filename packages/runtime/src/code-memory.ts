@@ -115,7 +115,7 @@ function externalAt(address: number): JsExternal {
 }
 
 /** A zero-copy Buffer over [address, address + size). The caller keeps the mapping alive. */
-function aliasMemory(address: number, size: number): Buffer {
+export function aliasMemory(address: number, size: number): Buffer {
   const buf = createExternalBuffer(externalAt(address), size);
   if (buf.byteLength !== size || buf.byteOffset !== 0 || buf.buffer.byteLength !== size) {
     // createExternalBuffer falls back to copying on runtimes without external buffers;

@@ -10,6 +10,7 @@ export { Module } from './module.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export { callRaw } from './func-wrappers.js';
+export { Memory, type MemoryDescriptor } from './memory.js';
 
 /** Like WebAssembly.validate: true when the bytes decode and validate. */
 export function validate(bytes: WasmBytes): boolean {

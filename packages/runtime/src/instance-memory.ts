@@ -1,18 +1,110 @@
-// Linking linear memory: imported or created Memory, vmctx MemBase/MemSize, memory builtins,
-// active data segments. (Owned by the memory work; see abi.ts and layout.ts.)
-import { LinkError } from './errors.js';
-import type { InstanceBuild } from './instance-build.js';
+// Linking linear memory: memory 0 imported or created, vmctx MemBase/MemSize (kept current
+// by the Memory on every grow), the memory builtins, and the data segments.
+//
+// Data segment state lives on the JS side, in the array the builtins close over: passive
+// segments keep a view of their bytes (in the Module's copy of the wasm) until data.drop;
+// active ones are applied at instantiation and then dropped, as the spec says. The vmctx's
+// per-segment entries (layout.ts dataSegmentsOffset) are left zero: no generated code reads
+// them, since memory.init and data.drop are builtin calls.
+import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
+import { LinkError, trapError } from './errors.js';
+import { importValue, type InstanceBuild } from './instance-build.js';
+import { Memory } from './memory.js';
+import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
+
+/**
+ * Keeps each instance's memories alive as long as its vmctx (which the Instance holds and
+ * generated code reads MemBase from): the Memory owns the pages the code addresses.
+ */
+const memoriesOf = new WeakMap<object, Memory[]>();
 
 export function linkMemories(b: InstanceBuild): void {
-  if (b.wasm.memories.length > 0) throw new LinkError('memories are not supported yet');
+  const wasm = b.wasm;
+  let imported = 0;
+  for (const imp of wasm.imports) {
+    if (imp.desc.kind !== 'memory') continue;
+    b.memories[imported++] = importMemory(b, imp.module, imp.name, imp.desc.type);
+  }
+  for (let i = imported; i < wasm.memories.length; i++) {
+    const limits = wasm.memories[i]!;
+    b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max });
+  }
+  const memory = (b.memories[0] as Memory | undefined) ?? null;
+  if (memory) {
+    memory.attachVmctx(b.vmctx);
+    memoriesOf.set(b.vmctx, b.memories as Memory[]);
+  }
+  // Active segments start out dropped: by the time any code runs they have been applied.
+  const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
+  installMemoryBuiltins(b.builtins, memory, segments);
 }
 
-/** Apply active data segments (after tables' element segments, per the spec's order). */
+function importMemory(b: InstanceBuild, module: string, name: string, want: Limits): Memory {
+  const value = importValue(b, module, name);
+  const where = `import "${module}" "${name}"`;
+  if (!(value instanceof Memory)) throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
+  // Import matching uses the memory's current size as its minimum (spec: extern types).
+  if (value.pages < want.min) {
+    throw new LinkError(`${where}: memory has ${value.pages} pages, the module needs at least ${want.min}`);
+  }
+  if (want.max !== undefined && (value.maximum === undefined || value.maximum > want.max)) {
+    throw new LinkError(`${where}: memory maximum ${value.maximum ?? 'none'} exceeds the declared maximum ${want.max}`);
+  }
+  return value;
+}
+
+/**
+ * Apply active data segments in order (after tables' element segments, per the spec's
+ * order). Wasm 2.0 semantics: each is bounds-checked as it is applied, so an out-of-bounds
+ * segment traps with the earlier segments' bytes already written.
+ */
 export function initDataSegments(b: InstanceBuild): void {
-  if (b.wasm.datas.length > 0) throw new LinkError('data segments are not supported yet');
+  const datas = b.wasm.datas;
+  if (datas.length === 0) return;
+  const memory = b.memories[0] as Memory | undefined;
+  for (const d of datas) {
+    if (d.mode !== 'active') continue;
+    if (!memory) throw new Error('BUG: active data segment in a module without memory');
+    const offset = evalOffset(b, d.offset);
+    const mem = new Uint8Array(memory.buffer);
+    if (offset + d.bytes.length > mem.length) throw trapError(TrapCode.OutOfBoundsMemory);
+    mem.set(d.bytes, offset);
+  }
 }
 
-/** The export object for memory `index`. */
+/** A data segment's offset expression, as a u32. */
+function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
+  if (!expr) throw new Error('BUG: active data segment without an offset');
+  const stack: number[] = [];
+  const pop = (): number => {
+    const v = stack.pop();
+    if (v === undefined) throw new Error('BUG: data segment offset expression underflows');
+    return v;
+  };
+  for (const ins of expr.instrs) {
+    switch (ins.op) {
+      case 'i32.const': stack.push(ins.value | 0); break;
+      case 'global.get': stack.push(globalI32(b, ins.index)); break;
+      case 'i32.add': { const y = pop(); stack.push((pop() + y) | 0); break; }
+      case 'i32.sub': { const y = pop(); stack.push((pop() - y) | 0); break; }
+      case 'i32.mul': { const y = pop(); stack.push(Math.imul(pop(), y)); break; }
+      default: throw new Error(`BUG: ${ins.op} in a data segment offset (validation admits i32 only)`);
+    }
+  }
+  if (stack.length !== 1) throw new Error('BUG: data segment offset expression leaves no single value');
+  return stack[0]! >>> 0;
+}
+
+/** The value of an i32 global, through the Global object the globals linker recorded. */
+function globalI32(b: InstanceBuild, index: number): number {
+  const g = b.globals[index] as { value?: unknown } | undefined;
+  if (g === undefined || typeof g.value !== 'number') {
+    throw new Error(`BUG: global ${index} has no i32 value for a data segment offset`);
+  }
+  return g.value | 0;
+}
+
+/** The export object for memory `index`: the Memory itself, so identity is preserved. */
 export function exportMemory(b: InstanceBuild, index: number): unknown {
   return b.memories[index];
 }

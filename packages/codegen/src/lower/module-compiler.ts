@@ -5,6 +5,7 @@ import { Assembler } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R14, type Gpr } from '../x64/regs.js';
 import { Vmctx } from '../abi.js';
+import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
 import { compileFunction } from './compile-function.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
@@ -27,6 +28,7 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     module,
     asm,
     funcLabels,
+    layout: computeLayout(module),
     trace: options.trace ?? false,
     boundsChecks: options.boundsChecks ?? 'explicit',
     opOffsets: options.collectOffsets ? [] : null,

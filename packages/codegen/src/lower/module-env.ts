@@ -1,6 +1,7 @@
 // What every function compiler of one module shares.
 import type { Assembler, Label } from '../x64/assembler.js';
 import type { WasmModule } from '../wasm/types.js';
+import type { VmctxLayout } from '../layout.js';
 
 /**
  * How linear-memory accesses are bounds checked (see ops/memory.ts).
@@ -24,6 +25,8 @@ export interface ModuleEnv {
   readonly asm: Assembler;
   /** Entry label of every function in the index space (imports: their host thunk). */
   readonly funcLabels: Label[];
+  /** vmctx offsets of globals, tables, FuncRefRecords and segments (see layout.ts). */
+  readonly layout: VmctxLayout;
   readonly trace: boolean;
   /** Linear-memory bounds checking; absent means 'explicit'. */
   readonly boundsChecks?: BoundsCheckMode;

@@ -4,3 +4,4 @@ export * from './regs.js';
 export * from './cond.js';
 export * from './code-buffer.js';
 export * from './assembler.js';
+export * from './sse-mem.js';

@@ -1,6 +1,9 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
 //   [--bounds-checks guard|explicit] [--verbose] [--timeout S] [--jobs N]
-//   [--proposals] [--expected-failures PATH]`
+//   [--proposals] [--expected-failures PATH] [--print-failures]`
+//
+// --print-failures prints unexpected failures as expected-failures lines
+// (`file.wast:LINE  reason`) for review before adding them to the list.
 
 import { parseArgs } from 'node:util';
 import { loadExpectedFailures } from './expected.js';
@@ -32,6 +35,8 @@ function fmt(c: { passed: number; failed: number; skipped: number }): string {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
+    // `pnpm test:spec -- --file x` forwards the `--` itself; drop it.
+    args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       engine: { type: 'string', default: 'wasmjit' },
       file: { type: 'string' },
@@ -42,6 +47,7 @@ async function main(): Promise<number> {
       jobs: { type: 'string', default: '2' },
       proposals: { type: 'boolean', default: false },
       'expected-failures': { type: 'string' },
+      'print-failures': { type: 'boolean', default: false },
     },
   });
   const engine = values.engine as EngineName;
@@ -125,6 +131,14 @@ async function main(): Promise<number> {
     const shown = values.verbose ? verdict.unexpected : verdict.unexpected.slice(0, 50);
     for (const { key, outcome } of shown) console.log(`  ${key}  ${outcome.command}: ${outcome.reason}`);
     if (shown.length < verdict.unexpected.length) console.log(`  ... ${verdict.unexpected.length - shown.length} more (use --verbose)`);
+  }
+
+  if (values['print-failures'] && verdict.unexpected.length > 0) {
+    console.log('# unexpected failures in expected-failures format:');
+    for (const { key, outcome } of verdict.unexpected) {
+      const reason = `${outcome.command}: ${outcome.reason ?? ''}`.replace(/\s+/g, ' ').slice(0, 160);
+      console.log(`${key}  ${reason}`);
+    }
   }
 
   const total = { passed: 0, failed: 0, skipped: 0 };

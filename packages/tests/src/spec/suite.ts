@@ -117,7 +117,10 @@ export function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<Fi
     const keepTail = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-2000);
     };
-    const child = fork(WORKER, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    // Node 20's V8 ships extended-const behind a flag; proposal files need it
+    // for the reference engine to be a meaningful baseline.
+    const execArgv = opts.engine === 'v8' && file.proposal ? ['--experimental-wasm-extended-const'] : [];
+    const child = fork(WORKER, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv });
     child.stdout?.on('data', keepTail);
     child.stderr?.on('data', keepTail);
     child.on('message', (m: WorkerMessage) => {

@@ -3,7 +3,20 @@
 // (Dead code never reaches them: the compiler skips it before dispatching.)
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { memoryFamily } from './memory.js';
+import { bulkMemoryFamily } from './bulk-memory.js';
+import { globalsFamily } from './globals.js';
+import { tablesFamily } from './tables.js';
+import { callIndirectFamily } from './call-indirect.js';
+import { refsFamily } from './refs.js';
 
 export type OpFamily = (fc: FunctionCompiler, r: BinaryReader, op: number) => boolean;
 
-export const OP_FAMILIES: OpFamily[] = [];
+export const OP_FAMILIES: OpFamily[] = [
+  memoryFamily,
+  bulkMemoryFamily,
+  globalsFamily,
+  tablesFamily,
+  callIndirectFamily,
+  refsFamily,
+];

@@ -1,0 +1,48 @@
+// Bulk memory (0xFC 8..11): memory.init, data.drop, memory.copy, memory.fill. Each is a call
+// to a runtime builtin, which does the bounds checks of the spec (trapping before writing
+// anything) and the copy with typed-array operations; inline code would only pay off for
+// tiny constant sizes. Argument order of each builtin is documented at its implementation
+// (packages/runtime/src/memory-builtins.ts).
+import { Builtin } from '../../abi.js';
+import { Op, OpFC } from '../../wasm/opcodes.js';
+import { ValType } from '../../wasm/types.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { constVal } from '../value.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { callBuiltin } from './calls.js';
+
+const I32 = ValType.I32;
+
+/** The op family for the bulk-memory 0xFC sub-opcodes (registered in families.ts). */
+export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+  if (op !== Op.PrefixFC) return false;
+  // Other families own the other 0xFC sub-opcodes: leave the reader as we found it for them.
+  const start = r.pos;
+  const sub = r.readVarU32();
+  switch (sub) {
+    case OpFC.MemoryInit: {
+      const seg = r.readVarU32();
+      r.readU8(); // memory index 0
+      // The segment index travels as a fourth argument: (dst, src, len, segment).
+      fc.push(constVal(I32, seg | 0));
+      callBuiltin(fc, Builtin.MemoryInit, [I32, I32, I32, I32], null);
+      return true;
+    }
+    case OpFC.DataDrop:
+      fc.push(constVal(I32, r.readVarU32() | 0));
+      callBuiltin(fc, Builtin.DataDrop, [I32], null);
+      return true;
+    case OpFC.MemoryCopy:
+      r.readU8(); // destination memory 0
+      r.readU8(); // source memory 0
+      callBuiltin(fc, Builtin.MemoryCopy, [I32, I32, I32], null);
+      return true;
+    case OpFC.MemoryFill:
+      r.readU8();
+      callBuiltin(fc, Builtin.MemoryFill, [I32, I32, I32], null);
+      return true;
+    default:
+      r.pos = start;
+      return false;
+  }
+}

@@ -1,0 +1,49 @@
+// call_indirect: a call through a funcref table. The entry is the address of a FuncRefRecord
+// { code, vmctx, typeId, handle } (layout.ts), or 0 for null. Three checks, each its own trap
+// (the spec's messages differ): index < length ("undefined element" → out_of_bounds_table),
+// non-null ("uninitialized element"), and the record's canonical type id equals the expected
+// one ("indirect call type mismatch"). Canonical ids are per thread, so one u32 compare works
+// across modules. The callee may belong to another instance: r14 switches to the record's
+// vmctx for the call and is reloaded from the frame afterwards, as for imports.
+import { AluOp } from '../../x64/assembler.js';
+import { Cond } from '../../x64/cond.js';
+import { R11, R14, RBP, type Gpr } from '../../x64/regs.js';
+import { TrapCode } from '../../abi.js';
+import { FuncRefRecord, canonicalTypeId } from '../../layout.js';
+import { Op } from '../../wasm/opcodes.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { RegClass } from '../reg-class.js';
+import { VMCTX_SLOT } from '../frame.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { prepareCallArgs, pushCallResults } from './calls.js';
+import { boundsCheckedElements } from './tables.js';
+
+/** The op family for call_indirect (registered in families.ts). */
+export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+  if (op !== Op.CallIndirect) return false;
+  const typeIndex = r.readVarU32();
+  const table = r.readVarU32();
+  visitCallIndirect(fc, typeIndex, table);
+  return true;
+}
+
+export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
+  const sig = fc.module.types[typeIndex];
+  if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
+  const a = fc.asm;
+  // The index is on top of the arguments. It stays in a register while the arguments move
+  // to the outgoing area (that only stores and spills, it allocates nothing).
+  const index = fc.popToReg() as Gpr;
+  prepareCallArgs(fc, sig);
+  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  a.mov_rm(64, R11, { base: R11, index, scale: 8, disp: 0 });
+  fc.ra.free(RegClass.Gpr, index);
+  a.test_rr(64, R11, R11);
+  a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
+  a.alu_mi(AluOp.Cmp, 32, { base: R11, disp: FuncRefRecord.TypeId }, canonicalTypeId(sig.params, sig.results) | 0);
+  a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
+  a.mov_rm(64, R14, { base: R11, disp: FuncRefRecord.Vmctx });
+  a.call_m({ base: R11, disp: FuncRefRecord.Code });
+  a.mov_rm(64, R14, { base: RBP, disp: VMCTX_SLOT });
+  pushCallResults(fc, sig);
+}

@@ -1,0 +1,100 @@
+// Shared pieces of the f32/f64 lowering (float.ts, float-sign.ts, conversions.ts): sizes,
+// bit patterns of float constants, the scratch register, and operand fetching.
+import type { FloatSize, Mem } from '../../x64/assembler.js';
+import { R11, XMM15, type Xmm } from '../../x64/regs.js';
+import { ValType } from '../../wasm/types.js';
+import { Kind } from '../value.js';
+import { RegClass } from '../reg-class.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+
+/** xmm15: the float scratch register of abi.ts, never holds a value-stack entry. */
+export const XMM_SCRATCH: Xmm = XMM15;
+
+export function floatType(fs: FloatSize): ValType {
+  return fs === 32 ? ValType.F32 : ValType.F64;
+}
+
+/** The sign bit of an fs-wide float, as an unsigned bit pattern. */
+export function signBit(fs: FloatSize): bigint {
+  return fs === 32 ? 0x80000000n : 0x8000000000000000n;
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Bit pattern of `v` rounded to the float format (only for values exact in that format). */
+export function floatBits(fs: FloatSize, v: number): bigint {
+  if (fs === 32) {
+    scratch.setFloat32(0, v);
+    if (scratch.getFloat32(0) !== v) throw new Error(`BUG: ${v} is not an exact f32`);
+    return BigInt(scratch.getUint32(0));
+  }
+  scratch.setFloat64(0, v);
+  return scratch.getBigUint64(0);
+}
+
+/** The value of an f32/f64 bit pattern (NaN payloads are lost: callers test isNaN first). */
+export function bitsToNumber(fs: FloatSize, bits: bigint): number {
+  if (fs === 32) {
+    scratch.setUint32(0, Number(bits));
+    return scratch.getFloat32(0);
+  }
+  scratch.setBigUint64(0, bits);
+  return scratch.getFloat64(0);
+}
+
+/** The bit pattern a float constant entry holds (f32: u32 number, f64: u64 bigint). */
+export function constBits(fs: FloatSize, value: number | bigint): bigint {
+  return fs === 32 ? BigInt((value as number) >>> 0) : BigInt.asUintN(64, value as bigint);
+}
+
+/** The `value` field of a float constant entry with bit pattern `bits`. */
+export function constValue(fs: FloatSize, bits: bigint): number | bigint {
+  return fs === 32 ? Number(BigInt.asUintN(32, bits)) : BigInt.asUintN(64, bits);
+}
+
+/** Load a float bit pattern into xmm `x` through r11 (both are the caller's to clobber). */
+export function loadFloatBits(fc: FunctionCompiler, fs: FloatSize, x: Xmm, bits: bigint): void {
+  const a = fc.asm;
+  if (bits === 0n) {
+    a.xorps_rr(x, x);
+    return;
+  }
+  a.mov_ri(fs, R11, bits);
+  a.movd_xr(fs, x, R11);
+}
+
+/**
+ * A popped float operand: either a frame slot the instruction can read directly, or a
+ * register. `owned` registers are freed by the caller with freeOperand; the scratch
+ * register (used for constants) is not.
+ */
+export type FloatOperand = { mem: Mem } | { reg: Xmm; owned: boolean };
+
+/**
+ * Pop the top float: a slot when `allowMem`, a constant into the scratch register when
+ * `allowScratch`, otherwise an allocated register (avoiding `pinned`).
+ */
+export function popFloatOperand(fc: FunctionCompiler, allowMem: boolean, allowScratch: boolean, pinned = 0): FloatOperand {
+  const v = fc.peek();
+  if (allowMem) {
+    const m = fc.memOf(v, fc.stack.length - 1);
+    if (m) {
+      fc.pop();
+      return { mem: m };
+    }
+  }
+  if (allowScratch && v.kind === Kind.Const) {
+    fc.pop();
+    fc.loadInto(v, XMM_SCRATCH);
+    return { reg: XMM_SCRATCH, owned: false };
+  }
+  return { reg: fc.popToReg(pinned) as Xmm, owned: true };
+}
+
+export function freeOperand(fc: FunctionCompiler, o: FloatOperand): void {
+  if ('reg' in o && o.owned) fc.ra.free(RegClass.Xmm, o.reg);
+}
+
+export function pinOf(o: FloatOperand): number {
+  return 'reg' in o && o.owned ? 1 << o.reg : 0;
+}

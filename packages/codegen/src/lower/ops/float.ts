@@ -1,0 +1,224 @@
+// f32/f64 constants, arithmetic, comparisons, min/max, sqrt and rounding (SSE2 + SSE4.1).
+// The sign-bit ops (abs, neg, copysign) are in float-sign.ts, conversions in conversions.ts.
+//
+// NaN rules (spec §4.3.3 "NaN propagation"): an arithmetic op may return any arithmetic
+// (quiet) NaN when an input is NaN, and a canonical NaN when all NaN inputs are canonical.
+// SSE arithmetic returns the first NaN operand quieted, or the negative canonical NaN for an
+// invalid operation (0/0, sqrt(-1)), which satisfies both rules.
+import { AluOp, FloatBitOp, FloatOp, type FloatSize, type Mem } from '../../x64/assembler.js';
+import { Cond, invertCond } from '../../x64/cond.js';
+import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
+import { rounds_rm, ucomis_rm } from '../../x64/sse-mem.js';
+import { Op } from '../../wasm/opcodes.js';
+import { ValType } from '../../wasm/types.js';
+import { blockSignature } from '../../wasm/module.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { constVal, regVal } from '../value.js';
+import { RegClass } from '../reg-class.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { branchIf, enterIfOnFlags } from './control.js';
+import { floatType, freeOperand, pinOf, popFloatOperand } from './float-util.js';
+import { copysign, signOp, SignOp } from './float-sign.js';
+
+const ARITH: Partial<Record<number, [FloatOp, FloatSize]>> = {
+  [Op.F32Add]: [FloatOp.Add, 32], [Op.F32Sub]: [FloatOp.Sub, 32], [Op.F32Mul]: [FloatOp.Mul, 32], [Op.F32Div]: [FloatOp.Div, 32],
+  [Op.F64Add]: [FloatOp.Add, 64], [Op.F64Sub]: [FloatOp.Sub, 64], [Op.F64Mul]: [FloatOp.Mul, 64], [Op.F64Div]: [FloatOp.Div, 64],
+};
+
+export const enum FCmp { Eq, Ne, Lt, Gt, Le, Ge }
+
+const CMP: Partial<Record<number, [FCmp, FloatSize]>> = {
+  [Op.F32Eq]: [FCmp.Eq, 32], [Op.F32Ne]: [FCmp.Ne, 32], [Op.F32Lt]: [FCmp.Lt, 32],
+  [Op.F32Gt]: [FCmp.Gt, 32], [Op.F32Le]: [FCmp.Le, 32], [Op.F32Ge]: [FCmp.Ge, 32],
+  [Op.F64Eq]: [FCmp.Eq, 64], [Op.F64Ne]: [FCmp.Ne, 64], [Op.F64Lt]: [FCmp.Lt, 64],
+  [Op.F64Gt]: [FCmp.Gt, 64], [Op.F64Le]: [FCmp.Le, 64], [Op.F64Ge]: [FCmp.Ge, 64],
+};
+
+/** roundss/roundsd immediates: rounding mode in bits 1:0, bit 3 suppresses the precision
+ * exception (inexact is not observable in wasm, and the flag write is wasted work). */
+const ROUND_NEAREST = 0 | 8;
+const ROUND_FLOOR = 1 | 8;
+const ROUND_CEIL = 2 | 8;
+const ROUND_TRUNC = 3 | 8;
+
+const ROUND: Partial<Record<number, [number, FloatSize]>> = {
+  [Op.F32Ceil]: [ROUND_CEIL, 32], [Op.F32Floor]: [ROUND_FLOOR, 32], [Op.F32Trunc]: [ROUND_TRUNC, 32], [Op.F32Nearest]: [ROUND_NEAREST, 32],
+  [Op.F64Ceil]: [ROUND_CEIL, 64], [Op.F64Floor]: [ROUND_FLOOR, 64], [Op.F64Trunc]: [ROUND_TRUNC, 64], [Op.F64Nearest]: [ROUND_NEAREST, 64],
+};
+
+/** The op family for the f32/f64 numeric opcodes (registered in families.ts). */
+export function floatFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+  switch (op) {
+    case Op.F32Const: fc.push(constVal(ValType.F32, r.readF32Bits())); return true;
+    case Op.F64Const: fc.push(constVal(ValType.F64, r.readF64Bits())); return true;
+    case Op.F32Abs: signOp(fc, SignOp.Abs, 32); return true;
+    case Op.F64Abs: signOp(fc, SignOp.Abs, 64); return true;
+    case Op.F32Neg: signOp(fc, SignOp.Neg, 32); return true;
+    case Op.F64Neg: signOp(fc, SignOp.Neg, 64); return true;
+    case Op.F32Copysign: copysign(fc, 32); return true;
+    case Op.F64Copysign: copysign(fc, 64); return true;
+    case Op.F32Sqrt: sqrt(fc, 32); return true;
+    case Op.F64Sqrt: sqrt(fc, 64); return true;
+    case Op.F32Min: minMax(fc, true, 32); return true;
+    case Op.F64Min: minMax(fc, true, 64); return true;
+    case Op.F32Max: minMax(fc, false, 32); return true;
+    case Op.F64Max: minMax(fc, false, 64); return true;
+  }
+  const ar = ARITH[op];
+  if (ar) {
+    arith(fc, ar[0], ar[1]);
+    return true;
+  }
+  const cmp = CMP[op];
+  if (cmp) {
+    compare(fc, r, cmp[0], cmp[1]);
+    return true;
+  }
+  const rd = ROUND[op];
+  if (rd) {
+    const [mode, fs] = rd;
+    unary(fc, fs, (x, src) => typeof src === 'number' ? fc.asm.rounds(fs, x, src, mode) : rounds_rm(fc.asm, fs, x, src, mode));
+    return true;
+  }
+  return false;
+}
+
+function arith(fc: FunctionCompiler, op: FloatOp, fs: FloatSize): void {
+  const rhs = popFloatOperand(fc, true, true);
+  const lhs = fc.popToReg(pinOf(rhs)) as Xmm;
+  if ('mem' in rhs) fc.asm.fop_rm(op, fs, lhs, rhs.mem);
+  else fc.asm.fop_rr(op, fs, lhs, rhs.reg);
+  freeOperand(fc, rhs);
+  fc.push(regVal(floatType(fs), lhs));
+}
+
+function sqrt(fc: FunctionCompiler, fs: FloatSize): void {
+  unary(fc, fs, (x, src) => typeof src === 'number' ? fc.asm.fop_rr(FloatOp.Sqrt, fs, x, src) : fc.asm.fop_rm(FloatOp.Sqrt, fs, x, src));
+}
+
+/**
+ * A one-operand op whose result goes to a register: `emit(dst, src)` with src a frame slot
+ * (read directly into a fresh register) or the operand's own register (then dst === src).
+ */
+function unary(fc: FunctionCompiler, fs: FloatSize, emit: (dst: Xmm, src: Mem | Xmm) => void): void {
+  const v = fc.peek();
+  const m = fc.memOf(v, fc.stack.length - 1);
+  if (m) {
+    fc.pop();
+    const x = fc.allocXmm();
+    emit(x, m);
+    fc.push(regVal(floatType(fs), x));
+    return;
+  }
+  const x = fc.popToReg() as Xmm;
+  emit(x, x);
+  fc.push(regVal(floatType(fs), x));
+}
+
+/**
+ * Wasm min/max differ from minss/maxss (which return the second operand for NaN and for
+ * ±0 pairs): a NaN input yields a NaN (we add the operands, which propagates it quieted),
+ * and min(-0, +0) = -0, max(-0, +0) = +0. Equal operands are either identical or ±0, so
+ * OR (min) / AND (max) of the bit patterns gives the right zero and is exact otherwise.
+ */
+function minMax(fc: FunctionCompiler, isMin: boolean, fs: FloatSize): void {
+  const a = fc.asm;
+  const rhs = fc.popToReg() as Xmm;
+  const lhs = fc.popToReg(1 << rhs) as Xmm;
+  const nan = a.newLabel();
+  const differ = a.newLabel();
+  const done = a.newLabel();
+  a.ucomis_rr(fs, lhs, rhs);
+  a.jcc_label(Cond.P, nan);
+  a.jcc_label(Cond.NE, differ);
+  a.fbit_rr(isMin ? FloatBitOp.Or : FloatBitOp.And, fs, lhs, rhs);
+  a.jmp_label(done);
+  a.bind(nan);
+  a.fop_rr(FloatOp.Add, fs, lhs, rhs);
+  a.jmp_label(done);
+  a.bind(differ);
+  a.fop_rr(isMin ? FloatOp.Min : FloatOp.Max, fs, lhs, rhs);
+  a.bind(done);
+  fc.ra.free(RegClass.Xmm, rhs);
+  fc.push(regVal(floatType(fs), lhs));
+}
+
+/**
+ * ucomis sets ZF, PF, CF all to 1 for unordered operands; a < b sets CF, a == b sets ZF.
+ * So "above" (CF=0, ZF=0) and "above or equal" (CF=0) are false on NaN as wasm requires,
+ * and lt/le are gt/ge with the operands swapped. eq needs ZF=1 and PF=0, ne ZF=0 or PF=1.
+ */
+function compare(fc: FunctionCompiler, r: BinaryReader, kind: FCmp, fs: FloatSize): void {
+  const a = fc.asm;
+  const swapped = kind === FCmp.Lt || kind === FCmp.Le;
+  const cond = kind === FCmp.Gt || kind === FCmp.Lt ? Cond.A : Cond.AE;
+  const simple = kind !== FCmp.Eq && kind !== FCmp.Ne;
+  const next = r.pos < r.end ? r.bytes[r.pos] : -1;
+  const fuse = simple && (next === Op.BrIf || next === Op.If);
+  let result: Gpr | null = null;
+  if (!fuse) {
+    // Zeroed before the compare: setcc writes only the low byte, and mov keeps the flags.
+    result = fc.allocGpr();
+    a.mov_ri(32, result, 0);
+    if (!simple) a.mov_ri(32, R11, 0);
+  }
+  emitCompareFlags(fc, fs, swapped);
+  if (fuse) {
+    branchOnFlags(fc, r, cond);
+    return;
+  }
+  const res = result!;
+  switch (kind) {
+    case FCmp.Eq:
+      a.setcc(Cond.E, res);
+      a.setcc(Cond.NP, R11);
+      a.alu_rr(AluOp.And, 32, res, R11);
+      break;
+    case FCmp.Ne:
+      a.setcc(Cond.NE, res);
+      a.setcc(Cond.P, R11);
+      a.alu_rr(AluOp.Or, 32, res, R11);
+      break;
+    default:
+      a.setcc(cond, res);
+  }
+  fc.push(regVal(ValType.I32, res));
+}
+
+/**
+ * Pop b then a and emit `ucomis a, b` (or `ucomis b, a` when swapped). The second operand
+ * of ucomis may be a frame slot.
+ */
+function emitCompareFlags(fc: FunctionCompiler, fs: FloatSize, swapped: boolean): void {
+  const a = fc.asm;
+  if (!swapped) {
+    const b = popFloatOperand(fc, true, true);
+    const lhs = fc.popToReg(pinOf(b)) as Xmm;
+    if ('mem' in b) ucomis_rm(a, fs, lhs, b.mem);
+    else a.ucomis_rr(fs, lhs, b.reg);
+    freeOperand(fc, b);
+    fc.ra.free(RegClass.Xmm, lhs);
+    return;
+  }
+  // ucomis b, a: b must be a register (the scratch one for a constant), a may be a slot.
+  const b = popFloatOperand(fc, false, true);
+  const lhs = popFloatOperand(fc, true, false, pinOf(b));
+  if ('mem' in lhs) ucomis_rm(a, fs, b.reg, lhs.mem);
+  else a.ucomis_rr(fs, b.reg, lhs.reg);
+  freeOperand(fc, lhs);
+  freeOperand(fc, b);
+}
+
+/**
+ * A compare directly followed by br_if or if branches on the flags (the same peephole as
+ * the integer compares in compile-function.ts). Spilling uses only moves, which keep them.
+ */
+function branchOnFlags(fc: FunctionCompiler, r: BinaryReader, cond: Cond): void {
+  const next = r.readU8();
+  fc.spillAll();
+  if (next === Op.BrIf) {
+    branchIf(fc, cond, r.readVarU32());
+    return;
+  }
+  enterIfOnFlags(fc, blockSignature(fc.module, r.readBlockType()), invertCond(cond));
+}

@@ -1,0 +1,105 @@
+// The effective address of a linear-memory access and its bounds check: the one place that
+// knows how memory 0 is reached ([vmctx + MemBase]) and how it is bounded ([vmctx + MemSize]).
+//
+// wasm's effective address is the zero-extended i32 address plus the memarg's u32 offset,
+// computed without wrapping (it can reach 2^33 - 2); the access of `size` bytes is in bounds
+// when address + offset + size <= the memory's current byte length. Everything here is done
+// in 64-bit arithmetic so that sum is exact. An i32 in a register is already zero-extended
+// (the lowering's invariant), so the address register can be used as a 64-bit index as is.
+//
+// The access operand is [r11 + index + disp] with r11 = memory base, loaded last: the
+// caller must emit the access right away, before anything else may write r11.
+import { AluOp, type Mem } from '../../x64/assembler.js';
+import { Cond } from '../../x64/cond.js';
+import { R11, R14, type Gpr } from '../../x64/regs.js';
+import { TrapCode, Vmctx } from '../../abi.js';
+import { Kind } from '../value.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+
+const SIMM32_MAX = 0x7fffffff;
+const MEM_BASE: Mem = { base: R14, disp: Vmctx.MemBase };
+const MEM_SIZE: Mem = { base: R14, disp: Vmctx.MemSize };
+
+export interface HeapOperand {
+  /** The access operand; valid until r11 is next written. */
+  mem: Mem;
+  /**
+   * The register that held the address, now owned by the caller (free it, or reuse it as the
+   * destination of a load); null when the address was a constant.
+   */
+  index: Gpr | null;
+}
+
+/**
+ * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
+ * after emitting its bounds check. `pinned` keeps the address out of registers the caller
+ * still needs (a store's value).
+ */
+export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0): HeapOperand {
+  const a = fc.asm;
+  const v = fc.peek();
+  if (v.kind === Kind.Const) {
+    fc.pop();
+    // At most 2^33 - 2: exact in a double.
+    const ea = ((v.value as number) >>> 0) + offset;
+    boundsCheckConst(fc, ea + size);
+    if (ea <= SIMM32_MAX) {
+      a.mov_rm(64, R11, MEM_BASE);
+      return { mem: { base: R11, disp: ea }, index: null };
+    }
+    a.mov_ri(64, R11, ea);
+    a.alu_rm(AluOp.Add, 64, R11, MEM_BASE);
+    return { mem: { base: R11, disp: 0 }, index: null };
+  }
+  const index = fc.popToReg(pinned) as Gpr;
+  boundsCheckReg(fc, index, offset + size);
+  let disp = offset;
+  if (offset > SIMM32_MAX) {
+    // A displacement is a signed 32-bit field: fold a larger offset into the index instead.
+    a.mov_ri(64, R11, offset);
+    a.alu_rr(AluOp.Add, 64, index, R11);
+    disp = 0;
+  }
+  a.mov_rm(64, R11, MEM_BASE);
+  return { mem: { base: R11, index, scale: 1, disp }, index };
+}
+
+/**
+ * True when the access needs an explicit compare. In 'guard' mode the Memory's 8 GiB
+ * PROT_NONE reservation would catch any address + offset, but the SIGSEGV handler that
+ * turns the fault into a trap does not exist yet, so both modes check explicitly for now.
+ */
+function explicitChecks(fc: FunctionCompiler): boolean {
+  void fc.env.boundsChecks;
+  return true;
+}
+
+/** Trap unless index + end <= MemSize, where end = offset + size (up to 2^32 + 8). */
+function boundsCheckReg(fc: FunctionCompiler, index: Gpr, end: number): void {
+  if (!explicitChecks(fc)) return;
+  const a = fc.asm;
+  if (end <= SIMM32_MAX) {
+    a.lea(64, R11, { base: index, disp: end });
+  } else {
+    a.mov_ri(64, R11, end);
+    a.alu_rr(AluOp.Add, 64, R11, index);
+  }
+  a.alu_rm(AluOp.Cmp, 64, R11, MEM_SIZE);
+  a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
+}
+
+/** Trap unless end <= MemSize for a constant end (up to 2^33 + 6). */
+function boundsCheckConst(fc: FunctionCompiler, end: number): void {
+  if (!explicitChecks(fc)) return;
+  const a = fc.asm;
+  if (end <= SIMM32_MAX) {
+    // cmp [MemSize], end; trap when MemSize < end.
+    a.alu_mi(AluOp.Cmp, 64, MEM_SIZE, end);
+    a.jcc_label(Cond.B, fc.trap(TrapCode.OutOfBoundsMemory));
+    return;
+  }
+  // Past 2^31 the immediate would sign-extend: compare from a register.
+  a.mov_ri(64, R11, end);
+  a.alu_rm(AluOp.Cmp, 64, R11, MEM_SIZE);
+  a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
+}

@@ -1,0 +1,128 @@
+// Table operators. A table is reached through its TableDescriptor { elements, length } (see
+// layout.ts), whose pointer sits in the vmctx; the descriptor is shared by every instance
+// importing the table and is updated in place when the table grows, so code must reload
+// `elements` after anything that can grow it (every call does: nothing is cached).
+//
+// table.get/set/size are inline: a bounds check against the descriptor's length and one
+// load/store. The bulk operators (grow, fill, copy, init, elem.drop) are runtime builtins
+// (packages/runtime/src/table-builtins.ts documents their argument order); their bounds
+// checks and traps happen there.
+import { AluOp } from '../../x64/assembler.js';
+import { Cond } from '../../x64/cond.js';
+import { R11, R14, type Gpr } from '../../x64/regs.js';
+import { Builtin, TrapCode } from '../../abi.js';
+import { TableDescriptor, tablePtrOffset } from '../../layout.js';
+import { Op, OpFC } from '../../wasm/opcodes.js';
+import { ValType } from '../../wasm/types.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { Kind, constVal, regVal } from '../value.js';
+import { RegClass } from '../reg-class.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { callBuiltin } from './calls.js';
+
+const I32 = ValType.I32;
+
+/** The op family for table.get/set and the table 0xFC sub-opcodes (registered in families.ts). */
+export function tablesFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+  switch (op) {
+    case Op.TableGet: tableGet(fc, r.readVarU32()); return true;
+    case Op.TableSet: tableSet(fc, r.readVarU32()); return true;
+    case Op.PrefixFC: break;
+    default: return false;
+  }
+  // Other families own the other 0xFC sub-opcodes: leave the reader as we found it for them.
+  const start = r.pos;
+  const sub = r.readVarU32();
+  switch (sub) {
+    case OpFC.TableSize: tableSize(fc, r.readVarU32()); return true;
+    case OpFC.TableGrow: {
+      const t = r.readVarU32();
+      // (init, delta) + table → old size or -1
+      fc.push(constVal(I32, t | 0));
+      callBuiltin(fc, Builtin.TableGrow, [elemTypeOf(fc, t), I32, I32], I32);
+      return true;
+    }
+    case OpFC.TableFill: {
+      const t = r.readVarU32();
+      // (dst, value, len) + table
+      fc.push(constVal(I32, t | 0));
+      callBuiltin(fc, Builtin.TableFill, [I32, elemTypeOf(fc, t), I32, I32], null);
+      return true;
+    }
+    case OpFC.TableCopy: {
+      const dst = r.readVarU32();
+      const src = r.readVarU32();
+      // (dst, src, len) + dst table + src table
+      fc.push(constVal(I32, dst | 0));
+      fc.push(constVal(I32, src | 0));
+      callBuiltin(fc, Builtin.TableCopy, [I32, I32, I32, I32, I32], null);
+      return true;
+    }
+    case OpFC.TableInit: {
+      const seg = r.readVarU32();
+      const t = r.readVarU32();
+      // (dst, src, len) + segment + table
+      fc.push(constVal(I32, seg | 0));
+      fc.push(constVal(I32, t | 0));
+      callBuiltin(fc, Builtin.TableInit, [I32, I32, I32, I32, I32], null);
+      return true;
+    }
+    case OpFC.ElemDrop:
+      fc.push(constVal(I32, r.readVarU32() | 0));
+      callBuiltin(fc, Builtin.ElemDrop, [I32], null);
+      return true;
+    default:
+      r.pos = start;
+      return false;
+  }
+}
+
+function elemTypeOf(fc: FunctionCompiler, table: number): ValType {
+  const t = fc.module.tables[table];
+  if (!t) throw new Error(`BUG: no table ${table} (validation should have caught it)`);
+  return t.elemType;
+}
+
+/**
+ * r11 = the table's elements pointer, after trapping with out_of_bounds_table unless
+ * index < length. `index` holds a zero-extended i32, so the unsigned 64-bit compare is exact.
+ */
+export function boundsCheckedElements(fc: FunctionCompiler, table: number, index: Gpr, trap: TrapCode): void {
+  const a = fc.asm;
+  a.mov_rm(64, R11, { base: R14, disp: tablePtrOffset(fc.env.layout, table) });
+  a.alu_rm(AluOp.Cmp, 64, index, { base: R11, disp: TableDescriptor.Length });
+  a.jcc_label(Cond.AE, fc.trap(trap));
+  a.mov_rm(64, R11, { base: R11, disp: TableDescriptor.Elements });
+}
+
+function tableGet(fc: FunctionCompiler, table: number): void {
+  const index = fc.popToReg() as Gpr;
+  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  fc.asm.mov_rm(64, index, { base: R11, index, scale: 8, disp: 0 });
+  fc.push(regVal(elemTypeOf(fc, table), index));
+}
+
+function tableSet(fc: FunctionCompiler, table: number): void {
+  const v = fc.peek();
+  // ref.null is the only reference constant: store it as an immediate.
+  let value: Gpr | null = null;
+  if (v.kind === Kind.Const) fc.pop();
+  else value = fc.popToReg() as Gpr;
+  const index = fc.popToReg(value === null ? 0 : 1 << value) as Gpr;
+  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  const slot = { base: R11, index, scale: 8 as const, disp: 0 };
+  if (value === null) fc.asm.mov_mi(64, slot, Number(BigInt.asIntN(32, BigInt(v.value))));
+  else {
+    fc.asm.mov_mr(64, slot, value);
+    fc.ra.free(RegClass.Gpr, value);
+  }
+  fc.ra.free(RegClass.Gpr, index);
+}
+
+function tableSize(fc: FunctionCompiler, table: number): void {
+  const reg = fc.allocGpr();
+  fc.asm.mov_rm(64, R11, { base: R14, disp: tablePtrOffset(fc.env.layout, table) });
+  // Lengths never exceed u32 (the runtime caps them far lower), so the low half is the size.
+  fc.asm.mov_rm(32, reg, { base: R11, disp: TableDescriptor.Length });
+  fc.push(regVal(I32, reg));
+}
