@@ -23,6 +23,13 @@ declare namespace wasmjitNative {
     sp: number;
   }
 
+  interface TestImports {
+    /** use_stack(bytes: i32) -> i32: testUseStack's checksum, or 0 if the thread lacks room. */
+    useStack: number;
+    /** stack_headroom() -> i64: the caller's rsp minus the wasm limit (r15). */
+    stackHeadroom: number;
+  }
+
   interface Binding {
     /**
      * Per-thread call buffer, CallBuffer.Slots (1024) 8-byte slots: [0] f64 result (xmm0),
@@ -44,6 +51,21 @@ declare namespace wasmjitNative {
     helperAddresses(): HelperAddresses;
     /** Return addresses collected at the last trap on this thread, innermost first (max 64). */
     lastTrapBacktrace(): number[];
+    /**
+     * The trap site of the last trap on this thread: the rsi generated code passed to
+     * TrapUnwind (an address just after a `call` in the site's stub, so it maps like a return
+     * address), or 0 when unknown.
+     */
+    lastTrapPc(): number;
+    /**
+     * Whether a SIGSEGV handler is installed, and how many faults it has turned into traps.
+     * false / 0 today: stack overflow never uses signals. The hook for the out-of-bounds
+     * memory task (see wj_signals in native/src/wasmjit.h).
+     */
+    signalHandlerInstalled(): boolean;
+    signalCount(): number;
+    /** Test only: addresses of wasmcall-ABI functions usable as wasm imports. */
+    testImports(): TestImports;
     stackInfo(): StackInfo;
     /** Test only: touches `bytes` of native stack, returns a checksum. */
     testUseStack(bytes: number): number;

@@ -82,6 +82,38 @@ static napi_value wj_js_last_trap_backtrace(napi_env env, napi_callback_info inf
   return arr;
 }
 
+/* The trap site address of the last trap on this thread (see last_trap_pc), 0 if unknown. */
+static napi_value wj_js_last_trap_pc(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  const wj_env_state *state = data;
+  return wj_number(env, (double)state->last_trap_pc);
+}
+
+/* The signal hook (wj_signals in wasmjit.h): false / 0 until a handler exists. */
+static napi_value wj_js_signal_handler_installed(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_get_boolean(env, wj_signals.installed != 0, &out);
+  return out;
+}
+
+static napi_value wj_js_signal_count(napi_env env, napi_callback_info info) {
+  (void)info;
+  return wj_number(env, (double)wj_signals.count);
+}
+
+/* Test only: the wasmcall-ABI functions of test_helpers.c, to link as wasm imports. */
+static napi_value wj_js_test_imports(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return NULL;
+  napi_set_named_property(env, obj, "useStack", wj_number(env, (double)(uintptr_t)&wasmjit_test_use_stack_wasm));
+  napi_set_named_property(env, obj, "stackHeadroom",
+                          wj_number(env, (double)(uintptr_t)&wasmjit_test_stack_headroom_wasm));
+  return obj;
+}
+
 static napi_value wj_js_stack_info(napi_env env, napi_callback_info info) {
   (void)info;
   const wj_stack_bounds *b = wj_thread_stack_bounds();
@@ -141,6 +173,10 @@ NAPI_MODULE_INIT() {
       {"setHostDispatcher", NULL, wj_js_set_host_dispatcher, NULL, NULL, NULL, napi_enumerable, state},
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapBacktrace", NULL, wj_js_last_trap_backtrace, NULL, NULL, NULL, napi_enumerable, state},
+      {"lastTrapPc", NULL, wj_js_last_trap_pc, NULL, NULL, NULL, napi_enumerable, state},
+      {"signalHandlerInstalled", NULL, wj_js_signal_handler_installed, NULL, NULL, NULL, napi_enumerable, state},
+      {"signalCount", NULL, wj_js_signal_count, NULL, NULL, NULL, napi_enumerable, state},
+      {"testImports", NULL, wj_js_test_imports, NULL, NULL, NULL, napi_enumerable, state},
       {"stackInfo", NULL, wj_js_stack_info, NULL, NULL, NULL, napi_enumerable, state},
       {"testUseStack", NULL, wj_js_test_use_stack, NULL, NULL, NULL, napi_enumerable, state},
       {"testCrash", NULL, wj_js_test_crash, NULL, NULL, NULL, napi_enumerable, state},

@@ -110,9 +110,9 @@ __asm__(
     "  .cfi_endproc\n"
     ".size wasmjit_enter, .-wasmjit_enter\n"
 
-    /* wasmjit_trap_unwind: jumped to with edi = TrapCode, rbp = the trapping frame chain,
-     * rsp anywhere (possibly misaligned, possibly just below the wasm limit: the host
-     * reserve below it leaves room for the small C helper). */
+    /* wasmjit_trap_unwind: jumped to with edi = TrapCode, rsi = trap site address (or 0),
+     * rbp = the trapping frame chain, rsp anywhere (possibly misaligned, possibly just below
+     * the wasm limit: the host reserve below it leaves room for the small C helper). */
     ".globl wasmjit_trap_unwind\n"
     ".hidden wasmjit_trap_unwind\n"
     ".type wasmjit_trap_unwind, @function\n"
@@ -123,6 +123,8 @@ __asm__(
     "  .cfi_undefined rip\n"
     /* rbx is restored from the entry frame below, so it can carry the code over the call. */
     "  mov ebx, edi\n"
+    /* wj_trap_record(code = edi, rbp, pc = the incoming rsi) */
+    "  mov rdx, rsi\n"
     "  mov rsi, rbp\n"
     "  and rsp, -16\n"
     "  call wj_trap_record\n"

@@ -54,7 +54,11 @@ napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
 
   uint32_t result;
   if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
+    /* Not even room for a small frame (a nested entry from a JS import running in the host
+     * reserve, or a tiny thread): trap without running. Reset the trap record so the
+     * backtrace of some earlier trap is not reported for this one. */
     result = WJ_TRAP_STACK_OVERFLOW;
+    wj_trap_record_no_frames(state, result);
   } else {
     rec.saved_sp = NULL;
     rec.env = env;

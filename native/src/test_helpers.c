@@ -1,4 +1,5 @@
-/* Test-only exports: exercise the host stack reserve, and crash on purpose. */
+/* Test-only exports: exercise the host stack reserve (from JS and as wasm imports), and
+ * crash on purpose. */
 #include <alloca.h>
 
 #include "wasmjit.h"
@@ -13,6 +14,58 @@ static __attribute__((noinline)) uint32_t wj_touch_stack(size_t bytes) {
   for (size_t off = bytes; off >= 4096; off -= 4096) sum = sum * 31u + p[off];
   return sum;
 }
+
+/*
+ * use_stack for wasm (see wasmjit.h). Called on whatever stack wasm left, typically right at
+ * the wasm limit: it checks only against the thread's real bottom (a refusal returns 0, so a
+ * wrong limit shows up as a failed test rather than a crash), then touches every page.
+ */
+uint32_t wj_test_use_stack_raw(uint32_t bytes) WJ_HIDDEN;
+uint32_t wj_test_use_stack_raw(uint32_t bytes) {
+  const wj_stack_bounds *b = wj_thread_stack_bounds();
+  const uintptr_t sp = wj_current_sp();
+  /* 2 KiB for this function's and wj_touch_stack's own small frames. */
+  if (sp < b->low || (uintptr_t)bytes + 2048 > sp - b->low) return 0;
+  return wj_touch_stack(bytes);
+}
+
+/*
+ * The wasmcall adapters: param 0 is area slot 0 at [rsp + 8] on entry (i32 in its low half),
+ * result 0 goes in rax, r15 holds the wasm limit, rsp = 8 (mod 16). rbx/r12-r15 and rbp are
+ * preserved (the C callee preserves them too), which is all wasmcall asks of a callee.
+ */
+__asm__(
+    ".intel_syntax noprefix\n"
+    ".text\n"
+
+    ".globl wasmjit_test_use_stack_wasm\n"
+    ".hidden wasmjit_test_use_stack_wasm\n"
+    ".type wasmjit_test_use_stack_wasm, @function\n"
+    ".p2align 4\n"
+    "wasmjit_test_use_stack_wasm:\n"
+    /* A standard frame keeps the rbp chain walkable and makes rsp 16-aligned for C. */
+    "  push rbp\n"
+    "  mov rbp, rsp\n"
+    "  mov edi, dword ptr [rbp + 16]\n"
+    "  call wj_test_use_stack_raw\n"
+    /* i32 results are zero-extended in wasm registers. */
+    "  mov eax, eax\n"
+    "  pop rbp\n"
+    "  ret\n"
+    ".size wasmjit_test_use_stack_wasm, .-wasmjit_test_use_stack_wasm\n"
+
+    ".globl wasmjit_test_stack_headroom_wasm\n"
+    ".hidden wasmjit_test_stack_headroom_wasm\n"
+    ".type wasmjit_test_stack_headroom_wasm, @function\n"
+    ".p2align 4\n"
+    "wasmjit_test_stack_headroom_wasm:\n"
+    /* The caller's rsp (before its call pushed the return address) minus the limit. */
+    "  lea rax, [rsp + 8]\n"
+    "  sub rax, r15\n"
+    "  ret\n"
+    ".size wasmjit_test_stack_headroom_wasm, .-wasmjit_test_stack_headroom_wasm\n"
+
+    ".att_syntax prefix\n");
 
 napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) {
   size_t argc = 1;

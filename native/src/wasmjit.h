@@ -65,6 +65,10 @@ typedef struct wj_env_state {
   /* The last trap on this env's thread (written by trap.c). Kept here rather than in TLS:
    * the add-on's TLS block must stay tiny, see wj_thread. */
   uint32_t last_trap_code;
+  /* Where the trap happened: the rsi generated code passes to TrapUnwind (the address just
+   * after the trap site's `call` in its out-of-line stub, so it maps like a return address),
+   * or 0 when unknown (an entry refused for lack of stack, hand-written code). */
+  uintptr_t last_trap_pc;
   size_t backtrace_len;
   uintptr_t backtrace[WJ_MAX_BACKTRACE]; /* return addresses, innermost first */
 } wj_env_state;
@@ -85,10 +89,27 @@ typedef struct wj_entry {
 /* entry.c (assembly) */
 uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots,
                        uint64_t limit, void **saved_sp_out) WJ_HIDDEN;
-void wasmjit_trap_unwind(void) WJ_HIDDEN; /* jumped to, never called */
+/* Jumped to, never called: edi = TrapCode, rsi = trap site address (0 if unknown),
+ * rbp = the trapping function's frame (the start of the backtrace walk). */
+void wasmjit_trap_unwind(void) WJ_HIDDEN;
 
 /* trap.c */
-void *wj_trap_record(uint32_t code, uintptr_t rbp) WJ_HIDDEN;
+void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) WJ_HIDDEN;
+/* A trap that never ran wasm (entry refused for lack of stack): no pc, no frames. */
+void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) WJ_HIDDEN;
+
+/*
+ * Signal accounting, process-wide. Stack overflow never involves a signal (see
+ * docs/stack.md); today nothing installs a handler, so these stay 0. They are the hook for
+ * the out-of-bounds-memory task: its SIGSEGV handler sets `installed` once it is in place
+ * and increments `count` for every fault it turns into a trap. The stack tests assert
+ * that they pass with no handler at all (installed == 0) and that no signal was used.
+ */
+typedef struct wj_signal_stats {
+  volatile int installed;
+  volatile uint64_t count;
+} wj_signal_stats;
+extern wj_signal_stats wj_signals WJ_HIDDEN;
 
 /* stack_bounds.c */
 typedef struct wj_stack_bounds {
@@ -137,6 +158,12 @@ napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) WJ_H
 
 /* test_helpers.c */
 napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;
+/* Test-only functions with the wasmcall ABI (assembly adapters), usable as wasm imports:
+ *   use_stack(bytes: i32) -> i32   touches `bytes` of native stack, returns the same checksum
+ *                                  as testUseStack(bytes), or 0 if the thread lacks the room
+ *   stack_headroom() -> i64        the caller's rsp minus the wasm limit (r15) at the call */
+void wasmjit_test_use_stack_wasm(void) WJ_HIDDEN;
+void wasmjit_test_stack_headroom_wasm(void) WJ_HIDDEN;
 napi_value wj_js_test_crash(napi_env env, napi_callback_info info) WJ_HIDDEN;
 
 #endif

@@ -35,8 +35,10 @@
 //   JS enters through native `invoke(code, vmctx, nslots)`: args are read from the per-thread
 //   shared call buffer (see CallBuffer), copied into an area on the native stack, the pinned
 //   registers are set, the code is called. A trap anywhere in wasm jumps to the trap-unwind
-//   routine whose address is in the vmctx (TRAP_UNWIND) with edi = trap code: it restores the
-//   rsp saved by the innermost entry trampoline and returns the code. No signal, no longjmp.
+//   routine whose address is in the vmctx (TRAP_UNWIND) with edi = trap code and rsi = the
+//   trap site (see Vmctx.TrapUnwind): it records the backtrace (rsi, then the return addresses
+//   of the rbp chain), restores the rsp saved by the innermost entry trampoline and returns the
+//   code. No signal, no longjmp. Stack limits and the host reserve: docs/stack.md.
 
 export const enum TrapCode {
   None = 0,
@@ -86,7 +88,11 @@ export const enum Vmctx {
   MemSize = 0x08,
   /** C: int32_t host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots). */
   HostCall = 0x10,
-  /** Jump target (not a call) with edi = TrapCode: unwinds to the innermost entry. */
+  /**
+   * Jump target (not a call) with edi = TrapCode, rsi = trap site (an address just after a
+   * `call` in the site's out-of-line stub, so it maps like a return address; 0 if unknown) and
+   * rbp = the trapping function's frame: records the backtrace, unwinds to the innermost entry.
+   */
   TrapUnwind = 0x18,
   /** C: int64_t memory_grow(void *vmctx, uint32_t delta_pages) → old pages or -1. */
   MemoryGrow = 0x20,

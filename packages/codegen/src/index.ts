@@ -7,3 +7,4 @@ export * from './validate/index.js';
 export * from './x64/index.js';
 export { compileModuleCode, type CompiledCode } from './lower/module-compiler.js';
 export type { CompileOptions } from './lower/module-env.js';
+export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';

@@ -4,6 +4,9 @@ import { CallBuffer, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
 import { native } from './native.js';
 import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
+import { lastTrapBacktrace } from './backtrace.js';
+// Reference conversions, handed to the generated wrappers as `R`.
+import * as refs from './refs.js';
 
 /** Expression reading call-buffer slot `slot` as a JS value of type t. */
 function readSlot(t: ValType, slot: number): string {
@@ -12,7 +15,8 @@ function readSlot(t: ValType, slot: number): string {
     case ValType.I64: return `I64[${slot}]`;
     case ValType.F32: return `F32[${2 * slot}]`;
     case ValType.F64: return `F64[${slot}]`;
-    default: throw new TypeError(`wasmjit: reference type 0x${(t as number).toString(16)} is not supported across the JS boundary yet`);
+    case ValType.FuncRef: case ValType.ExternRef: return `R.getRef(${t}, ${2 * slot})`;
+    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
@@ -23,7 +27,8 @@ function writeSlot(t: ValType, slot: number, expr: string): string {
     case ValType.I64: return `I64[${slot}] = ${expr};`;
     case ValType.F32: return `F32[${2 * slot}] = ${expr};`;
     case ValType.F64: return `F64[${slot}] = ${expr};`;
-    default: throw new TypeError(`wasmjit: reference type 0x${(t as number).toString(16)} is not supported across the JS boundary yet`);
+    case ValType.FuncRef: case ValType.ExternRef: return `R.putRef(${t}, ${2 * slot}, ${expr});`;
+    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
@@ -34,8 +39,9 @@ function resultSlot(sig: FuncType, i: number): number {
 }
 
 export function onTrap(code: number): never {
+  // A JS exception from an import propagates unchanged: the same object, no wasm frames added.
   if (code === TrapCode.HostException) throw native.takeHostException();
-  throw trapError(code);
+  throw trapError(code, lastTrapBacktrace());
 }
 
 export type WasmFunction = ((...args: unknown[]) => unknown) & { readonly [wasmFunctionInfo]?: WasmFunctionInfo };
@@ -62,8 +68,8 @@ const t = invoke(${info.code}, ${info.vmctx}, ${nslots});
 if (t !== 0) onTrap(t);
 ${ret}
 };`;
-  const f = new Function('invoke', 'onTrap', 'I32', 'F32', 'F64', 'I64', src)(
-    native.invoke, onTrap, cbI32, cbF32, cbF64, cbI64,
+  const f = new Function('invoke', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
+    native.invoke, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
   ) as WasmFunction;
   Object.defineProperty(f, wasmFunctionInfo, { value: info });
   return f;
@@ -83,21 +89,26 @@ ${sig.results.map((t, i) => writeSlot(t, CallBuffer.AreaStart + i, `v[${i}]`)).j
 const r = fn(${args.join(', ')});
 ${store}
 };`;
-  return new Function('fn', 'I32', 'F32', 'F64', 'I64', src)(fn, cbI32, cbF32, cbF64, cbI64) as () => void;
+  return new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', src)(fn, cbI32, cbF32, cbF64, cbI64, refs) as () => void;
 }
 
-/** Call with raw bit patterns (bigint per number) so NaN payloads survive (spec runner). */
-export function callRaw(fn: WasmFunction, args: bigint[]): bigint[] {
+/**
+ * Call with raw bit patterns (bigint per number) so NaN payloads survive (spec runner).
+ * References are passed and returned as JS values (null for ref.null).
+ */
+export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
   const info = fn[wasmFunctionInfo];
   if (!info) throw new TypeError('callRaw: not a wasmjit function');
   const { sig } = info;
   sig.params.forEach((t, i) => {
-    if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) cbI64[CallBuffer.AreaStart + i] = BigInt.asIntN(64, args[i]!);
-    else throw new TypeError('callRaw: reference params are not supported yet');
+    if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) cbI64[CallBuffer.AreaStart + i] = BigInt.asIntN(64, args[i] as bigint);
+    else if (t === ValType.FuncRef || t === ValType.ExternRef) refs.putRef(t, 2 * (CallBuffer.AreaStart + i), args[i]);
+    else throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   });
   const t = native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length));
   if (t !== 0) onTrap(t);
   return sig.results.map((rt, i) => {
+    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * resultSlot(sig, i));
     const bits = cbI64[resultSlot(sig, i)]!;
     return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
   });

@@ -10,6 +10,8 @@ import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
 import { LinkError, trapError } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
+import { Global } from './global.js';
+import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
 
 /**
@@ -72,36 +74,20 @@ export function initDataSegments(b: InstanceBuild): void {
   }
 }
 
-/** A data segment's offset expression, as a u32. */
+/** A data segment's offset expression, as a u32 (evaluated by the shared const-eval.ts). */
 function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
   if (!expr) throw new Error('BUG: active data segment without an offset');
-  const stack: number[] = [];
-  const pop = (): number => {
-    const v = stack.pop();
-    if (v === undefined) throw new Error('BUG: data segment offset expression underflows');
-    return v;
+  const env: ConstEnv = {
+    global: (i) => {
+      const g = b.globals[i];
+      if (!(g instanceof Global)) throw new Error(`BUG: data segment offset reads global ${i} before it exists`);
+      return g.raw;
+    },
+    funcRef: () => {
+      throw new Error('BUG: ref.func in a data segment offset (validation admits i32 only)');
+    },
   };
-  for (const ins of expr.instrs) {
-    switch (ins.op) {
-      case 'i32.const': stack.push(ins.value | 0); break;
-      case 'global.get': stack.push(globalI32(b, ins.index)); break;
-      case 'i32.add': { const y = pop(); stack.push((pop() + y) | 0); break; }
-      case 'i32.sub': { const y = pop(); stack.push((pop() - y) | 0); break; }
-      case 'i32.mul': { const y = pop(); stack.push(Math.imul(pop(), y)); break; }
-      default: throw new Error(`BUG: ${ins.op} in a data segment offset (validation admits i32 only)`);
-    }
-  }
-  if (stack.length !== 1) throw new Error('BUG: data segment offset expression leaves no single value');
-  return stack[0]! >>> 0;
-}
-
-/** The value of an i32 global, through the Global object the globals linker recorded. */
-function globalI32(b: InstanceBuild, index: number): number {
-  const g = b.globals[index] as { value?: unknown } | undefined;
-  if (g === undefined || typeof g.value !== 'number') {
-    throw new Error(`BUG: global ${index} has no i32 value for a data segment offset`);
-  }
-  return g.value | 0;
+  return Number(BigInt.asUintN(32, evalConstExpr(expr, env)));
 }
 
 /** The export object for memory `index`: the Memory itself, so identity is preserved. */

@@ -1,26 +1,181 @@
-// Linking tables, globals and function references: vmctx global cells, table descriptors,
-// FuncRefRecords, table builtins, active element segments. (See layout.ts.)
+// Linking globals, tables and function references: vmctx global cell pointers, table
+// descriptors, FuncRefRecords, the table builtins, and element segments. (See layout.ts.)
+//
+// Order (called from Instance in spec order): linkGlobals (imports are type-checked, defined
+// globals evaluated from their constant expressions), linkTables (FuncRefRecords for every
+// function, then imported and defined tables), exports, then initElemSegments.
+//
+// Element segment contents live on the JS side (the arrays the builtins close over), like
+// data segments in instance-memory.ts; the vmctx's per-segment entries only record the
+// length (0 once dropped) for debugging, since no generated code reads them.
+import {
+  FuncRefRecord, ValType, Vmctx, canonicalTypeId, elemSegmentOffset, funcRefOffset, funcType,
+  globalPtrOffset, tablePtrOffset, type GlobalType, type TableType,
+} from '@wasmjit/codegen';
 import { LinkError } from './errors.js';
-import type { InstanceBuild } from './instance-build.js';
+import { importValue, putU64, type InstanceBuild } from './instance-build.js';
 import type { Instance } from './instance.js';
+import { Global } from './global.js';
+import { Table } from './table.js';
+import { allocCell } from './native-cells.js';
+import { evalConstExpr, type ConstEnv } from './const-eval.js';
+import { moduleUsesRefs, registerFuncRecords, refFromJS } from './refs.js';
+import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments } from './table-builtins.js';
+
+const TYPE_NAMES: Partial<Record<ValType, string>> = {
+  [ValType.I32]: 'i32', [ValType.I64]: 'i64', [ValType.F32]: 'f32', [ValType.F64]: 'f64',
+  [ValType.FuncRef]: 'funcref', [ValType.ExternRef]: 'externref',
+};
+
+function constEnv(b: InstanceBuild): ConstEnv {
+  return {
+    global: (i) => {
+      const g = b.globals[i];
+      if (!(g instanceof Global)) throw new Error(`BUG: constant expression reads global ${i} before it exists`);
+      return g.raw;
+    },
+    funcRef: (i) => BigInt(b.vmctx.address + funcRefOffset(b.layout, i)),
+  };
+}
+
+// ── globals ─────────────────────────────────────────────────────────────────────────
 
 export function linkGlobals(b: InstanceBuild): void {
-  if (b.wasm.numImportedGlobals + b.wasm.globals.length > 0) throw new LinkError('globals are not supported yet');
+  const wasm = b.wasm;
+  putU64(b, Vmctx.Globals, b.vmctx.address + b.layout.globalsOffset);
+  let index = 0;
+  for (const imp of wasm.imports) {
+    if (imp.desc.kind !== 'global') continue;
+    b.globals[index] = importGlobal(b, `import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
+    index++;
+  }
+  const env = constEnv(b);
+  for (const g of wasm.globals) {
+    const cell = allocCell();
+    cell.view.setBigUint64(cell.offset, evalConstExpr(g.init, env), true);
+    b.globals[index++] = Global.fromCell(g.type.type, g.type.mutable, cell);
+  }
+  b.globals.forEach((g, i) => putU64(b, globalPtrOffset(b.layout, i), (g as Global).cellAddress));
 }
 
-export function linkTables(b: InstanceBuild, _instance: Instance): void {
-  if (b.wasm.tables.length > 0) throw new LinkError('tables are not supported yet');
+/** JS API "read the imports" for a global: a Global of the same type, or a plain value for an immutable one. */
+function importGlobal(b: InstanceBuild, where: string, value: unknown, want: GlobalType): Global {
+  const name = TYPE_NAMES[want.type];
+  if (!name) throw new LinkError(`${where}: unsupported global type`);
+  if (value instanceof Global) {
+    if (value.type !== want.type || value.mutable !== want.mutable) {
+      throw new LinkError(`${where}: incompatible import type: expected ${want.mutable ? 'mutable ' : ''}${name} global, got ` +
+        `${value.mutable ? 'mutable ' : ''}${TYPE_NAMES[value.type]} global`);
+    }
+    return value;
+  }
+  if (want.mutable) throw new LinkError(`${where}: a mutable global import requires a Global`);
+  switch (want.type) {
+    case ValType.I64:
+      if (typeof value !== 'bigint') throw new LinkError(`${where}: an i64 global import requires a BigInt or a Global`);
+      break;
+    case ValType.I32: case ValType.F32: case ValType.F64:
+      if (typeof value !== 'number') throw new LinkError(`${where}: a ${name} global import requires a Number or a Global`);
+      break;
+    case ValType.FuncRef:
+      try {
+        refFromJS(ValType.FuncRef, value);
+      } catch {
+        throw new LinkError(`${where}: a funcref global import requires null, a wasm function or a Global`);
+      }
+      break;
+  }
+  return new Global({ value: name as 'i32', mutable: false }, value);
 }
 
-/** Apply active element segments and drop declarative ones. */
-export function initElemSegments(b: InstanceBuild, _instance: Instance): void {
-  if (b.wasm.elems.length > 0) throw new LinkError('element segments are not supported yet');
+export function exportGlobal(b: InstanceBuild, index: number): unknown {
+  return b.globals[index];
+}
+
+// ── function references and tables ──────────────────────────────────────────────────
+
+export function linkTables(b: InstanceBuild, instance: Instance): void {
+  writeFuncRefRecords(b, instance);
+  const wasm = b.wasm;
+  let index = 0;
+  for (const imp of wasm.imports) {
+    if (imp.desc.kind !== 'table') continue;
+    b.tables[index++] = importTable(`import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
+  }
+  for (; index < wasm.tables.length; index++) {
+    const t = wasm.tables[index]!;
+    b.tables[index] = Table.create(t.elemType, t.limits.min, t.limits.max);
+  }
+  const tables = b.tables as Table[];
+  tables.forEach((t, i) => putU64(b, tablePtrOffset(b.layout, i), t.descriptorAddress));
+  if (tables.length > 0) installTableBuiltins(b.builtins, tables);
+  if (moduleUsesRefs(wasm)) registerFuncRecords(instance);
+}
+
+/**
+ * One FuncRefRecord per function: what ref.func and table elements point to. An imported
+ * function's record calls its target directly (its own instance's code and vmctx for a
+ * wasmjit function, this instance's host thunk for a JS one), so call_indirect through it
+ * needs no special case. Handles are assigned when the instance is registered (refs.ts).
+ */
+function writeFuncRefRecords(b: InstanceBuild, instance: Instance): void {
+  const wasm = b.wasm;
+  for (let i = 0; i < wasm.funcs.length; i++) {
+    const off = funcRefOffset(b.layout, i);
+    const target = i < wasm.numImportedFuncs
+      ? instance.importTargets[i]!
+      : { code: b.module.funcAddress(i), vmctx: b.vmctx.address };
+    const sig = funcType(wasm, i);
+    putU64(b, off + FuncRefRecord.Code, target.code);
+    putU64(b, off + FuncRefRecord.Vmctx, target.vmctx);
+    b.view.setUint32(off + FuncRefRecord.TypeId, canonicalTypeId(sig.params, sig.results), true);
+  }
+}
+
+function importTable(where: string, value: unknown, want: TableType): Table {
+  if (!(value instanceof Table)) throw new LinkError(`${where}: table import requires a wasmjit Table`);
+  if (value.elemType !== want.elemType) {
+    throw new LinkError(`${where}: incompatible import type: table of ${TYPE_NAMES[value.elemType]}, expected ${TYPE_NAMES[want.elemType]}`);
+  }
+  // Import matching uses the table's current length as its minimum (spec: extern types).
+  if (value.length < want.limits.min) {
+    throw new LinkError(`${where}: incompatible import type: table has ${value.length} elements, the module needs at least ${want.limits.min}`);
+  }
+  const max = want.limits.max;
+  if (max !== undefined && (value.maximum === undefined || value.maximum > max)) {
+    throw new LinkError(`${where}: incompatible import type: table maximum ${value.maximum ?? 'none'} exceeds the declared maximum ${max}`);
+  }
+  return value;
 }
 
 export function exportTable(b: InstanceBuild, index: number): unknown {
   return b.tables[index];
 }
 
-export function exportGlobal(b: InstanceBuild, index: number): unknown {
-  return b.globals[index];
+// ── element segments ────────────────────────────────────────────────────────────────
+
+/**
+ * Evaluate every segment's items, apply active segments in order (2.0 semantics: each is
+ * bounds-checked when applied, so an out-of-bounds one traps with the earlier ones written),
+ * and drop active and declarative segments; passive ones stay for table.init.
+ */
+export function initElemSegments(b: InstanceBuild, _instance: Instance): void {
+  const elems = b.wasm.elems;
+  const env = constEnv(b);
+  const tables = b.tables as Table[];
+  const segments: ElemSegments = elems.map((e) => BigUint64Array.from(e.init, (x) => evalConstExpr(x, env)));
+  const live = segments.slice();
+  installElemBuiltins(b.builtins, tables, live);
+  elems.forEach((e, i) => {
+    if (e.mode !== 'passive') live[i] = null;
+    b.view.setBigUint64(elemSegmentOffset(b.layout, i) + 8, BigInt(live[i]?.length ?? 0), true);
+  });
+  elems.forEach((e, i) => {
+    if (e.mode !== 'active') return;
+    if (!e.offset) throw new Error('BUG: active element segment without an offset');
+    const dst = Number(BigInt.asUintN(32, evalConstExpr(e.offset, env)));
+    const t = tables[e.table];
+    if (!t) throw new Error(`BUG: element segment for missing table ${e.table}`);
+    initTable(t, dst, segments[i]!);
+  });
 }

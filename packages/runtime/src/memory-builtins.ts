@@ -24,6 +24,10 @@ function setResult(v: number): void {
   cbI32[2 * CallBuffer.AreaStart] = v;
 }
 
+function gone(): never {
+  throw new Error('BUG: memory builtin called after its instance was collected');
+}
+
 function outOfBounds(): never {
   throw trapError(TrapCode.OutOfBoundsMemory);
 }
@@ -38,11 +42,16 @@ export function installMemoryBuiltins(builtins: (() => void)[], memory: Memory |
     segments[arg(0)] = null;
   };
   if (memory === null) return;
-  const bytes = (): Uint8Array => new Uint8Array(memory.buffer);
+  // Weak: the host dispatcher keeps builtins for as long as it keeps the instance registered,
+  // which must not pin the Memory's address-space reservation. A builtin only runs while code
+  // of the instance runs, and the instance keeps its Memory alive (instance-memory.ts).
+  const ref = new WeakRef(memory);
+  const mem = (): Memory => ref.deref() ?? gone();
+  const bytes = (): Uint8Array => new Uint8Array(mem().buffer);
 
   // memory.grow(delta) → old pages, or -1
   builtins[Builtin.MemoryGrow] = () => {
-    setResult(memory.growPages(arg(0)));
+    setResult(mem().growPages(arg(0)));
   };
   // memory.fill(dst, value, len): the whole range is checked before any byte is written.
   builtins[Builtin.MemoryFill] = () => {

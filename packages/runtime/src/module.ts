@@ -3,6 +3,7 @@ import { compileModuleCode, decodeModule, validateModule, type CompiledCode, typ
 import { loadCode, type CodeRegion } from './code-memory.js';
 import type { Engine } from './engine.js';
 import { getDefaultEngine } from './engine.js';
+import { registerCode } from './backtrace.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -29,10 +30,11 @@ export class Module {
     this.engine = engine;
     // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
     const copy = toBytes(bytes).slice();
-    this.wasm = decodeModule(copy);
+    this.wasm = decodeModule(copy, engine.features);
     validateModule(this.wasm);
-    this.compiled = compileModuleCode(this.wasm);
+    this.compiled = compileModuleCode(this.wasm, { stackChecks: engine.stackChecks });
     this.code = loadCode(this.compiled.code);
+    registerCode(this);
   }
 
   /** Absolute address of function `index`'s entry. */

@@ -50,6 +50,16 @@ export interface NativeBinding {
   helperAddresses(): HelperAddresses;
   /** Return addresses at the last trap on this thread, innermost first (at most 64). */
   lastTrapBacktrace(): number[];
+  /** Trap site of the last trap on this thread (maps like a return address), 0 if unknown. */
+  lastTrapPc(): number;
+  /**
+   * Whether a SIGSEGV handler is installed / how many faults it turned into traps. false / 0
+   * until the out-of-bounds memory task installs one: stack overflow never uses signals.
+   */
+  signalHandlerInstalled(): boolean;
+  signalCount(): number;
+  /** Test only: addresses of wasmcall-ABI functions usable as wasm imports (see test-imports.ts). */
+  testImports(): { useStack: number; stackHeadroom: number };
   stackInfo(): StackInfo;
   /** Test only: touches `bytes` of native stack and returns a checksum. */
   testUseStack(bytes: number): number;

@@ -59,6 +59,8 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);
   a.comment(`func[${funcIndex}]`);
+  // The prologue belongs to the function's first byte (a stack overflow reports it).
+  env.offsetMap?.record(a.offset, body.bodyStart);
   fc.emitPrologue();
   fc.ctrl.push({
     kind: CtrlKind.Func, params: [], results: fc.sig.results, height: 0, label: a.newLabel(),
@@ -69,6 +71,9 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
     const op = r.readU8();
     if (env.trace) a.comment(`@${at.toString(16)} ${opName(m.bytes, at)}`);
     env.opOffsets?.push(at, a.offset);
+    // For trap backtraces: code from here on is this operator's, and so are its trap stubs.
+    env.offsetMap?.record(a.offset, at);
+    fc.opOffset = at;
     try {
       if (compileOp(fc, r, op)) break;
     } catch (e) {

@@ -6,13 +6,14 @@ import { AluOp } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { BinaryReader } from '../wasm/reader.js';
-import { TrapCode, Vmctx } from '../abi.js';
+import { TrapCode } from '../abi.js';
 import { Kind, type Val, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
 import { Frame, VMCTX_SLOT } from './frame.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
+import { TrapStubs } from './trap-stubs.js';
 
 const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
@@ -33,8 +34,12 @@ export class FunctionCompiler {
   readonly localTypes: ValType[];
   readonly sig: FuncType;
   /** Out-of-line trap stubs used by this function, emitted after its body. */
-  private readonly trapLabels = new Map<TrapCode, Label>();
-  private hostFailureLabel: Label | null = null;
+  private readonly trapStubs: TrapStubs;
+  /**
+   * wasm byte offset of the operator being compiled (set by the dispatch loop): the trap
+   * stubs created now report it. Before the first operator, the body's start.
+   */
+  opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
   private frameSizePatch = -1;
@@ -52,6 +57,8 @@ export class FunctionCompiler {
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
+    this.trapStubs = new TrapStubs(asm);
+    this.opOffset = body.bodyStart;
   }
 
   get module(): WasmModule {
@@ -291,48 +298,36 @@ export class FunctionCompiler {
 
   // ── traps ─────────────────────────────────────────────────────────────────────────
 
-  /** The out-of-line stub label for a trap; the stub is emitted after the body. */
+  /**
+   * The out-of-line stub label for a trap at the current operator; the stub is emitted after
+   * the body and tells the unwinder where the trap happened (see trap-stubs.ts).
+   */
   trap(code: TrapCode): Label {
-    let l = this.trapLabels.get(code);
-    if (!l) {
-      l = this.asm.newLabel();
-      this.trapLabels.set(code, l);
-    }
-    return l;
+    return this.trapStubs.site(code, this.opOffset);
   }
 
-  /** Stub for a failed host_call: its status (a TrapCode) is in eax. */
+  /** Stub for a failed host_call at the current operator: its status (a TrapCode) is in eax. */
   hostFailure(): Label {
-    if (!this.hostFailureLabel) this.hostFailureLabel = this.asm.newLabel();
-    return this.hostFailureLabel;
-  }
-
-  private emitTrapStubs(): void {
-    if (this.hostFailureLabel) {
-      this.asm.bind(this.hostFailureLabel);
-      this.asm.mov_rr(32, 7 as Gpr /* rdi */, 0 as Gpr /* rax */);
-      this.asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
-    }
-    for (const [code, label] of this.trapLabels) {
-      this.asm.bind(label);
-      this.asm.comment(`trap ${code}`);
-      this.asm.mov_ri(32, 7 as Gpr /* rdi */, code);
-      this.asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
-    }
+    return this.trapStubs.hostFailure(this.opOffset);
   }
 
   // ── prologue / epilogue ───────────────────────────────────────────────────────────
 
   /**
    * The stack check comes first, before anything touches the frame: the whole frame
-   * (locals, spill slots, outgoing area, saved rbp) must fit above the limit in r15.
+   * (locals, spill slots, outgoing area, saved rbp) must fit above the limit in r15. It is
+   * one lea, one compare with the pinned limit and one never-taken forward branch to an
+   * out-of-line stub; a frame of any size is checked the same way (the lea's disp32 covers
+   * every frame the MAX_LOCALS limit allows), and nothing is written below rsp before it.
    */
   emitPrologue(): void {
     const a = this.asm;
-    a.comment('stack check');
-    this.stackCheckPatch = a.lea_patchable(R11, RSP);
-    a.alu_rr(AluOp.Cmp, 64, R11, R15);
-    a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+    if (this.env.stackChecks !== false) {
+      a.comment('stack check');
+      this.stackCheckPatch = a.lea_patchable(R11, RSP);
+      a.alu_rr(AluOp.Cmp, 64, R11, R15);
+      a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+    }
     a.push_r(RBP);
     a.mov_rr(64, RBP, RSP);
     this.frameSizePatch = a.alu_ri_patchable(AluOp.Sub, 64, RSP);
@@ -390,8 +385,8 @@ export class FunctionCompiler {
     const size = this.frame.size();
     this.asm.buf.patch32(this.frameSizePatch, size);
     // Checked below: rsp - (frame + saved rbp).
-    this.asm.buf.patch32(this.stackCheckPatch, -(size + 8));
-    this.emitTrapStubs();
+    if (this.stackCheckPatch >= 0) this.asm.buf.patch32(this.stackCheckPatch, -(size + 8));
+    this.trapStubs.emit(this.env.offsetMap);
   }
 
   // ── control helpers ───────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
 import { compileFunction } from './compile-function.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
+import { OffsetMapBuilder, type OffsetMap } from './offset-map.js';
 
 export interface CompiledCode {
   code: Uint8Array;
@@ -19,6 +20,8 @@ export interface CompiledCode {
   comments: { offset: number; text: string }[];
   /** Flattened (wasm offset, code offset) pairs when requested. */
   opOffsets: number[] | null;
+  /** Code offset → wasm offset (always collected; trap backtraces use it). */
+  offsetMap: OffsetMap;
 }
 
 export function compileModuleCode(module: WasmModule, options: CompileOptions & { collectOffsets?: boolean } = {}): CompiledCode {
@@ -32,6 +35,8 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     trace: options.trace ?? false,
     boundsChecks: options.boundsChecks ?? 'explicit',
     opOffsets: options.collectOffsets ? [] : null,
+    stackChecks: options.stackChecks ?? true,
+    offsetMap: new OffsetMapBuilder(),
   };
   const funcEnds: number[] = [];
   for (let i = 0; i < module.numImportedFuncs; i++) {
@@ -49,6 +54,7 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     funcEnds,
     comments: asm.comments,
     opOffsets: env.opOffsets,
+    offsetMap: env.offsetMap!.finish(),
   };
 }
 
@@ -79,5 +85,7 @@ function emitHostThunk(asm: Assembler, label: ReturnType<Assembler['newLabel']>,
   asm.ret();
   asm.bind(failed);
   asm.mov_rr(32, RDI as Gpr, RAX);
+  // No trap site to name (rsi = 0): a host failure rethrows the JS exception unchanged.
+  asm.mov_ri(32, RSI, 0);
   asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
 }

@@ -1,6 +1,7 @@
 // What every function compiler of one module shares.
 import type { Assembler, Label } from '../x64/assembler.js';
 import type { WasmModule } from '../wasm/types.js';
+import type { OffsetMapBuilder } from './offset-map.js';
 import type { VmctxLayout } from '../layout.js';
 
 /**
@@ -14,7 +15,10 @@ export type BoundsCheckMode = 'explicit' | 'guard';
 export interface CompileOptions {
   /** Linear-memory bounds checking (default 'explicit'). */
   boundsChecks?: BoundsCheckMode;
-  /** Emit the prologue stack check (an internal switch, for measuring its cost only). */
+  /**
+   * Emit the prologue stack check (default true). An internal switch for measuring the
+   * check's cost only (bench/stack-check.ts): without it, deep recursion crashes the process.
+   */
   stackChecks?: boolean;
   /** Record `[jit]` comments per wasm operator (for `explore` and tracing). */
   trace?: boolean;
@@ -32,4 +36,8 @@ export interface ModuleEnv {
   readonly boundsChecks?: BoundsCheckMode;
   /** Pairs (wasm byte offset, code offset) per operator when collecting a source map. */
   readonly opOffsets: number[] | null;
+  /** The prologue stack check (CompileOptions.stackChecks); absent means on. */
+  readonly stackChecks?: boolean;
+  /** Code offset → wasm offset at operators and trap stubs, for trap backtraces. */
+  readonly offsetMap?: OffsetMapBuilder;
 }

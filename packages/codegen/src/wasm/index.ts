@@ -1,7 +1,7 @@
 // Public surface of the binary decoder.
 export * from './types.js';
 export * from './opcodes.js';
-export { BinaryReader, isValTypeByte } from './reader.js';
+export { BinaryReader, isValTypeByte, type DecodeOptions } from './reader.js';
 export { decodeModule, funcType, globalType, blockSignature } from './module.js';
 export { readConstExpr } from './const-expr.js';
 export { MAX_LOCALS } from './sections.js';

@@ -3,7 +3,7 @@
 // sections.ts; function bodies are only scanned for well-formedness (body-scan.ts).
 
 import { CompileError } from '../errors.js';
-import { BinaryReader } from './reader.js';
+import { BinaryReader , type DecodeOptions } from './reader.js';
 import { emptyNames, parseNameSection } from './names.js';
 import {
   readCodeSection,
@@ -45,9 +45,10 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
   readDataCountSection,
 ];
 
-export function decodeModule(bytes: Uint8Array): WasmModule {
+export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
+  r.features = options;
   if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
   if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);

@@ -16,12 +16,20 @@ export function isValTypeByte(b: number): boolean {
   return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
 }
 
+/** Proposals beyond Wasm 2.0, off unless asked for (the core testsuite rejects them). */
+export interface DecodeOptions {
+  /** extended-const: i32/i64 add, sub and mul in constant expressions. */
+  extendedConst?: boolean;
+}
+
 export class BinaryReader {
   /**
    * Stamped on every error this reader raises; the validator sets it while it reads a
    * function body so that low-level decoding errors still name the function.
    */
   funcIndex: number | undefined;
+  /** Post-2.0 features the module may use (see DecodeOptions). */
+  features: DecodeOptions = {};
 
   constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {
     if (pos < 0 || end > bytes.length || pos > end) throw new Error(`BUG: reader range ${pos}..${end} outside 0..${bytes.length}`);

@@ -47,6 +47,11 @@ type Wabt = Awaited<ReturnType<typeof loadWabt>>;
 export interface RunOptions {
   /** Only report the command at this line (earlier ones still run, unreported). */
   line?: number;
+  /**
+   * Resume after a crash or hang at this line: earlier commands run again
+   * unreported (to rebuild state), this one is not run, later ones report.
+   */
+  resumeAfter?: number;
   features: WabtFeatures;
   /** Called as each reported outcome is produced (lets a worker stream them); awaited if it returns a promise. */
   onOutcome?: (o: Outcome) => void | Promise<void>;
@@ -268,7 +273,7 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
     }
   };
 
-  if (spectestError !== undefined) {
+  if (spectestError !== undefined && opts.resumeAfter === undefined && opts.line === undefined) {
     const o: Outcome = { line: 0, command: 'spectest', status: 'failed', reason: spectestError };
     outcomes.push(o);
     const pending = opts.onOutcome?.(o);
@@ -277,7 +282,8 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
 
   for (const cmd of commands) {
     if (opts.line !== undefined && cmd.line > opts.line) break;
-    const report = opts.line === undefined || cmd.line === opts.line;
+    if (opts.resumeAfter !== undefined && cmd.line === opts.resumeAfter) continue;
+    const report = (opts.line === undefined || cmd.line === opts.line) && (opts.resumeAfter === undefined || cmd.line > opts.resumeAfter);
     opts.onCommandStart?.(cmd.line);
     let outcome: Outcome;
     try {

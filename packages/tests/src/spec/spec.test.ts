@@ -54,8 +54,9 @@ describe('spec testsuite (wasmjit)', function () {
 
   for (const f of files.run) {
     it(f.name, async function () {
-      // Waiting for a slot in the 2-wide pool plus the file's own time limit.
-      this.timeout(3 * FILE_TIMEOUT_MS);
+      // Each child is bounded by FILE_TIMEOUT_MS (and a file is resumed at most
+      // a few times after crashes); this only catches a runner that never settles.
+      this.timeout(30 * 60_000);
       const result = await pending.get(f.name)!;
       const verdict = judge([result], expected, { fullRun: false, knownFiles });
       const c = countOutcomes(result.outcomes);

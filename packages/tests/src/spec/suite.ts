@@ -97,18 +97,16 @@ export interface RunFileOptions {
 
 let progressCounter = 0;
 
-/** Run one file in a child process; crashes and timeouts become failures. */
-export function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<FileResult> {
-  const start = Date.now();
-  const progressFile = join(tmpdir(), `wasmjit-spec-${process.pid}-${progressCounter++}`);
-  const job: WorkerJob = {
-    path: file.path,
-    engine: opts.engine,
-    boundsChecks: opts.boundsChecks,
-    line: opts.line,
-    features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,
-    progressFile,
-  };
+/** After a crash or hang at a command, rerun the file past it, at most this often. */
+const MAX_RESUMES = 10;
+
+interface ChildRun {
+  outcomes: Outcome[];
+  /** Set when the worker did not finish: where and why. */
+  broken?: { line: number; why: string };
+}
+
+function runChildOnce(job: WorkerJob, timeoutMs: number, execArgv: string[]): Promise<ChildRun> {
   return new Promise((resolvePromise) => {
     const outcomes: Outcome[] = [];
     let done = false;
@@ -117,9 +115,6 @@ export function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<Fi
     const keepTail = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-2000);
     };
-    // Node 20's V8 ships extended-const behind a flag; proposal files need it
-    // for the reference engine to be a meaningful baseline.
-    const execArgv = opts.engine === 'v8' && file.proposal ? ['--experimental-wasm-extended-const'] : [];
     const child = fork(WORKER, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv });
     child.stdout?.on('data', keepTail);
     child.stderr?.on('data', keepTail);
@@ -130,39 +125,73 @@ export function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<Fi
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeoutMs);
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      if (!done || timedOut) {
-        // Attribute the problem to the command that was running, unless that
-        // command already has its outcome (then the file as a whole: line 0).
-        let line = 0;
-        try {
-          const buf = readFileSync(progressFile);
-          if (buf.length >= 4) line = buf.readUInt32LE(0);
-        } catch {
-          // No progress yet: the worker died before the first command.
-        }
-        if (outcomes.some((o) => o.line === line)) line = 0;
-        const why = timedOut
-          ? `timed out after ${Math.round(opts.timeoutMs / 1000)} s`
-          : `worker crashed (${signal ? `signal ${signal}` : `exit code ${code}`})`;
-        const t = tail.trim();
-        outcomes.push({
-          line,
-          command: 'worker',
-          status: 'failed',
-          reason: `${why}${line ? ' while running this command' : ''}${t ? `; output tail: ${t.split('\n').slice(-5).join(' | ')}` : ''}`,
-        });
-      }
-      rmSync(progressFile, { force: true });
-      resolvePromise({ file: file.name, outcomes, ms: Date.now() - start });
-    };
-    child.on('exit', finish);
+    }, timeoutMs);
     child.on('error', (e) => {
       tail += `\n${e.message}`;
     });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      let broken: ChildRun['broken'];
+      if (!done || timedOut) {
+        let line = 0;
+        try {
+          const buf = readFileSync(job.progressFile!);
+          if (buf.length >= 4) line = buf.readUInt32LE(0);
+        } catch {
+          // No progress yet: the worker died before its first command.
+        }
+        const t = tail.trim();
+        const why =
+          (timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : `worker crashed (${signal ? `signal ${signal}` : `exit code ${code}`})`) +
+          (t ? `; output tail: ${t.split('\n').slice(-5).join(' | ')}` : '');
+        broken = { line, why };
+      }
+      rmSync(job.progressFile!, { force: true });
+      resolvePromise({ outcomes, broken });
+    });
   });
+}
+
+/**
+ * Run one file in a child process. A crash or hang is a failure of the
+ * command that was running; the file is then resumed past that command in a
+ * fresh child, so one bad command does not hide the rest of the file.
+ */
+export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Promise<FileResult> {
+  const start = Date.now();
+  // Node 20's V8 ships extended-const behind a flag; proposal files need it
+  // for the reference engine to be a meaningful baseline.
+  const execArgv = opts.engine === 'v8' && file.proposal ? ['--experimental-wasm-extended-const'] : [];
+  const outcomes: Outcome[] = [];
+  let resumeAfter: number | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const job: WorkerJob = {
+      path: file.path,
+      engine: opts.engine,
+      boundsChecks: opts.boundsChecks,
+      line: opts.line,
+      resumeAfter,
+      features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,
+      progressFile: join(tmpdir(), `wasmjit-spec-${process.pid}-${progressCounter++}`),
+    };
+    const run = await runChildOnce(job, opts.timeoutMs, execArgv);
+    outcomes.push(...run.outcomes);
+    if (!run.broken) break;
+    // Blame the running command, unless it already has its outcome (the
+    // worker died between commands or at exit): then the file, line 0.
+    let { line } = run.broken;
+    if (line !== 0 && outcomes.some((o) => o.line === line)) line = 0;
+    const canResume = line !== 0 && opts.line === undefined && attempt < MAX_RESUMES;
+    outcomes.push({
+      line,
+      command: 'worker',
+      status: 'failed',
+      reason: `${run.broken.why}${line ? ' while running this command' : ''}${line && !canResume ? '; rest of file not run' : ''}`,
+    });
+    if (!canResume) break;
+    resumeAfter = line;
+  }
+  return { file: file.name, outcomes, ms: Date.now() - start };
 }
 
 /** Run tasks with bounded concurrency; results keep the input order. */

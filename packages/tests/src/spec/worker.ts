@@ -16,6 +16,7 @@ export interface WorkerJob {
   engine: EngineName;
   boundsChecks?: BoundsChecks;
   line?: number;
+  resumeAfter?: number;
   features: WabtFeatures;
   /** File where the worker keeps the line of the command it is running (crash/timeout attribution). */
   progressFile?: string;
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   };
   await runScript(src, adapter, wabt, {
     line: job.line,
+    resumeAfter: job.resumeAfter,
     features: job.features,
     onCommandStart: (line) => {
       if (progressFd === undefined) return;

@@ -9,6 +9,8 @@ import { globalsFamily } from './globals.js';
 import { tablesFamily } from './tables.js';
 import { callIndirectFamily } from './call-indirect.js';
 import { refsFamily } from './refs.js';
+import { floatFamily } from './float.js';
+import { conversionFamily } from './conversions.js';
 
 export type OpFamily = (fc: FunctionCompiler, r: BinaryReader, op: number) => boolean;
 
@@ -19,4 +21,6 @@ export const OP_FAMILIES: OpFamily[] = [
   tablesFamily,
   callIndirectFamily,
   refsFamily,
+  floatFamily,
+  conversionFamily,
 ];

@@ -6,7 +6,7 @@
 // and one test of the result; only when the result is suspicious do we look at the input.
 // Unsigned targets: u32 converts to 64 bits and checks the high half; u64 splits at 2^63
 // (inputs ≥ 2^63 are converted after subtracting 2^63, then the top bit is set back).
-import { AluOp, FloatOp, ShiftOp, type FloatSize, type IntSize } from '../../x64/assembler.js';
+import { AluOp, FloatOp, ShiftOp, type FloatSize, type IntSize, type Label } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
 import { TrapCode } from '../../abi.js';
@@ -61,19 +61,6 @@ export function truncate(fc: FunctionCompiler, k: TruncKind): void {
   fc.push(regVal(k.intSize === 32 ? ValType.I32 : ValType.I64, r));
 }
 
-/** Set r to the signed saturation of x, which produced the indefinite value: NaN → 0. */
-function saturateSigned(fc: FunctionCompiler, size: IntSize, x: Xmm, r: Gpr, done: import('../../x64/assembler.js').Label): void {
-  const a = fc.asm;
-  a.xorps_rr(XMM_SCRATCH, XMM_SCRATCH);
-  a.ucomis_rr(size === 32 ? 32 : 64, x, XMM_SCRATCH);
-  // The moves below keep the flags of this one compare.
-  a.mov_ri(size, r, size === 32 ? 0x7fffffff : 0x7fffffffffffffffn);
-  a.jcc_label(Cond.A, done); // positive (never NaN: unordered sets ZF and CF)
-  a.mov_ri(size, r, size === 32 ? 0x80000000 : 0x8000000000000000n);
-  a.jcc_label(Cond.NP, done); // negative
-  a.mov_ri(32, r, 0);
-}
-
 function truncSigned(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   const a = fc.asm;
   const done = a.newLabel();
@@ -86,7 +73,7 @@ function truncSigned(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   a.bind(done);
 }
 
-function saturateSignedFs(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr, done: import('../../x64/assembler.js').Label): void {
+function saturateSignedFs(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr, done: Label): void {
   const a = fc.asm;
   a.xorps_rr(XMM_SCRATCH, XMM_SCRATCH);
   a.ucomis_rr(k.fs, x, XMM_SCRATCH);
@@ -132,12 +119,12 @@ function truncU64(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   // A negative result: NaN, or x <= -1 (inputs in (-1, 0) truncate to 0).
   if (k.saturating) {
     a.mov_ri(32, r, 0);
+    a.jmp_label(done);
   } else {
     a.ucomis_rr(k.fs, x, x);
     a.jcc_label(Cond.P, fc.trap(TrapCode.BadConversionToInteger));
     a.jmp_label(fc.trap(TrapCode.IntegerOverflow));
   }
-  a.jmp_label(done);
   a.bind(big);
   a.fop_rr(FloatOp.Sub, k.fs, x, XMM_SCRATCH); // exact: x is in [2^63, 2^64) or beyond
   a.cvtts2si(k.fs, 64, r, x);

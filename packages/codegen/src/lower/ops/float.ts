@@ -202,6 +202,7 @@ function emitCompareFlags(fc: FunctionCompiler, fs: FloatSize, swapped: boolean)
   }
   // ucomis b, a: b must be a register (the scratch one for a constant), a may be a slot.
   const b = popFloatOperand(fc, false, true);
+  if (!('reg' in b)) throw new Error('BUG: popFloatOperand gave a slot when none was allowed');
   const lhs = popFloatOperand(fc, true, false, pinOf(b));
   if ('mem' in lhs) ucomis_rm(a, fs, b.reg, lhs.mem);
   else a.ucomis_rr(fs, b.reg, lhs.reg);

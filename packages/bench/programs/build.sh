@@ -1,0 +1,21 @@
+#!/bin/sh
+# Rebuilds programs/wasm/*.wasm from programs/c/*.c with Debian's clang (see ../README.md).
+# The .wasm files are committed, so running the benchmark needs no compiler; run this after
+# changing a kernel. Needs: apt-get install -y clang lld   (clang + wasm-ld, LLVM 14 here).
+#
+# Every kernel is freestanding: no libc, no imports, one export `run(n)` returning a
+# checksum, plus lib.c for the memset/memcpy clang may emit. -O2 like a release build;
+# --strip-all so the module carries no name section (smaller, and the same bytes whichever
+# path it was built in).
+set -eu
+cd "$(dirname "$0")"
+CC=${CC:-clang}
+mkdir -p wasm
+for src in c/*.c; do
+  name=$(basename "$src" .c)
+  [ "$name" = lib ] && continue
+  "$CC" --target=wasm32 -O2 -nostdlib -fno-builtin-memset -fno-builtin-memcpy \
+    -Wl,--no-entry -Wl,--export=run -Wl,--strip-all -Wl,-z,stack-size=65536 \
+    -o "wasm/$name.wasm" "$src" c/lib.c
+  echo "built wasm/$name.wasm ($(wc -c < "wasm/$name.wasm") bytes)"
+done

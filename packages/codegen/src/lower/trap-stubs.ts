@@ -1,0 +1,81 @@
+// Out-of-line trap stubs of one function, emitted after its body.
+//
+// Each trap site gets its own 5-byte stub, `call <tail>`, and one shared tail per trap code
+// does `mov edi, code; pop rsi; jmp [r14 + TrapUnwind]`. The popped return address names
+// the site (abi.ts: TrapUnwind takes rsi = trap site), and the offset map gets an entry at
+// the stub so that address maps back to the trapping operator's wasm offset. The trapping
+// function is not in the rbp chain's return addresses (nothing called the trap), so without
+// this the innermost frame of a backtrace would be lost. The `call` never returns; it only
+// costs 8 bytes of stack, which the host reserve below the limit always has.
+//
+// The stack-overflow site is special: it is reached from the prologue before the frame
+// exists, so it first builds the standard `push rbp; mov rbp, rsp` frame. The backtrace walk
+// then sees the overflowing function's frame link to its caller like every other frame.
+import { type Assembler, type Label } from '../x64/assembler.js';
+import { RAX, RBP, RDI, RSI, RSP, R14 } from '../x64/regs.js';
+import { TrapCode, Vmctx } from '../abi.js';
+import type { OffsetMapBuilder } from './offset-map.js';
+
+/** The shared tail of a failed host_call: the status (a TrapCode) is in eax. */
+const HOST_FAILURE = -1;
+
+interface Site {
+  label: Label;
+  /** A TrapCode, or HOST_FAILURE. */
+  code: number;
+  wasmOffset: number;
+}
+
+export class TrapStubs {
+  private readonly sites: Site[] = [];
+
+  constructor(private readonly asm: Assembler) {}
+
+  /** A stub label for trap `code` at the operator at `wasmOffset`. */
+  site(code: TrapCode, wasmOffset: number): Label {
+    return this.get(code, wasmOffset);
+  }
+
+  /** A stub label for a failed host_call (status in eax) at `wasmOffset`. */
+  hostFailure(wasmOffset: number): Label {
+    return this.get(HOST_FAILURE, wasmOffset);
+  }
+
+  private get(code: number, wasmOffset: number): Label {
+    // Several jumps of one operator to the same trap share a stub.
+    const last = this.sites[this.sites.length - 1];
+    if (last && last.code === code && last.wasmOffset === wasmOffset) return last.label;
+    const label = this.asm.newLabel();
+    this.sites.push({ label, code, wasmOffset });
+    return label;
+  }
+
+  emit(offsetMap: OffsetMapBuilder | undefined): void {
+    const a = this.asm;
+    if (this.sites.length === 0) return;
+    const tails = new Map<number, Label>();
+    for (const s of this.sites) {
+      let tail = tails.get(s.code);
+      if (!tail) {
+        tail = a.newLabel();
+        tails.set(s.code, tail);
+      }
+      a.bind(s.label);
+      offsetMap?.record(a.offset, s.wasmOffset);
+      if (s.code === TrapCode.StackOverflow) {
+        a.comment('stack overflow: make the frame so the backtrace shows this function');
+        a.push_r(RBP);
+        a.mov_rr(64, RBP, RSP);
+      }
+      a.call_label(tail);
+    }
+    for (const [code, tail] of tails) {
+      a.bind(tail);
+      a.comment(code === HOST_FAILURE ? 'host call failed' : `trap ${code}`);
+      if (code === HOST_FAILURE) a.mov_rr(32, RDI, RAX);
+      else a.mov_ri(32, RDI, code);
+      a.pop_r(RSI);
+      a.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// Trap backtraces: the trap site and return addresses native code recorded at the trap
+// (lastTrapPc / lastTrapBacktrace, from the rbp chain: no signals, no unwind tables) mapped
+// to wasm functions and byte offsets.
+//
+// Every compiled Module registers its code range here. Several modules can be on the stack
+// at once (imports between instances), so each address is resolved on its own: module by
+// code range, function by the module's funcOffsets/funcEnds, wasm offset by its offset map.
+import { lookupWasmOffset } from '@wasmjit/codegen';
+import { native } from './native.js';
+import type { Module } from './module.js';
+
+/** One wasm frame of a trap, innermost first. */
+export interface WasmFrame {
+  /** Function index in its module's function index space. */
+  readonly funcIndex: number;
+  /** From the module's name section, when it has one. */
+  readonly name: string | undefined;
+  /** Byte offset in the module's binary of the trapping / calling operator; -1 if unknown. */
+  readonly offset: number;
+  /** The module the function belongs to; undefined if the address is in no known module. */
+  readonly module: Module | undefined;
+}
+
+// Newest last; weak so that the registry never keeps a module (and its code) alive.
+let modules: WeakRef<Module>[] = [];
+let registeredSincePrune = 0;
+
+export function registerCode(m: Module): void {
+  modules.push(new WeakRef(m));
+  // Drop collected modules now and then so the list tracks the live ones.
+  if (++registeredSincePrune >= 64) {
+    registeredSincePrune = 0;
+    modules = modules.filter((r) => r.deref() !== undefined);
+  }
+}
+
+function moduleAt(address: number): Module | undefined {
+  // Newest first: if code memory was freed and reused, the newer module owns the address.
+  for (let i = modules.length - 1; i >= 0; i--) {
+    const m = modules[i]!.deref();
+    if (m && address >= m.code.address && address < m.code.address + m.compiled.code.length) return m;
+  }
+  return undefined;
+}
+
+/**
+ * The frame for an address that, like a return address, points just after a `call` (the
+ * call site itself is `address - 1`).
+ */
+function frameAt(address: number): WasmFrame {
+  const m = moduleAt(address - 1);
+  if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
+  const codeOffset = address - 1 - m.code.address;
+  const { funcOffsets, funcEnds } = m.compiled;
+  // funcOffsets ascend (imports' thunks first, then bodies in index order): binary search.
+  let lo = 0;
+  let hi = funcOffsets.length - 1;
+  let f = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (funcOffsets[mid]! <= codeOffset) {
+      f = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  if (f < 0 || codeOffset >= funcEnds[f]!) return { funcIndex: -1, name: undefined, offset: -1, module: m };
+  const offset = lookupWasmOffset(m.compiled.offsetMap, codeOffset, funcOffsets[f]!);
+  return { funcIndex: f, name: m.wasm.names.functions.get(f), offset, module: m };
+}
+
+/** Native records at most this many return addresses (WJ_MAX_BACKTRACE). */
+const MAX_RECORDED = 64;
+
+export interface TrapBacktrace {
+  /** Innermost first: the trap site, then each caller. */
+  frames: WasmFrame[];
+  /** True when native hit its record limit, so older frames are missing. */
+  truncated: boolean;
+}
+
+/** The wasm frames of the last trap on this thread. */
+export function lastTrapBacktrace(): TrapBacktrace {
+  const frames: WasmFrame[] = [];
+  const pc = native.lastTrapPc();
+  if (pc !== 0) frames.push(frameAt(pc));
+  const returns = native.lastTrapBacktrace();
+  for (const ret of returns) frames.push(frameAt(ret));
+  return { frames, truncated: returns.length >= MAX_RECORDED };
+}
+
+export function formatFrame(f: WasmFrame): string {
+  if (f.funcIndex < 0) return '    at <unknown code>';
+  const name = f.name !== undefined ? ` <${f.name}>` : '';
+  const offset = f.offset >= 0 ? `0x${f.offset.toString(16)}` : '?';
+  return `    at func[${f.funcIndex}]${name} (offset ${offset})`;
+}
+
+/** Message lines for a backtrace: runs of one repeated frame (deep recursion) are folded. */
+export function formatBacktrace({ frames, truncated }: TrapBacktrace): string {
+  const lines: string[] = [];
+  for (let i = 0; i < frames.length; ) {
+    const line = formatFrame(frames[i]!);
+    let j = i + 1;
+    while (j < frames.length && formatFrame(frames[j]!) === line) j++;
+    lines.push(line);
+    const repeats = j - i - 1;
+    if (repeats === 1) lines.push(line);
+    else if (repeats > 1) lines.push(`    ... (the frame above repeats ${repeats} more times)`);
+    i = j;
+  }
+  if (truncated) lines.push('    ... (older frames not recorded)');
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+// ToWebAssemblyValue for numbers (JS API §"ToWebAssemblyValue"), shared by Global and Table.
+// Generated wrappers get the same conversions from typed-array stores; these are for code
+// that stores into a DataView. References are converted in refs.ts.
+
+/** ToInt32: ToNumber (throws on BigInt and Symbol), then wrap. */
+export function toI32(v: unknown): number {
+  return +(v as number) | 0;
+}
+
+/** ToBigInt64: ToBigInt (throws on Number, undefined, null, Symbol), then wrap. */
+export function toI64(v: unknown): bigint {
+  if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+  if (typeof v === 'boolean' || typeof v === 'string') return BigInt.asIntN(64, BigInt(v));
+  if (typeof v === 'object' && v !== null) return toI64((v as { valueOf(): unknown }).valueOf());
+  throw new TypeError(`wasmjit: cannot convert ${typeof v} to a BigInt for an i64`);
+}
+
+export function toF64(v: unknown): number {
+  return +(v as number);
+}
+
+export function toF32(v: unknown): number {
+  return Math.fround(+(v as number));
+}
+
+/** [EnforceRange] unsigned long, as WebAssembly's Table and Memory methods take indexes. */
+export function enforceU32(v: unknown, what: string): number {
+  const n = +(v as number);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+  const t = Math.trunc(n);
+  if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} ${t} is outside the range of an unsigned 32-bit integer`);
+  return t;
+}

@@ -1,0 +1,95 @@
+// The table builtins generated code calls through host_call (see Builtin in abi.ts and
+// codegen ops/tables.ts): table.grow/fill/copy/init and elem.drop, plus table.get/set for
+// completeness (generated code does those two inline). Bulk ones work on the elements with
+// typed-array operations after the spec's bounds checks, so a trap writes nothing.
+//
+// Arguments are in the call buffer's area slots in the order listed at each builtin; i32s
+// are the low 4 bytes of a slot, read unsigned; references are a whole slot of raw bits. The
+// result, if any, goes to slot 0. A trap is a thrown RuntimeError (see memory-builtins.ts).
+import { Builtin, CallBuffer, TrapCode } from '@wasmjit/codegen';
+import { cbI32, cbI64 } from './call-buffer.js';
+import { trapError } from './errors.js';
+import type { Table } from './table.js';
+
+/** Element segment contents (raw reference bits) by segment index; null once dropped. */
+export type ElemSegments = (BigUint64Array | null)[];
+
+const EMPTY = new BigUint64Array(0);
+
+function arg(i: number): number {
+  return cbI32[2 * (CallBuffer.AreaStart + i)]! >>> 0;
+}
+
+function refArg(i: number): bigint {
+  return BigInt.asUintN(64, cbI64[CallBuffer.AreaStart + i]!);
+}
+
+function outOfBounds(): never {
+  throw trapError(TrapCode.OutOfBoundsTable);
+}
+
+function table(tables: Table[], i: number): Table {
+  const t = tables[i];
+  if (!t) throw new Error(`BUG: table builtin for missing table ${i}`);
+  return t;
+}
+
+/** Install the builtins that only need the instance's tables. */
+export function installTableBuiltins(builtins: (() => void)[], tables: Table[]): void {
+  // table.grow(init, delta, table) → old length, or -1
+  builtins[Builtin.TableGrow] = () => {
+    cbI32[2 * CallBuffer.AreaStart] = table(tables, arg(2)).growRaw(arg(1), refArg(0));
+  };
+  // table.fill(dst, value, len, table)
+  builtins[Builtin.TableFill] = () => {
+    const dst = arg(0), len = arg(2);
+    const t = table(tables, arg(3));
+    if (dst + len > t.length) outOfBounds();
+    t.elements.fill(refArg(1), dst, dst + len);
+  };
+  // table.copy(dst, src, len, dstTable, srcTable): copyWithin is memmove for one table.
+  builtins[Builtin.TableCopy] = () => {
+    const dst = arg(0), src = arg(1), len = arg(2);
+    const to = table(tables, arg(3));
+    const from = table(tables, arg(4));
+    if (src + len > from.length || dst + len > to.length) outOfBounds();
+    if (to === from) to.elements.copyWithin(dst, src, src + len);
+    else to.elements.set(from.elements.subarray(src, src + len), dst);
+  };
+  // table.get(index, table) → value
+  builtins[Builtin.TableGet] = () => {
+    const i = arg(0);
+    const t = table(tables, arg(1));
+    if (i >= t.length) outOfBounds();
+    cbI64[CallBuffer.AreaStart] = BigInt.asIntN(64, t.elements[i]!);
+  };
+  // table.set(index, value, table)
+  builtins[Builtin.TableSet] = () => {
+    const i = arg(0);
+    const t = table(tables, arg(2));
+    if (i >= t.length) outOfBounds();
+    t.elements[i] = refArg(1);
+  };
+}
+
+/** Install table.init and elem.drop, which need the element segments. */
+export function installElemBuiltins(builtins: (() => void)[], tables: Table[], segments: ElemSegments): void {
+  // table.init(dst, src, len, segment, table): a dropped segment behaves as an empty one.
+  builtins[Builtin.TableInit] = () => {
+    const dst = arg(0), src = arg(1), len = arg(2);
+    const seg = segments[arg(3)] ?? EMPTY;
+    const t = table(tables, arg(4));
+    if (src + len > seg.length || dst + len > t.length) outOfBounds();
+    t.elements.set(seg.subarray(src, src + len), dst);
+  };
+  // elem.drop(segment)
+  builtins[Builtin.ElemDrop] = () => {
+    segments[arg(0)] = null;
+  };
+}
+
+/** Apply table.init for an active segment at instantiation (traps like the builtin). */
+export function initTable(t: Table, dst: number, items: BigUint64Array): void {
+  if (dst + items.length > t.length) outOfBounds();
+  t.elements.set(items, dst);
+}
