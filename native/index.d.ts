@@ -57,6 +57,8 @@ declare namespace wasmjitNative {
      * address), or 0 when unknown.
      */
     lastTrapPc(): number;
+    /** True when the last trap had more wasm frames than lastTrapBacktrace() holds. */
+    lastTrapTruncated(): boolean;
     /**
      * Whether a SIGSEGV handler is installed, and how many faults it has turned into traps.
      * false / 0 today: stack overflow never uses signals. The hook for the out-of-bounds

@@ -90,6 +90,16 @@ static napi_value wj_js_last_trap_pc(napi_env env, napi_callback_info info) {
   return wj_number(env, (double)state->last_trap_pc);
 }
 
+/* Whether the last trap's backtrace stopped at WJ_MAX_BACKTRACE with older frames left. */
+static napi_value wj_js_last_trap_truncated(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  napi_value out;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  const wj_env_state *state = data;
+  napi_get_boolean(env, state->backtrace_truncated != 0, &out);
+  return out;
+}
+
 /* The signal hook (wj_signals in wasmjit.h): false / 0 until a handler exists. */
 static napi_value wj_js_signal_handler_installed(napi_env env, napi_callback_info info) {
   (void)info;
@@ -174,6 +184,7 @@ NAPI_MODULE_INIT() {
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapBacktrace", NULL, wj_js_last_trap_backtrace, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapPc", NULL, wj_js_last_trap_pc, NULL, NULL, NULL, napi_enumerable, state},
+      {"lastTrapTruncated", NULL, wj_js_last_trap_truncated, NULL, NULL, NULL, napi_enumerable, state},
       {"signalHandlerInstalled", NULL, wj_js_signal_handler_installed, NULL, NULL, NULL, napi_enumerable, state},
       {"signalCount", NULL, wj_js_signal_count, NULL, NULL, NULL, napi_enumerable, state},
       {"testImports", NULL, wj_js_test_imports, NULL, NULL, NULL, napi_enumerable, state},

@@ -17,6 +17,7 @@ void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) {
   state->last_trap_code = code;
   state->last_trap_pc = 0;
   state->backtrace_len = 0;
+  state->backtrace_truncated = 0;
 }
 
 void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
@@ -40,15 +41,21 @@ void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
   const uintptr_t entry_frame = (uintptr_t)entry->saved_sp + WJ_ENTRY_FRAME_OFFSET;
   uintptr_t low = wj_current_sp();
   size_t n = 0;
-  while (n < WJ_MAX_BACKTRACE && rbp != entry_frame) {
+  int truncated = 0;
+  while (rbp != entry_frame) {
     if (rbp < low || rbp > entry_frame - 16 || (rbp & 7) != 0) break;
     const uintptr_t *frame = (const uintptr_t *)rbp;
     /* The outermost wasm frame returns into the trampoline: not a wasm frame, not recorded. */
     if (frame[0] == entry_frame) break;
+    if (n == WJ_MAX_BACKTRACE) {
+      truncated = 1;
+      break;
+    }
     state->backtrace[n++] = frame[1];
     low = rbp + 16;
     rbp = frame[0];
   }
   state->backtrace_len = n;
+  state->backtrace_truncated = truncated;
   return entry->saved_sp;
 }

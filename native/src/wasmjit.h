@@ -71,6 +71,7 @@ typedef struct wj_env_state {
   uintptr_t last_trap_pc;
   size_t backtrace_len;
   uintptr_t backtrace[WJ_MAX_BACKTRACE]; /* return addresses, innermost first */
+  int backtrace_truncated;               /* more wasm frames than WJ_MAX_BACKTRACE */
 } wj_env_state;
 
 /*

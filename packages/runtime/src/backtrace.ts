@@ -70,9 +70,6 @@ function frameAt(address: number): WasmFrame {
   return { funcIndex: f, name: m.wasm.names.functions.get(f), offset, module: m };
 }
 
-/** Native records at most this many return addresses (WJ_MAX_BACKTRACE). */
-const MAX_RECORDED = 64;
-
 export interface TrapBacktrace {
   /** Innermost first: the trap site, then each caller. */
   frames: WasmFrame[];
@@ -87,7 +84,7 @@ export function lastTrapBacktrace(): TrapBacktrace {
   if (pc !== 0) frames.push(frameAt(pc));
   const returns = native.lastTrapBacktrace();
   for (const ret of returns) frames.push(frameAt(ret));
-  return { frames, truncated: returns.length >= MAX_RECORDED };
+  return { frames, truncated: native.lastTrapTruncated() };
 }
 
 export function formatFrame(f: WasmFrame): string {

@@ -10,6 +10,7 @@ export { Module } from './module.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export { callRaw } from './func-wrappers.js';
+export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';
 export { Table, type TableDescriptorInit, type TableElementType } from './table.js';
 export { Memory, type MemoryDescriptor } from './memory.js';

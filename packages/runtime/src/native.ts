@@ -52,6 +52,8 @@ export interface NativeBinding {
   lastTrapBacktrace(): number[];
   /** Trap site of the last trap on this thread (maps like a return address), 0 if unknown. */
   lastTrapPc(): number;
+  /** True when the last trap had more wasm frames than lastTrapBacktrace() holds. */
+  lastTrapTruncated(): boolean;
   /**
    * Whether a SIGSEGV handler is installed / how many faults it turned into traps. false / 0
    * until the out-of-bounds memory task installs one: stack overflow never uses signals.

@@ -59,8 +59,8 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);
   a.comment(`func[${funcIndex}]`);
-  // The prologue belongs to the function's first byte (a stack overflow reports it).
-  env.offsetMap?.record(a.offset, body.bodyStart);
+  // The prologue belongs to the function's start (a stack overflow reports it).
+  env.offsetMap?.record(a.offset, fc.opOffset);
   fc.emitPrologue();
   fc.ctrl.push({
     kind: CtrlKind.Func, params: [], results: fc.sig.results, height: 0, label: a.newLabel(),

@@ -14,6 +14,7 @@ import { Frame, VMCTX_SLOT } from './frame.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
+import { functionStartOffset } from './offset-map.js';
 
 const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
@@ -37,7 +38,8 @@ export class FunctionCompiler {
   private readonly trapStubs: TrapStubs;
   /**
    * wasm byte offset of the operator being compiled (set by the dispatch loop): the trap
-   * stubs created now report it. Before the first operator, the body's start.
+   * stubs created now report it. Before the first operator (the prologue's stack check), the
+   * function's start.
    */
   opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
@@ -58,7 +60,7 @@ export class FunctionCompiler {
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
     this.trapStubs = new TrapStubs(asm);
-    this.opOffset = body.bodyStart;
+    this.opOffset = functionStartOffset(m.bytes, body.offset);
   }
 
   get module(): WasmModule {

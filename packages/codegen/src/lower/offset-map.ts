@@ -77,3 +77,13 @@ export function lookupWasmOffset(map: OffsetMap, codeOffset: number, floor = 0):
   if (found < 0 || code[found]! < floor) return -1;
   return map.wasm[found]!;
 }
+
+/**
+ * The wasm offset a function's prologue (its stack check) reports: the start of the body
+ * entry just after its size field, i.e. the locals declarations — what V8 reports too.
+ */
+export function functionStartOffset(bytes: Uint8Array, bodyEntryOffset: number): number {
+  let p = bodyEntryOffset;
+  while (p < bytes.length && (bytes[p]! & 0x80) !== 0) p++;
+  return p + 1;
+}

@@ -7,9 +7,9 @@ import type { Assembler } from './assembler.js';
 import { emitRM, REX_W } from './encoding.js';
 import { uimm8 } from './immediates.js';
 import type { FloatSize, IntSize, Mem } from './operands.js';
-import type { Gpr, Xmm } from './regs.js';
+import type { Xmm } from './regs.js';
 import {
-  OP_CVTS2S, OP_CVTSI2S, OP_CVTTS2SI, OP_ROUNDSD, OP_ROUNDSS, OP_UCOMIS, packedPrefix, scalarPrefix,
+  OP_CVTS2S, OP_CVTSI2S, OP_ROUNDSD, OP_ROUNDSS, OP_UCOMIS, packedPrefix, scalarPrefix,
 } from './sse.js';
 
 function rexW(size: IntSize): number {
@@ -26,11 +26,6 @@ export function ucomis_rm(a: Assembler, fs: FloatSize, x: Xmm, m: Mem): void {
 /** F3/F2 [REX.W] 0F 2A /r: convert the signed integer at m (32 or 64 bits). */
 export function cvtsi2s_rm(a: Assembler, fs: FloatSize, intSize: IntSize, dst: Xmm, m: Mem): void {
   emitRM(a.buf, scalarPrefix(fs), rexW(intSize), OP_CVTSI2S, dst, m);
-}
-
-/** F3/F2 [REX.W] 0F 2C /r: truncating convert of the float at m. */
-export function cvtts2si_rm(a: Assembler, fs: FloatSize, intSize: IntSize, dst: Gpr, m: Mem): void {
-  emitRM(a.buf, scalarPrefix(fs), rexW(intSize), OP_CVTTS2SI, dst, m);
 }
 
 /** cvtss2sd x, m32 (dstFs 64) / cvtsd2ss x, m64 (dstFs 32): the prefix is the source's. */

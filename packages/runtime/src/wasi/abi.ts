@@ -28,6 +28,11 @@ export const enum Rights {
   SockShutdown = 1 << 28, SockAccept = 1 << 29,
 }
 
+/** The rights bits of a u64 `rights` value (all defined ones are below bit 30). */
+export function rightsBits(r: bigint): number {
+  return Number(r & 0x3fffffffn);
+}
+
 /** What a file descriptor may do. */
 export const FILE_RIGHTS =
   Rights.FdDatasync | Rights.FdRead | Rights.FdSeek | Rights.FdFdstatSetFlags | Rights.FdSync |

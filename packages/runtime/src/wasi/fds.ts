@@ -4,7 +4,7 @@ import {
   writeSync, type BigIntStats,
 } from 'node:fs';
 import path from 'node:path';
-import { FdFlags, FileType, FstFlags, Layout, Whence } from './abi.js';
+import { FdFlags, FileType, FstFlags, Layout, Whence, rightsBits } from './abi.js';
 import { Errno, WasiError } from './errno.js';
 import { fileTypeOf, type FdEntry } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
@@ -162,7 +162,7 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     },
     fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint) {
       const e = fds.get(fd);
-      const b = Number(base), i = Number(inheriting);
+      const b = rightsBits(base), i = rightsBits(inheriting);
       // Rights can only be dropped.
       if ((b & ~e.rightsBase) !== 0 || (i & ~e.rightsInheriting) !== 0) throw new WasiError(Errno.Notcapable);
       e.rightsBase = b;

@@ -15,8 +15,8 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 export class GuestMemory {
   private memory: MemoryLike | undefined;
   private buffer: ArrayBufferLike | undefined;
-  private view = new DataView(new ArrayBuffer(0));
-  private u8 = new Uint8Array(0);
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private u8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 
   bind(memory: MemoryLike): void {
     this.memory = memory;

@@ -6,18 +6,13 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import {
-  DIRECTORY_RIGHTS, FILE_RIGHTS, FdFlags, FileType, LookupFlags, OFlags, READ_RIGHTS, WRITE_RIGHTS,
+  DIRECTORY_RIGHTS, FILE_RIGHTS, FdFlags, FileType, LookupFlags, OFlags, READ_RIGHTS, WRITE_RIGHTS, rightsBits,
 } from './abi.js';
 import { Errno, WasiError } from './errno.js';
 import { fileTypeOf } from './fd-table.js';
 import { newTimes, writeFilestat } from './fds.js';
 import { Follow, resolveBeneath } from './sandbox.js';
 import type { SyscallTable, WasiContext } from './context.js';
-
-/** The rights bits of a u64 `rights` value (all defined ones are below bit 30). */
-export function rightsBits(r: bigint): number {
-  return Number(r & 0x3fffffffn);
-}
 
 /** Host open(2) flags for a path_open. */
 function hostOpenFlags(oflags: number, fdflags: number, rights: number, follow: Follow): number {
@@ -98,7 +93,7 @@ export function pathSyscalls(ctx: WasiContext): SyscallTable {
     path_readlink(fd: number, ptr: number, len: number, buf: number, bufLen: number, bufused: number) {
       const target = readlinkSync(resolve(fd, ptr, len, Follow.NotFinal), { encoding: 'buffer' });
       const n = Math.min(target.length, bufLen >>> 0);
-      mem.write(buf, target.subarray(0, n));
+      mem.write(buf, new Uint8Array(target.buffer, target.byteOffset, n));
       mem.setU32(bufused, n);
     },
   };

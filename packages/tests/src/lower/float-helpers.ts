@@ -113,7 +113,7 @@ export function expectArith(fs: FS, ours: bigint, ref: bigint, inputs: bigint[],
 export function ours(exports: Exports, name: string, args: bigint[]): bigint {
   const f = exports[name];
   if (!f) throw new Error(`no export ${name}`);
-  return callRaw(f as Parameters<typeof callRaw>[0], args)[0]!;
+  return callRaw(f as Parameters<typeof callRaw>[0], args)[0] as bigint;
 }
 
 /** Call a V8 export whose params/result are i32/i64 bit patterns; returns unsigned bits. */

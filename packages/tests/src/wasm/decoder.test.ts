@@ -242,6 +242,7 @@ describe('wasm/decoder', () => {
           (global i32 (i32.add (i32.mul (global.get 0) (i32.const 2)) (i32.sub (i32.const 1) (i32.const 2))))
           (global i64 (i64.add (i64.mul (i64.const 2) (i64.const 3)) (i64.sub (i64.const 1) (i64.const 2))))
           (func))`),
+        { extendedConst: true },
       );
       expect(m.globals.map((g) => g.init.instrs)).to.deep.equal([
         [{ op: 'i32.const', value: -7 }],

@@ -18,8 +18,10 @@ import {
 } from './binary-builder.js';
 import { wabtValidate, wat } from './wat.js';
 
+// These tests cover the extended-const proposal's typing too, so it is enabled here; the
+// core-2.0 default (rejecting it) is checked in 'module-level rules' below.
 function validate(bytes: Uint8Array): void {
-  validateModule(decodeModule(bytes));
+  validateModule(decodeModule(bytes, { extendedConst: true }));
 }
 
 function invalid(bytes: Uint8Array, reason: string): CompileError {
@@ -401,6 +403,13 @@ describe('validate', () => {
       const g = new ModuleBuilder();
       g.importGlobal(V128, false);
       invalid(g.build(), 'SIMD not supported');
+    });
+    it('rejects extended-const arithmetic in constant expressions unless enabled', () => {
+      const b = new ModuleBuilder();
+      b.global(I32, false, [0x41, 1, 0x41, 2, 0x6a, END]);
+      const bytes = b.build();
+      expect(() => decodeModule(bytes)).to.throw(CompileError, /^constant expression required/);
+      expect(() => validateModule(decodeModule(bytes, { extendedConst: true }))).not.to.throw();
     });
     it('checks global initialisers', () => {
       const global = (type: number, init: number[], imports: (b: ModuleBuilder) => void = () => {}) => {

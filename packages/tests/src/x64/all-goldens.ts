@@ -4,6 +4,7 @@ import { ALU_GOLDENS } from './goldens-alu.js';
 import { CONTROL_GOLDENS } from './goldens-control.js';
 import { MOVE_GOLDENS } from './goldens-moves.js';
 import { SSE_GOLDENS } from './goldens-sse.js';
+import { SSE_MEM_GOLDENS } from './goldens-sse-mem.js';
 import type { Golden } from './golden.js';
 
 export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
@@ -12,6 +13,7 @@ export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
   alu: ALU_GOLDENS,
   control: CONTROL_GOLDENS,
   sse: SSE_GOLDENS,
+  sseMem: SSE_MEM_GOLDENS,
 };
 
 export const ALL_GOLDENS: readonly Golden[] = Object.values(GOLDEN_TABLES).flat();

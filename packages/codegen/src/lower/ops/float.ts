@@ -160,7 +160,6 @@ function compare(fc: FunctionCompiler, r: BinaryReader, kind: FCmp, fs: FloatSiz
     // Zeroed before the compare: setcc writes only the low byte, and mov keeps the flags.
     result = fc.allocGpr();
     a.mov_ri(32, result, 0);
-    if (!simple) a.mov_ri(32, R11, 0);
   }
   emitCompareFlags(fc, fs, swapped);
   if (fuse) {
@@ -172,11 +171,13 @@ function compare(fc: FunctionCompiler, r: BinaryReader, kind: FCmp, fs: FloatSiz
     case FCmp.Eq:
       a.setcc(Cond.E, res);
       a.setcc(Cond.NP, R11);
-      a.alu_rr(AluOp.And, 32, res, R11);
+      a.alu_rr(AluOp.And, 32, res, R11); // res has no bits above bit 0 to pick up
       break;
     case FCmp.Ne:
       a.setcc(Cond.NE, res);
       a.setcc(Cond.P, R11);
+      // r11 may hold a constant's bits (operands are loaded through it): keep its low byte.
+      a.movzx_rr(8, R11, R11);
       a.alu_rr(AluOp.Or, 32, res, R11);
       break;
     default:

@@ -1,0 +1,68 @@
+// The messages between the harness (parent) and its worker processes. A job goes in as one
+// JSON argument; the result comes back as the stdout line `BENCH-RESULT <json>`.
+import type { EngineKind, WasmjitOptions } from './engines.js';
+import type { FailureKind } from './types.js';
+
+export const RESULT_PREFIX = 'BENCH-RESULT ';
+
+export interface ExecJob {
+  kind: 'exec';
+  engine: EngineKind;
+  wasmjitOptions?: WasmjitOptions;
+  program: string;
+  arg: number;
+  warmups: number;
+  reps: number;
+  /** Stop repeating once this much time went by (keeping at least 3 samples). */
+  budgetMs: number;
+}
+
+export interface ExecResult {
+  output: string | null;
+  samplesMs: number[];
+  failure?: { kind: FailureKind; message: string };
+}
+
+export interface CompileJob {
+  kind: 'compile';
+  engine: EngineKind;
+  file: string;
+}
+
+export interface CompileResult {
+  bytes: number;
+  funcs: number;
+  ms: number | null;
+  /** Bytes the time covers (all of them unless some functions failed to compile). */
+  bytesCompiled: number;
+  funcsCompiled: number;
+  warmMs: number | null;
+  peakRssMb: number;
+  note?: string;
+}
+
+export interface CallsJob {
+  kind: 'calls';
+  engine: EngineKind;
+  iterations: number;
+  runs: number;
+}
+
+export interface CallsResult {
+  /** ns per call, by row name; null with a note when it could not run. */
+  ns: Record<string, number | null>;
+  note?: string;
+}
+
+/** Which of wasmjit's measurement switches exist yet (item 4 of the issue). */
+export interface ProbeJob {
+  kind: 'probe';
+}
+
+export interface ProbeResult {
+  /** null when available, else why not. */
+  stackChecks: string | null;
+  boundsChecks: string | null;
+}
+
+export type Job = ExecJob | CompileJob | CallsJob | ProbeJob;

@@ -1,0 +1,112 @@
+// Markdown tables for the terminal and latest.md. Pure: rows in, text out. Columns are
+// padded so the table reads as a table in a terminal and still renders as markdown.
+import type { Summary } from './stats.js';
+import type { CallRow, CheckRow, CompileRow, ExecRow, Geomeans } from './types.js';
+
+export type Align = 'left' | 'right';
+
+/** Escapes what would break a markdown cell: pipes and line breaks. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+  const cols = header.length;
+  for (const r of rows) {
+    if (r.length !== cols) throw new Error(`BUG: table row has ${r.length} cells, header has ${cols}`);
+  }
+  const all = [header, ...rows].map((r) => r.map(cell));
+  const width = header.map((_, c) => Math.max(3, ...all.map((r) => r[c]!.length)));
+  const pad = (s: string, c: number) => (align[c] === 'right' ? s.padStart(width[c]!) : s.padEnd(width[c]!));
+  const line = (r: readonly string[]) => `| ${r.map((s, c) => pad(s, c)).join(' | ')} |`;
+  const rule = `| ${width.map((w, c) => (align[c] === 'right' ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
+  return [line(all[0]!), rule, ...all.slice(1).map(line)].join('\n');
+}
+
+/** Milliseconds with about three significant digits. */
+export function fmtMs(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  return ms.toFixed(2);
+}
+
+/** "median (min–max)". */
+export function fmtSummary(s: Summary): string {
+  return `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
+}
+
+export function fmtRatio(r: number | null): string {
+  return r === null ? '–' : r.toFixed(2);
+}
+
+/** Cuts a message to one table-friendly line. */
+export function shorten(text: string, max = 70): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+export function execTable(rows: readonly ExecRow[], noteWidth = 70): string {
+  const header = ['program', 'wasmjit ms', 'Liftoff ms', 'TurboFan ms', 'wasmjit/Liftoff', 'wasmjit/TurboFan'];
+  const body = rows.map((r) => {
+    const t = (id: 'wasmjit' | 'liftoff' | 'turbofan') => {
+      const run = r.runs[id];
+      if (run.time) return fmtSummary(run.time);
+      return run.failure ? run.failure.kind : '–';
+    };
+    const wasmjit = r.status === 'ok' || !r.note ? t('wasmjit') : shorten(r.note, noteWidth);
+    return [r.name, wasmjit, t('liftoff'), t('turbofan'), fmtRatio(r.ratios.liftoff), fmtRatio(r.ratios.turbofan)];
+  });
+  return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
+}
+
+/** The two closing lines the issue asks for, exactly `geomean wasmjit/liftoff: X.XX`. */
+export function geomeanLines(g: Geomeans): string[] {
+  const over = `(over ${g.count} of ${g.total} programs)`;
+  const v = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
+  return [`geomean wasmjit/liftoff: ${v(g.liftoff)} ${over}`, `geomean wasmjit/turbofan: ${v(g.turbofan)} ${over}`];
+}
+
+export function compileTable(rows: readonly CompileRow[]): string {
+  const header = ['module', 'MB', 'functions', 'wasmjit ms', 'wasmjit MB/s', 'wasmjit RSS MB', 'Liftoff ms', 'Liftoff MB/s', 'Liftoff RSS MB', 'TurboFan ms', 'TurboFan MB/s', 'TurboFan RSS MB'];
+  const n = (x: number | null | undefined, digits = 0) => (x == null ? '–' : x.toFixed(digits));
+  const body = rows.map((r) => {
+    const w = r.runs.wasmjit;
+    const partial = w.funcsCompiled !== undefined && w.funcsTotal !== undefined && w.funcsCompiled < w.funcsTotal;
+    const wms = w.ms === null ? shorten(w.note ?? 'failed', 40) : `${fmtMs(w.ms)}${w.warmMs != null ? ` (warm ${fmtMs(w.warmMs)})` : ''}`;
+    const funcs = partial ? `${w.funcsCompiled}/${r.funcs} compiled` : String(r.funcs);
+    const v = (id: 'liftoff' | 'turbofan') => {
+      const c = r.runs[id];
+      return [c.ms === null ? shorten(c.note ?? 'skipped', 30) : fmtMs(c.ms), n(c.mbPerSec, 1), n(c.peakRssMb)];
+    };
+    return [r.name, (r.bytes / 1e6).toFixed(1), funcs, wms, n(w.mbPerSec, 1), n(w.peakRssMb), ...v('liftoff'), ...v('turbofan')];
+  });
+  return markdownTable(header, body, ['left', ...Array<Align>(11).fill('right')]);
+}
+
+export function callsTable(rows: readonly CallRow[]): string {
+  const header = ['call', 'wasmjit ns', 'Liftoff ns', 'TurboFan ns', 'wasmjit/Liftoff', 'wasmjit/TurboFan'];
+  const n = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+  const body = rows.map((r) => {
+    const w = r.ns.wasmjit;
+    const wcell = w === null && r.note ? shorten(r.note, 50) : n(w);
+    const rat = (v: number | null) => fmtRatio(w !== null && v !== null && v > 0 ? w / v : null);
+    return [r.name, wcell, n(r.ns.liftoff), n(r.ns.turbofan), rat(r.ns.liftoff), rat(r.ns.turbofan)];
+  });
+  return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
+}
+
+export function checksTable(rows: readonly CheckRow[]): string {
+  const header = ['check', 'program', 'checks on ms', 'checks off ms', 'on/off'];
+  const body: string[][] = [];
+  for (const r of rows) {
+    if (r.programs.length === 0) {
+      body.push([r.name, r.status, '–', '–', '–']);
+      continue;
+    }
+    for (const p of r.programs) {
+      body.push([r.name, p.name, p.onMs === null ? shorten(p.note ?? '–', 40) : fmtMs(p.onMs), p.offMs === null ? '–' : fmtMs(p.offMs), fmtRatio(p.ratio)]);
+    }
+    body.push([r.name, 'geomean', '', '', fmtRatio(r.geomean)]);
+  }
+  return markdownTable(header, body, ['left', 'left', 'right', 'right', 'right']);
+}

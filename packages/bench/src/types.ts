@@ -1,0 +1,96 @@
+// The shapes the harness passes around and writes to bench/results/latest.json.
+import type { Summary } from './stats.js';
+
+/** The three execution columns. wasmjit runs in plain node; the V8 ones under flags. */
+export type ColumnId = 'wasmjit' | 'liftoff' | 'turbofan';
+export const COLUMNS: readonly ColumnId[] = ['wasmjit', 'liftoff', 'turbofan'];
+
+/** Why an engine produced no timing for a program. */
+export type FailureKind =
+  /** wasmjit rejected the module (CompileError/LinkError): a feature not supported yet. */
+  | 'unsupported'
+  /** It ran but trapped, threw or crashed where V8 did not: a correctness failure. */
+  | 'failed';
+
+export interface EngineRun {
+  /** The program's output (checksum or digest), identical on every repetition. */
+  output: string | null;
+  /** Wall time per repetition in ms, warm-ups excluded; null when the run failed. */
+  time: Summary | null;
+  failure?: { kind: FailureKind; message: string };
+}
+
+export type RowStatus = 'ok' | 'unsupported' | 'failed' | 'mismatch';
+
+export interface ExecRow {
+  name: string;
+  /** Where it comes from: 'C' (programs/c) or the npm package it ships in. */
+  origin: string;
+  what: string;
+  arg: number;
+  status: RowStatus;
+  /** One line for the table when status is not ok. */
+  note?: string;
+  runs: Record<ColumnId, EngineRun>;
+  /** wasmjit median / V8 median; null unless all outputs matched. */
+  ratios: { liftoff: number | null; turbofan: number | null };
+}
+
+export interface Geomeans {
+  liftoff: number | null;
+  turbofan: number | null;
+  /** Programs the geomeans are over, and programs in all. */
+  count: number;
+  total: number;
+}
+
+export interface CompileRun {
+  ms: number | null;
+  /** Module MB (10^6 bytes) per second of wall time. */
+  mbPerSec: number | null;
+  peakRssMb: number | null;
+  /** Defined functions compiled / in the module (wasmjit may compile only some today). */
+  funcsCompiled?: number;
+  funcsTotal?: number;
+  /** wasmjit: a second compile in the same (by then warmed-up) process. */
+  warmMs?: number | null;
+  note?: string;
+}
+
+export interface CompileRow {
+  name: string;
+  origin: string;
+  bytes: number;
+  funcs: number;
+  runs: Record<ColumnId, CompileRun>;
+}
+
+export interface CallRow {
+  name: string;
+  ns: Record<ColumnId, number | null>;
+  note?: string;
+}
+
+/** Item 4 of the issue: an engine-internal switch measured on a few programs. */
+export interface CheckRow {
+  name: string;
+  /** 'not available yet: …' until the switch exists in the engine. */
+  status: string;
+  programs: { name: string; onMs: number | null; offMs: number | null; ratio: number | null; note?: string }[];
+  geomean: number | null;
+}
+
+export interface BenchResults {
+  schema: 1;
+  date: string;
+  mode: 'quick' | 'full';
+  machine: { node: string; v8: string; cpu: string; cores: number; platform: string };
+  flags: Record<string, string[]>;
+  exec: { rows: ExecRow[]; geomean: Geomeans };
+  compile: CompileRow[];
+  calls: CallRow[];
+  checks: CheckRow[];
+  /** Every correctness failure (the run exits non-zero when this is not empty). */
+  failures: string[];
+  durationSec: number;
+}

@@ -1,0 +1,82 @@
+// Reading, compiling and instantiating a module for the CLI, on wasmjit or (to compare) on
+// Node's own WebAssembly, behind one small interface.
+import { readFileSync } from 'node:fs';
+import { decodeModule, funcType, type FuncType, type WasmModule } from '@wasmjit/codegen';
+import { Engine, type BoundsChecks } from '../engine.js';
+import { callRaw, type WasmFunction } from '../func-wrappers.js';
+import type { Imports } from '../instance-build.js';
+import { bitsToJs, jsToBits } from './values.js';
+
+export type EngineKind = 'wasmjit' | 'v8';
+
+export interface EngineSettings {
+  kind: EngineKind;
+  maxWasmStack?: number;
+  boundsChecks?: BoundsChecks;
+}
+
+export interface Guest {
+  readonly wasm: WasmModule;
+  readonly exports: Record<string, unknown>;
+  /** Calls an exported function with raw argument bits; returns raw result bits. */
+  call(name: string, args: bigint[]): bigint[];
+}
+
+/** A failure the CLI reports as `error: <message>` without a stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function readModule(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The export `name` and its signature. */
+export function exportedFunction(wasm: WasmModule, name: string): { index: number; sig: FuncType } {
+  const e = wasm.exports.find((x) => x.name === name);
+  if (!e) {
+    const funcs = wasm.exports.filter((x) => x.kind === 'func').map((x) => x.name);
+    throw new CliError(`the module has no export "${name}" (functions it exports: ${funcs.join(', ') || 'none'})`);
+  }
+  if (e.kind !== 'func') throw new CliError(`export "${name}" is a ${e.kind}, not a function`);
+  return { index: e.index, sig: funcType(wasm, e.index) };
+}
+
+export function loadGuest(bytes: Uint8Array, imports: Imports, s: EngineSettings): Guest {
+  return s.kind === 'v8' ? loadV8(bytes, imports) : loadWasmjit(bytes, imports, s);
+}
+
+function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Guest {
+  const engine = new Engine({ maxWasmStack: s.maxWasmStack, boundsChecks: s.boundsChecks });
+  const module = engine.compile(bytes);
+  const instance = engine.instantiate(module, imports);
+  return {
+    wasm: module.wasm,
+    exports: instance.exports,
+    call: (name, args) => {
+      exportedFunction(module.wasm, name);
+      return callRaw(instance.exports[name] as WasmFunction, args);
+    },
+  };
+}
+
+function loadV8(bytes: Uint8Array, imports: Imports): Guest {
+  const wasm = decodeModule(bytes.slice());
+  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
+  const exports = instance.exports as Record<string, unknown>;
+  return {
+    wasm,
+    exports,
+    call: (name, args) => {
+      const { sig } = exportedFunction(wasm, name);
+      const r = (exports[name] as (...a: unknown[]) => unknown)(...args.map((b, i) => bitsToJs(sig.params[i]!, b)));
+      const results = sig.results.length === 1 ? [r] : sig.results.length === 0 ? [] : (r as unknown[]);
+      return sig.results.map((t, i) => jsToBits(t, results[i]));
+    },
+  };
+}

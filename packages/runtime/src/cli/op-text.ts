@@ -1,0 +1,84 @@
+// The text of one wasm operator with its immediates (`i32.const -1`, `call 3 <fib>`,
+// `i32.load offset=8`), for `explore`. Reads an already validated body, so it cannot fail on
+// well-formed input; anything unexpected falls back to the bare mnemonic.
+import {
+  BinaryReader, ImmKind, OP_IMM, Op, OpFC, ValType, opName, type BlockType, type WasmModule,
+} from '@wasmjit/codegen';
+import { formatValue, typeName } from './values.js';
+
+function blockText(bt: BlockType): string {
+  if (bt.kind === 'empty') return '';
+  if (bt.kind === 'value') return ` (result ${typeName(bt.type)})`;
+  return ` (type ${bt.typeIndex})`;
+}
+
+/** Display name of function `index`: the name section's, else an export's, else none. */
+export function funcName(m: WasmModule, index: number): string | undefined {
+  return m.names.functions.get(index) ?? m.exports.find((e) => e.kind === 'func' && e.index === index)?.name;
+}
+
+function immediates(m: WasmModule, r: BinaryReader, op: number): string {
+  switch (OP_IMM[op] as ImmKind) {
+    case ImmKind.BlockType: return blockText(r.readBlockType());
+    case ImmKind.Index: {
+      const i = r.readVarU32();
+      const name = op === Op.Call || op === Op.RefFunc ? funcName(m, i) : undefined;
+      return ` ${i}${name !== undefined ? ` <${name}>` : ''}`;
+    }
+    case ImmKind.BrTable: {
+      const n = r.readVarU32();
+      const labels: number[] = [];
+      for (let i = 0; i <= n; i++) labels.push(r.readVarU32());
+      return ` ${labels.join(' ')}`;
+    }
+    case ImmKind.CallIndirect: {
+      const type = r.readVarU32();
+      const table = r.readVarU32();
+      return ` (type ${type})${table !== 0 ? ` table=${table}` : ''}`;
+    }
+    case ImmKind.SelectT: {
+      const n = r.readVarU32();
+      const types: string[] = [];
+      for (let i = 0; i < n; i++) types.push(typeName(r.readValType()));
+      return ` (result ${types.join(' ')})`;
+    }
+    case ImmKind.MemArg: {
+      const align = r.readVarU32();
+      const offset = r.readVarU32();
+      return `${offset !== 0 ? ` offset=${offset}` : ''} align=${2 ** align}`;
+    }
+    case ImmKind.I32: return ` ${r.readVarS32()}`;
+    case ImmKind.I64: return ` ${r.readVarS64()}`;
+    case ImmKind.F32: return ` ${formatValue(ValType.F32, BigInt(r.readF32Bits() >>> 0))}`;
+    case ImmKind.F64: return ` ${formatValue(ValType.F64, r.readF64Bits())}`;
+    case ImmKind.RefType: return ` ${typeName(r.readU8() as ValType)}`;
+    case ImmKind.Prefix: return op === Op.PrefixFC ? fcImmediates(r) : '';
+    default: return '';
+  }
+}
+
+function fcImmediates(r: BinaryReader): string {
+  const sub = r.readVarU32();
+  const indices = (k: number) => {
+    const v: number[] = [];
+    for (let i = 0; i < k; i++) v.push(r.readVarU32());
+    return v.length ? ` ${v.join(' ')}` : '';
+  };
+  switch (sub) {
+    case OpFC.MemoryInit: case OpFC.TableInit: case OpFC.TableCopy: case OpFC.MemoryCopy: return indices(2);
+    case OpFC.DataDrop: case OpFC.MemoryFill: case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize:
+    case OpFC.TableFill: return indices(1);
+    default: return '';
+  }
+}
+
+/** `name immediates` of the operator at byte `offset` of the module. */
+export function opText(m: WasmModule, offset: number): string {
+  const name = opName(m.bytes, offset);
+  try {
+    const r = new BinaryReader(m.bytes, offset + 1);
+    return name + immediates(m, r, m.bytes[offset]!);
+  } catch {
+    return name;
+  }
+}
