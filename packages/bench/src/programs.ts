@@ -45,7 +45,7 @@ export const PROGRAMS: readonly Program[] = [
   kernel('fannkuch', 'fannkuch-redux (arg = n)', 9, 10),
   kernel('lu', '100×100 LU decomposition, partial pivoting (arg = repetitions)', 60, 300),
   kernel('strsearch', 'Horspool string search in 512 KiB (arg = patterns)', 15, 60),
-  kernel('nqueens', 'N-queens by recursive backtracking (arg = n)', 11, 13),
+  kernel('nqueens', 'N-queens by recursive backtracking (arg = n)', 12, 13),
   kernel('bignum', 'n! in base-10^9 limbs, u64 mul/div (arg = n)', 5_000, 12_000),
   kernel('base64', 'base64 encode + decode 192 KiB (arg = rounds)', 60, 300),
   hashWasm('hw-md5', 'md5', { digestBytes: 16 }),

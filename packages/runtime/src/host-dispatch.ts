@@ -12,9 +12,15 @@ interface Registered {
 const instances = new Map<number, Registered>();
 let nextId = 1;
 
-export function registerInstance(hostCalls: (() => void)[], builtins: (() => void)[]): number {
+// An instance's code can only run while something holds one of its functions, and every
+// such path (exports, imports into other instances, table entries) keeps the Instance
+// reachable; so once it is collected its closures can go.
+const unregister = new FinalizationRegistry<number>((id) => instances.delete(id));
+
+export function registerInstance(owner: object, hostCalls: (() => void)[], builtins: (() => void)[]): number {
   const id = nextId++;
   instances.set(id, { hostCalls, builtins });
+  unregister.register(owner, id);
   return id;
 }
 

@@ -9,7 +9,7 @@
 // data segments in instance-memory.ts; the vmctx's per-segment entries only record the
 // length (0 once dropped) for debugging, since no generated code reads them.
 import {
-  FuncRefRecord, ValType, Vmctx, canonicalTypeId, elemSegmentOffset, funcRefOffset, funcType,
+  FuncRefRecord, ValType, Vmctx, canonicalTypeId, elemSegmentOffset, funcRefOffset,
   globalPtrOffset, tablePtrOffset, type GlobalType, type TableType,
 } from '@wasmjit/codegen';
 import { LinkError } from './errors.js';
@@ -120,15 +120,16 @@ export function linkTables(b: InstanceBuild, instance: Instance): void {
  */
 function writeFuncRefRecords(b: InstanceBuild, instance: Instance): void {
   const wasm = b.wasm;
+  // Canonical ids per type index: computing one builds a string key.
+  const typeIds = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
   for (let i = 0; i < wasm.funcs.length; i++) {
     const off = funcRefOffset(b.layout, i);
     const target = i < wasm.numImportedFuncs
       ? instance.importTargets[i]!
       : { code: b.module.funcAddress(i), vmctx: b.vmctx.address };
-    const sig = funcType(wasm, i);
     putU64(b, off + FuncRefRecord.Code, target.code);
     putU64(b, off + FuncRefRecord.Vmctx, target.vmctx);
-    b.view.setUint32(off + FuncRefRecord.TypeId, canonicalTypeId(sig.params, sig.results), true);
+    b.view.setUint32(off + FuncRefRecord.TypeId, typeIds[wasm.funcs[i]!]!, true);
   }
 }
 

@@ -48,7 +48,7 @@ export class Instance {
     putU64(b, Vmctx.HostStackReserve, engine.hostStackReserve);
 
     const hostCalls = this.linkFunctions(b);
-    putU64(b, Vmctx.InstanceId, registerInstance(hostCalls, b.builtins));
+    putU64(b, Vmctx.InstanceId, registerInstance(this, hostCalls, b.builtins));
     linkGlobals(b);
     linkTables(b, this);
     linkMemories(b);

@@ -32,7 +32,7 @@ export class Module {
     const copy = toBytes(bytes).slice();
     this.wasm = decodeModule(copy, engine.features);
     validateModule(this.wasm);
-    this.compiled = compileModuleCode(this.wasm, { stackChecks: engine.stackChecks });
+    this.compiled = compileModuleCode(this.wasm, { stackChecks: engine.stackChecks, boundsChecks: engine.boundsChecks });
     this.code = loadCode(this.compiled.code);
     registerCode(this);
   }

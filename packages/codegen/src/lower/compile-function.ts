@@ -15,7 +15,7 @@ import * as ctl from './ops/control.js';
 import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
-import { skipImmediates } from './skip.js';
+import { skipOperatorImmediates } from './skip.js';
 import { OP_FAMILIES } from './ops/families.js';
 
 const I32_CMP: Partial<Record<number, Cond>> = {
@@ -108,7 +108,7 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
     case Op.Return: ctl.visitReturn(fc); return false;
   }
   if (fc.dead) {
-    skipImmediates(r, op);
+    skipOperatorImmediates(r, op, r.pos - 1);
     return false;
   }
   switch (op) {

@@ -21,67 +21,73 @@ export function scanBody(r: BinaryReader): void {
   for (;;) {
     const at = r.pos;
     const op = r.readU8();
-    switch (OP_IMM[op]) {
-      case ImmKind.None:
-        if (op === Op.End) {
-          frames.pop();
-          if (frames.length === 0) return;
-        } else if (op === Op.Else) {
-          // The reference decoder ends the current block at `else` and then demands `end`.
-          if (frames[frames.length - 1] !== FRAME_IF) r.fail('END opcode expected', at);
-          frames[frames.length - 1] = FRAME_ELSE;
-        }
-        break;
-      case ImmKind.BlockType:
-        r.readBlockType();
-        frames.push(op === Op.If ? FRAME_IF : FRAME_PLAIN);
-        break;
-      case ImmKind.Index:
-        r.readVarU32();
-        break;
-      case ImmKind.BrTable: {
-        const n = r.readCount();
-        for (let i = 0; i <= n; i++) r.readVarU32();
-        break;
-      }
-      case ImmKind.CallIndirect:
-        r.readVarU32();
-        r.readVarU32();
-        break;
-      case ImmKind.SelectT: {
-        const n = r.readCount();
-        for (let i = 0; i < n; i++) r.readValType();
-        break;
-      }
-      case ImmKind.MemArg:
-        r.readVarU32();
-        r.readVarU32();
-        break;
-      case ImmKind.ZeroByte:
-        readZeroByte(r);
-        break;
-      case ImmKind.I32:
-        r.readVarS32();
-        break;
-      case ImmKind.I64:
-        r.readVarS64();
-        break;
-      case ImmKind.F32:
-        r.readBytes(4);
-        break;
-      case ImmKind.F64:
-        r.readBytes(8);
-        break;
-      case ImmKind.RefType:
-        r.readRefType();
-        break;
-      case ImmKind.Prefix:
-        if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
-        scanFC(r, at);
-        break;
-      default:
-        r.fail('illegal opcode', at);
+    readImmediates(r, op, at);
+    if (op === Op.End) {
+      frames.pop();
+      if (frames.length === 0) return;
+    } else if (op === Op.Else) {
+      // The reference decoder ends the current block at `else` and then demands `end`.
+      if (frames[frames.length - 1] !== FRAME_IF) r.fail('END opcode expected', at);
+      frames[frames.length - 1] = FRAME_ELSE;
+    } else if (op === Op.Block || op === Op.Loop || op === Op.If) {
+      frames.push(op === Op.If ? FRAME_IF : FRAME_PLAIN);
     }
+  }
+}
+
+/**
+ * Reads (and checks the encoding of) the immediates of the operator `op` that started at
+ * `at`. Also used to skip operators in dead code, after the body has been scanned once.
+ */
+export function readImmediates(r: BinaryReader, op: number, at: number): void {
+  switch (OP_IMM[op]) {
+    case ImmKind.None:
+      return;
+    case ImmKind.BlockType:
+      r.readBlockType();
+      return;
+    case ImmKind.Index:
+      r.readVarU32();
+      return;
+    case ImmKind.BrTable: {
+      const n = r.readCount();
+      for (let i = 0; i <= n; i++) r.readVarU32();
+      return;
+    }
+    case ImmKind.CallIndirect:
+    case ImmKind.MemArg:
+      r.readVarU32();
+      r.readVarU32();
+      return;
+    case ImmKind.SelectT: {
+      const n = r.readCount();
+      for (let i = 0; i < n; i++) r.readValType();
+      return;
+    }
+    case ImmKind.ZeroByte:
+      readZeroByte(r);
+      return;
+    case ImmKind.I32:
+      r.readVarS32();
+      return;
+    case ImmKind.I64:
+      r.readVarS64();
+      return;
+    case ImmKind.F32:
+      r.readBytes(4);
+      return;
+    case ImmKind.F64:
+      r.readBytes(8);
+      return;
+    case ImmKind.RefType:
+      r.readRefType();
+      return;
+    case ImmKind.Prefix:
+      if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
+      scanFC(r, at);
+      return;
+    default:
+      r.fail('illegal opcode', at);
   }
 }
 

@@ -3,8 +3,10 @@
 import { writeSync } from 'node:fs';
 import { retryAgain } from '../wasi/fds.js';
 
+const utf8 = new TextEncoder();
+
 function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = utf8.encode(text);
   for (let done = 0; done < bytes.length;) done += retryAgain(() => writeSync(fd, bytes, done));
 }
 

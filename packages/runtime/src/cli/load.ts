@@ -5,7 +5,7 @@ import { decodeModule, funcType, type FuncType, type WasmModule } from '@wasmjit
 import { Engine, type BoundsChecks } from '../engine.js';
 import { callRaw, type WasmFunction } from '../func-wrappers.js';
 import type { Imports } from '../instance-build.js';
-import { bitsToJs, jsToBits } from './values.js';
+import { bitsToJs, isNumeric, jsToBits } from './values.js';
 
 export type EngineKind = 'wasmjit' | 'v8';
 
@@ -18,8 +18,11 @@ export interface EngineSettings {
 export interface Guest {
   readonly wasm: WasmModule;
   readonly exports: Record<string, unknown>;
-  /** Calls an exported function with raw argument bits; returns raw result bits. */
-  call(name: string, args: bigint[]): bigint[];
+  /**
+   * Calls an exported function with raw argument bits. Results: raw bits (bigint) for
+   * numbers, JS values for references.
+   */
+  call(name: string, args: bigint[]): unknown[];
 }
 
 /** A failure the CLI reports as `error: <message>` without a stack. */
@@ -76,7 +79,7 @@ function loadV8(bytes: Uint8Array, imports: Imports): Guest {
       const { sig } = exportedFunction(wasm, name);
       const r = (exports[name] as (...a: unknown[]) => unknown)(...args.map((b, i) => bitsToJs(sig.params[i]!, b)));
       const results = sig.results.length === 1 ? [r] : sig.results.length === 0 ? [] : (r as unknown[]);
-      return sig.results.map((t, i) => jsToBits(t, results[i]));
+      return sig.results.map((t, i) => (isNumeric(t) ? jsToBits(t, results[i]) : results[i]));
     },
   };
 }

@@ -97,8 +97,9 @@ export function runCommand(argv: readonly string[]): number {
       out(helpText(RUN));
       return Exit.Ok;
     }
-    const [file, ...rest] = p.positionals;
+    const [file, ...afterFile] = p.positionals;
     if (file === undefined) throw new UsageError('missing <module.wasm>');
+    const rest = afterFile[0] === '--' ? afterFile.slice(1) : afterFile;
     const invokeName = optionValue(p, 'invoke');
     const bytes = readModule(file);
     const wasi = newWasi([file, ...(invokeName === undefined ? rest : [])], environment(p), preopens(p));

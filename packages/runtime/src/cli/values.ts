@@ -126,12 +126,17 @@ function formatFloat(bits: bigint, width: 32 | 64): string {
   return String(Number(v.toPrecision(9)));
 }
 
-export function formatValue(t: ValType, bits: bigint): string {
+export function isNumeric(t: ValType): boolean {
+  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64;
+}
+
+/** A value as text: numbers from their raw bits, references from their JS value. */
+export function formatValue(t: ValType, v: unknown): string {
   switch (t) {
-    case ValType.I32: return String(BigInt.asIntN(32, bits));
-    case ValType.I64: return String(BigInt.asIntN(64, bits));
-    case ValType.F32: return formatFloat(BigInt.asUintN(32, bits), 32);
-    case ValType.F64: return formatFloat(BigInt.asUintN(64, bits), 64);
-    default: return `<${typeName(t)}>`;
+    case ValType.I32: return String(BigInt.asIntN(32, v as bigint));
+    case ValType.I64: return String(BigInt.asIntN(64, v as bigint));
+    case ValType.F32: return formatFloat(BigInt.asUintN(32, v as bigint), 32);
+    case ValType.F64: return formatFloat(BigInt.asUintN(64, v as bigint), 64);
+    default: return v === null ? 'null' : `<${typeName(t)}>`;
   }
 }

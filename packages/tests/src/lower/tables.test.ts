@@ -50,6 +50,28 @@ describe('tables and call_indirect', () => {
     expect(trapOf(() => fn(e, 'v')(-1))).to.equal('out_of_bounds_table');
   });
 
+  it('constant table indexes (folded into the addressing when small) are bounds checked', async () => {
+    const consts = [0, 1, 2, 3, 0x0fffffff, 0x10000000, 0x7fffffff, -1];
+    const e = await instantiate(`(module
+      (table $t 3 funcref)
+      (func $f (result i32) i32.const 9)
+      (elem (i32.const 1) $f)
+      ${consts.map((c, i) => `
+      (func (export "get${i}") (result i32) i32.const ${c} table.get $t ref.is_null)
+      (func (export "set${i}") i32.const ${c} ref.func $f table.set $t)
+      (func (export "setnull${i}") i32.const ${c} ref.null func table.set $t)
+      (func (export "call${i}") (result i32) i32.const ${c} call_indirect $t (result i32))`).join('')})`);
+    consts.forEach((c, i) => {
+      const inRange = c >= 0 && c < 3;
+      expect(trapOf(() => fn(e, `get${i}`)()), `get ${c}`).to.equal(inRange ? 'none' : 'out_of_bounds_table');
+      expect(trapOf(() => fn(e, `call${i}`)()), `call ${c}`).to.equal(c === 1 ? 'none' : inRange ? 'uninitialized_element' : 'out_of_bounds_table');
+      expect(trapOf(() => fn(e, `set${i}`)()), `set ${c}`).to.equal(inRange ? 'none' : 'out_of_bounds_table');
+      if (inRange) expect(fn(e, `call${i}`)()).to.equal(9);
+      expect(trapOf(() => fn(e, `setnull${i}`)()), `setnull ${c}`).to.equal(inRange ? 'none' : 'out_of_bounds_table');
+      if (inRange) expect(fn(e, `get${i}`)()).to.equal(1);
+    });
+  });
+
   it('call_indirect with many arguments, multiple results and live values around the call', async () => {
     const b = both(await wat(`(module
       (type $t (func (param i64 i32 f64 i32 i64 f32 i32) (result i64 f64 i32)))

@@ -163,9 +163,16 @@ export interface ThreadReport {
   small: Outcome;
 }
 
+export interface RunOptions {
+  maxWasmStack?: number;
+  hostStackReserve?: number;
+  /** How many overflow traps the storm scenario takes. */
+  storm?: number;
+}
+
 /** Everything above, on the current thread, for worker / child-process runs. */
-export async function runAll(options: { maxWasmStack?: number; storm?: number } = {}): Promise<ThreadReport> {
-  const engine = new Engine({ maxWasmStack: options.maxWasmStack });
+export async function runAll(options: RunOptions = {}): Promise<ThreadReport> {
+  const engine = new Engine({ maxWasmStack: options.maxWasmStack, hostStackReserve: options.hostStackReserve });
   const guard = async <T>(f: () => Promise<T>): Promise<T | { error: string }> => {
     try {
       return await f();

@@ -7,16 +7,15 @@
 // vmctx for the call and is reloaded from the frame afterwards, as for imports.
 import { AluOp } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, R14, RBP, type Gpr } from '../../x64/regs.js';
+import { R11, R14, RBP } from '../../x64/regs.js';
 import { TrapCode } from '../../abi.js';
 import { FuncRefRecord, canonicalTypeId } from '../../layout.js';
 import { Op } from '../../wasm/opcodes.js';
 import type { BinaryReader } from '../../wasm/reader.js';
-import { RegClass } from '../reg-class.js';
 import { VMCTX_SLOT } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
-import { boundsCheckedElements } from './tables.js';
+import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
 
 /** The op family for call_indirect (registered in families.ts). */
 export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
@@ -33,11 +32,11 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   const a = fc.asm;
   // The index is on top of the arguments. It stays in a register while the arguments move
   // to the outgoing area (that only stores and spills, it allocates nothing).
-  const index = fc.popToReg() as Gpr;
+  const index = popTableIndex(fc);
   prepareCallArgs(fc, sig);
   boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  a.mov_rm(64, R11, { base: R11, index, scale: 8, disp: 0 });
-  fc.ra.free(RegClass.Gpr, index);
+  a.mov_rm(64, R11, elementMem(index));
+  releaseTableIndex(fc, index);
   a.test_rr(64, R11, R11);
   a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
   a.alu_mi(AluOp.Cmp, 32, { base: R11, disp: FuncRefRecord.TypeId }, canonicalTypeId(sig.params, sig.results) | 0);

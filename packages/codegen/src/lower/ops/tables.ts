@@ -7,7 +7,7 @@
 // load/store. The bulk operators (grow, fill, copy, init, elem.drop) are runtime builtins
 // (packages/runtime/src/table-builtins.ts documents their argument order); their bounds
 // checks and traps happen there.
-import { AluOp } from '../../x64/assembler.js';
+import { AluOp, type Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { R11, R14, type Gpr } from '../../x64/regs.js';
 import { Builtin, TrapCode } from '../../abi.js';
@@ -83,23 +83,55 @@ function elemTypeOf(fc: FunctionCompiler, table: number): ValType {
   return t.elemType;
 }
 
+/** A table index operand: a register (zero-extended i32) or a small constant. */
+export type TableIndex = { reg: Gpr } | { imm: number };
+
+/** Largest constant index folded into the addressing (index*8 must fit a disp32). */
+const MAX_IMM_INDEX = 0x0fff_ffff;
+
+/** Pop an i32 table index; constants small enough stay immediates. */
+export function popTableIndex(fc: FunctionCompiler, pinned = 0): TableIndex {
+  const v = fc.peek();
+  if (v.kind === Kind.Const && (v.value as number) >>> 0 <= MAX_IMM_INDEX) {
+    fc.pop();
+    return { imm: (v.value as number) >>> 0 };
+  }
+  return { reg: fc.popToReg(pinned) as Gpr };
+}
+
+/** The element slot for `index` once r11 holds the elements pointer. */
+export function elementMem(index: TableIndex): Mem {
+  return 'reg' in index ? { base: R11, index: index.reg, scale: 8, disp: 0 } : { base: R11, disp: 8 * index.imm };
+}
+
+export function releaseTableIndex(fc: FunctionCompiler, index: TableIndex): void {
+  if ('reg' in index) fc.ra.free(RegClass.Gpr, index.reg);
+}
+
 /**
- * r11 = the table's elements pointer, after trapping with out_of_bounds_table unless
- * index < length. `index` holds a zero-extended i32, so the unsigned 64-bit compare is exact.
+ * r11 = the table's elements pointer, after trapping with `trap` unless index < length. A
+ * register index is a zero-extended i32, so the unsigned 64-bit compare is exact.
  */
-export function boundsCheckedElements(fc: FunctionCompiler, table: number, index: Gpr, trap: TrapCode): void {
+export function boundsCheckedElements(fc: FunctionCompiler, table: number, index: TableIndex, trap: TrapCode): void {
   const a = fc.asm;
   a.mov_rm(64, R11, { base: R14, disp: tablePtrOffset(fc.env.layout, table) });
-  a.alu_rm(AluOp.Cmp, 64, index, { base: R11, disp: TableDescriptor.Length });
-  a.jcc_label(Cond.AE, fc.trap(trap));
+  const length = { base: R11, disp: TableDescriptor.Length };
+  if ('reg' in index) {
+    a.alu_rm(AluOp.Cmp, 64, index.reg, length);
+    a.jcc_label(Cond.AE, fc.trap(trap));
+  } else {
+    a.alu_mi(AluOp.Cmp, 64, length, index.imm);
+    a.jcc_label(Cond.BE, fc.trap(trap));
+  }
   a.mov_rm(64, R11, { base: R11, disp: TableDescriptor.Elements });
 }
 
 function tableGet(fc: FunctionCompiler, table: number): void {
-  const index = fc.popToReg() as Gpr;
+  const index = popTableIndex(fc);
   boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  fc.asm.mov_rm(64, index, { base: R11, index, scale: 8, disp: 0 });
-  fc.push(regVal(elemTypeOf(fc, table), index));
+  const dst = 'reg' in index ? index.reg : fc.allocGpr();
+  fc.asm.mov_rm(64, dst, elementMem(index));
+  fc.push(regVal(elemTypeOf(fc, table), dst));
 }
 
 function tableSet(fc: FunctionCompiler, table: number): void {
@@ -108,15 +140,15 @@ function tableSet(fc: FunctionCompiler, table: number): void {
   let value: Gpr | null = null;
   if (v.kind === Kind.Const) fc.pop();
   else value = fc.popToReg() as Gpr;
-  const index = fc.popToReg(value === null ? 0 : 1 << value) as Gpr;
+  const index = popTableIndex(fc, value === null ? 0 : 1 << value);
   boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  const slot = { base: R11, index, scale: 8 as const, disp: 0 };
+  const slot = elementMem(index);
   if (value === null) fc.asm.mov_mi(64, slot, Number(BigInt.asIntN(32, BigInt(v.value))));
   else {
     fc.asm.mov_mr(64, slot, value);
     fc.ra.free(RegClass.Gpr, value);
   }
-  fc.ra.free(RegClass.Gpr, index);
+  releaseTableIndex(fc, index);
 }
 
 function tableSize(fc: FunctionCompiler, table: number): void {

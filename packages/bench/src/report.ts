@@ -1,0 +1,86 @@
+// The report: markdown for the terminal and bench/results/latest.md, the JSON, the SVG.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ratioChart, type ChartRow } from './svg.js';
+import { callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable } from './table.js';
+import type { BenchResults } from './types.js';
+
+export function header(r: BenchResults): string {
+  const m = r.machine;
+  return `wasmjit benchmark (${r.mode}) — ${r.date} — node ${m.node} (V8 ${m.v8}), ${m.cpu}, ${m.cores} cores, ${m.platform}`;
+}
+
+/** The execution table and its geomean lines: what the terminal shows first. */
+export function execSection(r: BenchResults): string {
+  const lines = [
+    '## Execution',
+    '',
+    'ms per run, median (min–max); ratios are wasmjit median / V8 median (lower is better).',
+    '',
+    execTable(r.exec.rows),
+    '',
+    ...geomeanLines(r.exec.geomean),
+  ];
+  const notes = r.exec.rows.filter((row) => row.status !== 'ok' && row.note);
+  if (notes.length > 0) lines.push('', ...notes.map((row) => `- ${row.name}: ${row.note}`));
+  return lines.join('\n');
+}
+
+export function otherSections(r: BenchResults): string {
+  const out: string[] = [];
+  if (r.compile.length > 0) {
+    out.push('## Compile speed', '', 'One cold compile per fresh process (median of runs); MB = 10^6 bytes of module. V8 with ' +
+      `\`${(r.flags.compile ?? []).join(' ')}\`; wasmjit compiles on one thread (warm: a second compile in the same process).`, '',
+    compileTable(r.compile));
+    for (const c of r.compile) {
+      const note = c.runs.wasmjit.note;
+      if (note) out.push('', `- ${c.name} (wasmjit): ${note}`);
+    }
+    out.push('');
+  }
+  if (r.calls.length > 0) out.push('## Calls', '', 'ns per call, median of runs.', '', callsTable(r.calls), '');
+  if (r.checks.length > 0) out.push('## Safety checks', '', 'wasmjit only: ms with the checks on / off.', '', checksTable(r.checks), '');
+  return out.join('\n');
+}
+
+export function failuresSection(r: BenchResults): string {
+  if (r.failures.length === 0) return 'correctness: every output matched V8';
+  return [`FAILURES (${r.failures.length}):`, ...r.failures.map((f) => `- ${f}`)].join('\n');
+}
+
+export function markdownReport(r: BenchResults): string {
+  const programs = markdownTable(['program', 'origin', 'what', 'arg'], r.exec.rows.map((row) => [row.name, row.origin, row.what, String(row.arg)]));
+  const flags = Object.entries(r.flags).map(([k, v]) => `- ${k}: \`${v.join(' ') || '(none)'}\``);
+  return [
+    `# ${header(r)}`, '',
+    'Regenerate with `pnpm bench` (or `pnpm bench --quick`); see packages/bench/README.md.', '',
+    execSection(r), '',
+    '![wasmjit / V8 ratios](latest.svg)', '',
+    otherSections(r),
+    '## Programs', '', programs, '',
+    '## Node flags', '', ...flags, '',
+    failuresSection(r), '',
+    `Run took ${Math.round(r.durationSec)} s.`, '',
+  ].join('\n');
+}
+
+export function chartRows(r: BenchResults): { rows: ChartRow[]; footer: ChartRow[] } {
+  const rows = r.exec.rows.map((row): ChartRow => ({
+    name: row.name, liftoff: row.ratios.liftoff, turbofan: row.ratios.turbofan,
+    ...(row.status === 'ok' ? {} : { note: row.status }),
+  }));
+  const g = r.exec.geomean;
+  return { rows, footer: [{ name: 'geomean', liftoff: g.liftoff, turbofan: g.turbofan, note: 'no program ran' }] };
+}
+
+export function writeResults(r: BenchResults, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const { rows, footer } = chartRows(r);
+  const files: [string, string][] = [
+    ['latest.json', `${JSON.stringify(r, null, 2)}\n`],
+    ['latest.md', markdownReport(r)],
+    ['latest.svg', ratioChart(rows, { footer, title: `wasmjit time / V8 time, ${r.mode} run ${r.date.slice(0, 10)} (lower is better)` })],
+  ];
+  for (const [name, text] of files) writeFileSync(path.join(dir, name), text);
+  return files.map(([name]) => path.join(dir, name));
+}

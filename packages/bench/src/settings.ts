@@ -1,0 +1,47 @@
+// How much work a run does. Quick: small inputs, few repetitions, one compile module —
+// under three minutes on a 2-core machine. Full: bigger inputs, more repetitions, both
+// compile modules, three compiles per engine.
+
+export interface CompileModule {
+  name: string;
+  /** The npm package that ships it, and the file inside the package. */
+  pkg: string;
+  file: string;
+}
+
+export const ESBUILD: CompileModule = { name: 'esbuild.wasm', pkg: 'esbuild-wasm', file: 'esbuild.wasm' };
+export const SWC: CompileModule = { name: 'swc wasm_bg.wasm', pkg: '@swc/wasm', file: 'wasm_bg.wasm' };
+
+export interface Settings {
+  mode: 'quick' | 'full';
+  /** Untimed runs first (the first also yields the output that is checked). */
+  warmups: number;
+  /** Timed runs, cut short once budgetMs is spent (keeping at least three). */
+  reps: number;
+  budgetMs: number;
+  execTimeoutMs: number;
+  compileModules: CompileModule[];
+  /** Fresh processes per engine per module; the median is reported. */
+  compileReps: number;
+  compileTimeoutMs: number;
+  callIterations: number;
+  callRuns: number;
+}
+
+export function settingsFor(mode: 'quick' | 'full'): Settings {
+  return mode === 'quick'
+    ? {
+        mode, warmups: 2, reps: 5, budgetMs: 1500, execTimeoutMs: 120_000,
+        compileModules: [ESBUILD], compileReps: 1, compileTimeoutMs: 300_000,
+        callIterations: 1_000_000, callRuns: 5,
+      }
+    : {
+        mode, warmups: 2, reps: 11, budgetMs: 6000, execTimeoutMs: 300_000,
+        compileModules: [ESBUILD, SWC], compileReps: 3, compileTimeoutMs: 600_000,
+        callIterations: 2_000_000, callRuns: 9,
+      };
+}
+
+/** Programs measured with each engine switch on and off (item 4 of the issue). */
+export const STACK_CHECK_PROGRAMS = ['nqueens', 'quicksort', 'fannkuch', 'hw-sha256'];
+export const BOUNDS_CHECK_PROGRAMS = ['sieve', 'hashtable', 'crc32', 'matmul', 'hw-sha256'];

@@ -1,0 +1,88 @@
+// Cost of the prologue stack check (not a test): the same call-heavy programs compiled with
+// the check (the default) and without it (the measurement-only Engine option stackChecks:
+// false), timed alternately, medians of many runs. Reports the overhead in percent; the
+// goal is at most 2 %. Run: pnpm bench:stack
+//
+// The check is `lea r11, [rsp - frame]; cmp r11, r15; jb stub`: one compare against the
+// pinned limit and one never-taken branch per call, the slow path out of line.
+import { Engine } from '@wasmjit/runtime';
+import { wat } from '../util/wat.js';
+
+const SRC = `(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  ;; A deep call chain: down to depth n and back, repeated.
+  (func $chain (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (i32.add (call $chain (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+      (else (i32.const 0))))
+  (func (export "chains") (param $depth i32) (param $times i32) (result i32) (local $sum i32)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get $times)))
+      (local.set $sum (i32.add (local.get $sum) (call $chain (local.get $depth))))
+      (local.set $times (i32.sub (local.get $times) (i32.const 1)))
+      (br 0)))
+    (local.get $sum))
+  ;; Many small leaf calls from a loop.
+  (func $leaf (param i32) (result i32) (i32.xor (local.get 0) (i32.const 0x5bd1e995)))
+  (func (export "leaves") (param $n i32) (result i32) (local $acc i32)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get $n)))
+      (local.set $acc (call $leaf (i32.add (local.get $acc) (local.get $n))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br 0)))
+    (local.get $acc)))`;
+
+type Fn = (...a: number[]) => number;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeMs(f: () => number): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const bytes = await wat(SRC);
+  const build = (stackChecks: boolean) => {
+    const engine = new Engine({ stackChecks });
+    return engine.instantiate(engine.compile(bytes)).exports as Record<string, Fn>;
+  };
+  const on = build(true);
+  const off = build(false);
+  const runs = Number(process.env.BENCH_RUNS ?? 21);
+  const cases: [string, (e: Record<string, Fn>) => number][] = [
+    ['fib(30), recursive', (e) => e.fib!(30)],
+    ['call chain 1000 deep × 2000', (e) => e.chains!(1000, 2000)],
+    ['10M leaf calls in a loop', (e) => e.leaves!(10_000_000)],
+  ];
+  console.log('| workload | checks on (ms) | checks off (ms) | overhead |');
+  console.log('| --- | --- | --- | --- |');
+  let total = 0;
+  for (const [label, run] of cases) {
+    if (run(on) !== run(off)) throw new Error(`${label}: results differ`);
+    const a: number[] = [];
+    const b: number[] = [];
+    // Alternate so that frequency scaling and noise hit both sides alike.
+    for (let i = 0; i < runs; i++) {
+      a.push(timeMs(() => run(on)));
+      b.push(timeMs(() => run(off)));
+    }
+    const ma = median(a);
+    const mb = median(b);
+    const pct = ((ma - mb) / mb) * 100;
+    total += pct;
+    console.log(`| ${label} | ${ma.toFixed(2)} | ${mb.toFixed(2)} | ${pct >= 0 ? '+' : ''}${pct.toFixed(2)} % |`);
+  }
+  const mean = total / cases.length;
+  console.log(`\nmean overhead of the prologue stack check: ${mean.toFixed(2)} % (goal: ≤ 2 %)`);
+}
+
+await main();
