@@ -106,7 +106,7 @@ async function main(): Promise<number> {
 
   console.log(header(results));
   console.log('');
-  if (rows.length > 0) console.log(execSection(results), '\n');
+  if (rows.length > 0) console.log(`${execSection(results)}\n`);
   const rest = otherSections(results);
   if (rest) console.log(rest);
   console.log(failuresSection(results));

@@ -7,6 +7,7 @@ export { judgeRow, geomeans, isFailure, type RowInput } from './rows.js';
 export { extractEmbeddedWasm } from './hash-wasm.js';
 export { inputBytes, toHex, hashDriver, kernelDriver } from './drivers.js';
 export { summarizeCompiles } from './section-compile.js';
+export { compilePartially } from './compile-partial.js';
 export { errorLine } from './child.js';
 export { markdownReport, chartRows } from './report.js';
 export { PROGRAMS } from './programs.js';

@@ -20,7 +20,7 @@ interface CheckSpec {
 }
 
 const CHECKS: CheckSpec[] = [
-  { name: 'stack checks (on vs off)', key: 'stackChecks', programs: STACK_CHECK_PROGRAMS, on: {}, off: { stackChecks: false } },
+  { name: 'stack checks (on vs off)', key: 'stackChecks', programs: STACK_CHECK_PROGRAMS, on: { stackChecks: true }, off: { stackChecks: false } },
   { name: 'bounds checks (explicit vs guard)', key: 'boundsChecks', programs: BOUNDS_CHECK_PROGRAMS, on: { boundsChecks: 'explicit' }, off: { boundsChecks: 'guard' } },
 ];
 

@@ -23,6 +23,8 @@ const RIGHT_W = 60;
 const ROW_H = 26;
 const BAR_H = 9;
 const TOP = 56;
+/** Room inside the plot at either end for the value printed beyond a bar's end. */
+const MARGIN = 32;
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -45,7 +47,7 @@ export function ratioChart(rows: readonly ChartRow[], opts: ChartOptions = {}): 
   const footer = opts.footer ?? [];
   const all = [...rows, ...footer];
   const { lo, hi } = axisRange(all.flatMap((r) => [r.liftoff, r.turbofan].filter((v): v is number => v !== null)));
-  const x = (v: number) => LABEL_W + ((Math.log2(v) - lo) / (hi - lo)) * PLOT_W;
+  const x = (v: number) => LABEL_W + MARGIN + ((Math.log2(v) - lo) / (hi - lo)) * (PLOT_W - 2 * MARGIN);
   const gap = footer.length > 0 ? 12 : 0;
   const height = TOP + all.length * ROW_H + gap + 34;
   const width = LABEL_W + PLOT_W + RIGHT_W;

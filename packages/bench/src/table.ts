@@ -67,7 +67,7 @@ export function geomeanLines(g: Geomeans): string[] {
 }
 
 export function compileTable(rows: readonly CompileRow[]): string {
-  const header = ['module', 'MB', 'functions', 'wasmjit ms', 'wasmjit MB/s', 'wasmjit RSS MB', 'Liftoff ms', 'Liftoff MB/s', 'Liftoff RSS MB', 'TurboFan ms', 'TurboFan MB/s', 'TurboFan RSS MB'];
+  const header = ['module', 'MB', 'functions', 'wasmjit ms', 'wasmjit MB/s', 'Liftoff ms', 'Liftoff MB/s', 'TurboFan ms', 'TurboFan MB/s', 'peak RSS MB wasmjit / Liftoff / TurboFan'];
   const n = (x: number | null | undefined, digits = 0) => (x == null ? '–' : x.toFixed(digits));
   const body = rows.map((r) => {
     const w = r.runs.wasmjit;
@@ -76,11 +76,12 @@ export function compileTable(rows: readonly CompileRow[]): string {
     const funcs = partial ? `${w.funcsCompiled}/${r.funcs} compiled` : String(r.funcs);
     const v = (id: 'liftoff' | 'turbofan') => {
       const c = r.runs[id];
-      return [c.ms === null ? shorten(c.note ?? 'skipped', 30) : fmtMs(c.ms), n(c.mbPerSec, 1), n(c.peakRssMb)];
+      return [c.ms === null ? shorten(c.note ?? 'skipped', 30) : fmtMs(c.ms), n(c.mbPerSec, 1)];
     };
-    return [r.name, (r.bytes / 1e6).toFixed(1), funcs, wms, n(w.mbPerSec, 1), n(w.peakRssMb), ...v('liftoff'), ...v('turbofan')];
+    const rss = [w, r.runs.liftoff, r.runs.turbofan].map((c) => n(c.peakRssMb)).join(' / ');
+    return [r.name, (r.bytes / 1e6).toFixed(1), funcs, wms, n(w.mbPerSec, 1), ...v('liftoff'), ...v('turbofan'), rss];
   });
-  return markdownTable(header, body, ['left', ...Array<Align>(11).fill('right')]);
+  return markdownTable(header, body, ['left', ...Array<Align>(9).fill('right')]);
 }
 
 export function callsTable(rows: readonly CallRow[]): string {

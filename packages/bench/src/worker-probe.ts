@@ -29,7 +29,7 @@ async function differs(program: string, on: WasmjitOptions, off: WasmjitOptions,
 
 export async function runProbeJob(): Promise<ProbeResult> {
   return {
-    stackChecks: await differs('nqueens', {}, { stackChecks: false }, 'Engine option stackChecks: false changes no code'),
+    stackChecks: await differs('nqueens', { stackChecks: true }, { stackChecks: false }, 'Engine option stackChecks: false changes no code'),
     boundsChecks: await differs('sieve', { boundsChecks: 'explicit' }, { boundsChecks: 'guard' }, "boundsChecks 'guard' still emits explicit checks"),
   };
 }

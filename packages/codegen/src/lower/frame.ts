@@ -5,6 +5,18 @@ import { RBP } from '../x64/regs.js';
 /** rbp-relative offset of the saved vmctx. */
 export const VMCTX_SLOT = -8;
 
+// Frame operands are requested for nearly every operator; sharing one frozen Mem per rbp
+// displacement keeps them from being a large share of the compiler's garbage.
+const above: Mem[] = [];
+const below: Mem[] = [];
+
+/** The shared, immutable operand [rbp + disp] (disp a multiple of 8). */
+export function rbpMem(disp: number): Mem {
+  const table = disp >= 0 ? above : below;
+  const i = Math.abs(disp) >> 3;
+  return (table[i] ??= Object.freeze({ base: RBP, disp }));
+}
+
 export class Frame {
   /** Deepest value-stack position used (spill slots needed). */
   maxDepth = 0;
@@ -18,18 +30,18 @@ export class Frame {
   ) {}
 
   localMem(index: number): Mem {
-    if (index < this.numParams) return { base: RBP, disp: 16 + 8 * index };
-    return { base: RBP, disp: -16 - 8 * (index - this.numParams) };
+    if (index < this.numParams) return rbpMem(16 + 8 * index);
+    return rbpMem(-16 - 8 * (index - this.numParams));
   }
 
   /** The spill slot of value-stack position `pos` (0 = bottom). */
   spillMem(pos: number): Mem {
-    return { base: RBP, disp: -16 - 8 * this.numBodyLocals - 8 * pos };
+    return rbpMem(-16 - 8 * this.numBodyLocals - 8 * pos);
   }
 
   /** Area slot `i` of the function's own params/results. */
   areaMem(i: number): Mem {
-    return { base: RBP, disp: 16 + 8 * i };
+    return rbpMem(16 + 8 * i);
   }
 
   /** Bytes below rbp: vmctx, body locals, spill slots, outgoing area; a multiple of 16. */

@@ -25,9 +25,10 @@ function codeCell(lines: CodeLine[]): string {
 }
 
 function row(b: OpBlock, cls: string): string {
-  const off = b.wasmOffset >= 0 ? `0x${b.wasmOffset.toString(16)}` : '';
+  const off = b.ops.map((op) => (op.offset >= 0 ? `0x${op.offset.toString(16)}` : '')).join('\n');
+  const text = b.ops.map((op) => esc(op.text)).join('\n');
   const empty = b.lines.length === 0 ? ' empty' : '';
-  return `<tr class="${cls}${empty}"><td class="off">${off}</td><td class="wasm">${esc(b.text)}</td><td>${codeCell(b.lines)}</td></tr>`;
+  return `<tr class="${cls}${empty}"><td class="off">${off}</td><td class="wasm">${text}</td><td>${codeCell(b.lines)}</td></tr>`;
 }
 
 export function renderHtml(title: string, listings: FuncListing[], disasmNote: string): string {

@@ -3,15 +3,23 @@
 // stubs) attributed to the operator that needed it.
 import { TRAP_NAMES, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
 import type { Disassembly, Insn } from './disasm.js';
-import { funcName, opText } from './op-text.js';
+import { funcName, opAt, opText } from './op-text.js';
 import { typeName } from './values.js';
 
 export type CodeLine = { insn: Insn } | { comment: string };
 
-export interface OpBlock {
-  /** Byte offset of the operator in the module; -1 for the prologue. */
-  wasmOffset: number;
+export interface WasmOp {
+  /** Byte offset in the module; -1 for the prologue. */
+  offset: number;
   text: string;
+}
+
+export interface OpBlock {
+  /**
+   * Usually one operator. More when the compiler consumed the following ones together with
+   * it (a compare fused with the `if` or `br_if` after it): the code is theirs jointly.
+   */
+  ops: WasmOp[];
   lines: CodeLine[];
   codeBytes: number;
 }
@@ -74,7 +82,7 @@ export class ListingBuilder {
     }
   }
 
-  private block(wasmOffset: number, text: string, start: number, end: number): OpBlock {
+  private block(ops: WasmOp[], start: number, end: number): OpBlock {
     const lines: CodeLine[] = [];
     // Cut at comment offsets so that hex rows, too, start where a comment applies.
     const cuts = [start];
@@ -86,7 +94,18 @@ export class ListingBuilder {
       for (const c of this.comments.get(cuts[k]!) ?? []) lines.push({ comment: c });
       for (const insn of this.dis.range(cuts[k]!, cuts[k + 1]!)) lines.push({ insn });
     }
-    return { wasmOffset, text, lines, codeBytes: Math.max(0, end - start) };
+    return { ops, lines, codeBytes: Math.max(0, end - start) };
+  }
+
+  /** The operators in wasm bytes [from, to): one, or a fused group (see OpBlock). */
+  private opsFrom(from: number, to: number): WasmOp[] {
+    const ops: WasmOp[] = [];
+    for (let at = from; at < to;) {
+      const { text, end } = opAt(this.wasm, at);
+      ops.push({ offset: at, text });
+      at = end;
+    }
+    return ops;
   }
 
   /** The listing of defined function `index`. */
@@ -107,9 +126,11 @@ export class ListingBuilder {
     }
     const tailEnd = stubs[0]?.[1] ?? codeEnd;
     const ops = pairs.map(([w, c], k) =>
-      this.block(w, opText(wasm, w), c, k + 1 < pairs.length ? pairs[k + 1]![1] : tailEnd));
-    const outOfLine = stubs.map(([w, c], k) =>
-      this.block(w, w < body.bodyStart ? '(function entry)' : opText(wasm, w), c, k + 1 < stubs.length ? stubs[k + 1]![1] : codeEnd));
+      this.block(this.opsFrom(w, k + 1 < pairs.length ? pairs[k + 1]![0] : w + 1), c, k + 1 < pairs.length ? pairs[k + 1]![1] : tailEnd));
+    const outOfLine = stubs.map(([w, c], k) => {
+      const op = { offset: w, text: w < body.bodyStart ? '(function entry)' : opText(wasm, w) };
+      return this.block([op], c, k + 1 < stubs.length ? stubs[k + 1]![1] : codeEnd);
+    });
     const sig = wasm.types[wasm.funcs[index]!]!;
     const params = sig.params.length ? ` (param ${sig.params.map(typeName).join(' ')})` : '';
     const results = sig.results.length ? ` (result ${sig.results.map(typeName).join(' ')})` : '';
@@ -120,7 +141,7 @@ export class ListingBuilder {
       wasmBytes: body.bodyEnd - body.offset,
       codeStart,
       codeEnd,
-      prologue: this.block(-1, '(prologue)', codeStart, pairs[0]![1]),
+      prologue: this.block([{ offset: -1, text: '(prologue)' }], codeStart, pairs[0]![1]),
       ops,
       outOfLine,
     };

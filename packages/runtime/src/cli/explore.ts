@@ -42,8 +42,11 @@ function codeLines(lines: CodeLine[]): string[] {
 }
 
 function opLines(b: OpBlock): string[] {
-  const off = b.wasmOffset >= 0 ? `0x${b.wasmOffset.toString(16).padStart(4, '0')}` : '      ';
-  return [`  ${off}  ${b.text}`, ...codeLines(b.lines)];
+  const ops = b.ops.map((op) => {
+    const off = op.offset >= 0 ? `0x${op.offset.toString(16).padStart(4, '0')}` : '      ';
+    return `  ${off}  ${op.text}`;
+  });
+  return [...ops, ...codeLines(b.lines)];
 }
 
 function renderText(f: FuncListing): string {

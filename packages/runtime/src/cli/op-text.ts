@@ -72,13 +72,17 @@ function fcImmediates(r: BinaryReader): string {
   }
 }
 
-/** `name immediates` of the operator at byte `offset` of the module. */
-export function opText(m: WasmModule, offset: number): string {
+/** `name immediates` of the operator at byte `offset` of the module, and where it ends. */
+export function opAt(m: WasmModule, offset: number): { text: string; end: number } {
   const name = opName(m.bytes, offset);
+  const r = new BinaryReader(m.bytes, offset + 1);
   try {
-    const r = new BinaryReader(m.bytes, offset + 1);
-    return name + immediates(m, r, m.bytes[offset]!);
+    return { text: name + immediates(m, r, m.bytes[offset]!), end: r.pos };
   } catch {
-    return name;
+    return { text: name, end: m.bytes.length };
   }
+}
+
+export function opText(m: WasmModule, offset: number): string {
+  return opAt(m, offset).text;
 }

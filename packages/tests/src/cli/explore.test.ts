@@ -1,0 +1,96 @@
+// `wasmjit explore`: every operator listed in order with its code; the code ranges tile the
+// function exactly; objdump text when installed, hex otherwise; --func; --html.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { objdumpAvailable } from '../../../runtime/dist/cli/disasm.js';
+import { tempDir, watFile, wasmjit } from './support.js';
+
+const MODULE = `(module
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_s
+    if (result i32) local.get 0
+    else local.get 0 i32.const 1 i32.sub call $fib
+         local.get 0 i32.const 2 i32.sub call $fib i32.add end)
+  (func $load (export "load") (param i32) (result i64) local.get 0 i64.load offset=8))`;
+
+const FIB_OPS = [
+  'local.get 0', 'i32.const 2', 'i32.lt_s', 'if (result i32)', 'local.get 0', 'else', 'local.get 0',
+  'i32.const 1', 'i32.sub', 'call 0 <fib>', 'local.get 0', 'i32.const 2', 'i32.sub', 'call 0 <fib>',
+  'i32.add', 'end', 'end',
+];
+
+/** The operator lines ("  0x0012  i32.add") of a one-function listing, before its stubs. */
+function opsOf(listing: string): string[] {
+  const body = listing.split('; out-of-line code')[0]!;
+  return [...body.matchAll(/^ {2}0x[0-9a-f]{4} {2}(.*)$/gm)].map((m) => m[1]!);
+}
+
+describe('wasmjit explore', function () {
+  this.timeout(60_000);
+  let file: string;
+  before(async () => {
+    file = await watFile(MODULE, 'explore.wasm');
+  });
+
+  it('lists each operator of a function, in order, with immediates', () => {
+    const r = wasmjit(['explore', '--hex', '--func', 'fib', file]);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.contain('func[0] <fib> (param i32) (result i32)\n');
+    expect(opsOf(r.stdout)).to.deep.equal(FIB_OPS);
+    expect(r.stdout).to.contain('(prologue)\n        ; stack check\n');
+    expect(r.stdout).not.to.contain('<load>');
+  });
+
+  it('the hex rows of a function add up to exactly its code size, each address once, in order', () => {
+    const r = wasmjit(['explore', '--hex', file]);
+    const sections = r.stdout.split(/^(?=func\[)/m).slice(1);
+    expect(sections).to.have.length(2);
+    for (const section of sections) {
+      const [, name, size] = /^func\[\d+\] <(\w+)>.*\n {2}; \d+ wasm bytes -> (\d+) bytes/.exec(section)!;
+      const rows = [...section.matchAll(/^ {8}([0-9a-f]{6}) {2}((?:[0-9a-f]{2} ?)+)$/gm)];
+      const bytes = rows.reduce((n, m) => n + m[2]!.trim().split(' ').length, 0);
+      expect(bytes, name).to.equal(Number(size));
+      const addrs = rows.map((m) => parseInt(m[1]!, 16));
+      expect(addrs, name).to.deep.equal([...addrs].sort((a, b) => a - b));
+      // Each row starts where the previous one ended.
+      rows.forEach((m, i) => i > 0 && expect(addrs[i]).to.equal(addrs[i - 1]! + rows[i - 1]![2]!.trim().split(' ').length));
+    }
+  });
+
+  it('shows the out-of-line trap stub of a memory access under that access', () => {
+    const r = wasmjit(['explore', '--hex', '--func', 'load', file]);
+    const ool = r.stdout.split('; out-of-line code\n')[1]!;
+    expect(ool).to.contain('i64.load offset=8 align=8');
+    expect(ool).to.contain('; trap: out_of_bounds_memory');
+  });
+
+  (objdumpAvailable() ? it : it.skip)('disassembles with objdump when it is installed', () => {
+    const r = wasmjit(['explore', '--func', '0', file]);
+    expect(r.stdout).to.contain('x86-64 disassembly by objdump (Intel syntax)');
+    expect(r.stdout).to.match(/^ {8}[0-9a-f]{6} {2}55 +push rbp$/m);
+    expect(r.stdout).to.match(/^ {8}[0-9a-f]{6} {2}c3 +ret$/m);
+    expect(r.stdout).to.match(/call 0 <fib>\n(?: {8}.*\n)*? {8}[0-9a-f]{6} {2}e8 [0-9a-f ]+ +call /);
+    expect(opsOf(r.stdout)).to.deep.equal(FIB_OPS);
+  });
+
+  it('--html writes the listing as a side-by-side page', () => {
+    const html = path.join(tempDir(), 'out.html');
+    const r = wasmjit(['explore', '--html', html, file]);
+    expect(r.status).to.equal(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).to.match(/^<!doctype html>/);
+    expect(page).to.contain('func[0] &lt;fib&gt;');
+    expect(page).to.contain('<td class="wasm">call 0 &lt;fib&gt;</td>');
+    expect((page.match(/<tr/g) ?? []).length).to.be.greaterThan(FIB_OPS.length);
+  });
+
+  it('--func takes a name or an index and refuses unknown ones', () => {
+    expect(opsOf(wasmjit(['explore', '--hex', '--func', '1', file]).stdout)).to.deep.equal(['local.get 0', 'i64.load offset=8 align=8', 'end']);
+    expect(opsOf(wasmjit(['explore', '--hex', '--func', '$load', file]).stdout)).to.have.length(3);
+    const r = wasmjit(['explore', '--func', 'nope', file]);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.contain("no defined function 'nope'");
+  });
+});
