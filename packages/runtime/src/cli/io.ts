@@ -7,7 +7,13 @@ const utf8 = new TextEncoder();
 
 function writeAll(fd: number, text: string): void {
   const bytes = utf8.encode(text);
-  for (let done = 0; done < bytes.length;) done += retryAgain(() => writeSync(fd, bytes, done));
+  try {
+    for (let done = 0; done < bytes.length;) done += retryAgain(() => writeSync(fd, bytes, done));
+  } catch (e) {
+    // The reader went away (`wasmjit explore x.wasm | head`): nothing left to say.
+    if ((e as { code?: string }).code === 'EPIPE') process.exit(0);
+    throw e;
+  }
 }
 
 export function out(text: string): void {

@@ -16,7 +16,7 @@ type Ctor = new (...args: any[]) => any;
 
 /** What the runner needs from @wasmjit/runtime. */
 export interface WasmjitRuntime {
-  Engine: new (options: { boundsChecks?: BoundsChecks }) => {
+  Engine: new (options: { boundsChecks?: BoundsChecks; features?: { extendedConst?: boolean } }) => {
     compile(bytes: Uint8Array): unknown;
     instantiate(module: unknown, imports: Imports): { exports: Record<string, unknown> };
   };
@@ -61,8 +61,10 @@ export class WasmjitAdapter implements EngineAdapter {
   constructor(
     private readonly rt: WasmjitRuntime,
     boundsChecks?: BoundsChecks,
+    extendedConst = false,
   ) {
-    this.engine = new rt.Engine(boundsChecks ? { boundsChecks } : {});
+    // Proposal files (extended-const) need the feature; the core files must see it off.
+    this.engine = new rt.Engine({ ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}) });
   }
 
   compile(bytes: Uint8Array): unknown {

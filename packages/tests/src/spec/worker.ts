@@ -25,12 +25,12 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export async function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks): Promise<EngineAdapter | { error: string }> {
+export async function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false): Promise<EngineAdapter | { error: string }> {
   if (engine === 'v8') return new V8Adapter();
   const loaded = await loadWasmjitRuntime();
   if ('error' in loaded) return loaded;
   try {
-    return new WasmjitAdapter(loaded.runtime, boundsChecks);
+    return new WasmjitAdapter(loaded.runtime, boundsChecks, extendedConst);
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
   }
@@ -44,7 +44,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = await makeAdapter(job.engine, job.boundsChecks);
+  const adapter = await makeAdapter(job.engine, job.boundsChecks, job.features?.extended_const === true);
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });
