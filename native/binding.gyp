@@ -10,7 +10,11 @@
         "src/host_call.c",
         "src/memory_grow.c",
         "src/stack_bounds.c",
-        "src/test_helpers.c"
+        "src/test_helpers.c",
+        "src/signals.c",
+        "src/signal_ranges.c",
+        "src/signals_js.c",
+        "src/epoch.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

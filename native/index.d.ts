@@ -60,12 +60,42 @@ declare namespace wasmjitNative {
     /** True when the last trap had more wasm frames than lastTrapBacktrace() holds. */
     lastTrapTruncated(): boolean;
     /**
-     * Whether a SIGSEGV handler is installed, and how many faults it has turned into traps.
-     * false / 0 today: stack overflow never uses signals. The hook for the out-of-bounds
-     * memory task (see wj_signals in native/src/wasmjit.h).
+     * Whether the guard-region SIGSEGV handler is installed (only once a guard-mode instance
+     * with a memory exists), and how many faults it has turned into out_of_bounds_memory
+     * traps. Stack overflow never uses signals (see wj_signals in native/src/wasmjit.h).
      */
     signalHandlerInstalled(): boolean;
     signalCount(): number;
+    /**
+     * Guard-region bounds checks (native/src/signals.c, docs/memory.md): installs the
+     * SIGSEGV/SIGBUS handler once per process and gives the calling thread an alternate
+     * signal stack unless it has one. Returns the size of that stack in bytes.
+     */
+    signalsInstall(): number;
+    /** Publishes a JIT code range; a handle for signalsUnregisterCode, or -1 if the table is full. */
+    signalsRegisterCode(address: number, size: number): number;
+    /** false when the handle is not (or no longer) registered. */
+    signalsUnregisterCode(handle: number): boolean;
+    /** Publishes a linear-memory reservation; a handle, or -1 if the table is full. */
+    signalsRegisterMemory(address: number, size: number): number;
+    signalsUnregisterMemory(handle: number): boolean;
+    /** Live registered ranges (tests, diagnostics). */
+    signalRanges(): { code: number; memory: number };
+    /**
+     * Epoch interruption (native/src/epoch.c). The address of `counter[0]`, an engine's epoch
+     * counter: a BigUint64Array over a SharedArrayBuffer (whose backing store never moves).
+     */
+    epochAddress(counter: BigUint64Array): number;
+    /**
+     * After `ms` milliseconds the process-wide timer thread atomically adds 1 to the u64 at
+     * `address`. Returns an id for cancelEpochTimer; the caller keeps the counter alive until
+     * the timer fired or was cancelled (a worker's pending timers are cancelled when it exits).
+     */
+    startEpochTimer(address: number, ms: number): number;
+    /** true when the timer was still pending (it will never fire now), false if it had fired. */
+    cancelEpochTimer(id: number): boolean;
+    /** Timers armed on any thread that have neither fired nor been cancelled. */
+    pendingEpochTimers(): number;
     /** Test only: addresses of wasmcall-ABI functions usable as wasm imports. */
     testImports(): TestImports;
     stackInfo(): StackInfo;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "wasmjit.h"
+#include "signals.h"
+#include "epoch.h"
 
 static void wj_state_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
@@ -193,5 +195,9 @@ NAPI_MODULE_INIT() {
       {"testCrash", NULL, wj_js_test_crash, NULL, NULL, NULL, napi_enumerable, state},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  /* The guard-region handler's exports (signals_js.c). */
+  if (wj_signals_define_exports(env, exports) != napi_ok) return NULL;
+  /* Epoch interruption: epochAddress, startEpochTimer, ... (epoch.c). */
+  if (wj_epoch_define(env, exports) != napi_ok) return NULL;
   return exports;
 }

@@ -30,6 +30,13 @@
  * vmctx[TrapUnwind] (r14 is still the vmctx there). rsi is set by the handler. */
 void wasmjit_oob_landing(void) WJ_HIDDEN;
 
+/* Installs the handler (once per process; later calls are no-ops). 0 or an errno value. */
+int wj_signals_install(void) WJ_HIDDEN;
+/* Gives the calling thread an alternate signal stack unless it has one (freed by an env
+ * cleanup hook of `env`, which runs on this same thread). Sets *size_out to the size of the
+ * thread's alternate stack; returns 0 or an errno value. */
+int wj_signals_thread_init(napi_env env, size_t *size_out) WJ_HIDDEN;
+
 /* Adds the signals exports (signalsInstall, signalsRegisterCode, ...) to `exports`. */
 napi_status wj_signals_define_exports(napi_env env, napi_value exports) WJ_HIDDEN;
 

@@ -6,9 +6,15 @@ import { WORKER } from './paths.js';
 
 export type JobOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/**
+ * Every worker may collect garbage between warm-up and timing (worker-exec.ts), so the
+ * garbage of compiling and warming up is not collected inside a timed repetition.
+ */
+const WORKER_FLAGS = ['--expose-gc'];
+
 export function runJob<T>(flags: readonly string[], job: Job, timeoutMs: number): Promise<JobOutcome<T>> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...flags, WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WORKER_FLAGS, ...flags, WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -71,6 +71,7 @@ async function main(): Promise<number> {
   const outDir = values.out ?? (partial ? undefined : DEFAULT_RESULTS_DIR);
 
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0]!;
   const steps = (sections.has('exec') ? programs.length * 3 : 0) + (sections.has('compile') ? compileSteps(settings) : 0) +
     (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0);
   const progress = new Progress(steps);
@@ -80,7 +81,8 @@ async function main(): Promise<number> {
   for (const r of rows) if (isFailure(r)) failures.push(`${r.name}: ${r.note}`);
   const compile = sections.has('compile') ? await runCompileSection(settings, progress) : [];
   const calls = sections.has('calls') ? await runCallsSection(settings, progress) : { rows: [], failures: [] };
-  const checks = sections.has('checks') ? await runChecksSection(settings, progress, only) : { rows: [], failures: [] };
+  const v8Outputs = new Map(rows.flatMap((r) => (r.runs.liftoff.output !== null ? [[r.name, r.runs.liftoff.output] as const] : [])));
+  const checks = sections.has('checks') ? await runChecksSection(settings, progress, only, v8Outputs) : { rows: [], failures: [] };
   failures.push(...calls.failures, ...checks.failures);
   progress.finish();
 
@@ -94,6 +96,7 @@ async function main(): Promise<number> {
       cpu: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
       cores: os.cpus().length,
       platform: `${os.platform()} ${os.arch()}`,
+      load: [loadAtStart, os.loadavg()[0]!],
     },
     flags: { wasmjit: [...COLUMN_FLAGS.wasmjit], liftoff: [...COLUMN_FLAGS.liftoff], turbofan: [...COLUMN_FLAGS.turbofan], compile: [...COMPILE_FLAGS] },
     exec: { rows, geomean: geomeans(rows) },

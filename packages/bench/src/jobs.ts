@@ -23,10 +23,32 @@ export interface ExecResult {
   failure?: { kind: FailureKind; message: string };
 }
 
+/**
+ * One program in wasmjit under two option sets, in one process, timed in alternation: the
+ * two sides see the same machine noise, which matters when they differ by a few percent.
+ */
+export interface PairJob {
+  kind: 'pair';
+  program: string;
+  arg: number;
+  a: WasmjitOptions;
+  b: WasmjitOptions;
+  warmups: number;
+  reps: number;
+  budgetMs: number;
+}
+
+export interface PairResult {
+  a: ExecResult;
+  b: ExecResult;
+}
+
 export interface CompileJob {
   kind: 'compile';
   engine: EngineKind;
   file: string;
+  /** wasmjit: also time a second compile in the same process. */
+  warm: boolean;
 }
 
 export interface CompileResult {
@@ -65,4 +87,4 @@ export interface ProbeResult {
   boundsChecks: string | null;
 }
 
-export type Job = ExecJob | CompileJob | CallsJob | ProbeJob;
+export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob;

@@ -7,7 +7,8 @@ import type { BenchResults } from './types.js';
 
 export function header(r: BenchResults): string {
   const m = r.machine;
-  return `wasmjit benchmark (${r.mode}) — ${r.date} — node ${m.node} (V8 ${m.v8}), ${m.cpu}, ${m.cores} cores, ${m.platform}`;
+  const load = m.load ? `, load average ${m.load[0].toFixed(1)} → ${m.load[1].toFixed(1)}` : '';
+  return `wasmjit benchmark (${r.mode}) — ${r.date} — node ${m.node} (V8 ${m.v8}), ${m.cpu}, ${m.cores} cores, ${m.platform}${load}`;
 }
 
 /** The execution table and its geomean lines: what the terminal shows first. */

@@ -3,10 +3,10 @@
 // whether each switch exists yet; until it does, its row reads "not available yet".
 import { runJob } from './child.js';
 import { COLUMN_FLAGS, type WasmjitOptions } from './engines.js';
-import type { ProbeResult } from './jobs.js';
+import type { PairResult, ProbeResult } from './jobs.js';
 import { findProgram } from './programs.js';
 import type { Progress } from './progress.js';
-import { execOne } from './section-exec.js';
+import { programArg, toEngineRun } from './section-exec.js';
 import { BOUNDS_CHECK_PROGRAMS, STACK_CHECK_PROGRAMS, type Settings } from './settings.js';
 import { geomean, ratio } from './stats.js';
 import type { CheckRow } from './types.js';
@@ -24,7 +24,14 @@ const CHECKS: CheckSpec[] = [
   { name: 'bounds checks (explicit vs guard)', key: 'boundsChecks', programs: BOUNDS_CHECK_PROGRAMS, on: { boundsChecks: 'explicit' }, off: { boundsChecks: 'guard' } },
 ];
 
-export async function runChecksSection(settings: Settings, progress: Progress, only?: (name: string) => boolean): Promise<{ rows: CheckRow[]; failures: string[] }> {
+/**
+ * `expected`: V8's output per program, from the execution section when it ran. Either side
+ * disagreeing with it, or with the other side, is a correctness failure like a mismatch in
+ * the execution table; so is a trap or crash (an unsupported module is not).
+ */
+export async function runChecksSection(
+  settings: Settings, progress: Progress, only?: (name: string) => boolean, expected: ReadonlyMap<string, string> = new Map(),
+): Promise<{ rows: CheckRow[]; failures: string[] }> {
   progress.step('checks · probe');
   const probe = await runJob<ProbeResult>(COLUMN_FLAGS.wasmjit, { kind: 'probe' }, settings.execTimeoutMs);
   const failures: string[] = [];
@@ -36,18 +43,26 @@ export async function runChecksSection(settings: Settings, progress: Progress, o
       continue;
     }
     const programs = c.programs.filter((p) => !only || only(p));
-    progress.addSteps(programs.length * 2);
+    progress.addSteps(programs.length);
     const measured: CheckRow['programs'] = [];
     for (const name of programs) {
       const p = findProgram(name);
-      progress.step(`checks ${c.key} ${name} · on`);
-      const on = await execOne(p, 'wasmjit', settings, c.on);
-      progress.step(`checks ${c.key} ${name} · off`);
-      const off = await execOne(p, 'wasmjit', settings, c.off);
+      progress.step(`checks ${c.key} ${name}`);
+      const job = {
+        kind: 'pair', program: name, arg: programArg(p, settings), a: c.on, b: c.off,
+        warmups: settings.warmups, reps: settings.reps, budgetMs: settings.budgetMs,
+      } as const;
+      const pair = await runJob<PairResult>(COLUMN_FLAGS.wasmjit, job, settings.execTimeoutMs);
+      const on = toEngineRun(pair.ok ? { ok: true, value: pair.value.a } : pair);
+      const off = toEngineRun(pair.ok ? { ok: true, value: pair.value.b } : pair);
       let note: string | undefined;
-      if (on.failure || off.failure) note = (on.failure ?? off.failure)!.message;
-      else if (on.output !== off.output) {
-        note = `MISMATCH: ${on.output} with checks, ${off.output} without`;
+      const failure = on.failure ?? off.failure;
+      const v8 = expected.get(name);
+      if (failure) {
+        note = `${failure.kind}: ${failure.message}`;
+        if (failure.kind === 'failed') failures.push(`${c.name} ${name}: ${note}`);
+      } else if (on.output !== off.output || (v8 !== undefined && on.output !== v8)) {
+        note = `MISMATCH: ${on.output} with checks, ${off.output} without${v8 !== undefined ? `, V8 ${v8}` : ''}`;
         failures.push(`${c.name} ${name}: ${note}`);
       }
       const onMs = note ? null : on.time?.median ?? null;

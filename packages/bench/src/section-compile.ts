@@ -9,10 +9,10 @@ import { packageDir, packageVersion } from './paths.js';
 import type { Progress } from './progress.js';
 import type { CompileModule, Settings } from './settings.js';
 import { median } from './stats.js';
-import { COLUMNS, type ColumnId, type CompileRow, type CompileRun } from './types.js';
+import type { ColumnId, CompileRow, CompileRun } from './types.js';
 
 export function compileSteps(settings: Settings): number {
-  return settings.compileModules.length * COLUMNS.length * settings.compileReps;
+  return settings.compileModules.length * settings.compileColumns.length * settings.compileReps;
 }
 
 /** Several cold compiles of one module in one engine → one table cell. */
@@ -55,12 +55,16 @@ async function compileModule(m: CompileModule, settings: Settings, progress: Pro
   let bytes = 0;
   let funcs = 0;
   for (const col of ['liftoff', 'turbofan', 'wasmjit'] as const) {
+    if (!settings.compileColumns.includes(col)) {
+      runs[col] = { ms: null, mbPerSec: null, peakRssMb: null, note: 'full run only' };
+      continue;
+    }
     const results: CompileResult[] = [];
     const failures: string[] = [];
     for (let i = 0; i < settings.compileReps; i++) {
       progress.step(`compile ${m.name} · ${col}${settings.compileReps > 1 ? ` #${i + 1}` : ''}`);
       const flags = col === 'wasmjit' ? COLUMN_FLAGS.wasmjit : [...COLUMN_FLAGS[col], ...COMPILE_FLAGS];
-      const out = await runJob<CompileResult>(flags, { kind: 'compile', engine: engineKind(col), file }, settings.compileTimeoutMs);
+      const out = await runJob<CompileResult>(flags, { kind: 'compile', engine: engineKind(col), file, warm: settings.compileWarm }, settings.compileTimeoutMs);
       if (out.ok) {
         results.push(out.value);
         bytes = out.value.bytes;

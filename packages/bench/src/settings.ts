@@ -1,6 +1,7 @@
-// How much work a run does. Quick: small inputs, few repetitions, one compile module —
-// under three minutes on a 2-core machine. Full: bigger inputs, more repetitions, both
-// compile modules, three compiles per engine.
+// How much work a run does. Quick: small inputs, few repetitions, one compile module and
+// no TurboFan compile (alone ~25 s) — under three minutes on a 2-core machine. Full: bigger
+// inputs, more repetitions, both compile modules, three compiles per engine.
+import type { ColumnId } from './types.js';
 
 export interface CompileModule {
   name: string;
@@ -23,6 +24,10 @@ export interface Settings {
   compileModules: CompileModule[];
   /** Fresh processes per engine per module; the median is reported. */
   compileReps: number;
+  /** Columns the compile section runs; the others read "full run only". */
+  compileColumns: ColumnId[];
+  /** wasmjit: time a second, warm compile in the same process too. */
+  compileWarm: boolean;
   compileTimeoutMs: number;
   callIterations: number;
   callRuns: number;
@@ -32,12 +37,12 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
   return mode === 'quick'
     ? {
         mode, warmups: 2, reps: 5, budgetMs: 1500, execTimeoutMs: 120_000,
-        compileModules: [ESBUILD], compileReps: 1, compileTimeoutMs: 300_000,
+        compileModules: [ESBUILD], compileReps: 1, compileColumns: ['liftoff', 'wasmjit'], compileWarm: false, compileTimeoutMs: 300_000,
         callIterations: 1_000_000, callRuns: 5,
       }
     : {
         mode, warmups: 2, reps: 11, budgetMs: 6000, execTimeoutMs: 300_000,
-        compileModules: [ESBUILD, SWC], compileReps: 3, compileTimeoutMs: 600_000,
+        compileModules: [ESBUILD, SWC], compileReps: 3, compileColumns: ['liftoff', 'turbofan', 'wasmjit'], compileWarm: true, compileTimeoutMs: 600_000,
         callIterations: 2_000_000, callRuns: 9,
       };
 }

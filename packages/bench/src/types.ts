@@ -84,7 +84,11 @@ export interface BenchResults {
   schema: 1;
   date: string;
   mode: 'quick' | 'full';
-  machine: { node: string; v8: string; cpu: string; cores: number; platform: string };
+  machine: {
+    node: string; v8: string; cpu: string; cores: number; platform: string;
+    /** 1-minute load average at the start and the end: a busy machine makes noisy numbers. */
+    load: [number, number];
+  };
   flags: Record<string, string[]>;
   exec: { rows: ExecRow[]; geomean: Geomeans };
   compile: CompileRow[];

@@ -41,9 +41,12 @@ export async function runCompileJob(job: CompileJob): Promise<CompileResult> {
   }
   const ms = performance.now() - t0;
   const rss = peakRssMb();
-  const t1 = performance.now();
-  engine.compile(bytes);
-  const warmMs = performance.now() - t1;
+  let warmMs: number | null = null;
+  if (job.warm) {
+    const t1 = performance.now();
+    engine.compile(bytes);
+    warmMs = performance.now() - t1;
+  }
   const funcs = countFuncs();
   return { bytes: bytes.length, funcs, ms, bytesCompiled: bytes.length, funcsCompiled: funcs, warmMs, peakRssMb: rss };
 }

@@ -1,7 +1,7 @@
 // Entry point of every measurement process: `node [engine flags] dist/worker.js '<job>'`.
 // Prints one `BENCH-RESULT <json>` line; anything else on stdout/stderr is diagnostics.
 import { RESULT_PREFIX, type Job } from './jobs.js';
-import { runExecJob } from './worker-exec.js';
+import { runExecJob, runPairJob } from './worker-exec.js';
 import { runCompileJob } from './worker-compile.js';
 import { runCallsJob } from './worker-calls.js';
 import { runProbeJob } from './worker-probe.js';
@@ -9,6 +9,7 @@ import { runProbeJob } from './worker-probe.js';
 async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
     case 'exec': return runExecJob(job);
+    case 'pair': return runPairJob(job);
     case 'compile': return runCompileJob(job);
     case 'calls': return runCallsJob(job);
     case 'probe': return runProbeJob();

@@ -104,6 +104,21 @@ export const enum Vmctx {
   HostStackReserve = 0x38,
   /** Pointer to the globals area (8 bytes per global cell pointer, see layout.ts). */
   Globals = 0x40,
+  /**
+   * Epoch interruption (CompileOptions.epochInterruption): address of the engine's shared
+   * 64-bit epoch counter (a SharedArrayBuffer, bumped with Atomics.add from any thread or by
+   * the native timer). Function entries and loop headers trap `interrupt` once the counter
+   * reaches EpochDeadline (unsigned compare; all-ones means no deadline).
+   */
+  EpochPtr = 0x48,
+  /** This instance's epoch deadline (u64), see EpochPtr. */
+  EpochDeadline = 0x50,
+  /**
+   * Fuel (CompileOptions.consumeFuel): this instance's remaining fuel as an i64. Every basic
+   * block subtracts its operator count on entry; function entries and loop headers trap
+   * `out_of_fuel` when what was left could not pay for their block (it is then negative).
+   */
+  Fuel = 0x58,
   /** First of the per-module variable-length parts (imported functions, ...). */
   HeaderEnd = 0x80,
 }

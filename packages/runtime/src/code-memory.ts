@@ -9,6 +9,7 @@
 // as its code may run (including from other instances' tables and from a nested call in
 // progress): unmapping code that is executing or will be called crashes the process.
 import { DataType, createExternalBuffer, load, open, type JsExternal } from 'ffi-rs';
+import { registerCodeRange, unregisterCodeRange } from './signals.js';
 
 // Linux x86-64 values (asm-generic/mman-common.h, x86 mman.h).
 const PROT_NONE = 0;
@@ -128,12 +129,15 @@ export function aliasMemory(address: number, size: number): Buffer {
 interface Mapping {
   address: number;
   size: number;
+  /** Code regions: the fault handler's handle (signals.ts), dropped before the unmap. */
+  codeHandle?: number;
 }
 
 // Unmaps regions whose objects were dropped without free(). Errors cannot be reported
 // from here, and the mapping is gone from our point of view either way.
 const forgotten = new FinalizationRegistry<Mapping>((m) => {
   try {
+    if (m.codeHandle !== undefined) unregisterCodeRange(m.codeHandle);
     munmap(m.address, m.size);
   } catch {
     /* nothing useful to do */
@@ -145,13 +149,15 @@ export class CodeRegion {
   readonly address: number;
   /** Mapped size in bytes (page-rounded). */
   readonly size: number;
+  readonly #codeHandle: number;
   #freed = false;
 
   /** @internal use loadCode() */
-  constructor(address: number, size: number) {
+  constructor(address: number, size: number, codeHandle: number) {
     this.address = address;
     this.size = size;
-    forgotten.register(this, { address, size }, this);
+    this.#codeHandle = codeHandle;
+    forgotten.register(this, { address, size, codeHandle }, this);
   }
 
   /** Unmaps the code. Nothing may run (or later call) it afterwards. Idempotent. */
@@ -159,23 +165,31 @@ export class CodeRegion {
     if (this.#freed) return;
     this.#freed = true;
     forgotten.unregister(this);
+    // Unpublished first: the address range may be reused by anything once unmapped.
+    unregisterCodeRange(this.#codeHandle);
     munmap(this.address, this.size);
   }
 }
 
-/** Copies `bytes` into fresh pages and makes them read+execute (never writable again). */
+/**
+ * Copies `bytes` into fresh pages and makes them read+execute (never writable again). The
+ * range is published to the guard-region fault handler (signals.ts) for as long as it is
+ * mapped: a fault there inside a linear-memory reservation is an out-of-bounds access.
+ */
 export function loadCode(bytes: Uint8Array): CodeRegion {
   const size = roundToPages(bytes.length);
   const address = mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+  let codeHandle: number;
   try {
     aliasMemory(address, size).set(bytes);
     mprotect(address, size, PROT_READ | PROT_EXEC);
+    codeHandle = registerCodeRange(address, size);
   } catch (e) {
     munmap(address, size);
     throw e;
   }
   // x86 keeps instruction fetch coherent with stores, so no cache flush is needed.
-  return new CodeRegion(address, size);
+  return new CodeRegion(address, size, codeHandle);
 }
 
 // Key of the back-reference from a DataRegion's ArrayBuffer to the region, so that the

@@ -2,6 +2,7 @@
 import type { DecodeOptions } from '@wasmjit/codegen';
 import { Module, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
+import { EpochCounter, MAX_FUEL } from './interruption.js';
 
 export type BoundsChecks = 'guard' | 'explicit';
 
@@ -32,6 +33,23 @@ export interface EngineOptions {
    * crashes the process instead of trapping. Never turn it off for real use.
    */
   stackChecks?: boolean;
+  /**
+   * Epoch interruption (default false): function entries and loop headers compare the
+   * engine's epoch with the instance's deadline and trap `interrupt` once it is reached.
+   * See incrementEpoch, epochBuffer, callWithTimeout and Instance.setEpochDeadline.
+   */
+  epochInterruption?: boolean;
+  /**
+   * Fuel (default false): every basic block costs its operator count; function entries and
+   * loop headers trap `out_of_fuel` once the instance's fuel cannot pay. Deterministic: the
+   * same program with the same fuel stops at the same point. See Instance.setFuel.
+   */
+  consumeFuel?: boolean;
+  /**
+   * Fuel every new instance starts with, so that a start function is bounded too (default:
+   * 2^63 - 1, unlimited in practice). Only with consumeFuel.
+   */
+  initialFuel?: number | bigint;
 }
 
 export class Engine {
@@ -41,6 +59,12 @@ export class Engine {
   readonly features: DecodeOptions;
   /** @internal See EngineOptions.stackChecks (measurement only). */
   readonly stackChecks: boolean;
+  readonly epochInterruption: boolean;
+  readonly consumeFuel: boolean;
+  /** @internal EngineOptions.initialFuel. */
+  readonly initialFuel: number | bigint;
+  /** @internal The epoch counter (interruption.ts), when epochInterruption is on. */
+  readonly epoch: EpochCounter | null;
 
   constructor(options: EngineOptions = {}) {
     this.maxWasmStack = positive(options.maxWasmStack ?? 512 * 1024, 'maxWasmStack');
@@ -48,6 +72,46 @@ export class Engine {
     this.boundsChecks = options.boundsChecks ?? 'guard';
     this.features = { ...options.features };
     this.stackChecks = options.stackChecks ?? true;
+    this.epochInterruption = options.epochInterruption ?? false;
+    this.consumeFuel = options.consumeFuel ?? false;
+    this.initialFuel = options.initialFuel ?? MAX_FUEL;
+    this.epoch = this.epochInterruption ? new EpochCounter() : null;
+  }
+
+  private epochCounter(what: string): EpochCounter {
+    if (this.epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
+    return this.epoch;
+  }
+
+  /** Advances the epoch by one. From another thread: see epochBuffer. */
+  incrementEpoch(): void {
+    this.epochCounter('incrementEpoch').increment();
+  }
+
+  /** The current epoch. */
+  currentEpoch(): bigint {
+    return this.epochCounter('currentEpoch').current();
+  }
+
+  /**
+   * The shared memory the epoch lives in: a SharedArrayBuffer whose first 8 bytes are the
+   * epoch (u64, little-endian). Post it to a worker and bump the epoch there with
+   * `Atomics.add(new BigUint64Array(buffer, 0, 1), 0, 1n)`; nothing else is needed there.
+   */
+  get epochBuffer(): SharedArrayBuffer {
+    return this.epochCounter('epochBuffer').buffer;
+  }
+
+  /**
+   * Calls fn(...args) (an exported wasm function, or JS that calls into this engine's
+   * instances) so that it traps `interrupt` (a RuntimeError) after about `ms` milliseconds:
+   * every live instance of this engine gets a deadline of the next epoch, and the add-on's
+   * timer thread bumps the epoch after `ms` (so does any other incrementEpoch meanwhile).
+   * Deadlines are restored afterwards and the instances stay usable. Wasm of other engines
+   * and JS code are not interrupted.
+   */
+  callWithTimeout<R>(fn: (...args: never[]) => R, ms: number, ...args: unknown[]): R {
+    return this.epochCounter('callWithTimeout').callWithTimeout(fn as (...a: unknown[]) => R, ms, args);
   }
 
   compile(bytes: WasmBytes): Module {

@@ -1,6 +1,12 @@
 // Linking linear memory: memory 0 imported or created, vmctx MemBase/MemSize (kept current
 // by the Memory on every grow), the memory builtins, and the data segments.
 //
+// Guard-mode code (the module's engine has boundsChecks 'guard') has no bounds compares:
+// its memory must be backed by the 8 GiB guard reservation (Memory.guarded), and the fault
+// handler must be installed, with an alternate signal stack on this thread, before it runs.
+// A memory whose reservation fell back (address space exhausted) is refused with a clear
+// error rather than run unchecked; see docs/memory.md.
+//
 // Data segment state lives on the JS side, in the array the builtins close over: passive
 // segments keep a view of their bytes (in the Module's copy of the wasm) until data.drop;
 // active ones are applied at instantiation and then dropped, as the spec says. The vmctx's
@@ -13,6 +19,7 @@ import { Memory } from './memory.js';
 import { Global } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
+import { ensureGuardHandler } from './signals.js';
 
 /**
  * Keeps each instance's memories alive as long as its vmctx (which the Instance holds and
@@ -32,6 +39,10 @@ export function linkMemories(b: InstanceBuild): void {
     b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max });
   }
   const memory = (b.memories[0] as Memory | undefined) ?? null;
+  if (memory && b.module.engine.boundsChecks === 'guard') {
+    requireGuarded(memory, imported > 0);
+    ensureGuardHandler();
+  }
   if (memory) {
     memory.attachVmctx(b.vmctx);
     memoriesOf.set(b.vmctx, b.memories as Memory[]);
@@ -39,6 +50,19 @@ export function linkMemories(b: InstanceBuild): void {
   // Active segments start out dropped: by the time any code runs they have been applied.
   const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
   installMemoryBuiltins(b.builtins, memory, segments);
+}
+
+/** Guard-mode code must not run against a memory without the guard reservation. */
+function requireGuarded(memory: Memory, imported: boolean): void {
+  if (memory.guarded) return;
+  const why = `(${memory.unguardedReason ?? 'no guard reservation'})`;
+  const fix = "compile the module with new Engine({ boundsChecks: 'explicit' })";
+  if (imported) {
+    throw new LinkError(`wasmjit: the imported memory has no guard region ${why}; guard-mode code cannot use it: ${fix}`);
+  }
+  throw new RangeError(
+    `wasmjit: cannot reserve the 8 GiB guard region for this instance's memory ${why}; release memories or ${fix}`,
+  );
 }
 
 function importMemory(b: InstanceBuild, module: string, name: string, want: Limits): Memory {

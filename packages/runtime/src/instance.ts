@@ -13,6 +13,7 @@ import { getDefaultEngine } from './engine.js';
 import { importValue, putU64, type Imports, type InstanceBuild } from './instance-build.js';
 import { exportMemory, initDataSegments, linkMemories } from './instance-memory.js';
 import { exportGlobal, exportTable, initElemSegments, linkGlobals, linkTables } from './instance-tables.js';
+import { NO_DEADLINE, readFuel, writeDeadline, writeFuel } from './interruption.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -46,6 +47,7 @@ export class Instance {
     putU64(b, Vmctx.MemoryGrow, helpers.memoryGrow);
     putU64(b, Vmctx.MaxWasmStack, engine.maxWasmStack);
     putU64(b, Vmctx.HostStackReserve, engine.hostStackReserve);
+    this.initInterruption(b);
 
     const hostCalls = this.linkFunctions(b);
     putU64(b, Vmctx.InstanceId, registerInstance(this, hostCalls, b.builtins));
@@ -56,6 +58,48 @@ export class Instance {
     initElemSegments(b, this);
     initDataSegments(b);
     if (wasm.start !== undefined) this.funcRef(wasm.start)();
+  }
+
+  /**
+   * Epoch and fuel fields (interruption.ts), before anything can run. They follow the engine
+   * the module was compiled with: that is the one whose checks are in the code.
+   */
+  private initInterruption(b: InstanceBuild): void {
+    const { epoch, consumeFuel, initialFuel } = this.module.engine;
+    putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
+    if (epoch !== null) {
+      putU64(b, Vmctx.EpochPtr, epoch.address);
+      epoch.track(this);
+    }
+    if (consumeFuel) writeFuel(this, initialFuel);
+  }
+
+  /**
+   * Trap `interrupt` once the engine's epoch has advanced `ticks` beyond its current value
+   * (0: at the next function entry or loop header; Infinity: never, the default). Requires
+   * an engine with epochInterruption. After an interrupt the instance is usable again, but
+   * the deadline has passed: set a new one before calling it.
+   */
+  setEpochDeadline(ticks: number | bigint): void {
+    const epoch = this.module.engine.epoch;
+    if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
+    writeDeadline(this, epoch.deadlineAfter(ticks));
+  }
+
+  /** Sets the instance's fuel (a non-negative integer; Infinity: 2^63 - 1). Requires consumeFuel. */
+  setFuel(fuel: number | bigint): void {
+    this.requireFuel('setFuel');
+    writeFuel(this, fuel);
+  }
+
+  /** Fuel left (0 after an out_of_fuel trap). Above 2^53 the number is approximate. */
+  fuelRemaining(): number {
+    this.requireFuel('fuelRemaining');
+    return readFuel(this);
+  }
+
+  private requireFuel(what: string): void {
+    if (!this.module.engine.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
   }
 
   private linkFunctions(b: InstanceBuild): (() => void)[] {

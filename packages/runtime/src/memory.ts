@@ -1,11 +1,20 @@
 // Memory: a wasm linear memory, shaped like WebAssembly.Memory, backed by native pages that
 // generated code addresses directly.
 //
-// Address space: every Memory reserves RESERVATION bytes once (PROT_NONE, MAP_NORESERVE:
-// no memory or swap is committed) and makes its first `pages` 64 KiB pages read+write; grow
-// only mprotects more of the same reservation. The base therefore never moves, which is what
-// lets compiled code read it from the vmctx without any reload protocol, and lets a later
-// guard-page mode drop explicit bounds checks: 8 GiB covers every u32 address + u32 offset.
+// Address space: every Memory reserves GUARD_RESERVATION bytes once (PROT_NONE,
+// MAP_NORESERVE: no memory or swap is committed) and makes its first `pages` 64 KiB pages
+// read+write; grow only mprotects more of the same reservation. The base therefore never
+// moves, which is what lets compiled code read it from the vmctx without any reload
+// protocol, and lets guard-mode code drop explicit bounds checks: 8 GiB + 64 KiB covers every
+// u32 address + u32 offset + access size, so an out-of-bounds access always lands on a
+// PROT_NONE page of this reservation. Guarded reservations are published to the fault
+// handler (signals.ts) until released.
+//
+// When that reservation cannot be made (address space exhausted: thousands of live
+// memories, or an RLIMIT_AS), the Memory falls back to reserving only what it can ever use
+// (its maximum, or 4 GiB) and is not `guarded`. Explicit-bounds-check code works with it;
+// guard-mode code refuses it at instantiation (instance-memory.ts: a LinkError for an
+// imported memory, a RangeError for the instance's own). See docs/memory.md.
 //
 // `buffer` aliases the pages without copying (an external ArrayBuffer). Unlike
 // WebAssembly.Memory, growing does NOT detach the old buffer (external buffers cannot be
@@ -17,13 +26,14 @@
 // MemSize fields are kept current on every grow.
 import { Vmctx } from '@wasmjit/codegen';
 import { aliasMemory, commit, release, reserve, type DataRegion } from './code-memory.js';
+import { registerMemoryRange, unregisterMemoryRange } from './signals.js';
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;
 /** The wasm32 limit: 65536 pages = 4 GiB. */
 export const MAX_PAGES = 65536;
 /** 8 GiB covers any u32 address plus any u32 offset; one more wasm page covers the widest access. */
-const RESERVATION = 2 ** 33 + WASM_PAGE;
+export const GUARD_RESERVATION = 2 ** 33 + WASM_PAGE;
 
 export interface MemoryDescriptor {
   /** Initial size in pages. */
@@ -34,10 +44,23 @@ export interface MemoryDescriptor {
   shared?: boolean;
 }
 
+interface Reservation {
+  address: number;
+  size: number;
+  /** The fault handler's handle when guarded (signals.ts), else -1. */
+  handle: number;
+}
+
+/** Unpublishes (first: the range may be reused once unmapped), then unmaps. */
+function releaseReservation(r: Reservation): void {
+  if (r.handle >= 0) unregisterMemoryRange(r.handle);
+  release(r.address, r.size);
+}
+
 // Gives the reservation back once the Memory and every buffer of it are unreachable.
-const forgotten = new FinalizationRegistry<number>((address) => {
+const forgotten = new FinalizationRegistry<Reservation>((r) => {
   try {
-    release(address, RESERVATION);
+    releaseReservation(r);
   } catch {
     /* nothing useful to do from a finalizer */
   }
@@ -49,6 +72,13 @@ const OWNER = Symbol('wasmjit.Memory');
 export class Memory {
   /** @internal Address of byte 0; fixed for the Memory's lifetime. */
   readonly address: number;
+  /**
+   * @internal Whether the 8 GiB + 64 KiB guard reservation (published to the fault handler)
+   * backs this memory, so guard-mode code may use it. When false, `unguardedReason` says why.
+   */
+  readonly guarded: boolean;
+  /** @internal Why the guard reservation could not be made (undefined when guarded). */
+  readonly unguardedReason: string | undefined;
   #pages: number;
   readonly #maximum: number | undefined;
   #buffer: ArrayBuffer | null = null;
@@ -69,16 +99,19 @@ export class Memory {
     if (maximum !== undefined && maximum < initial) {
       throw new RangeError(`Memory: maximum ${maximum} is below initial ${initial}`);
     }
-    this.address = reserve(RESERVATION);
+    const r = reserveFor(maximum);
+    this.address = r.address;
     try {
       commit(this.address, initial * WASM_PAGE);
     } catch (e) {
-      release(this.address, RESERVATION);
+      releaseReservation(r);
       throw new RangeError(`Memory: cannot allocate ${initial} pages (${(e as Error).message})`);
     }
+    this.guarded = r.handle >= 0;
+    this.unguardedReason = r.unguardedReason;
     this.#pages = initial;
     this.#maximum = maximum;
-    forgotten.register(this, this.address);
+    forgotten.register(this, { address: r.address, size: r.size, handle: r.handle });
   }
 
   /** An ArrayBuffer over the whole current memory (see the file comment about growing). */
@@ -142,6 +175,34 @@ export class Memory {
     const buf = length === 0 ? new ArrayBuffer(0) : (aliasMemory(this.address, length).buffer as ArrayBuffer);
     Object.defineProperty(buf, OWNER, { value: this });
     return buf;
+  }
+}
+
+/**
+ * The guard reservation, published to the fault handler; or, when the address space is
+ * exhausted, the smallest reservation the memory can grow in (unguarded). RangeError when
+ * even that fails.
+ */
+function reserveFor(maximum: number | undefined): Reservation & { unguardedReason?: string } {
+  let reason: string;
+  try {
+    const address = reserve(GUARD_RESERVATION);
+    const handle = registerMemoryRange(address, GUARD_RESERVATION);
+    if (handle >= 0) return { address, size: GUARD_RESERVATION, handle };
+    // The handler's table is full (more live memories than fit in the address space
+    // anyway); without it a fault here would not be recognized, so do not call it guarded.
+    release(address, GUARD_RESERVATION);
+    reason = 'the fault handler tracks no more memories';
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    reason = `address space exhausted: ${e.message}`;
+  }
+  // Bounds-checked code never touches past the current size, so the maximum is enough.
+  const size = Math.max(1, maximum ?? MAX_PAGES) * WASM_PAGE;
+  try {
+    return { address: reserve(size), size, handle: -1, unguardedReason: reason };
+  } catch (e) {
+    throw new RangeError(`Memory: cannot reserve address space for a linear memory (${reason}; then ${(e as Error).message})`);
   }
 }
 

@@ -32,7 +32,12 @@ export class Module {
     const copy = toBytes(bytes).slice();
     this.wasm = decodeModule(copy, engine.features);
     validateModule(this.wasm);
-    this.compiled = compileModuleCode(this.wasm, { stackChecks: engine.stackChecks, boundsChecks: engine.boundsChecks });
+    this.compiled = compileModuleCode(this.wasm, {
+      stackChecks: engine.stackChecks,
+      boundsChecks: engine.boundsChecks,
+      epochInterruption: engine.epochInterruption,
+      consumeFuel: engine.consumeFuel,
+    });
     this.code = loadCode(this.compiled.code);
     registerCode(this);
   }

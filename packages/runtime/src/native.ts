@@ -55,11 +55,33 @@ export interface NativeBinding {
   /** True when the last trap had more wasm frames than lastTrapBacktrace() holds. */
   lastTrapTruncated(): boolean;
   /**
-   * Whether a SIGSEGV handler is installed / how many faults it turned into traps. false / 0
-   * until the out-of-bounds memory task installs one: stack overflow never uses signals.
+   * Whether the guard-region SIGSEGV handler is installed / how many faults it turned into
+   * out_of_bounds_memory traps. It is installed only once a guard-mode instance with a
+   * memory exists (signals.ts); stack overflow never uses signals.
    */
   signalHandlerInstalled(): boolean;
   signalCount(): number;
+  /**
+   * Installs the handler (once per process) and gives this thread an alternate signal stack
+   * unless it has one; returns that stack's size. Throws when either fails.
+   */
+  signalsInstall(): number;
+  /** Publishes a JIT code range to the handler: a handle, or -1 when the table is full. */
+  signalsRegisterCode(address: number, size: number): number;
+  signalsUnregisterCode(handle: number): boolean;
+  /** Publishes a linear-memory reservation to the handler: a handle, or -1 when full. */
+  signalsRegisterMemory(address: number, size: number): number;
+  signalsUnregisterMemory(handle: number): boolean;
+  /** Live registered ranges (tests, diagnostics). */
+  signalRanges(): { code: number; memory: number };
+  /** Epoch interruption (native/src/epoch.c, see interruption.ts): address of counter[0]. */
+  epochAddress(counter: BigUint64Array): number;
+  /** The timer thread adds 1 to the u64 at `address` after `ms` ms; returns the timer id. */
+  startEpochTimer(address: number, ms: number): number;
+  /** true when the timer had not fired yet (now it never will). */
+  cancelEpochTimer(id: number): boolean;
+  /** Timers armed on any thread, neither fired nor cancelled. */
+  pendingEpochTimers(): number;
   /** Test only: addresses of wasmcall-ABI functions usable as wasm imports (see test-imports.ts). */
   testImports(): { useStack: number; stackHeadroom: number };
   stackInfo(): StackInfo;

@@ -17,6 +17,7 @@ import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
 import { skipOperatorImmediates } from './skip.js';
 import { OP_FAMILIES } from './ops/families.js';
+import { countFuelOp } from './interrupt-checks.js';
 
 const I32_CMP: Partial<Record<number, Cond>> = {
   [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
@@ -74,6 +75,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
     // For trap backtraces: code from here on is this operator's, and so are its trap stubs.
     env.offsetMap?.record(a.offset, at);
     fc.opOffset = at;
+    if (!fc.dead) countFuelOp(fc); // charged to the open basic block (consumeFuel only)
     try {
       if (compileOp(fc, r, op)) break;
     } catch (e) {
@@ -188,6 +190,7 @@ function eqzMaybeFused(fc: FunctionCompiler, r: BinaryReader, size: IntSize): bo
 /** Consume the following br_if/if and branch on `cond` (flags are set; spills keep them). */
 function branchOnFlags(fc: FunctionCompiler, r: BinaryReader, cond: Cond): boolean {
   const next = r.readU8();
+  countFuelOp(fc); // the fused br_if / if costs what it would unfused
   fc.spillAll();
   if (next === Op.BrIf) {
     ctl.branchIf(fc, cond, r.readVarU32());

@@ -15,6 +15,7 @@ import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
+import { FuelMeter, emitInterruptChecks } from './interrupt-checks.js';
 
 const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
@@ -44,8 +45,9 @@ export class FunctionCompiler {
   opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
+  /** The open basic block's fuel charge (CompileOptions.consumeFuel), else null. */
+  readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
-  private stackCheckPatch = -1;
 
   constructor(
     readonly asm: Assembler,
@@ -60,6 +62,7 @@ export class FunctionCompiler {
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
     this.trapStubs = new TrapStubs(asm);
+    this.fuel = env.consumeFuel ? new FuelMeter() : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
   }
 
@@ -316,25 +319,28 @@ export class FunctionCompiler {
   // ── prologue / epilogue ───────────────────────────────────────────────────────────
 
   /**
-   * The stack check comes first, before anything touches the frame: the whole frame
-   * (locals, spill slots, outgoing area, saved rbp) must fit above the limit in r15. It is
-   * one lea, one compare with the pinned limit and one never-taken forward branch to an
-   * out-of-line stub; a frame of any size is checked the same way (the lea's disp32 covers
-   * every frame the MAX_LOCALS limit allows), and nothing is written below rsp before it.
+   * The frame is allocated first (`sub rsp` does not touch memory), then rsp — now the
+   * bottom of the whole frame: saved vmctx, locals, spill slots, outgoing area — is compared
+   * with the limit in r15, before anything is stored in the frame: one compare against the
+   * pinned register and one never-taken forward branch to an out-of-line stub, for frames of
+   * any size (one larger than the host reserve included). Only the return address and the
+   * saved rbp can lie below the limit before the check (16 bytes, inside the host reserve);
+   * the stub moves rsp back up to rbp before it does anything else.
    */
   emitPrologue(): void {
     const a = this.asm;
-    if (this.env.stackChecks !== false) {
-      a.comment('stack check');
-      this.stackCheckPatch = a.lea_patchable(R11, RSP);
-      a.alu_rr(AluOp.Cmp, 64, R11, R15);
-      a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
-    }
     a.push_r(RBP);
     a.mov_rr(64, RBP, RSP);
     this.frameSizePatch = a.alu_ri_patchable(AluOp.Sub, 64, RSP);
+    if (this.env.stackChecks !== false) {
+      a.comment('stack check');
+      a.alu_rr(AluOp.Cmp, 64, RSP, R15);
+      a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+    }
     a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
     this.zeroBodyLocals();
+    // Epoch / fuel checks (off by default): after the frame, so a trap's backtrace has it.
+    emitInterruptChecks(this);
   }
 
   private zeroBodyLocals(): void {
@@ -386,8 +392,6 @@ export class FunctionCompiler {
   finish(): void {
     const size = this.frame.size();
     this.asm.buf.patch32(this.frameSizePatch, size);
-    // Checked below: rsp - (frame + saved rbp).
-    if (this.stackCheckPatch >= 0) this.asm.buf.patch32(this.stackCheckPatch, -(size + 8));
     this.trapStubs.emit(this.env.offsetMap);
   }
 

@@ -37,6 +37,8 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     opOffsets: options.collectOffsets ? [] : null,
     stackChecks: options.stackChecks ?? true,
     offsetMap: new OffsetMapBuilder(),
+    epochInterruption: options.epochInterruption ?? false,
+    consumeFuel: options.consumeFuel ?? false,
   };
   const funcEnds: number[] = [];
   for (let i = 0; i < module.numImportedFuncs; i++) {

@@ -7,8 +7,8 @@ import type { VmctxLayout } from '../layout.js';
 /**
  * How linear-memory accesses are bounds checked (see ops/memory.ts).
  *  - 'explicit': compare address + offset + size with [vmctx + MemSize] before each access.
- *  - 'guard': rely on the Memory's 8 GiB PROT_NONE reservation and a SIGSEGV handler. Not
- *    implemented yet: for now 'guard' emits the same explicit checks, so it is always safe.
+ *  - 'guard': no compare; rely on the Memory's 8 GiB + 64 KiB reservation (PROT_NONE past
+ *    MemSize) and the runtime's SIGSEGV handler (see ops/heap-address.ts, docs/memory.md).
  */
 export type BoundsCheckMode = 'explicit' | 'guard';
 
@@ -22,6 +22,17 @@ export interface CompileOptions {
   stackChecks?: boolean;
   /** Record `[jit]` comments per wasm operator (for `explore` and tracing). */
   trace?: boolean;
+  /**
+   * Check the engine's epoch against the instance's deadline at every function entry and
+   * loop header, trapping `interrupt` once it is reached (Vmctx.EpochPtr; default false).
+   */
+  epochInterruption?: boolean;
+  /**
+   * Charge every basic block its operator count against the instance's fuel and trap
+   * `out_of_fuel` at function entries and loop headers once it runs out (Vmctx.Fuel;
+   * default false). See interrupt-checks.ts.
+   */
+  consumeFuel?: boolean;
 }
 
 export interface ModuleEnv {
@@ -40,4 +51,8 @@ export interface ModuleEnv {
   readonly stackChecks?: boolean;
   /** Code offset → wasm offset at operators and trap stubs, for trap backtraces. */
   readonly offsetMap?: OffsetMapBuilder;
+  /** CompileOptions.epochInterruption; absent means off. */
+  readonly epochInterruption?: boolean;
+  /** CompileOptions.consumeFuel; absent means off. */
+  readonly consumeFuel?: boolean;
 }

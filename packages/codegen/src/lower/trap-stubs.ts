@@ -8,9 +8,11 @@
 // this the innermost frame of a backtrace would be lost. The `call` never returns; it only
 // costs 8 bytes of stack, which the host reserve below the limit always has.
 //
-// The stack-overflow site is special: it is reached from the prologue before the frame
-// exists, so it first builds the standard `push rbp; mov rbp, rsp` frame. The backtrace walk
-// then sees the overflowing function's frame link to its caller like every other frame.
+// The stack-overflow site is special: it is reached from the prologue right after `sub rsp`,
+// with rsp at the bottom of a frame that does not fit (possibly far below the limit, even
+// below the thread's stack for a huge frame), so it first moves rsp back up to rbp. The frame
+// link (saved rbp, return address) is in place, so the backtrace walk sees the overflowing
+// function linked to its caller like every other frame.
 import { type Assembler, type Label } from '../x64/assembler.js';
 import { RAX, RBP, RDI, RSI, RSP, R14 } from '../x64/regs.js';
 import { TrapCode, Vmctx } from '../abi.js';
@@ -63,9 +65,8 @@ export class TrapStubs {
       a.bind(s.label);
       offsetMap?.record(a.offset, s.wasmOffset);
       if (s.code === TrapCode.StackOverflow) {
-        a.comment('stack overflow: make the frame so the backtrace shows this function');
-        a.push_r(RBP);
-        a.mov_rr(64, RBP, RSP);
+        a.comment('stack overflow: back to the frame top before pushing anything');
+        a.mov_rr(64, RSP, RBP);
       }
       a.call_label(tail);
     }

@@ -1,7 +1,7 @@
 // The CLI's own output. Written synchronously to fds 1 and 2, the same descriptors the guest
 // writes through WASI, so the two never reorder and nothing is lost at exit.
 import { writeSync } from 'node:fs';
-import { retryAgain } from '../wasi/fds.js';
+import { retryAgain } from '../wasi/blocking.js';
 
 const utf8 = new TextEncoder();
 

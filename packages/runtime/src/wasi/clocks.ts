@@ -9,6 +9,7 @@ import { fstatSync } from 'node:fs';
 import { ClockId, EventType, FileType, Layout, SubClockFlags } from './abi.js';
 import { Errno, WasiError, errnoOf } from './errno.js';
 import type { SyscallTable, WasiContext } from './context.js';
+import { sleepMs } from './blocking.js';
 
 const NS_PER_MS = 1_000_000n;
 
@@ -39,14 +40,12 @@ function clockResolution(id: number): bigint {
   }
 }
 
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
 /** Blocks the thread until the monotonic clock reaches `deadline`. */
 function sleepUntil(deadline: bigint): void {
   for (;;) {
     const left = deadline - process.hrtime.bigint();
     if (left <= 0n) return;
-    Atomics.wait(sleepCell, 0, 0, Number(left) / Number(NS_PER_MS));
+    sleepMs(Number(left) / Number(NS_PER_MS));
   }
 }
 

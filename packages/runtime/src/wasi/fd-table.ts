@@ -24,7 +24,12 @@ export interface FdEntry {
   rightsInheriting: number;
   /** False for the process's own stdio, which closing the guest's descriptor leaves open. */
   owned: boolean;
+  /** fd_readdir's listing, read at cookie 0 and reused while the guest pages through it. */
+  listing?: DirListing;
 }
+
+export interface DirListingEntry { name: Uint8Array; ino: bigint; type: FileType }
+export type DirListing = readonly DirListingEntry[];
 
 export function fileTypeOf(st: BigIntStats): FileType {
   if (st.isFile()) return FileType.RegularFile;

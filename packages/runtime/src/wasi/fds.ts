@@ -6,24 +6,12 @@ import {
 import path from 'node:path';
 import { FdFlags, FileType, FstFlags, Layout, Whence, rightsBits } from './abi.js';
 import { Errno, WasiError } from './errno.js';
-import { fileTypeOf, type FdEntry } from './fd-table.js';
+import { fileTypeOf, type DirListing, type FdEntry } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { SyscallTable, WasiContext } from './context.js';
+import { retryAgain } from './blocking.js';
 
 const utf8 = new TextEncoder();
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
-
-/** Retries a host read/write on EAGAIN: an inherited non-blocking stream must not fail the guest. */
-export function retryAgain<T>(op: () => T): T {
-  for (;;) {
-    try {
-      return op();
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'EAGAIN') throw e;
-      Atomics.wait(sleepCell, 0, 0, 1);
-    }
-  }
-}
 
 /** Writes a filestat struct (also used by path_filestat_get). */
 export function writeFilestat(mem: GuestMemory, at: number, st: BigIntStats): void {
@@ -53,7 +41,7 @@ export function newTimes(st: BigIntStats, atim: bigint, mtim: bigint, flags: num
 }
 
 /** Entries of a directory as fd_readdir lists them: sorted, without "." and ".." (as node:wasi). */
-function listDir(dirPath: string): { name: Uint8Array; ino: bigint; type: FileType }[] {
+function listDir(dirPath: string): DirListing {
   return readdirSync(dirPath).sort().map((name) => {
     const st = lstatSync(path.join(dirPath, name), { bigint: true, throwIfNoEntry: false });
     return { name: utf8.encode(name), ino: st?.ino ?? 0n, type: st ? fileTypeOf(st) : FileType.Unknown };
@@ -179,7 +167,10 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
 
     fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number) {
       const e = fds.dir(fd);
-      const entries = listDir(e.dirPath);
+      // A listing is read when the guest starts over (cookie 0) and kept for its next pages,
+      // so paging through a large directory does not re-read it for every buffer.
+      if (cookie === 0n || !e.listing) e.listing = listDir(e.dirPath);
+      const entries = e.listing;
       const cap = bufLen >>> 0;
       let used = 0;
       // The cookie is the index of the next entry. Entries are written whole until the buffer

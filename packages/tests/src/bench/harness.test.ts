@@ -303,12 +303,12 @@ describe('bench: compile rows, worker errors, report', () => {
     const rows: ExecRow[] = [judgeRow(input(run('42', [30]))), judgeRow({ ...input(fail('unsupported', 'CompileError: z')), name: 'q' })];
     const r: BenchResults = {
       schema: 1, date: '2026-01-01T00:00:00.000Z', mode: 'quick',
-      machine: { node: 'v20', v8: '11', cpu: 'cpu', cores: 2, platform: 'linux x64' },
+      machine: { node: 'v20', v8: '11', cpu: 'cpu', cores: 2, platform: 'linux x64', load: [0.5, 1.5] },
       flags: { liftoff: ['--liftoff-only'], compile: ['--single-threaded'] },
       exec: { rows, geomean: geomeans(rows) }, compile: [], calls: [], checks: [], failures: [], durationSec: 1,
     };
     const md = markdownReport(r);
-    expect(md).to.contain('## Execution').and.contain('geomean wasmjit/liftoff: 1.50').and.contain('latest.svg');
+    expect(md).to.contain('load average 0.5 → 1.5').and.contain('## Execution').and.contain('geomean wasmjit/liftoff: 1.50').and.contain('latest.svg');
     expect(md).to.contain('- q: unsupported: CompileError: z').and.contain('every output matched');
     const c = chartRows(r);
     expect(c.rows.map((x) => x.note)).to.deep.equal([undefined, 'unsupported']);

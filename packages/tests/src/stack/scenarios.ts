@@ -154,6 +154,8 @@ export async function bigFrames(engine: Engine, locals = 40_000): Promise<BigFra
 export interface ThreadReport {
   stack: { low: number; high: number; sp: number };
   signalHandlerInstalled: boolean;
+  /** native.signalCount() before and after the scenarios (process-wide, so compare them). */
+  signalCountBefore: number;
   signalCount: number;
   native?: DeepNativeResult | { error: string };
   js?: DeepJsResult | { error: string };
@@ -184,6 +186,7 @@ export async function runAll(options: RunOptions = {}): Promise<ThreadReport> {
   const report: ThreadReport = {
     stack: native.stackInfo(),
     signalHandlerInstalled: native.signalHandlerInstalled(),
+    signalCountBefore: native.signalCount(),
     signalCount: native.signalCount(),
     small: outcome(() => shapes.down!(100)),
   };

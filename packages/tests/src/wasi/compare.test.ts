@@ -32,6 +32,17 @@ const CASES: Case[] = [
   },
   { program: 'fs_ops' },
   { program: 'clocks_random' },
+  {
+    program: 'list_dir',
+    // ~400 entries with long names: many fd_readdir pages of wasi-libc's 4 KiB buffer.
+    setup: (root) => {
+      for (const d of ['alpha', 'beta', 'beta/gamma']) mkdirSync(path.join(root, 'box', d));
+      for (let i = 0; i < 400; i++) {
+        const dir = ['alpha', 'beta', 'beta/gamma', ''][i % 4]!;
+        writeFileSync(path.join(root, 'box', dir, `file-with-a-fairly-long-name-${String(i).padStart(4, '0')}.txt`), 'x'.repeat(i));
+      }
+    },
+  },
   { program: 'stdin_upper', stdin: 'line one\nline two\nno newline at the end' },
   {
     program: 'escape',

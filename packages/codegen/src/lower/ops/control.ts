@@ -9,6 +9,7 @@ import { Kind, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import { CtrlKind, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { emitInterruptChecks, startFuelBlock } from '../interrupt-checks.js';
 
 function enter(fc: FunctionCompiler, kind: CtrlKind, sig: FuncType): Ctrl {
   const c: Ctrl = {
@@ -38,6 +39,8 @@ export function visitLoop(fc: FunctionCompiler, sig: FuncType): void {
   fc.spillAll();
   const c = enter(fc, CtrlKind.Loop, sig);
   fc.asm.bind(c.label);
+  // Epoch / fuel checks (off by default): every iteration passes the header.
+  emitInterruptChecks(fc);
 }
 
 export function visitIf(fc: FunctionCompiler, sig: FuncType): void {
@@ -57,6 +60,7 @@ export function enterIfOnFlags(fc: FunctionCompiler, sig: FuncType, elseCond: Co
   const c = enter(fc, CtrlKind.If, sig);
   c.elseLabel = fc.asm.newLabel();
   fc.asm.jcc_label(elseCond, c.elseLabel);
+  startFuelBlock(fc); // the then-arm
 }
 
 export function visitElse(fc: FunctionCompiler): void {
@@ -75,6 +79,7 @@ export function visitElse(fc: FunctionCompiler): void {
   c.kind = CtrlKind.Else;
   fc.resetStack(c.height, c.params);
   fc.dead = false;
+  startFuelBlock(fc); // the else-arm
 }
 
 /** Returns true when this `end` closed the function body. */
@@ -93,9 +98,13 @@ export function visitEnd(fc: FunctionCompiler): boolean {
     fc.asm.bind(c.elseLabel);
     reachable ||= c.enteredReachable;
   }
+  const wasDead = fc.dead;
   if (c.kind !== CtrlKind.Loop) fc.asm.bind(c.label);
   fc.resetStack(c.height, c.results);
   fc.dead = !reachable;
+  // Branches join here, or the code comes back to life: a new fuel block starts.
+  const joins = c.kind !== CtrlKind.Loop && (c.branchedTo || c.elseLabel !== null);
+  if (reachable && (joins || wasDead)) startFuelBlock(fc);
   return false;
 }
 
@@ -136,6 +145,7 @@ export function branchIf(fc: FunctionCompiler, cond: Cond, depth: number): void 
   if (!needsTrampoline(fc, target)) {
     fc.asm.jcc_label(cond, target.label);
     target.branchedTo = true;
+    startFuelBlock(fc); // the fall-through
     return;
   }
   const skip = fc.asm.newLabel();
@@ -147,6 +157,7 @@ export function branchIf(fc: FunctionCompiler, cond: Cond, depth: number): void 
     target.branchedTo = true;
   }
   fc.asm.bind(skip);
+  startFuelBlock(fc); // the fall-through
 }
 
 export function visitBrIf(fc: FunctionCompiler, depth: number): void {

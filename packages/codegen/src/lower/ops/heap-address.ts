@@ -7,6 +7,14 @@
 // in 64-bit arithmetic so that sum is exact. An i32 in a register is already zero-extended
 // (the lowering's invariant), so the address register can be used as a 64-bit index as is.
 //
+// Two modes (CompileOptions.boundsChecks, docs/memory.md):
+//  - 'explicit': compare address + offset + size with [vmctx + MemSize] before the access,
+//    jumping to an out-of-line out_of_bounds_memory stub.
+//  - 'guard': no compare at all. Every Memory that guard-mode code may use reserves 8 GiB +
+//    64 KiB of address space from its base, only the first MemSize bytes of it accessible;
+//    base + (2^32 - 1) + (2^32 - 1) + 8 stays inside, so any out-of-bounds access faults on a
+//    PROT_NONE page and the runtime's SIGSEGV handler turns the fault into the trap.
+//
 // The access operand is [r11 + index + disp] with r11 = memory base, loaded last: the
 // caller must emit the access right away, before anything else may write r11.
 import { AluOp, type Mem } from '../../x64/assembler.js';
@@ -64,14 +72,9 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
   return { mem: { base: R11, index, scale: 1, disp }, index };
 }
 
-/**
- * True when the access needs an explicit compare. In 'guard' mode the Memory's 8 GiB
- * PROT_NONE reservation would catch any address + offset, but the SIGSEGV handler that
- * turns the fault into a trap does not exist yet, so both modes check explicitly for now.
- */
+/** True when accesses compare against MemSize; false in 'guard' mode (see the file comment). */
 function explicitChecks(fc: FunctionCompiler): boolean {
-  void fc.env.boundsChecks;
-  return true;
+  return fc.env.boundsChecks !== 'guard';
 }
 
 /** Trap unless index + end <= MemSize, where end = offset + size (up to 2^32 + 8). */

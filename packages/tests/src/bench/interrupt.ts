@@ -1,0 +1,128 @@
+// Cost of interruption (not a test): the same programs compiled plain, with epoch checks
+// (Engine { epochInterruption: true }) and with fuel (Engine { consumeFuel: true }), timed
+// alternately; CPU time, minimum of many runs (medians printed for the spread). Reports the
+// overhead of each in percent. Goals: epochs at most 3 %, fuel at most 15 %.
+// Run: pnpm bench:interrupt   (BENCH_RUNS=N for more or fewer runs, default 31)
+//
+// Epochs cost, at every function entry and loop header, two loads, a compare with the
+// deadline and a never-taken branch. Fuel costs one `sub [vmctx + Fuel], n` per basic block
+// plus a never-taken branch at function entries and loop headers.
+import { Engine } from '@wasmjit/runtime';
+import { wat } from '../util/wat.js';
+
+const SRC = `(module
+  (memory 32)
+  ;; Call-heavy: recursive fib.
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+
+  ;; Loop-heavy: nested loops of integer mixing with a data-dependent branch.
+  (func (export "mix") (param $outer i32) (param $inner i32) (result i32)
+    (local $i i32) (local $j i32) (local $h i32)
+    (local.set $h (i32.const 0x811c9dc5))
+    (local.set $i (local.get $outer))
+    (loop $o
+      (local.set $j (local.get $inner))
+      (loop $in
+        (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $j)) (i32.const 0x01000193)))
+        (if (i32.and (local.get $h) (i32.const 16))
+          (then (local.set $h (i32.rotl (local.get $h) (i32.const 5))))
+          (else (local.set $h (i32.add (local.get $h) (local.get $i)))))
+        (br_if $in (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+      (br_if $o (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+    (local.get $h))
+
+  ;; Memory: sieve of Eratosthenes over n bytes, then a checksum pass over the flags.
+  (func (export "sieve") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $count i32)
+    (local.set $i (i32.const 0))
+    (block $cleared (loop $clear
+      (br_if $cleared (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store (local.get $i) (i32.const 0x01010101))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $clear)))
+    (local.set $i (i32.const 2))
+    (block $done (loop $outer
+      (br_if $done (i32.gt_u (i32.mul (local.get $i) (local.get $i)) (local.get $n)))
+      (if (i32.load8_u (local.get $i))
+        (then
+          (local.set $j (i32.mul (local.get $i) (local.get $i)))
+          (block $marked (loop $mark
+            (br_if $marked (i32.ge_u (local.get $j) (local.get $n)))
+            (i32.store8 (local.get $j) (i32.const 0))
+            (local.set $j (i32.add (local.get $j) (local.get $i)))
+            (br $mark)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $outer)))
+    (local.set $i (i32.const 2))
+    (block $counted (loop $count
+      (br_if $counted (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $count (i32.add (local.get $count) (i32.load8_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $count)))
+    (local.get $count)))`;
+
+type Fn = (...a: number[]) => number;
+type Variant = 'plain' | 'epochs' | 'fuel';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** CPU time (user + system) of one run in ms: other processes' time on the core is not counted. */
+function cpuMs(f: () => number): number {
+  const t0 = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+function pct(x: number, base: number): string {
+  const p = ((x - base) / base) * 100;
+  return `${p >= 0 ? '+' : ''}${p.toFixed(2)} %`;
+}
+
+async function main(): Promise<void> {
+  const bytes = await wat(SRC);
+  const build = (v: Variant) => {
+    const engine = new Engine({ epochInterruption: v === 'epochs', consumeFuel: v === 'fuel' });
+    const instance = engine.instantiate(engine.compile(bytes));
+    // The checks run in full but never fire: no deadline (the default), unlimited fuel.
+    if (v === 'fuel') instance.setFuel(Infinity);
+    return instance.exports as Record<string, Fn>;
+  };
+  const variants: Record<Variant, Record<string, Fn>> = { plain: build('plain'), epochs: build('epochs'), fuel: build('fuel') };
+  const runs = Number(process.env.BENCH_RUNS ?? 31);
+  const cases: [string, (e: Record<string, Fn>) => number][] = [
+    ['fib(30), recursive', (e) => e.fib!(30)],
+    ['mix: 2000 × 20000 nested loop', (e) => e.mix!(2000, 20_000)],
+    ['sieve of 2 MB × 8', (e) => { let s = 0; for (let k = 0; k < 8; k++) s += e.sieve!(2 * 1024 * 1024); return s; }],
+  ];
+  console.log('| workload | plain (ms, min / median) | epochs (ms, min / median) | fuel (ms, min / median) | epochs | fuel |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const totals = { epochs: 0, fuel: 0 };
+  for (const [label, run] of cases) {
+    const expected = run(variants.plain);
+    for (const v of ['epochs', 'fuel'] as const) {
+      if (run(variants[v]) !== expected) throw new Error(`${label}: ${v} gives a different result`);
+    }
+    const times: Record<Variant, number[]> = { plain: [], epochs: [], fuel: [] };
+    // Alternate so that frequency changes and other load hit every variant alike.
+    for (let i = 0; i < runs; i++) {
+      for (const v of ['plain', 'epochs', 'fuel'] as const) times[v].push(cpuMs(() => run(variants[v])));
+    }
+    const min = (v: Variant) => Math.min(...times[v]);
+    const cell = (v: Variant) => `${min(v).toFixed(1)} / ${median(times[v]).toFixed(1)}`;
+    totals.epochs += (min('epochs') - min('plain')) / min('plain');
+    totals.fuel += (min('fuel') - min('plain')) / min('plain');
+    console.log(`| ${label} | ${cell('plain')} | ${cell('epochs')} | ${cell('fuel')} | ${pct(min('epochs'), min('plain'))} | ${pct(min('fuel'), min('plain'))} |`);
+  }
+  const mean = (t: number) => `${t >= 0 ? '+' : ''}${((t / cases.length) * 100).toFixed(2)} %`;
+  console.log(`\nmean overhead: epochs ${mean(totals.epochs)} (goal: at most 3 %), fuel ${mean(totals.fuel)} (goal: at most 15 %)`);
+}
+
+await main();

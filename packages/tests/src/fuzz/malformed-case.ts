@@ -1,0 +1,83 @@
+// One malformed-fuzzer input, run where a crash only takes a child process down: compile,
+// instantiate with stub imports, call every exported function with zero arguments. What
+// counts as correct: a CompileError with a reason and an offset, a LinkError, a trap
+// (RuntimeError), or a RangeError from allocating a memory or table the JS API allows to
+// fail. Anything else (a TypeError from inside the engine, a 'BUG:' Error, a crash, a
+// hang while compiling) is a finding. V8's WebAssembly.validate is asked too: a module
+// one engine accepts and the other rejects is a finding unless it uses a feature we do
+// not implement (SIMD, exception handling, tail calls).
+import { CompileError, Engine, LinkError, RuntimeError, type Module } from '@wasmjit/runtime';
+import { ValType } from '@wasmjit/codegen';
+import { stubImports, zeroOf } from './stub-imports.js';
+
+export interface MalformedJob {
+  bytes: Uint8Array;
+  boundsChecks: 'explicit' | 'guard';
+}
+
+export type MalformedResult =
+  | { status: 'rejected'; reason: string; v8Accepts: boolean }
+  | { status: 'ran'; stage: 'instantiate' | 'run'; calls: number; traps: number; v8Accepts: boolean }
+  | { status: 'finding'; stage: string; error: string; stack?: string };
+
+/** Run-time cap per exported function call is the pool's timeout; calls are capped in number. */
+const MAX_CALLS = 50;
+
+/** A rejection V8 accepts is fine when it is about a proposal we do not implement. */
+export function unsupportedFeature(reason: string): boolean {
+  return /simd|v128|0xfd|exception|tag|try|throw|rethrow|delegate|tail|return_call|0x12|0x13|extended|multi.?memory|0xfe|atomic|shared/i.test(reason);
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return `non-Error thrown: ${String(e)}`;
+}
+
+export function runMalformedCase(job: MalformedJob, phase: (p: string) => void): MalformedResult {
+  const engine = new Engine({ boundsChecks: job.boundsChecks });
+  phase('v8-validate');
+  const v8Accepts = WebAssembly.validate(job.bytes as Uint8Array<ArrayBuffer>);
+  phase('compile');
+  let module: Module;
+  try {
+    module = engine.compile(job.bytes);
+  } catch (e) {
+    if (!(e instanceof CompileError)) return { status: 'finding', stage: 'compile', error: describe(e), stack: (e as Error)?.stack };
+    if (!e.reason || e.offset === undefined || !Number.isInteger(e.offset) || e.offset < 0 || e.offset > job.bytes.length) {
+      return { status: 'finding', stage: 'compile', error: `CompileError without a reason or a valid offset: ${e.message} (offset ${e.offset})` };
+    }
+    if (v8Accepts && !unsupportedFeature(e.reason)) {
+      return { status: 'finding', stage: 'compile', error: `V8 accepts a module wasmjit rejects: ${e.message}` };
+    }
+    return { status: 'rejected', reason: e.reason, v8Accepts };
+  }
+  if (!v8Accepts) return { status: 'finding', stage: 'compile', error: 'wasmjit accepts a module V8 rejects' };
+  phase('instantiate');
+  let exports: Record<string, unknown>;
+  try {
+    exports = engine.instantiate(module, stubImports(module.wasm)).exports;
+  } catch (e) {
+    if (e instanceof LinkError || e instanceof RuntimeError || (e instanceof RangeError && /allocate|exceeds|limit/.test(e.message))) {
+      return { status: 'ran', stage: 'instantiate', calls: 0, traps: 0, v8Accepts };
+    }
+    return { status: 'finding', stage: 'instantiate', error: describe(e), stack: (e as Error)?.stack };
+  }
+  let calls = 0;
+  let traps = 0;
+  for (const exp of module.wasm.exports) {
+    if (exp.kind !== 'func' || calls >= MAX_CALLS) continue;
+    const f = exports[exp.name] as (...a: unknown[]) => unknown;
+    const type = module.wasm.types[module.wasm.funcs[exp.index]!]!;
+    // v128 cannot cross to JS (V8 throws a TypeError too); the decoder rejects SIMD anyway.
+    if (type.params.includes(ValType.V128) || type.results.includes(ValType.V128)) continue;
+    phase(`run ${exp.name}`);
+    calls++;
+    try {
+      f(...type.params.map(zeroOf));
+    } catch (e) {
+      if (e instanceof RuntimeError) traps++;
+      else return { status: 'finding', stage: `run ${JSON.stringify(exp.name)}`, error: describe(e), stack: (e as Error)?.stack };
+    }
+  }
+  return { status: 'ran', stage: 'run', calls, traps, v8Accepts };
+}

@@ -1,0 +1,251 @@
+// Structure-aware mutations of valid modules, for the malformed-input fuzzer. Plain byte
+// noise mostly dies at the first size check, so most operators aim at what decoders get
+// wrong: LEB128 edge encodings, section sizes that lie, vector counts far beyond the
+// bytes that follow (which must fail, not allocate), truncation, reordered or duplicated
+// sections, and opcode swaps inside bodies (which reach the validator and the compiler).
+import type { Rng } from './rng.js';
+import { concat, encodeU32, readLeb, sectionBytes, splitSections, type Section } from './wasm-bytes.js';
+
+/** LEB128 byte strings worth trying wherever a LEB is read. */
+const LEB_EDGES: number[][] = [
+  [0x00],
+  [0x01],
+  [0x7f],
+  [0x40],
+  [0x80, 0x01],
+  [0x80, 0x00], // overlong zero
+  [0x80, 0x80, 0x80, 0x80, 0x00], // 5-byte zero
+  [0xff, 0xff, 0xff, 0xff, 0x0f], // u32 max
+  [0xff, 0xff, 0xff, 0xff, 0x07], // i32 max
+  [0x80, 0x80, 0x80, 0x80, 0x78], // i32 min (signed)
+  [0xff, 0xff, 0xff, 0xff, 0x1f], // unused bits set in the 5th byte
+  [0xff, 0xff, 0xff, 0xff, 0x7f], // signed -1 with every extra bit set
+  [0x80, 0x80, 0x80, 0x80, 0x10], // 2^32: overflow
+  [0x80, 0x80, 0x80, 0x80, 0x80, 0x00], // 6 bytes: too long for u32
+  [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], // u64 max
+  [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], // 10 bytes, extra bits
+  [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], // 11 bytes
+  [0x80], // unterminated when it lands at the end
+  [0x80, 0x80, 0x80],
+];
+
+/** Counts that are far larger than any module: must be rejected without allocating. */
+const HUGE_COUNTS = [0x7fffffff, 0xffffffff, 0x10000000, 100_000_000, 1_000_000, 65536, 65537, 10_000_001];
+
+/** Bytes that are structurally meaningful somewhere (end, block types, prefixes, types). */
+const INTERESTING_BYTES = [
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x1a, 0x1b, 0x1c, 0x20, 0x21,
+  0x22, 0x23, 0x24, 0x25, 0x26, 0x28, 0x36, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x60, 0x6f, 0x70, 0x7b, 0x7c,
+  0x7d, 0x7e, 0x7f, 0x80, 0xd0, 0xd1, 0xd2, 0xfc, 0xfd, 0xfe, 0xff,
+];
+
+/** Opcodes to drop into function bodies (single-byte ones and 0xfc-prefixed pairs). */
+const OPCODE_SEEDS: number[][] = [
+  ...Array.from({ length: 0xc5 }, (_, i) => [i]),
+  [0xd0, 0x70], [0xd0, 0x6f], [0xd1], [0xd2, 0x00],
+  ...Array.from({ length: 18 }, (_, i) => [0xfc, i]),
+  [0xfc, 0x80, 0x00], [0xfc, 0xff, 0xff, 0xff, 0xff, 0x0f],
+];
+
+export type Mutator = (bytes: Uint8Array, rng: Rng, donors: readonly Uint8Array[]) => Uint8Array;
+
+function splice(bytes: Uint8Array, at: number, remove: number, insert: ArrayLike<number>): Uint8Array {
+  return concat([bytes.subarray(0, at), Array.from(insert), bytes.subarray(Math.min(bytes.length, at + remove))]);
+}
+
+function randomPos(bytes: Uint8Array, rng: Rng, inclusiveEnd = false): number {
+  const n = bytes.length + (inclusiveEnd ? 1 : 0);
+  return n === 0 ? 0 : rng.below(n);
+}
+
+/** A position inside some section's payload (favouring structure), else anywhere. */
+function structuredPos(bytes: Uint8Array, rng: Rng): number {
+  const secs = splitSections(bytes).filter((s) => s.size > 0);
+  if (secs.length === 0 || rng.oneIn(4)) return randomPos(bytes, rng);
+  const s = rng.pick(secs);
+  return s.payload + rng.below(s.size);
+}
+
+/** Rebuild a section with new payload and a correct size: keeps the rest of the module parseable. */
+function replaceSection(bytes: Uint8Array, s: Section, payload: Uint8Array): Uint8Array {
+  return concat([bytes.subarray(0, s.start), sectionBytes(s.id, payload), bytes.subarray(s.end)]);
+}
+
+/** Apply `inner` to one section's payload, then either fix the size (usually) or leave it lying. */
+function withinSection(bytes: Uint8Array, rng: Rng, inner: (p: Uint8Array) => Uint8Array): Uint8Array | undefined {
+  const secs = splitSections(bytes);
+  if (secs.length === 0) return undefined;
+  const s = rng.pick(secs);
+  const payload = inner(bytes.slice(s.payload, s.end));
+  if (rng.oneIn(5)) return concat([bytes.subarray(0, s.payload), payload, bytes.subarray(s.end)]);
+  return replaceSection(bytes, s, payload);
+}
+
+const bitFlip: Mutator = (bytes, rng) => {
+  const out = bytes.slice();
+  if (out.length === 0) return out;
+  const flips = rng.range(1, 4);
+  for (let i = 0; i < flips; i++) out[structuredPos(out, rng)]! ^= 1 << rng.below(8);
+  return out;
+};
+
+const byteSet: Mutator = (bytes, rng) => {
+  const out = bytes.slice();
+  if (out.length === 0) return out;
+  out[structuredPos(out, rng)] = rng.oneIn(3) ? rng.below(256) : rng.pick(INTERESTING_BYTES);
+  return out;
+};
+
+const insertBytes: Mutator = (bytes, rng) => {
+  const n = rng.range(1, 16);
+  const ins = rng.oneIn(2) ? Array.from(rng.bytes(n)) : Array.from({ length: n }, () => rng.pick(INTERESTING_BYTES));
+  return rng.oneIn(2)
+    ? withinSection(bytes, rng, (p) => splice(p, randomPos(p, rng, true), 0, ins)) ?? splice(bytes, randomPos(bytes, rng, true), 0, ins)
+    : splice(bytes, randomPos(bytes, rng, true), 0, ins);
+};
+
+const deleteBytes: Mutator = (bytes, rng) => {
+  const n = rng.range(1, 16);
+  return rng.oneIn(2)
+    ? withinSection(bytes, rng, (p) => splice(p, randomPos(p, rng), n, [])) ?? bytes
+    : splice(bytes, randomPos(bytes, rng), n, []);
+};
+
+/** Replace the LEB starting at a plausible position with an edge encoding. */
+const lebEdge: Mutator = (bytes, rng) => {
+  const edge = rng.pick(LEB_EDGES);
+  const viaSection = withinSection(bytes, rng, (p) => {
+    // Payloads mostly start with a count, and most fields after it are LEBs too.
+    const at = rng.oneIn(2) ? 0 : randomPos(p, rng);
+    const old = readLeb(p, at);
+    return splice(p, at, old ? old.length : 1, edge);
+  });
+  return viaSection ?? splice(bytes, structuredPos(bytes, rng), 1, edge);
+};
+
+/** Make a section's size field disagree with its contents. */
+const sectionSizeLie: Mutator = (bytes, rng) => {
+  const secs = splitSections(bytes);
+  if (secs.length === 0) return splice(bytes, 8, 0, [rng.below(13), ...encodeU32(rng.u32())]);
+  const s = rng.pick(secs);
+  const choices = [0, s.size + 1, Math.max(0, s.size - 1), s.size + rng.range(2, 64), 0xffffffff, 0x7fffffff, rng.u32()];
+  const size = rng.pick(choices);
+  const enc = rng.oneIn(4) ? [...encodeU32(size).map((b) => b | 0x80), 0x00].slice(0, 5) : encodeU32(size);
+  const sizeLen = s.payload - s.start - 1;
+  return splice(bytes, s.start + 1, sizeLen, enc);
+};
+
+/** Overwrite a vector count (the first LEB of a section, or of the first function body). */
+const hugeCount: Mutator = (bytes, rng) => {
+  const secs = splitSections(bytes).filter((s) => s.id !== 0 && s.id !== 8 && s.size > 0);
+  if (secs.length === 0) return bytes;
+  const s = rng.pick(secs);
+  const p = bytes.slice(s.payload, s.end);
+  let at = 0;
+  if (s.id === 10 && rng.oneIn(2)) {
+    // Code section: the first body's local-group count, or its first group's count.
+    const count = readLeb(p, 0);
+    const bodySize = count && readLeb(p, count.length);
+    if (bodySize) {
+      at = count.length + bodySize.length;
+      const groups = readLeb(p, at);
+      if (groups && groups.value > 0n && rng.oneIn(2)) at += groups.length;
+    }
+  }
+  const old = readLeb(p, at);
+  const mutated = splice(p, at, old ? old.length : 0, encodeU32(rng.pick(HUGE_COUNTS)));
+  return rng.oneIn(4) ? concat([bytes.subarray(0, s.payload), mutated, bytes.subarray(s.end)]) : replaceSection(bytes, s, mutated);
+};
+
+const truncate: Mutator = (bytes, rng) => bytes.slice(0, randomPos(bytes, rng));
+
+/** Duplicate, drop, swap sections, or graft one from another module. */
+const sectionShuffle: Mutator = (bytes, rng, donors) => {
+  const secs = splitSections(bytes);
+  const head = bytes.subarray(0, 8);
+  const parts = secs.map((s) => bytes.subarray(s.start, s.end));
+  const tail = bytes.subarray(secs.length ? secs[secs.length - 1]!.end : 8);
+  switch (rng.below(4)) {
+    case 0:
+      if (parts.length) parts.splice(rng.below(parts.length), 0, rng.pick(parts));
+      break;
+    case 1:
+      if (parts.length) parts.splice(rng.below(parts.length), 1);
+      break;
+    case 2:
+      if (parts.length > 1) {
+        const i = rng.below(parts.length);
+        const j = rng.below(parts.length);
+        [parts[i], parts[j]] = [parts[j]!, parts[i]!];
+      }
+      break;
+    default: {
+      const donor = donors.length ? rng.pick(donors) : bytes;
+      const dsecs = splitSections(donor);
+      if (dsecs.length === 0) break;
+      const d = rng.pick(dsecs);
+      const graft = donor.subarray(d.start, d.end);
+      const same = parts.findIndex((_, k) => secs[k]!.id === d.id);
+      if (same >= 0 && rng.oneIn(2)) parts[same] = graft;
+      else parts.splice(rng.below(parts.length + 1), 0, graft);
+    }
+  }
+  return concat([head, ...parts, tail]);
+};
+
+/** Put an opcode into a function body (code section, sizes fixed), reaching validation and codegen. */
+const opcodeSwap: Mutator = (bytes, rng) => {
+  const code = splitSections(bytes).find((s) => s.id === 10 && s.size > 2);
+  if (!code) return byteSet(bytes, rng, []);
+  const p = bytes.slice(code.payload, code.end);
+  const count = readLeb(p, 0);
+  if (!count || count.value === 0n) return bytes;
+  // Walk to a random body so that its size can be fixed after the edit.
+  const target = rng.below(Math.min(Number(count.value), 1000));
+  let pos = count.length;
+  for (let i = 0; i < target; i++) {
+    const sz = readLeb(p, pos);
+    if (!sz) return bytes;
+    pos += sz.length + Number(sz.value);
+  }
+  const sz = readLeb(p, pos);
+  if (!sz || sz.value === 0n || pos + sz.length + Number(sz.value) > p.length) return bytes;
+  const bodyStart = pos + sz.length;
+  const body = p.slice(bodyStart, bodyStart + Number(sz.value));
+  const at = rng.below(Math.max(1, body.length - 1));
+  const op = rng.pick(OPCODE_SEEDS);
+  const newBody = rng.oneIn(2) ? splice(body, at, rng.range(0, 2), op) : splice(body, at, 0, op);
+  const newP = concat([p.subarray(0, pos), encodeU32(newBody.length), newBody, p.subarray(bodyStart + body.length)]);
+  return replaceSection(bytes, code, newP);
+};
+
+const MUTATORS: [weight: number, m: Mutator][] = [
+  [3, bitFlip],
+  [2, byteSet],
+  [2, insertBytes],
+  [2, deleteBytes],
+  [4, lebEdge],
+  [2, sectionSizeLie],
+  [3, hugeCount],
+  [1, truncate],
+  [2, sectionShuffle],
+  [5, opcodeSwap],
+];
+const TOTAL_WEIGHT = MUTATORS.reduce((n, [w]) => n + w, 0);
+
+/** One to four stacked mutations of `seed`. */
+export function mutate(seed: Uint8Array, rng: Rng, donors: readonly Uint8Array[]): Uint8Array {
+  let out = seed;
+  const rounds = rng.oneIn(2) ? 1 : rng.range(2, 4);
+  for (let i = 0; i < rounds; i++) {
+    let w = rng.below(TOTAL_WEIGHT);
+    for (const [weight, m] of MUTATORS) {
+      if (w < weight) {
+        out = m(out, rng, donors);
+        break;
+      }
+      w -= weight;
+    }
+  }
+  return out;
+}
