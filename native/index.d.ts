@@ -8,7 +8,7 @@ declare namespace wasmjitNative {
   interface HelperAddresses {
     /** int32_t wasmjit_host_call(void *vmctx, uint32_t importIndex, uint64_t *area, uint32_t nslots) */
     hostCall: number;
-    /** Jump target (not a call) with edi = TrapCode; goes in vmctx[TrapUnwind]. */
+    /** Jump target (not a call) with edi = TrapCode, rsi = trap site (0 if unknown); goes in vmctx[TrapUnwind]. */
     trapUnwind: number;
     /** int64_t wasmjit_memory_grow(void *vmctx, uint32_t deltaPages) (stub: returns -1). */
     memoryGrow: number;

@@ -102,7 +102,7 @@ static napi_value wj_js_last_trap_truncated(napi_env env, napi_callback_info inf
   return out;
 }
 
-/* The signal hook (wj_signals in wasmjit.h): false / 0 until a handler exists. */
+/* The signal hook (wj_signals in wasmjit.h), maintained by the guard-region handler (signals.c). */
 static napi_value wj_js_signal_handler_installed(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;

@@ -10,7 +10,7 @@
 
 #include "wasmjit.h"
 
-/* See wasmjit.h: nothing installs a signal handler yet, so both stay zero. */
+/* See wasmjit.h: written by the guard-region fault handler (signals.c) only. */
 wj_signal_stats wj_signals;
 
 void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) {

@@ -101,10 +101,11 @@ void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) WJ_HIDDEN;
 
 /*
  * Signal accounting, process-wide. Stack overflow never involves a signal (see
- * docs/stack.md); today nothing installs a handler, so these stay 0. They are the hook for
- * the out-of-bounds-memory task: its SIGSEGV handler sets `installed` once it is in place
- * and increments `count` for every fault it turns into a trap. The stack tests assert
- * that they pass with no handler at all (installed == 0) and that no signal was used.
+ * docs/stack.md). The guard-region SIGSEGV handler (signals.c, docs/memory.md) sets
+ * `installed` once it is in place (lazily: the first guard-mode instance with a memory) and
+ * increments `count` for every fault it turns into an out_of_bounds_memory trap. The stack
+ * tests assert that they pass with no handler at all (installed == 0) and that no signal
+ * was used.
  */
 typedef struct wj_signal_stats {
   volatile int installed;

@@ -48,6 +48,7 @@ export const PROGRAMS: readonly Program[] = [
   kernel('nqueens', 'N-queens by recursive backtracking (arg = n)', 12, 13),
   kernel('bignum', 'n! in base-10^9 limbs, u64 mul/div (arg = n)', 5_000, 12_000),
   kernel('base64', 'base64 encode + decode 192 KiB (arg = rounds)', 60, 300),
+  kernel('matmul-simd', 'matmul.c built with -msimd128 (f64x2 inner loop; arg = repetitions)', 15, 60),
   hashWasm('hw-md5', 'md5', { digestBytes: 16 }),
   hashWasm('hw-sha1', 'sha1', { digestBytes: 20 }),
   hashWasm('hw-sha256', 'sha256', { init: 256, digestBytes: 32 }),

@@ -9,6 +9,7 @@ export { Engine, type EngineOptions, type BoundsChecks } from './engine.js';
 export { Module } from './module.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
+export type { WasmFrame } from './backtrace.js';
 export { callRaw } from './func-wrappers.js';
 export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';

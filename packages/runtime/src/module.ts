@@ -36,6 +36,8 @@ export class Module {
       stackChecks: engine.stackChecks,
       boundsChecks: engine.boundsChecks,
       epochInterruption: engine.epochInterruption,
+      // The code embeds the address: a Module belongs to its engine (interruption.ts).
+      epochCounterAddress: engine.epoch?.address,
       consumeFuel: engine.consumeFuel,
     });
     this.code = loadCode(this.compiled.code);

@@ -16,7 +16,7 @@ export type HostDispatcher = (instanceId: number, importIndex: number) => void;
 export interface HelperAddresses {
   /** Goes in vmctx[HostCall]: int32_t (void *vmctx, uint32_t importIndex, uint64_t *area, uint32_t nslots). */
   hostCall: number;
-  /** Goes in vmctx[TrapUnwind]: jumped to with edi = TrapCode. */
+  /** Goes in vmctx[TrapUnwind]: jumped to with edi = TrapCode, rsi = trap site (0 if unknown). */
   trapUnwind: number;
   /** Goes in vmctx[MemoryGrow]: int64_t (void *vmctx, uint32_t deltaPages); stub returning -1. */
   memoryGrow: number;

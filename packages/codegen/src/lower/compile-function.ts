@@ -17,7 +17,7 @@ import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
 import { skipOperatorImmediates } from './skip.js';
 import { OP_FAMILIES } from './ops/families.js';
-import { countFuelOp } from './interrupt-checks.js';
+import { countFuelOp, emitFuelStubs } from './interrupt-checks.js';
 
 const I32_CMP: Partial<Record<number, Cond>> = {
   [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
@@ -84,6 +84,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
       throw new CompileError(`${(e as Error).message} at ${opName(m.bytes, at)}`, at, funcIndex);
     }
   }
+  emitFuelStubs(fc); // consumeFuel only
   fc.finish();
 }
 

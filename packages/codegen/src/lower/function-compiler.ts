@@ -4,6 +4,7 @@ import { Assembler, type Label, type Mem } from '../x64/assembler.js';
 import { R11, RBP, RSP, R14, R15, type Gpr, type Xmm } from '../x64/regs.js';
 import { AluOp } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
+import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { TrapCode } from '../abi.js';
@@ -15,7 +16,8 @@ import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
-import { FuelMeter, emitInterruptChecks } from './interrupt-checks.js';
+import { emitInterruptChecks } from './interrupt-checks.js';
+import { FuelMeter } from './fuel-meter.js';
 
 const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
@@ -45,7 +47,7 @@ export class FunctionCompiler {
   opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
-  /** The open basic block's fuel charge (CompileOptions.consumeFuel), else null. */
+  /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
 
@@ -62,7 +64,7 @@ export class FunctionCompiler {
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
     this.trapStubs = new TrapStubs(asm);
-    this.fuel = env.consumeFuel ? new FuelMeter() : null;
+    this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
   }
 
@@ -336,6 +338,11 @@ export class FunctionCompiler {
       a.comment('stack check');
       a.alu_rr(AluOp.Cmp, 64, RSP, R15);
       a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+    } else {
+      // Measurement only (CompileOptions.stackChecks): a NOP of the check's length (cmp 3 +
+      // forward jb rel32 6) keeps every later byte where it was, so that a benchmark compares
+      // the check itself and not a shifted code layout.
+      nopBytes(a, 9);
     }
     a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
     this.zeroBodyLocals();

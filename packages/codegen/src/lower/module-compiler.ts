@@ -38,6 +38,7 @@ export function compileModuleCode(module: WasmModule, options: CompileOptions & 
     stackChecks: options.stackChecks ?? true,
     offsetMap: new OffsetMapBuilder(),
     epochInterruption: options.epochInterruption ?? false,
+    epochCounterAddress: options.epochCounterAddress,
     consumeFuel: options.consumeFuel ?? false,
   };
   const funcEnds: number[] = [];

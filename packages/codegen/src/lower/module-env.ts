@@ -28,6 +28,12 @@ export interface CompileOptions {
    */
   epochInterruption?: boolean;
   /**
+   * Address of the epoch counter (a u64 that never moves, e.g. in a SharedArrayBuffer),
+   * embedded in the code so that a check loads just the counter and the deadline. Without
+   * it the check first loads the address from vmctx EpochPtr.
+   */
+  epochCounterAddress?: number;
+  /**
    * Charge every basic block its operator count against the instance's fuel and trap
    * `out_of_fuel` at function entries and loop headers once it runs out (Vmctx.Fuel;
    * default false). See interrupt-checks.ts.
@@ -53,6 +59,8 @@ export interface ModuleEnv {
   readonly offsetMap?: OffsetMapBuilder;
   /** CompileOptions.epochInterruption; absent means off. */
   readonly epochInterruption?: boolean;
+  /** CompileOptions.epochCounterAddress. */
+  readonly epochCounterAddress?: number;
   /** CompileOptions.consumeFuel; absent means off. */
   readonly consumeFuel?: boolean;
 }

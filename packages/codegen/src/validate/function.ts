@@ -18,6 +18,7 @@ import { MEM_ACCESS, NUMERIC_SIGS, TRUNC_SAT_SIGS, typeName, type SimpleSig } fr
 const UNKNOWN = 0;
 /** Opcode recorded for the function's own frame. */
 const FUNCTION_FRAME = -1;
+const NO_TYPES: readonly ValType[] = Object.freeze([]);
 
 interface Ctrl {
   /** Op.Block / Loop / If / Else, or FUNCTION_FRAME. */
@@ -32,19 +33,31 @@ interface Ctrl {
 
 /** Validates the body of defined function definedIndex (0 = first non-imported function). */
 export function validateFunction(m: WasmModule, definedIndex: number): void {
-  const body = m.codes[definedIndex];
-  if (!body) throw new Error(`BUG: no body for defined function ${definedIndex}`);
-  const funcIndex = m.numImportedFuncs + definedIndex;
-  const type = m.types[m.funcs[funcIndex]!];
-  if (!type) throw new CompileError(`unknown type ${m.funcs[funcIndex]}`, body.offset, funcIndex);
-  new FunctionValidator(m, moduleContext(m), funcIndex, type, definedIndex).run();
+  validateFunctions(m, definedIndex, definedIndex + 1);
+}
+
+/**
+ * Validates the bodies of defined functions from..to-1 in order, with one validator whose
+ * stacks are reused from function to function.
+ */
+export function validateFunctions(m: WasmModule, from: number, to: number): void {
+  const v = new FunctionValidator(m, moduleContext(m));
+  for (let i = from; i < to; i++) v.validate(i);
 }
 
 class FunctionValidator {
-  private readonly r: BinaryReader;
-  private readonly locals: ValType[] = [];
-  private readonly vals: number[] = [];
+  private r: BinaryReader;
+  private funcIndex = 0;
+  private type: FuncType = { params: [], results: [] };
+  /** Types of the current function's locals (params first); numLocals are in use. */
+  private locals = new Uint8Array(64);
+  private numLocals = 0;
+  /** The operand stack: value types (or UNKNOWN), sp entries in use. */
+  private vals = new Uint8Array(64);
+  private sp = 0;
+  /** The control stack: frames are reused, depth of them are open. */
   private readonly ctrls: Ctrl[] = [];
+  private depth = 0;
   private top!: Ctrl;
   /** Byte offset of the instruction being validated, for error locations. */
   private at = 0;
@@ -52,25 +65,44 @@ class FunctionValidator {
   /** Number of data segments code may name, or undefined without a data count section. */
   private readonly dataCount: number | undefined;
   private readonly scratch: number[] = [];
+  private readonly popped: number[] = [];
 
   constructor(
     private readonly m: WasmModule,
     private readonly ctx: ModuleContext,
-    private readonly funcIndex: number,
-    private readonly type: FuncType,
-    definedIndex: number,
   ) {
-    const body = m.codes[definedIndex]!;
-    this.r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-    this.r.funcIndex = funcIndex;
-    this.at = body.offset;
-    for (const t of type.params) this.locals.push(t);
-    for (const g of body.localGroups) {
-      this.checkValType(g.type);
-      for (let i = 0; i < g.count; i++) this.locals.push(g.type);
-    }
+    this.r = new BinaryReader(m.bytes, 0, 0);
     this.numGlobals = m.numImportedGlobals + m.globals.length;
     this.dataCount = m.dataCount;
+  }
+
+  validate(definedIndex: number): void {
+    const m = this.m;
+    const body = m.codes[definedIndex];
+    if (!body) throw new Error(`BUG: no body for defined function ${definedIndex}`);
+    const funcIndex = m.numImportedFuncs + definedIndex;
+    const type = m.types[m.funcs[funcIndex]!];
+    if (!type) throw new CompileError(`unknown type ${m.funcs[funcIndex]}`, body.offset, funcIndex);
+    this.funcIndex = funcIndex;
+    this.type = type;
+    this.r.pos = body.bodyStart;
+    this.r.end = body.bodyEnd;
+    this.r.funcIndex = funcIndex;
+    this.at = body.offset;
+    this.sp = 0;
+    this.depth = 0;
+    const n = type.params.length + body.numLocals;
+    if (n > this.locals.length) this.locals = new Uint8Array(Math.max(n, 2 * this.locals.length));
+    const locals = this.locals;
+    let k = 0;
+    for (const t of type.params) locals[k++] = t;
+    for (const g of body.localGroups) {
+      this.checkValType(g.type);
+      locals.fill(g.type, k, k + g.count);
+      k += g.count;
+    }
+    this.numLocals = k;
+    this.run();
   }
 
   // ── errors ──────────────────────────────────────────────────────────────────────────
@@ -86,31 +118,38 @@ class FunctionValidator {
   // ── operand stack ───────────────────────────────────────────────────────────────────
 
   private push(t: number): void {
-    this.vals.push(t);
+    if (this.sp === this.vals.length) this.growVals();
+    this.vals[this.sp++] = t;
+  }
+
+  private growVals(): void {
+    const next = new Uint8Array(this.vals.length * 2);
+    next.set(this.vals);
+    this.vals = next;
   }
 
   private pushAll(types: readonly ValType[]): void {
-    for (let i = 0; i < types.length; i++) this.vals.push(types[i]!);
+    for (let i = 0; i < types.length; i++) this.push(types[i]!);
   }
 
   /** Pops any value; UNKNOWN if the stack is polymorphic here. */
   private popAny(): number {
     const top = this.top;
-    if (this.vals.length === top.height) {
+    if (this.sp === top.height) {
       if (top.unreachable) return UNKNOWN;
       this.fail('type mismatch: expected a value but the stack is empty');
     }
-    return this.vals.pop()!;
+    return this.vals[--this.sp]!;
   }
 
   /** Pops a value that must have type `expected` (or be UNKNOWN); returns what was popped. */
   private pop(expected: number): number {
     const top = this.top;
-    if (this.vals.length === top.height) {
+    if (this.sp === top.height) {
       if (top.unreachable) return UNKNOWN;
       this.fail(`type mismatch: expected ${typeName(expected)} but the stack is empty`);
     }
-    const actual = this.vals.pop()!;
+    const actual = this.vals[--this.sp]!;
     if (actual !== expected && actual !== UNKNOWN && expected !== UNKNOWN) {
       this.fail(`type mismatch: expected ${typeName(expected)} but got ${typeName(actual)}`);
     }
@@ -124,20 +163,31 @@ class FunctionValidator {
   // ── control stack ───────────────────────────────────────────────────────────────────
 
   private pushCtrl(op: number, params: readonly ValType[], results: readonly ValType[]): void {
-    const frame: Ctrl = { op, params, results, height: this.vals.length, unreachable: false };
-    this.ctrls.push(frame);
+    let frame = this.ctrls[this.depth];
+    if (frame === undefined) {
+      frame = { op, params, results, height: this.sp, unreachable: false };
+      this.ctrls.push(frame);
+    } else {
+      frame.op = op;
+      frame.params = params;
+      frame.results = results;
+      frame.height = this.sp;
+      frame.unreachable = false;
+    }
+    this.depth++;
     this.top = frame;
     this.pushAll(params);
   }
 
+  /** Closes the innermost frame. The returned object stays valid until the next pushCtrl. */
   private popCtrl(): Ctrl {
     const frame = this.top;
     this.popAll(frame.results);
-    if (this.vals.length !== frame.height) {
-      this.fail(`type mismatch: ${this.vals.length - frame.height} extra value(s) left at the end of the block`);
+    if (this.sp !== frame.height) {
+      this.fail(`type mismatch: ${this.sp - frame.height} extra value(s) left at the end of the block`);
     }
-    this.ctrls.pop();
-    this.top = this.ctrls[this.ctrls.length - 1]!;
+    this.depth--;
+    if (this.depth > 0) this.top = this.ctrls[this.depth - 1]!;
     return frame;
   }
 
@@ -147,12 +197,12 @@ class FunctionValidator {
   }
 
   private label(depth: number): Ctrl {
-    if (depth >= this.ctrls.length) this.fail(`unknown label ${depth}`);
-    return this.ctrls[this.ctrls.length - 1 - depth]!;
+    if (depth >= this.depth) this.fail(`unknown label ${depth}`);
+    return this.ctrls[this.depth - 1 - depth]!;
   }
 
   private setUnreachable(): void {
-    this.vals.length = this.top.height;
+    this.sp = this.top.height;
     this.top.unreachable = true;
   }
 
@@ -188,8 +238,8 @@ class FunctionValidator {
   }
 
   private localType(index: number): ValType {
-    if (index >= this.locals.length) this.fail(`unknown local ${index}`);
-    return this.locals[index]!;
+    if (index >= this.numLocals) this.fail(`unknown local ${index}`);
+    return this.locals[index]! as ValType;
   }
 
   private applySimple(sig: SimpleSig): void {
@@ -202,7 +252,7 @@ class FunctionValidator {
 
   run(): void {
     const r = this.r;
-    this.pushCtrl(FUNCTION_FRAME, [], this.type.results);
+    this.pushCtrl(FUNCTION_FRAME, NO_TYPES, this.type.results);
     for (;;) {
       this.at = r.pos;
       const op = r.readU8();
@@ -246,7 +296,7 @@ class FunctionValidator {
           if (frame.op === Op.If && !sameTypes(frame.params, frame.results)) {
             this.fail('type mismatch: if without else must not change the stack');
           }
-          if (this.ctrls.length === 0) {
+          if (this.depth === 0) {
             if (!r.eof()) throw new Error(`BUG: function ${this.funcIndex} ends before its last byte`);
             return;
           }
@@ -365,7 +415,7 @@ class FunctionValidator {
           this.push(ValType.I32);
           break;
         case Op.I64Const:
-          r.readVarS64();
+          r.skipVarS64();
           this.push(ValType.I64);
           break;
         case Op.F32Const:
@@ -415,7 +465,7 @@ class FunctionValidator {
     const defaultTypes = this.labelTypes(this.label(r.readVarU32()));
     this.pop(ValType.I32);
     const arity = defaultTypes.length;
-    const popped: number[] = [];
+    const popped = this.popped;
     for (const depth of targets) {
       const types = this.labelTypes(this.label(depth));
       if (types.length !== arity) {

@@ -4,7 +4,7 @@
 import { CompileError } from '../errors.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { validateConstExpr } from './const-expr.js';
-import { validateFunction } from './function.js';
+import { validateFunctions } from './function.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
@@ -13,58 +13,68 @@ function fail(message: string, offset?: number): never {
   throw new CompileError(message, offset);
 }
 
-function checkValType(t: ValType): void {
-  if (t === ValType.V128) fail('SIMD not supported');
+/**
+ * Where an error about section `id`'s entries points: the section's contents (entries keep
+ * no offsets of their own; see WasmModule.sectionOffsets).
+ */
+function sectionAt(m: WasmModule, id: number): number | undefined {
+  return m.sectionOffsets?.[id];
 }
 
-function checkTypeIndex(m: WasmModule, index: number): void {
-  if (index >= m.types.length) fail(`unknown type ${index}`);
+function checkValType(t: ValType, at?: number): void {
+  if (t === ValType.V128) fail('SIMD not supported', at);
 }
 
-function checkTableLimits(l: Limits): void {
+function checkTypeIndex(m: WasmModule, index: number, at?: number): void {
+  if (index >= m.types.length) fail(`unknown type ${index}`, at);
+}
+
+function checkTableLimits(l: Limits, at?: number): void {
   // Table sizes are u32 by construction, so only the ordering can be wrong.
-  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum');
+  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum', at);
 }
 
-function checkMemoryLimits(l: Limits): void {
+function checkMemoryLimits(l: Limits, at?: number): void {
   if (l.min > MAX_MEMORY_PAGES || (l.max !== undefined && l.max > MAX_MEMORY_PAGES)) {
-    fail('memory size must be at most 65536 pages (4GiB)');
+    fail('memory size must be at most 65536 pages (4GiB)', at);
   }
-  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum');
+  if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum', at);
 }
 
 /** Validates the whole module; throws CompileError on the first problem found. */
 export function validateModule(m: WasmModule): void {
+  const typesAt = sectionAt(m, 1);
   for (const t of m.types) {
-    t.params.forEach(checkValType);
-    t.results.forEach(checkValType);
+    for (const v of t.params) checkValType(v, typesAt);
+    for (const v of t.results) checkValType(v, typesAt);
   }
 
+  const importsAt = sectionAt(m, 2);
   for (const imp of m.imports) {
     const d = imp.desc;
     switch (d.kind) {
       case 'func':
-        checkTypeIndex(m, d.typeIndex);
+        checkTypeIndex(m, d.typeIndex, importsAt);
         break;
       case 'table':
-        checkTableLimits(d.type.limits);
+        checkTableLimits(d.type.limits, importsAt);
         break;
       case 'memory':
-        checkMemoryLimits(d.type);
+        checkMemoryLimits(d.type, importsAt);
         break;
       case 'global':
-        checkValType(d.type.type);
+        checkValType(d.type.type, importsAt);
         break;
     }
   }
 
-  for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!);
-  for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits);
-  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!);
-  if (m.memories.length > 1) fail('multiple memories');
+  for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!, sectionAt(m, 3));
+  for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits, sectionAt(m, 4));
+  for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!, sectionAt(m, 5));
+  if (m.memories.length > 1) fail('multiple memories', sectionAt(m, 5) ?? importsAt);
 
   for (const g of m.globals) {
-    checkValType(g.type.type);
+    checkValType(g.type.type, sectionAt(m, 6));
     validateConstExpr(m, g.init, g.type.type);
   }
 
@@ -88,14 +98,14 @@ export function validateModule(m: WasmModule): void {
   }
 
   if (m.start !== undefined) {
-    if (m.start >= m.funcs.length) fail(`unknown function ${m.start}`);
+    if (m.start >= m.funcs.length) fail(`unknown function ${m.start}`, sectionAt(m, 8));
     const t = m.types[m.funcs[m.start]!]!;
-    if (t.params.length !== 0 || t.results.length !== 0) fail('start function must have type [] -> []');
+    if (t.params.length !== 0 || t.results.length !== 0) fail('start function must have type [] -> []', sectionAt(m, 8));
   }
 
   const exportNames = new Set<string>();
   for (const e of m.exports) {
-    if (exportNames.has(e.name)) fail(`duplicate export name "${e.name}"`);
+    if (exportNames.has(e.name)) fail(`duplicate export name "${e.name}"`, sectionAt(m, 7));
     exportNames.add(e.name);
     const count =
       e.kind === 'func'
@@ -105,8 +115,8 @@ export function validateModule(m: WasmModule): void {
           : e.kind === 'memory'
             ? m.memories.length
             : m.numImportedGlobals + m.globals.length;
-    if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`);
+    if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, sectionAt(m, 7));
   }
 
-  for (let i = 0; i < m.codes.length; i++) validateFunction(m, i);
+  validateFunctions(m, 0, m.codes.length);
 }

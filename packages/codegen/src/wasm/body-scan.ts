@@ -71,13 +71,13 @@ export function readImmediates(r: BinaryReader, op: number, at: number): void {
       r.readVarS32();
       return;
     case ImmKind.I64:
-      r.readVarS64();
+      r.skipVarS64();
       return;
     case ImmKind.F32:
-      r.readBytes(4);
+      r.skip(4);
       return;
     case ImmKind.F64:
-      r.readBytes(8);
+      r.skip(8);
       return;
     case ImmKind.RefType:
       r.readRefType();

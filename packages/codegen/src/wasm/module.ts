@@ -83,6 +83,9 @@ export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): Wa
     const size = r.readCount();
     const contentStart = r.pos;
     const contentEnd = contentStart + size;
+    // readCount bounds a length by the bytes left counting its own LEB (as the reference
+    // interpreter does), so a size can still overrun the module by that LEB's length.
+    if (contentEnd > bytes.length) r.fail('length out of bounds', sectionStart + 1);
 
     if (id === 0) {
       // Custom sections are opaque, so unlike the others they are read with a bound.
@@ -101,6 +104,7 @@ export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): Wa
     const rank = SECTION_RANK[id]!;
     if (rank <= lastRank) r.fail('unexpected content after last section', sectionStart);
     lastRank = rank;
+    (m.sectionOffsets ??= [])[id] = contentStart;
     SECTION_READERS[id]!(r, m);
     if (r.pos !== contentEnd) r.fail('section size mismatch', contentStart);
   }
@@ -136,7 +140,11 @@ function frozenSignature(params: ValType[], results: ValType[]): FuncType {
 }
 
 const EMPTY_SIGNATURE = frozenSignature([], []);
-const VALUE_SIGNATURES = new Map<ValType, FuncType>();
+/** Indexed by the value type's byte. */
+const VALUE_SIGNATURES: FuncType[] = [];
+for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef]) {
+  VALUE_SIGNATURES[t] = frozenSignature([], [t]);
+}
 
 /**
  * The [params] → [results] of a block. Signatures of value-typed and empty blocks are shared
@@ -147,11 +155,8 @@ export function blockSignature(m: WasmModule, bt: BlockType): FuncType {
     case 'empty':
       return EMPTY_SIGNATURE;
     case 'value': {
-      let sig = VALUE_SIGNATURES.get(bt.type);
-      if (!sig) {
-        sig = frozenSignature([], [bt.type]);
-        VALUE_SIGNATURES.set(bt.type, sig);
-      }
+      const sig = VALUE_SIGNATURES[bt.type];
+      if (!sig) throw new Error(`BUG: block type ${bt.type} is no value type`);
       return sig;
     }
     case 'func': {

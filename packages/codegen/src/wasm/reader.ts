@@ -11,6 +11,23 @@ const EOF_MESSAGE = 'unexpected end of section or function';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+// Block types without a type index are shared, immutable objects (one per operator would be
+// a large share of what the validator and the compiler allocate).
+const EMPTY_BLOCK: BlockType = Object.freeze({ kind: 'empty' });
+const VALUE_BLOCKS: BlockType[] = [];
+for (let b = 0; b < 0x80; b++) if (isValTypeByte(b)) VALUE_BLOCKS[b] = Object.freeze({ kind: 'value', type: b as ValType });
+
+// i64 constants are bigints (Val.value); the small ones every function uses are made once.
+const SMALL_MIN = -256;
+const SMALL_MAX = 4096;
+const SMALL_BIGINTS: bigint[] = [];
+for (let v = SMALL_MIN; v <= SMALL_MAX; v++) SMALL_BIGINTS.push(BigInt(v));
+
+/** BigInt(n) for an integer n, without allocating for the common small values. */
+function bigintOf(n: number): bigint {
+  return n >= SMALL_MIN && n <= SMALL_MAX ? SMALL_BIGINTS[n - SMALL_MIN]! : BigInt(n);
+}
+
 /** True for the bytes that encode a value type (including v128, which is decoded but rejected later). */
 export function isValTypeByte(b: number): boolean {
   return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
@@ -63,6 +80,19 @@ export class BinaryReader {
   }
 
   readVarU32(): number {
+    // One-byte encodings (most indexes, depths, alignments) without the general loop.
+    const p = this.pos;
+    if (p < this.end) {
+      const b0 = this.bytes[p]!;
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return b0;
+      }
+    }
+    return this.readVarU32Long();
+  }
+
+  private readVarU32Long(): number {
     const b0 = this.readU8();
     if (b0 < 0x80) return b0;
     let result = b0 & 0x7f;
@@ -79,6 +109,18 @@ export class BinaryReader {
   }
 
   readVarS32(): number {
+    const p = this.pos;
+    if (p < this.end) {
+      const b0 = this.bytes[p]!;
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return (b0 << 25) >> 25;
+      }
+    }
+    return this.readVarS32Long();
+  }
+
+  private readVarS32Long(): number {
     const b0 = this.readU8();
     if (b0 < 0x80) return (b0 << 25) >> 25;
     let result = b0 & 0x7f;
@@ -118,12 +160,51 @@ export class BinaryReader {
   }
 
   readVarS64(): bigint {
+    // Up to 7 bytes (49 bits) the payload is exact as a double: most i64 constants take this
+    // path, and the common small ones come from a table instead of a fresh BigInt.
+    const b = this.bytes;
+    let p = this.pos;
+    const end = Math.min(this.end, p + 7);
+    let small = 0;
+    let scale = 1;
+    while (p < end) {
+      const x = b[p++]!;
+      small += (x & 0x7f) * scale;
+      scale *= 128;
+      if (x < 0x80) {
+        this.pos = p;
+        // Sign-extend from the last byte's bit 6.
+        if (x & 0x40) small -= scale;
+        return bigintOf(small);
+      }
+    }
     const [raw, n] = this.readLeb64(true);
     return BigInt.asIntN(Math.min(7 * n, 64), raw);
   }
 
   readVarU64(): bigint {
     return this.readLeb64(false)[0];
+  }
+
+  /** Checks the encoding of an s64 LEB and steps over it, without building its value. */
+  skipVarS64(): void {
+    const b = this.bytes;
+    const p = this.pos;
+    const end = Math.min(this.end, p + 9);
+    for (let q = p; q < end; q++) {
+      if (b[q]! < 0x80) {
+        this.pos = q + 1;
+        return;
+      }
+    }
+    // Ten bytes (or too few): the careful reader checks the last byte and fails properly.
+    this.readLeb64(true);
+  }
+
+  /** Steps over n bytes (f32/f64 immediates). */
+  skip(n: number): void {
+    if (n > this.end - this.pos) this.fail(EOF_MESSAGE);
+    this.pos += n;
   }
 
   /** Reads up to 10 LEB bytes; returns the raw unsigned payload and the number of bytes. */
@@ -225,11 +306,11 @@ export class BinaryReader {
     const b = this.peekU8();
     if (b === 0x40) {
       this.pos++;
-      return { kind: 'empty' };
+      return EMPTY_BLOCK;
     }
     if (isValTypeByte(b)) {
       this.pos++;
-      return { kind: 'value', type: b as ValType };
+      return VALUE_BLOCKS[b]!;
     }
     const start = this.pos;
     const index = this.readVarS33();

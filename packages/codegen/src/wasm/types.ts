@@ -153,4 +153,9 @@ export interface WasmModule {
   codes: FunctionBody[];
   names: NameSection;
   customSections: CustomSection[];
+  /**
+   * Byte offset of each known section's contents, by section id: module-level validation
+   * errors (unknown type, bad limits, ...) point there, as entries keep no offsets.
+   */
+  sectionOffsets?: number[];
 }

@@ -50,10 +50,15 @@ function checkShiftOp(op: ShiftOp): void {
 const OPSIZE = 0x66; // operand-size prefix: 16-bit operation
 
 export class Assembler {
-  readonly buf = new CodeBuffer();
+  readonly buf: CodeBuffer;
   readonly comments: { offset: number; text: string }[] = [];
-  /** Labels with jumps still waiting to be patched: finish() must find none. */
-  private readonly pending = new Set<Label>();
+  /** Labels targeted by a jump but not bound yet: finish() must find none. */
+  private unbound = 0;
+
+  /** `initialCapacity`: bytes of code expected, so that the buffer seldom grows. */
+  constructor(initialCapacity?: number) {
+    this.buf = new CodeBuffer(initialCapacity);
+  }
 
   get offset(): number {
     return this.buf.offset;
@@ -68,8 +73,10 @@ export class Assembler {
   }
 
   private own(l: Label): void {
-    if (l.owner === undefined) l.owner = this;
-    else if (l.owner !== this) throw new Error('BUG: label belongs to another assembler');
+    if (l.owner !== this) {
+      if (l.owner === undefined) l.owner = this;
+      else throw new Error('BUG: label belongs to another assembler');
+    }
   }
 
   bind(l: Label): void {
@@ -77,9 +84,16 @@ export class Assembler {
     if (l.pos >= 0) throw new Error(`BUG: label bound twice (first at ${l.pos})`);
     const pos = this.offset;
     l.pos = pos;
-    for (const at of l.fixups) this.buf.patch32(at, pos - (at + 4));
-    l.fixups = [];
-    this.pending.delete(l);
+    if (l.fixup >= 0) {
+      this.buf.patch32(l.fixup, pos - (l.fixup + 4));
+      const more = l.moreFixups;
+      if (more !== null) {
+        for (let i = 0; i < more.length; i++) this.buf.patch32(more[i]!, pos - (more[i]! + 4));
+        l.moreFixups = null;
+      }
+      l.fixup = -1;
+      this.unbound--;
+    }
   }
 
   labelOffset(l: Label): number | undefined {
@@ -88,13 +102,20 @@ export class Assembler {
 
   /** Emits a rel32 field targeting l: final if l is bound, else recorded for bind(). */
   private rel32(l: Label): void {
+    const at = this.offset;
     if (l.pos >= 0) {
-      this.buf.put4(l.pos - (this.offset + 4));
-    } else {
-      l.fixups.push(this.offset);
-      this.pending.add(l);
-      this.buf.put4(0);
+      this.buf.put4(l.pos - (at + 4));
+      return;
     }
+    if (l.fixup < 0) {
+      l.fixup = at;
+      this.unbound++;
+    } else if (l.moreFixups === null) {
+      l.moreFixups = [at];
+    } else {
+      l.moreFixups.push(at);
+    }
+    this.buf.put4(0);
   }
 
   /**
@@ -122,10 +143,20 @@ export class Assembler {
   }
 
   finish(): Uint8Array {
-    if (this.pending.size > 0) {
-      throw new Error(`BUG: unbound label (${this.pending.size} label(s) targeted but never bound)`);
-    }
+    this.checkAllBound();
     return this.buf.bytes();
+  }
+
+  /** Like finish(), without the copy: the view is valid until the next write. */
+  finishView(): Uint8Array {
+    this.checkAllBound();
+    return this.buf.view();
+  }
+
+  private checkAllBound(): void {
+    if (this.unbound > 0) {
+      throw new Error(`BUG: unbound label (${this.unbound} label(s) targeted but never bound)`);
+    }
   }
 
   // ── integer moves ───────────────────────────────────────────────────────────────────

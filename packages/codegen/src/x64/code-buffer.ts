@@ -1,6 +1,14 @@
 // Growable little-endian byte sink for machine code.
+//
+// Every instruction goes through put1/put4, so these are kept small enough for V8 to inline:
+// one range check (a code-generator bug must not become silently wrong bytes) and one
+// capacity compare, with the rare growth out of line. A caller that knows roughly how much
+// code is coming (the module compiler does) passes an initial capacity so that the buffer
+// seldom grows at all.
 
 const INITIAL_CAPACITY = 256;
+/** Architectural maximum length of one x86 instruction. */
+const MAX_INSTRUCTION = 15;
 
 export class CodeBuffer {
   private data: Uint8Array;
@@ -15,9 +23,8 @@ export class CodeBuffer {
   }
 
   /** Make room for n more bytes. Doubling keeps appends amortised O(1). */
-  private reserve(n: number): void {
+  private grow(n: number): void {
     const need = this.len + n;
-    if (need <= this.data.length) return;
     let cap = this.data.length * 2;
     while (cap < need) cap *= 2;
     const next = new Uint8Array(cap);
@@ -25,26 +32,54 @@ export class CodeBuffer {
     this.data = next;
   }
 
+  /**
+   * @internal For the encoder (encoding.ts): make room for one instruction's bytes (at most
+   * MAX_INSTRUCTION) so that the raw writes that follow need no capacity checks.
+   */
+  startInstruction(): void {
+    if (this.len + MAX_INSTRUCTION > this.data.length) this.grow(MAX_INSTRUCTION);
+  }
+
+  /**
+   * @internal An unchecked byte write after startInstruction(): b must be 0..255, computed by
+   * the encoder from operands it has already checked.
+   */
+  raw1(b: number): void {
+    this.data[this.len++] = b;
+  }
+
   put1(b: number): void {
-    if (!(b >= -0x80 && b <= 0xff && Number.isInteger(b))) throw new Error(`BUG: put1 out of range: ${b}`);
-    this.reserve(1);
-    this.data[this.len++] = b & 0xff;
+    // (b | 0) === b: an integer (in int32 range, which the bounds already imply).
+    if (!(b >= -0x80 && b <= 0xff && (b | 0) === b)) throw new Error(`BUG: put1 out of range: ${b}`);
+    const at = this.len;
+    if (at >= this.data.length) this.grow(1);
+    // Typed-array stores keep the low 8 bits, so -1 is stored as 0xff.
+    this.data[at] = b;
+    this.len = at + 1;
   }
 
   /** 16 bits, little-endian; accepts the signed or the unsigned reading. */
   put2(v: number): void {
-    if (!(v >= -0x8000 && v <= 0xffff && Number.isInteger(v))) throw new Error(`BUG: put2 out of range: ${v}`);
-    this.reserve(2);
+    if (!(v >= -0x8000 && v <= 0xffff && (v | 0) === v)) throw new Error(`BUG: put2 out of range: ${v}`);
+    const at = this.len;
+    if (at + 2 > this.data.length) this.grow(2);
     const d = this.data;
-    d[this.len++] = v & 0xff;
-    d[this.len++] = (v >> 8) & 0xff;
+    d[at] = v;
+    d[at + 1] = v >> 8;
+    this.len = at + 2;
   }
 
   /** 32 bits, little-endian; accepts the signed or the unsigned reading. */
   put4(v: number): void {
-    this.reserve(4);
-    this.write4(this.len, v);
-    this.len += 4;
+    check32(v);
+    const at = this.len;
+    if (at + 4 > this.data.length) this.grow(4);
+    const d = this.data;
+    d[at] = v;
+    d[at + 1] = v >>> 8;
+    d[at + 2] = v >>> 16;
+    d[at + 3] = v >>> 24;
+    this.len = at + 4;
   }
 
   /** 64 bits, little-endian; accepts the signed or the unsigned reading. */
@@ -60,7 +95,12 @@ export class CodeBuffer {
     if (!(at >= 0 && at + 4 <= this.len && Number.isInteger(at))) {
       throw new Error(`BUG: patch32 at ${at} outside the ${this.len} bytes emitted`);
     }
-    this.write4(at, v);
+    check32(v);
+    const d = this.data;
+    d[at] = v;
+    d[at + 1] = v >>> 8;
+    d[at + 2] = v >>> 16;
+    d[at + 3] = v >>> 24;
   }
 
   /** A copy of the bytes emitted so far (the buffer may keep growing afterwards). */
@@ -68,14 +108,18 @@ export class CodeBuffer {
     return this.data.slice(0, this.len);
   }
 
-  private write4(at: number, v: number): void {
-    if (!(v >= -0x80000000 && v <= 0xffffffff && Number.isInteger(v))) {
-      throw new Error(`BUG: 32-bit value out of range: ${v}`);
-    }
-    const d = this.data;
-    d[at] = v & 0xff;
-    d[at + 1] = (v >>> 8) & 0xff;
-    d[at + 2] = (v >>> 16) & 0xff;
-    d[at + 3] = (v >>> 24) & 0xff;
+  /**
+   * The bytes emitted so far without copying: valid until the next write. For a caller that
+   * is done with the buffer and copies the code somewhere else anyway.
+   */
+  view(): Uint8Array {
+    return this.data.subarray(0, this.len);
+  }
+}
+
+/** Either reading of 32 bits: -2^31 .. 2^32 - 1, an integer. */
+function check32(v: number): void {
+  if (!(v >= -0x80000000 && v <= 0xffffffff && Math.floor(v) === v)) {
+    throw new Error(`BUG: 32-bit value out of range: ${v}`);
   }
 }

@@ -31,8 +31,9 @@ export function fitsInt32(v: number): boolean {
 
 export function checkReg(r: number, what: string): void {
   // Register numbers come from branded types, but a stray `undefined` or 16 from an
-  // allocator bug would otherwise be silently truncated to 3 bits here.
-  if (!(r >= 0 && r <= 15 && Number.isInteger(r))) throw new Error(`BUG: bad ${what} register ${r}`);
+  // allocator bug would otherwise be silently truncated to 3 bits here. (r & 15) === r holds
+  // exactly for the integers 0..15.
+  if ((r & 15) !== r) throw new Error(`BUG: bad ${what} register ${r}`);
 }
 
 /** REX for an 8-bit operand held in register r: registers 4..7 need a bare REX (see REX_BARE). */
@@ -41,19 +42,18 @@ export function rexForByteReg(r: number): number {
 }
 
 /**
- * Opcodes are packed into one number, most significant byte first: 0x8B, 0x0FAF, 0x0F3A0A.
- * Unambiguous because no opcode byte sequence starts with 00.
+ * Prefix, REX and opcode, after buf.startInstruction(). Opcodes are packed into one number,
+ * most significant byte first: 0x8B, 0x0FAF, 0x0F3A0A. Unambiguous because no opcode byte
+ * sequence starts with 00.
  */
-function putOpcode(buf: CodeBuffer, op: number): void {
-  if (op > 0xffff) buf.put1(op >>> 16);
-  if (op > 0xff) buf.put1((op >>> 8) & 0xff);
-  buf.put1(op & 0xff);
-}
-
 function putPrefixRexOpcode(buf: CodeBuffer, prefix: number, rex: number, op: number): void {
-  if (prefix !== 0) buf.put1(prefix);
-  if (rex !== 0) buf.put1(0x40 | rex);
-  putOpcode(buf, op);
+  if (prefix !== 0) buf.raw1(prefix);
+  if (rex !== 0) buf.raw1(0x40 | rex);
+  if (op > 0xff) {
+    if (op > 0xffff) buf.raw1(op >>> 16);
+    buf.raw1((op >>> 8) & 0xff);
+  }
+  buf.raw1(op & 0xff);
 }
 
 /**
@@ -65,8 +65,9 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
   checkReg(reg, 'ModRM.reg');
   checkReg(rm, 'ModRM.rm');
   rex |= ((reg & 8) >> 1) | ((rm & 8) >> 3);
+  buf.startInstruction();
   putPrefixRexOpcode(buf, prefix, rex, op);
-  buf.put1(0xc0 | ((reg & 7) << 3) | (rm & 7));
+  buf.raw1(0xc0 | ((reg & 7) << 3) | (rm & 7));
 }
 
 /**
@@ -87,45 +88,55 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
 export function emitRM(
   buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem, forceDisp32 = false,
 ): number {
-  const { base, index, disp } = m;
+  const base = m.base;
+  const index = m.index;
+  const disp = m.disp;
+  const scale = m.scale;
   checkReg(reg, 'ModRM.reg');
   checkReg(base, 'base');
-  if (!fitsInt32(disp)) throw new Error(`BUG: displacement ${disp} does not fit a signed 32-bit field`);
+  if ((disp | 0) !== disp) throw new Error(`BUG: displacement ${disp} does not fit a signed 32-bit field`);
   let scaleBits = 0;
   if (index !== undefined) {
     checkReg(index, 'index');
     if (index === 4) throw new Error('BUG: rsp cannot be an index register');
-    switch (m.scale ?? 1) {
+    switch (scale ?? 1) {
       case 1: scaleBits = 0; break;
       case 2: scaleBits = 1; break;
       case 4: scaleBits = 2; break;
       case 8: scaleBits = 3; break;
-      default: throw new Error(`BUG: bad scale ${m.scale as number}`);
+      default: throw new Error(`BUG: bad scale ${scale as number}`);
     }
     rex |= (index & 8) >> 2;
-  } else if (m.scale !== undefined && m.scale !== 1) {
-    throw new Error(`BUG: scale ${m.scale} without an index register`);
+  } else if (scale !== undefined && scale !== 1) {
+    throw new Error(`BUG: scale ${scale} without an index register`);
   }
   rex |= ((reg & 8) >> 1) | ((base & 8) >> 3);
+  buf.startInstruction();
   putPrefixRexOpcode(buf, prefix, rex, op);
 
   let mod: number;
   if (forceDisp32) mod = 2;
   else if (disp === 0 && (base & 7) !== 5) mod = 0;
-  else if (fitsInt8(disp)) mod = 1;
+  else if (disp >= -0x80 && disp <= 0x7f) mod = 1;
   else mod = 2;
 
   const r = (reg & 7) << 3;
   if (index === undefined && (base & 7) !== 4) {
-    buf.put1((mod << 6) | r | (base & 7));
+    buf.raw1((mod << 6) | r | (base & 7));
   } else {
     const idx = index === undefined ? 4 : index & 7;
-    buf.put1((mod << 6) | r | 4);
-    buf.put1((scaleBits << 6) | (idx << 3) | (base & 7));
+    buf.raw1((mod << 6) | r | 4);
+    buf.raw1((scaleBits << 6) | (idx << 3) | (base & 7));
   }
   const dispAt = buf.offset;
-  if (mod === 1) buf.put1(disp & 0xff);
-  else if (mod === 2) buf.put4(disp);
+  if (mod === 1) {
+    buf.raw1(disp & 0xff);
+  } else if (mod === 2) {
+    buf.raw1(disp & 0xff);
+    buf.raw1((disp >>> 8) & 0xff);
+    buf.raw1((disp >>> 16) & 0xff);
+    buf.raw1(disp >>> 24);
+  }
   return dispAt;
 }
 
@@ -133,6 +144,7 @@ export function emitRM(
 export function emitOpReg(buf: CodeBuffer, rex: number, op: number, r: number): void {
   checkReg(r, 'opcode');
   rex |= (r & 8) >> 3;
-  if (rex !== 0) buf.put1(0x40 | rex);
-  buf.put1(op | (r & 7));
+  buf.startInstruction();
+  if (rex !== 0) buf.raw1(0x40 | rex);
+  buf.raw1(op | (r & 7));
 }

@@ -5,3 +5,4 @@ export * from './cond.js';
 export * from './code-buffer.js';
 export * from './assembler.js';
 export * from './sse-mem.js';
+export * from './extra-nop.js';

@@ -35,7 +35,48 @@ const SRC = `(module
       (br_if $o (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
     (local.get $h))
 
-  ;; Memory: sieve of Eratosthenes over n bytes, then a checksum pass over the flags.
+  ;; Memory: C = A × B for n × n i32 matrices at 0, 4n², 8n² (row-major), then a checksum.
+  (func (export "matmul") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $acc i32) (local $b i32) (local $c i32)
+    (local.set $b (i32.mul (i32.mul (local.get $n) (local.get $n)) (i32.const 4)))
+    (local.set $c (i32.shl (local.get $b) (i32.const 1)))
+    ;; A[i] = i * 7, B[i] = i ^ 0x55
+    (local.set $i (i32.const 0))
+    (block $filled (loop $fill
+      (br_if $filled (i32.ge_u (local.get $i) (i32.mul (local.get $n) (local.get $n))))
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (i32.mul (local.get $i) (i32.const 7)))
+      (i32.store (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))) (i32.xor (local.get $i) (i32.const 0x55)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $fill)))
+    (local.set $i (i32.const 0))
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $acc (i32.const 0))
+        (local.set $k (i32.const 0))
+        (loop $dot
+          (local.set $acc (i32.add (local.get $acc)
+            (i32.mul
+              (i32.load (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 2)))
+              (i32.load (i32.add (local.get $b)
+                (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $j)) (i32.const 2)))))))
+          (br_if $dot (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+        (i32.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2)))
+          (local.get $acc))
+        (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.set $acc (i32.const 0))
+    (local.set $i (i32.const 0))
+    (block $summed (loop $sum
+      (br_if $summed (i32.ge_u (local.get $i) (i32.mul (local.get $n) (local.get $n))))
+      (local.set $acc (i32.xor (i32.rotl (local.get $acc) (i32.const 1))
+        (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $sum)))
+    (local.get $acc))
+
+  ;; Memory, tightest loop: sieve of Eratosthenes over n bytes (one store per inner
+  ;; iteration), then a checksum pass over the flags. The worst case for per-iteration checks.
   (func (export "sieve") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $count i32)
     (local.set $i (i32.const 0))
@@ -98,8 +139,9 @@ async function main(): Promise<void> {
   const variants: Record<Variant, Record<string, Fn>> = { plain: build('plain'), epochs: build('epochs'), fuel: build('fuel') };
   const runs = Number(process.env.BENCH_RUNS ?? 31);
   const cases: [string, (e: Record<string, Fn>) => number][] = [
-    ['fib(30), recursive', (e) => e.fib!(30)],
+    ['fib(32), recursive', (e) => e.fib!(32)],
     ['mix: 2000 × 20000 nested loop', (e) => e.mix!(2000, 20_000)],
+    ['matmul 200 × 200 i32', (e) => e.matmul!(200)],
     ['sieve of 2 MB × 8', (e) => { let s = 0; for (let k = 0; k < 8; k++) s += e.sieve!(2 * 1024 * 1024); return s; }],
   ];
   console.log('| workload | plain (ms, min / median) | epochs (ms, min / median) | fuel (ms, min / median) | epochs | fuel |');

@@ -37,6 +37,8 @@ interface Slot<J, R> {
   ready: Promise<void>;
   stderr: string;
   cases: number;
+  /** Taken by a run() that has not sent its job yet (acquire and send are not atomic). */
+  reserved: boolean;
   busy?: { id: number; job: J; phase: string; started: number; timer: NodeJS.Timeout; resolve: (o: CaseOutcome<R>) => void };
 }
 
@@ -57,7 +59,7 @@ export class CasePool<J, R> {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let markReady!: () => void;
-    const slot: Slot<J, R> = { child, stderr: '', cases: 0, ready: new Promise((r) => (markReady = r)) };
+    const slot: Slot<J, R> = { child, stderr: '', cases: 0, reserved: false, ready: new Promise((r) => (markReady = r)) };
     child.stderr!.on('data', (d: Buffer) => {
       slot.stderr = (slot.stderr + d.toString()).slice(-STDERR_KEEP);
     });
@@ -112,9 +114,12 @@ export class CasePool<J, R> {
   private async acquire(): Promise<Slot<J, R>> {
     for (;;) {
       if (this.closed) throw new Error('BUG: CasePool used after close()');
-      const free = this.slots.find((s) => !s.busy);
-      if (free) return free;
-      if (this.slots.length < this.opts.jobs) return this.spawn();
+      let slot = this.slots.find((s) => !s.busy && !s.reserved);
+      if (!slot && this.slots.length < this.opts.jobs) slot = this.spawn();
+      if (slot) {
+        slot.reserved = true;
+        return slot;
+      }
       await new Promise<void>((r) => this.waiters.push(r));
     }
   }
@@ -129,6 +134,7 @@ export class CasePool<J, R> {
         const b = slot.busy;
         if (b?.id === id) this.finish(slot, { kind: 'timeout', phase: b.phase, ms: Date.now() - started });
       }, this.opts.timeoutMs);
+      slot.reserved = false;
       slot.busy = { id, job, phase: 'starting', started, timer, resolve };
       void slot.ready.then(() => {
         if (slot.busy?.id !== id) return;

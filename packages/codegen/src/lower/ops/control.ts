@@ -9,7 +9,7 @@ import { Kind, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import { CtrlKind, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { emitInterruptChecks, startFuelBlock } from '../interrupt-checks.js';
+import { afterBranchIf, branchIfTarget, emitInterruptChecks, refundInBranchTrampoline, startFuelRun } from '../interrupt-checks.js';
 
 function enter(fc: FunctionCompiler, kind: CtrlKind, sig: FuncType): Ctrl {
   const c: Ctrl = {
@@ -60,7 +60,7 @@ export function enterIfOnFlags(fc: FunctionCompiler, sig: FuncType, elseCond: Co
   const c = enter(fc, CtrlKind.If, sig);
   c.elseLabel = fc.asm.newLabel();
   fc.asm.jcc_label(elseCond, c.elseLabel);
-  startFuelBlock(fc); // the then-arm
+  startFuelRun(fc); // the then-arm
 }
 
 export function visitElse(fc: FunctionCompiler): void {
@@ -79,7 +79,7 @@ export function visitElse(fc: FunctionCompiler): void {
   c.kind = CtrlKind.Else;
   fc.resetStack(c.height, c.params);
   fc.dead = false;
-  startFuelBlock(fc); // the else-arm
+  startFuelRun(fc); // the else-arm
 }
 
 /** Returns true when this `end` closed the function body. */
@@ -102,9 +102,9 @@ export function visitEnd(fc: FunctionCompiler): boolean {
   if (c.kind !== CtrlKind.Loop) fc.asm.bind(c.label);
   fc.resetStack(c.height, c.results);
   fc.dead = !reachable;
-  // Branches join here, or the code comes back to life: a new fuel block starts.
+  // Branches join here, or the code comes back to life: a new fuel run starts.
   const joins = c.kind !== CtrlKind.Loop && (c.branchedTo || c.elseLabel !== null);
-  if (reachable && (joins || wasDead)) startFuelBlock(fc);
+  if (reachable && (joins || wasDead)) startFuelRun(fc);
   return false;
 }
 
@@ -143,13 +143,14 @@ function needsTrampoline(fc: FunctionCompiler, target: Ctrl): boolean {
 export function branchIf(fc: FunctionCompiler, cond: Cond, depth: number): void {
   const target = fc.ctrlAt(depth);
   if (!needsTrampoline(fc, target)) {
-    fc.asm.jcc_label(cond, target.label);
+    fc.asm.jcc_label(cond, branchIfTarget(fc, target));
     target.branchedTo = true;
-    startFuelBlock(fc); // the fall-through
+    afterBranchIf(fc, target);
     return;
   }
   const skip = fc.asm.newLabel();
   fc.asm.jcc_label(invertCond(cond), skip);
+  refundInBranchTrampoline(fc, target);
   if (target.kind === CtrlKind.Func) returnKeepingState(fc);
   else {
     fc.moveBranchValues(target, branchTypes(target));
@@ -157,7 +158,7 @@ export function branchIf(fc: FunctionCompiler, cond: Cond, depth: number): void 
     target.branchedTo = true;
   }
   fc.asm.bind(skip);
-  startFuelBlock(fc); // the fall-through
+  afterBranchIf(fc, target);
 }
 
 export function visitBrIf(fc: FunctionCompiler, depth: number): void {
