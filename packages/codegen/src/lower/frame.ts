@@ -5,8 +5,10 @@ import { RBP } from '../x64/regs.js';
 /** rbp-relative offset of the saved vmctx. */
 export const VMCTX_SLOT = -8;
 
-// Frame operands are requested for nearly every operator; sharing one frozen Mem per rbp
-// displacement keeps them from being a large share of the compiler's garbage.
+// Frame operands are requested for nearly every operator; sharing one Mem per rbp
+// displacement keeps them from being a large share of the compiler's garbage. They are not
+// frozen (a frozen object has its own hidden class, which would make the encoder's operand
+// reads polymorphic), so callers must treat them as read-only, as they treat every Mem.
 const above: Mem[] = [];
 const below: Mem[] = [];
 
@@ -14,7 +16,7 @@ const below: Mem[] = [];
 export function rbpMem(disp: number): Mem {
   const table = disp >= 0 ? above : below;
   const i = Math.abs(disp) >> 3;
-  return (table[i] ??= Object.freeze({ base: RBP, disp }));
+  return (table[i] ??= { base: RBP, disp });
 }
 
 export class Frame {

@@ -49,6 +49,14 @@ function emitEpochCheck(fc: FunctionCompiler): void {
   a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochDeadline });
   a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochPtr });
   a.jcc_label(Cond.BE, fc.trap(TrapCode.Interrupt));
+  } else if (v === 'K') {
+  a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochDeadline });
+  a.buf.put1(0x4c); a.buf.put1(0x3b); a.buf.put1(0x1c); a.buf.put1(0x25); a.buf.put4(counter!);
+  a.jcc_label(Cond.BE, fc.trap(TrapCode.Interrupt));
+  } else if (v === 'M') {
+  a.buf.put1(0x4c); a.buf.put1(0x8b); a.buf.put1(0x1c); a.buf.put1(0x25); a.buf.put4(counter!);
+  a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
+  a.jcc_label(Cond.AE, fc.trap(TrapCode.Interrupt));
   } else if (v === 'N') {
   }
 

@@ -174,6 +174,27 @@ export class Assembler {
    * would clobber flags the caller may be keeping alive.
    */
   mov_ri(size: IntSize, dst: Gpr, imm: number | bigint): void {
+    if (typeof imm === 'number') {
+      // Numbers (the common case) avoid BigInt arithmetic; the choice is the same as below.
+      if (!Number.isSafeInteger(imm)) throw new Error(`BUG: mov immediate ${imm} is not a safe integer; pass a bigint`);
+      if (size === 32) {
+        emitOpReg(this.buf, 0, 0xb8, dst);
+        this.buf.put4(imm >>> 0); // the low 32 bits (exact for safe integers)
+        return;
+      }
+      w(size);
+      if (imm >= 0 && imm <= 0xffffffff) {
+        emitOpReg(this.buf, 0, 0xb8, dst);
+        this.buf.put4(imm);
+      } else if (imm < 0 && imm >= -0x80000000) {
+        emitRR(this.buf, 0, REX_W, 0xc7, 0, dst);
+        this.buf.put4(imm);
+      } else {
+        emitOpReg(this.buf, REX_W, 0xb8, dst);
+        this.buf.put8(BigInt(imm));
+      }
+      return;
+    }
     const u = toU64(imm);
     if (size === 32) {
       emitOpReg(this.buf, 0, 0xb8, dst);

@@ -7,6 +7,8 @@
 // seldom grows at all.
 
 const INITIAL_CAPACITY = 256;
+const I64_MIN = -(1n << 63n);
+const U64_END = 1n << 64n;
 /** Architectural maximum length of one x86 instruction. */
 const MAX_INSTRUCTION = 15;
 
@@ -84,7 +86,7 @@ export class CodeBuffer {
 
   /** 64 bits, little-endian; accepts the signed or the unsigned reading. */
   put8(v: bigint): void {
-    if (v < -(1n << 63n) || v >= (1n << 64n)) throw new Error(`BUG: put8 out of range: ${v}`);
+    if (v < I64_MIN || v >= U64_END) throw new Error(`BUG: put8 out of range: ${v}`);
     const u = BigInt.asUintN(64, v);
     this.put4(Number(u & 0xffffffffn));
     this.put4(Number(u >> 32n));

@@ -47,12 +47,16 @@ export function uimm8(imm: number, what: string): number {
   return imm;
 }
 
+const I64_MIN = -(1n << 63n);
+const U64_END = 1n << 64n;
+
 /** A mov-immediate value as the unsigned 64-bit integer it denotes. */
 export function toU64(imm: number | bigint): bigint {
   if (typeof imm === 'number') {
     if (!Number.isSafeInteger(imm)) throw new Error(`BUG: mov immediate ${imm} is not a safe integer; pass a bigint`);
     imm = BigInt(imm);
   }
-  if (imm < -(1n << 63n) || imm >= 1n << 64n) throw new Error(`BUG: mov immediate ${imm} does not fit 64 bits`);
-  return BigInt.asUintN(64, imm);
+  if (imm < I64_MIN || imm >= U64_END) throw new Error(`BUG: mov immediate ${imm} does not fit 64 bits`);
+  // Already unsigned (what the lowering passes): no new BigInt.
+  return imm >= 0n ? imm : BigInt.asUintN(64, imm);
 }

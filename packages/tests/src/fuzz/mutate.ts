@@ -219,7 +219,83 @@ const opcodeSwap: Mutator = (bytes, rng) => {
   return replaceSection(bytes, code, newP);
 };
 
+function encodeS64(v: bigint): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const I32_EDGES = [0n, 1n, -1n, 2n, 31n, 32n, 63n, 64n, 0x7fffffffn, -0x80000000n, 0xffffn, 0x10000n, -0x10000n, 0xfffen, 0x7fffn, -0x8000n, 255n, 256n];
+const I64_EDGES = [...I32_EDGES, 0x7fffffffffffffffn, -0x8000000000000000n, 0xffffffffn, 0x100000000n, -0x100000000n, 0x80000000n];
+const F32_EDGES = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x7fa00000, 0x00000001, 0x80000001, 0x7f7fffff, 0x4f000000, 0xcf000000, 0x5f000000, 0x3f000000, 0xbf800000];
+const F64_EDGES = [0n, 0x8000000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n, 0x7ff0000000000001n, 0x7ff4000000000000n, 1n, 0x7fefffffffffffffn, 0x41e0000000000000n, 0xc1e0000000000000n, 0x43e0000000000000n, 0xc3e0000000000000n, 0x3fe0000000000000n, 0x41dfffffffc00000n];
+const MEM_OFFSETS = [0, 1, 3, 4, 7, 8, 0xffff, 0x10000, 0xfffc, 0xfff8, 0x7fffffff, 0x80000000, 0xfffffff8, 0xfffffffc, 0xffffffff];
+
+function leBytes(v: bigint, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+}
+
+/**
+ * Rewrites a constant or a memory offset in some function body to an edge value. Most such
+ * modules stay valid, so they reach the compiler's constant folding and bounds checks.
+ * Instruction boundaries are guessed (an 0x41 byte may be an immediate), hence "most".
+ */
+const immediateEdge: Mutator = (bytes, rng) => {
+  const code = splitSections(bytes).find((s) => s.id === 10 && s.size > 2);
+  if (!code) return bytes;
+  const p = bytes.slice(code.payload, code.end);
+  const sites: number[] = [];
+  for (let i = 1; i < p.length; i++) {
+    const b = p[i]!;
+    if ((b >= 0x41 && b <= 0x44) || (b >= 0x28 && b <= 0x3e)) sites.push(i);
+  }
+  if (sites.length === 0) return bytes;
+  const at = rng.pick(sites);
+  const op = p[at]!;
+  let edited: Uint8Array | undefined;
+  if (op === 0x41 || op === 0x42) {
+    const old = readLeb(p, at + 1);
+    if (!old) return bytes;
+    const v = rng.oneIn(4) ? BigInt.asIntN(op === 0x41 ? 32 : 64, rng.u64()) : rng.pick(op === 0x41 ? I32_EDGES : I64_EDGES);
+    edited = splice(p, at + 1, old.length, encodeS64(v));
+  } else if (op === 0x43) {
+    edited = splice(p, at + 1, 4, leBytes(BigInt(rng.pick(F32_EDGES)), 4));
+  } else if (op === 0x44) {
+    edited = splice(p, at + 1, 8, leBytes(rng.pick(F64_EDGES), 8));
+  } else {
+    const align = readLeb(p, at + 1);
+    const off = align && readLeb(p, at + 1 + align.length);
+    if (!align || !off) return bytes;
+    edited = splice(p, at + 1 + align.length, off.length, encodeU32(rng.pick(MEM_OFFSETS)));
+  }
+  // Keep every body size right: re-encode the body that contains `at`.
+  const count = readLeb(p, 0);
+  if (!count) return bytes;
+  let pos = count.length;
+  const delta = edited.length - p.length;
+  for (let i = 0; i < Number(count.value) && pos < p.length; i++) {
+    const sz = readLeb(p, pos);
+    if (!sz) return bytes;
+    const bodyStart = pos + sz.length;
+    const bodyEnd = bodyStart + Number(sz.value);
+    if (at >= bodyStart && at < bodyEnd) {
+      const fixed = concat([edited.subarray(0, pos), encodeU32(Number(sz.value) + delta), edited.subarray(bodyStart)]);
+      return replaceSection(bytes, code, fixed);
+    }
+    pos = bodyEnd;
+  }
+  return bytes;
+};
+
 const MUTATORS: [weight: number, m: Mutator][] = [
+  [8, immediateEdge],
   [3, bitFlip],
   [2, byteSet],
   [2, insertBytes],

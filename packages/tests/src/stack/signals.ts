@@ -5,8 +5,9 @@ import { native } from './support.js';
 
 /**
  * Registers hooks on the current describe(): no signal may be counted while its tests run.
- * (Today no handler exists at all; once the out-of-bounds task installs one, the count must
- * still not move during the stack tests. child.test.ts checks a process with no handler.)
+ * (The guard-region handler of the out-of-bounds task may be installed in this process by
+ * earlier tests; it must still count nothing during the stack tests. child.test.ts checks a
+ * process where no handler is installed at all.)
  */
 export function expectNoSignals(): void {
   let countBefore = 0;

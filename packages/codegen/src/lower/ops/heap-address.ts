@@ -28,22 +28,24 @@ const SIMM32_MAX = 0x7fffffff;
 const MEM_BASE: Mem = { base: R14, disp: Vmctx.MemBase };
 const MEM_SIZE: Mem = { base: R14, disp: Vmctx.MemSize };
 
-export interface HeapOperand {
-  /** The access operand; valid until r11 is next written. */
-  mem: Mem;
-  /**
-   * The register that held the address, now owned by the caller (free it, or reuse it as the
-   * destination of a load); null when the address was a constant.
-   */
-  index: Gpr | null;
-}
+// The operands handed out are two shared objects rewritten by every call (one per operand
+// shape, so the encoder's reads of them stay monomorphic): an access is emitted right after
+// its operand is formed, so nothing holds one across calls, and no access allocates.
+const CONST_ADDRESS: Mem = { base: R11, disp: 0 };
+const INDEXED: Mem = { base: R11, index: R11, scale: 1, disp: 0 };
+/** [index + end] for the bounds check's lea. */
+const END_ADDRESS: Mem = { base: R11, disp: 0 };
 
 /**
  * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
  * after emitting its bounds check. `pinned` keeps the address out of registers the caller
  * still needs (a store's value).
+ *
+ * The operand is valid until r11 is next written or this is called again. Its `index` is the
+ * register that held the address, now owned by the caller (free it, or reuse it as the
+ * destination of a load); it is undefined when the address was a constant.
  */
-export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0): HeapOperand {
+export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0): Mem {
   const a = fc.asm;
   const v = fc.peek();
   if (v.kind === Kind.Const) {
@@ -53,11 +55,13 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     boundsCheckConst(fc, ea + size);
     if (ea <= SIMM32_MAX) {
       a.mov_rm(64, R11, MEM_BASE);
-      return { mem: { base: R11, disp: ea }, index: null };
+      CONST_ADDRESS.disp = ea;
+      return CONST_ADDRESS;
     }
     a.mov_ri(64, R11, ea);
     a.alu_rm(AluOp.Add, 64, R11, MEM_BASE);
-    return { mem: { base: R11, disp: 0 }, index: null };
+    CONST_ADDRESS.disp = 0;
+    return CONST_ADDRESS;
   }
   const index = fc.popToReg(pinned) as Gpr;
   boundsCheckReg(fc, index, offset + size);
@@ -69,7 +73,9 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     disp = 0;
   }
   a.mov_rm(64, R11, MEM_BASE);
-  return { mem: { base: R11, index, scale: 1, disp }, index };
+  INDEXED.index = index;
+  INDEXED.disp = disp;
+  return INDEXED;
 }
 
 /** True when accesses compare against MemSize; false in 'guard' mode (see the file comment). */
@@ -82,7 +88,9 @@ function boundsCheckReg(fc: FunctionCompiler, index: Gpr, end: number): void {
   if (!explicitChecks(fc)) return;
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
-    a.lea(64, R11, { base: index, disp: end });
+    END_ADDRESS.base = index;
+    END_ADDRESS.disp = end;
+    a.lea(64, R11, END_ADDRESS);
   } else {
     a.mov_ri(64, R11, end);
     a.alu_rr(AluOp.Add, 64, R11, index);

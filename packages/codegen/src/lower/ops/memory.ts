@@ -16,62 +16,60 @@ import { popHeapOperand } from './heap-address.js';
 
 const WASM_PAGE_SHIFT = 16;
 
-interface LoadKind {
-  type: ValType;
-  bytes: number;
-  /** Load [m] into dst (a Gpr or an Xmm by `type`), extending as the operator says. */
-  emit: (a: Assembler, dst: number, m: Mem) => void;
+// Per opcode, indexed by op - I32Load (0x28 ..= 0x3e): the value type, the access width in
+// bytes, and for loads which instruction (see emitLoadInsn). Tables rather than maps or
+// per-kind closures: this is one of the hottest families.
+const FIRST = Op.I32Load;
+const ACCESS_TYPE: readonly ValType[] = [
+  ValType.I32, ValType.I64, ValType.F32, ValType.F64, // plain loads
+  ValType.I32, ValType.I32, ValType.I32, ValType.I32, // i32.load8_s/u, load16_s/u
+  ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, // i64.load8..32
+  ValType.I32, ValType.I64, ValType.F32, ValType.F64, // plain stores
+  ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I64, // narrow stores
+];
+const ACCESS_BYTES: readonly number[] = [
+  4, 8, 4, 8,
+  1, 1, 2, 2,
+  1, 1, 2, 2, 4, 4,
+  4, 8, 4, 8,
+  1, 2, 1, 2, 4,
+];
+
+/**
+ * Load [m] into dst (a Gpr or an Xmm by the op's type), extending as the operator says. The
+ * 32-bit destination forms (mov r32, movzx r32) zero-extend to 64 bits, which is both the
+ * i32 register invariant and the zero-extension of i64.load*_u.
+ */
+function emitLoadInsn(a: Assembler, op: number, d: number, m: Mem): void {
+  switch (op) {
+    case Op.I32Load: a.mov_rm(32, d as Gpr, m); return;
+    case Op.I64Load: a.mov_rm(64, d as Gpr, m); return;
+    case Op.F32Load: a.movs_rm(32, d as Xmm, m); return;
+    case Op.F64Load: a.movs_rm(64, d as Xmm, m); return;
+    case Op.I32Load8S: a.movsx_rm(32, 8, d as Gpr, m); return;
+    case Op.I32Load8U: a.movzx_rm(8, d as Gpr, m); return;
+    case Op.I32Load16S: a.movsx_rm(32, 16, d as Gpr, m); return;
+    case Op.I32Load16U: a.movzx_rm(16, d as Gpr, m); return;
+    case Op.I64Load8S: a.movsx_rm(64, 8, d as Gpr, m); return;
+    case Op.I64Load8U: a.movzx_rm(8, d as Gpr, m); return;
+    case Op.I64Load16S: a.movsx_rm(64, 16, d as Gpr, m); return;
+    case Op.I64Load16U: a.movzx_rm(16, d as Gpr, m); return;
+    case Op.I64Load32S: a.movsx_rm(64, 32, d as Gpr, m); return;
+    case Op.I64Load32U: a.mov_rm(32, d as Gpr, m); return;
+  }
+  throw new Error(`BUG: 0x${op.toString(16)} is not a load`);
 }
-
-// The 32-bit destination forms (mov r32, movzx r32) zero-extend to 64 bits, which is both
-// the i32 register invariant and the zero-extension of i64.load*_u.
-const LOADS = new Map<number, LoadKind>([
-  [Op.I32Load, { type: ValType.I32, bytes: 4, emit: (a, d, m) => a.mov_rm(32, d as Gpr, m) }],
-  [Op.I64Load, { type: ValType.I64, bytes: 8, emit: (a, d, m) => a.mov_rm(64, d as Gpr, m) }],
-  [Op.F32Load, { type: ValType.F32, bytes: 4, emit: (a, d, m) => a.movs_rm(32, d as Xmm, m) }],
-  [Op.F64Load, { type: ValType.F64, bytes: 8, emit: (a, d, m) => a.movs_rm(64, d as Xmm, m) }],
-  [Op.I32Load8S, { type: ValType.I32, bytes: 1, emit: (a, d, m) => a.movsx_rm(32, 8, d as Gpr, m) }],
-  [Op.I32Load8U, { type: ValType.I32, bytes: 1, emit: (a, d, m) => a.movzx_rm(8, d as Gpr, m) }],
-  [Op.I32Load16S, { type: ValType.I32, bytes: 2, emit: (a, d, m) => a.movsx_rm(32, 16, d as Gpr, m) }],
-  [Op.I32Load16U, { type: ValType.I32, bytes: 2, emit: (a, d, m) => a.movzx_rm(16, d as Gpr, m) }],
-  [Op.I64Load8S, { type: ValType.I64, bytes: 1, emit: (a, d, m) => a.movsx_rm(64, 8, d as Gpr, m) }],
-  [Op.I64Load8U, { type: ValType.I64, bytes: 1, emit: (a, d, m) => a.movzx_rm(8, d as Gpr, m) }],
-  [Op.I64Load16S, { type: ValType.I64, bytes: 2, emit: (a, d, m) => a.movsx_rm(64, 16, d as Gpr, m) }],
-  [Op.I64Load16U, { type: ValType.I64, bytes: 2, emit: (a, d, m) => a.movzx_rm(16, d as Gpr, m) }],
-  [Op.I64Load32S, { type: ValType.I64, bytes: 4, emit: (a, d, m) => a.movsx_rm(64, 32, d as Gpr, m) }],
-  [Op.I64Load32U, { type: ValType.I64, bytes: 4, emit: (a, d, m) => a.mov_rm(32, d as Gpr, m) }],
-]);
-
-interface StoreKind {
-  /** Type of the stored operand. */
-  type: ValType;
-  bytes: 1 | 2 | 4 | 8;
-}
-
-const STORES = new Map<number, StoreKind>([
-  [Op.I32Store, { type: ValType.I32, bytes: 4 }],
-  [Op.I64Store, { type: ValType.I64, bytes: 8 }],
-  [Op.F32Store, { type: ValType.F32, bytes: 4 }],
-  [Op.F64Store, { type: ValType.F64, bytes: 8 }],
-  [Op.I32Store8, { type: ValType.I32, bytes: 1 }],
-  [Op.I32Store16, { type: ValType.I32, bytes: 2 }],
-  [Op.I64Store8, { type: ValType.I64, bytes: 1 }],
-  [Op.I64Store16, { type: ValType.I64, bytes: 2 }],
-  [Op.I64Store32, { type: ValType.I64, bytes: 4 }],
-]);
 
 /** The op family for 0x28..0x40 (registered in families.ts). */
 export function memoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  const load = LOADS.get(op);
-  if (load) {
+  if (op >= Op.I32Load && op <= Op.I64Load32U) {
     r.readVarU32(); // alignment hint
-    emitLoad(fc, load, r.readVarU32());
+    emitLoad(fc, op, r.readVarU32());
     return true;
   }
-  const store = STORES.get(op);
-  if (store) {
+  if (op >= Op.I32Store && op <= Op.I64Store32) {
     r.readVarU32();
-    emitStore(fc, store, r.readVarU32());
+    emitStore(fc, op, r.readVarU32());
     return true;
   }
   if (op === Op.MemorySize) {
@@ -81,70 +79,101 @@ export function memoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number):
   }
   if (op === Op.MemoryGrow) {
     r.readU8();
-    callBuiltin(fc, Builtin.MemoryGrow, [ValType.I32], ValType.I32);
+    callBuiltin(fc, Builtin.MemoryGrow, I32_ARG, ValType.I32);
     return true;
   }
   return false;
 }
 
-function emitLoad(fc: FunctionCompiler, k: LoadKind, offset: number): void {
-  if (regClassOf(k.type) === RegClass.Xmm) {
+const I32_ARG: ValType[] = [ValType.I32];
+
+function emitLoad(fc: FunctionCompiler, op: number, offset: number): void {
+  const type = ACCESS_TYPE[op - FIRST]!;
+  const bytes = ACCESS_BYTES[op - FIRST]!;
+  if (regClassOf(type) === RegClass.Xmm) {
     // Allocated first: the heap operand is only valid until the next use of r11.
     const dst = fc.allocXmm();
-    const { mem, index } = popHeapOperand(fc, offset, k.bytes);
-    k.emit(fc.asm, dst, mem);
-    if (index !== null) fc.ra.free(RegClass.Gpr, index);
-    fc.push(regVal(k.type, dst));
+    const mem = popHeapOperand(fc, offset, bytes);
+    emitLoadInsn(fc.asm, op, dst, mem);
+    if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+    fc.push(regVal(type, dst));
     return;
   }
   // An integer load reuses the address register for its result; a constant address has
   // none, so that destination is allocated before the operand is formed.
-  const dst = fc.peek().kind === Kind.Const ? fc.allocGpr() : null;
-  const { mem, index } = popHeapOperand(fc, offset, k.bytes);
-  const to = dst ?? index!;
-  k.emit(fc.asm, to, mem);
-  fc.push(regVal(k.type, to));
+  const dst = fc.peek().kind === Kind.Const ? fc.allocGpr() : -1;
+  const mem = popHeapOperand(fc, offset, bytes);
+  const to = dst >= 0 ? dst : mem.index!;
+  emitLoadInsn(fc.asm, op, to, mem);
+  fc.push(regVal(type, to));
 }
 
-/** The store's value: an immediate when the constant fits the instruction, else a register. */
-type StoreSrc = { imm: number } | { gpr: Gpr } | { xmm: Xmm };
+const SIMM32_MIN_N = -0x80000000n;
+const SIMM32_MAX_N = 0x7fffffffn;
 
-function emitStore(fc: FunctionCompiler, k: StoreKind, offset: number): void {
-  const src = popStoreSrc(fc, k);
-  const pinned = 'gpr' in src ? 1 << src.gpr : 0;
-  const { mem, index } = popHeapOperand(fc, offset, k.bytes, pinned);
+/**
+ * The store's value is either an immediate (when the constant fits the instruction) or a
+ * register: Gpr for integers and wide constants, Xmm for floats.
+ */
+function emitStore(fc: FunctionCompiler, op: number, offset: number): void {
+  const type = ACCESS_TYPE[op - FIRST]!;
+  const bytes = ACCESS_BYTES[op - FIRST]!;
+  const bits = (bytes * 8) as MemSize;
   const a = fc.asm;
-  const bits = (k.bytes * 8) as MemSize;
-  if ('imm' in src) a.mov_mi(bits, mem, src.imm);
-  else if ('gpr' in src) a.mov_mr(bits, mem, src.gpr);
-  else a.movs_mr(k.bytes === 4 ? 32 : 64, mem, src.xmm);
-  if ('gpr' in src) fc.ra.free(RegClass.Gpr, src.gpr);
-  if ('xmm' in src) fc.ra.free(RegClass.Xmm, src.xmm);
-  if (index !== null) fc.ra.free(RegClass.Gpr, index);
-}
-
-function popStoreSrc(fc: FunctionCompiler, k: StoreKind): StoreSrc {
   const v = fc.peek();
   if (v.kind === Kind.Const) {
     fc.pop();
-    const bits = constBits(v, k.bytes);
-    if (k.bytes < 8 || (bits >= -0x80000000n && bits <= 0x7fffffffn)) return { imm: Number(bits) };
+    const imm = storeImmediate(v, bytes);
+    if (imm !== null) {
+      const mem = popHeapOperand(fc, offset, bytes);
+      a.mov_mi(bits, mem, imm);
+      if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+      return;
+    }
     // A 64-bit constant beyond simm32: through a Gpr, whatever its wasm type (floats too).
     const gpr = fc.allocGpr();
-    fc.asm.mov_ri(64, gpr, BigInt.asUintN(64, bits));
-    return { gpr };
+    a.mov_ri(64, gpr, BigInt.asUintN(64, BigInt(v.value)));
+    storeFromGpr(fc, bits, offset, bytes, gpr);
+    return;
   }
   const reg = fc.popToReg();
-  return regClassOf(k.type) === RegClass.Xmm ? { xmm: reg as Xmm } : { gpr: reg as Gpr };
+  if (regClassOf(type) === RegClass.Xmm) {
+    const mem = popHeapOperand(fc, offset, bytes);
+    a.movs_mr(bytes === 4 ? 32 : 64, mem, reg as Xmm);
+    fc.ra.free(RegClass.Xmm, reg);
+    if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+    return;
+  }
+  storeFromGpr(fc, bits, offset, bytes, reg as Gpr);
+}
+
+function storeFromGpr(fc: FunctionCompiler, bits: MemSize, offset: number, bytes: number, src: Gpr): void {
+  const mem = popHeapOperand(fc, offset, bytes, 1 << src);
+  fc.asm.mov_mr(bits, mem, src);
+  fc.ra.free(RegClass.Gpr, src);
+  if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
 }
 
 /**
- * The stored bits of a constant: for narrow stores the low `bytes` bytes as an unsigned
- * number (what mov_mi expects), for 8-byte stores the signed 64-bit value.
+ * The immediate a constant store takes, or null when it does not fit one: for narrow stores
+ * the low `bytes` bytes as an unsigned number (what mov_mi expects), for 8-byte stores the
+ * signed 64-bit value when it fits simm32. Constants are numbers (i32, f32 bits) or bigints
+ * (i64, f64 bits, references).
  */
-function constBits(v: Val, bytes: number): bigint {
-  const all = typeof v.value === 'bigint' ? v.value : BigInt(v.value);
-  return bytes === 8 ? BigInt.asIntN(64, all) : BigInt.asUintN(bytes * 8, all);
+function storeImmediate(v: Val, bytes: number): number | null {
+  const value = v.value;
+  if (typeof value === 'number') {
+    if (bytes === 4) return value >>> 0;
+    if (bytes === 2) return value & 0xffff;
+    if (bytes === 1) return value & 0xff;
+    // 8 bytes of a number constant (an i64 small enough to be kept as a number).
+    return value >= -0x80000000 && value <= 0x7fffffff ? value : null;
+  }
+  if (bytes === 8) {
+    const b = BigInt.asIntN(64, value);
+    return b >= SIMM32_MIN_N && b <= SIMM32_MAX_N ? Number(b) : null;
+  }
+  return Number(BigInt.asUintN(bytes * 8, value));
 }
 
 /** memory.size: the byte length in the vmctx, in 64 KiB pages. */
