@@ -2,8 +2,11 @@
 // user-space addresses are below 2^47, so doubles hold them exactly.
 
 declare namespace wasmjitNative {
-  /** Called by native host_call: convert callBuffer args, call import `importIndex`, store results. */
-  type HostDispatcher = (instanceId: number, importIndex: number) => void;
+  /**
+   * Called by native host_call without arguments: callBuffer slot 1027 holds the instance id
+   * (low u32) and import index (high u32); convert the args, call the import, store results.
+   */
+  type HostDispatcher = () => void;
 
   interface HelperAddresses {
     /** int32_t wasmjit_host_call(void *vmctx, uint32_t importIndex, uint64_t *area, uint32_t nslots) */
@@ -32,8 +35,9 @@ declare namespace wasmjitNative {
 
   interface Binding {
     /**
-     * Per-thread call buffer, CallBuffer.Slots (1024) 8-byte slots: [0] f64 result (xmm0),
-     * [1] int result (rax), [2..] argument/result area. Shared by invoke and host calls.
+     * Per-thread call buffer, CallBuffer.Slots (1032) 8-byte slots: [0] f64 result (xmm0),
+     * [1] int result (rax), [2..1023] argument/result area, [1024..1026] the invokeFast
+     * descriptor, [1027] the host-call target. Shared by invoke and host calls.
      */
     readonly callBuffer: ArrayBuffer;
     /**
@@ -41,6 +45,11 @@ declare namespace wasmjitNative {
      * callBuffer[2..]; copies results back. Returns the TrapCode (0 = returned normally).
      */
     invoke(code: number, vmctx: number, nslots: number): number;
+    /**
+     * invoke() with code and vmctx (f64) from callBuffer slots 1024 and 1025 and nslots from
+     * the low u32 of slot 1026; undefined when wasm returned normally, else the TrapCode.
+     */
+    invokeFast(): number | undefined;
     /** The exception of the last HostException (13) trap on this thread, cleared on read. */
     takeHostException(): unknown;
     /**

@@ -54,6 +54,7 @@ static napi_value wj_js_set_host_dispatcher(napi_env env, napi_callback_info inf
     state->dispatcher = NULL;
   }
   if (previous == NULL) napi_get_null(env, &previous);
+  state->dispatcher_gen++; /* host calls in flight drop their cached handle (wj_entry.fn) */
   if (type == napi_function && napi_create_reference(env, argv[0], 1, &state->dispatcher) != napi_ok) {
     state->dispatcher = NULL;
     return NULL;
@@ -181,6 +182,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"callBuffer", NULL, NULL, NULL, NULL, callbuf_ab, napi_enumerable, NULL},
       {"invoke", NULL, wj_js_invoke, NULL, NULL, NULL, napi_enumerable, state},
+      {"invokeFast", NULL, wj_js_invoke_fast, NULL, NULL, NULL, napi_enumerable, state},
       {"takeHostException", NULL, wj_js_take_host_exception, NULL, NULL, NULL, napi_enumerable, state},
       {"setHostDispatcher", NULL, wj_js_set_host_dispatcher, NULL, NULL, NULL, napi_enumerable, state},
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},

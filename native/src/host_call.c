@@ -3,8 +3,9 @@
  *
  * Generated code calls wasmjit_host_call (address in vmctx[HostCall]) with the SysV ABI.
  * Arguments travel through the per-env call buffer: we copy the wasm area into
- * callBuffer[AreaStart..], the JS dispatcher (set with setHostDispatcher) converts them,
- * calls the import and writes results back into the same slots, and we copy them out.
+ * callBuffer[AreaStart..], put the instance id and import index into callBuffer[HostCallTarget],
+ * and call the JS dispatcher (set with setHostDispatcher) without arguments; it converts
+ * them, calls the import and writes results back into the area slots, and we copy them out.
  * A JS exception cannot propagate through wasm frames, so it is parked in the entry record
  * and the caller traps with HostException; invoke() then hands it to takeHostException().
  */
@@ -57,6 +58,48 @@ static void wj_park_exception(napi_env env, wj_entry *entry, const char *fallbac
   }
 }
 
+/*
+ * Handles for a host call. Each call leaves a few handles (the dispatcher call's context and
+ * result) in the innermost handle scope. The first WJ_HOST_SCOPE_CALLS calls of an entry
+ * leave them in the scope of invoke's own N-API callback, which V8 frees when invoke returns
+ * (so a JS -> wasm -> JS round trip opens no scope at all); after that, a scope of the
+ * entry's own takes the next WJ_HOST_SCOPE_CALLS calls, then is replaced by a fresh one,
+ * and invoke closes the last one before it returns, keeping scopes balanced per callback.
+ * Opening and closing one per call was a fifth of the import path. The dispatcher handle is
+ * fetched once per entry (again only if setHostDispatcher ran, or its scope was closed).
+ * False, with an exception parked, if the call cannot be made.
+ */
+static bool wj_host_prepare(napi_env env, wj_entry *entry, wj_env_state *state) {
+  if (entry->scope_calls >= WJ_HOST_SCOPE_CALLS) {
+    if (entry->scope != NULL) {
+      /* Only this entry's host calls open scopes above it, and each nested entry closes
+       * its own before returning, so ours is the innermost one here. */
+      if (entry->fn_scope == entry->scope) entry->fn = NULL;
+      napi_close_handle_scope(env, entry->scope);
+      entry->scope = NULL;
+    }
+    if (napi_open_handle_scope(env, &entry->scope) != napi_ok) {
+      entry->scope = NULL;
+      wj_park_exception(env, entry, "wasmjit: cannot open a handle scope for a host call");
+      return false;
+    }
+    entry->scope_calls = 0;
+  }
+  entry->scope_calls++;
+  if (entry->fn == NULL || entry->fn_gen != state->dispatcher_gen) {
+    entry->fn = NULL;
+    if (state->dispatcher == NULL || napi_get_reference_value(env, state->dispatcher, &entry->fn) != napi_ok ||
+        entry->fn == NULL || napi_get_undefined(env, &entry->recv) != napi_ok) {
+      entry->fn = NULL;
+      wj_park_exception(env, entry, "wasmjit: no host dispatcher set (setHostDispatcher)");
+      return false;
+    }
+    entry->fn_gen = state->dispatcher_gen;
+    entry->fn_scope = entry->scope;
+  }
+  return true;
+}
+
 int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) {
   wj_entry *entry = wj_tls.entry;
   if (entry == NULL) {
@@ -66,38 +109,28 @@ int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, ui
   }
   napi_env env = entry->env;
   wj_env_state *state = entry->state;
-
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) {
-    wj_park_exception(env, entry, "wasmjit: cannot open a handle scope for a host call");
-    return WJ_TRAP_HOST_EXCEPTION;
-  }
-
-  int32_t result = WJ_TRAP_HOST_EXCEPTION;
-  napi_value fn = NULL, recv, argv[2], ret;
   if (nslots > WJ_CB_MAX_AREA) {
     wj_park_exception(env, entry, "wasmjit: host call has more slots than the call buffer");
-  } else if (state->dispatcher == NULL ||
-             napi_get_reference_value(env, state->dispatcher, &fn) != napi_ok || fn == NULL) {
-    wj_park_exception(env, entry, "wasmjit: no host dispatcher set (setHostDispatcher)");
-  } else {
-    memcpy(state->callbuf + WJ_CB_AREA_START, area, (size_t)nslots * 8);
-    const uint32_t instance_id = (uint32_t)((const uint64_t *)vmctx)[WJ_VMCTX_INSTANCE_ID / 8];
-    napi_status s = napi_get_undefined(env, &recv);
-    if (s == napi_ok) s = napi_create_uint32(env, instance_id, &argv[0]);
-    if (s == napi_ok) s = napi_create_uint32(env, import_index, &argv[1]);
-    if (s == napi_ok) s = napi_call_function(env, recv, fn, 2, argv, &ret);
-    bool pending = false;
-    napi_is_exception_pending(env, &pending);
-    if (s != napi_ok || pending) {
-      wj_park_exception(env, entry, "wasmjit: calling the host dispatcher failed");
-    } else {
-      /* The dispatcher may have re-entered wasm (nested invoke) and reused the buffer;
-       * by contract it leaves this call's results in the area slots when it returns. */
-      memcpy(area, state->callbuf + WJ_CB_AREA_START, (size_t)nslots * 8);
-      result = 0;
-    }
+    return WJ_TRAP_HOST_EXCEPTION;
   }
-  napi_close_handle_scope(env, scope);
-  return result;
+  if (!wj_host_prepare(env, entry, state)) return WJ_TRAP_HOST_EXCEPTION;
+
+  uint64_t *cb = state->callbuf;
+  memcpy(cb + WJ_CB_AREA_START, area, (size_t)nslots * 8);
+  /* The dispatcher takes no arguments (creating two N-API numbers per call cost more than
+   * the rest of the call together): it reads which import to run from this slot first. */
+  const uint32_t instance_id = (uint32_t)((const uint64_t *)vmctx)[WJ_VMCTX_INSTANCE_ID / 8];
+  cb[WJ_CB_HOST_CALL_TARGET] = (uint64_t)instance_id | (uint64_t)import_index << 32;
+  napi_value ret;
+  const napi_status s = napi_call_function(env, entry->recv, entry->fn, 0, NULL, &ret);
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (s != napi_ok || pending) {
+    wj_park_exception(env, entry, "wasmjit: calling the host dispatcher failed");
+    return WJ_TRAP_HOST_EXCEPTION;
+  }
+  /* The dispatcher may have re-entered wasm (nested invoke) and reused the buffer;
+   * by contract it leaves this call's results in the area slots when it returns. */
+  memcpy(area, cb + WJ_CB_AREA_START, (size_t)nslots * 8);
+  return 0;
 }

@@ -1,7 +1,10 @@
 /*
- * invoke(code, vmctx, nslots): the JS -> wasm call path. Kept lean on purpose (it is paid on
- * every exported-function call): no allocation, stack argv, one N-API value out.
+ * The JS -> wasm call path: invoke(code, vmctx, nslots) and its argument-free twin
+ * invokeFast() that the runtime's export wrappers use. Kept lean on purpose (it is paid on
+ * every exported-function call): no allocation, no N-API value in or out on the fast path.
  */
+#include <string.h>
+
 #include "wasmjit.h"
 
 /* Defined next to its hottest user; see wasmjit.h for why it is initial-exec. */
@@ -18,6 +21,51 @@ static uint64_t wj_outermost_limit(const uint64_t *vmctx, uintptr_t sp) {
   const uint64_t by_budget = sp > max_stack ? sp - max_stack : 0;
   const uint64_t by_thread = reserve > UINT64_MAX - b->low ? UINT64_MAX : b->low + reserve;
   return by_budget > by_thread ? by_budget : by_thread;
+}
+
+/* Runs code with an area of nslots slots from the call buffer (arguments already checked);
+ * returns the TrapCode. Shared by both JS entry points. */
+static uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code, uintptr_t vmctx, uint32_t nslots) {
+  wj_entry rec;
+  rec.prev = wj_tls.entry;
+  const uintptr_t sp = wj_current_sp();
+  /* Nested entries (wasm -> JS import -> wasm) share the outermost budget. */
+  rec.limit = rec.prev != NULL ? rec.prev->limit : wj_outermost_limit((const uint64_t *)vmctx, sp);
+
+  uint32_t result;
+  if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
+    /* Not even room for a small frame (a nested entry from a JS import running in the host
+     * reserve, or a tiny thread): trap without running. Reset the trap record so the
+     * backtrace of some earlier trap is not reported for this one. */
+    result = WJ_TRAP_STACK_OVERFLOW;
+    wj_trap_record_no_frames(state, result);
+    return result;
+  }
+  rec.saved_sp = NULL;
+  rec.env = env;
+  rec.state = state;
+  rec.pending_exception = NULL;
+  rec.scope = NULL; /* host-call handles, see wj_host_prepare */
+  rec.scope_calls = 0;
+  rec.fn = NULL;
+  wj_tls.entry = &rec;
+  result = wasmjit_enter((void *)code, (void *)vmctx, state->callbuf, nslots, rec.limit, &rec.saved_sp);
+  wj_tls.entry = rec.prev;
+  if (rec.scope != NULL) napi_close_handle_scope(env, rec.scope);
+  if (rec.pending_exception != NULL) {
+    if (result == WJ_TRAP_HOST_EXCEPTION) {
+      if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
+      state->host_exception = rec.pending_exception;
+    } else {
+      /* Generated code swallowed the host's failure code; do not leak the exception. */
+      napi_delete_reference(env, rec.pending_exception);
+    }
+  }
+  return result;
+}
+
+static int wj_nslots_ok(double nslots) {
+  return nslots >= 0 && nslots <= WJ_CB_MAX_AREA && (double)(uint32_t)nslots == nslots;
 }
 
 napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
@@ -38,49 +86,40 @@ napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "invoke: code/vmctx is not a user-space address");
     return NULL;
   }
-  if (!(nslots_d >= 0 && nslots_d <= WJ_CB_MAX_AREA) || (double)(uint32_t)nslots_d != nslots_d) {
+  if (!wj_nslots_ok(nslots_d)) {
     napi_throw_range_error(env, NULL, "invoke: nslots must be an integer in [0, 1022]");
     return NULL;
   }
-  const uint32_t nslots = (uint32_t)nslots_d;
-
-  wj_env_state *state = data;
-  wj_entry rec;
-  rec.prev = wj_tls.entry;
-  const uintptr_t sp = wj_current_sp();
-  /* Nested entries (wasm -> JS import -> wasm) share the outermost budget. */
-  rec.limit = rec.prev != NULL ? rec.prev->limit
-                               : wj_outermost_limit((const uint64_t *)(uintptr_t)vmctx, sp);
-
-  uint32_t result;
-  if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
-    /* Not even room for a small frame (a nested entry from a JS import running in the host
-     * reserve, or a tiny thread): trap without running. Reset the trap record so the
-     * backtrace of some earlier trap is not reported for this one. */
-    result = WJ_TRAP_STACK_OVERFLOW;
-    wj_trap_record_no_frames(state, result);
-  } else {
-    rec.saved_sp = NULL;
-    rec.env = env;
-    rec.state = state;
-    rec.pending_exception = NULL;
-    wj_tls.entry = &rec;
-    result = wasmjit_enter((void *)(uintptr_t)code, (void *)(uintptr_t)vmctx, state->callbuf,
-                           nslots, rec.limit, &rec.saved_sp);
-    wj_tls.entry = rec.prev;
-    if (rec.pending_exception != NULL) {
-      if (result == WJ_TRAP_HOST_EXCEPTION) {
-        if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
-        state->host_exception = rec.pending_exception;
-      } else {
-        /* Generated code swallowed the host's failure code; do not leak the exception. */
-        napi_delete_reference(env, rec.pending_exception);
-      }
-    }
-  }
-
+  const uint32_t result = wj_run(env, data, (uintptr_t)code, (uintptr_t)vmctx, (uint32_t)nslots_d);
   napi_value out;
   /* int32 rather than uint32: same Smi for 0..15, but a cheaper N-API path. */
+  napi_create_int32(env, (int32_t)result, &out);
+  return out;
+}
+
+/*
+ * invokeFast(): invoke() with its three arguments taken from the call buffer descriptor
+ * (CallBuffer.InvokeCode/InvokeVmctx/InvokeNslots) and undefined returned when wasm returned
+ * normally (the TrapCode otherwise). Reading N-API arguments and creating the result value
+ * were most of invoke()'s cost. The descriptor is read here, before anything can run a
+ * nested entry that rewrites it.
+ */
+napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+  wj_env_state *state = data;
+  const uint64_t *cb = state->callbuf;
+  double code, vmctx;
+  memcpy(&code, &cb[WJ_CB_INVOKE_CODE], 8);
+  memcpy(&vmctx, &cb[WJ_CB_INVOKE_VMCTX], 8);
+  const uint32_t nslots = (uint32_t)cb[WJ_CB_INVOKE_NSLOTS];
+  if (!wj_address_ok(code) || !wj_address_ok(vmctx) || nslots > WJ_CB_MAX_AREA) {
+    napi_throw_range_error(env, NULL, "invokeFast: bad call buffer descriptor");
+    return NULL;
+  }
+  const uint32_t result = wj_run(env, state, (uintptr_t)code, (uintptr_t)vmctx, nslots);
+  if (result == WJ_TRAP_NONE) return NULL; /* undefined: no N-API value to create */
+  napi_value out;
   napi_create_int32(env, (int32_t)result, &out);
   return out;
 }

@@ -39,8 +39,15 @@ enum {
   WJ_CB_FLOAT_RESULT = 0,
   WJ_CB_INT_RESULT = 1,
   WJ_CB_AREA_START = 2,
-  WJ_CB_SLOTS = 1024,
-  WJ_CB_MAX_AREA = WJ_CB_SLOTS - WJ_CB_AREA_START,
+  WJ_CB_AREA_END = 1024,
+  WJ_CB_MAX_AREA = WJ_CB_AREA_END - WJ_CB_AREA_START,
+  /* invokeFast()'s descriptor: code and vmctx as f64, nslots as the low u32. */
+  WJ_CB_INVOKE_CODE = 1024,
+  WJ_CB_INVOKE_VMCTX = 1025,
+  WJ_CB_INVOKE_NSLOTS = 1026,
+  /* host_call's descriptor for the dispatcher: instance id (low u32), import index (high u32). */
+  WJ_CB_HOST_CALL_TARGET = 1027,
+  WJ_CB_SLOTS = 1032,
 };
 
 /* An entry whose stack room (sp - limit) is below this does not run at all. */
@@ -61,6 +68,7 @@ typedef struct wj_env_state {
   uint64_t *callbuf;        /* WJ_CB_SLOTS slots, owned here (malloc), never moves */
   napi_ref callbuf_ab;      /* the ArrayBuffer exported as callBuffer */
   napi_ref dispatcher;      /* setHostDispatcher(fn), or NULL */
+  uint64_t dispatcher_gen;  /* bumped by every setHostDispatcher: invalidates wj_entry.fn */
   napi_ref host_exception;  /* [exception] wrapper array of the last HostException, or NULL */
   /* The last trap on this env's thread (written by trap.c). Kept here rather than in TLS:
    * the add-on's TLS block must stay tiny, see wj_thread. */
@@ -85,7 +93,17 @@ typedef struct wj_entry {
   wj_env_state *state;
   uint64_t limit;             /* r15 for this entry (nested entries inherit the outer one) */
   napi_ref pending_exception; /* set by host_call on a JS throw (wrapper array), or NULL */
+  /* Host-call handle management (host_call.c, wj_host_prepare). Start: scope NULL,
+   * scope_calls 0, fn NULL. */
+  napi_handle_scope scope;    /* the entry's own current scope, NULL while using invoke's */
+  uint32_t scope_calls;       /* host calls whose handles are in the current scope */
+  napi_value fn, recv;        /* the dispatcher and undefined, fetched into fn_scope */
+  napi_handle_scope fn_scope;
+  uint64_t fn_gen;            /* state->dispatcher_gen that fn was fetched for */
 } wj_entry;
+
+/* Host calls whose handles (a few each) share one handle scope. */
+#define WJ_HOST_SCOPE_CALLS 64
 
 /* entry.c (assembly) */
 uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots,
@@ -156,6 +174,7 @@ napi_status wj_unref_any(napi_env env, napi_ref ref, napi_value *out) WJ_HIDDEN;
 
 /* invoke.c */
 napi_value wj_js_invoke(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) WJ_HIDDEN;
 
 /* test_helpers.c */

@@ -32,9 +32,10 @@
 //   The frame size is a multiple of 16 so that rsp ≡ 0 (mod 16) inside a function body.
 //
 // ── Entry and traps ────────────────────────────────────────────────────────────────────
-//   JS enters through native `invoke(code, vmctx, nslots)`: args are read from the per-thread
-//   shared call buffer (see CallBuffer), copied into an area on the native stack, the pinned
-//   registers are set, the code is called. A trap anywhere in wasm jumps to the trap-unwind
+//   JS enters through native `invokeFast()` (code, vmctx and nslots in the CallBuffer's
+//   descriptor slots; `invoke(code, vmctx, nslots)` takes them as arguments): args are read
+//   from the per-thread shared call buffer (see CallBuffer), copied into an area on the native
+//   stack, the pinned registers are set, the code is called. A trap anywhere in wasm jumps to the trap-unwind
 //   routine whose address is in the vmctx (TRAP_UNWIND) with edi = trap code and rsi = the
 //   trap site (see Vmctx.TrapUnwind): it records the backtrace (rsi, then the return addresses
 //   of the rbp chain), restores the rsp saved by the innermost entry trampoline and returns the
@@ -108,7 +109,9 @@ export const enum Vmctx {
    * Epoch interruption (CompileOptions.epochInterruption): address of the engine's shared
    * 64-bit epoch counter (a SharedArrayBuffer, bumped with Atomics.add from any thread or by
    * the native timer). Function entries and loop headers trap `interrupt` once the counter
-   * reaches EpochDeadline (unsigned compare; all-ones means no deadline).
+   * reaches EpochDeadline (unsigned compare; all-ones means no deadline). The runtime's code
+   * embeds the address (CompileOptions.epochCounterAddress); this field serves code compiled
+   * without it. See lower/interrupt-checks.ts and docs/interrupt.md.
    */
   EpochPtr = 0x48,
   /** This instance's epoch deadline (u64), see EpochPtr. */
@@ -142,8 +145,27 @@ export const enum CallBuffer {
   IntResult = 1,
   /** First argument/result area slot; area slot i is at AreaStart + i. */
   AreaStart = 2,
-  /** Total slots: enough for 1000 params/results (the spec's implementation limit is 1000). */
-  Slots = 1024,
+  /** One past the last area slot: 1022 area slots, enough for the spec's limit of 1000. */
+  AreaEnd = 1024,
+  // Descriptor slots after the area, so that plain memory, not N-API values, carries the
+  // call's target (creating or reading an N-API number costs about as much as a call).
+  /**
+   * invokeFast() descriptor, written by the export wrapper right before the call, after all
+   * argument conversions (which may run JS that re-enters wasm and rewrites it): code
+   * address and vmctx as f64, area slot count in the low 32 bits. Native code reads it
+   * before running anything.
+   */
+  InvokeCode = 1024,
+  InvokeVmctx = 1025,
+  InvokeNslots = 1026,
+  /**
+   * host_call → dispatcher descriptor: instance id (vmctx InstanceId) in the low 32 bits,
+   * import index (or BUILTIN_BASE + Builtin) in the high 32 bits. Written by native code right
+   * before it calls the argument-less dispatcher, which reads it first.
+   */
+  HostCallTarget = 1027,
+  /** Total slots (1028..1031 are spare; the descriptors share one 64-byte line). */
+  Slots = 1032,
 }
 
 /**

@@ -50,6 +50,14 @@ export interface EngineOptions {
    * 2^63 - 1, unlimited in practice). Only with consumeFuel.
    */
   initialFuel?: number | bigint;
+  /**
+   * Compile on worker threads too: true = one thread per core, a number = that many threads
+   * in all (the calling one included), false = the calling thread only. Default: on for
+   * modules with at least 1 MiB of function bodies (codegen PARALLEL_MIN_CODE_BYTES). The
+   * machine code is byte-identical either way; the workers are started on first use and
+   * kept (unref'd) for later compiles.
+   */
+  parallelCompile?: boolean | number;
 }
 
 export class Engine {
@@ -63,6 +71,8 @@ export class Engine {
   readonly consumeFuel: boolean;
   /** @internal EngineOptions.initialFuel. */
   readonly initialFuel: number | bigint;
+  /** EngineOptions.parallelCompile (undefined: by module size). */
+  readonly parallelCompile: boolean | number | undefined;
   /** @internal The epoch counter (interruption.ts), when epochInterruption is on. */
   readonly epoch: EpochCounter | null;
 
@@ -75,6 +85,7 @@ export class Engine {
     this.epochInterruption = options.epochInterruption ?? false;
     this.consumeFuel = options.consumeFuel ?? false;
     this.initialFuel = options.initialFuel ?? MAX_FUEL;
+    this.parallelCompile = options.parallelCompile;
     this.epoch = this.epochInterruption ? new EpochCounter() : null;
   }
 

@@ -20,16 +20,42 @@ function readSlot(t: ValType, slot: number): string {
   }
 }
 
-/** Statement storing JS value `expr` into slot `slot` with ToWebAssemblyValue semantics. */
-function writeSlot(t: ValType, slot: number, expr: string): string {
+/**
+ * Expression converting JS value `expr` to what a call-buffer store of type t takes, with
+ * ToWebAssemblyValue semantics (the same coercions and TypeErrors as the typed-array store).
+ */
+function convert(t: ValType, expr: string): string {
   switch (t) {
-    case ValType.I32: return `I32[${2 * slot}] = ${expr};`;
-    case ValType.I64: return `I64[${slot}] = ${expr};`;
-    case ValType.F32: return `F32[${2 * slot}] = ${expr};`;
-    case ValType.F64: return `F64[${slot}] = ${expr};`;
-    case ValType.FuncRef: case ValType.ExternRef: return `R.putRef(${t}, ${2 * slot}, ${expr});`;
+    case ValType.I32: return `${expr} | 0`;
+    case ValType.I64: return `BigInt.asIntN(64, ${expr})`;
+    case ValType.F32: case ValType.F64: return `+${expr}`;
+    case ValType.FuncRef: case ValType.ExternRef: return `R.refFromJS(${t}, ${expr})`;
     default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
+}
+
+/** Statement storing `v`, an already converted value (see convert), into slot `slot`. */
+function storeConverted(t: ValType, slot: number, v: string): string {
+  switch (t) {
+    case ValType.I32: return `I32[${2 * slot}] = ${v};`;
+    case ValType.I64: return `I64[${slot}] = ${v};`;
+    case ValType.F32: return `F32[${2 * slot}] = ${v};`;
+    case ValType.F64: return `F64[${slot}] = ${v};`;
+    // A reference's raw bits (< 2^47) as two 32-bit halves, like refs.putRef.
+    case ValType.FuncRef: case ValType.ExternRef: return `I32[${2 * slot}] = ${v}; I32[${2 * slot + 1}] = ${v} / 0x100000000;`;
+    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
+  }
+}
+
+/**
+ * Statements storing JS values `exprs` into consecutive slots from `first`. Every value is
+ * converted before the first store: a conversion can run JS (valueOf) that calls wasm, and
+ * that nested call reuses the area, so nothing may be stored before the last one is done.
+ */
+function storeAll(types: readonly ValType[], first: number, exprs: readonly string[]): string {
+  const converts = types.map((t, i) => `const c${i} = ${convert(t, exprs[i]!)};`);
+  const stores = types.map((t, i) => storeConverted(t, first + i, `c${i}`));
+  return [...converts, ...stores].join('\n');
 }
 
 function resultSlot(sig: FuncType, i: number): number {
@@ -54,22 +80,28 @@ export interface WasmFunctionInfo {
   owner: object;
 }
 
-/** A JS function that calls wasm code at `code` with instance context `vmctx`. */
+/**
+ * A JS function that calls wasm code at `code` with instance context `vmctx`: converts and
+ * stores the arguments, writes the invokeFast descriptor (after the conversions, which may
+ * re-enter wasm and rewrite it), calls, reads the results (before anything else can run).
+ */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
   const { sig } = info;
   const nslots = Math.max(sig.params.length, sig.results.length);
   const params = sig.params.map((_, i) => `a${i}`);
-  const stores = sig.params.map((t, i) => writeSlot(t, CallBuffer.AreaStart + i, `a${i}`)).join('\n');
   const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i)));
   const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
   const src = `return function ${safeName(name)}(${params.join(', ')}) {
-${stores}
-const t = invoke(${info.code}, ${info.vmctx}, ${nslots});
-if (t !== 0) onTrap(t);
+${storeAll(sig.params, CallBuffer.AreaStart, params)}
+F64[${CallBuffer.InvokeCode}] = ${info.code};
+F64[${CallBuffer.InvokeVmctx}] = ${info.vmctx};
+I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
+const t = invokeFast();
+if (t !== undefined) onTrap(t);
 ${ret}
 };`;
-  const f = new Function('invoke', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
-    native.invoke, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
+  const f = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
+    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
   ) as WasmFunction;
   Object.defineProperty(f, wasmFunctionInfo, { value: info });
   return f;
@@ -77,13 +109,14 @@ ${ret}
 
 /** A closure the host dispatcher runs for a JS import: reads args, calls, writes results. */
 export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): () => void {
+  // All arguments are read before fn runs (it may call wasm, which reuses the area).
   const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i));
   let store = '';
-  if (sig.results.length === 1) store = writeSlot(sig.results[0]!, CallBuffer.AreaStart, 'r');
+  if (sig.results.length === 1) store = storeAll(sig.results, CallBuffer.AreaStart, ['r']);
   else if (sig.results.length > 1) {
     store = `const v = Array.from(r);
 if (v.length !== ${sig.results.length}) throw new TypeError('wasm import returned ' + v.length + ' values, expected ${sig.results.length}');
-${sig.results.map((t, i) => writeSlot(t, CallBuffer.AreaStart + i, `v[${i}]`)).join('\n')}`;
+${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]`))}`;
   }
   const src = `return function hostCall() {
 const r = fn(${args.join(', ')});

@@ -55,16 +55,11 @@ function toCount(n: number | bigint, what: string): bigint {
 
 /** The engine's epoch counter and the instances a timeout arms. */
 export class EpochCounter {
-  /** 64 bytes so that the counter has a cache line of its own; epoch = bytes 0..7. */
-  readonly buffer = new SharedArrayBuffer(192);
-  private readonly cell: BigUint64Array;
-  readonly address: number;
-  constructor() {
-    const base = native.epochAddress(new BigUint64Array(this.buffer, 0, 1));
-    const off = process.env.EPALIGN ? (64 - (base % 64)) % 64 + 64 : 0;
-    this.cell = new BigUint64Array(this.buffer, off, 1);
-    this.address = native.epochAddress(this.cell);
-  }
+  /** Bytes 0..7 are the epoch; 64 keeps unrelated data off most of its cache line. */
+  readonly buffer = new SharedArrayBuffer(64);
+  private readonly cell = new BigUint64Array(this.buffer, 0, 1);
+  /** Address of the counter, for vmctx EpochPtr and the timer thread. */
+  readonly address = native.epochAddress(this.cell);
   private readonly instances = new Set<WeakRef<Interruptible>>();
   private readonly collected = new FinalizationRegistry<WeakRef<Interruptible>>((r) => this.instances.delete(r));
 

@@ -39,6 +39,7 @@ export class Module {
       // The code embeds the address: a Module belongs to its engine (interruption.ts).
       epochCounterAddress: engine.epoch?.address,
       consumeFuel: engine.consumeFuel,
+      parallelCompile: engine.parallelCompile,
     });
     this.code = loadCode(this.compiled.code);
     registerCode(this);

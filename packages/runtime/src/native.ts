@@ -3,14 +3,16 @@ import { createRequire } from 'node:module';
 
 // abi.ts CallBuffer.Slots. @wasmjit/codegen only exports its index, which does not (yet)
 // re-export abi.ts, so the number is repeated here and checked against the add-on below.
-const CALL_BUFFER_SLOTS = 1024;
+const CALL_BUFFER_SLOTS = 1032;
 
 /**
- * Native host_call calls this with the instance id (vmctx[InstanceId]) and import index; it
- * reads the arguments from the call buffer area, calls the import and writes the results
- * back there. A throw becomes a HostException trap (see takeHostException).
+ * Native host_call calls this without arguments (N-API numbers are costly): the instance id
+ * (vmctx[InstanceId]) and import index are in the call buffer's HostCallTarget slot (low and
+ * high 32 bits), which it must read before anything can re-enter wasm. It reads the arguments
+ * from the call buffer area, calls the import and writes the results back there. A throw
+ * becomes a HostException trap (see takeHostException).
  */
-export type HostDispatcher = (instanceId: number, importIndex: number) => void;
+export type HostDispatcher = () => void;
 
 /** Addresses of the C helpers that generated code reaches through the vmctx. */
 export interface HelperAddresses {
@@ -40,10 +42,16 @@ export interface NativeBinding {
    * TrapCode (0 = returned normally; 13 = see takeHostException()).
    */
   invoke(code: number, vmctx: number, nslots: number): number;
+  /**
+   * invoke() with code, vmctx and nslots read from the call buffer's descriptor slots
+   * (CallBuffer.InvokeCode, InvokeVmctx as f64; InvokeNslots as the low u32). Returns
+   * undefined when wasm returned normally, else the TrapCode. The cheap path of exports.
+   */
+  invokeFast(): number | undefined;
   /** Returns and clears the exception of the last HostException trap on this thread. */
   takeHostException(): unknown;
   /**
-   * Sets this thread's dispatcher, called for every host call as fn(instanceId, importIndex);
+   * Sets this thread's dispatcher, called for every host call as fn() (see HostDispatcher);
    * `null` unsets it. Returns the previous one (or null) so a temporary one can be undone.
    */
   setHostDispatcher(fn: HostDispatcher | null): HostDispatcher | null;

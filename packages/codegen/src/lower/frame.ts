@@ -29,16 +29,28 @@ export class Frame {
     readonly numParams: number,
     /** Locals declared in the body (not params). */
     readonly numBodyLocals: number,
+    /** Callee-saved registers this function saves (the homes of its hottest locals). */
+    readonly numSaved = 0,
   ) {}
+
+  /** Slot where saved register `i` keeps the caller's value. */
+  savedMem(i: number): Mem {
+    return rbpMem(-16 - 8 * i);
+  }
 
   localMem(index: number): Mem {
     if (index < this.numParams) return rbpMem(16 + 8 * index);
-    return rbpMem(-16 - 8 * (index - this.numParams));
+    return rbpMem(-16 - 8 * this.numSaved - 8 * (index - this.numParams));
+  }
+
+  /** rbp-relative address of body local 0 (the highest; the others go down from it). */
+  get bodyLocalsTop(): number {
+    return -16 - 8 * this.numSaved;
   }
 
   /** The spill slot of value-stack position `pos` (0 = bottom). */
   spillMem(pos: number): Mem {
-    return rbpMem(-16 - 8 * this.numBodyLocals - 8 * pos);
+    return rbpMem(-16 - 8 * (this.numSaved + this.numBodyLocals) - 8 * pos);
   }
 
   /** Area slot `i` of the function's own params/results. */
@@ -46,9 +58,9 @@ export class Frame {
     return rbpMem(16 + 8 * i);
   }
 
-  /** Bytes below rbp: vmctx, body locals, spill slots, outgoing area; a multiple of 16. */
+  /** Bytes below rbp: vmctx, saved registers, body locals, spill slots, outgoing area; a multiple of 16. */
   size(): number {
-    const bytes = 8 + 8 * this.numBodyLocals + 8 * this.maxDepth + 8 * this.maxOutgoing;
+    const bytes = 8 + 8 * (this.numSaved + this.numBodyLocals) + 8 * this.maxDepth + 8 * this.maxOutgoing;
     return (bytes + 15) & ~15;
   }
 }

@@ -18,6 +18,7 @@ import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
 import { emitInterruptChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
+import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
 const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
@@ -36,6 +37,8 @@ export class FunctionCompiler {
   readonly ra = new RegAlloc();
   readonly frame: Frame;
   readonly localTypes: ValType[];
+  /** Register homes of the hottest integer locals (see local-regs.ts). */
+  readonly homes: LocalHomes;
   readonly sig: FuncType;
   /** Out-of-line trap stubs used by this function, emitted after its body. */
   private readonly trapStubs: TrapStubs;
@@ -62,7 +65,8 @@ export class FunctionCompiler {
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length);
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes);
+    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length);
     this.trapStubs = new TrapStubs(asm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
@@ -164,9 +168,12 @@ export class FunctionCompiler {
       case Kind.Const:
         this.loadConst(v, r);
         return;
-      case Kind.Local:
-        this.loadMem(v.type, r, this.frame.localMem(v.local));
+      case Kind.Local: {
+        const home = this.homeOf(v.local);
+        if (home >= 0) a.mov_rr(v.type === ValType.I32 ? 32 : 64, r as Gpr, home as Gpr);
+        else this.loadMem(v.type, r, this.frame.localMem(v.local));
         return;
+      }
       case Kind.Stack:
         throw new Error('BUG: loadInto(Stack) needs the position; use loadAt');
     }
@@ -224,10 +231,16 @@ export class FunctionCompiler {
         }
         return;
       }
-      case Kind.Local:
+      case Kind.Local: {
+        const home = this.homeOf(v.local);
+        if (home >= 0) {
+          a.mov_mr(64, m, home as Gpr);
+          return;
+        }
         a.mov_rm(64, R11, this.frame.localMem(v.local));
         a.mov_mr(64, m, R11);
         return;
+      }
       case Kind.Stack: {
         const src = this.frame.spillMem(pos);
         if (src.disp === m.disp && src.base === m.base) return;
@@ -299,7 +312,7 @@ export class FunctionCompiler {
   /** Memory operand for a popped value that lives in a frame slot, else null. */
   memOf(v: Val, pos: number): Mem | null {
     if (v.kind === Kind.Stack) return this.frame.spillMem(pos);
-    if (v.kind === Kind.Local) return this.frame.localMem(v.local);
+    if (v.kind === Kind.Local && this.homeOf(v.local) < 0) return this.frame.localMem(v.local);
     return null;
   }
 
@@ -345,9 +358,26 @@ export class FunctionCompiler {
       nopBytes(a, 9);
     }
     a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
+    this.homes.used.forEach((reg, i) => a.mov_mr(64, this.frame.savedMem(i), reg));
     this.zeroBodyLocals();
+    this.loadHomedLocals();
     // Epoch / fuel checks (off by default): after the frame, so a trap's backtrace has it.
     emitInterruptChecks(this);
+  }
+
+  /** Register home of local `index`, or -1 when it lives in its frame slot. */
+  homeOf(index: number): number {
+    return index < this.homes.regOf.length ? this.homes.regOf[index]! : -1;
+  }
+
+  /** Homed params take their value from the area; homed body locals start at zero. */
+  private loadHomedLocals(): void {
+    const a = this.asm;
+    this.homes.regOf.forEach((reg, i) => {
+      if (reg < 0) return;
+      if (i < this.frame.numParams) a.mov_rm(this.localTypes[i] === ValType.I32 ? 32 : 64, reg as Gpr, this.frame.localMem(i));
+      else a.mov_ri(32, reg as Gpr, 0);
+    });
   }
 
   private zeroBodyLocals(): void {
@@ -358,11 +388,11 @@ export class FunctionCompiler {
       for (let i = 0; i < n; i++) a.mov_mi(64, this.frame.localMem(this.frame.numParams + i), 0);
       return;
     }
-    // r11 runs from -n to -1; [rbp + r11*8 - 8] walks the locals from the lowest address up.
+    // r11 runs from -n to -1; [rbp + r11*8 + top + 8] walks the locals from the lowest address up.
     a.mov_ri(64, R11, BigInt.asUintN(64, BigInt(-n)));
     const loop = a.newLabel();
     a.bind(loop);
-    a.mov_mi(64, { base: RBP, index: R11, scale: 8, disp: -8 }, 0);
+    a.mov_mi(64, { base: RBP, index: R11, scale: 8, disp: this.frame.bodyLocalsTop + 8 }, 0);
     a.alu_ri(AluOp.Add, 64, R11, 1);
     a.jcc_label(Cond.NE, loop);
   }
@@ -391,6 +421,8 @@ export class FunctionCompiler {
       this.popToSpecific(0);
       this.ra.free(regClassOf(results[0]!), 0);
     }
+    // The caller's values of the local home registers come back last: results may read them.
+    this.homes.used.forEach((reg, i) => this.asm.mov_rm(64, reg, this.frame.savedMem(i)));
     this.asm.mov_rr(64, RSP, RBP);
     this.asm.pop_r(RBP);
     this.asm.ret();

@@ -29,37 +29,11 @@ function emitEpochCheck(fc: FunctionCompiler): void {
   const a = fc.asm;
   a.comment('epoch check');
   const counter = fc.env.epochCounterAddress;
-  const v = process.env.EPV ?? 'A';
-  if (v === 'A') {
   if (counter !== undefined) a.mov_ri(64, R11, BigInt(counter));
   else a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochPtr });
   a.mov_rm(64, R11, { base: R11, disp: 0 });
   a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
   a.jcc_label(Cond.AE, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'C') {
-  a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochPtr });
-  a.mov_rm(64, R11, { base: R11, disp: 0 });
-  a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
-  a.jcc_label(Cond.AE, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'E') {
-  a.alu_mi(AluOp.Cmp, 64, { base: R14, disp: Vmctx.EpochDeadline }, 0);
-  a.jcc_label(Cond.E, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'G') {
-  // deadline first, then compare with counter in memory via r11 address? use two loads different order
-  a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochDeadline });
-  a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochPtr });
-  a.jcc_label(Cond.BE, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'K') {
-  a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochDeadline });
-  a.buf.put1(0x4c); a.buf.put1(0x3b); a.buf.put1(0x1c); a.buf.put1(0x25); a.buf.put4(counter!);
-  a.jcc_label(Cond.BE, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'M') {
-  a.buf.put1(0x4c); a.buf.put1(0x8b); a.buf.put1(0x1c); a.buf.put1(0x25); a.buf.put4(counter!);
-  a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
-  a.jcc_label(Cond.AE, fc.trap(TrapCode.Interrupt));
-  } else if (v === 'N') {
-  }
-
 }
 
 /**

@@ -1,15 +1,18 @@
 // Compiles a whole module into one position-independent code blob: every defined function,
 // plus one host thunk per imported function (used when the import is a JS function).
-import { Assembler } from '../x64/assembler.js';
-
-import { Cond } from '../x64/cond.js';
-import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R14, type Gpr } from '../x64/regs.js';
-import { Vmctx } from '../abi.js';
-import { computeLayout } from '../layout.js';
+//
+// The function index space is cut into chunks (chunk-compiler.ts) that compile
+// independently; link-chunks.ts places them in order and patches the calls between them.
+// Small modules are one chunk compiled right here. Large ones are cut into many and
+// compiled by this thread and worker threads together (parallel-compile.ts), with exactly
+// the same result.
+import { availableParallelism } from 'node:os';
+import { canonicalTypeId } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
-import { compileFunction } from './compile-function.js';
-import type { CompileOptions, ModuleEnv } from './module-env.js';
-import { OffsetMapBuilder, type OffsetMap } from './offset-map.js';
+import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk-compiler.js';
+import { linkChunks } from './link-chunks.js';
+import type { OffsetMap } from './offset-map.js';
+import { compileChunksInParallel } from './parallel-compile.js';
 
 export interface CompiledCode {
   code: Uint8Array;
@@ -24,71 +27,66 @@ export interface CompiledCode {
   offsetMap: OffsetMap;
 }
 
-export function compileModuleCode(module: WasmModule, options: CompileOptions & { collectOffsets?: boolean } = {}): CompiledCode {
-  const asm = new Assembler();
-  const funcLabels = module.funcs.map(() => asm.newLabel());
-  const env: ModuleEnv = {
-    module,
-    asm,
-    funcLabels,
-    layout: computeLayout(module),
-    trace: options.trace ?? false,
-    boundsChecks: options.boundsChecks ?? 'explicit',
-    opOffsets: options.collectOffsets ? [] : null,
-    stackChecks: options.stackChecks ?? true,
-    offsetMap: new OffsetMapBuilder(),
-    epochInterruption: options.epochInterruption ?? false,
-    epochCounterAddress: options.epochCounterAddress,
-    consumeFuel: options.consumeFuel ?? false,
-  };
-  const funcEnds: number[] = [];
-  for (let i = 0; i < module.numImportedFuncs; i++) {
-    emitHostThunk(asm, funcLabels[i]!, i, module);
-    funcEnds.push(asm.offset);
+/**
+ * Below this many bytes of function bodies, parallelCompile defaults to off: starting the
+ * workers (once per process) and decoding the module again in each costs more than they
+ * save. Measured with packages/tests/src/bench/compile-speed.ts (see the report there).
+ */
+export const PARALLEL_MIN_CODE_BYTES = 1 << 20;
+/** Chunks per thread: enough that threads finish close together, few enough to be cheap. */
+const CHUNKS_PER_THREAD = 12;
+/** No chunk smaller than this (body bytes), except the last. */
+const MIN_CHUNK_BYTES = 64 << 10;
+/** Upper bound on threads, whatever is asked. */
+const MAX_THREADS = 64;
+
+export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {
+  const typeIds = module.types.map((t) => canonicalTypeId(t.params, t.results));
+  const numFuncs = module.funcs.length;
+  const threads = threadCount(module, options.parallelCompile);
+  let chunks: CodeChunk[];
+  if (threads <= 1) {
+    chunks = [compileChunk(module, options, typeIds, 0, numFuncs)];
+  } else {
+    chunks = compileChunksInParallel(module, options, typeIds, chunkRanges(module, threads), threads);
   }
-  for (let i = module.numImportedFuncs; i < module.funcs.length; i++) {
-    compileFunction(env, i);
-    funcEnds.push(asm.offset);
-  }
-  const code = asm.finish();
-  return {
-    code,
-    funcOffsets: funcLabels.map((l) => asm.labelOffset(l)!),
-    funcEnds,
-    comments: asm.comments,
-    opOffsets: env.opOffsets,
-    offsetMap: env.offsetMap!.finish(),
-  };
+  return linkChunks(chunks, numFuncs);
+}
+
+/** Threads to compile with in all (1 = this one only). */
+function threadCount(module: WasmModule, setting: boolean | number | undefined): number {
+  if (setting === false) return 1;
+  if (setting === undefined && bodyBytes(module, 0, module.codes.length) < PARALLEL_MIN_CODE_BYTES) return 1;
+  const n = typeof setting === 'number' ? Math.floor(setting) : availableParallelism();
+  return Math.max(1, Math.min(n, MAX_THREADS));
+}
+
+function bodyBytes(module: WasmModule, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n += module.codes[i]!.bodyEnd - module.codes[i]!.bodyStart;
+  return n;
 }
 
 /**
- * A JS import is called through native host_call. The thunk has the wasm calling convention
- * on one side and the SysV ABI on the other: args/results stay in the caller's area.
+ * Cut the function index space into ranges of about equal body size. Returned flat: chunk
+ * k covers functions ranges[2k] .. ranges[2k+1]-1. The first chunk also has the imports.
  */
-function emitHostThunk(asm: Assembler, label: ReturnType<Assembler['newLabel']>, importIndex: number, module: WasmModule): void {
-  const sig = module.types[module.funcs[importIndex]!]!;
-  const nslots = Math.max(sig.params.length, sig.results.length);
-  asm.bind(label);
-  asm.comment(`host thunk for import ${importIndex}`);
-  asm.push_r(RBP);
-  asm.mov_rr(64, RBP, RSP);
-  asm.mov_rr(64, RDI, R14);
-  asm.mov_ri(32, RSI, importIndex);
-  asm.lea(64, RDX, { base: RBP, disp: 16 });
-  asm.mov_ri(32, RCX, nslots);
-  asm.call_m({ base: R14, disp: Vmctx.HostCall });
-  asm.test_rr(32, RAX, RAX);
-  const failed = asm.newLabel();
-  asm.jcc_label(Cond.NE, failed);
-  if (sig.results.length > 0) {
-    asm.mov_rm(64, RAX, { base: RBP, disp: 16 });
-    asm.movs_rm(64, 0 as never, { base: RBP, disp: 16 });
+function chunkRanges(module: WasmModule, threads: number): Int32Array {
+  const imported = module.numImportedFuncs;
+  const total = bodyBytes(module, 0, module.codes.length);
+  const target = Math.max(MIN_CHUNK_BYTES, Math.ceil(total / (threads * CHUNKS_PER_THREAD)));
+  const bounds: number[] = [];
+  let start = 0;
+  let size = 0;
+  for (let d = 0; d < module.codes.length; d++) {
+    const body = module.codes[d]!;
+    size += body.bodyEnd - body.bodyStart;
+    if (size >= target) {
+      bounds.push(start, imported + d + 1);
+      start = imported + d + 1;
+      size = 0;
+    }
   }
-  asm.pop_r(RBP);
-  asm.ret();
-  asm.bind(failed);
-  asm.mov_rr(32, RDI as Gpr, RAX);
-  // No trap site to name (rsi = 0): a host failure rethrows the JS exception unchanged.
-  asm.mov_ri(32, RSI, 0);
-  asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+  if (start < module.funcs.length || bounds.length === 0) bounds.push(start, module.funcs.length);
+  return Int32Array.from(bounds);
 }

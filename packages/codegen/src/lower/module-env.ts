@@ -39,6 +39,13 @@ export interface CompileOptions {
    * default false). See interrupt-checks.ts.
    */
   consumeFuel?: boolean;
+  /**
+   * Compile function bodies on worker threads too (parallel-compile.ts): true = one thread
+   * per core, a number = that many threads in all (the calling one included), false = the
+   * calling thread only. Default: on for modules with at least PARALLEL_MIN_CODE_BYTES of
+   * function bodies (module-compiler.ts). The code is byte-identical either way.
+   */
+  parallelCompile?: boolean | number;
 }
 
 export interface ModuleEnv {
@@ -63,4 +70,16 @@ export interface ModuleEnv {
   readonly epochCounterAddress?: number;
   /** CompileOptions.consumeFuel; absent means off. */
   readonly consumeFuel?: boolean;
+  /**
+   * Direct calls are `call rel32` placeholders recorded here as pairs (offset of the rel32
+   * field, callee function index) and patched once the code is placed (link-chunks.ts), so
+   * that function ranges compile independently, on any thread.
+   */
+  readonly callRelocs: number[];
+  /**
+   * Canonical signature id of every module type (layout.ts canonicalTypeId), computed on the
+   * thread that owns the module: the ids are per thread, and code compiled on a worker must
+   * embed the ones the runtime uses.
+   */
+  readonly typeIds: readonly number[];
 }

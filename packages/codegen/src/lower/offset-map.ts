@@ -18,9 +18,15 @@ export interface OffsetMap {
 }
 
 export class OffsetMapBuilder {
-  private code: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
-  private wasm: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private code: Uint32Array<ArrayBuffer>;
+  private wasm: Uint32Array<ArrayBuffer>;
   private n = 0;
+
+  /** `capacity`: entries expected (the arrays grow past it when needed). */
+  constructor(capacity = 1024) {
+    this.code = new Uint32Array(Math.max(16, capacity));
+    this.wasm = new Uint32Array(Math.max(16, capacity));
+  }
 
   /** Code from `codeOffset` on (until the next entry) belongs to wasm offset `wasmOffset`. */
   record(codeOffset: number, wasmOffset: number): void {
@@ -41,6 +47,24 @@ export class OffsetMapBuilder {
     this.code[n] = codeOffset;
     this.wasm[n] = wasmOffset;
     this.n = n + 1;
+  }
+
+  /**
+   * Append another map's entries with their code offsets moved up by `base` (a chunk placed
+   * at `base`, see link-chunks.ts), as if each had been recorded here in order.
+   */
+  append(code: Uint32Array, wasm: Uint32Array, base: number): void {
+    if (code.length === 0) return;
+    // The first entry may meet this map's last one at the same offset; the rest cannot.
+    this.record(base + code[0]!, wasm[0]!);
+    const m = code.length - 1;
+    while (this.n + m > this.code.length) {
+      this.code = grow(this.code);
+      this.wasm = grow(this.wasm);
+    }
+    for (let i = 1; i <= m; i++) this.code[this.n + i - 1] = base + code[i]!;
+    this.wasm.set(wasm.subarray(1), this.n);
+    this.n += m;
   }
 
   finish(): OffsetMap {

@@ -1,10 +1,13 @@
 // Register roles for the lowering and a bitset allocator (Winch keeps its allocator this
 // small; spilling is the caller's job through the `spill` callback).
-import { RAX, RCX, RDX, RBX, RSI, RDI, R8, R9, R10, R12, R13, type Gpr, type Xmm } from '../x64/regs.js';
+import { RAX, RCX, RDX, RSI, RDI, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
 import { RegClass } from './reg-class.js';
 
-/** Allocation order: caller-saved first so short-lived values avoid rbx/r12/r13. */
-export const ALLOCATABLE_GPRS: readonly Gpr[] = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10, RBX, R12, R13];
+/**
+ * Temporaries. rbx, r12 and r13 are not among them: they are the register homes of locals
+ * (local-regs.ts), which functions save before use, so a value there survives calls.
+ */
+export const ALLOCATABLE_GPRS: readonly Gpr[] = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10];
 /** xmm15 is the float scratch register, never allocated. */
 export const ALLOCATABLE_XMMS: readonly Xmm[] = Array.from({ length: 15 }, (_, i) => i as Xmm);
 

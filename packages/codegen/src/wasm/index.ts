@@ -2,6 +2,6 @@
 export * from './types.js';
 export * from './opcodes.js';
 export { BinaryReader, isValTypeByte, type DecodeOptions } from './reader.js';
-export { decodeModule, funcType, globalType, blockSignature } from './module.js';
+export { decodeModule, decodeValidatedModule, funcType, globalType, blockSignature } from './module.js';
 export { readConstExpr } from './const-expr.js';
 export { MAX_LOCALS } from './sections.js';

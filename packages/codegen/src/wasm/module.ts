@@ -46,9 +46,28 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
 ];
 
 export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
+  return decode(bytes, options, false);
+}
+
+/**
+ * Decodes a module that has already been decoded and validated once (by the thread that
+ * hands it to a compile worker), for code generation only: function bodies are not scanned,
+ * and data segments are counted but not decoded (each entry of `datas` is a placeholder).
+ * Post-2.0 features are all accepted.
+ * Everything code generation reads is as decodeModule would give it.
+ */
+export function decodeValidatedModule(bytes: Uint8Array): WasmModule {
+  // Whatever features it was accepted with, it was accepted: allow them all.
+  return decode(bytes, ALL_FEATURES, true);
+}
+
+const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
+
+function decode(bytes: Uint8Array, options: DecodeOptions, trusted: boolean): WasmModule {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
   r.features = options;
+  r.trusted = trusted;
   if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
   if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);

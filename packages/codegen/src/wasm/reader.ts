@@ -47,6 +47,11 @@ export class BinaryReader {
   funcIndex: number | undefined;
   /** Post-2.0 features the module may use (see DecodeOptions). */
   features: DecodeOptions = {};
+  /**
+   * @internal Set by decodeValidatedModule: the bytes are known to be a valid module, so the
+   * section readers skip the work only validation needs (body scans, data segment contents).
+   */
+  trusted = false;
 
   constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {
     if (pos < 0 || end > bytes.length || pos > end) throw new Error(`BUG: reader range ${pos}..${end} outside 0..${bytes.length}`);

@@ -5,10 +5,12 @@
 
 import { BinaryReader } from './reader.js';
 import { readConstExpr } from './const-expr.js';
-import { scanBody } from './body-scan.js';
+import { readImmediates, scanBody } from './body-scan.js';
+import { Op } from './opcodes.js';
 import {
   ValType,
   type ConstExpr,
+  type DataSegment,
   type ElemSegment,
   type ExternKind,
   type FuncType,
@@ -191,13 +193,21 @@ export function readCodeSection(r: BinaryReader, m: WasmModule): void {
       localGroups.push({ count, type });
     }
     const bodyStart = r.pos;
-    scanBody(r);
+    if (r.trusted) r.pos = start + size; // scanned when the module was first decoded
+    else scanBody(r);
     if (r.pos !== start + size) r.fail('section size mismatch', start);
     m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
   }
 }
 
+/** What decodeValidatedModule puts in `datas`: code generation only counts segments. */
+const PLACEHOLDER_SEGMENT: DataSegment = Object.freeze({ mode: 'passive', memory: 0, bytes: new Uint8Array(0) });
+
 export function readDataSection(r: BinaryReader, m: WasmModule): void {
+  if (r.trusted) {
+    skipDataSection(r, m);
+    return;
+  }
   const n = r.readCount();
   for (let i = 0; i < n; i++) {
     const at = r.pos;
@@ -217,6 +227,28 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
       default:
         r.fail('malformed data segment kind', at);
     }
+  }
+}
+
+/** Steps over the data segments of a valid module, pushing one placeholder per segment. */
+function skipDataSection(r: BinaryReader, m: WasmModule): void {
+  const n = r.readCount();
+  for (let i = 0; i < n; i++) {
+    const flags = r.readVarU32();
+    if (flags === 2) r.readVarU32(); // memory index
+    if (flags !== 1) skipConstExpr(r);
+    r.skip(r.readCount());
+    m.datas.push(PLACEHOLDER_SEGMENT);
+  }
+}
+
+/** Steps over a constant expression (of a valid module) up to and including its `end`. */
+function skipConstExpr(r: BinaryReader): void {
+  for (;;) {
+    const at = r.pos;
+    const op = r.readU8();
+    if (op === Op.End) return;
+    readImmediates(r, op, at);
   }
 }
 

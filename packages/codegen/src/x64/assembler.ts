@@ -453,6 +453,17 @@ export class Assembler {
     this.rel32(l);
   }
 
+  /**
+   * E8 rel32 with a zero displacement, for a target outside this code buffer: returns the
+   * offset of the rel32 field, which the caller patches (rel = target - (field + 4)).
+   */
+  call_rel32(): number {
+    this.buf.put1(0xe8);
+    const at = this.offset;
+    this.buf.put4(0);
+    return at;
+  }
+
   /** FF /2 (64-bit operand size by default, so no REX.W). */
   call_r(r: Gpr): void {
     emitRR(this.buf, 0, 0, 0xff, 2, r);

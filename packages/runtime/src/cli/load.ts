@@ -6,6 +6,7 @@ import { Engine, type BoundsChecks } from '../engine.js';
 import { callRaw, type WasmFunction } from '../func-wrappers.js';
 import type { Imports } from '../instance-build.js';
 import { bitsToJs, isNumeric, jsToBits } from './values.js';
+import type { RunLimits } from './limits.js';
 
 export type EngineKind = 'wasmjit' | 'v8';
 
@@ -13,6 +14,8 @@ export interface EngineSettings {
   kind: EngineKind;
   maxWasmStack?: number;
   boundsChecks?: BoundsChecks;
+  /** --timeout / --fuel (wasmjit only). */
+  limits?: RunLimits;
 }
 
 export interface Guest {
@@ -23,6 +26,8 @@ export interface Guest {
    * numbers, JS values for references.
    */
   call(name: string, args: bigint[]): unknown[];
+  /** Runs `f` (the program's run) under the --timeout deadline, if any. */
+  limited<T>(f: () => T): T;
 }
 
 /** A failure the CLI reports as `error: <message>` without a stack. */
@@ -54,7 +59,14 @@ export function loadGuest(bytes: Uint8Array, imports: Imports, s: EngineSettings
 }
 
 function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Guest {
-  const engine = new Engine({ maxWasmStack: s.maxWasmStack, boundsChecks: s.boundsChecks });
+  const { timeoutMs, fuel } = s.limits ?? {};
+  const engine = new Engine({
+    maxWasmStack: s.maxWasmStack,
+    boundsChecks: s.boundsChecks,
+    epochInterruption: timeoutMs !== undefined,
+    consumeFuel: fuel !== undefined,
+    ...(fuel !== undefined ? { initialFuel: fuel } : {}),
+  });
   const module = engine.compile(bytes);
   const instance = engine.instantiate(module, imports);
   return {
@@ -64,6 +76,7 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
       exportedFunction(module.wasm, name);
       return callRaw(instance.exports[name] as WasmFunction, args);
     },
+    limited: (f) => (timeoutMs === undefined ? f() : engine.callWithTimeout(f, timeoutMs)),
   };
 }
 
@@ -81,5 +94,6 @@ function loadV8(bytes: Uint8Array, imports: Imports): Guest {
       const results = sig.results.length === 1 ? [r] : sig.results.length === 0 ? [] : (r as unknown[]);
       return sig.results.map((t, i) => (isNumeric(t) ? jsToBits(t, results[i]) : results[i]));
     },
+    limited: (f) => f(),
   };
 }

@@ -7,6 +7,7 @@ import { CliError, exportedFunction, loadGuest, readModule, type EngineKind, typ
 import { formatValue, parseValue, typeName } from './values.js';
 import { reportFailure } from './failure.js';
 import { Exit, out } from './io.js';
+import { LIMIT_OPTIONS, hasLimits, parseLimits } from './limits.js';
 
 export const RUN: CommandSpec = {
   name: 'run',
@@ -19,6 +20,7 @@ export const RUN: CommandSpec = {
     { name: 'max-wasm-stack', value: 'BYTES', help: 'machine stack wasm may use (e.g. 1048576, 4m; default 512k)' },
     { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard' },
     { name: 'engine', value: 'NAME', choices: ['wasmjit', 'v8'], help: "wasmjit (default), or v8 to run on Node's WebAssembly for comparison" },
+    ...LIMIT_OPTIONS,
   ],
   stopAtPositional: true,
   details: [
@@ -104,16 +106,20 @@ export function runCommand(argv: readonly string[]): number {
     const bytes = readModule(file);
     const wasi = newWasi([file, ...(invokeName === undefined ? rest : [])], environment(p), preopens(p));
     const imports: Imports = wasi.getImportObject();
+    const kind = (optionValue(p, 'engine') ?? 'wasmjit') as EngineKind;
+    const limits = parseLimits(p);
+    if (kind === 'v8' && hasLimits(limits)) throw new UsageError('--timeout and --fuel need --engine wasmjit');
     const guest = loadGuest(bytes, imports, {
-      kind: (optionValue(p, 'engine') ?? 'wasmjit') as EngineKind,
+      kind,
+      limits,
       maxWasmStack: byteCount(p, 'max-wasm-stack'),
       boundsChecks: optionValue(p, 'bounds-checks') as 'explicit' | 'guard' | undefined,
     });
-    if (invokeName !== undefined) return invoke(guest, wasi, invokeName, rest);
+    if (invokeName !== undefined) return guest.limited(() => invoke(guest, wasi, invokeName, rest));
     if (typeof guest.exports._start !== 'function') {
       throw new CliError(`${file} is not a WASI command (no _start export); call an export with --invoke NAME`);
     }
-    return wasi.start(guest);
+    return guest.limited(() => wasi.start(guest));
   } catch (e) {
     return reportFailure(e, 'run');
   }

@@ -28,8 +28,13 @@ export const Vmctx = {
   HeaderEnd: 0x80,
 } as const;
 
-export const CallBufferSlots = 1024;
+export const CallBufferSlots = 1032;
 export const AreaStart = 2;
+/** invokeFast() descriptor slots and the host-call target slot (abi.ts CallBuffer). */
+export const InvokeCode = 1024;
+export const InvokeVmctx = 1025;
+export const InvokeNslots = 1026;
+export const HostCallTarget = 1027;
 
 export const KiB = 1024;
 

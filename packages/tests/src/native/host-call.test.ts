@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import {
   AreaStart,
   callI64,
+  callU32,
   hex,
+  HostCallTarget,
   KiB,
   loadCode,
   makeVmctx,
@@ -80,7 +82,10 @@ describe('native host calls', () => {
 
   it('calls the dispatcher with the instance id and import index, args and results in the buffer', () => {
     const seen: [number, number, bigint, bigint][] = [];
-    setDispatcher((instanceId, importIndex) => {
+    setDispatcher((...args: unknown[]) => {
+      expect(args).to.deep.equal([]);
+      const instanceId = callU32[2 * HostCallTarget]!;
+      const importIndex = callU32[2 * HostCallTarget + 1]!;
       const a = callI64[AreaStart]!;
       const b = callI64[AreaStart + 1]!;
       seen.push([instanceId, importIndex, a, b]);

@@ -36,7 +36,9 @@ for (let i = 0; i < 1000; i++) {
 out.exception = n.takeHostException();
 // Host calls reach this worker's own dispatcher; exceptions stay on this thread.
 const tag = workerData.tag;
-n.setHostDispatcher((instanceId, importIndex) => {
+const u32 = new Uint32Array(n.callBuffer);
+n.setHostDispatcher(() => {
+  const instanceId = u32[2 * 1027], importIndex = u32[2 * 1027 + 1]; // CallBuffer.HostCallTarget
   if (i64[2] === 13n) throw tag;
   i64[2] = i64[2] * 10n + BigInt(importIndex);
   i64[3] = BigInt(instanceId);

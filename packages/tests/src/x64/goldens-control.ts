@@ -75,6 +75,9 @@ export const CONTROL_GOLDENS: Golden[] = [
   { emit: (a) => a.jmp_m({ base: RAX, disp: -0x80000000 }), hex: 'ffa000000080', text: 'jmp QWORD PTR [rax-0x80000000]' },
   { emit: (a) => { const l = a.newLabel(); a.call_label(l); a.bind(l); }, hex: 'e800000000', text: 'call 0x5' },
   { emit: (a) => { const l = a.newLabel(); a.bind(l); a.call_label(l); }, hex: 'e8fbffffff', text: 'call 0x0' },
+  // call_rel32: a placeholder for a callee placed later (the linker patches the field).
+  { emit: (a) => { a.call_rel32(); }, hex: 'e800000000', text: 'call 0x5' },
+  { emit: (a) => { a.buf.patch32(a.call_rel32(), -5); }, hex: 'e8fbffffff', text: 'call 0x0' },
   { emit: (a) => { const l = a.newLabel(); a.jmp_label(l); a.bind(l); }, hex: 'e900000000', text: 'jmp 0x5' },
   { emit: (a) => { const l = a.newLabel(); a.bind(l); a.jmp_label(l); }, hex: 'ebfe', text: 'jmp 0x0' },
   { emit: (a) => { const l = a.newLabel(); a.jcc_label(Cond.O, l); a.bind(l); }, hex: '0f8000000000', text: 'jo 0x6' },

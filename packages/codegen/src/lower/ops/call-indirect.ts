@@ -7,12 +7,13 @@
 // vmctx for the call and is reloaded from the frame afterwards, as for imports.
 import { AluOp } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, R14, RBP } from '../../x64/regs.js';
+import { R11, R14 } from '../../x64/regs.js';
+import type { Mem } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
-import { FuncRefRecord, canonicalTypeId } from '../../layout.js';
+import { FuncRefRecord } from '../../layout.js';
 import { Op } from '../../wasm/opcodes.js';
 import type { BinaryReader } from '../../wasm/reader.js';
-import { VMCTX_SLOT } from '../frame.js';
+import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
 import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
@@ -25,6 +26,10 @@ export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: nu
   visitCallIndirect(fc, typeIndex, table);
   return true;
 }
+
+const RECORD_TYPE_ID: Mem = { base: R11, disp: FuncRefRecord.TypeId };
+const RECORD_VMCTX: Mem = { base: R11, disp: FuncRefRecord.Vmctx };
+const RECORD_CODE: Mem = { base: R11, disp: FuncRefRecord.Code };
 
 export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
   const sig = fc.module.types[typeIndex];
@@ -39,10 +44,10 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   releaseTableIndex(fc, index);
   a.test_rr(64, R11, R11);
   a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
-  a.alu_mi(AluOp.Cmp, 32, { base: R11, disp: FuncRefRecord.TypeId }, canonicalTypeId(sig.params, sig.results) | 0);
+  a.alu_mi(AluOp.Cmp, 32, RECORD_TYPE_ID, fc.env.typeIds[typeIndex]! | 0);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
-  a.mov_rm(64, R14, { base: R11, disp: FuncRefRecord.Vmctx });
-  a.call_m({ base: R11, disp: FuncRefRecord.Code });
-  a.mov_rm(64, R14, { base: RBP, disp: VMCTX_SLOT });
+  a.mov_rm(64, R14, RECORD_VMCTX);
+  a.call_m(RECORD_CODE);
+  a.mov_rm(64, R14, rbpMem(VMCTX_SLOT));
   pushCallResults(fc, sig);
 }

@@ -1,13 +1,22 @@
 // Direct calls. Arguments go to the outgoing area at [rsp + 8*i]; every other live value is
 // spilled first because a call clobbers all allocatable registers (see abi.ts).
-import { R11, R14, RAX, RBP, RCX, RDI, RDX, RSI, RSP } from '../../x64/regs.js';
+import { R11, R14, RAX, RCX, RDI, RDX, RSI, RSP } from '../../x64/regs.js';
+import type { Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { BUILTIN_BASE, Vmctx, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
 import { regClassOf } from '../reg-class.js';
-import { VMCTX_SLOT } from '../frame.js';
+import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FuncType, ValType } from '../../wasm/types.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+
+/** Shared [rsp + 8*i] operands of the outgoing area (read-only, like every Mem). */
+const outgoing: Mem[] = [];
+function outgoingMem(i: number): Mem {
+  return (outgoing[i] ??= { base: RSP, disp: 8 * i });
+}
+
+const HOST_CALL: Mem = { base: R14, disp: Vmctx.HostCall };
 
 /** Move the arguments to the outgoing area and spill the rest. */
 export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
@@ -18,23 +27,25 @@ export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
   for (let i = 0; i < base; i++) fc.spillAt(i);
   for (let i = 0; i < n; i++) {
     const v = fc.stack[base + i]!;
-    fc.storeVal(v, base + i, { base: RSP, disp: 8 * i });
+    fc.storeVal(v, base + i, outgoingMem(i));
   }
   for (let i = 0; i < n; i++) fc.release(fc.pop());
 }
 
 /** Push the results of a call that just returned. */
 export function pushCallResults(fc: FunctionCompiler, sig: FuncType): void {
-  sig.results.forEach((t, i) => {
+  const results = sig.results;
+  for (let i = 0; i < results.length; i++) {
+    const t = results[i]!;
     if (i === 0) {
       fc.ra.take(regClassOf(t), 0); // rax or xmm0
       fc.push(regVal(t, 0));
-      return;
+      continue;
     }
-    fc.asm.mov_rm(64, R11, { base: RSP, disp: 8 * i });
+    fc.asm.mov_rm(64, R11, outgoingMem(i));
     fc.push(stackVal(t));
     fc.asm.mov_mr(64, fc.frame.spillMem(fc.stack.length - 1), R11);
-  });
+  }
 }
 
 export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
@@ -48,14 +59,14 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
     a.mov_rm(64, R11, { base: R14, disp: off });
     a.mov_rm(64, R14, { base: R14, disp: off + 8 });
     a.call_r(R11);
-    a.mov_rm(64, R14, { base: RBP, disp: VMCTX_SLOT });
+    a.mov_rm(64, R14, rbpMem(VMCTX_SLOT));
   } else {
-    a.call_label(fc.env.funcLabels[funcIndex]!);
+    // The callee may be compiled elsewhere (another range, another thread): the rel32 is
+    // filled in when the code is placed (link-chunks.ts).
+    fc.env.callRelocs.push(a.call_rel32(), funcIndex);
   }
   pushCallResults(fc, sig);
 }
-
-
 
 /**
  * Call a runtime builtin (see Builtin in abi.ts) through native host_call. The top
@@ -71,12 +82,12 @@ export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: Va
   a.mov_ri(32, RSI, BUILTIN_BASE + builtin);
   a.mov_rr(64, RDX, RSP);
   a.mov_ri(32, RCX, nslots);
-  a.call_m({ base: R14, disp: Vmctx.HostCall });
+  a.call_m(HOST_CALL);
   a.test_rr(32, RAX, RAX);
   a.jcc_label(Cond.NE, fc.hostFailure());
   if (result !== null) {
     const r = fc.allocReg(regClassOf(result));
-    fc.loadMem(result, r, { base: RSP, disp: 0 });
+    fc.loadMem(result, r, outgoingMem(0));
     fc.push(regVal(result, r));
   }
 }

@@ -185,7 +185,9 @@ function reinterpret(fc: FunctionCompiler, to: ValType): void {
       return;
     case Kind.Local: {
       const r = to === ValType.F32 || to === ValType.F64 ? fc.allocXmm() : fc.allocGpr();
-      fc.loadMem(to, r, fc.frame.localMem(v.local));
+      const home = fc.homeOf(v.local);
+      if (home >= 0) a.movd_xr(size, r as Xmm, home as Gpr);
+      else fc.loadMem(to, r, fc.frame.localMem(v.local));
       fc.push(regVal(to, r));
       return;
     }

@@ -1,6 +1,9 @@
-// local.get/set/tee. local.get is lazy: the value is read from its slot when used, unless
-// the local changes first (then the pending reads take the old value, see materializeLocal).
-import { localVal } from '../value.js';
+// local.get/set/tee. local.get is lazy: the value is read from its slot (or register home)
+// when used, unless the local changes first (then the pending reads take the old value, see
+// materializeLocal).
+import { Kind, localVal } from '../value.js';
+import { ValType } from '../../wasm/types.js';
+import type { Gpr } from '../../x64/regs.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 export function localGet(fc: FunctionCompiler, index: number): void {
@@ -11,12 +14,43 @@ export function localSet(fc: FunctionCompiler, index: number): void {
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
   const v = fc.pop();
-  fc.storeVal(v, pos, fc.frame.localMem(index));
+  const home = fc.homeOf(index);
+  if (home >= 0) writeHome(fc, home as Gpr, v, pos);
+  else fc.storeVal(v, pos, fc.frame.localMem(index));
   fc.release(v);
 }
 
 export function localTee(fc: FunctionCompiler, index: number): void {
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
-  fc.storeVal(fc.peek(), pos, fc.frame.localMem(index));
+  const home = fc.homeOf(index);
+  if (home < 0) {
+    fc.storeVal(fc.peek(), pos, fc.frame.localMem(index));
+    return;
+  }
+  // The value now lives in the home register: the stack reads it from there lazily.
+  const v = fc.pop();
+  writeHome(fc, home as Gpr, v, pos);
+  fc.release(v);
+  fc.push(localVal(v.type, index));
+}
+
+function writeHome(fc: FunctionCompiler, home: Gpr, v: import('../value.js').Val, pos: number): void {
+  const size = v.type === ValType.I32 ? 32 : 64;
+  const a = fc.asm;
+  switch (v.kind) {
+    case Kind.Reg:
+      a.mov_rr(size, home, v.reg as Gpr);
+      return;
+    case Kind.Const:
+      if (size === 32) a.mov_ri(32, home, (v.value as number) >>> 0);
+      else a.mov_ri(64, home, BigInt.asUintN(64, BigInt(v.value)));
+      return;
+    case Kind.Local:
+      fc.loadInto(v, home);
+      return;
+    case Kind.Stack:
+      fc.loadMem(v.type, home, fc.frame.spillMem(pos));
+      return;
+  }
 }

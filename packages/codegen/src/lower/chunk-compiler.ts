@@ -1,0 +1,105 @@
+// One chunk: a range of the function index space compiled into its own code buffer starting
+// at offset 0. Everything in a chunk is position independent except the rel32 of direct
+// calls, which are left as relocations (ModuleEnv.callRelocs) for link-chunks.ts to patch
+// once every function's final offset is known. So chunks can be compiled in any order, on
+// any thread, and concatenated in index order give exactly the code of one sequential pass.
+import { Assembler, type Label } from '../x64/assembler.js';
+import { computeLayout } from '../layout.js';
+import type { WasmModule } from '../wasm/types.js';
+import { compileFunction } from './compile-function.js';
+import { emitHostThunk } from './host-thunk.js';
+import type { CompileOptions, ModuleEnv } from './module-env.js';
+import { OffsetMapBuilder } from './offset-map.js';
+
+/** CompileOptions as module-compiler.ts receives them (plain data: they go to workers too). */
+export type ModuleCompileOptions = CompileOptions & { collectOffsets?: boolean };
+
+/** A compiled chunk; every code offset in it is relative to the chunk's start. */
+export interface CodeChunk {
+  /** The function index range [from, to). */
+  from: number;
+  to: number;
+  code: Uint8Array;
+  /** Entry and end offset of each function of the range, in order. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Pairs (offset of a call's rel32 field, callee function index). */
+  relocs: Int32Array;
+  /** This chunk's part of the code → wasm offset map (see offset-map.ts). */
+  mapCode: Uint32Array;
+  mapWasm: Uint32Array;
+  comments: { offset: number; text: string }[];
+  /** Pairs (wasm offset, code offset) with collectOffsets, else null. */
+  opOffsets: number[] | null;
+}
+
+/**
+ * Expected machine-code bytes per wasm body byte (about 2.2 for large toolchain output),
+ * rounded up so that a chunk's buffer rarely has to grow.
+ */
+const CODE_PER_BODY_BYTE = 2.5;
+/** Bytes per host thunk, rounded up. */
+const THUNK_BYTES = 64;
+
+/** Compile functions from..to-1 of the index space (imports get their host thunk). */
+export function compileChunk(
+  module: WasmModule, options: ModuleCompileOptions, typeIds: readonly number[], from: number, to: number,
+): CodeChunk {
+  const asm = new Assembler(estimateCodeBytes(module, from, to));
+  // Only this range's labels exist: calls to other functions are relocations.
+  const funcLabels: Label[] = [];
+  for (let i = from; i < to; i++) funcLabels[i] = asm.newLabel();
+  const callRelocs: number[] = [];
+  const offsetMap = new OffsetMapBuilder();
+  const env: ModuleEnv = {
+    module,
+    asm,
+    funcLabels,
+    layout: computeLayout(module),
+    trace: options.trace ?? false,
+    boundsChecks: options.boundsChecks ?? 'explicit',
+    opOffsets: options.collectOffsets ? [] : null,
+    stackChecks: options.stackChecks ?? true,
+    offsetMap,
+    epochInterruption: options.epochInterruption ?? false,
+    epochCounterAddress: options.epochCounterAddress,
+    consumeFuel: options.consumeFuel ?? false,
+    callRelocs,
+    typeIds,
+  };
+  const n = to - from;
+  const starts = new Int32Array(n);
+  const ends = new Int32Array(n);
+  for (let i = from; i < to; i++) {
+    if (i < module.numImportedFuncs) emitHostThunk(asm, funcLabels[i]!, i, module);
+    else compileFunction(env, i);
+    starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
+    ends[i - from] = asm.offset;
+  }
+  const map = offsetMap.finish();
+  return {
+    from,
+    to,
+    code: asm.finishView(),
+    starts,
+    ends,
+    relocs: Int32Array.from(callRelocs),
+    mapCode: map.code,
+    mapWasm: map.wasm,
+    comments: asm.comments,
+    opOffsets: env.opOffsets,
+  };
+}
+
+function estimateCodeBytes(module: WasmModule, from: number, to: number): number {
+  const imported = module.numImportedFuncs;
+  let bytes = 256;
+  for (let i = from; i < to; i++) {
+    if (i < imported) bytes += THUNK_BYTES;
+    else {
+      const body = module.codes[i - imported]!;
+      bytes += (body.bodyEnd - body.bodyStart) * CODE_PER_BODY_BYTE;
+    }
+  }
+  return Math.ceil(bytes);
+}

@@ -1,0 +1,39 @@
+// The code of an imported function as seen by wasm code of this module: a thunk used when
+// the import is a JS function.
+import type { Assembler, Label } from '../x64/assembler.js';
+import { Cond } from '../x64/cond.js';
+import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R14, type Gpr } from '../x64/regs.js';
+import { Vmctx } from '../abi.js';
+import type { WasmModule } from '../wasm/types.js';
+
+/**
+ * A JS import is called through native host_call. The thunk has the wasm calling convention
+ * on one side and the SysV ABI on the other: args/results stay in the caller's area.
+ */
+export function emitHostThunk(asm: Assembler, label: Label, importIndex: number, module: WasmModule): void {
+  const sig = module.types[module.funcs[importIndex]!]!;
+  const nslots = Math.max(sig.params.length, sig.results.length);
+  asm.bind(label);
+  asm.comment(`host thunk for import ${importIndex}`);
+  asm.push_r(RBP);
+  asm.mov_rr(64, RBP, RSP);
+  asm.mov_rr(64, RDI, R14);
+  asm.mov_ri(32, RSI, importIndex);
+  asm.lea(64, RDX, { base: RBP, disp: 16 });
+  asm.mov_ri(32, RCX, nslots);
+  asm.call_m({ base: R14, disp: Vmctx.HostCall });
+  asm.test_rr(32, RAX, RAX);
+  const failed = asm.newLabel();
+  asm.jcc_label(Cond.NE, failed);
+  if (sig.results.length > 0) {
+    asm.mov_rm(64, RAX, { base: RBP, disp: 16 });
+    asm.movs_rm(64, 0 as never, { base: RBP, disp: 16 });
+  }
+  asm.pop_r(RBP);
+  asm.ret();
+  asm.bind(failed);
+  asm.mov_rr(32, RDI as Gpr, RAX);
+  // No trap site to name (rsi = 0): a host failure rethrows the JS exception unchanged.
+  asm.mov_ri(32, RSI, 0);
+  asm.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+}

@@ -1,0 +1,100 @@
+// One differential case: a module from translate-to-fuzz (or given bytes), run in V8 and in
+// wasmjit in both bounds-check modes, every function export called once in order with the
+// same arguments, the observations compared against V8's.
+import { ValType, decodeModule } from '@wasmjit/codegen';
+import { Rng } from './rng.js';
+import { ttfModule } from './ttf.js';
+import { exportEverything } from './augment.js';
+import { buildHarness, harnessFuncs } from './harness.js';
+import { observe, type Observation, type PlannedCall } from './diff-observe.js';
+import { compareObservations } from './diff-compare.js';
+import { v8Engine, wasmjitEngine } from './diff-engines.js';
+
+export interface DiffJob {
+  seed: number;
+  index: number;
+  /** Run these bytes instead of generating (reproduction, reduction). */
+  bytes?: Uint8Array;
+  /** Which wasmjit modes to compare (default both). */
+  modes?: ('explicit' | 'guard')[];
+}
+
+export type DiffResult =
+  | { status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number }
+  | { status: 'inconclusive'; why: string }
+  | { status: 'mismatch'; differences: string[]; bytes: Uint8Array }
+  | { status: 'error'; error: string; bytes?: Uint8Array };
+
+const I32_ARGS = [0, 1, -1, 2, 0x7fffffff, -0x80000000, 0xff, 0x10000, 0xffff, 8, 65535, 65536, 1 << 24];
+const I64_ARGS = [0n, 1n, -1n, 0x7fffffffffffffffn, -0x8000000000000000n, 0xffffffffn, 0x100000000n, 0x80000000n];
+const F32_BITS = [0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x7fa00000, 0x7fc12345, 1, 0x7f7fffff, 0x4f000000, 0xcf000000, 0x5f000000];
+const F64_BITS = [0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n, 0x7ff0000000000001n, 0x7ff4000000000000n, 0x7ff8000012345678n, 1n, 0x41e0000000000000n, 0xc1e0000000000000n, 0x43e0000000000000n, 0xc3e0000000000000n];
+
+/** Arguments in harness form (floats as integer bits), mostly edge values. */
+function argFor(t: ValType, rng: Rng): unknown {
+  const random = rng.oneIn(3);
+  switch (t) {
+    case ValType.I32: return random ? rng.u32() | 0 : rng.pick(I32_ARGS);
+    case ValType.I64: return random ? BigInt.asIntN(64, rng.u64()) : rng.pick(I64_ARGS);
+    case ValType.F32: return (random ? rng.u32() : rng.pick(F32_BITS)) | 0;
+    case ValType.F64: return BigInt.asIntN(64, random ? rng.u64() : rng.pick(F64_BITS));
+    default: return null;
+  }
+}
+
+export async function generateDiffModule(seed: number, index: number): Promise<Uint8Array> {
+  const rng = new Rng(seed, index, 0xd1ff);
+  return ttfModule(rng.bytes(rng.range(200, 12_000)));
+}
+
+export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Promise<DiffResult> {
+  let bytes = job.bytes;
+  if (!bytes) {
+    phase('generate');
+    bytes = await generateDiffModule(job.seed, job.index);
+  }
+  phase('prepare');
+  let full: Uint8Array;
+  let harness: Uint8Array;
+  let m;
+  try {
+    full = exportEverything(bytes);
+    m = decodeModule(full.slice());
+    harness = buildHarness(m);
+  } catch (e) {
+    // Our decoder rejects a module binaryen made: V8 decides whether that is our bug.
+    if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) return { status: 'inconclusive', why: 'V8 rejects the generated module too' };
+    return { status: 'mismatch', differences: [`wasmjit cannot decode a module V8 accepts: ${(e as Error).message}`], bytes };
+  }
+  const rng = new Rng(job.seed, job.index, 0xa265);
+  const plan: PlannedCall[] = harnessFuncs(m).map((f, j) => ({ j, args: f.type.params.map((t) => argFor(t, rng)) }));
+
+  phase('v8');
+  const v8 = observe(v8Engine(), full, harness, m, plan);
+  if (v8.instantiate.startsWith('compile:')) return { status: 'inconclusive', why: `V8 rejects the module: ${v8.instantiate}` };
+  const differences: string[] = [];
+  let nanPayloadDiffs = 0;
+  let exhausted = v8.exhausted;
+  for (const mode of job.modes ?? ['explicit', 'guard']) {
+    phase(`wasmjit-${mode}`);
+    let ours: Observation;
+    try {
+      ours = observe(wasmjitEngine(mode), full, harness, m, plan);
+    } catch (e) {
+      // observe() catches what the fuzzed code throws; this is the harness or the runtime.
+      differences.push(`wasmjit-${mode} threw outside any call: ${(e as Error)?.stack ?? e}`);
+      continue;
+    }
+    exhausted ||= ours.exhausted;
+    if (exhausted) continue;
+    const cmp = compareObservations(v8, ours);
+    differences.push(...cmp.differences.map((d) => `[${mode}] ${d}`));
+    nanPayloadDiffs += cmp.nanPayloadDiffs;
+  }
+  if (differences.length) return { status: 'mismatch', differences, bytes };
+  if (exhausted) return { status: 'inconclusive', why: 'stack exhausted (engines have different stack limits)' };
+  return {
+    status: 'match', exports: plan.length, calls: v8.calls.length,
+    traps: v8.calls.filter((c) => c.outcome.startsWith('trap:')).length, nanPayloadDiffs, bytesLength: bytes.length,
+  };
+}

@@ -1,0 +1,44 @@
+// pnpm fuzz:diff --iterations N --seed S [--jobs J] [--timeout MS] [--out DIR] [--only i,j]
+// pnpm fuzz:diff --file x.wasm       run one module (e.g. a saved finding)
+// pnpm fuzz:diff --reduce x.wasm     shrink a mismatching module (writes x.reduced.wasm/.wat)
+// Exit code 1 when anything was found; findings are written to --out (default fuzz-out/).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from './cli-args.js';
+import { runDiff } from './diff.js';
+import { formatMs } from './report.js';
+import { reduceFile } from './reduce.js';
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2), {
+    iterations: 'number', seed: 'number', jobs: 'number', timeout: 'number', out: 'string', only: 'list', file: 'string', reduce: 'string',
+  });
+  const reduce = a.get('reduce') as string | undefined;
+  if (reduce) {
+    await reduceFile(reduce, (l) => console.log(l));
+    return;
+  }
+  const seed = (a.get('seed') as number | undefined) ?? 1;
+  const iterations = (a.get('iterations') as number | undefined) ?? 100;
+  const out = (a.get('out') as string | undefined) ?? 'fuzz-out';
+  const file = a.get('file') as string | undefined;
+  console.log(file ? `diff: ${file}` : `diff: seed ${seed}, ${iterations} modules`);
+  const s = await runDiff({
+    iterations, seed, outDir: out,
+    jobs: a.get('jobs') as number | undefined,
+    timeoutMs: a.get('timeout') as number | undefined,
+    only: a.get('only') as number[] | undefined,
+    files: file ? [new Uint8Array(readFileSync(file))] : undefined,
+    progress: (l) => console.log(l),
+  });
+  console.log(`modules: ${s.iterations} in ${formatMs(s.ms)}: ${s.matched} matched V8 in both bounds-check modes (${s.exports} exports called, ${s.traps} of the calls trapped), ${s.inconclusive} inconclusive, ${s.v8Timeouts} timed out in generation or V8`);
+  for (const [why, n] of s.inconclusiveWhy) console.log(`  inconclusive: ${n} × ${why}`);
+  console.log(`NaN payload differences accepted (both quiet NaNs): ${s.nanPayloadDiffs}`);
+  console.log(`findings: ${s.findings.length}${s.findings.length ? ` (written to ${out}/)` : ''}`);
+  for (const f of s.findings.slice(0, 20)) console.log(`  ${f.id}: ${f.what}`);
+  process.exitCode = s.findings.length ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 2;
+});
