@@ -13,6 +13,11 @@
 static void wj_state_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   wj_env_state *state = data;
+  /* invokeFast's per-thread cache must not outlive the env (runs on the env's thread). */
+  if (wj_tls.env == env) {
+    wj_tls.env = NULL;
+    wj_tls.state = NULL;
+  }
   if (state->callbuf_ab != NULL) napi_delete_reference(env, state->callbuf_ab);
   if (state->dispatcher != NULL) napi_delete_reference(env, state->dispatcher);
   if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);

@@ -25,7 +25,7 @@ static uint64_t wj_outermost_limit(const uint64_t *vmctx, uintptr_t sp) {
 
 /* Runs code with an area of nslots slots from the call buffer (arguments already checked);
  * returns the TrapCode. Shared by both JS entry points. */
-static uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code, uintptr_t vmctx, uint32_t nslots) {
+static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code, uintptr_t vmctx, uint32_t nslots) {
   wj_entry rec;
   rec.prev = wj_tls.entry;
   const uintptr_t sp = wj_current_sp();
@@ -105,9 +105,14 @@ napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
  * nested entry that rewrites it.
  */
 napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) {
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  wj_env_state *state = data;
+  wj_env_state *state = wj_tls.state;
+  if (__builtin_expect(env != wj_tls.env, 0)) {
+    void *data = NULL;
+    if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+    state = data;
+    wj_tls.env = env;
+    wj_tls.state = state;
+  }
   const uint64_t *cb = state->callbuf;
   double code, vmctx;
   memcpy(&code, &cb[WJ_CB_INVOKE_CODE], 8);

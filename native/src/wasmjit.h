@@ -147,6 +147,10 @@ typedef struct wj_thread {
   wj_entry *entry;        /* innermost active entry (NULL when no wasm is running) */
   wj_stack_bounds bounds; /* valid once bounds_ready */
   int bounds_ready;
+  /* The last env invokeFast ran in and its state: saves napi_get_cb_info on the hot path.
+   * An env's state never changes; its finalizer clears this (wj_forget_env). */
+  napi_env env;
+  wj_env_state *state;
 } wj_thread;
 
 extern __thread wj_thread wj_tls __attribute__((tls_model("initial-exec"))) WJ_HIDDEN;

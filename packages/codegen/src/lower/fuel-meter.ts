@@ -54,6 +54,12 @@ export class FuelMeter {
     this.refunds = [];
   }
 
+  /** Code no path reaches follows: its operators are charged to nothing (and emit nothing). */
+  startUnreachable(): void {
+    this.charge = { at: -1, value: 0 };
+    this.refunds = [];
+  }
+
   /** One more operator runs in the open run. */
   countOp(): void {
     if (this.charge === null) throw new Error('BUG: fuel counted before the entry run was charged');

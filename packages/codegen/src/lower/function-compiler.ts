@@ -53,6 +53,8 @@ export class FunctionCompiler {
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
+  /** br_table jump tables whose entries are patched once all labels are bound. */
+  private readonly jumpTables: { at: number; targets: Label[] }[] = [];
 
   constructor(
     readonly asm: Assembler,
@@ -428,7 +430,19 @@ export class FunctionCompiler {
     this.asm.ret();
   }
 
+  /** Register a jump table of 32-bit offsets (relative to `at`) to fill in at finish(). */
+  addJumpTable(at: number, targets: Label[]): void {
+    this.jumpTables.push({ at, targets });
+  }
+
   finish(): void {
+    for (const { at, targets } of this.jumpTables) {
+      targets.forEach((l, i) => {
+        const to = this.asm.labelOffset(l);
+        if (to === undefined) throw new Error('BUG: br_table target not bound at function end');
+        this.asm.buf.patch32(at + 4 * i, to - at);
+      });
+    }
     const size = this.frame.size();
     this.asm.buf.patch32(this.frameSizePatch, size);
     this.trapStubs.emit(this.env.offsetMap);

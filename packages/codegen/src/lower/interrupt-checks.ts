@@ -55,6 +55,11 @@ export function startFuelRun(fc: FunctionCompiler): void {
   fc.fuel?.startRun();
 }
 
+/** Code the pass compiles although nothing reaches it: count its operators nowhere. */
+export function unreachableFuelRun(fc: FunctionCompiler): void {
+  fc.fuel?.startUnreachable();
+}
+
 /** Called by the dispatch loop for every operator compiled while the code is reachable. */
 export function countFuelOp(fc: FunctionCompiler): void {
   fc.fuel?.countOp();

@@ -464,6 +464,18 @@ export class Assembler {
     return at;
   }
 
+  /**
+   * REX.W 8D /r with mod=00 rm=101: lea dst, [rip + rel32] to a label (jump tables). The
+   * disp32 ends the instruction, so it is resolved like a jump's rel32.
+   */
+  lea_rip(dst: Gpr, l: Label): void {
+    this.own(l);
+    this.buf.put1(0x48 | (dst >= 8 ? 0x04 : 0));
+    this.buf.put1(0x8d);
+    this.buf.put1(((dst & 7) << 3) | 0x05);
+    this.rel32(l);
+  }
+
   /** FF /2 (64-bit operand size by default, so no REX.W). */
   call_r(r: Gpr): void {
     emitRR(this.buf, 0, 0, 0xff, 2, r);

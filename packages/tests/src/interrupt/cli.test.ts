@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { wasmjit, watFile } from '../cli/support.js';
 
 const RUNAWAY = `(module
+  (memory (export "memory") 1)
   (func (export "_start") (loop $l (br $l)))
   (func (export "spin") (loop $l (br $l)))
   ;; sum(n): a bounded loop, 1 + 0 + ... , returns n*(n-1)/2 as i64
@@ -14,7 +15,7 @@ const RUNAWAY = `(module
       (br $l)))
     (local.get $s)))`;
 
-const START_LOOPS = `(module (func $s (loop $l (br $l))) (start $s) (func (export "_start")))`;
+const START_LOOPS = `(module (memory (export "memory") 1) (func $s (loop $l (br $l))) (start $s) (func (export "_start")))`;
 
 describe('wasmjit run --timeout / --fuel', function () {
   this.timeout(60_000);

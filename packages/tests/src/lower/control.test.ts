@@ -16,6 +16,17 @@ describe('control flow matches V8', () => {
         i32.const 100 local.get 0 br_table 0 1 2 1) i32.const 1 i32.add) i32.const 10 i32.add)))`));
     for (const x of [-1, 0, 1, 2, 3, 4, 100]) same(b, 'f', x);
   });
+  it('br_table through a jump table: 20 entries, values moved, default and huge indexes', async () => {
+    // Block i adds 10^i-ish weights, so each target is distinguishable; entries repeat.
+    const depth = 6;
+    let src = '(module (func (export "f") (param i32) (result i32) (local i32) i32.const 7 ';
+    for (let i = 0; i < depth; i++) src += '(block (result i32) ';
+    src += 'i32.const 1000 local.get 0 br_table ' + Array.from({ length: 20 }, (_, i) => (i * 7) % depth).join(' ') + ' 2';
+    for (let i = 0; i < depth; i++) src += `) i32.const ${3 ** i} i32.add `;
+    src += 'i32.add))';
+    const b = both(await wat(src));
+    for (const x of [0, 1, 2, 3, 5, 8, 13, 19, 20, 21, 100, -1, 0x7fffffff, -0x80000000]) same(b, 'f', x);
+  });
   it('br_if carrying a value out of a block that has more values below', async () => {
     const b = both(await wat(`(module (func (export "f") (param i32) (result i32)
       i32.const 7

@@ -88,7 +88,7 @@ describe('parallel compilation', function () {
   this.timeout(300_000);
 
   it('gives the sequential bytes for a module of many chunks', async () => {
-    const m = load(await manyFunctions(1500));
+    const m = load(await manyFunctions(2400));
     let body = 0;
     for (const c of m.codes) body += c.bodyEnd - c.bodyStart;
     expect(body, 'big enough for several chunks').to.be.greaterThan(4 * 64 * 1024);

@@ -2,14 +2,17 @@
 // slots, so a branch is "spill, move the carried values to the target's positions, jump".
 import { Cond, invertCond } from '../../x64/cond.js';
 import { AluOp } from '../../x64/assembler.js';
-import type { Gpr } from '../../x64/regs.js';
+import { R11, type Gpr } from '../../x64/regs.js';
+import type { Label } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
 import type { FuncType } from '../../wasm/types.js';
 import { Kind, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import { CtrlKind, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { afterBranchIf, branchIfTarget, emitInterruptChecks, refundInBranchTrampoline, startFuelRun } from '../interrupt-checks.js';
+import {
+  afterBranchIf, branchIfTarget, emitInterruptChecks, refundInBranchTrampoline, startFuelRun, unreachableFuelRun,
+} from '../interrupt-checks.js';
 
 function enter(fc: FunctionCompiler, kind: CtrlKind, sig: FuncType): Ctrl {
   const c: Ctrl = {
@@ -102,9 +105,11 @@ export function visitEnd(fc: FunctionCompiler): boolean {
   if (c.kind !== CtrlKind.Loop) fc.asm.bind(c.label);
   fc.resetStack(c.height, c.results);
   fc.dead = !reachable;
-  // Branches join here, or the code comes back to life: a new fuel run starts.
+  // Branches join here: a new fuel run starts. (After a loop whose end is not reached,
+  // `reachable` is only conservative: nothing may be charged to a run for that code.)
   const joins = c.kind !== CtrlKind.Loop && (c.branchedTo || c.elseLabel !== null);
-  if (reachable && (joins || wasDead)) startFuelRun(fc);
+  if (reachable && joins) startFuelRun(fc);
+  else if (reachable && wasDead) unreachableFuelRun(fc);
   return false;
 }
 
@@ -170,6 +175,29 @@ export function visitBrIf(fc: FunctionCompiler, depth: number): void {
   branchIf(fc, Cond.NE, depth);
 }
 
+/** From this many entries on, br_table dispatches through a table instead of compares. */
+const JUMP_TABLE_MIN = 4;
+
+/**
+ * Bounds check, then an indirect jump through a table of 32-bit offsets (relative to the
+ * table) placed right after the jump; the offsets are filled in when the function ends.
+ */
+function emitJumpTable(fc: FunctionCompiler, index: Gpr, targets: Label[], fallback: Label): void {
+  const a = fc.asm;
+  a.alu_ri(AluOp.Cmp, 32, index, targets.length);
+  a.jcc_label(Cond.AE, fallback);
+  const table = a.newLabel();
+  a.lea_rip(R11, table);
+  // The index is an i32, so zero-extended: usable as a 64-bit index register.
+  a.movsx_rm(64, 32, index, { base: R11, index, scale: 4, disp: 0 });
+  a.alu_rr(AluOp.Add, 64, R11, index);
+  a.jmp_r(R11);
+  a.bind(table);
+  a.comment(`jump table (${targets.length} entries)`);
+  fc.addJumpTable(a.offset, targets);
+  for (let i = 0; i < targets.length; i++) a.buf.put4(0);
+}
+
 export function visitBrTable(fc: FunctionCompiler, depths: number[], defaultDepth: number): void {
   if (fc.dead) return;
   const index = fc.popToReg() as Gpr;
@@ -189,12 +217,16 @@ export function visitBrTable(fc: FunctionCompiler, depths: number[], defaultDept
     }
     return l;
   };
-  for (let i = 0; i < depths.length; i++) {
-    fc.asm.alu_ri(AluOp.Cmp, 32, index, i);
-    fc.asm.jcc_label(Cond.E, labelFor(depths[i]!));
+  if (depths.length >= JUMP_TABLE_MIN) {
+    emitJumpTable(fc, index, depths.map(labelFor), labelFor(defaultDepth));
+  } else {
+    for (let i = 0; i < depths.length; i++) {
+      fc.asm.alu_ri(AluOp.Cmp, 32, index, i);
+      fc.asm.jcc_label(Cond.E, labelFor(depths[i]!));
+    }
+    fc.asm.jmp_label(labelFor(defaultDepth));
   }
   fc.ra.free(RegClass.Gpr, index);
-  fc.asm.jmp_label(labelFor(defaultDepth));
   for (const [depth, l] of stubs) {
     fc.asm.bind(l);
     const saved = fc.stack.slice();
