@@ -110,6 +110,8 @@ declare namespace wasmjitNative {
     stackInfo(): StackInfo;
     /** Test only: touches `bytes` of native stack, returns a checksum. */
     testUseStack(bytes: number): number;
+    /** Test only: sets xmm8..xmm13 to all-ones, as any C code may (they are caller-saved in SysV). */
+    testClobberXmm(): void;
     /** Test only: dereferences a bad pointer (SIGSEGV). */
     testCrash(): void;
   }

@@ -200,6 +200,7 @@ NAPI_MODULE_INIT() {
       {"stackInfo", NULL, wj_js_stack_info, NULL, NULL, NULL, napi_enumerable, state},
       {"testUseStack", NULL, wj_js_test_use_stack, NULL, NULL, NULL, napi_enumerable, state},
       {"testCrash", NULL, wj_js_test_crash, NULL, NULL, NULL, napi_enumerable, state},
+      {"testClobberXmm", NULL, wj_js_test_clobber_xmm, NULL, NULL, NULL, napi_enumerable, state},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   /* The guard-region handler's exports (signals_js.c). */

@@ -95,3 +95,20 @@ napi_value wj_js_test_crash(napi_env env, napi_callback_info info) {
   *(volatile int *)bad = 42;
   return NULL;
 }
+
+napi_value wj_js_test_clobber_xmm(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  /* SysV lets C clobber every xmm register; wasmcall keeps xmm8..xmm13 (float local homes)
+   * across calls. This does what any C callee may do, so tests can prove that every path
+   * from wasm into C saves them. */
+  __asm__ volatile(
+      "pcmpeqd %%xmm8, %%xmm8\n\t"
+      "pcmpeqd %%xmm9, %%xmm9\n\t"
+      "pcmpeqd %%xmm10, %%xmm10\n\t"
+      "pcmpeqd %%xmm11, %%xmm11\n\t"
+      "pcmpeqd %%xmm12, %%xmm12\n\t"
+      "pcmpeqd %%xmm13, %%xmm13\n\t" ::
+          : "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
+  return NULL;
+}

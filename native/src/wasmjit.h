@@ -148,7 +148,7 @@ typedef struct wj_thread {
   wj_stack_bounds bounds; /* valid once bounds_ready */
   int bounds_ready;
   /* The last env invokeFast ran in and its state: saves napi_get_cb_info on the hot path.
-   * An env's state never changes; its finalizer clears this (wj_forget_env). */
+   * An env's state never changes; its finalizer clears this (addon.c). */
   napi_env env;
   wj_env_state *state;
 } wj_thread;
@@ -190,5 +190,6 @@ napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) WJ_HIDDEN
 void wasmjit_test_use_stack_wasm(void) WJ_HIDDEN;
 void wasmjit_test_stack_headroom_wasm(void) WJ_HIDDEN;
 napi_value wj_js_test_crash(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_test_clobber_xmm(napi_env env, napi_callback_info info) WJ_HIDDEN;
 
 #endif

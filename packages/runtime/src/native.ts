@@ -95,6 +95,7 @@ export interface NativeBinding {
   stackInfo(): StackInfo;
   /** Test only: touches `bytes` of native stack and returns a checksum. */
   testUseStack(bytes: number): number;
+  testClobberXmm(): void;
   /** Test only: crashes the process with SIGSEGV. */
   testCrash(): void;
 }

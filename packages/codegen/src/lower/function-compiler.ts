@@ -68,7 +68,7 @@ export class FunctionCompiler {
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes);
-    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length);
+    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
     this.trapStubs = new TrapStubs(asm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
@@ -172,8 +172,9 @@ export class FunctionCompiler {
         return;
       case Kind.Local: {
         const home = this.homeOf(v.local);
-        if (home >= 0) a.mov_rr(v.type === ValType.I32 ? 32 : 64, r as Gpr, home as Gpr);
-        else this.loadMem(v.type, r, this.frame.localMem(v.local));
+        if (home < 0) this.loadMem(v.type, r, this.frame.localMem(v.local));
+        else if (xmm) a.movaps_rr(r as Xmm, home as Xmm);
+        else a.mov_rr(v.type === ValType.I32 ? 32 : 64, r as Gpr, home as Gpr);
         return;
       }
       case Kind.Stack:
@@ -236,7 +237,8 @@ export class FunctionCompiler {
       case Kind.Local: {
         const home = this.homeOf(v.local);
         if (home >= 0) {
-          a.mov_mr(64, m, home as Gpr);
+          if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, home as Xmm);
+          else a.mov_mr(64, m, home as Gpr);
           return;
         }
         a.mov_rm(64, R11, this.frame.localMem(v.local));
@@ -361,6 +363,8 @@ export class FunctionCompiler {
     }
     a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
     this.homes.used.forEach((reg, i) => a.mov_mr(64, this.frame.savedMem(i), reg));
+    const nGpr = this.homes.used.length;
+    this.homes.usedXmm.forEach((x, i) => a.movs_mr(64, this.frame.savedMem(nGpr + i), x));
     this.zeroBodyLocals();
     this.loadHomedLocals();
     // Epoch / fuel checks (off by default): after the frame, so a trap's backtrace has it.
@@ -377,7 +381,9 @@ export class FunctionCompiler {
     const a = this.asm;
     this.homes.regOf.forEach((reg, i) => {
       if (reg < 0) return;
-      if (i < this.frame.numParams) a.mov_rm(this.localTypes[i] === ValType.I32 ? 32 : 64, reg as Gpr, this.frame.localMem(i));
+      const t = this.localTypes[i]!;
+      if (i < this.frame.numParams) this.loadMem(t, reg, this.frame.localMem(i));
+      else if (regClassOf(t) === RegClass.Xmm) a.xorps_rr(reg as Xmm, reg as Xmm);
       else a.mov_ri(32, reg as Gpr, 0);
     });
   }
@@ -425,6 +431,8 @@ export class FunctionCompiler {
     }
     // The caller's values of the local home registers come back last: results may read them.
     this.homes.used.forEach((reg, i) => this.asm.mov_rm(64, reg, this.frame.savedMem(i)));
+    const nGpr = this.homes.used.length;
+    this.homes.usedXmm.forEach((x, i) => this.asm.movs_rm(64, x, this.frame.savedMem(nGpr + i)));
     this.asm.mov_rr(64, RSP, RBP);
     this.asm.pop_r(RBP);
     this.asm.ret();

@@ -1,6 +1,7 @@
 // The code of an imported function as seen by wasm code of this module: a thunk used when
 // the import is a JS function.
-import type { Assembler, Label } from '../x64/assembler.js';
+import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
+import { LOCAL_HOME_XMMS } from './local-regs.js';
 import { Cond } from '../x64/cond.js';
 import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R14, type Gpr } from '../x64/regs.js';
 import { Vmctx } from '../abi.js';
@@ -17,11 +18,16 @@ export function emitHostThunk(asm: Assembler, label: Label, importIndex: number,
   asm.comment(`host thunk for import ${importIndex}`);
   asm.push_r(RBP);
   asm.mov_rr(64, RBP, RSP);
+  // wasmcall keeps xmm8..xmm13 (float local homes) across calls; SysV does not.
+  asm.alu_ri(AluOp.Sub, 64, RSP, 8 * LOCAL_HOME_XMMS.length);
+  LOCAL_HOME_XMMS.forEach((x, i) => asm.movs_mr(64, { base: RSP, disp: 8 * i }, x));
   asm.mov_rr(64, RDI, R14);
   asm.mov_ri(32, RSI, importIndex);
   asm.lea(64, RDX, { base: RBP, disp: 16 });
   asm.mov_ri(32, RCX, nslots);
   asm.call_m({ base: R14, disp: Vmctx.HostCall });
+  LOCAL_HOME_XMMS.forEach((x, i) => asm.movs_rm(64, x, { base: RSP, disp: 8 * i }));
+  asm.mov_rr(64, RSP, RBP);
   asm.test_rr(32, RAX, RAX);
   const failed = asm.newLabel();
   asm.jcc_label(Cond.NE, failed);

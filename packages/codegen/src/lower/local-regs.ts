@@ -1,9 +1,11 @@
-// Whole-function register homes for the hottest integer locals. rbx, r12 and r13 are
-// callee-saved in SysV and, since wasm functions save them before use, in wasmcall too: a
-// local homed there survives calls, and loop-carried counters and pointers never touch
-// memory. The choice comes from a quick pre-scan of the body that weights each local.get/
+// Whole-function register homes for the hottest locals. Integer locals go to rbx, r12 and
+// r13, callee-saved in SysV and, since wasm functions save them before use, in wasmcall too.
+// Float locals go to xmm8..xmm13, callee-saved in wasmcall (functions save them before use;
+// every direct call from wasm code into C saves them around the call, since SysV does not).
+// A local homed there survives calls, and loop-carried counters, pointers and accumulators
+// never touch memory. The choice comes from a quick pre-scan of the body that weights each local.get/
 // set/tee by loop depth.
-import { RBX, R12, R13, type Gpr } from '../x64/regs.js';
+import { RBX, R12, R13, type Gpr, type Xmm } from '../x64/regs.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
@@ -11,6 +13,7 @@ import { readImmediates } from '../wasm/body-scan.js';
 
 /** Registers that may home locals (never handed out as temporaries). */
 export const LOCAL_HOME_GPRS: readonly Gpr[] = [RBX, R12, R13];
+export const LOCAL_HOME_XMMS: readonly Xmm[] = [8, 9, 10, 11, 12, 13] as Xmm[];
 
 /**
  * Below this weighted use count, homing does not repay the save/restore (and, for params,
@@ -19,16 +22,17 @@ export const LOCAL_HOME_GPRS: readonly Gpr[] = [RBX, R12, R13];
 const MIN_SCORE = 6;
 
 export interface LocalHomes {
-  /** Register per local index, or -1 when the local lives in its frame slot. */
+  /** Register per local index (a Gpr or an Xmm by the local's type), or -1 for its frame slot. */
   readonly regOf: Int8Array;
   /** The home registers in use, in the order they are saved. */
   readonly used: readonly Gpr[];
+  readonly usedXmm: readonly Xmm[];
 }
 
-const NONE: LocalHomes = { regOf: new Int8Array(0), used: [] };
+const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [] };
 
-function homeable(t: ValType): boolean {
-  return t === ValType.I32 || t === ValType.I64 || t === ValType.FuncRef || t === ValType.ExternRef;
+function isFloat(t: ValType): boolean {
+  return t === ValType.F32 || t === ValType.F64;
 }
 
 export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[]): LocalHomes {
@@ -54,15 +58,24 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
     else if (op === Op.End && open.length > 0 && open.pop() === 1) loops--;
   }
   const candidates: number[] = [];
-  for (let i = 0; i < localTypes.length; i++) if (homeable(localTypes[i]!) && score[i]! >= MIN_SCORE) candidates.push(i);
+  for (let i = 0; i < localTypes.length; i++) if (localTypes[i] !== ValType.V128 && score[i]! >= MIN_SCORE) candidates.push(i);
   if (candidates.length === 0) return NONE;
   candidates.sort((a, b) => score[b]! - score[a]! || a - b);
   const regOf = new Int8Array(localTypes.length).fill(-1);
   const used: Gpr[] = [];
-  for (const i of candidates.slice(0, LOCAL_HOME_GPRS.length)) {
-    const reg = LOCAL_HOME_GPRS[used.length]!;
-    regOf[i] = reg;
-    used.push(reg);
+  const usedXmm: Xmm[] = [];
+  for (const i of candidates) {
+    if (isFloat(localTypes[i]!)) {
+      if (usedXmm.length === LOCAL_HOME_XMMS.length) continue;
+      const reg = LOCAL_HOME_XMMS[usedXmm.length]!;
+      regOf[i] = reg;
+      usedXmm.push(reg);
+    } else {
+      if (used.length === LOCAL_HOME_GPRS.length) continue;
+      const reg = LOCAL_HOME_GPRS[used.length]!;
+      regOf[i] = reg;
+      used.push(reg);
+    }
   }
-  return { regOf, used };
+  return { regOf, used, usedXmm };
 }

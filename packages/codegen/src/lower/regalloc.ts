@@ -8,8 +8,11 @@ import { RegClass } from './reg-class.js';
  * (local-regs.ts), which functions save before use, so a value there survives calls.
  */
 export const ALLOCATABLE_GPRS: readonly Gpr[] = [RAX, RCX, RDX, RSI, RDI, R8, R9, R10];
-/** xmm15 is the float scratch register, never allocated. */
-export const ALLOCATABLE_XMMS: readonly Xmm[] = Array.from({ length: 15 }, (_, i) => i as Xmm);
+/**
+ * xmm15 is the float scratch register, never allocated; xmm8..xmm13 are the register homes of
+ * float locals (local-regs.ts), which wasm functions save before use.
+ */
+export const ALLOCATABLE_XMMS: readonly Xmm[] = [0, 1, 2, 3, 4, 5, 6, 7, 14] as Xmm[];
 
 export class RegAlloc {
   private freeGpr = 0;

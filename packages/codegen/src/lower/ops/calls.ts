@@ -5,6 +5,7 @@ import type { Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { BUILTIN_BASE, Vmctx, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
+import { LOCAL_HOME_XMMS } from '../local-regs.js';
 import { regClassOf } from '../reg-class.js';
 import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FuncType, ValType } from '../../wasm/types.js';
@@ -77,12 +78,16 @@ export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: Va
   prepareCallArgs(fc, sig);
   const a = fc.asm;
   const nslots = Math.max(argTypes.length, 1);
-  if (nslots > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots;
+  // C may clobber xmm8..xmm13, which wasmcall treats as callee-saved (local homes of this
+  // function or of any wasm caller up the stack): keep them in slots past the arguments.
+  if (nslots + LOCAL_HOME_XMMS.length > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + LOCAL_HOME_XMMS.length;
+  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_mr(64, outgoingMem(nslots + i), x));
   a.mov_rr(64, RDI, R14);
   a.mov_ri(32, RSI, BUILTIN_BASE + builtin);
   a.mov_rr(64, RDX, RSP);
   a.mov_ri(32, RCX, nslots);
   a.call_m(HOST_CALL);
+  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_rm(64, x, outgoingMem(nslots + i)));
   a.test_rr(32, RAX, RAX);
   a.jcc_label(Cond.NE, fc.hostFailure());
   if (result !== null) {

@@ -186,8 +186,9 @@ function reinterpret(fc: FunctionCompiler, to: ValType): void {
     case Kind.Local: {
       const r = to === ValType.F32 || to === ValType.F64 ? fc.allocXmm() : fc.allocGpr();
       const home = fc.homeOf(v.local);
-      if (home >= 0) a.movd_xr(size, r as Xmm, home as Gpr);
-      else fc.loadMem(to, r, fc.frame.localMem(v.local));
+      if (home < 0) fc.loadMem(to, r, fc.frame.localMem(v.local));
+      else if (to === ValType.F32 || to === ValType.F64) a.movd_xr(size, r as Xmm, home as Gpr);
+      else a.movd_rx(size, r as Gpr, home as Xmm);
       fc.push(regVal(to, r));
       return;
     }

@@ -3,7 +3,7 @@
 // materializeLocal).
 import { Kind, localVal } from '../value.js';
 import { ValType } from '../../wasm/types.js';
-import type { Gpr } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../../x64/regs.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 export function localGet(fc: FunctionCompiler, index: number): void {
@@ -38,12 +38,15 @@ export function localTee(fc: FunctionCompiler, index: number): void {
 function writeHome(fc: FunctionCompiler, home: Gpr, v: import('../value.js').Val, pos: number): void {
   const size = v.type === ValType.I32 ? 32 : 64;
   const a = fc.asm;
+  const xmm = v.type === ValType.F32 || v.type === ValType.F64;
   switch (v.kind) {
     case Kind.Reg:
-      a.mov_rr(size, home, v.reg as Gpr);
+      if (xmm) a.movaps_rr(home as number as Xmm, v.reg as Xmm);
+      else a.mov_rr(size, home, v.reg as Gpr);
       return;
     case Kind.Const:
-      if (size === 32) a.mov_ri(32, home, (v.value as number) >>> 0);
+      if (xmm) fc.loadInto(v, home);
+      else if (size === 32) a.mov_ri(32, home, (v.value as number) >>> 0);
       else a.mov_ri(64, home, BigInt.asUintN(64, BigInt(v.value)));
       return;
     case Kind.Local:

@@ -1,0 +1,77 @@
+// Locals homed in registers (rbx/r12/r13, xmm8..xmm13) must survive every kind of call:
+// wasm→wasm (callee homes the same registers), call_indirect, JS imports (the host thunk
+// saves the float homes around C), builtins (memory.grow/fill through host_call), and
+// nested wasm→JS→wasm re-entry. Results are compared with V8.
+import { expect } from 'chai';
+import { wat, both, callBoth } from '../util/wat.js';
+import { native } from '../../../runtime/dist/native.js';
+
+const SRC = `(module
+  (import "env" "js" (func $js (param f64) (result f64)))
+  (memory 1 100)
+  (table 2 funcref)
+  (elem (i32.const 0) $clobber $clobberInts)
+  (type $ff (func (param f64) (result f64)))
+  (type $ii (func (param i32) (result i32)))
+  ;; Homes many float locals with values of its own, in a loop: xmm8..xmm13 all change.
+  (func $clobber (export "clobber") (param $x f64) (result f64)
+    (local $a f64) (local $b f64) (local $c f64) (local $d f64) (local $e f64) (local $f f64) (local $i i32)
+    (loop $l
+      (local.set $a (f64.add (local.get $a) (local.get $x)))
+      (local.set $b (f64.sub (local.get $b) (local.get $a)))
+      (local.set $c (f64.mul (local.get $a) (f64.const 1.5)))
+      (local.set $d (f64.add (local.get $c) (local.get $b)))
+      (local.set $e (f64.neg (local.get $d)))
+      (local.set $f (f64.add (local.get $e) (local.get $a)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10))))
+    (f64.add (local.get $f) (local.get $b)))
+  (func $clobberInts (param $x i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $i i32)
+    (loop $l
+      (local.set $a (i32.add (local.get $a) (local.get $x)))
+      (local.set $b (i32.xor (local.get $b) (local.get $a)))
+      (local.set $c (i32.mul (local.get $c) (i32.const 3)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 10))))
+    (i32.add (local.get $b) (local.get $c)))
+  ;; Hot float and int locals live across every kind of call in the loop.
+  (func (export "run") (param $n i32) (result f64)
+    (local $acc f64) (local $g f64) (local $h f64) (local $k i32) (local $p i32) (local $q i32)
+    (local.set $g (f64.const 0.25))
+    (local.set $h (f64.const -3))
+    (local.set $q (i32.const 77))
+    (loop $l
+      (local.set $acc (f64.add (local.get $acc) (call $js (local.get $g))))
+      (local.set $acc (f64.add (local.get $acc) (call $clobber (local.get $h))))
+      (local.set $acc (f64.add (local.get $acc)
+        (call_indirect (type $ff) (local.get $g) (i32.const 0))))
+      (local.set $p (i32.add (local.get $p)
+        (call_indirect (type $ii) (local.get $q) (i32.const 1))))
+      (drop (memory.grow (i32.const 1)))
+      (memory.fill (i32.const 0) (local.get $k) (i32.const 64))
+      (local.set $acc (f64.add (local.get $acc) (f64.convert_i32_u (i32.load8_u (i32.const 5)))))
+      (local.set $g (f64.mul (local.get $g) (f64.const 1.25)))
+      (local.set $h (f64.add (local.get $h) (local.get $g)))
+      (local.set $q (i32.add (local.get $q) (local.get $k)))
+      (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+    (f64.add (local.get $acc) (f64.add (local.get $h) (f64.convert_i32_s (i32.add (local.get $p) (local.get $q)))))))`;
+
+describe('register-homed locals survive calls', () => {
+  it('float and int homes across JS imports, wasm calls, call_indirect and builtins', async () => {
+    const bytes = await wat(SRC);
+    // The JS import re-enters wasm: the inner call homes xmm8..13 with other values.
+    const inner: { f?: (x: number) => number } = {};
+    // It also clobbers xmm8..xmm13 as C code may: the host thunk must restore them.
+    const imports = { env: { js: (x: number) => { native.testClobberXmm(); return x + (inner.f ? inner.f(x * 2) : 0); } } };
+    const b = both(bytes, imports);
+    // Each engine's import must call back into its own instance.
+    const ours = b.ours;
+    const v8 = b.v8;
+    inner.f = ours.clobber as (x: number) => number;
+    const a = ours.run!(20);
+    inner.f = v8.clobber as (x: number) => number;
+    const c = v8.run!(20);
+    expect(a).to.equal(c);
+    inner.f = undefined;
+    const [x, y] = callBoth(b, 'run', [7]);
+    expect(x).to.deep.equal(y);
+  });
+});
