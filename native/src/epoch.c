@@ -2,12 +2,14 @@
  * Epoch interruption, native side.
  *
  * Where the counter lives: every Engine created with epochInterruption owns a
- * SharedArrayBuffer whose first 8 bytes are its epoch, a little-endian u64. JS on any thread
- * bumps it with Atomics.add (a worker receives the SharedArrayBuffer through postMessage;
- * shared memory is not copied), generated code reads it through vmctx EpochPtr, and the timer
- * thread below increments it with an atomic add. epochAddress() gives native code its
- * address: a SharedArrayBuffer's backing store is allocated outside the V8 heap, never moves,
- * and lives as long as some JS object (the Engine, a worker's view) refers to it.
+ * SharedArrayBuffer whose first 8 bytes are the cell every epoch bump increments (an i64:
+ * the epoch minus the engine's earliest deadline, see packages/runtime/src/epoch-counter.ts).
+ * JS on any thread bumps it with Atomics.add (a worker receives the SharedArrayBuffer through
+ * postMessage; shared memory is not copied), generated code tests it at function entries and
+ * loop headers, and the timer thread below increments it with an atomic add. epochAddress()
+ * gives native code its address: a SharedArrayBuffer's backing store is allocated outside
+ * the V8 heap, never moves, and lives as long as some JS object (the Engine, a worker's
+ * view) refers to it.
  *
  * engine.callWithTimeout arms a one-shot timer: one lazily started thread per process sleeps
  * until the earliest due timer, then adds 1 to that timer's counter. Start, cancel and fire

@@ -25,7 +25,8 @@ static uint64_t wj_outermost_limit(const uint64_t *vmctx, uintptr_t sp) {
 
 /* Runs code with an area of nslots slots from the call buffer (arguments already checked);
  * returns the TrapCode. Shared by both JS entry points. */
-static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code, uintptr_t vmctx, uint32_t nslots) {
+static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code,
+                                                             uintptr_t vmctx, uint32_t nslots) {
   wj_entry rec;
   rec.prev = wj_tls.entry;
   const uintptr_t sp = wj_current_sp();

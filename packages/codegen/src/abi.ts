@@ -106,15 +106,16 @@ export const enum Vmctx {
   /** Pointer to the globals area (8 bytes per global cell pointer, see layout.ts). */
   Globals = 0x40,
   /**
-   * Epoch interruption (CompileOptions.epochInterruption): address of the engine's shared
-   * 64-bit epoch counter (a SharedArrayBuffer, bumped with Atomics.add from any thread or by
-   * the native timer). Function entries and loop headers trap `interrupt` once the counter
-   * reaches EpochDeadline (unsigned compare; all-ones means no deadline). The runtime's code
-   * embeds the address (CompileOptions.epochCounterAddress); this field serves code compiled
-   * without it. See lower/interrupt-checks.ts and docs/interrupt.md.
+   * Epoch interruption (CompileOptions.epochInterruption): address of the engine's epoch
+   * cells, two i64 in a SharedArrayBuffer: W = epoch - B, which every bump increments (from
+   * any thread, or the native timer), and B = the earliest deadline of the engine's
+   * instances. Function entries and loop headers go to a slow path once W >= 0; it traps
+   * `interrupt` if W + B reached EpochDeadline. The runtime's code embeds the address
+   * (CompileOptions.epochCounterAddress); this field serves code compiled without it. See
+   * lower/interrupt-checks.ts, the runtime's epoch-counter.ts and docs/interrupt.md.
    */
   EpochPtr = 0x48,
-  /** This instance's epoch deadline (u64), see EpochPtr. */
+  /** This instance's epoch deadline (i64; 2^62 = none), see EpochPtr. */
   EpochDeadline = 0x50,
   /**
    * Fuel (CompileOptions.consumeFuel): this instance's remaining fuel as an i64. Every basic

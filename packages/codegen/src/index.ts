@@ -5,7 +5,7 @@ export { CompileError } from './errors.js';
 export * from './wasm/index.js';
 export * from './validate/index.js';
 export * from './x64/index.js';
-export { compileModuleCode, PARALLEL_MIN_CODE_BYTES, type CompiledCode } from './lower/module-compiler.js';
+export { compileModule, compileModuleCode, PARALLEL_MIN_CODE_BYTES, type CompiledCode } from './lower/module-compiler.js';
 export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.js';
 export type { CompileOptions } from './lower/module-env.js';
 export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';

@@ -2,7 +2,8 @@
 import type { DecodeOptions } from '@wasmjit/codegen';
 import { Module, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
-import { EpochCounter, MAX_FUEL } from './interruption.js';
+import { MAX_FUEL } from './interruption.js';
+import { EpochCounter } from './epoch-counter.js';
 
 export type BoundsChecks = 'guard' | 'explicit';
 
@@ -73,7 +74,7 @@ export class Engine {
   readonly initialFuel: number | bigint;
   /** EngineOptions.parallelCompile (undefined: by module size). */
   readonly parallelCompile: boolean | number | undefined;
-  /** @internal The epoch counter (interruption.ts), when epochInterruption is on. */
+  /** @internal The epoch counter (epoch-counter.ts), when epochInterruption is on. */
   readonly epoch: EpochCounter | null;
 
   constructor(options: EngineOptions = {}) {
@@ -105,9 +106,10 @@ export class Engine {
   }
 
   /**
-   * The shared memory the epoch lives in: a SharedArrayBuffer whose first 8 bytes are the
-   * epoch (u64, little-endian). Post it to a worker and bump the epoch there with
-   * `Atomics.add(new BigUint64Array(buffer, 0, 1), 0, 1n)`; nothing else is needed there.
+   * The shared memory the epoch lives in (see epoch-counter.ts): every bump adds 1 to its
+   * first 8 bytes, an i64. Post it to a worker and bump the epoch there with
+   * `Atomics.add(new BigInt64Array(buffer, 0, 1), 0, 1n)`; nothing else is needed there.
+   * (Those bytes hold the epoch minus the earliest deadline; read the epoch with currentEpoch.)
    */
   get epochBuffer(): SharedArrayBuffer {
     return this.epochCounter('epochBuffer').buffer;

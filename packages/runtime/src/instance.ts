@@ -13,7 +13,8 @@ import { getDefaultEngine } from './engine.js';
 import { importValue, putU64, type Imports, type InstanceBuild } from './instance-build.js';
 import { exportMemory, initDataSegments, linkMemories } from './instance-memory.js';
 import { exportGlobal, exportTable, initElemSegments, linkGlobals, linkTables } from './instance-tables.js';
-import { NO_DEADLINE, readFuel, writeDeadline, writeFuel } from './interruption.js';
+import { readFuel, writeFuel } from './interruption.js';
+import { NO_DEADLINE } from './epoch-counter.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -61,8 +62,9 @@ export class Instance {
   }
 
   /**
-   * Epoch and fuel fields (interruption.ts), before anything can run. They follow the engine
-   * the module was compiled with: that is the one whose checks are in the code.
+   * Epoch and fuel fields (epoch-counter.ts, interruption.ts), before anything can run. They
+   * follow the engine the module was compiled with: that is the one whose checks are in the
+   * code.
    */
   private initInterruption(b: InstanceBuild): void {
     const { epoch, consumeFuel, initialFuel } = this.module.engine;
@@ -83,7 +85,7 @@ export class Instance {
   setEpochDeadline(ticks: number | bigint): void {
     const epoch = this.module.engine.epoch;
     if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
-    writeDeadline(this, epoch.deadlineAfter(ticks));
+    epoch.setDeadline(this, epoch.deadlineAfter(ticks));
   }
 
   /** Sets the instance's fuel (a non-negative integer; Infinity: 2^63 - 1). Requires consumeFuel. */

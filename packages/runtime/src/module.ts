@@ -1,5 +1,5 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModuleCode, decodeModule, validateModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
+import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import type { Engine } from './engine.js';
 import { getDefaultEngine } from './engine.js';
@@ -30,9 +30,9 @@ export class Module {
     this.engine = engine;
     // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
     const copy = toBytes(bytes).slice();
-    this.wasm = decodeModule(copy, engine.features);
-    validateModule(this.wasm);
-    this.compiled = compileModuleCode(this.wasm, {
+    // Decode, validate and compile in one (function bodies are validated by the code
+    // generator's chunks, on worker threads too); errors are those of the three in sequence.
+    const { module, compiled } = compileModule(copy, engine.features, {
       stackChecks: engine.stackChecks,
       boundsChecks: engine.boundsChecks,
       epochInterruption: engine.epochInterruption,
@@ -41,6 +41,8 @@ export class Module {
       consumeFuel: engine.consumeFuel,
       parallelCompile: engine.parallelCompile,
     });
+    this.wasm = module;
+    this.compiled = compiled;
     this.code = loadCode(this.compiled.code);
     registerCode(this);
   }

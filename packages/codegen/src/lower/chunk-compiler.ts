@@ -6,13 +6,22 @@
 import { Assembler, type Label } from '../x64/assembler.js';
 import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
+import { scanFunctionBody } from '../wasm/module.js';
+import { validateFunctions } from '../validate/function.js';
 import { compileFunction } from './compile-function.js';
 import { emitHostThunk } from './host-thunk.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
 import { OffsetMapBuilder } from './offset-map.js';
 
 /** CompileOptions as module-compiler.ts receives them (plain data: they go to workers too). */
-export type ModuleCompileOptions = CompileOptions & { collectOffsets?: boolean };
+export type ModuleCompileOptions = CompileOptions & {
+  collectOffsets?: boolean;
+  /**
+   * @internal The function bodies have not been scanned or validated yet (compileModule):
+   * each chunk does both for its own functions before compiling them.
+   */
+  checkBodies?: boolean;
+};
 
 /** A compiled chunk; every code offset in it is relative to the chunk's start. */
 export interface CodeChunk {
@@ -34,23 +43,33 @@ export interface CodeChunk {
 }
 
 /**
- * Expected machine-code bytes per wasm body byte (about 2.2 for large toolchain output),
- * rounded up so that a chunk's buffer rarely has to grow.
+ * Machine-code bytes per wasm body byte to reserve: about 2.2 for large toolchain output
+ * with guard-mode bounds checks and 3.5 with explicit ones, rounded up so that a chunk's
+ * buffer seldom grows (memory that is reserved but never written costs next to nothing).
  */
-const CODE_PER_BODY_BYTE = 2.5;
+const CODE_PER_BODY_BYTE = 4;
+/** Offset map entries per wasm body byte (about 0.3, one per operator that emits code). */
+const MAP_ENTRIES_PER_BODY_BYTE = 0.35;
 /** Bytes per host thunk, rounded up. */
-const THUNK_BYTES = 64;
+const THUNK_BYTES = 128;
 
-/** Compile functions from..to-1 of the index space (imports get their host thunk). */
+/**
+ * Compile functions from..to-1 of the index space (imports get their host thunk). With
+ * options.checkBodies their bodies are first scanned and validated, all of them before any
+ * is compiled (as decodeModule and validateModule would have done before compiling).
+ */
 export function compileChunk(
   module: WasmModule, options: ModuleCompileOptions, typeIds: readonly number[], from: number, to: number,
 ): CodeChunk {
-  const asm = new Assembler(estimateCodeBytes(module, from, to));
+  if (options.checkBodies) checkBodies(module, from, to);
+  const body = bodyBytes(module, from, to);
+  const thunks = Math.max(0, Math.min(to, module.numImportedFuncs) - from);
+  const asm = new Assembler(256 + THUNK_BYTES * thunks + Math.ceil(CODE_PER_BODY_BYTE * body));
   // Only this range's labels exist: calls to other functions are relocations.
   const funcLabels: Label[] = [];
   for (let i = from; i < to; i++) funcLabels[i] = asm.newLabel();
   const callRelocs: number[] = [];
-  const offsetMap = new OffsetMapBuilder();
+  const offsetMap = new OffsetMapBuilder(16 + thunks + Math.ceil(MAP_ENTRIES_PER_BODY_BYTE * body));
   const env: ModuleEnv = {
     module,
     asm,
@@ -91,15 +110,20 @@ export function compileChunk(
   };
 }
 
-function estimateCodeBytes(module: WasmModule, from: number, to: number): number {
+/** Bytes of function bodies among functions from..to-1 of the index space. */
+function bodyBytes(module: WasmModule, from: number, to: number): number {
   const imported = module.numImportedFuncs;
-  let bytes = 256;
-  for (let i = from; i < to; i++) {
-    if (i < imported) bytes += THUNK_BYTES;
-    else {
-      const body = module.codes[i - imported]!;
-      bytes += (body.bodyEnd - body.bodyStart) * CODE_PER_BODY_BYTE;
-    }
+  let bytes = 0;
+  for (let i = Math.max(from, imported); i < to; i++) {
+    const b = module.codes[i - imported]!;
+    bytes += b.bodyEnd - b.bodyStart;
   }
-  return Math.ceil(bytes);
+  return bytes;
+}
+
+function checkBodies(module: WasmModule, from: number, to: number): void {
+  const first = Math.max(from, module.numImportedFuncs) - module.numImportedFuncs;
+  const end = to - module.numImportedFuncs;
+  for (let d = first; d < end; d++) scanFunctionBody(module, d);
+  if (first < end) validateFunctions(module, first, end);
 }

@@ -17,7 +17,7 @@ import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
 import { skipOperatorImmediates } from './skip.js';
 import { OP_FAMILIES } from './ops/families.js';
-import { countFuelOp, emitFuelStubs } from './interrupt-checks.js';
+import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
 
 const I32_CMP: Partial<Record<number, Cond>> = {
   [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
@@ -75,7 +75,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
     // For trap backtraces: code from here on is this operator's, and so are its trap stubs.
     env.offsetMap?.record(a.offset, at);
     fc.opOffset = at;
-    if (!fc.dead) countFuelOp(fc); // charged to the open basic block (consumeFuel only)
+    if (!fc.dead) countFuelOp(fc); // charged to the open run of code (consumeFuel only)
     try {
       if (compileOp(fc, r, op)) break;
     } catch (e) {
@@ -84,7 +84,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
       throw new CompileError(`${(e as Error).message} at ${opName(m.bytes, at)}`, at, funcIndex);
     }
   }
-  emitFuelStubs(fc); // consumeFuel only
+  emitInterruptStubs(fc); // epoch slow paths, fuel refunds (only with those options)
   fc.finish();
 }
 

@@ -3,7 +3,7 @@
 // checks the caller's decode and validation already made) and compiles chunks until the
 // shared counter runs out, posting each to the caller's port.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { decodeValidatedModule } from '../wasm/module.js';
+import { redecodeModule } from '../wasm/module.js';
 import type { WasmModule } from '../wasm/types.js';
 import { compileChunk } from './chunk-compiler.js';
 import { Ctl, serializeError, type ChunkMessage, type CompileJob } from './parallel-compile.js';
@@ -24,15 +24,16 @@ function run(job: CompileJob): void {
     if (i >= n) return;
     let msg: ChunkMessage;
     const transfer: ArrayBuffer[] = [];
+    const t0 = performance.now();
     try {
-      module ??= decodeValidatedModule(new Uint8Array(job.bytes, 0, job.byteLength));
+      module ??= redecodeModule(new Uint8Array(job.bytes, 0, job.byteLength));
       const chunk = compileChunk(module, job.options, job.typeIds, job.ranges[2 * i]!, job.ranges[2 * i + 1]!);
-      msg = { id: job.id, index: i, chunk };
+      msg = { id: job.id, index: i, chunk, ms: performance.now() - t0 };
       for (const a of [chunk.code, chunk.starts, chunk.ends, chunk.relocs, chunk.mapCode, chunk.mapWasm]) {
         if (!transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
       }
     } catch (e) {
-      msg = { id: job.id, index: i, error: serializeError(e) };
+      msg = { id: job.id, index: i, error: serializeError(e), ms: performance.now() - t0 };
     }
     results.postMessage(msg, transfer);
     Atomics.add(ctl, Ctl.Done, 1);

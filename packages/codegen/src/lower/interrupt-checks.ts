@@ -3,14 +3,18 @@
 // calls in from the prologue (FunctionCompiler.emitPrologue), loop headers and branches
 // (ops/control.ts) and the dispatch loop (compile-function.ts).
 //
-// Epochs. The engine owns one 64-bit counter that any thread may bump; every instance has a
-// deadline (vmctx EpochDeadline). Function entries and loop headers, the points every
-// unbounded execution passes again and again, do
-//     mov r11, <counter address>; mov r11, [r11]; cmp r11, [r14 + EpochDeadline]; jae stub
-// (two loads; without a compile-time address, one more for vmctx EpochPtr). The counter is
-// read with a plain load: aligned 8-byte loads are atomic on x86-64, and a bump from another
-// core becomes visible within a few iterations, which is all a deadline needs. The stub is
-// the ordinary out-of-line trap stub, so `interrupt` unwinds like any other trap.
+// Epochs. The engine owns a counter that any thread may bump (see the runtime's
+// epoch-counter.ts): cell W = epoch - B, where B is the earliest deadline of the engine's
+// instances. Function entries and loop headers, the points every unbounded execution passes
+// again and again, test just W:
+//     cmp qword [W], 0 ; jge slow          (W's address as disp32 when it is below 2 GiB)
+//     mov r11, W ; cmp qword [r11], 0 ; jge slow                            (otherwise)
+// one compare with memory and a branch that is never taken until some deadline has come.
+// The slow path, out of line after the function, computes the epoch W + B and traps
+// `interrupt` if it reached this instance's deadline (vmctx EpochDeadline), else jumps
+// back. W is read with plain loads: aligned 8-byte loads are atomic on x86-64, and a bump
+// from another core becomes visible within a few iterations, which is all a deadline needs.
+// The trap is the ordinary out-of-line trap stub, so it unwinds like any other trap.
 //
 // Fuel. See fuel-meter.ts for the runs and their charges. At function entries and loop
 // headers the charge is followed by `jl stub`: the fuel that was left could not pay for the
@@ -18,22 +22,64 @@
 // check point; that point is the same on every run of the program with the same fuel, which
 // is what determinism needs. A compare fused with the br_if/if after it counts as two
 // operators, like the unfused pair.
-import { AluOp, type Label } from '../x64/assembler.js';
+import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
-import { R11, R14 } from '../x64/regs.js';
+import { RAX, R11, R14, type Gpr } from '../x64/regs.js';
+import { cmpAbs32Imm8, fitsAbs32 } from '../x64/extra-abs.js';
 import { TrapCode, Vmctx } from '../abi.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { FunctionCompiler } from './function-compiler.js';
+
+interface EpochSlowPath {
+  /** Where the check jumps when W >= 0, and where the slow path returns to. */
+  slow: Label;
+  resume: Label;
+  /** The check's own trap stub (so the trap reports the check's operator). */
+  trap: Label;
+}
+
+/** Each function's slow paths, until emitInterruptStubs writes them out. */
+const slowPaths = new WeakMap<FunctionCompiler, EpochSlowPath[]>();
+
+/** r = the address of cell W: compiled in, or read from vmctx EpochPtr. */
+function loadCounterAddress(fc: FunctionCompiler, r: Gpr): void {
+  const counter = fc.env.epochCounterAddress;
+  if (counter !== undefined) fc.asm.mov_ri(64, r, BigInt(counter));
+  else fc.asm.mov_rm(64, r, { base: R14, disp: Vmctx.EpochPtr });
+}
 
 function emitEpochCheck(fc: FunctionCompiler): void {
   const a = fc.asm;
   a.comment('epoch check');
   const counter = fc.env.epochCounterAddress;
-  if (counter !== undefined) a.mov_ri(64, R11, BigInt(counter));
-  else a.mov_rm(64, R11, { base: R14, disp: Vmctx.EpochPtr });
-  a.mov_rm(64, R11, { base: R11, disp: 0 });
+  if (counter !== undefined && fitsAbs32(counter)) cmpAbs32Imm8(a, counter, 0);
+  else {
+    loadCounterAddress(fc, R11);
+    a.alu_mi(AluOp.Cmp, 64, { base: R11, disp: 0 }, 0);
+  }
+  const path = { slow: a.newLabel(), resume: a.newLabel(), trap: fc.trap(TrapCode.Interrupt) };
+  a.jcc_label(Cond.GE, path.slow);
+  a.bind(path.resume);
+  let list = slowPaths.get(fc);
+  if (!list) slowPaths.set(fc, (list = []));
+  list.push(path);
+}
+
+/**
+ * epoch = W + B; trap if it reached the deadline, else resume. rax is borrowed (a local may
+ * live in any allocatable register): pushing below rsp is safe, the host reserve is there.
+ */
+function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
+  a.bind(p.slow);
+  a.comment('epoch: has this instance\'s deadline come?');
+  a.push_r(RAX);
+  loadCounterAddress(fc, RAX);
+  a.mov_rm(64, R11, { base: RAX, disp: 0 });
+  a.alu_rm(AluOp.Add, 64, R11, { base: RAX, disp: 8 });
+  a.pop_r(RAX);
   a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
-  a.jcc_label(Cond.AE, fc.trap(TrapCode.Interrupt));
+  a.jcc_label(Cond.GE, p.trap);
+  a.jmp_label(p.resume);
 }
 
 /**
@@ -88,7 +134,9 @@ export function afterBranchIf(fc: FunctionCompiler, target: Ctrl): void {
   if (fc.fuel !== null && target.kind === CtrlKind.Loop) fc.fuel.startRun();
 }
 
-/** After the function body: the out-of-line refund stubs. */
-export function emitFuelStubs(fc: FunctionCompiler): void {
+/** After the function body: the epoch slow paths and the fuel refund stubs. */
+export function emitInterruptStubs(fc: FunctionCompiler): void {
+  for (const p of slowPaths.get(fc) ?? []) emitEpochSlowPath(fc, fc.asm, p);
+  slowPaths.delete(fc);
   fc.fuel?.emitStubs();
 }

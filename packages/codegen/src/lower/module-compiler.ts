@@ -9,6 +9,9 @@
 import { availableParallelism } from 'node:os';
 import { canonicalTypeId } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
+import type { DecodeOptions } from '../wasm/reader.js';
+import { decodeModule, decodeModuleDeferringBodies } from '../wasm/module.js';
+import { validateModule, validateModuleStructure } from '../validate/module.js';
 import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk-compiler.js';
 import { linkChunks } from './link-chunks.js';
 import type { OffsetMap } from './offset-map.js';
@@ -39,6 +42,31 @@ const CHUNKS_PER_THREAD = 12;
 const MIN_CHUNK_BYTES = 64 << 10;
 /** Upper bound on threads, whatever is asked. */
 const MAX_THREADS = 64;
+
+/**
+ * decodeModule + validateModule + compileModuleCode in one, faster: function bodies are
+ * scanned and validated by the chunks that compile them (in parallel with parallelCompile),
+ * instead of in two passes over all of them first. Throws what the three steps in sequence
+ * would throw: on any error it runs them to find out which error that is.
+ */
+export function compileModule(
+  bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {},
+): { module: WasmModule; compiled: CompiledCode } {
+  let module: WasmModule;
+  let compiled: CompiledCode;
+  try {
+    module = decodeModuleDeferringBodies(bytes, features);
+    validateModuleStructure(module);
+    compiled = compileModuleCode(module, { ...options, checkBodies: true });
+  } catch (e) {
+    // Errors found out of order (a body that fails to validate may precede one that fails
+    // to decode, which the sequential pipeline reports first): let the pipeline decide.
+    validateModule(decodeModule(bytes, features));
+    // The module is valid: the error is the compiler's own.
+    throw e;
+  }
+  return { module, compiled };
+}
 
 export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {
   const typeIds = module.types.map((t) => canonicalTypeId(t.params, t.results));

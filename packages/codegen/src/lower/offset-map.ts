@@ -68,8 +68,10 @@ export class OffsetMapBuilder {
   }
 
   finish(): OffsetMap {
-    // Copies trimmed to size: the table lives as long as the module.
-    return { code: this.code.slice(0, this.n), wasm: this.wasm.slice(0, this.n) };
+    // The table lives as long as the module: trimmed copies, unless little would be saved.
+    const n = this.n;
+    if (this.code.length - n <= n >> 3) return { code: this.code.subarray(0, n), wasm: this.wasm.subarray(0, n) };
+    return { code: this.code.slice(0, n), wasm: this.wasm.slice(0, n) };
   }
 }
 

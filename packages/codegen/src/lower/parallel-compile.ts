@@ -40,8 +40,8 @@ export interface CompileJob {
 
 /** A worker's answer for one chunk. */
 export type ChunkMessage =
-  | { id: number; index: number; chunk: CodeChunk }
-  | { id: number; index: number; error: SerializedError };
+  | { id: number; index: number; chunk: CodeChunk; ms: number }
+  | { id: number; index: number; error: SerializedError; ms: number };
 
 export interface SerializedError {
   name: string;
@@ -77,6 +77,10 @@ export interface ParallelStats {
   stolen: number;
   /** Milliseconds the calling thread spent waiting for workers after the queue ran out. */
   waitMs: number;
+  /** Milliseconds the calling thread spent compiling chunks. */
+  callerMs: number;
+  /** Milliseconds workers spent compiling the chunks they delivered (their sum). */
+  workerMs: number;
 }
 export let lastParallelStats: ParallelStats | null = null;
 
@@ -153,7 +157,7 @@ export function compileChunksInParallel(
   }
 
   // Every chunk has been handed out; collect the workers' ones.
-  const stats: ParallelStats = { threads, chunks: n, byCaller: own, stolen: 0, waitMs: 0 };
+  const stats: ParallelStats = { threads, chunks: n, byCaller: own, stolen: 0, waitMs: 0, callerMs: ownTime, workerMs: 0 };
   const waitFrom = performance.now();
   const stealAfter = Math.max(MIN_STEAL_MS, own > 0 ? (STEAL_FACTOR * ownTime) / own : 0);
   const finished = (i: number) => chunks[i] !== null || errors[i] !== null;
@@ -161,7 +165,7 @@ export function compileChunksInParallel(
   let waitStart = 0;
   for (;;) {
     const seen = Atomics.load(ctl, Ctl.Done);
-    for (const h of helpers) collect(h.results, id, chunks, errors);
+    for (const h of helpers) stats.workerMs += collect(h.results, id, chunks, errors);
     let missing = -1;
     for (let i = 0; i < n; i++) {
       if (!finished(i)) {
@@ -176,7 +180,9 @@ export function compileChunksInParallel(
       waitStart = now;
     } else if (now - waitStart > stealAfter) {
       // Its worker is slow, stuck or gone: the result is the same whoever computes it.
+      const t0 = performance.now();
       compileHere(missing);
+      stats.callerMs += performance.now() - t0;
       stats.byCaller++;
       stats.stolen++;
       continue;
@@ -190,15 +196,20 @@ export function compileChunksInParallel(
   return chunks as CodeChunk[];
 }
 
-/** Take this job's results waiting on a worker's port (older jobs' late results are dropped). */
-function collect(port: MessagePort, id: number, chunks: (CodeChunk | null)[], errors: (Error | null)[]): void {
+/**
+ * Take this job's results waiting on a worker's port (older jobs' late results are
+ * dropped); returns the worker time they took.
+ */
+function collect(port: MessagePort, id: number, chunks: (CodeChunk | null)[], errors: (Error | null)[]): number {
+  let ms = 0;
   for (;;) {
     const m = receiveMessageOnPort(port);
-    if (m === undefined) return;
+    if (m === undefined) return ms;
     const msg = m.message as ChunkMessage;
     if (msg.id !== id || chunks[msg.index] !== null || errors[msg.index] !== null) continue;
     if ('chunk' in msg) chunks[msg.index] = msg.chunk;
     else errors[msg.index] = deserializeError(msg.error);
+    ms += msg.ms;
   }
 }
 

@@ -1,4 +1,4 @@
 // Public surface of the validator.
-export { validateModule } from './module.js';
+export { validateModule, validateModuleStructure } from './module.js';
 export { validateFunction, validateFunctions } from './function.js';
 export { validateConstExpr } from './const-expr.js';

@@ -43,6 +43,15 @@ function checkMemoryLimits(l: Limits, at?: number): void {
 
 /** Validates the whole module; throws CompileError on the first problem found. */
 export function validateModule(m: WasmModule): void {
+  validateModuleStructure(m);
+  validateFunctions(m, 0, m.codes.length);
+}
+
+/**
+ * Everything validateModule checks except the function bodies, in the same order (the
+ * bodies come last): for a caller that validates bodies itself, range by range.
+ */
+export function validateModuleStructure(m: WasmModule): void {
   const typesAt = sectionAt(m, 1);
   for (const t of m.types) {
     for (const v of t.params) checkValType(v, typesAt);
@@ -117,6 +126,4 @@ export function validateModule(m: WasmModule): void {
             : m.numImportedGlobals + m.globals.length;
     if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, sectionAt(m, 7));
   }
-
-  validateFunctions(m, 0, m.codes.length);
 }

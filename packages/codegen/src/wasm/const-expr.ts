@@ -6,15 +6,35 @@ import { BinaryReader } from './reader.js';
 import { ImmKind, OP_FC_COUNT, OP_IMM, Op } from './opcodes.js';
 import type { ConstExpr, ConstInstr } from './types.js';
 
+/** Where checkConstExpr's instructions go (emptied at every `end`). */
+const DISCARD: ConstInstr[] = [];
+
 export function readConstExpr(r: BinaryReader): ConstExpr {
   const offset = r.pos;
   const instrs: ConstInstr[] = [];
+  parse(r, instrs);
+  return { instrs, offset };
+}
+
+/**
+ * Steps over a constant expression with every check readConstExpr makes, without building
+ * it (for data segments, whose offsets are decoded again when they are used).
+ */
+export function checkConstExpr(r: BinaryReader): void {
+  parse(r, null);
+}
+
+/** Reads the instructions up to and including `end` into `instrs` (when given). */
+function parse(r: BinaryReader, out: ConstInstr[] | null): void {
+  const instrs: ConstInstr[] = out ?? DISCARD;
+  DISCARD.length = 0;
   for (;;) {
     const at = r.pos;
     const op = r.readU8();
     switch (op) {
       case Op.End:
-        return { instrs, offset };
+        DISCARD.length = 0;
+        return;
       case Op.I32Const:
         instrs.push({ op: 'i32.const', value: r.readVarS32() });
         break;

@@ -3,7 +3,8 @@
 // sections.ts; function bodies are only scanned for well-formedness (body-scan.ts).
 
 import { CompileError } from '../errors.js';
-import { BinaryReader , type DecodeOptions } from './reader.js';
+import { BinaryReader, type DecodeOptions } from './reader.js';
+import { scanBody } from './body-scan.js';
 import { emptyNames, parseNameSection } from './names.js';
 import {
   readCodeSection,
@@ -46,28 +47,62 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
 ];
 
 export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return decode(bytes, options, false);
+  return decode(bytes, options, false, false);
 }
 
 /**
- * Decodes a module that has already been decoded and validated once (by the thread that
- * hands it to a compile worker), for code generation only: function bodies are not scanned,
- * and data segments are counted but not decoded (each entry of `datas` is a placeholder).
- * Post-2.0 features are all accepted.
- * Everything code generation reads is as decodeModule would give it.
+ * decodeModule without the well-formedness scan of function bodies, for a caller that scans
+ * each body itself (scanFunctionBody) before using it, e.g. on the thread that validates and
+ * compiles it (compileModule). Any error that decodeModule would report is then either
+ * reported here or by one of those scans; which one decodeModule would report first is for
+ * the caller to find out (compileModule re-runs the whole sequential pipeline on any error).
  */
-export function decodeValidatedModule(bytes: Uint8Array): WasmModule {
+export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
+  return decode(bytes, options, true, false);
+}
+
+/**
+ * Decodes again a module that has already been decoded (and its structure validated) on
+ * another thread, for body checks and code generation on this one (a compile worker):
+ * function bodies are not scanned (the chunks that use them do that), and data segments
+ * are counted but not decoded (each entry of `datas` is a placeholder). Everything body
+ * validation and code generation read is as decodeModule would give it. Post-2.0 features
+ * are all accepted.
+ */
+export function redecodeModule(bytes: Uint8Array): WasmModule {
   // Whatever features it was accepted with, it was accepted: allow them all.
-  return decode(bytes, ALL_FEATURES, true);
+  return decode(bytes, ALL_FEATURES, true, true);
 }
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
-function decode(bytes: Uint8Array, options: DecodeOptions, trusted: boolean): WasmModule {
+/**
+ * Scans body `definedIndex` of a module decoded with decodeModuleDeferringBodies for
+ * well-formedness, as decodeModule would have: throws the CompileError it would raise.
+ */
+export function scanFunctionBody(m: WasmModule, definedIndex: number): void {
+  const body = m.codes[definedIndex]!;
+  // Like the decoder, the scan may run past the declared size; the size check comes after.
+  const r = new BinaryReader(m.bytes, body.bodyStart);
+  scanBody(r);
+  if (r.pos !== body.bodyEnd) {
+    r.fail('section size mismatch', functionStartOffset(m.bytes, body.offset));
+  }
+}
+
+/** Where a body entry's local declarations start (just after its size field). */
+function functionStartOffset(bytes: Uint8Array, entryOffset: number): number {
+  let p = entryOffset;
+  while ((bytes[p]! & 0x80) !== 0) p++;
+  return p + 1;
+}
+
+function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean): WasmModule {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
   r.features = options;
-  r.trusted = trusted;
+  r.skipBodyScan = skipBodyScan;
+  r.skipDataContents = skipDataContents;
   if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
   if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);

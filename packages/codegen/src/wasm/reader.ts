@@ -48,10 +48,15 @@ export class BinaryReader {
   /** Post-2.0 features the module may use (see DecodeOptions). */
   features: DecodeOptions = {};
   /**
-   * @internal Set by decodeValidatedModule: the bytes are known to be a valid module, so the
-   * section readers skip the work only validation needs (body scans, data segment contents).
+   * @internal Set by decodeModuleDeferringBodies and redecodeModule: the code section
+   * reader records function bodies without scanning them (the caller does it later, or did).
    */
-  trusted = false;
+  skipBodyScan = false;
+  /**
+   * @internal Set by redecodeModule (the bytes are a module that decoded before): data
+   * segments are counted, not decoded.
+   */
+  skipDataContents = false;
 
   constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {
     if (pos < 0 || end > bytes.length || pos > end) throw new Error(`BUG: reader range ${pos}..${end} outside 0..${bytes.length}`);

@@ -3,8 +3,8 @@
 // reference interpreter; the section loop checks afterwards that exactly the declared size
 // was consumed. That keeps our error messages equal to the ones the spec tests expect.
 
-import { BinaryReader } from './reader.js';
-import { readConstExpr } from './const-expr.js';
+import { BinaryReader, type DecodeOptions } from './reader.js';
+import { checkConstExpr, readConstExpr } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
 import { Op } from './opcodes.js';
 import {
@@ -193,18 +193,18 @@ export function readCodeSection(r: BinaryReader, m: WasmModule): void {
       localGroups.push({ count, type });
     }
     const bodyStart = r.pos;
-    if (r.trusted) r.pos = start + size; // scanned when the module was first decoded
+    if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
     else scanBody(r);
     if (r.pos !== start + size) r.fail('section size mismatch', start);
     m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
   }
 }
 
-/** What decodeValidatedModule puts in `datas`: code generation only counts segments. */
+/** What redecodeModule puts in `datas`: code generation only counts segments. */
 const PLACEHOLDER_SEGMENT: DataSegment = Object.freeze({ mode: 'passive', memory: 0, bytes: new Uint8Array(0) });
 
 export function readDataSection(r: BinaryReader, m: WasmModule): void {
-  if (r.trusted) {
+  if (r.skipDataContents) {
     skipDataSection(r, m);
     return;
   }
@@ -212,23 +212,64 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
   for (let i = 0; i < n; i++) {
     const at = r.pos;
     const flags = r.readVarU32();
+    let memory = 0;
+    let offsetAt = -1;
     switch (flags) {
       case 0:
-        m.datas.push({ mode: 'active', memory: 0, offset: readConstExpr(r), bytes: readByteVec(r) });
+        offsetAt = r.pos;
+        checkConstExpr(r);
         break;
       case 1:
-        m.datas.push({ mode: 'passive', memory: 0, bytes: readByteVec(r) });
         break;
-      case 2: {
-        const memory = r.readVarU32();
-        m.datas.push({ mode: 'active', memory, offset: readConstExpr(r), bytes: readByteVec(r) });
+      case 2:
+        memory = r.readVarU32();
+        offsetAt = r.pos;
+        checkConstExpr(r);
         break;
-      }
       default:
         r.fail('malformed data segment kind', at);
     }
+    const length = r.readCount();
+    const start = r.pos;
+    r.skip(length);
+    m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
   }
 }
+
+/**
+ * A data segment as a few numbers about the module's bytes: toolchains emit up to hundreds
+ * of thousands of segments (Go does), and an object graph per segment (expression, its
+ * instruction list, a byte view) made decoding mostly garbage-collector work. The offset
+ * expression (checked while decoding) and the byte view are made when asked for.
+ */
+class ModuleDataSegment implements DataSegment {
+  readonly mode: 'active' | 'passive';
+
+  constructor(
+    private readonly source: Uint8Array,
+    readonly memory: number,
+    /** Where the offset expression starts, or -1 (passive). */
+    private readonly offsetAt: number,
+    private readonly start: number,
+    private readonly length: number,
+  ) {
+    this.mode = offsetAt < 0 ? 'passive' : 'active';
+  }
+
+  get offset(): ConstExpr | undefined {
+    if (this.offsetAt < 0) return undefined;
+    const r = new BinaryReader(this.source, this.offsetAt);
+    r.features = DECODED_FEATURES; // it decoded once, under whatever features were on
+    return readConstExpr(r);
+  }
+
+  /** A view into the module's bytes, not a copy. */
+  get bytes(): Uint8Array {
+    return this.source.subarray(this.start, this.start + this.length);
+  }
+}
+
+const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
 /** Steps over the data segments of a valid module, pushing one placeholder per segment. */
 function skipDataSection(r: BinaryReader, m: WasmModule): void {
@@ -250,10 +291,6 @@ function skipConstExpr(r: BinaryReader): void {
     if (op === Op.End) return;
     readImmediates(r, op, at);
   }
-}
-
-function readByteVec(r: BinaryReader): Uint8Array {
-  return r.readBytes(r.readCount());
 }
 
 function readTableType(r: BinaryReader): TableType {

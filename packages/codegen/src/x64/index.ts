@@ -6,3 +6,4 @@ export * from './code-buffer.js';
 export * from './assembler.js';
 export * from './sse-mem.js';
 export * from './extra-nop.js';
+export * from './extra-abs.js';

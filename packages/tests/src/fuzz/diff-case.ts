@@ -3,7 +3,7 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { ttfModule } from './ttf.js';
+import { denanModule, ttfModule } from './ttf.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
 import { observe, type Observation, type PlannedCall } from './diff-observe.js';
@@ -47,13 +47,16 @@ export async function generateDiffModule(seed: number, index: number): Promise<U
   return ttfModule(rng.bytes(rng.range(200, 12_000)));
 }
 
-export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Promise<DiffResult> {
-  let bytes = job.bytes;
-  if (!bytes) {
-    phase('generate');
-    bytes = await generateDiffModule(job.seed, job.index);
-  }
-  phase('prepare');
+interface Compared {
+  differences: string[];
+  exhausted: boolean;
+  nanPayloadDiffs: number;
+  v8?: Observation;
+  inconclusive?: string;
+}
+
+/** Runs `bytes` in V8 and in each wasmjit mode and compares. */
+function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => void): Compared {
   let full: Uint8Array;
   let harness: Uint8Array;
   let m;
@@ -63,18 +66,16 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
     harness = buildHarness(m);
   } catch (e) {
     // Our decoder rejects a module binaryen made: V8 decides whether that is our bug.
-    if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) return { status: 'inconclusive', why: 'V8 rejects the generated module too' };
-    return { status: 'mismatch', differences: [`wasmjit cannot decode a module V8 accepts: ${(e as Error).message}`], bytes };
+    if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) return { differences: [], exhausted: false, nanPayloadDiffs: 0, inconclusive: 'V8 rejects the generated module too' };
+    return { differences: [`wasmjit cannot decode a module V8 accepts: ${(e as Error).message}`], exhausted: false, nanPayloadDiffs: 0 };
   }
   const rng = new Rng(job.seed, job.index, 0xa265);
   const plan: PlannedCall[] = harnessFuncs(m).map((f, j) => ({ j, args: f.type.params.map((t) => argFor(t, rng)) }));
 
   phase('v8');
   const v8 = observe(v8Engine(), full, harness, m, plan);
-  if (v8.instantiate.startsWith('compile:')) return { status: 'inconclusive', why: `V8 rejects the module: ${v8.instantiate}` };
-  const differences: string[] = [];
-  let nanPayloadDiffs = 0;
-  let exhausted = v8.exhausted;
+  if (v8.instantiate.startsWith('compile:')) return { differences: [], exhausted: false, nanPayloadDiffs: 0, inconclusive: `V8 rejects the module: ${v8.instantiate}` };
+  const out: Compared = { differences: [], exhausted: v8.exhausted, nanPayloadDiffs: 0, v8 };
   for (const mode of job.modes ?? ['explicit', 'guard']) {
     phase(`wasmjit-${mode}`);
     let ours: Observation;
@@ -82,19 +83,41 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
       ours = observe(wasmjitEngine(mode), full, harness, m, plan);
     } catch (e) {
       // observe() catches what the fuzzed code throws; this is the harness or the runtime.
-      differences.push(`wasmjit-${mode} threw outside any call: ${(e as Error)?.stack ?? e}`);
+      out.differences.push(`wasmjit-${mode} threw outside any call: ${(e as Error)?.stack ?? e}`);
       continue;
     }
-    exhausted ||= ours.exhausted;
-    if (exhausted) continue;
+    out.exhausted ||= ours.exhausted;
+    if (out.exhausted) continue;
     const cmp = compareObservations(v8, ours);
-    differences.push(...cmp.differences.map((d) => `[${mode}] ${d}`));
-    nanPayloadDiffs += cmp.nanPayloadDiffs;
+    out.differences.push(...cmp.differences.map((d) => `[${mode}] ${d}`));
+    out.nanPayloadDiffs += cmp.nanPayloadDiffs;
   }
-  if (differences.length) return { status: 'mismatch', differences, bytes };
-  if (exhausted) return { status: 'inconclusive', why: 'stack exhausted (engines have different stack limits)' };
+  return out;
+}
+
+export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Promise<DiffResult> {
+  let bytes = job.bytes;
+  if (!bytes) {
+    phase('generate');
+    bytes = await generateDiffModule(job.seed, job.index);
+  }
+  const c = compareEngines(bytes, job, phase);
+  if (c.inconclusive) return { status: 'inconclusive', why: c.inconclusive };
+  if (c.differences.length) {
+    // A NaN's payload may legally differ (e.g. V8's f64.min always answers the canonical
+    // NaN, ours propagates the operand's) and then flow into integers through reinterpret
+    // or memory. If the module made NaN-free by --denan agrees, that is what happened.
+    phase('denan');
+    const again = compareEngines(await denanModule(bytes), job, phase);
+    if (!again.inconclusive && !again.exhausted && again.differences.length === 0) {
+      return { status: 'inconclusive', why: 'NaN payloads: the differences vanish under binaryen --denan' };
+    }
+    return { status: 'mismatch', differences: c.differences, bytes };
+  }
+  if (c.exhausted) return { status: 'inconclusive', why: 'stack exhausted (engines have different stack limits)' };
+  const v8 = c.v8!;
   return {
-    status: 'match', exports: plan.length, calls: v8.calls.length,
-    traps: v8.calls.filter((c) => c.outcome.startsWith('trap:')).length, nanPayloadDiffs, bytesLength: bytes.length,
+    status: 'match', exports: v8.calls.length, calls: v8.calls.length,
+    traps: v8.calls.filter((o) => o.outcome.startsWith('trap:')).length, nanPayloadDiffs: c.nanPayloadDiffs, bytesLength: bytes.length,
   };
 }

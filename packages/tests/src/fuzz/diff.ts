@@ -51,9 +51,11 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
     traps: 0, nanPayloadDiffs: 0, v8Timeouts: 0, findings: [],
   };
   const pool = new CasePool<DiffJob, DiffResult>(diffPoolOptions(opts.jobs ?? 2, opts.timeoutMs ?? 30_000));
-  const indexes = opts.files ? opts.files.map((_, i) => i) : opts.only ?? Array.from({ length: opts.iterations }, (_, i) => i);
+  // A file runs as case `only[0]` (default 0): the case index chooses the call arguments.
+  const indexes = opts.files ? opts.files.map((_, i) => (opts.only?.[0] ?? 0) + i) : opts.only ?? Array.from({ length: opts.iterations }, (_, i) => i);
   const addFinding = (i: number, what: string, detail?: string, bytes?: Uint8Array) => {
-    const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail, bytes };
+    const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
+    const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);
     if (opts.outDir) saveFinding(opts.outDir, f);
     opts.progress?.(`FINDING case ${i}: ${what}`);

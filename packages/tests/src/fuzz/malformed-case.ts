@@ -58,7 +58,7 @@ export function runMalformedCase(job: MalformedJob, phase: (p: string) => void):
     exports = engine.instantiate(module, stubImports(module.wasm)).exports;
   } catch (e) {
     if (e instanceof LinkError || e instanceof RuntimeError || (e instanceof RangeError && /allocate|exceeds|limit/.test(e.message))) {
-      return { status: 'ran', stage: 'instantiate', calls: 0, traps: 0, v8Accepts };
+      return checkMemory({ status: 'ran', stage: 'instantiate', calls: 0, traps: 0, v8Accepts });
     }
     return { status: 'finding', stage: 'instantiate', error: describe(e), stack: (e as Error)?.stack };
   }
@@ -79,5 +79,18 @@ export function runMalformedCase(job: MalformedJob, phase: (p: string) => void):
       else return { status: 'finding', stage: `run ${JSON.stringify(exp.name)}`, error: describe(e), stack: (e as Error)?.stack };
     }
   }
-  return { status: 'ran', stage: 'run', calls, traps, v8Accepts };
+  return checkMemory({ status: 'ran', stage: 'run', calls, traps, v8Accepts });
+}
+
+/**
+ * Resident memory past this after a case means something allocated in proportion to a
+ * declared count rather than to the input (the heap cap catches JS arrays; this catches
+ * native allocations too). Children are recycled long before leaks get near it.
+ */
+const RSS_LIMIT = 1536 * 1024 * 1024;
+
+function checkMemory(r: MalformedResult): MalformedResult {
+  const rss = process.memoryUsage.rss();
+  if (rss > RSS_LIMIT) return { status: 'finding', stage: 'memory', error: `resident memory ${(rss / 2 ** 20).toFixed(0)} MiB after this input` };
+  return r;
 }

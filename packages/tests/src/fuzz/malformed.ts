@@ -67,7 +67,8 @@ export async function runMalformed(opts: MalformedOptions): Promise<MalformedSum
   });
   const indexes = opts.only ?? Array.from({ length: opts.iterations }, (_, i) => i);
   const addFinding = (i: number, job: MalformedJob, what: string, detail?: string) => {
-    const f: Finding = { id: `malformed-${opts.seed}-${i}`, what: `${what} [${job.boundsChecks} bounds checks]`, detail, bytes: job.bytes };
+    const repro = `reproduce: pnpm fuzz:malformed --seed ${opts.seed} --only ${i}`;
+    const f: Finding = { id: `malformed-${opts.seed}-${i}`, what: `${what} [${job.boundsChecks} bounds checks]`, detail: `${repro}\n\n${detail ?? ''}`, bytes: job.bytes };
     s.findings.push(f);
     if (opts.outDir) saveFinding(opts.outDir, f);
     opts.progress?.(`FINDING case ${i}: ${what}`);

@@ -93,6 +93,24 @@ export async function ttfModule(entropy: Uint8Array, extraArgs: string[] = []): 
   }
 }
 
+/**
+ * The module instrumented by binaryen's --denan pass: every NaN a float operation produces
+ * becomes 0. Used to tell NaN-payload nondeterminism (allowed) from real differences.
+ */
+export async function denanModule(bytes: Uint8Array): Promise<Uint8Array> {
+  workDir ??= mkdtempSync(join(tmpdir(), 'wasmjit-ttf-'));
+  const input = join(workDir, `dn-in-${process.pid}.wasm`);
+  const output = join(workDir, `dn-out-${process.pid}.wasm`);
+  writeFileSync(input, bytes);
+  rmSync(output, { force: true });
+  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, '-o', output]);
+  try {
+    return new Uint8Array(readFileSync(output));
+  } catch {
+    throw new Error(`wasm-opt --denan wrote no module:\n${printed}`);
+  }
+}
+
 /** Removes this process's scratch directory. */
 export function cleanupTtf(): void {
   if (workDir) rmSync(workDir, { recursive: true, force: true });

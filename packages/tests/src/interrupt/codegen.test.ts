@@ -15,8 +15,13 @@ const SRC = `(module
   (func (export "g") (result i32) (i32.const 7)))`;
 
 const COUNTER = 0x12345678;
-// mov r11d, COUNTER; mov r11, [r11]; cmp r11, [r14 + 0x50 (EpochDeadline)]; jae rel32
-const EPOCH_CHECK = [0x41, 0xbb, 0x78, 0x56, 0x34, 0x12, 0x4d, 0x8b, 0x1b, 0x4d, 0x3b, 0x5e, 0x50, 0x0f, 0x83];
+// cmp qword [COUNTER], 0; jge rel32 (the counter's address fits a disp32)
+const EPOCH_CHECK = [0x48, 0x83, 0x3c, 0x25, 0x78, 0x56, 0x34, 0x12, 0x00, 0x0f, 0x8d];
+// cmp qword [r11], 0; jge rel32 (after mov r11, address or mov r11, [r14 + 0x48 (EpochPtr)])
+const EPOCH_CHECK_R11 = [0x49, 0x83, 0x3b, 0x00, 0x0f, 0x8d];
+const EPOCH_PTR_LOAD = [0x4d, 0x8b, 0x5e, 0x48];
+// The slow path: add r11, [rax + 8] (the epoch = W + B), then cmp r11, [r14 + 0x50 (EpochDeadline)]
+const EPOCH_SLOW = [0x4c, 0x03, 0x58, 0x08, 0x58, 0x4d, 0x3b, 0x5e, 0x50];
 // sub qword [r14 + 0x58 (Fuel)], imm32
 const FUEL_CHARGE = [0x49, 0x81, 0x6e, 0x58];
 // add qword [r14 + 0x58 (Fuel)], imm8 / imm32: refunds
@@ -45,11 +50,22 @@ describe('interrupt: generated code', () => {
     expect(count(plain, [0x4d, 0x3b, 0x5e, 0x50])).to.equal(0);
   });
 
-  it('epochs: two loads, a compare and a branch at each entry and loop header', async () => {
+  it('epochs: a compare with memory and a branch at each entry and loop header', async () => {
     const code = await compile({ epochInterruption: true, epochCounterAddress: COUNTER });
-    // f's entry and loop, g's entry.
+    // f's entry and loop, g's entry; one out-of-line slow path each.
     expect(count(code, EPOCH_CHECK)).to.equal(3);
+    expect(count(code, EPOCH_SLOW)).to.equal(3);
     expect(count(code, FUEL_CHARGE)).to.equal(0);
+  });
+
+  it('epochs: the counter address in r11 when it is above 2 GiB or not compiled in', async () => {
+    const far = 2 ** 40 + 8;
+    const farCode = await compile({ epochInterruption: true, epochCounterAddress: far });
+    const movabs = [0x49, 0xbb, 0x08, 0, 0, 0, 0, 0x01, 0, 0];
+    expect(count(farCode, [...movabs, ...EPOCH_CHECK_R11])).to.equal(3);
+    expect(count(farCode, EPOCH_SLOW)).to.equal(3);
+    const viaVmctx = await compile({ epochInterruption: true });
+    expect(count(viaVmctx, [...EPOCH_PTR_LOAD, ...EPOCH_CHECK_R11])).to.equal(3);
   });
 
   it('fuel: one charge per run, a refund for the forward exit', async () => {

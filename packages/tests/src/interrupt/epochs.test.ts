@@ -84,6 +84,23 @@ describe('interrupt: epochs', function () {
     expect(e.fib(10)).to.equal(55);
   });
 
+  it('one instance past its deadline does not stop the others of the engine', async () => {
+    const engine = new Engine({ epochInterruption: true });
+    const { instance: a, e: ea } = await runaway(engine);
+    const { e: eb } = await runaway(engine);
+    a.setEpochDeadline(0);
+    // Every check of every instance now takes the slow path; only a's deadline has come.
+    expect((thrown(() => ea.fib(5)) as RuntimeError).trap).to.equal('interrupt');
+    expect(eb.fib(20)).to.equal(6765);
+    eb.steps_n(10_000);
+    engine.incrementEpoch();
+    expect(eb.fib(20)).to.equal(6765);
+    expect((thrown(() => ea.fib(5)) as RuntimeError).trap).to.equal('interrupt');
+    a.setEpochDeadline(Infinity);
+    expect(ea.fib(20)).to.equal(6765);
+    expect(engine.currentEpoch()).to.equal(1n);
+  });
+
   it('a timeout also stops another instance of the engine called through an import', async () => {
     const engine = new Engine({ epochInterruption: true });
     const { e: inner } = await runaway(engine);

@@ -9,5 +9,5 @@ const flag = new Int32Array(go);
 parentPort!.postMessage('ready');
 while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0, 1000);
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delayMs);
-Atomics.add(new BigUint64Array(epoch, 0, 1), 0, 1n);
+Atomics.add(new BigInt64Array(epoch, 0, 1), 0, 1n);
 parentPort!.postMessage('bumped');

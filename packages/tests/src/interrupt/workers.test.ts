@@ -58,7 +58,7 @@ describe('interrupt: other threads', function () {
     const running = new Int32Array(epochMsg.running!);
     while (Atomics.load(running, 0) === 0) await new Promise((r) => setTimeout(r, 1));
     await new Promise((r) => setTimeout(r, 50));
-    Atomics.add(new BigUint64Array(epochMsg.epoch!, 0, 1), 0, 1n);
+    Atomics.add(new BigInt64Array(epochMsg.epoch!, 0, 1), 0, 1n);
     const r = await reportP;
     expect(r.timeouts.map((t) => t.name)).to.deep.equal([...RUNAWAY_EXPORTS]);
     for (const t of r.timeouts) {
