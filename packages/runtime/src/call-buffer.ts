@@ -2,8 +2,6 @@
 // functions write arguments here and read results back; host imports do the reverse.
 import { native } from './native.js';
 
-const buf = native.callBuffer;
-export const cbI32 = new Int32Array(buf);
-export const cbF32 = new Float32Array(buf);
-export const cbF64 = new Float64Array(buf);
-export const cbI64 = new BigInt64Array(buf);
+export { callI32 as cbI32, callF64 as cbF64, callI64 as cbI64 } from './native.js';
+/** 32-bit float view: slot i's low half is index 2*i (little-endian). */
+export const cbF32 = new Float32Array(native.callBuffer);

@@ -36,7 +36,9 @@ function collectDeclaredRefs(m: WasmModule): Uint8Array {
     mark(e.offset);
     for (const item of e.init) mark(item);
   }
-  for (const d of m.datas) mark(d.offset);
+  // Data segment offsets are not looked at: a ref.func in one can only be part of an
+  // invalid module (an i32 expression has no use for a funcref), which structure validation
+  // rejects before any body is validated. (Toolchains emit up to ~100k data segments.)
   for (const e of m.exports) {
     if (e.kind === 'func' && e.index < refs.length) refs[e.index] = 1;
   }

@@ -100,9 +100,10 @@ export function validateModuleStructure(m: WasmModule): void {
 
   for (const d of m.datas) {
     if (d.mode === 'active') {
-      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
-      if (!d.offset) throw new Error('BUG: active data segment without offset');
-      validateConstExpr(m, d.offset, ValType.I32);
+      const offset = d.offset; // decoded on each access (see wasm/sections.ts)
+      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, offset?.offset);
+      if (!offset) throw new Error('BUG: active data segment without offset');
+      validateConstExpr(m, offset, ValType.I32);
     }
   }
 

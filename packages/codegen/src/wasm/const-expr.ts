@@ -21,19 +21,30 @@ export function readConstExpr(r: BinaryReader): ConstExpr {
  * it (for data segments, whose offsets are decoded again when they are used).
  */
 export function checkConstExpr(r: BinaryReader): void {
+  DISCARD.length = 0; // in case an earlier check failed half way
+  // Nearly every data segment offset is `i32.const n; end`: check that shape directly.
+  const start = r.pos;
+  if (start < r.end && r.bytes[start] === Op.I32Const) {
+    r.pos = start + 1;
+    r.readVarS32();
+    if (r.pos < r.end && r.bytes[r.pos] === Op.End) {
+      r.pos++;
+      return;
+    }
+    r.pos = start;
+  }
   parse(r, null);
 }
 
 /** Reads the instructions up to and including `end` into `instrs` (when given). */
 function parse(r: BinaryReader, out: ConstInstr[] | null): void {
   const instrs: ConstInstr[] = out ?? DISCARD;
-  DISCARD.length = 0;
   for (;;) {
     const at = r.pos;
     const op = r.readU8();
     switch (op) {
       case Op.End:
-        DISCARD.length = 0;
+        if (out === null) DISCARD.length = 0;
         return;
       case Op.I32Const:
         instrs.push({ op: 'i32.const', value: r.readVarS32() });

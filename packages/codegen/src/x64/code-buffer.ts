@@ -35,19 +35,20 @@ export class CodeBuffer {
   }
 
   /**
-   * @internal For the encoder (encoding.ts): make room for one instruction's bytes (at most
-   * MAX_INSTRUCTION) so that the raw writes that follow need no capacity checks.
+   * @internal For the encoder (encoding.ts): room for one instruction (at most
+   * MAX_INSTRUCTION bytes) at `offset`. Returns the array to write its bytes into directly;
+   * endInstruction then moves `offset` past them. The encoder writes only bytes (0..255) it
+   * computed from operands it has already checked.
    */
-  startInstruction(): void {
+  startInstruction(): Uint8Array {
     if (this.len + MAX_INSTRUCTION > this.data.length) this.grow(MAX_INSTRUCTION);
+    return this.data;
   }
 
-  /**
-   * @internal An unchecked byte write after startInstruction(): b must be 0..255, computed by
-   * the encoder from operands it has already checked.
-   */
-  raw1(b: number): void {
-    this.data[this.len++] = b;
+  /** @internal The instruction begun with startInstruction() ends at `end`. */
+  endInstruction(end: number): void {
+    if (!(end >= this.len && end <= this.len + MAX_INSTRUCTION)) throw new Error(`BUG: instruction end ${end} after ${this.len}`);
+    this.len = end;
   }
 
   put1(b: number): void {

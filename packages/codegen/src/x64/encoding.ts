@@ -42,18 +42,19 @@ export function rexForByteReg(r: number): number {
 }
 
 /**
- * Prefix, REX and opcode, after buf.startInstruction(). Opcodes are packed into one number,
- * most significant byte first: 0x8B, 0x0FAF, 0x0F3A0A. Unambiguous because no opcode byte
- * sequence starts with 00.
+ * Prefix, REX and opcode into d at p (see CodeBuffer.startInstruction); returns the position
+ * after them. Opcodes are packed into one number, most significant byte first: 0x8B, 0x0FAF,
+ * 0x0F3A0A. Unambiguous because no opcode byte sequence starts with 00.
  */
-function putPrefixRexOpcode(buf: CodeBuffer, prefix: number, rex: number, op: number): void {
-  if (prefix !== 0) buf.raw1(prefix);
-  if (rex !== 0) buf.raw1(0x40 | rex);
+function putPrefixRexOpcode(d: Uint8Array, p: number, prefix: number, rex: number, op: number): number {
+  if (prefix !== 0) d[p++] = prefix;
+  if (rex !== 0) d[p++] = 0x40 | rex;
   if (op > 0xff) {
-    if (op > 0xffff) buf.raw1(op >>> 16);
-    buf.raw1((op >>> 8) & 0xff);
+    if (op > 0xffff) d[p++] = op >>> 16;
+    d[p++] = (op >>> 8) & 0xff;
   }
-  buf.raw1(op & 0xff);
+  d[p++] = op & 0xff;
+  return p;
 }
 
 /**
@@ -65,9 +66,10 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
   checkReg(reg, 'ModRM.reg');
   checkReg(rm, 'ModRM.rm');
   rex |= ((reg & 8) >> 1) | ((rm & 8) >> 3);
-  buf.startInstruction();
-  putPrefixRexOpcode(buf, prefix, rex, op);
-  buf.raw1(0xc0 | ((reg & 7) << 3) | (rm & 7));
+  const d = buf.startInstruction();
+  let p = putPrefixRexOpcode(d, buf.offset, prefix, rex, op);
+  d[p++] = 0xc0 | ((reg & 7) << 3) | (rm & 7);
+  buf.endInstruction(p);
 }
 
 /**
@@ -111,8 +113,8 @@ export function emitRM(
     throw new Error(`BUG: scale ${scale} without an index register`);
   }
   rex |= ((reg & 8) >> 1) | ((base & 8) >> 3);
-  buf.startInstruction();
-  putPrefixRexOpcode(buf, prefix, rex, op);
+  const d = buf.startInstruction();
+  let p = putPrefixRexOpcode(d, buf.offset, prefix, rex, op);
 
   let mod: number;
   if (forceDisp32) mod = 2;
@@ -122,21 +124,22 @@ export function emitRM(
 
   const r = (reg & 7) << 3;
   if (index === undefined && (base & 7) !== 4) {
-    buf.raw1((mod << 6) | r | (base & 7));
+    d[p++] = (mod << 6) | r | (base & 7);
   } else {
     const idx = index === undefined ? 4 : index & 7;
-    buf.raw1((mod << 6) | r | 4);
-    buf.raw1((scaleBits << 6) | (idx << 3) | (base & 7));
+    d[p++] = (mod << 6) | r | 4;
+    d[p++] = (scaleBits << 6) | (idx << 3) | (base & 7);
   }
-  const dispAt = buf.offset;
+  const dispAt = p;
   if (mod === 1) {
-    buf.raw1(disp & 0xff);
+    d[p++] = disp & 0xff;
   } else if (mod === 2) {
-    buf.raw1(disp & 0xff);
-    buf.raw1((disp >>> 8) & 0xff);
-    buf.raw1((disp >>> 16) & 0xff);
-    buf.raw1(disp >>> 24);
+    d[p++] = disp & 0xff;
+    d[p++] = (disp >>> 8) & 0xff;
+    d[p++] = (disp >>> 16) & 0xff;
+    d[p++] = disp >>> 24;
   }
+  buf.endInstruction(p);
   return dispAt;
 }
 
@@ -144,7 +147,9 @@ export function emitRM(
 export function emitOpReg(buf: CodeBuffer, rex: number, op: number, r: number): void {
   checkReg(r, 'opcode');
   rex |= (r & 8) >> 3;
-  buf.startInstruction();
-  if (rex !== 0) buf.raw1(0x40 | rex);
-  buf.raw1(op | (r & 7));
+  const d = buf.startInstruction();
+  let p = buf.offset;
+  if (rex !== 0) d[p++] = 0x40 | rex;
+  d[p++] = op | (r & 7);
+  buf.endInstruction(p);
 }

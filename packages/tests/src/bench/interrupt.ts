@@ -1,12 +1,12 @@
 // Cost of interruption (not a test): the same programs compiled plain, with epoch checks
 // (Engine { epochInterruption: true }) and with fuel (Engine { consumeFuel: true }), timed
-// alternately; CPU time, minimum of many runs (medians printed for the spread). Reports the
-// overhead of each in percent. Goals: epochs at most 3 %, fuel at most 15 %.
-// Run: pnpm bench:interrupt   (BENCH_RUNS=N for more or fewer runs, default 31)
+// alternately; CPU time, minimum of many runs, in several code layouts (see LAYOUTS).
+// Reports the overhead of each in percent. Goals: epochs at most 3 %, fuel at most 15 %.
+// Run: pnpm bench:interrupt   (BENCH_RUNS=N runs per layout, default 15)
 //
-// Epochs cost, at every function entry and loop header, two loads, a compare with the
-// deadline and a never-taken branch. Fuel costs one `sub [vmctx + Fuel], n` per basic block
-// plus a never-taken branch at function entries and loop headers.
+// Epochs cost, at every function entry and loop header, one compare of the engine's counter
+// cell with 0 and a never-taken branch. Fuel costs one `sub [vmctx + Fuel], n` per straight
+// run of code plus a never-taken branch at function entries and loop headers.
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
 
@@ -109,11 +109,6 @@ const SRC = `(module
 type Fn = (...a: number[]) => number;
 type Variant = 'plain' | 'epochs' | 'fuel';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /** CPU time (user + system) of one run in ms: other processes' time on the core is not counted. */
 function cpuMs(f: () => number): number {
   const t0 = process.cpuUsage();
@@ -122,48 +117,73 @@ function cpuMs(f: () => number): number {
   return (d.user + d.system) / 1000;
 }
 
-function pct(x: number, base: number): string {
-  const p = ((x - base) / base) * 100;
-  return `${p >= 0 ? '+' : ''}${p.toFixed(2)} %`;
+function signed(p: number): string {
+  return `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
+}
+
+/**
+ * Where code lands relative to 32/64-byte boundaries moves single-loop timings by several
+ * percent either way, which would drown the checks' cost. So every variant is measured in
+ * LAYOUTS code layouts: an unused function of a different size in front of the benchmark
+ * functions shifts all of them. The overhead reported is the mean over the layouts of
+ * (min time of the variant / min time of plain) - 1, with the range across layouts.
+ */
+const LAYOUTS = [0, 3, 7, 12];
+
+function withPadding(src: string, ops: number): string {
+  const body = '(local.set 0 (i32.add (local.get 0) (i32.const 1)))'.repeat(ops);
+  return src.replace('(memory 32)', `(memory 32)\n  (func $pad (param i32) (result i32) ${body} (local.get 0))`);
 }
 
 async function main(): Promise<void> {
-  const bytes = await wat(SRC);
-  const build = (v: Variant) => {
+  const build = (bytes: Uint8Array, v: Variant) => {
     const engine = new Engine({ epochInterruption: v === 'epochs', consumeFuel: v === 'fuel' });
     const instance = engine.instantiate(engine.compile(bytes));
     // The checks run in full but never fire: no deadline (the default), unlimited fuel.
     if (v === 'fuel') instance.setFuel(Infinity);
     return instance.exports as Record<string, Fn>;
   };
-  const variants: Record<Variant, Record<string, Fn>> = { plain: build('plain'), epochs: build('epochs'), fuel: build('fuel') };
-  const runs = Number(process.env.BENCH_RUNS ?? 31);
+  const layouts: Record<Variant, Record<string, Fn>>[] = [];
+  for (const pad of LAYOUTS) {
+    const bytes = await wat(withPadding(SRC, pad));
+    layouts.push({ plain: build(bytes, 'plain'), epochs: build(bytes, 'epochs'), fuel: build(bytes, 'fuel') });
+  }
+  const runs = Number(process.env.BENCH_RUNS ?? 15);
   const cases: [string, (e: Record<string, Fn>) => number][] = [
     ['fib(32), recursive', (e) => e.fib!(32)],
     ['mix: 2000 × 20000 nested loop', (e) => e.mix!(2000, 20_000)],
     ['matmul 200 × 200 i32', (e) => e.matmul!(200)],
     ['sieve of 2 MB × 8', (e) => { let s = 0; for (let k = 0; k < 8; k++) s += e.sieve!(2 * 1024 * 1024); return s; }],
   ];
-  console.log('| workload | plain (ms, min / median) | epochs (ms, min / median) | fuel (ms, min / median) | epochs | fuel |');
+  console.log(`${runs} runs × ${LAYOUTS.length} code layouts per variant; CPU time, ms: mean over layouts of the minimum`);
+  console.log('| workload | plain | epochs | fuel | epochs overhead (range) | fuel overhead (range) |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   const totals = { epochs: 0, fuel: 0 };
   for (const [label, run] of cases) {
-    const expected = run(variants.plain);
-    for (const v of ['epochs', 'fuel'] as const) {
-      if (run(variants[v]) !== expected) throw new Error(`${label}: ${v} gives a different result`);
+    const expected = run(layouts[0]!.plain);
+    for (const l of layouts) {
+      for (const v of ['plain', 'epochs', 'fuel'] as const) {
+        if (run(l[v]) !== expected) throw new Error(`${label}: ${v} gives a different result`);
+      }
     }
-    const times: Record<Variant, number[]> = { plain: [], epochs: [], fuel: [] };
-    // Alternate so that frequency changes and other load hit every variant alike.
-    for (let i = 0; i < runs; i++) {
-      for (const v of ['plain', 'epochs', 'fuel'] as const) times[v].push(cpuMs(() => run(variants[v])));
-    }
-    const min = (v: Variant) => Math.min(...times[v]);
-    const cell = (v: Variant) => `${min(v).toFixed(1)} / ${median(times[v]).toFixed(1)}`;
-    totals.epochs += (min('epochs') - min('plain')) / min('plain');
-    totals.fuel += (min('fuel') - min('plain')) / min('plain');
-    console.log(`| ${label} | ${cell('plain')} | ${cell('epochs')} | ${cell('fuel')} | ${pct(min('epochs'), min('plain'))} | ${pct(min('fuel'), min('plain'))} |`);
+    const mins = layouts.map((l) => {
+      const times: Record<Variant, number[]> = { plain: [], epochs: [], fuel: [] };
+      // Alternate so that frequency changes and other load hit every variant alike.
+      for (let i = 0; i < runs; i++) {
+        for (const v of ['plain', 'epochs', 'fuel'] as const) times[v].push(cpuMs(() => run(l[v])));
+      }
+      return { plain: Math.min(...times.plain), epochs: Math.min(...times.epochs), fuel: Math.min(...times.fuel) };
+    });
+    const ms = (v: Variant) => (mins.reduce((s, m) => s + m[v], 0) / mins.length).toFixed(1);
+    const over = (v: 'epochs' | 'fuel') => {
+      const ps = mins.map((m) => ((m[v] - m.plain) / m.plain) * 100);
+      const mean = ps.reduce((s, p) => s + p, 0) / ps.length;
+      totals[v] += mean;
+      return `${signed(mean)} (${signed(Math.min(...ps))} … ${signed(Math.max(...ps))})`;
+    };
+    console.log(`| ${label} | ${ms('plain')} | ${ms('epochs')} | ${ms('fuel')} | ${over('epochs')} | ${over('fuel')} |`);
   }
-  const mean = (t: number) => `${t >= 0 ? '+' : ''}${((t / cases.length) * 100).toFixed(2)} %`;
+  const mean = (t: number) => signed(t / cases.length);
   console.log(`\nmean overhead: epochs ${mean(totals.epochs)} (goal: at most 3 %), fuel ${mean(totals.fuel)} (goal: at most 15 %)`);
 }
 
