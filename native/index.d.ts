@@ -91,8 +91,9 @@ declare namespace wasmjitNative {
     /** Live registered ranges (tests, diagnostics). */
     signalRanges(): { code: number; memory: number };
     /**
-     * Epoch interruption (native/src/epoch.c). The address of `counter[0]`, an engine's epoch
-     * counter: a BigUint64Array over a SharedArrayBuffer (whose backing store never moves).
+     * Epoch interruption (native/src/epoch.c). The address of `counter[0]`: the cell of an
+     * engine's epoch that bumps increment (runtime epoch-counter.ts), in a SharedArrayBuffer
+     * (whose backing store never moves).
      */
     epochAddress(counter: BigUint64Array): number;
     /**

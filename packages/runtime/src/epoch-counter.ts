@@ -27,7 +27,7 @@ import { native } from './native.js';
 export const NO_DEADLINE = 1n << 62n;
 
 export class EpochCounter {
-  /** Cells W and B (above); the rest of the 64 bytes keeps other data off their cache line. */
+  /** Cells W and B (above); the rest of the 64 bytes is spare. */
   readonly buffer = new SharedArrayBuffer(64);
   private readonly cells = new BigInt64Array(this.buffer, 0, 2);
   /** Address of cell W: vmctx EpochPtr, compiled into the checks, bumped by the timer. */

@@ -15,7 +15,7 @@ import { validateModule, validateModuleStructure } from '../validate/module.js';
 import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk-compiler.js';
 import { linkChunks } from './link-chunks.js';
 import type { OffsetMap } from './offset-map.js';
-import { compileChunksInParallel } from './parallel-compile.js';
+import { compileChunksInParallel, startCompileWorkers } from './parallel-compile.js';
 
 export interface CompiledCode {
   code: Uint8Array;
@@ -54,6 +54,10 @@ export function compileModule(
 ): { module: WasmModule; compiled: CompiledCode } {
   let module: WasmModule;
   let compiled: CompiledCode;
+  // Workers take a while to start: when this module will probably use them, start them now
+  // (its function bodies are at most the module's size; the decode below knows better).
+  const likelyThreads = threadCount(bytes.length, options.parallelCompile);
+  if (likelyThreads > 1) startCompileWorkers(likelyThreads - 1);
   try {
     module = decodeModuleDeferringBodies(bytes, features);
     validateModuleStructure(module);
@@ -71,7 +75,7 @@ export function compileModule(
 export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {
   const typeIds = module.types.map((t) => canonicalTypeId(t.params, t.results));
   const numFuncs = module.funcs.length;
-  const threads = threadCount(module, options.parallelCompile);
+  const threads = threadCount(bodyBytes(module, 0, module.codes.length), options.parallelCompile);
   let chunks: CodeChunk[];
   if (threads <= 1) {
     chunks = [compileChunk(module, options, typeIds, 0, numFuncs)];
@@ -81,10 +85,10 @@ export function compileModuleCode(module: WasmModule, options: ModuleCompileOpti
   return linkChunks(chunks, numFuncs);
 }
 
-/** Threads to compile with in all (1 = this one only). */
-function threadCount(module: WasmModule, setting: boolean | number | undefined): number {
+/** Threads to compile with in all (1 = this one only), for `codeBytes` of function bodies. */
+function threadCount(codeBytes: number, setting: boolean | number | undefined): number {
   if (setting === false) return 1;
-  if (setting === undefined && bodyBytes(module, 0, module.codes.length) < PARALLEL_MIN_CODE_BYTES) return 1;
+  if (setting === undefined && codeBytes < PARALLEL_MIN_CODE_BYTES) return 1;
   const n = typeof setting === 'number' ? Math.floor(setting) : availableParallelism();
   return Math.max(1, Math.min(n, MAX_THREADS));
 }

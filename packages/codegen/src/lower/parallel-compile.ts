@@ -89,6 +89,14 @@ let nextJobId = 1;
 /** Module bytes already copied to shared memory (a module may be compiled again). */
 const sharedBytes = new WeakMap<Uint8Array, SharedArrayBuffer>();
 
+/**
+ * Start (up to) n compile workers now, if they are not running yet, so that their start-up
+ * overlaps with whatever the caller does before it has chunks to hand out.
+ */
+export function startCompileWorkers(n: number): void {
+  workers(n);
+}
+
 function workers(n: number): PoolWorker[] {
   while (pool.length < n) {
     const { port1, port2 } = new MessageChannel();

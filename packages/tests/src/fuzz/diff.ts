@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CasePool, type CaseOutcome } from './pool.js';
-import type { DiffJob, DiffResult } from './diff-case.js';
+import { generateDiffModule, type DiffJob, type DiffResult } from './diff-case.js';
+import { cleanupTtf } from './ttf.js';
 import { saveFinding, type Finding } from './report.js';
 
 export const DIFF_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'diff-worker.js');
@@ -53,7 +54,13 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
   const pool = new CasePool<DiffJob, DiffResult>(diffPoolOptions(opts.jobs ?? 2, opts.timeoutMs ?? 30_000));
   // A file runs as case `only[0]` (default 0): the case index chooses the call arguments.
   const indexes = opts.files ? opts.files.map((_, i) => (opts.only?.[0] ?? 0) + i) : opts.only ?? Array.from({ length: opts.iterations }, (_, i) => i);
+  const saving: Promise<void>[] = [];
   const addFinding = (i: number, what: string, detail?: string, bytes?: Uint8Array) => {
+    if (!bytes && !opts.files) {
+      // A crash or hang took the child (and the module it generated) down: make it again.
+      saving.push(generateDiffModule(opts.seed, i).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
+      return;
+    }
     const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
     const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);
@@ -96,6 +103,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
   } finally {
     pool.close();
   }
+  await Promise.all(saving);
+  cleanupTtf();
   s.ms = Date.now() - started;
   return s;
 }
