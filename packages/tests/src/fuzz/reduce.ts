@@ -30,7 +30,8 @@ function toBinary(binaryen: Binaryen, text: string): Uint8Array | undefined {
   try {
     mod = binaryen.parseText(text);
     mod.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals |
-      binaryen.Features.NontrappingFPToInt | binaryen.Features.BulkMemory | binaryen.Features.Multivalue | binaryen.Features.ReferenceTypes);
+      binaryen.Features.NontrappingFPToInt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.Multivalue |
+      binaryen.Features.ReferenceTypes);
     if (!mod.validate()) return undefined;
     return mod.emitBinary();
   } catch {

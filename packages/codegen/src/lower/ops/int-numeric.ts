@@ -26,8 +26,16 @@ function pushReg(fc: FunctionCompiler, size: IntSize, r: Gpr): void {
   fc.push(regVal(typeOfSize(size), r));
 }
 
-/** Pop the right operand; returns either an immediate, a frame slot, or a register. */
-type Rhs = { imm: number } | { mem: import('../../x64/assembler.js').Mem } | { reg: Gpr };
+/**
+ * Pop the right operand; returns an immediate, a frame slot, a register the caller owns, or
+ * (`home`) the register home of a local, which is read but never freed or written.
+ */
+type Rhs = { imm: number } | { mem: import('../../x64/assembler.js').Mem } | { reg: Gpr } | { home: Gpr };
+
+/** The register home of `v` when it is a lazily read local that has one, else -1. */
+function homeOfVal(fc: FunctionCompiler, v: Val): number {
+  return v.kind === Kind.Local ? fc.homeOf(v.local) : -1;
+}
 
 function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
   const v = fc.peek();
@@ -35,6 +43,11 @@ function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
   if (imm !== null) {
     fc.pop();
     return { imm };
+  }
+  const home = homeOfVal(fc, v);
+  if (home >= 0) {
+    fc.pop();
+    return { home: home as Gpr };
   }
   if (allowMem) {
     const m = fc.memOf(v, fc.stack.length - 1);
@@ -44,6 +57,13 @@ function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
     }
   }
   return { reg: fc.popToReg() as Gpr };
+}
+
+/** The register of a register operand (owned or a local's home). */
+function regOfRhs(rhs: Rhs): Gpr | null {
+  if ('reg' in rhs) return rhs.reg;
+  if ('home' in rhs) return rhs.home;
+  return null;
 }
 
 function freeRhs(fc: FunctionCompiler, rhs: Rhs): void {
@@ -77,7 +97,7 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   const a = fc.asm;
   if ('imm' in rhs) a.alu_ri(op, size, lhs, rhs.imm);
   else if ('mem' in rhs) a.alu_rm(op, size, lhs, rhs.mem);
-  else a.alu_rr(op, size, lhs, rhs.reg);
+  else a.alu_rr(op, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
 }
@@ -91,10 +111,10 @@ export function mul(fc: FunctionCompiler, size: IntSize): void {
     pushReg(fc, size, src);
     return;
   }
-  const r = (rhs as { reg: Gpr }).reg;
+  const r = regOfRhs(rhs)!;
   const lhs = fc.popToReg(1 << r) as Gpr;
   fc.asm.imul_rr(size, lhs, r);
-  fc.ra.free(RegClass.Gpr, r);
+  freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
 }
 
@@ -117,12 +137,15 @@ export function emitCompareFlags(fc: FunctionCompiler, size: IntSize): void {
     a.alu_mi(AluOp.Cmp, size, lhsMem, rhs.imm);
     return;
   }
-  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
+  // A compare only reads its left operand: a local's register home serves as it is.
+  const lhsHome = homeOfVal(fc, lhsVal);
+  if (lhsHome >= 0) fc.pop();
+  const lhs = lhsHome >= 0 ? (lhsHome as Gpr) : (fc.popToReg(pinOf(rhs)) as Gpr);
   if ('imm' in rhs) a.alu_ri(AluOp.Cmp, size, lhs, rhs.imm);
   else if ('mem' in rhs) a.alu_rm(AluOp.Cmp, size, lhs, rhs.mem);
-  else a.alu_rr(AluOp.Cmp, size, lhs, rhs.reg);
+  else a.alu_rr(AluOp.Cmp, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
-  fc.ra.free(RegClass.Gpr, lhs);
+  if (lhsHome < 0) fc.ra.free(RegClass.Gpr, lhs);
 }
 
 /** Pop one operand and set ZF as `test x, x`. */
@@ -132,6 +155,12 @@ export function emitEqzFlags(fc: FunctionCompiler, size: IntSize): void {
   if (m) {
     fc.pop();
     fc.asm.alu_mi(AluOp.Cmp, size, m, 0);
+    return;
+  }
+  const home = homeOfVal(fc, v);
+  if (home >= 0) {
+    fc.pop();
+    fc.asm.test_rr(size, home as Gpr, home as Gpr);
     return;
   }
   const r = fc.popToReg() as Gpr;
