@@ -6,7 +6,6 @@
 import { Assembler, type Label } from '../x64/assembler.js';
 import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
-import { scanFunctionBody } from '../wasm/module.js';
 import { validateFunctions } from '../validate/function.js';
 import { compileFunction } from './compile-function.js';
 import { emitHostThunk } from './host-thunk.js';
@@ -18,7 +17,8 @@ export type ModuleCompileOptions = CompileOptions & {
   collectOffsets?: boolean;
   /**
    * @internal The function bodies have not been scanned or validated yet (compileModule):
-   * each chunk does both for its own functions before compiling them.
+   * each chunk validates its own functions (which rejects malformed ones too) before
+   * compiling them.
    */
   checkBodies?: boolean;
 };
@@ -121,9 +121,13 @@ function bodyBytes(module: WasmModule, from: number, to: number): number {
   return bytes;
 }
 
+/**
+ * The validator also rejects every malformed body (validate/function.ts), which is all the
+ * body scan the decoder skipped would add here: which error comes first is compileModule's
+ * business.
+ */
 function checkBodies(module: WasmModule, from: number, to: number): void {
   const first = Math.max(from, module.numImportedFuncs) - module.numImportedFuncs;
   const end = to - module.numImportedFuncs;
-  for (let d = first; d < end; d++) scanFunctionBody(module, d);
   if (first < end) validateFunctions(module, first, end);
 }

@@ -5,7 +5,7 @@ import { LOCAL_HOME_XMMS } from './local-regs.js';
 import { Cond } from '../x64/cond.js';
 import { RAX, RBP, RCX, RDI, RDX, RSI, RSP, R14, type Gpr } from '../x64/regs.js';
 import { Vmctx } from '../abi.js';
-import type { WasmModule } from '../wasm/types.js';
+import { ValType, type WasmModule } from '../wasm/types.js';
 
 /**
  * A JS import is called through native host_call. The thunk has the wasm calling convention
@@ -32,7 +32,9 @@ export function emitHostThunk(asm: Assembler, label: Label, importIndex: number,
   const failed = asm.newLabel();
   asm.jcc_label(Cond.NE, failed);
   if (sig.results.length > 0) {
-    asm.mov_rm(64, RAX, { base: RBP, disp: 16 });
+    // JS stores an i32 result into the low half of the slot only: a 32-bit load keeps rax
+    // zero-extended (the Gpr invariant), where a 64-bit one would pick up a stale upper half.
+    asm.mov_rm(sig.results[0] === ValType.I32 ? 32 : 64, RAX, { base: RBP, disp: 16 });
     asm.movs_rm(64, 0 as never, { base: RBP, disp: 16 });
   }
   asm.pop_r(RBP);

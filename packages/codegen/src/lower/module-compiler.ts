@@ -15,7 +15,7 @@ import { validateModule, validateModuleStructure } from '../validate/module.js';
 import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk-compiler.js';
 import { linkChunks } from './link-chunks.js';
 import type { OffsetMap } from './offset-map.js';
-import { compileChunksInParallel, startCompileWorkers } from './parallel-compile.js';
+import { compileChunksInParallel, startCompileWorkers, warmWorkerCount } from './parallel-compile.js';
 
 export interface CompiledCode {
   code: Uint8Array;
@@ -31,9 +31,9 @@ export interface CompiledCode {
 }
 
 /**
- * Below this many bytes of function bodies, parallelCompile defaults to off: starting the
- * workers (once per process) and decoding the module again in each costs more than they
- * save. Measured with packages/tests/src/bench/compile-speed.ts (see the report there).
+ * Below this many bytes of function bodies, parallelCompile defaults to off: handing out
+ * chunks, decoding the module again in each worker and joining the results cost about what
+ * the workers save (measured on esbuild.wasm cut down to 0.25-4 MiB of code, warm workers).
  */
 export const PARALLEL_MIN_CODE_BYTES = 1 << 20;
 /** Chunks per thread: enough that threads finish close together, few enough to be cheap. */
@@ -85,11 +85,26 @@ export function compileModuleCode(module: WasmModule, options: ModuleCompileOpti
   return linkChunks(chunks, numFuncs);
 }
 
-/** Threads to compile with in all (1 = this one only), for `codeBytes` of function bodies. */
+/**
+ * Threads to compile with in all (1 = this one only), for `codeBytes` of function bodies.
+ *
+ * The default leaves one core to V8: a cold process runs the compiler's JavaScript slowly
+ * until V8 has optimised it on a background thread, and every worker is such a process of
+ * its own. On a 2-core machine a cold 2-thread compile of esbuild.wasm measured slower than
+ * a 1-thread one (the threads starve V8's optimising compiler of its core), while with warm
+ * workers it is 1.7x faster. So: one thread per core but one, and at least as many as there
+ * are warm workers (parallelCompile: true / n override this).
+ */
 function threadCount(codeBytes: number, setting: boolean | number | undefined): number {
   if (setting === false) return 1;
-  if (setting === undefined && codeBytes < PARALLEL_MIN_CODE_BYTES) return 1;
-  const n = typeof setting === 'number' ? Math.floor(setting) : availableParallelism();
+  let n: number;
+  if (typeof setting === 'number') n = Math.floor(setting);
+  else if (setting === true) n = availableParallelism();
+  else {
+    if (codeBytes < PARALLEL_MIN_CODE_BYTES) return 1;
+    const cores = availableParallelism();
+    n = Math.max(cores - 1, Math.min(1 + warmWorkerCount(), cores));
+  }
   return Math.max(1, Math.min(n, MAX_THREADS));
 }
 

@@ -42,8 +42,10 @@ export interface CompileOptions {
   /**
    * Compile function bodies on worker threads too (parallel-compile.ts): true = one thread
    * per core, a number = that many threads in all (the calling one included), false = the
-   * calling thread only. Default: on for modules with at least PARALLEL_MIN_CODE_BYTES of
-   * function bodies (module-compiler.ts). The code is byte-identical either way.
+   * calling thread only. Default: for modules with at least PARALLEL_MIN_CODE_BYTES of
+   * function bodies, one thread per core but one (V8 needs that one to optimise the
+   * compiler while it runs), or more if workers are already warm (module-compiler.ts
+   * threadCount). The code is byte-identical either way.
    */
   parallelCompile?: boolean | number;
 }

@@ -57,6 +57,8 @@ interface PoolWorker {
   worker: Worker;
   /** Where this worker posts its chunks (never started: read with receiveMessageOnPort). */
   results: MessagePort;
+  /** Chunks it has delivered so far: once it has, V8 has optimised its copy of the compiler. */
+  delivered: number;
 }
 
 const WORKER_URL = new URL('./compile-worker.js', import.meta.url);
@@ -105,10 +107,24 @@ function workers(n: number): PoolWorker[] {
     // A worker that dies leaves the pool; its chunks are taken back by the stealing below.
     worker.on('error', () => drop(worker));
     worker.on('exit', () => drop(worker));
-    pool.push({ worker, results: port1 });
+    pool.push({ worker, results: port1, delivered: 0 });
   }
   return pool.slice(0, n);
 }
+
+/**
+ * Workers that have compiled before. A worker starts with its own cold copy of the compiler,
+ * which V8 runs slowly (and optimises on yet another thread) for the first several hundred
+ * milliseconds; a warm one is as fast as the caller from its first chunk.
+ */
+export function warmWorkerCount(): number {
+  let n = 0;
+  for (const p of pool) if (p.delivered >= WARM_AFTER_CHUNKS) n++;
+  return n;
+}
+
+/** Chunks a worker must have compiled to count as warm. */
+const WARM_AFTER_CHUNKS = 4;
 
 function drop(worker: Worker): void {
   const i = pool.findIndex((p) => p.worker === worker);
@@ -173,7 +189,7 @@ export function compileChunksInParallel(
   let waitStart = 0;
   for (;;) {
     const seen = Atomics.load(ctl, Ctl.Done);
-    for (const h of helpers) stats.workerMs += collect(h.results, id, chunks, errors);
+    for (const h of helpers) stats.workerMs += collect(h, id, chunks, errors);
     let missing = -1;
     for (let i = 0; i < n; i++) {
       if (!finished(i)) {
@@ -208,16 +224,17 @@ export function compileChunksInParallel(
  * Take this job's results waiting on a worker's port (older jobs' late results are
  * dropped); returns the worker time they took.
  */
-function collect(port: MessagePort, id: number, chunks: (CodeChunk | null)[], errors: (Error | null)[]): number {
+function collect(from: PoolWorker, id: number, chunks: (CodeChunk | null)[], errors: (Error | null)[]): number {
   let ms = 0;
   for (;;) {
-    const m = receiveMessageOnPort(port);
+    const m = receiveMessageOnPort(from.results);
     if (m === undefined) return ms;
     const msg = m.message as ChunkMessage;
     if (msg.id !== id || chunks[msg.index] !== null || errors[msg.index] !== null) continue;
     if ('chunk' in msg) chunks[msg.index] = msg.chunk;
     else errors[msg.index] = deserializeError(msg.error);
     ms += msg.ms;
+    from.delivered++;
   }
 }
 

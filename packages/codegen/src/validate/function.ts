@@ -3,8 +3,12 @@
 // polymorphic stack that follows unreachable, br, br_table and return; a control stack
 // holds one frame per open block with its start and end types.
 //
-// The body was already scanned for well-formedness by the decoder, so the immediates read
-// here are known to be encoded properly; everything checked here is a typing rule.
+// Normally the body was already scanned for well-formedness by the decoder, and everything
+// checked here is a typing rule. But this validator also rejects every malformed body (with
+// some error, not necessarily the decoder's: it reads every immediate with the same checked
+// reader, checks reserved bytes, stops at the body's end, and treats an unknown opcode as a
+// bug), which lets compileModule validate bodies the decoder did not scan, falling back to
+// decode + validate in sequence for the exact error whenever something is wrong.
 
 import { CompileError } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
@@ -103,6 +107,15 @@ class FunctionValidator {
     }
     this.numLocals = k;
     this.run();
+  }
+
+  /**
+   * A reserved zero byte. The decoder's body scan has checked it whenever that scan ran;
+   * checking it here too keeps this validator's promise that it rejects every malformed
+   * body (see the file comment).
+   */
+  private zeroByte(): void {
+    if (this.r.readU8() !== 0) this.r.fail('zero byte expected', this.r.pos - 1);
   }
 
   // ── errors ──────────────────────────────────────────────────────────────────────────
@@ -400,12 +413,12 @@ class FunctionValidator {
           break;
         }
         case Op.MemorySize:
-          r.pos++; // the reserved zero byte
+          this.zeroByte();
           this.checkMemory();
           this.push(ValType.I32);
           break;
         case Op.MemoryGrow:
-          r.pos++;
+          this.zeroByte();
           this.checkMemory();
           this.pop(ValType.I32);
           this.push(ValType.I32);
@@ -419,11 +432,11 @@ class FunctionValidator {
           this.push(ValType.I64);
           break;
         case Op.F32Const:
-          r.pos += 4;
+          r.skip(4);
           this.push(ValType.F32);
           break;
         case Op.F64Const:
-          r.pos += 8;
+          r.skip(8);
           this.push(ValType.F64);
           break;
         case Op.RefNull:
@@ -507,7 +520,7 @@ class FunctionValidator {
     switch (sub) {
       case OpFC.MemoryInit: {
         const seg = r.readVarU32();
-        r.pos++; // reserved zero byte
+        this.zeroByte();
         this.checkMemory();
         this.checkDataSegment(seg);
         this.popI32s(3);
@@ -518,12 +531,13 @@ class FunctionValidator {
         return;
       }
       case OpFC.MemoryCopy:
-        r.pos += 2;
+        this.zeroByte();
+        this.zeroByte();
         this.checkMemory();
         this.popI32s(3);
         return;
       case OpFC.MemoryFill:
-        r.pos++;
+        this.zeroByte();
         this.checkMemory();
         this.popI32s(3);
         return;

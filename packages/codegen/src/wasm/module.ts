@@ -4,7 +4,6 @@
 
 import { CompileError } from '../errors.js';
 import { BinaryReader, type DecodeOptions } from './reader.js';
-import { scanBody } from './body-scan.js';
 import { emptyNames, parseNameSection } from './names.js';
 import {
   readCodeSection,
@@ -51,11 +50,11 @@ export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): Wa
 }
 
 /**
- * decodeModule without the well-formedness scan of function bodies, for a caller that scans
- * each body itself (scanFunctionBody) before using it, e.g. on the thread that validates and
- * compiles it (compileModule). Any error that decodeModule would report is then either
- * reported here or by one of those scans; which one decodeModule would report first is for
- * the caller to find out (compileModule re-runs the whole sequential pipeline on any error).
+ * decodeModule without the well-formedness scan of function bodies, for a caller that
+ * validates each body before using it (validateFunctions rejects malformed bodies too), e.g.
+ * on the thread that compiles it (compileModule). Any error decodeModule would report is
+ * then reported here or by that validation, but which error decodeModule would report first
+ * is for the caller to find out (compileModule re-runs the sequential pipeline on any error).
  */
 export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
   return decode(bytes, options, true, false);
@@ -75,27 +74,6 @@ export function redecodeModule(bytes: Uint8Array): WasmModule {
 }
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
-
-/**
- * Scans body `definedIndex` of a module decoded with decodeModuleDeferringBodies for
- * well-formedness, as decodeModule would have: throws the CompileError it would raise.
- */
-export function scanFunctionBody(m: WasmModule, definedIndex: number): void {
-  const body = m.codes[definedIndex]!;
-  // Like the decoder, the scan may run past the declared size; the size check comes after.
-  const r = new BinaryReader(m.bytes, body.bodyStart);
-  scanBody(r);
-  if (r.pos !== body.bodyEnd) {
-    r.fail('section size mismatch', functionStartOffset(m.bytes, body.offset));
-  }
-}
-
-/** Where a body entry's local declarations start (just after its size field). */
-function functionStartOffset(bytes: Uint8Array, entryOffset: number): number {
-  let p = entryOffset;
-  while ((bytes[p]! & 0x80) !== 0) p++;
-  return p + 1;
-}
 
 function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean): WasmModule {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);

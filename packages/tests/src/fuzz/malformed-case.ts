@@ -23,9 +23,21 @@ export type MalformedResult =
 /** Run-time cap per exported function call is the pool's timeout; calls are capped in number. */
 const MAX_CALLS = 50;
 
+/**
+ * Opcodes of proposals V8 (Node 20) implements and wasmjit does not: exception handling
+ * (try, catch, throw, rethrow, delegate, catch_all), tail calls, SIMD and atomics prefixes.
+ */
+const UNSUPPORTED_OPCODES = new Set([0x06, 0x07, 0x08, 0x09, 0x18, 0x19, 0x12, 0x13, 0xfd, 0xfe]);
+
 /** A rejection V8 accepts is fine when it is about a proposal we do not implement. */
-export function unsupportedFeature(reason: string): boolean {
-  return /simd|v128|0xfd|exception|tag|try|throw|rethrow|delegate|tail|return_call|0x12|0x13|extended|multi.?memory|0xfe|atomic|shared/i.test(reason);
+export function unsupportedFeature(reason: string, bytes: Uint8Array, offset: number): boolean {
+  if (/simd|v128|exception|tag section|tail|extended|multi.?memory|atomic|shared/i.test(reason)) return true;
+  const at = bytes[offset]!;
+  if (/illegal opcode|unknown opcode/.test(reason)) return UNSUPPORTED_OPCODES.has(at);
+  // A limits flag of 2 or 3 is a shared memory (threads); 13 is the tag section (exceptions).
+  if (reason === 'integer too large') return at === 0x02 || at === 0x03;
+  if (reason === 'malformed section id') return at === 13;
+  return false;
 }
 
 function describe(e: unknown): string {
@@ -46,7 +58,7 @@ export function runMalformedCase(job: MalformedJob, phase: (p: string) => void):
     if (!e.reason || e.offset === undefined || !Number.isInteger(e.offset) || e.offset < 0 || e.offset > job.bytes.length) {
       return { status: 'finding', stage: 'compile', error: `CompileError without a reason or a valid offset: ${e.message} (offset ${e.offset})` };
     }
-    if (v8Accepts && !unsupportedFeature(e.reason)) {
+    if (v8Accepts && !unsupportedFeature(e.reason, job.bytes, e.offset)) {
       return { status: 'finding', stage: 'compile', error: `V8 accepts a module wasmjit rejects: ${e.message}` };
     }
     return { status: 'rejected', reason: e.reason, v8Accepts };

@@ -81,6 +81,50 @@ describe('compileModule', function () {
     ['a body that ends before its declared size', (n) =>
       functions(n, new Map([[n - 1, [NOP, END, NOP, END]]]))],
   ];
+  // Bodies the decoder's scan rejects; the validator must reject each too (with any error),
+  // since compileModule skips the scan. An invalid body earlier makes the order matter.
+  const malformed: [string, number[]][] = [
+    ['memory.size with a non-zero byte', [0x3f, 0x01, DROP, END]],
+    ['memory.grow with a non-zero byte', [I32_CONST, 0, 0x40, 0x01, DROP, END]],
+    ['memory.fill with a non-zero byte', [I32_CONST, 0, I32_CONST, 0, I32_CONST, 0, 0xfc, 11, 0x01, END]],
+    ['memory.copy with a non-zero byte', [I32_CONST, 0, I32_CONST, 0, I32_CONST, 0, 0xfc, 10, 0x00, 0x01, END]],
+    ['memory.init with a non-zero byte', [I32_CONST, 0, I32_CONST, 0, I32_CONST, 0, 0xfc, 8, 0x00, 0x01, END]],
+    ['an f64.const cut off by the body end', [0x44, 0, 0, 0, 0, 0, END]],
+    ['an f32.const cut off by the body end', [0x43, 0, 0, END]],
+    ['an illegal opcode', [0x06, END]],
+    ['a SIMD opcode', [0xfd, 0x0c, END]],
+    ['an unknown 0xfc opcode', [0xfc, 0x40, END]],
+    ['else outside if', [0x02, EMPTY, 0x05, END, END]],
+    ['a missing end', [0x02, EMPTY, END]],
+    ['code after the last end', [END, NOP]],
+    ['an over-long LEB', [0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, DROP, END]],
+    ['a br_table count past the body', [I32_CONST, 0, 0x0e, 0xff, 0xff, 0x03, 0, END]],
+    ['a bad block type', [0x02, 0x60, END, END]],
+    ['a select with two types', [I32_CONST, 0, I32_CONST, 0, I32_CONST, 0, 0x1c, 2, I32, I32, DROP, END]],
+  ];
+  it('rejects malformed bodies the decoder did not scan, in the right order', () => {
+    for (const [what, body] of malformed) {
+      for (const n of [8, 3000]) {
+        const bytes = functions(n, new Map([[1, [DROP, DROP, END]], [n - 2, body]]), (b) => {
+          b.memory(1);
+          b.data([0x01, 0x00]);
+          b.dataCount = 1;
+        });
+        const expected = sequentialError(bytes);
+        expect(expected, what).to.be.a('string');
+        expect(fusedError(bytes, false), `${what}, ${n} functions, 1 thread`).to.equal(expected);
+        expect(fusedError(bytes, 2), `${what}, ${n} functions, 2 threads`).to.equal(expected);
+        // Alone, it is found by compileModule's own checks (then reported as decode would).
+        const alone = functions(n, new Map([[n - 2, body]]), (b) => {
+          b.memory(1);
+          b.data([0x01, 0x00]);
+          b.dataCount = 1;
+        });
+        expect(fusedError(alone, 2), `${what} alone`).to.equal(sequentialError(alone));
+      }
+    }
+  });
+
   for (const [what, make] of cases) {
     it(`reports what the sequential pipeline reports for ${what}`, () => {
       for (const n of [8, 3000]) {
