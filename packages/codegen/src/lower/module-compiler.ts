@@ -44,10 +44,11 @@ const MIN_CHUNK_BYTES = 64 << 10;
 const MAX_THREADS = 64;
 
 /**
- * decodeModule + validateModule + compileModuleCode in one, faster: function bodies are
- * scanned and validated by the chunks that compile them (in parallel with parallelCompile),
- * instead of in two passes over all of them first. Throws what the three steps in sequence
- * would throw: on any error it runs them to find out which error that is.
+ * decodeModule + validateModule + compileModuleCode in one, faster: the decoder does not
+ * scan function bodies, and each chunk validates its own (which rejects malformed bodies
+ * too) right before compiling them, on worker threads too with parallelCompile, instead of
+ * two passes over all bodies first. Throws what the three steps in sequence would throw: on
+ * any error it runs them to find out which error that is.
  */
 export function compileModule(
   bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {},

@@ -21,7 +21,6 @@ export function readConstExpr(r: BinaryReader): ConstExpr {
  * it (for data segments, whose offsets are decoded again when they are used).
  */
 export function checkConstExpr(r: BinaryReader): void {
-  DISCARD.length = 0; // in case an earlier check failed half way
   // Nearly every data segment offset is `i32.const n; end`: check that shape directly.
   const start = r.pos;
   if (start < r.end && r.bytes[start] === Op.I32Const) {
@@ -33,6 +32,7 @@ export function checkConstExpr(r: BinaryReader): void {
     }
     r.pos = start;
   }
+  DISCARD.length = 0; // in case an earlier check failed half way
   parse(r, null);
 }
 

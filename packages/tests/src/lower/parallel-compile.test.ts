@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  compileModuleCode, decodeModule, lastParallelStats, validateModule, type CompiledCode, type WasmModule,
+  compileModule, compileModuleCode, decodeModule, lastParallelStats, validateModule, type CompiledCode, type WasmModule,
 } from '@wasmjit/codegen';
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
@@ -125,9 +125,12 @@ describe('parallel compilation', function () {
     it(`gives the sequential bytes for ${pkg}'s ${file} (skipped when not installed)`, function () {
       const wasmFile = installedFile(pkg, file);
       if (!wasmFile) this.skip();
-      const m = load(new Uint8Array(readFileSync(wasmFile)));
+      const bytes = new Uint8Array(readFileSync(wasmFile));
+      const m = load(bytes);
       const one = digest(compileModuleCode(m, { boundsChecks: 'guard', parallelCompile: false }));
       expect(digest(compileModuleCode(m, { boundsChecks: 'guard', parallelCompile: 2 }))).to.deep.equal(one);
+      // What Engine.compile runs: bodies validated inside the (parallel) chunks.
+      expect(digest(compileModule(bytes, {}, { boundsChecks: 'guard', parallelCompile: 2 }).compiled)).to.deep.equal(one);
     });
   }
 });
