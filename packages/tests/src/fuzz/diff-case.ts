@@ -67,7 +67,7 @@ function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => v
   } catch (e) {
     // Our decoder rejects a module binaryen made: V8 decides whether that is our bug.
     if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
-      const why = `V8 rejects the generated module too (wasmjit: ${(e as Error).message.replace(/\d+/g, 'N')})`;
+      const why = `V8 rejects the generated module too (wasmjit: ${(e as Error).message.replace(/ @\+0x[0-9a-f]+/, '').replace(/\d+/g, 'N')})`;
       return { differences: [], exhausted: false, nanPayloadDiffs: 0, inconclusive: why };
     }
     return { differences: [`wasmjit cannot decode a module V8 accepts: ${(e as Error).message}`], exhausted: false, nanPayloadDiffs: 0 };

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   });
   console.log(`corpus: ${s.corpusModules} valid seed modules`);
   console.log(`inputs: ${s.iterations} in ${formatMs(s.ms)}: ${s.rejected} rejected (CompileError), ${s.uninstantiable} failed to instantiate, ${s.ran} ran (${s.calls} calls, ${s.traps} traps), ${s.runTimeouts} still running at the cap`);
+  if (s.runTimeouts) console.log(`still running at the cap, e.g. cases ${s.runTimeoutCases.join(',')}`);
   console.log(`V8 accepted ${s.unsupportedByUs} of the rejected inputs (proposals wasmjit does not implement)`);
   const top = [...s.reasons].sort((x, y) => y[1] - x[1]).slice(0, 12);
   console.log(`most common rejection reasons:\n${top.map(([r, n]) => `  ${String(n).padStart(6)}  ${r}`).join('\n')}`);

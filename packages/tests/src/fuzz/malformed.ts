@@ -40,6 +40,8 @@ export interface MalformedSummary {
   traps: number;
   /** Inputs whose exports were still running at the cap (legitimate infinite loops). */
   runTimeouts: number;
+  /** The first few of those, to check by hand that V8 loops on them too. */
+  runTimeoutCases: number[];
   /** Rejections of modules V8 accepts, explained by a proposal we do not implement. */
   unsupportedByUs: number;
   findings: Finding[];
@@ -58,7 +60,7 @@ export async function runMalformed(opts: MalformedOptions): Promise<MalformedSum
   const { modules } = await loadCorpus(opts.corpus);
   const s: MalformedSummary = {
     seed: opts.seed, iterations: 0, corpusModules: modules.length, ms: 0, rejected: 0, uninstantiable: 0, ran: 0,
-    calls: 0, traps: 0, runTimeouts: 0, unsupportedByUs: 0, findings: [], reasons: new Map(),
+    calls: 0, traps: 0, runTimeouts: 0, runTimeoutCases: [], unsupportedByUs: 0, findings: [], reasons: new Map(),
   };
   const pool = new CasePool<MalformedJob, MalformedResult>({
     script: WORKER, jobs: opts.jobs ?? 2, timeoutMs: opts.timeoutMs ?? 5000, recycleAfter: 2000,
@@ -78,7 +80,10 @@ export async function runMalformed(opts: MalformedOptions): Promise<MalformedSum
     const i = indexes[k]!;
     s.iterations++;
     if (o.kind === 'timeout') {
-      if (o.phase.startsWith('run ')) s.runTimeouts++;
+      if (o.phase.startsWith('run ')) {
+        s.runTimeouts++;
+        if (s.runTimeoutCases.length < 10) s.runTimeoutCases.push(i);
+      }
       else addFinding(i, job, `hang: no answer within the cap while in phase '${o.phase}'`);
     } else if (o.kind === 'crash') {
       addFinding(i, job, `crash (${o.exit}) in phase '${o.phase}'`, o.stderr);
