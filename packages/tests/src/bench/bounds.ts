@@ -6,6 +6,7 @@
 // every access; guard: the access alone (the fault handler catches what is out of bounds).
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
+import { median, cpuMs } from './timing.js';
 
 const SRC = `(module
   (memory 64)
@@ -116,18 +117,7 @@ const SRC = `(module
 type Fn = (...a: number[]) => number;
 type Exports = Record<string, Fn>;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-/** CPU time (user + system) of one run in ms: not disturbed by other processes' time slices. */
-function cpuMs(f: () => unknown): number {
-  const t0 = process.cpuUsage();
-  f();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1000;
-}
 
 async function main(): Promise<void> {
   const bytes = await wat(SRC);

@@ -9,6 +9,7 @@
 // run of code plus a never-taken branch at function entries and loop headers.
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
+import { cpuMs } from './timing.js';
 
 const SRC = `(module
   (memory 32)
@@ -109,13 +110,6 @@ const SRC = `(module
 type Fn = (...a: number[]) => number;
 type Variant = 'plain' | 'epochs' | 'fuel';
 
-/** CPU time (user + system) of one run in ms: other processes' time on the core is not counted. */
-function cpuMs(f: () => number): number {
-  const t0 = process.cpuUsage();
-  f();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1000;
-}
 
 function signed(p: number): string {
   return `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;

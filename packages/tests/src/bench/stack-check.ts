@@ -11,6 +11,7 @@
 // NOP of its size.
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
+import { median, cpuMs } from './timing.js';
 
 const SRC = `(module
   (func $fib (export "fib") (param i32) (result i32)
@@ -42,22 +43,7 @@ const SRC = `(module
 
 type Fn = (...a: number[]) => number;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-/**
- * CPU time (user + system) of one run in ms. On a shared machine wall-clock time also counts
- * the time other processes had the core; CPU time does not, and the minimum over many runs is
- * the least disturbed one (medians are printed too, for the spread).
- */
-function cpuMs(f: () => number): number {
-  const t0 = process.cpuUsage();
-  f();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1000;
-}
 
 async function main(): Promise<void> {
   const bytes = await wat(SRC);

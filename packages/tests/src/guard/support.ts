@@ -33,16 +33,7 @@ export function instantiate(engine: Engine, bytes: Uint8Array, imports: Record<s
 }
 
 /** A small seeded PRNG (mulberry32): the same accesses on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../util/wat.js';
 
 /** The `trap` of a wasmjit RuntimeError / the constructor name of anything else `f` throws. */
 export function trapOf(f: () => unknown): string | undefined {
