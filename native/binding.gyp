@@ -8,7 +8,6 @@
         "src/trap.c",
         "src/invoke.c",
         "src/host_call.c",
-        "src/memory_grow.c",
         "src/stack_bounds.c",
         "src/test_helpers.c",
         "src/signals.c",

@@ -13,8 +13,6 @@ declare namespace wasmjitNative {
     hostCall: number;
     /** Jump target (not a call) with edi = TrapCode, rsi = trap site (0 if unknown); goes in vmctx[TrapUnwind]. */
     trapUnwind: number;
-    /** int64_t wasmjit_memory_grow(void *vmctx, uint32_t deltaPages) (stub: returns -1). */
-    memoryGrow: number;
   }
 
   interface StackInfo {

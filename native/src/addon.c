@@ -73,7 +73,6 @@ static napi_value wj_js_helper_addresses(napi_env env, napi_callback_info info) 
   if (napi_create_object(env, &obj) != napi_ok) return NULL;
   napi_set_named_property(env, obj, "hostCall", wj_number(env, (double)(uintptr_t)&wasmjit_host_call));
   napi_set_named_property(env, obj, "trapUnwind", wj_number(env, (double)(uintptr_t)&wasmjit_trap_unwind));
-  napi_set_named_property(env, obj, "memoryGrow", wj_number(env, (double)(uintptr_t)&wasmjit_memory_grow));
   return obj;
 }
 

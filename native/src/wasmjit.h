@@ -168,9 +168,8 @@ static inline uintptr_t wj_current_sp(void) {
   return sp;
 }
 
-/* host_call.c / memory_grow.c: addresses stored into the vmctx by the runtime. */
+/* host_call.c: addresses stored into the vmctx by the runtime. */
 int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) WJ_HIDDEN;
-int64_t wasmjit_memory_grow(void *vmctx, uint32_t delta_pages) WJ_HIDDEN;
 
 /* host_call.c: wrap any JS value (primitives included) so it can be held by a napi_ref. */
 napi_status wj_ref_any(napi_env env, napi_value value, napi_ref *out) WJ_HIDDEN;

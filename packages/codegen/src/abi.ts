@@ -95,8 +95,7 @@ export const enum Vmctx {
    * rbp = the trapping function's frame: records the backtrace, unwinds to the innermost entry.
    */
   TrapUnwind = 0x18,
-  /** C: int64_t memory_grow(void *vmctx, uint32_t delta_pages) → old pages or -1. */
-  MemoryGrow = 0x20,
+  // 0x20 is unused (memory.grow is the runtime builtin Builtin.MemoryGrow).
   /** Instance id (u32) the runtime uses to find the JS Instance from native code. */
   InstanceId = 0x28,
   /** Bytes of stack wasm may use, read by the outermost entry (Engine option maxWasmStack). */

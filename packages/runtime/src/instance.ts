@@ -45,7 +45,6 @@ export class Instance {
     };
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);
-    putU64(b, Vmctx.MemoryGrow, helpers.memoryGrow);
     putU64(b, Vmctx.MaxWasmStack, engine.maxWasmStack);
     putU64(b, Vmctx.HostStackReserve, engine.hostStackReserve);
     this.initInterruption(b);

@@ -30,7 +30,6 @@ export function nativeTestImports(): NativeTestImports {
   const put = (off: number, v: number) => view.setBigUint64(off, BigInt(v), true);
   put(Vmctx.HostCall, helpers.hostCall);
   put(Vmctx.TrapUnwind, helpers.trapUnwind);
-  put(Vmctx.MemoryGrow, helpers.memoryGrow);
   put(Vmctx.MaxWasmStack, engine.maxWasmStack);
   put(Vmctx.HostStackReserve, engine.hostStackReserve);
   const addrs = native.testImports();

@@ -20,16 +20,7 @@ import { emitInterruptChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
-const XMM_SCRATCH = 15 as Xmm;
 const F32_ZERO_BITS = 0;
-
-export interface CompiledFunctionInfo {
-  funcIndex: number;
-  /** Offset of the function's entry in the module code. */
-  start: number;
-  end: number;
-  frameSize: number;
-}
 
 export class FunctionCompiler {
   readonly stack: Val[] = [];
@@ -486,7 +477,4 @@ export class FunctionCompiler {
     return c;
   }
 
-  checkClean(): void {
-    if (!this.ra.allFree()) throw new Error(`BUG: registers leaked in function ${this.funcIndex}`);
-  }
 }

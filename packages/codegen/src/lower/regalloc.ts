@@ -59,8 +59,4 @@ export class RegAlloc {
     else this.freeXmm |= 1 << r;
   }
 
-  allFree(): boolean {
-    const fresh = new RegAlloc();
-    return fresh.freeGpr === this.freeGpr && fresh.freeXmm === this.freeXmm;
-  }
 }

@@ -21,7 +21,6 @@ export const Trap = {
 export const Vmctx = {
   HostCall: 0x10,
   TrapUnwind: 0x18,
-  MemoryGrow: 0x20,
   InstanceId: 0x28,
   MaxWasmStack: 0x30,
   HostStackReserve: 0x38,
@@ -69,7 +68,6 @@ export function makeVmctx(opts: VmctxOptions = {}): TestVmctx {
   const helpers = native.helperAddresses();
   fields[Vmctx.HostCall / 8] = BigInt(helpers.hostCall);
   fields[Vmctx.TrapUnwind / 8] = BigInt(helpers.trapUnwind);
-  fields[Vmctx.MemoryGrow / 8] = BigInt(helpers.memoryGrow);
   fields[Vmctx.InstanceId / 8] = BigInt(opts.instanceId ?? 0);
   fields[Vmctx.MaxWasmStack / 8] = BigInt(opts.maxWasmStack ?? 512 * KiB);
   fields[Vmctx.HostStackReserve / 8] = BigInt(opts.hostStackReserve ?? 256 * KiB);
