@@ -85,6 +85,8 @@ export interface ProbeResult {
   /** null when available, else why not. */
   stackChecks: string | null;
   boundsChecks: string | null;
+  epochs: string | null;
+  fuel: string | null;
 }
 
 export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob;

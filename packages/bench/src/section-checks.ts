@@ -1,5 +1,7 @@
-// Section 4: what wasmjit's safety checks cost — the prologue stack check (stack issue) and
-// explicit bounds checks against guard pages (out-of-bounds issue). A probe first asks
+// Section 4: what wasmjit's safety checks cost — the prologue stack check (stack issue),
+// explicit bounds checks against guard pages (out-of-bounds issue), and interruption: epoch
+// deadline checks and fuel metering on every execution program (interruption issue; with no
+// deadline set and unlimited fuel, so the checks run in full and never fire). A probe first asks
 // whether each switch exists yet; until it does, its row reads "not available yet".
 import { runJob } from './child.js';
 import { COLUMN_FLAGS, type WasmjitOptions } from './engines.js';
@@ -7,7 +9,7 @@ import type { PairResult, ProbeResult } from './jobs.js';
 import { findProgram } from './programs.js';
 import type { Progress } from './progress.js';
 import { programArg, toEngineRun } from './section-exec.js';
-import { BOUNDS_CHECK_PROGRAMS, STACK_CHECK_PROGRAMS, type Settings } from './settings.js';
+import { BOUNDS_CHECK_PROGRAMS, INTERRUPT_CHECK_PROGRAMS, STACK_CHECK_PROGRAMS, type Settings } from './settings.js';
 import { geomean, ratio } from './stats.js';
 import type { CheckRow } from './types.js';
 
@@ -22,6 +24,8 @@ interface CheckSpec {
 const CHECKS: CheckSpec[] = [
   { name: 'stack checks (on vs off)', key: 'stackChecks', programs: STACK_CHECK_PROGRAMS, on: { stackChecks: true }, off: { stackChecks: false } },
   { name: 'bounds checks (explicit vs guard)', key: 'boundsChecks', programs: BOUNDS_CHECK_PROGRAMS, on: { boundsChecks: 'explicit' }, off: { boundsChecks: 'guard' } },
+  { name: 'epoch checks (on vs off)', key: 'epochs', programs: INTERRUPT_CHECK_PROGRAMS, on: { epochInterruption: true }, off: {} },
+  { name: 'fuel metering (on vs off)', key: 'fuel', programs: INTERRUPT_CHECK_PROGRAMS, on: { consumeFuel: true }, off: {} },
 ];
 
 /**

@@ -1,6 +1,7 @@
 // How much work a run does. Quick: small inputs, few repetitions, one compile module and
 // no TurboFan compile (alone ~25 s) — under three minutes on a 2-core machine. Full: bigger
 // inputs, more repetitions, both compile modules, three compiles per engine.
+import { PROGRAMS } from './programs.js';
 import type { ColumnId } from './types.js';
 
 export interface CompileModule {
@@ -50,3 +51,5 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
 /** Programs measured with each engine switch on and off (item 4 of the issue). */
 export const STACK_CHECK_PROGRAMS = ['nqueens', 'quicksort', 'fannkuch', 'hw-sha256'];
 export const BOUNDS_CHECK_PROGRAMS = ['sieve', 'hashtable', 'crc32', 'matmul', 'hw-sha256'];
+/** Interruption checks go wherever loops and calls are, so every execution program counts. */
+export const INTERRUPT_CHECK_PROGRAMS = PROGRAMS.map((p) => p.name);

@@ -31,5 +31,7 @@ export async function runProbeJob(): Promise<ProbeResult> {
   return {
     stackChecks: await differs('nqueens', { stackChecks: true }, { stackChecks: false }, 'Engine option stackChecks: false changes no code'),
     boundsChecks: await differs('sieve', { boundsChecks: 'explicit' }, { boundsChecks: 'guard' }, "boundsChecks 'guard' still emits explicit checks"),
+    epochs: await differs('sieve', { epochInterruption: true }, {}, 'Engine option epochInterruption changes no code'),
+    fuel: await differs('sieve', { consumeFuel: true }, {}, 'Engine option consumeFuel changes no code'),
   };
 }

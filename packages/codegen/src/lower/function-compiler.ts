@@ -16,7 +16,7 @@ import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
-import { emitInterruptChecks } from './interrupt-checks.js';
+import { emitEntryInterruptChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
@@ -359,7 +359,7 @@ export class FunctionCompiler {
     this.zeroBodyLocals();
     this.loadHomedLocals();
     // Epoch / fuel checks (off by default): after the frame, so a trap's backtrace has it.
-    emitInterruptChecks(this);
+    emitEntryInterruptChecks(this);
   }
 
   /** Register home of local `index`, or -1 when it lives in its frame slot. */

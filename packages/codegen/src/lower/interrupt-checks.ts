@@ -5,8 +5,8 @@
 //
 // Epochs. The engine owns a counter that any thread may bump (see the runtime's
 // epoch-counter.ts): cell W = epoch - B, where B is the earliest deadline of the engine's
-// instances. Function entries and loop headers, the points every unbounded execution passes
-// again and again, test just W:
+// instances. Loop headers, and the entries of functions that call, the points every
+// unbounded execution passes again and again, test just W:
 //     cmp qword [W], 0 ; jge slow          (W's address as disp32 when it is below 2 GiB)
 //     mov r11, W ; cmp qword [r11], 0 ; jge slow                            (otherwise)
 // one compare with memory and a branch that is never taken until some deadline has come.
@@ -15,6 +15,10 @@
 // back. W is read with plain loads: aligned 8-byte loads are atomic on x86-64, and a bump
 // from another core becomes visible within a few iterations, which is all a deadline needs.
 // The trap is the ordinary out-of-line trap stub, so it unwinds like any other trap.
+// A function without calls needs no entry check: it can run long only in one of its loops,
+// and those are checked; straight-line code ends within its own size. Unbounded recursion
+// passes through the entry of a function that calls, and that one checks. (Helps call-heavy
+// code with small leaf functions; the loop checks are what tight loops pay.)
 //
 // Fuel. See fuel-meter.ts for the runs and their charges. At function entries and loop
 // headers the charge is followed by `jl stub`: the fuel that was left could not pay for the
@@ -28,6 +32,9 @@ import { RAX, R11, R14, type Gpr } from '../x64/regs.js';
 import { cmpAbs32Imm8, fitsAbs32 } from '../x64/extra-abs.js';
 import { TrapCode, Vmctx } from '../abi.js';
 import { CtrlKind, type Ctrl } from './control.js';
+import { BinaryReader } from '../wasm/reader.js';
+import { Op } from '../wasm/opcodes.js';
+import { readImmediates } from '../wasm/body-scan.js';
 import type { FunctionCompiler } from './function-compiler.js';
 
 interface EpochSlowPath {
@@ -82,12 +89,31 @@ function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath)
   a.jmp_label(p.resume);
 }
 
+/** Whether the function body has a call or call_indirect (a scan of its operators). */
+function bodyMayCall(fc: FunctionCompiler): boolean {
+  const m = fc.module;
+  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
+  const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
+  while (r.pos < r.end) {
+    const at = r.pos;
+    const op = r.readU8();
+    if (op === Op.Call || op === Op.CallIndirect) return true;
+    readImmediates(r, op, at);
+  }
+  return false;
+}
+
+/** At the function entry: see emitInterruptChecks; the epoch check only if the body calls. */
+export function emitEntryInterruptChecks(fc: FunctionCompiler): void {
+  emitInterruptChecks(fc, fc.env.epochInterruption === true && bodyMayCall(fc));
+}
+
 /**
  * At a function entry or a loop header (after the frame exists, so the trap's backtrace has
  * this function, and with every value spilled, so r11 and the flags are free).
  */
-export function emitInterruptChecks(fc: FunctionCompiler): void {
-  if (fc.env.epochInterruption) emitEpochCheck(fc);
+export function emitInterruptChecks(fc: FunctionCompiler, epoch = fc.env.epochInterruption === true): void {
+  if (epoch) emitEpochCheck(fc);
   if (fc.fuel !== null) {
     fc.asm.comment('fuel check');
     fc.fuel.startRun();

@@ -19,6 +19,8 @@ export const EXPLORE: CommandSpec = {
     { name: 'html', value: 'FILE', help: 'also write the listing as a side-by-side HTML page' },
     { name: 'hex', help: 'show machine code as hex bytes even when objdump is installed' },
     { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard' },
+    { name: 'epochs', help: 'compile with epoch-deadline checks (Engine epochInterruption)' },
+    { name: 'fuel', help: 'compile with fuel metering (Engine consumeFuel)' },
   ],
   details: [
     'Addresses are offsets in the module\'s code blob. Operators that only push a lazy value',
@@ -76,6 +78,8 @@ export function exploreCommand(argv: readonly string[]): number {
     const compiled = compileModuleCode(wasm, {
       collectOffsets: true,
       boundsChecks: optionValue(p, 'bounds-checks') as 'explicit' | 'guard' | undefined,
+      epochInterruption: hasFlag(p, 'epochs'),
+      consumeFuel: hasFlag(p, 'fuel'),
     });
     const which = optionValue(p, 'func');
     const funcs = selectFunctions(wasm, which);

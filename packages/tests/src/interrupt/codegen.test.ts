@@ -1,5 +1,5 @@
-// The machine code of the checks: absent by default, one epoch check per function entry and
-// loop header, one fuel charge per run.
+// The machine code of the checks: absent by default, one epoch check per loop header and per
+// entry of a function that calls, one fuel charge per run.
 import { expect } from 'chai';
 import { compileModuleCode, decodeModule, validateModule, type CompileOptions } from '@wasmjit/codegen';
 import { watNamed } from './programs.js';
@@ -12,7 +12,8 @@ const SRC = `(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $l)))
     (local.get $s))
-  (func (export "g") (result i32) (i32.const 7)))`;
+  (func $g (export "g") (result i32) (i32.const 7))
+  (func (export "h") (result i32) (i32.add (call $g) (i32.const 1))))`;
 
 const COUNTER = 0x12345678;
 // cmp qword [COUNTER], 0; jge rel32 (the counter's address fits a disp32)
@@ -50,11 +51,12 @@ describe('interrupt: generated code', () => {
     expect(count(plain, [0x4d, 0x3b, 0x5e, 0x50])).to.equal(0);
   });
 
-  it('epochs: a compare with memory and a branch at each entry and loop header', async () => {
+  it('epochs: a compare with memory and a branch at each loop header and each entry of a function that calls', async () => {
     const code = await compile({ epochInterruption: true, epochCounterAddress: COUNTER });
-    // f's entry and loop, g's entry; one out-of-line slow path each.
-    expect(count(code, EPOCH_CHECK)).to.equal(3);
-    expect(count(code, EPOCH_SLOW)).to.equal(3);
+    // f's loop and h's entry; one out-of-line slow path each. f and g make no calls: their
+    // entries are not checked (f's loop is; g ends after one operator).
+    expect(count(code, EPOCH_CHECK)).to.equal(2);
+    expect(count(code, EPOCH_SLOW)).to.equal(2);
     expect(count(code, FUEL_CHARGE)).to.equal(0);
   });
 
@@ -62,16 +64,17 @@ describe('interrupt: generated code', () => {
     const far = 2 ** 40 + 8;
     const farCode = await compile({ epochInterruption: true, epochCounterAddress: far });
     const movabs = [0x49, 0xbb, 0x08, 0, 0, 0, 0, 0x01, 0, 0];
-    expect(count(farCode, [...movabs, ...EPOCH_CHECK_R11])).to.equal(3);
-    expect(count(farCode, EPOCH_SLOW)).to.equal(3);
+    expect(count(farCode, [...movabs, ...EPOCH_CHECK_R11])).to.equal(2);
+    expect(count(farCode, EPOCH_SLOW)).to.equal(2);
     const viaVmctx = await compile({ epochInterruption: true });
-    expect(count(viaVmctx, [...EPOCH_PTR_LOAD, ...EPOCH_CHECK_R11])).to.equal(3);
+    expect(count(viaVmctx, [...EPOCH_PTR_LOAD, ...EPOCH_CHECK_R11])).to.equal(2);
   });
 
   it('fuel: one charge per run, a refund for the forward exit', async () => {
     const code = await compile({ consumeFuel: true });
-    // f: entry, loop header, the join after the block; g: entry.
-    expect(count(code, FUEL_CHARGE)).to.equal(4);
+    // f: entry, loop header, the join after the block; g: entry; h: entry (its run goes on
+    // through the call: the callee checks its own fuel at its entry).
+    expect(count(code, FUEL_CHARGE)).to.equal(5);
     expect(count(code, FUEL_REFUND[0]!) + count(code, FUEL_REFUND[1]!)).to.equal(1);
     expect(count(code, EPOCH_CHECK)).to.equal(0);
   });
