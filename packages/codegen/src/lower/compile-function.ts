@@ -19,38 +19,79 @@ import { skipOperatorImmediates } from './skip.js';
 import { OP_FAMILIES } from './ops/families.js';
 import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
 
-const I32_CMP: Partial<Record<number, Cond>> = {
-  [Op.I32Eq]: Cond.E, [Op.I32Ne]: Cond.NE, [Op.I32LtS]: Cond.L, [Op.I32LtU]: Cond.B,
-  [Op.I32GtS]: Cond.G, [Op.I32GtU]: Cond.A, [Op.I32LeS]: Cond.LE, [Op.I32LeU]: Cond.BE,
-  [Op.I32GeS]: Cond.GE, [Op.I32GeU]: Cond.AE,
-};
-const I64_CMP: Partial<Record<number, Cond>> = {
-  [Op.I64Eq]: Cond.E, [Op.I64Ne]: Cond.NE, [Op.I64LtS]: Cond.L, [Op.I64LtU]: Cond.B,
-  [Op.I64GtS]: Cond.G, [Op.I64GtU]: Cond.A, [Op.I64LeS]: Cond.LE, [Op.I64LeU]: Cond.BE,
-  [Op.I64GeS]: Cond.GE, [Op.I64GeU]: Cond.AE,
-};
-const ALU: Partial<Record<number, [AluOp, IntSize]>> = {
-  [Op.I32Add]: [AluOp.Add, 32], [Op.I32Sub]: [AluOp.Sub, 32], [Op.I32And]: [AluOp.And, 32],
-  [Op.I32Or]: [AluOp.Or, 32], [Op.I32Xor]: [AluOp.Xor, 32],
-  [Op.I64Add]: [AluOp.Add, 64], [Op.I64Sub]: [AluOp.Sub, 64], [Op.I64And]: [AluOp.And, 64],
-  [Op.I64Or]: [AluOp.Or, 64], [Op.I64Xor]: [AluOp.Xor, 64],
-};
-const SHIFT: Partial<Record<number, [ShiftOp, IntSize]>> = {
-  [Op.I32Shl]: [ShiftOp.Shl, 32], [Op.I32ShrS]: [ShiftOp.Sar, 32], [Op.I32ShrU]: [ShiftOp.Shr, 32],
-  [Op.I32Rotl]: [ShiftOp.Rol, 32], [Op.I32Rotr]: [ShiftOp.Ror, 32],
-  [Op.I64Shl]: [ShiftOp.Shl, 64], [Op.I64ShrS]: [ShiftOp.Sar, 64], [Op.I64ShrU]: [ShiftOp.Shr, 64],
-  [Op.I64Rotl]: [ShiftOp.Rol, 64], [Op.I64Rotr]: [ShiftOp.Ror, 64],
-};
-const DIV: Partial<Record<number, [int.DivKind, IntSize]>> = {
-  [Op.I32DivS]: [int.DivKind.DivS, 32], [Op.I32DivU]: [int.DivKind.DivU, 32],
-  [Op.I32RemS]: [int.DivKind.RemS, 32], [Op.I32RemU]: [int.DivKind.RemU, 32],
-  [Op.I64DivS]: [int.DivKind.DivS, 64], [Op.I64DivU]: [int.DivKind.DivU, 64],
-  [Op.I64RemS]: [int.DivKind.RemS, 64], [Op.I64RemU]: [int.DivKind.RemU, 64],
-};
-const BITCOUNT: Partial<Record<number, [int.BitCount, IntSize]>> = {
-  [Op.I32Clz]: [int.BitCount.Clz, 32], [Op.I32Ctz]: [int.BitCount.Ctz, 32], [Op.I32Popcnt]: [int.BitCount.Popcnt, 32],
-  [Op.I64Clz]: [int.BitCount.Clz, 64], [Op.I64Ctz]: [int.BitCount.Ctz, 64], [Op.I64Popcnt]: [int.BitCount.Popcnt, 64],
-};
+/** Handles one operator (its opcode already read); returns true at the function's final `end`. */
+type OpHandler = (fc: FunctionCompiler, r: BinaryReader) => boolean;
+
+/**
+ * The integer core, by opcode: one dense array lookup per operator (object literals keyed by
+ * opcode made every operator pay a chain of sparse-key lookups). Filled below.
+ */
+const CORE: (OpHandler | undefined)[] = new Array<OpHandler | undefined>(256).fill(undefined);
+
+const I32_CMP: [number, Cond][] = [
+  [Op.I32Eq, Cond.E], [Op.I32Ne, Cond.NE], [Op.I32LtS, Cond.L], [Op.I32LtU, Cond.B],
+  [Op.I32GtS, Cond.G], [Op.I32GtU, Cond.A], [Op.I32LeS, Cond.LE], [Op.I32LeU, Cond.BE],
+  [Op.I32GeS, Cond.GE], [Op.I32GeU, Cond.AE],
+];
+const I64_CMP: [number, Cond][] = [
+  [Op.I64Eq, Cond.E], [Op.I64Ne, Cond.NE], [Op.I64LtS, Cond.L], [Op.I64LtU, Cond.B],
+  [Op.I64GtS, Cond.G], [Op.I64GtU, Cond.A], [Op.I64LeS, Cond.LE], [Op.I64LeU, Cond.BE],
+  [Op.I64GeS, Cond.GE], [Op.I64GeU, Cond.AE],
+];
+for (const [op, cond] of I32_CMP) CORE[op] = (fc, r) => compareMaybeFused(fc, r, cond, 32);
+for (const [op, cond] of I64_CMP) CORE[op] = (fc, r) => compareMaybeFused(fc, r, cond, 64);
+
+const ALU: [number, AluOp, IntSize][] = [
+  [Op.I32Add, AluOp.Add, 32], [Op.I32Sub, AluOp.Sub, 32], [Op.I32And, AluOp.And, 32],
+  [Op.I32Or, AluOp.Or, 32], [Op.I32Xor, AluOp.Xor, 32],
+  [Op.I64Add, AluOp.Add, 64], [Op.I64Sub, AluOp.Sub, 64], [Op.I64And, AluOp.And, 64],
+  [Op.I64Or, AluOp.Or, 64], [Op.I64Xor, AluOp.Xor, 64],
+];
+for (const [op, alu, size] of ALU) CORE[op] = (fc) => (int.aluBinop(fc, alu, size), false);
+
+const SHIFT: [number, ShiftOp, IntSize][] = [
+  [Op.I32Shl, ShiftOp.Shl, 32], [Op.I32ShrS, ShiftOp.Sar, 32], [Op.I32ShrU, ShiftOp.Shr, 32],
+  [Op.I32Rotl, ShiftOp.Rol, 32], [Op.I32Rotr, ShiftOp.Ror, 32],
+  [Op.I64Shl, ShiftOp.Shl, 64], [Op.I64ShrS, ShiftOp.Sar, 64], [Op.I64ShrU, ShiftOp.Shr, 64],
+  [Op.I64Rotl, ShiftOp.Rol, 64], [Op.I64Rotr, ShiftOp.Ror, 64],
+];
+for (const [op, sh, size] of SHIFT) CORE[op] = (fc) => (int.shift(fc, sh, size), false);
+
+const DIV: [number, int.DivKind, IntSize][] = [
+  [Op.I32DivS, int.DivKind.DivS, 32], [Op.I32DivU, int.DivKind.DivU, 32],
+  [Op.I32RemS, int.DivKind.RemS, 32], [Op.I32RemU, int.DivKind.RemU, 32],
+  [Op.I64DivS, int.DivKind.DivS, 64], [Op.I64DivU, int.DivKind.DivU, 64],
+  [Op.I64RemS, int.DivKind.RemS, 64], [Op.I64RemU, int.DivKind.RemU, 64],
+];
+for (const [op, kind, size] of DIV) CORE[op] = (fc) => (int.divRem(fc, kind, size), false);
+
+const BITCOUNT: [number, int.BitCount, IntSize][] = [
+  [Op.I32Clz, int.BitCount.Clz, 32], [Op.I32Ctz, int.BitCount.Ctz, 32], [Op.I32Popcnt, int.BitCount.Popcnt, 32],
+  [Op.I64Clz, int.BitCount.Clz, 64], [Op.I64Ctz, int.BitCount.Ctz, 64], [Op.I64Popcnt, int.BitCount.Popcnt, 64],
+];
+for (const [op, kind, size] of BITCOUNT) CORE[op] = (fc) => (int.bitCount(fc, kind, size), false);
+
+CORE[Op.Nop] = () => false;
+CORE[Op.Call] = (fc, r) => (visitCall(fc, r.readVarU32()), false);
+CORE[Op.LocalGet] = (fc, r) => (localGet(fc, r.readVarU32()), false);
+CORE[Op.LocalSet] = (fc, r) => (localSet(fc, r.readVarU32()), false);
+CORE[Op.LocalTee] = (fc, r) => (localTee(fc, r.readVarU32()), false);
+CORE[Op.I32Const] = (fc, r) => (fc.push(constVal(ValType.I32, r.readVarS32())), false);
+CORE[Op.I64Const] = (fc, r) => (fc.push(constVal(ValType.I64, r.readVarS64())), false);
+CORE[Op.Drop] = (fc) => (ctl.visitDrop(fc), false);
+CORE[Op.Select] = (fc) => (ctl.visitSelect(fc), false);
+CORE[Op.I32Eqz] = (fc, r) => eqzMaybeFused(fc, r, 32);
+CORE[Op.I64Eqz] = (fc, r) => eqzMaybeFused(fc, r, 64);
+CORE[Op.I32WrapI64] = (fc) => (int.wrapI64(fc), false);
+CORE[Op.I64ExtendI32S] = (fc) => (int.extendI32(fc, 'signed'), false);
+CORE[Op.I64ExtendI32U] = (fc) => (int.extendI32(fc, 'unsigned'), false);
+CORE[Op.I32Extend8S] = (fc) => (int.signExtend(fc, 32, 8), false);
+CORE[Op.I32Extend16S] = (fc) => (int.signExtend(fc, 32, 16), false);
+CORE[Op.I64Extend8S] = (fc) => (int.signExtend(fc, 64, 8), false);
+CORE[Op.I64Extend16S] = (fc) => (int.signExtend(fc, 64, 16), false);
+CORE[Op.I64Extend32S] = (fc) => (int.signExtend(fc, 64, 32), false);
+CORE[Op.I32Mul] = (fc) => (int.mul(fc, 32), false);
+CORE[Op.I64Mul] = (fc) => (int.mul(fc, 64), false);
 
 export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   const m = env.module;
@@ -114,41 +155,8 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
     skipOperatorImmediates(r, op, r.pos - 1);
     return false;
   }
-  switch (op) {
-    case Op.Nop: return false;
-    case Op.Call: visitCall(fc, r.readVarU32()); return false;
-    case Op.LocalGet: localGet(fc, r.readVarU32()); return false;
-    case Op.LocalSet: localSet(fc, r.readVarU32()); return false;
-    case Op.LocalTee: localTee(fc, r.readVarU32()); return false;
-    case Op.I32Const: fc.push(constVal(ValType.I32, r.readVarS32())); return false;
-    case Op.I64Const: fc.push(constVal(ValType.I64, r.readVarS64())); return false;
-    case Op.Drop: ctl.visitDrop(fc); return false;
-    case Op.Select: ctl.visitSelect(fc); return false;
-    case Op.I32Eqz: return eqzMaybeFused(fc, r, 32);
-    case Op.I64Eqz: return eqzMaybeFused(fc, r, 64);
-    case Op.I32WrapI64: int.wrapI64(fc); return false;
-    case Op.I64ExtendI32S: int.extendI32(fc, 'signed'); return false;
-    case Op.I64ExtendI32U: int.extendI32(fc, 'unsigned'); return false;
-    case Op.I32Extend8S: int.signExtend(fc, 32, 8); return false;
-    case Op.I32Extend16S: int.signExtend(fc, 32, 16); return false;
-    case Op.I64Extend8S: int.signExtend(fc, 64, 8); return false;
-    case Op.I64Extend16S: int.signExtend(fc, 64, 16); return false;
-    case Op.I64Extend32S: int.signExtend(fc, 64, 32); return false;
-    case Op.I32Mul: int.mul(fc, 32); return false;
-    case Op.I64Mul: int.mul(fc, 64); return false;
-  }
-  const cmp32 = I32_CMP[op];
-  if (cmp32 !== undefined) return compareMaybeFused(fc, r, cmp32, 32);
-  const cmp64 = I64_CMP[op];
-  if (cmp64 !== undefined) return compareMaybeFused(fc, r, cmp64, 64);
-  const alu = ALU[op];
-  if (alu) { int.aluBinop(fc, alu[0], alu[1]); return false; }
-  const sh = SHIFT[op];
-  if (sh) { int.shift(fc, sh[0], sh[1]); return false; }
-  const dv = DIV[op];
-  if (dv) { int.divRem(fc, dv[0], dv[1]); return false; }
-  const bc = BITCOUNT[op];
-  if (bc) { int.bitCount(fc, bc[0], bc[1]); return false; }
+  const core = CORE[op];
+  if (core !== undefined) return core(fc, r);
   // The other families (floats, memory, globals, tables, references, 0xFC ops).
   for (const family of OP_FAMILIES) if (family(fc, r, op)) return false;
   throw unsupported(fc, r, op);
