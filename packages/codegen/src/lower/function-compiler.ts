@@ -59,6 +59,8 @@ export class FunctionCompiler {
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
     this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes);
+    // Caller-saved homes belong to their locals for the whole function: never temporaries.
+    for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
     this.trapStubs = new TrapStubs(asm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
@@ -360,6 +362,19 @@ export class FunctionCompiler {
     this.loadHomedLocals();
     // Epoch / fuel checks (off by default): after the frame, so a trap's backtrace has it.
     emitEntryInterruptChecks(this);
+  }
+
+  /**
+   * Around a call into C (callBuiltin): the caller-saved local homes go to their locals'
+   * frame slots before it (`save`) and come back after it.
+   */
+  saveScratchHomes(save: boolean): void {
+    if (this.homes.scratch.length === 0) return;
+    this.homes.regOf.forEach((reg, i) => {
+      if (!this.homes.scratch.includes(reg as Gpr)) return;
+      if (save) this.asm.mov_mr(64, this.frame.localMem(i), reg as Gpr);
+      else this.asm.mov_rm(64, reg as Gpr, this.frame.localMem(i));
+    });
   }
 
   /** Register home of local `index`, or -1 when it lives in its frame slot. */

@@ -105,7 +105,7 @@ function bodyMayCall(fc: FunctionCompiler): boolean {
 
 /** At the function entry: see emitInterruptChecks; the epoch check only if the body calls. */
 export function emitEntryInterruptChecks(fc: FunctionCompiler): void {
-  emitInterruptChecks(fc, fc.env.epochInterruption === true && bodyMayCall(fc));
+  emitInterruptChecks(fc, fc.env.epochInterruption === true && (fc.homes.mayCall ?? bodyMayCall(fc)));
 }
 
 /**

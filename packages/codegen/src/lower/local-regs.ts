@@ -5,7 +5,14 @@
 // A local homed there survives calls, and loop-carried counters, pointers and accumulators
 // never touch memory. The choice comes from a quick pre-scan of the body that weights each local.get/
 // set/tee by loop depth.
-import { RBX, R12, R13, type Gpr, type Xmm } from '../x64/regs.js';
+//
+// Functions without calls (no call, no call_indirect: most hot inner-loop functions) home up
+// to three more integer locals in r10, r9 and r8, taken out of the temporaries for the whole
+// function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept and
+// the prologue saves nothing; the one way such a function still reaches C, a runtime builtin
+// (memory.grow, bulk memory, table ops: ops/calls.ts callBuiltin), stores them to the locals'
+// frame slots around the call and reloads them after. The pre-scan tells whether the body calls.
+import { RBX, R12, R13, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
@@ -13,6 +20,8 @@ import { readImmediates } from '../wasm/body-scan.js';
 
 /** Registers that may home locals (never handed out as temporaries). */
 export const LOCAL_HOME_GPRS: readonly Gpr[] = [RBX, R12, R13];
+/** Caller-saved homes, first choice in functions without calls (nothing to save for them). */
+export const LEAF_HOME_GPRS: readonly Gpr[] = [R10, R9, R8];
 export const LOCAL_HOME_XMMS: readonly Xmm[] = [8, 9, 10, 11, 12, 13] as Xmm[];
 
 /**
@@ -24,12 +33,16 @@ const MIN_SCORE = 6;
 export interface LocalHomes {
   /** Register per local index (a Gpr or an Xmm by the local's type), or -1 for its frame slot. */
   readonly regOf: Int8Array;
-  /** The home registers in use, in the order they are saved. */
+  /** The callee-saved home registers in use, in the order they are saved. */
   readonly used: readonly Gpr[];
   readonly usedXmm: readonly Xmm[];
+  /** The caller-saved homes in use (LEAF_HOME_GPRS; only in functions without calls). */
+  readonly scratch: readonly Gpr[];
+  /** Whether the body has a call or call_indirect; null when it was not scanned (no locals). */
+  readonly mayCall: boolean | null;
 }
 
-const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [] };
+const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [], scratch: [], mayCall: null };
 
 function isFloat(t: ValType): boolean {
   return t === ValType.F32 || t === ValType.F64;
@@ -42,6 +55,7 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
   let loops = 0;
+  let mayCall = false;
   while (r.pos < r.end) {
     const at = r.pos;
     const op = r.readU8();
@@ -51,7 +65,8 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
       continue;
     }
     readImmediates(r, op, at);
-    if (op === Op.Loop) {
+    if (op === Op.Call || op === Op.CallIndirect) mayCall = true;
+    else if (op === Op.Loop) {
       open.push(1);
       loops++;
     } else if (op === Op.Block || op === Op.If) open.push(0);
@@ -59,10 +74,11 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
   }
   const candidates: number[] = [];
   for (let i = 0; i < localTypes.length; i++) if (localTypes[i] !== ValType.V128 && score[i]! >= MIN_SCORE) candidates.push(i);
-  if (candidates.length === 0) return NONE;
+  if (candidates.length === 0) return { ...NONE, mayCall };
   candidates.sort((a, b) => score[b]! - score[a]! || a - b);
   const regOf = new Int8Array(localTypes.length).fill(-1);
-  const used: Gpr[] = [];
+  const gprs = mayCall ? LOCAL_HOME_GPRS : [...LEAF_HOME_GPRS, ...LOCAL_HOME_GPRS];
+  const homed: Gpr[] = [];
   const usedXmm: Xmm[] = [];
   for (const i of candidates) {
     if (isFloat(localTypes[i]!)) {
@@ -71,11 +87,13 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
       regOf[i] = reg;
       usedXmm.push(reg);
     } else {
-      if (used.length === LOCAL_HOME_GPRS.length) continue;
-      const reg = LOCAL_HOME_GPRS[used.length]!;
+      if (homed.length === gprs.length) continue;
+      const reg = gprs[homed.length]!;
       regOf[i] = reg;
-      used.push(reg);
+      homed.push(reg);
     }
   }
-  return { regOf, used, usedXmm };
+  const used = homed.filter((g) => LOCAL_HOME_GPRS.includes(g));
+  const scratch = homed.filter((g) => LEAF_HOME_GPRS.includes(g));
+  return { regOf, used, usedXmm, scratch, mayCall };
 }

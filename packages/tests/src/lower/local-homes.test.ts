@@ -1,10 +1,15 @@
 // Locals homed in registers (rbx/r12/r13, xmm8..xmm13) must survive every kind of call:
 // wasm→wasm (callee homes the same registers), call_indirect, JS imports (the host thunk
 // saves the float homes around C), builtins (memory.grow/fill through host_call), and
-// nested wasm→JS→wasm re-entry. Results are compared with V8.
+// nested wasm→JS→wasm re-entry. Results are compared with V8. Functions without calls also
+// home locals in the caller-saved r10/r9/r8, which builtins must save around C.
 import { expect } from 'chai';
+import { decodeModule } from '@wasmjit/codegen';
+import { Engine } from '@wasmjit/runtime';
 import { wat, both, callBoth } from '../util/wat.js';
 import { native } from '../../../runtime/dist/native.js';
+import { chooseLocalHomes } from '../../../codegen/dist/lower/local-regs.js';
+import { R8, R9, R10 } from '../../../codegen/dist/x64/regs.js';
 
 const SRC = `(module
   (import "env" "js" (func $js (param f64) (result f64)))
@@ -73,5 +78,57 @@ describe('register-homed locals survive calls', () => {
     inner.f = undefined;
     const [x, y] = callBoth(b, 'run', [7]);
     expect(x).to.deep.equal(y);
+  });
+});
+
+// No call and no call_indirect: six hot int locals take r10, r9, r8, rbx, r12 and r13. The loop
+// reaches C through every kind of builtin while all six are live.
+const LEAF = `(module
+  (memory 1 100)
+  (table 1 50 funcref)
+  (func $leaf (export "leaf") (param $n i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $i i32)
+    (local.set $a (i32.const 7))
+    (loop $l
+      (local.set $a (i32.add (i32.mul (local.get $a) (i32.const 31)) (local.get $i)))
+      (local.set $b (i32.xor (local.get $b) (local.get $a)))
+      (local.set $c (i32.add (local.get $c) (memory.grow (i32.and (local.get $i) (i32.const 1)))))
+      (memory.fill (local.get $i) (local.get $a) (i32.const 16))
+      (memory.copy (i32.const 200) (local.get $i) (i32.const 8))
+      (local.set $d (i32.add (local.get $d) (i32.load (i32.const 200))))
+      (local.set $e (i32.add (local.get $e) (table.grow (ref.null func) (i32.const 1))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 0)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $c) (local.get $d)))
+      (i32.add (local.get $e) (i32.add (local.get $i) (memory.size))))))`;
+
+describe('caller-saved local homes in functions without calls', () => {
+  it('are chosen only where the body makes no call', async () => {
+    const homesOf = (bytes: Uint8Array, index: number) => {
+      const m = decodeModule(bytes);
+      const body = m.codes[index - m.numImportedFuncs]!;
+      const types = [...m.types[m.funcs[index]!]!.params];
+      for (const g of body.localGroups) for (let i = 0; i < g.count; i++) types.push(g.type);
+      return chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, types);
+    };
+    const leaf = homesOf(await wat(LEAF), 0);
+    expect(leaf.mayCall).to.equal(false);
+    expect(leaf.scratch).to.deep.equal([R10, R9, R8]);
+    expect(leaf.used.length).to.equal(3);
+    // SRC's "run" calls: only callee-saved homes there.
+    const run = homesOf(await wat(SRC), 3);
+    expect(run.mayCall).to.equal(true);
+    expect(run.scratch).to.deep.equal([]);
+  });
+
+  it('keep their values across memory.grow, memory.fill/copy and table.grow (both bounds modes)', async () => {
+    const bytes = await wat(LEAF);
+    for (const boundsChecks of ['guard', 'explicit'] as const) {
+      for (const n of [1, 2, 25, 60]) {
+        const b = both(bytes, {}, new Engine({ boundsChecks }));
+        const [ours, v8] = callBoth(b, 'leaf', [n]);
+        expect(ours, `n = ${n}, ${boundsChecks}`).to.deep.equal(v8);
+      }
+    }
   });
 });

@@ -82,12 +82,14 @@ export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: Va
   // function or of any wasm caller up the stack): keep them in slots past the arguments.
   if (nslots + LOCAL_HOME_XMMS.length > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + LOCAL_HOME_XMMS.length;
   LOCAL_HOME_XMMS.forEach((x, i) => a.movs_mr(64, outgoingMem(nslots + i), x));
+  fc.saveScratchHomes(true);
   a.mov_rr(64, RDI, R14);
   a.mov_ri(32, RSI, BUILTIN_BASE + builtin);
   a.mov_rr(64, RDX, RSP);
   a.mov_ri(32, RCX, nslots);
   a.call_m(HOST_CALL);
   LOCAL_HOME_XMMS.forEach((x, i) => a.movs_rm(64, x, outgoingMem(nslots + i)));
+  fc.saveScratchHomes(false);
   a.test_rr(32, RAX, RAX);
   a.jcc_label(Cond.NE, fc.hostFailure());
   if (result !== null) {
