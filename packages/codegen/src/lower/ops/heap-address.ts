@@ -22,6 +22,7 @@ import { Cond } from '../../x64/cond.js';
 import { R11, R14, type Gpr } from '../../x64/regs.js';
 import { TrapCode, Vmctx } from '../../abi.js';
 import { Kind } from '../value.js';
+import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 const SIMM32_MAX = 0x7fffffff;
@@ -36,14 +37,20 @@ const INDEXED: Mem = { base: R11, index: R11, scale: 1, disp: 0 };
 /** [index + end] for the bounds check's lea. */
 const END_ADDRESS: Mem = { base: R11, disp: 0 };
 
+/** Whether the last operand's index register was handed to the caller (see popHeapOperand). */
+let indexOwned = false;
+
 /**
  * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
  * after emitting its bounds check. `pinned` keeps the address out of registers the caller
  * still needs (a store's value).
  *
- * The operand is valid until r11 is next written or this is called again. Its `index` is the
- * register that held the address, now owned by the caller (free it, or reuse it as the
- * destination of a load); it is undefined when the address was a constant.
+ * The operand is valid until r11 is next written or this is called again. Its `index` is
+ * undefined when the address was a constant. When the address is a local with a register
+ * home, the home itself is the index (an i32 there is zero-extended, like any i32 in a
+ * register), read only: no copy. Otherwise the index is the register that held the address,
+ * now the caller's (free it, or reuse it as the destination of a load). ownedHeapIndex and
+ * releaseHeapIndex tell the two apart.
  */
 export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0): Mem {
   const a = fc.asm;
@@ -63,7 +70,16 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     CONST_ADDRESS.disp = 0;
     return CONST_ADDRESS;
   }
-  const index = fc.popToReg(pinned) as Gpr;
+  const home = v.kind === Kind.Local && offset <= SIMM32_MAX ? fc.homeOf(v.local) : -1;
+  let index: Gpr;
+  if (home >= 0) {
+    fc.pop();
+    index = home as Gpr;
+    indexOwned = false;
+  } else {
+    index = fc.popToReg(pinned) as Gpr;
+    indexOwned = true;
+  }
   boundsCheckReg(fc, index, offset + size);
   let disp = offset;
   if (offset > SIMM32_MAX) {
@@ -76,6 +92,17 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
   INDEXED.index = index;
   INDEXED.disp = disp;
   return INDEXED;
+}
+
+/** The operand's index register when it is the caller's to free or reuse, else -1. */
+export function ownedHeapIndex(mem: Mem): number {
+  return mem.index !== undefined && indexOwned ? mem.index : -1;
+}
+
+/** Done with the operand: free its index register if the caller owns it. */
+export function releaseHeapIndex(fc: FunctionCompiler, mem: Mem): void {
+  const r = ownedHeapIndex(mem);
+  if (r >= 0) fc.ra.free(RegClass.Gpr, r);
 }
 
 /** True when accesses compare against MemSize; false in 'guard' mode (see the file comment). */

@@ -12,7 +12,7 @@ import { Kind, regVal, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { callBuiltin } from './calls.js';
-import { popHeapOperand } from './heap-address.js';
+import { ownedHeapIndex, popHeapOperand, releaseHeapIndex } from './heap-address.js';
 
 const WASM_PAGE_SHIFT = 16;
 
@@ -95,16 +95,21 @@ function emitLoad(fc: FunctionCompiler, op: number, offset: number): void {
     const dst = fc.allocXmm();
     const mem = popHeapOperand(fc, offset, bytes);
     emitLoadInsn(fc.asm, op, dst, mem);
-    if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+    releaseHeapIndex(fc, mem);
     fc.push(regVal(type, dst));
     return;
   }
-  // An integer load reuses the address register for its result; a constant address has
-  // none, so that destination is allocated before the operand is formed.
-  const dst = fc.peek().kind === Kind.Const ? fc.allocGpr() : -1;
+  // An integer load reuses the address register for its result; a constant address, or a
+  // local's register home, is none of ours, so then the destination is allocated before the
+  // operand is formed.
+  const addr = fc.peek();
+  const dst = addr.kind === Kind.Const || (addr.kind === Kind.Local && fc.homeOf(addr.local) >= 0) ? fc.allocGpr() : -1;
   const mem = popHeapOperand(fc, offset, bytes);
-  const to = dst >= 0 ? dst : mem.index!;
+  const owned = ownedHeapIndex(mem);
+  const to = dst >= 0 ? dst : owned;
+  if (to < 0) throw new Error('BUG: integer load without a destination register');
   emitLoadInsn(fc.asm, op, to, mem);
+  if (dst >= 0) releaseHeapIndex(fc, mem); // an offset past 2^31 copies even a home
   fc.push(regVal(type, to));
 }
 
@@ -127,7 +132,7 @@ function emitStore(fc: FunctionCompiler, op: number, offset: number): void {
     if (imm !== null) {
       const mem = popHeapOperand(fc, offset, bytes);
       a.mov_mi(bits, mem, imm);
-      if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+      releaseHeapIndex(fc, mem);
       return;
     }
     // A 64-bit constant beyond simm32: through a Gpr, whatever its wasm type (floats too).
@@ -141,7 +146,7 @@ function emitStore(fc: FunctionCompiler, op: number, offset: number): void {
     const mem = popHeapOperand(fc, offset, bytes);
     a.movs_mr(bytes === 4 ? 32 : 64, mem, reg as Xmm);
     fc.ra.free(RegClass.Xmm, reg);
-    if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+    releaseHeapIndex(fc, mem);
     return;
   }
   storeFromGpr(fc, bits, offset, bytes, reg as Gpr);
@@ -151,7 +156,7 @@ function storeFromGpr(fc: FunctionCompiler, bits: MemSize, offset: number, bytes
   const mem = popHeapOperand(fc, offset, bytes, 1 << src);
   fc.asm.mov_mr(bits, mem, src);
   fc.ra.free(RegClass.Gpr, src);
-  if (mem.index !== undefined) fc.ra.free(RegClass.Gpr, mem.index);
+  releaseHeapIndex(fc, mem);
 }
 
 /**
