@@ -176,3 +176,31 @@ describe('memory accesses through a local\'s register home', () => {
     }
   });
 });
+
+// `local.set $x (op (local.get $x) rhs)` on a homed $x is one instruction in place; reads of
+// $x still pending on the value stack must keep the old value.
+const IN_PLACE = `(module
+  (func (export "inplace") (param $n i32) (result i64)
+    (local $x i32) (local $y i32) (local $i i32) (local $w i64) (local $old i32)
+    (local.set $x (i32.const 5))
+    (loop $l
+      ;; a pending read of $x below the update
+      (local.set $old (i32.add (local.get $x)
+        (block (result i32) (local.set $x (i32.add (local.get $x) (local.get $i))) (local.get $x))))
+      (local.set $y (i32.xor (local.get $y) (local.get $old)))
+      (local.set $y (i32.sub (local.get $y) (local.get $y)))
+      (local.set $y (i32.or (local.get $y) (local.tee $x (i32.and (local.get $x) (i32.const 0xffff)))))
+      (local.set $w (i64.add (local.get $w) (i64.extend_i32_u (local.get $y))))
+      (local.set $w (i64.sub (local.get $w) (i64.const -3)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i64.add (local.get $w) (i64.extend_i32_u (i32.add (local.get $old) (local.get $x))))))`;
+
+describe('in-place updates of a homed local', () => {
+  it('agree with V8, pending reads keeping the old value', async () => {
+    const b = both(await wat(IN_PLACE));
+    for (const n of [1, 2, 100, 5000]) {
+      const [ours, v8] = callBoth(b, 'inplace', [n]);
+      expect(ours, `n = ${n}`).to.deep.equal(v8);
+    }
+  });
+});

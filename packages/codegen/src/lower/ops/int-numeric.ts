@@ -6,9 +6,11 @@ import { Cond } from '../../x64/cond.js';
 import { RAX, RCX, RDX, type Gpr } from '../../x64/regs.js';
 import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
-import { Kind, regVal, type Val } from '../value.js';
+import { Op } from '../../wasm/opcodes.js';
+import { Kind, localVal, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { countFuelOp } from '../interrupt-checks.js';
 
 export function typeOfSize(size: IntSize): ValType {
   return size === 32 ? ValType.I32 : ValType.I64;
@@ -92,6 +94,7 @@ function preferConstRight(fc: FunctionCompiler, size: IntSize): void {
 
 export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   if (COMMUTATIVE.has(op)) preferConstRight(fc, size);
+  if (aluInPlace(fc, op, size)) return;
   const rhs = popRhs(fc, size);
   const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   const a = fc.asm;
@@ -100,6 +103,40 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   else a.alu_rr(op, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
+}
+
+/**
+ * `local.set $x (op (local.get $x) rhs)` — or local.tee — with $x in a register home: one
+ * `op home, rhs` in place (i += 4, h ^= k), the local.set/tee consumed with it, instead of
+ * copying $x out, operating and copying it back. Returns false, having emitted and consumed
+ * nothing, when the pattern is not there.
+ */
+function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize): boolean {
+  const lhs = fc.peek(1);
+  if (lhs.kind !== Kind.Local) return false;
+  const home = fc.homeOf(lhs.local);
+  if (home < 0) return false;
+  const r = fc.reader;
+  const next = r.pos < r.end ? r.bytes[r.pos] : -1;
+  if (next !== Op.LocalSet && next !== Op.LocalTee) return false;
+  const at = r.pos;
+  r.pos = at + 1;
+  if (r.readVarU32() !== lhs.local) {
+    r.pos = at;
+    return false;
+  }
+  countFuelOp(fc); // the local.set / tee costs what it would on its own
+  const rhs = popRhs(fc, size);
+  fc.pop();
+  // Reads of $x still pending on the stack take its old value first.
+  fc.materializeLocal(lhs.local);
+  const a = fc.asm;
+  if ('imm' in rhs) a.alu_ri(op, size, home as Gpr, rhs.imm);
+  else if ('mem' in rhs) a.alu_rm(op, size, home as Gpr, rhs.mem);
+  else a.alu_rr(op, size, home as Gpr, regOfRhs(rhs)!);
+  freeRhs(fc, rhs);
+  if (next === Op.LocalTee) fc.push(localVal(lhs.type, lhs.local));
+  return true;
 }
 
 export function mul(fc: FunctionCompiler, size: IntSize): void {
