@@ -365,8 +365,8 @@ export class FunctionCompiler {
   }
 
   /**
-   * Around a call into C (callBuiltin): the caller-saved local homes go to their locals'
-   * frame slots before it (`save`) and come back after it.
+   * Around every call (wasm, import, call_indirect, builtin): the caller-saved local homes go
+   * to their locals' frame slots before it (`save`) and come back after it.
    */
   saveScratchHomes(save: boolean): void {
     if (this.homes.scratch.length === 0) return;

@@ -6,12 +6,15 @@
 // never touch memory. The choice comes from a quick pre-scan of the body that weights each local.get/
 // set/tee by loop depth.
 //
-// Functions without calls (no call, no call_indirect: most hot inner-loop functions) home up
-// to three more integer locals in r10, r9 and r8, taken out of the temporaries for the whole
-// function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept and
-// the prologue saves nothing; the one way such a function still reaches C, a runtime builtin
-// (memory.grow, bulk memory, table ops: ops/calls.ts callBuiltin), stores them to the locals'
-// frame slots around the call and reloads them after. The pre-scan tells whether the body calls.
+// Up to three more integer locals live in r10, r9 and r8, taken out of the temporaries for the
+// whole function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept
+// and the prologue saves nothing; instead every call from the function (call, call_indirect,
+// a runtime builtin through callBuiltin) stores them to the locals' frame slots before and
+// reloads them after. So in functions without calls (most hot inner-loop functions) they are
+// free, and the first choice; in functions with calls a local gets one only when its weighted
+// use count beats twice the calls' weighted count (a store and a load per call executed):
+// a loop without calls nested in a function that also calls, like a recursive quicksort's
+// partition scans.
 import { RBX, R12, R13, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
@@ -36,7 +39,7 @@ export interface LocalHomes {
   /** The callee-saved home registers in use, in the order they are saved. */
   readonly used: readonly Gpr[];
   readonly usedXmm: readonly Xmm[];
-  /** The caller-saved homes in use (LEAF_HOME_GPRS; only in functions without calls). */
+  /** The caller-saved homes in use (LEAF_HOME_GPRS), saved around every call. */
   readonly scratch: readonly Gpr[];
   /** Whether the body has a call or call_indirect; null when it was not scanned (no locals). */
   readonly mayCall: boolean | null;
@@ -55,7 +58,7 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
   let loops = 0;
-  let mayCall = false;
+  let callWeight = 0;
   while (r.pos < r.end) {
     const at = r.pos;
     const op = r.readU8();
@@ -65,19 +68,20 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
       continue;
     }
     readImmediates(r, op, at);
-    if (op === Op.Call || op === Op.CallIndirect) mayCall = true;
+    if (op === Op.Call || op === Op.CallIndirect) callWeight += loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
     else if (op === Op.Loop) {
       open.push(1);
       loops++;
     } else if (op === Op.Block || op === Op.If) open.push(0);
     else if (op === Op.End && open.length > 0 && open.pop() === 1) loops--;
   }
+  const mayCall = callWeight > 0;
   const candidates: number[] = [];
   for (let i = 0; i < localTypes.length; i++) if (localTypes[i] !== ValType.V128 && score[i]! >= MIN_SCORE) candidates.push(i);
   if (candidates.length === 0) return { ...NONE, mayCall };
   candidates.sort((a, b) => score[b]! - score[a]! || a - b);
   const regOf = new Int8Array(localTypes.length).fill(-1);
-  const gprs = mayCall ? LOCAL_HOME_GPRS : [...LEAF_HOME_GPRS, ...LOCAL_HOME_GPRS];
+  const gprs = mayCall ? [...LOCAL_HOME_GPRS, ...LEAF_HOME_GPRS] : [...LEAF_HOME_GPRS, ...LOCAL_HOME_GPRS];
   const homed: Gpr[] = [];
   const usedXmm: Xmm[] = [];
   for (const i of candidates) {
@@ -89,6 +93,7 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
     } else {
       if (homed.length === gprs.length) continue;
       const reg = gprs[homed.length]!;
+      if (mayCall && LEAF_HOME_GPRS.includes(reg) && score[i]! <= 2 * callWeight) continue;
       regOf[i] = reg;
       homed.push(reg);
     }

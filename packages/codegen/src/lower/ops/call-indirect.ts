@@ -46,8 +46,10 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
   a.alu_mi(AluOp.Cmp, 32, RECORD_TYPE_ID, fc.env.typeIds[typeIndex]! | 0);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
+  fc.saveScratchHomes(true);
   a.mov_rm(64, R14, RECORD_VMCTX);
   a.call_m(RECORD_CODE);
   a.mov_rm(64, R14, rbpMem(VMCTX_SLOT));
+  fc.saveScratchHomes(false);
   pushCallResults(fc, sig);
 }

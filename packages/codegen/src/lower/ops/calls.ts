@@ -54,6 +54,7 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
   const sig = m.types[m.funcs[funcIndex]!]!;
   prepareCallArgs(fc, sig);
   const a = fc.asm;
+  fc.saveScratchHomes(true);
   if (funcIndex < m.numImportedFuncs) {
     // Imports may live in another instance: switch vmctx for the call, restore after.
     const off = importedFuncOffset(funcIndex);
@@ -66,6 +67,7 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
     // filled in when the code is placed (link-chunks.ts).
     fc.env.callRelocs.push(a.call_rel32(), funcIndex);
   }
+  fc.saveScratchHomes(false);
   pushCallResults(fc, sig);
 }
 
