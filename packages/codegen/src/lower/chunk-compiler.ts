@@ -94,6 +94,10 @@ export function compileChunk(
     else compileFunction(env, i);
     starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
     ends[i - from] = asm.offset;
+    // Every function starts 16-byte aligned (so its code lands on the same fetch and
+    // op-cache boundaries whatever precedes it); padded after each function, every chunk
+    // ends aligned too, and concatenated chunks keep the alignment.
+    padWithInt3(asm, FUNCTION_ALIGN);
   }
   const map = offsetMap.finish();
   return {
@@ -108,6 +112,14 @@ export function compileChunk(
     comments: asm.comments,
     opOffsets: env.opOffsets,
   };
+}
+
+const FUNCTION_ALIGN = 16;
+const INT3 = 0xcc;
+
+/** Never executed: traps if it ever is. */
+function padWithInt3(asm: Assembler, align: number): void {
+  while (asm.offset % align !== 0) asm.buf.put1(INT3);
 }
 
 /** Bytes of function bodies among functions from..to-1 of the index space. */

@@ -10,11 +10,11 @@
 // whole function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept
 // and the prologue saves nothing; instead every call from the function (call, call_indirect,
 // a runtime builtin through callBuiltin) stores them to the locals' frame slots before and
-// reloads them after. So in functions without calls (most hot inner-loop functions) they are
-// free, and the first choice; in functions with calls a local gets one only when its weighted
-// use count beats twice the calls' weighted count (a store and a load per call executed):
-// a loop without calls nested in a function that also calls, like a recursive quicksort's
-// partition scans.
+// reloads them after. They go to locals used in loops (see scratchPays): in functions without
+// calls (most hot inner-loop functions) they are free, and the first choice; in functions
+// with calls a local gets one only when its weighted use count beats twice the calls'
+// weighted count (a store and a load per call executed): a loop without calls nested in a
+// function that also calls, like a recursive quicksort's partition scans.
 import { RBX, R12, R13, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
@@ -51,9 +51,21 @@ function isFloat(t: ValType): boolean {
   return t === ValType.F32 || t === ValType.F64;
 }
 
+/**
+ * A caller-saved home costs the function three temporaries of its eight in all, and a store
+ * and a load per call: worth it for a local used in a loop (straight-line code, e.g. an
+ * unrolled hash round, measured slower with fewer temporaries), and used more than the
+ * calls run.
+ */
+function scratchPays(score: number, inLoop: boolean, callWeight: number): boolean {
+  return inLoop && score > 2 * callWeight;
+}
+
 export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[]): LocalHomes {
   if (localTypes.length === 0) return NONE;
   const score = new Float64Array(localTypes.length);
+  /** Whether each local is used inside a loop at all. */
+  const inLoop = new Uint8Array(localTypes.length);
   const r = new BinaryReader(bytes, bodyStart, bodyEnd);
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
@@ -65,6 +77,7 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
     if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
       const i = r.readVarU32();
       score[i]! += loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
+      if (loops > 0) inLoop[i] = 1;
       continue;
     }
     readImmediates(r, op, at);
@@ -81,24 +94,30 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
   if (candidates.length === 0) return { ...NONE, mayCall };
   candidates.sort((a, b) => score[b]! - score[a]! || a - b);
   const regOf = new Int8Array(localTypes.length).fill(-1);
-  const gprs = mayCall ? [...LOCAL_HOME_GPRS, ...LEAF_HOME_GPRS] : [...LEAF_HOME_GPRS, ...LOCAL_HOME_GPRS];
-  const homed: Gpr[] = [];
+  // Hottest first. Callee-saved homes first where the function calls (they cost per call of
+  // the function, not per call it makes), caller-saved ones first where it does not.
+  const first = mayCall ? LOCAL_HOME_GPRS : LEAF_HOME_GPRS;
+  const second = mayCall ? LEAF_HOME_GPRS : LOCAL_HOME_GPRS;
+  const used: Gpr[] = [];
+  const scratch: Gpr[] = [];
   const usedXmm: Xmm[] = [];
+  let nFirst = 0;
+  let nSecond = 0;
   for (const i of candidates) {
     if (isFloat(localTypes[i]!)) {
       if (usedXmm.length === LOCAL_HOME_XMMS.length) continue;
       const reg = LOCAL_HOME_XMMS[usedXmm.length]!;
       regOf[i] = reg;
       usedXmm.push(reg);
-    } else {
-      if (homed.length === gprs.length) continue;
-      const reg = gprs[homed.length]!;
-      if (mayCall && LEAF_HOME_GPRS.includes(reg) && score[i]! <= 2 * callWeight) continue;
-      regOf[i] = reg;
-      homed.push(reg);
+      continue;
     }
+    const pays = scratchPays(score[i]!, inLoop[i] === 1, callWeight);
+    let reg: Gpr | undefined;
+    if (nFirst < first.length && (first === LOCAL_HOME_GPRS || pays)) reg = first[nFirst++];
+    else if (nSecond < second.length && (second === LOCAL_HOME_GPRS || pays)) reg = second[nSecond++];
+    if (reg === undefined) continue;
+    regOf[i] = reg;
+    (LEAF_HOME_GPRS.includes(reg) ? scratch : used).push(reg);
   }
-  const used = homed.filter((g) => LOCAL_HOME_GPRS.includes(g));
-  const scratch = homed.filter((g) => LEAF_HOME_GPRS.includes(g));
   return { regOf, used, usedXmm, scratch, mayCall };
 }

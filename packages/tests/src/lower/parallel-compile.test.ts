@@ -40,7 +40,10 @@ function load(bytes: Uint8Array): WasmModule {
 
 /** Sequential, then on 2 and 3 threads: all three identical. */
 function expectSameOnThreads(m: WasmModule, options: Options = {}): void {
-  const one = digest(compileModuleCode(m, { ...options, parallelCompile: false }));
+  const sequential = compileModuleCode(m, { ...options, parallelCompile: false });
+  // Every function (host thunks included) starts on a 16-byte boundary.
+  expect(sequential.funcOffsets.filter((o) => o % 16 !== 0), 'unaligned function starts').to.deep.equal([]);
+  const one = digest(sequential);
   for (const threads of [2, 3]) {
     expect(digest(compileModuleCode(m, { ...options, parallelCompile: threads })), `${threads} threads`).to.deep.equal(one);
     expect(lastParallelStats?.threads).to.equal(threads);
