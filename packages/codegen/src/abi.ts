@@ -9,7 +9,11 @@
 //   rsp/rbp  frame pointer chain; every wasm function keeps a standard rbp frame so that a
 //        trap can walk it for a backtrace.
 //   rbx, r12, r13 are callee-saved in SysV: wasm may allocate them because the C helpers we
-//   call preserve them and the entry trampoline saves and restores them.
+//   call preserve them and the entry trampoline saves and restores them. They, and xmm8..13,
+//   are the register homes of hot locals (lower/local-regs.ts), saved by a function that uses
+//   them. r10, r9, r8 may home locals too, in functions that take them out of the temporaries;
+//   being caller-saved, the function itself stores and reloads them around each call it makes.
+//   Functions start 16-byte aligned.
 //
 // ── Calling convention between wasm functions ("wasmcall") ─────────────────────────────
 //   The caller reserves an argument/result area of max(params, results) 8-byte slots at
