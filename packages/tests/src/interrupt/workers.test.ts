@@ -32,6 +32,8 @@ describe('interrupt: other threads', function () {
     const w = new Worker(new URL('./worker-bump.js', import.meta.url), {
       workerData: { epoch: engine.epochBuffer, go: go.buffer, delayMs: 100 },
     });
+    // Listen now: a worker that has already exited emits 'exit' no more.
+    const exited = new Promise((r) => w.once('exit', r));
     await once(w, (m) => (m === 'ready' ? true : undefined));
     const bumped = once(w, (m) => (m === 'bumped' ? true : undefined));
     instance.setEpochDeadline(1);
@@ -47,11 +49,12 @@ describe('interrupt: other threads', function () {
     expect(engine.currentEpoch()).to.equal(1n);
     instance.setEpochDeadline(Infinity);
     expect(e.fib(20)).to.equal(6765);
-    await new Promise((r) => w.once('exit', r));
+    await exited;
   });
 
   it('wasm in a worker: timeouts, fuel, and a bump from the main thread', async () => {
     const w = new Worker(new URL('./worker-wasm.js', import.meta.url));
+    const exited = new Promise((r) => w.once('exit', r));
     const epochMsg = await once(w, (m) => (typeof m === 'object' && m.kind === 'epoch' ? m : undefined));
     const reportP = once(w, (m) => (typeof m === 'object' && m.kind === 'report' ? m.report : undefined));
     // Wait until the worker is about to spin, give it 50 ms, then bump its engine's epoch.
@@ -70,7 +73,7 @@ describe('interrupt: other threads', function () {
     expect(r.fromMain.ms).to.be.greaterThan(40);
     expect(r.fibAfter).to.equal(6765);
     expect(r.pendingTimers).to.equal(0);
-    await new Promise((res) => w.once('exit', res));
+    await exited;
     expect(native.pendingEpochTimers()).to.equal(0);
   });
 });
