@@ -81,6 +81,15 @@ describe('register-homed locals survive calls', () => {
   });
 });
 
+/** The register homes chooseLocalHomes picks for function `index` of a module. */
+function homesOf(bytes: Uint8Array, index: number) {
+  const m = decodeModule(bytes);
+  const body = m.codes[index - m.numImportedFuncs]!;
+  const types = [...m.types[m.funcs[index]!]!.params];
+  for (const g of body.localGroups) for (let i = 0; i < g.count; i++) types.push(g.type);
+  return chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, types);
+}
+
 // No call and no call_indirect: six hot int locals take r10, r9, r8, rbx, r12 and r13. The loop
 // reaches C through every kind of builtin while all six are live.
 const LEAF = `(module
@@ -104,13 +113,6 @@ const LEAF = `(module
 
 describe('caller-saved local homes in functions without calls', () => {
   it('are chosen only where the body makes no call', async () => {
-    const homesOf = (bytes: Uint8Array, index: number) => {
-      const m = decodeModule(bytes);
-      const body = m.codes[index - m.numImportedFuncs]!;
-      const types = [...m.types[m.funcs[index]!]!.params];
-      for (const g of body.localGroups) for (let i = 0; i < g.count; i++) types.push(g.type);
-      return chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, types);
-    };
     const leaf = homesOf(await wat(LEAF), 0);
     expect(leaf.mayCall).to.equal(false);
     expect(leaf.scratch).to.deep.equal([R10, R9, R8]);
@@ -245,12 +247,7 @@ const CALLER = `(module
 describe('caller-saved local homes in functions that call', () => {
   it('are given to locals used more than the calls run, and survive every kind of call', async () => {
     const bytes = await wat(CALLER);
-    const m = decodeModule(bytes);
-    const index = 2; // after the import and $leafy
-    const body = m.codes[index - m.numImportedFuncs]!;
-    const types = [...m.types[m.funcs[index]!]!.params];
-    for (const g of body.localGroups) for (let i = 0; i < g.count; i++) types.push(g.type);
-    const homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, types);
+    const homes = homesOf(bytes, 2); // after the import and $leafy
     expect(homes.mayCall).to.equal(true);
     expect(homes.used.length).to.equal(3);
     expect(homes.scratch.length).to.equal(3);
