@@ -6,8 +6,8 @@
 // never touch memory. The choice comes from a quick pre-scan of the body that weights each local.get/
 // set/tee by loop depth.
 //
-// Up to three more integer locals live in r10, r9 and r8, taken out of the temporaries for the
-// whole function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept
+// Up to three more integer locals live in r10, r9 and r8, each taken out of the temporaries
+// for the whole function. Those are caller-saved in wasmcall, so nobody up the stack expects them kept
 // and the prologue saves nothing; instead every call from the function (call, call_indirect,
 // a runtime builtin through callBuiltin) stores them to the locals' frame slots before and
 // reloads them after. They go to locals used in loops (see scratchPays): in functions without
@@ -23,8 +23,8 @@ import { readImmediates } from '../wasm/body-scan.js';
 
 /** Registers that may home locals (never handed out as temporaries). */
 export const LOCAL_HOME_GPRS: readonly Gpr[] = [RBX, R12, R13];
-/** Caller-saved homes, first choice in functions without calls (nothing to save for them). */
-export const LEAF_HOME_GPRS: readonly Gpr[] = [R10, R9, R8];
+/** Caller-saved homes: first choice in functions without calls (nothing to save for them). */
+export const SCRATCH_HOME_GPRS: readonly Gpr[] = [R10, R9, R8];
 export const LOCAL_HOME_XMMS: readonly Xmm[] = [8, 9, 10, 11, 12, 13] as Xmm[];
 
 /**
@@ -39,7 +39,7 @@ export interface LocalHomes {
   /** The callee-saved home registers in use, in the order they are saved. */
   readonly used: readonly Gpr[];
   readonly usedXmm: readonly Xmm[];
-  /** The caller-saved homes in use (LEAF_HOME_GPRS), saved around every call. */
+  /** The caller-saved homes in use (SCRATCH_HOME_GPRS), saved around every call. */
   readonly scratch: readonly Gpr[];
   /** Whether the body has a call or call_indirect; null when it was not scanned (no locals). */
   readonly mayCall: boolean | null;
@@ -47,15 +47,19 @@ export interface LocalHomes {
 
 const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [], scratch: [], mayCall: null };
 
+/** How much one use (or call) at loop depth `loops` weighs: 1 outside loops, 16 in one, ×4 per level. */
+function weightAt(loops: number): number {
+  return loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
+}
+
 function isFloat(t: ValType): boolean {
   return t === ValType.F32 || t === ValType.F64;
 }
 
 /**
- * A caller-saved home costs the function three temporaries of its eight in all, and a store
- * and a load per call: worth it for a local used in a loop (straight-line code, e.g. an
- * unrolled hash round, measured slower with fewer temporaries), and used more than the
- * calls run.
+ * A caller-saved home costs the function one of its eight temporaries, and a store and a
+ * load per call: worth it for a local used in a loop (straight-line code, e.g. an unrolled
+ * hash round, measured slower with fewer temporaries), and used more than the calls run.
  */
 function scratchPays(score: number, inLoop: boolean, callWeight: number): boolean {
   return inLoop && score > 2 * callWeight;
@@ -76,12 +80,12 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
     const op = r.readU8();
     if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
       const i = r.readVarU32();
-      score[i]! += loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
+      score[i]! += weightAt(loops);
       if (loops > 0) inLoop[i] = 1;
       continue;
     }
     readImmediates(r, op, at);
-    if (op === Op.Call || op === Op.CallIndirect) callWeight += loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
+    if (op === Op.Call || op === Op.CallIndirect) callWeight += weightAt(loops);
     else if (op === Op.Loop) {
       open.push(1);
       loops++;
@@ -96,8 +100,8 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
   const regOf = new Int8Array(localTypes.length).fill(-1);
   // Hottest first. Callee-saved homes first where the function calls (they cost per call of
   // the function, not per call it makes), caller-saved ones first where it does not.
-  const first = mayCall ? LOCAL_HOME_GPRS : LEAF_HOME_GPRS;
-  const second = mayCall ? LEAF_HOME_GPRS : LOCAL_HOME_GPRS;
+  const first = mayCall ? LOCAL_HOME_GPRS : SCRATCH_HOME_GPRS;
+  const second = mayCall ? SCRATCH_HOME_GPRS : LOCAL_HOME_GPRS;
   const used: Gpr[] = [];
   const scratch: Gpr[] = [];
   const usedXmm: Xmm[] = [];
@@ -117,7 +121,7 @@ export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: 
     else if (nSecond < second.length && (second === LOCAL_HOME_GPRS || pays)) reg = second[nSecond++];
     if (reg === undefined) continue;
     regOf[i] = reg;
-    (LEAF_HOME_GPRS.includes(reg) ? scratch : used).push(reg);
+    (SCRATCH_HOME_GPRS.includes(reg) ? scratch : used).push(reg);
   }
   return { regOf, used, usedXmm, scratch, mayCall };
 }
