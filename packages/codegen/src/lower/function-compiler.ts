@@ -8,7 +8,7 @@ import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { TrapCode } from '../abi.js';
-import { Kind, type Val, regVal, stackVal } from './value.js';
+import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
 import { Frame, VMCTX_SLOT } from './frame.js';
@@ -375,6 +375,14 @@ export class FunctionCompiler {
       if (save) this.asm.mov_mr(64, this.frame.localMem(i), reg as Gpr);
       else this.asm.mov_rm(64, reg as Gpr, this.frame.localMem(i));
     });
+  }
+
+  /** Lazy reads of each local (Local entries are never mutated, so one per local serves). */
+  private readonly localRefs: Val[] = [];
+
+  /** The value-stack entry for a lazy read of local `index` (local.get). */
+  localRef(index: number): Val {
+    return (this.localRefs[index] ??= localVal(this.localTypes[index]!, index));
   }
 
   /** Register home of local `index`, or -1 when it lives in its frame slot. */

@@ -7,7 +7,7 @@ import { RAX, RCX, RDX, type Gpr } from '../../x64/regs.js';
 import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
 import { Op } from '../../wasm/opcodes.js';
-import { Kind, localVal, regVal, type Val } from '../value.js';
+import { Kind, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { countFuelOp } from '../interrupt-checks.js';
@@ -135,7 +135,7 @@ function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize): boolean {
   else if ('mem' in rhs) a.alu_rm(op, size, home as Gpr, rhs.mem);
   else a.alu_rr(op, size, home as Gpr, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
-  if (next === Op.LocalTee) fc.push(localVal(lhs.type, lhs.local));
+  if (next === Op.LocalTee) fc.push(fc.localRef(lhs.local));
   return true;
 }
 

@@ -1,13 +1,13 @@
 // local.get/set/tee. local.get is lazy: the value is read from its slot (or register home)
 // when used, unless the local changes first (then the pending reads take the old value, see
 // materializeLocal).
-import { Kind, localVal } from '../value.js';
+import { Kind } from '../value.js';
 import { ValType } from '../../wasm/types.js';
 import type { Gpr, Xmm } from '../../x64/regs.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 export function localGet(fc: FunctionCompiler, index: number): void {
-  fc.push(localVal(fc.localTypes[index]!, index));
+  fc.push(fc.localRef(index));
 }
 
 export function localSet(fc: FunctionCompiler, index: number): void {
@@ -32,7 +32,7 @@ export function localTee(fc: FunctionCompiler, index: number): void {
   const v = fc.pop();
   writeHome(fc, home as Gpr, v, pos);
   fc.release(v);
-  fc.push(localVal(v.type, index));
+  fc.push(fc.localRef(index));
 }
 
 function writeHome(fc: FunctionCompiler, home: Gpr, v: import('../value.js').Val, pos: number): void {
