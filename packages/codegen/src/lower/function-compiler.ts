@@ -58,7 +58,7 @@ export class FunctionCompiler {
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes);
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, env.epochInterruption === true);
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
@@ -369,12 +369,11 @@ export class FunctionCompiler {
    * to their locals' frame slots before it (`save`) and come back after it.
    */
   saveScratchHomes(save: boolean): void {
-    if (this.homes.scratch.length === 0) return;
-    this.homes.regOf.forEach((reg, i) => {
-      if (!this.homes.scratch.includes(reg as Gpr)) return;
-      if (save) this.asm.mov_mr(64, this.frame.localMem(i), reg as Gpr);
-      else this.asm.mov_rm(64, reg as Gpr, this.frame.localMem(i));
-    });
+    for (const reg of this.homes.scratch) {
+      const slot = this.frame.localMem(this.homes.regOf.indexOf(reg));
+      if (save) this.asm.mov_mr(64, slot, reg);
+      else this.asm.mov_rm(64, reg, slot);
+    }
   }
 
   /** Lazy reads of each local (Local entries are never mutated, so one per local serves). */

@@ -32,9 +32,6 @@ import { RAX, R11, R14, type Gpr } from '../x64/regs.js';
 import { cmpAbs32Imm8, fitsAbs32 } from '../x64/extra-abs.js';
 import { TrapCode, Vmctx } from '../abi.js';
 import { CtrlKind, type Ctrl } from './control.js';
-import { BinaryReader } from '../wasm/reader.js';
-import { Op } from '../wasm/opcodes.js';
-import { readImmediates } from '../wasm/body-scan.js';
 import type { FunctionCompiler } from './function-compiler.js';
 
 interface EpochSlowPath {
@@ -89,23 +86,12 @@ function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath)
   a.jmp_label(p.resume);
 }
 
-/** Whether the function body has a call or call_indirect (a scan of its operators). */
-function bodyMayCall(fc: FunctionCompiler): boolean {
-  const m = fc.module;
-  const body = m.codes[fc.funcIndex - m.numImportedFuncs]!;
-  const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-  while (r.pos < r.end) {
-    const at = r.pos;
-    const op = r.readU8();
-    if (op === Op.Call || op === Op.CallIndirect) return true;
-    readImmediates(r, op, at);
-  }
-  return false;
-}
-
-/** At the function entry: see emitInterruptChecks; the epoch check only if the body calls. */
+/**
+ * At the function entry: see emitInterruptChecks; the epoch check only if the body calls
+ * (the local-homes pre-scan tells, asked to scan whenever epochs are on).
+ */
 export function emitEntryInterruptChecks(fc: FunctionCompiler): void {
-  emitInterruptChecks(fc, fc.env.epochInterruption === true && (fc.homes.mayCall ?? bodyMayCall(fc)));
+  emitInterruptChecks(fc, fc.env.epochInterruption === true && fc.homes.mayCall !== false);
 }
 
 /**

@@ -41,7 +41,7 @@ export interface LocalHomes {
   readonly usedXmm: readonly Xmm[];
   /** The caller-saved homes in use (SCRATCH_HOME_GPRS), saved around every call. */
   readonly scratch: readonly Gpr[];
-  /** Whether the body has a call or call_indirect; null when it was not scanned (no locals). */
+  /** Whether the body has a call or call_indirect; null when it was not scanned (see below). */
   readonly mayCall: boolean | null;
 }
 
@@ -65,8 +65,14 @@ function scratchPays(score: number, inLoop: boolean, callWeight: number): boolea
   return inLoop && score > 2 * callWeight;
 }
 
-export function chooseLocalHomes(bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[]): LocalHomes {
-  if (localTypes.length === 0) return NONE;
+/**
+ * The homes of a function's locals. A function without locals is not scanned (mayCall null)
+ * unless `needMayCall` (the epoch entry check asks it: interrupt-checks.ts).
+ */
+export function chooseLocalHomes(
+  bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[], needMayCall = false,
+): LocalHomes {
+  if (localTypes.length === 0 && !needMayCall) return NONE;
   const score = new Float64Array(localTypes.length);
   /** Whether each local is used inside a loop at all. */
   const inLoop = new Uint8Array(localTypes.length);

@@ -41,6 +41,15 @@ const END_ADDRESS: Mem = { base: R11, disp: 0 };
 let indexOwned = false;
 
 /**
+ * Whether popHeapOperand, for the address on top of the stack, will use a local's register
+ * home as the index (read only) rather than a register the caller gets to own.
+ */
+export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolean {
+  const v = fc.peek();
+  return v.kind === Kind.Local && offset <= SIMM32_MAX && fc.homeOf(v.local) >= 0;
+}
+
+/**
  * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
  * after emitting its bounds check. `pinned` keeps the address out of registers the caller
  * still needs (a store's value).
@@ -70,11 +79,10 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     CONST_ADDRESS.disp = 0;
     return CONST_ADDRESS;
   }
-  const home = v.kind === Kind.Local && offset <= SIMM32_MAX ? fc.homeOf(v.local) : -1;
   let index: Gpr;
-  if (home >= 0) {
+  if (addressIsLocalHome(fc, offset)) {
     fc.pop();
-    index = home as Gpr;
+    index = fc.homeOf(v.local) as Gpr;
     indexOwned = false;
   } else {
     index = fc.popToReg(pinned) as Gpr;

@@ -12,7 +12,7 @@ import { Kind, regVal, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { callBuiltin } from './calls.js';
-import { ownedHeapIndex, popHeapOperand, releaseHeapIndex } from './heap-address.js';
+import { addressIsLocalHome, ownedHeapIndex, popHeapOperand, releaseHeapIndex } from './heap-address.js';
 
 const WASM_PAGE_SHIFT = 16;
 
@@ -102,14 +102,11 @@ function emitLoad(fc: FunctionCompiler, op: number, offset: number): void {
   // An integer load reuses the address register for its result; a constant address, or a
   // local's register home, is none of ours, so then the destination is allocated before the
   // operand is formed.
-  const addr = fc.peek();
-  const dst = addr.kind === Kind.Const || (addr.kind === Kind.Local && fc.homeOf(addr.local) >= 0) ? fc.allocGpr() : -1;
+  const dst = fc.peek().kind === Kind.Const || addressIsLocalHome(fc, offset) ? fc.allocGpr() : -1;
   const mem = popHeapOperand(fc, offset, bytes);
-  const owned = ownedHeapIndex(mem);
-  const to = dst >= 0 ? dst : owned;
+  const to = dst >= 0 ? dst : ownedHeapIndex(mem);
   if (to < 0) throw new Error('BUG: integer load without a destination register');
   emitLoadInsn(fc.asm, op, to, mem);
-  if (dst >= 0) releaseHeapIndex(fc, mem); // an offset past 2^31 copies even a home
   fc.push(regVal(type, to));
 }
 
