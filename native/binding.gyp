@@ -13,9 +13,11 @@
         "src/signals.c",
         "src/signal_ranges.c",
         "src/signals_js.c",
-        "src/epoch.c"
+        "src/epoch.c",
+        "src/memory.c",
+        "src/collected.c"
       ],
-      "defines": ["NAPI_VERSION=8"],
+      "defines": ["NAPI_EXPERIMENTAL"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
       "cflags_c": ["-std=gnu11"],
       "configurations": {

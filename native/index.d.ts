@@ -104,6 +104,26 @@ declare namespace wasmjitNative {
     cancelEpochTimer(id: number): boolean;
     /** Timers armed on any thread that have neither fired nor been cancelled. */
     pendingEpochTimers(): number;
+    /**
+     * Native memory owned by the GC (native/src/memory.c). An owner is an opaque object whose
+     * collection unpublishes and unmaps its mapping. Mapping calls answer a positive errno,
+     * or -1 when the fault handler's range table is full, instead of [owner, address].
+     */
+    mapCode(bytes: Uint8Array): [owner: object, address: number] | number;
+    reserveMemory(size: number, publish: boolean): [owner: object, address: number] | number;
+    /** 0 or an errno. Offsets are checked against the owner's reservation (RangeError). */
+    commitMemory(owner: object, offset: number, length: number): number;
+    decommitMemory(owner: object, offset: number, length: number): number;
+    /** A detachable ArrayBuffer over the reservation's first `length` bytes; it does not own them. */
+    memoryBuffer(owner: object, length: number): ArrayBuffer;
+    detachBuffer(buffer: ArrayBuffer): void;
+    /** Unmaps now (idempotent); later use of the owner is an Error. */
+    releaseMapping(owner: object): void;
+    /** A zeroed ArrayBuffer of `size` bytes (at least 8) and the address of its bytes. */
+    newData(size: number): [buffer: ArrayBuffer, address: number];
+    /** An object whose collection reports `id` through takeCollected() (native/src/collected.c). */
+    tracker(id: number): object;
+    takeCollected(): number[];
     /** Test only: addresses of wasmcall-ABI functions usable as wasm imports. */
     testImports(): TestImports;
     stackInfo(): StackInfo;

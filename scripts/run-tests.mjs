@@ -1,5 +1,6 @@
 // Runs the mocha suite and ends with one plain line of its counts:
-// `tests: N passed, N failed` (CI reads that line). Extra args go to mocha.
+// `tests: N passed, N failed` (CI reads that line). Extra args go to mocha; `--stress` as the
+// first argument runs the long *.stress.js files instead of the *.test.js ones.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const testsDir = path.join(root, 'packages', 'tests');
 const require = createRequire(path.join(testsDir, 'package.json'));
 const mochaBin = require.resolve('mocha/bin/mocha.js');
-const args = [mochaBin, '--reporter', 'dot', '--timeout', '120000', 'dist/**/*.test.js', ...process.argv.slice(2)];
+const stress = process.argv[2] === '--stress';
+const files = stress ? 'dist/**/*.stress.js' : 'dist/**/*.test.js';
+const args = [mochaBin, '--reporter', stress ? 'spec' : 'dot', '--timeout', '120000', files, ...process.argv.slice(stress ? 3 : 2)];
 const child = spawn(process.execPath, args, { cwd: testsDir, stdio: ['inherit', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.on('data', (d) => {

@@ -22,12 +22,13 @@ static void wj_state_finalize(napi_env env, void *data, void *hint) {
   if (state->dispatcher != NULL) napi_delete_reference(env, state->dispatcher);
   if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
   free(state->callbuf);
+  free(state->collected);
   free(state);
 }
 
 /* The call buffer memory is owned by the env state (freed at env teardown), not by the
  * ArrayBuffer, so native code never sees it vanish even if JS drops every view. */
-static void wj_callbuf_noop_finalize(napi_env env, void *data, void *hint) {
+static void wj_callbuf_noop_finalize(node_api_basic_env env, void *data, void *hint) {
   (void)env;
   (void)data;
   (void)hint;
@@ -206,5 +207,9 @@ NAPI_MODULE_INIT() {
   if (wj_signals_define_exports(env, exports) != napi_ok) return NULL;
   /* Epoch interruption: epochAddress, startEpochTimer, ... (epoch.c). */
   if (wj_epoch_define(env, exports) != napi_ok) return NULL;
+  /* Native memory owned by the GC: mapCode, reserveMemory, newData, ... (memory.c). */
+  if (wj_memory_define(env, exports) != napi_ok) return NULL;
+  /* GC trackers: tracker, takeCollected (collected.c). */
+  if (wj_collected_define(env, exports, state) != napi_ok) return NULL;
   return exports;
 }

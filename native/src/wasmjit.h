@@ -80,6 +80,9 @@ typedef struct wj_env_state {
   size_t backtrace_len;
   uintptr_t backtrace[WJ_MAX_BACKTRACE]; /* return addresses, innermost first */
   int backtrace_truncated;               /* more wasm frames than WJ_MAX_BACKTRACE */
+  /* Ids whose trackers the GC collected (collected.c), until takeCollected() drains them. */
+  uint32_t *collected;
+  size_t collected_len, collected_cap;
 } wj_env_state;
 
 /*
@@ -190,5 +193,9 @@ void wasmjit_test_use_stack_wasm(void) WJ_HIDDEN;
 void wasmjit_test_stack_headroom_wasm(void) WJ_HIDDEN;
 napi_value wj_js_test_crash(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_test_clobber_xmm(napi_env env, napi_callback_info info) WJ_HIDDEN;
+
+/* Native memory owned by the GC (memory.c) and GC trackers (collected.c). */
+napi_status wj_memory_define(napi_env env, napi_value exports) WJ_HIDDEN;
+napi_status wj_collected_define(napi_env env, napi_value exports, wj_env_state *state) WJ_HIDDEN;
 
 #endif

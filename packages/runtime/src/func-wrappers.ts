@@ -78,6 +78,17 @@ export interface WasmFunctionInfo {
   sig: FuncType;
   /** Keeps the owning instance (and so its code and vmctx) alive while the function is. */
   owner: object;
+  /** Shared by all functions of the owner; set by Instance.dispose(). */
+  liveness: Liveness;
+}
+
+/** Whether an instance may still be called (see Instance.dispose). */
+export interface Liveness {
+  disposed: boolean;
+}
+
+function disposedError(): never {
+  throw new TypeError('wasmjit: this function belongs to a disposed instance');
 }
 
 /**
@@ -86,29 +97,56 @@ export interface WasmFunctionInfo {
  * re-enter wasm and rewrite it), calls, reads the results (before anything else can run).
  */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
-  const { sig } = info;
-  const nslots = Math.max(sig.params.length, sig.results.length);
-  const params = sig.params.map((_, i) => `a${i}`);
-  const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i)));
-  const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
-  const src = `return function ${safeName(name)}(${params.join(', ')}) {
-${storeAll(sig.params, CallBuffer.AreaStart, params)}
-F64[${CallBuffer.InvokeCode}] = ${info.code};
-F64[${CallBuffer.InvokeVmctx}] = ${info.vmctx};
-I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
-const t = invokeFast();
-if (t !== undefined) onTrap(t);
-${ret}
-};`;
-  const f = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
-    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
+  const f = exportWrapperFactory(name, info.sig)(
+    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs, info.liveness, disposedError, info.code, info.vmctx,
   ) as WasmFunction;
   Object.defineProperty(f, wasmFunctionInfo, { value: info });
   return f;
 }
 
+type Factory = (...bound: unknown[]) => unknown;
+
+// One factory per (name, signature): every instance's wrappers share its compiled code, so
+// instantiating compiles no JS and leaves no per-instance bytecode behind for the collector.
+// code and vmctx are closure constants rather than literals in the source for that reason.
+const exportFactories = new Map<string, Factory>();
+
+function exportWrapperFactory(name: string, sig: FuncType): Factory {
+  const key = `${name}:${sig.params.join(',')}:${sig.results.join(',')}`;
+  let factory = exportFactories.get(key);
+  if (factory) return factory;
+  const nslots = Math.max(sig.params.length, sig.results.length);
+  const params = sig.params.map((_, i) => `a${i}`);
+  const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i)));
+  const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
+  // The liveness check comes last before the call: a conversion may dispose the instance.
+  const src = `return function ${safeName(name)}(${params.join(', ')}) {
+${storeAll(sig.params, CallBuffer.AreaStart, params)}
+if (L.disposed) disposed();
+F64[${CallBuffer.InvokeCode}] = code;
+F64[${CallBuffer.InvokeVmctx}] = vmctx;
+I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
+const t = invokeFast();
+if (t !== undefined) onTrap(t);
+${ret}
+};`;
+  factory = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'L', 'disposed', 'code', 'vmctx', src) as Factory;
+  exportFactories.set(key, factory);
+  return factory;
+}
+
 /** A closure the host dispatcher runs for a JS import: reads args, calls, writes results. */
 export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): () => void {
+  return hostCallFactory(sig)(fn, cbI32, cbF32, cbF64, cbI64, refs) as () => void;
+}
+
+const hostFactories = new Map<string, Factory>();
+
+/** One factory per signature, shared by every import of that type (see exportFactories). */
+function hostCallFactory(sig: FuncType): Factory {
+  const key = `${sig.params.join(',')}:${sig.results.join(',')}`;
+  let factory = hostFactories.get(key);
+  if (factory) return factory;
   // All arguments are read before fn runs (it may call wasm, which reuses the area).
   const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i));
   let store = '';
@@ -122,7 +160,9 @@ ${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]
 const r = fn(${args.join(', ')});
 ${store}
 };`;
-  return new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', src)(fn, cbI32, cbF32, cbF64, cbI64, refs) as () => void;
+  factory = new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', src) as Factory;
+  hostFactories.set(key, factory);
+  return factory;
 }
 
 /**
@@ -138,6 +178,7 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
     else if (t === ValType.FuncRef || t === ValType.ExternRef) refs.putRef(t, 2 * (CallBuffer.AreaStart + i), args[i]);
     else throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   });
+  if (info.liveness.disposed) disposedError();
   const t = native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length));
   if (t !== 0) onTrap(t);
   return sig.results.map((rt, i) => {

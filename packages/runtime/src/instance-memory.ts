@@ -21,13 +21,7 @@ import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
 import { ensureGuardHandler } from './signals.js';
 
-/**
- * Keeps each instance's memories alive as long as its vmctx (which the Instance holds and
- * generated code reads MemBase from): the Memory owns the pages the code addresses.
- */
-const memoriesOf = new WeakMap<object, Memory[]>();
-
-export function linkMemories(b: InstanceBuild): void {
+export function linkMemories(b: InstanceBuild, instanceId: number): void {
   const wasm = b.wasm;
   let imported = 0;
   for (const imp of wasm.imports) {
@@ -44,8 +38,8 @@ export function linkMemories(b: InstanceBuild): void {
     ensureGuardHandler();
   }
   if (memory) {
-    memory.attachVmctx(b.vmctx);
-    memoriesOf.set(b.vmctx, b.memories as Memory[]);
+    // The Instance holds its memories (instance.ts), and so the pages its code addresses.
+    memory.attachVmctx(b.vmctx, instanceId);
   }
   // Active segments start out dropped: by the time any code runs they have been applied.
   const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));

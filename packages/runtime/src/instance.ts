@@ -5,9 +5,10 @@ import { Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } fro
 import { allocData, type DataRegion } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
-import { makeExportWrapper, makeHostCall, wasmFunctionInfo, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
-import { registerInstance } from './host-dispatch.js';
+import { makeExportWrapper, makeHostCall, wasmFunctionInfo, type Liveness, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
+import { registerInstance, retireInstance } from './host-dispatch.js';
 import type { Module } from './module.js';
+import type { Memory } from './memory.js';
 import type { Engine } from './engine.js';
 import { getDefaultEngine } from './engine.js';
 import { importValue, putU64, type Imports, type InstanceBuild } from './instance-build.js';
@@ -31,6 +32,15 @@ export class Instance {
   /** Kept alive as long as the instance: the code reads it on every call. */
   readonly vmctx: DataRegion;
   private readonly funcs: (WasmFunction | undefined)[] = [];
+  /** Reports this instance's collection to host-dispatch.ts (frees its id). */
+  readonly #tracker: object;
+  readonly #id: number;
+  readonly #liveness: Liveness = { disposed: false };
+  /**
+   * Its globals, tables and memories: the vmctx points into their native cells, arrays and
+   * pages, which live only as long as these objects (code-memory.ts).
+   */
+  readonly #linked: { readonly globals: unknown[]; readonly tables: unknown[]; readonly memories: Memory[] };
   /** code/vmctx of each imported function (its own instance's for wasmjit functions). */
   readonly importTargets: { code: number; vmctx: number }[] = [];
 
@@ -50,10 +60,14 @@ export class Instance {
     this.initInterruption(b);
 
     const hostCalls = this.linkFunctions(b);
-    putU64(b, Vmctx.InstanceId, registerInstance(this, hostCalls, b.builtins));
+    const registered = registerInstance(hostCalls, b.builtins);
+    this.#tracker = registered.tracker;
+    this.#id = registered.id;
+    putU64(b, Vmctx.InstanceId, registered.id);
     linkGlobals(b);
     linkTables(b, this);
-    linkMemories(b);
+    linkMemories(b, registered.id);
+    this.#linked = { globals: b.globals, tables: b.tables, memories: b.memories as Memory[] };
     this.exports = this.buildExports(b);
     initElemSegments(b, this);
     initDataSegments(b);
@@ -141,6 +155,25 @@ export class Instance {
     return Object.freeze(exports);
   }
 
+  /**
+   * Releases now what only this instance holds, instead of when it is collected: the pages of
+   * the memories it defines (Memory.dispose: other instances using them then trap out of
+   * bounds) and its imports. Afterwards calling any of its exported functions throws a
+   * TypeError, and its code, if still reached through a table, traps on a host call. The
+   * Module, and so the code, stays usable for new instances. Idempotent.
+   */
+  dispose(): void {
+    if (this.#liveness.disposed) return;
+    this.#liveness.disposed = true;
+    retireInstance(this.#id);
+    const imported = this.module.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
+    this.#linked.memories.slice(imported).forEach((m) => m.dispose());
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /** The one JS function object for function `index` (cached: identity is observable). */
   funcRef(index: number): WasmFunction {
     let f = this.funcs[index];
@@ -152,6 +185,7 @@ export class Instance {
       vmctx: imported ? this.importTargets[index]!.vmctx : this.vmctx.address,
       sig: funcType(m, index),
       owner: this,
+      liveness: this.#liveness,
     };
     f = makeExportWrapper(String(index), info);
     this.funcs[index] = f;

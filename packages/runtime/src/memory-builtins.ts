@@ -24,10 +24,6 @@ function setResult(v: number): void {
   cbI32[2 * CallBuffer.AreaStart] = v;
 }
 
-function gone(): never {
-  throw new Error('BUG: memory builtin called after its instance was collected');
-}
-
 function outOfBounds(): never {
   throw trapError(TrapCode.OutOfBoundsMemory);
 }
@@ -42,12 +38,11 @@ export function installMemoryBuiltins(builtins: (() => void)[], memory: Memory |
     segments[arg(0)] = null;
   };
   if (memory === null) return;
-  // Weak: the host dispatcher keeps builtins for as long as it keeps the instance registered,
-  // which must not pin the Memory's address-space reservation. A builtin only runs while code
-  // of the instance runs, and the instance keeps its Memory alive (instance-memory.ts).
-  const ref = new WeakRef(memory);
-  const mem = (): Memory => ref.deref() ?? gone();
-  const bytes = (): Uint8Array => new Uint8Array(mem().buffer);
+  // The host dispatcher drops these builtins (and so this Memory) as soon as the instance is
+  // collected (host-dispatch.ts); a WeakRef here would keep the Memory alive until the end
+  // of the current job instead.
+  const mem = (): Memory => memory;
+  const bytes = (): Uint8Array => new Uint8Array(memory.buffer);
 
   // memory.grow(delta) → old pages, or -1
   builtins[Builtin.MemoryGrow] = () => {

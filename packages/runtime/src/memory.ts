@@ -16,17 +16,20 @@
 // guard-mode code refuses it at instantiation (instance-memory.ts: a LinkError for an
 // imported memory, a RangeError for the instance's own). See docs/memory.md.
 //
-// `buffer` aliases the pages without copying (an external ArrayBuffer). Unlike
-// WebAssembly.Memory, growing does NOT detach the old buffer (external buffers cannot be
-// detached): the old ArrayBuffer stays valid, aliasing the first bytes of the same memory,
-// just shorter than the memory now is. `buffer` returns a new, full-length ArrayBuffer after
-// any grow (from JS or from wasm).
+// `buffer` aliases the pages without copying (an ArrayBuffer made by the add-on). As with
+// WebAssembly.Memory, a grow (from JS or from wasm) detaches the old buffer (its byteLength
+// becomes 0) and `buffer` is then a new ArrayBuffer of the new size, the same object until
+// the next grow.
+//
+// Lifetime: the reservation is given back when the Memory is collected (code-memory.ts); a
+// buffer keeps its Memory alive (buffers below). dispose() returns the pages at once.
 //
 // Every instance that uses the Memory has its vmctx attached (attachVmctx): its MemBase and
 // MemSize fields are kept current on every grow.
 import { Vmctx } from '@wasmjit/codegen';
-import { aliasMemory, commit, release, reserve, type DataRegion } from './code-memory.js';
-import { registerMemoryRange, unregisterMemoryRange } from './signals.js';
+import { reserve, type DataRegion, type Reservation } from './code-memory.js';
+import { native } from './native.js';
+import { onInstanceCollected } from './host-dispatch.js';
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;
@@ -44,30 +47,9 @@ export interface MemoryDescriptor {
   shared?: boolean;
 }
 
-interface Reservation {
-  address: number;
-  size: number;
-  /** The fault handler's handle when guarded (signals.ts), else -1. */
-  handle: number;
-}
-
-/** Unpublishes (first: the range may be reused once unmapped), then unmaps. */
-function releaseReservation(r: Reservation): void {
-  if (r.handle >= 0) unregisterMemoryRange(r.handle);
-  release(r.address, r.size);
-}
-
-// Gives the reservation back once the Memory and every buffer of it are unreachable.
-const forgotten = new FinalizationRegistry<Reservation>((r) => {
-  try {
-    releaseReservation(r);
-  } catch {
-    /* nothing useful to do from a finalizer */
-  }
-});
-
-// Back-reference from each buffer to its Memory, so the pages outlive every JS view of them.
-const OWNER = Symbol('wasmjit.Memory');
+// Each buffer handed out keeps its Memory, and so the reservation it aliases, alive. A
+// WeakMap rather than a property: nothing of it is visible on the buffer.
+const buffers = new WeakMap<ArrayBuffer, Memory>();
 
 export class Memory {
   /** @internal Address of byte 0; fixed for the Memory's lifetime. */
@@ -79,11 +61,13 @@ export class Memory {
   readonly guarded: boolean;
   /** @internal Why the guard reservation could not be made (undefined when guarded). */
   readonly unguardedReason: string | undefined;
+  readonly #reservation: Reservation;
   #pages: number;
   readonly #maximum: number | undefined;
   #buffer: ArrayBuffer | null = null;
-  /** Weak: an instance's vmctx must not be kept alive by a Memory it imported. */
-  #vmctxs: WeakRef<DataRegion>[] = [];
+  #disposed = false;
+  /** The vmctx of every live instance using this memory, by instance id (see attachVmctx). */
+  readonly #vmctxs = new Map<number, DataRegion>();
 
   constructor(descriptor: MemoryDescriptor) {
     if (typeof descriptor !== 'object' || descriptor === null) {
@@ -99,33 +83,55 @@ export class Memory {
     if (maximum !== undefined && maximum < initial) {
       throw new RangeError(`Memory: maximum ${maximum} is below initial ${initial}`);
     }
-    const r = reserveFor(maximum);
-    this.address = r.address;
-    try {
-      commit(this.address, initial * WASM_PAGE);
-    } catch (e) {
-      releaseReservation(r);
-      throw new RangeError(`Memory: cannot allocate ${initial} pages (${(e as Error).message})`);
+    const { reservation, unguardedReason } = reserveFor(maximum);
+    if (!reservation.commit(0, initial * WASM_PAGE)) {
+      throw new RangeError(`Memory: cannot allocate ${initial} pages`);
     }
-    this.guarded = r.handle >= 0;
-    this.unguardedReason = r.unguardedReason;
+    this.#reservation = reservation;
+    this.address = reservation.address;
+    this.guarded = reservation.guarded;
+    this.unguardedReason = unguardedReason;
     this.#pages = initial;
     this.#maximum = maximum;
-    forgotten.register(this, { address: r.address, size: r.size, handle: r.handle });
   }
 
-  /** An ArrayBuffer over the whole current memory (see the file comment about growing). */
+  /** An ArrayBuffer over the whole current memory; detached by the next grow. */
   get buffer(): ArrayBuffer {
-    const length = this.#pages * WASM_PAGE;
-    if (this.#buffer === null || this.#buffer.byteLength !== length) this.#buffer = this.#alias(length);
+    if (this.#disposed) throw new TypeError('Memory: used after dispose()');
+    if (this.#buffer === null) {
+      this.#buffer = this.#reservation.alias(this.#pages * WASM_PAGE);
+      buffers.set(this.#buffer, this);
+    }
     return this.#buffer;
   }
 
   /** Grows by `delta` pages; returns the old size in pages. RangeError past the maximum. */
   grow(delta: number): number {
-    const old = this.growPages(enforceU32(delta, 'delta'));
+    const d = enforceU32(delta, 'delta');
+    if (this.#disposed) throw new TypeError('Memory: used after dispose()');
+    const old = this.growPages(d);
     if (old < 0) throw new RangeError('Memory.grow(): maximum memory size exceeded');
     return old;
+  }
+
+  /**
+   * Gives the pages back now instead of when the Memory is collected. Afterwards `buffer` and
+   * `grow` throw, the old buffer is detached, and wasm code still using this memory traps
+   * out of bounds (the address range stays reserved until collection, so nothing else can be
+   * mapped where that code may still look). Idempotent.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#detachBuffer();
+    const bytes = this.#pages * WASM_PAGE;
+    this.#pages = 0;
+    this.#syncVmctxs();
+    this.#reservation.decommit(0, bytes);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** @internal Current size in pages. */
@@ -141,69 +147,56 @@ export class Memory {
   /** @internal memory.grow's semantics: the old size in pages, or -1 when it cannot grow. */
   growPages(delta: number): number {
     const old = this.#pages;
+    if (this.#disposed) return -1;
     if (delta > (this.#maximum ?? MAX_PAGES) - old) return -1;
-    if (delta === 0) return old;
-    try {
-      commit(this.address + old * WASM_PAGE, delta * WASM_PAGE);
-    } catch {
-      return -1; // mprotect refused (out of memory or a ulimit): the spec allows failing
-    }
+    // Even a grow by 0 detaches, as in V8 (and the JS API spec's "refresh the memory buffer").
+    if (delta !== 0 && !this.#reservation.commit(old * WASM_PAGE, delta * WASM_PAGE)) return -1;
     this.#pages = old + delta;
+    this.#detachBuffer();
     this.#syncVmctxs();
     return old;
   }
 
-  /** @internal Make this memory 0 of the instance whose vmctx is `vmctx`. */
-  attachVmctx(vmctx: DataRegion): void {
-    this.#vmctxs.push(new WeakRef(vmctx));
+  /**
+   * @internal Make this memory 0 of the instance with id `instanceId` (host-dispatch.ts),
+   * whose vmctx is `vmctx`, until that instance is collected. Not a WeakRef: creating one
+   * keeps its target alive until the end of the current job, and a FinalizationRegistry keeps
+   * its held value just as long, which in a synchronous loop is every vmctx made in it.
+   */
+  attachVmctx(vmctx: DataRegion, instanceId: number): void {
+    this.#vmctxs.set(instanceId, vmctx);
+    const vmctxs = this.#vmctxs; // not `this`: the cleanup must not keep the Memory alive
+    onInstanceCollected(instanceId, () => vmctxs.delete(instanceId));
     writeVmctx(vmctx, this.address, this.#pages * WASM_PAGE);
+  }
+
+  #detachBuffer(): void {
+    if (this.#buffer === null) return;
+    native.detachBuffer(this.#buffer);
+    this.#buffer = null;
   }
 
   #syncVmctxs(): void {
     const bytes = this.#pages * WASM_PAGE;
-    // A vmctx that is still reachable is still mapped (its unmapping finalizer runs only after
-    // the WeakRef is cleared), so writing through a live one is safe.
-    this.#vmctxs = this.#vmctxs.filter((ref) => {
-      const vmctx = ref.deref();
-      if (vmctx) writeVmctx(vmctx, this.address, bytes);
-      return vmctx !== undefined;
-    });
-  }
-
-  #alias(length: number): ArrayBuffer {
-    // An external buffer needs a non-empty range; an empty memory has nothing to alias.
-    const buf = length === 0 ? new ArrayBuffer(0) : (aliasMemory(this.address, length).buffer as ArrayBuffer);
-    Object.defineProperty(buf, OWNER, { value: this });
-    return buf;
+    for (const vmctx of this.#vmctxs.values()) writeVmctx(vmctx, this.address, bytes);
   }
 }
 
 /**
- * The guard reservation, published to the fault handler; or, when the address space is
- * exhausted, the smallest reservation the memory can grow in (unguarded). RangeError when
- * even that fails.
+ * The guard reservation, published to the fault handler; or, when that cannot be had even
+ * after a collection, the smallest reservation the memory can grow in (unguarded).
+ * RangeError when even that fails.
  */
-function reserveFor(maximum: number | undefined): Reservation & { unguardedReason?: string } {
-  let reason: string;
-  try {
-    const address = reserve(GUARD_RESERVATION);
-    const handle = registerMemoryRange(address, GUARD_RESERVATION);
-    if (handle >= 0) return { address, size: GUARD_RESERVATION, handle };
-    // The handler's table is full (more live memories than fit in the address space
-    // anyway); without it a fault here would not be recognized, so do not call it guarded.
-    release(address, GUARD_RESERVATION);
-    reason = 'the fault handler tracks no more memories';
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    reason = `address space exhausted: ${e.message}`;
-  }
+function reserveFor(maximum: number | undefined): { reservation: Reservation; unguardedReason?: string } {
+  const guarded = reserve(GUARD_RESERVATION, true);
+  if (typeof guarded !== 'string') return { reservation: guarded };
   // Bounds-checked code never touches past the current size, so the maximum is enough.
   const size = Math.max(1, maximum ?? MAX_PAGES) * WASM_PAGE;
-  try {
-    return { address: reserve(size), size, handle: -1, unguardedReason: reason };
-  } catch (e) {
-    throw new RangeError(`Memory: cannot reserve address space for a linear memory (${reason}; then ${(e as Error).message})`);
+  const reservation = reserve(size, false);
+  if (typeof reservation === 'string') {
+    throw new RangeError(`Memory: cannot reserve address space for a linear memory (${guarded}; then ${reservation})`);
   }
+  return { reservation, unguardedReason: guarded };
 }
 
 function writeVmctx(vmctx: DataRegion, base: number, bytes: number): void {

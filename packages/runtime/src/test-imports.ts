@@ -36,10 +36,10 @@ export function nativeTestImports(): NativeTestImports {
   const owner = { vmctx };
   cached = {
     use_stack: makeExportWrapper('use_stack', {
-      code: addrs.useStack, vmctx: vmctx.address, sig: { params: [ValType.I32], results: [ValType.I32] }, owner,
+      code: addrs.useStack, vmctx: vmctx.address, sig: { params: [ValType.I32], results: [ValType.I32] }, owner, liveness: { disposed: false },
     }),
     stack_headroom: makeExportWrapper('stack_headroom', {
-      code: addrs.stackHeadroom, vmctx: vmctx.address, sig: { params: [], results: [ValType.I64] }, owner,
+      code: addrs.stackHeadroom, vmctx: vmctx.address, sig: { params: [], results: [ValType.I64] }, owner, liveness: { disposed: false },
     }),
   };
   return cached;

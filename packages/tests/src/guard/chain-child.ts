@@ -3,16 +3,11 @@
 // "ready" to stderr, then does what it is named after; the test checks how the process ends.
 import { setFlagsFromString } from 'node:v8';
 import { Engine } from '@wasmjit/runtime';
-import { aliasMemory, loadCode } from '../../../runtime/dist/code-memory.js';
+import { loadCode } from '../../../runtime/dist/code-memory.js';
 import { native, PAGE, trapOf, wat, type Exports } from './support.js';
 
 const MEMORY_WAT = `(module (memory (export "mem") 1)
   (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))`;
-
-interface Mem {
-  address: number;
-  buffer: ArrayBuffer;
-}
 
 async function guardInstance(mode: 'guard' | 'explicit' = 'guard'): Promise<Exports> {
   const engine = new Engine({ boundsChecks: mode });
@@ -67,9 +62,12 @@ const scenarios: Record<string, () => Promise<void>> = {
   },
   // Non-JIT code (V8 writing through a typed array) faulting inside a guarded reservation.
   async 'host-fault-in-reservation'() {
-    const ex = await ready();
-    const mem = ex.mem as unknown as Mem;
-    const past = new Uint8Array(aliasMemory(mem.address, 2 * PAGE).buffer as ArrayBuffer);
+    await ready();
+    // A published reservation with one committed page, aliased past that page.
+    const reserved = native.reserveMemory(2 * PAGE, true);
+    if (typeof reserved === 'number') throw new Error(`reserveMemory failed: ${reserved}`);
+    native.commitMemory(reserved[0], 0, PAGE);
+    const past = new Uint8Array(native.memoryBuffer(reserved[0], 2 * PAGE));
     past[PAGE + 8] = 1;
   },
   // V8's own wasm still traps out of bounds, before and after ours is installed, and V8's

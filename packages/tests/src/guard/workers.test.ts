@@ -3,9 +3,6 @@
 // with small stacks) and the main thread, all trapping concurrently.
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
-// Load the runtime (and its ffi-rs add-on) on the main thread first: ffi-rs crashes at
-// worker teardown if a worker was the only one to load it (see stack/workers.test.ts).
-import '@wasmjit/runtime';
 import { native } from './support.js';
 import { threadScenario, type ThreadResult } from './thread-scenario.js';
 

@@ -3,10 +3,6 @@
 // maxWasmStack, and V8's JS limit sits only 192 KB above that bottom.
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
-// Load the runtime (and its ffi-rs add-on) on the main thread first: ffi-rs crashes at worker
-// teardown if a worker was the only one to load it (the napi-rs unload issue), which has
-// nothing to do with the wasm stack but would kill this process.
-import '@wasmjit/runtime';
 import type { BigFrameResult, DeepJsResult, DeepNativeResult, RunOptions, StormResult, ThreadReport } from './scenarios.js';
 import { KiB, MiB } from './support.js';
 import { expectNoSignals } from './signals.js';
