@@ -21,6 +21,8 @@ const SIGNATURES: Record<string, string> = {
   fd_read: 'i32 i32 i32 i32',
   fd_write: 'i32 i32 i32 i32',
   fd_readdir: 'i32 i32 i32 i64 i32',
+  fd_seek: 'i32 i64 i32 i32',
+  fd_filestat_set_size: 'i32 i64',
   fd_close: 'i32',
   poll_oneoff: 'i32 i32 i32 i32',
 };
