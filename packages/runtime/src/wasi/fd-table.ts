@@ -9,13 +9,8 @@ import { closeSync, constants, fstatSync, openSync, statSync, type BigIntStats }
 import { isatty } from 'node:tty';
 import { DIRECTORY_RIGHTS, FILE_RIGHTS, FileType, TTY_RIGHTS } from './abi.js';
 import { Errno, WasiError } from './errno.js';
+import { MAX_OPEN_FDS } from './limits.js';
 import { underFd } from './sandbox.js';
-
-/**
- * Descriptors one guest may hold open at once: each is a host fd, and the process has one
- * table of them for the guest, Node and the embedder alike.
- */
-export const MAX_OPEN_FDS = 4096;
 
 export interface FdEntry {
   hostFd: number;

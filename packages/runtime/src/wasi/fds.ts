@@ -41,7 +41,10 @@ export function newTimes(st: BigIntStats, atim: bigint, mtim: bigint, flags: num
   ];
 }
 
-/** Entries of the directory open as host fd `dirFd` as fd_readdir lists them: sorted, without "." and ".." (as node:wasi). */
+/**
+ * Entries of the directory open as host fd `dirFd` as fd_readdir lists them: sorted, without
+ * "." and ".." (as node:wasi).
+ */
 function listDir(dirFd: number): DirListing {
   return readdirSync(underFd(dirFd)).sort().map((name) => {
     const st = lstatSync(underFd(dirFd, name), { bigint: true, throwIfNoEntry: false });

@@ -13,6 +13,12 @@ export const MAX_RW_BYTES = 0x7fff_f000;
 /** Subscriptions in one poll_oneoff: more is EINVAL, as poll(2) past RLIMIT_NOFILE. */
 export const MAX_SUBSCRIPTIONS = 4096;
 
+/**
+ * Descriptors one guest may hold open at once (EMFILE past it): each is a host fd, and the
+ * process has one table of them for the guest, Node and the embedder alike.
+ */
+export const MAX_OPEN_FDS = 4096;
+
 /** Bytes of a guest path (Linux's PATH_MAX): longer is ENAMETOOLONG. */
 export const MAX_PATH_BYTES = 4096;
 
