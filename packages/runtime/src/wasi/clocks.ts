@@ -10,8 +10,11 @@ import { ClockId, EventType, FileType, Layout, SubClockFlags } from './abi.js';
 import { Errno, WasiError, errnoOf } from './errno.js';
 import type { SyscallTable, WasiContext } from './context.js';
 import { sleepMs } from './blocking.js';
+import { MAX_SUBSCRIPTIONS } from './limits.js';
 
 const NS_PER_MS = 1_000_000n;
+/** random_get fills at most this much per host call (randomFillSync takes < 2 GiB). */
+const RANDOM_CHUNK = 1 << 20;
 
 /** Current value of clock `id` in nanoseconds. */
 export function clockNow(id: number): bigint {
@@ -90,7 +93,11 @@ export function clockSyscalls(ctx: WasiContext): SyscallTable {
 
     poll_oneoff(inPtr: number, outPtr: number, count: number, neventsPtr: number) {
       const n = count >>> 0;
-      if (n === 0) throw new WasiError(Errno.Inval);
+      // The list below is as long as the guest says: bounded first, then checked against the
+      // memory (as node:wasi does) before anything is read or written.
+      if (n === 0 || n > MAX_SUBSCRIPTIONS) throw new WasiError(Errno.Inval);
+      mem.checkArray(inPtr, n, Layout.SubscriptionBytes);
+      mem.checkArray(outPtr, n, Layout.EventBytes);
       const subs: Pending[] = [];
       for (let i = 0; i < n; i++) subs.push(subscription((inPtr >>> 0) + i * Layout.SubscriptionBytes));
       const ready = subs.filter((s) => s.deadline === undefined);
@@ -112,6 +119,9 @@ export function clockSyscalls(ctx: WasiContext): SyscallTable {
     },
 
     sched_yield: () => {},
-    random_get: (buf: number, len: number) => void randomFillSync(mem.bytes(buf, len)),
+    random_get(buf: number, len: number) {
+      const all = mem.bytes(buf, len);
+      for (let at = 0; at < all.length; at += RANDOM_CHUNK) randomFillSync(all.subarray(at, at + RANDOM_CHUNK));
+    },
   };
 }

@@ -3,8 +3,8 @@
 
 /** preview1 `errno`, by value; the index in ERRNO_NAMES is the number. */
 export const enum Errno {
-  Success = 0, TooBig = 1, Acces = 2, Again = 6, Badf = 8, Exist = 20, Fault = 21, Inval = 28,
-  Io = 29, Isdir = 31, Loop = 32, Ilseq = 25, Nametoolong = 37, Noent = 44, Nosys = 52,
+  Success = 0, TooBig = 1, Acces = 2, Again = 6, Badf = 8, Exist = 20, Fault = 21, Fbig = 22, Inval = 28,
+  Io = 29, Isdir = 31, Loop = 32, Mfile = 33, Ilseq = 25, Nametoolong = 37, Noent = 44, Nosys = 52,
   Notdir = 54, Notempty = 55, Notsup = 58, Overflow = 61, Perm = 63, Spipe = 70, Notcapable = 76,
 }
 

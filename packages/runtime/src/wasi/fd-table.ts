@@ -2,18 +2,21 @@
 //
 // Node has no lseek, so a seekable file keeps its offset here and every read and write is
 // positioned; streams (terminals, pipes, the process's stdio) use the kernel's offset.
-// Node has no openat either: a directory descriptor remembers its host path, and paths under
-// it are resolved by sandbox.ts against that path.
-import { closeSync, constants, fstatSync, openSync, realpathSync, type BigIntStats } from 'node:fs';
+// Node has no openat either: a directory descriptor holds a host fd of its directory, and
+// sandbox.ts resolves paths beneath that fd (never beneath a path string, which a rename
+// could redirect).
+import { closeSync, constants, fstatSync, openSync, statSync, type BigIntStats } from 'node:fs';
 import { isatty } from 'node:tty';
 import { DIRECTORY_RIGHTS, FILE_RIGHTS, FileType, TTY_RIGHTS } from './abi.js';
 import { Errno, WasiError } from './errno.js';
+import { MAX_OPEN_FDS } from './limits.js';
+import { underFd } from './sandbox.js';
 
 export interface FdEntry {
   hostFd: number;
   type: FileType;
-  /** Directories: the host path (a real path) their relative paths resolve under. */
-  dirPath?: string;
+  /** Directories opened as capabilities (preopens, path_open): paths resolve beneath hostFd. */
+  isDir?: true;
   /** Preopened directories: the name the guest sees (fd_prestat_dir_name). */
   preopenName?: string;
   /** Offset of a seekable file; null for streams, which use the kernel's offset. */
@@ -51,10 +54,13 @@ export class FdTable {
       if (entry) this.entries[i] = entry;
     });
     for (const [guest, host] of preopens) {
-      const dirPath = realpathSync(host);
-      const hostFd = openSync(dirPath, constants.O_RDONLY | constants.O_DIRECTORY);
+      const hostFd = openSync(host, constants.O_RDONLY | constants.O_DIRECTORY);
+      if (!procFdWorks(hostFd)) {
+        closeSync(hostFd);
+        throw new Error('WASI: preopened directories need /proc/self/fd (Linux with /proc mounted)');
+      }
       this.entries[Math.max(3, this.entries.length)] = {
-        hostFd, type: FileType.Directory, dirPath, preopenName: guest, position: null, fdflags: 0,
+        hostFd, type: FileType.Directory, isDir: true, preopenName: guest, position: null, fdflags: 0,
         rightsBase: DIRECTORY_RIGHTS, rightsInheriting: DIRECTORY_RIGHTS | FILE_RIGHTS, owned: true,
       };
     }
@@ -67,17 +73,27 @@ export class FdTable {
   }
 
   /** A directory descriptor, for the path_* calls. */
-  dir(fd: number): FdEntry & { dirPath: string } {
+  dir(fd: number): FdEntry {
     const e = this.get(fd);
-    if (e.dirPath === undefined) throw new WasiError(Errno.Notdir);
-    return e as FdEntry & { dirPath: string };
+    if (!e.isDir) throw new WasiError(Errno.Notdir);
+    return e;
   }
 
-  /** Installs `entry` at the lowest free number, as POSIX open does. */
+  /** EMFILE when the guest has MAX_OPEN_FDS open: call before opening a host fd for it. */
+  checkRoom(): void {
+    if (this.lowestFree() >= MAX_OPEN_FDS) throw new WasiError(Errno.Mfile);
+  }
+
+  /** Installs `entry` at the lowest free number, as POSIX open does (checkRoom first). */
   add(entry: FdEntry): number {
+    const fd = this.lowestFree();
+    this.entries[fd] = entry;
+    return fd;
+  }
+
+  private lowestFree(): number {
     let fd = 0;
     while (this.entries[fd]) fd++;
-    this.entries[fd] = entry;
     return fd;
   }
 
@@ -100,6 +116,17 @@ export class FdTable {
   /** Closes every descriptor the guest opened (the instance is done). */
   closeAll(): void {
     this.entries.forEach((e, fd) => e && this.close(fd));
+  }
+}
+
+/** Whether this process resolves /proc/self/fd/N/. to the directory open as fd N. */
+function procFdWorks(dirFd: number): boolean {
+  try {
+    const direct = fstatSync(dirFd, { bigint: true });
+    const viaProc = statSync(underFd(dirFd, '.'), { bigint: true, throwIfNoEntry: false });
+    return viaProc !== undefined && viaProc.ino === direct.ino && viaProc.dev === direct.dev;
+  } catch {
+    return false;
   }
 }
 

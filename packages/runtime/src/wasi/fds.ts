@@ -3,13 +3,14 @@ import {
   fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, readSync, readdirSync, lstatSync,
   writeSync, type BigIntStats,
 } from 'node:fs';
-import path from 'node:path';
 import { FdFlags, FileType, FstFlags, Layout, Whence, rightsBits } from './abi.js';
 import { Errno, WasiError } from './errno.js';
 import { fileTypeOf, type DirListing, type FdEntry } from './fd-table.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { SyscallTable, WasiContext } from './context.js';
 import { retryAgain } from './blocking.js';
+import { IOV_MAX, MAX_RW_BYTES, hostFileSize, hostOffset, isFileOffset, u64 } from './limits.js';
+import { underFd } from './sandbox.js';
 
 const utf8 = new TextEncoder();
 
@@ -33,17 +34,20 @@ export function newTimes(st: BigIntStats, atim: bigint, mtim: bigint, flags: num
   }
   const now = Date.now() / 1000;
   const pick = (set: number, setNow: number, value: bigint, old: bigint): number =>
-    flags & set ? Number(value) / 1e9 : flags & setNow ? now : Number(old) / 1e9;
+    flags & set ? Number(u64(value)) / 1e9 : flags & setNow ? now : Number(old) / 1e9;
   return [
     pick(FstFlags.Atim, FstFlags.AtimNow, atim, st.atimeNs),
     pick(FstFlags.Mtim, FstFlags.MtimNow, mtim, st.mtimeNs),
   ];
 }
 
-/** Entries of a directory as fd_readdir lists them: sorted, without "." and ".." (as node:wasi). */
-function listDir(dirPath: string): DirListing {
-  return readdirSync(dirPath).sort().map((name) => {
-    const st = lstatSync(path.join(dirPath, name), { bigint: true, throwIfNoEntry: false });
+/**
+ * Entries of the directory open as host fd `dirFd` as fd_readdir lists them: sorted, without
+ * "." and ".." (as node:wasi).
+ */
+function listDir(dirFd: number): DirListing {
+  return readdirSync(underFd(dirFd)).sort().map((name) => {
+    const st = lstatSync(underFd(dirFd, name), { bigint: true, throwIfNoEntry: false });
     return { name: utf8.encode(name), ino: st?.ino ?? 0n, type: st ? fileTypeOf(st) : FileType.Unknown };
   });
 }
@@ -56,11 +60,27 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     return e.position;
   }
 
+  /**
+   * The guest buffers of one read or write, streamed: at most IOV_MAX of them (EINVAL past
+   * it), cut to MAX_RW_BYTES in all so the count fits the u32 the guest gets back.
+   */
+  function* transferBuffers(iovs: number, count: number): Generator<Uint8Array, void, undefined> {
+    if (count >>> 0 > IOV_MAX) throw new WasiError(Errno.Inval);
+    let left = MAX_RW_BYTES;
+    for (const iov of mem.iovecs(iovs, count)) {
+      if (left === 0) return;
+      const buf = iov.subarray(0, left);
+      left -= buf.length;
+      if (buf.length > 0) yield buf;
+    }
+  }
+
+  // Positions are numbers: writeSync silently ignores a bigint one.
   function read(e: FdEntry, iovs: number, count: number, at: bigint | null): number {
+    const base = at === null ? null : hostOffset(at, MAX_RW_BYTES);
     let total = 0;
-    for (const buf of mem.iovecs(iovs, count)) {
-      const pos = at === null ? null : Number(at) + total;
-      const n = retryAgain(() => readSync(e.hostFd, buf, 0, buf.length, pos));
+    for (const buf of transferBuffers(iovs, count)) {
+      const n = retryAgain(() => readSync(e.hostFd, buf, 0, buf.length, base === null ? null : base + total));
       total += n;
       if (n < buf.length) break;
     }
@@ -68,11 +88,11 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
   }
 
   function write(e: FdEntry, iovs: number, count: number, at: bigint | null): number {
+    const base = at === null ? null : hostOffset(at, MAX_RW_BYTES);
     let total = 0;
-    for (const buf of mem.iovecs(iovs, count)) {
+    for (const buf of transferBuffers(iovs, count)) {
       for (let done = 0; done < buf.length;) {
-        // A number: writeSync silently ignores a bigint position.
-        const pos = at === null ? null : Number(at) + total;
+        const pos = base === null ? null : base + total;
         const n = retryAgain(() => writeSync(e.hostFd, buf, done, buf.length - done, pos));
         done += n;
         total += n;
@@ -91,7 +111,7 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     fd_pread(fd: number, iovs: number, count: number, offset: bigint, nread: number) {
       const e = fds.get(fd);
       seekable(e);
-      mem.setU32(nread, read(e, iovs, count, offset));
+      mem.setU32(nread, read(e, iovs, count, u64(offset)));
     },
     fd_write(fd: number, iovs: number, count: number, nwritten: number) {
       const e = fds.get(fd);
@@ -103,7 +123,7 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     fd_pwrite(fd: number, iovs: number, count: number, offset: bigint, nwritten: number) {
       const e = fds.get(fd);
       seekable(e);
-      mem.setU32(nwritten, write(e, iovs, count, offset));
+      mem.setU32(nwritten, write(e, iovs, count, u64(offset)));
     },
     fd_seek(fd: number, offset: bigint, whence: number, out: number) {
       const e = fds.get(fd);
@@ -115,7 +135,7 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
         case Whence.End: to = fstatSync(e.hostFd, { bigint: true }).size + offset; break;
         default: throw new WasiError(Errno.Inval);
       }
-      if (to < 0n) throw new WasiError(Errno.Inval);
+      if (!isFileOffset(to)) throw new WasiError(Errno.Inval);
       e.position = to;
       mem.setU64(out, to);
     },
@@ -130,8 +150,8 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     },
     fd_allocate(fd: number, offset: bigint, len: bigint) {
       const e = fds.get(fd);
-      const end = offset + len;
-      if (fstatSync(e.hostFd, { bigint: true }).size < end) ftruncateSync(e.hostFd, Number(end));
+      const end = hostFileSize(u64(offset) + u64(len));
+      if (fstatSync(e.hostFd).size < end) ftruncateSync(e.hostFd, end);
     },
 
     fd_fdstat_get(fd: number, out: number) {
@@ -158,7 +178,7 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
     },
     fd_filestat_get: (fd: number, out: number) =>
       writeFilestat(mem, out, fstatSync(fds.get(fd).hostFd, { bigint: true })),
-    fd_filestat_set_size: (fd: number, size: bigint) => ftruncateSync(fds.get(fd).hostFd, Number(size)),
+    fd_filestat_set_size: (fd: number, size: bigint) => ftruncateSync(fds.get(fd).hostFd, hostFileSize(u64(size))),
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, flags: number) {
       const e = fds.get(fd);
       const [a, m] = newTimes(fstatSync(e.hostFd, { bigint: true }), atim, mtim, flags);
@@ -167,15 +187,20 @@ export function fdSyscalls(ctx: WasiContext): SyscallTable {
 
     fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number) {
       const e = fds.dir(fd);
+      const cap = bufLen >>> 0;
+      mem.checkArray(buf, cap, 1);
+      // The cookie is the index of the next entry: one past the last lists nothing (the end),
+      // and so does any larger one, as wasmtime; one no index can be is EOVERFLOW.
+      const start = u64(cookie);
+      if (start > BigInt(Number.MAX_SAFE_INTEGER)) throw new WasiError(Errno.Overflow);
       // A listing is read when the guest starts over (cookie 0) and kept for its next pages,
       // so paging through a large directory does not re-read it for every buffer.
-      if (cookie === 0n || !e.listing) e.listing = listDir(e.dirPath);
+      if (start === 0n || !e.listing) e.listing = listDir(e.hostFd);
       const entries = e.listing;
-      const cap = bufLen >>> 0;
       let used = 0;
-      // The cookie is the index of the next entry. Entries are written whole until the buffer
-      // is full; the last may be cut short, which tells the guest to call again (bufused == len).
-      for (let i = Number(cookie); i < entries.length && used < cap; i++) {
+      // Entries are written whole until the buffer is full; the last may be cut short, which
+      // tells the guest to call again (bufused == len).
+      for (let i = Number(start); i < entries.length && used < cap; i++) {
         const ent = entries[i]!;
         const rec = new Uint8Array(Layout.DirentBytes + ent.name.length);
         const dv = new DataView(rec.buffer);

@@ -70,14 +70,22 @@ export class GuestMemory {
     this.bytes(ptr, data.length).set(data);
   }
 
-  /** The buffers of an iovec array (fd_read/fd_write), as live views. */
-  iovecs(ptr: number, count: number): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < count >>> 0; i++) {
-      const at = (ptr >>> 0) + i * Layout.IovecBytes;
-      out.push(this.bytes(this.u32(at), this.u32(at + 4)));
-    }
-    return out;
+  /** EFAULT unless the array of `count` records of `size` bytes at ptr lies in the memory. */
+  checkArray(ptr: number, count: number, size: number): void {
+    this.at(ptr, (count >>> 0) * size);
+  }
+
+  /**
+   * The buffers of an iovec array (fd_read/fd_write), as live views made one at a time: the
+   * count is the guest's, so no list of that length is ever built. Every buffer is checked
+   * before the first is yielded, so a bad one is EFAULT before any I/O (as node:wasi).
+   */
+  *iovecs(ptr: number, count: number): Generator<Uint8Array, void, undefined> {
+    const n = count >>> 0;
+    this.checkArray(ptr, n, Layout.IovecBytes);
+    const iovec = (i: number) => (ptr >>> 0) + i * Layout.IovecBytes;
+    for (let i = 0; i < n; i++) this.at(this.u32(iovec(i)), this.u32(iovec(i) + 4));
+    for (let i = 0; i < n; i++) yield this.bytes(this.u32(iovec(i)), this.u32(iovec(i) + 4));
   }
 }
 

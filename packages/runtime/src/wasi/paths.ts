@@ -1,8 +1,9 @@
-// path_* syscalls. Every path is resolved beneath its directory descriptor by sandbox.ts
-// before the host sees it.
+// path_* syscalls. Every path is resolved beneath its directory descriptor's host fd by
+// sandbox.ts, and the host call acts on the entry it led to without following a symlink
+// there (the sandbox expanded any the guest asked to follow).
 import {
-  constants, fstatSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readlinkSync, renameSync,
-  rmdirSync, statSync, symlinkSync, unlinkSync, utimesSync,
+  closeSync, constants, fstatSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readlinkSync, renameSync,
+  rmdirSync, symlinkSync, unlinkSync,
 } from 'node:fs';
 import path from 'node:path';
 import {
@@ -11,11 +12,13 @@ import {
 import { Errno, WasiError } from './errno.js';
 import { fileTypeOf } from './fd-table.js';
 import { newTimes, writeFilestat } from './fds.js';
-import { Follow, resolveBeneath } from './sandbox.js';
+import { Follow, withBeneath, type Beneath } from './sandbox.js';
+import { MAX_PATH_BYTES } from './limits.js';
+import type { GuestMemory } from './guest-memory.js';
 import type { SyscallTable, WasiContext } from './context.js';
 
 /** Host open(2) flags for a path_open. */
-function hostOpenFlags(oflags: number, fdflags: number, rights: number, follow: Follow): number {
+function hostOpenFlags(oflags: number, fdflags: number, rights: number): number {
   const c = constants;
   const read = (rights & READ_RIGHTS) !== 0;
   const write = (rights & WRITE_RIGHTS) !== 0;
@@ -28,16 +31,26 @@ function hostOpenFlags(oflags: number, fdflags: number, rights: number, follow: 
   if (fdflags & (FdFlags.Sync | FdFlags.Rsync)) flags |= c.O_SYNC;
   if (fdflags & FdFlags.Nonblock) flags |= c.O_NONBLOCK;
   // APPEND is not passed on: positioned writes would ignore it (see fd_write).
-  if (follow === Follow.NotFinal) flags |= c.O_NOFOLLOW;
-  return flags;
+  // NOFOLLOW always: a final symlink the guest wants followed was expanded by the sandbox, so
+  // one found here was put in place since and is refused (ELOOP) rather than followed.
+  return flags | c.O_NOFOLLOW;
+}
+
+/** A path (or symlink target) argument: ENAMETOOLONG past PATH_MAX, before it is decoded. */
+function guestPath(mem: GuestMemory, ptr: number, len: number): string {
+  if (len >>> 0 > MAX_PATH_BYTES) throw new WasiError(Errno.Nametoolong);
+  return mem.string(ptr, len);
 }
 
 export function pathSyscalls(ctx: WasiContext): SyscallTable {
   const { mem, fds } = ctx;
   const follows = (lookupflags: number) => (lookupflags & LookupFlags.SymlinkFollow ? Follow.Final : Follow.NotFinal);
-  /** Host path of guest path (ptr, len) under directory fd. */
-  const resolve = (fd: number, ptr: number, len: number, follow: Follow) =>
-    resolveBeneath(fds.dir(fd).dirPath, mem.string(ptr, len), follow);
+  /** Runs `op` on the entry guest path (ptr, len) leads to beneath directory descriptor fd. */
+  const beneath = <T>(fd: number, ptr: number, len: number, follow: Follow, op: (at: Beneath) => T): T =>
+    withBeneath(fds.dir(fd).hostFd, guestPath(mem, ptr, len), follow, op);
+  /** The same for a call that takes only the host path. */
+  const onPath = <T>(fd: number, ptr: number, len: number, follow: Follow, op: (hostPath: string) => T): T =>
+    beneath(fd, ptr, len, follow, (at) => op(at.hostPath));
 
   return {
     path_open(fd: number, lookupflags: number, pathPtr: number, pathLen: number, oflags: number,
@@ -47,14 +60,23 @@ export function pathSyscalls(ctx: WasiContext): SyscallTable {
       const inheriting = rightsBits(rightsInheriting);
       // A descriptor never gets more than its directory lets descendants have.
       if ((base | inheriting) & ~dir.rightsInheriting) throw new WasiError(Errno.Notcapable);
-      const follow = follows(lookupflags);
-      const host = resolveBeneath(dir.dirPath, mem.string(pathPtr, pathLen), follow);
-      const hostFd = openSync(host, hostOpenFlags(oflags, fdflags, base, follow), 0o666);
-      const type = fileTypeOf(fstatSync(hostFd, { bigint: true }));
+      // Checked before the host file is opened, so that neither can fail after it.
+      mem.checkArray(out, 1, 4);
+      fds.checkRoom();
+      const hostFd = onPath(fd, pathPtr, pathLen, follows(lookupflags),
+        (host) => openSync(host, hostOpenFlags(oflags, fdflags, base), 0o666));
+      let type: FileType;
+      try {
+        type = fileTypeOf(fstatSync(hostFd, { bigint: true }));
+      } catch (e) {
+        closeSync(hostFd);
+        throw e;
+      }
       const isDir = type === FileType.Directory;
+      // A directory's host fd is its capability: later lookups under it start from that fd.
       mem.setU32(out, fds.add({
         hostFd, type,
-        dirPath: isDir ? path.resolve(host) : undefined,
+        isDir: isDir ? true : undefined,
         position: type === FileType.RegularFile ? 0n : null,
         fdflags: fdflags & 0xffff,
         rightsBase: base & (isDir ? DIRECTORY_RIGHTS : FILE_RIGHTS),
@@ -63,35 +85,36 @@ export function pathSyscalls(ctx: WasiContext): SyscallTable {
       }));
     },
 
+    // With LOOKUP_SYMLINK_FOLLOW the sandbox has already expanded a final symlink, so the
+    // l-variants are right either way (and follow nothing put in place since).
     path_filestat_get(fd: number, lookupflags: number, ptr: number, len: number, out: number) {
-      const follow = follows(lookupflags);
-      const host = resolve(fd, ptr, len, follow);
-      writeFilestat(mem, out, follow === Follow.Final ? statSync(host, { bigint: true }) : lstatSync(host, { bigint: true }));
+      writeFilestat(mem, out, onPath(fd, ptr, len, follows(lookupflags), (host) => lstatSync(host, { bigint: true })));
     },
     path_filestat_set_times(fd: number, lookupflags: number, ptr: number, len: number, atim: bigint, mtim: bigint, flags: number) {
-      const follow = follows(lookupflags);
-      const host = resolve(fd, ptr, len, follow);
-      if (follow === Follow.Final) utimesSync(host, ...newTimes(statSync(host, { bigint: true }), atim, mtim, flags));
-      else lutimesSync(host, ...newTimes(lstatSync(host, { bigint: true }), atim, mtim, flags));
+      onPath(fd, ptr, len, follows(lookupflags),
+        (host) => lutimesSync(host, ...newTimes(lstatSync(host, { bigint: true }), atim, mtim, flags)));
     },
-    path_create_directory: (fd: number, ptr: number, len: number) => mkdirSync(resolve(fd, ptr, len, Follow.NotFinal)),
-    path_remove_directory: (fd: number, ptr: number, len: number) => rmdirSync(resolve(fd, ptr, len, Follow.NotFinal)),
-    path_unlink_file: (fd: number, ptr: number, len: number) => unlinkSync(resolve(fd, ptr, len, Follow.NotFinal)),
+    path_create_directory: (fd: number, ptr: number, len: number) => onPath(fd, ptr, len, Follow.NotFinal, (host) => mkdirSync(host)),
+    path_remove_directory: (fd: number, ptr: number, len: number) => onPath(fd, ptr, len, Follow.NotFinal, rmdirSync),
+    path_unlink_file: (fd: number, ptr: number, len: number) => onPath(fd, ptr, len, Follow.NotFinal, unlinkSync),
     path_rename(fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) {
-      renameSync(resolve(fd, oldPtr, oldLen, Follow.NotFinal), resolve(newFd, newPtr, newLen, Follow.NotFinal));
+      onPath(fd, oldPtr, oldLen, Follow.NotFinal, (from) =>
+        onPath(newFd, newPtr, newLen, Follow.NotFinal, (to) => renameSync(from, to)));
     },
     path_link(oldFd: number, lookupflags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) {
-      linkSync(resolve(oldFd, oldPtr, oldLen, follows(lookupflags)), resolve(newFd, newPtr, newLen, Follow.NotFinal));
+      // link(2) does not follow a final symlink in the source: the sandbox did, if asked to.
+      onPath(oldFd, oldPtr, oldLen, follows(lookupflags), (from) =>
+        onPath(newFd, newPtr, newLen, Follow.NotFinal, (to) => linkSync(from, to)));
     },
     path_symlink(targetPtr: number, targetLen: number, fd: number, ptr: number, len: number) {
-      const target = mem.string(targetPtr, targetLen);
+      const target = guestPath(mem, targetPtr, targetLen);
       // An absolute target would point host tools (not the guest: it is refused on lookup)
       // outside the sandbox.
       if (path.isAbsolute(target)) throw new WasiError(Errno.Notcapable);
-      symlinkSync(target, resolve(fd, ptr, len, Follow.NotFinal));
+      onPath(fd, ptr, len, Follow.NotFinal, (host) => symlinkSync(target, host));
     },
     path_readlink(fd: number, ptr: number, len: number, buf: number, bufLen: number, bufused: number) {
-      const target = readlinkSync(resolve(fd, ptr, len, Follow.NotFinal), { encoding: 'buffer' });
+      const target = onPath(fd, ptr, len, Follow.NotFinal, (host) => readlinkSync(host, { encoding: 'buffer' }));
       const n = Math.min(target.length, bufLen >>> 0);
       mem.write(buf, new Uint8Array(target.buffer, target.byteOffset, n));
       mem.setU32(bufused, n);

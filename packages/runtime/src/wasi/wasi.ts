@@ -115,18 +115,22 @@ export class WASI {
     this.mem.bind(memory);
   }
 
-  /** Makes a syscall return an errno: host and WasiError failures become numbers. */
+  /**
+   * Makes a syscall return an errno: host and WasiError failures become their numbers, and
+   * anything else a host call throws (a RangeError from an allocation, a bug here) becomes EIO,
+   * so no exception but proc_exit's unwind ever leaves a syscall into the guest's frames.
+   * Calling before start()/initialize() is the embedder's mistake and still throws.
+   */
   private guard(f: Syscall): (...args: (number | bigint)[]) => number {
     const mem = this.mem;
     const call = f as (...args: (number | bigint)[]) => number | void;
     return (...args) => {
+      mem.refresh();
       try {
-        mem.refresh();
         return call(...args) ?? Errno.Success;
       } catch (e) {
-        const errno = e instanceof WasiExit ? undefined : errnoOf(e);
-        if (errno === undefined) throw e; // proc_exit, or a bug in this file's callers
-        return errno;
+        if (e instanceof WasiExit) throw e;
+        return errnoOf(e) ?? Errno.Io;
       }
     };
   }

@@ -1,9 +1,10 @@
-// resolveBeneath: a guest path never resolves outside its directory descriptor, whether it
-// tries with `..`, an absolute path, or symlinks (relative, absolute, chained, looping).
+// withBeneath: a guest path never resolves outside its directory descriptor, whether it
+// tries with `..`, an absolute path, or symlinks (relative, absolute, chained, looping), and
+// the walk leaves no host fd open behind it.
 import { expect } from 'chai';
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Follow, resolveBeneath } from '../../../runtime/dist/wasi/sandbox.js';
+import { Follow, withBeneath } from '../../../runtime/dist/wasi/sandbox.js';
 import { WasiError } from '../../../runtime/dist/wasi/errno.js';
 import { tempDir } from '../cli/support.js';
 
@@ -21,9 +22,13 @@ function errnoOf(f: () => unknown): number | string {
   }
 }
 
-describe('WASI sandbox: resolveBeneath', () => {
+/** This process's open host fds. */
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+describe('WASI sandbox: withBeneath', () => {
   let outside: string;
   let root: string;
+  let rootFd: number;
   before(() => {
     outside = realpathSync(tempDir());
     root = path.join(outside, 'root');
@@ -37,9 +42,15 @@ describe('WASI sandbox: resolveBeneath', () => {
     symlinkSync(path.join(outside, 'secret'), path.join(root, 'abs_outside'));
     symlinkSync('loop2', path.join(root, 'loop1'));
     symlinkSync('loop1', path.join(root, 'loop2'));
+    rootFd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY);
   });
-  const at = (p: string, follow = Follow.Final) => errnoOf(() => resolveBeneath(root, p, follow));
-  const ok = (rel: string) => `ok: ${path.join(root, rel)}`;
+  after(() => closeSync(rootFd));
+  // The host path the result stands for: its directory's current path, and the entry's name.
+  const at = (p: string, follow = Follow.Final) => errnoOf(() => withBeneath(rootFd, p, follow, (b) => {
+    const dir = readlinkSync(`/proc/self/fd/${b.parentFd}`);
+    return b.name === '.' ? dir : `${dir}/${b.name}`;
+  }));
+  const ok = (rel: string) => `ok: ${path.join(root, rel)}`.replace(/(.)\/$/, '$1');
 
   it('resolves plain paths, `.` and `..` that stay inside', () => {
     expect(at('a/file.txt')).to.equal(ok('a/file.txt'));
@@ -68,7 +79,7 @@ describe('WASI sandbox: resolveBeneath', () => {
   it('leaves a final symlink alone with Follow.NotFinal, unless the path ends in a slash', () => {
     expect(at('abs_outside', Follow.NotFinal)).to.equal(ok('abs_outside'));
     expect(at('to_b', Follow.NotFinal)).to.equal(ok('to_b'));
-    expect(at('to_b/', Follow.NotFinal)).to.equal(`${ok('a/b')}/`);
+    expect(at('to_b/', Follow.NotFinal)).to.equal(ok('a/b'));
     expect(at('a/b/escape/', Follow.NotFinal)).to.equal(NOTCAPABLE);
   });
 
@@ -77,5 +88,11 @@ describe('WASI sandbox: resolveBeneath', () => {
     expect(at('missing/x')).to.equal(NOENT);
     expect(at('a/file.txt/x')).to.equal(NOTDIR);
     expect(at('')).to.equal(NOENT);
+  });
+
+  it('closes every host fd it opened, on success and on refusal', () => {
+    const before = openFds();
+    for (const p of ['a/b/up_file', 'to_b/..', 'abs_inside/file.txt', 'a/b/escape/secret', 'loop1', 'a/file.txt/x']) at(p);
+    expect(openFds()).to.equal(before);
   });
 });
