@@ -2,35 +2,21 @@
 // buffer's HostCallTarget slot holds (instance id, index), which selects the pre-built closure
 // that converts the arguments and calls the JS import, or, for indexes at or above
 // BUILTIN_BASE, the instance's runtime builtin.
+//
+// Ids are per reference domain (ref-domain.ts), and the closures live in the domain, not in
+// a table of this thread: a global table would keep every instance's imports and builtins
+// (and through them its tables and memories, or the instance itself when an import closure
+// refers to it) alive until a FinalizationRegistry noticed the instance had gone, which never
+// happens while a synchronous loop runs. All code of one JS→wasm entry belongs to the entered
+// instance's domain, which the entry sets as `running`.
 import { BUILTIN_BASE, CallBuffer } from '@wasmjit/codegen';
 import { native } from './native.js';
 import { cbI32 } from './call-buffer.js';
+import { running, type Member } from './ref-domain.js';
 
-/** Per instance id: its import closures, then its builtins at BUILTIN_BASE + Builtin. */
-interface Registered {
-  hostCalls: (() => void)[];
-  builtins: (() => void)[];
-}
-
-// An array, not a Map: the lookup is on every host call. Ids of collected instances are
-// reused (freeIds) so it stays dense; slot 0 is never an id.
-const instances: (Registered | undefined)[] = [undefined];
-const freeIds: number[] = [];
-
-// An instance's code can only run while something holds one of its functions, and every
-// such path (exports, imports into other instances, table entries) keeps the Instance
-// reachable; so once it is collected no host call can name its id any more, and the id can
-// go to the next instance.
-const unregister = new FinalizationRegistry<number>((id) => {
-  instances[id] = undefined;
-  freeIds.push(id);
-});
-
-export function registerInstance(owner: object, hostCalls: (() => void)[], builtins: (() => void)[]): number {
-  const id = freeIds.pop() ?? instances.length;
-  instances[id] = { hostCalls, builtins };
-  unregister.register(owner, id);
-  return id;
+/** Makes `member` (its instance's closures) reachable from host calls from its code. */
+export function registerInstance(member: Member): void {
+  member.domain.add(member);
 }
 
 const TARGET = 2 * CallBuffer.HostCallTarget;
@@ -39,10 +25,17 @@ function dispatch(): void {
   // Read the target before anything can re-enter wasm and overwrite it.
   const id = cbI32[TARGET]!;
   const index = cbI32[TARGET + 1]! >>> 0;
-  const reg = instances[id];
-  const call = index < BUILTIN_BASE ? reg?.hostCalls[index] : reg?.builtins[index - BUILTIN_BASE];
-  if (call === undefined) throw new Error(`BUG: host call to unknown index ${index} of instance ${id}`);
-  call();
+  const domain = running.domain?.root();
+  const member = domain?.member(id);
+  if (index >= BUILTIN_BASE) {
+    const builtin = member?.builtins[index - BUILTIN_BASE];
+    if (builtin === undefined) throw new Error(`BUG: builtin ${index - BUILTIN_BASE} of instance ${id} not found in the running domain`);
+    builtin();
+    return;
+  }
+  const call = member?.hostCalls[index];
+  if (call === undefined) throw new Error(`BUG: host call to unknown index ${index} of instance ${id} in the running domain`);
+  call(domain!);
 }
 
 native.setHostDispatcher(dispatch);

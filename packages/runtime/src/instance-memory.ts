@@ -16,7 +16,7 @@ import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
 import { LinkError, trapError } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
-import { Global } from './global.js';
+import { rawBits } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
 import { ensureGuardHandler } from './signals.js';
@@ -103,9 +103,9 @@ function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
   if (!expr) throw new Error('BUG: active data segment without an offset');
   const env: ConstEnv = {
     global: (i) => {
-      const g = b.globals[i];
-      if (!(g instanceof Global)) throw new Error(`BUG: data segment offset reads global ${i} before it exists`);
-      return g.raw;
+      const g = b.globalSlots[i];
+      if (!g) throw new Error(`BUG: data segment offset reads global ${i} before it exists`);
+      return rawBits(g);
     },
     funcRef: () => {
       throw new Error('BUG: ref.func in a data segment offset (validation admits i32 only)');

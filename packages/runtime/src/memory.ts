@@ -90,7 +90,8 @@ export class Memory {
       throw new TypeError('WebAssembly.Memory(): Argument 0 must be a memory descriptor');
     }
     const initial = enforceU32(descriptor.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : enforceU32(descriptor.maximum, 'maximum');
+    const max: unknown = descriptor.maximum; // read once: a getter may have side effects
+    const maximum = max === undefined ? undefined : enforceU32(max, 'maximum');
     if (descriptor.shared) throw new TypeError('wasmjit: shared memories are not supported');
     if (initial > MAX_PAGES) throw new RangeError(`Memory: initial ${initial} exceeds the limit of ${MAX_PAGES} pages`);
     if (maximum !== undefined && maximum > MAX_PAGES) {
