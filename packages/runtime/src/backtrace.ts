@@ -2,9 +2,12 @@
 // (lastTrapPc / lastTrapBacktrace, from the rbp chain: no signals, no unwind tables) mapped
 // to wasm functions and byte offsets.
 //
-// Every compiled Module registers its code range here. Several modules can be on the stack
-// at once (imports between instances), so each address is resolved on its own: module by
-// code range, function by the module's funcOffsets/funcEnds, wasm offset by its offset map.
+// There is no registry of modules: the caller names the modules whose code can be on the
+// stack (those of the entered instance's reference domain, see func-wrappers.ts onTrap),
+// all alive since that code was running. Looking them up only when a trap happens costs
+// nothing per compile and keeps no module alive. Several modules can be on the stack at once
+// (imports between instances), so each address is resolved on its own: module by code range,
+// function by the module's funcOffsets/funcEnds, wasm offset by its offset map.
 import { lookupWasmOffset } from '@wasmjit/codegen';
 import { native } from './native.js';
 import type { Module } from './module.js';
@@ -21,24 +24,9 @@ export interface WasmFrame {
   readonly module: Module | undefined;
 }
 
-// Newest last; weak so that the registry never keeps a module (and its code) alive.
-let modules: WeakRef<Module>[] = [];
-let registeredSincePrune = 0;
-
-export function registerCode(m: Module): void {
-  modules.push(new WeakRef(m));
-  // Drop collected modules now and then so the list tracks the live ones.
-  if (++registeredSincePrune >= 64) {
-    registeredSincePrune = 0;
-    modules = modules.filter((r) => r.deref() !== undefined);
-  }
-}
-
-function moduleAt(address: number): Module | undefined {
-  // Newest first: if code memory was freed and reused, the newer module owns the address.
-  for (let i = modules.length - 1; i >= 0; i--) {
-    const m = modules[i]!.deref();
-    if (m && address >= m.code.address && address < m.code.address + m.compiled.code.length) return m;
+function moduleAt(address: number, modules: Iterable<Module>): Module | undefined {
+  for (const m of modules) {
+    if (address >= m.code.address && address < m.code.address + m.compiled.code.length) return m;
   }
   return undefined;
 }
@@ -47,8 +35,8 @@ function moduleAt(address: number): Module | undefined {
  * The frame for an address that, like a return address, points just after a `call` (the
  * call site itself is `address - 1`).
  */
-function frameAt(address: number): WasmFrame {
-  const m = moduleAt(address - 1);
+function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
+  const m = moduleAt(address - 1, modules);
   if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
   const codeOffset = address - 1 - m.code.address;
   const { funcOffsets, funcEnds } = m.compiled;
@@ -77,13 +65,13 @@ export interface TrapBacktrace {
   truncated: boolean;
 }
 
-/** The wasm frames of the last trap on this thread. */
-export function lastTrapBacktrace(): TrapBacktrace {
+/** The wasm frames of the last trap on this thread, whose code is in `modules`. */
+export function lastTrapBacktrace(modules: Iterable<Module>): TrapBacktrace {
   const frames: WasmFrame[] = [];
   const pc = native.lastTrapPc();
-  if (pc !== 0) frames.push(frameAt(pc));
+  if (pc !== 0) frames.push(frameAt(pc, modules));
   const returns = native.lastTrapBacktrace();
-  for (const ret of returns) frames.push(frameAt(ret));
+  for (const ret of returns) frames.push(frameAt(ret, modules));
   return { frames, truncated: native.lastTrapTruncated() };
 }
 

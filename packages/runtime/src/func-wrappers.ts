@@ -1,35 +1,42 @@
 // Specialised JS closures per signature, generated once per export / import. The JS→wasm
 // path is: store args into the call buffer, one native invoke, read results back.
+//
+// Which JS functions are wasm functions (and their code, vmctx and owner) is kept in a
+// module-private WeakMap keyed by the real function object: a Proxy or any look-alike is
+// never a key, and answering a property lookup cannot forge an entry.
 import { CallBuffer, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
 import { native } from './native.js';
 import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
 import { lastTrapBacktrace } from './backtrace.js';
+import type { Module } from './module.js';
+import { running, type Member, type RefDomain } from './ref-domain.js';
 // Reference conversions, handed to the generated wrappers as `R`.
 import * as refs from './refs.js';
 
-/** Expression reading call-buffer slot `slot` as a JS value of type t. */
-function readSlot(t: ValType, slot: number): string {
+/** Expression reading call-buffer slot `slot` as a JS value of type t (references in domain `d`). */
+function readSlot(t: ValType, slot: number, d: string): string {
   switch (t) {
     case ValType.I32: return `I32[${2 * slot}]`;
     case ValType.I64: return `I64[${slot}]`;
     case ValType.F32: return `F32[${2 * slot}]`;
     case ValType.F64: return `F64[${slot}]`;
-    case ValType.FuncRef: case ValType.ExternRef: return `R.getRef(${t}, ${2 * slot})`;
+    case ValType.FuncRef: case ValType.ExternRef: return `R.getRef(${t}, ${2 * slot}, ${d})`;
     default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
 /**
  * Expression converting JS value `expr` to what a call-buffer store of type t takes, with
- * ToWebAssemblyValue semantics (the same coercions and TypeErrors as the typed-array store).
+ * ToWebAssemblyValue semantics (the same coercions and TypeErrors as the typed-array store);
+ * references for domain `d`.
  */
-function convert(t: ValType, expr: string): string {
+function convert(t: ValType, expr: string, d: string): string {
   switch (t) {
     case ValType.I32: return `${expr} | 0`;
     case ValType.I64: return `BigInt.asIntN(64, ${expr})`;
     case ValType.F32: case ValType.F64: return `+${expr}`;
-    case ValType.FuncRef: case ValType.ExternRef: return `R.refFromJS(${t}, ${expr})`;
+    case ValType.FuncRef: case ValType.ExternRef: return `R.refFromJS(${t}, ${expr}, ${d})`;
     default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
@@ -41,7 +48,7 @@ function storeConverted(t: ValType, slot: number, v: string): string {
     case ValType.I64: return `I64[${slot}] = ${v};`;
     case ValType.F32: return `F32[${2 * slot}] = ${v};`;
     case ValType.F64: return `F64[${slot}] = ${v};`;
-    // A reference's raw bits (< 2^47) as two 32-bit halves, like refs.putRef.
+    // A reference's raw bits (< 2^53) as two 32-bit halves, like refs.putRaw.
     case ValType.FuncRef: case ValType.ExternRef: return `I32[${2 * slot}] = ${v}; I32[${2 * slot + 1}] = ${v} / 0x100000000;`;
     default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
@@ -52,8 +59,8 @@ function storeConverted(t: ValType, slot: number, v: string): string {
  * converted before the first store: a conversion can run JS (valueOf) that calls wasm, and
  * that nested call reuses the area, so nothing may be stored before the last one is done.
  */
-function storeAll(types: readonly ValType[], first: number, exprs: readonly string[]): string {
-  const converts = types.map((t, i) => `const c${i} = ${convert(t, exprs[i]!)};`);
+function storeAll(types: readonly ValType[], first: number, exprs: readonly string[], d: string): string {
+  const converts = types.map((t, i) => `const c${i} = ${convert(t, exprs[i]!, d)};`);
   const stores = types.map((t, i) => storeConverted(t, first + i, `c${i}`));
   return [...converts, ...stores].join('\n');
 }
@@ -64,51 +71,80 @@ function resultSlot(sig: FuncType, i: number): number {
   return t === ValType.F32 || t === ValType.F64 ? CallBuffer.FloatResult : CallBuffer.IntResult;
 }
 
-export function onTrap(code: number): never {
+/** Throws for trap `code` of an entry into code of `entered`'s domain. */
+export function onTrap(code: number, entered: { readonly domain: RefDomain }): never {
   // A JS exception from an import propagates unchanged: the same object, no wasm frames added.
   if (code === TrapCode.HostException) throw native.takeHostException();
-  throw trapError(code, lastTrapBacktrace());
+  throw trapError(code, lastTrapBacktrace(modulesOf(entered)));
 }
 
-export type WasmFunction = ((...args: unknown[]) => unknown) & { readonly [wasmFunctionInfo]?: WasmFunctionInfo };
-export const wasmFunctionInfo = Symbol('wasmjit.function');
-export interface WasmFunctionInfo {
-  code: number;
-  vmctx: number;
-  sig: FuncType;
-  /** Keeps the owning instance (and so its code and vmctx) alive while the function is. */
-  owner: object;
-  /** Shared by all functions of the owner; set by Instance.dispose(). */
-  liveness: Liveness;
+/** The modules whose code can run in an entry into `entered`: its domain's (ref-domain.ts). */
+function modulesOf(entered: { readonly domain: RefDomain }): Set<Module> {
+  const modules = new Set<Module>();
+  for (const m of entered.domain.root().members()) modules.add(m.module);
+  return modules;
 }
 
-/** Whether an instance may still be called (see Instance.dispose). */
-export interface Liveness {
-  disposed: boolean;
+export type WasmFunction = (...args: unknown[]) => unknown;
+
+/** The instance a function belongs to, as its wrapper sees it (a ref-domain.ts Member). */
+export interface Owner {
+  readonly domain: RefDomain;
+  /** Set by Instance.dispose(): calling then throws. */
+  readonly disposed: boolean;
 }
 
 function disposedError(): never {
   throw new TypeError('wasmjit: this function belongs to a disposed instance');
+}
+export interface WasmFunctionInfo {
+  readonly code: number;
+  readonly vmctx: number;
+  readonly sig: FuncType;
+  /**
+   * Keeps the code and vmctx alive while the function is (its instance); its domain is the
+   * one the code runs in.
+   */
+  readonly owner: Owner;
+  /** The function's FuncRefRecord; null for the test-only native functions (test-imports.ts). */
+  readonly record: FuncRecord | null;
+}
+
+/** Function `index` of an instance and the address of its FuncRefRecord there. */
+export interface FuncRecord {
+  readonly member: Member;
+  readonly index: number;
+  readonly address: number;
+}
+
+const functionInfo = new WeakMap<object, WasmFunctionInfo>();
+
+/** The wasm function behind `v`, when `v` itself (not a Proxy of it) is one. Runs no JS. */
+export function wasmFunctionInfoOf(v: unknown): WasmFunctionInfo | undefined {
+  return typeof v === 'function' ? functionInfo.get(v) : undefined;
 }
 
 /**
  * A JS function that calls wasm code at `code` with instance context `vmctx`: converts and
  * stores the arguments, writes the invokeFast descriptor (after the conversions, which may
  * re-enter wasm and rewrite it), calls, reads the results (before anything else can run).
+ * References convert in the owner's domain; the call runs with that domain as `running`,
+ * where host calls from the code find their closures (ref-domain.ts). The closure holds
+ * the owner, so the instance outlives every call in progress.
  */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
   const f = exportWrapperFactory(name, info.sig)(
-    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs, info.liveness, disposedError, info.code, info.vmctx,
+    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs, running, info.owner, disposedError, info.code, info.vmctx,
   ) as WasmFunction;
-  Object.defineProperty(f, wasmFunctionInfo, { value: info });
+  functionInfo.set(f, info);
   return f;
 }
 
 type Factory = (...bound: unknown[]) => unknown;
 
 // One factory per (name, signature): every instance's wrappers share its compiled code, so
-// instantiating compiles no JS and leaves no per-instance bytecode behind for the collector.
-// code and vmctx are closure constants rather than literals in the source for that reason.
+// instantiating compiles no JS and leaves no per-instance bytecode for the collector. code
+// and vmctx are closure constants rather than literals in the source for that reason.
 const exportFactories = new Map<string, Factory>();
 
 function exportWrapperFactory(name: string, sig: FuncType): Factory {
@@ -117,27 +153,33 @@ function exportWrapperFactory(name: string, sig: FuncType): Factory {
   if (factory) return factory;
   const nslots = Math.max(sig.params.length, sig.results.length);
   const params = sig.params.map((_, i) => `a${i}`);
-  const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i)));
+  const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i), 'owner.domain'));
   const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
-  // The liveness check comes last before the call: a conversion may dispose the instance.
+  // The disposed check comes after the conversions: one of them may dispose the instance.
   const src = `return function ${safeName(name)}(${params.join(', ')}) {
-${storeAll(sig.params, CallBuffer.AreaStart, params)}
-if (L.disposed) disposed();
+${storeAll(sig.params, CallBuffer.AreaStart, params, 'owner.domain')}
+if (owner.disposed) disposed();
 F64[${CallBuffer.InvokeCode}] = code;
 F64[${CallBuffer.InvokeVmctx}] = vmctx;
 I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
+const outer = running.domain;
+running.domain = owner.domain;
 const t = invokeFast();
-if (t !== undefined) onTrap(t);
+running.domain = outer;
+if (t !== undefined) onTrap(t, owner);
 ${ret}
 };`;
-  factory = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'L', 'disposed', 'code', 'vmctx', src) as Factory;
+  factory = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'running', 'owner', 'disposed', 'code', 'vmctx', src) as Factory;
   exportFactories.set(key, factory);
   return factory;
 }
 
-/** A closure the host dispatcher runs for a JS import: reads args, calls, writes results. */
-export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): () => void {
-  return hostCallFactory(sig)(fn, cbI32, cbF32, cbF64, cbI64, refs) as () => void;
+/**
+ * A closure the host dispatcher runs for a JS import: reads args, calls, writes results.
+ * It gets the running entry's domain, the one the raw references it converts belong to.
+ */
+export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): (domain: RefDomain) => void {
+  return hostCallFactory(sig)(fn, cbI32, cbF32, cbF64, cbI64, refs) as (domain: RefDomain) => void;
 }
 
 const hostFactories = new Map<string, Factory>();
@@ -148,15 +190,15 @@ function hostCallFactory(sig: FuncType): Factory {
   let factory = hostFactories.get(key);
   if (factory) return factory;
   // All arguments are read before fn runs (it may call wasm, which reuses the area).
-  const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i));
+  const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i, 'd'));
   let store = '';
-  if (sig.results.length === 1) store = storeAll(sig.results, CallBuffer.AreaStart, ['r']);
+  if (sig.results.length === 1) store = storeAll(sig.results, CallBuffer.AreaStart, ['r'], 'd');
   else if (sig.results.length > 1) {
     store = `const v = Array.from(r);
 if (v.length !== ${sig.results.length}) throw new TypeError('wasm import returned ' + v.length + ' values, expected ${sig.results.length}');
-${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]`))}`;
+${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]`), 'd')}`;
   }
-  const src = `return function hostCall() {
+  const src = `return function hostCall(d) {
 const r = fn(${args.join(', ')});
 ${store}
 };`;
@@ -170,19 +212,28 @@ ${store}
  * References are passed and returned as JS values (null for ref.null).
  */
 export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
-  const info = fn[wasmFunctionInfo];
+  const info = wasmFunctionInfoOf(fn);
   if (!info) throw new TypeError('callRaw: not a wasmjit function');
-  const { sig } = info;
-  sig.params.forEach((t, i) => {
-    if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) cbI64[CallBuffer.AreaStart + i] = BigInt.asIntN(64, args[i] as bigint);
-    else if (t === ValType.FuncRef || t === ValType.ExternRef) refs.putRef(t, 2 * (CallBuffer.AreaStart + i), args[i]);
-    else throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
+  const { sig, owner } = info;
+  // Every argument is converted before the first store: a conversion may run JS that calls
+  // wasm, which reuses the call buffer.
+  const raw = sig.params.map((t, i) => {
+    if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) return BigInt.asIntN(64, args[i] as bigint);
+    if (t === ValType.FuncRef || t === ValType.ExternRef) return refs.refFromJS(t, args[i], owner.domain);
+    throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   });
-  if (info.liveness.disposed) disposedError();
+  if (owner.disposed) disposedError();
+  raw.forEach((v, i) => {
+    if (typeof v === 'bigint') cbI64[CallBuffer.AreaStart + i] = v;
+    else refs.putRaw(2 * (CallBuffer.AreaStart + i), v);
+  });
+  const outer = running.domain;
+  running.domain = owner.domain;
   const t = native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length));
-  if (t !== 0) onTrap(t);
+  running.domain = outer;
+  if (t !== 0) onTrap(t, owner);
   return sig.results.map((rt, i) => {
-    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * resultSlot(sig, i));
+    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * resultSlot(sig, i), owner.domain);
     const bits = cbI64[resultSlot(sig, i)]!;
     return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
   });

@@ -16,12 +16,12 @@ import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
 import { LinkError, trapError } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
-import { Global } from './global.js';
+import { rawBits } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
 import { ensureGuardHandler } from './signals.js';
 
-export function linkMemories(b: InstanceBuild, instanceId: number): void {
+export function linkMemories(b: InstanceBuild): void {
   const wasm = b.wasm;
   let imported = 0;
   for (const imp of wasm.imports) {
@@ -38,8 +38,9 @@ export function linkMemories(b: InstanceBuild, instanceId: number): void {
     ensureGuardHandler();
   }
   if (memory) {
-    // The Instance holds its memories (instance.ts), and so the pages its code addresses.
-    memory.attachVmctx(b.vmctx, instanceId);
+    // The Instance holds its memories (instance.ts), and so the pages its code addresses,
+    // and the tracker that detaches its vmctx from the memory once it is collected.
+    b.keep.push(memory.attachVmctx(b.vmctx));
   }
   // Active segments start out dropped: by the time any code runs they have been applied.
   const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
@@ -97,9 +98,9 @@ function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
   if (!expr) throw new Error('BUG: active data segment without an offset');
   const env: ConstEnv = {
     global: (i) => {
-      const g = b.globals[i];
-      if (!(g instanceof Global)) throw new Error(`BUG: data segment offset reads global ${i} before it exists`);
-      return g.raw;
+      const g = b.globalSlots[i];
+      if (!g) throw new Error(`BUG: data segment offset reads global ${i} before it exists`);
+      return rawBits(g);
     },
     funcRef: () => {
       throw new Error('BUG: ref.func in a data segment offset (validation admits i32 only)');

@@ -14,12 +14,12 @@ import {
 } from '@wasmjit/codegen';
 import { LinkError } from './errors.js';
 import { importValue, putU64, type InstanceBuild } from './instance-build.js';
-import type { Instance } from './instance.js';
-import { Global } from './global.js';
-import { Table } from './table.js';
+import { Global, globalSlot, rawBits, type GlobalSlot } from './global.js';
+import { Table, tableStore } from './table.js';
+import type { TableStore } from './table-store.js';
 import { allocCell } from './native-cells.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
-import { moduleUsesRefs, registerFuncRecords, refFromJS } from './refs.js';
+import { wasmFunctionInfoOf } from './func-wrappers.js';
 import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments } from './table-builtins.js';
 
 const TYPE_NAMES: Partial<Record<ValType, string>> = {
@@ -30,9 +30,9 @@ const TYPE_NAMES: Partial<Record<ValType, string>> = {
 function constEnv(b: InstanceBuild): ConstEnv {
   return {
     global: (i) => {
-      const g = b.globals[i];
-      if (!(g instanceof Global)) throw new Error(`BUG: constant expression reads global ${i} before it exists`);
-      return g.raw;
+      const g = b.globalSlots[i];
+      if (!g) throw new Error(`BUG: constant expression reads global ${i} before it exists`);
+      return rawBits(g);
     },
     funcRef: (i) => BigInt(b.vmctx.address + funcRefOffset(b.layout, i)),
   };
@@ -46,28 +46,34 @@ export function linkGlobals(b: InstanceBuild): void {
   let index = 0;
   for (const imp of wasm.imports) {
     if (imp.desc.kind !== 'global') continue;
-    b.globals[index] = importGlobal(b, `import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
-    index++;
+    const g = importGlobal(`import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
+    const slot = globalSlot(g)!;
+    if (slot.domain) b.linked.push(slot.domain);
+    b.globals[index] = g;
+    b.globalSlots[index++] = slot;
   }
   const env = constEnv(b);
   for (const g of wasm.globals) {
     const cell = allocCell();
     cell.view.setBigUint64(cell.offset, evalConstExpr(g.init, env), true);
-    b.globals[index++] = Global.fromCell(g.type.type, g.type.mutable, cell);
+    const global = Global.fromCell(g.type.type, g.type.mutable, cell, b.domain);
+    b.globals[index] = global;
+    b.globalSlots[index++] = globalSlot(global)!;
   }
-  b.globals.forEach((g, i) => putU64(b, globalPtrOffset(b.layout, i), (g as Global).cellAddress));
+  b.globalSlots.forEach((g, i) => putU64(b, globalPtrOffset(b.layout, i), g.cell.address));
 }
 
 /** JS API "read the imports" for a global: a Global of the same type, or a plain value for an immutable one. */
-function importGlobal(b: InstanceBuild, where: string, value: unknown, want: GlobalType): Global {
+function importGlobal(where: string, value: unknown, want: GlobalType): Global {
   const name = TYPE_NAMES[want.type];
   if (!name) throw new LinkError(`${where}: unsupported global type`);
-  if (value instanceof Global) {
-    if (value.type !== want.type || value.mutable !== want.mutable) {
+  const slot = globalSlot(value);
+  if (slot) {
+    if (slot.type !== want.type || slot.mutable !== want.mutable) {
       throw new LinkError(`${where}: incompatible import type: expected ${want.mutable ? 'mutable ' : ''}${name} global, got ` +
-        `${value.mutable ? 'mutable ' : ''}${TYPE_NAMES[value.type]} global`);
+        `${slot.mutable ? 'mutable ' : ''}${TYPE_NAMES[slot.type]} global`);
     }
-    return value;
+    return value as Global;
   }
   if (want.mutable) throw new LinkError(`${where}: a mutable global import requires a Global`);
   switch (want.type) {
@@ -78,9 +84,7 @@ function importGlobal(b: InstanceBuild, where: string, value: unknown, want: Glo
       if (typeof value !== 'number') throw new LinkError(`${where}: a ${name} global import requires a Number or a Global`);
       break;
     case ValType.FuncRef:
-      try {
-        refFromJS(ValType.FuncRef, value);
-      } catch {
+      if (value !== null && !wasmFunctionInfoOf(value)) {
         throw new LinkError(`${where}: a funcref global import requires null, a wasm function or a Global`);
       }
       break;
@@ -94,38 +98,44 @@ export function exportGlobal(b: InstanceBuild, index: number): unknown {
 
 // ── function references and tables ──────────────────────────────────────────────────
 
-export function linkTables(b: InstanceBuild, instance: Instance): void {
-  writeFuncRefRecords(b, instance);
+export function linkTables(b: InstanceBuild): void {
+  writeFuncRefRecords(b);
   const wasm = b.wasm;
   let index = 0;
   for (const imp of wasm.imports) {
     if (imp.desc.kind !== 'table') continue;
-    b.tables[index++] = importTable(`import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
+    const value = importValue(b, imp.module, imp.name);
+    const store = importTable(`import "${imp.module}" "${imp.name}"`, value, imp.desc.type);
+    b.linked.push(store.domain);
+    b.tables[index] = value;
+    b.tableStores[index++] = store;
   }
   for (; index < wasm.tables.length; index++) {
     const t = wasm.tables[index]!;
-    b.tables[index] = Table.create(t.elemType, t.limits.min, t.limits.max);
+    const table = Table.create(t.elemType, t.limits.min, t.limits.max, b.domain);
+    b.tables[index] = table;
+    b.tableStores[index] = tableStore(table)!;
   }
-  const tables = b.tables as Table[];
-  tables.forEach((t, i) => putU64(b, tablePtrOffset(b.layout, i), t.descriptorAddress));
-  if (tables.length > 0) installTableBuiltins(b.builtins, tables);
-  if (moduleUsesRefs(wasm)) registerFuncRecords(instance);
+  const stores = b.tableStores;
+  stores.forEach((t, i) => putU64(b, tablePtrOffset(b.layout, i), t.descriptorAddress));
+  if (stores.length > 0) installTableBuiltins(b.builtins, stores);
 }
 
 /**
  * One FuncRefRecord per function: what ref.func and table elements point to. An imported
  * function's record calls its target directly (its own instance's code and vmctx for a
  * wasmjit function, this instance's host thunk for a JS one), so call_indirect through it
- * needs no special case. Handles are assigned when the instance is registered (refs.ts).
+ * needs no special case. (The records' Handle field is not used: the instance's reference
+ * domain finds a record's owner by address, see ref-domain.ts.)
  */
-function writeFuncRefRecords(b: InstanceBuild, instance: Instance): void {
+function writeFuncRefRecords(b: InstanceBuild): void {
   const wasm = b.wasm;
   // Canonical ids per type index: computing one builds a string key.
   const typeIds = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
   for (let i = 0; i < wasm.funcs.length; i++) {
     const off = funcRefOffset(b.layout, i);
     const target = i < wasm.numImportedFuncs
-      ? instance.importTargets[i]!
+      ? b.importTargets[i]!
       : { code: b.module.funcAddress(i), vmctx: b.vmctx.address };
     putU64(b, off + FuncRefRecord.Code, target.code);
     putU64(b, off + FuncRefRecord.Vmctx, target.vmctx);
@@ -133,20 +143,22 @@ function writeFuncRefRecords(b: InstanceBuild, instance: Instance): void {
   }
 }
 
-function importTable(where: string, value: unknown, want: TableType): Table {
-  if (!(value instanceof Table)) throw new LinkError(`${where}: table import requires a wasmjit Table`);
-  if (value.elemType !== want.elemType) {
-    throw new LinkError(`${where}: incompatible import type: table of ${TYPE_NAMES[value.elemType]}, expected ${TYPE_NAMES[want.elemType]}`);
+/** The store of an imported Table, after the import checks (read from the store, not the Table). */
+function importTable(where: string, value: unknown, want: TableType): TableStore {
+  const t = tableStore(value);
+  if (!t) throw new LinkError(`${where}: table import requires a wasmjit Table`);
+  if (t.elemType !== want.elemType) {
+    throw new LinkError(`${where}: incompatible import type: table of ${TYPE_NAMES[t.elemType]}, expected ${TYPE_NAMES[want.elemType]}`);
   }
   // Import matching uses the table's current length as its minimum (spec: extern types).
-  if (value.length < want.limits.min) {
-    throw new LinkError(`${where}: incompatible import type: table has ${value.length} elements, the module needs at least ${want.limits.min}`);
+  if (t.length < want.limits.min) {
+    throw new LinkError(`${where}: incompatible import type: table has ${t.length} elements, the module needs at least ${want.limits.min}`);
   }
   const max = want.limits.max;
-  if (max !== undefined && (value.maximum === undefined || value.maximum > max)) {
-    throw new LinkError(`${where}: incompatible import type: table maximum ${value.maximum ?? 'none'} exceeds the declared maximum ${max}`);
+  if (max !== undefined && (t.maximum === undefined || t.maximum > max)) {
+    throw new LinkError(`${where}: incompatible import type: table maximum ${t.maximum ?? 'none'} exceeds the declared maximum ${max}`);
   }
-  return value;
+  return t;
 }
 
 export function exportTable(b: InstanceBuild, index: number): unknown {
@@ -160,10 +172,10 @@ export function exportTable(b: InstanceBuild, index: number): unknown {
  * bounds-checked when applied, so an out-of-bounds one traps with the earlier ones written),
  * and drop active and declarative segments; passive ones stay for table.init.
  */
-export function initElemSegments(b: InstanceBuild, _instance: Instance): void {
+export function initElemSegments(b: InstanceBuild): void {
   const elems = b.wasm.elems;
   const env = constEnv(b);
-  const tables = b.tables as Table[];
+  const tables = b.tableStores;
   const segments: ElemSegments = elems.map((e) => BigUint64Array.from(e.init, (x) => evalConstExpr(x, env)));
   const live = segments.slice();
   installElemBuiltins(b.builtins, tables, live);

@@ -1,21 +1,22 @@
 // Instance: a vmctx (see abi.ts and layout.ts) filled with the engine settings, helper
 // addresses and resolved imports, plus the JS-facing exports object. Linking is done in
 // spec order: imports, globals, tables, memories, exports, element and data segments, start.
-import { Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
-import { allocData, type DataRegion } from './code-memory.js';
+import { FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
+import { allocData } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
-import { makeExportWrapper, makeHostCall, wasmFunctionInfo, type Liveness, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
-import { registerInstance, retireInstance } from './host-dispatch.js';
+import { makeExportWrapper, makeHostCall, wasmFunctionInfoOf, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
+import { registerInstance } from './host-dispatch.js';
 import type { Module } from './module.js';
 import type { Memory } from './memory.js';
 import type { Engine } from './engine.js';
 import { getDefaultEngine } from './engine.js';
-import { importValue, putU64, type Imports, type InstanceBuild } from './instance-build.js';
+import { importValue, putU64, type ImportTarget, type Imports, type InstanceBuild } from './instance-build.js';
 import { exportMemory, initDataSegments, linkMemories } from './instance-memory.js';
 import { exportGlobal, exportTable, initElemSegments, linkGlobals, linkTables } from './instance-tables.js';
 import { readFuel, writeFuel } from './interruption.js';
 import { NO_DEADLINE } from './epoch-counter.js';
+import { RefDomain, type Member } from './ref-domain.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -28,50 +29,60 @@ export function sameSig(a: FuncType, b: FuncType): boolean {
 
 export class Instance {
   readonly exports: Record<string, unknown>;
-  readonly module: Module;
-  /** Kept alive as long as the instance: the code reads it on every call. */
-  readonly vmctx: DataRegion;
-  private readonly funcs: (WasmFunction | undefined)[] = [];
-  /** Reports this instance's collection to host-dispatch.ts (frees its id). */
-  readonly #tracker: object;
-  readonly #id: number;
-  readonly #liveness: Liveness = { disposed: false };
   /**
-   * Its globals, tables and memories: the vmctx points into their native cells, arrays and
-   * pages, which live only as long as these objects (code-memory.ts).
+   * Everything the runtime knows of this instance (ref-domain.ts Member), kept private: no
+   * program can replace or shadow its code addresses, vmctx or domain.
    */
-  readonly #linked: { readonly globals: unknown[]; readonly tables: unknown[]; readonly memories: Memory[] };
+  readonly #member: Member;
+  readonly #funcs: (WasmFunction | undefined)[] = [];
   /** code/vmctx of each imported function (its own instance's for wasmjit functions). */
-  readonly importTargets: { code: number; vmctx: number }[] = [];
+  readonly #importTargets: ImportTarget[] = [];
+  /**
+   * What the vmctx points into — the native cells, arrays and pages of its globals, tables
+   * and memories, which live only as long as these objects (code-memory.ts) — and what else
+   * linking asked it to keep.
+   */
+  readonly #linked: Pick<InstanceBuild, 'memories' | 'tables' | 'globals' | 'tableStores' | 'globalSlots' | 'keep'>;
 
   constructor(module: Module, imports: Imports = {}, engine: Engine = module.engine ?? getDefaultEngine()) {
-    this.module = module;
     const wasm = module.wasm;
     const layout = computeLayout(wasm);
-    this.vmctx = allocData(layout.size);
+    const vmctx = allocData(layout.size);
+    const hostCalls: ((domain: RefDomain) => void)[] = [];
     const b: InstanceBuild = {
-      module, wasm, engine, layout, vmctx: this.vmctx, view: new DataView(this.vmctx.buffer), imports,
-      builtins: [], memories: [], tables: [], globals: [],
+      module, wasm, engine, layout, vmctx, view: new DataView(vmctx.buffer), imports,
+      domain: new RefDomain(), linked: [], importTargets: this.#importTargets,
+      builtins: [], memories: [], tables: [], globals: [], tableStores: [], globalSlots: [], keep: [],
+    };
+    this.#member = {
+      module, vmctx,
+      records: vmctx.address + layout.funcRefsOffset, recordCount: wasm.funcs.length,
+      funcRef: (index) => this.#funcRef(index),
+      hostCalls, builtins: b.builtins, domain: b.domain, disposed: false,
     };
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);
     putU64(b, Vmctx.MaxWasmStack, engine.maxWasmStack);
     putU64(b, Vmctx.HostStackReserve, engine.hostStackReserve);
-    this.initInterruption(b);
+    this.#initInterruption(b);
 
-    const hostCalls = this.linkFunctions(b);
-    const registered = registerInstance(hostCalls, b.builtins);
-    this.#tracker = registered.tracker;
-    this.#id = registered.id;
-    putU64(b, Vmctx.InstanceId, registered.id);
+    this.#linkFunctions(b, hostCalls);
+    registerInstance(this.#member);
     linkGlobals(b);
-    linkTables(b, this);
-    linkMemories(b, registered.id);
-    this.#linked = { globals: b.globals, tables: b.tables, memories: b.memories as Memory[] };
-    this.exports = this.buildExports(b);
-    initElemSegments(b, this);
+    linkTables(b);
+    linkMemories(b);
+    const { memories, tables, globals, tableStores, globalSlots, keep } = b;
+    this.#linked = { memories, tables, globals, tableStores, globalSlots, keep };
+    this.exports = this.#buildExports(b);
+    // From here on this instance's references can reach the places it imported.
+    for (const d of b.linked) this.#member.domain.join(d);
+    initElemSegments(b);
     initDataSegments(b);
-    if (wasm.start !== undefined) this.funcRef(wasm.start)();
+    if (wasm.start !== undefined) this.#funcRef(wasm.start)();
+  }
+
+  get module(): Module {
+    return this.#member.module;
   }
 
   /**
@@ -79,14 +90,14 @@ export class Instance {
    * follow the engine the module was compiled with: that is the one whose checks are in the
    * code.
    */
-  private initInterruption(b: InstanceBuild): void {
-    const { epoch, consumeFuel, initialFuel } = this.module.engine;
+  #initInterruption(b: InstanceBuild): void {
+    const { epoch, consumeFuel, initialFuel } = b.module.engine;
     putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
     if (epoch !== null) {
       putU64(b, Vmctx.EpochPtr, epoch.address);
-      epoch.track(this);
+      epoch.track(this.#member);
     }
-    if (consumeFuel) writeFuel(this, initialFuel);
+    if (consumeFuel) writeFuel(this.#member, initialFuel);
   }
 
   /**
@@ -96,29 +107,28 @@ export class Instance {
    * the deadline has passed: set a new one before calling it.
    */
   setEpochDeadline(ticks: number | bigint): void {
-    const epoch = this.module.engine.epoch;
+    const epoch = this.#member.module.engine.epoch;
     if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
-    epoch.setDeadline(this, epoch.deadlineAfter(ticks));
+    epoch.setDeadline(this.#member, epoch.deadlineAfter(ticks));
   }
 
   /** Sets the instance's fuel (a non-negative integer; Infinity: 2^63 - 1). Requires consumeFuel. */
   setFuel(fuel: number | bigint): void {
-    this.requireFuel('setFuel');
-    writeFuel(this, fuel);
+    this.#requireFuel('setFuel');
+    writeFuel(this.#member, fuel);
   }
 
   /** Fuel left (0 after an out_of_fuel trap). Above 2^53 the number is approximate. */
   fuelRemaining(): number {
-    this.requireFuel('fuelRemaining');
-    return readFuel(this);
+    this.#requireFuel('fuelRemaining');
+    return readFuel(this.#member);
   }
 
-  private requireFuel(what: string): void {
-    if (!this.module.engine.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
+  #requireFuel(what: string): void {
+    if (!this.#member.module.engine.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
   }
 
-  private linkFunctions(b: InstanceBuild): (() => void)[] {
-    const hostCalls: (() => void)[] = [];
+  #linkFunctions(b: InstanceBuild, hostCalls: ((domain: RefDomain) => void)[]): void {
     let index = 0;
     for (const imp of b.wasm.imports) {
       if (imp.desc.kind !== 'func') continue;
@@ -126,27 +136,28 @@ export class Instance {
       const where = `import "${imp.module}" "${imp.name}"`;
       if (typeof value !== 'function') throw new LinkError(`${where}: function import requires a callable`);
       const sig = b.wasm.types[imp.desc.typeIndex]!;
-      const info = (value as WasmFunction)[wasmFunctionInfo];
+      const info = wasmFunctionInfoOf(value);
       if (info) {
         if (!sameSig(info.sig, sig)) throw new LinkError(`${where}: imported function does not match the expected type`);
-        this.importTargets[index] = { code: info.code, vmctx: info.vmctx };
-        this.funcs[index] = value as WasmFunction;
+        this.#importTargets[index] = { code: info.code, vmctx: info.vmctx };
+        this.#funcs[index] = value as WasmFunction;
+        // Its code runs in entries into this instance, and references cross both ways.
+        b.linked.push(info.owner.domain);
       } else {
-        this.importTargets[index] = { code: b.module.funcAddress(index), vmctx: this.vmctx.address };
+        this.#importTargets[index] = { code: b.module.funcAddress(index), vmctx: b.vmctx.address };
         hostCalls[index] = makeHostCall(value as (...args: unknown[]) => unknown, sig);
       }
-      putU64(b, importedFuncOffset(index), this.importTargets[index]!.code);
-      putU64(b, importedFuncOffset(index) + 8, this.importTargets[index]!.vmctx);
+      putU64(b, importedFuncOffset(index), this.#importTargets[index]!.code);
+      putU64(b, importedFuncOffset(index) + 8, this.#importTargets[index]!.vmctx);
       index++;
     }
-    return hostCalls;
   }
 
-  private buildExports(b: InstanceBuild): Record<string, unknown> {
+  #buildExports(b: InstanceBuild): Record<string, unknown> {
     const exports: Record<string, unknown> = Object.create(null);
     for (const e of b.wasm.exports) {
       switch (e.kind) {
-        case 'func': exports[e.name] = this.funcRef(e.index); break;
+        case 'func': exports[e.name] = this.#funcRef(e.index); break;
         case 'memory': exports[e.name] = exportMemory(b, e.index); break;
         case 'table': exports[e.name] = exportTable(b, e.index); break;
         case 'global': exports[e.name] = exportGlobal(b, e.index); break;
@@ -159,15 +170,17 @@ export class Instance {
    * Releases now what only this instance holds, instead of when it is collected: the pages of
    * the memories it defines (Memory.dispose: other instances using them then trap out of
    * bounds) and its imports. Afterwards calling any of its exported functions throws a
-   * TypeError, and its code, if still reached through a table, traps on a host call. The
-   * Module, and so the code, stays usable for new instances. Idempotent.
+   * TypeError, and so does a host call its code makes if still reached through a table.
+   * The Module, and so the code, stays usable for new instances. Idempotent.
    */
   dispose(): void {
-    if (this.#liveness.disposed) return;
-    this.#liveness.disposed = true;
-    retireInstance(this.#id);
-    const imported = this.module.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
-    this.#linked.memories.slice(imported).forEach((m) => m.dispose());
+    const member = this.#member;
+    if (member.disposed) return;
+    member.disposed = true;
+    member.hostCalls.length = 0;
+    member.builtins.length = 0;
+    const imported = member.module.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
+    (this.#linked.memories as Memory[]).slice(imported).forEach((m) => m.dispose());
   }
 
   [Symbol.dispose](): void {
@@ -176,19 +189,25 @@ export class Instance {
 
   /** The one JS function object for function `index` (cached: identity is observable). */
   funcRef(index: number): WasmFunction {
-    let f = this.funcs[index];
+    const count = this.#member.recordCount;
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`Instance.funcRef(): no function ${index} (the module has ${count})`);
+    return this.#funcRef(index);
+  }
+
+  #funcRef(index: number): WasmFunction {
+    let f = this.#funcs[index];
     if (f) return f;
-    const m = this.module.wasm;
-    const imported = index < m.numImportedFuncs;
+    const { module, vmctx, records } = this.#member;
+    const imported = index < module.wasm.numImportedFuncs;
     const info: WasmFunctionInfo = {
-      code: imported ? this.importTargets[index]!.code : this.module.funcAddress(index),
-      vmctx: imported ? this.importTargets[index]!.vmctx : this.vmctx.address,
-      sig: funcType(m, index),
-      owner: this,
-      liveness: this.#liveness,
+      code: imported ? this.#importTargets[index]!.code : module.funcAddress(index),
+      vmctx: imported ? this.#importTargets[index]!.vmctx : vmctx.address,
+      sig: funcType(module.wasm, index),
+      owner: this.#member,
+      record: { member: this.#member, index, address: records + FuncRefRecord.Size * index },
     };
     f = makeExportWrapper(String(index), info);
-    this.funcs[index] = f;
+    this.#funcs[index] = f;
     return f;
   }
 }

@@ -29,7 +29,7 @@
 import { Vmctx } from '@wasmjit/codegen';
 import { reserve, type DataRegion, type Reservation } from './code-memory.js';
 import { native } from './native.js';
-import { onInstanceCollected } from './host-dispatch.js';
+import { cleanupWhenCollected } from './collected.js';
 
 /** Bytes in a wasm page. */
 export const WASM_PAGE = 65536;
@@ -66,15 +66,17 @@ export class Memory {
   readonly #maximum: number | undefined;
   #buffer: ArrayBuffer | null = null;
   #disposed = false;
-  /** The vmctx of every live instance using this memory, by instance id (see attachVmctx). */
+  /** The vmctx of every live instance using this memory (see attachVmctx). */
   readonly #vmctxs = new Map<number, DataRegion>();
+  #nextVmctxKey = 0;
 
   constructor(descriptor: MemoryDescriptor) {
     if (typeof descriptor !== 'object' || descriptor === null) {
       throw new TypeError('WebAssembly.Memory(): Argument 0 must be a memory descriptor');
     }
     const initial = enforceU32(descriptor.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : enforceU32(descriptor.maximum, 'maximum');
+    const max: unknown = descriptor.maximum; // read once: a getter may have side effects
+    const maximum = max === undefined ? undefined : enforceU32(max, 'maximum');
     if (descriptor.shared) throw new TypeError('wasmjit: shared memories are not supported');
     if (initial > MAX_PAGES) throw new RangeError(`Memory: initial ${initial} exceeds the limit of ${MAX_PAGES} pages`);
     if (maximum !== undefined && maximum > MAX_PAGES) {
@@ -158,16 +160,17 @@ export class Memory {
   }
 
   /**
-   * @internal Make this memory 0 of the instance with id `instanceId` (host-dispatch.ts),
-   * whose vmctx is `vmctx`, until that instance is collected. Not a WeakRef: creating one
-   * keeps its target alive until the end of the current job, and a FinalizationRegistry keeps
-   * its held value just as long, which in a synchronous loop is every vmctx made in it.
+   * @internal Make this memory 0 of the instance whose vmctx is `vmctx`, for as long as the
+   * instance keeps the returned tracker. Not a WeakRef: creating one keeps its target alive
+   * until the end of the current job, and a FinalizationRegistry keeps its held value just as
+   * long, which in a synchronous loop is every vmctx made in it (collected.ts).
    */
-  attachVmctx(vmctx: DataRegion, instanceId: number): void {
-    this.#vmctxs.set(instanceId, vmctx);
+  attachVmctx(vmctx: DataRegion): object {
+    const key = this.#nextVmctxKey++;
+    this.#vmctxs.set(key, vmctx);
     const vmctxs = this.#vmctxs; // not `this`: the cleanup must not keep the Memory alive
-    onInstanceCollected(instanceId, () => vmctxs.delete(instanceId));
     writeVmctx(vmctx, this.address, this.#pages * WASM_PAGE);
+    return cleanupWhenCollected(() => vmctxs.delete(key));
   }
 
   #detachBuffer(): void {

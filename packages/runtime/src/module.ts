@@ -3,7 +3,6 @@ import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/code
 import { loadCode, type CodeRegion } from './code-memory.js';
 import type { Engine } from './engine.js';
 import { getDefaultEngine } from './engine.js';
-import { registerCode } from './backtrace.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -44,7 +43,6 @@ export class Module {
     this.wasm = module;
     this.compiled = compiled;
     this.code = loadCode(this.compiled.code);
-    registerCode(this);
   }
 
   /** Absolute address of function `index`'s entry. */

@@ -9,7 +9,7 @@
 import { Builtin, CallBuffer, TrapCode } from '@wasmjit/codegen';
 import { cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
-import type { Table } from './table.js';
+import type { TableStore } from './table-store.js';
 
 /** Element segment contents (raw reference bits) by segment index; null once dropped. */
 export type ElemSegments = (BigUint64Array | null)[];
@@ -28,17 +28,17 @@ function outOfBounds(): never {
   throw trapError(TrapCode.OutOfBoundsTable);
 }
 
-function table(tables: Table[], i: number): Table {
+function table(tables: TableStore[], i: number): TableStore {
   const t = tables[i];
   if (!t) throw new Error(`BUG: table builtin for missing table ${i}`);
   return t;
 }
 
 /** Install the builtins that only need the instance's tables. */
-export function installTableBuiltins(builtins: (() => void)[], tables: Table[]): void {
+export function installTableBuiltins(builtins: (() => void)[], tables: TableStore[]): void {
   // table.grow(init, delta, table) → old length, or -1
   builtins[Builtin.TableGrow] = () => {
-    cbI32[2 * CallBuffer.AreaStart] = table(tables, arg(2)).growRaw(arg(1), refArg(0));
+    cbI32[2 * CallBuffer.AreaStart] = table(tables, arg(2)).grow(arg(1), refArg(0));
   };
   // table.fill(dst, value, len, table)
   builtins[Builtin.TableFill] = () => {
@@ -73,7 +73,7 @@ export function installTableBuiltins(builtins: (() => void)[], tables: Table[]):
 }
 
 /** Install table.init and elem.drop, which need the element segments. */
-export function installElemBuiltins(builtins: (() => void)[], tables: Table[], segments: ElemSegments): void {
+export function installElemBuiltins(builtins: (() => void)[], tables: TableStore[], segments: ElemSegments): void {
   // table.init(dst, src, len, segment, table): a dropped segment behaves as an empty one.
   builtins[Builtin.TableInit] = () => {
     const dst = arg(0), src = arg(1), len = arg(2);
@@ -89,7 +89,7 @@ export function installElemBuiltins(builtins: (() => void)[], tables: Table[], s
 }
 
 /** Apply table.init for an active segment at instantiation (traps like the builtin). */
-export function initTable(t: Table, dst: number, items: BigUint64Array): void {
+export function initTable(t: TableStore, dst: number, items: BigUint64Array): void {
   if (dst + items.length > t.length) outOfBounds();
   t.elements.set(items, dst);
 }

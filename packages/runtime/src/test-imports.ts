@@ -7,6 +7,7 @@ import { allocData, type DataRegion } from './code-memory.js';
 import { native } from './native.js';
 import { getDefaultEngine } from './engine.js';
 import { makeExportWrapper, type WasmFunction } from './func-wrappers.js';
+import { RefDomain } from './ref-domain.js';
 
 export interface NativeTestImports {
   /** use_stack(bytes: i32) -> i32: touches `bytes` of native stack (every page); returns
@@ -33,13 +34,15 @@ export function nativeTestImports(): NativeTestImports {
   put(Vmctx.MaxWasmStack, engine.maxWasmStack);
   put(Vmctx.HostStackReserve, engine.hostStackReserve);
   const addrs = native.testImports();
-  const owner = { vmctx };
+  // No instance owns them: they have no FuncRefRecord (so they cannot become funcrefs) and
+  // a reference domain of their own, which an instance importing them joins.
+  const owner = { vmctx, domain: new RefDomain(), disposed: false };
   cached = {
     use_stack: makeExportWrapper('use_stack', {
-      code: addrs.useStack, vmctx: vmctx.address, sig: { params: [ValType.I32], results: [ValType.I32] }, owner, liveness: { disposed: false },
+      code: addrs.useStack, vmctx: vmctx.address, sig: { params: [ValType.I32], results: [ValType.I32] }, owner, record: null,
     }),
     stack_headroom: makeExportWrapper('stack_headroom', {
-      code: addrs.stackHeadroom, vmctx: vmctx.address, sig: { params: [], results: [ValType.I64] }, owner, liveness: { disposed: false },
+      code: addrs.stackHeadroom, vmctx: vmctx.address, sig: { params: [], results: [ValType.I64] }, owner, record: null,
     }),
   };
   return cached;

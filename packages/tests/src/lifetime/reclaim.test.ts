@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { Engine, Memory } from '@wasmjit/runtime';
 import { trapOf, wat } from '../guard/support.js';
 import { cyclesReclaim } from './cycles.js';
-import { memoryModule, processMemory } from './support.js';
+import { codeModule, memoryModule, processMemory } from './support.js';
 
 type Fn = (...args: number[]) => number;
 
@@ -24,6 +24,12 @@ describe('lifetime: resources come back when dropped', function () {
       ex.poke!(8, i);
       return ex.peek!(8) === i;
     });
+  });
+
+  it('2,000 synchronous compile-and-drop cycles leave nothing behind', async () => {
+    const engine = new Engine();
+    const bytes = await codeModule();
+    cyclesReclaim('compiled modules', 2_000, (i) => (engine.instantiate(engine.compile(bytes)).exports.g as Fn)(i) === 3 * i + 1);
   });
 
   it('Memory.dispose() gives the pages back at once; later use is a clean error', async () => {
