@@ -97,11 +97,18 @@ F64[${CallBuffer.InvokeCode}] = ${info.code};
 F64[${CallBuffer.InvokeVmctx}] = ${info.vmctx};
 I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
 const t = invokeFast();
-if (t !== undefined) onTrap(t);
+if (t !== undefined) {
+  if (t === ${TrapCode.HostException}) throw takeHostException();
+  onTrap(t);
+}
 ${ret}
 };`;
-  const f = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
-    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
+  // An import's exception is rethrown right here, not by onTrap: the first call of onTrap
+  // compiles it, which takes stack, and a JS exception from deep wasm -> JS -> wasm nesting
+  // is often V8's RangeError, with the stack nearly used up; it must reach the caller as the
+  // same object, not be replaced by another RangeError on the way.
+  const f = new Function('invokeFast', 'takeHostException', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', src)(
+    native.invokeFast, native.takeHostException, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
   ) as WasmFunction;
   Object.defineProperty(f, wasmFunctionInfo, { value: info });
   return f;

@@ -35,14 +35,17 @@ export function registerInstance(owner: object, hostCalls: (() => void)[], built
 
 const TARGET = 2 * CallBuffer.HostCallTarget;
 
+// Few locals on purpose: this frame sits on the stack of every level of wasm -> JS -> wasm
+// nesting (interpreted, each one is 8 bytes of it).
 function dispatch(): void {
   // Read the target before anything can re-enter wasm and overwrite it.
-  const id = cbI32[TARGET]!;
   const index = cbI32[TARGET + 1]! >>> 0;
-  const reg = instances[id];
-  const call = index < BUILTIN_BASE ? reg?.hostCalls[index] : reg?.builtins[index - BUILTIN_BASE];
-  if (call === undefined) throw new Error(`BUG: host call to unknown index ${index} of instance ${id}`);
-  call();
+  const reg = instances[cbI32[TARGET]!];
+  ((index < BUILTIN_BASE ? reg?.hostCalls[index] : reg?.builtins[index - BUILTIN_BASE]) ?? unknownTarget)();
+}
+
+function unknownTarget(): never {
+  throw new Error(`BUG: host call to unknown index ${cbI32[TARGET + 1]! >>> 0} of instance ${cbI32[TARGET]!}`);
 }
 
 native.setHostDispatcher(dispatch);
