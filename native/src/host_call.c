@@ -66,15 +66,21 @@ static void wj_park_exception(napi_env env, wj_entry *entry, const char *fallbac
  * entry's own takes the next WJ_HOST_SCOPE_CALLS calls, then is replaced by a fresh one,
  * and invoke closes the last one before it returns, keeping scopes balanced per callback.
  * Opening and closing one per call was a fifth of the import path. The dispatcher handle is
- * fetched once per entry (again only if setHostDispatcher ran, or its scope was closed).
- * False, with an exception parked, if the call cannot be made.
+ * fetched once per entry (again only if setHostDispatcher ran, or a scope was closed).
+ *
+ * This is the rare part of a host call (a new scope, fetching the dispatcher): out of line,
+ * so that wasmjit_host_call's own frame stays small. Its caller counts the call
+ * (scope_calls++) afterwards. False, with an exception parked, if the call cannot be made.
  */
-static bool wj_host_prepare(napi_env env, wj_entry *entry, wj_env_state *state) {
+static __attribute__((noinline)) bool wj_host_prepare(wj_entry *entry) {
+  napi_env env = entry->env;
+  wj_env_state *state = entry->state;
   if (entry->scope_calls >= WJ_HOST_SCOPE_CALLS) {
     if (entry->scope != NULL) {
       /* Only this entry's host calls open scopes above it, and each nested entry closes
-       * its own before returning, so ours is the innermost one here. */
-      if (entry->fn_scope == entry->scope) entry->fn = NULL;
+       * its own before returning, so ours is the innermost one here. The dispatcher handle
+       * may live in it: fetch it again (once per WJ_HOST_SCOPE_CALLS calls). */
+      entry->fn = NULL;
       napi_close_handle_scope(env, entry->scope);
       entry->scope = NULL;
     }
@@ -85,17 +91,15 @@ static bool wj_host_prepare(napi_env env, wj_entry *entry, wj_env_state *state) 
     }
     entry->scope_calls = 0;
   }
-  entry->scope_calls++;
-  if (entry->fn == NULL || entry->fn_gen != state->dispatcher_gen) {
+  if (entry->fn == NULL || entry->fn_gen != (uint32_t)state->dispatcher_gen) {
     entry->fn = NULL;
     if (state->dispatcher == NULL || napi_get_reference_value(env, state->dispatcher, &entry->fn) != napi_ok ||
-        entry->fn == NULL || napi_get_undefined(env, &entry->recv) != napi_ok) {
+        entry->fn == NULL) {
       entry->fn = NULL;
       wj_park_exception(env, entry, "wasmjit: no host dispatcher set (setHostDispatcher)");
       return false;
     }
-    entry->fn_gen = state->dispatcher_gen;
-    entry->fn_scope = entry->scope;
+    entry->fn_gen = (uint32_t)state->dispatcher_gen;
   }
   return true;
 }
@@ -108,6 +112,11 @@ static void wj_copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
+/*
+ * One frame of this function sits on the stack of every level of wasm -> JS -> wasm
+ * nesting, so only entry, area and nslots are kept across the JS call (the rest is reloaded
+ * from the entry), which keeps the frame at a few registers.
+ */
 int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) {
   wj_entry *entry = wj_tls.entry;
   if (entry == NULL) {
@@ -115,29 +124,39 @@ int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, ui
     fprintf(stderr, "wasmjit: host call outside of any wasm entry\n");
     abort();
   }
-  napi_env env = entry->env;
-  wj_env_state *state = entry->state;
   if (nslots > WJ_CB_MAX_AREA) {
-    wj_park_exception(env, entry, "wasmjit: host call has more slots than the call buffer");
+    wj_park_exception(entry->env, entry, "wasmjit: host call has more slots than the call buffer");
     return WJ_TRAP_HOST_EXCEPTION;
   }
-  if (!wj_host_prepare(env, entry, state)) return WJ_TRAP_HOST_EXCEPTION;
-
-  uint64_t *cb = state->callbuf;
-  wj_copy_slots(cb + WJ_CB_AREA_START, area, nslots);
   /* The dispatcher takes no arguments (two N-API numbers cost ~10 ns a call): it reads
-   * which import to run from this slot, before anything can re-enter wasm and reuse it. */
+   * which import to run from the call buffer, before anything can re-enter wasm and reuse it. */
   const uint32_t instance_id = (uint32_t)((const uint64_t *)vmctx)[WJ_VMCTX_INSTANCE_ID / 8];
-  cb[WJ_CB_HOST_CALL_TARGET] = (uint64_t)instance_id | (uint64_t)import_index << 32;
+  const uint64_t target = (uint64_t)instance_id | (uint64_t)import_index << 32;
+  if (__builtin_expect(entry->scope_calls >= WJ_HOST_SCOPE_CALLS || entry->fn == NULL ||
+                           entry->fn_gen != (uint32_t)entry->state->dispatcher_gen,
+                       0) &&
+      !wj_host_prepare(entry)) {
+    return WJ_TRAP_HOST_EXCEPTION;
+  }
+  entry->scope_calls++;
+
+  uint64_t *cb = entry->state->callbuf;
+  wj_copy_slots(cb + WJ_CB_AREA_START, area, nslots);
+  cb[WJ_CB_HOST_CALL_TARGET] = target;
+  /* A nested entry made by the dispatcher gets the budget our wasm left, measured from here. */
+  entry->host_sp = (uintptr_t)area;
   napi_value ret;
-  /* napi_ok means no exception: napi_call_function refuses to run with one pending and
+  /* The receiver does not matter to the dispatcher; passing fn saves fetching undefined.
+   * napi_ok means no exception: napi_call_function refuses to run with one pending and
    * reports one the call threw as napi_pending_exception. */
-  if (napi_call_function(env, entry->recv, entry->fn, 0, NULL, &ret) != napi_ok) {
-    wj_park_exception(env, entry, "wasmjit: calling the host dispatcher failed");
+  const napi_status status = napi_call_function(entry->env, entry->fn, entry->fn, 0, NULL, &ret);
+  entry->host_sp = 0;
+  if (status != napi_ok) {
+    wj_park_exception(entry->env, entry, "wasmjit: calling the host dispatcher failed");
     return WJ_TRAP_HOST_EXCEPTION;
   }
   /* The dispatcher may have re-entered wasm (nested invoke) and reused the buffer;
    * by contract it leaves this call's results in the area slots when it returns. */
-  wj_copy_slots(area, cb + WJ_CB_AREA_START, nslots);
+  wj_copy_slots(area, entry->state->callbuf + WJ_CB_AREA_START, nslots);
   return 0;
 }

@@ -13,12 +13,31 @@ __thread wj_thread wj_tls __attribute__((tls_model("initial-exec")));
 /* Addresses come in as doubles; user-space x86-64 addresses (< 2^47) are exact. */
 static inline int wj_address_ok(double d) { return d >= 4096.0 && d < 140737488355328.0; }
 
-static uint64_t wj_outermost_limit(const uint64_t *vmctx, uintptr_t sp) {
+/*
+ * The wasm budget left to an entry made while `outer` is active (wasm -> JS import -> wasm):
+ * what the outer wasm had not used when it made the host call (its area is where its frames
+ * end). The JS and native frames between the two are not charged, so nesting depth is bounded
+ * by the thread's real stack and V8's own JS limit, not by maxWasmStack. An entry reached
+ * some other way (a native import calling back into JS) is charged from its own sp.
+ */
+static inline uint64_t wj_nested_budget(const wj_entry *outer, uintptr_t sp) {
+  const uintptr_t end = outer->host_sp != 0 ? outer->host_sp : sp;
+  return end > outer->limit ? end - outer->limit : 0;
+}
+
+/* limit = max(sp - budget, thread low + reserve), saturating: absurd option values give
+ * "no room", never a wrapped-around limit. */
+static inline __attribute__((always_inline)) uint64_t wj_entry_limit(const uint64_t *vmctx, uintptr_t sp,
+                                                                   const wj_entry *outer) {
   const wj_stack_bounds *b = wj_thread_stack_bounds();
-  const uint64_t max_stack = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
-  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
-  /* Saturating: absurd option values give "no room", never a wrapped-around limit. */
-  const uint64_t by_budget = sp > max_stack ? sp - max_stack : 0;
+  uint64_t budget = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
+  uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
+  if (reserve < WJ_MIN_HOST_STACK_RESERVE) reserve = WJ_MIN_HOST_STACK_RESERVE;
+  if (__builtin_expect(outer != NULL, 0)) {
+    const uint64_t left = wj_nested_budget(outer, sp);
+    if (left < budget) budget = left;
+  }
+  const uint64_t by_budget = sp > budget ? sp - budget : 0;
   const uint64_t by_thread = reserve > UINT64_MAX - b->low ? UINT64_MAX : b->low + reserve;
   return by_budget > by_thread ? by_budget : by_thread;
 }
@@ -30,19 +49,21 @@ static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_en
   wj_entry rec;
   rec.prev = wj_tls.entry;
   const uintptr_t sp = wj_current_sp();
-  /* Nested entries (wasm -> JS import -> wasm) share the outermost budget. */
-  rec.limit = rec.prev != NULL ? rec.prev->limit : wj_outermost_limit((const uint64_t *)vmctx, sp);
+  /* Every entry, nested or not, keeps hostStackReserve above the thread's real bottom. */
+  rec.limit = wj_entry_limit((const uint64_t *)vmctx, sp, rec.prev);
 
   uint32_t result;
   if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
-    /* Not even room for a small frame (a nested entry from a JS import running in the host
-     * reserve, or a tiny thread): trap without running. Reset the trap record so the
-     * backtrace of some earlier trap is not reported for this one. */
+    /* Not even room for a small frame (a nested entry whose outer wasm used up the budget,
+     * a thread stack used up down to the reserve, or a tiny thread): trap without running.
+     * Reset the trap record so the backtrace of some earlier trap is not reported for this
+     * one. */
     result = WJ_TRAP_STACK_OVERFLOW;
     wj_trap_record_no_frames(state, result);
     return result;
   }
   rec.saved_sp = NULL;
+  rec.host_sp = 0;
   rec.env = env;
   rec.state = state;
   rec.pending_exception = NULL;

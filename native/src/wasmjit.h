@@ -53,6 +53,11 @@ enum {
 /* An entry whose stack room (sp - limit) is below this does not run at all. */
 #define WJ_MIN_ENTRY_ROOM 4096u
 
+/* abi.ts: MIN_HOST_STACK_RESERVE. The Engine refuses smaller reserves; invoke() also raises
+ * a smaller vmctx value to it, so no vmctx can put the limit where the trap path or a host
+ * call would run off the thread's stack. */
+#define WJ_MIN_HOST_STACK_RESERVE (64u * 1024u)
+
 /* Trap backtrace capacity (return addresses, innermost first). */
 #define WJ_MAX_BACKTRACE 64
 
@@ -87,22 +92,25 @@ typedef struct wj_env_state {
 
 /*
  * One record per active invoke() on this thread, linked innermost first. Lives on the
- * C stack of invoke(), so pushing one costs no allocation.
+ * C stack of invoke(), so pushing one costs no allocation. Kept small: one sits on the
+ * stack of every level of wasm -> JS -> wasm nesting.
  */
 typedef struct wj_entry {
   struct wj_entry *prev;
   void *saved_sp;             /* written by wasmjit_enter; where a trap resumes */
   napi_env env;
   wj_env_state *state;
-  uint64_t limit;             /* r15 for this entry (nested entries inherit the outer one) */
+  uint64_t limit;             /* r15 for this entry */
+  /* While a host call of this entry runs: its wasm area, i.e. where this entry's wasm frames
+   * end (a nested entry's budget is what is left between here and limit); otherwise 0. */
+  uintptr_t host_sp;
   napi_ref pending_exception; /* set by host_call on a JS throw (wrapper array), or NULL */
   /* Host-call handle management (host_call.c, wj_host_prepare). Start: scope NULL,
    * scope_calls 0, fn NULL. */
   napi_handle_scope scope;    /* the entry's own current scope, NULL while using invoke's */
+  napi_value fn;              /* the dispatcher (also passed as its receiver), or NULL */
+  uint32_t fn_gen;            /* low bits of state->dispatcher_gen that fn was fetched for */
   uint32_t scope_calls;       /* host calls whose handles are in the current scope */
-  napi_value fn, recv;        /* the dispatcher and undefined, fetched into fn_scope */
-  napi_handle_scope fn_scope;
-  uint64_t fn_gen;            /* state->dispatcher_gen that fn was fetched for */
 } wj_entry;
 
 /* Host calls whose handles (a few each) share one handle scope. */

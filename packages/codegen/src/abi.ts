@@ -130,6 +130,16 @@ export const enum Vmctx {
   HeaderEnd = 0x80,
 }
 
+/**
+ * The smallest host stack reserve (Engine option hostStackReserve) accepted: what the trap
+ * path and a host call into JS need below the wasm limit, with a margin. Measured by stack
+ * painting (docs/stack.md): the trap path writes at most ~100 bytes below the limit; a JS
+ * import called there takes ~1.8 KB until it returns when V8 lets it run, and ~4.6 KB when
+ * V8 refuses it for lack of JS stack and builds its RangeError, 16.4 KB when a scavenge runs
+ * in the middle of that. Native code checks the same value (wasmjit.h).
+ */
+export const MIN_HOST_STACK_RESERVE = 64 * 1024;
+
 /** Size in bytes of one imported-function entry in the vmctx: { code, vmctx }. */
 export const IMPORT_ENTRY_SIZE = 16;
 

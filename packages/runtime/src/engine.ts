@@ -1,5 +1,5 @@
 // Engine: configuration shared by the modules it compiles and the instances it creates.
-import type { DecodeOptions } from '@wasmjit/codegen';
+import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
@@ -9,10 +9,12 @@ export type BoundsChecks = 'guard' | 'explicit';
 
 export interface EngineOptions {
   /**
-   * Bytes of machine stack wasm may use, counted from where the outermost JS→wasm call on a
-   * thread enters (default 512 KiB). Nested entries (wasm → JS import → wasm) share it. The
-   * limit is never placed closer than `hostStackReserve` to the thread's real stack bottom;
-   * if that leaves no room at all, the call traps `stack_overflow` without running.
+   * Bytes of machine stack wasm frames may use, counted from where the outermost JS→wasm call
+   * on a thread enters (default 512 KiB). Nested entries (wasm → JS import → wasm) share it,
+   * but the JS and native frames between them are not charged: a nested entry gets what the
+   * outer wasm left (at most its own engine's maxWasmStack). The limit is never placed closer
+   * than `hostStackReserve` to the thread's real stack bottom; if that leaves no room at all,
+   * the call traps `stack_overflow` without running.
    * It is not clamped to V8's own JS stack limit: with a value larger than the JS stack that
    * is left (Node's --stack-size, ~984 KB on the main thread), a JS import called from deep
    * wasm gets V8's RangeError, which propagates through the wasm frames to the caller like
@@ -21,8 +23,10 @@ export interface EngineOptions {
   maxWasmStack?: number;
   /**
    * Bytes always left below the wasm limit for native code that wasm calls: host-call glue,
-   * N-API and V8 entering a JS import, runtime helpers, the trap unwinder (default 256 KiB,
-   * far more than those use; see docs/stack.md).
+   * N-API and V8 entering a JS import, runtime helpers, the trap unwinder (default 256 KiB).
+   * At least MIN_HOST_STACK_RESERVE (64 KiB): the trap path and a JS import that V8 refuses
+   * for lack of JS stack (it builds its RangeError there, a GC included) need it; see
+   * docs/stack.md.
    */
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
@@ -82,6 +86,9 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.maxWasmStack = positive(options.maxWasmStack ?? 512 * 1024, 'maxWasmStack');
     this.hostStackReserve = positive(options.hostStackReserve ?? 256 * 1024, 'hostStackReserve');
+    if (this.hostStackReserve < MIN_HOST_STACK_RESERVE) {
+      throw new RangeError(`hostStackReserve must be at least ${MIN_HOST_STACK_RESERVE} bytes (64 KiB): the trap path and a host call into JS run there`);
+    }
     this.boundsChecks = options.boundsChecks ?? 'guard';
     this.features = { ...options.features };
     this.stackChecks = options.stackChecks ?? true;

@@ -134,7 +134,8 @@ export function wasmFunctionInfoOf(v: unknown): WasmFunctionInfo | undefined {
  */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
   const f = exportWrapperFactory(name, info.sig)(
-    native.invokeFast, onTrap, cbI32, cbF32, cbF64, cbI64, refs, running, info.owner, disposedError, info.code, info.vmctx,
+    native.invokeFast, native.takeHostException, onTrap, cbI32, cbF32, cbF64, cbI64, refs, running, info.owner, disposedError,
+    info.code, info.vmctx,
   ) as WasmFunction;
   functionInfo.set(f, info);
   return f;
@@ -166,10 +167,18 @@ const outer = running.domain;
 running.domain = owner.domain;
 const t = invokeFast();
 running.domain = outer;
-if (t !== undefined) onTrap(t, owner);
+if (t !== undefined) {
+  if (t === ${TrapCode.HostException}) throw takeHostException();
+  onTrap(t, owner);
+}
 ${ret}
 };`;
-  factory = new Function('invokeFast', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'running', 'owner', 'disposed', 'code', 'vmctx', src) as Factory;
+  // An import's exception is rethrown right here, not by onTrap: the first call of onTrap
+  // compiles it, which takes stack, and a JS exception from deep wasm -> JS -> wasm nesting
+  // is often V8's RangeError, with the stack nearly used up; it must reach the caller as the
+  // same object, not be replaced by another RangeError on the way.
+  factory = new Function('invokeFast', 'takeHostException', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'running', 'owner',
+    'disposed', 'code', 'vmctx', src) as Factory;
   exportFactories.set(key, factory);
   return factory;
 }

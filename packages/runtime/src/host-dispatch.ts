@@ -21,22 +21,27 @@ export function registerInstance(member: Member): void {
 
 const TARGET = 2 * CallBuffer.HostCallTarget;
 
+// Few locals on purpose: this frame sits on the stack of every level of wasm -> JS -> wasm
+// nesting (interpreted, each one is 8 bytes of it).
 function dispatch(): void {
   // Read the target before anything can re-enter wasm and overwrite it.
-  const id = cbI32[TARGET]!;
   const index = cbI32[TARGET + 1]! >>> 0;
   const domain = running.domain?.root();
-  const member = domain?.member(id);
-  if (member?.disposed) throw new TypeError('wasmjit: host call from a disposed instance');
+  const member = domain?.member(cbI32[TARGET]!);
+  if (member?.disposed) disposedHost();
   if (index >= BUILTIN_BASE) {
-    const builtin = member?.builtins[index - BUILTIN_BASE];
-    if (builtin === undefined) throw new Error(`BUG: builtin ${index - BUILTIN_BASE} of instance ${id} not found in the running domain`);
-    builtin();
+    (member?.builtins[index - BUILTIN_BASE] ?? unknownTarget)();
     return;
   }
-  const call = member?.hostCalls[index];
-  if (call === undefined) throw new Error(`BUG: host call to unknown index ${index} of instance ${id} in the running domain`);
-  call(domain!);
+  (member?.hostCalls[index] ?? unknownTarget)(domain!);
+}
+
+function disposedHost(): never {
+  throw new TypeError('wasmjit: host call from a disposed instance');
+}
+
+function unknownTarget(): never {
+  throw new Error(`BUG: host call to unknown index ${cbI32[TARGET + 1]! >>> 0} of instance ${cbI32[TARGET]!} in the running domain`);
 }
 
 native.setHostDispatcher(dispatch);

@@ -51,10 +51,12 @@ const ADD2 = hex('48 8b 44 24 08  48 03 44 24 10  c3');
 const TRAP2 = hex('bf 02 00 00 00  41 ff 66 18');
 // get_r15: mov rax,r15 ; ret
 const GET_R15 = hex('4c 89 f8  c3');
+// r15_rsp: mov rax,r15 ; movq xmm0,rsp ; ret     (limit in rax, entry rsp in xmm0)
+const R15_RSP = hex('4c 89 f8  66 48 0f 6e c4  c3');
 
 describe('native host calls', () => {
   let vm: TestVmctx;
-  let host7: CodeRegion, add2: CodeRegion, trap2: CodeRegion, getR15: CodeRegion;
+  let host7: CodeRegion, add2: CodeRegion, trap2: CodeRegion, getR15: CodeRegion, r15rsp: CodeRegion;
   let previous: HostDispatcher | null = null;
   const setDispatcher = (fn: HostDispatcher | null): void => {
     native.setHostDispatcher(fn);
@@ -73,10 +75,11 @@ describe('native host calls', () => {
     add2 = loadCode(ADD2);
     trap2 = loadCode(TRAP2);
     getR15 = loadCode(GET_R15);
+    r15rsp = loadCode(R15_RSP);
   });
   after(() => {
     native.setHostDispatcher(previous);
-    for (const r of [host7, add2, trap2, getR15]) r.free();
+    for (const r of [host7, add2, trap2, getR15, r15rsp]) r.free();
     vm.region.free();
   });
 
@@ -163,26 +166,49 @@ describe('native host calls', () => {
     expect(callI64[1]).to.equal(3n);
   });
 
-  it('gives a nested entry the outer entry limit', () => {
-    // The outer vmctx bounds the stack by the thread (limit = low + reserve); the inner one
-    // would get no room at all if it computed its own limit.
-    const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 2 ** 40, hostStackReserve: 256 * KiB });
-    const innerVm = makeVmctx({ maxWasmStack: 0 });
-    let inner: [number, bigint] = [-1, 0n];
+  it('gives a nested entry the wasm budget the outer entry left, not charging the frames between', () => {
+    // The outer wasm (host7) uses ~136 bytes of its 1 MiB before its host call; the JS and
+    // N-API frames between it and the nested entry (~2 KiB) are not charged, so the nested
+    // code finds almost all of the 1 MiB left below its own rsp.
+    const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 1024 * KiB });
+    const innerVm = makeVmctx({ maxWasmStack: 2 ** 40 });
+    let headroom = -1;
     try {
       setDispatcher(() => {
-        inner = [native.invoke(getR15.address, innerVm.address, 0), callI64[1]!];
+        expect(native.invoke(r15rsp.address, innerVm.address, 0)).to.equal(Trap.None);
+        headroom = Number(callI64[0]!) - Number(callI64[1]!); // rsp - r15
+      });
+      callI64[AreaStart] = 0n;
+      callI64[AreaStart + 1] = 0n;
+      expect(native.invoke(host7.address, outerVm.address, 2)).to.equal(Trap.None);
+      expect(headroom).to.be.within(1024 * KiB - 1024, 1024 * KiB);
+    } finally {
+      outerVm.region.free();
+      innerVm.region.free();
+    }
+  });
+
+  it('bounds a nested entry by the thread reserve and by its own maxWasmStack', () => {
+    // The outer vmctx bounds the stack by the thread (limit = low + reserve); so does the
+    // nested one, with its own reserve. A nested vmctx with no budget of its own gets no room.
+    const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 2 ** 40, hostStackReserve: 256 * KiB });
+    const innerVm = makeVmctx({ maxWasmStack: 2 ** 40, hostStackReserve: 300 * KiB });
+    const noBudget = makeVmctx({ maxWasmStack: 0 });
+    let inner: [number, bigint, number] = [-1, 0n, -1];
+    try {
+      setDispatcher(() => {
+        inner = [native.invoke(getR15.address, innerVm.address, 0), callI64[1]!, native.invoke(getR15.address, noBudget.address, 0)];
       });
       callI64[AreaStart] = 0n;
       callI64[AreaStart + 1] = 0n;
       expect(native.invoke(host7.address, outerVm.address, 2)).to.equal(Trap.None);
       expect(inner[0]).to.equal(Trap.None);
-      expect(Number(inner[1])).to.equal(native.stackInfo().low + 256 * KiB);
-      // On its own the inner vmctx has no room.
-      expect(native.invoke(getR15.address, innerVm.address, 0)).to.equal(Trap.StackOverflow);
+      expect(Number(inner[1])).to.equal(native.stackInfo().low + 300 * KiB);
+      expect(inner[2]).to.equal(Trap.StackOverflow);
     } finally {
       outerVm.region.free();
       innerVm.region.free();
+      noBudget.region.free();
     }
   });
 
@@ -219,22 +245,31 @@ describe('native host calls', () => {
     expect(depth).to.equal(100);
   });
 
-  it('ends unbounded wasm -> JS -> wasm recursion with StackOverflow (shared budget)', () => {
-    // Each level costs JS and N-API frames too (about 2 KiB); all of it counts against
-    // the outermost entry's MaxWasmStack, so an inner invoke eventually refuses to run.
+  it('ends unbounded wasm -> JS -> wasm recursion with StackOverflow once the shared wasm budget is used', () => {
+    // Only wasm frames count: host7 and the trampoline take ~140 bytes a level, the JS and
+    // N-API frames between levels (~2 KiB) are not charged. 16 KiB then lasts ~100 levels,
+    // which end with the wasm budget, well before V8's JS stack limit.
+    const small = makeVmctx({ instanceId: 42, maxWasmStack: 16 * KiB });
     let depth = 0;
     let innermost = -1;
     setDispatcher(() => {
       depth++;
-      const t = native.invoke(host7.address, vm.address, 2);
+      const t = native.invoke(host7.address, small.address, 2);
       if (t === Trap.HostException) throw native.takeHostException();
       innermost = t;
       throw new Error(`trap ${t}`);
     });
-    expect(callHost7(0n, 0n)).to.equal(Trap.HostException);
+    callI64[AreaStart] = 0n;
+    callI64[AreaStart + 1] = 0n;
+    try {
+      expect(native.invoke(host7.address, small.address, 2)).to.equal(Trap.HostException);
+    } finally {
+      small.region.free();
+    }
     expect(innermost).to.equal(Trap.StackOverflow);
     expect((native.takeHostException() as Error).message).to.equal(`trap ${Trap.StackOverflow}`);
-    expect(depth).to.be.within(20, 5000);
+    // Charging the frames between levels would end it after ~7 levels.
+    expect(depth).to.be.within((16 * KiB) / 512, (16 * KiB) / 64);
     // Everything is unwound: a plain call works again.
     setDispatcher(() => {});
     expect(callHost7(3n, 4n)).to.equal(Trap.None);

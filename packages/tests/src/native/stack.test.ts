@@ -1,5 +1,6 @@
 // Stack limits: r15, the prologue check, StackOverflow traps and their backtraces.
 import { expect } from 'chai';
+import { MIN_HOST_STACK_RESERVE } from '@wasmjit/codegen';
 
 import { callI64, hex, KiB, loadCode, makeVmctx, native, Trap, type CodeRegion, type TestVmctx } from './helpers.js';
 
@@ -62,6 +63,18 @@ describe('native stack limits', () => {
       expect(Number(callI64[1])).to.equal(native.stackInfo().low + 256 * KiB);
     } finally {
       huge.region.free();
+    }
+  });
+
+  it('raises a host reserve below the minimum to it', () => {
+    // The Engine refuses such a reserve; a vmctx holding one anyway must not put the limit
+    // where the trap path or a host call would run off the thread's stack.
+    const tiny = makeVmctx({ maxWasmStack: 2 ** 40, hostStackReserve: 16 });
+    try {
+      expect(native.invoke(r15rsp.address, tiny.address, 0)).to.equal(Trap.None);
+      expect(Number(callI64[1])).to.equal(native.stackInfo().low + MIN_HOST_STACK_RESERVE);
+    } finally {
+      tiny.region.free();
     }
   });
 

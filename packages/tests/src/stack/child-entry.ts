@@ -1,6 +1,8 @@
 // Child-process entry: runs the stack scenarios in a fresh process that never creates a
 // memory (so no signal handler can have been installed) and prints the report as JSON.
-import { runAll } from './scenarios.js';
+// argv[2], if given, is the RunOptions as JSON.
+import { runAll, type RunOptions } from './scenarios.js';
 
-const report = await runAll({ storm: 2000 });
+const options = JSON.parse(process.argv[2] ?? '{ "storm": 2000 }') as RunOptions;
+const report = await runAll(options);
 process.stdout.write(JSON.stringify(report));

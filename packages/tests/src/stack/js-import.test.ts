@@ -23,14 +23,15 @@ describe('stack: JS imports and the wasm stack', () => {
   });
 
   it('an import catches the RuntimeError of a nested wasm call and the outer wasm continues', async () => {
-    // At the deepest point the nested entry has no room left (it shares the outer limit) and
-    // traps at once; the import catches that and returns 7.
+    // At the deepest point the outer wasm left less than a nested entry needs (nested entries
+    // share the wasm budget), so the nested call traps at once; the import catches that and
+    // returns 7.
     const r = await deepJs(new Engine());
     expect(r.caught.innerTrap).to.equal('stack_overflow');
     expect(r.caught.outcome).to.deep.equal({ kind: 'value', value: String((BigInt(r.depth) << 32n) | 7n) });
   });
 
-  it('from a shallow point, a nested runaway wasm call overflows the shared limit, is caught, and wasm goes on', async () => {
+  it('from a shallow point, a nested runaway wasm call overflows the shared wasm budget, is caught, and wasm goes on', async () => {
     const h = await diveInstance(new Engine());
     let inner: RuntimeError | undefined;
     h.work.fn = () => {

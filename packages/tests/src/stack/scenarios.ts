@@ -151,6 +151,35 @@ export async function bigFrames(engine: Engine, locals = 40_000): Promise<BigFra
   return { frameBytes: locals * 8, levels: [0, 1, 2].map((n) => outcome(() => ex.big!(n))) };
 }
 
+export interface PressureResult {
+  /** How the dives ended, by error name (or 'value'). */
+  ends: Record<string, number>;
+}
+
+/**
+ * `n` dives to the limit that each call a JS import there, keeping every error alive so that
+ * the heap grows and garbage collections run in the middle of some of those calls (with the
+ * limit at the thread's bottom, V8 refuses the import and builds its RangeError below the
+ * limit: the host reserve must hold that, a GC included).
+ */
+export async function importsUnderPressure(engine: Engine, n: number): Promise<PressureResult> {
+  const { ex, work } = await diveInstance(engine);
+  work.fn = (x) => x;
+  const kept: unknown[] = [];
+  const ends: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    let end = 'value';
+    try {
+      ex.dive!(SLACK, 2, 5);
+    } catch (e) {
+      end = (e as Error)?.name ?? typeof e;
+      kept.push(e, new Array(50).fill(i));
+    }
+    ends[end] = (ends[end] ?? 0) + 1;
+  }
+  return { ends };
+}
+
 export interface ThreadReport {
   stack: { low: number; high: number; sp: number };
   signalHandlerInstalled: boolean;
@@ -161,6 +190,7 @@ export interface ThreadReport {
   js?: DeepJsResult | { error: string };
   storm?: StormResult | { error: string };
   big?: BigFrameResult | { error: string };
+  pressure?: PressureResult | { error: string };
   /** down(100): a small call, which traps only when the thread has no room at all. */
   small: Outcome;
 }
@@ -170,6 +200,8 @@ export interface RunOptions {
   hostStackReserve?: number;
   /** How many overflow traps the storm scenario takes. */
   storm?: number;
+  /** How many dives importsUnderPressure makes (not run if absent). */
+  pressure?: number;
 }
 
 /** Everything above, on the current thread, for worker / child-process runs. */
@@ -196,6 +228,8 @@ export async function runAll(options: RunOptions = {}): Promise<ThreadReport> {
     report.js = await guard(() => deepJs(engine));
     report.storm = await guard(() => overflowStorm(engine, options.storm ?? 1000));
     report.big = await guard(() => bigFrames(engine));
+    const pressure = options.pressure;
+    if (pressure !== undefined) report.pressure = await guard(() => importsUnderPressure(engine, pressure));
   }
   report.signalCount = native.signalCount();
   return report;
