@@ -1,7 +1,7 @@
 // Instance: a vmctx (see abi.ts and layout.ts) filled with the engine settings, helper
 // addresses and resolved imports, plus the JS-facing exports object. Linking is done in
 // spec order: imports, globals, tables, memories, exports, element and data segments, start.
-import { Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
+import { Builtin, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
 import { allocData, type DataRegion } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
@@ -19,6 +19,9 @@ import { NO_DEADLINE } from './epoch-counter.js';
 export type { Imports } from './instance-build.js';
 
 const helpers = native.helperAddresses();
+const epochPoll = native.epochPollAddress();
+/** Builtin.Poll: nothing to do; the JS call itself is where V8 runs pending interrupts. */
+const poll = (): void => {};
 
 export function sameSig(a: FuncType, b: FuncType): boolean {
   return a.params.length === b.params.length && a.results.length === b.results.length &&
@@ -61,17 +64,18 @@ export class Instance {
   }
 
   /**
-   * Epoch and fuel fields (epoch-counter.ts, interruption.ts), before anything can run. They
-   * follow the engine the module was compiled with: that is the one whose checks are in the
-   * code.
+   * Epoch, host-interrupt and fuel fields (epoch-counter.ts, interruption.ts), before
+   * anything can run. They follow the engine the module was compiled with: that is the one
+   * whose checks are in the code.
    */
   private initInterruption(b: InstanceBuild): void {
-    const { epoch, consumeFuel, initialFuel } = this.module.engine;
+    const { epoch, epochInterruption, hostInterrupts, consumeFuel, initialFuel } = this.module.engine;
     putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
-    if (epoch !== null) {
-      putU64(b, Vmctx.EpochPtr, epoch.address);
-      epoch.track(this);
-    }
+    if (epoch !== null) putU64(b, Vmctx.EpochPtr, epoch.address);
+    // Only instances with deadlines need tracking; engine-wide ones need no instance at all.
+    if (epoch !== null && epochInterruption) epoch.track(this);
+    if (hostInterrupts) putU64(b, Vmctx.EpochPoll, epochPoll);
+    b.builtins[Builtin.Poll] = poll;
     if (consumeFuel) writeFuel(this, initialFuel);
   }
 
@@ -82,8 +86,8 @@ export class Instance {
    * the deadline has passed: set a new one before calling it.
    */
   setEpochDeadline(ticks: number | bigint): void {
-    const epoch = this.module.engine.epoch;
-    if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
+    const { epoch, epochInterruption } = this.module.engine;
+    if (epoch === null || !epochInterruption) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
     epoch.setDeadline(this, epoch.deadlineAfter(ticks));
   }
 
