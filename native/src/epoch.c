@@ -393,10 +393,29 @@ static napi_value js_epoch_polls(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * Whether the poll's failed JS call was a termination, from what host_call parked: nothing
+ * (V8 refuses the N-API calls that would box it while terminating) or null (what a
+ * TryCatch reports for a termination). Anything else is an ordinary exception — in practice
+ * V8's stack-overflow RangeError for a poll deep in wasm, past V8's own JS stack limit.
+ */
+static int parked_termination(wj_entry *entry) {
+  napi_value box, exc;
+  napi_valuetype type;
+  if (entry->pending_exception == NULL) return 1;
+  if (napi_get_reference_value(entry->env, entry->pending_exception, &box) != napi_ok || box == NULL ||
+      napi_get_element(entry->env, box, 0, &exc) != napi_ok || napi_typeof(entry->env, exc, &type) != napi_ok) {
+    return 1;
+  }
+  return type == napi_null;
+}
+
+/*
  * The poll, on the engine's thread, from generated code (through the thunk below) once its
  * check saw the bias: take the bias out, schedule the next request, then call into JS so
  * that V8 handles what is pending. Returns 0, or the TrapCode of a failed JS call (host
- * exception; the exception, or the termination's, is parked like an import's).
+ * exception) when it was a termination: the wasm frames unwind like after a throwing import
+ * and V8 carries the termination on. Any other failure is dropped: the program never asked
+ * for this call, so it must not fail because of it (V8 gets its turn at a later poll).
  */
 uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) WJ_HIDDEN;
 uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) {
@@ -412,7 +431,13 @@ uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) {
     c->polls++;
   }
   pthread_mutex_unlock(&timer_mu);
-  return (uint32_t)wasmjit_host_call(vmctx, WJ_BUILTIN_POLL, NULL, 0);
+  const uint32_t status = (uint32_t)wasmjit_host_call(vmctx, WJ_BUILTIN_POLL, NULL, 0);
+  if (status == 0) return 0;
+  wj_entry *entry = wj_tls.entry;
+  if (parked_termination(entry)) return status;
+  napi_delete_reference(entry->env, entry->pending_exception);
+  entry->pending_exception = NULL;
+  return 0;
 }
 
 /*

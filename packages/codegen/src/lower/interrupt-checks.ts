@@ -49,9 +49,9 @@ interface EpochSlowPath {
   /** Where the check jumps when W >= 0, and where the slow path returns to. */
   slow: Label;
   resume: Label;
-  /** The check's own trap stubs (so the trap reports the check's operator). */
-  trap: Label;
-  /** A failed poll (hostInterrupts only): the status is in eax. */
+  /** The check's own trap stubs (so a trap reports the check's operator): a deadline came
+   * (epochInterruption only), and a failed poll (hostInterrupts only; the status in eax). */
+  trap: Label | null;
   pollFailed: Label | null;
 }
 
@@ -88,7 +88,7 @@ function emitEpochCheck(fc: FunctionCompiler): void {
   const path = {
     slow: a.newLabel(),
     resume: a.newLabel(),
-    trap: fc.trap(TrapCode.Interrupt),
+    trap: fc.env.epochInterruption === true ? fc.trap(TrapCode.Interrupt) : null,
     pollFailed: fc.env.hostInterrupts === true ? fc.hostFailure() : null,
   };
   a.jcc_label(Cond.GE, path.slow);
@@ -105,7 +105,7 @@ function emitEpochCheck(fc: FunctionCompiler): void {
  */
 function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
   a.bind(p.slow);
-  if (fc.env.epochInterruption !== true) {
+  if (p.trap === null) {
     // Only polls make W >= 0 here: no deadline exists without epochInterruption.
     emitPoll(fc, a, p);
     return;

@@ -44,6 +44,17 @@ const MIX = `(module
                (f64.convert_i64_s (i64.xor (local.get $g) (local.get $h))))
       (f64.add (f64.add (local.get $x) (local.get $y)) (f64.add (local.get $z) (f64.promote_f32 (local.get $w)))))))`;
 
+// Recursion n deep, then a counted loop at the bottom (where polls happen), then back up.
+const DEEP = `(module
+  (func $deep (export "deep") (param $n i32) (param $spin i32) (result i32) (local $i i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $spin))))
+        (local.get $i))
+      (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1)) (local.get $spin)) (i32.const 1))))))`;
+
 type Run = (n: number, seed: number) => number;
 
 async function mix(engine: Engine): Promise<Run> {
@@ -114,6 +125,23 @@ describe('interrupt: host-interrupt polls', function () {
     instance.setEpochDeadline(Infinity);
     expect(e.fib(20)).to.equal(6765);
     expect(engine.currentEpoch()).to.equal(2n);
+  });
+
+  it('a poll deeper than V8\'s JS stack reaches does not fail the program', async () => {
+    // 40,000 frames are a few MiB of wasm stack: far below V8's JS limit on this thread (about
+    // 984 KB below where JS started), so the poll's JS call there throws V8's RangeError. The
+    // program did not make that call: it must run on, and V8 gets its turn at a later poll.
+    const engine = new Engine({ hostInterrupts: true, maxWasmStack: 6 * 1024 * 1024 });
+    const deep = engine.instantiate(engine.compile(await watNamed(DEEP))).exports.deep as Run;
+    const before = polls(engine);
+    let calls = 0;
+    while (polls(engine) - before < 3 && calls < 100) {
+      expect(deep(40_000, 20_000_000)).to.equal(40_000 + 20_000_000);
+      calls++;
+    }
+    expect(polls(engine) - before, `polls in ${calls} calls`).to.be.at.least(3);
+    // And the thread's JS is fine.
+    expect(deep(10, 10)).to.equal(20);
   });
 
   it('the timer thread stops watching an engine once it is collected', async () => {
