@@ -46,8 +46,8 @@ export interface EngineOptions {
    * and loop headers get the epoch check (one check serves epochs too), and every 10 ms a
    * running wasm function briefly calls into JS, where V8 acts on what is pending for the
    * thread: `worker.terminate()` (and so `process.exit()` on the main thread while a worker
-   * runs wasm), inspector pauses, heap snapshots. Without it wasm that never calls JS keeps
-   * its worker running until it returns. Off on the main thread because the check costs
+   * runs wasm), `worker.getHeapSnapshot()`, the inspector. Without it wasm that never calls
+   * JS keeps its worker running until it returns. Off on the main thread because the check costs
    * tight loops up to ~25 % (docs/interrupt.md) and nothing terminates the main thread from
    * outside; turn it on there to keep the inspector responsive during long wasm runs.
    */

@@ -24,8 +24,10 @@ export interface TerminateReport {
   latencies: Record<string, number[]>;
   /** The exit codes terminate() resolved with. */
   exitCodes: number[];
-  /** Kinds whose terminate() did not resolve within STUCK_MS. */
+  /** Kinds whose terminate() did not resolve within STUCK_MS ('snapshot': the heap snapshot). */
   stuck: string[];
+  /** Size of the heap snapshot of a worker spinning in "loop". */
+  snapshotBytes: number;
   /** Whether a spinning worker ever returned from its loop (it must not). */
   returned: boolean;
   /** Engine defaults: in a worker and on this main thread. */
@@ -52,17 +54,31 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Resolves after `ms` without keeping the process alive (the losing side of a race). */
+function deadline(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   const report: TerminateReport = {
-    latencies: {}, exitCodes: [], stuck: [], returned: false,
+    latencies: {}, exitCodes: [], stuck: [], snapshotBytes: 0, returned: false,
     workerHostInterrupts: false, mainHostInterrupts: new Engine().hostInterrupts, mainFib: [], survivorOk: [],
   };
   const mainEngine = new Engine();
   const main = mainEngine.instantiate(mainEngine.compile(await spinBytes()), { js: { reenter: () => {} } })
     .exports as unknown as SpinExports;
-  /** Spins a worker of `kind` and terminates it: the latency (a stuck one ends the process). */
-  const spinAndTerminate = async (kind: SpinKind): Promise<number> => {
+  const stuck = (what: string): never => {
+    report.stuck.push(what);
+    console.log(JSON.stringify(report));
+    process.kill(process.pid, 'SIGKILL');
+    throw new Error('unreachable');
+  };
+  /**
+   * Spins a worker of `kind`, runs `meanwhile` on it, terminates it: the latency (a stuck one
+   * ends the process).
+   */
+  const spinAndTerminate = async (kind: SpinKind, meanwhile?: (w: Worker) => Promise<void>): Promise<number> => {
     let spinning!: () => void;
     const isSpinning = new Promise<void>((res) => (spinning = res));
     const spinner = start({ kind }, (m) => {
@@ -72,13 +88,10 @@ async function main(): Promise<void> {
     });
     await isSpinning;
     await sleep(50); // well inside the loop by now
+    if (meanwhile) await meanwhile(spinner);
     const t0 = performance.now();
-    const outcome = await Promise.race([spinner.terminate(), sleep(STUCK_MS).then(() => 'stuck' as const)]);
-    if (outcome === 'stuck') {
-      report.stuck.push(kind);
-      console.log(JSON.stringify(report));
-      process.kill(process.pid, 'SIGKILL');
-    }
+    const outcome = await Promise.race([spinner.terminate(), deadline(STUCK_MS).then(() => 'stuck' as const)]);
+    if (outcome === 'stuck') stuck(kind);
     const ms = performance.now() - t0;
     report.exitCodes.push(outcome as number);
     report.mainFib.push(main.fib(FIB_N));
@@ -97,6 +110,16 @@ async function main(): Promise<void> {
     report.survivorOk.push(results.length === WORK_ROUNDS && results.every((x) => x === FIB_RESULT));
     await worker.terminate();
   }
+  await spinAndTerminate('loop', async (w) => {
+    const snapshot = async (): Promise<number> => {
+      let bytes = 0;
+      for await (const chunk of await w.getHeapSnapshot()) bytes += (chunk as Buffer).length;
+      return bytes;
+    };
+    const bytes = await Promise.race([snapshot(), deadline(10 * STUCK_MS).then(() => -1)]);
+    if (bytes < 0) stuck('snapshot');
+    report.snapshotBytes = bytes;
+  });
   console.log(JSON.stringify(report));
 }
 
