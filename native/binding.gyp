@@ -20,6 +20,9 @@
       "defines": ["NAPI_EXPERIMENTAL"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
       "cflags_c": ["-std=gnu11"],
+      # Never unloaded: Node dlcloses an add-on when the last worker that loaded it exits,
+      # but our fault handler and epoch timer thread run its code for the whole process.
+      "ldflags": ["-Wl,-z,nodelete"],
       "configurations": {
         "Release": {
           "cflags!": ["-O3"],

@@ -124,6 +124,19 @@ declare namespace wasmjitNative {
     /** An object whose collection reports `id` through takeCollected() (native/src/collected.c). */
     tracker(id: number): object;
     takeCollected(): number[];
+    /**
+     * Host interrupts: from now on the timer thread requests a poll of the engine whose cell
+     * W is `cells[0]` (a view over a SharedArrayBuffer, held alive until unwatched) every
+     * 10 ms, by adding the poll bias to it (see native/src/epoch.c). Again for the same cell:
+     * no-op.
+     */
+    watchEpochCell(cells: BigUint64Array): void;
+    /** Stops watching (this thread's) cell at `address`; false if it was not watched. */
+    unwatchEpochCell(address: number): boolean;
+    /** Polls run so far for the watched cell at `address`, or -1 if it is not watched. */
+    epochPolls(address: number): number;
+    /** Address of the poll thunk generated code calls (vmctx EpochPoll). */
+    epochPollAddress(): number;
     /** Test only: addresses of wasmcall-ABI functions usable as wasm imports. */
     testImports(): TestImports;
     stackInfo(): StackInfo;

@@ -109,11 +109,14 @@ export const enum Vmctx {
   /** Pointer to the globals area (8 bytes per global cell pointer, see layout.ts). */
   Globals = 0x40,
   /**
-   * Epoch interruption (CompileOptions.epochInterruption): address of the engine's epoch
-   * cells, two i64 in a SharedArrayBuffer: W = epoch - B, which every bump increments (from
-   * any thread, or the native timer), and B = the earliest deadline of the engine's
-   * instances. Function entries and loop headers go to a slow path once W >= 0; it traps
-   * `interrupt` if W + B reached EpochDeadline. The runtime's code embeds the address
+   * Epoch interruption and host interrupts (CompileOptions.epochInterruption, hostInterrupts):
+   * address of the engine's epoch cells, i64s in a SharedArrayBuffer: [0] W = epoch - B,
+   * which every bump increments (from any thread, or the native timer); [1] B = the earliest
+   * deadline of the engine's instances and of [2]; [2] the engine-wide deadline of
+   * callWithTimeout. Function entries and loop headers go to a slow path once W >= 0. There,
+   * W + B is the epoch, plus 2^62 while the native timer thread requests a poll (host
+   * interrupts: it calls EpochPoll); otherwise it traps `interrupt` if the epoch reached [2]
+   * or EpochDeadline. The runtime's code embeds the address
    * (CompileOptions.epochCounterAddress); this field serves code compiled without it. See
    * lower/interrupt-checks.ts, the runtime's epoch-counter.ts and docs/interrupt.md.
    */
@@ -126,6 +129,13 @@ export const enum Vmctx {
    * `out_of_fuel` when what was left could not pay for their block (it is then negative).
    */
   Fuel = 0x58,
+  /**
+   * Host interrupts (CompileOptions.hostInterrupts): the native poll thunk (epoch.c
+   * wasmjit_epoch_poll), called from an epoch check's slow path with r11 = the epoch cells'
+   * address. It preserves every other register and returns r11d = 0, or a TrapCode (the host
+   * exception of a termination) to trap with.
+   */
+  EpochPoll = 0x60,
   /** First of the per-module variable-length parts (imported functions, ...). */
   HeaderEnd = 0x80,
 }
@@ -203,4 +213,9 @@ export const enum Builtin {
   ElemDrop = 9,
   TableGet = 10,
   TableSet = 11,
+  /**
+   * No arguments, no effect: called by the host-interrupt poll (EpochPoll) so that V8 runs
+   * its pending interrupts (worker.terminate(), inspector) at the JS call.
+   */
+  Poll = 12,
 }

@@ -1,4 +1,5 @@
 // Engine: configuration shared by the modules it compiles and the instances it creates.
+import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
@@ -45,6 +46,17 @@ export interface EngineOptions {
    */
   epochInterruption?: boolean;
   /**
+   * Host interrupts (default: on in worker threads, off on the main thread): function entries
+   * and loop headers get the epoch check (one check serves epochs too), and every 10 ms a
+   * running wasm function briefly calls into JS, where V8 acts on what is pending for the
+   * thread: `worker.terminate()` (and so `process.exit()` on the main thread while a worker
+   * runs wasm), `worker.getHeapSnapshot()`, the inspector. Without it wasm that never calls
+   * JS keeps its worker running until it returns. Off on the main thread because the check costs
+   * tight loops up to ~25 % (docs/interrupt.md) and nothing terminates the main thread from
+   * outside; turn it on there to keep the inspector responsive during long wasm runs.
+   */
+  hostInterrupts?: boolean;
+  /**
    * Fuel (default false): every basic block costs its operator count; function entries and
    * loop headers trap `out_of_fuel` once the instance's fuel cannot pay. Deterministic: the
    * same program with the same fuel stops at the same point. See Instance.setFuel.
@@ -75,12 +87,14 @@ export class Engine {
   /** @internal See EngineOptions.stackChecks (measurement only). */
   readonly stackChecks: boolean;
   readonly epochInterruption: boolean;
+  /** EngineOptions.hostInterrupts, its default resolved on the thread that created the engine. */
+  readonly hostInterrupts: boolean;
   readonly consumeFuel: boolean;
   /** @internal EngineOptions.initialFuel. */
   readonly initialFuel: number | bigint;
   /** EngineOptions.parallelCompile (undefined: by module size). */
   readonly parallelCompile: boolean | number | undefined;
-  /** @internal The epoch counter (epoch-counter.ts), when epochInterruption is on. */
+  /** @internal The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
 
   constructor(options: EngineOptions = {}) {
@@ -93,14 +107,17 @@ export class Engine {
     this.features = { ...options.features };
     this.stackChecks = options.stackChecks ?? true;
     this.epochInterruption = options.epochInterruption ?? false;
+    this.hostInterrupts = options.hostInterrupts ?? !isMainThread;
     this.consumeFuel = options.consumeFuel ?? false;
     this.initialFuel = options.initialFuel ?? MAX_FUEL;
     this.parallelCompile = options.parallelCompile;
-    this.epoch = this.epochInterruption ? new EpochCounter() : null;
+    this.epoch = this.epochInterruption || this.hostInterrupts
+      ? new EpochCounter({ deadlines: this.epochInterruption, hostInterrupts: this.hostInterrupts })
+      : null;
   }
 
   private epochCounter(what: string): EpochCounter {
-    if (this.epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
+    if (!this.epochInterruption || this.epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
     return this.epoch;
   }
 
@@ -127,10 +144,11 @@ export class Engine {
   /**
    * Calls fn(...args) (an exported wasm function, or JS that calls into this engine's
    * instances) so that it traps `interrupt` (a RuntimeError) after about `ms` milliseconds:
-   * every live instance of this engine gets a deadline of the next epoch, and the add-on's
-   * timer thread bumps the epoch after `ms` (so does any other incrementEpoch meanwhile).
-   * Deadlines are restored afterwards and the instances stay usable. Wasm of other engines
-   * and JS code are not interrupted.
+   * the engine gets a deadline of the next epoch that every instance of it has, including
+   * the ones fn creates (their start functions too), and the add-on's timer thread bumps
+   * the epoch after `ms` (so does any other incrementEpoch meanwhile). The deadline is
+   * removed afterwards and the instances stay usable. Arming it costs the same whatever the
+   * number of instances. Wasm of other engines and JS code are not interrupted.
    */
   callWithTimeout<R>(fn: (...args: never[]) => R, ms: number, ...args: unknown[]): R {
     return this.epochCounter('callWithTimeout').callWithTimeout(fn as (...a: unknown[]) => R, ms, args);

@@ -1,7 +1,7 @@
 // Instance: a vmctx (see abi.ts and layout.ts) filled with the engine settings, helper
 // addresses and resolved imports, plus the JS-facing exports object. Linking is done in
 // spec order: imports, globals, tables, memories, exports, element and data segments, start.
-import { FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
+import { Builtin, FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
 import { allocData } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
@@ -21,13 +21,23 @@ import { RefDomain, type Member } from './ref-domain.js';
 export type { Imports } from './instance-build.js';
 
 const helpers = native.helperAddresses();
+const epochPoll = native.epochPollAddress();
+/** Builtin.Poll: nothing to do; the JS call itself is where V8 runs pending interrupts. */
+const poll = (): void => {};
 
 export function sameSig(a: FuncType, b: FuncType): boolean {
   return a.params.length === b.params.length && a.results.length === b.results.length &&
     a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
 }
 
+/** @internal The runtime's view of an instance (tests and tools; not exported by index.ts). */
+export let memberOf: (instance: Instance) => Member;
+
 export class Instance {
+  static {
+    memberOf = (instance) => instance.#member;
+  }
+
   readonly exports: Record<string, unknown>;
   /**
    * Everything the runtime knows of this instance (ref-domain.ts Member), kept private: no
@@ -86,17 +96,18 @@ export class Instance {
   }
 
   /**
-   * Epoch and fuel fields (epoch-counter.ts, interruption.ts), before anything can run. They
-   * follow the engine the module was compiled with: that is the one whose checks are in the
-   * code.
+   * Epoch, host-interrupt and fuel fields (epoch-counter.ts, interruption.ts), before
+   * anything can run. They follow the engine the module was compiled with: that is the one
+   * whose checks are in the code.
    */
   #initInterruption(b: InstanceBuild): void {
-    const { epoch, consumeFuel, initialFuel } = b.module.engine;
+    const { epoch, epochInterruption, hostInterrupts, consumeFuel, initialFuel } = b.module.engine;
     putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
-    if (epoch !== null) {
-      putU64(b, Vmctx.EpochPtr, epoch.address);
-      epoch.track(this.#member);
-    }
+    if (epoch !== null) putU64(b, Vmctx.EpochPtr, epoch.address);
+    // Only instances with deadlines need tracking; engine-wide ones need no instance at all.
+    if (epoch !== null && epochInterruption) epoch.track(this.#member);
+    if (hostInterrupts) putU64(b, Vmctx.EpochPoll, epochPoll);
+    b.builtins[Builtin.Poll] = poll;
     if (consumeFuel) writeFuel(this.#member, initialFuel);
   }
 
@@ -107,8 +118,8 @@ export class Instance {
    * the deadline has passed: set a new one before calling it.
    */
   setEpochDeadline(ticks: number | bigint): void {
-    const epoch = this.#member.module.engine.epoch;
-    if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
+    const { epoch, epochInterruption } = this.#member.module.engine;
+    if (epoch === null || !epochInterruption) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
     epoch.setDeadline(this.#member, epoch.deadlineAfter(ticks));
   }
 

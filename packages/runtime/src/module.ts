@@ -35,7 +35,9 @@ export class Module {
       stackChecks: engine.stackChecks,
       boundsChecks: engine.boundsChecks,
       epochInterruption: engine.epochInterruption,
-      // The code embeds the address: a Module belongs to its engine (interruption.ts).
+      // Decided by the engine, not by the thread that happens to compile (compile workers).
+      hostInterrupts: engine.hostInterrupts,
+      // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
       epochCounterAddress: engine.epoch?.address,
       consumeFuel: engine.consumeFuel,
       parallelCompile: engine.parallelCompile,

@@ -82,6 +82,7 @@ export function compileChunk(
     offsetMap,
     epochInterruption: options.epochInterruption ?? false,
     epochCounterAddress: options.epochCounterAddress,
+    hostInterrupts: options.hostInterrupts ?? false,
     consumeFuel: options.consumeFuel ?? false,
     callRelocs,
     typeIds,

@@ -16,7 +16,7 @@ import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
-import { emitEntryInterruptChecks } from './interrupt-checks.js';
+import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
@@ -58,7 +58,7 @@ export class FunctionCompiler {
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, env.epochInterruption === true);
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env));
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);

@@ -1,17 +1,18 @@
-// Interruption checks: epoch deadlines and fuel (CompileOptions.epochInterruption and
-// consumeFuel). Both are off by default, and then nothing here emits a byte. The lowering
-// calls in from the prologue (FunctionCompiler.emitPrologue), loop headers and branches
-// (ops/control.ts) and the dispatch loop (compile-function.ts).
+// Interruption checks: epoch deadlines, host interrupts and fuel (CompileOptions
+// epochInterruption, hostInterrupts and consumeFuel). All are off by default, and then nothing
+// here emits a byte. The lowering calls in from the prologue (FunctionCompiler.emitPrologue),
+// loop headers and branches (ops/control.ts) and the dispatch loop (compile-function.ts).
 //
-// Epochs. The engine owns a counter that any thread may bump (see the runtime's
-// epoch-counter.ts): cell W = epoch - B, where B is the earliest deadline of the engine's
-// instances. Loop headers, and the entries of functions that call, the points every
-// unbounded execution passes again and again, test just W:
+// Epochs. The engine owns cells that any thread may bump (see the runtime's
+// epoch-counter.ts): W = epoch - B, where B is the earliest deadline of the engine's
+// instances and of its engine-wide deadline C (callWithTimeout). Loop headers, and the
+// entries of functions that call, the points every unbounded execution passes again and
+// again, test just W:
 //     cmp qword [W], 0 ; jge slow          (W's address as disp32 when it is below 2 GiB)
 //     mov r11, W ; cmp qword [r11], 0 ; jge slow                            (otherwise)
 // one compare with memory and a branch that is never taken until some deadline has come.
 // The slow path, out of line after the function, computes the epoch W + B and traps
-// `interrupt` if it reached this instance's deadline (vmctx EpochDeadline), else jumps
+// `interrupt` if it reached C or this instance's deadline (vmctx EpochDeadline), else jumps
 // back. W is read with plain loads: aligned 8-byte loads are atomic on x86-64, and a bump
 // from another core becomes visible within a few iterations, which is all a deadline needs.
 // The trap is the ordinary out-of-line trap stub, so it unwinds like any other trap.
@@ -19,6 +20,14 @@
 // and those are checked; straight-line code ends within its own size. Unbounded recursion
 // passes through the entry of a function that calls, and that one checks. (Helps call-heavy
 // code with small leaf functions; the loop checks are what tight loops pay.)
+//
+// Host interrupts share that check. For them the native timer thread adds POLL_BIAS (2^62)
+// to W every 10 ms (native/src/epoch.c), so W >= 0, and the slow path, seeing bit 62 of
+// W + B, calls the poll thunk (vmctx EpochPoll) instead of comparing deadlines: it takes the
+// bias out and calls into JS, where V8 acts on a pending worker.terminate() or inspector
+// request. A termination comes back as a failed host call and unwinds the wasm frames like
+// a throwing import. The code is the same on every thread; only the engine's options decide
+// whether it is there.
 //
 // Fuel. See fuel-meter.ts for the runs and their charges. At function entries and loop
 // headers the charge is followed by `jl stub`: the fuel that was left could not pay for the
@@ -30,16 +39,31 @@ import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { RAX, R11, R14, type Gpr } from '../x64/regs.js';
 import { cmpAbs32Imm8, fitsAbs32 } from '../x64/extra-abs.js';
+import { btRegImm8 } from '../x64/extra-bt.js';
 import { TrapCode, Vmctx } from '../abi.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { FunctionCompiler } from './function-compiler.js';
+import type { ModuleEnv } from './module-env.js';
 
 interface EpochSlowPath {
   /** Where the check jumps when W >= 0, and where the slow path returns to. */
   slow: Label;
   resume: Label;
-  /** The check's own trap stub (so the trap reports the check's operator). */
-  trap: Label;
+  /** The check's own trap stubs (so a trap reports the check's operator): a deadline came
+   * (epochInterruption only), and a failed poll (hostInterrupts only; the status in eax). */
+  trap: Label | null;
+  pollFailed: Label | null;
+}
+
+/** Bit of W + B that is set while a poll is requested (epoch-counter.ts POLL_BIAS = 2^62). */
+const POLL_BIAS_BIT = 62;
+/** Byte offsets of the epoch cells B and C from W (epoch-counter.ts). */
+const CELL_B = 8;
+const CELL_C = 16;
+
+/** Whether functions get epoch checks: for deadlines, for host-interrupt polls, or both. */
+export function hasEpochChecks(env: ModuleEnv): boolean {
+  return env.epochInterruption === true || env.hostInterrupts === true;
 }
 
 /** Each function's slow paths, until emitInterruptStubs writes them out. */
@@ -61,7 +85,12 @@ function emitEpochCheck(fc: FunctionCompiler): void {
     loadCounterAddress(fc, R11);
     a.alu_mi(AluOp.Cmp, 64, { base: R11, disp: 0 }, 0);
   }
-  const path = { slow: a.newLabel(), resume: a.newLabel(), trap: fc.trap(TrapCode.Interrupt) };
+  const path = {
+    slow: a.newLabel(),
+    resume: a.newLabel(),
+    trap: fc.env.epochInterruption === true ? fc.trap(TrapCode.Interrupt) : null,
+    pollFailed: fc.env.hostInterrupts === true ? fc.hostFailure() : null,
+  };
   a.jcc_label(Cond.GE, path.slow);
   a.bind(path.resume);
   let list = slowPaths.get(fc);
@@ -70,35 +99,68 @@ function emitEpochCheck(fc: FunctionCompiler): void {
 }
 
 /**
- * epoch = W + B; trap if it reached the deadline, else resume. rax is borrowed (a local may
+ * epoch = W + B (+ POLL_BIAS while a poll is requested); poll if it is, else trap if the epoch
+ * reached the engine's deadline C or the instance's, else resume. rax is borrowed (a local may
  * live in any allocatable register): pushing below rsp is safe, the host reserve is there.
  */
 function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
   a.bind(p.slow);
-  a.comment('epoch: has this instance\'s deadline come?');
+  if (p.trap === null) {
+    // Only polls make W >= 0 here: no deadline exists without epochInterruption.
+    emitPoll(fc, a, p);
+    return;
+  }
+  a.comment('epoch: a poll, or has a deadline come?');
   a.push_r(RAX);
   loadCounterAddress(fc, RAX);
+  // One load of W: the timer thread may add or the poll remove the bias at any time.
   a.mov_rm(64, R11, { base: RAX, disp: 0 });
-  a.alu_rm(AluOp.Add, 64, R11, { base: RAX, disp: 8 });
+  a.alu_rm(AluOp.Add, 64, R11, { base: RAX, disp: CELL_B });
+  const poll = p.pollFailed !== null ? a.newLabel() : null;
+  if (poll !== null) {
+    btRegImm8(a, R11, POLL_BIAS_BIT);
+    a.jcc_label(Cond.B, poll); // CF set: bias in
+  }
+  a.alu_rm(AluOp.Cmp, 64, R11, { base: RAX, disp: CELL_C });
   a.pop_r(RAX);
+  a.jcc_label(Cond.GE, p.trap);
   a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
   a.jcc_label(Cond.GE, p.trap);
   a.jmp_label(p.resume);
+  if (poll !== null) {
+    a.bind(poll);
+    a.pop_r(RAX);
+    emitPoll(fc, a, p);
+  }
+}
+
+/**
+ * The poll (hostInterrupts): the thunk keeps every register but r11, where it returns 0 or
+ * the TrapCode of a failed JS call. A deadline that came meanwhile is seen at the next check.
+ */
+function emitPoll(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
+  a.comment('host interrupts: let V8 act');
+  loadCounterAddress(fc, R11);
+  a.call_m({ base: R14, disp: Vmctx.EpochPoll });
+  a.test_rr(32, R11, R11);
+  a.jcc_label(Cond.E, p.resume);
+  a.mov_rr(32, RAX, R11);
+  a.jmp_label(p.pollFailed!);
 }
 
 /**
  * At the function entry: see emitInterruptChecks; the epoch check only if the body calls
- * (the local-homes pre-scan tells, asked to scan whenever epochs are on).
+ * (the local-homes pre-scan tells, asked to scan whenever epoch checks are on).
  */
 export function emitEntryInterruptChecks(fc: FunctionCompiler): void {
-  emitInterruptChecks(fc, fc.env.epochInterruption === true && fc.homes.mayCall !== false);
+  emitInterruptChecks(fc, hasEpochChecks(fc.env) && fc.homes.mayCall !== false);
 }
 
 /**
  * At a function entry or a loop header (after the frame exists, so the trap's backtrace has
  * this function, and with every value spilled, so r11 and the flags are free).
  */
-export function emitInterruptChecks(fc: FunctionCompiler, epoch = fc.env.epochInterruption === true): void {
+export function emitInterruptChecks(fc: FunctionCompiler, epoch = hasEpochChecks(fc.env)): void {
   if (epoch) emitEpochCheck(fc);
   if (fc.fuel !== null) {
     fc.asm.comment('fuel check');

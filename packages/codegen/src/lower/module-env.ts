@@ -34,6 +34,14 @@ export interface CompileOptions {
    */
   epochCounterAddress?: number;
   /**
+   * Host interrupts (default false): the same checks as epochInterruption (one check serves
+   * both), whose slow path also calls the native poll (Vmctx.EpochPoll) when the timer
+   * thread requests one, every 10 ms, so that V8 acts on worker.terminate() and other
+   * interrupts while wasm runs. Needs the engine's epoch cells (epochCounterAddress or
+   * Vmctx.EpochPtr) like epochInterruption. See interrupt-checks.ts.
+   */
+  hostInterrupts?: boolean;
+  /**
    * Charge every basic block its operator count against the instance's fuel and trap
    * `out_of_fuel` at function entries and loop headers once it runs out (Vmctx.Fuel;
    * default false). See interrupt-checks.ts.
@@ -70,6 +78,8 @@ export interface ModuleEnv {
   readonly epochInterruption?: boolean;
   /** CompileOptions.epochCounterAddress. */
   readonly epochCounterAddress?: number;
+  /** CompileOptions.hostInterrupts; absent means off. */
+  readonly hostInterrupts?: boolean;
   /** CompileOptions.consumeFuel; absent means off. */
   readonly consumeFuel?: boolean;
   /**

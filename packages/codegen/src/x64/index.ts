@@ -7,3 +7,4 @@ export * from './assembler.js';
 export * from './sse-mem.js';
 export * from './extra-nop.js';
 export * from './extra-abs.js';
+export * from './extra-bt.js';

@@ -8,7 +8,7 @@ export const LIMIT_OPTIONS: OptionSpec[] = [
   {
     name: 'timeout',
     value: 'DURATION',
-    help: "stop the run with 'wasm trap: interrupt' after DURATION (2s, 500ms, 1.5m; a bare number is seconds)",
+    help: "stop the run with 'wasm trap: interrupt' after DURATION (2s, 500ms, 1.5m; a bare number is seconds; start function included)",
   },
   {
     name: 'fuel',

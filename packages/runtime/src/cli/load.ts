@@ -26,7 +26,10 @@ export interface Guest {
    * numbers, JS values for references.
    */
   call(name: string, args: bigint[]): unknown[];
-  /** Runs `f` (the program's run) under the --timeout deadline, if any. */
+  /**
+   * Runs `f` (the program's run) under the --timeout deadline, if any: what is left of it
+   * after instantiation (the start function) took its share.
+   */
   limited<T>(f: () => T): T;
 }
 
@@ -68,7 +71,13 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
     ...(fuel !== undefined ? { initialFuel: fuel } : {}),
   });
   const module = engine.compile(bytes);
-  const instance = engine.instantiate(module, imports);
+  // --timeout counts from here: it covers the start function, then the run gets what is left.
+  const started = performance.now();
+  const limited = <T>(f: () => T): T => {
+    if (timeoutMs === undefined) return f();
+    return engine.callWithTimeout(f, Math.max(0, timeoutMs - (performance.now() - started)));
+  };
+  const instance = limited(() => engine.instantiate(module, imports));
   return {
     wasm: module.wasm,
     exports: instance.exports,
@@ -76,7 +85,7 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
       exportedFunction(module.wasm, name);
       return callRaw(instance.exports[name] as WasmFunction, args);
     },
-    limited: (f) => (timeoutMs === undefined ? f() : engine.callWithTimeout(f, timeoutMs)),
+    limited,
   };
 }
 

@@ -1,11 +1,14 @@
 // Cost of interruption (not a test): the same programs compiled plain, with epoch checks
-// (Engine { epochInterruption: true }) and with fuel (Engine { consumeFuel: true }), timed
-// alternately; CPU time, minimum of many runs, in several code layouts (see LAYOUTS).
-// Reports the overhead of each in percent. Goals: epochs at most 3 %, fuel at most 15 %.
+// (Engine { epochInterruption: true }), with host interrupts (Engine { hostInterrupts: true },
+// the worker-thread default) and with fuel (Engine { consumeFuel: true }), timed alternately;
+// CPU time, minimum of many runs, in several code layouts (see LAYOUTS). Reports the overhead
+// of each in percent. Goals: epochs at most 3 %, fuel at most 15 %. Then the cost of one
+// callWithTimeout call with 1 and with 50,000 live instances of the engine.
 // Run: pnpm bench:interrupt   (BENCH_RUNS=N runs per layout, default 15)
 //
 // Epochs cost, at every function entry and loop header, one compare of the engine's counter
-// cell with 0 and a never-taken branch. Fuel costs one `sub [vmctx + Fuel], n` per straight
+// cell with 0 and a never-taken branch. Host interrupts are the same check (plus a poll every
+// 10 ms, which runs in this measurement). Fuel costs one `sub [vmctx + Fuel], n` per straight
 // run of code plus a never-taken branch at function entries and loop headers.
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
@@ -108,7 +111,8 @@ const SRC = `(module
     (local.get $count)))`;
 
 type Fn = (...a: number[]) => number;
-type Variant = 'plain' | 'epochs' | 'fuel';
+type Variant = 'plain' | 'epochs' | 'host' | 'fuel';
+const VARIANTS: readonly Variant[] = ['plain', 'epochs', 'host', 'fuel'];
 
 
 function signed(p: number): string {
@@ -131,7 +135,7 @@ function withPadding(src: string, ops: number): string {
 
 async function main(): Promise<void> {
   const build = (bytes: Uint8Array, v: Variant) => {
-    const engine = new Engine({ epochInterruption: v === 'epochs', consumeFuel: v === 'fuel' });
+    const engine = new Engine({ epochInterruption: v === 'epochs', hostInterrupts: v === 'host', consumeFuel: v === 'fuel' });
     const instance = engine.instantiate(engine.compile(bytes));
     // The checks run in full but never fire: no deadline (the default), unlimited fuel.
     if (v === 'fuel') instance.setFuel(Infinity);
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
   const layouts: Record<Variant, Record<string, Fn>>[] = [];
   for (const pad of LAYOUTS) {
     const bytes = await wat(withPadding(SRC, pad));
-    layouts.push({ plain: build(bytes, 'plain'), epochs: build(bytes, 'epochs'), fuel: build(bytes, 'fuel') });
+    layouts.push({ plain: build(bytes, 'plain'), epochs: build(bytes, 'epochs'), host: build(bytes, 'host'), fuel: build(bytes, 'fuel') });
   }
   const runs = Number(process.env.BENCH_RUNS ?? 15);
   const cases: [string, (e: Record<string, Fn>) => number][] = [
@@ -150,35 +154,62 @@ async function main(): Promise<void> {
     ['sieve of 2 MB × 8', (e) => { let s = 0; for (let k = 0; k < 8; k++) s += e.sieve!(2 * 1024 * 1024); return s; }],
   ];
   console.log(`${runs} runs × ${LAYOUTS.length} code layouts per variant; CPU time, ms: mean over layouts of the minimum`);
-  console.log('| workload | plain | epochs | fuel | epochs overhead (range) | fuel overhead (range) |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  const totals = { epochs: 0, fuel: 0 };
+  console.log('| workload | plain | epochs | host | fuel | epochs overhead (range) | host overhead (range) | fuel overhead (range) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const totals = { epochs: 0, host: 0, fuel: 0 };
   for (const [label, run] of cases) {
     const expected = run(layouts[0]!.plain);
     for (const l of layouts) {
-      for (const v of ['plain', 'epochs', 'fuel'] as const) {
+      for (const v of VARIANTS) {
         if (run(l[v]) !== expected) throw new Error(`${label}: ${v} gives a different result`);
       }
     }
     const mins = layouts.map((l) => {
-      const times: Record<Variant, number[]> = { plain: [], epochs: [], fuel: [] };
+      const times: Record<Variant, number[]> = { plain: [], epochs: [], host: [], fuel: [] };
       // Alternate so that frequency changes and other load hit every variant alike.
       for (let i = 0; i < runs; i++) {
-        for (const v of ['plain', 'epochs', 'fuel'] as const) times[v].push(cpuMs(() => run(l[v])));
+        for (const v of VARIANTS) times[v].push(cpuMs(() => run(l[v])));
       }
-      return { plain: Math.min(...times.plain), epochs: Math.min(...times.epochs), fuel: Math.min(...times.fuel) };
+      return { plain: Math.min(...times.plain), epochs: Math.min(...times.epochs), host: Math.min(...times.host), fuel: Math.min(...times.fuel) };
     });
     const ms = (v: Variant) => (mins.reduce((s, m) => s + m[v], 0) / mins.length).toFixed(1);
-    const over = (v: 'epochs' | 'fuel') => {
+    const over = (v: 'epochs' | 'host' | 'fuel') => {
       const ps = mins.map((m) => ((m[v] - m.plain) / m.plain) * 100);
       const mean = ps.reduce((s, p) => s + p, 0) / ps.length;
       totals[v] += mean;
       return `${signed(mean)} (${signed(Math.min(...ps))} … ${signed(Math.max(...ps))})`;
     };
-    console.log(`| ${label} | ${ms('plain')} | ${ms('epochs')} | ${ms('fuel')} | ${over('epochs')} | ${over('fuel')} |`);
+    console.log(`| ${label} | ${ms('plain')} | ${ms('epochs')} | ${ms('host')} | ${ms('fuel')} | ${over('epochs')} | ${over('host')} | ${over('fuel')} |`);
   }
   const mean = (t: number) => signed(t / cases.length);
-  console.log(`\nmean overhead: epochs ${mean(totals.epochs)} (goal: at most 3 %), fuel ${mean(totals.fuel)} (goal: at most 15 %)`);
+  console.log(`\nmean overhead: epochs ${mean(totals.epochs)} (goal: at most 3 %), host interrupts ${mean(totals.host)}, fuel ${mean(totals.fuel)} (goal: at most 15 %)`);
+  await timeoutCallCost();
+}
+
+/**
+ * callWithTimeout's own cost (arming the deadline and the timer, disarming) per call of a
+ * trivial function, with 1 and with 50,000 live instances of the engine: the deadline is one
+ * engine cell, so the instance count should not matter.
+ */
+async function timeoutCallCost(): Promise<void> {
+  const bytes = await wat('(module (func (export "f") (result i32) (i32.const 1)))');
+  console.log('\ncallWithTimeout(f, 1000) per call, f returning at once: ms, median of 5 batches');
+  for (const count of [1, 50_000]) {
+    const engine = new Engine({ epochInterruption: true });
+    const module = engine.compile(bytes);
+    const instances = Array.from({ length: count }, () => engine.instantiate(module));
+    const f = instances[0]!.exports.f as () => number;
+    const calls = 200;
+    for (let i = 0; i < calls; i++) engine.callWithTimeout(f, 1000); // warm-up
+    const batches: number[] = [];
+    for (let b = 0; b < 5; b++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) engine.callWithTimeout(f, 1000);
+      batches.push((performance.now() - t0) / calls);
+    }
+    batches.sort((x, y) => x - y);
+    console.log(`  ${count} live instances: ${batches[2]!.toFixed(4)} ms per call`);
+  }
 }
 
 await main();

@@ -16,6 +16,16 @@ const RUNAWAY = `(module
     (local.get $s)))`;
 
 const START_LOOPS = `(module (memory (export "memory") 1) (func $s (loop $l (br $l))) (start $s) (func (export "_start")))`;
+// A start function that runs for seconds (2^33 rounds) but ends: a --timeout that does not
+// cover it lets the program finish with status 0 instead of hanging the test.
+const START_RUNS_LONG = `(module (memory (export "memory") 1)
+  (func $s (local $i i64)
+    (loop $l
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (br_if $l (i64.lt_u (local.get $i) (i64.const 0x200000000)))))
+  (start $s)
+  (func (export "_start"))
+  (func (export "answer") (result i32) (i32.const 42)))`;
 
 describe('wasmjit run --timeout / --fuel', function () {
   this.timeout(60_000);
@@ -41,6 +51,19 @@ describe('wasmjit run --timeout / --fuel', function () {
     expect(Date.now() - t0).to.be.at.least(2000);
     expect(r.status).to.equal(134);
     expect(r.stderr).to.match(/^error: wasm trap: interrupt\n/);
+  });
+
+  it('--timeout covers the start function, with _start and with --invoke', async () => {
+    const file = await watFile(START_RUNS_LONG);
+    for (const extra of [[], ['--invoke', 'answer']]) {
+      const t0 = Date.now();
+      const r = wasmjit(['run', '--timeout', '300ms', ...extra, file]);
+      const ms = Date.now() - t0;
+      expect(r.status, extra.join(' ')).to.equal(134);
+      expect(r.stderr, extra.join(' ')).to.match(/^error: wasm trap: interrupt\n {4}at func\[0\]/);
+      expect(r.stdout).to.equal('');
+      expect(ms).to.be.within(300, 20_000);
+    }
   });
 
   it('--fuel N: out_of_fuel when N operators are not enough, the same every time', async () => {

@@ -1,5 +1,6 @@
 // The machine code of the checks: absent by default, one epoch check per loop header and per
-// entry of a function that calls, one fuel charge per run.
+// entry of a function that calls (for deadlines, host-interrupt polls or both), one fuel
+// charge per run.
 import { expect } from 'chai';
 import { compileModuleCode, decodeModule, validateModule, type CompileOptions } from '@wasmjit/codegen';
 import { watNamed } from './programs.js';
@@ -21,8 +22,14 @@ const EPOCH_CHECK = [0x48, 0x83, 0x3c, 0x25, 0x78, 0x56, 0x34, 0x12, 0x00, 0x0f,
 // cmp qword [r11], 0; jge rel32 (after mov r11, address or mov r11, [r14 + 0x48 (EpochPtr)])
 const EPOCH_CHECK_R11 = [0x49, 0x83, 0x3b, 0x00, 0x0f, 0x8d];
 const EPOCH_PTR_LOAD = [0x4d, 0x8b, 0x5e, 0x48];
-// The slow path: add r11, [rax + 8] (the epoch = W + B), then cmp r11, [r14 + 0x50 (EpochDeadline)]
-const EPOCH_SLOW = [0x4c, 0x03, 0x58, 0x08, 0x58, 0x4d, 0x3b, 0x5e, 0x50];
+// The slow path: add r11, [rax + 8] (the epoch = W + B); cmp r11, [rax + 16] (the engine-wide
+// deadline C), pop rax; then (after a jge) cmp r11, [r14 + 0x50 (EpochDeadline)]
+const EPOCH_SLOW = [0x4c, 0x03, 0x58, 0x08];
+const ENGINE_DEADLINE = [0x4c, 0x3b, 0x58, 0x10, 0x58];
+const INSTANCE_DEADLINE = [0x4d, 0x3b, 0x5e, 0x50];
+// Host interrupts: bt r11, 62 (the poll bias in W + B), call [r14 + 0x60 (EpochPoll)]; test r11d, r11d
+const POLL_BIAS_TEST = [0x49, 0x0f, 0xba, 0xe3, 0x3e];
+const POLL_CALL = [0x41, 0xff, 0x56, 0x60, 0x45, 0x85, 0xdb];
 // sub qword [r14 + 0x58 (Fuel)], imm32
 const FUEL_CHARGE = [0x49, 0x81, 0x6e, 0x58];
 // add qword [r14 + 0x58 (Fuel)], imm8 / imm32: refunds
@@ -46,9 +53,10 @@ async function compile(options: CompileOptions): Promise<Uint8Array> {
 describe('interrupt: generated code', () => {
   it('nothing by default', async () => {
     const plain = await compile({});
-    expect(await compile({ epochInterruption: false, consumeFuel: false })).to.deep.equal(plain);
+    expect(await compile({ epochInterruption: false, hostInterrupts: false, consumeFuel: false })).to.deep.equal(plain);
     expect(count(plain, FUEL_CHARGE)).to.equal(0);
-    expect(count(plain, [0x4d, 0x3b, 0x5e, 0x50])).to.equal(0);
+    expect(count(plain, INSTANCE_DEADLINE)).to.equal(0);
+    expect(count(plain, POLL_CALL)).to.equal(0);
   });
 
   it('epochs: a compare with memory and a branch at each loop header and each entry of a function that calls', async () => {
@@ -57,7 +65,30 @@ describe('interrupt: generated code', () => {
     // entries are not checked (f's loop is; g ends after one operator).
     expect(count(code, EPOCH_CHECK)).to.equal(2);
     expect(count(code, EPOCH_SLOW)).to.equal(2);
+    expect(count(code, ENGINE_DEADLINE)).to.equal(2);
+    expect(count(code, INSTANCE_DEADLINE)).to.equal(2);
     expect(count(code, FUEL_CHARGE)).to.equal(0);
+    // No poll without hostInterrupts.
+    expect(count(code, POLL_BIAS_TEST)).to.equal(0);
+    expect(count(code, POLL_CALL)).to.equal(0);
+  });
+
+  it('host interrupts: the same checks, whose slow path calls the poll', async () => {
+    const code = await compile({ hostInterrupts: true, epochCounterAddress: COUNTER });
+    expect(count(code, EPOCH_CHECK)).to.equal(2);
+    expect(count(code, POLL_CALL)).to.equal(2);
+    // Without epochInterruption there are no deadlines to compare.
+    expect(count(code, ENGINE_DEADLINE)).to.equal(0);
+    expect(count(code, INSTANCE_DEADLINE)).to.equal(0);
+    expect(count(code, POLL_BIAS_TEST)).to.equal(0);
+    // Both: still one check per point; the slow path tells a poll from a deadline.
+    const both = await compile({ epochInterruption: true, hostInterrupts: true, epochCounterAddress: COUNTER });
+    expect(count(both, EPOCH_CHECK)).to.equal(2);
+    expect(count(both, POLL_BIAS_TEST)).to.equal(2);
+    expect(count(both, POLL_CALL)).to.equal(2);
+    expect(count(both, EPOCH_SLOW)).to.equal(2);
+    expect(count(both, ENGINE_DEADLINE)).to.equal(2);
+    expect(count(both, INSTANCE_DEADLINE)).to.equal(2);
   });
 
   it('epochs: the counter address in r11 when it is above 2 GiB or not compiled in', async () => {
