@@ -19,11 +19,39 @@ export function toBytes(src: WasmBytes): Uint8Array {
   throw new TypeError('wasmjit: expected a WasmBytes (ArrayBuffer or typed array) with the module bytes');
 }
 
+/**
+ * What instantiation uses of a Module, captured when it is compiled: a program can replace or
+ * shadow any property or method of the Module, never these (see compiledParts).
+ */
+export interface CompiledParts {
+  readonly wasm: WasmModule;
+  readonly compiled: CompiledCode;
+  readonly code: CodeRegion;
+  readonly engine: Engine;
+}
+
+let partsOf: (m: unknown) => CompiledParts | undefined;
+
+/** The parts of a real Module (undefined for anything else, a Proxy of a Module included). */
+export function compiledParts(m: unknown): CompiledParts | undefined {
+  return partsOf(m);
+}
+
+/** Absolute address of function `index`'s entry (its import thunk for an imported one). */
+export function funcAddress(parts: CompiledParts, index: number): number {
+  return parts.code.address + parts.compiled.funcOffsets[index]!;
+}
+
 export class Module {
   readonly wasm: WasmModule;
   readonly compiled: CompiledCode;
   readonly code: CodeRegion;
   readonly engine: Engine;
+  readonly #parts: CompiledParts;
+
+  static {
+    partsOf = (m) => (typeof m === 'object' && m !== null && #parts in m ? (m as Module).#parts : undefined);
+  }
 
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
     this.engine = engine;
@@ -43,11 +71,12 @@ export class Module {
     this.wasm = module;
     this.compiled = compiled;
     this.code = loadCode(this.compiled.code);
+    this.#parts = { wasm: module, compiled, code: this.code, engine };
   }
 
   /** Absolute address of function `index`'s entry. */
   funcAddress(index: number): number {
-    return this.code.address + this.compiled.funcOffsets[index]!;
+    return funcAddress(this.#parts, index);
   }
 
   static exports(m: Module): ModuleExportDescriptor[] {

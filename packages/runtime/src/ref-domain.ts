@@ -29,7 +29,7 @@
 import { FuncRefRecord, Vmctx } from '@wasmjit/codegen';
 import type { DataRegion } from './code-memory.js';
 import type { WasmFunction } from './func-wrappers.js';
-import type { Module } from './module.js';
+import type { CompiledParts, Module } from './module.js';
 
 /**
  * What the runtime knows of an instance (Instance keeps it private; no program can reach,
@@ -39,6 +39,7 @@ import type { Module } from './module.js';
  */
 export interface Member {
   readonly module: Module;
+  readonly parts: CompiledParts;
   readonly vmctx: DataRegion;
   /** Address of the FuncRefRecord of function 0; one per function follows. */
   readonly records: number;

@@ -5,6 +5,7 @@
 // Before the fix the first two crashed the process (SIGSEGV); now every attack is refused with
 // the TypeError/RangeError V8 gives, or behaves exactly as in V8 — checked side by side here.
 import { expect } from 'chai';
+import * as wasmjit from '@wasmjit/runtime';
 import { OURS, inBoth, instantiate, outcome, wat, type Api, type TableLike } from './support.js';
 
 const MODULE = `(module
@@ -257,7 +258,7 @@ describe('security: JS values never make the runtime touch unchecked native memo
     expect(r[0]).to.deep.equal({ value: [21, 11, 11] });
   });
 
-  it('assigning and shadowing properties of Tables, Globals and Instances changes nothing the runtime relies on', async () => {
+  it('assigning and shadowing properties of Tables, Globals, Modules and Instances changes nothing the runtime relies on', async () => {
     const user = await wat(`(module
       (import "m" "t" (table 1 funcref))
       (import "m" "g" (global i64))
@@ -283,7 +284,9 @@ describe('security: JS values never make the runtime touch unchecked native memo
       forge(t, ['elemType', 'maximum', 'length', 'descriptorAddress', 'elements', 'domain', 'growRaw']);
       const g = new W.Global({ value: 'i64' }, 0x4141_4141_0000n);
       forge(g, ['type', 'mutable', 'cellAddress', 'raw', 'domain']);
-      const inst = new W.Instance(new W.Module(user), { m: { t, g } });
+      const mod = new W.Module(user);
+      forge(mod, ['funcAddress', 'code', 'compiled', 'wasm', 'engine']);
+      const inst = new W.Instance(mod, { m: { t, g } });
       forge(inst, ['module', 'vmctx', 'importTargets', 'funcRecords', 'domain', 'funcs']);
       const call = inst.exports.call as (i: number) => number;
       return [
@@ -294,6 +297,19 @@ describe('security: JS values never make the runtime touch unchecked native memo
     });
     expect(r[0]).to.deep.equal(r[1]);
     expect(r[0]).to.deep.equal({ value: [7, 7, 0x4141_4141_0000n, 7, { error: 'RangeError' }, { error: 'RuntimeError' }, { error: 'LinkError' }] });
+  });
+
+  it('new Instance refuses look-alike Modules and Engines (their code addresses and stack limits would reach native code)', () => {
+    const real = new wasmjit.Module(bytes);
+    const fakeModule = Object.assign(Object.create(wasmjit.Module.prototype) as object, {
+      wasm: real.wasm, compiled: real.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
+      funcAddress: () => 0x4141_4141_0000,
+    });
+    const fakeEngine = { ...new wasmjit.Engine(), maxWasmStack: 2 ** 40, hostStackReserve: 1 };
+    expect(outcome(() => new wasmjit.Instance(fakeModule as unknown as wasmjit.Module))).to.deep.equal({ error: 'TypeError' });
+    expect(outcome(() => new wasmjit.Instance(new Proxy(real, {})))).to.deep.equal({ error: 'TypeError' });
+    expect(outcome(() => new wasmjit.Instance(real, {}, fakeEngine as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
+    expect((new wasmjit.Instance(real, {}, new wasmjit.Engine()).exports.seven as () => number)()).to.equal(7);
   });
 
   it('methods called on objects that are not Tables/Globals are TypeErrors', () => {
