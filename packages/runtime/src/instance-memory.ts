@@ -16,16 +16,11 @@ import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
 import { LinkError, trapError } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
+import { attachVmctx, memoryBuffer, memoryMaximum, memoryPages } from './memory-access.js';
 import { rawBits } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
 import { ensureGuardHandler } from './signals.js';
-
-/**
- * Keeps each instance's memories alive as long as its vmctx (which the Instance holds and
- * generated code reads MemBase from): the Memory owns the pages the code addresses.
- */
-const memoriesOf = new WeakMap<object, Memory[]>();
 
 export function linkMemories(b: InstanceBuild): void {
   const wasm = b.wasm;
@@ -43,10 +38,9 @@ export function linkMemories(b: InstanceBuild): void {
     requireGuarded(memory, imported > 0);
     ensureGuardHandler();
   }
-  if (memory) {
-    memory.attachVmctx(b.vmctx);
-    memoriesOf.set(b.vmctx, b.memories as Memory[]);
-  }
+  // The instance's member (ref-domain.ts) holds b.memories, so a Memory lives as long as the
+  // code that addresses its pages.
+  if (memory) attachVmctx(memory, b.vmctx);
   // Active segments start out dropped: by the time any code runs they have been applied.
   const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
   installMemoryBuiltins(b.builtins, memory, segments);
@@ -68,15 +62,21 @@ function requireGuarded(memory: Memory, imported: boolean): void {
 function importMemory(b: InstanceBuild, module: string, name: string, want: Limits): Memory {
   const value = importValue(b, module, name);
   const where = `import "${module}" "${name}"`;
-  if (!(value instanceof Memory)) throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
+  let pages: number;
+  try {
+    pages = memoryPages(value as Memory);
+  } catch {
+    throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
+  }
+  const maximum = memoryMaximum(value as Memory);
   // Import matching uses the memory's current size as its minimum (spec: extern types).
-  if (value.pages < want.min) {
-    throw new LinkError(`${where}: memory has ${value.pages} pages, the module needs at least ${want.min}`);
+  if (pages < want.min) {
+    throw new LinkError(`${where}: memory has ${pages} pages, the module needs at least ${want.min}`);
   }
-  if (want.max !== undefined && (value.maximum === undefined || value.maximum > want.max)) {
-    throw new LinkError(`${where}: memory maximum ${value.maximum ?? 'none'} exceeds the declared maximum ${want.max}`);
+  if (want.max !== undefined && (maximum === undefined || maximum > want.max)) {
+    throw new LinkError(`${where}: memory maximum ${maximum ?? 'none'} exceeds the declared maximum ${want.max}`);
   }
-  return value;
+  return value as Memory;
 }
 
 /**
@@ -92,7 +92,7 @@ export function initDataSegments(b: InstanceBuild): void {
     if (d.mode !== 'active') continue;
     if (!memory) throw new Error('BUG: active data segment in a module without memory');
     const offset = evalOffset(b, d.offset);
-    const mem = new Uint8Array(memory.buffer);
+    const mem = new Uint8Array(memoryBuffer(memory));
     if (offset + d.bytes.length > mem.length) throw trapError(TrapCode.OutOfBoundsMemory);
     mem.set(d.bytes, offset);
   }

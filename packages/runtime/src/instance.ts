@@ -54,7 +54,7 @@ export class Instance {
       module, parts, vmctx,
       records: vmctx.address + layout.funcRefsOffset, recordCount: wasm.funcs.length,
       funcRef: (index) => this.#funcRef(index),
-      hostCalls, builtins: b.builtins, domain: b.domain,
+      hostCalls, builtins: b.builtins, memories: b.memories, domain: b.domain,
     };
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);

@@ -50,6 +50,8 @@ export interface Member {
   readonly hostCalls: ((domain: RefDomain) => void)[];
   /** Runtime builtins by Builtin id. */
   readonly builtins: (() => void)[];
+  /** Its memories (imported or its own), which own the pages its code addresses. */
+  readonly memories: readonly unknown[];
   /** The root of its domain (joining keeps it current). */
   domain: RefDomain;
 }
