@@ -34,7 +34,7 @@ export function linkMemories(b: InstanceBuild): void {
     b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max });
   }
   const memory = (b.memories[0] as Memory | undefined) ?? null;
-  if (memory && b.parts.engine.boundsChecks === 'guard') {
+  if (memory && b.parts.boundsChecks === 'guard') {
     requireGuarded(memory, imported > 0);
     ensureGuardHandler();
   }

@@ -85,10 +85,10 @@ export class Instance {
    * code.
    */
   #initInterruption(b: InstanceBuild): void {
-    const { epoch, consumeFuel, initialFuel } = b.parts.engine;
+    const { epoch, epochAddress, consumeFuel, initialFuel } = b.parts;
     putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
-    if (epoch !== null) {
-      putU64(b, Vmctx.EpochPtr, epoch.address);
+    if (epoch !== null && epochAddress !== undefined) {
+      putU64(b, Vmctx.EpochPtr, epochAddress);
       epoch.track(this.#member);
     }
     if (consumeFuel) writeFuel(this.#member, initialFuel);
@@ -101,7 +101,7 @@ export class Instance {
    * the deadline has passed: set a new one before calling it.
    */
   setEpochDeadline(ticks: number | bigint): void {
-    const epoch = this.#member.parts.engine.epoch;
+    const epoch = this.#member.parts.epoch;
     if (epoch === null) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
     epoch.setDeadline(this.#member, epoch.deadlineAfter(ticks));
   }
@@ -119,7 +119,7 @@ export class Instance {
   }
 
   #requireFuel(what: string): void {
-    if (!this.#member.parts.engine.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
+    if (!this.#member.parts.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
   }
 
   #linkFunctions(b: InstanceBuild, hostCalls: ((domain: RefDomain) => void)[]): void {

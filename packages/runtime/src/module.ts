@@ -1,7 +1,8 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
 import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
-import type { Engine } from './engine.js';
+import type { BoundsChecks, Engine } from './engine.js';
+import type { EpochCounter } from './epoch-counter.js';
 import { getDefaultEngine } from './engine.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
@@ -28,6 +29,13 @@ export interface CompiledParts {
   readonly compiled: CompiledCode;
   readonly code: CodeRegion;
   readonly engine: Engine;
+  /** The settings the code was compiled with (read from the engine once, for the compile). */
+  readonly boundsChecks: BoundsChecks;
+  readonly epoch: EpochCounter | null;
+  /** Of the epoch counter's cell, as compiled into the code (vmctx EpochPtr gets it too). */
+  readonly epochAddress: number | undefined;
+  readonly consumeFuel: boolean;
+  readonly initialFuel: number | bigint;
 }
 
 let partsOf: (m: unknown) => CompiledParts | undefined;
@@ -59,19 +67,21 @@ export class Module {
     const copy = toBytes(bytes).slice();
     // Decode, validate and compile in one (function bodies are validated by the code
     // generator's chunks, on worker threads too); errors are those of the three in sequence.
+    const { boundsChecks, epoch, consumeFuel, initialFuel } = engine;
+    const epochAddress = epoch?.address;
     const { module, compiled } = compileModule(copy, engine.features, {
       stackChecks: engine.stackChecks,
-      boundsChecks: engine.boundsChecks,
+      boundsChecks,
       epochInterruption: engine.epochInterruption,
       // The code embeds the address: a Module belongs to its engine (interruption.ts).
-      epochCounterAddress: engine.epoch?.address,
-      consumeFuel: engine.consumeFuel,
+      epochCounterAddress: epochAddress,
+      consumeFuel,
       parallelCompile: engine.parallelCompile,
     });
     this.wasm = module;
     this.compiled = compiled;
     this.code = loadCode(this.compiled.code);
-    this.#parts = { wasm: module, compiled, code: this.code, engine };
+    this.#parts = { wasm: module, compiled, code: this.code, engine, boundsChecks, epoch, epochAddress, consumeFuel, initialFuel };
   }
 
   /** Absolute address of function `index`'s entry. */
