@@ -79,6 +79,22 @@ export interface EngineOptions {
   parallelCompile?: boolean | number;
 }
 
+/** What an instance's vmctx takes from its engine, captured when the Engine is made. */
+export interface StackSettings {
+  readonly maxWasmStack: number;
+  readonly hostStackReserve: number;
+}
+
+let stackSettingsOf: (e: unknown) => StackSettings | undefined;
+
+/**
+ * The stack settings of a real Engine (undefined for anything else): never read through the
+ * Engine's properties, which a program can replace or shadow.
+ */
+export function engineStackSettings(e: unknown): StackSettings | undefined {
+  return stackSettingsOf(e);
+}
+
 export class Engine {
   readonly maxWasmStack: number;
   readonly hostStackReserve: number;
@@ -96,6 +112,11 @@ export class Engine {
   readonly parallelCompile: boolean | number | undefined;
   /** @internal The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
+  readonly #stack: StackSettings;
+
+  static {
+    stackSettingsOf = (e) => (typeof e === 'object' && e !== null && #stack in e ? (e as Engine).#stack : undefined);
+  }
 
   constructor(options: EngineOptions = {}) {
     this.maxWasmStack = positive(options.maxWasmStack ?? 512 * 1024, 'maxWasmStack');
@@ -114,6 +135,7 @@ export class Engine {
     this.epoch = this.epochInterruption || this.hostInterrupts
       ? new EpochCounter({ deadlines: this.epochInterruption, hostInterrupts: this.hostInterrupts })
       : null;
+    this.#stack = { maxWasmStack: this.maxWasmStack, hostStackReserve: this.hostStackReserve };
   }
 
   private epochCounter(what: string): EpochCounter {

@@ -2,8 +2,7 @@
 // globals, segments) lives in its own file and works on this.
 import type { VmctxLayout, WasmModule } from '@wasmjit/codegen';
 import type { DataRegion } from './code-memory.js';
-import type { Engine } from './engine.js';
-import type { Module } from './module.js';
+import type { CompiledParts, Module } from './module.js';
 import type { RefDomain } from './ref-domain.js';
 import type { TableStore } from './table-store.js';
 import type { GlobalSlot } from './global.js';
@@ -18,8 +17,9 @@ export interface ImportTarget {
 
 export interface InstanceBuild {
   readonly module: Module;
+  /** What the module's code is (never read through the Module's own properties). */
+  readonly parts: CompiledParts;
   readonly wasm: WasmModule;
-  readonly engine: Engine;
   readonly layout: VmctxLayout;
   readonly vmctx: DataRegion;
   readonly view: DataView;

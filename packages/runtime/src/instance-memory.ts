@@ -16,6 +16,7 @@ import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
 import { LinkError, trapError } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
+import { attachVmctx, memoryBuffer, memoryGuarded, memoryMaximum, memoryPages, memoryUnguardedReason } from './memory-access.js';
 import { rawBits } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
@@ -33,15 +34,14 @@ export function linkMemories(b: InstanceBuild): void {
     b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max });
   }
   const memory = (b.memories[0] as Memory | undefined) ?? null;
-  if (memory && b.module.engine.boundsChecks === 'guard') {
+  if (memory && b.parts.boundsChecks === 'guard') {
     requireGuarded(memory, imported > 0);
     ensureGuardHandler();
   }
-  if (memory) {
-    // The Instance holds its memories (instance.ts), and so the pages its code addresses,
-    // and the tracker that detaches its vmctx from the memory once it is collected.
-    b.keep.push(memory.attachVmctx(b.vmctx));
-  }
+  // The Instance holds its memories (instance.ts, and its member in ref-domain.ts), so a
+  // Memory lives as long as the code that addresses its pages; it also holds the tracker that
+  // detaches its vmctx from the memory once it is collected.
+  if (memory) b.keep.push(attachVmctx(memory, b.vmctx));
   // Active segments start out dropped: by the time any code runs they have been applied.
   const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
   installMemoryBuiltins(b.builtins, memory, segments);
@@ -49,8 +49,8 @@ export function linkMemories(b: InstanceBuild): void {
 
 /** Guard-mode code must not run against a memory without the guard reservation. */
 function requireGuarded(memory: Memory, imported: boolean): void {
-  if (memory.guarded) return;
-  const why = `(${memory.unguardedReason ?? 'no guard reservation'})`;
+  if (memoryGuarded(memory)) return;
+  const why = `(${memoryUnguardedReason(memory) ?? 'no guard reservation'})`;
   const fix = "compile the module with new Engine({ boundsChecks: 'explicit' })";
   if (imported) {
     throw new LinkError(`wasmjit: the imported memory has no guard region ${why}; guard-mode code cannot use it: ${fix}`);
@@ -63,15 +63,21 @@ function requireGuarded(memory: Memory, imported: boolean): void {
 function importMemory(b: InstanceBuild, module: string, name: string, want: Limits): Memory {
   const value = importValue(b, module, name);
   const where = `import "${module}" "${name}"`;
-  if (!(value instanceof Memory)) throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
+  let pages: number;
+  try {
+    pages = memoryPages(value as Memory);
+  } catch {
+    throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
+  }
+  const maximum = memoryMaximum(value as Memory);
   // Import matching uses the memory's current size as its minimum (spec: extern types).
-  if (value.pages < want.min) {
-    throw new LinkError(`${where}: memory has ${value.pages} pages, the module needs at least ${want.min}`);
+  if (pages < want.min) {
+    throw new LinkError(`${where}: memory has ${pages} pages, the module needs at least ${want.min}`);
   }
-  if (want.max !== undefined && (value.maximum === undefined || value.maximum > want.max)) {
-    throw new LinkError(`${where}: memory maximum ${value.maximum ?? 'none'} exceeds the declared maximum ${want.max}`);
+  if (want.max !== undefined && (maximum === undefined || maximum > want.max)) {
+    throw new LinkError(`${where}: memory maximum ${maximum ?? 'none'} exceeds the declared maximum ${want.max}`);
   }
-  return value;
+  return value as Memory;
 }
 
 /**
@@ -87,7 +93,7 @@ export function initDataSegments(b: InstanceBuild): void {
     if (d.mode !== 'active') continue;
     if (!memory) throw new Error('BUG: active data segment in a module without memory');
     const offset = evalOffset(b, d.offset);
-    const mem = new Uint8Array(memory.buffer);
+    const mem = new Uint8Array(memoryBuffer(memory));
     if (offset + d.bytes.length > mem.length) throw trapError(TrapCode.OutOfBoundsMemory);
     mem.set(d.bytes, offset);
   }

@@ -20,6 +20,7 @@ import type { TableStore } from './table-store.js';
 import { allocCell } from './native-cells.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { wasmFunctionInfoOf } from './func-wrappers.js';
+import { funcAddress } from './module.js';
 import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments } from './table-builtins.js';
 
 const TYPE_NAMES: Partial<Record<ValType, string>> = {
@@ -136,7 +137,7 @@ function writeFuncRefRecords(b: InstanceBuild): void {
     const off = funcRefOffset(b.layout, i);
     const target = i < wasm.numImportedFuncs
       ? b.importTargets[i]!
-      : { code: b.module.funcAddress(i), vmctx: b.vmctx.address };
+      : { code: funcAddress(b.parts, i), vmctx: b.vmctx.address };
     putU64(b, off + FuncRefRecord.Code, target.code);
     putU64(b, off + FuncRefRecord.Vmctx, target.vmctx);
     b.view.setUint32(off + FuncRefRecord.TypeId, typeIds[wasm.funcs[i]!]!, true);

@@ -7,10 +7,9 @@ import { native } from './native.js';
 import { LinkError } from './errors.js';
 import { makeExportWrapper, makeHostCall, wasmFunctionInfoOf, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
 import { registerInstance } from './host-dispatch.js';
-import type { Module } from './module.js';
+import { compiledParts, funcAddress, type Module } from './module.js';
 import type { Memory } from './memory.js';
-import type { Engine } from './engine.js';
-import { getDefaultEngine } from './engine.js';
+import { engineStackSettings, type Engine } from './engine.js';
 import { importValue, putU64, type ImportTarget, type Imports, type InstanceBuild } from './instance-build.js';
 import { exportMemory, initDataSegments, linkMemories } from './instance-memory.js';
 import { exportGlobal, exportTable, initElemSegments, linkGlobals, linkTables } from './instance-tables.js';
@@ -54,26 +53,30 @@ export class Instance {
    */
   readonly #linked: Pick<InstanceBuild, 'memories' | 'tables' | 'globals' | 'tableStores' | 'globalSlots' | 'keep'>;
 
-  constructor(module: Module, imports: Imports = {}, engine: Engine = module.engine ?? getDefaultEngine()) {
-    const wasm = module.wasm;
+  constructor(module: Module, imports: Imports = {}, engine?: Engine) {
+    const parts = compiledParts(module);
+    if (!parts) throw new TypeError('Instance: argument 0 must be a wasmjit Module');
+    const stack = engineStackSettings(engine ?? parts.engine);
+    if (!stack) throw new TypeError('Instance: argument 2 must be a wasmjit Engine');
+    const { wasm } = parts;
     const layout = computeLayout(wasm);
     const vmctx = allocData(layout.size);
     const hostCalls: ((domain: RefDomain) => void)[] = [];
     const b: InstanceBuild = {
-      module, wasm, engine, layout, vmctx, view: new DataView(vmctx.buffer), imports,
+      module, parts, wasm, layout, vmctx, view: new DataView(vmctx.buffer), imports,
       domain: new RefDomain(), linked: [], importTargets: this.#importTargets,
       builtins: [], memories: [], tables: [], globals: [], tableStores: [], globalSlots: [], keep: [],
     };
     this.#member = {
-      module, vmctx,
+      module, parts, vmctx,
       records: vmctx.address + layout.funcRefsOffset, recordCount: wasm.funcs.length,
       funcRef: (index) => this.#funcRef(index),
-      hostCalls, builtins: b.builtins, domain: b.domain, disposed: false,
+      hostCalls, builtins: b.builtins, memories: b.memories, domain: b.domain, disposed: false,
     };
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);
-    putU64(b, Vmctx.MaxWasmStack, engine.maxWasmStack);
-    putU64(b, Vmctx.HostStackReserve, engine.hostStackReserve);
+    putU64(b, Vmctx.MaxWasmStack, stack.maxWasmStack);
+    putU64(b, Vmctx.HostStackReserve, stack.hostStackReserve);
     this.#initInterruption(b);
 
     this.#linkFunctions(b, hostCalls);
@@ -101,9 +104,9 @@ export class Instance {
    * whose checks are in the code.
    */
   #initInterruption(b: InstanceBuild): void {
-    const { epoch, epochInterruption, hostInterrupts, consumeFuel, initialFuel } = b.module.engine;
+    const { epoch, epochAddress, epochInterruption, hostInterrupts, consumeFuel, initialFuel } = b.parts;
     putU64(b, Vmctx.EpochDeadline, NO_DEADLINE);
-    if (epoch !== null) putU64(b, Vmctx.EpochPtr, epoch.address);
+    if (epoch !== null && epochAddress !== undefined) putU64(b, Vmctx.EpochPtr, epochAddress);
     // Only instances with deadlines need tracking; engine-wide ones need no instance at all.
     if (epoch !== null && epochInterruption) epoch.track(this.#member);
     if (hostInterrupts) putU64(b, Vmctx.EpochPoll, epochPoll);
@@ -118,7 +121,7 @@ export class Instance {
    * the deadline has passed: set a new one before calling it.
    */
   setEpochDeadline(ticks: number | bigint): void {
-    const { epoch, epochInterruption } = this.#member.module.engine;
+    const { epoch, epochInterruption } = this.#member.parts;
     if (epoch === null || !epochInterruption) throw new TypeError('wasmjit: setEpochDeadline needs an Engine created with { epochInterruption: true }');
     epoch.setDeadline(this.#member, epoch.deadlineAfter(ticks));
   }
@@ -136,7 +139,7 @@ export class Instance {
   }
 
   #requireFuel(what: string): void {
-    if (!this.#member.module.engine.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
+    if (!this.#member.parts.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
   }
 
   #linkFunctions(b: InstanceBuild, hostCalls: ((domain: RefDomain) => void)[]): void {
@@ -155,7 +158,7 @@ export class Instance {
         // Its code runs in entries into this instance, and references cross both ways.
         b.linked.push(info.owner.domain);
       } else {
-        this.#importTargets[index] = { code: b.module.funcAddress(index), vmctx: b.vmctx.address };
+        this.#importTargets[index] = { code: funcAddress(b.parts, index), vmctx: b.vmctx.address };
         hostCalls[index] = makeHostCall(value as (...args: unknown[]) => unknown, sig);
       }
       putU64(b, importedFuncOffset(index), this.#importTargets[index]!.code);
@@ -208,12 +211,12 @@ export class Instance {
   #funcRef(index: number): WasmFunction {
     let f = this.#funcs[index];
     if (f) return f;
-    const { module, vmctx, records } = this.#member;
-    const imported = index < module.wasm.numImportedFuncs;
+    const { parts, vmctx, records } = this.#member;
+    const imported = index < parts.wasm.numImportedFuncs;
     const info: WasmFunctionInfo = {
-      code: imported ? this.#importTargets[index]!.code : module.funcAddress(index),
+      code: imported ? this.#importTargets[index]!.code : funcAddress(parts, index),
       vmctx: imported ? this.#importTargets[index]!.vmctx : vmctx.address,
-      sig: funcType(module.wasm, index),
+      sig: funcType(parts.wasm, index),
       owner: this.#member,
       record: { member: this.#member, index, address: records + FuncRefRecord.Size * index },
     };

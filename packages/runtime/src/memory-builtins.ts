@@ -9,6 +9,7 @@ import { Builtin, CallBuffer, TrapCode } from '@wasmjit/codegen';
 import { cbI32 } from './call-buffer.js';
 import { trapError } from './errors.js';
 import type { Memory } from './memory.js';
+import { growMemory, memoryBuffer } from './memory-access.js';
 
 /** Data segment bytes for memory.init, by segment index; null once dropped. */
 export type DataSegments = (Uint8Array | null)[];
@@ -38,15 +39,15 @@ export function installMemoryBuiltins(builtins: (() => void)[], memory: Memory |
     segments[arg(0)] = null;
   };
   if (memory === null) return;
-  // The host dispatcher drops these builtins (and so this Memory) as soon as the instance is
-  // collected (host-dispatch.ts); a WeakRef here would keep the Memory alive until the end
-  // of the current job instead.
-  const mem = (): Memory => memory;
-  const bytes = (): Uint8Array => new Uint8Array(memory.buffer);
+  // Held strongly: builtins live in the instance's reference domain (ref-domain.ts), which
+  // goes with the instance. (A WeakRef here would keep every Memory made in a synchronous
+  // loop alive until the loop ends: creating or dereferencing one keeps its target alive for
+  // the rest of the job.)
+  const bytes = (): Uint8Array => new Uint8Array(memoryBuffer(memory));
 
   // memory.grow(delta) → old pages, or -1
   builtins[Builtin.MemoryGrow] = () => {
-    setResult(mem().growPages(arg(0)));
+    setResult(growMemory(memory, arg(0)));
   };
   // memory.fill(dst, value, len): the whole range is checked before any byte is written.
   builtins[Builtin.MemoryFill] = () => {

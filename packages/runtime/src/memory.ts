@@ -52,16 +52,8 @@ export interface MemoryDescriptor {
 const buffers = new WeakMap<ArrayBuffer, Memory>();
 
 export class Memory {
-  /** @internal Address of byte 0; fixed for the Memory's lifetime. */
-  readonly address: number;
-  /**
-   * @internal Whether the 8 GiB + 64 KiB guard reservation (published to the fault handler)
-   * backs this memory, so guard-mode code may use it. When false, `unguardedReason` says why.
-   */
-  readonly guarded: boolean;
-  /** @internal Why the guard reservation could not be made (undefined when guarded). */
-  readonly unguardedReason: string | undefined;
   readonly #reservation: Reservation;
+  readonly #unguardedReason: string | undefined;
   #pages: number;
   readonly #maximum: number | undefined;
   #buffer: ArrayBuffer | null = null;
@@ -90,9 +82,7 @@ export class Memory {
       throw new RangeError(`Memory: cannot allocate ${initial} pages`);
     }
     this.#reservation = reservation;
-    this.address = reservation.address;
-    this.guarded = reservation.guarded;
-    this.unguardedReason = unguardedReason;
+    this.#unguardedReason = unguardedReason;
     this.#pages = initial;
     this.#maximum = maximum;
   }
@@ -136,6 +126,27 @@ export class Memory {
     this.dispose();
   }
 
+  /**
+   * @internal Address of byte 0; fixed for the Memory's lifetime. A getter over a private
+   * field: the runtime reads it through memory-access.ts, which shadowing cannot redirect.
+   */
+  get address(): number {
+    return this.#reservation.address;
+  }
+
+  /**
+   * @internal Whether the 8 GiB + 64 KiB guard reservation (published to the fault handler)
+   * backs this memory, so guard-mode code may use it. When false, `unguardedReason` says why.
+   */
+  get guarded(): boolean {
+    return this.#reservation.guarded;
+  }
+
+  /** @internal Why the guard reservation could not be made (undefined when guarded). */
+  get unguardedReason(): string | undefined {
+    return this.#unguardedReason;
+  }
+
   /** @internal Current size in pages. */
   get pages(): number {
     return this.#pages;
@@ -169,7 +180,7 @@ export class Memory {
     const key = this.#nextVmctxKey++;
     this.#vmctxs.set(key, vmctx);
     const vmctxs = this.#vmctxs; // not `this`: the cleanup must not keep the Memory alive
-    writeVmctx(vmctx, this.address, this.#pages * WASM_PAGE);
+    writeVmctx(vmctx, this.#reservation.address, this.#pages * WASM_PAGE);
     return cleanupWhenCollected(() => vmctxs.delete(key));
   }
 
@@ -181,7 +192,7 @@ export class Memory {
 
   #syncVmctxs(): void {
     const bytes = this.#pages * WASM_PAGE;
-    for (const vmctx of this.#vmctxs.values()) writeVmctx(vmctx, this.address, bytes);
+    for (const vmctx of this.#vmctxs.values()) writeVmctx(vmctx, this.#reservation.address, bytes);
   }
 }
 

@@ -29,7 +29,7 @@
 import { FuncRefRecord, Vmctx } from '@wasmjit/codegen';
 import type { DataRegion } from './code-memory.js';
 import type { WasmFunction } from './func-wrappers.js';
-import type { Module } from './module.js';
+import type { CompiledParts, Module } from './module.js';
 
 /**
  * What the runtime knows of an instance (Instance keeps it private; no program can reach,
@@ -39,6 +39,7 @@ import type { Module } from './module.js';
  */
 export interface Member {
   readonly module: Module;
+  readonly parts: CompiledParts;
   readonly vmctx: DataRegion;
   /** Address of the FuncRefRecord of function 0; one per function follows. */
   readonly records: number;
@@ -49,6 +50,8 @@ export interface Member {
   readonly hostCalls: ((domain: RefDomain) => void)[];
   /** Runtime builtins by Builtin id. */
   readonly builtins: (() => void)[];
+  /** Its memories (imported or its own), which own the pages its code addresses. */
+  readonly memories: readonly unknown[];
   /** The root of its domain (joining keeps it current). */
   domain: RefDomain;
   /** Set by Instance.dispose(): calls into it and host calls from it then throw. */

@@ -80,6 +80,28 @@ gc();
 await settle();
 report.syncClosure = count('syncClosure');
 
+// An instance with its own memory (an 8 GiB guard reservation) that grows it and fills it
+// through the memory builtins. The Memory must not outlive the instance by more than a gc.
+const MEMORY = await wat(`(module
+  (memory (export "memory") 1)
+  (func (export "run") (result i32)
+    i32.const 1 memory.grow drop
+    i32.const 65536 i32.const 7 i32.const 16 memory.fill
+    i32.const 65540 i32.load8_u))`);
+const memoryModule = new Module(MEMORY);
+function memoryCycle(): void {
+  const instance = new Instance(memoryModule);
+  sum += (instance.exports.run as () => number)();
+  registry.register(instance, 'syncMemoryInstance');
+  registry.register(instance.exports.memory as object, 'syncMemory');
+}
+const sumBefore = sum;
+for (let i = 0; i < N; i++) memoryCycle();
+gc();
+await settle();
+report.syncMemory = [count('syncMemoryInstance'), count('syncMemory')];
+report.syncMemorySum = sum - sumBefore;
+
 // Modules, including ones whose trap built a backtrace.
 function moduleCycle(i: number): void {
   const m = new Module(TRAPPING);

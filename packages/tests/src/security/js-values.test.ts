@@ -5,6 +5,7 @@
 // Before the fix the first two crashed the process (SIGSEGV); now every attack is refused with
 // the TypeError/RangeError V8 gives, or behaves exactly as in V8 — checked side by side here.
 import { expect } from 'chai';
+import * as wasmjit from '@wasmjit/runtime';
 import { OURS, inBoth, instantiate, outcome, wat, type Api, type TableLike } from './support.js';
 
 const MODULE = `(module
@@ -76,6 +77,25 @@ const FUNCREF_SITES: [string, (W: Api, v: unknown, table: TableLike, ex: Record<
     return imp.viaRef!();
   }],
 ];
+
+/**
+ * What a program could try on the runtime's objects, were their properties internal state:
+ * assign, then shadow, each named property with forged types, addresses, limits, views and
+ * methods (a method given the runtime's internals would leak them).
+ */
+function forge(o: object, names: string[]): void {
+  for (const name of names) {
+    const value = name === 'elements' ? new BigUint64Array(4).fill(0x4141_4141_0000n)
+      : name === 'buffer' ? new ArrayBuffer(8)
+      : name === 'importTargets' ? [{ code: 0x4141_4141_0000, vmctx: 0x4141_4141_0000 }]
+      : ['growRaw', 'grow', 'growPages', 'attachVmctx', 'funcAddress'].includes(name) ? () => 0x4141_4141_0000
+      : 0x4141_4141_0000;
+    try {
+      (o as Record<string, unknown>)[name] = value;
+    } catch { /* a read-only property */ }
+    Object.defineProperty(o, name, { value, configurable: true });
+  }
+}
 
 describe('security: JS values never make the runtime touch unchecked native memory', () => {
   before(async () => {
@@ -257,33 +277,22 @@ describe('security: JS values never make the runtime touch unchecked native memo
     expect(r[0]).to.deep.equal({ value: [21, 11, 11] });
   });
 
-  it('assigning and shadowing properties of Tables, Globals and Instances changes nothing the runtime relies on', async () => {
+  it('assigning and shadowing properties of Tables, Globals, Modules and Instances changes nothing the runtime relies on', async () => {
     const user = await wat(`(module
       (import "m" "t" (table 1 funcref))
       (import "m" "g" (global i64))
       (func (export "call") (param i32) (result i32) local.get 0 call_indirect (result i32))
       (func (export "g") (result i64) global.get 0))`);
     const wantsFuncref = await wat('(module (import "m" "g" (global (mut funcref))))');
-    // What a program could try on the runtime's objects, were they internal state: forged
-    // types, addresses, limits, element views and methods.
-    const forge = (o: object, names: string[]) => {
-      for (const name of names) {
-        const value = name === 'elements' ? new BigUint64Array(4).fill(0x4141_4141_0000n)
-          : name === 'importTargets' ? [{ code: 0x4141_4141_0000, vmctx: 0x4141_4141_0000 }]
-          : name === 'growRaw' || name === 'grow' ? () => 0 : 0x4141_4141_0000;
-        try {
-          (o as Record<string, unknown>)[name] = value;
-        } catch { /* a read-only property */ }
-        Object.defineProperty(o, name, { value, configurable: true });
-      }
-    };
     const r = inBoth((W) => {
       const ex = instantiate(W, bytes);
       const t = new W.Table({ element: 'anyfunc', initial: 2, maximum: 2 }, ex.seven);
       forge(t, ['elemType', 'maximum', 'length', 'descriptorAddress', 'elements', 'domain', 'growRaw']);
       const g = new W.Global({ value: 'i64' }, 0x4141_4141_0000n);
       forge(g, ['type', 'mutable', 'cellAddress', 'raw', 'domain']);
-      const inst = new W.Instance(new W.Module(user), { m: { t, g } });
+      const mod = new W.Module(user);
+      forge(mod, ['funcAddress', 'code', 'compiled', 'wasm', 'engine']);
+      const inst = new W.Instance(mod, { m: { t, g } });
       forge(inst, ['module', 'vmctx', 'importTargets', 'funcRecords', 'domain', 'funcs']);
       const call = inst.exports.call as (i: number) => number;
       return [
@@ -294,6 +303,36 @@ describe('security: JS values never make the runtime touch unchecked native memo
     });
     expect(r[0]).to.deep.equal(r[1]);
     expect(r[0]).to.deep.equal({ value: [7, 7, 0x4141_4141_0000n, 7, { error: 'RangeError' }, { error: 'RuntimeError' }, { error: 'LinkError' }] });
+  });
+
+  it('a Memory whose accessors and methods are shadowed links and works as in V8', async () => {
+    const user = await wat(`(module
+      (import "m" "mem" (memory 1 3))
+      (data (i32.const 8) "\\2a")
+      (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u)
+      (func (export "grow") (result i32) i32.const 1 memory.grow)
+      (func (export "fill") i32.const 70000 i32.const 9 i32.const 2 memory.fill))`);
+    const r = inBoth((W) => {
+      const mem = new W.Memory({ initial: 1, maximum: 3 });
+      forge(mem, ['attachVmctx', 'pages', 'maximum', 'buffer', 'growPages', 'grow']);
+      const ex = instantiate(W, user, { m: { mem } });
+      return [ex.peek!(8), ex.grow!(), outcome(() => ex.fill!()), ex.peek!(70001), ex.grow!(), ex.grow!()];
+    });
+    expect(r[0]).to.deep.equal(r[1]);
+    expect(r[0]).to.deep.equal({ value: [42, 1, { value: undefined }, 9, 2, -1] });
+  });
+
+  it('new Instance refuses look-alike Modules and Engines (their code addresses and stack limits would reach native code)', () => {
+    const real = new wasmjit.Module(bytes);
+    const fakeModule = Object.assign(Object.create(wasmjit.Module.prototype) as object, {
+      wasm: real.wasm, compiled: real.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
+      funcAddress: () => 0x4141_4141_0000,
+    });
+    const fakeEngine = { ...new wasmjit.Engine(), maxWasmStack: 2 ** 40, hostStackReserve: 1 };
+    expect(outcome(() => new wasmjit.Instance(fakeModule as unknown as wasmjit.Module))).to.deep.equal({ error: 'TypeError' });
+    expect(outcome(() => new wasmjit.Instance(new Proxy(real, {})))).to.deep.equal({ error: 'TypeError' });
+    expect(outcome(() => new wasmjit.Instance(real, {}, fakeEngine as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
+    expect((new wasmjit.Instance(real, {}, new wasmjit.Engine()).exports.seven as () => number)()).to.equal(7);
   });
 
   it('methods called on objects that are not Tables/Globals are TypeErrors', () => {
