@@ -188,6 +188,8 @@ export class Instance {
       liveness: this.#liveness,
     };
     f = makeExportWrapper(String(index), info);
+    // The JS API names an exported function by its index ("0"), which is not an identifier.
+    Object.defineProperty(f, 'name', { value: String(index) });
     this.funcs[index] = f;
     return f;
   }
