@@ -6,9 +6,11 @@ import { TRAP_NAMES, type TrapCode } from '@wasmjit/codegen';
 import { formatBacktrace, type TrapBacktrace, type WasmFrame } from './backtrace.js';
 export { CompileError } from '@wasmjit/codegen';
 
+// `...rest` rather than a second parameter: like Error and V8's WebAssembly errors, the
+// constructors' length is 1.
 export class LinkError extends Error {
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(message?: string, ...rest: [options?: ErrorOptions]) {
+    super(message, rest[0]);
   }
 }
 
@@ -30,7 +32,8 @@ export class RuntimeError extends Error {
    * with them as `at func[3] <fib> (offset 0x1a4)` lines. Empty when not known.
    */
   readonly frames: readonly WasmFrame[];
-  constructor(message?: string, options?: RuntimeErrorOptions) {
+  constructor(message?: string, ...rest: [options?: RuntimeErrorOptions]) {
+    const options = rest[0];
     super(message, options);
     this.trap = options?.trap ?? '';
     this.frames = options?.frames ?? [];

@@ -8,8 +8,9 @@ import { CompileError as DecodeError } from '@wasmjit/codegen';
 export { LinkError, RuntimeError } from '../errors.js';
 
 export class CompileError extends Error {
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
+  // `...rest`: the constructor's length is 1, as for Error.
+  constructor(message?: string, ...rest: [options?: ErrorOptions]) {
+    super(message, rest[0]);
   }
 }
 Object.defineProperty(CompileError.prototype, 'name', { value: 'CompileError', writable: true, enumerable: false, configurable: true });
