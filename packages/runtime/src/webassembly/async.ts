@@ -2,7 +2,7 @@
 // Arguments are converted and bytes copied when the call is made (a TypeError becomes a
 // rejected promise); compiling and instantiating run in a later task, as in V8, so the
 // caller's synchronous code is never blocked by them.
-import { decodeModule, validateModule } from '@wasmjit/codegen';
+import { CompileError as DecodeError, decodeModule, validateModule } from '@wasmjit/codegen';
 import type { Module as RuntimeModule } from '../module.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
@@ -43,8 +43,10 @@ export function validate(bytes: unknown): boolean {
     validateModule(m);
     checkEmbeddingLimits(copy.length, m);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    // Only an invalid module is false; anything else (a bug, memory exhausted) propagates.
+    if (e instanceof DecodeError) return false;
+    throw e;
   }
 }
 
