@@ -224,31 +224,31 @@ static napi_value wj_js_reserve_memory(napi_env env, napi_callback_info info) {
   return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
 }
 
-/* Reads (owner, offset, length) of a reservation. */
-static wj_mapping *wj_span_args(napi_env env, napi_callback_info info, size_t *offset, size_t *length) {
+/*
+ * Reads (owner, offset, length) of a reservation; *span is length rounded up to whole pages
+ * (0 for 0), checked to lie within the reservation.
+ */
+static wj_mapping *wj_span_args(napi_env env, napi_callback_info info, size_t *offset, size_t *span) {
   size_t argc = 3;
   napi_value argv[3];
+  size_t length;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   if (argc < 3) {
     napi_throw_type_error(env, NULL, "expected (owner, offset: number, length: number)");
     return NULL;
   }
   wj_mapping *m = wj_owner_arg(env, argv[0], WJ_MAP_RESERVATION);
-  if (m == NULL || !wj_size_arg(env, argv[1], offset) || !wj_size_arg(env, argv[2], length)) return NULL;
-  return wj_check_span(env, m, *offset, *length) ? m : NULL;
+  if (m == NULL || !wj_size_arg(env, argv[1], offset) || !wj_size_arg(env, argv[2], &length)) return NULL;
+  *span = length == 0 ? 0 : wj_round_pages(length);
+  return wj_check_span(env, m, *offset, *span) ? m : NULL;
 }
 
 /* commitMemory(owner, offset, length): 0 or errno. Makes the span read+write (zero-filled). */
 static napi_value wj_js_commit_memory(napi_env env, napi_callback_info info) {
-  size_t offset, length;
-  wj_mapping *m = wj_span_args(env, info, &offset, &length);
+  size_t offset, span;
+  wj_mapping *m = wj_span_args(env, info, &offset, &span);
   if (m == NULL) return NULL;
-  if (length == 0) return wj_num(env, 0);
-  const size_t span = wj_round_pages(length);
-  if (span > m->size - offset) {
-    napi_throw_range_error(env, NULL, "wasmjit: span outside the reservation");
-    return NULL;
-  }
+  if (span == 0) return wj_num(env, 0);
   if (mprotect((void *)(m->base + offset), span, PROT_READ | PROT_WRITE) != 0) return wj_num(env, errno);
   m->committed += span;
   int64_t ignored;
@@ -263,15 +263,10 @@ static napi_value wj_js_commit_memory(napi_env env, napi_callback_info info) {
  * something else has mapped since.
  */
 static napi_value wj_js_decommit_memory(napi_env env, napi_callback_info info) {
-  size_t offset, length;
-  wj_mapping *m = wj_span_args(env, info, &offset, &length);
+  size_t offset, span;
+  wj_mapping *m = wj_span_args(env, info, &offset, &span);
   if (m == NULL) return NULL;
-  if (length == 0) return wj_num(env, 0);
-  const size_t span = wj_round_pages(length);
-  if (span > m->size - offset) {
-    napi_throw_range_error(env, NULL, "wasmjit: span outside the reservation");
-    return NULL;
-  }
+  if (span == 0) return wj_num(env, 0);
   void *p = mmap((void *)(m->base + offset), span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
                  -1, 0);
   if (p == MAP_FAILED) return wj_num(env, errno);

@@ -221,6 +221,8 @@ export class Instance {
       record: { member: this.#member, index, address: records + FuncRefRecord.Size * index },
     };
     f = makeExportWrapper(String(index), info);
+    // The JS API names an exported function by its index ("0"), which is not an identifier.
+    Object.defineProperty(f, 'name', { value: String(index) });
     this.#funcs[index] = f;
     return f;
   }

@@ -7,12 +7,13 @@ export function toI32(v: unknown): number {
   return +(v as number) | 0;
 }
 
-/** ToBigInt64: ToBigInt (throws on Number, undefined, null, Symbol), then wrap. */
+/**
+ * ToBigInt64: ToBigInt (TypeError for a Number, undefined, null or Symbol; an object goes
+ * through ToPrimitive, so `{ toString() { return 6n } }` is 6n), then wrap. BigInt.asIntN
+ * applies exactly ToBigInt to its argument.
+ */
 export function toI64(v: unknown): bigint {
-  if (typeof v === 'bigint') return BigInt.asIntN(64, v);
-  if (typeof v === 'boolean' || typeof v === 'string') return BigInt.asIntN(64, BigInt(v));
-  if (typeof v === 'object' && v !== null) return toI64((v as { valueOf(): unknown }).valueOf());
-  throw new TypeError(`wasmjit: cannot convert ${typeof v} to a BigInt for an i64`);
+  return BigInt.asIntN(64, v as bigint);
 }
 
 export function toF64(v: unknown): number {

@@ -23,6 +23,14 @@ import {
 /** Implementation limit on declared locals per function (the same as V8's). */
 export const MAX_LOCALS = 50000;
 
+/**
+ * Implementation limit on element segments: a decoded segment takes ~400 bytes of JS heap
+ * (an empty one is 4 bytes of wasm), so without a bound a 50 MB module of 10M segments would
+ * need ~4 GB and exhaust Node's heap (a fatal, uncatchable error) instead of failing to
+ * compile. V8 allows 10M (the JS API's limit); wasmjit allows as many as functions or types.
+ */
+export const MAX_ELEM_SEGMENTS = 1_000_000;
+
 export function readTypeSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
   for (let i = 0; i < n; i++) m.types.push(readFuncType(r));
@@ -127,7 +135,9 @@ export function readStartSection(r: BinaryReader, m: WasmModule): void {
 }
 
 export function readElementSection(r: BinaryReader, m: WasmModule): void {
+  const at = r.pos;
   const n = r.readCount();
+  if (n > MAX_ELEM_SEGMENTS) r.fail('too many element segments', at);
   for (let i = 0; i < n; i++) m.elems.push(readElemSegment(r));
 }
 

@@ -1,0 +1,79 @@
+// @wasmjit/runtime/register: `node --import @wasmjit/runtime/register app.js` runs app.js
+// with globalThis.WebAssembly = wasmjit's WebAssembly namespace (./webassembly/). Importing
+// this module installs it; register(options) installs it again with other engine options.
+//
+// Engine options come from the environment when the module is imported:
+//   WASMJIT_MAX_WASM_STACK      bytes of stack wasm may use (EngineOptions.maxWasmStack);
+//                               a number of bytes, or with a k / m suffix (KiB, MiB)
+//   WASMJIT_HOST_STACK_RESERVE  bytes kept free below wasm for native code (hostStackReserve)
+//   WASMJIT_BOUNDS_CHECKS       guard | explicit (boundsChecks)
+//   WASMJIT_PARALLEL_COMPILE    true | false | a thread count (parallelCompile)
+//   WASMJIT_FEATURES            comma-separated proposals to accept: extended-const
+// An invalid value stops the program with an error naming the variable. Options passed to
+// register() win over the environment.
+import { Engine, type BoundsChecks, type EngineOptions } from './engine.js';
+import { WebAssembly, setNamespaceEngine, type WebAssemblyNamespace } from './webassembly/index.js';
+
+export { WebAssembly };
+
+type Env = Record<string, string | undefined>;
+
+function invalid(name: string, value: string, expected: string): never {
+  throw new Error(`wasmjit: environment variable ${name}=${JSON.stringify(value)} is invalid: expected ${expected}`);
+}
+
+function bytes(name: string, value: string): number {
+  const m = /^(\d+)([kKmM]?)$/.exec(value.trim());
+  if (!m) invalid(name, value, 'a number of bytes, optionally with a k or m suffix (KiB, MiB)');
+  const n = Number(m[1]) * (m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1024 : 1024 * 1024);
+  if (!Number.isSafeInteger(n) || n <= 0) invalid(name, value, 'a positive number of bytes');
+  return n;
+}
+
+const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
+  'extended-const': 'extendedConst',
+};
+
+/** The engine options the WASMJIT_* variables of `env` ask for (see the file comment). */
+export function optionsFromEnv(env: Env = process.env): EngineOptions {
+  const options: EngineOptions = {};
+  const get = (name: string) => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  let v: string | undefined;
+  if ((v = get('WASMJIT_MAX_WASM_STACK')) !== undefined) options.maxWasmStack = bytes('WASMJIT_MAX_WASM_STACK', v);
+  if ((v = get('WASMJIT_HOST_STACK_RESERVE')) !== undefined) options.hostStackReserve = bytes('WASMJIT_HOST_STACK_RESERVE', v);
+  if ((v = get('WASMJIT_BOUNDS_CHECKS')) !== undefined) {
+    if (v !== 'guard' && v !== 'explicit') invalid('WASMJIT_BOUNDS_CHECKS', v, '"guard" or "explicit"');
+    options.boundsChecks = v as BoundsChecks;
+  }
+  if ((v = get('WASMJIT_PARALLEL_COMPILE')) !== undefined) {
+    if (v === 'true' || v === 'false') options.parallelCompile = v === 'true';
+    else if (/^\d+$/.test(v) && Number(v) >= 1) options.parallelCompile = Number(v);
+    else invalid('WASMJIT_PARALLEL_COMPILE', v, '"true", "false" or a thread count');
+  }
+  if ((v = get('WASMJIT_FEATURES')) !== undefined) {
+    const features: NonNullable<EngineOptions['features']> = {};
+    for (const f of v.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      const key = FEATURES[f];
+      if (key === undefined) invalid('WASMJIT_FEATURES', v, `a comma-separated list of: ${Object.keys(FEATURES).join(', ')}`);
+      features[key] = true;
+    }
+    options.features = features;
+  }
+  return options;
+}
+
+/**
+ * Makes wasmjit's WebAssembly namespace globalThis.WebAssembly (writable, configurable, not
+ * enumerable, like the built-in), compiling with an engine made from `options` over the
+ * WASMJIT_* variables. Modules compiled before keep their engine. Returns the namespace.
+ */
+export function register(options: EngineOptions = {}): WebAssemblyNamespace {
+  setNamespaceEngine(new Engine({ ...optionsFromEnv(), ...options }));
+  Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, enumerable: false, configurable: true });
+  return WebAssembly;
+}
+
+register();

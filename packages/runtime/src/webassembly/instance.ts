@@ -1,0 +1,54 @@
+// WebAssembly.Instance over the runtime's Instance (../instance.ts). Imports are read and
+// checked here first (imports.ts); the exports object is the JS API's: null prototype,
+// frozen, with the runtime's Memory/Table/Global objects as their WebAssembly wrappers.
+import { Instance as RuntimeInstance, type Imports } from '../instance.js';
+import type { Module as RuntimeModule } from '../module.js';
+import { Memory as RuntimeMemory } from '../memory.js';
+import { Table as RuntimeTable } from '../table.js';
+import { Global as RuntimeGlobal } from '../global.js';
+import { checkImportObject, readImports } from './imports.js';
+import { runtimeModule } from './module.js';
+import { wrapMemory } from './memory.js';
+import { wrapTable } from './table.js';
+import { wrapGlobal } from './global.js';
+import { webidlInterface } from './webidl.js';
+
+const exportsOf = new WeakMap<object, object>();
+
+/** Instantiates `module` with imports already read (readImports) and builds the exports object. */
+export function instantiateCore(module: RuntimeModule, imports: Imports): object {
+  const instance = new RuntimeInstance(module, imports, module.engine);
+  const exports = Object.create(null) as Record<string, unknown>;
+  for (const e of module.wasm.exports) {
+    const v = instance.exports[e.name];
+    let value: unknown = v;
+    if (v instanceof RuntimeMemory) value = wrapMemory(v);
+    else if (v instanceof RuntimeTable) value = wrapTable(v);
+    else if (v instanceof RuntimeGlobal) value = wrapGlobal(v);
+    Object.defineProperty(exports, e.name, { value, writable: false, enumerable: true, configurable: false });
+  }
+  return Object.freeze(exports);
+}
+
+/** A WebAssembly.Instance for an exports object made by instantiateCore. */
+export function wrapInstance(exports: object): Instance {
+  const i = Object.create(Instance.prototype) as Instance;
+  exportsOf.set(i, exports);
+  return i;
+}
+
+export class Instance {
+  constructor(module: unknown, ...rest: unknown[]) {
+    const what = 'WebAssembly.Instance()';
+    const rt = runtimeModule(module, what);
+    checkImportObject(rest[0], what);
+    exportsOf.set(this, instantiateCore(rt, readImports(rt, rest[0], what)));
+  }
+
+  get exports(): object {
+    const exports = typeof this === 'object' && this !== null ? exportsOf.get(this) : undefined;
+    if (exports === undefined) throw new TypeError('WebAssembly.Instance.prototype.exports: receiver is not a WebAssembly.Instance');
+    return exports;
+  }
+}
+webidlInterface(Instance, 'WebAssembly.Instance');

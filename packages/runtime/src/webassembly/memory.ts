@@ -1,0 +1,61 @@
+// WebAssembly.Memory over the runtime's Memory (../memory.ts), which does the work: this
+// file converts and checks arguments as the JS API does, and keeps one WebAssembly.Memory
+// per runtime Memory so that a memory exported twice (or imported and re-exported) is the
+// same object.
+import { Memory as RuntimeMemory } from '../memory.js';
+import { dictionary, enforceU32, enumeration, required, webidlInterface } from './webidl.js';
+
+const runtimeOf = new WeakMap<object, RuntimeMemory>();
+const wrapperOf = new WeakMap<RuntimeMemory, Memory>();
+
+function brand(m: unknown, what: string): RuntimeMemory {
+  const rt = typeof m === 'object' && m !== null ? runtimeOf.get(m) : undefined;
+  if (rt === undefined) throw new TypeError(`${what}: receiver is not a WebAssembly.Memory`);
+  return rt;
+}
+
+/** The runtime Memory behind `m`, or undefined when `m` is not a WebAssembly.Memory. */
+export function unwrapMemory(m: unknown): RuntimeMemory | undefined {
+  return typeof m === 'object' && m !== null ? runtimeOf.get(m) : undefined;
+}
+
+/** The WebAssembly.Memory for a runtime Memory (an export), made once. */
+export function wrapMemory(rt: RuntimeMemory): Memory {
+  let m = wrapperOf.get(rt);
+  if (m === undefined) {
+    m = Object.create(Memory.prototype) as Memory;
+    runtimeOf.set(m, rt);
+    wrapperOf.set(rt, m);
+  }
+  return m;
+}
+
+export class Memory {
+  constructor(descriptor: unknown) {
+    const what = 'WebAssembly.Memory()';
+    // Members in the order V8 and the JS API tests read them, each converted when read.
+    const d = dictionary(descriptor, `${what}: argument 0`);
+    const addressValue = d.address;
+    const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
+    if (address === 'i64') throw new TypeError(`${what}: 64-bit memories (memory64) are not supported`);
+    const initial = enforceU32(required(d, 'initial', what), `${what}: initial`);
+    const maximumValue = d.maximum;
+    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: maximum`);
+    const shared = Boolean(d.shared);
+    if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: maximum ${maximum} is below initial ${initial}`);
+    if (shared) throw new TypeError(`${what}: shared memories (threads) are not supported`);
+    const rt = new RuntimeMemory({ initial, maximum });
+    runtimeOf.set(this, rt);
+    wrapperOf.set(rt, this);
+  }
+
+  grow(delta: unknown): number {
+    const rt = brand(this, 'WebAssembly.Memory.prototype.grow');
+    return rt.grow(enforceU32(delta, 'WebAssembly.Memory.prototype.grow(): delta'));
+  }
+
+  get buffer(): ArrayBuffer {
+    return brand(this, 'WebAssembly.Memory.prototype.buffer').buffer;
+  }
+}
+webidlInterface(Memory, 'WebAssembly.Memory');

@@ -1,0 +1,69 @@
+// WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
+// reflection functions exports, imports and customSections.
+import { Module as RuntimeModule } from '../module.js';
+import { bufferSourceView } from './bytes.js';
+import { namespaceEngine } from './engine.js';
+import { asCompileError } from './errors.js';
+import { checkEmbeddingLimits, checkEmbeddingLimitsEarly } from './limits.js';
+import { toDOMString, webidlInterface } from './webidl.js';
+
+type ExternKind = 'function' | 'table' | 'memory' | 'global';
+const KINDS = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const satisfies Record<string, ExternKind>;
+
+const runtimeModules = new WeakMap<object, RuntimeModule>();
+
+/** Compiles `bytes` (copied by the runtime Module) with the namespace's engine. */
+export function compileBytes(bytes: Uint8Array): RuntimeModule {
+  return asCompileError(() => {
+    checkEmbeddingLimitsEarly(bytes);
+    const module = new RuntimeModule(bytes, namespaceEngine());
+    checkEmbeddingLimits(bytes.length, module.wasm);
+    return module;
+  });
+}
+
+/** The runtime Module behind a WebAssembly.Module, or TypeError (brand check). */
+export function runtimeModule(m: unknown, what: string): RuntimeModule {
+  const rt = typeof m === 'object' && m !== null ? runtimeModules.get(m) : undefined;
+  if (rt === undefined) throw new TypeError(`${what}: argument must be a WebAssembly.Module`);
+  return rt;
+}
+
+export function isModule(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && runtimeModules.has(m);
+}
+
+/** A WebAssembly.Module for a runtime Module compiled elsewhere (compile, instantiate). */
+export function wrapModule(rt: RuntimeModule): Module {
+  const m = Object.create(Module.prototype) as Module;
+  runtimeModules.set(m, rt);
+  return m;
+}
+
+export class Module {
+  constructor(bytes: unknown) {
+    const view = bufferSourceView(bytes, 'WebAssembly.Module()');
+    runtimeModules.set(this, compileBytes(view));
+  }
+
+  static exports(moduleObject: unknown): { name: string; kind: ExternKind }[] {
+    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.exports()').wasm;
+    return wasm.exports.map((e) => ({ name: e.name, kind: KINDS[e.kind] }));
+  }
+
+  static imports(moduleObject: unknown): { module: string; name: string; kind: ExternKind }[] {
+    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.imports()').wasm;
+    return wasm.imports.map((i) => ({ module: i.module, name: i.name, kind: KINDS[i.desc.kind] }));
+  }
+
+  /** Copies of the payloads of the custom sections named `sectionName`, in module order. */
+  static customSections(moduleObject: unknown, sectionName: unknown): ArrayBuffer[] {
+    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.customSections()').wasm;
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): 2 arguments required');
+    const name = toDOMString(sectionName);
+    return wasm.customSections
+      .filter((s) => s.name === name)
+      .map((s) => wasm.bytes.slice(s.offset, s.offset + s.size).buffer);
+  }
+}
+webidlInterface(Module, 'WebAssembly.Module');

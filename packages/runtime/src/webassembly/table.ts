@@ -1,0 +1,76 @@
+// WebAssembly.Table over the runtime's Table (../table.ts): argument conversion and checks
+// as in the JS API, one WebAssembly.Table per runtime Table (identity across exports).
+import { Table as RuntimeTable, type TableElementType } from '../table.js';
+import { dictionary, enforceU32, enumeration, required, webidlInterface } from './webidl.js';
+
+const runtimeOf = new WeakMap<object, RuntimeTable>();
+const wrapperOf = new WeakMap<RuntimeTable, Table>();
+
+function brand(t: unknown, what: string): RuntimeTable {
+  const rt = typeof t === 'object' && t !== null ? runtimeOf.get(t) : undefined;
+  if (rt === undefined) throw new TypeError(`${what}: receiver is not a WebAssembly.Table`);
+  return rt;
+}
+
+export function unwrapTable(t: unknown): RuntimeTable | undefined {
+  return typeof t === 'object' && t !== null ? runtimeOf.get(t) : undefined;
+}
+
+export function wrapTable(rt: RuntimeTable): Table {
+  let t = wrapperOf.get(rt);
+  if (t === undefined) {
+    t = Object.create(Table.prototype) as Table;
+    runtimeOf.set(t, rt);
+    wrapperOf.set(rt, t);
+  }
+  return t;
+}
+
+const ELEMENT_TYPES = ['anyfunc', 'funcref', 'externref'] as const satisfies readonly TableElementType[];
+
+export class Table {
+  // `value` is read from the arguments: the constructor's length is 1, and a missing value
+  // (the element type's default) differs from an explicit undefined for funcref tables.
+  constructor(descriptor: unknown, ...rest: unknown[]) {
+    const what = 'WebAssembly.Table()';
+    const d = dictionary(descriptor, `${what}: argument 0`);
+    // Members in the order V8 and the JS API tests read them, each converted when read.
+    const element = enumeration(required(d, 'element', what), ELEMENT_TYPES, `${what}: element`);
+    const addressValue = d.address;
+    const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
+    if (address === 'i64') throw new TypeError(`${what}: 64-bit tables (memory64) are not supported`);
+    const initial = enforceU32(required(d, 'initial', what), `${what}: initial`);
+    const maximumValue = d.maximum;
+    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: maximum`);
+    // The runtime Table checks initial against maximum and the length limit, then converts
+    // the value (TypeError for a funcref that is not a wasm function).
+    const rt = rest.length === 0
+      ? new RuntimeTable({ element, initial, maximum })
+      : new RuntimeTable({ element, initial, maximum }, rest[0]);
+    runtimeOf.set(this, rt);
+    wrapperOf.set(rt, this);
+  }
+
+  get length(): number {
+    return brand(this, 'WebAssembly.Table.prototype.length').length;
+  }
+
+  grow(delta: unknown, ...rest: unknown[]): number {
+    const rt = brand(this, 'WebAssembly.Table.prototype.grow');
+    const d = enforceU32(delta, 'WebAssembly.Table.prototype.grow(): delta');
+    return rest.length === 0 ? rt.grow(d) : rt.grow(d, rest[0]);
+  }
+
+  get(index: unknown): unknown {
+    const rt = brand(this, 'WebAssembly.Table.prototype.get');
+    return rt.get(enforceU32(index, 'WebAssembly.Table.prototype.get(): index'));
+  }
+
+  set(index: unknown, ...rest: unknown[]): void {
+    const rt = brand(this, 'WebAssembly.Table.prototype.set');
+    const i = enforceU32(index, 'WebAssembly.Table.prototype.set(): index');
+    if (rest.length === 0) rt.set(i);
+    else rt.set(i, rest[0]);
+  }
+}
+webidlInterface(Table, 'WebAssembly.Table');

@@ -1,0 +1,84 @@
+// The WebIDL conversions and interface plumbing the WebAssembly JS API is specified with:
+// argument conversions that throw TypeError as V8's do, dictionary members read once each
+// in the specified order, and interface objects whose properties have WebIDL's attributes.
+
+/** ToNumber, which throws TypeError for a BigInt or a Symbol (unary + does exactly that). */
+function toNumber(v: unknown): number {
+  return +(v as number);
+}
+
+/** [EnforceRange] unsigned long: an integer in 0 .. 2^32 - 1 after truncation, else TypeError. */
+export function enforceU32(v: unknown, what: string): number {
+  const n = toNumber(v);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number, got ${describe(n)}`);
+  const t = Math.trunc(n);
+  if (t < 0 || t > 0xffff_ffff) throw new TypeError(`${what} must be in the range 0 .. 2^32 - 1, got ${t}`);
+  return t === 0 ? 0 : t; // -0.5 truncates to -0
+}
+
+/** DOMString: ToString, which throws TypeError for a Symbol (String() would not). */
+export function toDOMString(v: unknown): string {
+  return `${v as string}`;
+}
+
+/**
+ * A dictionary argument: undefined and null are the empty dictionary; anything else that
+ * is not an object is a TypeError. Members are then read with `get` (one [[Get]] each, no
+ * [[HasProperty]]), in the order the caller reads them.
+ */
+export function dictionary(v: unknown, what: string): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' && typeof v !== 'function') throw new TypeError(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+/** A required dictionary member: missing (undefined) is a TypeError. */
+export function required(dict: Record<string, unknown>, key: string, what: string): unknown {
+  const v = dict[key];
+  if (v === undefined) throw new TypeError(`${what}: the descriptor's "${key}" is required`);
+  return v;
+}
+
+/** An enumeration value: ToString, then one of `allowed` or TypeError. */
+export function enumeration<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+  const s = toDOMString(v);
+  if (!(allowed as readonly string[]).includes(s)) throw new TypeError(`${what}: "${s}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  return s as T;
+}
+
+export function isObject(v: unknown): v is object {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+}
+
+/** For messages: a short, side-effect-free description of a value. */
+export function describe(v: unknown): string {
+  switch (typeof v) {
+    case 'string': return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+    case 'bigint': return `${v}n`;
+    case 'symbol': return v.toString();
+    case 'function': return 'a function';
+    case 'object': return v === null ? 'null' : 'an object';
+    default: return Object.is(v, -0) ? '-0' : String(v);
+  }
+}
+
+/**
+ * Gives a class WebIDL's shape: operations and attributes on the prototype (and static
+ * operations) become enumerable, as WebIDL defines them and `class` syntax does not, and
+ * the prototype gets its @@toStringTag. The rest is what `class` already gives: a
+ * constructor that throws without `new`, a non-writable `prototype`, a writable
+ * non-enumerable `constructor`, getters named "get x", methods' `length` = declared params.
+ */
+export function webidlInterface(cls: abstract new (...args: never[]) => unknown, tag: string | undefined): void {
+  const own = (target: object, skip: string[]) => Object.getOwnPropertyNames(target).filter((k) => !skip.includes(k));
+  for (const key of own(cls.prototype as object, ['constructor'])) Object.defineProperty(cls.prototype, key, { enumerable: true });
+  for (const key of own(cls, ['prototype', 'length', 'name'])) Object.defineProperty(cls, key, { enumerable: true });
+  if (tag !== undefined) {
+    Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: tag, writable: false, enumerable: false, configurable: true });
+  }
+}
+
+/** Like webidlInterface, for a namespace's operations (an object of methods). */
+export function webidlOperations(target: object): void {
+  for (const key of Object.getOwnPropertyNames(target)) Object.defineProperty(target, key, { enumerable: true });
+}

@@ -1,0 +1,117 @@
+// The register hook end to end: `node --import @wasmjit/runtime/register app` runs the app
+// with globalThis.WebAssembly = wasmjit's namespace, configured from WASMJIT_* variables or
+// by register(options).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { wat } from '../util/wat.js';
+
+const REGISTER = import.meta.resolve('@wasmjit/runtime/register');
+const NAMESPACE = import.meta.resolve('@wasmjit/runtime/webassembly');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs ES module source `app` under `node --import <register>` with extra environment. */
+function runApp(app: string, env: Record<string, string> = {}, hook = true): Run {
+  const args = [...(hook ? ['--import', REGISTER] : []), '--input-type=module', '-e', app];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The app's last stdout line, parsed as JSON (what it reports). */
+function report(r: Run): Record<string, unknown> {
+  expect(r.status, `app failed: ${r.stderr}`).to.equal(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+describe('register hook (node --import @wasmjit/runtime/register)', function () {
+  this.timeout(120_000);
+  // f(n) recurses n deep (~48 bytes of machine stack per frame in wasmjit).
+  let recursion = '';
+  before(async () => {
+    const bytes = await wat(`(module (func $f (export "f") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (call $f (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))`);
+    recursion = Buffer.from(bytes).toString('base64');
+  });
+
+  /** App source: instantiate the recursion module and report whether f(depth) ran or trapped. */
+  const deepCall = (depth: number, prelude = '') => `${prelude}
+    const bytes = Buffer.from('${recursion}', 'base64');
+    const { instance } = await WebAssembly.instantiate(bytes);
+    let outcome;
+    try { outcome = instance.exports.f(${depth}); } catch (e) {
+      outcome = (e instanceof WebAssembly.RuntimeError ? 'RuntimeError ' : 'other ') + e.trap;
+    }
+    console.log(JSON.stringify({ outcome }));`;
+
+  it("installs wasmjit's namespace as globalThis.WebAssembly before the app runs, with the built-in's attributes", () => {
+    const r = report(runApp(`
+      const { WebAssembly: ours } = await import(${JSON.stringify(NAMESPACE)});
+      const d = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
+      const bytes = Buffer.from('${recursion}', 'base64');
+      const { module, instance } = await WebAssembly.instantiate(bytes);
+      console.log(JSON.stringify({
+        same: globalThis.WebAssembly === ours,
+        writable: d.writable, enumerable: d.enumerable, configurable: d.configurable,
+        tag: Object.prototype.toString.call(WebAssembly),
+        moduleIsOurs: module instanceof ours.Module,
+        result: instance.exports.f(10),
+      }));`));
+    expect(r).to.deep.equal({
+      same: true, writable: true, enumerable: false, configurable: true, tag: '[object WebAssembly]', moduleIsOurs: true, result: 10,
+    });
+  });
+
+  it('leaves the built-in WebAssembly alone without the hook (the check above can tell them apart)', () => {
+    const r = report(runApp(`
+      const { WebAssembly: ours } = await import(${JSON.stringify(NAMESPACE)});
+      console.log(JSON.stringify({ same: globalThis.WebAssembly === ours }));`, {}, false));
+    expect(r).to.deep.equal({ same: false });
+  });
+
+  it('takes engine options from WASMJIT_* variables: WASMJIT_MAX_WASM_STACK bounds the wasm stack', () => {
+    // 5000 frames fit in the default 512 KiB but not in 64 KiB.
+    expect(report(runApp(deepCall(5000)))).to.deep.equal({ outcome: 5000 });
+    expect(report(runApp(deepCall(5000), { WASMJIT_MAX_WASM_STACK: '64k' }))).to.deep.equal({ outcome: 'RuntimeError stack_overflow' });
+  });
+
+  it('takes engine options from register(options), over the environment', () => {
+    const prelude = `const { register } = await import(${JSON.stringify(REGISTER)});
+      register({ maxWasmStack: 65536 });`;
+    expect(report(runApp(deepCall(5000, prelude)))).to.deep.equal({ outcome: 'RuntimeError stack_overflow' });
+    const larger = `const { register } = await import(${JSON.stringify(REGISTER)});
+      register({ maxWasmStack: 512 * 1024 });`;
+    expect(report(runApp(deepCall(5000, larger), { WASMJIT_MAX_WASM_STACK: '64k' }))).to.deep.equal({ outcome: 5000 });
+  });
+
+  it('stops with an error naming the variable when a WASMJIT_* value is invalid', () => {
+    for (const [name, value] of [['WASMJIT_BOUNDS_CHECKS', 'sometimes'], ['WASMJIT_MAX_WASM_STACK', '-3'], ['WASMJIT_PARALLEL_COMPILE', 'many'], ['WASMJIT_FEATURES', 'simd']] as const) {
+      const r = runApp('console.log("app ran")', { [name]: value });
+      expect(r.status, `${name}=${value}`).to.not.equal(0);
+      expect(r.stdout).to.not.contain('app ran');
+      expect(r.stderr).to.contain(`environment variable ${name}=${JSON.stringify(value)} is invalid`);
+    }
+  });
+
+  it("runs Node's own fetch(), whose HTTP parser (llhttp) is wasm, on wasmjit", () => {
+    const r = report(runApp(`
+      import http from 'node:http';
+      let instantiated = 0;
+      const instantiate = WebAssembly.instantiate;
+      WebAssembly.instantiate = (...args) => instantiate(...args).then((r) => {
+        if (r instanceof WebAssembly.Instance || r.instance instanceof WebAssembly.Instance) instantiated++;
+        return r;
+      });
+      const server = http.createServer((req, res) => res.end('hello ' + req.url));
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const response = await fetch('http://127.0.0.1:' + server.address().port + '/from-wasmjit');
+      const text = await response.text();
+      server.close();
+      console.log(JSON.stringify({ status: response.status, text, instantiated }));`));
+    expect(r).to.deep.equal({ status: 200, text: 'hello /from-wasmjit', instantiated: 1 });
+  });
+});
