@@ -7,7 +7,7 @@
         "src/entry.c",
         "src/trap.c",
         "src/invoke.c",
-        "src/host_call.c",
+        "src/wasm_stack.c",
         "src/stack_bounds.c",
         "src/test_helpers.c",
         "src/signals.c",

@@ -35,26 +35,31 @@ declare namespace wasmjitNative {
     /**
      * Per-thread call buffer, CallBuffer.Slots (1032) 8-byte slots: [0] f64 result (xmm0),
      * [1] int result (rax), [2..1023] argument/result area, [1024..1026] the invokeFast
-     * descriptor, [1027] the host-call target. Shared by invoke and host calls.
+     * descriptor, [1027] the host-call target, [1028] the suspended activation's serial
+     * (f64). Shared by invoke and host calls.
      */
     readonly callBuffer: ArrayBuffer;
     /**
      * Calls `code` (wasmcall ABI) with r14 = vmctx and an area of `nslots` slots copied from
-     * callBuffer[2..]; copies results back. Returns the TrapCode (0 = returned normally).
+     * callBuffer[2..]; copies results back. Returns the TrapCode (0 = returned normally), or
+     * 256 (RunStatus.HostCall) when wasm called an import: see resume().
      */
     invoke(code: number, vmctx: number, nslots: number): number;
     /**
      * invoke() with code and vmctx (f64) from callBuffer slots 1024 and 1025 and nslots from
-     * the low u32 of slot 1026; undefined when wasm returned normally, else the TrapCode.
+     * the low u32 of slot 1026; undefined when wasm returned normally, else the TrapCode, or
+     * 256 (RunStatus.HostCall): wasm called import / builtin callBuffer[1027] (instance id
+     * low, index high) with its arguments in the area, and is suspended; the caller runs the
+     * call, leaves the results in the area and calls resume() with slot 1028 holding the
+     * serial it found there (or abandon() if the call threw).
      */
     invokeFast(): number | undefined;
-    /** The exception of the last HostException (13) trap on this thread, cleared on read. */
-    takeHostException(): unknown;
-    /**
-     * JS side of host calls for this thread; `null` removes it (host calls then trap with
-     * HostException). Returns the previous dispatcher (or null) so it can be restored.
-     */
-    setHostDispatcher(fn: HostDispatcher | null): HostDispatcher | null;
+    /** Continues the suspended activation whose serial is in callBuffer slot 1028 (f64). Returns like invokeFast. */
+    resume(): number | undefined;
+    /** Drops the suspended activation whose serial is in callBuffer slot 1028 (its host call threw). */
+    abandon(): void;
+    /** This thread's wasm stack (0s before first use) and the innermost activation's limit (0 when none). */
+    wasmStackInfo(): { low: number; high: number; limit: number };
     helperAddresses(): HelperAddresses;
     /** Return addresses collected at the last trap on this thread, innermost first (max 64). */
     lastTrapBacktrace(): number[];

@@ -19,8 +19,9 @@ static void wj_state_finalize(napi_env env, void *data, void *hint) {
     wj_tls.state = NULL;
   }
   if (state->callbuf_ab != NULL) napi_delete_reference(env, state->callbuf_ab);
-  if (state->dispatcher != NULL) napi_delete_reference(env, state->dispatcher);
-  if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
+  /* The thread's wasm stack goes with its env (one env per thread; the env is torn down on
+   * its own thread, after all of its JS has stopped). */
+  wj_wasm_stack_free();
   free(state->callbuf);
   free(state->collected);
   free(state);
@@ -38,34 +39,6 @@ static napi_value wj_number(napi_env env, double v) {
   napi_value out;
   napi_create_double(env, v, &out);
   return out;
-}
-
-static napi_value wj_js_set_host_dispatcher(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  void *data = NULL;
-  napi_valuetype type = napi_undefined;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok) return NULL;
-  if (argc >= 1) napi_typeof(env, argv[0], &type);
-  if (type != napi_function && type != napi_null) {
-    napi_throw_type_error(env, NULL, "setHostDispatcher(fn: function | null)");
-    return NULL;
-  }
-  wj_env_state *state = data;
-  /* Return the previous one so a temporary dispatcher (tests, tools) can be undone. */
-  napi_value previous = NULL;
-  if (state->dispatcher != NULL) {
-    napi_get_reference_value(env, state->dispatcher, &previous);
-    napi_delete_reference(env, state->dispatcher);
-    state->dispatcher = NULL;
-  }
-  if (previous == NULL) napi_get_null(env, &previous);
-  state->dispatcher_gen++; /* host calls in flight drop their cached handle (wj_entry.fn) */
-  if (type == napi_function && napi_create_reference(env, argv[0], 1, &state->dispatcher) != napi_ok) {
-    state->dispatcher = NULL;
-    return NULL;
-  }
-  return previous;
 }
 
 static napi_value wj_js_helper_addresses(napi_env env, napi_callback_info info) {
@@ -188,8 +161,9 @@ NAPI_MODULE_INIT() {
       {"callBuffer", NULL, NULL, NULL, NULL, callbuf_ab, napi_enumerable, NULL},
       {"invoke", NULL, wj_js_invoke, NULL, NULL, NULL, napi_enumerable, state},
       {"invokeFast", NULL, wj_js_invoke_fast, NULL, NULL, NULL, napi_enumerable, state},
-      {"takeHostException", NULL, wj_js_take_host_exception, NULL, NULL, NULL, napi_enumerable, state},
-      {"setHostDispatcher", NULL, wj_js_set_host_dispatcher, NULL, NULL, NULL, napi_enumerable, state},
+      {"resume", NULL, wj_js_resume, NULL, NULL, NULL, napi_enumerable, state},
+      {"abandon", NULL, wj_js_abandon, NULL, NULL, NULL, napi_enumerable, state},
+      {"wasmStackInfo", NULL, wj_js_wasm_stack_info, NULL, NULL, NULL, napi_enumerable, state},
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapBacktrace", NULL, wj_js_last_trap_backtrace, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapPc", NULL, wj_js_last_trap_pc, NULL, NULL, NULL, napi_enumerable, state},

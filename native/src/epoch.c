@@ -23,10 +23,9 @@
  * So the same thread also *watches* such engines' cells: WJ_POLL_INTERVAL after a cell was
  * last polled it adds WJ_POLL_BIAS to it. That makes the generated check (`W >= 0`) take its
  * slow path, which sees the bias in W + B and calls wasmjit_epoch_poll (below): it removes
- * the bias and calls the JS host dispatcher with the no-op Poll builtin, where V8 handles
- * whatever is pending. A termination makes that call fail like a throwing import, and the
- * wasm frames unwind as for any host exception while V8 carries the termination on through
- * the JS frames. Adding and removing the bias both happen under timer_mu with the cell's
+ * the bias and suspends the activation for a host call of the no-op Poll builtin: the
+ * export wrapper runs it in JS, where V8 handles whatever is pending. A termination unwinds
+ * the JS frames and the activation is never resumed (its wasm frames are just left). Adding and removing the bias both happen under timer_mu with the cell's
  * `flagged` state, so it is never added twice or removed when absent; bumps and rebases
  * (atomic adds) commute with it. A cell nobody polls stays flagged and costs the thread
  * nothing. A watched cell's SharedArrayBuffer is held by a strong reference until
@@ -393,29 +392,10 @@ static napi_value js_epoch_polls(napi_env env, napi_callback_info info) {
 }
 
 /*
- * Whether the poll's failed JS call was a termination, from what host_call parked: nothing
- * (V8 refuses the N-API calls that would box it while terminating) or null (what a
- * TryCatch reports for a termination). Anything else is an ordinary exception — in practice
- * V8's stack-overflow RangeError for a poll deep in wasm, past V8's own JS stack limit.
- */
-static int parked_termination(wj_entry *entry) {
-  napi_value box, exc;
-  napi_valuetype type;
-  if (entry->pending_exception == NULL) return 1;
-  if (napi_get_reference_value(entry->env, entry->pending_exception, &box) != napi_ok || box == NULL ||
-      napi_get_element(entry->env, box, 0, &exc) != napi_ok || napi_typeof(entry->env, exc, &type) != napi_ok) {
-    return 1;
-  }
-  return type == napi_null;
-}
-
-/*
  * The poll, on the engine's thread, from generated code (through the thunk below) once its
- * check saw the bias: take the bias out, schedule the next request, then call into JS so
- * that V8 handles what is pending. Returns 0, or the TrapCode of a failed JS call (host
- * exception) when it was a termination: the wasm frames unwind like after a throwing import
- * and V8 carries the termination on. Any other failure is dropped: the program never asked
- * for this call, so it must not fail because of it (V8 gets its turn at a later poll).
+ * check saw the bias: take the bias out, schedule the next request, then suspend to JS so
+ * that V8 handles what is pending (a termination, an inspector pause). Returns 0 when JS
+ * resumes the activation.
  */
 uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) WJ_HIDDEN;
 uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) {
@@ -431,13 +411,9 @@ uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) {
     c->polls++;
   }
   pthread_mutex_unlock(&timer_mu);
-  const uint32_t status = (uint32_t)wasmjit_host_call(vmctx, WJ_BUILTIN_POLL, NULL, 0);
-  if (status == 0) return 0;
-  wj_entry *entry = wj_tls.entry;
-  if (parked_termination(entry)) return status;
-  napi_delete_reference(entry->env, entry->pending_exception);
-  entry->pending_exception = NULL;
-  return 0;
+  /* A host call like any other: the activation suspends, the export wrapper runs the
+   * no-op builtin in JS, where V8 acts on what is pending. A termination never resumes it. */
+  return (uint32_t)wasmjit_host_call(vmctx, WJ_BUILTIN_POLL, NULL, 0);
 }
 
 /*

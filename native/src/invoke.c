@@ -1,8 +1,18 @@
 /*
  * The JS -> wasm call path: invoke(code, vmctx, nslots) and its argument-free twin
- * invokeFast() that the runtime's export wrappers use. Kept lean on purpose (it is paid on
- * every exported-function call): no allocation, no N-API value in or out on the fast path.
+ * invokeFast() that the runtime's export wrappers use, and the two calls that continue or
+ * drop a suspended activation, resume() and abandon(). Kept lean on purpose (invokeFast is
+ * paid on every exported-function call): no allocation, no N-API value in or out on the
+ * fast path.
+ *
+ * wasm runs on the thread's wasm stack (wasm_stack.c), never on the thread's own stack.
+ * When it calls a JS import or a runtime builtin, host_call (entry.c) suspends it and these
+ * functions return WJ_STATUS_HOST_CALL to the export wrapper, which runs the call in JS and
+ * then calls resume(). So the thread's stack holds only JS frames for each level of
+ * wasm -> JS -> wasm nesting, and V8 never runs on the wasm stack.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wasmjit.h"
@@ -13,77 +23,161 @@ __thread wj_thread wj_tls __attribute__((tls_model("initial-exec")));
 /* Addresses come in as doubles; user-space x86-64 addresses (< 2^47) are exact. */
 static inline int wj_address_ok(double d) { return d >= 4096.0 && d < 140737488355328.0; }
 
+static inline uint64_t wj_reserve_of(const uint64_t *vmctx) {
+  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
+  return reserve < WJ_MIN_HOST_STACK_RESERVE ? WJ_MIN_HOST_STACK_RESERVE : reserve;
+}
+
+/* Bytes an activation needs below its record before its first wasm frame: the entry frame,
+ * callbuf and nslots words, the area rounded to an even slot count. */
+static inline uint64_t wj_base_bytes(uint32_t nslots) { return 32 + 8 * (uint64_t)((nslots + 1) & ~1u); }
+
 /*
- * The wasm budget left to an entry made while `outer` is active (wasm -> JS import -> wasm):
- * what the outer wasm had not used when it made the host call (its area is where its frames
- * end). The JS and native frames between the two are not charged, so nesting depth is bounded
- * by the thread's real stack and V8's own JS limit, not by maxWasmStack. An entry reached
- * some other way (a native import calling back into JS) is charged from its own sp.
+ * Runs code with an area of nslots slots from the call buffer (arguments already checked);
+ * returns the TrapCode, 0, or WJ_STATUS_HOST_CALL. Shared by both JS entry points.
+ *
+ * The activation starts right below the innermost suspended one (nested entries share the
+ * wasm stack, LIFO like the JS frames that made them) or at the top of the wasm stack. Its
+ * limit: max(start - maxWasmStack, the outer activation's limit, bottom + hostStackReserve),
+ * saturating, so a nested entry shares its outer entry's budget and always keeps the reserve
+ * above the wasm stack's guard.
  */
-static inline uint64_t wj_nested_budget(const wj_entry *outer, uintptr_t sp) {
-  const uintptr_t end = outer->host_sp != 0 ? outer->host_sp : sp;
-  return end > outer->limit ? end - outer->limit : 0;
-}
-
-/* limit = max(sp - budget, thread low + reserve), saturating: absurd option values give
- * "no room", never a wrapped-around limit. */
-static inline __attribute__((always_inline)) uint64_t wj_entry_limit(const uint64_t *vmctx, uintptr_t sp,
-                                                                   const wj_entry *outer) {
-  const wj_stack_bounds *b = wj_thread_stack_bounds();
-  uint64_t budget = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
-  uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
-  if (reserve < WJ_MIN_HOST_STACK_RESERVE) reserve = WJ_MIN_HOST_STACK_RESERVE;
-  if (__builtin_expect(outer != NULL, 0)) {
-    const uint64_t left = wj_nested_budget(outer, sp);
-    if (left < budget) budget = left;
-  }
-  const uint64_t by_budget = sp > budget ? sp - budget : 0;
-  const uint64_t by_thread = reserve > UINT64_MAX - b->low ? UINT64_MAX : b->low + reserve;
-  return by_budget > by_thread ? by_budget : by_thread;
-}
-
-/* Runs code with an area of nslots slots from the call buffer (arguments already checked);
- * returns the TrapCode. Shared by both JS entry points. */
 static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_env_state *state, uintptr_t code,
-                                                             uintptr_t vmctx, uint32_t nslots) {
-  wj_entry rec;
-  rec.prev = wj_tls.entry;
-  const uintptr_t sp = wj_current_sp();
-  /* Every entry, nested or not, keeps hostStackReserve above the thread's real bottom. */
-  rec.limit = wj_entry_limit((const uint64_t *)vmctx, sp, rec.prev);
-
-  uint32_t result;
-  if (rec.limit >= sp || sp - rec.limit < WJ_MIN_ENTRY_ROOM) {
-    /* Not even room for a small frame (a nested entry whose outer wasm used up the budget,
-     * a thread stack used up down to the reserve, or a tiny thread): trap without running.
-     * Reset the trap record so the backtrace of some earlier trap is not reported for this
-     * one. */
-    result = WJ_TRAP_STACK_OVERFLOW;
-    wj_trap_record_no_frames(state, result);
-    return result;
-  }
-  rec.saved_sp = NULL;
-  rec.host_sp = 0;
-  rec.env = env;
-  rec.state = state;
-  rec.pending_exception = NULL;
-  rec.scope = NULL; /* host-call handles, see wj_host_prepare */
-  rec.scope_calls = 0;
-  rec.fn = NULL;
-  wj_tls.entry = &rec;
-  result = wasmjit_enter((void *)code, (void *)vmctx, state->callbuf, nslots, rec.limit, &rec.saved_sp);
-  wj_tls.entry = rec.prev;
-  if (rec.scope != NULL) napi_close_handle_scope(env, rec.scope);
-  if (rec.pending_exception != NULL) {
-    if (result == WJ_TRAP_HOST_EXCEPTION) {
-      if (state->host_exception != NULL) napi_delete_reference(env, state->host_exception);
-      state->host_exception = rec.pending_exception;
-    } else {
-      /* Generated code swallowed the host's failure code; do not leak the exception. */
-      napi_delete_reference(env, rec.pending_exception);
+                                                             uintptr_t vmctx_addr, uint32_t nslots) {
+  const uint64_t *vmctx = (const uint64_t *)vmctx_addr;
+  wj_entry *outer = wj_tls.entry;
+  const uint64_t budget = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
+  const uint64_t reserve = wj_reserve_of(vmctx);
+  uintptr_t start;
+  if (__builtin_expect(outer == NULL, 1)) {
+    /* Outermost: the stack may be grown (remapped) while nothing runs on it. */
+    const uint64_t want = budget > UINT64_MAX - reserve ? UINT64_MAX : budget + reserve;
+    if (__builtin_expect(wj_tls.ws_high - wj_tls.ws_low < want, 0) && wj_wasm_stack_ensure(want) != 0 &&
+        wj_tls.ws_high == 0) {
+      napi_throw_error(env, NULL, "wasmjit: cannot map a wasm stack for this thread");
+      return WJ_TRAP_NONE;
     }
+    start = wj_tls.ws_high;
+  } else {
+    if (__builtin_expect(!outer->suspended, 0)) {
+      /* Only native code running on the wasm stack could get here (nothing of ours calls
+       * JS from there); running V8 on the wasm stack is not supported. */
+      napi_throw_error(env, NULL, "wasmjit: wasm entered from native code running on the wasm stack");
+      return WJ_TRAP_NONE;
+    }
+    start = outer->wasm_sp & ~(uintptr_t)15;
   }
+  wj_entry *rec = (wj_entry *)((start - sizeof(wj_entry)) & ~(uintptr_t)15);
+  const uintptr_t base = (uintptr_t)rec;
+  uint64_t limit = base > budget ? base - budget : 0;
+  if (outer != NULL && outer->limit > limit) limit = outer->limit;
+  const uint64_t floor = reserve > UINT64_MAX - wj_tls.ws_low ? UINT64_MAX : wj_tls.ws_low + reserve;
+  if (floor > limit) limit = floor;
+
+  const uint64_t needed = wj_base_bytes(nslots) + WJ_MIN_ENTRY_ROOM;
+  if (limit >= base || base - limit < needed) {
+    /* Not even room for a small frame (a nested entry whose outer wasm used up the budget,
+     * a wasm stack used up down to the reserve): trap without running. Reset the trap record
+     * so the backtrace of some earlier trap is not reported for this one. */
+    wj_trap_record_no_frames(state, WJ_TRAP_STACK_OVERFLOW);
+    return WJ_TRAP_STACK_OVERFLOW;
+  }
+  rec->prev = outer;
+  rec->state = state;
+  rec->limit = limit;
+  rec->serial = ++wj_tls.serial;
+  rec->suspended = 0;
+  wj_tls.entry = rec;
+  const uint32_t result = wasmjit_enter((void *)code, (void *)vmctx, state->callbuf, nslots, limit, rec);
+  if (result != WJ_STATUS_HOST_CALL) wj_tls.entry = rec->prev;
   return result;
+}
+
+/* host_call's C half (see wasmjit.h), on the wasm stack below the calling wasm. */
+wj_entry *wj_host_suspend(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) {
+  wj_entry *rec = wj_tls.entry;
+  if (rec == NULL || rec->suspended || nslots > WJ_CB_MAX_AREA) {
+    /* Only reachable if generated code runs without invoke() or breaks the area contract. */
+    fprintf(stderr, "wasmjit: host call outside of a running wasm activation\n");
+    abort();
+  }
+  uint64_t *cb = rec->state->callbuf;
+  for (uint32_t i = 0; i < nslots; i++) cb[WJ_CB_AREA_START + i] = area[i];
+  const uint32_t instance_id = (uint32_t)((const uint64_t *)vmctx)[WJ_VMCTX_INSTANCE_ID / 8];
+  cb[WJ_CB_HOST_CALL_TARGET] = (uint64_t)instance_id | (uint64_t)import_index << 32;
+  memcpy(&cb[WJ_CB_SUSPEND_SERIAL], &rec->serial, 8);
+  rec->host_area = area;
+  rec->host_nslots = nslots;
+  rec->suspended = 1;
+  return rec;
+}
+
+/*
+ * The suspended activation the wrapper names in CallBuffer.SuspendSerial, made innermost:
+ * activations above it were left by JS that never came back for them (a termination V8 later
+ * cancelled, e.g. a vm timeout) and can never be resumed, so they are dropped. NULL (and a JS
+ * error) if there is none: resuming or dropping anything else could run wasm with results
+ * meant for another call.
+ */
+static wj_entry *wj_suspended_by_serial(napi_env env, wj_env_state *state) {
+  double serial;
+  memcpy(&serial, &state->callbuf[WJ_CB_SUSPEND_SERIAL], 8);
+  wj_entry *e = wj_tls.entry;
+  while (e != NULL && e->serial > serial) e = e->prev;
+  if (e == NULL || e->serial != serial || !e->suspended) {
+    napi_throw_error(env, NULL, "wasmjit: no suspended wasm activation with this serial on this thread");
+    return NULL;
+  }
+  wj_tls.entry = e;
+  return e;
+}
+
+static wj_env_state *wj_state_of(napi_env env, napi_callback_info info) {
+  wj_env_state *state = wj_tls.state;
+  if (__builtin_expect(env != wj_tls.env, 0)) {
+    void *data = NULL;
+    if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
+    state = data;
+    wj_tls.env = env;
+    wj_tls.state = state;
+  }
+  return state;
+}
+
+static napi_value wj_status_value(napi_env env, uint32_t result) {
+  if (result == WJ_TRAP_NONE) return NULL; /* undefined: no N-API value to create */
+  napi_value out;
+  napi_create_int32(env, (int32_t)result, &out);
+  return out;
+}
+
+/*
+ * resume(): the host call of the activation named by CallBuffer.SuspendSerial is done, its
+ * results are in the call buffer's area: copy them into the wasm area and continue. Returns
+ * like invokeFast (undefined, a TrapCode, or WJ_STATUS_HOST_CALL again).
+ */
+napi_value wj_js_resume(napi_env env, napi_callback_info info) {
+  wj_env_state *state = wj_state_of(env, info);
+  if (state == NULL) return NULL;
+  wj_entry *rec = wj_suspended_by_serial(env, state);
+  if (rec == NULL) return NULL;
+  const uint64_t *cb = state->callbuf;
+  for (uint32_t i = 0; i < rec->host_nslots; i++) rec->host_area[i] = cb[WJ_CB_AREA_START + i];
+  rec->suspended = 0;
+  const uint32_t result = wasmjit_resume(rec);
+  if (result != WJ_STATUS_HOST_CALL) wj_tls.entry = rec->prev;
+  return wj_status_value(env, result);
+}
+
+/* abandon(): the host call threw; drop the named activation (and any left above it). Its
+ * wasm frames are simply forgotten: nothing in them needs to run. */
+napi_value wj_js_abandon(napi_env env, napi_callback_info info) {
+  wj_env_state *state = wj_state_of(env, info);
+  if (state == NULL) return NULL;
+  wj_entry *rec = wj_suspended_by_serial(env, state);
+  if (rec == NULL) return NULL;
+  wj_tls.entry = rec->prev;
+  return NULL;
 }
 
 static int wj_nslots_ok(double nslots) {
@@ -122,19 +216,12 @@ napi_value wj_js_invoke(napi_env env, napi_callback_info info) {
 /*
  * invokeFast(): invoke() with its three arguments taken from the call buffer descriptor
  * (CallBuffer.InvokeCode/InvokeVmctx/InvokeNslots) and undefined returned when wasm returned
- * normally (the TrapCode otherwise). Reading N-API arguments and creating the result value
- * were most of invoke()'s cost. The descriptor is read here, before anything can run a
- * nested entry that rewrites it.
+ * normally (the TrapCode or WJ_STATUS_HOST_CALL otherwise). Reading N-API arguments and
+ * creating the result value were most of invoke()'s cost.
  */
 napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) {
-  wj_env_state *state = wj_tls.state;
-  if (__builtin_expect(env != wj_tls.env, 0)) {
-    void *data = NULL;
-    if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-    state = data;
-    wj_tls.env = env;
-    wj_tls.state = state;
-  }
+  wj_env_state *state = wj_state_of(env, info);
+  if (state == NULL) return NULL;
   const uint64_t *cb = state->callbuf;
   double code, vmctx;
   memcpy(&code, &cb[WJ_CB_INVOKE_CODE], 8);
@@ -144,24 +231,5 @@ napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "invokeFast: bad call buffer descriptor");
     return NULL;
   }
-  const uint32_t result = wj_run(env, state, (uintptr_t)code, (uintptr_t)vmctx, nslots);
-  if (result == WJ_TRAP_NONE) return NULL; /* undefined: no N-API value to create */
-  napi_value out;
-  napi_create_int32(env, (int32_t)result, &out);
-  return out;
-}
-
-napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) {
-  void *data = NULL;
-  napi_value out;
-  if (napi_get_cb_info(env, info, NULL, NULL, NULL, &data) != napi_ok) return NULL;
-  wj_env_state *state = data;
-  if (state->host_exception == NULL) {
-    napi_get_undefined(env, &out);
-    return out;
-  }
-  napi_ref ref = state->host_exception;
-  state->host_exception = NULL;
-  if (wj_unref_any(env, ref, &out) != napi_ok) napi_get_undefined(env, &out);
-  return out;
+  return wj_status_value(env, wj_run(env, state, (uintptr_t)code, (uintptr_t)vmctx, nslots));
 }

@@ -20,7 +20,7 @@ void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) {
   state->backtrace_truncated = 0;
 }
 
-void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
+uintptr_t wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
   wj_entry *entry = wj_tls.entry;
   if (entry == NULL) {
     /* A trap with no active entry has nowhere to go; continuing would corrupt the stack. */
@@ -36,9 +36,9 @@ void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
   /* Walk the rbp chain up to the entry trampoline's frame. Frames link to strictly higher
    * addresses; anything else (a garbage rbp, e.g. generated code that clobbered it before
    * trapping) ends the walk rather than faulting, since every read stays inside
-   * [our own sp, entry frame), which is live stack. Only return addresses are recorded
+   * [our own sp, entry frame), which is live wasm stack. Only return addresses are recorded
    * here; the trap site itself is last_trap_pc. */
-  const uintptr_t entry_frame = (uintptr_t)entry->saved_sp + WJ_ENTRY_FRAME_OFFSET;
+  const uintptr_t entry_frame = wj_entry_frame(entry);
   uintptr_t low = wj_current_sp();
   size_t n = 0;
   int truncated = 0;
@@ -57,5 +57,5 @@ void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) {
   }
   state->backtrace_len = n;
   state->backtrace_truncated = truncated;
-  return entry->saved_sp;
+  return entry->main_sp;
 }

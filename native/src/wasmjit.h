@@ -47,8 +47,15 @@ enum {
   WJ_CB_INVOKE_NSLOTS = 1026,
   /* host_call's descriptor for the dispatcher: instance id (low u32), import index (high u32). */
   WJ_CB_HOST_CALL_TARGET = 1027,
+  /* The suspended activation's serial (f64), written by host_call, passed back by the export
+   * wrapper to resume()/abandon(). */
+  WJ_CB_SUSPEND_SERIAL = 1028,
   WJ_CB_SLOTS = 1032,
 };
+
+/* What invoke()/resume() return when wasm called a JS import or builtin: the activation is
+ * suspended on the wasm stack and the export wrapper runs the call (abi.ts RunStatus). */
+#define WJ_STATUS_HOST_CALL 256u
 
 /* An entry whose stack room (sp - limit) is below this does not run at all. */
 #define WJ_MIN_ENTRY_ROOM 4096u
@@ -62,19 +69,16 @@ enum {
 #define WJ_MAX_BACKTRACE 64
 
 /*
- * The entry trampoline pushes rbp, then rbx, r12, r13, r14, r15, and stores rsp into
- * *saved_sp_out. Its frame pointer (the rbp value the first wasm frame links to) is
- * therefore saved_sp + WJ_ENTRY_FRAME_OFFSET. entry.c's assembly must match.
+ * Every stack switch (entry.c) saves the same six callee-saved registers, pushed in the
+ * order rbp, rbx, r12, r13, r14, r15, and records rsp after the last push; the frame pointer
+ * of that switch frame is therefore sp + WJ_SWITCH_FRAME_OFFSET.
  */
-#define WJ_ENTRY_FRAME_OFFSET 40
+#define WJ_SWITCH_FRAME_OFFSET 40
 
 /* Per napi_env state (napi_set_instance_data): one per main thread / worker. */
 typedef struct wj_env_state {
   uint64_t *callbuf;        /* WJ_CB_SLOTS slots, owned here (malloc), never moves */
   napi_ref callbuf_ab;      /* the ArrayBuffer exported as callBuffer */
-  napi_ref dispatcher;      /* setHostDispatcher(fn), or NULL */
-  uint64_t dispatcher_gen;  /* bumped by every setHostDispatcher: invalidates wj_entry.fn */
-  napi_ref host_exception;  /* [exception] wrapper array of the last HostException, or NULL */
   /* The last trap on this env's thread (written by trap.c). Kept here rather than in TLS:
    * the add-on's TLS block must stay tiny, see wj_thread. */
   uint32_t last_trap_code;
@@ -91,40 +95,40 @@ typedef struct wj_env_state {
 } wj_env_state;
 
 /*
- * One record per active invoke() on this thread, linked innermost first. Lives on the
- * C stack of invoke(), so pushing one costs no allocation. Kept small: one sits on the
- * stack of every level of wasm -> JS -> wasm nesting.
+ * One record per wasm activation (an invoke() that has not finished) on this thread, linked
+ * innermost first. It lives on the wasm stack, right above the activation's first frame
+ * (see docs/stack.md): an activation outlives the native invoke() that started it whenever
+ * it is suspended for a host call, so the record cannot live on the thread's stack.
+ * entry.c reads main_sp and wasm_sp at the offsets asserted there.
  */
 typedef struct wj_entry {
+  /* Thread-stack rsp of the switch frame (entry.c) waiting for this activation: where it
+   * returns a status on finishing, trapping or suspending. Set by wasmjit_enter/resume. */
+  uintptr_t main_sp;
+  /* Wasm-stack rsp of the suspended host call's switch frame, while suspended. */
+  uintptr_t wasm_sp;
   struct wj_entry *prev;
-  void *saved_sp;             /* written by wasmjit_enter; where a trap resumes */
-  napi_env env;
   wj_env_state *state;
-  uint64_t limit;             /* r15 for this entry */
-  /* While a host call of this entry runs: its wasm area, i.e. where this entry's wasm frames
-   * end (a nested entry's budget is what is left between here and limit); otherwise 0. */
-  uintptr_t host_sp;
-  napi_ref pending_exception; /* set by host_call on a JS throw (wrapper array), or NULL */
-  /* Host-call handle management (host_call.c, wj_host_prepare). Start: scope NULL,
-   * scope_calls 0, fn NULL. */
-  napi_handle_scope scope;    /* the entry's own current scope, NULL while using invoke's */
-  napi_value fn;              /* the dispatcher (also passed as its receiver), or NULL */
-  uint32_t fn_gen;            /* low bits of state->dispatcher_gen that fn was fetched for */
-  uint32_t scope_calls;       /* host calls whose handles are in the current scope */
+  uint64_t limit;             /* r15 for this activation */
+  double serial;              /* per-thread activation number, the wrapper's handle on it */
+  uint64_t *host_area;        /* while suspended: the wasm area of the host call */
+  uint32_t host_nslots;       /* ... and its slot count */
+  uint32_t suspended;         /* a host call is in progress (only JS can resume it) */
 } wj_entry;
-
-/* Host calls whose handles (a few each) share one handle scope. */
-#define WJ_HOST_SCOPE_CALLS 64
-
-/* entry.c (assembly) */
-uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots,
-                       uint64_t limit, void **saved_sp_out) WJ_HIDDEN;
+/* entry.c (assembly). wasmjit_enter switches to the wasm stack at `rec` (the record is
+ * already filled in below it... see invoke.c), runs code and returns its TrapCode, 0, or
+ * WJ_STATUS_HOST_CALL; wasmjit_resume continues a suspended activation the same way. */
+uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots, uint64_t limit,
+                       wj_entry *rec) WJ_HIDDEN;
+uint32_t wasmjit_resume(wj_entry *rec) WJ_HIDDEN;
 /* Jumped to, never called: edi = TrapCode, rsi = trap site address (0 if unknown),
  * rbp = the trapping function's frame (the start of the backtrace walk). */
 void wasmjit_trap_unwind(void) WJ_HIDDEN;
 
-/* trap.c */
-void *wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) WJ_HIDDEN;
+/* trap.c: returns the main_sp of the innermost activation (where the unwinder resumes). */
+uintptr_t wj_trap_record(uint32_t code, uintptr_t rbp, uintptr_t pc) WJ_HIDDEN;
+/* The rbp value the first wasm frame of activation `rec` links to: the walk stops there. */
+static inline uintptr_t wj_entry_frame(const wj_entry *rec) { return (uintptr_t)rec - 16; }
 /* A trap that never ran wasm (entry refused for lack of stack): no pc, no frames. */
 void wj_trap_record_no_frames(wj_env_state *state, uint32_t code) WJ_HIDDEN;
 
@@ -155,13 +159,16 @@ typedef struct wj_stack_bounds {
  * static TLS surplus for dlopen'ed objects, so this must remain the only, tiny, one.
  */
 typedef struct wj_thread {
-  wj_entry *entry;        /* innermost active entry (NULL when no wasm is running) */
+  wj_entry *entry;        /* innermost activation (NULL when no wasm is running) */
   wj_stack_bounds bounds; /* valid once bounds_ready */
   int bounds_ready;
   /* The last env invokeFast ran in and its state: saves napi_get_cb_info on the hot path.
    * An env's state never changes; its finalizer clears this (addon.c). */
   napi_env env;
   wj_env_state *state;
+  /* This thread's wasm stack (wasm_stack.c): usable [ws_low, ws_high), 0 until first use. */
+  uintptr_t ws_low, ws_high;
+  double serial; /* last activation serial handed out */
 } wj_thread;
 
 extern __thread wj_thread wj_tls __attribute__((tls_model("initial-exec"))) WJ_HIDDEN;
@@ -179,17 +186,24 @@ static inline uintptr_t wj_current_sp(void) {
   return sp;
 }
 
-/* host_call.c: addresses stored into the vmctx by the runtime. */
+/* entry.c: the address stored into the vmctx's HostCall slot. Suspends the activation:
+ * returns 0 once JS resumed it (results are then in area), or a TrapCode. */
 int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) WJ_HIDDEN;
+/* invoke.c: host_call's C half, on the wasm stack: parks the call in the call buffer and
+ * returns the innermost record (aborts on a runtime bug). */
+wj_entry *wj_host_suspend(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) WJ_HIDDEN;
 
-/* host_call.c: wrap any JS value (primitives included) so it can be held by a napi_ref. */
-napi_status wj_ref_any(napi_env env, napi_value value, napi_ref *out) WJ_HIDDEN;
-napi_status wj_unref_any(napi_env env, napi_ref ref, napi_value *out) WJ_HIDDEN;
+/* wasm_stack.c: makes this thread's wasm stack at least `need` usable bytes when no
+ * activation is running (0 on success); frees it (env teardown on the thread). */
+int wj_wasm_stack_ensure(uint64_t need) WJ_HIDDEN;
+void wj_wasm_stack_free(void) WJ_HIDDEN;
 
 /* invoke.c */
 napi_value wj_js_invoke(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) WJ_HIDDEN;
-napi_value wj_js_take_host_exception(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_resume(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_abandon(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_wasm_stack_info(napi_env env, napi_callback_info info) WJ_HIDDEN;
 
 /* test_helpers.c */
 napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;

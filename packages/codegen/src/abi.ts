@@ -38,12 +38,15 @@
 // ── Entry and traps ────────────────────────────────────────────────────────────────────
 //   JS enters through native `invokeFast()` (code, vmctx and nslots in the CallBuffer's
 //   descriptor slots; `invoke(code, vmctx, nslots)` takes them as arguments): args are read
-//   from the per-thread shared call buffer (see CallBuffer), copied into an area on the native
-//   stack, the pinned registers are set, the code is called. A trap anywhere in wasm jumps to the trap-unwind
-//   routine whose address is in the vmctx (TRAP_UNWIND) with edi = trap code and rsi = the
-//   trap site (see Vmctx.TrapUnwind): it records the backtrace (rsi, then the return addresses
-//   of the rbp chain), restores the rsp saved by the innermost entry trampoline and returns the
-//   code. No signal, no longjmp. Stack limits and the host reserve: docs/stack.md.
+//   from the per-thread shared call buffer (see CallBuffer), copied into an area on the
+//   thread's wasm stack (a stack of its own, not the thread's), the pinned registers are set,
+//   the code is called. A host call (HostCall) suspends the activation and returns
+//   RunStatus.HostCall to the export wrapper, which runs the import in JS and resumes it.
+//   A trap anywhere in wasm jumps to the trap-unwind routine whose address is in the vmctx
+//   (TRAP_UNWIND) with edi = trap code and rsi = the trap site (see Vmctx.TrapUnwind): it
+//   records the backtrace (rsi, then the return addresses of the rbp chain), switches back to
+//   the thread stack and returns the code there. No signal, no longjmp. Stack limits and the
+//   host reserve: docs/stack.md.
 
 export const enum TrapCode {
   None = 0,
@@ -188,8 +191,23 @@ export const enum CallBuffer {
    * before it calls the argument-less dispatcher, which reads it first.
    */
   HostCallTarget = 1027,
-  /** Total slots (1028..1031 are spare; the descriptors share one 64-byte line). */
+  /**
+   * The suspended activation's serial (f64), written by native code with HostCallTarget; the
+   * export wrapper keeps it and writes it back right before resume()/abandon().
+   */
+  SuspendSerial = 1028,
+  /** Total slots (1029..1031 are spare; the descriptors share one 64-byte line). */
   Slots = 1032,
+}
+
+/**
+ * What native invoke()/invokeFast()/resume() return besides a TrapCode (0/undefined: wasm
+ * returned). HostCall: wasm called a JS import or runtime builtin and is suspended on the
+ * wasm stack (CallBuffer.HostCallTarget names it, the area holds its arguments); the export
+ * wrapper runs it and resumes. Distinct from every TrapCode.
+ */
+export const enum RunStatus {
+  HostCall = 256,
 }
 
 /**

@@ -1,4 +1,5 @@
 // Engine: configuration shared by the modules it compiles and the instances it creates.
+import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, type WasmBytes } from './module.js';
@@ -10,24 +11,19 @@ export type BoundsChecks = 'guard' | 'explicit';
 
 export interface EngineOptions {
   /**
-   * Bytes of machine stack wasm frames may use, counted from where the outermost JS→wasm call
-   * on a thread enters (default 512 KiB). Nested entries (wasm → JS import → wasm) share it,
-   * but the JS and native frames between them are not charged: a nested entry gets what the
-   * outer wasm left (at most its own engine's maxWasmStack). The limit is never placed closer
-   * than `hostStackReserve` to the thread's real stack bottom; if that leaves no room at all,
-   * the call traps `stack_overflow` without running.
-   * It is not clamped to V8's own JS stack limit: with a value larger than the JS stack that
-   * is left (Node's --stack-size, ~984 KB on the main thread), a JS import called from deep
-   * wasm gets V8's RangeError, which propagates through the wasm frames to the caller like
-   * any exception from an import. See docs/stack.md.
+   * Bytes of stack wasm frames may use. wasm runs on a stack of its own per thread (the JS
+   * frames of imports stay on the thread's stack), and all activations of a thread share
+   * this budget: a nested entry (wasm → JS import → wasm) gets what the outer wasm left, at
+   * most its own engine's maxWasmStack. Default: twice the JS stack V8 allows on the thread
+   * that creates the Engine (Node's --stack-size, 984 KB, on the main thread: 1.92 MiB; a
+   * worker's stackSizeMb minus 192 KiB: 7.6 MiB with the default 4 MiB), which gives at least
+   * V8's depth (default-stack.ts). Exceeding it traps `stack_overflow`. See docs/stack.md.
    */
   maxWasmStack?: number;
   /**
-   * Bytes always left below the wasm limit for native code that wasm calls: host-call glue,
-   * N-API and V8 entering a JS import, runtime helpers, the trap unwinder (default 256 KiB).
-   * At least MIN_HOST_STACK_RESERVE (64 KiB): the trap path and a JS import that V8 refuses
-   * for lack of JS stack (it builds its RangeError there, a GC included) need it; see
-   * docs/stack.md.
+   * Bytes always left below the wasm limit, on the wasm stack, for native code that wasm
+   * calls: native imports, host-call glue, the trap unwinder (default 256 KiB). At least
+   * MIN_HOST_STACK_RESERVE (64 KiB); see docs/stack.md.
    */
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
@@ -119,10 +115,10 @@ export class Engine {
   }
 
   constructor(options: EngineOptions = {}) {
-    this.maxWasmStack = positive(options.maxWasmStack ?? 512 * 1024, 'maxWasmStack');
+    this.maxWasmStack = positive(options.maxWasmStack ?? defaultMaxWasmStack(), 'maxWasmStack');
     this.hostStackReserve = positive(options.hostStackReserve ?? 256 * 1024, 'hostStackReserve');
     if (this.hostStackReserve < MIN_HOST_STACK_RESERVE) {
-      throw new RangeError(`hostStackReserve must be at least ${MIN_HOST_STACK_RESERVE} bytes (64 KiB): the trap path and a host call into JS run there`);
+      throw new RangeError(`hostStackReserve must be at least ${MIN_HOST_STACK_RESERVE} bytes (64 KiB): the trap path and native host calls run there`);
     }
     this.boundsChecks = options.boundsChecks ?? 'guard';
     this.features = { ...options.features };

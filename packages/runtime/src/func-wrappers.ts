@@ -1,16 +1,22 @@
 // Specialised JS closures per signature, generated once per export / import. The JS→wasm
-// path is: store args into the call buffer, one native invoke, read results back.
+// path is: store args into the call buffer, one native invoke, read results back. wasm runs
+// on the thread's wasm stack; when it calls a JS import or a runtime builtin, invoke returns
+// RunStatus.HostCall and the wrapper itself runs the host call and resumes the activation
+// (host-dispatch.ts, docs/calls.md), so that a level of wasm -> JS -> wasm nesting costs the
+// thread's stack only its JS frames.
 //
 // Which JS functions are wasm functions (and their code, vmctx and owner) is kept in a
 // module-private WeakMap keyed by the real function object: a Proxy or any look-alike is
 // never a key, and answering a property lookup cannot forge an entry.
-import { CallBuffer, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
+import { CallBuffer, RunStatus, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
 import { native } from './native.js';
 import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
+import { hostTarget } from './host-dispatch.js';
+import { NO_ARGS, noop, type HostCall } from './host-call.js';
 import { lastTrapBacktrace } from './backtrace.js';
 import type { Module } from './module.js';
-import { running, type Member, type RefDomain } from './ref-domain.js';
+import type { Member, RefDomain } from './ref-domain.js';
 // Reference conversions, handed to the generated wrappers as `R`.
 import * as refs from './refs.js';
 
@@ -73,9 +79,34 @@ function resultSlot(sig: FuncType, i: number): number {
 
 /** Throws for trap `code` of an entry into code of `entered`'s domain. */
 export function onTrap(code: number, entered: { readonly domain: RefDomain }): never {
-  // A JS exception from an import propagates unchanged: the same object, no wasm frames added.
-  if (code === TrapCode.HostException) throw native.takeHostException();
+  // Host calls never fail through the trap path: an import's exception propagates from the
+  // wrapper that runs the call, as the same object.
+  if (code === TrapCode.HostException) throw new Error('BUG: HostException trap from a suspended host call');
   throw trapError(code, lastTrapBacktrace(modulesOf(entered)));
+}
+
+const SERIAL = CallBuffer.SuspendSerial;
+
+/**
+ * Runs the host calls of an activation that invoke() returned RunStatus.HostCall for, until
+ * it returns or traps; returns what resume() last returned. If a call throws, the activation
+ * is dropped and the exception propagates. (The export wrappers inline this loop: see there.)
+ */
+export function runHostCalls(t: number | undefined, entered: { readonly domain: RefDomain }): number | undefined {
+  while (t === RunStatus.HostCall) {
+    const s = cbF64[SERIAL]!;
+    const h = hostTarget(entered);
+    try {
+      h.store(Reflect.apply(h.fn, undefined, h.args));
+    } catch (e) {
+      cbF64[SERIAL] = s;
+      native.abandon();
+      throw e;
+    }
+    cbF64[SERIAL] = s;
+    t = native.resume();
+  }
+  return t;
 }
 
 /** The modules whose code can run in an entry into `entered`: its domain's (ref-domain.ts). */
@@ -134,8 +165,8 @@ export function wasmFunctionInfoOf(v: unknown): WasmFunctionInfo | undefined {
  */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
   const f = exportWrapperFactory(name, info.sig)(
-    native.invokeFast, native.takeHostException, onTrap, cbI32, cbF32, cbF64, cbI64, refs, running, info.owner, disposedError,
-    info.code, info.vmctx,
+    native.invokeFast, native.resume, native.abandon, hostTarget, Reflect.apply, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
+    info.owner, disposedError, info.code, info.vmctx,
   ) as WasmFunction;
   functionInfo.set(f, info);
   return f;
@@ -157,38 +188,41 @@ function exportWrapperFactory(name: string, sig: FuncType): Factory {
   const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i), 'owner.domain'));
   const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
   // The disposed check comes after the conversions: one of them may dispose the instance.
+  // The host-call loop is runHostCalls inlined: a helper's frame would sit on the thread's
+  // stack at every level of wasm -> JS -> wasm nesting. Its exception path drops the
+  // activation with one native call and rethrows the same object.
   const src = `return function ${safeName(name)}(${params.join(', ')}) {
 ${storeAll(sig.params, CallBuffer.AreaStart, params, 'owner.domain')}
 if (owner.disposed) disposed();
 F64[${CallBuffer.InvokeCode}] = code;
 F64[${CallBuffer.InvokeVmctx}] = vmctx;
 I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
-const outer = running.domain;
-running.domain = owner.domain;
-const t = invokeFast();
-running.domain = outer;
-if (t !== undefined) {
-  if (t === ${TrapCode.HostException}) throw takeHostException();
-  onTrap(t, owner);
+let t = invokeFast();
+while (t === ${RunStatus.HostCall}) {
+  const s = F64[${SERIAL}];
+  const h = host(owner);
+  try {
+    h.store(apply(h.fn, undefined, h.args));
+  } catch (e) {
+    F64[${SERIAL}] = s;
+    abandon();
+    throw e;
+  }
+  F64[${SERIAL}] = s;
+  t = resume();
 }
+if (t !== undefined) onTrap(t, owner);
 ${ret}
 };`;
-  // An import's exception is rethrown right here, not by onTrap: the first call of onTrap
-  // compiles it, which takes stack, and a JS exception from deep wasm -> JS -> wasm nesting
-  // is often V8's RangeError, with the stack nearly used up; it must reach the caller as the
-  // same object, not be replaced by another RangeError on the way.
-  factory = new Function('invokeFast', 'takeHostException', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R', 'running', 'owner',
-    'disposed', 'code', 'vmctx', src) as Factory;
+  factory = new Function('invokeFast', 'resume', 'abandon', 'host', 'apply', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R',
+    'owner', 'disposed', 'code', 'vmctx', src) as Factory;
   exportFactories.set(key, factory);
   return factory;
 }
 
-/**
- * A closure the host dispatcher runs for a JS import: reads args, calls, writes results.
- * It gets the running entry's domain, the one the raw references it converts belong to.
- */
-export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType): (domain: RefDomain) => void {
-  return hostCallFactory(sig)(fn, cbI32, cbF32, cbF64, cbI64, refs) as (domain: RefDomain) => void;
+/** The HostCall of a JS import of type sig. Raw references convert in `owner`'s domain, where the calling code runs. */
+export function makeHostCall(fn: (...args: unknown[]) => unknown, sig: FuncType, owner: { readonly domain: RefDomain }): HostCall {
+  return hostCallFactory(sig)(fn, cbI32, cbF32, cbF64, cbI64, refs, owner, noop, NO_ARGS) as HostCall;
 }
 
 const hostFactories = new Map<string, Factory>();
@@ -198,20 +232,22 @@ function hostCallFactory(sig: FuncType): Factory {
   const key = `${sig.params.join(',')}:${sig.results.join(',')}`;
   let factory = hostFactories.get(key);
   if (factory) return factory;
-  // All arguments are read before fn runs (it may call wasm, which reuses the area).
-  const args = sig.params.map((t, i) => readSlot(t, CallBuffer.AreaStart + i, 'd'));
-  let store = '';
-  if (sig.results.length === 1) store = storeAll(sig.results, CallBuffer.AreaStart, ['r'], 'd');
-  else if (sig.results.length > 1) {
-    store = `const v = Array.from(r);
+  const d = 'owner.domain';
+  const load = sig.params.length === 0 ? 'noop'
+    : `function load() {\n${sig.params.map((t, i) => `A[${i}] = ${readSlot(t, CallBuffer.AreaStart + i, d)};`).join('\n')}\n}`;
+  let store: string;
+  if (sig.results.length === 0) store = 'noop';
+  else if (sig.results.length === 1) store = `function store(r) {\n${storeAll(sig.results, CallBuffer.AreaStart, ['r'], d)}\n}`;
+  else {
+    store = `function store(r) {
+const v = Array.from(r);
 if (v.length !== ${sig.results.length}) throw new TypeError('wasm import returned ' + v.length + ' values, expected ${sig.results.length}');
-${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]`), 'd')}`;
+${storeAll(sig.results, CallBuffer.AreaStart, sig.results.map((_, i) => `v[${i}]`), d)}
+}`;
   }
-  const src = `return function hostCall(d) {
-const r = fn(${args.join(', ')});
-${store}
-};`;
-  factory = new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', src) as Factory;
+  const src = `const A = ${sig.params.length === 0 ? 'NO_ARGS' : `new Array(${sig.params.length}).fill(undefined)`};
+return { fn, args: A, load: ${load}, store: ${store} };`;
+  factory = new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', 'owner', 'noop', 'NO_ARGS', src) as Factory;
   hostFactories.set(key, factory);
   return factory;
 }
@@ -236,11 +272,8 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
     if (typeof v === 'bigint') cbI64[CallBuffer.AreaStart + i] = v;
     else refs.putRaw(2 * (CallBuffer.AreaStart + i), v);
   });
-  const outer = running.domain;
-  running.domain = owner.domain;
-  const t = native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length));
-  running.domain = outer;
-  if (t !== 0) onTrap(t, owner);
+  const t = runHostCalls(native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length)), owner);
+  if (t !== 0 && t !== undefined) onTrap(t, owner);
   return sig.results.map((rt, i) => {
     if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * resultSlot(sig, i), owner.domain);
     const bits = cbI64[resultSlot(sig, i)]!;

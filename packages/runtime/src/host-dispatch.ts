@@ -1,18 +1,20 @@
-// Native host_call reaches JS through one argument-less dispatcher per thread: the call
-// buffer's HostCallTarget slot holds (instance id, index), which selects the pre-built closure
-// that converts the arguments and calls the JS import, or, for indexes at or above
-// BUILTIN_BASE, the instance's runtime builtin.
+// Host calls from wasm: native host_call suspends the activation and invoke()/resume()
+// return RunStatus.HostCall to the export wrapper that entered it (func-wrappers.ts). The
+// call buffer's HostCallTarget slot holds (instance id, index); hostTarget() turns it into
+// the pre-built HostCall (func-wrappers.ts) of the JS import, its arguments loaded, or, for
+// indexes at or above BUILTIN_BASE, of the instance's runtime builtin. The wrapper calls the
+// import itself: no JS frame of ours but the wrapper's sits between nesting levels.
 //
 // Ids are per reference domain (ref-domain.ts), and the closures live in the domain, not in
 // a table of this thread: a global table would keep every instance's imports and builtins
 // (and through them its tables and memories, or the instance itself when an import closure
 // refers to it) alive until a FinalizationRegistry noticed the instance had gone, which never
 // happens while a synchronous loop runs. All code of one JS→wasm entry belongs to the entered
-// instance's domain, which the entry sets as `running`.
+// instance's domain: the wrapper passes its owner, and the id is looked up in its domain.
 import { BUILTIN_BASE, CallBuffer } from '@wasmjit/codegen';
-import { native } from './native.js';
 import { cbI32 } from './call-buffer.js';
-import { running, type Member } from './ref-domain.js';
+import type { Member, RefDomain } from './ref-domain.js';
+import { directHostCall, type HostCall } from './host-call.js';
 
 /** Makes `member` (its instance's closures) reachable from host calls from its code. */
 export function registerInstance(member: Member): void {
@@ -21,27 +23,32 @@ export function registerInstance(member: Member): void {
 
 const TARGET = 2 * CallBuffer.HostCallTarget;
 
-// Few locals on purpose: this frame sits on the stack of every level of wasm -> JS -> wasm
-// nesting (interpreted, each one is 8 bytes of it).
-function dispatch(): void {
-  // Read the target before anything can re-enter wasm and overwrite it.
+/**
+ * The closure for the suspended host call named in the call buffer, made by code of an entry
+ * into `entered` (an instance of that domain). Runs no user JS.
+ */
+export function hostTarget(entered: { readonly domain: RefDomain }): HostCall {
   const index = cbI32[TARGET + 1]! >>> 0;
-  const domain = running.domain?.root();
-  const member = domain?.member(cbI32[TARGET]!);
-  if (member?.disposed) disposedHost();
+  const member = entered.domain.root().member(cbI32[TARGET]!);
+  if (member === undefined) return unknownTarget;
+  if (member.disposed) return disposedHost;
+  let h: HostCall | undefined;
   if (index >= BUILTIN_BASE) {
-    (member?.builtins[index - BUILTIN_BASE] ?? unknownTarget)();
-    return;
+    const b = index - BUILTIN_BASE;
+    h = member.builtinCalls[b];
+    if (h === undefined && member.builtins[b] !== undefined) h = member.builtinCalls[b] = directHostCall(member.builtins[b]!);
+  } else {
+    h = member.hostCalls[index];
   }
-  (member?.hostCalls[index] ?? unknownTarget)(domain!);
+  if (h === undefined) return unknownTarget;
+  h.load();
+  return h;
 }
 
-function disposedHost(): never {
+const disposedHost = directHostCall(() => {
   throw new TypeError('wasmjit: host call from a disposed instance');
-}
+});
 
-function unknownTarget(): never {
-  throw new Error(`BUG: host call to unknown index ${cbI32[TARGET + 1]! >>> 0} of instance ${cbI32[TARGET]!} in the running domain`);
-}
-
-native.setHostDispatcher(dispatch);
+const unknownTarget = directHostCall(() => {
+  throw new Error(`BUG: host call to unknown index ${cbI32[TARGET + 1]! >>> 0} of instance ${cbI32[TARGET]!} in the entered domain`);
+});

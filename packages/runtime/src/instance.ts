@@ -5,6 +5,7 @@ import { Builtin, FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcT
 import { allocData } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
+import type { HostCall } from './host-call.js';
 import { makeExportWrapper, makeHostCall, wasmFunctionInfoOf, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
 import { registerInstance } from './host-dispatch.js';
 import { compiledParts, funcAddress, type Module } from './module.js';
@@ -61,7 +62,7 @@ export class Instance {
     const { wasm } = parts;
     const layout = computeLayout(wasm);
     const vmctx = allocData(layout.size);
-    const hostCalls: ((domain: RefDomain) => void)[] = [];
+    const hostCalls: HostCall[] = [];
     const b: InstanceBuild = {
       module, parts, wasm, layout, vmctx, view: new DataView(vmctx.buffer), imports,
       domain: new RefDomain(), linked: [], importTargets: this.#importTargets,
@@ -71,7 +72,7 @@ export class Instance {
       module, parts, vmctx,
       records: vmctx.address + layout.funcRefsOffset, recordCount: wasm.funcs.length,
       funcRef: (index) => this.#funcRef(index),
-      hostCalls, builtins: b.builtins, memories: b.memories, domain: b.domain, disposed: false,
+      hostCalls, builtins: b.builtins, builtinCalls: [], memories: b.memories, domain: b.domain, disposed: false,
     };
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);
@@ -142,7 +143,7 @@ export class Instance {
     if (!this.#member.parts.consumeFuel) throw new TypeError(`wasmjit: ${what} needs an Engine created with { consumeFuel: true }`);
   }
 
-  #linkFunctions(b: InstanceBuild, hostCalls: ((domain: RefDomain) => void)[]): void {
+  #linkFunctions(b: InstanceBuild, hostCalls: HostCall[]): void {
     let index = 0;
     for (const imp of b.wasm.imports) {
       if (imp.desc.kind !== 'func') continue;
@@ -159,7 +160,7 @@ export class Instance {
         b.linked.push(info.owner.domain);
       } else {
         this.#importTargets[index] = { code: funcAddress(b.parts, index), vmctx: b.vmctx.address };
-        hostCalls[index] = makeHostCall(value as (...args: unknown[]) => unknown, sig);
+        hostCalls[index] = makeHostCall(value as (...args: unknown[]) => unknown, sig, this.#member);
       }
       putU64(b, importedFuncOffset(index), this.#importTargets[index]!.code);
       putU64(b, importedFuncOffset(index) + 8, this.#importTargets[index]!.vmctx);
@@ -193,6 +194,7 @@ export class Instance {
     member.disposed = true;
     member.hostCalls.length = 0;
     member.builtins.length = 0;
+    member.builtinCalls.length = 0;
     const imported = member.module.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
     (this.#linked.memories as Memory[]).slice(imported).forEach((m) => m.dispose());
   }

@@ -10,7 +10,7 @@
 // Table/Global write, an argument, an import's result) joins the function's owner. So raw
 // references only flow between members of one domain, and every conversion site knows its
 // domain: Table.get the table's, Global.value the global's, an export's arguments and
-// results its instance's, an import's the running entry's (below).
+// results its instance's, an import's the entered instance's (below).
 //
 // Nothing here is global and nothing uses WeakRef or FinalizationRegistry: an unlinked
 // instance (its own table, memory and globals: every clang WASI program) is alone in its
@@ -20,14 +20,15 @@
 // The domain is also how a host call finds its instance's import closures and builtins
 // (host-dispatch.ts): each member has an id in its domain, written to its vmctx (InstanceId);
 // and all code that runs in one JS→wasm entry belongs to members of the entered instance's
-// domain (direct imports and table elements are members), so the entry records its domain
-// in `running` and the dispatcher looks the id up there.
+// domain (direct imports and table elements are members), so the export wrapper that runs a
+// host call looks the id up in its own instance's domain.
 //
 // Joining is union-find: the smaller domain forwards to the larger, which takes over its
 // members (new ids, rewritten in their vmctx), cached records and extern values. Extern
 // handles are unique per thread, so they never need renumbering.
 import { FuncRefRecord, Vmctx } from '@wasmjit/codegen';
 import type { DataRegion } from './code-memory.js';
+import type { HostCall } from './host-call.js';
 import type { WasmFunction } from './func-wrappers.js';
 import type { CompiledParts, Module } from './module.js';
 
@@ -46,10 +47,12 @@ export interface Member {
   readonly recordCount: number;
   /** The one JS function object for function `index`. */
   readonly funcRef: (index: number) => WasmFunction;
-  /** Import closures by function index; they take the domain for reference conversions. */
-  readonly hostCalls: ((domain: RefDomain) => void)[];
+  /** JS imports as host calls, by function index (they convert references in this member's domain). */
+  readonly hostCalls: HostCall[];
   /** Runtime builtins by Builtin id. */
   readonly builtins: (() => void)[];
+  /** builtins as host calls, made on first use. */
+  readonly builtinCalls: (HostCall | undefined)[];
   /** Its memories (imported or its own), which own the pages its code addresses. */
   readonly memories: readonly unknown[];
   /** The root of its domain (joining keeps it current). */
@@ -62,9 +65,6 @@ interface RecordOwner {
   readonly member: Member;
   readonly index: number;
 }
-
-/** The domain of the JS→wasm entry in progress (set and restored by every entry). */
-export const running: { domain: RefDomain | null } = { domain: null };
 
 /** Extern handles: unique per thread (0 is null), so merged domains never collide. */
 let nextExternHandle = 1;
