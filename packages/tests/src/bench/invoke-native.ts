@@ -37,8 +37,8 @@ measure('invoke(add2, nslots=2) + i64 args/result', () => {
   invoke(add2.address, vm.address, 2);
   sink += callI64[1]!;
 });
-measure('baseline: native.takeHostException()', () => {
-  native.takeHostException();
+measure('baseline: native.wasmStackInfo()', () => {
+  native.wasmStackInfo();
 });
 if (sink !== 3n * BigInt(CALLS * RUNS + 100_000)) throw new Error('wrong results');
 

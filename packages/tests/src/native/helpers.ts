@@ -3,7 +3,7 @@
 // @wasmjit/runtime only exports its public API ("."), so the internals under test are
 // imported from its build output; this file is the one place that knows the path.
 import { allocData, loadCode, type CodeRegion, type DataRegion } from '../../../runtime/dist/code-memory.js';
-import { native } from '../../../runtime/dist/native.js';
+import { callF64, native } from '../../../runtime/dist/native.js';
 
 export { allocData, loadCode, native, type CodeRegion, type DataRegion };
 export { callF64, callI32, callI64, callU32 } from '../../../runtime/dist/native.js';
@@ -34,6 +34,9 @@ export const InvokeCode = 1024;
 export const InvokeVmctx = 1025;
 export const InvokeNslots = 1026;
 export const HostCallTarget = 1027;
+export const SuspendSerial = 1028;
+/** abi.ts RunStatus.HostCall: what invoke/invokeFast/resume return for a suspended host call. */
+export const HostCall = 256;
 
 export const KiB = 1024;
 
@@ -72,4 +75,34 @@ export function makeVmctx(opts: VmctxOptions = {}): TestVmctx {
   fields[Vmctx.MaxWasmStack / 8] = BigInt(opts.maxWasmStack ?? 512 * KiB);
   fields[Vmctx.HostStackReserve / 8] = BigInt(opts.hostStackReserve ?? 256 * KiB);
   return { region, address: region.address, fields };
+}
+
+/** The JS side of host calls in these tests: reads the target and area, leaves results there. */
+export type Dispatcher = () => void;
+
+/**
+ * Runs the host calls of an activation the way the runtime's export wrappers do: while the
+ * status `t` (from invoke/invokeFast/resume) is HostCall, call `dispatch` and resume with the
+ * serial the suspension left; if dispatch throws, abandon the activation and rethrow. Returns
+ * the final status (0 when wasm returned).
+ */
+export function drive(t: number | undefined, dispatch: Dispatcher): number {
+  while (t === HostCall) {
+    const serial = callF64[SuspendSerial]!;
+    try {
+      dispatch();
+    } catch (e) {
+      callF64[SuspendSerial] = serial;
+      native.abandon();
+      throw e;
+    }
+    callF64[SuspendSerial] = serial;
+    t = native.resume();
+  }
+  return t ?? 0;
+}
+
+/** invoke(code, vmctx, nslots) with its host calls run by `dispatch` (see drive). */
+export function invokeWith(code: number, vmctx: number, nslots: number, dispatch: Dispatcher): number {
+  return drive(native.invoke(code, vmctx, nslots), dispatch);
 }

@@ -1,21 +1,26 @@
-// Host calls (wasm -> JS dispatcher), HostException, and nested entries.
+// Host calls (wasm suspends, the JS side runs the call and resumes it), exceptions, and
+// nested entries on the wasm stack.
 import { expect } from 'chai';
 
 import {
   AreaStart,
+  callF64,
   callI64,
   callU32,
   hex,
+  HostCall,
   HostCallTarget,
+  invokeWith,
   KiB,
   loadCode,
   makeVmctx,
   native,
+  SuspendSerial,
   Trap,
   type CodeRegion,
+  type Dispatcher,
   type TestVmctx,
 } from './helpers.js';
-import type { HostDispatcher } from '../../../runtime/dist/native.js';
 
 // host7: copies its two params into an outgoing area, calls import 7 through
 // vmctx[HostCall], traps with the returned code if nonzero, else returns slot0 + slot1.
@@ -57,19 +62,20 @@ const R15_RSP = hex('4c 89 f8  66 48 0f 6e c4  c3');
 describe('native host calls', () => {
   let vm: TestVmctx;
   let host7: CodeRegion, add2: CodeRegion, trap2: CodeRegion, getR15: CodeRegion, r15rsp: CodeRegion;
-  let previous: HostDispatcher | null = null;
-  const setDispatcher = (fn: HostDispatcher | null): void => {
-    native.setHostDispatcher(fn);
-  };
-  const callHost7 = (a: bigint, b: bigint): number => {
+  const args2 = (a: bigint, b: bigint): void => {
     callI64[AreaStart] = a;
     callI64[AreaStart + 1] = b;
-    return native.invoke(host7.address, vm.address, 2);
+  };
+  const callHost7 = (a: bigint, b: bigint, dispatch: Dispatcher): number => {
+    args2(a, b);
+    return invokeWith(host7.address, vm.address, 2, dispatch);
+  };
+  /** The wasm stack holds no activation: nothing was left behind. */
+  const expectIdle = (): void => {
+    expect(native.wasmStackInfo().limit).to.equal(0);
   };
 
   before(() => {
-    // Keep whatever dispatcher the runtime installed, and put it back afterwards.
-    previous = native.setHostDispatcher(null);
     vm = makeVmctx({ instanceId: 42 });
     host7 = loadCode(HOST7);
     add2 = loadCode(ADD2);
@@ -78,15 +84,13 @@ describe('native host calls', () => {
     r15rsp = loadCode(R15_RSP);
   });
   after(() => {
-    native.setHostDispatcher(previous);
     for (const r of [host7, add2, trap2, getR15, r15rsp]) r.free();
     vm.region.free();
   });
 
-  it('calls the dispatcher with the instance id and import index, args and results in the buffer', () => {
+  it('suspends with the instance id and import index, args in the buffer, and resumes with the results', () => {
     const seen: [number, number, bigint, bigint][] = [];
-    setDispatcher((...args: unknown[]) => {
-      expect(args).to.deep.equal([]);
+    const dispatch = (): void => {
       const instanceId = callU32[2 * HostCallTarget]!;
       const importIndex = callU32[2 * HostCallTarget + 1]!;
       const a = callI64[AreaStart]!;
@@ -94,52 +98,72 @@ describe('native host calls', () => {
       seen.push([instanceId, importIndex, a, b]);
       callI64[AreaStart] = a * 2n;
       callI64[AreaStart + 1] = b * 3n;
-    });
-    expect(callHost7(10n, 100n)).to.equal(Trap.None);
+    };
+    args2(10n, 100n);
+    expect(native.invoke(host7.address, vm.address, 2)).to.equal(HostCall);
+    expect(native.wasmStackInfo().limit).to.be.greaterThan(0);
+    dispatch();
+    expect(native.resume()).to.equal(undefined);
     expect(callI64[1]).to.equal(320n);
     expect(seen).to.deep.equal([[42, 7, 10n, 100n]]);
+    expectIdle();
     for (let i = 0; i < 10_000; i++) {
-      if (callHost7(BigInt(i), 1n) !== Trap.None || callI64[1] !== BigInt(2 * i + 3)) expect.fail(`iteration ${i}`);
+      if (callHost7(BigInt(i), 1n, dispatch) !== Trap.None || callI64[1] !== BigInt(2 * i + 3)) expect.fail(`iteration ${i}`);
     }
+    expectIdle();
   });
 
-  it('turns a thrown exception into a HostException trap holding the same value', () => {
+  it('drops the activation when the host call throws: the same value propagates, nothing is left', () => {
     const err = new Error('boom');
-    setDispatcher(() => {
+    expect(() => callHost7(1n, 2n, () => {
       throw err;
-    });
-    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
-    expect(native.takeHostException()).to.equal(err);
-    expect(native.takeHostException()).to.equal(undefined);
-
-    // Primitives can be thrown too.
-    setDispatcher(() => {
-      throw 42;
-    });
-    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
-    expect(native.takeHostException()).to.equal(42);
-
-    // Many in a row without taking them: only the last one is kept, nothing piles up.
-    for (let i = 0; i < 1000; i++) {
-      setDispatcher(() => {
-        throw i;
+    })).to.throw(err);
+    expectIdle();
+    let thrown: unknown;
+    try {
+      callHost7(1n, 2n, () => {
+        throw 42;
       });
-      callHost7(0n, 0n);
+    } catch (e) {
+      thrown = e;
     }
-    expect(native.takeHostException()).to.equal(999);
+    expect(thrown).to.equal(42);
+    for (let i = 0; i < 1000; i++) {
+      try {
+        callHost7(0n, 0n, () => {
+          throw i;
+        });
+      } catch {
+        // expected
+      }
+    }
+    expectIdle();
+    expect(callHost7(3n, 4n, () => {})).to.equal(Trap.None);
+    expect(callI64[1]).to.equal(7n);
   });
 
-  it('traps with HostException when no dispatcher is set', () => {
-    setDispatcher(null);
-    expect(callHost7(1n, 2n)).to.equal(Trap.HostException);
-    const e = native.takeHostException();
-    expect(e).to.be.instanceOf(Error);
-    expect((e as Error).message).to.match(/dispatcher/);
-    expect(() => (native.setHostDispatcher as (f: unknown) => unknown)(5)).to.throw(TypeError);
+  it('refuses to resume or drop anything but a suspended activation of this thread', () => {
+    callF64[SuspendSerial] = 0;
+    expect(() => native.resume()).to.throw(/no suspended wasm activation/);
+    expect(() => native.abandon()).to.throw(/no suspended wasm activation/);
+    args2(1n, 2n);
+    expect(native.invoke(host7.address, vm.address, 2)).to.equal(HostCall);
+    const serial = callF64[SuspendSerial]!;
+    callF64[SuspendSerial] = serial + 1;
+    expect(() => native.resume()).to.throw(/no suspended wasm activation/);
+    callF64[SuspendSerial] = serial;
+    callI64[AreaStart] = 5n;
+    callI64[AreaStart + 1] = 6n;
+    expect(native.resume()).to.equal(undefined);
+    expect(callI64[1]).to.equal(11n);
+    // Resuming a finished activation again is refused: it could run wasm with stale results.
+    callF64[SuspendSerial] = serial;
+    expect(() => native.resume()).to.throw(/no suspended wasm activation/);
+    expectIdle();
   });
 
   it('allows a nested invoke from inside a host call', () => {
-    setDispatcher(() => {
+    const dispatch = (): void => {
       const a = callI64[AreaStart]!;
       const b = callI64[AreaStart + 1]!;
       // Inner call reuses the buffer: args in, result out, then restore our results.
@@ -149,38 +173,36 @@ describe('native host calls', () => {
       const inner = callI64[1]!;
       callI64[AreaStart] = inner;
       callI64[AreaStart + 1] = b;
-    });
-    expect(callHost7(5n, 7n)).to.equal(Trap.None);
+    };
+    expect(callHost7(5n, 7n, dispatch)).to.equal(Trap.None);
     expect(callI64[1]).to.equal(1012n);
   });
 
   it('unwinds only the inner entry when a nested call traps', () => {
     let innerTrap = -1;
-    setDispatcher(() => {
+    const dispatch = (): void => {
       innerTrap = native.invoke(trap2.address, vm.address, 0);
       callI64[AreaStart] = 1n;
       callI64[AreaStart + 1] = 2n;
-    });
-    expect(callHost7(0n, 0n)).to.equal(Trap.None);
+    };
+    expect(callHost7(0n, 0n, dispatch)).to.equal(Trap.None);
     expect(innerTrap).to.equal(Trap.Unreachable);
     expect(callI64[1]).to.equal(3n);
+    expectIdle();
   });
 
-  it('gives a nested entry the wasm budget the outer entry left, not charging the frames between', () => {
-    // The outer wasm (host7) uses ~136 bytes of its 1 MiB before its host call; the JS and
-    // N-API frames between it and the nested entry (~2 KiB) are not charged, so the nested
-    // code finds almost all of the 1 MiB left below its own rsp.
+  it('gives a nested entry the wasm budget the outer entry left', () => {
+    // The outer wasm (host7) uses a few hundred bytes of its 1 MiB before its host call; the
+    // nested entry starts right below it on the wasm stack and finds the rest.
     const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 1024 * KiB });
     const innerVm = makeVmctx({ maxWasmStack: 2 ** 40 });
     let headroom = -1;
     try {
-      setDispatcher(() => {
+      args2(0n, 0n);
+      expect(invokeWith(host7.address, outerVm.address, 2, () => {
         expect(native.invoke(r15rsp.address, innerVm.address, 0)).to.equal(Trap.None);
         headroom = Number(callI64[0]!) - Number(callI64[1]!); // rsp - r15
-      });
-      callI64[AreaStart] = 0n;
-      callI64[AreaStart + 1] = 0n;
-      expect(native.invoke(host7.address, outerVm.address, 2)).to.equal(Trap.None);
+      })).to.equal(Trap.None);
       expect(headroom).to.be.within(1024 * KiB - 1024, 1024 * KiB);
     } finally {
       outerVm.region.free();
@@ -188,22 +210,20 @@ describe('native host calls', () => {
     }
   });
 
-  it('bounds a nested entry by the thread reserve and by its own maxWasmStack', () => {
-    // The outer vmctx bounds the stack by the thread (limit = low + reserve); so does the
-    // nested one, with its own reserve. A nested vmctx with no budget of its own gets no room.
+  it('bounds a nested entry by the wasm stack reserve and by its own maxWasmStack', () => {
+    // The outer vmctx's budget reaches past the wasm stack, so its limit is low + reserve; so
+    // is the nested one's, with its own reserve. A nested vmctx with no budget gets no room.
     const outerVm = makeVmctx({ instanceId: 42, maxWasmStack: 2 ** 40, hostStackReserve: 256 * KiB });
     const innerVm = makeVmctx({ maxWasmStack: 2 ** 40, hostStackReserve: 300 * KiB });
     const noBudget = makeVmctx({ maxWasmStack: 0 });
     let inner: [number, bigint, number] = [-1, 0n, -1];
     try {
-      setDispatcher(() => {
+      args2(0n, 0n);
+      expect(invokeWith(host7.address, outerVm.address, 2, () => {
         inner = [native.invoke(getR15.address, innerVm.address, 0), callI64[1]!, native.invoke(getR15.address, noBudget.address, 0)];
-      });
-      callI64[AreaStart] = 0n;
-      callI64[AreaStart + 1] = 0n;
-      expect(native.invoke(host7.address, outerVm.address, 2)).to.equal(Trap.None);
+      })).to.equal(Trap.None);
       expect(inner[0]).to.equal(Trap.None);
-      expect(Number(inner[1])).to.equal(native.stackInfo().low + 300 * KiB);
+      expect(Number(inner[1])).to.equal(native.wasmStackInfo().low + 300 * KiB);
       expect(inner[2]).to.equal(Trap.StackOverflow);
     } finally {
       outerVm.region.free();
@@ -212,67 +232,63 @@ describe('native host calls', () => {
     }
   });
 
-  it('propagates a HostException through nested entries', () => {
+  it('propagates an exception through nested entries, dropping each activation', () => {
     const err = new TypeError('deep');
     let depth = 0;
-    setDispatcher(() => {
+    const dispatch = (): void => {
       if (++depth < 20) {
-        const t = native.invoke(host7.address, vm.address, 2);
-        if (t === Trap.HostException) throw native.takeHostException();
+        args2(0n, 0n);
+        invokeWith(host7.address, vm.address, 2, dispatch);
         return;
       }
       throw err;
-    });
-    expect(callHost7(0n, 0n)).to.equal(Trap.HostException);
+    };
+    expect(() => callHost7(0n, 0n, dispatch)).to.throw(err);
     expect(depth).to.equal(20);
-    expect(native.takeHostException()).to.equal(err);
+    expectIdle();
   });
 
   it('recurses wasm -> JS -> wasm 100 deep and unwinds cleanly', () => {
     let depth = 0;
-    setDispatcher(() => {
+    const dispatch = (): void => {
       if (++depth < 100) {
-        callI64[AreaStart] = 0n;
-        callI64[AreaStart + 1] = 0n;
-        const t = native.invoke(host7.address, vm.address, 2);
+        args2(0n, 0n);
+        const t = invokeWith(host7.address, vm.address, 2, dispatch);
         if (t !== Trap.None) throw new Error(`trap ${t} at depth ${depth}`);
       }
       callI64[AreaStart] = 1n;
       callI64[AreaStart + 1] = 0n;
-    });
-    expect(callHost7(0n, 0n)).to.equal(Trap.None);
+    };
+    expect(callHost7(0n, 0n, dispatch)).to.equal(Trap.None);
     expect(callI64[1]).to.equal(1n);
     expect(depth).to.equal(100);
+    expectIdle();
   });
 
   it('ends unbounded wasm -> JS -> wasm recursion with StackOverflow once the shared wasm budget is used', () => {
-    // Only wasm frames count: host7 and the trampoline take ~140 bytes a level, the JS and
-    // N-API frames between levels (~2 KiB) are not charged. 16 KiB then lasts ~100 levels,
-    // which end with the wasm budget, well before V8's JS stack limit.
+    // Only wasm-stack bytes count: host7, the activation's record and entry frame and the
+    // suspended host call take a few hundred bytes a level; the JS frames between levels are
+    // on the thread's stack. 16 KiB then lasts some tens of levels.
     const small = makeVmctx({ instanceId: 42, maxWasmStack: 16 * KiB });
     let depth = 0;
     let innermost = -1;
-    setDispatcher(() => {
+    const dispatch = (): void => {
       depth++;
-      const t = native.invoke(host7.address, small.address, 2);
-      if (t === Trap.HostException) throw native.takeHostException();
+      args2(0n, 0n);
+      const t = invokeWith(host7.address, small.address, 2, dispatch);
       innermost = t;
       throw new Error(`trap ${t}`);
-    });
-    callI64[AreaStart] = 0n;
-    callI64[AreaStart + 1] = 0n;
+    };
     try {
-      expect(native.invoke(host7.address, small.address, 2)).to.equal(Trap.HostException);
+      args2(0n, 0n);
+      expect(() => invokeWith(host7.address, small.address, 2, dispatch)).to.throw(`trap ${Trap.StackOverflow}`);
     } finally {
       small.region.free();
     }
     expect(innermost).to.equal(Trap.StackOverflow);
-    expect((native.takeHostException() as Error).message).to.equal(`trap ${Trap.StackOverflow}`);
-    // Charging the frames between levels would end it after ~7 levels.
     expect(depth).to.be.within((16 * KiB) / 512, (16 * KiB) / 64);
-    // Everything is unwound: a plain call works again.
-    setDispatcher(() => {});
-    expect(callHost7(3n, 4n)).to.equal(Trap.None);
+    expectIdle();
+    expect(callHost7(3n, 4n, () => {})).to.equal(Trap.None);
     expect(callI64[1]).to.equal(7n);
   });
 });

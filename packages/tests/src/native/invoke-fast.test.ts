@@ -12,6 +12,8 @@ import {
   callI64,
   callU32,
   hex,
+  drive,
+  HostCall,
   HostCallTarget,
   InvokeCode,
   InvokeNslots,
@@ -44,17 +46,13 @@ function describeCall(code: number, vmctx: number, nslots: number): void {
 describe('native invokeFast', () => {
   let vm: TestVmctx;
   let add2: CodeRegion, trap2: CodeRegion, host7: CodeRegion;
-  let previous: ReturnType<typeof native.setHostDispatcher> = null;
-
   before(() => {
-    previous = native.setHostDispatcher(null);
     vm = makeVmctx({ instanceId: 77 });
     add2 = loadCode(ADD2);
     trap2 = loadCode(TRAP2);
     host7 = loadCode(HOST7);
   });
   after(() => {
-    native.setHostDispatcher(previous);
     for (const r of [add2, trap2, host7]) r.free();
     vm.region.free();
   });
@@ -98,7 +96,7 @@ describe('native invokeFast', () => {
 
   it('reads the descriptor before running: nested calls may rewrite it', () => {
     const targets: [number, number][] = [];
-    native.setHostDispatcher(() => {
+    const dispatch = (): void => {
       targets.push([callU32[2 * HostCallTarget]!, callU32[2 * HostCallTarget + 1]!]);
       const a = callI64[AreaStart]!;
       const b = callI64[AreaStart + 1]!;
@@ -113,23 +111,24 @@ describe('native invokeFast', () => {
       // Results of this host call go back into the area (the descriptor stays rewritten).
       callI64[AreaStart] = inner;
       callI64[AreaStart + 1] = b;
-    });
+    };
     callI64[AreaStart] = 5n;
     callI64[AreaStart + 1] = 7n;
     describeCall(host7.address, vm.address, 2);
-    expect(native.invokeFast()).to.equal(undefined);
+    expect(drive(native.invokeFast(), dispatch)).to.equal(Trap.None);
     expect(callI64[1]).to.equal(1012n);
     expect(targets).to.deep.equal([[77, 7]]);
   });
 
-  it('passes a HostException through like invoke()', () => {
-    const err = new RangeError('x');
-    native.setHostDispatcher(() => {
-      throw err;
-    });
+  it('returns HostCall for a host call like invoke(), and resume() finishes it', () => {
+    callI64[AreaStart] = 1n;
+    callI64[AreaStart + 1] = 2n;
     describeCall(host7.address, vm.address, 2);
-    expect(native.invokeFast()).to.equal(Trap.HostException);
-    expect(native.takeHostException()).to.equal(err);
+    expect(native.invokeFast()).to.equal(HostCall);
+    expect(callU32[2 * HostCallTarget + 1]).to.equal(7);
+    callI64[AreaStart + 1] = 40n;
+    expect(native.resume()).to.equal(undefined);
+    expect(callI64[1]).to.equal(41n);
   });
 
   it('uses each thread\'s own buffer and state, alongside this thread', async () => {
@@ -140,22 +139,20 @@ const { parentPort, workerData: d } = require('node:worker_threads');
 const n = require(d.nativePath);
 const f64 = new Float64Array(n.callBuffer), i32 = new Int32Array(n.callBuffer), i64 = new BigInt64Array(n.callBuffer);
 const u32 = new Uint32Array(n.callBuffer);
-n.setHostDispatcher(() => {
-  i64[2] = i64[2] + BigInt(u32[2 * 1027]) * 1000n + BigInt(u32[2 * 1027 + 1]);
-});
 let ok = 0;
 for (let i = 0; i < 20000; i++) {
   const host = i % 2 === 1;
   i64[2] = BigInt(i); i64[3] = BigInt(d.k);
   f64[1024] = host ? d.host7 : d.add2; f64[1025] = d.vmctx; i32[2 * 1026] = 2;
-  const t = n.invokeFast();
+  let t = n.invokeFast();
+  while (t === 256) {
+    i64[2] = i64[2] + BigInt(u32[2 * 1027]) * 1000n + BigInt(u32[2 * 1027 + 1]);
+    t = n.resume();
+  }
   const want = BigInt(i) + BigInt(d.k) + (host ? 77007n : 0n);
   if (t === undefined && i64[1] === want) ok++;
 }
 parentPort.postMessage(ok);`;
-    native.setHostDispatcher(() => {
-      throw new Error('main-thread dispatcher must not be called from a worker');
-    });
     const data = { nativePath, add2: add2.address, host7: host7.address, vmctx: vm.address };
     const workers = [1, 2, 3].map((k) => new Worker(src, { eval: true, workerData: { ...data, k } }));
     const results = workers.map((w) => new Promise<number>((resolve, reject) => {

@@ -46,21 +46,26 @@ describe('native stack limits', () => {
     expect(info.high - info.low).to.be.at.least(1024 * KiB);
   });
 
-  it('pins r15 about MaxWasmStack below the entry sp', () => {
+  it('runs wasm on a wasm stack of its own, r15 pinned MaxWasmStack below its top', () => {
     expect(native.invoke(r15rsp.address, vm.address, 0)).to.equal(Trap.None);
     const limit = Number(callI64[1]);
     const rsp = Number(callI64[0]);
-    const sp = native.stackInfo().sp;
-    expect(Math.abs(sp - 512 * KiB - limit)).to.be.lessThan(16 * KiB);
-    // Only the trampoline's own frame lies between invoke's sp and wasm's rsp.
-    expect(rsp - limit).to.be.within(512 * KiB - 2 * KiB, 512 * KiB);
+    const ws = native.wasmStackInfo();
+    const thread = native.stackInfo();
+    expect(ws.high - ws.low).to.be.at.least(8 * 1024 * KiB);
+    expect(ws.high <= thread.low || ws.low >= thread.high).to.equal(true);
+    expect(rsp).to.be.within(ws.low, ws.high);
+    expect(ws.limit).to.equal(0);
+    expect(ws.high - limit).to.be.within(512 * KiB, 512 * KiB + 256);
+    // Only the activation's record and entry frame lie between the top and wasm's rsp.
+    expect(rsp - limit).to.be.within(512 * KiB - 256, 512 * KiB);
   });
 
-  it('never puts the limit inside the host reserve at the thread stack bottom', () => {
+  it('never puts the limit inside the host reserve at the wasm stack bottom', () => {
     const huge = makeVmctx({ maxWasmStack: 2 ** 40, hostStackReserve: 256 * KiB });
     try {
       expect(native.invoke(r15rsp.address, huge.address, 0)).to.equal(Trap.None);
-      expect(Number(callI64[1])).to.equal(native.stackInfo().low + 256 * KiB);
+      expect(Number(callI64[1])).to.equal(native.wasmStackInfo().low + 256 * KiB);
     } finally {
       huge.region.free();
     }
@@ -68,11 +73,11 @@ describe('native stack limits', () => {
 
   it('raises a host reserve below the minimum to it', () => {
     // The Engine refuses such a reserve; a vmctx holding one anyway must not put the limit
-    // where the trap path or a host call would run off the thread's stack.
+    // where the trap path or a native call would run off the wasm stack.
     const tiny = makeVmctx({ maxWasmStack: 2 ** 40, hostStackReserve: 16 });
     try {
       expect(native.invoke(r15rsp.address, tiny.address, 0)).to.equal(Trap.None);
-      expect(Number(callI64[1])).to.equal(native.stackInfo().low + MIN_HOST_STACK_RESERVE);
+      expect(Number(callI64[1])).to.equal(native.wasmStackInfo().low + MIN_HOST_STACK_RESERVE);
     } finally {
       tiny.region.free();
     }

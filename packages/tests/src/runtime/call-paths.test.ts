@@ -139,33 +139,26 @@ describe('runtime call paths', () => {
     expect(calls).to.be.greaterThan(n);
   });
 
-  it('follows a dispatcher replaced in the middle of an entry', () => {
-    let seen = 0;
-    let previous: (() => void) | null = null;
+  it('runs imports on the thread\'s stack while their wasm waits, suspended, on the wasm stack', () => {
+    const seen: { sp: number; low: number; high: number; limit: number }[] = [];
     const m = make((e) => ({
       ...plain(e),
       one: (x: number) => {
-        // At the third call, wrap the runtime's dispatcher: later calls of this same entry
-        // must reach the wrapper, not a handle cached for the entry.
-        if (x === 3) {
-          const prev = native.setHostDispatcher(null)!;
-          previous = prev;
-          native.setHostDispatcher(() => {
-            seen++;
-            prev();
-          });
-        }
+        const { sp, low: tLow, high: tHigh } = native.stackInfo();
+        const ws = native.wasmStackInfo();
+        expect(sp).to.be.within(tLow, tHigh);
+        seen.push({ sp, low: ws.low, high: ws.high, limit: ws.limit });
         return x;
       },
     }));
-    try {
-      expect(m.ours.loopOne!(200)).to.equal((200 * 199) / 2);
-      expect(seen).to.equal(196);
-    } finally {
-      if (previous) native.setHostDispatcher(previous);
+    expect(m.ours.loopOne!(3)).to.equal(3);
+    expect(seen).to.have.length(3);
+    for (const s of seen) {
+      // The suspended activation's limit lies in the wasm stack, and JS does not run there.
+      expect(s.limit).to.be.within(s.low, s.high);
+      expect(s.sp < s.low || s.sp >= s.high).to.equal(true);
     }
-    expect(m.ours.callOne!(1)).to.equal(1);
-    expect(seen).to.equal(196);
+    expect(native.wasmStackInfo().limit).to.equal(0);
   });
 
   it('reports traps and import exceptions through invokeFast unchanged', () => {
