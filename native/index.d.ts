@@ -60,6 +60,8 @@ declare namespace wasmjitNative {
     abandon(): void;
     /** This thread's wasm stack (0s before first use) and the innermost activation's limit (0 when none). */
     wasmStackInfo(): { low: number; high: number; limit: number };
+    /** Test only: remap this thread's idle wasm stack to exactly `bytes` and keep that size (0: unpin). */
+    testPinWasmStack(bytes: number): void;
     helperAddresses(): HelperAddresses;
     /** Return addresses collected at the last trap on this thread, innermost first (max 64). */
     lastTrapBacktrace(): number[];

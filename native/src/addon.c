@@ -164,6 +164,7 @@ NAPI_MODULE_INIT() {
       {"resume", NULL, wj_js_resume, NULL, NULL, NULL, napi_enumerable, state},
       {"abandon", NULL, wj_js_abandon, NULL, NULL, NULL, napi_enumerable, state},
       {"wasmStackInfo", NULL, wj_js_wasm_stack_info, NULL, NULL, NULL, napi_enumerable, state},
+      {"testPinWasmStack", NULL, wj_js_test_pin_wasm_stack, NULL, NULL, NULL, napi_enumerable, state},
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapBacktrace", NULL, wj_js_last_trap_backtrace, NULL, NULL, NULL, napi_enumerable, state},
       {"lastTrapPc", NULL, wj_js_last_trap_pc, NULL, NULL, NULL, napi_enumerable, state},

@@ -17,15 +17,17 @@ static __attribute__((noinline)) uint32_t wj_touch_stack(size_t bytes) {
 
 /*
  * use_stack for wasm (see wasmjit.h). Called on whatever stack wasm left, typically right at
- * the wasm limit: it checks only against the thread's real bottom (a refusal returns 0, so a
- * wrong limit shows up as a failed test rather than a crash), then touches every page.
+ * the wasm limit on the wasm stack: it checks only against the real bottom of the stack it
+ * runs on, the wasm stack's or the thread's (a refusal returns 0, so a wrong limit shows up
+ * as a failed test rather than a crash), then touches every page.
  */
 uint32_t wj_test_use_stack_raw(uint32_t bytes) WJ_HIDDEN;
 uint32_t wj_test_use_stack_raw(uint32_t bytes) {
-  const wj_stack_bounds *b = wj_thread_stack_bounds();
   const uintptr_t sp = wj_current_sp();
+  uintptr_t low = wj_thread_stack_bounds()->low;
+  if (sp >= wj_tls.ws_low && sp < wj_tls.ws_high) low = wj_tls.ws_low;
   /* 2 KiB for this function's and wj_touch_stack's own small frames. */
-  if (sp < b->low || (uintptr_t)bytes + 2048 > sp - b->low) return 0;
+  if (sp < low || (uintptr_t)bytes + 2048 > sp - low) return 0;
   return wj_touch_stack(bytes);
 }
 

@@ -25,12 +25,10 @@
 /* Largest mapping; a bigger budget is clamped by the limit computation to what is mapped. */
 #define WJ_WASM_STACK_MAX (4ull << 30)
 
-int wj_wasm_stack_ensure(uint64_t need) {
-  if (wj_tls.entry != NULL) return -1;
-  if (need < WJ_WASM_STACK_MIN) need = WJ_WASM_STACK_MIN;
-  if (need > WJ_WASM_STACK_MAX) need = WJ_WASM_STACK_MAX;
-  need = (need + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
-  if (wj_tls.ws_high - wj_tls.ws_low >= need) return 0;
+/* Set by testPinWasmStack: the stack keeps its size (tests put the limit at its bottom). */
+static __thread int wj_ws_pinned;
+
+static int wj_map(uint64_t need) {
   void *p = mmap(NULL, need + WJ_WASM_STACK_GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return -1;
   const uintptr_t low = (uintptr_t)p + WJ_WASM_STACK_GUARD;
@@ -44,11 +42,48 @@ int wj_wasm_stack_ensure(uint64_t need) {
   return 0;
 }
 
+int wj_wasm_stack_ensure(uint64_t need) {
+  if (wj_tls.entry != NULL || wj_ws_pinned) return wj_tls.ws_high != 0 ? 0 : -1;
+  if (need < WJ_WASM_STACK_MIN) need = WJ_WASM_STACK_MIN;
+  if (need > WJ_WASM_STACK_MAX) need = WJ_WASM_STACK_MAX;
+  need = (need + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
+  if (wj_tls.ws_high - wj_tls.ws_low >= need) return 0;
+  return wj_map(need);
+}
+
 void wj_wasm_stack_free(void) {
   if (wj_tls.ws_high == 0) return;
   munmap((void *)(wj_tls.ws_low - WJ_WASM_STACK_GUARD), wj_tls.ws_high - wj_tls.ws_low + WJ_WASM_STACK_GUARD);
   wj_tls.ws_low = wj_tls.ws_high = 0;
   wj_tls.entry = NULL;
+}
+
+/* testPinWasmStack(bytes): test only. Remaps this thread's idle wasm stack to exactly `bytes`
+ * (page-rounded, at least 64 KiB) and keeps it that size, so that a test can put the limit
+ * at its bottom without touching gigabytes; 0 unpins it (it then grows as usual). */
+napi_value wj_js_test_pin_wasm_stack(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double bytes = -1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || napi_get_value_double(env, argv[0], &bytes) != napi_ok || !(bytes >= 0 && bytes <= (double)WJ_WASM_STACK_MAX)) {
+    napi_throw_range_error(env, NULL, "testPinWasmStack(bytes: number in [0, 4 GiB])");
+    return NULL;
+  }
+  if (wj_tls.entry != NULL) {
+    napi_throw_error(env, NULL, "testPinWasmStack: wasm is running on this thread");
+    return NULL;
+  }
+  wj_ws_pinned = 0;
+  if (bytes == 0) return NULL;
+  uint64_t need = ((uint64_t)bytes + 4095) & ~(uint64_t)4095;
+  if (need < 64 * 1024) need = 64 * 1024;
+  if (wj_map(need) != 0) {
+    napi_throw_error(env, NULL, "testPinWasmStack: mmap failed");
+    return NULL;
+  }
+  wj_ws_pinned = 1;
+  return NULL;
 }
 
 /* wasmStackInfo(): this thread's wasm stack { low, high } (0s before first use) and the

@@ -204,6 +204,7 @@ napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_resume(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_abandon(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_wasm_stack_info(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_test_pin_wasm_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;
 
 /* test_helpers.c */
 napi_value wj_js_test_use_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;

@@ -7,6 +7,7 @@ import type { EngineOptions } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
 import { DEPTH_PROGRAMS } from './depth-programs.js';
 import { instantiateRun, maxDepth, type DepthEngine } from './depth-measure.js';
+import { nestingDepths, type NestingDepths } from './depth-nesting.js';
 
 export interface DepthJob {
   engine: DepthEngine;
@@ -14,13 +15,17 @@ export interface DepthJob {
   worker?: number;
   options?: EngineOptions;
   programs?: string[];
+  /** Measure wasm → JS → wasm nesting (depth-nesting.ts) instead of the programs. */
+  nesting?: boolean;
 }
 
 export interface DepthJobResult {
   depths: Record<string, number>;
+  nesting?: NestingDepths;
 }
 
 async function measure(job: DepthJob): Promise<DepthJobResult> {
+  if (job.nesting) return { depths: {}, nesting: await nestingDepths(job.engine, job.options) };
   const depths: Record<string, number> = {};
   for (const p of DEPTH_PROGRAMS) {
     if (job.programs && !job.programs.includes(p.name)) continue;

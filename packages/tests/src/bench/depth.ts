@@ -1,6 +1,7 @@
 // Maximum recursion depth under default settings, wasmjit against V8 (not a test): the depth
 // programs (depth-programs.ts) on the main thread and on workers with Node's default and
-// with smaller stacks, and the stack bytes one level takes. Run: pnpm bench:depth
+// with smaller stacks, the stack bytes one level takes, and wasm → JS → wasm nesting
+// (depth-nesting.ts). Run: pnpm bench:depth [depths|frames|nesting]
 //
 // Every cell is measured in a fresh node process (depth-child.ts): V8's tier flags are
 // per process, and a worker must be the process's first thread of its size, since glibc
@@ -87,6 +88,22 @@ async function frameTable(): Promise<void> {
   console.log('\n(descent: one level is an expr and a term frame.)');
 }
 
+async function nestingTable(): Promise<void> {
+  console.log('\n## wasm → JS → wasm nesting under defaults (levels, and what ended it)\n');
+  console.log('| thread | state | wasmjit | V8 default | ÷ V8 |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const t of THREADS.slice(0, 2)) {
+    const job = { nesting: true, ...(t.worker !== undefined ? { worker: t.worker } : {}) };
+    const ours = (await runChild([], { engine: 'wasmjit', ...job })).nesting!;
+    const v8 = (await runChild([], { engine: 'v8', ...job })).nesting!;
+    for (const state of ['cold', 'warm'] as const) {
+      const end = (`${state}End`) as 'coldEnd' | 'warmEnd';
+      console.log(`| ${t.label} | ${state} | ${fmt(ours[state])} (${ours[end]}) | ${fmt(v8[state])} (${v8[end]}) | ${ratio(ours[state], v8[state])} |`);
+    }
+  }
+}
+
 const only = process.argv[2];
-if (only !== 'frames') await depthTable();
-if (only !== 'depths') await frameTable();
+if (only === undefined || only === 'depths') await depthTable();
+if (only === undefined || only === 'frames') await frameTable();
+if (only === undefined || only === 'nesting') await nestingTable();

@@ -157,10 +157,9 @@ export interface PressureResult {
 }
 
 /**
- * `n` dives to the limit that each call a JS import there, keeping every error alive so that
- * the heap grows and garbage collections run in the middle of some of those calls (with the
- * limit at the thread's bottom, V8 refuses the import and builds its RangeError below the
- * limit: the host reserve must hold that, a GC included).
+ * `n` dives to the limit that each call a JS import there, keeping garbage alive so that the
+ * heap grows and garbage collections run in the middle of some of those calls (the import
+ * runs on the thread's stack while its wasm waits, suspended, at the wasm stack's limit).
  */
 export async function importsUnderPressure(engine: Engine, n: number): Promise<PressureResult> {
   const { ex, work } = await diveInstance(engine);
@@ -173,8 +172,8 @@ export async function importsUnderPressure(engine: Engine, n: number): Promise<P
       ex.dive!(SLACK, 2, 5);
     } catch (e) {
       end = (e as Error)?.name ?? typeof e;
-      kept.push(e, new Array(50).fill(i));
     }
+    kept.push(new Array(50).fill(i));
     ends[end] = (ends[end] ?? 0) + 1;
   }
   return { ends };
@@ -182,6 +181,7 @@ export async function importsUnderPressure(engine: Engine, n: number): Promise<P
 
 export interface ThreadReport {
   stack: { low: number; high: number; sp: number };
+  wasmStack: { low: number; high: number };
   signalHandlerInstalled: boolean;
   /** native.signalCount() before and after the scenarios (process-wide, so compare them). */
   signalCountBefore: number;
@@ -202,10 +202,16 @@ export interface RunOptions {
   storm?: number;
   /** How many dives importsUnderPressure makes (not run if absent). */
   pressure?: number;
+  /**
+   * Pin this thread's wasm stack to this many bytes first (native.testPinWasmStack), so that
+   * a maxWasmStack larger than it puts the limit at its bottom, low + hostStackReserve.
+   */
+  wasmStack?: number;
 }
 
 /** Everything above, on the current thread, for worker / child-process runs. */
 export async function runAll(options: RunOptions = {}): Promise<ThreadReport> {
+  if (options.wasmStack !== undefined) native.testPinWasmStack(options.wasmStack);
   const engine = new Engine({ maxWasmStack: options.maxWasmStack, hostStackReserve: options.hostStackReserve });
   const guard = async <T>(f: () => Promise<T>): Promise<T | { error: string }> => {
     try {
@@ -217,6 +223,7 @@ export async function runAll(options: RunOptions = {}): Promise<ThreadReport> {
   const shapes = engine.instantiate(engine.compile(await watNamed(SHAPES))).exports as Exports;
   const report: ThreadReport = {
     stack: native.stackInfo(),
+    wasmStack: native.wasmStackInfo(),
     signalHandlerInstalled: native.signalHandlerInstalled(),
     signalCountBefore: native.signalCount(),
     signalCount: native.signalCount(),

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Engine, RuntimeError } from '@wasmjit/runtime';
 import { INDIRECT, SHAPES, bigFrame, liveExpected } from './modules.js';
 import { bigFrames } from './scenarios.js';
-import { MiB, largestOk, thrown, watNamed, type Exports } from './support.js';
+import { KiB, MiB, largestOk, thrown, watNamed, type Exports } from './support.js';
 import { expectNoSignals } from './signals.js';
 
 function trapOf(f: () => unknown): string {
@@ -60,7 +60,7 @@ describe('stack: recursion shapes', () => {
   });
 
   it('a frame larger than the host reserve (320 KB vs 256 KiB) is checked before it is touched', async () => {
-    const r = await bigFrames(new Engine());
+    const r = await bigFrames(new Engine({ maxWasmStack: 512 * KiB }));
     expect(r.frameBytes).to.equal(320_000);
     expect(r.levels[0]).to.deep.equal({ kind: 'value', value: '1' });
     expect(r.levels[1]).to.include({ kind: 'trap', trap: 'stack_overflow' });

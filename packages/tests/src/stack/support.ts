@@ -54,3 +54,16 @@ export function largestOk(ok: (n: number) => boolean, hi: number): number {
 export function jsRecurse(n: number): number {
   return n === 0 ? 0 : 1 + jsRecurse(n - 1);
 }
+
+/**
+ * Runs f with this thread's wasm stack pinned to `bytes` (native.testPinWasmStack), so that a
+ * reserve or budget larger than it puts the limit at (or past) its bottom; unpins afterwards.
+ */
+export function withPinnedWasmStack<T>(bytes: number, f: () => T): T {
+  native.testPinWasmStack(bytes);
+  try {
+    return f();
+  } finally {
+    native.testPinWasmStack(0);
+  }
+}
