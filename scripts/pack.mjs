@@ -7,7 +7,7 @@
 //   node scripts/pack.mjs [--out DIR] [--json]
 // --json prints [{ name, version, file, packedBytes, unpackedBytes, files }] instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,11 +77,28 @@ function check(dir, manifest, files, versions) {
   if (!files.some((f) => /^LICEN[CS]E/i.test(f))) problems.push('no LICENSE file');
   for (const f of files) {
     if (/\.map$|(^|\/)(src|test|tests|fixtures)\/|\.test\.|\.stress\./.test(f)) problems.push(`ships ${f}, which does not run`);
-    // tsc -b never deletes outputs of removed sources: a dist file must still have its source.
+    // pruneStale removed these; a dist file without its source would be dead code shipped.
     const m = /^dist\/(.+)\.(js|d\.ts)$/.exec(f);
     if (m && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) problems.push(`ships ${f}, whose src/${m[1]}.ts is gone (stale build output: delete dist/ and rebuild)`);
   }
   return problems;
+}
+
+/**
+ * Deletes dist/ outputs whose src/ source is gone: tsc -b never removes the outputs of a
+ * deleted or renamed source, and the `files` globs would ship them. Returns what it deleted.
+ */
+function pruneStale(dir) {
+  const dist = path.join(root, dir, 'dist');
+  const pruned = [];
+  for (const rel of readdirSync(dist, { recursive: true })) {
+    const m = /^(.+?)(\.d\.ts|\.js|\.js\.map|\.d\.ts\.map)$/.exec(rel);
+    if (m && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) {
+      unlinkSync(path.join(dist, rel));
+      pruned.push(path.join(dir, 'dist', rel));
+    }
+  }
+  return pruned;
 }
 
 function displayPath(file) {
@@ -103,6 +120,9 @@ function main() {
     const cwd = path.join(root, dir);
     if (dir.startsWith('packages/') && !existsSync(path.join(cwd, 'dist', 'index.js'))) {
       throw new Error(`pack: ${dir}/dist is missing: run pnpm build first (pnpm pack:all does)`);
+    }
+    if (dir.startsWith('packages/')) {
+      for (const f of pruneStale(dir)) console.error(`pack: deleted ${f}: its source is gone`);
     }
     const info = parseJson(run(pnpm, [...pnpmArgs, 'pack', '--json', '--pack-destination', opts.out], cwd));
     const file = path.resolve(opts.out, path.basename(info.filename));

@@ -28,7 +28,7 @@ describe('prebuilt add-on (linux-x64-glibc)', function () {
 
   it('is the binary the build made, staged by the native build script', () => {
     const sha = (file: string) => createHash('sha256').update(readFileSync(file, 'latin1'), 'latin1').digest('hex');
-    expect(sha(PREBUILT)).to.equal(sha(BUILT));
+    expect(sha(PREBUILT), 'stale prebuilt: build the add-on with pnpm build').to.equal(sha(BUILT));
   });
 
   it('is a 64-bit x86-64 shared object', () => {
