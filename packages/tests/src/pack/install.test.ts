@@ -41,6 +41,29 @@ const MODULE = `(module
   (func $down (export "recurse") (param i32) (result i32)
     local.get 0 i32.const 1 i32.add call $down))`;
 
+/**
+ * 300 functions of about 700 bytes of code each: over 128 KiB, enough for the compiler to
+ * split it between threads when asked to (codegen MIN_CHUNK_BYTES is 64 KiB).
+ */
+const BIG_MODULE = `(module
+  ${Array.from({ length: 300 }, (_, i) => `(func $f${i} (param i32) (result i32)
+    ${'(local.set 0 (i32.add (local.get 0) (i32.const 1)))'.repeat(100)} local.get 0)`).join('\n  ')}
+  (export "last" (func $f299)))`;
+
+/**
+ * Compiles on worker threads, which load codegen's compile-worker.js by URL from the
+ * installed package. A worker that cannot start makes the compiler fall back to one thread
+ * silently, so the proof is the thread count: the pool's workers stay alive after compiling.
+ */
+const PARALLEL = `import { readFileSync, readdirSync } from 'node:fs';
+import { Engine } from '@wasmjit/runtime';
+const threads = () => readdirSync('/proc/self/task').length;
+const before = threads();
+const engine = new Engine({ parallelCompile: 3 });
+const { exports } = engine.instantiate(engine.compile(readFileSync('big.wasm')), {});
+console.log(JSON.stringify({ result: exports.last(1), newThreads: threads() - before }));
+`;
+
 /** A program using the Engine API: results, a caught stack overflow, the same instance after. */
 const APP = `import { readFileSync } from 'node:fs';
 import { Engine, RuntimeError } from '@wasmjit/runtime';
@@ -119,6 +142,8 @@ describe('packed packages installed by npm in a fresh project', function () {
     writeFileSync(path.join(project, 'app.mjs'), APP);
     writeFileSync(path.join(project, 'script.mjs'), SCRIPT);
     writeFileSync(path.join(project, 'where.mjs'), WHERE);
+    writeFileSync(path.join(project, 'big.wasm'), await wat(BIG_MODULE));
+    writeFileSync(path.join(project, 'parallel.mjs'), PARALLEL);
   });
 
   after(() => {
@@ -163,6 +188,14 @@ describe('packed packages installed by npm in a fresh project', function () {
     const r = inProject(process.execPath, ['app.mjs']);
     expect(r.status, r.stderr).to.equal(0);
     expect(JSON.parse(r.stdout)).to.deep.equal({ fib: 6765, trap: 'stack_overflow', after: 42 });
+  });
+
+  it('compiles on worker threads from the installed packages', () => {
+    const r = inProject(process.execPath, ['parallel.mjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    const { result, newThreads } = JSON.parse(r.stdout) as { result: number; newThreads: number };
+    expect(result).to.equal(101);
+    expect(newThreads, 'compile workers running').to.be.at.least(2);
   });
 
   it('runs npx wasmjit: --invoke, a trap, a WASI program', () => {
