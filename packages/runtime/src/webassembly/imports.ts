@@ -5,7 +5,7 @@
 // then links (and checks signatures, limits and global types of).
 import { ValType, type GlobalType } from '@wasmjit/codegen';
 import type { Imports } from '../instance.js';
-import type { Module as RuntimeModule } from '../module.js';
+import { moduleInfo, type Module as RuntimeModule } from '../module.js';
 import { LinkError } from './errors.js';
 import { unwrapGlobal } from './global.js';
 import { unwrapMemory } from './memory.js';
@@ -18,7 +18,7 @@ export function checkImportObject(importObject: unknown, what: string): void {
 }
 
 export function readImports(module: RuntimeModule, importObject: unknown, what: string): Imports {
-  const imports = module.wasm.imports;
+  const imports = moduleInfo(module).imports;
   const resolved: Imports = Object.create(null) as Imports;
   if (imports.length === 0) return resolved;
   if (importObject === undefined) throw new TypeError(`${what}: the module has imports but no imports argument was given`);

@@ -2,7 +2,7 @@
 // checked here first (imports.ts); the exports object is the JS API's: null prototype,
 // frozen, with the runtime's Memory/Table/Global objects as their WebAssembly wrappers.
 import { Instance as RuntimeInstance, type Imports } from '../instance.js';
-import type { Module as RuntimeModule } from '../module.js';
+import { moduleInfo, type Module as RuntimeModule } from '../module.js';
 import { Memory as RuntimeMemory } from '../memory.js';
 import { Table as RuntimeTable } from '../table.js';
 import { Global as RuntimeGlobal } from '../global.js';
@@ -17,9 +17,9 @@ const exportsOf = new WeakMap<object, object>();
 
 /** Instantiates `module` with imports already read (readImports) and builds the exports object. */
 export function instantiateCore(module: RuntimeModule, imports: Imports): object {
-  const instance = new RuntimeInstance(module, imports, module.engine);
+  const instance = new RuntimeInstance(module, imports);
   const exports = Object.create(null) as Record<string, unknown>;
-  for (const e of module.wasm.exports) {
+  for (const e of moduleInfo(module).exports) {
     const v = instance.exports[e.name];
     let value: unknown = v;
     if (v instanceof RuntimeMemory) value = wrapMemory(v);

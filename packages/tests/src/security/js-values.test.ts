@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import * as wasmjit from '@wasmjit/runtime';
 import { OURS, inBoth, instantiate, outcome, wat, type Api, type TableLike } from './support.js';
+import { compiledParts } from '../../../runtime/dist/module.js';
 
 const MODULE = `(module
   (type $ri (func (result i32)))
@@ -324,11 +325,15 @@ describe('security: JS values never make the runtime touch unchecked native memo
 
   it('new Instance refuses look-alike Modules and Engines (their code addresses and stack limits would reach native code)', () => {
     const real = new wasmjit.Module(bytes);
-    const fakeModule = Object.assign(Object.create(wasmjit.Module.prototype) as object, {
-      wasm: real.wasm, compiled: real.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
+    const parts = compiledParts(real)!;
+    const fakeModule = Object.create(wasmjit.Module.prototype, Object.getOwnPropertyDescriptors({
+      wasm: parts.wasm, compiled: parts.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
       funcAddress: () => 0x4141_4141_0000,
-    });
+    })) as object;
     const fakeEngine = { ...new wasmjit.Engine(), maxWasmStack: 2 ** 40, hostStackReserve: 1 };
+    // Compiling with a look-alike Engine: its stackChecks, epoch and features would decide
+    // what code is generated (no stack checks: unbounded recursion crashes the process).
+    expect(outcome(() => new wasmjit.Module(bytes, { stackChecks: false, features: {}, epoch: null } as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(fakeModule as unknown as wasmjit.Module))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(new Proxy(real, {})))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(real, {}, fakeEngine as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
