@@ -77,6 +77,12 @@ export function lastTrapBacktrace(modules: Iterable<Module>): TrapBacktrace {
   return { frames, truncated: native.lastTrapTruncated() };
 }
 
+/** The first byte of the operator a frame is at, from its module's bytes (undefined if unknown). */
+export function opcodeAt(f: WasmFrame): number | undefined {
+  if (f.module === undefined || f.offset < 0) return undefined;
+  return compiledParts(f.module)?.wasm.bytes[f.offset];
+}
+
 export function formatFrame(f: WasmFrame): string {
   if (f.funcIndex < 0) return '    at <unknown code>';
   const name = f.name !== undefined ? ` <${f.name}>` : '';

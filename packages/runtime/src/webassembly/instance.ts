@@ -6,6 +6,7 @@ import { moduleInfo, type Module as RuntimeModule } from '../module.js';
 import { Memory as RuntimeMemory } from '../memory.js';
 import { Table as RuntimeTable } from '../table.js';
 import { Global as RuntimeGlobal } from '../global.js';
+import { isInstantiationTrap, RuntimeError } from '../errors.js';
 import { checkImportObject, readImports } from './imports.js';
 import { runtimeModule } from './module.js';
 import { wrapMemory } from './memory.js';
@@ -15,9 +16,18 @@ import { webidlInterface } from './webidl.js';
 
 const exportsOf = new WeakMap<object, object>();
 
-/** Instantiates `module` with imports already read (readImports) and builds the exports object. */
-export function instantiateCore(module: RuntimeModule, imports: Imports): object {
-  const instance = new RuntimeInstance(module, imports);
+/**
+ * Instantiates `module` with imports already read (readImports) and builds the exports
+ * object. A segment that does not fit traps with V8's message, which names the API call.
+ */
+export function instantiateCore(module: RuntimeModule, imports: Imports, what: string): object {
+  let instance: RuntimeInstance;
+  try {
+    instance = new RuntimeInstance(module, imports);
+  } catch (e) {
+    if (isInstantiationTrap(e)) throw new RuntimeError(`${what}: ${e.message}`, { trap: e.trap });
+    throw e;
+  }
   const exports = Object.create(null) as Record<string, unknown>;
   for (const e of moduleInfo(module).exports) {
     const v = instance.exports[e.name];
@@ -42,7 +52,7 @@ export class Instance {
     const what = 'WebAssembly.Instance()';
     const rt = runtimeModule(module, what);
     checkImportObject(rest[0], what);
-    exportsOf.set(this, instantiateCore(rt, readImports(rt, rest[0], what)));
+    exportsOf.set(this, instantiateCore(rt, readImports(rt, rest[0], what), what));
   }
 
   get exports(): object {

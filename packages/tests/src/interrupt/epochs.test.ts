@@ -19,7 +19,8 @@ describe('interrupt: epochs', function () {
       expect((err as RuntimeError).trap).to.equal('interrupt');
       expect(ms).to.be.within(95, 1500);
       // The frames name the function that was running.
-      expect((err as RuntimeError).message).to.match(/^wasm trap: interrupt\n/);
+      expect((err as RuntimeError).message).to.equal('execution interrupted');
+      expect((err as RuntimeError).stack).to.match(/^RuntimeError: execution interrupted\n {4}at func\[/);
       expect((err as RuntimeError).frames.length).to.be.greaterThan(0);
       // The same instance answers, with no deadline left over from the timeout.
       expect(e.fib(20)).to.equal(6765);
