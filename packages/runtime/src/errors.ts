@@ -72,16 +72,20 @@ const TRAP_MESSAGES: Readonly<Record<string, string>> = {
 
 /** i32.rem_s, i32.rem_u, i64.rem_s, i64.rem_u: V8 says "remainder by zero" for these. */
 const REM_OPCODES = new Set([0x6f, 0x70, 0x81, 0x82]);
+/** i32.div_s, i64.div_s: their overflow is "divide result unrepresentable" in V8. */
+const DIV_S_OPCODES = new Set([0x6d, 0x7f]);
 
 /**
- * The message for a trap. Division and remainder share a trap code, so the trapping
- * operator is read from the module bytes at the innermost frame's offset.
+ * The message for a trap. Some trap codes stand for operators V8 words differently (a
+ * division or a remainder by zero; a division or a float truncation that overflows), so the
+ * trapping operator is read from the module bytes at the innermost frame's offset.
  */
 function trapMessage(trap: string, frames: readonly WasmFrame[]): string {
-  if (trap === 'integer_divide_by_zero') {
-    const op = frames[0] && opcodeAt(frames[0]);
-    if (op !== undefined && REM_OPCODES.has(op)) return 'remainder by zero';
-  }
+  const op = frames[0] && opcodeAt(frames[0]);
+  if (trap === 'integer_divide_by_zero' && op !== undefined && REM_OPCODES.has(op)) return 'remainder by zero';
+  // The spec's "integer overflow" of a truncation (out of range, not NaN) is V8's
+  // "float unrepresentable"; only a signed division's is "divide result unrepresentable".
+  if (trap === 'integer_overflow' && op !== undefined && !DIV_S_OPCODES.has(op)) return TRAP_MESSAGES.bad_conversion_to_integer!;
   return TRAP_MESSAGES[trap] ?? trap;
 }
 
