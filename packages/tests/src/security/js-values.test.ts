@@ -340,6 +340,24 @@ describe('security: JS values never make the runtime touch unchecked native memo
     expect((new wasmjit.Instance(real, {}, new wasmjit.Engine()).exports.seven as () => number)()).to.equal(7);
   });
 
+  it('an Engine\'s settings cannot be changed after it is made (no stack checks crashed the process)', async () => {
+    const engine = new wasmjit.Engine();
+    for (const [name, value] of [['stackChecks', false], ['boundsChecks', 'explicit'], ['epochInterruption', true], ['consumeFuel', true], ['epoch', { address: 0x4141_4141_0000 }]] as const) {
+      try {
+        (engine as unknown as Record<string, unknown>)[name] = value;
+      } catch { /* a getter without a setter */ }
+      Object.defineProperty(engine, name, { value, configurable: true });
+    }
+    const ex = engine.instantiate(engine.compile(await wat('(module (func $f (export "f") (call $f)))'))).exports;
+    expect(outcome(() => (ex.f as () => void)())).to.deep.equal({ error: 'RuntimeError' });
+  });
+
+  it('no static factory takes a cell or a domain from a program (Global.fromCell let code read any address)', () => {
+    for (const [C, name] of [[wasmjit.Global, 'fromCell'], [wasmjit.Table, 'create']] as const) {
+      expect((C as unknown as Record<string, unknown>)[name], name).to.equal(undefined);
+    }
+  });
+
   it('methods called on objects that are not Tables/Globals are TypeErrors', () => {
     const r = inBoth((W) => [
       outcome(() => W.Table.prototype.set.call({}, 0, null)),
