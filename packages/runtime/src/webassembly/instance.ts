@@ -57,7 +57,7 @@ export class Instance {
 
   get exports(): object {
     const exports = typeof this === 'object' && this !== null ? exportsOf.get(this) : undefined;
-    if (exports === undefined) throw new TypeError('WebAssembly.Instance.prototype.exports: receiver is not a WebAssembly.Instance');
+    if (exports === undefined) throw new TypeError('WebAssembly.Instance.exports(): Receiver is not a WebAssembly.Instance');
     return exports;
   }
 }

@@ -25,7 +25,7 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
 /** The runtime Module behind a WebAssembly.Module, or TypeError (brand check). */
 export function runtimeModule(m: unknown, what: string): RuntimeModule {
   const rt = typeof m === 'object' && m !== null ? runtimeModules.get(m) : undefined;
-  if (rt === undefined) throw new TypeError(`${what}: argument must be a WebAssembly.Module`);
+  if (rt === undefined) throw new TypeError(`${what}: Argument 0 must be a WebAssembly.Module`);
   return rt;
 }
 
@@ -59,7 +59,7 @@ export class Module {
   /** Copies of the payloads of the custom sections named `sectionName`, in module order. */
   static customSections(moduleObject: unknown, sectionName: unknown): ArrayBuffer[] {
     const wasm = moduleInfo(runtimeModule(moduleObject, 'WebAssembly.Module.customSections()'));
-    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): 2 arguments required');
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
     const name = toDOMString(sectionName);
     return wasm.customSections
       .filter((s) => s.name === name)
