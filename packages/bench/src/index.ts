@@ -12,3 +12,11 @@ export { errorLine } from './child.js';
 export { markdownReport, chartRows } from './report.js';
 export { PROGRAMS } from './programs.js';
 export type * from './types.js';
+// The package scenarios (src/packages): run by the package test and the benchmark's packages section.
+export { SCENARIOS, scenarioNamed } from './packages/index.js';
+export { runScenario, launchSettings, REGISTER_URL, type PackageEngine, type ScenarioOutcome } from './packages/launch.js';
+export { compareOutputDirs, firstDifference } from './packages/compare.js';
+export { prng, randomBytes, prose, typescriptSource, moduleGraph } from './packages/inputs.js';
+export type { ScenarioJob, ScenarioResult, ScenarioError } from './packages/protocol.js';
+export type { ProbeRecord, ProbedEngine } from './packages/probe.js';
+export type { Scenario, Outputs } from './packages/scenario.js';
