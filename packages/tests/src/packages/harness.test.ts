@@ -2,15 +2,15 @@
 // list, the verdict rules and the probe that tells which WebAssembly a process had.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  compareOutputDirs, firstDifference, launchSettings, moduleGraph, prng, prose, randomBytes, typescriptSource,
-  type ProbeRecord, type ScenarioOutcome,
+  compareOutputDirs, digestDiffs, engineProblems, firstDifference, judge, launchSettings, moduleGraph, packageGeomeanLines,
+  packageGeomeans, packageRow, packagesTable, prng, prose, randomBytes, typescriptSource, type ProbeRecord, type ScenarioOutcome,
 } from '@wasmjit/bench';
 import { parseExpectedFailures } from './expected.js';
-import { engineProblems, judge } from './verdict.js';
 
 describe('packages: generated inputs', () => {
   it('prng: one seed, one sequence in [0, 1); other seeds, other sequences', () => {
@@ -100,6 +100,13 @@ describe('packages: verdict', () => {
       { kind: 'different', symptom: 'outputs differ: a.txt: byte 3 differs' });
   });
 
+  it('digestDiffs: missing outputs and differing digests', () => {
+    const d = (sha256: string, bytes = 1) => ({ sha256, bytes });
+    expect(digestDiffs({ a: d('x') }, { a: d('x') })).to.deep.equal([]);
+    expect(digestDiffs({ a: d('x', 3), b: d('y') }, { a: d('z', 4), c: d('y') })).to.deep.equal([
+      'a: differs (3 vs 4 bytes)', "b: only in V8's outputs", "c: only in wasmjit's outputs"]);
+  });
+
   it('invalid, never identical, when a run was not on its engine or V8 failed', () => {
     expect(judge(ok([main('v8')]), ok([main('v8')]), () => []).kind).to.equal('invalid');
     expect(judge(ok([main('wasmjit')]), ok([main('wasmjit')]), () => []).kind).to.equal('invalid');
@@ -146,4 +153,51 @@ describe('packages: launch settings and the probe', function () {
       }
     });
   }
+});
+
+describe('packages: the wasm-bindgen codec', () => {
+  it('brotli-wasm is a Rust wasm-bindgen build: its Node glue imports __wbindgen_* functions', () => {
+    const require = createRequire(import.meta.resolve('@wasmjit/bench'));
+    const glue = path.join(path.dirname(require.resolve('brotli-wasm')), 'pkg.node', 'brotli_wasm.js');
+    const text = readFileSync(glue, 'utf8');
+    expect(text).to.match(/__wbindgen_placeholder__/);
+    expect(text.match(/__wbindgen_\w+/g)!.length).to.be.above(5);
+  });
+});
+
+describe('packages: benchmark rows', () => {
+  const meta = { name: 'pkg', origin: 'pkg@1.2.3', what: 'does things' };
+  const out = { 'a.txt': { bytes: 3, sha256: 'aa' } };
+  const proc = (engine: ProbeRecord['engine']): ProbeRecord[] => [{ pid: 1, script: '/x/main.js', engine }];
+  const ok = (engine: 'v8' | 'wasmjit', loadMs: number, runMs: number[], outputs = out): ScenarioOutcome =>
+    ({ ok: true, result: { startupMs: 100, loadMs, runMs, outputs }, processes: proc(engine) });
+
+  it('ratios of load medians and run medians, over all processes', () => {
+    const row = packageRow(meta, [ok('v8', 10, [5, 6]), ok('v8', 30, [7])], [ok('wasmjit', 40, [12, 14]), ok('wasmjit', 60, [13])]);
+    expect(row.status).to.equal('ok');
+    expect(row.loadMs).to.deep.equal({ wasmjit: 50, v8: 20 });
+    expect(row.ratios.load).to.equal(2.5);
+    expect(row.run.wasmjit!.median).to.equal(13);
+    expect(row.ratios.run).to.equal(13 / 6);
+    const table = packagesTable([row]);
+    expect(table).to.contain('| pkg ').and.contain('1.2.3').and.contain('2.50').and.contain('2.17');
+  });
+
+  it('a differing output, a failure or a run on the wrong engine gives no ratios', () => {
+    const other = { 'a.txt': { bytes: 3, sha256: 'bb' } };
+    const mismatch = packageRow(meta, [ok('v8', 1, [1])], [ok('wasmjit', 1, [1], other)]);
+    expect(mismatch.status).to.equal('mismatch');
+    expect(mismatch.note).to.contain('a.txt: differs');
+    expect(mismatch.ratios).to.deep.equal({ load: null, run: null });
+    const trap: ScenarioOutcome = { ok: false, error: { message: 'RuntimeError: wasm trap: unreachable', phase: 'run' }, processes: proc('wasmjit') };
+    expect(packageRow(meta, [ok('v8', 1, [1])], [trap]).note).to.equal('wasmjit failed (run): RuntimeError: wasm trap: unreachable');
+    const onV8 = packageRow(meta, [ok('v8', 1, [1])], [{ ...ok('wasmjit', 1, [1]), processes: proc('v8') }]);
+    expect(onV8.status).to.equal('failed');
+    expect(onV8.note).to.contain('had WebAssembly = v8');
+    expect(packagesTable([mismatch])).to.contain('mismatch: outputs differ');
+    const g = packageGeomeans([mismatch, packageRow(meta, [ok('v8', 2, [4])], [ok('wasmjit', 8, [4])])]);
+    expect(g).to.deep.equal({ load: 4, run: 1, count: 1, total: 2 });
+    expect(packageGeomeanLines(g)).to.deep.equal([
+      'geomean package load wasmjit/V8: 4.00 (over 1 of 2 packages)', 'geomean package run wasmjit/V8: 1.00 (over 1 of 2 packages)']);
+  });
 });

@@ -6,9 +6,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SCENARIOS, compareOutputDirs, runScenario, type ScenarioOutcome } from '@wasmjit/bench';
+import { SCENARIOS, compareOutputDirs, judge, runScenario, type ScenarioOutcome } from '@wasmjit/bench';
 import { loadExpectedFailures } from './expected.js';
-import { judge } from './verdict.js';
 
 const TIMEOUT_MS = 300_000;
 

@@ -1,6 +1,9 @@
-// What one scenario's pair of runs (V8, then wasmjit under the hook) amounts to. Pure, so the
-// rules are tested on their own (harness.test.ts); packages.test.ts applies them.
-import type { ProbeRecord, ScenarioOutcome } from '@wasmjit/bench';
+// What one scenario's pair of runs (V8, then wasmjit under the hook) amounts to. Pure (tested
+// in packages/tests/src/packages/harness.test.ts); the package test and the benchmark's
+// packages section both judge by these rules.
+import type { ScenarioOutcome } from './launch.js';
+import type { ProbeRecord } from './probe.js';
+import type { OutputDigest } from './protocol.js';
 
 export type Verdict =
   /** Both ran on the engine they were meant to, and the outputs are the same bytes. */
@@ -34,4 +37,16 @@ export function judge(v8: ScenarioOutcome, wasmjit: ScenarioOutcome, diffs: () =
   if (!wasmjit.ok) return { kind: 'different', symptom: `wasmjit failed (${wasmjit.error.phase}): ${wasmjit.error.message}` };
   const d = diffs();
   return d.length === 0 ? { kind: 'identical' } : { kind: 'different', symptom: `outputs differ: ${d.join('; ')}` };
+}
+
+/** Differences between two runs' output digests (the benchmark keeps no output files). */
+export function digestDiffs(a: Record<string, OutputDigest>, b: Record<string, OutputDigest>): string[] {
+  const diffs: string[] = [];
+  for (const name of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const x = a[name];
+    const y = b[name];
+    if (!x || !y) diffs.push(`${name}: only in ${x ? 'V8' : 'wasmjit'}'s outputs`);
+    else if (x.sha256 !== y.sha256) diffs.push(`${name}: differs (${x.bytes} vs ${y.bytes} bytes)`);
+  }
+  return diffs;
 }
