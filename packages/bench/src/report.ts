@@ -46,7 +46,8 @@ export function otherSections(r: BenchResults): string {
   if (packages.length > 0) {
     out.push('## Packages', '', 'npm packages run unmodified: wasmjit through the register hook (`node --import @wasmjit/runtime/register`), ' +
       'V8 in plain node with its defaults (lazy compilation, Liftoff, tier-up to TurboFan). load = importing the package and compiling and ' +
-      'instantiating its wasm, once per process (median over processes); run = ms per run, median (min–max); startup = process start to the ' +
+      'instantiating its wasm, once per process (median over processes); load+1st run = the time to a first result, which also counts ' +
+      "V8's lazy compiling during the first run; run = ms per run after a warm-up, median (min–max); startup = process start to the " +
       "scenario's start (node, and for wasmjit the hook's import). Every output matched V8's byte for byte (sha-256) unless the row says otherwise.", '',
     packagesTable(packages), '', ...packageGeomeanLines(packageGeomeans(packages)), '');
     for (const p of packages) out.push(`- ${p.name} (${p.origin}): ${p.what}`);

@@ -51,8 +51,14 @@ export function geomeans(rows: readonly ExecRow[]): Geomeans {
   };
 }
 
-/** Geomeans of the load and run ratios over the packages that matched V8. */
-export function packageGeomeans(rows: readonly PackageRow[]): { load: number | null; run: number | null; count: number; total: number } {
-  const ok = rows.filter((r) => r.ratios.load !== null && r.ratios.run !== null);
-  return { load: geomean(ok.map((r) => r.ratios.load!)), run: geomean(ok.map((r) => r.ratios.run!)), count: ok.length, total: rows.length };
+/** Geomeans of the load, first-result and run ratios over the packages that matched V8. */
+export function packageGeomeans(rows: readonly PackageRow[]): { load: number | null; firstResult: number | null; run: number | null; count: number; total: number } {
+  const ok = rows.filter((r) => r.status === 'ok' && r.ratios.load !== null && r.ratios.firstResult !== null && r.ratios.run !== null);
+  return {
+    load: geomean(ok.map((r) => r.ratios.load!)),
+    firstResult: geomean(ok.map((r) => r.ratios.firstResult!)),
+    run: geomean(ok.map((r) => r.ratios.run!)),
+    count: ok.length,
+    total: rows.length,
+  };
 }

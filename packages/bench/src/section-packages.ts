@@ -27,7 +27,10 @@ type Meta = Pick<PackageRow, 'name' | 'origin' | 'what'>;
 
 /** One package's row from its processes on each engine. Pure (exported for the tests). */
 export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: readonly ScenarioOutcome[]): PackageRow {
-  const none = { loadMs: { wasmjit: null, v8: null }, run: { wasmjit: null, v8: null }, startupMs: { wasmjit: null, v8: null }, ratios: { load: null, run: null } };
+  const none = {
+    loadMs: { wasmjit: null, v8: null }, firstResultMs: { wasmjit: null, v8: null }, run: { wasmjit: null, v8: null },
+    startupMs: { wasmjit: null, v8: null }, ratios: { load: null, firstResult: null, run: null },
+  };
   const failure = (outcomes: readonly ScenarioOutcome[]) => outcomes.find((o) => !o.ok);
   const v8Failed = failure(v8);
   if (v8Failed && !v8Failed.ok) return { ...meta, ...none, status: 'failed', note: `V8 failed (${v8Failed.error.phase}): ${v8Failed.error.message}` };
@@ -42,14 +45,20 @@ export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: 
   const diffs = [...rv, ...rw].flatMap((r) => digestDiffs(rv[0]!.outputs, r.outputs));
   if (diffs.length > 0) return { ...meta, ...none, status: 'mismatch', note: `outputs differ from V8's: ${diffs[0]}` };
   const loadMs = { wasmjit: median(rw.map((r) => r.loadMs)), v8: median(rv.map((r) => r.loadMs)) };
+  const firstResultMs = { wasmjit: median(rw.map((r) => r.loadMs + r.firstRunMs)), v8: median(rv.map((r) => r.loadMs + r.firstRunMs)) };
   const run = { wasmjit: summarize(rw.flatMap((r) => r.runMs)), v8: summarize(rv.flatMap((r) => r.runMs)) };
   return {
     ...meta,
     status: 'ok',
     loadMs,
+    firstResultMs,
     run,
     startupMs: { wasmjit: median(rw.map((r) => r.startupMs)), v8: median(rv.map((r) => r.startupMs)) },
-    ratios: { load: ratio(loadMs.wasmjit, loadMs.v8), run: ratio(run.wasmjit.median, run.v8.median) },
+    ratios: {
+      load: ratio(loadMs.wasmjit, loadMs.v8),
+      firstResult: ratio(firstResultMs.wasmjit, firstResultMs.v8),
+      run: ratio(run.wasmjit.median, run.v8.median),
+    },
   };
 }
 

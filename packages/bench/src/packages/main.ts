@@ -48,11 +48,13 @@ async function main(job: ScenarioJob): Promise<ScenarioResult> {
   const loadMs = performance.now() - t0;
   let first: string | undefined;
   const runMs: number[] = [];
+  let firstRunMs = 0;
   let outputs: Record<string, OutputDigest> = {};
   for (let i = 0; i < job.warmups + job.reps; i++) {
     const t = performance.now();
     const out = await phase('run', () => s.run(state));
     const ms = performance.now() - t;
+    if (i === 0) firstRunMs = ms;
     if (i >= job.warmups) runMs.push(ms);
     const d = digests(out);
     const key = JSON.stringify(d);
@@ -65,7 +67,7 @@ async function main(job: ScenarioJob): Promise<ScenarioResult> {
     }
   }
   if (s.close) await phase('close', () => s.close!(state));
-  return { startupMs, loadMs, runMs, outputs };
+  return { startupMs, loadMs, firstRunMs, runMs, outputs };
 }
 
 function describe(e: unknown): ScenarioError {

@@ -23,6 +23,9 @@ export interface ScenarioResult {
   startupMs: number;
   /** ms the scenario's load() took: importing the package, compiling and instantiating. */
   loadMs: number;
+  /** ms of the first run (a warm-up when there are any): with V8's lazy compilation, the
+   * compiling that load() did not do happens here. */
+  firstRunMs: number;
   /** ms of each timed run. */
   runMs: number[];
   outputs: Record<string, OutputDigest>;

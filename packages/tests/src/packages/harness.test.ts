@@ -86,7 +86,7 @@ describe('packages: expected-failures list', () => {
 
 describe('packages: verdict', () => {
   const main = (engine: ProbeRecord['engine']): ProbeRecord => ({ pid: 1, script: '/x/main.js', engine });
-  const ok = (processes: ProbeRecord[]): ScenarioOutcome => ({ ok: true, result: { startupMs: 1, loadMs: 1, runMs: [1], outputs: {} }, processes });
+  const ok = (processes: ProbeRecord[]): ScenarioOutcome => ({ ok: true, result: { startupMs: 1, loadMs: 1, firstRunMs: 1, runMs: [1], outputs: {} }, processes });
   const failed = (message: string, processes: ProbeRecord[]): ScenarioOutcome => ({ ok: false, error: { message, phase: 'run' }, processes });
 
   it('identical when both ran on their engines and no byte differs', () => {
@@ -170,13 +170,16 @@ describe('packages: benchmark rows', () => {
   const out = { 'a.txt': { bytes: 3, sha256: 'aa' } };
   const proc = (engine: ProbeRecord['engine']): ProbeRecord[] => [{ pid: 1, script: '/x/main.js', engine }];
   const ok = (engine: 'v8' | 'wasmjit', loadMs: number, runMs: number[], outputs = out): ScenarioOutcome =>
-    ({ ok: true, result: { startupMs: 100, loadMs, runMs, outputs }, processes: proc(engine) });
+    ({ ok: true, result: { startupMs: 100, loadMs, firstRunMs: runMs[0]!, runMs, outputs }, processes: proc(engine) });
 
   it('ratios of load medians and run medians, over all processes', () => {
     const row = packageRow(meta, [ok('v8', 10, [5, 6]), ok('v8', 30, [7])], [ok('wasmjit', 40, [12, 14]), ok('wasmjit', 60, [13])]);
     expect(row.status).to.equal('ok');
     expect(row.loadMs).to.deep.equal({ wasmjit: 50, v8: 20 });
     expect(row.ratios.load).to.equal(2.5);
+    // load + first run per process: V8 15 and 37, wasmjit 52 and 73.
+    expect(row.firstResultMs).to.deep.equal({ wasmjit: 62.5, v8: 26 });
+    expect(row.ratios.firstResult).to.equal(62.5 / 26);
     expect(row.run.wasmjit!.median).to.equal(13);
     expect(row.ratios.run).to.equal(13 / 6);
     const table = packagesTable([row]);
@@ -188,7 +191,7 @@ describe('packages: benchmark rows', () => {
     const mismatch = packageRow(meta, [ok('v8', 1, [1])], [ok('wasmjit', 1, [1], other)]);
     expect(mismatch.status).to.equal('mismatch');
     expect(mismatch.note).to.contain('a.txt: differs');
-    expect(mismatch.ratios).to.deep.equal({ load: null, run: null });
+    expect(mismatch.ratios).to.deep.equal({ load: null, firstResult: null, run: null });
     const trap: ScenarioOutcome = { ok: false, error: { message: 'RuntimeError: wasm trap: unreachable', phase: 'run' }, processes: proc('wasmjit') };
     expect(packageRow(meta, [ok('v8', 1, [1])], [trap]).note).to.equal('wasmjit failed (run): RuntimeError: wasm trap: unreachable');
     const onV8 = packageRow(meta, [ok('v8', 1, [1])], [{ ...ok('wasmjit', 1, [1]), processes: proc('v8') }]);
@@ -196,8 +199,10 @@ describe('packages: benchmark rows', () => {
     expect(onV8.note).to.contain('had WebAssembly = v8');
     expect(packagesTable([mismatch])).to.contain('mismatch: outputs differ');
     const g = packageGeomeans([mismatch, packageRow(meta, [ok('v8', 2, [4])], [ok('wasmjit', 8, [4])])]);
-    expect(g).to.deep.equal({ load: 4, run: 1, count: 1, total: 2 });
+    expect(g).to.deep.equal({ load: 4, firstResult: 2, run: 1, count: 1, total: 2 });
     expect(packageGeomeanLines(g)).to.deep.equal([
-      'geomean package load wasmjit/V8: 4.00 (over 1 of 2 packages)', 'geomean package run wasmjit/V8: 1.00 (over 1 of 2 packages)']);
+      'geomean package load wasmjit/V8: 4.00 (over 1 of 2 packages)',
+      'geomean package load+first run wasmjit/V8: 2.00 (over 1 of 2 packages)',
+      'geomean package run wasmjit/V8: 1.00 (over 1 of 2 packages)']);
   });
 });
