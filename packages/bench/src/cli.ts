@@ -13,19 +13,20 @@ import { geomeans, isFailure } from './rows.js';
 import { runCallsSection } from './section-calls.js';
 import { runChecksSection } from './section-checks.js';
 import { compileSteps, runCompileSection } from './section-compile.js';
+import { packageSteps, runPackagesSection } from './section-packages.js';
 import { runExecSection } from './section-exec.js';
 import { settingsFor } from './settings.js';
 import type { BenchResults } from './types.js';
 import path from 'node:path';
 
-const SECTIONS = ['exec', 'compile', 'calls', 'checks'] as const;
+const SECTIONS = ['exec', 'compile', 'calls', 'checks', 'packages'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `usage: pnpm bench [--quick] [--only exec,compile,calls,checks] [--filter REGEX] [--out DIR]
+const USAGE = `usage: pnpm bench [--quick] [--only exec,compile,calls,checks,packages] [--filter REGEX] [--out DIR]
 
-  --quick        small inputs, few repetitions, esbuild.wasm only (under 3 minutes)
+  --quick        small inputs, few repetitions, esbuild.wasm only, one process per package
   --only LIST    run only these sections (default: all)
-  --filter RE    only programs whose name matches RE (exec and checks sections)
+  --filter RE    only programs whose name matches RE (exec, checks and packages sections)
   --out DIR      where to write latest.{json,md,svg} (default: bench/results; a partial
                  run — --only or --filter — writes nothing unless --out is given)
   --help         this text
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!;
   const steps = (sections.has('exec') ? programs.length * 3 : 0) + (sections.has('compile') ? compileSteps(settings) : 0) +
-    (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0);
+    (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0) + (sections.has('packages') ? packageSteps(settings, only) : 0);
   const progress = new Progress(steps);
   const failures: string[] = [];
 
@@ -83,7 +84,8 @@ async function main(): Promise<number> {
   const calls = sections.has('calls') ? await runCallsSection(settings, progress) : { rows: [], failures: [] };
   const v8Outputs = new Map(rows.flatMap((r) => (r.runs.liftoff.output !== null ? [[r.name, r.runs.liftoff.output] as const] : [])));
   const checks = sections.has('checks') ? await runChecksSection(settings, progress, only, v8Outputs) : { rows: [], failures: [] };
-  failures.push(...calls.failures, ...checks.failures);
+  const packages = sections.has('packages') ? await runPackagesSection(settings, progress, only) : { rows: [], failures: [] };
+  failures.push(...calls.failures, ...checks.failures, ...packages.failures);
   progress.finish();
 
   const results: BenchResults = {
@@ -103,6 +105,7 @@ async function main(): Promise<number> {
     compile,
     calls: calls.rows,
     checks: checks.rows,
+    packages: packages.rows,
     failures,
     durationSec: (Date.now() - started) / 1000,
   };

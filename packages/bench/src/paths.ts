@@ -1,6 +1,6 @@
 // Where things are: the package's own files, the npm packages it benchmarks, the results.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,17 @@ export function packageDir(name: string): string {
   try {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch {
-    throw new Error(`npm package ${name} is not installed: run \`pnpm install\` at the repository root`);
+    // Some packages' "exports" hide package.json (sql.js, brotli-wasm): walk up from the entry.
   }
+  try {
+    for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === name) return dir;
+    }
+  } catch {
+    // not installed
+  }
+  throw new Error(`npm package ${name} is not installed: run \`pnpm install\` at the repository root`);
 }
 
 export function packageVersion(name: string): string {

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ratioChart, type ChartRow } from './svg.js';
-import { callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable } from './table.js';
+import { packageGeomeans } from './rows.js';
+import { callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable, packageGeomeanLines, packagesTable } from './table.js';
 import type { BenchResults } from './types.js';
 
 export function header(r: BenchResults): string {
@@ -41,6 +42,17 @@ export function otherSections(r: BenchResults): string {
   }
   if (r.calls.length > 0) out.push('## Calls', '', 'ns per call, median of runs.', '', callsTable(r.calls), '');
   if (r.checks.length > 0) out.push('## Safety checks', '', 'wasmjit only: ms with the checks on / off.', '', checksTable(r.checks), '');
+  const packages = r.packages ?? [];
+  if (packages.length > 0) {
+    out.push('## Packages', '', 'npm packages run unmodified: wasmjit through the register hook (`node --import @wasmjit/runtime/register`), ' +
+      'V8 in plain node with its defaults (lazy compilation, Liftoff, tier-up to TurboFan). load = importing the package and compiling and ' +
+      'instantiating its wasm, once per process (median over processes); load+1st run = the time to a first result, which also counts ' +
+      "V8's lazy compiling during the first run; run = ms per run after a warm-up, median (min–max); startup = process start to the " +
+      "scenario's start (node, and for wasmjit the hook's import). Every output matched V8's byte for byte (sha-256) unless the row says otherwise.", '',
+    packagesTable(packages), '', ...packageGeomeanLines(packageGeomeans(packages)), '');
+    for (const p of packages) out.push(`- ${p.name} (${p.origin}): ${p.what}`);
+    out.push('');
+  }
   return out.join('\n');
 }
 

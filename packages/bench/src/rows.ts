@@ -1,7 +1,7 @@
 // Turning three engines' raw results for one program into a table row: outputs are compared
 // first, and times only count when every output matched. Pure (tested in packages/tests).
 import { geomean, ratio } from './stats.js';
-import type { ColumnId, EngineRun, ExecRow, Geomeans } from './types.js';
+import type { ColumnId, EngineRun, ExecRow, Geomeans, PackageRow } from './types.js';
 
 export interface RowInput {
   name: string;
@@ -47,6 +47,18 @@ export function geomeans(rows: readonly ExecRow[]): Geomeans {
     liftoff: geomean(both.map((r) => r.ratios.liftoff!)),
     turbofan: geomean(both.map((r) => r.ratios.turbofan!)),
     count: both.length,
+    total: rows.length,
+  };
+}
+
+/** Geomeans of the load, first-result and run ratios over the packages that matched V8. */
+export function packageGeomeans(rows: readonly PackageRow[]): { load: number | null; firstResult: number | null; run: number | null; count: number; total: number } {
+  const ok = rows.filter((r) => r.status === 'ok' && r.ratios.load !== null && r.ratios.firstResult !== null && r.ratios.run !== null);
+  return {
+    load: geomean(ok.map((r) => r.ratios.load!)),
+    firstResult: geomean(ok.map((r) => r.ratios.firstResult!)),
+    run: geomean(ok.map((r) => r.ratios.run!)),
+    count: ok.length,
     total: rows.length,
   };
 }

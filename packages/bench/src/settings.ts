@@ -1,6 +1,7 @@
 // How much work a run does. Quick: small inputs, few repetitions, one compile module and
-// no TurboFan compile (alone ~25 s) — under three minutes on a 2-core machine. Full: bigger
-// inputs, more repetitions, both compile modules, three compiles per engine.
+// no TurboFan compile (alone ~25 s), one process per package — a few minutes on a 2-core
+// machine. Full: bigger inputs, more repetitions, both compile modules, three compiles per
+// engine, three processes per package.
 import { PROGRAMS } from './programs.js';
 import type { ColumnId } from './types.js';
 
@@ -32,6 +33,12 @@ export interface Settings {
   compileTimeoutMs: number;
   callIterations: number;
   callRuns: number;
+  /** Packages section: fresh processes per package per engine (each loads once). */
+  packageProcesses: number;
+  /** Packages section: runs per process, untimed then timed. */
+  packageWarmups: number;
+  packageReps: number;
+  packageTimeoutMs: number;
 }
 
 export function settingsFor(mode: 'quick' | 'full'): Settings {
@@ -40,11 +47,13 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
         mode, warmups: 2, reps: 5, budgetMs: 1500, execTimeoutMs: 120_000,
         compileModules: [ESBUILD], compileReps: 1, compileColumns: ['liftoff', 'wasmjit'], compileWarm: false, compileTimeoutMs: 300_000,
         callIterations: 1_000_000, callRuns: 5,
+        packageProcesses: 1, packageWarmups: 1, packageReps: 3, packageTimeoutMs: 300_000,
       }
     : {
         mode, warmups: 2, reps: 11, budgetMs: 6000, execTimeoutMs: 300_000,
         compileModules: [ESBUILD, SWC], compileReps: 3, compileColumns: ['liftoff', 'turbofan', 'wasmjit'], compileWarm: true, compileTimeoutMs: 600_000,
         callIterations: 2_000_000, callRuns: 9,
+        packageProcesses: 3, packageWarmups: 1, packageReps: 5, packageTimeoutMs: 600_000,
       };
 }
 

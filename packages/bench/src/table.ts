@@ -1,7 +1,7 @@
 // Markdown tables for the terminal and latest.md. Pure: rows in, text out. Columns are
 // padded so the table reads as a table in a terminal and still renders as markdown.
 import type { Summary } from './stats.js';
-import type { CallRow, CheckRow, CompileRow, ExecRow, Geomeans } from './types.js';
+import type { CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow } from './types.js';
 
 export type Align = 'left' | 'right';
 
@@ -110,4 +110,29 @@ export function checksTable(rows: readonly CheckRow[]): string {
     body.push([r.name, 'geomean', '', '', fmtRatio(r.geomean)]);
   }
   return markdownTable(header, body, ['left', 'left', 'right', 'right', 'right']);
+}
+
+export function packagesTable(rows: readonly PackageRow[]): string {
+  const header = ['package', 'version', 'load ms wasmjit', 'load ms V8', 'load wasmjit/V8', 'load+1st run wasmjit/V8',
+    'run ms wasmjit', 'run ms V8', 'run wasmjit/V8', 'startup ms wasmjit / V8'];
+  const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
+  const body = rows.map((r) => {
+    const version = r.origin.slice(r.origin.lastIndexOf('@') + 1);
+    if (r.status !== 'ok') return [r.name, version, shorten(`${r.status}: ${r.note ?? ''}`, 60), ...Array<string>(7).fill('–')];
+    return [r.name, version, ms(r.loadMs.wasmjit), ms(r.loadMs.v8), fmtRatio(r.ratios.load), fmtRatio(r.ratios.firstResult),
+      r.run.wasmjit ? fmtSummary(r.run.wasmjit) : '–', r.run.v8 ? fmtSummary(r.run.v8) : '–', fmtRatio(r.ratios.run),
+      `${ms(r.startupMs.wasmjit)} / ${ms(r.startupMs.v8)}`];
+  });
+  return markdownTable(header, body, ['left', 'left', ...Array<Align>(8).fill('right')]);
+}
+
+/** The closing lines of the packages section: geomeans of the ratios. */
+export function packageGeomeanLines(g: { load: number | null; firstResult: number | null; run: number | null; count: number; total: number }): string[] {
+  const over = `(over ${g.count} of ${g.total} packages)`;
+  const v = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
+  return [
+    `geomean package load wasmjit/V8: ${v(g.load)} ${over}`,
+    `geomean package load+first run wasmjit/V8: ${v(g.firstResult)} ${over}`,
+    `geomean package run wasmjit/V8: ${v(g.run)} ${over}`,
+  ];
 }

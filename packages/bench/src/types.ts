@@ -80,6 +80,28 @@ export interface CheckRow {
   geomean: number | null;
 }
 
+/** One npm package scenario (src/packages): wasmjit under the register hook vs plain node. */
+export interface PackageRow {
+  name: string;
+  /** package@version */
+  origin: string;
+  what: string;
+  /** ok: every output matched V8's; failed: a run failed or was not on its engine. */
+  status: 'ok' | 'failed' | 'mismatch';
+  note?: string;
+  /** ms of the scenario's load (import, compile, instantiate), median over processes. */
+  loadMs: { wasmjit: number | null; v8: number | null };
+  /** ms of load plus the first run, median over processes: the time to a first result,
+   * which counts V8's lazy compiling as well as wasmjit's eager one. */
+  firstResultMs: { wasmjit: number | null; v8: number | null };
+  /** ms per run, all processes' timed runs together. */
+  run: { wasmjit: Summary | null; v8: Summary | null };
+  /** ms from process start to the scenario's start (node, plus the hook's import for wasmjit). */
+  startupMs: { wasmjit: number | null; v8: number | null };
+  /** wasmjit / V8; null unless status is ok. */
+  ratios: { load: number | null; firstResult: number | null; run: number | null };
+}
+
 export interface BenchResults {
   schema: 1;
   date: string;
@@ -94,6 +116,8 @@ export interface BenchResults {
   compile: CompileRow[];
   calls: CallRow[];
   checks: CheckRow[];
+  /** Absent in results written before the packages section existed. */
+  packages?: PackageRow[];
   /** Every correctness failure (the run exits non-zero when this is not empty). */
   failures: string[];
   durationSec: number;

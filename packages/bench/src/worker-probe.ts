@@ -9,9 +9,13 @@ import { findProgram } from './programs.js';
 
 async function codeOf(program: string, options: WasmjitOptions): Promise<Uint8Array> {
   const rt = await loadWasmjit();
-  const module = new rt.Engine(options).compile(findProgram(program).bytes()) as { compiled?: { code?: Uint8Array } };
-  const code = module.compiled?.code;
-  if (!(code instanceof Uint8Array)) throw new Error('Module.compiled.code is not there to compare');
+  const module = new rt.Engine(options).compile(findProgram(program).bytes());
+  // The generated code is private to the Module; the runtime's own accessor reaches it.
+  const internals = await import(new URL('../../runtime/dist/module.js', import.meta.url).href) as {
+    compiledParts(m: unknown): { compiled: { code: Uint8Array } } | undefined;
+  };
+  const code = internals.compiledParts(module)?.compiled.code;
+  if (!(code instanceof Uint8Array)) throw new Error('the compiled code is not there to compare');
   return code;
 }
 

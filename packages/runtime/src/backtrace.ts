@@ -10,7 +10,7 @@
 // function by the module's funcOffsets/funcEnds, wasm offset by its offset map.
 import { lookupWasmOffset } from '@wasmjit/codegen';
 import { native } from './native.js';
-import type { Module } from './module.js';
+import { compiledParts, type Module } from './module.js';
 
 /** One wasm frame of a trap, innermost first. */
 export interface WasmFrame {
@@ -26,7 +26,8 @@ export interface WasmFrame {
 
 function moduleAt(address: number, modules: Iterable<Module>): Module | undefined {
   for (const m of modules) {
-    if (address >= m.code.address && address < m.code.address + m.compiled.code.length) return m;
+    const { code, compiled } = compiledParts(m)!;
+    if (address >= code.address && address < code.address + compiled.code.length) return m;
   }
   return undefined;
 }
@@ -38,8 +39,9 @@ function moduleAt(address: number, modules: Iterable<Module>): Module | undefine
 function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
   const m = moduleAt(address - 1, modules);
   if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
-  const codeOffset = address - 1 - m.code.address;
-  const { funcOffsets, funcEnds } = m.compiled;
+  const { code, compiled, wasm } = compiledParts(m)!;
+  const codeOffset = address - 1 - code.address;
+  const { funcOffsets, funcEnds } = compiled;
   // funcOffsets ascend (imports' thunks first, then bodies in index order): binary search.
   let lo = 0;
   let hi = funcOffsets.length - 1;
@@ -54,8 +56,8 @@ function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
     }
   }
   if (f < 0 || codeOffset >= funcEnds[f]!) return { funcIndex: -1, name: undefined, offset: -1, module: m };
-  const offset = lookupWasmOffset(m.compiled.offsetMap, codeOffset, funcOffsets[f]!);
-  return { funcIndex: f, name: m.wasm.names.functions.get(f), offset, module: m };
+  const offset = lookupWasmOffset(compiled.offsetMap, codeOffset, funcOffsets[f]!);
+  return { funcIndex: f, name: wasm.names.functions.get(f), offset, module: m };
 }
 
 export interface TrapBacktrace {
@@ -73,6 +75,12 @@ export function lastTrapBacktrace(modules: Iterable<Module>): TrapBacktrace {
   const returns = native.lastTrapBacktrace();
   for (const ret of returns) frames.push(frameAt(ret, modules));
   return { frames, truncated: native.lastTrapTruncated() };
+}
+
+/** The first byte of the operator a frame is at, from its module's bytes (undefined if unknown). */
+export function opcodeAt(f: WasmFrame): number | undefined {
+  if (f.module === undefined || f.offset < 0) return undefined;
+  return compiledParts(f.module)?.wasm.bytes[f.offset];
 }
 
 export function formatFrame(f: WasmFrame): string {

@@ -1,6 +1,7 @@
 // `pnpm demo`: compile a small program with wasmjit, run it next to V8, then overflow the
 // stack on purpose, catch the trap, and keep using the same instance.
 import { Engine, RuntimeError } from './index.js';
+import { compiledParts } from './module.js';
 
 /*
 (module
@@ -39,7 +40,7 @@ function main(): void {
   const compileUs = Number(process.hrtime.bigint() - t0) / 1000;
   const ours = engine.instantiate(module).exports as Record<string, (...a: unknown[]) => unknown>;
   const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: unknown[]) => unknown>;
-  console.log(`wasmjit compiled ${bytes.length} bytes of wasm into ${module.compiled.code.length} bytes of x86-64 in ${compileUs.toFixed(0)} µs`);
+  console.log(`wasmjit compiled ${bytes.length} bytes of wasm into ${compiledParts(module)!.compiled.code.length} bytes of x86-64 in ${compileUs.toFixed(0)} µs`);
 
   const cases: [string, unknown[]][] = [
     ['fib', [25]],

@@ -81,72 +81,137 @@ export interface StackSettings {
   readonly hostStackReserve: number;
 }
 
-let stackSettingsOf: (e: unknown) => StackSettings | undefined;
-
 /**
- * The stack settings of a real Engine (undefined for anything else): never read through the
- * Engine's properties, which a program can replace or shadow.
+ * Everything compiling and instantiating take from an Engine, fixed when it is made and
+ * kept in a private field: the getters below show it, but assigning, shadowing or deleting
+ * them (or passing a look-alike object as an engine) changes nothing the code is compiled
+ * with. Before, a program could set `engine.stackChecks = false` and crash the process.
  */
-export function engineStackSettings(e: unknown): StackSettings | undefined {
-  return stackSettingsOf(e);
-}
-
-export class Engine {
-  readonly maxWasmStack: number;
-  readonly hostStackReserve: number;
+export interface EngineSettings extends StackSettings {
   readonly boundsChecks: BoundsChecks;
-  readonly features: DecodeOptions;
-  /** @internal See EngineOptions.stackChecks (measurement only). */
+  readonly features: Readonly<DecodeOptions>;
   readonly stackChecks: boolean;
   readonly epochInterruption: boolean;
-  /** EngineOptions.hostInterrupts, its default resolved on the thread that created the engine. */
   readonly hostInterrupts: boolean;
   readonly consumeFuel: boolean;
-  /** @internal EngineOptions.initialFuel. */
   readonly initialFuel: number | bigint;
-  /** EngineOptions.parallelCompile (undefined: by module size). */
   readonly parallelCompile: boolean | number | undefined;
-  /** @internal The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
+  /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
-  readonly #stack: StackSettings;
+}
+
+let settingsOf: (e: unknown) => EngineSettings | undefined;
+
+/** The settings of a real Engine (undefined for anything else, a Proxy of one included). */
+export function engineSettings(e: unknown): EngineSettings | undefined {
+  return settingsOf(e);
+}
+
+/** The stack settings of a real Engine (undefined for anything else). */
+export function engineStackSettings(e: unknown): StackSettings | undefined {
+  return settingsOf(e);
+}
+
+/** @internal The epoch counter of an engine (tests and tools; not exported by index.ts). */
+export function engineEpoch(e: Engine): EpochCounter | null {
+  return settingsOf(e)?.epoch ?? null;
+}
+
+const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
+
+export class Engine {
+  readonly #settings: EngineSettings;
 
   static {
-    stackSettingsOf = (e) => (typeof e === 'object' && e !== null && #stack in e ? (e as Engine).#stack : undefined);
+    settingsOf = (e) => (typeof e === 'object' && e !== null && #settings in e ? (e as Engine).#settings : undefined);
   }
 
   constructor(options: EngineOptions = {}) {
-    this.maxWasmStack = positive(options.maxWasmStack ?? defaultMaxWasmStack(), 'maxWasmStack');
-    this.hostStackReserve = positive(options.hostStackReserve ?? 256 * 1024, 'hostStackReserve');
-    if (this.hostStackReserve < MIN_HOST_STACK_RESERVE) {
+    const maxWasmStack = positive(options.maxWasmStack ?? defaultMaxWasmStack(), 'maxWasmStack');
+    const hostStackReserve = positive(options.hostStackReserve ?? 256 * 1024, 'hostStackReserve');
+    if (hostStackReserve < MIN_HOST_STACK_RESERVE) {
       throw new RangeError(`hostStackReserve must be at least ${MIN_HOST_STACK_RESERVE} bytes (64 KiB): the trap path and native host calls run there`);
     }
-    this.boundsChecks = options.boundsChecks ?? 'guard';
-    this.features = { ...options.features };
-    this.stackChecks = options.stackChecks ?? true;
-    this.epochInterruption = options.epochInterruption ?? false;
-    this.hostInterrupts = options.hostInterrupts ?? !isMainThread;
-    this.consumeFuel = options.consumeFuel ?? false;
-    this.initialFuel = options.initialFuel ?? MAX_FUEL;
-    this.parallelCompile = options.parallelCompile;
-    this.epoch = this.epochInterruption || this.hostInterrupts
-      ? new EpochCounter({ deadlines: this.epochInterruption, hostInterrupts: this.hostInterrupts })
-      : null;
-    this.#stack = { maxWasmStack: this.maxWasmStack, hostStackReserve: this.hostStackReserve };
+    const boundsChecks = options.boundsChecks ?? 'guard';
+    if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
+    const epochInterruption = Boolean(options.epochInterruption ?? false);
+    const hostInterrupts = Boolean(options.hostInterrupts ?? !isMainThread);
+    this.#settings = Object.freeze({
+      maxWasmStack,
+      hostStackReserve,
+      boundsChecks,
+      features: Object.freeze({ ...options.features }),
+      stackChecks: Boolean(options.stackChecks ?? true),
+      epochInterruption,
+      hostInterrupts,
+      consumeFuel: Boolean(options.consumeFuel ?? false),
+      initialFuel: options.initialFuel ?? MAX_FUEL,
+      parallelCompile: options.parallelCompile,
+      epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
+    });
   }
 
-  private epochCounter(what: string): EpochCounter {
-    if (!this.epochInterruption || this.epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
-    return this.epoch;
+  /** EngineOptions.maxWasmStack, as resolved (read-only). */
+  get maxWasmStack(): number {
+    return this.#settings.maxWasmStack;
+  }
+
+  /** EngineOptions.hostStackReserve, as resolved (read-only). */
+  get hostStackReserve(): number {
+    return this.#settings.hostStackReserve;
+  }
+
+  get boundsChecks(): BoundsChecks {
+    return this.#settings.boundsChecks;
+  }
+
+  /** A copy of EngineOptions.features. */
+  get features(): DecodeOptions {
+    return { ...this.#settings.features };
+  }
+
+  /** @internal See EngineOptions.stackChecks (measurement only). */
+  get stackChecks(): boolean {
+    return this.#settings.stackChecks;
+  }
+
+  get epochInterruption(): boolean {
+    return this.#settings.epochInterruption;
+  }
+
+  /** EngineOptions.hostInterrupts, its default resolved on the thread that created the engine. */
+  get hostInterrupts(): boolean {
+    return this.#settings.hostInterrupts;
+  }
+
+  get consumeFuel(): boolean {
+    return this.#settings.consumeFuel;
+  }
+
+  /** EngineOptions.initialFuel, as resolved. */
+  get initialFuel(): number | bigint {
+    return this.#settings.initialFuel;
+  }
+
+  /** EngineOptions.parallelCompile (undefined: by module size). */
+  get parallelCompile(): boolean | number | undefined {
+    return this.#settings.parallelCompile;
+  }
+
+  #epochCounter(what: string): EpochCounter {
+    const { epochInterruption, epoch } = this.#settings;
+    if (!epochInterruption || epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
+    return epoch;
   }
 
   /** Advances the epoch by one. From another thread: see epochBuffer. */
   incrementEpoch(): void {
-    this.epochCounter('incrementEpoch').increment();
+    this.#epochCounter('incrementEpoch').increment();
   }
 
   /** The current epoch. */
   currentEpoch(): bigint {
-    return this.epochCounter('currentEpoch').current();
+    return this.#epochCounter('currentEpoch').current();
   }
 
   /**
@@ -156,7 +221,7 @@ export class Engine {
    * (Those bytes hold the epoch minus the earliest deadline; read the epoch with currentEpoch.)
    */
   get epochBuffer(): SharedArrayBuffer {
-    return this.epochCounter('epochBuffer').buffer;
+    return this.#epochCounter('epochBuffer').buffer;
   }
 
   /**
@@ -169,7 +234,7 @@ export class Engine {
    * number of instances. Wasm of other engines and JS code are not interrupted.
    */
   callWithTimeout<R>(fn: (...args: never[]) => R, ms: number, ...args: unknown[]): R {
-    return this.epochCounter('callWithTimeout').callWithTimeout(fn as (...a: unknown[]) => R, ms, args);
+    return this.#epochCounter('callWithTimeout').callWithTimeout(fn as (...a: unknown[]) => R, ms, args);
   }
 
   compile(bytes: WasmBytes): Module {

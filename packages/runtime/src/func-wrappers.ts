@@ -188,10 +188,12 @@ function exportWrapperFactory(name: string, sig: FuncType): Factory {
   const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i), 'owner.domain'));
   const ret = reads.length === 0 ? '' : reads.length === 1 ? `return ${reads[0]};` : `return [${reads.join(', ')}];`;
   // The disposed check comes after the conversions: one of them may dispose the instance.
-  // The host-call loop is runHostCalls inlined: a helper's frame would sit on the thread's
-  // stack at every level of wasm -> JS -> wasm nesting. Its exception path drops the
-  // activation with one native call and rethrows the same object.
-  const src = `return function ${safeName(name)}(${params.join(', ')}) {
+  // A method, not a `function`: like V8's exported functions it is not a constructor (`new`
+  // throws a TypeError) and has no own `prototype`, `arguments` or `caller`; calling it costs
+  // the same (bench:calls). The host-call loop is runHostCalls inlined: a helper's frame would
+  // sit on the thread's stack at every level of wasm -> JS -> wasm nesting. Its exception path
+  // drops the activation with one native call and rethrows the same object.
+  const src = `return { ${safeName(name)}(${params.join(', ')}) {
 ${storeAll(sig.params, CallBuffer.AreaStart, params, 'owner.domain')}
 if (owner.disposed) disposed();
 F64[${CallBuffer.InvokeCode}] = code;
@@ -213,7 +215,7 @@ while (t === ${RunStatus.HostCall}) {
 }
 if (t !== undefined) onTrap(t, owner);
 ${ret}
-};`;
+} }.${safeName(name)};`;
   factory = new Function('invokeFast', 'resume', 'abandon', 'host', 'apply', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R',
     'owner', 'disposed', 'code', 'vmctx', src) as Factory;
   exportFactories.set(key, factory);

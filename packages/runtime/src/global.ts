@@ -56,6 +56,21 @@ export function rawBits({ type, cell }: GlobalSlot): bigint {
   return type === ValType.I32 || type === ValType.F32 ? bits & 0xffff_ffffn : bits;
 }
 
+/**
+ * A Global over an existing cell (a global a module defines, in its instance's domain).
+ * Module-level, not a static method: called with a forged cell it would make generated
+ * code read and write wherever the cell's address pointed.
+ */
+export function globalFromCell(type: ValType, mutable: boolean, cell: Cell, domain: RefDomain): Global {
+  const name = Object.keys(TYPES).find((k) => TYPES[k] === type) as GlobalValueType;
+  adopt = { cell, domain };
+  try {
+    return new Global({ value: name, mutable });
+  } finally {
+    adopt = null;
+  }
+}
+
 export class Global {
   readonly #slot: GlobalSlot;
 
@@ -83,17 +98,6 @@ export class Global {
     const cell = allocCell();
     cell.view.setBigUint64(cell.offset, bits, true);
     this.#slot = { type, mutable, cell, domain };
-  }
-
-  /** @internal A Global over an existing cell (a global a module defines, in its instance's domain). */
-  static fromCell(type: ValType, mutable: boolean, cell: Cell, domain: RefDomain): Global {
-    const name = Object.keys(TYPES).find((k) => TYPES[k] === type) as GlobalValueType;
-    adopt = { cell, domain };
-    try {
-      return new Global({ value: name, mutable });
-    } finally {
-      adopt = null;
-    }
   }
 
   get value(): unknown {

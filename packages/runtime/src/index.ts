@@ -35,7 +35,7 @@ export async function compile(bytes: WasmBytes): Promise<Module> {
 export async function instantiate(source: WasmBytes, imports?: Imports): Promise<{ module: Module; instance: Instance }>;
 export async function instantiate(source: Module, imports?: Imports): Promise<Instance>;
 export async function instantiate(source: WasmBytes | Module, imports: Imports = {}): Promise<unknown> {
-  if (source instanceof Module) return new Instance(source, imports, source.engine);
+  if (source instanceof Module) return new Instance(source, imports);
   const module = getDefaultEngine().compile(source);
   return { module, instance: new Instance(module, imports, module.engine) };
 }

@@ -13,7 +13,7 @@
 // per-segment entries (layout.ts dataSegmentsOffset) are left zero: no generated code reads
 // them, since memory.init and data.drop are builtin calls.
 import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
-import { LinkError, trapError } from './errors.js';
+import { LinkError, instantiationTrap } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
 import { attachVmctx, memoryBuffer, memoryGuarded, memoryMaximum, memoryPages, memoryUnguardedReason } from './memory-access.js';
@@ -94,7 +94,7 @@ export function initDataSegments(b: InstanceBuild): void {
     if (!memory) throw new Error('BUG: active data segment in a module without memory');
     const offset = evalOffset(b, d.offset);
     const mem = new Uint8Array(memoryBuffer(memory));
-    if (offset + d.bytes.length > mem.length) throw trapError(TrapCode.OutOfBoundsMemory);
+    if (offset + d.bytes.length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
     mem.set(d.bytes, offset);
   }
 }

@@ -14,8 +14,8 @@ import {
 } from '@wasmjit/codegen';
 import { LinkError } from './errors.js';
 import { importValue, putU64, type InstanceBuild } from './instance-build.js';
-import { Global, globalSlot, rawBits, type GlobalSlot } from './global.js';
-import { Table, tableStore } from './table.js';
+import { Global, globalFromCell, globalSlot, rawBits, type GlobalSlot } from './global.js';
+import { createTable, tableStore } from './table.js';
 import type { TableStore } from './table-store.js';
 import { allocCell } from './native-cells.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
@@ -57,7 +57,7 @@ export function linkGlobals(b: InstanceBuild): void {
   for (const g of wasm.globals) {
     const cell = allocCell();
     cell.view.setBigUint64(cell.offset, evalConstExpr(g.init, env), true);
-    const global = Global.fromCell(g.type.type, g.type.mutable, cell, b.domain);
+    const global = globalFromCell(g.type.type, g.type.mutable, cell, b.domain);
     b.globals[index] = global;
     b.globalSlots[index++] = globalSlot(global)!;
   }
@@ -113,7 +113,7 @@ export function linkTables(b: InstanceBuild): void {
   }
   for (; index < wasm.tables.length; index++) {
     const t = wasm.tables[index]!;
-    const table = Table.create(t.elemType, t.limits.min, t.limits.max, b.domain);
+    const table = createTable(t.elemType, t.limits.min, t.limits.max, b.domain);
     b.tables[index] = table;
     b.tableStores[index] = tableStore(table)!;
   }

@@ -38,7 +38,7 @@ export class Instance {
     memberOf = (instance) => instance.#member;
   }
 
-  readonly exports: Record<string, unknown>;
+  readonly #exports: Record<string, unknown>;
   /**
    * Everything the runtime knows of this instance (ref-domain.ts Member), kept private: no
    * program can replace or shadow its code addresses, vmctx or domain.
@@ -87,12 +87,17 @@ export class Instance {
     linkMemories(b);
     const { memories, tables, globals, tableStores, globalSlots, keep } = b;
     this.#linked = { memories, tables, globals, tableStores, globalSlots, keep };
-    this.exports = this.#buildExports(b);
+    this.#exports = this.#buildExports(b);
     // From here on this instance's references can reach the places it imported.
     for (const d of b.linked) this.#member.domain.join(d);
     initElemSegments(b);
     initDataSegments(b);
     if (wasm.start !== undefined) this.#funcRef(wasm.start)();
+  }
+
+  /** The exports object: frozen, null prototype, in the module's export order. */
+  get exports(): Record<string, unknown> {
+    return this.#exports;
   }
 
   get module(): Module {
@@ -195,7 +200,7 @@ export class Instance {
     member.hostCalls.length = 0;
     member.builtins.length = 0;
     member.builtinCalls.length = 0;
-    const imported = member.module.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
+    const imported = member.parts.wasm.imports.filter((i) => i.desc.kind === 'memory').length;
     (this.#linked.memories as Memory[]).slice(imported).forEach((m) => m.dispose());
   }
 
@@ -204,12 +209,6 @@ export class Instance {
   }
 
   /** The one JS function object for function `index` (cached: identity is observable). */
-  funcRef(index: number): WasmFunction {
-    const count = this.#member.recordCount;
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`Instance.funcRef(): no function ${index} (the module has ${count})`);
-    return this.#funcRef(index);
-  }
-
   #funcRef(index: number): WasmFunction {
     let f = this.#funcs[index];
     if (f) return f;

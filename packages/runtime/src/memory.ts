@@ -51,7 +51,37 @@ export interface MemoryDescriptor {
 // WeakMap rather than a property: nothing of it is visible on the buffer.
 const buffers = new WeakMap<ArrayBuffer, Memory>();
 
+/**
+ * What the runtime uses of a Memory (memory-access.ts): private members, reached through
+ * these functions only, so no program can shadow, replace or call them. Each throws a
+ * TypeError for anything but a real Memory.
+ */
+export interface MemoryInternals {
+  /** Address of byte 0; fixed for the Memory's lifetime. */
+  address(m: Memory): number;
+  /** Current size in pages. */
+  pages(m: Memory): number;
+  /** The declared maximum in pages, if any. */
+  maximum(m: Memory): number | undefined;
+  /** memory.grow: the old size in pages, or -1. */
+  growPages(m: Memory, delta: number): number;
+  /** Returns the tracker the instance keeps. */
+  attachVmctx(m: Memory, vmctx: DataRegion): object;
+}
+
+export let memoryInternals: MemoryInternals;
+
 export class Memory {
+  static {
+    memoryInternals = {
+      address: (m) => m.#reservation.address,
+      pages: (m) => m.#pages,
+      maximum: (m) => m.#maximum,
+      growPages: (m, delta) => m.#growPages(delta),
+      attachVmctx: (m, vmctx) => m.#attachVmctx(vmctx),
+    };
+  }
+
   readonly #reservation: Reservation;
   readonly #unguardedReason: string | undefined;
   #pages: number;
@@ -101,7 +131,7 @@ export class Memory {
   grow(delta: number): number {
     const d = enforceU32(delta, 'delta');
     if (this.#disposed) throw new TypeError('Memory: used after dispose()');
-    const old = this.growPages(d);
+    const old = this.#growPages(d);
     if (old < 0) throw new RangeError('Memory.grow(): maximum memory size exceeded');
     return old;
   }
@@ -127,38 +157,20 @@ export class Memory {
   }
 
   /**
-   * @internal Address of byte 0; fixed for the Memory's lifetime. A getter over a private
-   * field: the runtime reads it through memory-access.ts, which shadowing cannot redirect.
-   */
-  get address(): number {
-    return this.#reservation.address;
-  }
-
-  /**
-   * @internal Whether the 8 GiB + 64 KiB guard reservation (published to the fault handler)
-   * backs this memory, so guard-mode code may use it. When false, `unguardedReason` says why.
+   * Whether the 8 GiB + 64 KiB guard reservation (published to the fault handler) backs
+   * this memory, so guard-mode code may use it. When false, `unguardedReason` says why.
    */
   get guarded(): boolean {
     return this.#reservation.guarded;
   }
 
-  /** @internal Why the guard reservation could not be made (undefined when guarded). */
+  /** Why the guard reservation could not be made (undefined when guarded). */
   get unguardedReason(): string | undefined {
     return this.#unguardedReason;
   }
 
-  /** @internal Current size in pages. */
-  get pages(): number {
-    return this.#pages;
-  }
-
-  /** @internal The declared maximum in pages, if any. */
-  get maximum(): number | undefined {
-    return this.#maximum;
-  }
-
-  /** @internal memory.grow's semantics: the old size in pages, or -1 when it cannot grow. */
-  growPages(delta: number): number {
+  /** memory.grow's semantics: the old size in pages, or -1 when it cannot grow. */
+  #growPages(delta: number): number {
     const old = this.#pages;
     if (this.#disposed) return -1;
     if (delta > (this.#maximum ?? MAX_PAGES) - old) return -1;
@@ -171,12 +183,12 @@ export class Memory {
   }
 
   /**
-   * @internal Make this memory 0 of the instance whose vmctx is `vmctx`, for as long as the
+   * Make this memory 0 of the instance whose vmctx is `vmctx`, for as long as the
    * instance keeps the returned tracker. Not a WeakRef: creating one keeps its target alive
    * until the end of the current job, and a FinalizationRegistry keeps its held value just as
    * long, which in a synchronous loop is every vmctx made in it (collected.ts).
    */
-  attachVmctx(vmctx: DataRegion): object {
+  #attachVmctx(vmctx: DataRegion): object {
     const key = this.#nextVmctxKey++;
     this.#vmctxs.set(key, vmctx);
     const vmctxs = this.#vmctxs; // not `this`: the cleanup must not keep the Memory alive

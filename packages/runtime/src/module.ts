@@ -1,9 +1,8 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
 import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
-import type { BoundsChecks, Engine } from './engine.js';
+import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
-import { getDefaultEngine } from './engine.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -52,11 +51,19 @@ export function funcAddress(parts: CompiledParts, index: number): number {
   return parts.code.address + parts.compiled.funcOffsets[index]!;
 }
 
+/** The decoded module of a real Module (tools, the namespace, the CLI), or TypeError. */
+export function moduleInfo(m: unknown, what = 'Module'): WasmModule {
+  const parts = partsOf(m);
+  if (!parts) throw new TypeError(`${what}: argument must be a wasmjit Module`);
+  return parts.wasm;
+}
+
+/**
+ * A compiled module. What instantiation uses of it (the decoded module, the code, the
+ * engine settings it was compiled with) is in a private field, never on a property: a
+ * program cannot change what a later instantiation does by changing the Module.
+ */
 export class Module {
-  readonly wasm: WasmModule;
-  readonly compiled: CompiledCode;
-  readonly code: CodeRegion;
-  readonly engine: Engine;
   readonly #parts: CompiledParts;
 
   static {
@@ -64,43 +71,41 @@ export class Module {
   }
 
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
-    this.engine = engine;
+    const settings = engineSettings(engine);
+    if (!settings) throw new TypeError('Module: argument 1 must be a wasmjit Engine');
     // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
     const copy = toBytes(bytes).slice();
     // Decode, validate and compile in one (function bodies are validated by the code
     // generator's chunks, on worker threads too); errors are those of the three in sequence.
-    const { boundsChecks, epoch, consumeFuel, initialFuel } = engine;
+    const { boundsChecks, epoch, consumeFuel, initialFuel, epochInterruption, hostInterrupts } = settings;
     const epochAddress = epoch?.address;
-    const { module, compiled } = compileModule(copy, engine.features, {
-      stackChecks: engine.stackChecks,
+    const { module, compiled } = compileModule(copy, { ...settings.features }, {
+      stackChecks: settings.stackChecks,
       boundsChecks,
-      epochInterruption: engine.epochInterruption,
+      epochInterruption,
       // Decided by the engine, not by the thread that happens to compile (compile workers).
-      hostInterrupts: engine.hostInterrupts,
+      hostInterrupts,
       // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
       epochCounterAddress: epochAddress,
       consumeFuel,
-      parallelCompile: engine.parallelCompile,
+      parallelCompile: settings.parallelCompile,
     });
-    this.wasm = module;
-    this.compiled = compiled;
-    this.code = loadCode(this.compiled.code);
     this.#parts = {
-      wasm: module, compiled, code: this.code, engine, boundsChecks, epoch, epochAddress,
-      epochInterruption: engine.epochInterruption, hostInterrupts: engine.hostInterrupts, consumeFuel, initialFuel,
+      wasm: module, compiled, code: loadCode(compiled.code), engine, boundsChecks, epoch, epochAddress,
+      epochInterruption, hostInterrupts, consumeFuel, initialFuel,
     };
   }
 
-  /** Absolute address of function `index`'s entry. */
-  funcAddress(index: number): number {
-    return funcAddress(this.#parts, index);
+  /** The Engine the module was compiled with. */
+  get engine(): Engine {
+    return this.#parts.engine;
   }
 
   static exports(m: Module): ModuleExportDescriptor[] {
-    return m.wasm.exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+    return moduleInfo(m, 'Module.exports()').exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
   }
 
   static imports(m: Module): ModuleImportDescriptor[] {
-    return m.wasm.imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
+    return moduleInfo(m, 'Module.imports()').imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
   }
 }

@@ -2,7 +2,7 @@
 // the one of the table, global or instance whose wasm-visible place the raw value is in.
 //
 // funcref: in wasm, the address of a FuncRefRecord (layout.ts) in some instance's vmctx; 0 is
-// null. JS sees the function's one JS function object (Instance.funcRef caches it, so identity
+// null. JS sees the function's one JS function object (its instance caches it, so identity
 // is stable). The domain finds the record's instance; a wasm function object knows its owner
 // and record (func-wrappers.ts keeps that in a WeakMap keyed by the real function, so no
 // Proxy or look-alike object can claim a record or a code address).

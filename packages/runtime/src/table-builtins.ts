@@ -8,7 +8,7 @@
 // result, if any, goes to slot 0. A trap is a thrown RuntimeError (see memory-builtins.ts).
 import { Builtin, CallBuffer, TrapCode } from '@wasmjit/codegen';
 import { cbI32, cbI64 } from './call-buffer.js';
-import { trapError } from './errors.js';
+import { instantiationTrap, trapError } from './errors.js';
 import type { TableStore } from './table-store.js';
 
 /** Element segment contents (raw reference bits) by segment index; null once dropped. */
@@ -79,7 +79,9 @@ export function installElemBuiltins(builtins: (() => void)[], tables: TableStore
     const dst = arg(0), src = arg(1), len = arg(2);
     const seg = segments[arg(3)] ?? EMPTY;
     const t = table(tables, arg(4));
-    if (src + len > seg.length || dst + len > t.length) outOfBounds();
+    // The table side first, then the segment's (V8's order: its messages differ).
+    if (dst + len > t.length) outOfBounds();
+    if (src + len > seg.length) throw trapError(TrapCode.OutOfBoundsTable, undefined, 'element segment out of bounds');
     t.elements.set(seg.subarray(src, src + len), dst);
   };
   // elem.drop(segment)
@@ -90,6 +92,6 @@ export function installElemBuiltins(builtins: (() => void)[], tables: TableStore
 
 /** Apply table.init for an active segment at instantiation (traps like the builtin). */
 export function initTable(t: TableStore, dst: number, items: BigUint64Array): void {
-  if (dst + items.length > t.length) outOfBounds();
+  if (dst + items.length > t.length) throw instantiationTrap(TrapCode.OutOfBoundsTable, 'table index is out of bounds');
   t.elements.set(items, dst);
 }

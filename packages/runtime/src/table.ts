@@ -36,6 +36,19 @@ export function tableStore(t: unknown): TableStore | undefined {
   return storeOf(t);
 }
 
+/**
+ * A table a module defines, in its instance's domain: all elements ref.null. Module-level,
+ * not a static method: a program could call a static with a forged domain.
+ */
+export function createTable(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain): Table {
+  internalDomain = domain;
+  try {
+    return new Table({ element: elemType === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum });
+  } finally {
+    internalDomain = null;
+  }
+}
+
 export class Table {
   readonly #store: TableStore;
 
@@ -67,16 +80,6 @@ export class Table {
       init = fromJS(elemType, domain, value, arguments.length < 2);
     }
     this.#store = new TableStore(elemType, initial, maximum, domain, init);
-  }
-
-  /** @internal A table a module defines, in its instance's domain: all elements ref.null. */
-  static create(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain): Table {
-    internalDomain = domain;
-    try {
-      return new Table({ element: elemType === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum });
-    } finally {
-      internalDomain = null;
-    }
   }
 
   get length(): number {

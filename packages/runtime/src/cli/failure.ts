@@ -1,7 +1,7 @@
 // How the CLI reports an exception: one `error:` line (plus the wasm backtrace for a trap)
 // on stderr, and the exit status. Traps follow wasmtime: `error: wasm trap: <code>`, 134.
 import { CompileError } from '@wasmjit/codegen';
-import { LinkError, RuntimeError } from '../errors.js';
+import { LinkError, RuntimeError, trapBacktraceText } from '../errors.js';
 import { WasiExit } from '../wasi/wasi.js';
 import { UsageError } from './args.js';
 import { CliError } from './load.js';
@@ -31,8 +31,10 @@ export function reportFailure(e: unknown, command: string): number {
     return Exit.Usage;
   }
   if (e instanceof RuntimeError) {
-    // The message is "wasm trap: <code>" followed by the backtrace lines, innermost first.
-    err(`error: ${e.message}\n`);
+    // "wasm trap: <code>", then the backtrace lines, innermost first. (The message is V8's
+    // text for the trap; a RuntimeError made by JS code has no code and is shown as it is.)
+    if (e.trap === '') err(`error: ${e.message}\n`);
+    else err(`error: wasm trap: ${e.trap}\n${trapBacktraceText(e)?.concat('\n') ?? ''}`);
     return Exit.Trap;
   }
   if (e instanceof WebAssembly.RuntimeError) {

@@ -5,6 +5,7 @@ import { decodeModule, funcType, type FuncType, type WasmModule } from '@wasmjit
 import { Engine, type BoundsChecks } from '../engine.js';
 import { callRaw, type WasmFunction } from '../func-wrappers.js';
 import type { Imports } from '../instance-build.js';
+import { moduleInfo } from '../module.js';
 import { bitsToJs, isNumeric, jsToBits } from './values.js';
 import type { RunLimits } from './limits.js';
 
@@ -78,11 +79,12 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
     return engine.callWithTimeout(f, Math.max(0, timeoutMs - (performance.now() - started)));
   };
   const instance = limited(() => engine.instantiate(module, imports));
+  const wasm = moduleInfo(module);
   return {
-    wasm: module.wasm,
+    wasm,
     exports: instance.exports,
     call: (name, args) => {
-      exportedFunction(module.wasm, name);
+      exportedFunction(wasm, name);
       return callRaw(instance.exports[name] as WasmFunction, args);
     },
     limited,

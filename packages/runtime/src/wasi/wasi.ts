@@ -42,21 +42,21 @@ export type WasiImport = Record<string, (...args: (number | bigint)[]) => number
 
 export class WASI {
   readonly wasiImport: WasiImport;
-  private readonly mem = new GuestMemory();
-  private readonly fds: FdTable;
-  private readonly returnOnExit: boolean;
-  private started = false;
+  readonly #mem = new GuestMemory();
+  readonly #fds: FdTable;
+  readonly #returnOnExit: boolean;
+  #started = false;
 
   constructor(options: WasiOptions = {}) {
     if ((options.version ?? 'preview1') !== 'preview1') throw new TypeError(`WASI: unsupported version ${options.version}`);
-    this.returnOnExit = options.returnOnExit ?? true;
-    this.fds = new FdTable(
+    this.#returnOnExit = options.returnOnExit ?? true;
+    this.#fds = new FdTable(
       [options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2],
       Object.entries(options.preopens ?? {}),
     );
     const ctx: WasiContext = {
-      mem: this.mem,
-      fds: this.fds,
+      mem: this.#mem,
+      fds: this.#fds,
       args: encodeCStrings(options.args ?? []),
       env: encodeCStrings(Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`)),
     };
@@ -74,7 +74,7 @@ export class WASI {
       sock_send: () => Errno.Notsup,
       sock_shutdown: () => Errno.Notsup,
     };
-    this.wasiImport = Object.fromEntries(Object.entries(table).map(([name, f]) => [name, this.guard(f)]));
+    this.wasiImport = Object.fromEntries(Object.entries(table).map(([name, f]) => [name, this.#guard(f)]));
   }
 
   getImportObject(): { wasi_snapshot_preview1: WasiImport } {
@@ -86,13 +86,13 @@ export class WASI {
     const { _start, _initialize } = instance.exports;
     if (typeof _start !== 'function') throw new TypeError('WASI: the module does not export a _start function');
     if (_initialize !== undefined) throw new TypeError('WASI: a command must not export _initialize');
-    this.bind(instance);
+    this.#bind(instance);
     try {
       _start();
       return 0;
     } catch (e) {
       if (!(e instanceof WasiExit)) throw e;
-      if (!this.returnOnExit) process.exit(e.code);
+      if (!this.#returnOnExit) process.exit(e.code);
       return e.code;
     }
   }
@@ -101,18 +101,18 @@ export class WASI {
   initialize(instance: InstanceLike): void {
     const { _start, _initialize } = instance.exports;
     if (_start !== undefined) throw new TypeError('WASI: a reactor must not export _start');
-    this.bind(instance);
+    this.#bind(instance);
     if (typeof _initialize === 'function') _initialize();
   }
 
-  private bind(instance: InstanceLike): void {
-    if (this.started) throw new Error('WASI: start() or initialize() was already called');
+  #bind(instance: InstanceLike): void {
+    if (this.#started) throw new Error('WASI: start() or initialize() was already called');
     const memory = instance.exports.memory as MemoryLike | undefined;
     if (!memory || typeof memory !== 'object' || !('buffer' in memory)) {
       throw new TypeError('WASI: the instance must export its memory as "memory"');
     }
-    this.started = true;
-    this.mem.bind(memory);
+    this.#started = true;
+    this.#mem.bind(memory);
   }
 
   /**
@@ -121,8 +121,8 @@ export class WASI {
    * so no exception but proc_exit's unwind ever leaves a syscall into the guest's frames.
    * Calling before start()/initialize() is the embedder's mistake and still throws.
    */
-  private guard(f: Syscall): (...args: (number | bigint)[]) => number {
-    const mem = this.mem;
+  #guard(f: Syscall): (...args: (number | bigint)[]) => number {
+    const mem = this.#mem;
     const call = f as (...args: (number | bigint)[]) => number | void;
     return (...args) => {
       mem.refresh();

@@ -84,7 +84,7 @@ function instantiateBytes(copy: Uint8Array | CompileError, importObject: unknown
   }).then((rt: RuntimeModule) => {
     // Imports are read once compiled, when the module says what it imports.
     const imports = readImports(rt, importObject, what);
-    return later(() => ({ module: wrapModule(rt), instance: wrapInstance(instantiateCore(rt, imports)) }));
+    return later(() => ({ module: wrapModule(rt), instance: wrapInstance(instantiateCore(rt, imports, what)) }));
   });
 }
 
@@ -96,7 +96,7 @@ export function instantiate(source: unknown, importObject?: unknown): Promise<In
       // A module: the imports are read now, synchronously; instantiation runs later.
       const rt = runtimeModule(source, what);
       const imports = readImports(rt, importObject, what);
-      return later(() => wrapInstance(instantiateCore(rt, imports)));
+      return later(() => wrapInstance(instantiateCore(rt, imports, what)));
     }
     return instantiateBytes(copyForLater(source, what), importObject, what);
   });

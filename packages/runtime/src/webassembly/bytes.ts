@@ -7,6 +7,6 @@ import { types } from 'node:util';
 export function bufferSourceView(source: unknown, what: string): Uint8Array {
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   if (types.isArrayBuffer(source) || types.isSharedArrayBuffer(source)) return new Uint8Array(source);
-  throw new TypeError(`${what}: argument must be a BufferSource (an ArrayBuffer or a typed array or DataView)`);
+  throw new TypeError(`${what}: Argument 0 must be a buffer source${what === 'WebAssembly.instantiate()' ? ' or a WebAssembly.Module object' : ''}`);
 }
 

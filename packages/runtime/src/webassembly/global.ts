@@ -10,7 +10,7 @@ const wrapperOf = new WeakMap<RuntimeGlobal, Global>();
 
 function brand(g: unknown, what: string): RuntimeGlobal {
   const rt = typeof g === 'object' && g !== null ? runtimeOf.get(g) : undefined;
-  if (rt === undefined) throw new TypeError(`${what}: receiver is not a WebAssembly.Global`);
+  if (rt === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Global`);
   return rt;
 }
 
@@ -37,10 +37,11 @@ const VALUE_TYPES = Object.keys(VALUE_TYPES_WASM) as GlobalValueType[];
 export class Global {
   constructor(descriptor: unknown, ...rest: unknown[]) {
     const what = 'WebAssembly.Global()';
-    const d = dictionary(descriptor, `${what}: argument 0`);
+    const d = dictionary(descriptor, `${what}: Argument 0 must be a global descriptor`);
     // GlobalDescriptor's members in WebIDL order (mutable, value), then the value.
     const mutable = Boolean(d.mutable);
-    const value = enumeration(required(d, 'value', what), VALUE_TYPES, `${what}: value`);
+    const notType = `${what}: Descriptor property 'value' must be a WebAssembly type`;
+    const value = enumeration(required(d, 'value', what, notType), VALUE_TYPES, what, notType);
     // A missing or undefined value is the type's default (0, 0n, null; undefined for
     // externref); any other is converted (ToInt32, ToBigInt64, ...) as the JS API says.
     const rt = rest[0] === undefined
@@ -51,18 +52,18 @@ export class Global {
   }
 
   valueOf(): unknown {
-    return brand(this, 'WebAssembly.Global.prototype.valueOf').value;
+    return brand(this, 'WebAssembly.Global.valueOf()').value;
   }
 
   get value(): unknown {
-    return brand(this, 'WebAssembly.Global.prototype.value').value;
+    return brand(this, 'get WebAssembly.Global.value').value;
   }
 
   set value(v: unknown) {
-    const rt = brand(this, 'WebAssembly.Global.prototype.value');
+    const rt = brand(this, 'set WebAssembly.Global.value');
     // Immutability is checked before the value is converted (no valueOf side effects).
     const slot = globalSlot(rt)!;
-    if (!slot.mutable) throw new TypeError('WebAssembly.Global.prototype.value: cannot set the value of an immutable global');
+    if (!slot.mutable) throw new TypeError('set WebAssembly.Global.value: Can\'t set the value of an immutable global.');
     rt.value = toWasmNumber(slot.type, v);
   }
 }

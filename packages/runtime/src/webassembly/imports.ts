@@ -5,7 +5,7 @@
 // then links (and checks signatures, limits and global types of).
 import { ValType, type GlobalType } from '@wasmjit/codegen';
 import type { Imports } from '../instance.js';
-import type { Module as RuntimeModule } from '../module.js';
+import { moduleInfo, type Module as RuntimeModule } from '../module.js';
 import { LinkError } from './errors.js';
 import { unwrapGlobal } from './global.js';
 import { unwrapMemory } from './memory.js';
@@ -14,23 +14,24 @@ import { isObject } from './webidl.js';
 
 /** The optional importObject argument: undefined or an object, else TypeError. */
 export function checkImportObject(importObject: unknown, what: string): void {
-  if (importObject !== undefined && !isObject(importObject)) throw new TypeError(`${what}: the imports argument must be an object`);
+  if (importObject !== undefined && !isObject(importObject)) throw new TypeError(`${what}: Argument 1 must be an object`);
 }
 
 export function readImports(module: RuntimeModule, importObject: unknown, what: string): Imports {
-  const imports = module.wasm.imports;
+  const imports = moduleInfo(module).imports;
   const resolved: Imports = Object.create(null) as Imports;
   if (imports.length === 0) return resolved;
-  if (importObject === undefined) throw new TypeError(`${what}: the module has imports but no imports argument was given`);
-  for (const imp of imports) {
+  if (importObject === undefined) throw new TypeError(`${what}: Imports argument must be present and must be an object`);
+  for (const [i, imp] of imports.entries()) {
+    // V8's wording: 'Import #0 module="m" function="f" error: ...', whatever the kind.
     const ns = (importObject as Record<string, unknown>)[imp.module];
-    if (!isObject(ns)) throw new TypeError(`${what}: import module "${imp.module}" is not an object`);
+    if (!isObject(ns)) throw new TypeError(`${what}: Import #${i} module="${imp.module}" error: module is not an object or function`);
     const v = (ns as Record<string, unknown>)[imp.name];
-    const where = `${what}: import "${imp.module}" "${imp.name}"`;
+    const where = `${what}: Import #${i} module="${imp.module}" function="${imp.name}" error:`;
     let value: unknown;
     switch (imp.desc.kind) {
       case 'func':
-        if (typeof v !== 'function') throw new LinkError(`${where}: a function import requires a callable`);
+        if (typeof v !== 'function') throw new LinkError(`${where} function import requires a callable`);
         value = v;
         break;
       case 'global':
@@ -38,11 +39,11 @@ export function readImports(module: RuntimeModule, importObject: unknown, what: 
         break;
       case 'memory':
         value = unwrapMemory(v);
-        if (value === undefined) throw new LinkError(`${where}: a memory import requires a WebAssembly.Memory`);
+        if (value === undefined) throw new LinkError(`${where} memory import must be a WebAssembly.Memory object`);
         break;
       case 'table':
         value = unwrapTable(v);
-        if (value === undefined) throw new LinkError(`${where}: a table import requires a WebAssembly.Table`);
+        if (value === undefined) throw new LinkError(`${where} table import requires a WebAssembly.Table`);
         break;
     }
     (resolved[imp.module] ??= Object.create(null) as Record<string, unknown>)[imp.name] = value;
@@ -53,18 +54,18 @@ export function readImports(module: RuntimeModule, importObject: unknown, what: 
 function globalImport(v: unknown, type: GlobalType, where: string): unknown {
   const global = unwrapGlobal(v);
   if (global !== undefined) return global; // the runtime matches its type and mutability
-  if (type.mutable) throw new LinkError(`${where}: a mutable global import requires a WebAssembly.Global`);
+  if (type.mutable) throw new LinkError(`${where} global import must be a number, valid Wasm reference, or WebAssembly.Global object`);
   switch (type.type) {
     case ValType.I64:
-      if (typeof v !== 'bigint') throw new LinkError(`${where}: an i64 global import requires a BigInt or a WebAssembly.Global`);
+      if (typeof v !== 'bigint') throw new LinkError(`${where} global import must be a number, valid Wasm reference, or WebAssembly.Global object`);
       break;
     case ValType.I32: case ValType.F32: case ValType.F64:
-      if (typeof v !== 'number') throw new LinkError(`${where}: a number global import requires a Number or a WebAssembly.Global`);
+      if (typeof v !== 'number') throw new LinkError(`${where} global import must be a number, valid Wasm reference, or WebAssembly.Global object`);
       break;
     case ValType.FuncRef: case ValType.ExternRef:
       break; // converted by the runtime: any value for externref, a wasm function or null for funcref
     default:
-      throw new LinkError(`${where}: globals of this type cannot be imported from JS`);
+      throw new LinkError(`${where} globals of this type cannot be imported from JS`);
   }
   return v;
 }

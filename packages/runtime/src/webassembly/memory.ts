@@ -2,15 +2,15 @@
 // file converts and checks arguments as the JS API does, and keeps one WebAssembly.Memory
 // per runtime Memory so that a memory exported twice (or imported and re-exported) is the
 // same object.
-import { Memory as RuntimeMemory } from '../memory.js';
-import { dictionary, enforceU32, enumeration, required, webidlInterface } from './webidl.js';
+import { MAX_PAGES, Memory as RuntimeMemory } from '../memory.js';
+import { dictionary, enforceU32, enumeration, required, webidlInterface, withMessage } from './webidl.js';
 
 const runtimeOf = new WeakMap<object, RuntimeMemory>();
 const wrapperOf = new WeakMap<RuntimeMemory, Memory>();
 
 function brand(m: unknown, what: string): RuntimeMemory {
   const rt = typeof m === 'object' && m !== null ? runtimeOf.get(m) : undefined;
-  if (rt === undefined) throw new TypeError(`${what}: receiver is not a WebAssembly.Memory`);
+  if (rt === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Memory`);
   return rt;
 }
 
@@ -34,28 +34,32 @@ export class Memory {
   constructor(descriptor: unknown) {
     const what = 'WebAssembly.Memory()';
     // Members in the order V8 and the JS API tests read them, each converted when read.
-    const d = dictionary(descriptor, `${what}: argument 0`);
+    const d = dictionary(descriptor, `${what}: Argument 0 must be a memory descriptor`);
     const addressValue = d.address;
     const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
     if (address === 'i64') throw new TypeError(`${what}: 64-bit memories (memory64) are not supported`);
-    const initial = enforceU32(required(d, 'initial', what), `${what}: initial`);
+    const initial = enforceU32(required(d, 'initial', what), `${what}: Property 'initial'`);
     const maximumValue = d.maximum;
-    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: maximum`);
+    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: Property 'maximum'`);
     const shared = Boolean(d.shared);
-    if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: maximum ${maximum} is below initial ${initial}`);
+    if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
     if (shared) throw new TypeError(`${what}: shared memories (threads) are not supported`);
+    // The runtime checks these too; here with V8's messages.
+    if (initial > MAX_PAGES) throw new RangeError(`${what}: Property 'initial': value ${initial} is above the upper bound ${MAX_PAGES}`);
+    if (maximum !== undefined && maximum > MAX_PAGES) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is above the upper bound ${MAX_PAGES}`);
     const rt = new RuntimeMemory({ initial, maximum });
     runtimeOf.set(this, rt);
     wrapperOf.set(rt, this);
   }
 
   grow(delta: unknown): number {
-    const rt = brand(this, 'WebAssembly.Memory.prototype.grow');
-    return rt.grow(enforceU32(delta, 'WebAssembly.Memory.prototype.grow(): delta'));
+    const rt = brand(this, 'WebAssembly.Memory.grow()');
+    const d = enforceU32(delta, 'WebAssembly.Memory.grow(): Argument 0');
+    return withMessage(() => rt.grow(d), 'WebAssembly.Memory.grow(): Maximum memory size exceeded');
   }
 
   get buffer(): ArrayBuffer {
-    return brand(this, 'WebAssembly.Memory.prototype.buffer').buffer;
+    return brand(this, 'WebAssembly.Memory.buffer').buffer;
   }
 }
 webidlInterface(Memory, 'WebAssembly.Memory');

@@ -1,6 +1,6 @@
 // WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
 // reflection functions exports, imports and customSections.
-import { Module as RuntimeModule } from '../module.js';
+import { Module as RuntimeModule, moduleInfo } from '../module.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
 import { asCompileError } from './errors.js';
@@ -17,7 +17,7 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
   return asCompileError(() => {
     checkEmbeddingLimitsEarly(bytes);
     const module = new RuntimeModule(bytes, namespaceEngine());
-    checkEmbeddingLimits(bytes.length, module.wasm);
+    checkEmbeddingLimits(bytes.length, moduleInfo(module));
     return module;
   });
 }
@@ -25,7 +25,7 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
 /** The runtime Module behind a WebAssembly.Module, or TypeError (brand check). */
 export function runtimeModule(m: unknown, what: string): RuntimeModule {
   const rt = typeof m === 'object' && m !== null ? runtimeModules.get(m) : undefined;
-  if (rt === undefined) throw new TypeError(`${what}: argument must be a WebAssembly.Module`);
+  if (rt === undefined) throw new TypeError(`${what}: Argument 0 must be a WebAssembly.Module`);
   return rt;
 }
 
@@ -47,19 +47,19 @@ export class Module {
   }
 
   static exports(moduleObject: unknown): { name: string; kind: ExternKind }[] {
-    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.exports()').wasm;
+    const wasm = moduleInfo(runtimeModule(moduleObject, 'WebAssembly.Module.exports()'));
     return wasm.exports.map((e) => ({ name: e.name, kind: KINDS[e.kind] }));
   }
 
   static imports(moduleObject: unknown): { module: string; name: string; kind: ExternKind }[] {
-    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.imports()').wasm;
+    const wasm = moduleInfo(runtimeModule(moduleObject, 'WebAssembly.Module.imports()'));
     return wasm.imports.map((i) => ({ module: i.module, name: i.name, kind: KINDS[i.desc.kind] }));
   }
 
   /** Copies of the payloads of the custom sections named `sectionName`, in module order. */
   static customSections(moduleObject: unknown, sectionName: unknown): ArrayBuffer[] {
-    const wasm = runtimeModule(moduleObject, 'WebAssembly.Module.customSections()').wasm;
-    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): 2 arguments required');
+    const wasm = moduleInfo(runtimeModule(moduleObject, 'WebAssembly.Module.customSections()'));
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
     const name = toDOMString(sectionName);
     return wasm.customSections
       .filter((s) => s.name === name)

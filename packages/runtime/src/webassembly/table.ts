@@ -1,14 +1,14 @@
 // WebAssembly.Table over the runtime's Table (../table.ts): argument conversion and checks
 // as in the JS API, one WebAssembly.Table per runtime Table (identity across exports).
-import { Table as RuntimeTable, type TableElementType } from '../table.js';
-import { dictionary, enforceU32, enumeration, required, webidlInterface } from './webidl.js';
+import { MAX_TABLE_LENGTH, Table as RuntimeTable, type TableElementType } from '../table.js';
+import { dictionary, enforceU32, enumeration, required, webidlInterface, withMessage } from './webidl.js';
 
 const runtimeOf = new WeakMap<object, RuntimeTable>();
 const wrapperOf = new WeakMap<RuntimeTable, Table>();
 
 function brand(t: unknown, what: string): RuntimeTable {
   const rt = typeof t === 'object' && t !== null ? runtimeOf.get(t) : undefined;
-  if (rt === undefined) throw new TypeError(`${what}: receiver is not a WebAssembly.Table`);
+  if (rt === undefined) throw new TypeError(`${what}: Receiver is not a WebAssembly.Table`);
   return rt;
 }
 
@@ -33,17 +33,21 @@ export class Table {
   // (the element type's default) differs from an explicit undefined for funcref tables.
   constructor(descriptor: unknown, ...rest: unknown[]) {
     const what = 'WebAssembly.Table()';
-    const d = dictionary(descriptor, `${what}: argument 0`);
+    const d = dictionary(descriptor, `${what}: Argument 0 must be a table descriptor`);
     // Members in the order V8 and the JS API tests read them, each converted when read.
-    const element = enumeration(required(d, 'element', what), ELEMENT_TYPES, `${what}: element`);
+    const notRef = `${what}: Descriptor property 'element' must be a WebAssembly reference type`;
+    const element = enumeration(required(d, 'element', what, notRef), ELEMENT_TYPES, what, notRef);
     const addressValue = d.address;
     const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
     if (address === 'i64') throw new TypeError(`${what}: 64-bit tables (memory64) are not supported`);
-    const initial = enforceU32(required(d, 'initial', what), `${what}: initial`);
+    const initial = enforceU32(required(d, 'initial', what), `${what}: Property 'initial'`);
     const maximumValue = d.maximum;
-    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: maximum`);
+    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: Property 'maximum'`);
     // The runtime Table checks initial against maximum and the length limit, then converts
     // the value (TypeError for a funcref that is not a wasm function).
+    // The runtime checks these too; here with V8's messages.
+    if (initial > MAX_TABLE_LENGTH) throw new RangeError(`${what}: Property 'initial': value ${initial} is above the upper bound ${MAX_TABLE_LENGTH}`);
+    if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
     const rt = rest.length === 0
       ? new RuntimeTable({ element, initial, maximum })
       : new RuntimeTable({ element, initial, maximum }, rest[0]);
@@ -52,23 +56,26 @@ export class Table {
   }
 
   get length(): number {
-    return brand(this, 'WebAssembly.Table.prototype.length').length;
+    return brand(this, 'WebAssembly.Table.length()').length;
   }
 
   grow(delta: unknown, ...rest: unknown[]): number {
-    const rt = brand(this, 'WebAssembly.Table.prototype.grow');
-    const d = enforceU32(delta, 'WebAssembly.Table.prototype.grow(): delta');
-    return rest.length === 0 ? rt.grow(d) : rt.grow(d, rest[0]);
+    const rt = brand(this, 'WebAssembly.Table.grow()');
+    const d = enforceU32(delta, 'WebAssembly.Table.grow(): Argument 0');
+    return withMessage(() => (rest.length === 0 ? rt.grow(d) : rt.grow(d, rest[0])), `WebAssembly.Table.grow(): failed to grow table by ${d}`);
   }
 
   get(index: unknown): unknown {
-    const rt = brand(this, 'WebAssembly.Table.prototype.get');
-    return rt.get(enforceU32(index, 'WebAssembly.Table.prototype.get(): index'));
+    const rt = brand(this, 'WebAssembly.Table.get()');
+    const i = enforceU32(index, 'WebAssembly.Table.get(): Argument 0');
+    if (i >= rt.length) throw new RangeError(`WebAssembly.Table.get(): invalid index ${i} into function table`);
+    return rt.get(i);
   }
 
   set(index: unknown, ...rest: unknown[]): void {
-    const rt = brand(this, 'WebAssembly.Table.prototype.set');
-    const i = enforceU32(index, 'WebAssembly.Table.prototype.set(): index');
+    const rt = brand(this, 'WebAssembly.Table.set()');
+    const i = enforceU32(index, 'WebAssembly.Table.set(): Argument 0');
+    if (i >= rt.length) throw new RangeError(`WebAssembly.Table.set(): invalid index ${i} into function table`);
     if (rest.length === 0) rt.set(i);
     else rt.set(i, rest[0]);
   }

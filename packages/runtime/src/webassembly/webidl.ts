@@ -7,12 +7,16 @@ function toNumber(v: unknown): number {
   return +(v as number);
 }
 
-/** [EnforceRange] unsigned long: an integer in 0 .. 2^32 - 1 after truncation, else TypeError. */
+/**
+ * [EnforceRange] unsigned long: an integer in 0 .. 2^32 - 1 after truncation, else TypeError
+ * with V8's message; `what` is e.g. "WebAssembly.Memory(): Property 'initial'".
+ */
 export function enforceU32(v: unknown, what: string): number {
   const n = toNumber(v);
-  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number, got ${describe(n)}`);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be convertible to a valid number`);
   const t = Math.trunc(n);
-  if (t < 0 || t > 0xffff_ffff) throw new TypeError(`${what} must be in the range 0 .. 2^32 - 1, got ${t}`);
+  if (t < 0) throw new TypeError(`${what} must be non-negative`);
+  if (t > 0xffff_ffff) throw new TypeError(`${what} must be in the unsigned long range`);
   return t === 0 ? 0 : t; // -0.5 truncates to -0
 }
 
@@ -23,26 +27,28 @@ export function toDOMString(v: unknown): string {
 
 /**
  * A dictionary argument: undefined and null are the empty dictionary; anything else that
- * is not an object is a TypeError. Members are then read with `get` (one [[Get]] each, no
+ * is not an object is a TypeError (`what`: e.g. "WebAssembly.Memory(): Argument 0 must be a
+ * memory descriptor", V8's message). Members are then read with `get` (one [[Get]] each, no
  * [[HasProperty]]), in the order the caller reads them.
  */
 export function dictionary(v: unknown, what: string): Record<string, unknown> {
-  if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' && typeof v !== 'function') throw new TypeError(`${what} must be an object`);
+  // An empty dictionary fails on its first required member before anything is observable
+  // (no getter can run on it): V8 words that failure like a non-object's.
+  if (v === undefined || v === null || (typeof v !== 'object' && typeof v !== 'function')) throw new TypeError(what);
   return v as Record<string, unknown>;
 }
 
-/** A required dictionary member: missing (undefined) is a TypeError. */
-export function required(dict: Record<string, unknown>, key: string, what: string): unknown {
+/** A required dictionary member: missing (undefined) is a TypeError (`message`, or V8's). */
+export function required(dict: Record<string, unknown>, key: string, what: string, message?: string): unknown {
   const v = dict[key];
-  if (v === undefined) throw new TypeError(`${what}: the descriptor's "${key}" is required`);
+  if (v === undefined) throw new TypeError(message ?? `${what}: Property '${key}' is required`);
   return v;
 }
 
-/** An enumeration value: ToString, then one of `allowed` or TypeError. */
-export function enumeration<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+/** An enumeration value: ToString, then one of `allowed` or TypeError (`message`, or a list). */
+export function enumeration<T extends string>(v: unknown, allowed: readonly T[], what: string, message?: string): T {
   const s = toDOMString(v);
-  if (!(allowed as readonly string[]).includes(s)) throw new TypeError(`${what}: "${s}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  if (!(allowed as readonly string[]).includes(s)) throw new TypeError(message ?? `${what}: "${s}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
   return s as T;
 }
 
@@ -81,4 +87,14 @@ export function webidlInterface(cls: abstract new (...args: never[]) => unknown,
 /** Like webidlInterface, for a namespace's operations (an object of methods). */
 export function webidlOperations(target: object): void {
   for (const key of Object.getOwnPropertyNames(target)) Object.defineProperty(target, key, { enumerable: true });
+}
+
+/** Runs `f`; a RangeError it throws comes out with `message` (V8's) instead. */
+export function withMessage<T>(f: () => T, message: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(message);
+    throw e;
+  }
 }

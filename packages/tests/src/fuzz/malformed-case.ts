@@ -9,6 +9,7 @@
 import { CompileError, Engine, LinkError, RuntimeError, type Module } from '@wasmjit/runtime';
 import { ValType } from '@wasmjit/codegen';
 import { stubImports, zeroOf } from './stub-imports.js';
+import { moduleInfo } from '../../../runtime/dist/module.js';
 
 export interface MalformedJob {
   bytes: Uint8Array;
@@ -67,7 +68,7 @@ export function runMalformedCase(job: MalformedJob, phase: (p: string) => void):
   phase('instantiate');
   let exports: Record<string, unknown>;
   try {
-    exports = engine.instantiate(module, stubImports(module.wasm)).exports;
+    exports = engine.instantiate(module, stubImports(moduleInfo(module))).exports;
   } catch (e) {
     if (e instanceof LinkError || e instanceof RuntimeError || (e instanceof RangeError && /allocate|exceeds|limit/.test(e.message))) {
       return checkMemory({ status: 'ran', stage: 'instantiate', calls: 0, traps: 0, v8Accepts });
@@ -76,10 +77,11 @@ export function runMalformedCase(job: MalformedJob, phase: (p: string) => void):
   }
   let calls = 0;
   let traps = 0;
-  for (const exp of module.wasm.exports) {
+  const wasm = moduleInfo(module);
+  for (const exp of wasm.exports) {
     if (exp.kind !== 'func' || calls >= MAX_CALLS) continue;
     const f = exports[exp.name] as (...a: unknown[]) => unknown;
-    const type = module.wasm.types[module.wasm.funcs[exp.index]!]!;
+    const type = wasm.types[wasm.funcs[exp.index]!]!;
     // v128 cannot cross to JS (V8 throws a TypeError too); the decoder rejects SIMD anyway.
     if (type.params.includes(ValType.V128) || type.results.includes(ValType.V128)) continue;
     phase(`run ${exp.name}`);

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { Memory } from '@wasmjit/runtime';
 import { AreaStart, callI64, hex, loadCode, makeVmctx, native } from '../native/helpers.js';
 import { reserve, type Reservation } from '../../../runtime/dist/code-memory.js';
+import { memoryAddress } from '../../../runtime/dist/memory-access.js';
 import { PAGE } from './support.js';
 
 const OOB = 6;
@@ -17,8 +18,10 @@ describe('guard mode: the fault handler and its range tables', () => {
   });
 
   it('turns a JIT-code fault inside a registered reservation into out_of_bounds_memory', () => {
-    const mem = new Memory({ initial: 1 }) as Memory & { address: number; guarded: boolean };
-    expect(mem.guarded).to.equal(true);
+    const m = new Memory({ initial: 1 });
+    expect(m.guarded).to.equal(true);
+    // The base address is private to the Memory; the runtime's accessor reaches it.
+    const mem = { buffer: m.buffer, address: memoryAddress(m) };
     new BigUint64Array(mem.buffer)[3] = 0x1122334455667788n;
     const code = loadCode(LOAD_PTR);
     const vm = makeVmctx();

@@ -7,6 +7,7 @@ import { readDeadline as readMemberDeadline } from '../../../runtime/dist/interr
 import { memberOf } from '../../../runtime/dist/instance.js';
 import { NO_DEADLINE } from '../../../runtime/dist/epoch-counter.js';
 import { runaway, runawayBytes, thrown, watNamed } from './programs.js';
+import { engineEpoch } from '../../../runtime/dist/engine.js';
 
 /** The deadline in an instance's vmctx. */
 const readDeadline = (i: Instance): bigint => readMemberDeadline(memberOf(i));
@@ -62,7 +63,7 @@ describe('interrupt: callWithTimeout covers the whole engine', function () {
       const engine = new Engine({ epochInterruption: true });
       const module = engine.compile(await runawayBytes());
       const instances = Array.from({ length: count }, () => engine.instantiate(module));
-      const scans = engine.epoch!.deadlineScans;
+      const scans = engineEpoch(engine)!.deadlineScans;
       let seen: { c: bigint; deadlines: bigint[] } | undefined;
       const result = engine.callWithTimeout(() => {
         seen = { c: engineDeadline(engine), deadlines: instances.map(readDeadline) };
@@ -73,7 +74,7 @@ describe('interrupt: callWithTimeout covers the whole engine', function () {
       expect(seen!.c, `${count} instances`).to.equal(engine.currentEpoch() + 1n);
       expect(seen!.deadlines.every((d) => d === NO_DEADLINE), `${count} instances`).to.equal(true);
       // Nor read: nothing visited the instances, before, during or after the call.
-      expect(engine.epoch!.deadlineScans - scans, `${count} instances`).to.equal(0);
+      expect(engineEpoch(engine)!.deadlineScans - scans, `${count} instances`).to.equal(0);
       expect(engineDeadline(engine)).to.equal(NO_DEADLINE);
     }
   });

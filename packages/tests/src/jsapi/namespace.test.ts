@@ -3,6 +3,7 @@
 // take (message, options); compileStreaming / instantiateStreaming; the JS embedding limits.
 import { expect } from 'chai';
 import { WebAssembly as WA, EMBEDDING_LIMITS } from '@wasmjit/runtime/webassembly';
+import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -125,6 +126,25 @@ describe('WebAssembly namespace (beyond the JS-API tests)', () => {
     expect(err.constructor).to.equal(WA.CompileError);
     expect(err.message).to.contain(`types: ${count} exceeds the limit of ${EMBEDDING_LIMITS.types}`);
     expect(WA.validate(bytes)).to.equal(false);
+  });
+
+  it('exported functions are not constructors and have no own prototype, arguments or caller', async () => {
+    const e = await instantiate('(module (func (export "f") (param i32) (result i32) (local.get 0)))');
+    const v8 = new WebAssembly.Instance(new WebAssembly.Module(await wat('(module (func (export "f") (param i32) (result i32) (local.get 0)))') as Uint8Array<ArrayBuffer>)).exports.f as Fn;
+    const runtimeF = new Engine().instantiate(new Engine().compile(await wat('(module (func (export "f") (param i32) (result i32) (local.get 0)))'))).exports.f as Fn;
+    for (const f of [e.f!, runtimeF]) {
+      const err = thrown(() => new (f as unknown as new () => unknown)());
+      expect(err).to.be.instanceOf(TypeError);
+      expect((err as Error).message).to.match(/is not a constructor/);
+      expect(thrown(() => new (v8 as unknown as new () => unknown)())).to.be.instanceOf(TypeError);
+      // As the ECMAScript spec wants of built-in functions. (V8 20 gives its own exported
+      // functions `arguments` and `caller` = null, like sloppy functions.)
+      expect(Reflect.ownKeys(f)).to.deep.equal(['length', 'name']);
+      expect(Object.getOwnPropertyDescriptor(f, 'name')).to.deep.equal(Object.getOwnPropertyDescriptor(v8, 'name'));
+      expect(Object.getOwnPropertyDescriptor(f, 'length')).to.deep.equal(Object.getOwnPropertyDescriptor(v8, 'length'));
+      expect(Object.getPrototypeOf(f)).to.equal(Function.prototype);
+      expect(f(5)).to.equal(5);
+    }
   });
 
   it('exported functions are named by their index and have their parameter count as length', async () => {

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import * as wasmjit from '@wasmjit/runtime';
 import { OURS, inBoth, instantiate, outcome, wat, type Api, type TableLike } from './support.js';
+import { compiledParts } from '../../../runtime/dist/module.js';
 
 const MODULE = `(module
   (type $ri (func (result i32)))
@@ -324,15 +325,37 @@ describe('security: JS values never make the runtime touch unchecked native memo
 
   it('new Instance refuses look-alike Modules and Engines (their code addresses and stack limits would reach native code)', () => {
     const real = new wasmjit.Module(bytes);
-    const fakeModule = Object.assign(Object.create(wasmjit.Module.prototype) as object, {
-      wasm: real.wasm, compiled: real.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
+    const parts = compiledParts(real)!;
+    const fakeModule = Object.create(wasmjit.Module.prototype, Object.getOwnPropertyDescriptors({
+      wasm: parts.wasm, compiled: parts.compiled, code: { address: 0x4141_4141_0000 }, engine: real.engine,
       funcAddress: () => 0x4141_4141_0000,
-    });
+    })) as object;
     const fakeEngine = { ...new wasmjit.Engine(), maxWasmStack: 2 ** 40, hostStackReserve: 1 };
+    // Compiling with a look-alike Engine: its stackChecks, epoch and features would decide
+    // what code is generated (no stack checks: unbounded recursion crashes the process).
+    expect(outcome(() => new wasmjit.Module(bytes, { stackChecks: false, features: {}, epoch: null } as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(fakeModule as unknown as wasmjit.Module))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(new Proxy(real, {})))).to.deep.equal({ error: 'TypeError' });
     expect(outcome(() => new wasmjit.Instance(real, {}, fakeEngine as unknown as wasmjit.Engine))).to.deep.equal({ error: 'TypeError' });
     expect((new wasmjit.Instance(real, {}, new wasmjit.Engine()).exports.seven as () => number)()).to.equal(7);
+  });
+
+  it('an Engine\'s settings cannot be changed after it is made (no stack checks crashed the process)', async () => {
+    const engine = new wasmjit.Engine();
+    for (const [name, value] of [['stackChecks', false], ['boundsChecks', 'explicit'], ['epochInterruption', true], ['consumeFuel', true], ['epoch', { address: 0x4141_4141_0000 }]] as const) {
+      try {
+        (engine as unknown as Record<string, unknown>)[name] = value;
+      } catch { /* a getter without a setter */ }
+      Object.defineProperty(engine, name, { value, configurable: true });
+    }
+    const ex = engine.instantiate(engine.compile(await wat('(module (func $f (export "f") (call $f)))'))).exports;
+    expect(outcome(() => (ex.f as () => void)())).to.deep.equal({ error: 'RuntimeError' });
+  });
+
+  it('no static factory takes a cell or a domain from a program (Global.fromCell let code read any address)', () => {
+    for (const [C, name] of [[wasmjit.Global, 'fromCell'], [wasmjit.Table, 'create']] as const) {
+      expect((C as unknown as Record<string, unknown>)[name], name).to.equal(undefined);
+    }
   });
 
   it('methods called on objects that are not Tables/Globals are TypeErrors', () => {

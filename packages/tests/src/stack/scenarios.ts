@@ -115,6 +115,7 @@ export async function deepJs(engine: Engine, jsDepth = 1000): Promise<DeepJsResu
 export interface StormResult {
   traps: number;
   firstMessage: string;
+  firstStack: string;
   down: Outcome;
   seconds: number;
 }
@@ -124,19 +125,20 @@ export async function overflowStorm(engine: Engine, n: number): Promise<StormRes
   const ex = engine.instantiate(engine.compile(await watNamed(SHAPES))).exports as Exports;
   let traps = 0;
   let firstMessage = '';
+  let firstStack = '';
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
     try {
       ex.forever!(i);
     } catch (e) {
       if (e instanceof RuntimeError && e.trap === 'stack_overflow') {
-        if (traps === 0) firstMessage = e.message;
+        if (traps === 0) [firstMessage, firstStack] = [e.message, String(e.stack)];
         traps++;
       }
     }
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { traps, firstMessage, down: outcome(() => ex.down!(1000)), seconds };
+  return { traps, firstMessage, firstStack, down: outcome(() => ex.down!(1000)), seconds };
 }
 
 export interface BigFrameResult {

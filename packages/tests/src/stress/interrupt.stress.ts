@@ -14,6 +14,7 @@ import { NO_DEADLINE } from '../../../runtime/dist/epoch-counter.js';
 import type { TerminateReport } from '../interrupt/terminate-scenarios.js';
 import { FIB_RESULT, SPIN_KINDS } from '../interrupt/spin-programs.js';
 import { watNamed } from '../interrupt/programs.js';
+import { engineEpoch } from '../../../runtime/dist/engine.js';
 
 /** The deadline in an instance's vmctx. */
 const readDeadline = (i: Instance): bigint => readMemberDeadline(memberOf(i));
@@ -47,7 +48,7 @@ describe('stress: interruption', function () {
     const looping = engine.compile(await watNamed('(module (func $s (loop $l (br $l))) (start $s))'));
     const instances = Array.from({ length: 50_000 }, () => engine.instantiate(quick));
     const f = instances[0]!.exports.f as () => number;
-    const scans = engine.epoch!.deadlineScans;
+    const scans = engineEpoch(engine)!.deadlineScans;
     for (let i = 0; i < 10_000; i++) {
       if (i % 10 === 0) {
         const err = (() => {
@@ -64,7 +65,7 @@ describe('stress: interruption', function () {
         expect(engine.callWithTimeout(f, 1000)).to.equal(1);
       }
     }
-    expect(engine.epoch!.deadlineScans - scans).to.equal(0);
+    expect(engineEpoch(engine)!.deadlineScans - scans).to.equal(0);
     expect(instances.every((i) => readDeadline(i) === NO_DEADLINE)).to.equal(true);
   });
 });

@@ -1,0 +1,85 @@
+// Parent side: run one package scenario in a fresh node process on one engine and read back
+// its result and the probe's records. 'v8' is plain node; 'wasmjit' is node with the register
+// hook, and with V8's own WebAssembly switched off (--no-expose-wasm) in the scenario process
+// so nothing there can reach it. NODE_OPTIONS carries the hook (and the probe) into every
+// child process the package starts; --no-expose-wasm is not allowed there, so for those the
+// probe's record is the evidence.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ProbeRecord } from './probe.js';
+import {
+  SCENARIO_ERROR_PREFIX, SCENARIO_RESULT_PREFIX, type ScenarioError, type ScenarioJob, type ScenarioResult,
+} from './protocol.js';
+
+export type PackageEngine = 'v8' | 'wasmjit';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MAIN = path.join(HERE, 'main.js');
+const PROBE_URL = pathToFileURL(path.join(HERE, 'probe.js')).href;
+const require = createRequire(import.meta.url);
+/** The hook a user would use: @wasmjit/runtime/register, as installed. */
+export const REGISTER_URL = pathToFileURL(require.resolve('@wasmjit/runtime/register')).href;
+
+export type ScenarioOutcome =
+  | { ok: true; result: ScenarioResult; processes: ProbeRecord[] }
+  | { ok: false; error: ScenarioError; processes: ProbeRecord[] };
+
+/** The node arguments and environment of a scenario process on `engine`. */
+export function launchSettings(engine: PackageEngine, probeLog: string, env: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+  const imports = engine === 'wasmjit' ? [`--import=${REGISTER_URL}`, `--import=${PROBE_URL}`] : [`--import=${PROBE_URL}`];
+  const childEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: imports.join(' '), PACKAGE_PROBE_LOG: probeLog };
+  if (engine === 'wasmjit') childEnv.PACKAGE_PROBE_REGISTER = REGISTER_URL;
+  else delete childEnv.PACKAGE_PROBE_REGISTER;
+  return { args: engine === 'wasmjit' ? ['--no-expose-wasm'] : [], env: childEnv };
+}
+
+export function runScenario(engine: PackageEngine, job: ScenarioJob, timeoutMs: number): Promise<ScenarioOutcome> {
+  const probeDir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-probe-'));
+  const probeLog = path.join(probeDir, 'probe.jsonl');
+  const { args, env } = launchSettings(engine, probeLog);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, MAIN, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const processes = readProbeLog(probeLog);
+      rmSync(probeDir, { recursive: true, force: true });
+      const line = (prefix: string) => stdout.split('\n').find((l) => l.startsWith(prefix))?.slice(prefix.length);
+      const result = line(SCENARIO_RESULT_PREFIX);
+      if (result !== undefined && code === 0) {
+        resolve({ ok: true, result: JSON.parse(result) as ScenarioResult, processes });
+        return;
+      }
+      const reported = line(SCENARIO_ERROR_PREFIX);
+      if (reported !== undefined) {
+        resolve({ ok: false, error: JSON.parse(reported) as ScenarioError, processes });
+        return;
+      }
+      const why = timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : signal ? `killed by ${signal}` : `exited with code ${code}`;
+      const tail = stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400);
+      resolve({ ok: false, error: { message: `scenario process ${why}${tail ? `: ${tail}` : ''}`, phase: 'run' }, processes });
+    });
+  });
+}
+
+function readProbeLog(file: string): ProbeRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as ProbeRecord);
+}

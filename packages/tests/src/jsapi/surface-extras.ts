@@ -1,0 +1,40 @@
+// The documented wasmjit extras (docs/surface.md): properties that are not on the standard
+// WebAssembly objects but are part of wasmjit's API. surface.test.ts fails on any property
+// of an exported class, its prototype or a live object that is neither standard (the V8
+// object's keys) nor listed here — so nothing internal can become reachable unnoticed.
+
+/** Extras of the WebAssembly namespace (@wasmjit/runtime/webassembly), by walked path. */
+export const NAMESPACE_EXTRAS: Readonly<Record<string, readonly string[]>> = {
+  // A trap's code and its wasm frames (README, Traps).
+  'trap error': ['trap', 'frames'],
+};
+
+/** What every class and function has, and every prototype, and an exported function. */
+export const RUNTIME_STANDARD = {
+  function: ['length', 'name', 'prototype'],
+  prototype: ['constructor'],
+  exportedFunction: ['length', 'name'],
+} as const;
+
+/** Extras of the runtime API (@wasmjit/runtime), by walked path. */
+export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
+  '@wasmjit/runtime': [
+    'Engine', 'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError',
+    'validate', 'compile', 'instantiate', 'callRaw', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
+  ],
+  'Engine.prototype': [
+    // EngineOptions as resolved, read-only
+    'maxWasmStack', 'hostStackReserve', 'boundsChecks', 'features', 'stackChecks', 'epochInterruption', 'hostInterrupts',
+    'consumeFuel', 'initialFuel', 'parallelCompile',
+    'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'instantiate',
+  ],
+  'Module.prototype': ['engine'],
+  'Instance.prototype': ['module', 'setEpochDeadline', 'setFuel', 'fuelRemaining', 'dispose', '[Symbol.dispose]'],
+  'Memory.prototype': ['guarded', 'unguardedReason', 'dispose', '[Symbol.dispose]'],
+  // The decoder's CompileError: the reason without the location, and the location.
+  'compile error': ['name', 'reason', 'offset', 'funcIndex'],
+  'trap error': ['trap', 'frames'],
+  'WASI.prototype': ['getImportObject', 'start', 'initialize'],
+  wasi: ['wasiImport'],
+  'wasi exit': ['name', 'code'],
+};
