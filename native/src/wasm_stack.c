@@ -25,8 +25,6 @@
 /* Largest mapping; a bigger budget is clamped by the limit computation to what is mapped. */
 #define WJ_WASM_STACK_MAX (4ull << 30)
 
-/* Set by testPinWasmStack: the stack keeps its size (tests put the limit at its bottom). */
-static __thread int wj_ws_pinned;
 
 static int wj_map(uint64_t need) {
   void *p = mmap(NULL, need + WJ_WASM_STACK_GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -43,7 +41,7 @@ static int wj_map(uint64_t need) {
 }
 
 int wj_wasm_stack_ensure(uint64_t need) {
-  if (wj_tls.entry != NULL || wj_ws_pinned) return wj_tls.ws_high != 0 ? 0 : -1;
+  if (wj_tls.entry != NULL || wj_tls.ws_pinned) return wj_tls.ws_high != 0 ? 0 : -1;
   if (need < WJ_WASM_STACK_MIN) need = WJ_WASM_STACK_MIN;
   if (need > WJ_WASM_STACK_MAX) need = WJ_WASM_STACK_MAX;
   need = (need + (1u << 20) - 1) & ~(uint64_t)((1u << 20) - 1);
@@ -74,7 +72,7 @@ napi_value wj_js_test_pin_wasm_stack(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "testPinWasmStack: wasm is running on this thread");
     return NULL;
   }
-  wj_ws_pinned = 0;
+  wj_tls.ws_pinned = 0;
   if (bytes == 0) return NULL;
   uint64_t need = ((uint64_t)bytes + 4095) & ~(uint64_t)4095;
   if (need < 64 * 1024) need = 64 * 1024;
@@ -82,7 +80,7 @@ napi_value wj_js_test_pin_wasm_stack(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "testPinWasmStack: mmap failed");
     return NULL;
   }
-  wj_ws_pinned = 1;
+  wj_tls.ws_pinned = 1;
   return NULL;
 }
 

@@ -169,6 +169,7 @@ typedef struct wj_thread {
   /* This thread's wasm stack (wasm_stack.c): usable [ws_low, ws_high), 0 until first use. */
   uintptr_t ws_low, ws_high;
   double serial; /* last activation serial handed out */
+  int ws_pinned;  /* testPinWasmStack: the wasm stack keeps its size */
 } wj_thread;
 
 extern __thread wj_thread wj_tls __attribute__((tls_model("initial-exec"))) WJ_HIDDEN;
