@@ -15,7 +15,9 @@
         "src/signals_js.c",
         "src/epoch.c",
         "src/memory.c",
-        "src/collected.c"
+        "src/collected.c",
+        "src/code_share.c",
+        "src/type_ids.c"
       ],
       "defines": ["NAPI_EXPERIMENTAL"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

@@ -117,8 +117,31 @@ declare namespace wasmjitNative {
     /** A detachable ArrayBuffer over the reservation's first `length` bytes; it does not own them. */
     memoryBuffer(owner: object, length: number): ArrayBuffer;
     detachBuffer(buffer: ArrayBuffer): void;
-    /** Unmaps now (idempotent); later use of the owner is an Error. */
+    /**
+     * Unmaps now (idempotent); later use of the owner is an Error. A code owner drops only
+     * its own reference: code another thread adopted stays mapped (code_share.c).
+     */
     releaseMapping(owner: object): void;
+    /**
+     * Registers code (a mapCode / adoptCode owner) with a copy of `meta` in the process-wide
+     * registry (native/src/code_share.c) under a fresh random id (32 hex digits). The entry
+     * lives as long as the returned owner.
+     */
+    shareCode(code: object, meta: Uint8Array): [entry: object, id: string];
+    /**
+     * What `id` names in the registry: a new reference to its code (any thread), the code's
+     * address and length, and a copy of its metadata; null for an unknown id.
+     */
+    adoptCode(id: string): [code: object, address: number, codeLength: number, meta: ArrayBuffer] | null;
+    /** A copy of a code owner's machine code. */
+    copyCode(code: object): ArrayBuffer;
+    /**
+     * Process-wide: code mappings alive, code mappings ever made, registry entries alive
+     * (tests prove with them that adopted code was not compiled again).
+     */
+    codeStats(): { live: number; made: number; shared: number };
+    /** The id every thread of the process uses for a signature key (native/src/type_ids.c). */
+    canonicalTypeId(key: string): number;
     /** A zeroed ArrayBuffer of `size` bytes (at least 8) and the address of its bytes. */
     newData(size: number): [buffer: ArrayBuffer, address: number];
     /** An object whose collection reports `id` through takeCollected() (native/src/collected.c). */

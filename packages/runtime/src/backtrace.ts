@@ -26,7 +26,8 @@ export interface WasmFrame {
 
 function moduleAt(address: number, modules: Iterable<Module>): Module | undefined {
   for (const m of modules) {
-    if (address >= m.code.address && address < m.code.address + m.compiled.code.length) return m;
+    // The whole mapping (page-rounded) is the module's: no other code shares its pages.
+    if (address >= m.code.address && address < m.code.address + m.code.size) return m;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
+import { compileModule, type CompiledCode, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import type { BoundsChecks, Engine } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
@@ -38,6 +38,8 @@ export interface CompiledParts {
   readonly hostInterrupts: boolean;
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
+  /** Everything the code was compiled with (module-share.ts sends it along with the code). */
+  readonly settings: CodeSettings;
 }
 
 let partsOf: (m: unknown) => CompiledParts | undefined;
@@ -52,6 +54,55 @@ export function funcAddress(parts: CompiledParts, index: number): number {
   return parts.code.address + parts.compiled.funcOffsets[index]!;
 }
 
+/**
+ * The code-affecting settings a module was compiled with. Compiled code carries them: a
+ * module built from code compiled elsewhere (module-share.ts) keeps its own, whatever the
+ * engine it is adopted by says.
+ */
+export interface CodeSettings {
+  readonly boundsChecks: BoundsChecks;
+  readonly stackChecks: boolean;
+  readonly epochInterruption: boolean;
+  readonly hostInterrupts: boolean;
+  readonly consumeFuel: boolean;
+  readonly features: DecodeOptions;
+  /** The epoch cell address compiled into the code (engines with epoch checks), else undefined. */
+  readonly epochAddress: number | undefined;
+}
+
+/** What a Module is made of when its code was compiled elsewhere (see adoptPrebuilt). */
+export interface Prebuilt {
+  readonly wasm: WasmModule;
+  readonly compiled: CompiledCode;
+  readonly code: CodeRegion;
+  readonly settings: CodeSettings;
+}
+
+/** The settings `engine` compiles with (what its modules' code embeds). */
+export function engineCodeSettings(engine: Engine): CodeSettings {
+  const { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features } = engine;
+  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress: engine.epoch?.address };
+}
+
+/** Set only while adoptPrebuilt runs the constructor. */
+let pendingPrebuilt: Prebuilt | undefined;
+
+/**
+ * A Module of `engine` over code compiled elsewhere, nothing compiled here. The caller has
+ * checked that the code may run under this engine (module-share.ts canAdopt): its epoch
+ * checks, if any, must use this engine's epoch cell.
+ */
+export function adoptPrebuilt(prebuilt: Prebuilt, engine: Engine): Module {
+  pendingPrebuilt = prebuilt;
+  try {
+    return new Module(EMPTY, engine);
+  } finally {
+    pendingPrebuilt = undefined;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
 export class Module {
   readonly wasm: WasmModule;
   readonly compiled: CompiledCode;
@@ -65,29 +116,19 @@ export class Module {
 
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
     this.engine = engine;
-    // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
-    const copy = toBytes(bytes).slice();
-    // Decode, validate and compile in one (function bodies are validated by the code
-    // generator's chunks, on worker threads too); errors are those of the three in sequence.
-    const { boundsChecks, epoch, consumeFuel, initialFuel } = engine;
-    const epochAddress = epoch?.address;
-    const { module, compiled } = compileModule(copy, engine.features, {
-      stackChecks: engine.stackChecks,
-      boundsChecks,
-      epochInterruption: engine.epochInterruption,
-      // Decided by the engine, not by the thread that happens to compile (compile workers).
-      hostInterrupts: engine.hostInterrupts,
-      // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
-      epochCounterAddress: epochAddress,
-      consumeFuel,
-      parallelCompile: engine.parallelCompile,
-    });
-    this.wasm = module;
+    const prebuilt = pendingPrebuilt;
+    pendingPrebuilt = undefined;
+    const built = prebuilt ?? compileHere(bytes, engine);
+    const { wasm, compiled, code, settings } = built;
+    this.wasm = wasm;
     this.compiled = compiled;
-    this.code = loadCode(this.compiled.code);
+    this.code = code;
+    const { boundsChecks, epochInterruption, hostInterrupts, consumeFuel, epochAddress } = settings;
+    // Code with epoch checks reads this engine's cells (adoptPrebuilt's caller checked).
+    const epoch = epochInterruption || hostInterrupts ? engine.epoch : null;
     this.#parts = {
-      wasm: module, compiled, code: this.code, engine, boundsChecks, epoch, epochAddress,
-      epochInterruption: engine.epochInterruption, hostInterrupts: engine.hostInterrupts, consumeFuel, initialFuel,
+      wasm, compiled, code, engine, boundsChecks, epoch, epochAddress: epoch?.address ?? epochAddress,
+      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engine.initialFuel, settings,
     };
   }
 
@@ -103,4 +144,25 @@ export class Module {
   static imports(m: Module): ModuleImportDescriptor[] {
     return m.wasm.imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
   }
+}
+
+/** Decodes, validates and compiles `bytes` on this thread (worker threads helping). */
+function compileHere(bytes: WasmBytes, engine: Engine): Prebuilt {
+  // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
+  const copy = toBytes(bytes).slice();
+  // Decode, validate and compile in one (function bodies are validated by the code
+  // generator's chunks, on worker threads too); errors are those of the three in sequence.
+  const settings = engineCodeSettings(engine);
+  const { module, compiled } = compileModule(copy, settings.features, {
+    stackChecks: settings.stackChecks,
+    boundsChecks: settings.boundsChecks,
+    epochInterruption: settings.epochInterruption,
+    // Decided by the engine, not by the thread that happens to compile (compile workers).
+    hostInterrupts: settings.hostInterrupts,
+    // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
+    epochCounterAddress: settings.epochAddress,
+    consumeFuel: settings.consumeFuel,
+    parallelCompile: engine.parallelCompile,
+  });
+  return { wasm: module, compiled, code: loadCode(compiled.code), settings };
 }
