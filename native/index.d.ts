@@ -130,9 +130,12 @@ declare namespace wasmjitNative {
     shareCode(code: object, meta: Uint8Array): [entry: object, id: string];
     /**
      * What `id` names in the registry: a new reference to its code (any thread), the code's
-     * address and length, and a copy of its metadata; null for an unknown id.
+     * address and length, a new holder of the entry (which keeps it alive) and its metadata's
+     * length; null for an unknown id.
      */
-    adoptCode(id: string): [code: object, address: number, codeLength: number, meta: ArrayBuffer] | null;
+    adoptCode(id: string): [code: object, address: number, codeLength: number, entry: object, metaLength: number] | null;
+    /** A copy of bytes [offset, offset + length) of an entry's metadata (RangeError outside it). */
+    readShared(entry: object, offset: number, length: number): ArrayBuffer;
     /** A copy of a code owner's machine code. */
     copyCode(code: object): ArrayBuffer;
     /**

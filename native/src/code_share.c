@@ -11,10 +11,10 @@
  * only the id. A receiver gets back exactly what was registered, or nothing (an unknown id):
  * no byte of code or metadata ever comes from the message itself.
  *
- * Lifetimes: an entry lives while an entry owner (a napi external, one per shareCode call)
- * does; adopting an entry does not hold it, it takes a new reference to the code and a copy
- * of the metadata. So a registered module's entry goes with the module that registered it,
- * and a message that arrives after that finds no entry (its receiver then compiles the
+ * Lifetimes: an entry lives while an entry owner (a napi external) does: the one shareCode
+ * made, and one per adoptCode (adopters read the metadata lazily, so they hold the entry
+ * too). So a registered module's entry goes with the last module, on any thread, made from
+ * it, and a message that arrives after that finds no entry (its receiver then compiles the
  * module bytes the message also carries). Nothing leaks when a message is never received.
  */
 #include <errno.h>
@@ -147,12 +147,15 @@ static void wj_entry_free(wj_reg_entry *e) {
   atomic_fetch_sub(&wj_entries_live, 1);
 }
 
-/* Runs inside a collection (a basic finalizer): a short critical section, no JS. */
-static void wj_entry_owner_finalize(node_api_basic_env env, void *data, void *hint) {
+/*
+ * Drops one holder of an entry (the last one frees it). Runs inside a collection (a basic
+ * finalizer): a short critical section, no JS.
+ */
+static void wj_entry_owner_finalize_quiet(node_api_basic_env env, void *data, void *hint) {
+  (void)env;
   (void)hint;
   wj_reg_owner *o = data;
   wj_reg_entry *e = o->entry;
-  const int64_t meta_len = (int64_t)e->meta_len;
   int last = 0;
   pthread_mutex_lock(&wj_registry_lock);
   if (--e->holders == 0) {
@@ -168,6 +171,12 @@ static void wj_entry_owner_finalize(node_api_basic_env env, void *data, void *hi
   if (last) wj_entry_free(e);
   o->magic = 0;
   free(o);
+}
+
+/* The registering owner's: it also reported the metadata's size to V8. */
+static void wj_entry_owner_finalize(node_api_basic_env env, void *data, void *hint) {
+  const int64_t meta_len = (int64_t)((wj_reg_owner *)data)->entry->meta_len;
+  wj_entry_owner_finalize_quiet(env, data, hint);
   int64_t ignored;
   napi_adjust_external_memory((napi_env)env, -meta_len, &ignored);
 }
@@ -311,10 +320,22 @@ static napi_value wj_js_share_code(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* The entry behind an entry owner argument, or NULL after throwing. */
+static wj_reg_entry *wj_entry_arg(napi_env env, napi_value v) {
+  napi_valuetype t;
+  void *data = NULL;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external || napi_get_value_external(env, v, &data) != napi_ok ||
+      data == NULL || ((wj_reg_owner *)data)->magic != WJ_ENTRY_OWNER_MAGIC) {
+    napi_throw_type_error(env, NULL, "wasmjit: expected a shared code entry");
+    return NULL;
+  }
+  return ((wj_reg_owner *)data)->entry;
+}
+
 /*
- * adoptCode(id: string): [codeOwner, address, codeLength, meta: ArrayBuffer] | null. A new
- * reference to the registered code and a copy of its metadata; null for an id that names
- * no live entry (or is not an id at all).
+ * adoptCode(id: string): [codeOwner, address, codeLength, entryOwner, metaLength] | null.
+ * A new reference to the registered code and a new holder of the entry (its metadata is
+ * read with readShared); null for an id that names no live entry (or is not an id).
  */
 static napi_value wj_js_adopt_code(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -330,40 +351,75 @@ static napi_value wj_js_adopt_code(napi_env env, napi_callback_info info) {
   if (napi_get_value_string_latin1(env, argv[0], hex, sizeof hex, &len) != napi_ok || !wj_id_from_hex(hex, len, id)) {
     return null_value;
   }
-  /* The metadata buffer first, so that the critical section neither allocates JS memory nor
-   * can fail half-way; its size is only known under the lock, hence two steps. */
-  size_t meta_len = 0;
-  pthread_mutex_lock(&wj_registry_lock);
-  wj_reg_entry *e = wj_find_locked(id);
-  if (e != NULL) meta_len = e->meta_len;
-  pthread_mutex_unlock(&wj_registry_lock);
-  if (e == NULL) return null_value;
-  void *dst = NULL;
-  napi_value meta;
-  if (napi_create_arraybuffer(env, meta_len, &dst, &meta) != napi_ok) return NULL;
-  wj_code *c = NULL;
-  pthread_mutex_lock(&wj_registry_lock);
-  e = wj_find_locked(id); /* it may have gone meanwhile (its owner collected elsewhere) */
-  if (e != NULL && e->meta_len == meta_len) {
-    if (meta_len > 0) memcpy(dst, e->meta, meta_len);
-    c = e->code;
-    atomic_fetch_add(&c->refs, 1);
-  }
-  pthread_mutex_unlock(&wj_registry_lock);
-  if (c == NULL) return null_value;
-  napi_value owner = wj_code_owner_new(env, c);
-  if (owner == NULL) return NULL;
-  napi_value arr, address, length;
-  if (napi_create_array_with_length(env, 4, &arr) != napi_ok ||
-      napi_create_double(env, (double)wj_mapping_base(c->mapping), &address) != napi_ok ||
-      napi_create_double(env, (double)c->length, &length) != napi_ok) {
+  wj_reg_owner *o = calloc(1, sizeof *o);
+  if (o == NULL) {
+    napi_throw_error(env, NULL, "wasmjit: out of memory");
     return NULL;
   }
-  napi_set_element(env, arr, 0, owner);
+  pthread_mutex_lock(&wj_registry_lock);
+  wj_reg_entry *e = wj_find_locked(id);
+  if (e != NULL) {
+    e->holders++;
+    atomic_fetch_add(&e->code->refs, 1);
+  }
+  pthread_mutex_unlock(&wj_registry_lock);
+  if (e == NULL) {
+    free(o);
+    return null_value;
+  }
+  o->magic = WJ_ENTRY_OWNER_MAGIC;
+  o->entry = e;
+  napi_value entry_owner;
+  if (napi_create_external(env, o, wj_entry_owner_finalize_quiet, NULL, &entry_owner) != napi_ok) {
+    wj_code_unref(e->code);
+    wj_entry_owner_finalize_quiet(env, o, NULL);
+    return NULL;
+  }
+  napi_value code_owner = wj_code_owner_new(env, e->code);
+  if (code_owner == NULL) return NULL;
+  napi_value arr, address, length, meta_length;
+  if (napi_create_array_with_length(env, 5, &arr) != napi_ok ||
+      napi_create_double(env, (double)wj_mapping_base(e->code->mapping), &address) != napi_ok ||
+      napi_create_double(env, (double)e->code->length, &length) != napi_ok ||
+      napi_create_double(env, (double)e->meta_len, &meta_length) != napi_ok) {
+    return NULL;
+  }
+  napi_set_element(env, arr, 0, code_owner);
   napi_set_element(env, arr, 1, address);
   napi_set_element(env, arr, 2, length);
-  napi_set_element(env, arr, 3, meta);
+  napi_set_element(env, arr, 3, entry_owner);
+  napi_set_element(env, arr, 4, meta_length);
   return arr;
+}
+
+/*
+ * readShared(entryOwner, offset, length): an ArrayBuffer with a copy of the entry's metadata
+ * bytes [offset, offset + length). The metadata never changes once registered, and the
+ * owner keeps the entry alive: no lock needed.
+ */
+static napi_value wj_js_read_shared(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "readShared(entry, offset: number, length: number)");
+    return NULL;
+  }
+  wj_reg_entry *e = wj_entry_arg(env, argv[0]);
+  double offset_d, length_d;
+  if (e == NULL) return NULL;
+  if (napi_get_value_double(env, argv[1], &offset_d) != napi_ok || napi_get_value_double(env, argv[2], &length_d) != napi_ok ||
+      !(offset_d >= 0) || !(length_d >= 0) || offset_d != (double)(size_t)offset_d || length_d != (double)(size_t)length_d ||
+      (size_t)offset_d > e->meta_len || (size_t)length_d > e->meta_len - (size_t)offset_d) {
+    napi_throw_range_error(env, NULL, "wasmjit: range outside the shared metadata");
+    return NULL;
+  }
+  const size_t offset = (size_t)offset_d, length = (size_t)length_d;
+  void *dst = NULL;
+  napi_value ab;
+  if (napi_create_arraybuffer(env, length, &dst, &ab) != napi_ok) return NULL;
+  if (length > 0) memcpy(dst, e->meta + offset, length);
+  return ab;
 }
 
 /* copyCode(codeOwner): an ArrayBuffer with a copy of the machine code (for inspection). */
@@ -408,6 +464,7 @@ napi_status wj_code_share_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"shareCode", NULL, wj_js_share_code, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adoptCode", NULL, wj_js_adopt_code, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readShared", NULL, wj_js_read_shared, NULL, NULL, NULL, napi_enumerable, NULL},
       {"copyCode", NULL, wj_js_copy_code, NULL, NULL, NULL, napi_enumerable, NULL},
       {"codeStats", NULL, wj_js_code_stats, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -98,14 +98,20 @@ export function shareCode(region: CodeRegion, meta: Uint8Array): { entry: object
 }
 
 /**
- * The code (a new reference to the same pages: nothing is mapped) and a copy of the
- * metadata registered under `id` by any thread; null for an id the registry does not know.
+ * What the registry holds under `id` (registered by any thread): a new reference to the
+ * code (the same pages: nothing is mapped) and a new holder of the entry, whose metadata
+ * readShared copies out; null for an id the registry does not know.
  */
-export function adoptCode(id: string): { code: CodeRegion; length: number; meta: ArrayBuffer } | null {
+export function adoptCode(id: string): { code: CodeRegion; length: number; entry: object; metaLength: number } | null {
   const r = native.adoptCode(id);
   if (r === null) return null;
-  const [owner, address, length, meta] = r;
-  return { code: new CodeRegion(owner, address, roundToPages(length)), length, meta };
+  const [owner, address, length, entry, metaLength] = r;
+  return { code: new CodeRegion(owner, address, roundToPages(length)), length, entry, metaLength };
+}
+
+/** A copy of bytes [offset, offset + length) of a registry entry's metadata. */
+export function readShared(entry: object, offset: number, length: number): ArrayBuffer {
+  return native.readShared(entry, offset, length);
 }
 
 /** A copy of a region's machine code (its first `length` bytes are the module's code). */

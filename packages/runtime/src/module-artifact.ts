@@ -1,15 +1,18 @@
 // The metadata that travels with a module's machine code between threads: everything a
-// Module needs besides the code pages themselves, as one byte string (module-share.ts hands
-// it to the add-on's registry next to the code, native/src/code_share.c).
+// Module needs besides the code pages themselves, as one byte string that module-share.ts
+// registers with the code in the add-on's registry (native/src/code_share.c):
 //
 //   u32 MAGIC, u32 VERSION, u32 header length H, H bytes of JSON (ArtifactHeader),
 //   zero padding to a multiple of 4, then
 //   i32 funcOffsets[numFuncs], i32 funcEnds[numFuncs],
-//   u32 offset-map code[mapEntries], u32 offset-map wasm[mapEntries], u8 module bytes.
+//   u32 offset-map code[mapEntries], u32 offset-map wasm[mapEntries],
+//   u8 module bytes[bytesLength] (absent when the adopting thread has them already).
 //
-// The receiving thread decodes the module bytes again (decoding is cheap next to compiling:
-// ~15 ms for @swc/wasm's 18 MB against seconds of compile) rather than cloning the decoded
-// module, and reads the arrays in place (views over the one buffer).
+// A thread that adopts the module reads it part by part out of the registry (readArtifact):
+// the header and function offsets at once, the module bytes when it has none, the offset
+// map (the largest part: ~27 MB for @swc/wasm, which only trap backtraces read) when first
+// needed. It decodes the module bytes again rather than receiving the decoded module:
+// decoding the sections costs ~15 ms for @swc/wasm's 18 MB, against seconds of compile.
 //
 // It is only ever read back from the registry, i.e. it was written by encodeArtifact on
 // some thread of this process: it is trusted like the code. It is still checked for shape,
@@ -19,21 +22,15 @@ import type { CodeSettings } from './module.js';
 
 const MAGIC = 0x414d4a57; // "WJMA"
 const VERSION = 1;
+const PREFIX = 12;
 
 interface ArtifactHeader {
   settings: CodeSettings;
   numFuncs: number;
   mapEntries: number;
+  /** 0 when the bytes were left out. */
   bytesLength: number;
-}
-
-export interface Artifact {
-  readonly settings: CodeSettings;
-  readonly funcOffsets: number[];
-  readonly funcEnds: number[];
-  readonly offsetMap: OffsetMap;
-  /** The module's bytes (a view into the artifact buffer). */
-  readonly bytes: Uint8Array;
+  bytesIncluded: boolean;
 }
 
 export interface ArtifactSource {
@@ -41,56 +38,76 @@ export interface ArtifactSource {
   readonly funcOffsets: readonly number[];
   readonly funcEnds: readonly number[];
   readonly offsetMap: OffsetMap;
-  readonly bytes: Uint8Array;
+  /** The module's bytes, or null to leave them out (the adopting thread has them). */
+  readonly bytes: Uint8Array | null;
 }
 
 export function encodeArtifact(a: ArtifactSource): Uint8Array {
+  const bytes = a.bytes ?? new Uint8Array(0);
   const header: ArtifactHeader = {
     settings: a.settings,
     numFuncs: a.funcOffsets.length,
     mapEntries: a.offsetMap.code.length,
-    bytesLength: a.bytes.length,
+    bytesLength: bytes.length,
+    bytesIncluded: a.bytes !== null,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const start = align4(12 + json.length);
+  const start = align4(PREFIX + json.length);
   const n = header.numFuncs;
   const m = header.mapEntries;
-  const out = new Uint8Array(start + 8 * n + 8 * m + a.bytes.length);
+  const out = new Uint8Array(start + 8 * n + 8 * m + bytes.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, VERSION, true);
   view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  const words = new Int32Array(out.buffer, start, 2 * n + 2 * m);
-  words.set(a.funcOffsets, 0);
-  words.set(a.funcEnds, n);
-  new Uint32Array(out.buffer, start + 8 * n, 2 * m).set(a.offsetMap.code, 0);
-  new Uint32Array(out.buffer, start + 8 * n, 2 * m).set(a.offsetMap.wasm, m);
-  out.set(a.bytes, start + 8 * n + 8 * m);
+  out.set(json, PREFIX);
+  const funcs = new Int32Array(out.buffer, start, 2 * n);
+  funcs.set(a.funcOffsets, 0);
+  funcs.set(a.funcEnds, n);
+  const map = new Uint32Array(out.buffer, start + 8 * n, 2 * m);
+  map.set(a.offsetMap.code, 0);
+  map.set(a.offsetMap.wasm, m);
+  out.set(bytes, start + 8 * n + 8 * m);
   return out;
 }
 
-export function decodeArtifact(buffer: ArrayBuffer): Artifact {
+/** An artifact being read out of the registry: the small parts read, the large ones on demand. */
+export interface ArtifactReader {
+  readonly settings: CodeSettings;
+  readonly funcOffsets: number[];
+  readonly funcEnds: number[];
+  readonly bytesIncluded: boolean;
+  /** A copy of the module bytes (only when bytesIncluded). */
+  readBytes(): Uint8Array;
+  /** A copy of the offset map. */
+  readOffsetMap(): OffsetMap;
+}
+
+/** `read(offset, length)` copies part of an artifact of `total` bytes. */
+export function readArtifact(read: (offset: number, length: number) => ArrayBuffer, total: number): ArtifactReader {
   const bad = (why: string) => new Error(`BUG: malformed module artifact (${why})`);
-  if (buffer.byteLength < 12) throw bad('too short');
-  const view = new DataView(buffer);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(4, true) !== VERSION) throw bad('magic or version');
-  const jsonLength = view.getUint32(8, true);
-  if (12 + jsonLength > buffer.byteLength) throw bad('header length');
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 12, jsonLength))) as ArtifactHeader;
+  if (total < PREFIX) throw bad('too short');
+  const prefix = new DataView(read(0, PREFIX));
+  if (prefix.getUint32(0, true) !== MAGIC || prefix.getUint32(4, true) !== VERSION) throw bad('magic or version');
+  const jsonLength = prefix.getUint32(8, true);
+  if (PREFIX + jsonLength > total) throw bad('header length');
+  const header = JSON.parse(new TextDecoder().decode(read(PREFIX, jsonLength))) as ArtifactHeader;
   const { numFuncs: n, mapEntries: m, bytesLength } = header;
-  const start = align4(12 + jsonLength);
-  if (![n, m, bytesLength].every((x) => Number.isSafeInteger(x) && x >= 0) || start + 8 * n + 8 * m + bytesLength !== buffer.byteLength) {
+  const start = align4(PREFIX + jsonLength);
+  if (![n, m, bytesLength].every((x) => Number.isSafeInteger(x) && x >= 0) || start + 8 * n + 8 * m + bytesLength !== total) {
     throw bad('sizes');
   }
-  const words = new Int32Array(buffer, start, 2 * n);
-  const map = new Uint32Array(buffer, start + 8 * n, 2 * m);
+  const funcs = new Int32Array(read(start, 8 * n));
   return {
     settings: header.settings,
-    funcOffsets: Array.from(words.subarray(0, n)),
-    funcEnds: Array.from(words.subarray(n)),
-    offsetMap: { code: map.subarray(0, m), wasm: map.subarray(m) },
-    bytes: new Uint8Array(buffer, start + 8 * n + 8 * m, bytesLength),
+    funcOffsets: Array.from(funcs.subarray(0, n)),
+    funcEnds: Array.from(funcs.subarray(n)),
+    bytesIncluded: header.bytesIncluded === true,
+    readBytes: () => new Uint8Array(read(start + 8 * n + 8 * m, bytesLength)),
+    readOffsetMap: () => {
+      const map = new Uint32Array(read(start + 8 * n, 8 * m));
+      return { code: map.subarray(0, m), wasm: map.subarray(m) };
+    },
   };
 }
 

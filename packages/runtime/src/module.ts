@@ -1,5 +1,5 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, type CompiledCode, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
+import { compileModule, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import type { BoundsChecks, Engine } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
@@ -153,7 +153,13 @@ function compileHere(bytes: WasmBytes, engine: Engine): Prebuilt {
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const settings = engineCodeSettings(engine);
-  const { module, compiled } = compileModule(copy, settings.features, {
+  const { module, compiled } = compileModule(copy, settings.features, compileOptions(settings, engine.parallelCompile));
+  return { wasm: module, compiled, code: loadCode(compiled.code), settings };
+}
+
+/** The code generator's options for code with `settings`. */
+export function compileOptions(settings: CodeSettings, parallelCompile: boolean | number | undefined): CompileOptions {
+  return {
     stackChecks: settings.stackChecks,
     boundsChecks: settings.boundsChecks,
     epochInterruption: settings.epochInterruption,
@@ -162,7 +168,6 @@ function compileHere(bytes: WasmBytes, engine: Engine): Prebuilt {
     // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
     epochCounterAddress: settings.epochAddress,
     consumeFuel: settings.consumeFuel,
-    parallelCompile: engine.parallelCompile,
-  });
-  return { wasm: module, compiled, code: loadCode(compiled.code), settings };
+    parallelCompile,
+  };
 }

@@ -186,28 +186,31 @@ export function readDataCountSection(r: BinaryReader, m: WasmModule): void {
 
 export function readCodeSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
-  for (let i = 0; i < n; i++) {
-    const offset = r.pos;
-    const size = r.readCount();
-    const start = r.pos;
-    const localGroups: { count: number; type: ValType }[] = [];
-    let numLocals = 0;
-    const groups = r.readCount();
-    for (let g = 0; g < groups; g++) {
-      const count = r.readVarU32();
-      const type = r.readValType();
-      numLocals += count;
-      // The spec's limit is 2^32-1; ours is far lower, and checking per group keeps the
-      // sum exact and stops a hostile module from making us loop over huge declarations.
-      if (numLocals > MAX_LOCALS) r.fail('too many locals', start);
-      localGroups.push({ count, type });
-    }
-    const bodyStart = r.pos;
-    if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
-    else scanBody(r);
-    if (r.pos !== start + size) r.fail('section size mismatch', start);
-    m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
+  for (let i = 0; i < n; i++) readCodeEntry(r, m);
+}
+
+/** One entry of the code section (decodeModuleInSteps reads them a few at a time). */
+export function readCodeEntry(r: BinaryReader, m: WasmModule): void {
+  const offset = r.pos;
+  const size = r.readCount();
+  const start = r.pos;
+  const localGroups: { count: number; type: ValType }[] = [];
+  let numLocals = 0;
+  const groups = r.readCount();
+  for (let g = 0; g < groups; g++) {
+    const count = r.readVarU32();
+    const type = r.readValType();
+    numLocals += count;
+    // The spec's limit is 2^32-1; ours is far lower, and checking per group keeps the
+    // sum exact and stops a hostile module from making us loop over huge declarations.
+    if (numLocals > MAX_LOCALS) r.fail('too many locals', start);
+    localGroups.push({ count, type });
   }
+  const bodyStart = r.pos;
+  if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
+  else scanBody(r);
+  if (r.pos !== start + size) r.fail('section size mismatch', start);
+  m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
 }
 
 /** What redecodeModule puts in `datas`: code generation only counts segments. */
