@@ -7,6 +7,7 @@ import { BinaryReader, type DecodeOptions } from './reader.js';
 import { emptyNames, parseNameSection } from './names.js';
 import {
   readCodeEntry,
+  readDataEntry,
   readCodeSection,
   readDataCountSection,
   readDataSection,
@@ -25,7 +26,14 @@ import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModul
 const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
 const WASM_VERSION = 1;
 
-const CODE_SECTION = 10;
+/**
+ * The sections decodeModuleInSteps reads entry by entry, yielding in between: those large
+ * modules have tens of thousands of entries in (function bodies; Go's data segments).
+ */
+const STEPPED_ENTRY_READERS: Partial<Record<number, (r: BinaryReader, m: WasmModule) => void>> = {
+  10: readCodeEntry,
+  11: readDataEntry,
+};
 
 /** Section id 12 (data count) sits between element (9) and code (10); index = section id. */
 const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
@@ -81,8 +89,8 @@ const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 /**
  * decodeModuleDeferringBodies in steps, for a caller that must not block its thread for
  * long (an asynchronous compile adopting code compiled on a worker): the generator yields
- * between sections and after every `entriesPerStep` entries of the code section, where
- * large modules have tens of thousands.
+ * between sections and after every `entriesPerStep` entries of the code and data sections
+ * (see STEPPED_ENTRY_READERS).
  */
 export function* decodeModuleInSteps(bytes: Uint8Array, options: DecodeOptions, entriesPerStep: number): Generator<void, WasmModule, void> {
   return yield* decodeSteps(bytes, options, true, false, Math.max(1, entriesPerStep));
@@ -161,11 +169,12 @@ function* decodeSteps(
     if (rank <= lastRank) r.fail('unexpected content after last section', sectionStart);
     lastRank = rank;
     (m.sectionOffsets ??= [])[id] = contentStart;
-    if (entriesPerStep > 0 && id === CODE_SECTION) {
+    const readEntry = entriesPerStep > 0 ? STEPPED_ENTRY_READERS[id] : undefined;
+    if (readEntry !== undefined) {
       const n = r.readCount();
       for (let i = 0; i < n; i++) {
         if (i > 0 && i % entriesPerStep === 0) yield;
-        readCodeEntry(r, m);
+        readEntry(r, m);
       }
     } else {
       SECTION_READERS[id]!(r, m);

@@ -222,31 +222,34 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
     return;
   }
   const n = r.readCount();
-  for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    const flags = r.readVarU32();
-    let memory = 0;
-    let offsetAt = -1;
-    switch (flags) {
-      case 0:
-        offsetAt = r.pos;
-        checkConstExpr(r);
-        break;
-      case 1:
-        break;
-      case 2:
-        memory = r.readVarU32();
-        offsetAt = r.pos;
-        checkConstExpr(r);
-        break;
-      default:
-        r.fail('malformed data segment kind', at);
-    }
-    const length = r.readCount();
-    const start = r.pos;
-    r.skip(length);
-    m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
+  for (let i = 0; i < n; i++) readDataEntry(r, m);
+}
+
+/** One entry of the data section (decodeModuleInSteps reads them a few at a time). */
+export function readDataEntry(r: BinaryReader, m: WasmModule): void {
+  const at = r.pos;
+  const flags = r.readVarU32();
+  let memory = 0;
+  let offsetAt = -1;
+  switch (flags) {
+    case 0:
+      offsetAt = r.pos;
+      checkConstExpr(r);
+      break;
+    case 1:
+      break;
+    case 2:
+      memory = r.readVarU32();
+      offsetAt = r.pos;
+      checkConstExpr(r);
+      break;
+    default:
+      r.fail('malformed data segment kind', at);
   }
+  const length = r.readCount();
+  const start = r.pos;
+  r.skip(length);
+  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
 }
 
 /**
