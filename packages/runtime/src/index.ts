@@ -27,9 +27,9 @@ export function validate(bytes: WasmBytes): boolean {
   }
 }
 
-/** Like WebAssembly.compile (async), using the default engine. */
-export async function compile(bytes: WasmBytes): Promise<Module> {
-  return getDefaultEngine().compile(bytes);
+/** Like WebAssembly.compile (async: large modules compile on a worker), using the default engine. */
+export function compile(bytes: WasmBytes): Promise<Module> {
+  return getDefaultEngine().compileAsync(bytes);
 }
 
 /** Like WebAssembly.instantiate: bytes → { module, instance }, a Module → Instance. */
