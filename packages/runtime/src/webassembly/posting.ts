@@ -71,13 +71,20 @@ function isWasmjitModule(v: object): boolean {
   return isModule(v) || compiledParts(v) !== undefined;
 }
 
-/** Whether `value` has a module inside (throws DataCloneError for what V8 cannot clone). */
+function refuseUncloneable(value: object): void {
+  const refused = uncloneable(value);
+  if (refused !== undefined) throw new DOMException(`#<${refused}> could not be cloned.`, 'DataCloneError');
+}
+
+/**
+ * Whether `value` has a module inside; throws DataCloneError for what V8 cannot clone that
+ * it meets before (encodeValue walks the rest).
+ */
 function hasModule(value: unknown, seen: Set<object>): boolean {
   if (typeof value !== 'object' || value === null || seen.has(value)) return false;
   seen.add(value);
   if (isWasmjitModule(value)) return true;
-  const refused = uncloneable(value);
-  if (refused !== undefined) throw new DOMException(`#<${refused}> could not be cloned.`, 'DataCloneError');
+  refuseUncloneable(value);
   if (isLeaf(value)) return false;
   for (const c of children(value)) if (hasModule(c, seen)) return true;
   return false;
@@ -90,7 +97,7 @@ function encodeValue(value: unknown, memo: Map<object, unknown>): unknown {
   let out: unknown;
   if (isModule(value)) out = toPostedModule(runtimeModule(value, 'postMessage'), 'WebAssembly.Module');
   else if (compiledParts(value) !== undefined) out = toPostedModule(value as RuntimeModule, 'Module');
-  else if (isLeaf(value)) out = value;
+  else if ((refuseUncloneable(value), isLeaf(value))) out = value;
   else if (value instanceof Map) {
     const m = new Map<unknown, unknown>();
     memo.set(value, m);

@@ -16,7 +16,7 @@ export interface LargeModuleOptions {
 }
 
 class Writer {
-  buf = new Uint8Array(1 << 16);
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16);
   len = 0;
 
   byte(b: number): void {
@@ -65,14 +65,14 @@ class Writer {
     this.bytes(w.buf.subarray(0, w.len));
   }
 
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
 
 const I32 = 0x7f;
 
-export function largeModule(o: LargeModuleOptions): Uint8Array {
+export function largeModule(o: LargeModuleOptions): Uint8Array<ArrayBuffer> {
   const n = Math.max(1, o.functions);
   const out = new Writer();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
