@@ -17,6 +17,8 @@
         "src/memory.c",
         "src/collected.c",
         "src/code_share.c",
+        "src/big_alloc.c",
+        "src/snapshot.c",
         "src/type_ids.c"
       ],
       "defines": ["NAPI_EXPERIMENTAL"],

@@ -123,11 +123,18 @@ declare namespace wasmjitNative {
      */
     releaseMapping(owner: object): void;
     /**
-     * Registers code (a mapCode / adoptCode owner) with a copy of `meta` in the process-wide
-     * registry (native/src/code_share.c) under a fresh random id (32 hex digits). The entry
-     * lives as long as the returned owner.
+     * Registers code (a mapCode / adoptCode owner) with a copy of the bytes of the `meta`
+     * arrays, concatenated, in the process-wide registry (native/src/code_share.c) under a
+     * fresh random id (32 hex digits). The entry lives as long as the returned owner.
      */
-    shareCode(code: object, meta: Uint8Array): [entry: object, id: string];
+    shareCode(code: object, meta: ArrayBufferView[]): [entry: object, id: string];
+    /**
+     * A copy of `bytes` (in huge pages where possible) that any thread can open by the id
+     * (native/src/snapshot.c); it lives while any ArrayBuffer over it does.
+     */
+    snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
+    /** A new ArrayBuffer over the snapshot `id` (no copy), or null for an unknown id. */
+    openSnapshot(id: string): ArrayBuffer | null;
     /**
      * What `id` names in the registry: a new reference to its code (any thread), the code's
      * address and length, a new holder of the entry (which keeps it alive) and its metadata's

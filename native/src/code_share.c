@@ -28,7 +28,6 @@
 
 #define WJ_CODE_OWNER_MAGIC 0x636a6d77u /* "wmjc" */
 #define WJ_ENTRY_OWNER_MAGIC 0x656a6d77u /* "wmje" */
-#define WJ_ID_BYTES 16
 
 typedef struct wj_code {
   wj_mapping *mapping;
@@ -142,7 +141,7 @@ static wj_code *wj_code_arg(napi_env env, napi_value v) {
 
 static void wj_entry_free(wj_reg_entry *e) {
   wj_code_unref(e->code);
-  free(e->meta);
+  wj_big_free(e->meta, e->meta_len);
   free(e);
   atomic_fetch_sub(&wj_entries_live, 1);
 }
@@ -183,7 +182,7 @@ static void wj_entry_owner_finalize(node_api_basic_env env, void *data, void *hi
 
 static const char HEX[] = "0123456789abcdef";
 
-static void wj_id_to_hex(const uint8_t *id, char *out) {
+void wj_id_to_hex(const uint8_t *id, char *out) {
   for (int i = 0; i < WJ_ID_BYTES; i++) {
     out[2 * i] = HEX[id[i] >> 4];
     out[2 * i + 1] = HEX[id[i] & 15];
@@ -210,7 +209,7 @@ static int wj_id_from_hex(const char *s, size_t len, uint8_t *id) {
 }
 
 /* Unpredictable bytes from the kernel (never a PRNG seeded from anything JS can see). */
-static int wj_random_id(uint8_t *id) {
+int wj_random_id(uint8_t *id) {
   size_t got = 0;
   while (got < WJ_ID_BYTES) {
     const ssize_t n = getrandom(id + got, WJ_ID_BYTES - got, 0);
@@ -223,6 +222,14 @@ static int wj_random_id(uint8_t *id) {
   return 1;
 }
 
+int wj_id_arg(napi_env env, napi_value v, uint8_t *id) {
+  napi_valuetype t;
+  char hex[2 * WJ_ID_BYTES + 2];
+  size_t len = 0;
+  return napi_typeof(env, v, &t) == napi_ok && t == napi_string &&
+         napi_get_value_string_latin1(env, v, hex, sizeof hex, &len) == napi_ok && wj_id_from_hex(hex, len, id);
+}
+
 static wj_reg_entry *wj_find_locked(const uint8_t *id) {
   for (wj_reg_entry *e = wj_registry; e != NULL; e = e->next) {
     if (memcmp(e->id, id, WJ_ID_BYTES) == 0) return e;
@@ -231,43 +238,72 @@ static wj_reg_entry *wj_find_locked(const uint8_t *id) {
 }
 
 /*
- * shareCode(codeOwner, meta: Uint8Array): [entryOwner, id: string]. Registers the code with
- * a copy of `meta` under a fresh random id; the entry lives as long as entryOwner.
+ * shareCode(codeOwner, meta: TypedArray[]): [entryOwner, id: string]. Registers the code with
+ * a copy of the parts' bytes, concatenated (the metadata), under a fresh random id; the
+ * entry lives as long as entryOwner (and the owners adoptCode makes).
  */
+/* Up to this many parts of metadata per shareCode call. */
+#define WJ_MAX_META_PARTS 16
+
 static napi_value wj_js_share_code(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  bool is_typed = false;
-  napi_typedarray_type type;
+  /* The parts: typed arrays (any kind: their bytes), concatenated in order. */
+  bool is_array = false;
+  uint32_t nparts = 0;
+  const void *srcs[WJ_MAX_META_PARTS];
+  size_t lens[WJ_MAX_META_PARTS];
   size_t meta_len = 0;
-  void *meta_src = NULL;
-  if (argc < 2 || napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[1], &type, &meta_len, &meta_src, NULL, NULL) != napi_ok ||
-      type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, "shareCode(code: owner, meta: Uint8Array)");
+  if (argc < 2 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, argv[1], &nparts) != napi_ok || nparts > WJ_MAX_META_PARTS) {
+    napi_throw_type_error(env, NULL, "shareCode(code: owner, meta: TypedArray[])");
     return NULL;
+  }
+  for (uint32_t i = 0; i < nparts; i++) {
+    napi_value part;
+    bool is_typed = false;
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_element(env, argv[1], i, &part) != napi_ok || napi_is_typedarray(env, part, &is_typed) != napi_ok ||
+        !is_typed || napi_get_typedarray_info(env, part, &type, &length, &data, NULL, NULL) != napi_ok) {
+      napi_throw_type_error(env, NULL, "shareCode(code: owner, meta: TypedArray[])");
+      return NULL;
+    }
+    /* Element counts to bytes. */
+    size_t size = 1;
+    if (type == napi_int16_array || type == napi_uint16_array) size = 2;
+    else if (type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array) size = 4;
+    else if (type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array) size = 8;
+    srcs[i] = data;
+    lens[i] = length * size;
+    meta_len += lens[i];
   }
   wj_code *c = wj_code_arg(env, argv[0]);
   if (c == NULL) return NULL;
   wj_reg_entry *e = calloc(1, sizeof *e);
   wj_reg_owner *o = calloc(1, sizeof *o);
-  uint8_t *meta = malloc(meta_len > 0 ? meta_len : 1);
+  uint8_t *meta = wj_big_alloc(meta_len);
   if (e == NULL || o == NULL || meta == NULL) {
     free(e);
     free(o);
-    free(meta);
+    wj_big_free(meta, meta_len);
     napi_throw_error(env, NULL, "wasmjit: out of memory registering shared code");
     return NULL;
   }
   if (!wj_random_id(e->id)) {
     free(e);
     free(o);
-    free(meta);
+    wj_big_free(meta, meta_len);
     napi_throw_error(env, NULL, "wasmjit: no random bytes for a shared code id");
     return NULL;
   }
-  if (meta_len > 0) memcpy(meta, meta_src, meta_len);
+  size_t at = 0;
+  for (uint32_t i = 0; i < nparts; i++) {
+    if (lens[i] > 0) memcpy(meta + at, srcs[i], lens[i]);
+    at += lens[i];
+  }
   atomic_fetch_add(&c->refs, 1);
   e->code = c;
   e->meta = meta;
@@ -343,14 +379,8 @@ static napi_value wj_js_adopt_code(napi_env env, napi_callback_info info) {
   napi_value null_value;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   napi_get_null(env, &null_value);
-  napi_valuetype t;
-  if (argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_string) return null_value;
-  char hex[2 * WJ_ID_BYTES + 2];
-  size_t len = 0;
   uint8_t id[WJ_ID_BYTES];
-  if (napi_get_value_string_latin1(env, argv[0], hex, sizeof hex, &len) != napi_ok || !wj_id_from_hex(hex, len, id)) {
-    return null_value;
-  }
+  if (argc < 1 || !wj_id_arg(env, argv[0], id)) return null_value;
   wj_reg_owner *o = calloc(1, sizeof *o);
   if (o == NULL) {
     napi_throw_error(env, NULL, "wasmjit: out of memory");

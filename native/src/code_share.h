@@ -38,4 +38,18 @@ int wj_code_owner_release(void *data) WJ_HIDDEN;
 
 napi_status wj_code_share_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
+/* big_alloc.c: `size` bytes of fresh read+write memory (huge pages where possible), or NULL. */
+void *wj_big_alloc(size_t size) WJ_HIDDEN;
+void wj_big_free(void *p, size_t size) WJ_HIDDEN;
+
+/* Registry ids (code_share.c): 16 random bytes, written as 32 lower-case hex digits. */
+#define WJ_ID_BYTES 16
+int wj_random_id(uint8_t *id) WJ_HIDDEN;
+void wj_id_to_hex(const uint8_t *id, char *out) WJ_HIDDEN;
+/* The id in a JS string argument; 0 when it is not one. */
+int wj_id_arg(napi_env env, napi_value v, uint8_t *id) WJ_HIDDEN;
+
+/* snapshot.c */
+napi_status wj_snapshot_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
 #endif

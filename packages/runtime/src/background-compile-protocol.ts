@@ -6,8 +6,8 @@ import type { CodeSettings } from './module.js';
 export interface CompileRequest {
   kind: 'compile';
   job: number;
-  /** The module bytes, transferred (and given back with the reply: no copy either way). */
-  bytes: ArrayBuffer;
+  /** The registry id of the module bytes' snapshot (native/src/snapshot.c): read, not copied. */
+  snapshot: string;
   settings: CodeSettings;
   parallelCompile: boolean | number | undefined;
 }
@@ -20,11 +20,8 @@ export interface ReleaseRequest {
 
 export type WorkerRequest = CompileRequest | ReleaseRequest;
 
-/**
- * The registry id of the compiled module (module-share.ts) and the bytes back, or the
- * compile's error.
- */
-export type CompileReply = { job: number; id: string; bytes: ArrayBuffer } | { job: number; error: SerializedError };
+/** The registry id of the compiled module (module-share.ts), or the compile's error. */
+export type CompileReply = { job: number; id: string } | { job: number; error: SerializedError };
 
 export interface SerializedError {
   name: string;

@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileModule } from '@wasmjit/codegen';
 import { loadCode, shareCode } from './code-memory.js';
+import { native } from './native.js';
 import { encodeArtifact } from './module-artifact.js';
 import { compileOptions } from './module.js';
 import { serializeError, type CompileReply, type CompileRequest, type WorkerRequest } from './background-compile-protocol.js';
@@ -19,14 +20,16 @@ parentPort!.on('message', (request: WorkerRequest) => {
     held.delete(request.job);
     return;
   }
-  const reply = compile(request);
-  parentPort!.postMessage(reply, 'bytes' in reply ? [reply.bytes] : []);
+  parentPort!.postMessage(compile(request));
 });
 
 function compile(request: CompileRequest): CompileReply {
   const { job, settings } = request;
   try {
-    const bytes = new Uint8Array(request.bytes);
+    const snapshot = native.openSnapshot(request.snapshot);
+    // The caller holds the snapshot until it has the answer.
+    if (snapshot === null) throw new Error('BUG: the module bytes to compile are gone');
+    const bytes = new Uint8Array(snapshot);
     const { compiled } = compileModule(bytes, settings.features, compileOptions(settings, request.parallelCompile));
     const code = loadCode(compiled.code);
     const { entry, id } = shareCode(code, encodeArtifact({
@@ -40,8 +43,7 @@ function compile(request: CompileRequest): CompileReply {
     // The entry holds the pages now; this thread never runs them.
     code.free();
     held.set(job, entry);
-    // Nothing here uses the bytes any more: back to the caller, who decodes them.
-    return { job, id, bytes: request.bytes };
+    return { job, id };
   } catch (e) {
     return { job, error: serializeError(e) };
   }

@@ -13,6 +13,7 @@
 // is compiled here instead (in a later task).
 import { Worker } from 'node:worker_threads';
 import type { Engine } from './engine.js';
+import { native } from './native.js';
 import { engineCodeSettings, Module } from './module.js';
 import { adoptBackgroundCompile, type PendingAdoption } from './module-share.js';
 import { deserializeError, type CompileReply, type CompileRequest, type ReleaseRequest } from './background-compile-protocol.js';
@@ -29,6 +30,8 @@ const SLICE_MS = 4;
 
 interface Job {
   readonly engine: Engine;
+  /** The module bytes: the snapshot the worker compiles. */
+  readonly bytes: Uint8Array;
   readonly resolve: (m: Module) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -47,22 +50,44 @@ export const backgroundCompileStats = {
   compiledHere: 0,
 };
 
+/** Snapshots made by copyModuleBytes: their buffer and registry id. */
+const snapshotIds = new WeakMap<ArrayBuffer, string>();
+
+/**
+ * A private copy of `view` for an asynchronous compile, made now (the caller may change its
+ * bytes as soon as the call returns). A module that compiles in the background is copied
+ * into a snapshot (native/src/snapshot.c), memory the worker reads too, without a copy of its
+ * own: in huge pages, which makes the copy itself ~25x cheaper than into a new ArrayBuffer
+ * (page faults dominate: ~2 ms against ~50 ms for 18 MB on the development machine).
+ */
+export function copyModuleBytes(view: Uint8Array): Uint8Array {
+  if (view.length < BACKGROUND_COMPILE_MIN_BYTES) return view.slice();
+  const [buffer, id] = native.snapshotBytes(view);
+  snapshotIds.set(buffer, id);
+  return new Uint8Array(buffer);
+}
+
+/** `bytes` as a snapshot (itself when copyModuleBytes made it) and the snapshot's id. */
+function snapshotOf(bytes: Uint8Array): { view: Uint8Array; id: string } {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const id = whole ? snapshotIds.get(bytes.buffer as ArrayBuffer) : undefined;
+  if (id !== undefined) return { view: bytes, id };
+  const [buffer, newId] = native.snapshotBytes(bytes);
+  return { view: new Uint8Array(buffer), id: newId };
+}
+
 /**
  * Compiles `bytes` as `new Module(bytes, engine)` would, on the background worker, and
- * rejects with what that constructor would throw. `bytes` must be the caller's private copy:
- * its buffer is handed to the worker (when it is exactly the bytes, else they are copied).
+ * rejects with what that constructor would throw. `bytes` must not change until the promise
+ * settles: pass copyModuleBytes' copy (anything else is copied here).
  */
 export function compileInBackground(bytes: Uint8Array, engine: Engine): Promise<Module> {
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-    ? bytes.buffer
-    : bytes.slice().buffer;
   return new Promise<Module>((resolve, reject) => {
-    const job = nextJob++;
     const w = startWorker();
     if (w === null) {
       setImmediate(() => {
         try {
-          const m = new Module(new Uint8Array(owned), engine);
+          const m = new Module(bytes, engine);
           backgroundCompileStats.compiledHere++;
           resolve(m);
         } catch (e) {
@@ -71,10 +96,13 @@ export function compileInBackground(bytes: Uint8Array, engine: Engine): Promise<
       });
       return;
     }
-    jobs.set(job, { engine, resolve, reject });
+    const job = nextJob++;
+    const { view, id } = snapshotOf(bytes);
+    // The job holds the snapshot (its buffer) until the module does.
+    jobs.set(job, { engine, bytes: view, resolve, reject });
     w.ref();
-    const request: CompileRequest = { kind: 'compile', job, bytes: owned, settings: engineCodeSettings(engine), parallelCompile: engine.parallelCompile };
-    w.postMessage(request, [owned]);
+    const request: CompileRequest = { kind: 'compile', job, snapshot: id, settings: engineCodeSettings(engine), parallelCompile: engine.parallelCompile };
+    w.postMessage(request);
   });
 }
 
@@ -92,7 +120,7 @@ function startWorker(): Worker | null {
   const lost = (why: unknown) => {
     if (worker !== w) return;
     worker = null;
-    // The bytes went with it. Not expected to happen: nothing else knows this worker.
+    // Not expected to happen: nothing else knows this worker.
     const error = new Error(`wasmjit: the background compile worker stopped (${why instanceof Error ? why.message : `exit code ${String(why)}`})`);
     for (const job of jobs.values()) job.reject(error);
     jobs.clear();
@@ -114,8 +142,8 @@ function onReply(w: Worker, reply: CompileReply): void {
   }
   let pending: PendingAdoption | null;
   try {
-    // The bytes the worker compiled, handed back: nothing else has had them.
-    pending = adoptBackgroundCompile(reply.id, new Uint8Array(reply.bytes), job.engine);
+    // The bytes the worker compiled: the snapshot, which nothing else has.
+    pending = adoptBackgroundCompile(reply.id, job.bytes, job.engine);
   } catch (e) {
     job.reject(e);
     return;

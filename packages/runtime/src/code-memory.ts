@@ -88,11 +88,12 @@ export function loadCode(bytes: Uint8Array): CodeRegion {
 }
 
 /**
- * Registers a region's code, with `meta` (what is needed to run it, see module-share.ts),
+ * Registers a region's code, with `meta` (what is needed to run it, see module-share.ts;
+ * the bytes of these arrays, concatenated),
  * in the add-on's process-wide registry: any thread can adopt it by the returned id while
  * the returned entry owner is alive.
  */
-export function shareCode(region: CodeRegion, meta: Uint8Array): { entry: object; id: string } {
+export function shareCode(region: CodeRegion, meta: ArrayBufferView[]): { entry: object; id: string } {
   const [entry, id] = native.shareCode(codeOwnerOf(region), meta);
   return { entry, id };
 }

@@ -2,7 +2,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, toBytes, type WasmBytes } from './module.js';
-import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground } from './background-compile.js';
+import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
 import { EpochCounter } from './epoch-counter.js';
@@ -190,7 +190,7 @@ export class Engine {
   compileAsync(bytes: WasmBytes): Promise<Module> {
     let copy: Uint8Array;
     try {
-      copy = toBytes(bytes).slice();
+      copy = copyModuleBytes(toBytes(bytes));
     } catch (e) {
       return Promise.reject(e);
     }

@@ -42,7 +42,11 @@ export interface ArtifactSource {
   readonly bytes: Uint8Array | null;
 }
 
-export function encodeArtifact(a: ArtifactSource): Uint8Array {
+/**
+ * The artifact as the parts the registry concatenates (native shareCode): no part of it is
+ * copied on this thread, the large arrays go as they are.
+ */
+export function encodeArtifact(a: ArtifactSource): ArrayBufferView[] {
   const bytes = a.bytes ?? new Uint8Array(0);
   const header: ArtifactHeader = {
     settings: a.settings,
@@ -52,23 +56,14 @@ export function encodeArtifact(a: ArtifactSource): Uint8Array {
     bytesIncluded: a.bytes !== null,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const start = align4(PREFIX + json.length);
-  const n = header.numFuncs;
-  const m = header.mapEntries;
-  const out = new Uint8Array(start + 8 * n + 8 * m + bytes.length);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(align4(PREFIX + json.length));
+  const view = new DataView(head.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, VERSION, true);
   view.setUint32(8, json.length, true);
-  out.set(json, PREFIX);
-  const funcs = new Int32Array(out.buffer, start, 2 * n);
-  funcs.set(a.funcOffsets, 0);
-  funcs.set(a.funcEnds, n);
-  const map = new Uint32Array(out.buffer, start + 8 * n, 2 * m);
-  map.set(a.offsetMap.code, 0);
-  map.set(a.offsetMap.wasm, m);
-  out.set(bytes, start + 8 * n + 8 * m);
-  return out;
+  head.set(json, PREFIX);
+  if (a.offsetMap.wasm.length !== header.mapEntries || a.funcEnds.length !== header.numFuncs) throw new Error('BUG: inconsistent compiled code');
+  return [head, Int32Array.from(a.funcOffsets), Int32Array.from(a.funcEnds), a.offsetMap.code, a.offsetMap.wasm, bytes];
 }
 
 /** An artifact being read out of the registry: the small parts read, the large ones on demand. */

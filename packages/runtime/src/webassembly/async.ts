@@ -5,6 +5,7 @@
 import { CompileError as DecodeError, decodeModule, validateModule } from '@wasmjit/codegen';
 import type { Module as RuntimeModule } from '../module.js';
 import { bufferSourceView } from './bytes.js';
+import { copyModuleBytes } from '../background-compile.js';
 import { namespaceEngine } from './engine.js';
 import { CompileError } from './errors.js';
 import { checkEmbeddingLimits, checkEmbeddingLimitsEarly, EMBEDDING_LIMITS } from './limits.js';
@@ -66,7 +67,7 @@ function copyForLater(source: unknown, what: string): Uint8Array | CompileError 
   if (view.length > EMBEDDING_LIMITS.moduleSize) {
     return new CompileError(`${what}: module size in bytes: ${view.length} exceeds the limit of ${EMBEDDING_LIMITS.moduleSize}`);
   }
-  return view.slice();
+  return copyModuleBytes(view);
 }
 
 export function compile(bytes: unknown): Promise<Module> {
