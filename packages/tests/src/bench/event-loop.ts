@@ -17,7 +17,7 @@
 //                          WebAssembly.compile did before it compiled on a worker
 //   wasmjit                WebAssembly.compile / instantiate: compile on the background
 //                          worker, adoption here in slices
-// Every run is a fresh child process. Modules: a generated one (--generated MB, default 8),
+// Every run is a fresh child process. Modules: a generated one (--generated MB, default 18),
 // and esbuild-wasm's and @swc/wasm's (the bench package's devDependencies) when installed.
 // instantiate gives every function import a stub and is skipped for modules that import
 // anything else.
@@ -171,7 +171,7 @@ function npmModules(): string[] {
 
 function parent(args: string[]): void {
   let runs = 3;
-  let generatedMb = 8;
+  let generatedMb = 18;
   const modules: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs') runs = Number(args[++i]);
@@ -182,9 +182,9 @@ function parent(args: string[]): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'wasmjit-eventloop-'));
   try {
     if (generatedMb > 0) {
-      // ~340 bytes per function with 24 groups.
+      // ~760 bytes per function with 24 groups.
       const file = path.join(dir, `generated-${generatedMb}mb.wasm`);
-      writeFileSync(file, largeModule({ functions: Math.round((generatedMb * 1e6) / 340), groupsPerFunction: 24 }));
+      writeFileSync(file, largeModule({ functions: Math.round((generatedMb * 1e6) / 760), groupsPerFunction: 24 }));
       modules.push(file);
     }
     if (args.every((a) => a !== '--module')) modules.push(...npmModules());
