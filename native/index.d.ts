@@ -141,6 +141,8 @@ declare namespace wasmjitNative {
      * length; null for an unknown id.
      */
     adoptCode(id: string): [code: object, address: number, codeLength: number, entry: object, metaLength: number] | null;
+    /** Drops an entry owner's hold now rather than when it is collected (idempotent). */
+    releaseEntry(entry: object): void;
     /** A copy of bytes [offset, offset + length) of an entry's metadata (RangeError outside it). */
     readShared(entry: object, offset: number, length: number): ArrayBuffer;
     /** A copy of a code owner's machine code. */

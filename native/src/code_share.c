@@ -53,7 +53,8 @@ typedef struct wj_reg_entry {
 
 typedef struct wj_reg_owner {
   uint32_t magic;
-  wj_reg_entry *entry;
+  wj_reg_entry *entry; /* NULL once released */
+  int64_t reported;    /* bytes reported to V8 as external memory (the registering owner) */
 } wj_reg_owner;
 
 static pthread_mutex_t wj_registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -147,14 +148,13 @@ static void wj_entry_free(wj_reg_entry *e) {
 }
 
 /*
- * Drops one holder of an entry (the last one frees it). Runs inside a collection (a basic
- * finalizer): a short critical section, no JS.
+ * Drops the owner's hold on its entry, once (the last holder frees the entry). Runs inside a
+ * collection too (a basic finalizer): a short critical section, no JS.
  */
-static void wj_entry_owner_finalize_quiet(node_api_basic_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  wj_reg_owner *o = data;
+static void wj_entry_owner_drop(node_api_basic_env env, wj_reg_owner *o) {
   wj_reg_entry *e = o->entry;
+  if (e == NULL) return;
+  o->entry = NULL;
   int last = 0;
   pthread_mutex_lock(&wj_registry_lock);
   if (--e->holders == 0) {
@@ -168,16 +168,19 @@ static void wj_entry_owner_finalize_quiet(node_api_basic_env env, void *data, vo
   }
   pthread_mutex_unlock(&wj_registry_lock);
   if (last) wj_entry_free(e);
-  o->magic = 0;
-  free(o);
+  if (o->reported != 0 && env != NULL) {
+    int64_t ignored;
+    napi_adjust_external_memory((napi_env)env, -o->reported, &ignored);
+  }
+  o->reported = 0;
 }
 
-/* The registering owner's: it also reported the metadata's size to V8. */
 static void wj_entry_owner_finalize(node_api_basic_env env, void *data, void *hint) {
-  const int64_t meta_len = (int64_t)((wj_reg_owner *)data)->entry->meta_len;
-  wj_entry_owner_finalize_quiet(env, data, hint);
-  int64_t ignored;
-  napi_adjust_external_memory((napi_env)env, -meta_len, &ignored);
+  (void)hint;
+  wj_reg_owner *o = data;
+  wj_entry_owner_drop(env, o);
+  o->magic = 0;
+  free(o);
 }
 
 static const char HEX[] = "0123456789abcdef";
@@ -344,6 +347,7 @@ static napi_value wj_js_share_code(napi_env env, napi_callback_info info) {
   }
   int64_t ignored;
   napi_adjust_external_memory(env, (int64_t)meta_len, &ignored);
+  o->reported = (int64_t)meta_len;
   char hex[2 * WJ_ID_BYTES + 1];
   wj_id_to_hex(e->id, hex);
   napi_value id, arr;
@@ -365,7 +369,29 @@ static wj_reg_entry *wj_entry_arg(napi_env env, napi_value v) {
     napi_throw_type_error(env, NULL, "wasmjit: expected a shared code entry");
     return NULL;
   }
-  return ((wj_reg_owner *)data)->entry;
+  wj_reg_entry *e = ((wj_reg_owner *)data)->entry;
+  if (e == NULL) napi_throw_error(env, NULL, "wasmjit: the shared code entry was released");
+  return e;
+}
+
+/*
+ * releaseEntry(entryOwner): lets go of the entry now rather than when the owner is collected
+ * (a thread that is done with it and may not collect garbage for a long time). Idempotent.
+ */
+static napi_value wj_js_release_entry(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  napi_valuetype t;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL ||
+      ((wj_reg_owner *)data)->magic != WJ_ENTRY_OWNER_MAGIC) {
+    napi_throw_type_error(env, NULL, "releaseEntry(entry)");
+    return NULL;
+  }
+  wj_entry_owner_drop(env, data);
+  return NULL;
 }
 
 /*
@@ -400,9 +426,9 @@ static napi_value wj_js_adopt_code(napi_env env, napi_callback_info info) {
   o->magic = WJ_ENTRY_OWNER_MAGIC;
   o->entry = e;
   napi_value entry_owner;
-  if (napi_create_external(env, o, wj_entry_owner_finalize_quiet, NULL, &entry_owner) != napi_ok) {
+  if (napi_create_external(env, o, wj_entry_owner_finalize, NULL, &entry_owner) != napi_ok) {
     wj_code_unref(e->code);
-    wj_entry_owner_finalize_quiet(env, o, NULL);
+    wj_entry_owner_finalize(env, o, NULL);
     return NULL;
   }
   napi_value code_owner = wj_code_owner_new(env, e->code);
@@ -494,6 +520,7 @@ napi_status wj_code_share_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"shareCode", NULL, wj_js_share_code, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adoptCode", NULL, wj_js_adopt_code, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"releaseEntry", NULL, wj_js_release_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readShared", NULL, wj_js_read_shared, NULL, NULL, NULL, napi_enumerable, NULL},
       {"copyCode", NULL, wj_js_copy_code, NULL, NULL, NULL, napi_enumerable, NULL},
       {"codeStats", NULL, wj_js_code_stats, NULL, NULL, NULL, napi_enumerable, NULL},

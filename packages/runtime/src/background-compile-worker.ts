@@ -6,7 +6,7 @@
 // says it has them (a 'release' request), so that it cannot vanish in between.
 import { parentPort } from 'node:worker_threads';
 import { compileModule } from '@wasmjit/codegen';
-import { loadCode, shareCode } from './code-memory.js';
+import { loadCode, releaseEntry, shareCode } from './code-memory.js';
 import { native } from './native.js';
 import { encodeArtifact } from './module-artifact.js';
 import { compileOptions } from './module.js';
@@ -17,7 +17,11 @@ const held = new Map<number, object>();
 
 parentPort!.on('message', (request: WorkerRequest) => {
   if (request.kind === 'release') {
+    const entry = held.get(request.job);
     held.delete(request.job);
+    // Now, not when this (mostly idle) thread next collects garbage: until then the entry
+    // would keep the module's code pages and artifact.
+    if (entry !== undefined) releaseEntry(entry);
     return;
   }
   parentPort!.postMessage(compile(request));

@@ -110,6 +110,14 @@ export function adoptCode(id: string): { code: CodeRegion; length: number; entry
   return { code: new CodeRegion(owner, address, roundToPages(length)), length, entry, metaLength };
 }
 
+/**
+ * Lets go of a registry entry now (shareCode's or adoptCode's owner), for a thread that may
+ * not collect garbage for a long time (an idle worker); the owner is unusable afterwards.
+ */
+export function releaseEntry(entry: object): void {
+  native.releaseEntry(entry);
+}
+
 /** A copy of bytes [offset, offset + length) of a registry entry's metadata. */
 export function readShared(entry: object, offset: number, length: number): ArrayBuffer {
   return native.readShared(entry, offset, length);

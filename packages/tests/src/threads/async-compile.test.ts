@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { WebAssembly as WA } from '@wasmjit/runtime/webassembly';
 import { Engine, Instance, Module } from '@wasmjit/runtime';
 import { backgroundCompileStats, BACKGROUND_COMPILE_MIN_BYTES } from '../../../runtime/dist/background-compile.js';
+import { collectGarbage } from '../../../runtime/dist/collect.js';
+import { native } from '../../../runtime/dist/native.js';
 import { largeModule } from '../util/large-module.js';
 
 const LARGE = largeModule({ functions: 900, groupsPerFunction: 12 });
@@ -22,6 +24,14 @@ function withTypeErrorIn(bytes: Uint8Array, f: number): { bytes: Uint8Array; fun
   if (at < 0 || at >= body.bodyEnd) throw new Error('no i32.const in the body');
   copy[at] = 0x42;
   return { bytes: copy, funcIndex: m.wasm.numImportedFuncs + f };
+}
+
+/** Asynchronous compiles whose modules are used, then dropped (in a frame of their own). */
+async function compileAndDrop(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const m = await new Engine().compileAsync(LARGE);
+    expect((new Instance(m).exports.run as Fn)(1)).to.be.a('number');
+  }
 }
 
 /** Counts 1 ms timer callbacks until `p` settles. */
@@ -147,6 +157,21 @@ describe('threads: asynchronous compile on the background worker', function () {
     expect(sync).to.not.equal('');
     const r = await WA.compile(truncated).then(() => 'compiled', (e: Error) => e.message);
     expect(r).to.equal(sync);
+  });
+
+  it('leaves nothing behind: once its modules are collected here, their code and registry entries are gone', async () => {
+    collectGarbage();
+    const base = native.codeStats();
+    await compileAndDrop(4);
+    // The worker lets go of each registry entry when told its module was adopted; it handles
+    // those messages in order, so once a later compile is back, it has handled them all.
+    const last = await new Engine().compileAsync(LARGE);
+    collectGarbage();
+    const now = native.codeStats();
+    expect(now.made).to.equal(base.made + 5);
+    // Only `last` is left: its code, and its registry entry (which it holds).
+    expect({ live: now.live, shared: now.shared }).to.deep.equal({ live: base.live + 1, shared: base.shared + 1 });
+    expect(Module.exports(last)).to.have.length(3);
   });
 
   it('several compiles pending at once each get their own module', async () => {

@@ -215,6 +215,22 @@ describe('threads: forged and altered posted modules', () => {
     }
   });
 
+  it('an entry released by its owner goes at once (the idle background worker does not wait for a collection)', async () => {
+    const m = new Module(await indirectModule());
+    const parts = compiledParts(m)!;
+    const before = native.codeStats().shared;
+    const { entry, id } = shareCode(parts.code, encodeArtifact({
+      settings: parts.settings, funcOffsets: parts.compiled.funcOffsets, funcEnds: parts.compiled.funcEnds,
+      offsetMap: parts.compiled.offsetMap, bytes: parts.wasm.bytes,
+    }));
+    expect(native.codeStats().shared).to.equal(before + 1);
+    native.releaseEntry(entry);
+    native.releaseEntry(entry);
+    expect(native.codeStats().shared).to.equal(before);
+    expect(native.adoptCode(id)).to.equal(null);
+    expect(() => native.readShared(entry, 0, 1)).to.throw(/released/);
+  });
+
   it('registry reads stay inside the entry', async () => {
     const m = new Module(await indirectModule());
     const adopted = native.adoptCode(toPostedModule(m).id)!;
