@@ -52,7 +52,7 @@ let codeOwnerOf: (r: CodeRegion) => Owner;
 
 /**
  * Machine code mapped read+execute (never writable again), published to the fault handler.
- * The pages are shared by every thread that adopted them (code-share.ts): each thread's
+ * The pages are shared by every thread that adopted them (threads/module-share.ts, native/src/code_share.c): each thread's
  * CodeRegion holds one reference, and the last one to go unmaps them.
  */
 export class CodeRegion {
@@ -88,7 +88,7 @@ export function loadCode(bytes: Uint8Array): CodeRegion {
 }
 
 /**
- * Registers a region's code, with `meta` (what is needed to run it, see module-share.ts;
+ * Registers a region's code, with `meta` (what is needed to run it, see threads/module-share.ts;
  * the bytes of these arrays, concatenated),
  * in the add-on's process-wide registry: any thread can adopt it by the returned id while
  * the returned entry owner is alive.

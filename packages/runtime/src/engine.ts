@@ -2,7 +2,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, toBytes, type WasmBytes } from './module.js';
-import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './background-compile.js';
+import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
 import { EpochCounter } from './epoch-counter.js';
@@ -184,7 +184,7 @@ export class Engine {
   /**
    * compile() without blocking this thread for the compile: the bytes are copied now; a
    * module of 64 KiB or more compiles on a background worker and this thread adopts the
-   * code (background-compile.ts, docs/threads.md), a smaller one compiles in a later task.
+   * code (threads/background-compile.ts, docs/threads.md), a smaller one compiles in a later task.
    * The module, and any error, are what compile() gives.
    */
   compileAsync(bytes: WasmBytes): Promise<Module> {

@@ -38,7 +38,7 @@ export interface CompiledParts {
   readonly hostInterrupts: boolean;
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
-  /** Everything the code was compiled with (module-share.ts sends it along with the code). */
+  /** Everything the code was compiled with (threads/module-share.ts sends it along with the code). */
   readonly settings: CodeSettings;
 }
 
@@ -56,7 +56,7 @@ export function funcAddress(parts: CompiledParts, index: number): number {
 
 /**
  * The code-affecting settings a module was compiled with. Compiled code carries them: a
- * module built from code compiled elsewhere (module-share.ts) keeps its own, whatever the
+ * module built from code compiled elsewhere (threads/module-share.ts) keeps its own, whatever the
  * engine it is adopted by says.
  */
 export interface CodeSettings {
@@ -89,7 +89,7 @@ let pendingPrebuilt: Prebuilt | undefined;
 
 /**
  * A Module of `engine` over code compiled elsewhere, nothing compiled here. The caller has
- * checked that the code may run under this engine (module-share.ts canAdopt): its epoch
+ * checked that the code may run under this engine (threads/module-share.ts canRunUnder): its epoch
  * checks, if any, must use this engine's epoch cell.
  */
 export function adoptPrebuilt(prebuilt: Prebuilt, engine: Engine): Module {

@@ -5,7 +5,7 @@
 import { CompileError as DecodeError, decodeModule, validateModule } from '@wasmjit/codegen';
 import type { Module as RuntimeModule } from '../module.js';
 import { bufferSourceView } from './bytes.js';
-import { copyModuleBytes } from '../background-compile.js';
+import { copyModuleBytes } from '../threads/background-compile.js';
 import { namespaceEngine } from './engine.js';
 import { CompileError } from './errors.js';
 import { checkEmbeddingLimits, checkEmbeddingLimitsEarly, EMBEDDING_LIMITS } from './limits.js';

@@ -1,7 +1,7 @@
 // WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
 // reflection functions exports, imports and customSections.
 import { Module as RuntimeModule } from '../module.js';
-import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground } from '../background-compile.js';
+import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground } from '../threads/background-compile.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
 import { asCompileError } from './errors.js';
@@ -26,7 +26,7 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
 /**
  * compileBytes for the asynchronous operations: what compileBytes gives (or throws, as a
  * rejection), without blocking this thread for the compile of a large module, which runs
- * on a worker (../background-compile.ts). `bytes` must be the caller's own copy.
+ * on a worker (../threads/background-compile.ts). `bytes` must be the caller's own copy.
  */
 export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
   if (bytes.length < BACKGROUND_COMPILE_MIN_BYTES) return laterTask(() => compileBytes(bytes));

@@ -22,7 +22,7 @@ import { Global as RuntimeGlobal } from '../global.js';
 import { Instance as RuntimeInstance } from '../instance.js';
 import { Memory as RuntimeMemory } from '../memory.js';
 import { compiledParts, type Module as RuntimeModule } from '../module.js';
-import { fromPostedModule, isPostedModule, toPostedModule, type PostedModule } from '../posted-module.js';
+import { fromPostedModule, isPostedModule, toPostedModule, type PostedModule } from '../threads/posted-module.js';
 import { Table as RuntimeTable } from '../table.js';
 import { namespaceEngine } from './engine.js';
 import { Instance } from './instance.js';

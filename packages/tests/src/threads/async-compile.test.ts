@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { WebAssembly as WA } from '@wasmjit/runtime/webassembly';
 import { Engine, Instance, Module } from '@wasmjit/runtime';
-import { backgroundCompileStats, BACKGROUND_COMPILE_MIN_BYTES } from '../../../runtime/dist/background-compile.js';
+import { backgroundCompileStats, BACKGROUND_COMPILE_MIN_BYTES } from '../../../runtime/dist/threads/background-compile.js';
 import { collectGarbage } from '../../../runtime/dist/collect.js';
 import { native } from '../../../runtime/dist/native.js';
 import { largeModule } from '../util/large-module.js';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { WebAssembly as WA } from '@wasmjit/runtime/webassembly';
 import { decodeModuleDeferringBodies, decodeModuleInSteps } from '@wasmjit/codegen';
 import { decodeMessage, encodeMessage } from '../../../runtime/dist/webassembly/posting.js';
-import { isPostedModule } from '../../../runtime/dist/posted-module.js';
+import { isPostedModule } from '../../../runtime/dist/threads/posted-module.js';
 import { largeModule } from '../util/large-module.js';
 
 /** A message through a real port (structured clone), with the walkers either side. */

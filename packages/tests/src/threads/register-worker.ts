@@ -2,7 +2,7 @@
 // globalThis.WebAssembly is wasmjit's and posted modules arrive as modules.
 import { parentPort } from 'node:worker_threads';
 import { native } from '../../../runtime/dist/native.js';
-import { POSTED_MODULE_MARK } from '../../../runtime/dist/posted-module.js';
+import { POSTED_MODULE_MARK } from '../../../runtime/dist/threads/posted-module.js';
 import { largeModule } from '../util/large-module.js';
 
 type Fn = (...args: number[]) => number;

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Engine, fromPostedModule, Instance, type Module } from '@wasmjit/runtime';
 import { native } from '../../../runtime/dist/native.js';
-import { postedModuleStats } from '../../../runtime/dist/posted-module.js';
+import { postedModuleStats } from '../../../runtime/dist/threads/posted-module.js';
 
 export type Request =
   /** Compiles `warmup` first (to give this thread's signature ids another order), then

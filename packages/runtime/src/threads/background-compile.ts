@@ -12,9 +12,9 @@
 // the same reason, offset and function index. If the worker cannot be started, the module
 // is compiled here instead (in a later task).
 import { Worker } from 'node:worker_threads';
-import type { Engine } from './engine.js';
-import { native } from './native.js';
-import { engineCodeSettings, Module } from './module.js';
+import type { Engine } from '../engine.js';
+import { native } from '../native.js';
+import { engineCodeSettings, Module } from '../module.js';
 import { adoptBackgroundCompile, type PendingAdoption } from './module-share.js';
 import { deserializeError, type CompileReply, type CompileRequest, type ReleaseRequest } from './background-compile-protocol.js';
 

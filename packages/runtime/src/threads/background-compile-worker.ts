@@ -6,10 +6,10 @@
 // says it has them (a 'release' request), so that it cannot vanish in between.
 import { parentPort } from 'node:worker_threads';
 import { compileModule } from '@wasmjit/codegen';
-import { loadCode, releaseEntry, shareCode } from './code-memory.js';
-import { native } from './native.js';
+import { loadCode, releaseEntry, shareCode } from '../code-memory.js';
+import { native } from '../native.js';
 import { encodeArtifact } from './module-artifact.js';
-import { compileOptions } from './module.js';
+import { compileOptions } from '../module.js';
 import { serializeError, type CompileReply, type CompileRequest, type WorkerRequest } from './background-compile-protocol.js';
 
 /** Registry entries of compiled jobs, until their caller has adopted them. */

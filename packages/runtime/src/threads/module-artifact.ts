@@ -18,7 +18,7 @@
 // some thread of this process: it is trusted like the code. It is still checked for shape,
 // so that a bug here is an Error, not a wild read.
 import type { OffsetMap } from '@wasmjit/codegen';
-import type { CodeSettings } from './module.js';
+import type { CodeSettings } from '../module.js';
 
 const MAGIC = 0x414d4a57; // "WJMA"
 const VERSION = 1;

@@ -9,8 +9,8 @@
 // (an id that is not in the registry selects nothing), and the bytes are compiled, so
 // validated, like any module's. A forged or altered PostedModule gives a module compiled
 // from its bytes, a CompileError, or a TypeError, never code that wasmjit did not compile.
-import { getDefaultEngine, type Engine } from './engine.js';
-import { compiledParts, Module } from './module.js';
+import { getDefaultEngine, type Engine } from '../engine.js';
+import { compiledParts, Module } from '../module.js';
 import { adoptModule, shareModule } from './module-share.js';
 
 /** The property that marks a PostedModule (strings survive structured clone; symbols do not). */

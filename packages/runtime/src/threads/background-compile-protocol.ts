@@ -1,7 +1,7 @@
 // Messages between a thread that compiles asynchronously (background-compile.ts) and its
 // compile worker (background-compile-worker.ts), and how errors cross between them.
 import { CompileError } from '@wasmjit/codegen';
-import type { CodeSettings } from './module.js';
+import type { CodeSettings } from '../module.js';
 
 export interface CompileRequest {
   kind: 'compile';

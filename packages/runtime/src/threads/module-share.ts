@@ -6,10 +6,10 @@
 // or nothing, so no message can make this process run machine code (or trust metadata
 // about code) that wasmjit did not compile itself.
 import { decodeModuleDeferringBodies, decodeModuleInSteps, type CompiledCode, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
-import { adoptCode, copyCode, readShared, shareCode, type CodeRegion } from './code-memory.js';
-import type { Engine } from './engine.js';
+import { adoptCode, copyCode, readShared, shareCode, type CodeRegion } from '../code-memory.js';
+import type { Engine } from '../engine.js';
 import { encodeArtifact, readArtifact, type ArtifactReader } from './module-artifact.js';
-import { adoptPrebuilt, compiledParts, Module, type CodeSettings, type CompiledParts } from './module.js';
+import { adoptPrebuilt, compiledParts, Module, type CodeSettings, type CompiledParts } from '../module.js';
 
 interface Registration {
   /** Keeps the registry entry alive: it goes with the last module that holds it. */
