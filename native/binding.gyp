@@ -15,7 +15,11 @@
         "src/signals_js.c",
         "src/epoch.c",
         "src/memory.c",
-        "src/collected.c"
+        "src/collected.c",
+        "src/code_share.c",
+        "src/big_alloc.c",
+        "src/snapshot.c",
+        "src/type_ids.c"
       ],
       "defines": ["NAPI_EXPERIMENTAL"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],

@@ -124,8 +124,43 @@ declare namespace wasmjitNative {
     /** A detachable ArrayBuffer over the reservation's first `length` bytes; it does not own them. */
     memoryBuffer(owner: object, length: number): ArrayBuffer;
     detachBuffer(buffer: ArrayBuffer): void;
-    /** Unmaps now (idempotent); later use of the owner is an Error. */
+    /**
+     * Unmaps now (idempotent); later use of the owner is an Error. A code owner drops only
+     * its own reference: code another thread adopted stays mapped (code_share.c).
+     */
     releaseMapping(owner: object): void;
+    /**
+     * Registers code (a mapCode / adoptCode owner) with a copy of the bytes of the `meta`
+     * arrays, concatenated, in the process-wide registry (native/src/code_share.c) under a
+     * fresh random id (32 hex digits). The entry lives as long as the returned owner.
+     */
+    shareCode(code: object, meta: ArrayBufferView[]): [entry: object, id: string];
+    /**
+     * A copy of `bytes` (in huge pages where possible) that any thread can open by the id
+     * (native/src/snapshot.c); it lives while any ArrayBuffer over it does.
+     */
+    snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
+    /** A new ArrayBuffer over the snapshot `id` (no copy), or null for an unknown id. */
+    openSnapshot(id: string): ArrayBuffer | null;
+    /**
+     * What `id` names in the registry: a new reference to its code (any thread), the code's
+     * address and length, a new holder of the entry (which keeps it alive) and its metadata's
+     * length; null for an unknown id.
+     */
+    adoptCode(id: string): [code: object, address: number, codeLength: number, entry: object, metaLength: number] | null;
+    /** Drops an entry owner's hold now rather than when it is collected (idempotent). */
+    releaseEntry(entry: object): void;
+    /** A copy of bytes [offset, offset + length) of an entry's metadata (RangeError outside it). */
+    readShared(entry: object, offset: number, length: number): ArrayBuffer;
+    /** A copy of a code owner's machine code. */
+    copyCode(code: object): ArrayBuffer;
+    /**
+     * Process-wide: code mappings alive, code mappings ever made, registry entries alive
+     * (tests prove with them that adopted code was not compiled again).
+     */
+    codeStats(): { live: number; made: number; shared: number };
+    /** The id every thread of the process uses for a signature key (native/src/type_ids.c). */
+    canonicalTypeId(key: string): number;
     /** A zeroed ArrayBuffer of `size` bytes (at least 8) and the address of its bytes. */
     newData(size: number): [buffer: ArrayBuffer, address: number];
     /** An object whose collection reports `id` through takeCollected() (native/src/collected.c). */

@@ -9,6 +9,7 @@
 #include "wasmjit.h"
 #include "signals.h"
 #include "epoch.h"
+#include "code_share.h"
 
 static void wj_state_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
@@ -184,6 +185,11 @@ NAPI_MODULE_INIT() {
   if (wj_epoch_define(env, exports) != napi_ok) return NULL;
   /* Native memory owned by the GC: mapCode, reserveMemory, newData, ... (memory.c). */
   if (wj_memory_define(env, exports) != napi_ok) return NULL;
+  /* Code and module bytes shared between threads, signature ids agreed by all threads
+   * (code_share.c, snapshot.c, type_ids.c). */
+  if (wj_code_share_define(env, exports) != napi_ok) return NULL;
+  if (wj_type_ids_define(env, exports) != napi_ok) return NULL;
+  if (wj_snapshot_define(env, exports) != napi_ok) return NULL;
   /* GC trackers: tracker, takeCollected (collected.c). */
   if (wj_collected_define(env, exports, state) != napi_ok) return NULL;
   return exports;

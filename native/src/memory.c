@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "code_share.h"
 #include "signal_ranges.h"
 #include "wasmjit.h"
 
@@ -74,6 +75,15 @@ static void wj_unmap(node_api_basic_env env, wj_mapping *m) {
   }
   m->committed = 0;
 }
+
+void wj_code_mapping_free(wj_mapping *m) {
+  /* Code is never committed memory: nothing to report to an env. */
+  wj_unmap(NULL, m);
+  m->magic = 0;
+  free(m);
+}
+
+uintptr_t wj_mapping_base(const wj_mapping *m) { return m->base; }
 
 /* Runs inside the GC that found the owner unreachable (see the file comment). */
 static void wj_mapping_finalize(node_api_basic_env env, void *data, void *hint) {
@@ -186,7 +196,8 @@ static napi_value wj_js_map_code(napi_env env, napi_callback_info info) {
     return wj_num(env, ENOMEM);
   }
   *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, (uintptr_t)p, size, &wj_code_ranges, handle, 0, 0};
-  napi_value owner = wj_make_owner(env, m);
+  /* Code owners are shared references (code_share.c): other threads may adopt the pages. */
+  napi_value owner = wj_code_owner_for_new_mapping(env, m, length);
   return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
 }
 
@@ -321,7 +332,8 @@ static napi_value wj_js_detach_buffer(napi_env env, napi_callback_info info) {
 
 /*
  * releaseMapping(owner): unmaps now instead of at collection. Only for callers that know no
- * code can reach the mapping any more; later use of the owner is a clean error.
+ * code can reach the mapping any more; later use of the owner is a clean error. A code
+ * owner gives up its reference only: code another thread still holds stays mapped.
  */
 static napi_value wj_js_release_mapping(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -333,9 +345,11 @@ static napi_value wj_js_release_mapping(napi_env env, napi_callback_info info) {
   }
   void *data = NULL;
   napi_valuetype t;
-  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL ||
-      ((wj_mapping *)data)->magic != WJ_MAPPING_MAGIC) {
+  if (napi_typeof(env, argv[0], &t) == napi_ok && t == napi_external &&
+      napi_get_value_external(env, argv[0], &data) == napi_ok && data != NULL && wj_code_owner_release(data)) {
+    return NULL;
+  }
+  if (data == NULL || ((wj_mapping *)data)->magic != WJ_MAPPING_MAGIC) {
     napi_throw_type_error(env, NULL, "wasmjit: expected a native memory owner");
     return NULL;
   }

@@ -77,14 +77,29 @@ export function elemSegmentOffset(l: VmctxLayout, i: number): number {
   return l.elemSegmentsOffset + SEGMENT_ENTRY_SIZE * i;
 }
 
-// Canonical signature ids: equal function types get equal ids in this thread, so
-// call_indirect compares one u32 even across modules.
+// Canonical signature ids: equal function types get equal ids, so call_indirect compares
+// one u32 even across modules. By default the ids are this thread's own; the runtime makes
+// them process-wide (setTypeIdSource), because its code may run on another thread than the
+// one that compiled it (a module posted to a worker, compiled by a background worker).
 const typeIds = new Map<string, number>();
+let typeIdSource: ((key: string) => number) | null = null;
+
+/**
+ * Where new ids come from from now on (ids already handed out on this thread are kept:
+ * set it before compiling anything). `source` must give every key one id, forever.
+ */
+export function setTypeIdSource(source: (key: string) => number): void {
+  if (typeIds.size > 0 && typeIdSource !== source) {
+    throw new Error('BUG: setTypeIdSource after signature ids were handed out on this thread');
+  }
+  typeIdSource = source;
+}
+
 export function canonicalTypeId(params: readonly number[], results: readonly number[]): number {
   const key = `${params.join(',')}:${results.join(',')}`;
   let id = typeIds.get(key);
   if (id === undefined) {
-    id = typeIds.size + 1;
+    id = typeIdSource !== null ? typeIdSource(key) : typeIds.size + 1;
     typeIds.set(key, id);
   }
   return id;

@@ -26,8 +26,9 @@ export interface WasmFrame {
 
 function moduleAt(address: number, modules: Iterable<Module>): Module | undefined {
   for (const m of modules) {
-    const { code, compiled } = compiledParts(m)!;
-    if (address >= code.address && address < code.address + compiled.code.length) return m;
+    // The whole mapping (page-rounded) is the module's: no other code shares its pages.
+    const { code } = compiledParts(m)!;
+    if (address >= code.address && address < code.address + code.size) return m;
   }
   return undefined;
 }

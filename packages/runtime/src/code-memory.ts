@@ -48,12 +48,22 @@ function roundToPages(size: number): number {
   return Math.max(PAGE, Math.ceil(size / PAGE) * PAGE);
 }
 
-/** Machine code mapped read+execute (never writable again), published to the fault handler. */
+let codeOwnerOf: (r: CodeRegion) => Owner;
+
+/**
+ * Machine code mapped read+execute (never writable again), published to the fault handler.
+ * The pages are shared by every thread that adopted them (threads/module-share.ts, native/src/code_share.c): each thread's
+ * CodeRegion holds one reference, and the last one to go unmaps them.
+ */
 export class CodeRegion {
   readonly address: number;
   /** Mapped size in bytes (page-rounded). */
   readonly size: number;
   readonly #owner: Owner;
+
+  static {
+    codeOwnerOf = (r) => r.#owner;
+  }
 
   /** @internal use loadCode() */
   constructor(owner: Owner, address: number, size: number) {
@@ -63,8 +73,8 @@ export class CodeRegion {
   }
 
   /**
-   * Unmaps the code now rather than when the region is collected. Nothing may run (or later
-   * call) it afterwards. Idempotent.
+   * Unmaps the code now rather than when the region is collected (when no other thread
+   * holds it too). Nothing may run (or later call) it on this thread afterwards. Idempotent.
    */
   free(): void {
     native.releaseMapping(this.#owner);
@@ -75,6 +85,47 @@ export class CodeRegion {
 export function loadCode(bytes: Uint8Array): CodeRegion {
   const [owner, address] = mapWithRetry(`mapping ${bytes.length} bytes of code`, () => native.mapCode(bytes));
   return new CodeRegion(owner, address, roundToPages(bytes.length));
+}
+
+/**
+ * Registers a region's code, with `meta` (what is needed to run it, see threads/module-share.ts;
+ * the bytes of these arrays, concatenated),
+ * in the add-on's process-wide registry: any thread can adopt it by the returned id while
+ * the returned entry owner is alive.
+ */
+export function shareCode(region: CodeRegion, meta: ArrayBufferView[]): { entry: object; id: string } {
+  const [entry, id] = native.shareCode(codeOwnerOf(region), meta);
+  return { entry, id };
+}
+
+/**
+ * What the registry holds under `id` (registered by any thread): a new reference to the
+ * code (the same pages: nothing is mapped) and a new holder of the entry, whose metadata
+ * readShared copies out; null for an id the registry does not know.
+ */
+export function adoptCode(id: string): { code: CodeRegion; length: number; entry: object; metaLength: number } | null {
+  const r = native.adoptCode(id);
+  if (r === null) return null;
+  const [owner, address, length, entry, metaLength] = r;
+  return { code: new CodeRegion(owner, address, roundToPages(length)), length, entry, metaLength };
+}
+
+/**
+ * Lets go of a registry entry now (shareCode's or adoptCode's owner), for a thread that may
+ * not collect garbage for a long time (an idle worker); the owner is unusable afterwards.
+ */
+export function releaseEntry(entry: object): void {
+  native.releaseEntry(entry);
+}
+
+/** A copy of bytes [offset, offset + length) of a registry entry's metadata. */
+export function readShared(entry: object, offset: number, length: number): ArrayBuffer {
+  return native.readShared(entry, offset, length);
+}
+
+/** A copy of a region's machine code (its first `length` bytes are the module's code). */
+export function copyCode(region: CodeRegion): Uint8Array {
+  return new Uint8Array(native.copyCode(codeOwnerOf(region)));
 }
 
 /** Zeroed read+write memory with a zero-copy ArrayBuffer over it; freed with the buffer. */

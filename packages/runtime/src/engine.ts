@@ -2,7 +2,8 @@
 import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
-import { Module, type WasmBytes } from './module.js';
+import { Module, toBytes, type WasmBytes } from './module.js';
+import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
 import { EpochCounter } from './epoch-counter.js';
@@ -239,6 +240,31 @@ export class Engine {
 
   compile(bytes: WasmBytes): Module {
     return new Module(bytes, this);
+  }
+
+  /**
+   * compile() without blocking this thread for the compile: the bytes are copied now; a
+   * module of 64 KiB or more compiles on a background worker and this thread adopts the
+   * code (threads/background-compile.ts, docs/threads.md), a smaller one compiles in a later task.
+   * The module, and any error, are what compile() gives.
+   */
+  compileAsync(bytes: WasmBytes): Promise<Module> {
+    let copy: Uint8Array;
+    try {
+      copy = copyModuleBytes(toBytes(bytes));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) return compileInBackground(copy, this);
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(new Module(copy, this));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
   }
 
   instantiate(module: Module, imports: Imports = {}): Instance {

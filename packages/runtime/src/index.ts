@@ -15,6 +15,7 @@ export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';
 export { Table, type TableDescriptorInit, type TableElementType } from './table.js';
 export { Memory, type MemoryDescriptor } from './memory.js';
+export { toPostedModule, fromPostedModule, type PostedModule } from './threads/posted-module.js';
 
 /** Like WebAssembly.validate: true when the bytes decode and validate. */
 export function validate(bytes: WasmBytes): boolean {
@@ -26,9 +27,9 @@ export function validate(bytes: WasmBytes): boolean {
   }
 }
 
-/** Like WebAssembly.compile (async), using the default engine. */
-export async function compile(bytes: WasmBytes): Promise<Module> {
-  return getDefaultEngine().compile(bytes);
+/** Like WebAssembly.compile (async: large modules compile on a worker), using the default engine. */
+export function compile(bytes: WasmBytes): Promise<Module> {
+  return getDefaultEngine().compileAsync(bytes);
 }
 
 /** Like WebAssembly.instantiate: bytes → { module, instance }, a Module → Instance. */

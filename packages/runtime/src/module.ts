@@ -1,7 +1,7 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
+import { compileModule, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
-import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine } from './engine.js';
+import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
@@ -37,6 +37,8 @@ export interface CompiledParts {
   readonly hostInterrupts: boolean;
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
+  /** Everything the code was compiled with (threads/module-share.ts sends it along with the code). */
+  readonly settings: CodeSettings;
 }
 
 let partsOf: (m: unknown) => CompiledParts | undefined;
@@ -51,12 +53,71 @@ export function funcAddress(parts: CompiledParts, index: number): number {
   return parts.code.address + parts.compiled.funcOffsets[index]!;
 }
 
+/**
+ * The code-affecting settings a module was compiled with. Compiled code carries them: a
+ * module built from code compiled elsewhere (threads/module-share.ts) keeps its own, whatever the
+ * engine it is adopted by says.
+ */
+export interface CodeSettings {
+  readonly boundsChecks: BoundsChecks;
+  readonly stackChecks: boolean;
+  readonly epochInterruption: boolean;
+  readonly hostInterrupts: boolean;
+  readonly consumeFuel: boolean;
+  readonly features: DecodeOptions;
+  /** The epoch cell address compiled into the code (engines with epoch checks), else undefined. */
+  readonly epochAddress: number | undefined;
+}
+
+/** What a Module is made of when its code was compiled elsewhere (see adoptPrebuilt). */
+export interface Prebuilt {
+  readonly wasm: WasmModule;
+  readonly compiled: CompiledCode;
+  readonly code: CodeRegion;
+  readonly settings: CodeSettings;
+}
+
+/** The settings a real Engine compiles with (what its modules' code embeds), read from its private state. */
+export function engineCodeSettings(engine: Engine): CodeSettings {
+  return codeSettingsOf(settingsOrThrow(engine));
+}
+
+function settingsOrThrow(engine: unknown): EngineSettings {
+  const settings = engineSettings(engine);
+  if (!settings) throw new TypeError('Module: argument 1 must be a wasmjit Engine');
+  return settings;
+}
+
+function codeSettingsOf(s: EngineSettings): CodeSettings {
+  const { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features } = s;
+  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress: s.epoch?.address };
+}
+
 /** The decoded module of a real Module (tools, the namespace, the CLI), or TypeError. */
 export function moduleInfo(m: unknown, what = 'Module'): WasmModule {
   const parts = partsOf(m);
   if (!parts) throw new TypeError(`${what}: argument must be a wasmjit Module`);
   return parts.wasm;
 }
+
+/** Set only while adoptPrebuilt runs the constructor. */
+let pendingPrebuilt: Prebuilt | undefined;
+
+/**
+ * A Module of `engine` over code compiled elsewhere, nothing compiled here. The caller has
+ * checked that the code may run under this engine (threads/module-share.ts canRunUnder): its epoch
+ * checks, if any, must use this engine's epoch cell.
+ */
+export function adoptPrebuilt(prebuilt: Prebuilt, engine: Engine): Module {
+  pendingPrebuilt = prebuilt;
+  try {
+    return new Module(EMPTY, engine);
+  } finally {
+    pendingPrebuilt = undefined;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * A compiled module. What instantiation uses of it (the decoded module, the code, the
@@ -71,28 +132,17 @@ export class Module {
   }
 
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
-    const settings = engineSettings(engine);
-    if (!settings) throw new TypeError('Module: argument 1 must be a wasmjit Engine');
-    // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
-    const copy = toBytes(bytes).slice();
-    // Decode, validate and compile in one (function bodies are validated by the code
-    // generator's chunks, on worker threads too); errors are those of the three in sequence.
-    const { boundsChecks, epoch, consumeFuel, initialFuel, epochInterruption, hostInterrupts } = settings;
-    const epochAddress = epoch?.address;
-    const { module, compiled } = compileModule(copy, { ...settings.features }, {
-      stackChecks: settings.stackChecks,
-      boundsChecks,
-      epochInterruption,
-      // Decided by the engine, not by the thread that happens to compile (compile workers).
-      hostInterrupts,
-      // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
-      epochCounterAddress: epochAddress,
-      consumeFuel,
-      parallelCompile: settings.parallelCompile,
-    });
+    const engineState = settingsOrThrow(engine);
+    const prebuilt = pendingPrebuilt;
+    pendingPrebuilt = undefined;
+    const built = prebuilt ?? compileHere(bytes, engineState);
+    const { wasm, compiled, code, settings } = built;
+    const { boundsChecks, epochInterruption, hostInterrupts, consumeFuel, epochAddress } = settings;
+    // Code with epoch checks reads this engine's cells (adoptPrebuilt's caller checked).
+    const epoch = epochInterruption || hostInterrupts ? engineState.epoch : null;
     this.#parts = {
-      wasm: module, compiled, code: loadCode(compiled.code), engine, boundsChecks, epoch, epochAddress,
-      epochInterruption, hostInterrupts, consumeFuel, initialFuel,
+      wasm, compiled, code, engine, boundsChecks, epoch, epochAddress: epoch?.address ?? epochAddress,
+      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings,
     };
   }
 
@@ -108,4 +158,30 @@ export class Module {
   static imports(m: Module): ModuleImportDescriptor[] {
     return moduleInfo(m, 'Module.imports()').imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
   }
+}
+
+/** Decodes, validates and compiles `bytes` on this thread (worker threads helping). */
+function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
+  // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
+  const copy = toBytes(bytes).slice();
+  // Decode, validate and compile in one (function bodies are validated by the code
+  // generator's chunks, on worker threads too); errors are those of the three in sequence.
+  const settings = codeSettingsOf(engine);
+  const { module, compiled } = compileModule(copy, settings.features, compileOptions(settings, engine.parallelCompile));
+  return { wasm: module, compiled, code: loadCode(compiled.code), settings };
+}
+
+/** The code generator's options for code with `settings`. */
+export function compileOptions(settings: CodeSettings, parallelCompile: boolean | number | undefined): CompileOptions {
+  return {
+    stackChecks: settings.stackChecks,
+    boundsChecks: settings.boundsChecks,
+    epochInterruption: settings.epochInterruption,
+    // Decided by the engine, not by the thread that happens to compile (compile workers).
+    hostInterrupts: settings.hostInterrupts,
+    // The code embeds the address: a Module belongs to its engine (epoch-counter.ts).
+    epochCounterAddress: settings.epochAddress,
+    consumeFuel: settings.consumeFuel,
+    parallelCompile,
+  };
 }

@@ -1,6 +1,6 @@
 // Typed ESM view of the native add-on (@wasmjit/native, a CommonJS .node module).
 import { createRequire } from 'node:module';
-import { CallBuffer } from '@wasmjit/codegen';
+import { CallBuffer, setTypeIdSource } from '@wasmjit/codegen';
 
 /** The add-on's API, declared once, in native/index.d.ts. */
 export type NativeBinding = typeof import('@wasmjit/native');
@@ -17,6 +17,10 @@ if (native.callBuffer.byteLength !== CallBuffer.Slots * 8) {
     `@wasmjit/native call buffer is ${native.callBuffer.byteLength} bytes, abi.ts expects ${CallBuffer.Slots * 8}: rebuild the add-on (pnpm build)`,
   );
 }
+
+// Signature ids from the add-on's process-wide table (native/src/type_ids.c): code compiled
+// on one thread checks call_indirect targets against ids another thread's instances write.
+setTypeIdSource((key) => native.canonicalTypeId(key));
 
 /** Views over the same call buffer bytes, indexed by CallBuffer slot. */
 export const callF64 = new Float64Array(native.callBuffer);

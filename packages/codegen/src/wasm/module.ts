@@ -6,6 +6,8 @@ import { CompileError } from '../errors.js';
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { emptyNames, parseNameSection } from './names.js';
 import {
+  readCodeEntry,
+  readDataEntry,
   readCodeSection,
   readDataCountSection,
   readDataSection,
@@ -23,6 +25,15 @@ import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModul
 
 const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
 const WASM_VERSION = 1;
+
+/**
+ * The sections decodeModuleInSteps reads entry by entry, yielding in between: those large
+ * modules have tens of thousands of entries in (function bodies; Go's data segments).
+ */
+const STEPPED_ENTRY_READERS: Partial<Record<number, (r: BinaryReader, m: WasmModule) => void>> = {
+  10: readCodeEntry,
+  11: readDataEntry,
+};
 
 /** Section id 12 (data count) sits between element (9) and code (10); index = section id. */
 const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
@@ -75,7 +86,28 @@ export function redecodeModule(bytes: Uint8Array): WasmModule {
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
+/**
+ * decodeModuleDeferringBodies in steps, for a caller that must not block its thread for
+ * long (an asynchronous compile adopting code compiled on a worker): the generator yields
+ * between sections and after every `entriesPerStep` entries of the code and data sections
+ * (see STEPPED_ENTRY_READERS).
+ */
+export function* decodeModuleInSteps(bytes: Uint8Array, options: DecodeOptions, entriesPerStep: number): Generator<void, WasmModule, void> {
+  return yield* decodeSteps(bytes, options, true, false, Math.max(1, entriesPerStep));
+}
+
 function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean): WasmModule {
+  const steps = decodeSteps(bytes, options, skipBodyScan, skipDataContents, 0);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The decoder; it yields (see decodeModuleInSteps) only when entriesPerStep > 0. */
+function* decodeSteps(
+  bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean, entriesPerStep: number,
+): Generator<void, WasmModule, void> {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
   r.features = options;
@@ -137,8 +169,18 @@ function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean
     if (rank <= lastRank) r.fail('unexpected content after last section', sectionStart);
     lastRank = rank;
     (m.sectionOffsets ??= [])[id] = contentStart;
-    SECTION_READERS[id]!(r, m);
+    const readEntry = entriesPerStep > 0 ? STEPPED_ENTRY_READERS[id] : undefined;
+    if (readEntry !== undefined) {
+      const n = r.readCount();
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && i % entriesPerStep === 0) yield;
+        readEntry(r, m);
+      }
+    } else {
+      SECTION_READERS[id]!(r, m);
+    }
     if (r.pos !== contentEnd) r.fail('section size mismatch', contentStart);
+    if (entriesPerStep > 0) yield;
   }
 
   if (m.funcs.length - m.numImportedFuncs !== m.codes.length) {

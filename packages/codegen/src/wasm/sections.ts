@@ -186,28 +186,31 @@ export function readDataCountSection(r: BinaryReader, m: WasmModule): void {
 
 export function readCodeSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
-  for (let i = 0; i < n; i++) {
-    const offset = r.pos;
-    const size = r.readCount();
-    const start = r.pos;
-    const localGroups: { count: number; type: ValType }[] = [];
-    let numLocals = 0;
-    const groups = r.readCount();
-    for (let g = 0; g < groups; g++) {
-      const count = r.readVarU32();
-      const type = r.readValType();
-      numLocals += count;
-      // The spec's limit is 2^32-1; ours is far lower, and checking per group keeps the
-      // sum exact and stops a hostile module from making us loop over huge declarations.
-      if (numLocals > MAX_LOCALS) r.fail('too many locals', start);
-      localGroups.push({ count, type });
-    }
-    const bodyStart = r.pos;
-    if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
-    else scanBody(r);
-    if (r.pos !== start + size) r.fail('section size mismatch', start);
-    m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
+  for (let i = 0; i < n; i++) readCodeEntry(r, m);
+}
+
+/** One entry of the code section (decodeModuleInSteps reads them a few at a time). */
+export function readCodeEntry(r: BinaryReader, m: WasmModule): void {
+  const offset = r.pos;
+  const size = r.readCount();
+  const start = r.pos;
+  const localGroups: { count: number; type: ValType }[] = [];
+  let numLocals = 0;
+  const groups = r.readCount();
+  for (let g = 0; g < groups; g++) {
+    const count = r.readVarU32();
+    const type = r.readValType();
+    numLocals += count;
+    // The spec's limit is 2^32-1; ours is far lower, and checking per group keeps the
+    // sum exact and stops a hostile module from making us loop over huge declarations.
+    if (numLocals > MAX_LOCALS) r.fail('too many locals', start);
+    localGroups.push({ count, type });
   }
+  const bodyStart = r.pos;
+  if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
+  else scanBody(r);
+  if (r.pos !== start + size) r.fail('section size mismatch', start);
+  m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
 }
 
 /** What redecodeModule puts in `datas`: code generation only counts segments. */
@@ -219,31 +222,34 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
     return;
   }
   const n = r.readCount();
-  for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    const flags = r.readVarU32();
-    let memory = 0;
-    let offsetAt = -1;
-    switch (flags) {
-      case 0:
-        offsetAt = r.pos;
-        checkConstExpr(r);
-        break;
-      case 1:
-        break;
-      case 2:
-        memory = r.readVarU32();
-        offsetAt = r.pos;
-        checkConstExpr(r);
-        break;
-      default:
-        r.fail('malformed data segment kind', at);
-    }
-    const length = r.readCount();
-    const start = r.pos;
-    r.skip(length);
-    m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
+  for (let i = 0; i < n; i++) readDataEntry(r, m);
+}
+
+/** One entry of the data section (decodeModuleInSteps reads them a few at a time). */
+export function readDataEntry(r: BinaryReader, m: WasmModule): void {
+  const at = r.pos;
+  const flags = r.readVarU32();
+  let memory = 0;
+  let offsetAt = -1;
+  switch (flags) {
+    case 0:
+      offsetAt = r.pos;
+      checkConstExpr(r);
+      break;
+    case 1:
+      break;
+    case 2:
+      memory = r.readVarU32();
+      offsetAt = r.pos;
+      checkConstExpr(r);
+      break;
+    default:
+      r.fail('malformed data segment kind', at);
   }
+  const length = r.readCount();
+  const start = r.pos;
+  r.skip(length);
+  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
 }
 
 /**

@@ -5,10 +5,11 @@
 import { CompileError as DecodeError, decodeModule, validateModule } from '@wasmjit/codegen';
 import type { Module as RuntimeModule } from '../module.js';
 import { bufferSourceView } from './bytes.js';
+import { copyModuleBytes } from '../threads/background-compile.js';
 import { namespaceEngine } from './engine.js';
 import { CompileError } from './errors.js';
 import { checkEmbeddingLimits, checkEmbeddingLimitsEarly, EMBEDDING_LIMITS } from './limits.js';
-import { compileBytes, isModule, runtimeModule, wrapModule, type Module } from './module.js';
+import { compileBytesLater, isModule, runtimeModule, wrapModule, type Module } from './module.js';
 import { checkImportObject, readImports } from './imports.js';
 import { instantiateCore, wrapInstance, type Instance } from './instance.js';
 
@@ -22,6 +23,13 @@ function later<T>(work: () => T): Promise<T> {
         reject(e);
       }
     });
+  });
+}
+
+/** A promise rejected with `e` in a later task (as a failed compile would be). */
+function rejectLater(e: unknown): Promise<never> {
+  return later(() => {
+    throw e;
   });
 }
 
@@ -59,16 +67,14 @@ function copyForLater(source: unknown, what: string): Uint8Array | CompileError 
   if (view.length > EMBEDDING_LIMITS.moduleSize) {
     return new CompileError(`${what}: module size in bytes: ${view.length} exceeds the limit of ${EMBEDDING_LIMITS.moduleSize}`);
   }
-  return view.slice();
+  return copyModuleBytes(view);
 }
 
 export function compile(bytes: unknown): Promise<Module> {
   return promiseFrom(() => {
     const copy = copyForLater(bytes, 'WebAssembly.compile()');
-    return later(() => {
-      if (copy instanceof CompileError) throw copy;
-      return wrapModule(compileBytes(copy));
-    });
+    if (copy instanceof CompileError) return rejectLater(copy);
+    return compileBytesLater(copy).then(wrapModule);
   });
 }
 
@@ -78,10 +84,8 @@ export interface InstantiatedSource {
 }
 
 function instantiateBytes(copy: Uint8Array | CompileError, importObject: unknown, what: string): Promise<InstantiatedSource> {
-  return later(() => {
-    if (copy instanceof CompileError) throw copy;
-    return compileBytes(copy);
-  }).then((rt: RuntimeModule) => {
+  const compiled = copy instanceof CompileError ? rejectLater(copy) : compileBytesLater(copy);
+  return compiled.then((rt: RuntimeModule) => {
     // Imports are read once compiled, when the module says what it imports.
     const imports = readImports(rt, importObject, what);
     return later(() => ({ module: wrapModule(rt), instance: wrapInstance(instantiateCore(rt, imports, what)) }));
@@ -123,7 +127,7 @@ async function responseBytes(source: unknown, what: string): Promise<Uint8Array>
 }
 
 export function compileStreaming(source: unknown): Promise<Module> {
-  return responseBytes(source, 'WebAssembly.compileStreaming()').then((bytes) => later(() => wrapModule(compileBytes(bytes))));
+  return responseBytes(source, 'WebAssembly.compileStreaming()').then((bytes) => compileBytesLater(bytes).then(wrapModule));
 }
 
 export function instantiateStreaming(source: unknown, importObject?: unknown): Promise<InstantiatedSource> {

@@ -1,6 +1,7 @@
 // WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
 // reflection functions exports, imports and customSections.
 import { Module as RuntimeModule, moduleInfo } from '../module.js';
+import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground } from '../threads/background-compile.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
 import { asCompileError } from './errors.js';
@@ -19,6 +20,39 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
     const module = new RuntimeModule(bytes, namespaceEngine());
     checkEmbeddingLimits(bytes.length, moduleInfo(module));
     return module;
+  });
+}
+
+/**
+ * compileBytes for the asynchronous operations: what compileBytes gives (or throws, as a
+ * rejection), without blocking this thread for the compile of a large module, which runs
+ * on a worker (../threads/background-compile.ts). `bytes` must be the caller's own copy.
+ */
+export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
+  if (bytes.length < BACKGROUND_COMPILE_MIN_BYTES) return laterTask(() => compileBytes(bytes));
+  return laterTask(() => asCompileError(() => checkEmbeddingLimitsEarly(bytes)))
+    .then(() => compileInBackground(bytes, namespaceEngine()))
+    .then(
+      (module) => asCompileError(() => {
+        const info = moduleInfo(module);
+        checkEmbeddingLimits(info.bytes.length, info);
+        return module;
+      }),
+      (e: unknown) => asCompileError(() => {
+        throw e;
+      }),
+    );
+}
+
+function laterTask<T>(work: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(work());
+      } catch (e) {
+        reject(e);
+      }
+    });
   });
 }
 

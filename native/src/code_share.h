@@ -1,0 +1,55 @@
+/*
+ * Code mappings shared by every thread of the process (code_share.c).
+ *
+ * A module's machine code is mapped once (memory.c mapCode) into a wj_code, which counts its
+ * references: one per owner object (a napi external; each thread that runs the code has its
+ * own) and one per registry entry that names it. The pages are unmapped when the last one
+ * goes, on whichever thread that is. Worker threads share the process's address space, so a
+ * module posted to a worker runs the very pages its sender compiled.
+ */
+#ifndef WASMJIT_CODE_SHARE_H
+#define WASMJIT_CODE_SHARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <node_api.h>
+
+#include "wasmjit.h"
+
+typedef struct wj_mapping wj_mapping;
+
+/* memory.c: unpublishes and unmaps a code mapping and frees it (any thread, no env needed). */
+void wj_code_mapping_free(wj_mapping *m) WJ_HIDDEN;
+/* memory.c: the mapping's first byte. */
+uintptr_t wj_mapping_base(const wj_mapping *m) WJ_HIDDEN;
+
+/*
+ * A new owner object for a freshly made code mapping holding `length` bytes of code, which it
+ * takes over (NULL after freeing the mapping when the owner cannot be made).
+ */
+napi_value wj_code_owner_for_new_mapping(napi_env env, wj_mapping *m, size_t length) WJ_HIDDEN;
+
+/*
+ * releaseMapping() for a code owner: drops this owner's reference now (the pages go when it
+ * was the last one). Returns 0 when `data` is not a code owner.
+ */
+int wj_code_owner_release(void *data) WJ_HIDDEN;
+
+napi_status wj_code_share_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
+/* big_alloc.c: `size` bytes of fresh read+write memory (huge pages where possible), or NULL. */
+void *wj_big_alloc(size_t size) WJ_HIDDEN;
+void wj_big_free(void *p, size_t size) WJ_HIDDEN;
+
+/* Registry ids (code_share.c): 16 random bytes, written as 32 lower-case hex digits. */
+#define WJ_ID_BYTES 16
+int wj_random_id(uint8_t *id) WJ_HIDDEN;
+void wj_id_to_hex(const uint8_t *id, char *out) WJ_HIDDEN;
+/* The id in a JS string argument; 0 when it is not one. */
+int wj_id_arg(napi_env env, napi_value v, uint8_t *id) WJ_HIDDEN;
+
+/* snapshot.c */
+napi_status wj_snapshot_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
+#endif
