@@ -15,9 +15,13 @@ export type Verdict =
 
 const scripts = (ps: readonly ProbeRecord[]) => ps.map((p) => p.script).sort();
 
+/** wasmjit's own worker threads (the background compiler): they run no WebAssembly of the program's. */
+const isRuntimeWorker = (p: ProbeRecord): boolean => /[\\/]runtime[\\/]dist[\\/]threads[\\/]/.test(p.script);
+
 /** Problems with where the runs ran: every process of each run must have had its engine. */
-export function engineProblems(v8: readonly ProbeRecord[], wasmjit: readonly ProbeRecord[]): string[] {
+export function engineProblems(v8: readonly ProbeRecord[], allWasmjit: readonly ProbeRecord[]): string[] {
   const problems: string[] = [];
+  const wasmjit = allWasmjit.filter((p) => !isRuntimeWorker(p));
   if (v8.length === 0) problems.push('the V8 run left no probe record (the probe did not load)');
   if (wasmjit.length === 0) problems.push('the wasmjit run left no probe record (the probe did not load)');
   for (const p of v8) if (p.engine !== 'v8') problems.push(`V8 run: process ${p.script} had WebAssembly = ${p.engine}`);

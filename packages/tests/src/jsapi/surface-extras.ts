@@ -21,12 +21,14 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
   '@wasmjit/runtime': [
     'Engine', 'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError',
     'validate', 'compile', 'instantiate', 'callRaw', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
+    // Modules across threads (docs/threads.md).
+    'toPostedModule', 'fromPostedModule',
   ],
   'Engine.prototype': [
     // EngineOptions as resolved, read-only
     'maxWasmStack', 'hostStackReserve', 'boundsChecks', 'features', 'stackChecks', 'epochInterruption', 'hostInterrupts',
     'consumeFuel', 'initialFuel', 'parallelCompile',
-    'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'instantiate',
+    'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'compileAsync', 'instantiate',
   ],
   'Module.prototype': ['engine'],
   'Instance.prototype': ['module', 'setEpochDeadline', 'setFuel', 'fuelRemaining', 'dispose', '[Symbol.dispose]'],

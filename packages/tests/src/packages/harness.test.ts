@@ -116,6 +116,9 @@ describe('packages: verdict', () => {
     const child = (engine: ProbeRecord['engine']): ProbeRecord => ({ pid: 2, script: '/x/bin/esbuild', engine });
     expect(engineProblems([main('v8'), child('v8')], [main('wasmjit')])[0]).to.contain('different processes');
     expect(engineProblems([main('v8'), child('v8')], [main('wasmjit'), child('v8')])[0]).to.contain('/x/bin/esbuild had WebAssembly = v8');
+    // wasmjit's own background compile worker is not a process of the program's.
+    const compiler: ProbeRecord = { pid: 1, script: '/x/node_modules/@wasmjit/runtime/dist/threads/background-compile-worker.js', engine: 'wasmjit' };
+    expect(engineProblems([main('v8')], [main('wasmjit'), compiler])).to.deep.equal([]);
   });
 });
 

@@ -5,7 +5,7 @@
 // pnpm bench:eventloop.)
 import { expect } from 'chai';
 import { WebAssembly as WA } from '@wasmjit/runtime/webassembly';
-import { Engine, Instance, Module } from '@wasmjit/runtime';
+import { Engine, Instance, Module, RuntimeError } from '@wasmjit/runtime';
 import { backgroundCompileStats, BACKGROUND_COMPILE_MIN_BYTES } from '../../../runtime/dist/threads/background-compile.js';
 import { collectGarbage } from '../../../runtime/dist/collect.js';
 import { native } from '../../../runtime/dist/native.js';
@@ -96,18 +96,19 @@ describe('threads: asynchronous compile on the background worker', function () {
       try {
         (new Instance(m).exports.run as Fn)(1);
       } catch (e) {
-        return (e as Error).message;
+        return `${(e as RuntimeError).trap} ${(e as Error).stack}`;
       }
       return 'no trap';
     });
-    expect(traps[0]).to.match(/out_of_fuel(\n\s+at func\[\d+\] \(offset 0x[0-9a-f]+\)){3,}/);
+    // The backtrace heads the error's stack (the message is V8's text).
+    expect(traps[0]).to.match(/^out_of_fuel RuntimeError: all fuel consumed(\n\s+at func\[\d+\] \(offset 0x[0-9a-f]+\)){3,}/);
     expect(traps[1]).to.equal(traps[0]);
   });
 
   it('keeps the engine\'s settings: fuel and epoch checks work as in a sync compile', async () => {
     const fuel = new Engine({ consumeFuel: true, initialFuel: 500 });
     const m = await fuel.compileAsync(LARGE);
-    expect(() => (new Instance(m).exports.run as Fn)(1)).to.throw(/out_of_fuel/);
+    expect(() => (new Instance(m).exports.run as Fn)(1)).to.throw(RuntimeError).with.property('trap', 'out_of_fuel');
     const epochs = new Engine({ epochInterruption: true });
     const e = await epochs.compileAsync(LARGE);
     const inst = new Instance(e);

@@ -36,7 +36,8 @@ function run(calls: Call[]): Reply['results'] {
     try {
       return { value: (held.instances[c.module]!.exports[c.name] as (...a: number[]) => unknown)(...c.args) };
     } catch (e) {
-      return { error: (e as Error).message };
+      // The trap code where there is one (messages are V8's texts).
+      return { error: (e as { trap?: string }).trap ?? (e as Error).message };
     }
   });
 }
