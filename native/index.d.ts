@@ -48,14 +48,14 @@ declare namespace wasmjitNative {
     /**
      * invoke() with code and vmctx (f64) from callBuffer slots 1024 and 1025 and nslots from
      * the low u32 of slot 1026; undefined when wasm returned normally, else the TrapCode, or
-     * 256 (RunStatus.HostCall): wasm called import / builtin callBuffer[1027] (instance id
+     * true (invoke() returns 256, RunStatus.HostCall): wasm called import / builtin callBuffer[1027] (instance id
      * low, index high) with its arguments in the area, and is suspended; the caller runs the
      * call, leaves the results in the area and calls resume() with slot 1028 holding the
      * serial it found there (or abandon() if the call threw).
      */
-    invokeFast(): number | undefined;
+    invokeFast(): number | true | undefined;
     /** Continues the suspended activation whose serial is in callBuffer slot 1028 (f64). Returns like invokeFast. */
-    resume(): number | undefined;
+    resume(): number | true | undefined;
     /** Drops the suspended activation whose serial is in callBuffer slot 1028 (its host call threw). */
     abandon(): void;
     /** This thread's wasm stack (0s before first use) and the innermost activation's limit (0 when none). */

@@ -144,10 +144,14 @@ static wj_env_state *wj_state_of(napi_env env, napi_callback_info info) {
   return state;
 }
 
+/* undefined when wasm returned, true for a suspended host call (napi_get_boolean hands out
+ * a root constant: cheaper than creating a number, and host calls are the hot case), the
+ * TrapCode otherwise. */
 static napi_value wj_status_value(napi_env env, uint32_t result) {
   if (result == WJ_TRAP_NONE) return NULL; /* undefined: no N-API value to create */
   napi_value out;
-  napi_create_int32(env, (int32_t)result, &out);
+  if (result == WJ_STATUS_HOST_CALL) napi_get_boolean(env, true, &out);
+  else napi_create_int32(env, (int32_t)result, &out);
   return out;
 }
 

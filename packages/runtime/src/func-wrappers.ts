@@ -1,7 +1,7 @@
 // Specialised JS closures per signature, generated once per export / import. The JS→wasm
 // path is: store args into the call buffer, one native invoke, read results back. wasm runs
 // on the thread's wasm stack; when it calls a JS import or a runtime builtin, invoke returns
-// RunStatus.HostCall and the wrapper itself runs the host call and resumes the activation
+// true (RunStatus.HostCall) and the wrapper itself runs the host call and resumes the activation
 // (host-dispatch.ts, docs/calls.md), so that a level of wasm -> JS -> wasm nesting costs the
 // thread's stack only its JS frames.
 //
@@ -92,8 +92,9 @@ const SERIAL = CallBuffer.SuspendSerial;
  * it returns or traps; returns what resume() last returned. If a call throws, the activation
  * is dropped and the exception propagates. (The export wrappers inline this loop: see there.)
  */
-export function runHostCalls(t: number | undefined, entered: { readonly domain: RefDomain }): number | undefined {
-  while (t === RunStatus.HostCall) {
+export function runHostCalls(t: number | true | undefined, entered: { readonly domain: RefDomain }): number | undefined {
+  // invoke() reports a host call as RunStatus.HostCall, invokeFast() and resume() as true.
+  while (t === true || t === RunStatus.HostCall) {
     const s = cbF64[SERIAL]!;
     const h = hostTarget(entered);
     try {
@@ -200,7 +201,7 @@ F64[${CallBuffer.InvokeCode}] = code;
 F64[${CallBuffer.InvokeVmctx}] = vmctx;
 I32[${2 * CallBuffer.InvokeNslots}] = ${nslots};
 let t = invokeFast();
-while (t === ${RunStatus.HostCall}) {
+while (t === true) {
   const s = F64[${SERIAL}];
   const h = host(owner);
   try {

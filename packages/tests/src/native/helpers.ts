@@ -86,8 +86,9 @@ export type Dispatcher = () => void;
  * serial the suspension left; if dispatch throws, abandon the activation and rethrow. Returns
  * the final status (0 when wasm returned).
  */
-export function drive(t: number | undefined, dispatch: Dispatcher): number {
-  while (t === HostCall) {
+export function drive(t: number | true | undefined, dispatch: Dispatcher): number {
+  // invoke() says HostCall (256), invokeFast() and resume() say true.
+  while (t === HostCall || t === true) {
     const serial = callF64[SuspendSerial]!;
     try {
       dispatch();

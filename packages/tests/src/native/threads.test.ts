@@ -49,7 +49,7 @@ for (let i = 0; i < 2000; i++) {
   i64[2] = BigInt(i % 20); i64[3] = 0n;
   let t = n.invoke(workerData.host7, workerData.vmctx, 2);
   try {
-    while (t === 256) {
+    while (t === 256 || t === true) {
       const serial = f64[1028];
       try { dispatch(); } catch (e) { f64[1028] = serial; n.abandon(); throw e; }
       f64[1028] = serial;
