@@ -39,6 +39,20 @@ _Static_assert(WJ_CB_FLOAT_RESULT == 0 && WJ_CB_INT_RESULT == 1 && WJ_CB_AREA_ST
                "entry.c hard-codes the call buffer layout");
 _Static_assert(WJ_STATUS_HOST_CALL == 256, "entry.c hard-codes WJ_STATUS_HOST_CALL");
 
+/* The one register-save shape of every switch (see above); wasmjit_enter spells it out with
+ * full CFI for debuggers, the others use these. */
+#define WJ_SAVE_CALLEE_SAVED                                                                    \
+  "  push rbp\n"                                                                                \
+  "  .cfi_def_cfa_offset 16\n"                                                                  \
+  "  .cfi_offset rbp, -16\n"                                                                    \
+  "  mov rbp, rsp\n"                                                                            \
+  "  .cfi_def_cfa_register rbp\n"                                                               \
+  "  push rbx\n  push r12\n  push r13\n  push r14\n  push r15\n"
+#define WJ_RESTORE_CALLEE_SAVED_AND_RETURN                                                      \
+  "  pop r15\n  pop r14\n  pop r13\n  pop r12\n  pop rbx\n  pop rbp\n"                       \
+  "  .cfi_def_cfa rsp, 8\n"                                                                     \
+  "  ret\n"
+
 __asm__(
     ".intel_syntax noprefix\n"
     ".text\n"
@@ -113,14 +127,7 @@ __asm__(
     "  xor eax, eax\n"
     "  lea rbp, [rsp + 40]\n"
     ".Lwj_to_thread_stack:\n"
-    "  pop r15\n"
-    "  pop r14\n"
-    "  pop r13\n"
-    "  pop r12\n"
-    "  pop rbx\n"
-    "  pop rbp\n"
-    "  .cfi_def_cfa rsp, 8\n"
-    "  ret\n"
+    WJ_RESTORE_CALLEE_SAVED_AND_RETURN
     "  .cfi_endproc\n"
     ".size wasmjit_enter, .-wasmjit_enter\n"
 
@@ -131,16 +138,7 @@ __asm__(
     ".p2align 4\n"
     "wasmjit_resume:\n"
     "  .cfi_startproc\n"
-    "  push rbp\n"
-    "  .cfi_def_cfa_offset 16\n"
-    "  .cfi_offset rbp, -16\n"
-    "  mov rbp, rsp\n"
-    "  .cfi_def_cfa_register rbp\n"
-    "  push rbx\n"
-    "  push r12\n"
-    "  push r13\n"
-    "  push r14\n"
-    "  push r15\n"
+    WJ_SAVE_CALLEE_SAVED
     "  mov [rdi], rsp\n"
     "  mov rsp, [rdi + 8]\n"
     "  xor eax, eax\n"
@@ -158,16 +156,7 @@ __asm__(
     ".p2align 4\n"
     "wasmjit_host_call:\n"
     "  .cfi_startproc\n"
-    "  push rbp\n"
-    "  .cfi_def_cfa_offset 16\n"
-    "  .cfi_offset rbp, -16\n"
-    "  mov rbp, rsp\n"
-    "  .cfi_def_cfa_register rbp\n"
-    "  push rbx\n"
-    "  push r12\n"
-    "  push r13\n"
-    "  push r14\n"
-    "  push r15\n"
+    WJ_SAVE_CALLEE_SAVED
     /* Six pushes after the return address leave rsp = 8 (mod 16): align for the C call. */
     "  sub rsp, 8\n"
     "  call wj_host_suspend\n"
@@ -178,14 +167,7 @@ __asm__(
     "  lea rbp, [rsp + 40]\n"
     "  jmp .Lwj_to_thread_stack\n"
     ".Lwj_to_wasm_stack:\n"
-    "  pop r15\n"
-    "  pop r14\n"
-    "  pop r13\n"
-    "  pop r12\n"
-    "  pop rbx\n"
-    "  pop rbp\n"
-    "  .cfi_def_cfa rsp, 8\n"
-    "  ret\n"
+    WJ_RESTORE_CALLEE_SAVED_AND_RETURN
     "  .cfi_endproc\n"
     ".size wasmjit_host_call, .-wasmjit_host_call\n"
 
