@@ -12,22 +12,11 @@ import {
 } from './asm.js';
 import { ALU, CC, FBIT, FOP, imm, mem, r, SHIFT, x } from './intel-text.js';
 import { disassemble, skipWithoutObjdump } from './objdump.js';
+import { rng } from '../util/rng.js';
 import { toHex } from './golden.js';
 
 const DEFAULT_SEED = 0x5eed_2024;
 const DEFAULT_COUNT = 4000;
-
-/** mulberry32: tiny, fast, and good enough to pick test cases. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   emit: (a: Assembler) => void;
