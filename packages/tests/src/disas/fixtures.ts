@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildListings, compileForListing, renderListingText, type ListingEngineOptions } from '../../../runtime/dist/cli/listing.js';
+import { buildListings, compileForListing, functionRelative, renderListingText, type ListingEngineOptions } from '../../../runtime/dist/cli/listing.js';
 import { objdumpAvailable } from '../../../runtime/dist/cli/disasm.js';
 import { wat } from '../util/wat.js';
 
@@ -53,14 +53,17 @@ export async function renderFixture(f: Fixture): Promise<string> {
   const text = readFileSync(f.watPath, 'utf8');
   const options = parseOptions(text);
   let listings;
+  let style;
   try {
-    listings = buildListings(compileForListing(await wat(text, { names: true }), options), 'objdump');
+    const compiled = compileForListing(await wat(text, { names: true }), options);
+    listings = buildListings(compiled, 'objdump');
+    style = functionRelative(compiled.compiled);
   } catch (e) {
     throw new Error(`${f.name}.wat: ${(e as Error).message}`, { cause: e });
   }
   const shown = Object.entries(options).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`)).join(' ') || 'engine defaults';
-  return `;; ${f.name}.wat (${shown}): x86-64 by objdump (Intel syntax), offsets in the module's code\n\n` +
-    listings.map(renderListingText).join('');
+  return `;; ${f.name}.wat (${shown}): x86-64 by objdump (Intel syntax), addresses from each function's start\n\n` +
+    listings.map((l) => renderListingText(l, style)).join('');
 }
 
 export function readExpected(f: Fixture): string | undefined {
