@@ -1,15 +1,12 @@
 // The code `explore` lists, and the listing text: shared by the CLI and the disassembly
 // fixtures (packages/tests/fixtures/disas), so that a fixture shows exactly what explore shows.
-// The code is compiled the way an Engine with the same options compiles it: the Engine
-// resolves the options (its defaults, e.g. guard-page bounds checks, live there only).
+// The code is compiled the way an Engine with the same options compiles it (engine-options.ts).
 import { compileModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
-import { Engine, type EngineOptions } from '../engine.js';
-import { compileOptions, engineCodeSettings } from '../module.js';
 import { Disassembly, type DisasmMode } from './disasm.js';
+import { toolCompileOptions, type ToolEngineOptions } from './engine-options.js';
 import { ListingBuilder, selectFunctions, type CodeLine, type FuncListing, type OpBlock } from './explore-model.js';
 
-/** The engine options a listing can vary; everything else is the Engine's default. */
-export type ListingEngineOptions = Pick<EngineOptions, 'boundsChecks' | 'epochInterruption' | 'consumeFuel' | 'features'>;
+export type ListingEngineOptions = ToolEngineOptions;
 
 export interface CompiledListing {
   wasm: WasmModule;
@@ -17,17 +14,13 @@ export interface CompiledListing {
 }
 
 /**
- * Decodes, validates and compiles `bytes` as `new Engine(options)` would, with operator
- * offsets collected. One difference, so that listings hold no absolute address: the engine's
- * epoch cell address is not compiled in, so epoch checks read it from the vmctx (EpochPtr)
- * instead of taking it as an immediate.
+ * Decodes, validates and compiles `bytes` as `new Engine(options)` would (see
+ * toolCompileOptions), with operator offsets, and with signature ids numbered within the
+ * module so that the listing does not depend on what this process compiled before.
  */
 export function compileForListing(bytes: Uint8Array, options: ListingEngineOptions = {}): CompiledListing {
-  const settings = engineCodeSettings(new Engine(options));
-  const { module, compiled } = compileModule(bytes, settings.features, {
-    ...compileOptions({ ...settings, epochAddress: undefined }, false),
-    collectOffsets: true,
-  });
+  const { compile, features } = toolCompileOptions(options, false);
+  const { module, compiled } = compileModule(bytes, features, { ...compile, collectOffsets: true, moduleLocalTypeIds: true });
   return { wasm: module, compiled };
 }
 
