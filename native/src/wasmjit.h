@@ -2,8 +2,9 @@
  * Shared declarations of the wasmjit native add-on.
  *
  * The numbers below mirror packages/codegen/src/abi.ts (the contract); they are duplicated
- * here because C cannot import the TypeScript. packages/tests/src/native exercises every
- * one of them through hand-written machine code that follows abi.ts.
+ * here because C cannot import the TypeScript. packages/tests/src/native/abi-header.test.ts
+ * parses these headers and compares every WJ_VMCTX_*, WJ_TRAP_*, WJ_CB_* and WJ_STATUS_*
+ * constant with abi.ts; the other native tests exercise them through hand-written code.
  */
 #ifndef WASMJIT_H
 #define WASMJIT_H
@@ -21,7 +22,6 @@ enum {
   WJ_VMCTX_MEM_SIZE = 0x08,
   WJ_VMCTX_HOST_CALL = 0x10,
   WJ_VMCTX_TRAP_UNWIND = 0x18,
-  WJ_VMCTX_MEMORY_GROW = 0x20,
   WJ_VMCTX_INSTANCE_ID = 0x28,
   WJ_VMCTX_MAX_WASM_STACK = 0x30,
   WJ_VMCTX_HOST_STACK_RESERVE = 0x38,

@@ -26,12 +26,15 @@
 //   frame after every call that may cross instances), so callers within one instance need not
 //   reload it; callers of imports and call_indirect reload r14 from [rbp - 8].
 //
-// ── Frame layout ───────────────────────────────────────────────────────────────────────
+// ── Frame layout (the one picture; lower/frame.ts computes it, docs/stack.md refers here) ──
 //   [rbp + 16 + 8*i]  area slot i (params, results 1..)
 //   [rbp + 8]         return address
-//   [rbp + 0]         caller's rbp
+//   [rbp + 0]         caller's rbp          ← the chain a trap's backtrace walks
 //   [rbp - 8]         saved vmctx (r14)
-//   [rbp - 16 - ...]  non-param locals, then value-stack spill slots
+//   [rbp - 16 - 8*i]  saved register i, i < S: the caller's value of each callee-saved
+//                     home the function uses (rbx, r12, r13 first, then xmm8..13 as 8 bytes;
+//                     lower/local-regs.ts); S = 0 in functions that home no local there
+//   [rbp - 16 - 8*S - 8*j]  body (non-param) local j, then value-stack spill slots below them
 //   [rsp + 8*i]       outgoing argument area (max over the calls in the function)
 //   The frame size is a multiple of 16 so that rsp ≡ 0 (mod 16) inside a function body.
 //

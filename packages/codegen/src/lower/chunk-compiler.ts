@@ -21,6 +21,13 @@ export type ModuleCompileOptions = CompileOptions & {
    * compiling them.
    */
   checkBodies?: boolean;
+  /**
+   * @internal For listings of code that never runs (`wasmjit explore`, the disassembly
+   * fixtures): signature ids numbered within the module (equal types share one, from 1 in
+   * type order) instead of the canonical ids, which depend on everything the process
+   * compiled before and so would make a listing differ from run to run.
+   */
+  moduleLocalTypeIds?: boolean;
 };
 
 /** A compiled chunk; every code offset in it is relative to the chunk's start. */

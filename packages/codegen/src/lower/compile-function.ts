@@ -15,7 +15,7 @@ import * as ctl from './ops/control.js';
 import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
-import { skipOperatorImmediates } from './skip.js';
+import { readImmediates } from '../wasm/body-scan.js';
 import { OP_FAMILIES } from './ops/families.js';
 import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
 
@@ -152,7 +152,7 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
     case Op.Return: ctl.visitReturn(fc); return false;
   }
   if (fc.dead) {
-    skipOperatorImmediates(r, op, r.pos - 1);
+    readImmediates(r, op, r.pos - 1);
     return false;
   }
   const core = CORE[op];

@@ -73,8 +73,19 @@ export function compileModule(
   return { module, compiled };
 }
 
+/** See ModuleCompileOptions.moduleLocalTypeIds. */
+function moduleLocalTypeIds(module: WasmModule): number[] {
+  const ids = new Map<string, number>();
+  return module.types.map((t) => {
+    const key = `${t.params.join(',')}:${t.results.join(',')}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size + 1));
+    return id;
+  });
+}
+
 export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {
-  const typeIds = module.types.map((t) => canonicalTypeId(t.params, t.results));
+  const typeIds = options.moduleLocalTypeIds ? moduleLocalTypeIds(module) : module.types.map((t) => canonicalTypeId(t.params, t.results));
   const numFuncs = module.funcs.length;
   const threads = threadCount(bodyBytes(module, 0, module.codes.length), options.parallelCompile);
   let chunks: CodeChunk[];

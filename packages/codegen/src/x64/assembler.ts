@@ -292,11 +292,6 @@ export class Assembler {
     emitRM(this.buf, 0, w(size), (op << 3) | 3, dst, m);
   }
 
-  alu_mr(op: AluOp, size: IntSize, m: Mem, src: Gpr): void {
-    checkAluOp(op);
-    emitRM(this.buf, 0, w(size), (op << 3) | 1, src, m);
-  }
-
   alu_mi(op: AluOp, size: IntSize, m: Mem, imm: number): void {
     checkAluOp(op);
     const v = imm32(size, imm, 'alu_mi');
@@ -318,21 +313,9 @@ export class Assembler {
     return at;
   }
 
-  /** REX.W 8D /r with a forced disp32 of 0; returns where the disp32 is. */
-  lea_patchable(dst: Gpr, base: Gpr): number {
-    return emitRM(this.buf, 0, REX_W, 0x8d, dst, { base, disp: 0 }, true);
-  }
-
   /** 85 /r. */
   test_rr(size: IntSize, a: Gpr, b: Gpr): void {
     emitRR(this.buf, 0, w(size), 0x85, b, a);
-  }
-
-  /** F7 /0 id (there is no sign-extended imm8 form of test). */
-  test_ri(size: IntSize, r: Gpr, imm: number): void {
-    const v = imm32(size, imm, 'test_ri');
-    emitRR(this.buf, 0, w(size), 0xf7, 0, r);
-    this.buf.put4(v);
   }
 
   /** 0F AF /r. */
@@ -396,11 +379,6 @@ export class Assembler {
   /** F7 /3. */
   neg_r(size: IntSize, r: Gpr): void {
     emitRR(this.buf, 0, w(size), 0xf7, 3, r);
-  }
-
-  /** F7 /2. */
-  not_r(size: IntSize, r: Gpr): void {
-    emitRR(this.buf, 0, w(size), 0xf7, 2, r);
   }
 
   /** F3 0F BD /r (ABM/LZCNT). Without LZCNT support the same bytes decode as bsr. */
@@ -503,20 +481,6 @@ export class Assembler {
   jcc_label(c: Cond, l: Label): void {
     checkCond(c);
     this.jump(0x70 | c, 0x0f80 | c, l);
-  }
-
-  /** 0F 0B: guaranteed invalid opcode. */
-  ud2(): void {
-    this.buf.put1(0x0f);
-    this.buf.put1(0x0b);
-  }
-
-  int3(): void {
-    this.buf.put1(0xcc);
-  }
-
-  nop(): void {
-    this.buf.put1(0x90);
   }
 
   // ── SSE scalar ──────────────────────────────────────────────────────────────────────

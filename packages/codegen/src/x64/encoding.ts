@@ -25,10 +25,6 @@ export function fitsInt8(v: number): boolean {
   return v >= -0x80 && v <= 0x7f;
 }
 
-export function fitsInt32(v: number): boolean {
-  return v >= -0x80000000 && v <= 0x7fffffff && Number.isInteger(v);
-}
-
 export function checkReg(r: number, what: string): void {
   // Register numbers come from branded types, but a stray `undefined` or 16 from an
   // allocator bug would otherwise be silently truncated to 3 bits here. (r & 15) === r holds
@@ -74,8 +70,7 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
 
 /**
  * An instruction with a register (or /digit) in ModRM.reg and a memory operand in ModRM.rm.
- * Returns the buffer offset of the displacement field (meaningful with forceDisp32, where
- * it is always four bytes and can be patched).
+ * Returns the buffer offset of the displacement field.
  *
  * The special cases, all from §2.1.5 Tables 2-2/2-3 and §2.2.1.2 Table 2-5:
  *  - rm = 100 does not name rsp but "a SIB byte follows"; so a base of rsp or r12 (REX.B
@@ -88,7 +83,7 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
  *  - disp8 is sign-extended (§2.1.4), hence the -128..127 window for the short form.
  */
 export function emitRM(
-  buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem, forceDisp32 = false,
+  buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem,
 ): number {
   const base = m.base;
   const index = m.index;
@@ -117,8 +112,7 @@ export function emitRM(
   let p = putPrefixRexOpcode(d, buf.offset, prefix, rex, op);
 
   let mod: number;
-  if (forceDisp32) mod = 2;
-  else if (disp === 0 && (base & 7) !== 5) mod = 0;
+  if (disp === 0 && (base & 7) !== 5) mod = 0;
   else if (disp >= -0x80 && disp <= 0x7f) mod = 1;
   else mod = 2;
 

@@ -1,6 +1,7 @@
 // `wasmjit compile`: decode, validate and compile a module without running it, and with
 // --stats report sizes, phase times and throughput.
 import { compileModuleCode, decodeModule, validateModule, type CompiledCode, type WasmModule } from '@wasmjit/codegen';
+import { toolCompileOptions } from './engine-options.js';
 import { UsageError, hasFlag, helpText, optionValue, parseArgs, type CommandSpec } from './args.js';
 import { readModule } from './load.js';
 import { Progress } from './progress.js';
@@ -13,7 +14,7 @@ export const COMPILE: CommandSpec = {
   summary: 'compile a module without running it (--stats: sizes, times, MB/s)',
   options: [
     { name: 'stats', help: 'print functions, wasm and code bytes, time per phase and MB/s' },
-    { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard' },
+    { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard (default guard, as the Engine)' },
   ],
   details: [
     'On a terminal a progress bar appears when compiling takes longer than a second.',
@@ -44,15 +45,17 @@ interface Timed {
 }
 
 function compileTimed(bytes: Uint8Array, boundsChecks: 'explicit' | 'guard' | undefined): Timed {
+  // Unset options are the Engine's defaults (guard-page bounds checks), as in `run`.
+  const { compile, features } = toolCompileOptions({ boundsChecks });
   const t0 = performance.now();
-  const wasm = decodeModule(bytes);
+  const wasm = decodeModule(bytes, features);
   const t1 = performance.now();
   validateModule(wasm);
   const t2 = performance.now();
   const progress = new Progress(wasm.codes.length, 'compiling');
   let compiled: CompiledCode;
   try {
-    compiled = compileModuleCode(watchBodies(wasm, (i) => progress.update(i)), { boundsChecks });
+    compiled = compileModuleCode(watchBodies(wasm, (i) => progress.update(i)), compile);
   } finally {
     progress.finish();
   }

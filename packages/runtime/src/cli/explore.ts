@@ -1,10 +1,9 @@
 // `wasmjit explore`: each function's wasm operators, each followed by the x86-64 code
 // generated for it (objdump disassembly when installed, else hex), as text or HTML.
 import { writeFileSync } from 'node:fs';
-import { compileModuleCode, decodeModule, validateModule } from '@wasmjit/codegen';
 import { UsageError, hasFlag, helpText, optionValue, parseArgs, type CommandSpec } from './args.js';
-import { Disassembly, objdumpAvailable } from './disasm.js';
-import { ListingBuilder, selectFunctions, type CodeLine, type FuncListing, type OpBlock } from './explore-model.js';
+import { objdumpAvailable } from './disasm.js';
+import { buildListings, compileForListing, renderListingText } from './listing.js';
 import { renderHtml } from './explore-html.js';
 import { readModule } from './load.js';
 import { reportFailure } from './failure.js';
@@ -18,7 +17,7 @@ export const EXPLORE: CommandSpec = {
     { name: 'func', value: 'NAME|INDEX', help: 'only this function (name-section or export name, or function index)' },
     { name: 'html', value: 'FILE', help: 'also write the listing as a side-by-side HTML page' },
     { name: 'hex', help: 'show machine code as hex bytes even when objdump is installed' },
-    { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard' },
+    { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard (default guard, as the Engine)' },
     { name: 'epochs', help: 'compile with epoch-deadline checks (Engine epochInterruption)' },
     { name: 'fuel', help: 'compile with fuel metering (Engine consumeFuel)' },
   ],
@@ -32,37 +31,6 @@ export const EXPLORE: CommandSpec = {
   ].join('\n'),
 };
 
-const INDENT = '        ';
-
-function codeLines(lines: CodeLine[]): string[] {
-  return lines.map((l) => {
-    if ('comment' in l) return `${INDENT}; ${l.comment}`;
-    const { offset, hex, text } = l.insn;
-    const addr = offset.toString(16).padStart(6, '0');
-    return text === undefined ? `${INDENT}${addr}  ${hex}` : `${INDENT}${addr}  ${hex.padEnd(30)} ${text}`;
-  });
-}
-
-function opLines(b: OpBlock): string[] {
-  const ops = b.ops.map((op) => {
-    const off = op.offset >= 0 ? `0x${op.offset.toString(16).padStart(4, '0')}` : '      ';
-    return `  ${off}  ${op.text}`;
-  });
-  return [...ops, ...codeLines(b.lines)];
-}
-
-function renderText(f: FuncListing): string {
-  const name = f.name !== undefined ? ` <${f.name}>` : '';
-  const lines = [
-    `func[${f.index}]${name} ${f.signature}`.trimEnd(),
-    `  ; ${f.wasmBytes} wasm bytes -> ${f.codeEnd - f.codeStart} bytes of x86-64 at 0x${f.codeStart.toString(16)}`,
-    ...opLines(f.prologue),
-    ...f.ops.flatMap(opLines),
-  ];
-  if (f.outOfLine.length) lines.push('  ; out-of-line code', ...f.outOfLine.flatMap(opLines));
-  return lines.join('\n') + '\n\n';
-}
-
 export function exploreCommand(argv: readonly string[]): number {
   try {
     const p = parseArgs(EXPLORE, argv);
@@ -73,23 +41,19 @@ export function exploreCommand(argv: readonly string[]): number {
     const [file, ...extra] = p.positionals;
     if (file === undefined) throw new UsageError('missing <module.wasm>');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
-    const wasm = decodeModule(readModule(file));
-    validateModule(wasm);
-    const compiled = compileModuleCode(wasm, {
-      collectOffsets: true,
+    // Unset options are the Engine's defaults (guard-page bounds checks), as in `run`.
+    const compiled = compileForListing(readModule(file), {
       boundsChecks: optionValue(p, 'bounds-checks') as 'explicit' | 'guard' | undefined,
       epochInterruption: hasFlag(p, 'epochs'),
       consumeFuel: hasFlag(p, 'fuel'),
     });
     const which = optionValue(p, 'func');
-    const funcs = selectFunctions(wasm, which);
-    if (which !== undefined && funcs.length === 0) throw new UsageError(`no defined function '${which}' in ${file}`);
     const mode = !hasFlag(p, 'hex') && objdumpAvailable() ? 'objdump' : 'hex';
-    const builder = new ListingBuilder(wasm, compiled, new Disassembly(compiled.code, mode));
-    const listings = funcs.map((i) => builder.listing(i));
+    const listings = buildListings(compiled, mode, which);
+    if (which !== undefined && listings.length === 0) throw new UsageError(`no defined function '${which}' in ${file}`);
     const note = mode === 'objdump' ? 'x86-64 disassembly by objdump (Intel syntax)' : 'x86-64 code as hex bytes (objdump not found, or --hex)';
     out(`;; ${file}: ${note}\n\n`);
-    for (const l of listings) out(renderText(l));
+    for (const l of listings) out(renderListingText(l));
     const html = optionValue(p, 'html');
     if (html !== undefined) {
       writeFileSync(html, renderHtml(file, listings, note));

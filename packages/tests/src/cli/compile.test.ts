@@ -22,6 +22,14 @@ describe('wasmjit compile', function () {
     expect(imported).to.be.greaterThan(5); // the WASI imports
   });
 
+  it("compiles with the Engine's defaults: guard-page bounds checks unless told otherwise", () => {
+    const bytes = (args: string[]) => /([\d,]+) bytes of x86-64/.exec(wasmjit(['compile', ...args, fixture('fs_ops')]).stdout)?.[1];
+    const byDefault = bytes([]);
+    expect(byDefault).to.be.a('string');
+    expect(byDefault).to.equal(bytes(['--bounds-checks', 'guard']));
+    expect(byDefault).not.to.equal(bytes(['--bounds-checks', 'explicit']));
+  });
+
   it('without --stats prints one line; an invalid module fails with status 1', () => {
     const r = wasmjit(['compile', fixture('trap')]);
     expect(r.stdout).to.match(/trap\.wasm: ok, \d+ functions, [\d,]+ bytes of x86-64\n$/);

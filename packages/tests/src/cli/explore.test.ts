@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Engine } from '@wasmjit/runtime';
 import { objdumpAvailable } from '../../../runtime/dist/cli/disasm.js';
 import { tempDir, watFile, wasmjit } from './support.js';
 
@@ -61,7 +62,7 @@ describe('wasmjit explore', function () {
   });
 
   it('shows the out-of-line trap stub of a memory access under that access', () => {
-    const r = wasmjit(['explore', '--hex', '--func', 'load', file]);
+    const r = wasmjit(['explore', '--hex', '--bounds-checks', 'explicit', '--func', 'load', file]);
     const ool = r.stdout.split('; out-of-line code\n')[1]!;
     expect(ool).to.contain('i64.load offset=8 align=8');
     expect(ool).to.contain('; trap: out_of_bounds_memory');
@@ -74,6 +75,13 @@ describe('wasmjit explore', function () {
     expect(r.stdout).to.match(/^ {8}[0-9a-f]{6} {2}c3 +ret$/m);
     expect(r.stdout).to.match(/call 0 <fib>\n(?: {8}.*\n)*? {8}[0-9a-f]{6} {2}e8 [0-9a-f ]+ +call /);
     expect(opsOf(r.stdout)).to.deep.equal(FIB_OPS);
+  });
+
+  it("compiles with the Engine's defaults: guard-page bounds checks unless told otherwise", () => {
+    const guard = wasmjit(['explore', '--hex', '--func', 'load', file]).stdout;
+    expect(new Engine().boundsChecks).to.equal('guard');
+    expect(guard).not.to.contain('out_of_bounds_memory');
+    expect(guard).to.equal(wasmjit(['explore', '--hex', '--bounds-checks', 'guard', '--func', 'load', file]).stdout);
   });
 
   it('--html writes the listing as a side-by-side page', () => {

@@ -33,7 +33,7 @@ export function instantiate(engine: Engine, bytes: Uint8Array, imports: Record<s
 }
 
 /** A small seeded PRNG (mulberry32): the same accesses on every run. */
-export { rng } from '../util/wat.js';
+export { rng } from '../util/rng.js';
 
 /** The `trap` of a wasmjit RuntimeError / the constructor name of anything else `f` throws. */
 export function trapOf(f: () => unknown): string | undefined {

@@ -5,7 +5,8 @@
 // block result, constant (folded where the lowering folds).
 import { expect } from 'chai';
 import { Engine, RuntimeError } from '@wasmjit/runtime';
-import { rng, wat, type Exports } from '../util/wat.js';
+import { rng } from '../util/rng.js';
+import { wat, type Exports } from '../util/wat.js';
 import {
   expectArith, floatConst, floatValues, ft, hex, isNaNBits, it_, ours, v8Bits, type FS,
 } from './float-helpers.js';

@@ -3,7 +3,8 @@
 // wrappers, since JS numbers do not carry NaN payloads) on raw bits.
 import { expect } from 'chai';
 import { callRaw } from '@wasmjit/runtime';
-import { rng, type Exports } from '../util/wat.js';
+import { rng } from '../util/rng.js';
+import type { Exports } from '../util/wat.js';
 
 export type FS = 32 | 64;
 

@@ -2,7 +2,8 @@
 // both operands in registers/slots, a constant right operand (immediate forms), and a
 // constant left operand (commutative swaps).
 import { expect } from 'chai';
-import { wat, both, callBoth, rng, type Both } from '../util/wat.js';
+import { wat, both, callBoth, type Both } from '../util/wat.js';
+import { rng } from '../util/rng.js';
 
 const I32_BIN = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr',
   'eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];

@@ -4,7 +4,8 @@
 // and memory.grow, and the bulk-memory builtins. Traps are compared by name.
 import { expect } from 'chai';
 import { Memory, RuntimeError } from '@wasmjit/runtime';
-import { wat, both, rng, type Both } from '../util/wat.js';
+import { wat, both, type Both } from '../util/wat.js';
+import { rng } from '../util/rng.js';
 
 const PAGE = 65536;
 

@@ -2,41 +2,42 @@
 //
 // @wasmjit/runtime only exports its public API ("."), so the internals under test are
 // imported from its build output; this file is the one place that knows the path.
+import { CallBuffer, RunStatus, TrapCode, Vmctx as VmctxOffset } from '@wasmjit/codegen';
 import { allocData, loadCode, type CodeRegion, type DataRegion } from '../../../runtime/dist/code-memory.js';
 import { callF64, native } from '../../../runtime/dist/native.js';
 
 export { allocData, loadCode, native, type CodeRegion, type DataRegion };
 export { callF64, callI32, callI64, callU32 } from '../../../runtime/dist/native.js';
 
-// Mirrors of packages/codegen/src/abi.ts (a const enum there, not exported by the codegen
-// package's index yet); a test below checks the add-on agrees with the slot layout.
+// Short names for the abi.ts values these tests use. The values come from abi.ts itself
+// (const enums, inlined at compile time); abi-header.test.ts checks the add-on's header.
 export const Trap = {
-  None: 0,
-  StackOverflow: 1,
-  Unreachable: 2,
-  BadConversionToInteger: 5,
-  HostException: 13,
+  None: TrapCode.None,
+  StackOverflow: TrapCode.StackOverflow,
+  Unreachable: TrapCode.Unreachable,
+  BadConversionToInteger: TrapCode.BadConversionToInteger,
+  HostException: TrapCode.HostException,
 } as const;
 
 export const Vmctx = {
-  HostCall: 0x10,
-  TrapUnwind: 0x18,
-  InstanceId: 0x28,
-  MaxWasmStack: 0x30,
-  HostStackReserve: 0x38,
-  HeaderEnd: 0x80,
+  HostCall: VmctxOffset.HostCall,
+  TrapUnwind: VmctxOffset.TrapUnwind,
+  InstanceId: VmctxOffset.InstanceId,
+  MaxWasmStack: VmctxOffset.MaxWasmStack,
+  HostStackReserve: VmctxOffset.HostStackReserve,
+  HeaderEnd: VmctxOffset.HeaderEnd,
 } as const;
 
-export const CallBufferSlots = 1032;
-export const AreaStart = 2;
-/** invokeFast() descriptor slots and the host-call target slot (abi.ts CallBuffer). */
-export const InvokeCode = 1024;
-export const InvokeVmctx = 1025;
-export const InvokeNslots = 1026;
-export const HostCallTarget = 1027;
-export const SuspendSerial = 1028;
-/** abi.ts RunStatus.HostCall: what invoke/invokeFast/resume return for a suspended host call. */
-export const HostCall = 256;
+export const CallBufferSlots = CallBuffer.Slots;
+export const AreaStart = CallBuffer.AreaStart;
+/** invokeFast() descriptor slots and the host-call target slot. */
+export const InvokeCode = CallBuffer.InvokeCode;
+export const InvokeVmctx = CallBuffer.InvokeVmctx;
+export const InvokeNslots = CallBuffer.InvokeNslots;
+export const HostCallTarget = CallBuffer.HostCallTarget;
+export const SuspendSerial = CallBuffer.SuspendSerial;
+/** What invoke/invokeFast/resume return for a suspended host call. */
+export const HostCall = RunStatus.HostCall;
 
 export const KiB = 1024;
 

@@ -1,20 +1,9 @@
 import { expect } from 'chai';
 import { f32ToBits, f64ToBits, isCanonicalNaN, parseFloatLiteral, parseIntLiteral } from './numbers.js';
+import { rng } from '../util/rng.js';
 
 const f32 = (s: string) => '0x' + parseFloatLiteral(s, 'f32').toString(16);
 const f64 = (s: string) => '0x' + parseFloatLiteral(s, 'f64').toString(16);
-
-/** Deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Exact value of a finite f32 bit pattern as n * 2^e. */
 function f32Exact(bits: bigint): { n: bigint; e: number } {

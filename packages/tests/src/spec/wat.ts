@@ -18,11 +18,7 @@ export const PROPOSAL_FEATURES: NonNullable<WabtFeatures> = { ...CORE_FEATURES, 
 
 const utf8 = new TextEncoder();
 
-let wabtPromise: Promise<Wabt> | undefined;
-export function loadWabt(): Promise<Wabt> {
-  wabtPromise ??= import('wabt').then((m) => m.default());
-  return wabtPromise;
-}
+export { loadWabt } from '../util/wat.js';
 
 export type WatResult = { bytes: Uint8Array } | { error: string };
 

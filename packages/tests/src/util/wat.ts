@@ -4,16 +4,40 @@ import { Engine, type Instance } from '@wasmjit/runtime';
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabt: Promise<Wabt> | undefined;
 
-export async function wat(text: string): Promise<Uint8Array> {
+/** Wasm 2.0 plus extended-const: what the tests' text modules may use. */
+const FEATURES = {
+  multi_value: true, bulk_memory: true, reference_types: true, sign_extension: true, sat_float_to_int: true,
+  mutable_globals: true, extended_const: true,
+};
+
+export function loadWabt(): Promise<Wabt> {
   wabt ??= import('wabt').then((m) => m.default());
-  const w = await wabt;
-  const mod = w.parseWat('test.wat', text, {
-    multi_value: true, bulk_memory: true, reference_types: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true,
-  });
+  return wabt;
+}
+
+/** Encodes a text module; with `names`, wabt also writes a name section. */
+export async function wat(text: string, { names = false } = {}): Promise<Uint8Array> {
+  const w = await loadWabt();
+  const mod = w.parseWat('test.wat', text, FEATURES);
   try {
-    return new Uint8Array(mod.toBinary({}).buffer);
+    return new Uint8Array(mod.toBinary({ write_debug_names: names }).buffer);
   } finally {
     mod.destroy();
+  }
+}
+
+/** wabt's own verdict on a binary module: undefined if valid, else its error text. */
+export async function wabtValidate(bytes: Uint8Array): Promise<string | undefined> {
+  const w = await loadWabt();
+  let m;
+  try {
+    m = w.readWasm(bytes, { readDebugNames: false, ...FEATURES });
+    m.validate();
+    return undefined;
+  } catch (e) {
+    return String((e as Error).message);
+  } finally {
+    m?.destroy();
   }
 }
 
@@ -47,14 +71,3 @@ function outcome(f: () => unknown): Outcome {
   }
 }
 
-/** A small seeded PRNG (mulberry32) so value sweeps are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -17,7 +17,7 @@ import {
   u32,
   vec,
 } from './binary-builder.js';
-import { wat } from './wat.js';
+import { wat } from '../util/wat.js';
 
 function malformed(bytes: Uint8Array | number[]): CompileError {
   try {
@@ -566,7 +566,7 @@ describe('wasm/decoder', () => {
       expect(m.names.locals.get(1)!.size).to.equal(0);
     });
     it('reads the names wabt writes', async () => {
-      const m = decodeModule(await wat('(module $M (func $fn (param $p i32) (local $l f32)) (func $g))', true));
+      const m = decodeModule(await wat('(module $M (func $fn (param $p i32) (local $l f32)) (func $g))', { names: true }));
       expect(m.names.module).to.equal('M');
       expect([...m.names.functions]).to.deep.equal([
         [0, 'fn'],

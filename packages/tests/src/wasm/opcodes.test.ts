@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { OP_FC_NAMES, OP_NAMES, Op, OpFC, opName } from '@wasmjit/codegen';
 import { funcModule } from './binary-builder.js';
-import { loadWabt } from './wat.js';
+import { loadWabt } from '../util/wat.js';
 
 describe('wasm/opcodes', () => {
   it('numbers opcodes as the spec does', () => {

@@ -16,7 +16,7 @@ import {
   u32,
   vec,
 } from './binary-builder.js';
-import { wabtValidate, wat } from './wat.js';
+import { wabtValidate, wat } from '../util/wat.js';
 
 // These tests cover the extended-const proposal's typing too, so it is enabled here; the
 // core-2.0 default (rejecting it) is checked in 'module-level rules' below.

@@ -1,6 +1,6 @@
 // lea dst, [rip + label] (jump tables): bytes and objdump's reading, backward and forward.
 import { expect } from 'chai';
-import { Assembler, RAX, R11, R15, RDI, type Gpr } from '@wasmjit/codegen';
+import { Assembler, nopBytes, RAX, R11, R15, RDI, type Gpr } from '@wasmjit/codegen';
 import { toHex } from './golden.js';
 import { disassemble, normalizeAsm, skipWithoutObjdump } from './objdump.js';
 
@@ -16,7 +16,7 @@ function forward(dst: Gpr): Uint8Array {
   const a = new Assembler();
   const l = a.newLabel();
   a.lea_rip(dst, l);
-  for (let i = 0; i < 16; i++) a.int3();
+  nopBytes(a, 16);
   a.bind(l);
   return a.finish().subarray(0, 7);
 }
@@ -29,7 +29,7 @@ describe('x64 lea rip-relative', () => {
     const a = new Assembler();
     const l = a.newLabel();
     a.bind(l);
-    a.int3();
+    nopBytes(a, 1);
     a.lea_rip(R11, l);
     // rel = 0 - (1 + 7) = -8
     expect(toHex(a.finish().subarray(1))).to.equal('4c8d1df8ffffff');
