@@ -18,6 +18,7 @@ import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
 import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
+import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
 const F32_ZERO_BITS = 0;
@@ -41,6 +42,8 @@ export class FunctionCompiler {
   opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
+  /** The previous operator, when its code waits for this one (see pending-op.ts). */
+  pending: PendingOp | null = null;
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
