@@ -98,7 +98,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   const m = env.module;
   const body = m.codes[funcIndex - m.numImportedFuncs]!;
   const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-  const fc = new FunctionCompiler(env.asm, env, funcIndex, r);
+  const fc = new FunctionCompiler(env.asm, env, funcIndex);
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);
   a.comment(`func[${funcIndex}]`);

@@ -6,7 +6,6 @@ import { AluOp } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
-import { BinaryReader } from '../wasm/reader.js';
 import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
@@ -54,7 +53,6 @@ export class FunctionCompiler {
     readonly asm: Assembler,
     readonly env: ModuleEnv,
     readonly funcIndex: number,
-    readonly reader: BinaryReader,
   ) {
     const m = env.module;
     this.sig = m.types[m.funcs[funcIndex]!]!;
