@@ -1,7 +1,7 @@
 // The single pass over one function body: decode an operator, hand it to its family.
 import { AluOp, ShiftOp, type IntSize } from '../x64/assembler.js';
-import { Cond, invertCond } from '../x64/cond.js';
-import { CompileError } from '../errors.js';
+import { Cond } from '../x64/cond.js';
+import { CompileError, formatLocation } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
@@ -18,6 +18,7 @@ import { visitCall } from './ops/calls.js';
 import { readImmediates } from '../wasm/body-scan.js';
 import { OP_FAMILIES } from './ops/families.js';
 import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
+import { consumesPending, settlePending } from './pending-op.js';
 
 /** Handles one operator (its opcode already read); returns true at the function's final `end`. */
 type OpHandler = (fc: FunctionCompiler, r: BinaryReader) => boolean;
@@ -38,8 +39,8 @@ const I64_CMP: [number, Cond][] = [
   [Op.I64GtS, Cond.G], [Op.I64GtU, Cond.A], [Op.I64LeS, Cond.LE], [Op.I64LeU, Cond.BE],
   [Op.I64GeS, Cond.GE], [Op.I64GeU, Cond.AE],
 ];
-for (const [op, cond] of I32_CMP) CORE[op] = (fc, r) => compareMaybeFused(fc, r, cond, 32);
-for (const [op, cond] of I64_CMP) CORE[op] = (fc, r) => compareMaybeFused(fc, r, cond, 64);
+for (const [op, cond] of I32_CMP) CORE[op] = (fc) => (int.visitCompare(fc, cond, 32), false);
+for (const [op, cond] of I64_CMP) CORE[op] = (fc) => (int.visitCompare(fc, cond, 64), false);
 
 const ALU: [number, AluOp, IntSize][] = [
   [Op.I32Add, AluOp.Add, 32], [Op.I32Sub, AluOp.Sub, 32], [Op.I32And, AluOp.And, 32],
@@ -80,8 +81,8 @@ CORE[Op.I32Const] = (fc, r) => (fc.push(constVal(ValType.I32, r.readVarS32())), 
 CORE[Op.I64Const] = (fc, r) => (fc.push(constVal(ValType.I64, r.readVarS64())), false);
 CORE[Op.Drop] = (fc) => (ctl.visitDrop(fc), false);
 CORE[Op.Select] = (fc) => (ctl.visitSelect(fc), false);
-CORE[Op.I32Eqz] = (fc, r) => eqzMaybeFused(fc, r, 32);
-CORE[Op.I64Eqz] = (fc, r) => eqzMaybeFused(fc, r, 64);
+CORE[Op.I32Eqz] = (fc) => (int.visitEqz(fc, 32), false);
+CORE[Op.I64Eqz] = (fc) => (int.visitEqz(fc, 64), false);
 CORE[Op.I32WrapI64] = (fc) => (int.wrapI64(fc), false);
 CORE[Op.I64ExtendI32S] = (fc) => (int.extendI32(fc, 'signed'), false);
 CORE[Op.I64ExtendI32U] = (fc) => (int.extendI32(fc, 'unsigned'), false);
@@ -97,7 +98,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   const m = env.module;
   const body = m.codes[funcIndex - m.numImportedFuncs]!;
   const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-  const fc = new FunctionCompiler(env.asm, env, funcIndex, r);
+  const fc = new FunctionCompiler(env.asm, env, funcIndex);
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);
   a.comment(`func[${funcIndex}]`);
@@ -111,18 +112,19 @@ export function compileFunction(env: ModuleEnv, funcIndex: number): void {
   for (;;) {
     const at = r.pos;
     const op = r.readU8();
-    if (env.trace) a.comment(`@${at.toString(16)} ${opName(m.bytes, at)}`);
-    env.opOffsets?.push(at, a.offset);
-    // For trap backtraces: code from here on is this operator's, and so are its trap stubs.
-    env.offsetMap?.record(a.offset, at);
-    fc.opOffset = at;
-    if (!fc.dead) countFuelOp(fc); // charged to the open run of code (consumeFuel only)
     try {
+      // The previous operator's code may still wait for this one (pending-op.ts): unless
+      // this one consumes it, it is emitted now, as the previous operator's code.
+      if (fc.pending !== null && !consumesPending(fc.pending, op, r)) settlePending(fc);
+      if (env.trace) a.comment(`@${at.toString(16)} ${opName(m.bytes, at)}`);
+      env.opOffsets?.push(at, a.offset);
+      // For trap backtraces: code from here on is this operator's, and so are its trap stubs.
+      env.offsetMap?.record(a.offset, at);
+      fc.opOffset = at;
+      if (!fc.dead) countFuelOp(fc); // charged to the open run of code (consumeFuel only)
       if (compileOp(fc, r, op)) break;
     } catch (e) {
-      if (e instanceof CompileError) throw e;
-      if (e instanceof Error && !e.message.startsWith('BUG')) throw e;
-      throw new CompileError(`${(e as Error).message} at ${opName(m.bytes, at)}`, at, funcIndex);
+      throw withLocation(e, fc);
     }
   }
   emitInterruptStubs(fc); // epoch slow paths, fuel refunds (only with those options)
@@ -162,6 +164,17 @@ function compileOp(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
   throw unsupported(fc, r, op);
 }
 
+/**
+ * Bad input is a CompileError already. Anything else thrown here is the compiler's own fault
+ * — a broken invariant ('BUG: …') or a plain exception — and stays an internal error, never
+ * a CompileError: a BUG gets the operator it happened at appended, for the bug report.
+ */
+function withLocation(e: unknown, fc: FunctionCompiler): unknown {
+  if (e instanceof CompileError || !(e instanceof Error) || !e.message.startsWith('BUG')) return e;
+  const where = `${opName(fc.module.bytes, fc.opOffset)}${formatLocation(fc.opOffset, fc.funcIndex)}`;
+  return new Error(`${e.message} (internal compiler error at ${where})`, { cause: e });
+}
+
 function unsupported(fc: FunctionCompiler, r: BinaryReader, op: number): CompileError {
   const at = r.pos - 1;
   return new CompileError(
@@ -172,40 +185,3 @@ function unsupported(fc: FunctionCompiler, r: BinaryReader, op: number): Compile
 }
 
 
-/**
- * A compare directly followed by br_if or if branches on the flags instead of
- * materialising a boolean (Liftoff does the same peephole).
- */
-function compareMaybeFused(fc: FunctionCompiler, r: BinaryReader, cond: Cond, size: IntSize): boolean {
-  const next = r.pos < r.end ? fc.module.bytes[r.pos] : -1;
-  if (next !== Op.BrIf && next !== Op.If) {
-    int.compare(fc, cond, size);
-    return false;
-  }
-  int.emitCompareFlags(fc, size);
-  return branchOnFlags(fc, r, cond);
-}
-
-function eqzMaybeFused(fc: FunctionCompiler, r: BinaryReader, size: IntSize): boolean {
-  const next = r.pos < r.end ? fc.module.bytes[r.pos] : -1;
-  if (next !== Op.BrIf && next !== Op.If) {
-    int.eqz(fc, size);
-    return false;
-  }
-  int.emitEqzFlags(fc, size);
-  return branchOnFlags(fc, r, Cond.E);
-}
-
-/** Consume the following br_if/if and branch on `cond` (flags are set; spills keep them). */
-function branchOnFlags(fc: FunctionCompiler, r: BinaryReader, cond: Cond): boolean {
-  const next = r.readU8();
-  countFuelOp(fc); // the fused br_if / if costs what it would unfused
-  fc.spillAll();
-  if (next === Op.BrIf) {
-    ctl.branchIf(fc, cond, r.readVarU32());
-    return false;
-  }
-  const sig = blockSignature(fc.module, r.readBlockType());
-  ctl.enterIfOnFlags(fc, sig, invertCond(cond));
-  return false;
-}

@@ -6,7 +6,6 @@ import { AluOp } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
-import { BinaryReader } from '../wasm/reader.js';
 import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
@@ -18,6 +17,7 @@ import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
 import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
+import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 
 const F32_ZERO_BITS = 0;
@@ -41,6 +41,8 @@ export class FunctionCompiler {
   opOffset: number;
   /** True while the current code position cannot be reached (after br, return, unreachable). */
   dead = false;
+  /** The previous operator, when its code waits for this one (see pending-op.ts). */
+  pending: PendingOp | null = null;
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
@@ -51,7 +53,6 @@ export class FunctionCompiler {
     readonly asm: Assembler,
     readonly env: ModuleEnv,
     readonly funcIndex: number,
-    readonly reader: BinaryReader,
   ) {
     const m = env.module;
     this.sig = m.types[m.funcs[funcIndex]!]!;

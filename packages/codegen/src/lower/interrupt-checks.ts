@@ -33,8 +33,9 @@
 // headers the charge is followed by `jl stub`: the fuel that was left could not pay for the
 // run starting here. Other runs only charge, so a few of them may overdraw before the next
 // check point; that point is the same on every run of the program with the same fuel, which
-// is what determinism needs. A compare fused with the br_if/if after it counts as two
-// operators, like the unfused pair.
+// is what determinism needs. Operators compiled as a pair (pending-op.ts: a compare and the
+// br_if/if/select after it, an ALU op and the local.set/tee writing it back in place) are
+// two operators: each passes through the dispatch loop, which counts it.
 import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { RAX, R11, R14, type Gpr } from '../x64/regs.js';

@@ -2,14 +2,15 @@
 // slots, so a branch is "spill, move the carried values to the target's positions, jump".
 import { Cond, invertCond } from '../../x64/cond.js';
 import { AluOp } from '../../x64/assembler.js';
-import { R11, type Gpr } from '../../x64/regs.js';
+import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
 import type { Label } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
-import type { FuncType } from '../../wasm/types.js';
+import { ValType, type FuncType } from '../../wasm/types.js';
 import { Kind, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import { CtrlKind, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { takeCondition } from '../pending-op.js';
 import {
   afterBranchIf, branchIfTarget, emitInterruptChecks, refundInBranchTrampoline, startFuelRun, unreachableFuelRun,
 } from '../interrupt-checks.js';
@@ -49,6 +50,12 @@ export function visitLoop(fc: FunctionCompiler, sig: FuncType): void {
 export function visitIf(fc: FunctionCompiler, sig: FuncType): void {
   if (fc.dead) {
     enter(fc, CtrlKind.If, sig);
+    return;
+  }
+  const flags = takeCondition(fc);
+  if (flags !== null) {
+    fc.spillAll(); // moves only: the flags survive
+    enterIfOnFlags(fc, sig, invertCond(flags));
     return;
   }
   const cond = fc.popToReg() as Gpr;
@@ -168,6 +175,12 @@ export function branchIf(fc: FunctionCompiler, cond: Cond, depth: number): void 
 
 export function visitBrIf(fc: FunctionCompiler, depth: number): void {
   if (fc.dead) return;
+  const flags = takeCondition(fc);
+  if (flags !== null) {
+    fc.spillAll(); // moves only: the flags survive
+    branchIf(fc, flags, depth);
+    return;
+  }
   const cond = fc.popToReg() as Gpr;
   fc.spillAll();
   fc.asm.test_rr(32, cond, cond);
@@ -253,23 +266,36 @@ export function visitDrop(fc: FunctionCompiler): void {
   fc.release(fc.pop());
 }
 
+/**
+ * select: `cmov` for integers, a branch around a `movaps` for floats. A compare just before
+ * (pending) is used as flags; otherwise the condition is tested. Popping the operands into
+ * registers only moves values, which keeps the flags.
+ */
 export function visitSelect(fc: FunctionCompiler): void {
-  const cond = fc.popToReg() as Gpr;
-  const bit = 1 << cond;
-  const b = fc.popToReg(bit);
+  const flags = takeCondition(fc);
+  let cond: Gpr | null = null;
+  if (flags === null) cond = fc.popToReg() as Gpr;
+  const pinCond = cond === null ? 0 : 1 << cond;
+  const b = fc.popToReg(pinCond);
   const aVal: Val = fc.peek();
   const type = aVal.type;
-  const a = fc.popToReg(bit | (regClassOf(type) === RegClass.Gpr ? 1 << b : 0));
-  fc.asm.test_rr(32, cond, cond);
-  if (regClassOf(type) === RegClass.Gpr) {
-    fc.asm.cmov_rr(Cond.E, type === 0x7f ? 32 : 64, a as Gpr, b as Gpr);
+  const gpr = regClassOf(type) === RegClass.Gpr;
+  const a = fc.popToReg(pinCond | (gpr ? 1 << b : 0));
+  // The first operand (a) is kept when the condition holds.
+  let keepA = flags;
+  if (cond !== null) {
+    fc.asm.test_rr(32, cond, cond);
+    fc.ra.free(RegClass.Gpr, cond);
+    keepA = Cond.NE;
+  }
+  if (gpr) {
+    fc.asm.cmov_rr(invertCond(keepA!), type === ValType.I32 ? 32 : 64, a as Gpr, b as Gpr);
   } else {
     const keep = fc.asm.newLabel();
-    fc.asm.jcc_label(Cond.NE, keep);
-    fc.asm.movaps_rr(a as never, b as never);
+    fc.asm.jcc_label(keepA!, keep);
+    fc.asm.movaps_rr(a as Xmm, b as Xmm);
     fc.asm.bind(keep);
   }
-  fc.ra.free(RegClass.Gpr, cond);
   fc.ra.free(regClassOf(type), b);
   fc.push({ kind: Kind.Reg, type, reg: a, local: -1, value: 0 });
 }

@@ -70,20 +70,28 @@ export function loadFloatBits(fc: FunctionCompiler, fs: FloatSize, x: Xmm, bits:
  */
 export type FloatOperand = { mem: Mem } | { reg: Xmm; owned: boolean };
 
+/** Which forms popFloatOperand may hand back besides an allocated register. */
+export interface FloatOperandForms {
+  /** A frame slot the instruction reads directly (for an r/m operand). */
+  slot: boolean;
+  /** A constant loaded into the scratch register (not to be freed or kept). */
+  scratch: boolean;
+}
+
 /**
- * Pop the top float: a slot when `allowMem`, a constant into the scratch register when
- * `allowScratch`, otherwise an allocated register (avoiding `pinned`).
+ * Pop the top float: a slot or the scratch register when `forms` allow them, otherwise an
+ * allocated register (avoiding `pinned`).
  */
-export function popFloatOperand(fc: FunctionCompiler, allowMem: boolean, allowScratch: boolean, pinned = 0): FloatOperand {
+export function popFloatOperand(fc: FunctionCompiler, forms: FloatOperandForms, pinned = 0): FloatOperand {
   const v = fc.peek();
-  if (allowMem) {
+  if (forms.slot) {
     const m = fc.memOf(v, fc.stack.length - 1);
     if (m) {
       fc.pop();
       return { mem: m };
     }
   }
-  if (allowScratch && v.kind === Kind.Const) {
+  if (forms.scratch && v.kind === Kind.Const) {
     fc.pop();
     fc.loadInto(v, XMM_SCRATCH);
     return { reg: XMM_SCRATCH, owned: false };

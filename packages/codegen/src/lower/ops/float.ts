@@ -6,17 +6,16 @@
 // SSE arithmetic returns the first NaN operand quieted, or the negative canonical NaN for an
 // invalid operation (0/0, sqrt(-1)), which satisfies both rules.
 import { AluOp, FloatBitOp, FloatOp, type FloatSize, type Mem } from '../../x64/assembler.js';
-import { Cond, invertCond } from '../../x64/cond.js';
-import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
+import { Cond } from '../../x64/cond.js';
+import { R11, type Xmm } from '../../x64/regs.js';
 import { rounds_rm, ucomis_rm } from '../../x64/sse-mem.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
-import { blockSignature } from '../../wasm/module.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { constVal, regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { branchIf, enterIfOnFlags } from './control.js';
+import { PendingKind } from '../pending-op.js';
 import { floatType, freeOperand, pinOf, popFloatOperand } from './float-util.js';
 import { copysign, signOp, SignOp } from './float-sign.js';
 
@@ -26,6 +25,16 @@ const ARITH: Partial<Record<number, [FloatOp, FloatSize]>> = {
 };
 
 export const enum FCmp { Eq, Ne, Lt, Gt, Le, Ge }
+/** The compares whose result is one condition after ucomis (eq and ne need two). */
+export type OrderedFCmp = FCmp.Lt | FCmp.Gt | FCmp.Le | FCmp.Ge;
+
+export const enum MinMax { Min, Max }
+
+/** Operand order of ucomis: `ucomis a, b`, or `ucomis b, a` (lt/le as gt/ge swapped). */
+const enum UcomisOrder { AB, BA }
+
+/** Any operand form a two-operand SSE instruction's second operand can take. */
+const SLOT_OR_SCRATCH = { slot: true, scratch: true } as const;
 
 const CMP: Partial<Record<number, [FCmp, FloatSize]>> = {
   [Op.F32Eq]: [FCmp.Eq, 32], [Op.F32Ne]: [FCmp.Ne, 32], [Op.F32Lt]: [FCmp.Lt, 32],
@@ -59,10 +68,10 @@ export function floatFamily(fc: FunctionCompiler, r: BinaryReader, op: number): 
     case Op.F64Copysign: copysign(fc, 64); return true;
     case Op.F32Sqrt: sqrt(fc, 32); return true;
     case Op.F64Sqrt: sqrt(fc, 64); return true;
-    case Op.F32Min: minMax(fc, true, 32); return true;
-    case Op.F64Min: minMax(fc, true, 64); return true;
-    case Op.F32Max: minMax(fc, false, 32); return true;
-    case Op.F64Max: minMax(fc, false, 64); return true;
+    case Op.F32Min: minMax(fc, MinMax.Min, 32); return true;
+    case Op.F64Min: minMax(fc, MinMax.Min, 64); return true;
+    case Op.F32Max: minMax(fc, MinMax.Max, 32); return true;
+    case Op.F64Max: minMax(fc, MinMax.Max, 64); return true;
   }
   const ar = ARITH[op];
   if (ar) {
@@ -71,7 +80,7 @@ export function floatFamily(fc: FunctionCompiler, r: BinaryReader, op: number): 
   }
   const cmp = CMP[op];
   if (cmp) {
-    compare(fc, r, cmp[0], cmp[1]);
+    visitCompare(fc, cmp[0], cmp[1]);
     return true;
   }
   const rd = ROUND[op];
@@ -84,7 +93,7 @@ export function floatFamily(fc: FunctionCompiler, r: BinaryReader, op: number): 
 }
 
 function arith(fc: FunctionCompiler, op: FloatOp, fs: FloatSize): void {
-  const rhs = popFloatOperand(fc, true, true);
+  const rhs = popFloatOperand(fc, SLOT_OR_SCRATCH);
   const lhs = fc.popToReg(pinOf(rhs)) as Xmm;
   if ('mem' in rhs) fc.asm.fop_rm(op, fs, lhs, rhs.mem);
   else fc.asm.fop_rr(op, fs, lhs, rhs.reg);
@@ -121,7 +130,7 @@ function unary(fc: FunctionCompiler, fs: FloatSize, emit: (dst: Xmm, src: Mem | 
  * and min(-0, +0) = -0, max(-0, +0) = +0. Equal operands are either identical or ±0, so
  * OR (min) / AND (max) of the bit patterns gives the right zero and is exact otherwise.
  */
-function minMax(fc: FunctionCompiler, isMin: boolean, fs: FloatSize): void {
+function minMax(fc: FunctionCompiler, which: MinMax, fs: FloatSize): void {
   const a = fc.asm;
   const rhs = fc.popToReg() as Xmm;
   const lhs = fc.popToReg(1 << rhs) as Xmm;
@@ -131,13 +140,13 @@ function minMax(fc: FunctionCompiler, isMin: boolean, fs: FloatSize): void {
   a.ucomis_rr(fs, lhs, rhs);
   a.jcc_label(Cond.P, nan);
   a.jcc_label(Cond.NE, differ);
-  a.fbit_rr(isMin ? FloatBitOp.Or : FloatBitOp.And, fs, lhs, rhs);
+  a.fbit_rr(which === MinMax.Min ? FloatBitOp.Or : FloatBitOp.And, fs, lhs, rhs);
   a.jmp_label(done);
   a.bind(nan);
   a.fop_rr(FloatOp.Add, fs, lhs, rhs);
   a.jmp_label(done);
   a.bind(differ);
-  a.fop_rr(isMin ? FloatOp.Min : FloatOp.Max, fs, lhs, rhs);
+  a.fop_rr(which === MinMax.Min ? FloatOp.Min : FloatOp.Max, fs, lhs, rhs);
   a.bind(done);
   fc.ra.free(RegClass.Xmm, rhs);
   fc.push(regVal(floatType(fs), lhs));
@@ -147,26 +156,37 @@ function minMax(fc: FunctionCompiler, isMin: boolean, fs: FloatSize): void {
  * ucomis sets ZF, PF, CF all to 1 for unordered operands; a < b sets CF, a == b sets ZF.
  * So "above" (CF=0, ZF=0) and "above or equal" (CF=0) are false on NaN as wasm requires,
  * and lt/le are gt/ge with the operands swapped. eq needs ZF=1 and PF=0, ne ZF=0 or PF=1.
+ *
+ * lt/gt/le/ge wait for the next operator (pending-op.ts): br_if, if and select use the
+ * flags; anything else gets emitFloatCompare's 0/1 first.
  */
-function compare(fc: FunctionCompiler, r: BinaryReader, kind: FCmp, fs: FloatSize): void {
+function visitCompare(fc: FunctionCompiler, kind: FCmp, fs: FloatSize): void {
+  if (kind === FCmp.Eq || kind === FCmp.Ne) emitFloatCompare(fc, kind, fs);
+  else fc.pending = { kind: PendingKind.FloatCompare, cmp: kind, size: fs };
+}
+
+function orderOf(kind: FCmp): UcomisOrder {
+  return kind === FCmp.Lt || kind === FCmp.Le ? UcomisOrder.BA : UcomisOrder.AB;
+}
+
+/** The condition that holds after ucomis (in orderOf's order) when lt/gt/le/ge is true. */
+function condOf(kind: FCmp): Cond {
+  return kind === FCmp.Gt || kind === FCmp.Lt ? Cond.A : Cond.AE;
+}
+
+/** Pop the two operands, emit ucomis, and return the condition meaning "true". */
+export function emitFloatCompareFlags(fc: FunctionCompiler, kind: OrderedFCmp, fs: FloatSize): Cond {
+  emitUcomis(fc, fs, orderOf(kind));
+  return condOf(kind);
+}
+
+/** Pop the two operands and push the compare's result (0 or 1) in a register. */
+export function emitFloatCompare(fc: FunctionCompiler, kind: FCmp, fs: FloatSize): void {
   const a = fc.asm;
-  const swapped = kind === FCmp.Lt || kind === FCmp.Le;
-  const cond = kind === FCmp.Gt || kind === FCmp.Lt ? Cond.A : Cond.AE;
-  const simple = kind !== FCmp.Eq && kind !== FCmp.Ne;
-  const next = r.pos < r.end ? r.bytes[r.pos] : -1;
-  const fuse = simple && (next === Op.BrIf || next === Op.If);
-  let result: Gpr | null = null;
-  if (!fuse) {
-    // Zeroed before the compare: setcc writes only the low byte, and mov keeps the flags.
-    result = fc.allocGpr();
-    a.mov_ri(32, result, 0);
-  }
-  emitCompareFlags(fc, fs, swapped);
-  if (fuse) {
-    branchOnFlags(fc, r, cond);
-    return;
-  }
-  const res = result!;
+  // Zeroed before the compare: setcc writes only the low byte, and mov keeps the flags.
+  const res = fc.allocGpr();
+  a.mov_ri(32, res, 0);
+  emitUcomis(fc, fs, orderOf(kind));
   switch (kind) {
     case FCmp.Eq:
       a.setcc(Cond.E, res);
@@ -181,19 +201,19 @@ function compare(fc: FunctionCompiler, r: BinaryReader, kind: FCmp, fs: FloatSiz
       a.alu_rr(AluOp.Or, 32, res, R11);
       break;
     default:
-      a.setcc(cond, res);
+      a.setcc(condOf(kind), res);
   }
   fc.push(regVal(ValType.I32, res));
 }
 
 /**
- * Pop b then a and emit `ucomis a, b` (or `ucomis b, a` when swapped). The second operand
- * of ucomis may be a frame slot.
+ * Pop b then a and emit `ucomis a, b` (or `ucomis b, a`). The second operand of ucomis may
+ * be a frame slot.
  */
-function emitCompareFlags(fc: FunctionCompiler, fs: FloatSize, swapped: boolean): void {
+function emitUcomis(fc: FunctionCompiler, fs: FloatSize, order: UcomisOrder): void {
   const a = fc.asm;
-  if (!swapped) {
-    const b = popFloatOperand(fc, true, true);
+  if (order === UcomisOrder.AB) {
+    const b = popFloatOperand(fc, SLOT_OR_SCRATCH);
     const lhs = fc.popToReg(pinOf(b)) as Xmm;
     if ('mem' in b) ucomis_rm(a, fs, lhs, b.mem);
     else a.ucomis_rr(fs, lhs, b.reg);
@@ -202,25 +222,11 @@ function emitCompareFlags(fc: FunctionCompiler, fs: FloatSize, swapped: boolean)
     return;
   }
   // ucomis b, a: b must be a register (the scratch one for a constant), a may be a slot.
-  const b = popFloatOperand(fc, false, true);
+  const b = popFloatOperand(fc, { slot: false, scratch: true });
   if (!('reg' in b)) throw new Error('BUG: popFloatOperand gave a slot when none was allowed');
-  const lhs = popFloatOperand(fc, true, false, pinOf(b));
+  const lhs = popFloatOperand(fc, { slot: true, scratch: false }, pinOf(b));
   if ('mem' in lhs) ucomis_rm(a, fs, b.reg, lhs.mem);
   else a.ucomis_rr(fs, b.reg, lhs.reg);
   freeOperand(fc, lhs);
   freeOperand(fc, b);
-}
-
-/**
- * A compare directly followed by br_if or if branches on the flags (the same peephole as
- * the integer compares in compile-function.ts). Spilling uses only moves, which keep them.
- */
-function branchOnFlags(fc: FunctionCompiler, r: BinaryReader, cond: Cond): void {
-  const next = r.readU8();
-  fc.spillAll();
-  if (next === Op.BrIf) {
-    branchIf(fc, cond, r.readVarU32());
-    return;
-  }
-  enterIfOnFlags(fc, blockSignature(fc.module, r.readBlockType()), invertCond(cond));
 }

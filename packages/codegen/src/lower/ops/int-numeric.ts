@@ -6,11 +6,10 @@ import { Cond } from '../../x64/cond.js';
 import { RAX, RCX, RDX, type Gpr } from '../../x64/regs.js';
 import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
-import { Op } from '../../wasm/opcodes.js';
 import { Kind, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { countFuelOp } from '../interrupt-checks.js';
+import { PendingKind } from '../pending-op.js';
 
 export function typeOfSize(size: IntSize): ValType {
   return size === 32 ? ValType.I32 : ValType.I64;
@@ -39,7 +38,10 @@ function homeOfVal(fc: FunctionCompiler, v: Val): number {
   return v.kind === Kind.Local ? fc.homeOf(v.local) : -1;
 }
 
-function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
+/** Whether popRhs may hand back a frame slot (instructions without an r/m form may not). */
+const enum MemOperand { Allowed, Never }
+
+function popRhs(fc: FunctionCompiler, size: IntSize, mem: MemOperand): Rhs {
   const v = fc.peek();
   const imm = immOf(v, size);
   if (imm !== null) {
@@ -51,7 +53,7 @@ function popRhs(fc: FunctionCompiler, size: IntSize, allowMem = true): Rhs {
     fc.pop();
     return { home: home as Gpr };
   }
-  if (allowMem) {
+  if (mem === MemOperand.Allowed) {
     const m = fc.memOf(v, fc.stack.length - 1);
     if (m) {
       fc.pop();
@@ -92,10 +94,25 @@ function preferConstRight(fc: FunctionCompiler, size: IntSize): void {
   }
 }
 
+/**
+ * An ALU op whose left operand reads a register-homed local $x waits for the next operator
+ * (pending-op.ts): when that is `local.set $x` or `local.tee $x`, the pair is one
+ * `op home, rhs` in place (i += 4, h ^= k) instead of copying $x out, operating and copying
+ * it back; otherwise emitAluBinop runs then.
+ */
 export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   if (COMMUTATIVE.has(op)) preferConstRight(fc, size);
-  if (aluInPlace(fc, op, size)) return;
-  const rhs = popRhs(fc, size);
+  const lhs = fc.peek(1);
+  if (lhs.kind === Kind.Local && fc.homeOf(lhs.local) >= 0) {
+    fc.pending = { kind: PendingKind.AluOnHomedLocal, op, size, local: lhs.local };
+    return;
+  }
+  emitAluBinop(fc, op, size);
+}
+
+/** `lhs op= rhs` into a register the result then occupies. */
+export function emitAluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
+  const rhs = popRhs(fc, size, MemOperand.Allowed);
   const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   const a = fc.asm;
   if ('imm' in rhs) a.alu_ri(op, size, lhs, rhs.imm);
@@ -106,42 +123,26 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
 }
 
 /**
- * `local.set $x (op (local.get $x) rhs)` — or local.tee — with $x in a register home: one
- * `op home, rhs` in place (i += 4, h ^= k), the local.set/tee consumed with it, instead of
- * copying $x out, operating and copying it back. Returns false, having emitted and consumed
- * nothing, when the pattern is not there.
+ * The stack holds (local.get $x) rhs, $x homed in a register, and the operator being compiled
+ * writes the result to $x: one `op home, rhs`. Pops both.
  */
-function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize): boolean {
-  const lhs = fc.peek(1);
-  if (lhs.kind !== Kind.Local) return false;
-  const home = fc.homeOf(lhs.local);
-  if (home < 0) return false;
-  const r = fc.reader;
-  const next = r.pos < r.end ? r.bytes[r.pos] : -1;
-  if (next !== Op.LocalSet && next !== Op.LocalTee) return false;
-  const at = r.pos;
-  r.pos = at + 1;
-  if (r.readVarU32() !== lhs.local) {
-    r.pos = at;
-    return false;
-  }
-  countFuelOp(fc); // the local.set / tee costs what it would on its own
-  const rhs = popRhs(fc, size);
+export function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize, local: number): void {
+  const home = fc.homeOf(local);
+  if (home < 0) throw new Error(`BUG: in-place update of local ${local}, which has no register home`);
+  const rhs = popRhs(fc, size, MemOperand.Allowed);
   fc.pop();
   // Reads of $x still pending on the stack take its old value first.
-  fc.materializeLocal(lhs.local);
+  fc.materializeLocal(local);
   const a = fc.asm;
   if ('imm' in rhs) a.alu_ri(op, size, home as Gpr, rhs.imm);
   else if ('mem' in rhs) a.alu_rm(op, size, home as Gpr, rhs.mem);
   else a.alu_rr(op, size, home as Gpr, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
-  if (next === Op.LocalTee) fc.push(fc.localRef(lhs.local));
-  return true;
 }
 
 export function mul(fc: FunctionCompiler, size: IntSize): void {
   preferConstRight(fc, size);
-  const rhs = popRhs(fc, size, false);
+  const rhs = popRhs(fc, size, MemOperand.Never);
   if ('imm' in rhs) {
     const src = fc.popToReg() as Gpr;
     fc.asm.imul_rri(size, src, src, rhs.imm);
@@ -155,6 +156,20 @@ export function mul(fc: FunctionCompiler, size: IntSize): void {
   pushReg(fc, size, lhs);
 }
 
+/**
+ * A compare waits for the next operator (pending-op.ts): br_if, if and select branch or move
+ * on its flags; anything else gets compare()'s 0/1 first.
+ */
+export function visitCompare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
+  fc.pending = { kind: PendingKind.IntCompare, cond, size };
+}
+
+/** iNN.eqz waits for the next operator like a compare (visitCompare). */
+export function visitEqz(fc: FunctionCompiler, size: IntSize): void {
+  fc.pending = { kind: PendingKind.IntEqz, size };
+}
+
+/** Pop two operands and push `lhs cond rhs` (0 or 1) in a register. */
 export function compare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
   emitCompareFlags(fc, size);
   const r = fc.allocGpr();
@@ -165,7 +180,7 @@ export function compare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
 
 /** Pop two operands and set the flags as `cmp lhs, rhs`. */
 export function emitCompareFlags(fc: FunctionCompiler, size: IntSize): void {
-  const rhs = popRhs(fc, size);
+  const rhs = popRhs(fc, size, MemOperand.Allowed);
   const lhsVal = fc.peek();
   const lhsMem = fc.memOf(lhsVal, fc.stack.length - 1);
   const a = fc.asm;

@@ -1,16 +1,19 @@
 // local.get/set/tee. local.get is lazy: the value is read from its slot (or register home)
 // when used, unless the local changes first (then the pending reads take the old value, see
-// materializeLocal).
+// materializeLocal). An ALU op on a register-homed local that this operator writes back is
+// pending (pending-op.ts) and becomes one instruction on the home.
 import { Kind } from '../value.js';
 import { ValType } from '../../wasm/types.js';
 import type { Gpr, Xmm } from '../../x64/regs.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { LocalWrite, takeLocalUpdate } from '../pending-op.js';
 
 export function localGet(fc: FunctionCompiler, index: number): void {
   fc.push(fc.localRef(index));
 }
 
 export function localSet(fc: FunctionCompiler, index: number): void {
+  if (takeLocalUpdate(fc, index, LocalWrite.Set)) return;
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
   const v = fc.pop();
@@ -21,6 +24,7 @@ export function localSet(fc: FunctionCompiler, index: number): void {
 }
 
 export function localTee(fc: FunctionCompiler, index: number): void {
+  if (takeLocalUpdate(fc, index, LocalWrite.Tee)) return;
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
   const home = fc.homeOf(index);

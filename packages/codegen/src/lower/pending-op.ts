@@ -1,0 +1,115 @@
+// The operator whose code waits for the next one (Liftoff's "outstanding op").
+//
+// Some operators compile better together with the operator after them: a compare followed
+// by br_if, if or select branches (or moves) on the flags instead of materialising a 0/1
+// (`cmp; jcc`, not `cmp; setcc; movzx; test; jcc`), and `op (local.get $x) rhs` followed by
+// `local.set $x` / `local.tee $x` on a register-homed $x is one `op home, rhs`. The single
+// pass does not read ahead to find those pairs. The first operator emits nothing and leaves
+// its operands on the value stack, recording itself here; the next operator goes through
+// the dispatch loop like every other one (offset-map entry, trace line, fuel count), and
+// then either consumes the pending operator (it is one of the consumers below) or the loop
+// settles it first — emits its ordinary code — before anything else happens.
+//
+// Invariant: while an operator is pending, the only code that runs is the dispatch loop's
+// bookkeeping (which emits nothing) and then either settlePending or a consumer.
+import { Op } from '../wasm/opcodes.js';
+import type { BinaryReader } from '../wasm/reader.js';
+import type { AluOp, FloatSize, IntSize } from '../x64/assembler.js';
+import { Cond } from '../x64/cond.js';
+import type { FunctionCompiler } from './function-compiler.js';
+import * as int from './ops/int-numeric.js';
+import { emitFloatCompareFlags, emitFloatCompare, type OrderedFCmp } from './ops/float.js';
+
+export const enum PendingKind {
+  /** iNN.eq/ne/lt/gt/le/ge (signed and unsigned): true when `cond` holds after `cmp`. */
+  IntCompare,
+  /** iNN.eqz: true when ZF is set after `test`. */
+  IntEqz,
+  /** fNN.lt/gt/le/ge: one condition after `ucomis` (eq and ne need two, so never pend). */
+  FloatCompare,
+  /** An integer ALU op whose left operand reads a register-homed local. */
+  AluOnHomedLocal,
+}
+
+export type PendingOp =
+  | { kind: PendingKind.IntCompare; cond: Cond; size: IntSize }
+  | { kind: PendingKind.IntEqz; size: IntSize }
+  | { kind: PendingKind.FloatCompare; cmp: OrderedFCmp; size: FloatSize }
+  | { kind: PendingKind.AluOnHomedLocal; op: AluOp; size: IntSize; local: number };
+
+/** Whether `op` (its opcode just read, its immediates next in `r`) consumes `p`. */
+export function consumesPending(p: PendingOp, op: number, r: BinaryReader): boolean {
+  if (p.kind === PendingKind.AluOnHomedLocal) {
+    return (op === Op.LocalSet || op === Op.LocalTee) && peekVarU32(r) === p.local;
+  }
+  return op === Op.BrIf || op === Op.If || op === Op.Select || op === Op.SelectT;
+}
+
+/** The LEB128 u32 at the reader's position, leaving the position where it was. */
+function peekVarU32(r: BinaryReader): number {
+  const at = r.pos;
+  const v = r.readVarU32();
+  r.pos = at;
+  return v;
+}
+
+/** Emit the pending operator's ordinary code: its result goes on the value stack. */
+export function settlePending(fc: FunctionCompiler): void {
+  const p = fc.pending;
+  if (p === null) return;
+  fc.pending = null;
+  switch (p.kind) {
+    case PendingKind.IntCompare: int.compare(fc, p.cond, p.size); return;
+    case PendingKind.IntEqz: int.eqz(fc, p.size); return;
+    case PendingKind.FloatCompare: emitFloatCompare(fc, p.cmp, p.size); return;
+    case PendingKind.AluOnHomedLocal: int.emitAluBinop(fc, p.op, p.size); return;
+  }
+}
+
+/**
+ * For br_if, if and select: when a compare is pending, emit it as flags only and return
+ * the condition under which its result is 1; else null (the condition is on the stack).
+ * The caller may then only emit moves (spills, loads) before its jcc/cmov: they keep the
+ * flags.
+ */
+export function takeCondition(fc: FunctionCompiler): Cond | null {
+  const p = fc.pending;
+  if (p === null) return null;
+  fc.pending = null;
+  switch (p.kind) {
+    case PendingKind.IntCompare:
+      int.emitCompareFlags(fc, p.size);
+      return p.cond;
+    case PendingKind.IntEqz:
+      int.emitEqzFlags(fc, p.size);
+      return Cond.E;
+    case PendingKind.FloatCompare:
+      return emitFloatCompareFlags(fc, p.cmp, p.size);
+    case PendingKind.AluOnHomedLocal:
+      throw new Error('BUG: a pending ALU op reached a branch (the dispatch loop settles it)');
+  }
+}
+
+/**
+ * For local.set / local.tee of `local`: when an ALU op on its register home is pending,
+ * emit it in place (`op home, rhs`) and return true; the caller then has nothing left to do.
+ */
+export function takeLocalUpdate(fc: FunctionCompiler, local: number, write: LocalWrite): boolean {
+  const p = fc.pending;
+  if (p === null) return false;
+  if (p.kind !== PendingKind.AluOnHomedLocal || p.local !== local) {
+    throw new Error(`BUG: pending op ${p.kind} reached local.set/tee ${local} (the dispatch loop settles it)`);
+  }
+  fc.pending = null;
+  int.aluInPlace(fc, p.op, p.size, local);
+  if (write === LocalWrite.Tee) fc.push(fc.localRef(local));
+  return true;
+}
+
+/** What a local write leaves on the value stack. */
+export const enum LocalWrite {
+  /** local.set: nothing. */
+  Set,
+  /** local.tee: the value written. */
+  Tee,
+}
