@@ -220,6 +220,7 @@ napi_value wj_js_test_clobber_xmm(napi_env env, napi_callback_info info) WJ_HIDD
 
 /* Native memory owned by the GC (memory.c) and GC trackers (collected.c). */
 napi_status wj_memory_define(napi_env env, napi_value exports) WJ_HIDDEN;
+napi_status wj_capi_define(napi_env env, napi_value exports, wj_env_state *state) WJ_HIDDEN;
 napi_status wj_collected_define(napi_env env, napi_value exports, wj_env_state *state) WJ_HIDDEN;
 /* Process-wide signature ids (type_ids.c). */
 napi_status wj_type_ids_define(napi_env env, napi_value exports) WJ_HIDDEN;
