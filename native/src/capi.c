@@ -331,16 +331,15 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   rec->limit = limit;
   rec->serial = ++wj_tls.serial;
   rec->suspended = 0;
+  rec->from_c = 1;
   wj_tls.entry = rec;
   const uint32_t status = wasmjit_enter((void *)f->code, (void *)vmctx, buf, nslots, limit, rec);
   wj_tls.entry = outer; /* a suspended record (JS import) is dropped: nothing resumes it */
   if (status == WJ_STATUS_HOST_CALL)
     return wj_fail(err, WJ_ERR_JS_IMPORT,
                    "wasm called from C called a JS import or runtime builtin; only native imports may run there");
-  if (status == WJ_TRAP_HOST_MESSAGE) {
-    wj_host_msg_set = 0;
-    return wj_fail(err, (int32_t)status, wj_host_msg);
-  }
+  /* The message stays set: a native import that returns this code passes it on. */
+  if (status == WJ_TRAP_HOST_MESSAGE) return wj_fail(err, (int32_t)status, wj_host_msg);
   if (status != 0)
     return wj_fail(err, (int32_t)status, status <= 15 ? wj_trap_texts[status] : "trap");
   for (uint32_t i = 0; i < f->nresults; i++) {

@@ -114,6 +114,7 @@ typedef struct wj_entry {
   uint64_t *host_area;        /* while suspended: the wasm area of the host call */
   uint32_t host_nslots;       /* ... and its slot count */
   uint32_t suspended;         /* a host call is in progress (only JS can resume it) */
+  uint32_t from_c;            /* entered by the C API (capi.c): no JS can run for it */
 } wj_entry;
 /* entry.c (assembly). wasmjit_enter switches to the wasm stack at `rec` (the record is
  * already filled in below it... see invoke.c), runs code and returns its TrapCode, 0, or

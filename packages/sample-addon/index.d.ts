@@ -24,6 +24,8 @@ export interface SampleAddon {
   callLoop(handle: object, n: number): number;
   /** How many callback frames finished (ran their cleanup), on this thread. */
   cleanups(): number;
+  /** How many times the callback import was entered, on this thread. */
+  callbackCalls(): number;
   /** The message of the last failed call the callback import made, on this thread. */
   lastError(): string;
 }

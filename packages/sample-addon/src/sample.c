@@ -16,6 +16,7 @@ static const wj_api *api; /* the same table on every thread */
 static __thread const wj_func *callback_fn;
 static __thread napi_ref callback_ref;
 static __thread uint32_t cleanup_count;
+static __thread uint32_t callback_calls;
 static __thread char last_error[244];
 
 /* ── Native imports: called by wasm, on the wasm stack, inside the host reserve ──────── */
@@ -46,6 +47,7 @@ static void scope_close(scope *s) {
  * returns normally (its cleanup runs) and passes the trap on to the wasm that called it. */
 static int32_t callback(wj_caller *c, const wj_val *args, wj_val *results) {
   (void)c;
+  callback_calls++;
   scope s = {1};
   if (callback_fn == NULL) {
     scope_close(&s);
@@ -246,6 +248,13 @@ static napi_value js_cleanups(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value js_callback_calls(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_uint32(env, callback_calls, &out);
+  return out;
+}
+
 static napi_value js_last_error(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
@@ -261,6 +270,7 @@ NAPI_MODULE_INIT() {
       {"callI32", NULL, js_call_i32, NULL, NULL, NULL, napi_enumerable, NULL},
       {"callLoop", NULL, js_call_loop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"cleanups", NULL, js_cleanups, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"callbackCalls", NULL, js_callback_calls, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lastError", NULL, js_last_error, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
