@@ -1,4 +1,6 @@
 export interface SampleAddon {
+  /** Takes the C API table (what the module-level init() passes it). */
+  init(nativeApi: unknown): void;
   /** Native import handles: pass them to instantiate() as function imports. */
   imports(): {
     /** (bytes: i32) -> i32: touches `bytes` of stack page by page; returns the sum of the page numbers. */
