@@ -17,6 +17,8 @@ export interface SampleAddon {
     mem_fill: object;
     /** (x: f64, y: i64) -> (f64, i64): x * 2 and y + 1. */
     twice: object;
+    /** (x: f64) -> f64: x, after overwriting xmm8..xmm13 as C code may. */
+    scramble: object;
   };
   /** The (i32) -> i32 function `callback` calls: a handle from nativeFunction(exportedFn). */
   setCallback(handle: object): void;

@@ -118,6 +118,18 @@ static int32_t twice(wj_caller *c, const wj_val *args, wj_val *results) {
   return WJ_OK;
 }
 
+/* scramble(x: f64) -> f64: returns x after overwriting xmm8..xmm13, as any C code may
+ * (they are caller-saved in SysV; vectorized loops and libm use them). wasm keeps float
+ * locals there across calls: the API's adapter restores them. */
+static int32_t scramble(wj_caller *c, const wj_val *args, wj_val *results) {
+  (void)c;
+  __asm__ volatile("pcmpeqd %%xmm8, %%xmm8\n pcmpeqd %%xmm9, %%xmm9\n pcmpeqd %%xmm10, %%xmm10\n"
+                   "pcmpeqd %%xmm11, %%xmm11\n pcmpeqd %%xmm12, %%xmm12\n pcmpeqd %%xmm13, %%xmm13"
+                   ::: "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
+  results[0].f64 = args[0].f64;
+  return WJ_OK;
+}
+
 /* ── N-API functions ─────────────────────────────────────────────────────────────────── */
 
 static napi_value js_init(napi_env env, napi_callback_info info) {
@@ -159,6 +171,7 @@ static napi_value js_imports(napi_env env, napi_callback_info info) {
   put_import(env, obj, "mem_sum", mem_sum, I32 I32, I32);
   put_import(env, obj, "mem_fill", mem_fill, I32 I32 I32, "");
   put_import(env, obj, "twice", twice, F64 I64, F64 I64);
+  put_import(env, obj, "scramble", scramble, F64, F64);
   return obj;
 }
 

@@ -15,6 +15,7 @@ const MOD = `(module
   (import "n" "mem_fill" (func $fill (param i32 i32 i32)))
   (import "n" "twice" (func $twice (param f64 i64) (result f64 i64)))
   (import "n" "callback" (func $cb (param i32) (result i32)))
+ (import "n" "scramble" (func $scramble (param f64) (result f64)))
   (import "js" "log" (func $log (param i32) (result i32)))
   (memory (export "mem") 1)
   (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
@@ -26,10 +27,12 @@ const MOD = `(module
   (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
   (func (export "calls_js") (param i32) (result i32) (call $log (local.get 0)))
   (func (export "keeps_floats") (param f64 i32) (result f64)
-    (local $a f64) (local $b f64)
-    (local.set $a (f64.mul (local.get 0) (f64.const 3)))
-    (local.set $b (f64.add (local.get 0) (f64.const 1)))
-    (drop (call $add (local.get 1) (local.get 1)))
+    (local $a f64) (local $b f64) (local $i i32)
+    (loop $l
+      (local.set $a (f64.add (local.get $a) (local.get 0)))
+      (local.set $b (f64.add (local.get $b) (call $scramble (f64.const 1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get 1))))
     (f64.add (local.get $a) (local.get $b)))
   (func (export "ref") (result funcref) (ref.null func)))`;
 
@@ -57,7 +60,7 @@ describe('capi: the C API through the sample add-on', () => {
   });
 
   it('float locals of the caller survive the native call (xmm8..13 are restored)', () => {
-    expect(ex.keeps_floats!(2, 5)).to.equal(9);
+    expect(ex.keeps_floats!(2, 5)).to.equal(15);
   });
 
   it('reads and writes the caller memory, bounds-checked, trapping with the import message', () => {
