@@ -17,7 +17,8 @@
 #include "wasmjit_api.h"
 
 /* The import region's fields after the vmctx header (runtime native-imports.ts). */
-enum { WJ_IMP_FN = 0x80, WJ_IMP_DESC = 0x88, WJ_IMP_NRESULTS = 0x90, WJ_IMP_REGION = 0xa0 };
+/* WJ_IMP_NARROW: nonzero when result 0 is an i32 or f32 (read as 4 bytes). */
+enum { WJ_IMP_FN = 0x80, WJ_IMP_DESC = 0x88, WJ_IMP_NRESULTS = 0x90, WJ_IMP_NARROW = 0x98, WJ_IMP_REGION = 0xa0 };
 #define WJ_TRAP_HOST_MESSAGE 16u
 #define WJ_MAX_TRAP 16u
 #define WJ_FUNC_MAGIC 0x776a666eu
@@ -113,8 +114,17 @@ __asm__(
     "  cmp edx, ecx\n"
     "  jb 4b\n"
     "2:\n"
+    /* Result 0 is read with its own width: C stores an i32/f32 with 4 bytes, and an 8-byte
+     * load of a 4-byte store cannot be forwarded (a stall of ~10 cycles on every call). */
+    "  cmp byte ptr [r14 + 0x98], 0\n"
+    "  jne 5f\n"
     "  mov rax, [rbp - 208]\n"
     "  movq xmm0, rax\n"
+    "  leave\n"
+    "  ret\n"
+    "5:\n"
+    "  mov eax, [rbp - 208]\n"
+    "  movd xmm0, eax\n"
     "  leave\n"
     "  ret\n"
     "3:\n"
@@ -290,7 +300,12 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: bad function handle or NULL args/results");
   const uint32_t nslots = f->nparams > f->nresults ? f->nparams : f->nresults;
   uint64_t buf[2 + nslots];
-  for (uint32_t i = 0; i < f->nparams; i++) buf[2 + i] = args[i].bits;
+  /* i32/f32 arguments are read with 4-byte loads: the caller most likely stored them so, and
+   * an 8-byte load of a 4-byte store is not forwarded (a stall on every call). */
+  for (uint32_t i = 0; i < f->nparams; i++) {
+    const uint8_t t = f->types[i];
+    buf[2 + i] = (t == WJ_I32 || t == WJ_F32) ? (uint32_t)args[i].i32 : args[i].bits;
+  }
 
   const uint64_t *vmctx = (const uint64_t *)f->vmctx;
   wj_entry *outer = wj_tls.entry;

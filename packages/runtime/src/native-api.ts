@@ -21,6 +21,8 @@ import { RefDomain } from './ref-domain.js';
 const IMP_FN = Vmctx.HeaderEnd;
 const IMP_DESC = Vmctx.HeaderEnd + 8;
 const IMP_NRESULTS = Vmctx.HeaderEnd + 16;
+/** Nonzero when result 0 is an i32 or f32: the adapter reads it with 4 bytes. */
+const IMP_NARROW = Vmctx.HeaderEnd + 24;
 const IMP_REGION = Vmctx.HeaderEnd + 32;
 
 /** The C API's function table (`const wj_api *`), as an External for wj_api_from_value(). */
@@ -55,6 +57,7 @@ export function nativeImportFunction(v: unknown): WasmFunction | undefined {
   put(IMP_FN, fn);
   put(IMP_DESC, desc);
   put(IMP_NRESULTS, results.length);
+  put(IMP_NARROW, results[0] === ValType.I32 || results[0] === ValType.F32 ? 1 : 0);
   const sig: FuncType = { params: params as ValType[], results: results as ValType[] };
   // No instance owns it: a reference domain of its own, which an importing instance joins.
   const owner = { vmctx: region, domain: new RefDomain(), disposed: false };
