@@ -42,6 +42,7 @@ typedef struct wj_import_desc {
 struct wj_func {
   uint32_t magic;
   uint32_t nparams, nresults;
+  uint32_t float_result; /* result 0 is f32/f64: it comes back in xmm0 */
   uintptr_t code, vmctx;
   uint8_t types[];
 };
@@ -299,7 +300,10 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   if (f == NULL || f->magic != WJ_FUNC_MAGIC || (f->nparams && args == NULL) || (f->nresults && results == NULL))
     return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: bad function handle or NULL args/results");
   const uint32_t nslots = f->nparams > f->nresults ? f->nparams : f->nresults;
-  uint64_t buf[2 + nslots];
+  /* A fixed buffer for the usual small signatures keeps the frame static. */
+  uint64_t small[2 + 14];
+  uint64_t big[nslots > 14 ? 2 + nslots : 1];
+  uint64_t *buf = nslots > 14 ? big : small;
   /* i32/f32 arguments are read with 4-byte loads: the caller most likely stored them so, and
    * an 8-byte load of a 4-byte store is not forwarded (a stall on every call). */
   for (uint32_t i = 0; i < f->nparams; i++) {
@@ -309,26 +313,31 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
 
   const uint64_t *vmctx = (const uint64_t *)f->vmctx;
   wj_entry *outer = wj_tls.entry;
-  wj_env_state *state = outer != NULL ? outer->state : wj_tls.state;
-  if (state == NULL) return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasmjit has not run on this thread");
   const uint64_t budget = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
   const uint64_t reserve = wj_reserve_of(vmctx);
-  const uintptr_t sp = wj_current_sp();
+  wj_env_state *state;
   int on_wasm_stack = 0;
   uintptr_t start;
-  if (outer == NULL) {
+  if (__builtin_expect(outer == NULL, 1)) {
+    state = wj_tls.state;
+    if (__builtin_expect(state == NULL, 0)) return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasmjit has not run on this thread");
     const uint64_t want = budget > UINT64_MAX - reserve ? UINT64_MAX : budget + reserve;
-    if (wj_tls.ws_high - wj_tls.ws_low < want && wj_wasm_stack_ensure(want) != 0 && wj_tls.ws_high == 0)
+    if (__builtin_expect(wj_tls.ws_high - wj_tls.ws_low < want, 0) && wj_wasm_stack_ensure(want) != 0 &&
+        wj_tls.ws_high == 0)
       return wj_fail(err, WJ_ERR_NO_STACK, "wasmjit call: cannot map a wasm stack for this thread");
     start = wj_tls.ws_high;
-  } else if (outer->suspended) {
-    start = outer->wasm_sp & ~(uintptr_t)15;
-  } else if (sp > wj_tls.ws_low && sp <= wj_tls.ws_high) {
-    /* wasmjit_enter's switch frame goes below our sp before it moves to the record. */
-    on_wasm_stack = 1;
-    start = (sp - 256) & ~(uintptr_t)15;
   } else {
-    return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasm is running on this thread but not suspended");
+    state = outer->state;
+    const uintptr_t sp = wj_current_sp();
+    if (outer->suspended) {
+      start = outer->wasm_sp & ~(uintptr_t)15;
+    } else if (sp > wj_tls.ws_low && sp <= wj_tls.ws_high) {
+      /* wasmjit_enter's switch frame goes below our sp before it moves to the record. */
+      on_wasm_stack = 1;
+      start = (sp - 256) & ~(uintptr_t)15;
+    } else {
+      return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasm is running on this thread but not suspended");
+    }
   }
   wj_entry *rec = (wj_entry *)((start - sizeof(wj_entry)) & ~(uintptr_t)15);
   const uintptr_t base = (uintptr_t)rec;
@@ -337,7 +346,7 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   const uint64_t floor = reserve > UINT64_MAX - wj_tls.ws_low ? UINT64_MAX : wj_tls.ws_low + reserve;
   if (floor > limit) limit = floor;
   const uint64_t needed = 32 + 8 * (uint64_t)((nslots + 1) & ~1u) + WJ_MIN_ENTRY_ROOM;
-  if (limit >= base || base - limit < needed) {
+  if (__builtin_expect(limit >= base || base - limit < needed, 0)) {
     wj_trap_record_no_frames(state, WJ_TRAP_STACK_OVERFLOW);
     return wj_fail(err, WJ_TRAP_STACK_OVERFLOW, wj_trap_texts[WJ_TRAP_STACK_OVERFLOW]);
   }
@@ -357,14 +366,8 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   if (status == WJ_TRAP_HOST_MESSAGE) return wj_fail(err, (int32_t)status, wj_host_msg);
   if (status != 0)
     return wj_fail(err, (int32_t)status, status <= 15 ? wj_trap_texts[status] : "trap");
-  for (uint32_t i = 0; i < f->nresults; i++) {
-    if (i == 0) {
-      const uint8_t t = f->types[f->nparams];
-      results[0].bits = (t == WJ_F32 || t == WJ_F64) ? buf[0] : buf[1];
-    } else {
-      results[i].bits = buf[2 + i];
-    }
-  }
+  if (f->nresults > 0) results[0].bits = f->float_result ? buf[0] : buf[1];
+  for (uint32_t i = 1; i < f->nresults; i++) results[i].bits = buf[2 + i];
   if (err != NULL) {
     err->code = 0;
     err->message[0] = 0;
@@ -477,6 +480,7 @@ static napi_value wj_js_capi_function_handle(napi_env env, napi_callback_info in
     napi_throw_type_error(env, NULL, "wasmjit: only i32, i64, f32 and f64 functions can be called from C");
     return NULL;
   }
+  f->float_result = nr > 0 && (f->types[np] == WJ_F32 || f->types[np] == WJ_F64);
   napi_value obj;
   if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &wj_func_tag) != napi_ok ||
       napi_wrap(env, obj, f, wj_func_finalize, NULL, NULL) != napi_ok) {
