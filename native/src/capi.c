@@ -51,9 +51,8 @@ struct wj_func {
 static const napi_type_tag wj_import_tag = {0x7761736d6a697431ull, 0x696d706f72743031ull};
 static const napi_type_tag wj_func_tag = {0x7761736d6a697431ull, 0x66756e6374303031ull};
 
-/* This thread's message for the next host trap (the RuntimeError's message). */
-static __thread char wj_host_msg[240];
-static __thread int wj_host_msg_set;
+/* This thread's env state, where the host trap message is kept (NULL before wasmjit ran). */
+static wj_env_state *wj_msg_state(void) { return wj_tls.entry != NULL ? wj_tls.entry->state : wj_tls.state; }
 
 /*
  * The adapter from wasmcall to wj_native_fn. On entry: r14 = the import region, [rsp] the
@@ -146,8 +145,10 @@ _Static_assert(WJ_IMP_FN == 0x80 && WJ_IMP_NRESULTS == 0x90 && WJ_VMCTX_TRAP_UNW
                "the adapter hard-codes these offsets");
 
 static void wj_set_host_msg(const char *msg) {
-  snprintf(wj_host_msg, sizeof wj_host_msg, "%s", msg);
-  wj_host_msg_set = 1;
+  wj_env_state *st = wj_msg_state();
+  if (st == NULL) return;
+  snprintf(st->host_trap_msg, sizeof st->host_trap_msg, "%s", msg);
+  st->host_trap_msg_set = 1;
 }
 
 /* A native import's nonzero status → the TrapCode to trap with. Codes a trap can have
@@ -155,7 +156,8 @@ static void wj_set_host_msg(const char *msg) {
 uint32_t wj_capi_trap_code(int32_t status) {
   if ((status >= 1 && status <= 12) || status == 15) return (uint32_t)status;
   if (status == (int32_t)WJ_TRAP_HOST_MESSAGE) {
-    if (!wj_host_msg_set) wj_set_host_msg("native import trapped");
+    const wj_env_state *st = wj_msg_state();
+    if (st != NULL && !st->host_trap_msg_set) wj_set_host_msg("native import trapped");
     return WJ_TRAP_HOST_MESSAGE;
   }
   char text[80];
@@ -363,7 +365,8 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     return wj_fail(err, WJ_ERR_JS_IMPORT,
                    "wasm called from C called a JS import or runtime builtin; only native imports may run there");
   /* The message stays set: a native import that returns this code passes it on. */
-  if (status == WJ_TRAP_HOST_MESSAGE) return wj_fail(err, (int32_t)status, wj_host_msg);
+  if (status == WJ_TRAP_HOST_MESSAGE)
+    return wj_fail(err, (int32_t)status, state->host_trap_msg_set ? state->host_trap_msg : "native import trapped");
   if (status != 0)
     return wj_fail(err, (int32_t)status, status <= 15 ? wj_trap_texts[status] : "trap");
   if (f->nresults > 0) results[0].bits = f->float_result ? buf[0] : buf[1];
@@ -497,10 +500,11 @@ static napi_value wj_js_capi_function_handle(napi_env env, napi_callback_info in
 
 /* hostTrapMessage(): the message of this thread's last host trap (and forgets it). */
 static napi_value wj_js_host_trap_message(napi_env env, napi_callback_info info) {
-  (void)info;
+  wj_env_state *st = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&st) != napi_ok || st == NULL) return NULL;
   napi_value out;
-  napi_create_string_utf8(env, wj_host_msg_set ? wj_host_msg : "native import trapped", NAPI_AUTO_LENGTH, &out);
-  wj_host_msg_set = 0;
+  napi_create_string_utf8(env, st->host_trap_msg_set ? st->host_trap_msg : "native import trapped", NAPI_AUTO_LENGTH, &out);
+  st->host_trap_msg_set = 0;
   return out;
 }
 

@@ -92,6 +92,10 @@ typedef struct wj_env_state {
   /* Ids whose trackers the GC collected (collected.c), until takeCollected() drains them. */
   uint32_t *collected;
   size_t collected_len, collected_cap;
+  /* The message of this thread's last host trap (capi.c api->trap): in the state rather
+   * than in TLS, which would pull in __tls_get_addr (ld-linux) or grow the static TLS. */
+  char host_trap_msg[240];
+  int host_trap_msg_set;
 } wj_env_state;
 
 /*

@@ -97,6 +97,24 @@ describe('capi: the C API through the sample add-on', () => {
     }
   });
 
+  it('a linked native import can be re-exported, put in a table and called from JS or C', async () => {
+    const engine = new Engine();
+    const bytes = await watNamed(`(module
+      (import "n" "add" (func $add (param i32 i32) (result i32)))
+      (import "n" "mem_sum" (func $sum (param i32 i32) (result i32)))
+      (type $t (func (param i32 i32) (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $add)
+      (export "add" (func $add)) (export "sum" (func $sum))
+      (func (export "ind") (param i32 i32) (result i32)
+        (call_indirect (type $t) (local.get 0) (local.get 1) (i32.const 0))))`);
+    const e = engine.instantiate(engine.compile(bytes), { n: addon.imports() } as never).exports as Exports;
+    expect(e.ind!(3, 4)).to.equal(7);
+    expect(e.add!(1, 2)).to.equal(3);
+    expect(addon.callI32(nativeFunction(e.add), 5, 6)).to.equal(11);
+    // Called from JS there is no calling instance, so no memory: mem_ptr refuses every range.
+    expect(thrown(() => e.sum!(0, 1))).to.include({ trap: 'host_trap', message: "mem_sum: range outside the caller's memory" });
+  });
+
   it('the WebAssembly namespace accepts native import handles too', async () => {
     const bytes = await watNamed('(module (import "n" "add" (func $a (param i32 i32) (result i32))) (func (export "f") (result i32) (call $a (i32.const 20) (i32.const 22))))');
     const { instance } = (await WA.WebAssembly.instantiate(bytes, { n: { add: addon.imports().add } })) as { instance: { exports: Record<string, unknown> } };
