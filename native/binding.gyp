@@ -19,9 +19,11 @@
         "src/code_share.c",
         "src/big_alloc.c",
         "src/snapshot.c",
-        "src/type_ids.c"
+        "src/type_ids.c",
+        "src/capi.c"
       ],
       "defines": ["NAPI_EXPERIMENTAL"],
+      "include_dirs": ["include"],
       "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
       "cflags_c": ["-std=gnu11"],
       # Never unloaded: Node dlcloses an add-on when the last worker that loaded it exits,

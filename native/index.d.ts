@@ -181,6 +181,15 @@ declare namespace wasmjitNative {
     epochPollAddress(): number;
     /** Test only: addresses of wasmcall-ABI functions usable as wasm imports. */
     testImports(): TestImports;
+    /** The public C API (capi.c, include/wasmjit_api.h): the External holding the wj_api table. */
+    capiTable(): object;
+    /** A make_import handle's [C function, descriptor, adapter address, param types, result
+     * types] (wasm binary type codes); undefined for any other value. */
+    capiImportInfo(v: unknown): [number, number, number, number[], number[]] | undefined;
+    /** The tagged handle func_from_value accepts for the wasm function at code/vmctx. */
+    capiFunctionHandle(code: number, vmctx: number, params: number[], results: number[], keepAlive: object): object;
+    /** The message of this thread's last host trap (a native import's api->trap). */
+    hostTrapMessage(): string;
     stackInfo(): StackInfo;
     /** Test only: touches `bytes` of native stack, returns a checksum. */
     testUseStack(bytes: number): number;

@@ -192,5 +192,7 @@ NAPI_MODULE_INIT() {
   if (wj_snapshot_define(env, exports) != napi_ok) return NULL;
   /* GC trackers: tracker, takeCollected (collected.c). */
   if (wj_collected_define(env, exports, state) != napi_ok) return NULL;
+  /* The public C API for add-ons (capi.c). */
+  if (wj_capi_define(env, exports, state) != napi_ok) return NULL;
   return exports;
 }

@@ -411,6 +411,9 @@ uint32_t wj_epoch_poll(uint64_t *cell, void *vmctx) {
     c->polls++;
   }
   pthread_mutex_unlock(&timer_mu);
+  /* wasm that C called (capi.c) cannot suspend to JS: nothing would resume it. The poll is
+   * skipped; the next one after control is back in JS-entered wasm does the work. */
+  if (wj_tls.entry != NULL && wj_tls.entry->from_c) return 0;
   /* A host call like any other: the activation suspends, the export wrapper runs the
    * no-op builtin in JS, where V8 acts on what is pending. A termination never resumes it. */
   return (uint32_t)wasmjit_host_call(vmctx, WJ_BUILTIN_POLL, NULL, 0);

@@ -87,6 +87,7 @@ static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_en
   rec->limit = limit;
   rec->serial = ++wj_tls.serial;
   rec->suspended = 0;
+  rec->from_c = 0;
   wj_tls.entry = rec;
   const uint32_t result = wasmjit_enter((void *)code, (void *)vmctx, state->callbuf, nslots, limit, rec);
   if (result != WJ_STATUS_HOST_CALL) wj_tls.entry = rec->prev;

@@ -92,6 +92,10 @@ typedef struct wj_env_state {
   /* Ids whose trackers the GC collected (collected.c), until takeCollected() drains them. */
   uint32_t *collected;
   size_t collected_len, collected_cap;
+  /* The message of this thread's last host trap (capi.c api->trap): in the state rather
+   * than in TLS, which would pull in __tls_get_addr (ld-linux) or grow the static TLS. */
+  char host_trap_msg[240];
+  int host_trap_msg_set;
 } wj_env_state;
 
 /*
@@ -114,6 +118,7 @@ typedef struct wj_entry {
   uint64_t *host_area;        /* while suspended: the wasm area of the host call */
   uint32_t host_nslots;       /* ... and its slot count */
   uint32_t suspended;         /* a host call is in progress (only JS can resume it) */
+  uint32_t from_c;            /* entered by the C API (capi.c): no JS can run for it */
 } wj_entry;
 /* entry.c (assembly). wasmjit_enter switches to the wasm stack at `rec` (the record is
  * already filled in below it... see invoke.c), runs code and returns its TrapCode, 0, or
@@ -220,6 +225,7 @@ napi_value wj_js_test_clobber_xmm(napi_env env, napi_callback_info info) WJ_HIDD
 
 /* Native memory owned by the GC (memory.c) and GC trackers (collected.c). */
 napi_status wj_memory_define(napi_env env, napi_value exports) WJ_HIDDEN;
+napi_status wj_capi_define(napi_env env, napi_value exports, wj_env_state *state) WJ_HIDDEN;
 napi_status wj_collected_define(napi_env env, napi_value exports, wj_env_state *state) WJ_HIDDEN;
 /* Process-wide signature ids (type_ids.c). */
 napi_status wj_type_ids_define(napi_env env, napi_value exports) WJ_HIDDEN;

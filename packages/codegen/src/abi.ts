@@ -69,6 +69,8 @@ export const enum TrapCode {
   HostException = 13,
   Interrupt = 14,
   OutOfFuel = 15,
+  /** A native import (C API) trapped; its message is native hostTrapMessage(). */
+  HostTrap = 16,
 }
 
 /** The `trap` property of a RuntimeError, indexed by TrapCode. */
@@ -89,6 +91,7 @@ export const TRAP_NAMES: readonly string[] = [
   'host_exception',
   'interrupt',
   'out_of_fuel',
+  'host_trap',
 ];
 
 /** Byte offsets of the fixed vmctx header. All fields are 8 bytes. */

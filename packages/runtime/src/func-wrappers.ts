@@ -82,7 +82,8 @@ export function onTrap(code: number, entered: { readonly domain: RefDomain }): n
   // Host calls never fail through the trap path: an import's exception propagates from the
   // wrapper that runs the call, as the same object.
   if (code === TrapCode.HostException) throw new Error('BUG: HostException trap from a suspended host call');
-  throw trapError(code, lastTrapBacktrace(modulesOf(entered)));
+  const text = code === TrapCode.HostTrap ? native.hostTrapMessage() : undefined;
+  throw trapError(code, lastTrapBacktrace(modulesOf(entered)), text);
 }
 
 const SERIAL = CallBuffer.SuspendSerial;

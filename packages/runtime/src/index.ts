@@ -11,6 +11,7 @@ export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export type { WasmFrame } from './backtrace.js';
 export { callRaw } from './func-wrappers.js';
+export { nativeApi, nativeFunction, nativeApiIncludeDir } from './native-api.js';
 export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';
 export { Table, type TableDescriptorInit, type TableElementType } from './table.js';

@@ -6,6 +6,7 @@ import { allocData } from './code-memory.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
 import type { HostCall } from './host-call.js';
+import { nativeImportFunction } from './native-api.js';
 import { makeExportWrapper, makeHostCall, wasmFunctionInfoOf, type WasmFunction, type WasmFunctionInfo } from './func-wrappers.js';
 import { registerInstance } from './host-dispatch.js';
 import { compiledParts, funcAddress, type Module } from './module.js';
@@ -152,7 +153,9 @@ export class Instance {
     let index = 0;
     for (const imp of b.wasm.imports) {
       if (imp.desc.kind !== 'func') continue;
-      const value = importValue(b, imp.module, imp.name);
+      const given = importValue(b, imp.module, imp.name);
+      // A native import handle (C API, native-api.ts) links as the wasm function behind it.
+      const value = nativeImportFunction(given) ?? given;
       const where = `import "${imp.module}" "${imp.name}"`;
       if (typeof value !== 'function') throw new LinkError(`${where}: function import requires a callable`);
       const sig = b.wasm.types[imp.desc.typeIndex]!;

@@ -7,6 +7,7 @@ import { ValType, type GlobalType } from '@wasmjit/codegen';
 import type { Imports } from '../instance.js';
 import { moduleInfo, type Module as RuntimeModule } from '../module.js';
 import { LinkError } from './errors.js';
+import { nativeImportFunction } from '../native-api.js';
 import { unwrapGlobal } from './global.js';
 import { unwrapMemory } from './memory.js';
 import { unwrapTable } from './table.js';
@@ -31,8 +32,9 @@ export function readImports(module: RuntimeModule, importObject: unknown, what: 
     let value: unknown;
     switch (imp.desc.kind) {
       case 'func':
-        if (typeof v !== 'function') throw new LinkError(`${where} function import requires a callable`);
-        value = v;
+        // A C API native import handle (native-api.ts) is accepted as the function it stands for.
+        value = nativeImportFunction(v) ?? v;
+        if (typeof value !== 'function') throw new LinkError(`${where} function import requires a callable`);
         break;
       case 'global':
         value = globalImport(v, imp.desc.type, where);

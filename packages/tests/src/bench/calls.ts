@@ -7,6 +7,7 @@
 // Run: pnpm bench:calls
 import { Engine } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
+import { capiRows } from './capi-calls.js';
 
 const SRC = `(module
   (import "env" "js" (func $js (param i32) (result i32)))
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   measure('JS→wasm→JS import round trip', (e) => { const f = e.viaImport!; let s = 0; for (let i = 0; i < N; i++) s += f(i); if (s === -1) throw 0; }, N);
   measure('wasm→JS import call (loop in wasm)', (e) => { if (e.importLoop!(N) !== N) throw new Error('bad result'); }, N);
   measure('wasm→wasm call (in a loop)', (e) => { if (e.loopCalls!(10 * N) !== 10 * N) throw new Error('bad result'); }, 10 * N);
+  rows.push(...(await capiRows(timeNs, N)));
   console.log('| call | wasmjit ns | V8 ns | ratio |');
   console.log('| --- | --- | --- | --- |');
   for (const [label, a, b] of rows) console.log(`| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`);

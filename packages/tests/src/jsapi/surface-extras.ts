@@ -23,6 +23,8 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     'validate', 'compile', 'instantiate', 'callRaw', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
     // Modules across threads (docs/threads.md).
     'toPostedModule', 'fromPostedModule',
+    // The C API for native add-ons (docs/native-api.md).
+    'nativeApi', 'nativeFunction', 'nativeApiIncludeDir',
   ],
   'Engine.prototype': [
     // EngineOptions as resolved, read-only
