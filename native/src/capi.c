@@ -19,7 +19,6 @@
 /* The import region's fields after the vmctx header (runtime native-imports.ts). */
 /* WJ_IMP_NARROW: nonzero when result 0 is an i32 or f32 (read as 4 bytes). */
 enum { WJ_IMP_FN = 0x80, WJ_IMP_DESC = 0x88, WJ_IMP_NRESULTS = 0x90, WJ_IMP_NARROW = 0x98, WJ_IMP_REGION = 0xa0 };
-#define WJ_TRAP_HOST_MESSAGE 16u
 #define WJ_MAX_TRAP 16u
 #define WJ_FUNC_MAGIC 0x776a666eu
 
@@ -155,15 +154,15 @@ static void wj_set_host_msg(const char *msg) {
  * (1..12, out_of_fuel, a host trap) pass; anything else is a host trap saying so. */
 uint32_t wj_capi_trap_code(int32_t status) {
   if ((status >= 1 && status <= 12) || status == 15) return (uint32_t)status;
-  if (status == (int32_t)WJ_TRAP_HOST_MESSAGE) {
+  if (status == (int32_t)WJ_TRAP_HOST_TRAP) {
     const wj_env_state *st = wj_msg_state();
     if (st != NULL && !st->host_trap_msg_set) wj_set_host_msg("native import trapped");
-    return WJ_TRAP_HOST_MESSAGE;
+    return WJ_TRAP_HOST_TRAP;
   }
   char text[80];
   snprintf(text, sizeof text, "native import returned an invalid status %d", status);
   wj_set_host_msg(text);
-  return WJ_TRAP_HOST_MESSAGE;
+  return WJ_TRAP_HOST_TRAP;
 }
 
 /* ── The API table's functions ─────────────────────────────────────────────────────── */
@@ -236,7 +235,7 @@ static int32_t wj_api_mem_write(const wj_caller *c, uint64_t addr, const void *s
 static int32_t wj_api_trap(const wj_caller *c, const char *message) {
   (void)c;
   wj_set_host_msg(message != NULL ? message : "native import trapped");
-  return (int32_t)WJ_TRAP_HOST_MESSAGE;
+  return (int32_t)WJ_TRAP_HOST_TRAP;
 }
 
 static const wj_func *wj_api_func_from_value(napi_env env, napi_value v) {
@@ -365,7 +364,7 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     return wj_fail(err, WJ_ERR_JS_IMPORT,
                    "wasm called from C called a JS import or runtime builtin; only native imports may run there");
   /* The message stays set: a native import that returns this code passes it on. */
-  if (status == WJ_TRAP_HOST_MESSAGE)
+  if (status == WJ_TRAP_HOST_TRAP)
     return wj_fail(err, (int32_t)status, state->host_trap_msg_set ? state->host_trap_msg : "native import trapped");
   if (status != 0)
     return wj_fail(err, (int32_t)status, status <= 15 ? wj_trap_texts[status] : "trap");

@@ -32,6 +32,8 @@ enum {
   WJ_TRAP_NONE = 0,
   WJ_TRAP_STACK_OVERFLOW = 1,
   WJ_TRAP_HOST_EXCEPTION = 13,
+  /* A native import called trap(c, msg) (capi.c); the message is in the env state. */
+  WJ_TRAP_HOST_TRAP = 16,
 };
 
 /* abi.ts: CallBuffer. */
