@@ -282,10 +282,6 @@ static int32_t wj_fail(wj_error *err, int32_t code, const char *msg) {
   return code;
 }
 
-static inline uint64_t wj_reserve_of(const uint64_t *vmctx) {
-  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
-  return reserve < WJ_MIN_HOST_STACK_RESERVE ? WJ_MIN_HOST_STACK_RESERVE : reserve;
-}
 
 /*
  * A call from C. Where its activation starts:
@@ -322,9 +318,7 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   if (__builtin_expect(outer == NULL, 1)) {
     state = wj_tls.state;
     if (__builtin_expect(state == NULL, 0)) return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasmjit has not run on this thread");
-    const uint64_t want = budget > UINT64_MAX - reserve ? UINT64_MAX : budget + reserve;
-    if (__builtin_expect(wj_tls.ws_high - wj_tls.ws_low < want, 0) && wj_wasm_stack_ensure(want) != 0 &&
-        wj_tls.ws_high == 0)
+    if (__builtin_expect(wj_outermost_stack(budget, reserve) != 0, 0))
       return wj_fail(err, WJ_ERR_NO_STACK, "wasmjit call: cannot map a wasm stack for this thread");
     start = wj_tls.ws_high;
   } else {
@@ -340,14 +334,11 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
       return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: wasm is running on this thread but not suspended");
     }
   }
-  wj_entry *rec = (wj_entry *)((start - sizeof(wj_entry)) & ~(uintptr_t)15);
-  const uintptr_t base = (uintptr_t)rec;
-  uint64_t limit = base > budget ? base - budget : 0;
-  if (outer != NULL && !on_wasm_stack && outer->limit > limit) limit = outer->limit;
-  const uint64_t floor = reserve > UINT64_MAX - wj_tls.ws_low ? UINT64_MAX : wj_tls.ws_low + reserve;
-  if (floor > limit) limit = floor;
-  const uint64_t needed = 32 + 8 * (uint64_t)((nslots + 1) & ~1u) + WJ_MIN_ENTRY_ROOM;
-  if (__builtin_expect(limit >= base || base - limit < needed, 0)) {
+  /* From a native import (on the wasm stack, below its caller's limit) the nested wasm is
+   * charged from its own base, as any entry made from native code. */
+  uint64_t limit;
+  wj_entry *rec = wj_place_activation(start, outer != NULL && !on_wasm_stack ? outer->limit : 0, budget, reserve, nslots, &limit);
+  if (__builtin_expect(rec == NULL, 0)) {
     wj_trap_record_no_frames(state, WJ_TRAP_STACK_OVERFLOW);
     return wj_fail(err, WJ_TRAP_STACK_OVERFLOW, wj_trap_texts[WJ_TRAP_STACK_OVERFLOW]);
   }

@@ -23,15 +23,6 @@ __thread wj_thread wj_tls __attribute__((tls_model("initial-exec")));
 /* Addresses come in as doubles; user-space x86-64 addresses (< 2^47) are exact. */
 static inline int wj_address_ok(double d) { return d >= 4096.0 && d < 140737488355328.0; }
 
-static inline uint64_t wj_reserve_of(const uint64_t *vmctx) {
-  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
-  return reserve < WJ_MIN_HOST_STACK_RESERVE ? WJ_MIN_HOST_STACK_RESERVE : reserve;
-}
-
-/* Bytes an activation needs below its record before its first wasm frame: the entry frame,
- * callbuf and nslots words, the area rounded to an even slot count. */
-static inline uint64_t wj_base_bytes(uint32_t nslots) { return 32 + 8 * (uint64_t)((nslots + 1) & ~1u); }
-
 /*
  * Runs code with an area of nslots slots from the call buffer (arguments already checked);
  * returns the TrapCode, 0, or WJ_STATUS_HOST_CALL. Shared by both JS entry points.
@@ -51,9 +42,7 @@ static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_en
   uintptr_t start;
   if (__builtin_expect(outer == NULL, 1)) {
     /* Outermost: the stack may be grown (remapped) while nothing runs on it. */
-    const uint64_t want = budget > UINT64_MAX - reserve ? UINT64_MAX : budget + reserve;
-    if (__builtin_expect(wj_tls.ws_high - wj_tls.ws_low < want, 0) && wj_wasm_stack_ensure(want) != 0 &&
-        wj_tls.ws_high == 0) {
+    if (__builtin_expect(wj_outermost_stack(budget, reserve) != 0, 0)) {
       napi_throw_error(env, NULL, "wasmjit: cannot map a wasm stack for this thread");
       return WJ_TRAP_NONE;
     }
@@ -67,15 +56,9 @@ static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_en
     }
     start = outer->wasm_sp & ~(uintptr_t)15;
   }
-  wj_entry *rec = (wj_entry *)((start - sizeof(wj_entry)) & ~(uintptr_t)15);
-  const uintptr_t base = (uintptr_t)rec;
-  uint64_t limit = base > budget ? base - budget : 0;
-  if (outer != NULL && outer->limit > limit) limit = outer->limit;
-  const uint64_t floor = reserve > UINT64_MAX - wj_tls.ws_low ? UINT64_MAX : wj_tls.ws_low + reserve;
-  if (floor > limit) limit = floor;
-
-  const uint64_t needed = wj_base_bytes(nslots) + WJ_MIN_ENTRY_ROOM;
-  if (limit >= base || base - limit < needed) {
+  uint64_t limit;
+  wj_entry *rec = wj_place_activation(start, outer != NULL ? outer->limit : 0, budget, reserve, nslots, &limit);
+  if (rec == NULL) {
     /* Not even room for a small frame (a nested entry whose outer wasm used up the budget,
      * a wasm stack used up down to the reserve): trap without running. Reset the trap record
      * so the backtrace of some earlier trap is not reported for this one. */

@@ -201,9 +201,50 @@ int32_t wasmjit_host_call(void *vmctx, uint32_t import_index, uint64_t *area, ui
  * returns the innermost record (aborts on a runtime bug). */
 wj_entry *wj_host_suspend(void *vmctx, uint32_t import_index, uint64_t *area, uint32_t nslots) WJ_HIDDEN;
 
+/*
+ * Placing an activation (invoke.c from JS, capi.c from C): shared so both compute the same
+ * limits. The reserve a vmctx asks for, raised to the floor.
+ */
+static inline uint64_t wj_reserve_of(const uint64_t *vmctx) {
+  const uint64_t reserve = vmctx[WJ_VMCTX_HOST_STACK_RESERVE / 8];
+  return reserve < WJ_MIN_HOST_STACK_RESERVE ? WJ_MIN_HOST_STACK_RESERVE : reserve;
+}
+
+int wj_wasm_stack_ensure(uint64_t need) WJ_HIDDEN;
+
+/* Outermost activation: make the wasm stack hold budget + reserve if it can (it may keep a
+ * smaller one: the limit then clamps). 0 unless there is no wasm stack at all. */
+static inline int wj_outermost_stack(uint64_t budget, uint64_t reserve) {
+  const uint64_t want = budget > UINT64_MAX - reserve ? UINT64_MAX : budget + reserve;
+  if (__builtin_expect(wj_tls.ws_high - wj_tls.ws_low < want, 0) && wj_wasm_stack_ensure(want) != 0 &&
+      wj_tls.ws_high == 0)
+    return -1;
+  return 0;
+}
+
+/*
+ * The record of an activation whose base is just below `start`, and its limit in *limit_out:
+ * max(base - budget, shared_limit, wasm stack bottom + reserve), saturating. NULL when the
+ * entry frame, an area of nslots slots and WJ_MIN_ENTRY_ROOM do not fit above that limit (the
+ * caller traps stack_overflow without running anything).
+ */
+static inline wj_entry *wj_place_activation(uintptr_t start, uint64_t shared_limit, uint64_t budget, uint64_t reserve,
+                                            uint32_t nslots, uint64_t *limit_out) {
+  wj_entry *rec = (wj_entry *)((start - sizeof(wj_entry)) & ~(uintptr_t)15);
+  const uintptr_t base = (uintptr_t)rec;
+  uint64_t limit = base > budget ? base - budget : 0;
+  if (shared_limit > limit) limit = shared_limit;
+  const uint64_t floor = reserve > UINT64_MAX - wj_tls.ws_low ? UINT64_MAX : wj_tls.ws_low + reserve;
+  if (floor > limit) limit = floor;
+  /* The entry frame (two words), callbuf and nslots words, the area rounded to even slots. */
+  const uint64_t needed = 32 + 8 * (uint64_t)((nslots + 1) & ~1u) + WJ_MIN_ENTRY_ROOM;
+  if (limit >= base || base - limit < needed) return NULL;
+  *limit_out = limit;
+  return rec;
+}
+
 /* wasm_stack.c: makes this thread's wasm stack at least `need` usable bytes when no
  * activation is running (0 on success); frees it (env teardown on the thread). */
-int wj_wasm_stack_ensure(uint64_t need) WJ_HIDDEN;
 void wj_wasm_stack_free(void) WJ_HIDDEN;
 
 /* invoke.c */
