@@ -342,13 +342,7 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     wj_trap_record_no_frames(state, WJ_TRAP_STACK_OVERFLOW);
     return wj_fail(err, WJ_TRAP_STACK_OVERFLOW, wj_trap_texts[WJ_TRAP_STACK_OVERFLOW]);
   }
-  rec->prev = outer;
-  rec->state = state;
-  rec->limit = limit;
-  rec->serial = ++wj_tls.serial;
-  rec->suspended = 0;
-  rec->from_c = 1;
-  wj_tls.entry = rec;
+  wj_link_activation(rec, outer, state, limit, 1);
   const uint32_t status = wasmjit_enter((void *)f->code, (void *)vmctx, buf, nslots, limit, rec);
   wj_tls.entry = outer; /* a suspended record (JS import) is dropped: nothing resumes it */
   if (status == WJ_STATUS_HOST_CALL)

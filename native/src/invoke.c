@@ -65,13 +65,7 @@ static inline __attribute__((always_inline)) uint32_t wj_run(napi_env env, wj_en
     wj_trap_record_no_frames(state, WJ_TRAP_STACK_OVERFLOW);
     return WJ_TRAP_STACK_OVERFLOW;
   }
-  rec->prev = outer;
-  rec->state = state;
-  rec->limit = limit;
-  rec->serial = ++wj_tls.serial;
-  rec->suspended = 0;
-  rec->from_c = 0;
-  wj_tls.entry = rec;
+  wj_link_activation(rec, outer, state, limit, 0);
   const uint32_t result = wasmjit_enter((void *)code, (void *)vmctx, state->callbuf, nslots, limit, rec);
   if (result != WJ_STATUS_HOST_CALL) wj_tls.entry = rec->prev;
   return result;

@@ -243,6 +243,17 @@ static inline wj_entry *wj_place_activation(uintptr_t start, uint64_t shared_lim
   return rec;
 }
 
+/* Makes a placed activation the thread's innermost one (it then runs with wasmjit_enter). */
+static inline void wj_link_activation(wj_entry *rec, wj_entry *outer, wj_env_state *state, uint64_t limit, int from_c) {
+  rec->prev = outer;
+  rec->state = state;
+  rec->limit = limit;
+  rec->serial = ++wj_tls.serial;
+  rec->suspended = 0;
+  rec->from_c = from_c;
+  wj_tls.entry = rec;
+}
+
 /* wasm_stack.c: makes this thread's wasm stack at least `need` usable bytes when no
  * activation is running (0 on success); frees it (env teardown on the thread). */
 void wj_wasm_stack_free(void) WJ_HIDDEN;
