@@ -185,9 +185,15 @@ declare namespace wasmjitNative {
     capiTable(): object;
     /** A make_import handle's [C function, descriptor, adapter address, param types, result
      * types] (wasm binary type codes); undefined for any other value. */
-    capiImportInfo(v: unknown): [number, number, number, number[], number[]] | undefined;
-    /** The tagged handle func_from_value accepts for the wasm function at code/vmctx. */
-    capiFunctionHandle(code: number, vmctx: number, params: number[], results: number[], keepAlive: object): object;
+    capiImportInfo(v: unknown): [bigint, bigint, number, number[], number[]] | undefined;
+    /** The tagged handle func_from_value accepts for the wasm function at code/vmctx; the
+     * host-call driver is called with ownerId when C-started wasm of it calls a JS import. */
+    capiFunctionHandle(code: number, vmctx: number, params: number[], results: number[], keepAlive: object, ownerId: number): object;
+    /** Sets this thread's driver: driver(ownerId) runs the host calls of the activation C
+     * started and suspended in one (the runtime's runHostCalls loop). */
+    capiSetHostDriver(driver: (ownerId: number) => number | undefined): void;
+    /** Test only: make_import descriptors alive in the process (not yet collected). */
+    capiLiveImports(): number;
     /** The message of this thread's last host trap (a native import's api->trap). */
     hostTrapMessage(): string;
     stackInfo(): StackInfo;

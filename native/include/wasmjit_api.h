@@ -45,10 +45,13 @@ typedef union wj_val {
 #define WJ_UNREACHABLE 2
 #define WJ_INTEGER_DIVIDE_BY_ZERO 3
 #define WJ_OUT_OF_BOUNDS_MEMORY 6
+#define WJ_HOST_EXCEPTION 13     /* a JS import threw: api->take_exception returns it */
+#define WJ_OUT_OF_FUEL 15
 #define WJ_HOST_TRAP 16          /* a native import trapped with a message (api->trap) */
-#define WJ_ERR_JS_IMPORT (-1)    /* wasm called from C called a JS import (not supported) */
+#define WJ_ERR_JS_IMPORT (-1)    /* wasm called from a native import called a JS import */
 #define WJ_ERR_ARGS (-2)         /* bad arguments (arity, NULL pointers, bad handle) */
 #define WJ_ERR_NO_STACK (-3)     /* the wasm stack could not be mapped */
+#define WJ_ERR_DISPOSED (-4)     /* the function's instance was disposed (Instance.dispose) */
 
 /* The caller context a native import receives: the calling instance, its memory. */
 typedef struct wj_caller wj_caller;
@@ -106,8 +109,18 @@ typedef struct wj_api {
   /* Calls f with args (one per param), writes its results. Usable from an N-API callback
    * and from inside a native import (a nested activation on the wasm stack). Returns WJ_OK,
    * a trap code, or WJ_ERR_*; err (may be NULL) receives the code and a message. Never
-   * unwinds the caller's frames. */
+   * unwinds the caller's frames.
+   * From an N-API callback the wasm may call JS imports (they run before call() returns);
+   * if one throws, the call ends with WJ_HOST_EXCEPTION and take_exception() has the value.
+   * From inside a native import it may not (JS cannot run on the wasm stack): such a call
+   * ends with WJ_ERR_JS_IMPORT and the JS function never runs. WJ_ERR_DISPOSED when f's
+   * instance was disposed. */
   int32_t (*call)(const wj_func *f, const wj_val *args, wj_val *results, wj_error *err);
+
+  /* The exception a JS import threw in this thread's last call() that returned
+   * WJ_HOST_EXCEPTION, as a value in the current handle scope (NULL if none), forgotten
+   * once taken. Rethrow it to your JS caller: `napi_throw(env, api->take_exception(env))`. */
+  napi_value (*take_exception)(napi_env env);
 } wj_api;
 
 /* The table from the value nativeApi() returned; NULL if it is not one or too old. */

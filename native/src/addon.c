@@ -20,6 +20,8 @@ static void wj_state_finalize(napi_env env, void *data, void *hint) {
     wj_tls.state = NULL;
   }
   if (state->callbuf_ab != NULL) napi_delete_reference(env, state->callbuf_ab);
+  if (state->capi_driver != NULL) napi_delete_reference(env, state->capi_driver);
+  if (state->capi_exception != NULL) napi_delete_reference(env, state->capi_exception);
   /* The thread's wasm stack goes with its env (one env per thread; the env is torn down on
    * its own thread, after all of its JS has stopped). */
   wj_wasm_stack_free();

@@ -16,9 +16,12 @@
 #include "wasmjit.h"
 #include "wasmjit_api.h"
 
-/* The import region's fields after the vmctx header (runtime native-imports.ts). */
+/* The import region's fields after the vmctx header (runtime native-api.ts). The region
+ * holds everything the adapter and the callee's API calls read, so it is self-contained:
+ * it lives as long as a wasm function that any instance links, while the handle the add-on
+ * made (and its descriptor) may be collected long before. */
 /* WJ_IMP_NARROW: nonzero when result 0 is an i32 or f32 (read as 4 bytes). */
-enum { WJ_IMP_FN = 0x80, WJ_IMP_DESC = 0x88, WJ_IMP_NRESULTS = 0x90, WJ_IMP_NARROW = 0x98, WJ_IMP_REGION = 0xa0 };
+enum { WJ_IMP_FN = 0x80, WJ_IMP_USER_DATA = 0x88, WJ_IMP_NRESULTS = 0x90, WJ_IMP_NARROW = 0x98, WJ_IMP_REGION = 0xa0 };
 #define WJ_MAX_TRAP 16u
 #define WJ_FUNC_MAGIC 0x776a666eu
 
@@ -30,7 +33,8 @@ struct wj_caller {
 };
 _Static_assert(sizeof(struct wj_caller) == 24, "the adapter lays out wj_caller by hand");
 
-/* What make_import allocates; never freed (an import region may point at it forever). */
+/* What make_import allocates, owned by the handle (freed when it is collected); linking
+ * copies it into the import region. */
 typedef struct wj_import_desc {
   wj_native_fn fn;
   void *user_data;
@@ -42,6 +46,7 @@ struct wj_func {
   uint32_t magic;
   uint32_t nparams, nresults;
   uint32_t float_result; /* result 0 is f32/f64: it comes back in xmm0 */
+  uint32_t owner_id;     /* the runtime's name for the instance, for JS host calls */
   uintptr_t code, vmctx;
   uint8_t types[];
 };
@@ -169,6 +174,17 @@ uint32_t wj_capi_trap_code(int32_t status) {
 
 static int wj_type_ok(uint8_t t) { return t == WJ_I32 || t == WJ_I64 || t == WJ_F32 || t == WJ_F64; }
 
+/* Descriptors alive in the process (capiLiveImports(), for the tests that check handles are
+ * reclaimed). Handles may be made and collected on any thread. */
+static int64_t wj_live_imports;
+
+static void wj_import_finalize(node_api_basic_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  __atomic_fetch_sub(&wj_live_imports, 1, __ATOMIC_RELAXED);
+  free(data);
+}
+
 static napi_value wj_api_make_import(napi_env env, wj_native_fn fn, void *user_data, const uint8_t *params,
                                      uint32_t nparams, const uint8_t *results, uint32_t nresults) {
   if (fn == NULL || nparams > 1000 || nresults > WJ_MAX_NATIVE_RESULTS || (nparams && !params) ||
@@ -193,10 +209,11 @@ static napi_value wj_api_make_import(napi_env env, wj_native_fn fn, void *user_d
   if (nresults) memcpy(d->types + nparams, results, nresults);
   napi_value obj;
   if (napi_create_object(env, &obj) != napi_ok || napi_type_tag_object(env, obj, &wj_import_tag) != napi_ok ||
-      napi_wrap(env, obj, d, NULL, NULL, NULL) != napi_ok) {
+      napi_wrap(env, obj, d, wj_import_finalize, NULL, NULL) != napi_ok) {
     free(d);
     return NULL;
   }
+  __atomic_fetch_add(&wj_live_imports, 1, __ATOMIC_RELAXED);
   return obj;
 bad_type:
   napi_throw_type_error(env, NULL, "wasmjit make_import: types must be WJ_I32, WJ_I64, WJ_F32 or WJ_F64");
@@ -204,7 +221,7 @@ bad_type:
 }
 
 static void *wj_api_user_data(const wj_caller *c) {
-  return ((const wj_import_desc *)c->self[WJ_IMP_DESC / 8])->user_data;
+  return (void *)(uintptr_t)c->self[WJ_IMP_USER_DATA / 8];
 }
 
 static uint64_t wj_api_mem_size(const wj_caller *c) {
@@ -284,6 +301,75 @@ static int32_t wj_fail(wj_error *err, int32_t code, const char *msg) {
 
 
 /*
+ * The activation C started is suspended in a host call (a JS import or a runtime builtin),
+ * and we are on the thread's stack, where JS may run: let the runtime's driver run its host
+ * calls (the same loop as an export wrapper's), resuming it until it finishes. Returns 0, a
+ * TrapCode, WJ_TRAP_HOST_EXCEPTION when JS threw (the exception stays pending, for the
+ * add-on's N-API callback to return into), or WJ_STATUS_HOST_CALL when there is no driver
+ * or the call could not be made (the activation is then dropped by the caller).
+ */
+static uint32_t wj_drive_host_calls(wj_env_state *state, uint32_t owner_id) {
+  napi_env env = wj_tls.env;
+  napi_value driver, recv, arg, out;
+  if (env == NULL || state->capi_driver == NULL) return WJ_STATUS_HOST_CALL;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return WJ_STATUS_HOST_CALL;
+  uint32_t status = WJ_STATUS_HOST_CALL;
+  if (napi_get_reference_value(env, state->capi_driver, &driver) == napi_ok && driver != NULL &&
+      napi_get_undefined(env, &recv) == napi_ok && napi_create_uint32(env, owner_id, &arg) == napi_ok) {
+    const napi_status st = napi_call_function(env, recv, driver, 1, &arg, &out);
+    napi_valuetype t;
+    int32_t code;
+    if (st == napi_ok && napi_typeof(env, out, &t) == napi_ok) {
+      if (t == napi_undefined) status = WJ_TRAP_NONE;
+      else if (t == napi_number && napi_get_value_int32(env, out, &code) == napi_ok && code > 0 && code <= 16)
+        status = (uint32_t)code;
+    } else {
+      /* N-API caught the exception into our env, where it would be rethrown at the end of
+       * some later call of ours. Hold it for api->take_exception instead: N-API exceptions
+       * belong to an env, and only the add-on's own env can throw it to its JS caller. */
+      bool pending = false;
+      napi_value exc;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending &&
+          napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
+        if (state->capi_exception != NULL) napi_delete_reference(env, state->capi_exception);
+        state->capi_exception = NULL;
+        napi_create_reference(env, exc, 1, &state->capi_exception);
+        status = WJ_TRAP_HOST_EXCEPTION;
+      }
+    }
+  }
+  napi_close_handle_scope(env, scope);
+  return status;
+}
+
+/* capiSetHostDriver(fn): fn(ownerId) runs the host calls of the suspended activation C
+ * started for a function of that owner and returns like runHostCalls (runtime). */
+static napi_value wj_js_capi_set_host_driver(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  wj_env_state *state = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&state) != napi_ok || argc < 1 || state == NULL) return NULL;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "capiSetHostDriver(fn: function)");
+    return NULL;
+  }
+  if (state->capi_driver != NULL) napi_delete_reference(env, state->capi_driver);
+  state->capi_driver = NULL;
+  napi_create_reference(env, argv[0], 1, &state->capi_driver);
+  return NULL;
+}
+
+/* capiLiveImports(): make_import descriptors not yet collected, process-wide (tests). */
+static napi_value wj_js_capi_live_imports(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_int64(env, __atomic_load_n(&wj_live_imports, __ATOMIC_RELAXED), &out);
+  return out;
+}
+
+/*
  * A call from C. Where its activation starts:
  *  - no wasm running on this thread: at the top of the wasm stack (an N-API callback);
  *  - the innermost activation suspended in a JS import: right below it, as a nested entry
@@ -309,6 +395,8 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
   }
 
   const uint64_t *vmctx = (const uint64_t *)f->vmctx;
+  if (__builtin_expect(vmctx[WJ_VMCTX_DISPOSED / 8] != 0, 0))
+    return wj_fail(err, WJ_ERR_DISPOSED, "wasmjit call: this function belongs to a disposed instance");
   wj_entry *outer = wj_tls.entry;
   const uint64_t budget = vmctx[WJ_VMCTX_MAX_WASM_STACK / 8];
   const uint64_t reserve = wj_reserve_of(vmctx);
@@ -343,11 +431,14 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     return wj_fail(err, WJ_TRAP_STACK_OVERFLOW, wj_trap_texts[WJ_TRAP_STACK_OVERFLOW]);
   }
   wj_link_activation(rec, outer, state, limit, 1);
-  const uint32_t status = wasmjit_enter((void *)f->code, (void *)vmctx, buf, nslots, limit, rec);
-  wj_tls.entry = outer; /* a suspended record (JS import) is dropped: nothing resumes it */
+  uint32_t status = wasmjit_enter((void *)f->code, (void *)vmctx, buf, nslots, limit, rec);
+  if (status == WJ_STATUS_HOST_CALL && !on_wasm_stack) status = wj_drive_host_calls(state, f->owner_id);
+  wj_tls.entry = outer; /* whatever is left suspended is dropped: nothing else resumes it */
   if (status == WJ_STATUS_HOST_CALL)
     return wj_fail(err, WJ_ERR_JS_IMPORT,
-                   "wasm called from C called a JS import or runtime builtin; only native imports may run there");
+                   "wasm called from a native import called a JS import or runtime builtin; JS cannot run on the wasm stack");
+  if (status == WJ_TRAP_HOST_EXCEPTION)
+    return wj_fail(err, (int32_t)status, "a JS import threw (api->take_exception returns the exception)");
   /* The message stays set: a native import that returns this code passes it on. */
   if (status == WJ_TRAP_HOST_TRAP)
     return wj_fail(err, (int32_t)status, state->host_trap_msg_set ? state->host_trap_msg : "native import trapped");
@@ -360,6 +451,19 @@ static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results
     err->message[0] = 0;
   }
   return WJ_OK;
+}
+
+/* The exception of the last WJ_HOST_EXCEPTION on this thread, as a value in the caller's
+ * current handle scope, and forgotten; NULL if there is none. */
+static napi_value wj_api_take_exception(napi_env env) {
+  (void)env; /* the value is an isolate value: valid in the caller's env and scope */
+  wj_env_state *state = wj_msg_state();
+  napi_value v = NULL;
+  if (state == NULL || state->capi_exception == NULL || wj_tls.env == NULL) return NULL;
+  if (napi_get_reference_value(wj_tls.env, state->capi_exception, &v) != napi_ok) v = NULL;
+  napi_delete_reference(wj_tls.env, state->capi_exception);
+  state->capi_exception = NULL;
+  return v;
 }
 
 static const wj_api wj_api_table = {
@@ -375,6 +479,7 @@ static const wj_api wj_api_table = {
     .func_from_value = wj_api_func_from_value,
     .func_arity = wj_api_func_arity,
     .call = wj_api_call,
+    .take_exception = wj_api_take_exception,
 };
 
 /* ── The runtime's side (native.ts) ────────────────────────────────────────────────── */
@@ -393,8 +498,15 @@ static napi_value wj_num(napi_env env, double v) {
   return out;
 }
 
+static napi_value wj_big(napi_env env, uint64_t v) {
+  napi_value out;
+  napi_create_bigint_uint64(env, v, &out);
+  return out;
+}
+
 /* capiImportInfo(v): undefined unless v is a make_import handle; else
- * [fn address, descriptor address, adapter address, param types[], result types[]]. */
+ * [fn address, user_data (bigints: user_data is any 64-bit value), adapter address,
+ *  param types[], result types[]]. */
 static napi_value wj_js_capi_import_info(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
@@ -413,8 +525,8 @@ static napi_value wj_js_capi_import_info(napi_env env, napi_callback_info info) 
   for (uint32_t i = 0; i < d->nparams; i++) napi_set_element(env, params, i, wj_num(env, d->types[i]));
   for (uint32_t i = 0; i < d->nresults; i++) napi_set_element(env, results, i, wj_num(env, d->types[d->nparams + i]));
   napi_create_array_with_length(env, 5, &out);
-  napi_set_element(env, out, 0, wj_num(env, (double)(uintptr_t)d->fn));
-  napi_set_element(env, out, 1, wj_num(env, (double)(uintptr_t)d));
+  napi_set_element(env, out, 0, wj_big(env, (uint64_t)(uintptr_t)d->fn));
+  napi_set_element(env, out, 1, wj_big(env, (uint64_t)(uintptr_t)d->user_data));
   napi_set_element(env, out, 2, wj_num(env, (double)(uintptr_t)&wasmjit_capi_import));
   napi_set_element(env, out, 3, params);
   napi_set_element(env, out, 4, results);
@@ -439,18 +551,21 @@ static int wj_types_from(napi_env env, napi_value arr, uint8_t *out, uint32_t n)
   return 0;
 }
 
-/* capiFunctionHandle(code, vmctx, params[], results[], keepAlive): the tagged object an
- * add-on passes to func_from_value. keepAlive (the exported function) is held by it. Also
- * remembers this env's state for calls from C on this thread. */
+/* capiFunctionHandle(code, vmctx, params[], results[], keepAlive, ownerId): the tagged
+ * object an add-on passes to func_from_value. keepAlive (the exported function) is held by
+ * it; ownerId is what the host-call driver (capiSetHostDriver) is called with when this
+ * function's wasm calls a JS import. Also remembers this env's state for calls from C on
+ * this thread. */
 static napi_value wj_js_capi_function_handle(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   void *data = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < 5) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < 6) return NULL;
   double code, vmctx;
-  uint32_t np = 0, nr = 0;
+  uint32_t np = 0, nr = 0, owner_id = 0;
   if (napi_get_value_double(env, argv[0], &code) != napi_ok || napi_get_value_double(env, argv[1], &vmctx) != napi_ok ||
       napi_get_array_length(env, argv[2], &np) != napi_ok || napi_get_array_length(env, argv[3], &nr) != napi_ok ||
+      napi_get_value_uint32(env, argv[5], &owner_id) != napi_ok ||
       code < 4096 || vmctx < 4096 || np > 1000 || nr > 1000) {
     napi_throw_type_error(env, NULL, "capiFunctionHandle: bad arguments");
     return NULL;
@@ -462,6 +577,7 @@ static napi_value wj_js_capi_function_handle(napi_env env, napi_callback_info in
   f->nresults = nr;
   f->code = (uintptr_t)code;
   f->vmctx = (uintptr_t)vmctx;
+  f->owner_id = owner_id;
   if (wj_types_from(env, argv[2], f->types, np) != 0 || wj_types_from(env, argv[3], f->types + np, nr) != 0) {
     free(f);
     napi_throw_type_error(env, NULL, "wasmjit: only i32, i64, f32 and f64 functions can be called from C");
@@ -498,6 +614,8 @@ napi_status wj_capi_define(napi_env env, napi_value exports, wj_env_state *state
       {"capiImportInfo", NULL, wj_js_capi_import_info, NULL, NULL, NULL, napi_enumerable, state},
       {"capiFunctionHandle", NULL, wj_js_capi_function_handle, NULL, NULL, NULL, napi_enumerable, state},
       {"hostTrapMessage", NULL, wj_js_host_trap_message, NULL, NULL, NULL, napi_enumerable, state},
+      {"capiSetHostDriver", NULL, wj_js_capi_set_host_driver, NULL, NULL, NULL, napi_enumerable, state},
+      {"capiLiveImports", NULL, wj_js_capi_live_imports, NULL, NULL, NULL, napi_enumerable, state},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -22,6 +22,7 @@ enum {
   WJ_VMCTX_MEM_SIZE = 0x08,
   WJ_VMCTX_HOST_CALL = 0x10,
   WJ_VMCTX_TRAP_UNWIND = 0x18,
+  WJ_VMCTX_DISPOSED = 0x20,
   WJ_VMCTX_INSTANCE_ID = 0x28,
   WJ_VMCTX_MAX_WASM_STACK = 0x30,
   WJ_VMCTX_HOST_STACK_RESERVE = 0x38,
@@ -98,6 +99,12 @@ typedef struct wj_env_state {
    * than in TLS, which would pull in __tls_get_addr (ld-linux) or grow the static TLS. */
   char host_trap_msg[240];
   int host_trap_msg_set;
+  /* The runtime's JS function that runs the host calls of an activation C started
+   * (capi.c; set once per env by capiSetHostDriver). */
+  napi_ref capi_driver;
+  /* The exception of the last JS import that threw under a call from C, until the add-on
+   * takes it (capi.c api->take_exception). */
+  napi_ref capi_exception;
 } wj_env_state;
 
 /*

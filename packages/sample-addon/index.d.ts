@@ -22,7 +22,8 @@ export interface SampleAddon {
   };
   /** The (i32) -> i32 function `callback` calls: a handle from nativeFunction(exportedFn). */
   setCallback(handle: object): void;
-  /** Calls an (i32...) -> i32 export from C; throws an Error with the message and `code` on failure. */
+  /** Calls an (i32...) -> i32 export from C; throws an Error with the message and `code` on
+   * failure, or lets the exception of a JS import the wasm called propagate. */
   callI32(handle: object, ...args: number[]): number;
   /** Calls an (i32, i32) -> i32 export n times from C (args i, 1); returns the sum of the results. */
   callLoop(handle: object, n: number): number;

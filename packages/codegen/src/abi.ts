@@ -108,7 +108,11 @@ export const enum Vmctx {
    * rbp = the trapping function's frame: records the backtrace, unwinds to the innermost entry.
    */
   TrapUnwind = 0x18,
-  // 0x20 is unused (memory.grow is the runtime builtin Builtin.MemoryGrow).
+  /**
+   * Nonzero once Instance.dispose() ran (u64). Generated code never reads it: JS export
+   * wrappers check their owner instead; calls from C (the C API's call()) check it here.
+   */
+  Disposed = 0x20,
   /** Instance id (u32) the runtime uses to find the JS Instance from native code. */
   InstanceId = 0x28,
   /** Bytes of stack wasm may use, read by the outermost entry (Engine option maxWasmStack). */

@@ -200,6 +200,8 @@ export class Instance {
     const member = this.#member;
     if (member.disposed) return;
     member.disposed = true;
+    // For calls from C (capi.c), which have no JS wrapper to check `disposed`.
+    new DataView(member.vmctx.buffer).setBigUint64(Vmctx.Disposed, 1n, true);
     member.hostCalls.length = 0;
     member.builtins.length = 0;
     member.builtinCalls.length = 0;

@@ -14,12 +14,12 @@ import { Vmctx, ValType, type FuncType } from '@wasmjit/codegen';
 import { allocData, type DataRegion } from './code-memory.js';
 import { native } from './native.js';
 import { getDefaultEngine } from './engine.js';
-import { makeExportWrapper, wasmFunctionInfoOf, type WasmFunction } from './func-wrappers.js';
+import { makeExportWrapper, runHostCalls, wasmFunctionInfoOf, type Owner, type WasmFunction } from './func-wrappers.js';
 import { RefDomain } from './ref-domain.js';
 
 /** The import region's fields after the vmctx header (capi.c WJ_IMP_*). */
 const IMP_FN = Vmctx.HeaderEnd;
-const IMP_DESC = Vmctx.HeaderEnd + 8;
+const IMP_USER_DATA = Vmctx.HeaderEnd + 8;
 const IMP_NRESULTS = Vmctx.HeaderEnd + 16;
 /** Nonzero when result 0 is an i32 or f32: the adapter reads it with 4 bytes. */
 const IMP_NARROW = Vmctx.HeaderEnd + 24;
@@ -43,10 +43,10 @@ export function nativeImportFunction(v: unknown): WasmFunction | undefined {
   if (known) return known;
   const info = native.capiImportInfo(v);
   if (!info) return undefined;
-  const [fn, desc, adapter, params, results] = info;
+  const [fn, userData, adapter, params, results] = info;
   const region: DataRegion = allocData(IMP_REGION);
   const view = new DataView(region.buffer);
-  const put = (off: number, x: number) => view.setBigUint64(off, BigInt(x), true);
+  const put = (off: number, x: number | bigint) => view.setBigUint64(off, BigInt(x), true);
   const engine = getDefaultEngine();
   const helpers = native.helperAddresses();
   put(Vmctx.HostCall, helpers.hostCall);
@@ -55,7 +55,7 @@ export function nativeImportFunction(v: unknown): WasmFunction | undefined {
   put(Vmctx.MaxWasmStack, engine.maxWasmStack);
   put(Vmctx.HostStackReserve, engine.hostStackReserve);
   put(IMP_FN, fn);
-  put(IMP_DESC, desc);
+  put(IMP_USER_DATA, userData);
   put(IMP_NRESULTS, results.length);
   put(IMP_NARROW, results[0] === ValType.I32 || results[0] === ValType.F32 ? 1 : 0);
   const sig: FuncType = { params: params as ValType[], results: results as ValType[] };
@@ -80,7 +80,54 @@ export function nativeFunction(fn: unknown): object {
   if (![...params, ...results].every((t) => SCALARS.has(t))) {
     throw new TypeError('nativeFunction: only functions of i32, i64, f32 and f64 can be called from C');
   }
-  return native.capiFunctionHandle(info.code, info.vmctx, [...params], [...results], fn as object);
+  const id = ownerIdOf(info.owner);
+  const handle = native.capiFunctionHandle(info.code, info.vmctx, [...params], [...results], fn as object, id);
+  handleCounts.set(id, (handleCounts.get(id) ?? 0) + 1);
+  forgetHandle.register(handle, id);
+  return handle;
+}
+
+// JS imports of wasm that C started (api->call from an N-API callback): the activation
+// suspends as for an export wrapper, and capi.c calls the driver, which runs the same
+// host-call loop as the wrappers. It needs the entered function's owner (its reference
+// domain names the imports), which C knows by the id its handle was made with.
+const owners = new Map<number, Owner>();
+const idOfOwner = new WeakMap<Owner, number>();
+let nextOwnerId = 1;
+// An owner stays registered while any handle for it is alive (handles hold the function,
+// and so the owner, anyway); the entry goes when the last one has been collected.
+const handleCounts = new Map<number, number>();
+const forgetHandle = new FinalizationRegistry<number>((id) => {
+  const n = handleCounts.get(id)! - 1;
+  if (n > 0) handleCounts.set(id, n);
+  else {
+    handleCounts.delete(id);
+    const o = owners.get(id);
+    owners.delete(id);
+    if (o) idOfOwner.delete(o);
+  }
+});
+
+function ownerIdOf(owner: Owner): number {
+  installDriver();
+  let id = idOfOwner.get(owner);
+  if (id === undefined) {
+    id = nextOwnerId++;
+    idOfOwner.set(owner, id);
+    owners.set(id, owner);
+  }
+  return id;
+}
+
+let driverInstalled = false;
+function installDriver(): void {
+  if (driverInstalled) return;
+  native.capiSetHostDriver((id) => {
+    const owner = owners.get(id);
+    if (owner === undefined) throw new Error(`BUG: C API host call for unknown owner ${id}`);
+    return runHostCalls(true, owner);
+  });
+  driverInstalled = true;
 }
 
 /** Where wasmjit_api.h is, for an add-on's include path. */

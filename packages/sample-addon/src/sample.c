@@ -194,6 +194,14 @@ static napi_value js_set_callback(napi_env env, napi_callback_info info) {
 }
 
 static napi_value throw_call_error(napi_env env, const wj_error *err) {
+  /* A JS import the wasm called threw: rethrow the very same value to our caller. */
+  if (err->code == WJ_HOST_EXCEPTION) {
+    napi_value exc = api->take_exception(env);
+    if (exc != NULL) {
+      napi_throw(env, exc);
+      return NULL;
+    }
+  }
   napi_value msg, error, code;
   napi_create_string_utf8(env, err->message, NAPI_AUTO_LENGTH, &msg);
   napi_create_error(env, NULL, msg, &error);

@@ -130,13 +130,71 @@ describe('capi: the C API through the sample add-on', () => {
     expect(addon.callI32(nativeFunction(ex.sq), 3)).to.equal(9);
   });
 
-  it('wasm called from C may not call a JS import: an error code, and the JS import never runs', () => {
+  it('wasm called from C (an N-API callback) calls JS imports: results come back through C', () => {
     const before = logged.length;
-    const e = thrown(() => addon.callI32(nativeFunction(ex.calls_js), 1)) as Error & { code: number };
-    expect(e.code).to.equal(-1);
-    expect(e.message).to.match(/JS import/);
+    expect(addon.callI32(nativeFunction(ex.calls_js), 41)).to.equal(42);
+    expect(logged.slice(before)).to.deep.equal([41]);
+    expect(ex.calls_js!(5)).to.equal(6);
+  });
+
+  it('a JS import of C-called wasm that throws: the same exception reaches JS, the activation is gone', async () => {
+    const thrownValue = { mine: true };
+    const imports = {
+      n: addon.imports(),
+      js: { log: (x: number) => { if (x < 0) throw thrownValue; return x * 2; } },
+    };
+    const engine = new Engine();
+    const own = engine.instantiate(engine.compile(await watNamed(MOD)), imports as never).exports as Exports;
+    expect(thrown(() => addon.callI32(nativeFunction(own.calls_js), -1))).to.equal(thrownValue);
+    // Nothing is left suspended: C and JS calls keep working, with nesting.
+    expect(addon.callI32(nativeFunction(own.calls_js), 21)).to.equal(42);
+    expect(own.calls_js!(4)).to.equal(8);
+  });
+
+  it('C-called wasm whose JS import calls C-called wasm again nests, and traps come back as codes', async () => {
+    let depth = 0;
+    let inner: object | undefined;
+    const imports = {
+      n: addon.imports(),
+      js: {
+        log: (x: number) => {
+          depth++;
+          // Re-enter from JS through C: a nested activation below the suspended one.
+          if (x > 0) return addon.callI32(inner!, x - 1) + 1;
+          return 100;
+        },
+      },
+    };
+    const engine = new Engine();
+    const own = engine.instantiate(engine.compile(await watNamed(MOD)), imports as never).exports as Exports;
+    inner = nativeFunction(own.calls_js);
+    expect(addon.callI32(inner, 50)).to.equal(150);
+    expect(depth).to.equal(51);
+    const e = thrown(() => addon.callI32(nativeFunction(own.div), 1, 0)) as Error & { code: number };
+    expect(e.code).to.equal(3);
+  });
+
+  it('wasm that a native import calls may not call a JS import (JS cannot run on the wasm stack)', () => {
+    const before = logged.length;
+    addon.setCallback(nativeFunction(ex.calls_js));
+    const e = thrown(() => ex.via_cb!(1)) as RuntimeError;
+    expect(e).to.be.instanceOf(RuntimeError);
+    expect(addon.lastError()).to.match(/JS import/);
     expect(logged.length).to.equal(before);
     expect(ex.calls_js!(5)).to.equal(6);
+  });
+
+  it('C cannot call into a disposed instance: WJ_ERR_DISPOSED, no wasm runs', async () => {
+    const engine = new Engine();
+    const inst = engine.instantiate(engine.compile(await watNamed(MOD)), { n: addon.imports(), js: { log: (x: number) => x } } as never);
+    const own = inst.exports as Exports;
+    const h = nativeFunction(own.sq);
+    expect(addon.callI32(h, 5)).to.equal(25);
+    inst.dispose();
+    const e = thrown(() => addon.callI32(h, 5)) as Error & { code: number };
+    expect(e.code).to.equal(-4);
+    expect(e.message).to.match(/disposed/);
+    expect(() => own.sq!(5)).to.throw(TypeError, /disposed/);
   });
 
   it('a native import calls back into wasm: results, and a trap passed on with its code', () => {

@@ -28,6 +28,14 @@ function check(r: CapiReport): void {
   expect(r.pingPong.outcome).to.deep.include({ kind: 'trap', trap: 'stack_overflow' });
   expect(r.pingPong.calls).to.be.greaterThan(100);
   expect(r.pingPong.cleanups).to.equal(r.pingPong.calls);
+  // C → wasm → JS → C → ...: the JS imports of C-called wasm run; 200 levels give 200.
+  expect(r.jsThroughC).to.deep.equal({ value: 200, levels: 200 });
+  // Unbounded, JS's stack runs out first (each level costs JS and N-API frames on the thread
+  // stack, wasm's frames are on the wasm stack): V8's RangeError is rethrown through every
+  // C level as the same kind of error; the wasm stack is not touched by it.
+  expect(r.jsThroughCUnbounded.outcome).to.deep.include({ kind: 'error', message: 'Maximum call stack size exceeded' });
+  expect(r.jsThroughCUnbounded.levels).to.be.greaterThan(100);
+  expect(r.jsThroughCUnbounded.after).to.equal(10);
   expect(r.after).to.equal('true');
 }
 

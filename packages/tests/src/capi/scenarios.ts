@@ -79,8 +79,42 @@ export interface CapiReport {
   overflowDeep: { outcome: Failure | { kind: 'value'; value: string }; calls: number; cleanups: number };
   /** callback → via_callback → callback → ... until the wasm stack runs out. */
   pingPong: { outcome: Failure | { kind: 'value'; value: string }; calls: number; cleanups: number };
+  /** C → wasm → JS import → C → wasm ... 200 levels deep (an N-API callback calling wasm
+   * whose JS import calls the add-on again): the value, and JS calls after it. */
+  jsThroughC: { value: number; levels: number };
+  /** The same without a bound: how it ends (JS runs out of stack or wasm does), and a call after. */
+  jsThroughCUnbounded: { outcome: Failure | { kind: 'value'; value: string }; levels: number; after: number };
   /** A normal call afterwards. */
   after: string;
+}
+
+const VIA_JS = `(module
+  (import "js" "up" (func $up (param i32) (result i32)))
+  (func (export "via_js") (param i32) (result i32) (i32.add (call $up (local.get 0)) (i32.const 1))))`;
+
+async function jsThroughC(addon: SampleAddon): Promise<Pick<CapiReport, 'jsThroughC' | 'jsThroughCUnbounded'>> {
+  let levels = 0;
+  let bounded = true;
+  let handle: object | undefined;
+  const up = (x: number): number => {
+    levels++;
+    return x > 0 || !bounded ? addon.callI32(handle!, x - 1) : 0;
+  };
+  const engine = new Engine();
+  const ex = engine.instantiate(engine.compile(await watNamed(VIA_JS)), { js: { up } } as never).exports as Exports;
+  handle = nativeFunction(ex.via_js);
+  const value = addon.callI32(handle, 199);
+  const bothLevels = levels;
+  bounded = false;
+  levels = 0;
+  const outcome = failure(() => addon.callI32(handle!, 0));
+  const unboundedLevels = levels;
+  bounded = true;
+  levels = 0;
+  return {
+    jsThroughC: { value, levels: bothLevels },
+    jsThroughCUnbounded: { outcome, levels: unboundedLevels, after: addon.callI32(handle, 9) },
+  };
 }
 
 export async function runCapiScenarios(): Promise<CapiReport> {
@@ -123,6 +157,7 @@ export async function runCapiScenarios(): Promise<CapiReport> {
     overflowShallow,
     overflowDeep,
     pingPong,
+    ...(await jsThroughC(addon)),
     after: String(ex.dive!(SLACK, 0, 0) === r0),
   };
 }
