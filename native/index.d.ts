@@ -194,6 +194,10 @@ declare namespace wasmjitNative {
     capiSetHostDriver(driver: (ownerId: number) => number | undefined): void;
     /** Test only: make_import descriptors alive in the process (not yet collected). */
     capiLiveImports(): number;
+    /** Test only: keeps the wj_func of a nativeFunction() handle in a process-wide slot. */
+    testCapiStash(handle: object): void;
+    /** Test only: api->call of the stashed function with one i32 (if it takes one); [status, i32 result]. */
+    testCapiCallStashed(x: number): [number, number];
     /** The message of this thread's last host trap (a native import's api->trap). */
     hostTrapMessage(): string;
     stackInfo(): StackInfo;

@@ -47,6 +47,7 @@ struct wj_func {
   uint32_t nparams, nresults;
   uint32_t float_result; /* result 0 is f32/f64: it comes back in xmm0 */
   uint32_t owner_id;     /* the runtime's name for the instance, for JS host calls */
+  const wj_env_state *home; /* the thread (env) whose JS made the handle: the only caller */
   uintptr_t code, vmctx;
   uint8_t types[];
 };
@@ -361,6 +362,37 @@ static napi_value wj_js_capi_set_host_driver(napi_env env, napi_callback_info in
   return NULL;
 }
 
+static napi_value wj_num(napi_env env, double v);
+static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results, wj_error *err);
+
+/* Test only: a wj_func kept in a process-wide slot, to call it from another thread. */
+static const wj_func *_Atomic wj_test_stashed;
+
+/* testCapiStash(handle): stashes the handle's wj_func (the caller keeps the handle alive). */
+static napi_value wj_js_test_capi_stash(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return NULL;
+  wj_test_stashed = wj_api_func_from_value(env, argv[0]);
+  return NULL;
+}
+
+/* testCapiCallStashed(x): api->call of the stashed () -> i32 or (i32) -> i32 function;
+ * [status, result]. */
+static napi_value wj_js_test_capi_call_stashed(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  int32_t x = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc > 0) napi_get_value_int32(env, argv[0], &x);
+  wj_val arg = {.i32 = x}, result = {.bits = 0};
+  const int32_t status = wj_api_call(wj_test_stashed, &arg, &result, NULL);
+  napi_create_array_with_length(env, 2, &out);
+  napi_set_element(env, out, 0, wj_num(env, status));
+  napi_set_element(env, out, 1, wj_num(env, result.i32));
+  return out;
+}
+
 /* capiLiveImports(): make_import descriptors not yet collected, process-wide (tests). */
 static napi_value wj_js_capi_live_imports(napi_env env, napi_callback_info info) {
   (void)info;
@@ -382,6 +414,10 @@ static napi_value wj_js_capi_live_imports(napi_env env, napi_callback_info info)
 static int32_t wj_api_call(const wj_func *f, const wj_val *args, wj_val *results, wj_error *err) {
   if (f == NULL || f->magic != WJ_FUNC_MAGIC || (f->nparams && args == NULL) || (f->nresults && results == NULL))
     return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: bad function handle or NULL args/results");
+  /* Its instance's memory, tables and globals are this thread's: another thread running it
+   * would race with their owner (and with dispose and collection). */
+  if (__builtin_expect(f->home != wj_tls.state, 0))
+    return wj_fail(err, WJ_ERR_ARGS, "wasmjit call: the function belongs to another thread");
   const uint32_t nslots = f->nparams > f->nresults ? f->nparams : f->nresults;
   /* A fixed buffer for the usual small signatures keeps the frame static. */
   uint64_t small[2 + 14];
@@ -578,6 +614,7 @@ static napi_value wj_js_capi_function_handle(napi_env env, napi_callback_info in
   f->code = (uintptr_t)code;
   f->vmctx = (uintptr_t)vmctx;
   f->owner_id = owner_id;
+  f->home = data;
   if (wj_types_from(env, argv[2], f->types, np) != 0 || wj_types_from(env, argv[3], f->types + np, nr) != 0) {
     free(f);
     napi_throw_type_error(env, NULL, "wasmjit: only i32, i64, f32 and f64 functions can be called from C");
@@ -616,6 +653,8 @@ napi_status wj_capi_define(napi_env env, napi_value exports, wj_env_state *state
       {"hostTrapMessage", NULL, wj_js_host_trap_message, NULL, NULL, NULL, napi_enumerable, state},
       {"capiSetHostDriver", NULL, wj_js_capi_set_host_driver, NULL, NULL, NULL, napi_enumerable, state},
       {"capiLiveImports", NULL, wj_js_capi_live_imports, NULL, NULL, NULL, napi_enumerable, state},
+      {"testCapiStash", NULL, wj_js_test_capi_stash, NULL, NULL, NULL, napi_enumerable, state},
+      {"testCapiCallStashed", NULL, wj_js_test_capi_call_stashed, NULL, NULL, NULL, napi_enumerable, state},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Engine } from '@wasmjit/runtime';
+import { Worker } from 'node:worker_threads';
+import { Engine, nativeFunction } from '@wasmjit/runtime';
 import { native } from '../native/helpers.js';
 import { sampleAddon } from './scenarios.js';
 import { watNamed, type Exports } from '../stack/support.js';
@@ -38,5 +39,32 @@ describe('capi: handle lifetimes', function () {
     expect(native.capiLiveImports()).to.be.at.most(base + 100);
     // The handle f's instance linked is gone (or going); the import still works.
     expect(f(41)).to.equal(42);
+  });
+});
+
+describe('capi: threads', function () {
+  this.timeout(60_000);
+
+  it('a wj_func is only callable on the thread that made its handle', async () => {
+    const engine = new Engine();
+    const SQ = `(module (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))`;
+    const sq = (engine.instantiate(engine.compile(await watNamed(SQ))).exports as Exports).sq!;
+    const handle = nativeFunction(sq);
+    native.testCapiStash(handle);
+    expect(native.testCapiCallStashed(7)).to.deep.equal([0, 49]);
+    const src = `
+      const { parentPort } = require('node:worker_threads');
+      const { createRequire } = require('node:module');
+      const req = createRequire(${JSON.stringify(import.meta.url)});
+      const native = req('@wasmjit/native');
+      parentPort.postMessage(native.testCapiCallStashed(7));`;
+    const w = new Worker(src, { eval: true });
+    const got = await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(got).to.deep.equal([-2, 0]);
+    expect(native.testCapiCallStashed(3)).to.deep.equal([0, 9]);
+    expect(handle).to.be.an('object'); // kept alive until here
   });
 });
