@@ -85,56 +85,69 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
 export function emitRM(
   buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem,
 ): number {
-  const base = m.base;
-  const index = m.index;
-  const disp = m.disp;
-  const scale = m.scale;
+  rex |= memRexBits(reg, m);
+  const d = buf.startInstruction();
+  const p = putMem(d, putPrefixRexOpcode(d, buf.offset, prefix, rex, op), reg, m);
+  buf.endInstruction(p);
+  return p - dispLength(m);
+}
+
+/**
+ * The REX.R, REX.X and REX.B bits for `reg` in ModRM.reg and the memory operand m in
+ * ModRM.rm (VEX carries the same three bits inverted); checks the operand is encodable.
+ */
+export function memRexBits(reg: number, m: Mem): number {
+  const { base, index, disp, scale } = m;
   checkReg(reg, 'ModRM.reg');
   checkReg(base, 'base');
   if ((disp | 0) !== disp) throw new Error(`BUG: displacement ${disp} does not fit a signed 32-bit field`);
-  let scaleBits = 0;
+  let rex = ((reg & 8) >> 1) | ((base & 8) >> 3);
   if (index !== undefined) {
     checkReg(index, 'index');
     if (index === 4) throw new Error('BUG: rsp cannot be an index register');
-    switch (scale ?? 1) {
-      case 1: scaleBits = 0; break;
-      case 2: scaleBits = 1; break;
-      case 4: scaleBits = 2; break;
-      case 8: scaleBits = 3; break;
-      default: throw new Error(`BUG: bad scale ${scale as number}`);
+    if (scale !== undefined && scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
+      throw new Error(`BUG: bad scale ${scale as number}`);
     }
     rex |= (index & 8) >> 2;
   } else if (scale !== undefined && scale !== 1) {
     throw new Error(`BUG: scale ${scale} without an index register`);
   }
-  rex |= ((reg & 8) >> 1) | ((base & 8) >> 3);
-  const d = buf.startInstruction();
-  let p = putPrefixRexOpcode(d, buf.offset, prefix, rex, op);
+  return rex;
+}
 
-  let mod: number;
-  if (disp === 0 && (base & 7) !== 5) mod = 0;
-  else if (disp >= -0x80 && disp <= 0x7f) mod = 1;
-  else mod = 2;
+/** 0, 1 or 4: the displacement field putMem writes for m (see emitRM for the cases). */
+function dispLength(m: Mem): number {
+  if (m.disp === 0 && (m.base & 7) !== 5) return 0;
+  return m.disp >= -0x80 && m.disp <= 0x7f ? 1 : 4;
+}
 
+const SCALE_BITS: readonly number[] = [0, 0, 1, 0, 2, 0, 0, 0, 3];
+
+/**
+ * ModRM, SIB and displacement for `reg` and the memory operand m (checked by memRexBits),
+ * written at d[p]; returns the position after them.
+ */
+export function putMem(d: Uint8Array, p: number, reg: number, m: Mem): number {
+  const { base, index, disp } = m;
+  const len = dispLength(m);
+  const mod = len === 0 ? 0 : len === 1 ? 1 : 2;
   const r = (reg & 7) << 3;
   if (index === undefined && (base & 7) !== 4) {
     d[p++] = (mod << 6) | r | (base & 7);
   } else {
     const idx = index === undefined ? 4 : index & 7;
     d[p++] = (mod << 6) | r | 4;
-    d[p++] = (scaleBits << 6) | (idx << 3) | (base & 7);
+    d[p++] = (SCALE_BITS[m.scale ?? 1]! << 6) | (idx << 3) | (base & 7);
   }
-  const dispAt = p;
-  if (mod === 1) {
+  if (len === 1) {
     d[p++] = disp & 0xff;
-  } else if (mod === 2) {
+  } else if (len === 4) {
     d[p++] = disp & 0xff;
     d[p++] = (disp >>> 8) & 0xff;
     d[p++] = (disp >>> 16) & 0xff;
     d[p++] = disp >>> 24;
   }
-  buf.endInstruction(p);
-  return dispAt;
+  return p;
 }
 
 /** A one-byte opcode with the register in its low three bits (push, pop, mov r, imm). */

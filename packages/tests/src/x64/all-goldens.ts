@@ -5,6 +5,7 @@ import { CONTROL_GOLDENS } from './goldens-control.js';
 import { MOVE_GOLDENS } from './goldens-moves.js';
 import { SSE_GOLDENS } from './goldens-sse.js';
 import { SSE_MEM_GOLDENS } from './goldens-sse-mem.js';
+import { SIMD_GOLDENS } from './goldens-simd.js';
 import type { Golden } from './golden.js';
 
 export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
@@ -14,6 +15,7 @@ export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
   control: CONTROL_GOLDENS,
   sse: SSE_GOLDENS,
   sseMem: SSE_MEM_GOLDENS,
+  simd: SIMD_GOLDENS,
 };
 
 export const ALL_GOLDENS: readonly Golden[] = Object.values(GOLDEN_TABLES).flat();
