@@ -1,7 +1,7 @@
 // The per-function state of the single pass: value stack, registers, frame, control frames,
 // and the primitives every op family builds on (materialise, spill, pop to a register).
 import { Assembler, type Label, type Mem } from '../x64/assembler.js';
-import type { Gpr, Xmm } from '../x64/regs.js';
+import type { Gpr, Xmm } from './masm/registers.js';
 import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { TrapCode } from '../abi.js';
@@ -430,7 +430,7 @@ export class FunctionCompiler {
   finish(): void {
     this.masm.finish();
     const size = this.frame.size();
-    this.asm.buf.patch32(this.frameSizePatch, size);
+    this.masm.setFrameSize(this.frameSizePatch, size);
     this.trapStubs.emit(this.env.offsetMap);
   }
 

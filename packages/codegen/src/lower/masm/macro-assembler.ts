@@ -130,6 +130,11 @@ export class MacroAssembler {
     return a.alu_ri_patchable(AluOp.Sub, 64, STACK_REG);
   }
 
+  /** Fill in the size of enterFrame's `sub rsp` (`at` is what enterFrame returned). */
+  setFrameSize(at: number, bytes: number): void {
+    this.asm.buf.patch32(at, bytes);
+  }
+
   /** push rbp; mov rbp, rsp, for a frame without slots of its own (host thunks). */
   linkFrame(): void {
     this.asm.push_r(FRAME_REG);
