@@ -61,8 +61,8 @@ export class FunctionCompiler {
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
-    this.trapStubs = new TrapStubs(asm);
     this.masm = new MacroAssembler(asm);
+    this.trapStubs = new TrapStubs(this.masm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
   }

@@ -13,7 +13,8 @@ import { LOCAL_HOME_XMMS } from '../local-regs.js';
 import type { MacroAssembler } from './macro-assembler.js';
 import { vmctxMem } from './macro-assembler.js';
 import { RegClass } from '../reg-class.js';
-import { HOST_ARG_AREA, HOST_ARG_ID, HOST_ARG_NSLOTS, HOST_ARG_VMCTX, HOST_STATUS, TRAP_ARG_CODE, TRAP_ARG_SITE, VMCTX_REG, resultReg, type Gpr, type Xmm } from './registers.js';
+import { jumpToTrapUnwind, trapCodeFromHostStatus } from './trap-unwind.js';
+import { HOST_ARG_AREA, HOST_ARG_ID, HOST_ARG_NSLOTS, HOST_ARG_VMCTX, HOST_STATUS, TRAP_ARG_SITE, VMCTX_REG, resultReg, type Gpr, type Xmm } from './registers.js';
 
 const HOST_CALL: Mem = vmctxMem(Vmctx.HostCall);
 
@@ -57,10 +58,9 @@ export function callHost(masm: MacroAssembler, c: HostCall): void {
  * exception a host failure carries is rethrown unchanged at the entry.
  */
 export function rethrowHostStatus(masm: MacroAssembler): void {
-  const a = masm.asm;
-  a.mov_rr(32, TRAP_ARG_CODE, HOST_STATUS);
-  a.mov_ri(32, TRAP_ARG_SITE, 0);
-  a.jmp_m(vmctxMem(Vmctx.TrapUnwind));
+  trapCodeFromHostStatus(masm);
+  masm.asm.mov_ri(32, TRAP_ARG_SITE, 0);
+  jumpToTrapUnwind(masm);
 }
 
 /**

@@ -38,6 +38,14 @@ export const HOST_ARG_NSLOTS: Gpr = RCX;
 /** SysV integer return register: host_call's status. */
 export const HOST_STATUS: Gpr = RAX;
 
+/**
+ * The native epoch poll thunk's argument and result register (abi.ts, Vmctx.EpochPoll). It is
+ * the scratch register, which the poll takes like any other use.
+ */
+export const EPOCH_POLL_REG: Gpr = SCRATCH_GPR;
+/** Borrowed (pushed and popped) by an epoch check's slow path for the counter's address. */
+export const EPOCH_BORROWED: Gpr = RAX;
+
 /** What the trap-unwind routine takes (abi.ts, Vmctx.TrapUnwind): edi = code, rsi = site. */
 export const TRAP_ARG_CODE: Gpr = RDI;
 export const TRAP_ARG_SITE: Gpr = RSI;
