@@ -3,7 +3,6 @@
 import { Cond, invertCond } from '../../x64/cond.js';
 import { AluOp } from '../../x64/assembler.js';
 import type { Gpr, Xmm } from '../masm/registers.js';
-import type { Label } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { Kind, type Val } from '../value.js';

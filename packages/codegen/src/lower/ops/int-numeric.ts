@@ -5,7 +5,6 @@ import { AluOp, ShiftOp, type IntSize } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import type { Gpr } from '../masm/registers.js';
 import { DivKind, div, shiftByCount } from '../masm/div-shift.js';
-import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
 import { Kind, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
