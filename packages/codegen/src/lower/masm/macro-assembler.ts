@@ -3,8 +3,9 @@
 // lowering gets temporaries from the register allocator and everything with a fixed register
 // from here: the scratch register (withScratch, with a check that no two users overlap), the
 // pinned vmctx and stack-limit registers, the frame, calls that switch instance, jump tables.
-// Sequences that also pop operands (division, variable shifts, the host call) are in this
-// directory's other files.
+// The rest of the directory: division and variable shifts, which pop their own operands into
+// the registers x86 wants (div-shift.ts), the one host-call sequence (host-call.ts), the trap
+// exit (trap-unwind.ts), and the register roles themselves (registers.ts).
 import { AluOp, type Assembler, type FloatSize, type Label, type Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { FuncRefRecord } from '../../layout.js';
@@ -76,11 +77,6 @@ export class MacroAssembler {
     const result = fn(s);
     this.releaseXmmScratch();
     return result;
-  }
-
-  /** Whether `x` is the float scratch register (a popped operand may be it, see float-util). */
-  isXmmScratch(x: Xmm): boolean {
-    return x === SCRATCH_XMM;
   }
 
   // ── moves through the scratch register ────────────────────────────────────────────
