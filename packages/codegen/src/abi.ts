@@ -4,8 +4,10 @@
 // ── Register roles (x86-64) ────────────────────────────────────────────────────────────
 //   r15  stack limit, pinned while wasm runs. Every prologue compares rsp - frame with it.
 //   r14  vmctx: the current instance's context (layout below).
-//   r11  scratch for the code generator, never holds a value-stack entry.
-//   xmm15 float scratch, likewise.
+//   r11  scratch for the code generator, never holds a value-stack entry. The lowering gets
+//        it only from the macro assembler (lower/masm: withScratch, which refuses overlapping
+//        uses); lower/masm/registers.ts maps every role here to its register.
+//   xmm15 float scratch, likewise (withXmmScratch).
 //   rsp/rbp  frame pointer chain; every wasm function keeps a standard rbp frame so that a
 //        trap can walk it for a backtrace.
 //   rbx, r12, r13 are callee-saved in SysV: wasm may allocate them because the C helpers we

@@ -1,6 +1,6 @@
 // Frame slot addressing (see abi.ts for the picture). Every slot is 8 bytes.
 import type { Mem } from '../x64/assembler.js';
-import { RBP } from '../x64/regs.js';
+import { FRAME_REG } from './masm/registers.js';
 
 /** rbp-relative offset of the saved vmctx. */
 export const VMCTX_SLOT = -8;
@@ -16,7 +16,7 @@ const below: Mem[] = [];
 export function rbpMem(disp: number): Mem {
   const table = disp >= 0 ? above : below;
   const i = Math.abs(disp) >> 3;
-  return (table[i] ??= { base: RBP, disp });
+  return (table[i] ??= { base: FRAME_REG, disp });
 }
 
 export class Frame {

@@ -13,12 +13,12 @@
 // counted run by run, and a loop like `loop: br_if exit; body; br loop` costs one `sub` per
 // iteration instead of two.
 import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
-import { R14 } from '../x64/regs.js';
+import { vmctxMem } from './masm/macro-assembler.js';
 import { Vmctx } from '../abi.js';
 
 /** Forces alu_mi to pick the imm32 form; patched with the real count right away. */
 const IMM32_PLACEHOLDER = 0x7fffffff;
-const FUEL = { base: R14, disp: Vmctx.Fuel } as const;
+const FUEL = vmctxMem(Vmctx.Fuel);
 
 /** An imm32 that grows by one for every operator counted while it is attached to the run. */
 interface Counter {

@@ -1,16 +1,14 @@
 // The per-function state of the single pass: value stack, registers, frame, control frames,
 // and the primitives every op family builds on (materialise, spill, pop to a register).
 import { Assembler, type Label, type Mem } from '../x64/assembler.js';
-import { R11, RBP, RSP, R14, R15, type Gpr, type Xmm } from '../x64/regs.js';
-import { AluOp } from '../x64/assembler.js';
-import { Cond } from '../x64/cond.js';
+import type { Gpr, Xmm } from './masm/registers.js';
 import { nopBytes } from '../x64/extra-nop.js';
 import { ValType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
-import { Frame, VMCTX_SLOT } from './frame.js';
+import { Frame } from './frame.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
@@ -19,8 +17,8 @@ import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js'
 import { FuelMeter } from './fuel-meter.js';
 import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
-
-const F32_ZERO_BITS = 0;
+import { MacroAssembler } from './masm/macro-assembler.js';
+import { resultReg } from './masm/registers.js';
 
 export class FunctionCompiler {
   readonly stack: Val[] = [];
@@ -46,8 +44,8 @@ export class FunctionCompiler {
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
-  /** br_table jump tables whose entries are patched once all labels are bound. */
-  private readonly jumpTables: { at: number; targets: Label[] }[] = [];
+  /** Everything with a fixed register: scratch, vmctx, frame, calls, jump tables. */
+  readonly masm: MacroAssembler;
 
   constructor(
     readonly asm: Assembler,
@@ -63,7 +61,8 @@ export class FunctionCompiler {
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
-    this.trapStubs = new TrapStubs(asm);
+    this.masm = new MacroAssembler(asm);
+    this.trapStubs = new TrapStubs(this.masm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
   }
@@ -192,18 +191,10 @@ export class FunctionCompiler {
         a.mov_ri(32, r as Gpr, (v.value as number) >>> 0);
         return;
       case ValType.F32:
-        if ((v.value as number) === F32_ZERO_BITS) a.xorps_rr(r as Xmm, r as Xmm);
-        else {
-          a.mov_ri(32, R11, (v.value as number) >>> 0);
-          a.movd_xr(32, r as Xmm, R11);
-        }
+        this.masm.loadFloatBits(32, r as Xmm, (v.value as number) >>> 0);
         return;
       case ValType.F64:
-        if ((v.value as bigint) === 0n) a.xorps_rr(r as Xmm, r as Xmm);
-        else {
-          a.mov_ri(64, R11, v.value as bigint);
-          a.movd_xr(64, r as Xmm, R11);
-        }
+        this.masm.loadFloatBits(64, r as Xmm, v.value as bigint);
         return;
       default:
         a.mov_ri(64, r as Gpr, BigInt.asUintN(64, BigInt(v.value)));
@@ -222,10 +213,7 @@ export class FunctionCompiler {
         const bits = v.type === ValType.I64 || v.type === ValType.F64 ? BigInt.asIntN(64, BigInt(v.value)) : BigInt(v.value as number);
         if (v.type === ValType.I32 || v.type === ValType.F32) a.mov_mi(32, m, Number(BigInt.asIntN(32, bits)));
         else if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
-        else {
-          a.mov_ri(64, R11, BigInt.asUintN(64, bits));
-          a.mov_mr(64, m, R11);
-        }
+        else this.masm.storeImm64(m, BigInt.asUintN(64, bits));
         return;
       }
       case Kind.Local: {
@@ -235,15 +223,13 @@ export class FunctionCompiler {
           else a.mov_mr(64, m, home as Gpr);
           return;
         }
-        a.mov_rm(64, R11, this.frame.localMem(v.local));
-        a.mov_mr(64, m, R11);
+        this.masm.copy64(m, this.frame.localMem(v.local));
         return;
       }
       case Kind.Stack: {
         const src = this.frame.spillMem(pos);
         if (src.disp === m.disp && src.base === m.base) return;
-        a.mov_rm(64, R11, src);
-        a.mov_mr(64, m, R11);
+        this.masm.copy64(m, src);
         return;
       }
     }
@@ -342,20 +328,17 @@ export class FunctionCompiler {
    */
   emitPrologue(): void {
     const a = this.asm;
-    a.push_r(RBP);
-    a.mov_rr(64, RBP, RSP);
-    this.frameSizePatch = a.alu_ri_patchable(AluOp.Sub, 64, RSP);
+    this.frameSizePatch = this.masm.enterFrame();
     if (this.env.stackChecks !== false) {
       a.comment('stack check');
-      a.alu_rr(AluOp.Cmp, 64, RSP, R15);
-      a.jcc_label(Cond.B, this.trap(TrapCode.StackOverflow));
+      this.masm.stackCheck(this.trap(TrapCode.StackOverflow));
     } else {
       // Measurement only (CompileOptions.stackChecks): a NOP of the check's length (cmp 3 +
       // forward jb rel32 6) keeps every later byte where it was, so that a benchmark compares
       // the check itself and not a shifted code layout.
       nopBytes(a, 9);
     }
-    a.mov_mr(64, { base: RBP, disp: VMCTX_SLOT }, R14);
+    this.masm.saveVmctx();
     this.homes.used.forEach((reg, i) => a.mov_mr(64, this.frame.savedMem(i), reg));
     const nGpr = this.homes.used.length;
     this.homes.usedXmm.forEach((x, i) => a.movs_mr(64, this.frame.savedMem(nGpr + i), x));
@@ -410,13 +393,7 @@ export class FunctionCompiler {
       for (let i = 0; i < n; i++) a.mov_mi(64, this.frame.localMem(this.frame.numParams + i), 0);
       return;
     }
-    // r11 runs from -n to -1; [rbp + r11*8 + top + 8] walks the locals from the lowest address up.
-    a.mov_ri(64, R11, BigInt.asUintN(64, BigInt(-n)));
-    const loop = a.newLabel();
-    a.bind(loop);
-    a.mov_mi(64, { base: RBP, index: R11, scale: 8, disp: this.frame.bodyLocalsTop + 8 }, 0);
-    a.alu_ri(AluOp.Add, 64, R11, 1);
-    a.jcc_label(Cond.NE, loop);
+    this.masm.zeroSlotsLoop(this.frame.bodyLocalsTop, n);
   }
 
   /** Move the function's results into place and return. Leaves the code dead. */
@@ -431,7 +408,7 @@ export class FunctionCompiler {
         if (v.kind === Kind.Local && v.local < this.frame.numParams) this.materializeLocal(v.local);
       }
     }
-    // Result 0 goes to rax/xmm0.
+    // Result 0 goes to its register (rax/xmm0).
     for (let i = n - 1; i >= 1; i--) {
       const pos = this.stack.length - 1;
       const v = this.pop();
@@ -439,34 +416,21 @@ export class FunctionCompiler {
       this.release(v);
     }
     if (n >= 1) {
-      // rax and xmm0 are both register number 0 in their class.
-      this.popToSpecific(0);
-      this.ra.free(regClassOf(results[0]!), 0);
+      const r = resultReg(regClassOf(results[0]!));
+      this.popToSpecific(r);
+      this.ra.free(regClassOf(results[0]!), r);
     }
     // The caller's values of the local home registers come back last: results may read them.
     this.homes.used.forEach((reg, i) => this.asm.mov_rm(64, reg, this.frame.savedMem(i)));
     const nGpr = this.homes.used.length;
     this.homes.usedXmm.forEach((x, i) => this.asm.movs_rm(64, x, this.frame.savedMem(nGpr + i)));
-    this.asm.mov_rr(64, RSP, RBP);
-    this.asm.pop_r(RBP);
-    this.asm.ret();
-  }
-
-  /** Register a jump table of 32-bit offsets (relative to `at`) to fill in at finish(). */
-  addJumpTable(at: number, targets: Label[]): void {
-    this.jumpTables.push({ at, targets });
+    this.masm.leaveAndReturn();
   }
 
   finish(): void {
-    for (const { at, targets } of this.jumpTables) {
-      targets.forEach((l, i) => {
-        const to = this.asm.labelOffset(l);
-        if (to === undefined) throw new Error('BUG: br_table target not bound at function end');
-        this.asm.buf.patch32(at + 4 * i, to - at);
-      });
-    }
+    this.masm.finish();
     const size = this.frame.size();
-    this.asm.buf.patch32(this.frameSizePatch, size);
+    this.masm.setFrameSize(this.frameSizePatch, size);
     this.trapStubs.emit(this.env.offsetMap);
   }
 
@@ -482,10 +446,7 @@ export class FunctionCompiler {
     const from = this.stack.length - n;
     const to = target.height;
     if (from === to) return;
-    for (let i = 0; i < n; i++) {
-      this.asm.mov_rm(64, R11, this.frame.spillMem(from + i));
-      this.asm.mov_mr(64, this.frame.spillMem(to + i), R11);
-    }
+    for (let i = 0; i < n; i++) this.masm.copy64(this.frame.spillMem(to + i), this.frame.spillMem(from + i));
   }
 
   /** Reset the compile-time stack to `height` + spilled `types` (the state at a label). */

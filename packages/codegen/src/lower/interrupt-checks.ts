@@ -38,7 +38,8 @@
 // two operators: each passes through the dispatch loop, which counts it.
 import { AluOp, type Assembler, type Label } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
-import { RAX, R11, R14, type Gpr } from '../x64/regs.js';
+import { EPOCH_BORROWED, EPOCH_POLL_REG, HOST_STATUS, type Gpr } from './masm/registers.js';
+import { vmctxMem } from './masm/macro-assembler.js';
 import { cmpAbs32Imm8, fitsAbs32 } from '../x64/extra-abs.js';
 import { btRegImm8 } from '../x64/extra-bt.js';
 import { TrapCode, Vmctx } from '../abi.js';
@@ -74,7 +75,7 @@ const slowPaths = new WeakMap<FunctionCompiler, EpochSlowPath[]>();
 function loadCounterAddress(fc: FunctionCompiler, r: Gpr): void {
   const counter = fc.env.epochCounterAddress;
   if (counter !== undefined) fc.asm.mov_ri(64, r, BigInt(counter));
-  else fc.asm.mov_rm(64, r, { base: R14, disp: Vmctx.EpochPtr });
+  else fc.asm.mov_rm(64, r, vmctxMem(Vmctx.EpochPtr));
 }
 
 function emitEpochCheck(fc: FunctionCompiler): void {
@@ -83,8 +84,10 @@ function emitEpochCheck(fc: FunctionCompiler): void {
   const counter = fc.env.epochCounterAddress;
   if (counter !== undefined && fitsAbs32(counter)) cmpAbs32Imm8(a, counter, 0);
   else {
-    loadCounterAddress(fc, R11);
-    a.alu_mi(AluOp.Cmp, 64, { base: R11, disp: 0 }, 0);
+    fc.masm.withScratch((w) => {
+      loadCounterAddress(fc, w);
+      a.alu_mi(AluOp.Cmp, 64, { base: w, disp: 0 }, 0);
+    });
   }
   const path = {
     slow: a.newLabel(),
@@ -101,8 +104,8 @@ function emitEpochCheck(fc: FunctionCompiler): void {
 
 /**
  * epoch = W + B (+ POLL_BIAS while a poll is requested); poll if it is, else trap if the epoch
- * reached the engine's deadline C or the instance's, else resume. rax is borrowed (a local may
- * live in any allocatable register): pushing below rsp is safe, the host reserve is there.
+ * reached the engine's deadline C or the instance's, else resume. A register is borrowed (a
+ * local may live in any allocatable one): pushing below rsp is safe, the host reserve is there.
  */
 function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
   a.bind(p.slow);
@@ -112,40 +115,47 @@ function emitEpochSlowPath(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath)
     return;
   }
   a.comment('epoch: a poll, or has a deadline come?');
-  a.push_r(RAX);
-  loadCounterAddress(fc, RAX);
+  const cells = EPOCH_BORROWED;
+  a.push_r(cells);
+  loadCounterAddress(fc, cells);
+  const epoch = fc.masm.takeScratch();
   // One load of W: the timer thread may add or the poll remove the bias at any time.
-  a.mov_rm(64, R11, { base: RAX, disp: 0 });
-  a.alu_rm(AluOp.Add, 64, R11, { base: RAX, disp: CELL_B });
+  a.mov_rm(64, epoch, { base: cells, disp: 0 });
+  a.alu_rm(AluOp.Add, 64, epoch, { base: cells, disp: CELL_B });
   const poll = p.pollFailed !== null ? a.newLabel() : null;
   if (poll !== null) {
-    btRegImm8(a, R11, POLL_BIAS_BIT);
+    btRegImm8(a, epoch, POLL_BIAS_BIT);
     a.jcc_label(Cond.B, poll); // CF set: bias in
   }
-  a.alu_rm(AluOp.Cmp, 64, R11, { base: RAX, disp: CELL_C });
-  a.pop_r(RAX);
+  a.alu_rm(AluOp.Cmp, 64, epoch, { base: cells, disp: CELL_C });
+  a.pop_r(cells);
   a.jcc_label(Cond.GE, p.trap);
-  a.alu_rm(AluOp.Cmp, 64, R11, { base: R14, disp: Vmctx.EpochDeadline });
+  a.alu_rm(AluOp.Cmp, 64, epoch, vmctxMem(Vmctx.EpochDeadline));
+  fc.masm.releaseScratch();
   a.jcc_label(Cond.GE, p.trap);
   a.jmp_label(p.resume);
   if (poll !== null) {
     a.bind(poll);
-    a.pop_r(RAX);
+    a.pop_r(cells);
     emitPoll(fc, a, p);
   }
 }
 
 /**
- * The poll (hostInterrupts): the thunk keeps every register but r11, where it returns 0 or
- * the TrapCode of a failed JS call. A deadline that came meanwhile is seen at the next check.
+ * The poll (hostInterrupts): the thunk keeps every register but its own (EPOCH_POLL_REG, r11),
+ * where it returns 0 or the TrapCode of a failed JS call, which goes to the host-failure stub
+ * in eax. A deadline that came meanwhile is seen at the next check.
  */
 function emitPoll(fc: FunctionCompiler, a: Assembler, p: EpochSlowPath): void {
   a.comment('host interrupts: let V8 act');
-  loadCounterAddress(fc, R11);
-  a.call_m({ base: R14, disp: Vmctx.EpochPoll });
-  a.test_rr(32, R11, R11);
+  const s = fc.masm.takeScratch();
+  if (s !== EPOCH_POLL_REG) throw new Error('BUG: the epoch poll thunk takes the scratch register');
+  loadCounterAddress(fc, s);
+  a.call_m(vmctxMem(Vmctx.EpochPoll));
+  a.test_rr(32, s, s);
   a.jcc_label(Cond.E, p.resume);
-  a.mov_rr(32, RAX, R11);
+  a.mov_rr(32, HOST_STATUS, s);
+  fc.masm.releaseScratch();
   a.jmp_label(p.pollFailed!);
 }
 

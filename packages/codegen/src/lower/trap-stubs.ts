@@ -13,9 +13,10 @@
 // below the thread's stack for a huge frame), so it first moves rsp back up to rbp. The frame
 // link (saved rbp, return address) is in place, so the backtrace walk sees the overflowing
 // function linked to its caller like every other frame.
-import { type Assembler, type Label } from '../x64/assembler.js';
-import { RAX, RBP, RDI, RSI, RSP, R14 } from '../x64/regs.js';
-import { TrapCode, Vmctx } from '../abi.js';
+import { type Label } from '../x64/assembler.js';
+import { TrapCode } from '../abi.js';
+import type { MacroAssembler } from './masm/macro-assembler.js';
+import { jumpToTrapUnwind, popTrapSite, setTrapCode, trapCodeFromHostStatus } from './masm/trap-unwind.js';
 import type { OffsetMapBuilder } from './offset-map.js';
 
 /** The shared tail of a failed host_call: the status (a TrapCode) is in eax. */
@@ -31,7 +32,7 @@ interface Site {
 export class TrapStubs {
   private readonly sites: Site[] = [];
 
-  constructor(private readonly asm: Assembler) {}
+  constructor(private readonly masm: MacroAssembler) {}
 
   /** A stub label for trap `code` at the operator at `wasmOffset`. */
   site(code: TrapCode, wasmOffset: number): Label {
@@ -47,13 +48,13 @@ export class TrapStubs {
     // Several jumps of one operator to the same trap share a stub.
     const last = this.sites[this.sites.length - 1];
     if (last && last.code === code && last.wasmOffset === wasmOffset) return last.label;
-    const label = this.asm.newLabel();
+    const label = this.masm.asm.newLabel();
     this.sites.push({ label, code, wasmOffset });
     return label;
   }
 
   emit(offsetMap: OffsetMapBuilder | undefined): void {
-    const a = this.asm;
+    const a = this.masm.asm;
     if (this.sites.length === 0) return;
     const tails = new Map<number, Label>();
     for (const s of this.sites) {
@@ -66,17 +67,17 @@ export class TrapStubs {
       offsetMap?.record(a.offset, s.wasmOffset);
       if (s.code === TrapCode.StackOverflow) {
         a.comment('stack overflow: back to the frame top before pushing anything');
-        a.mov_rr(64, RSP, RBP);
+        this.masm.dropSlots();
       }
       a.call_label(tail);
     }
     for (const [code, tail] of tails) {
       a.bind(tail);
       a.comment(code === HOST_FAILURE ? 'host call failed' : `trap ${code}`);
-      if (code === HOST_FAILURE) a.mov_rr(32, RDI, RAX);
-      else a.mov_ri(32, RDI, code);
-      a.pop_r(RSI);
-      a.jmp_m({ base: R14, disp: Vmctx.TrapUnwind });
+      if (code === HOST_FAILURE) trapCodeFromHostStatus(this.masm);
+      else setTrapCode(this.masm, code);
+      popTrapSite(this.masm);
+      jumpToTrapUnwind(this.masm);
     }
   }
 }

@@ -3,17 +3,14 @@
 // (the spec's messages differ): index < length ("undefined element" → out_of_bounds_table),
 // non-null ("uninitialized element"), and the record's canonical type id equals the expected
 // one ("indirect call type mismatch"). Canonical ids are per thread, so one u32 compare works
-// across modules. The callee may belong to another instance: r14 switches to the record's
-// vmctx for the call and is reloaded from the frame afterwards, as for imports.
+// across modules. The callee may belong to another instance: vmctx switches to the record's
+// for the call and is reloaded from the frame afterwards, as for imports.
 import { AluOp } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, R14 } from '../../x64/regs.js';
-import type { Mem } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
 import { FuncRefRecord } from '../../layout.js';
 import { Op } from '../../wasm/opcodes.js';
 import type { BinaryReader } from '../../wasm/reader.js';
-import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
 import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
@@ -27,10 +24,6 @@ export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: nu
   return true;
 }
 
-const RECORD_TYPE_ID: Mem = { base: R11, disp: FuncRefRecord.TypeId };
-const RECORD_VMCTX: Mem = { base: R11, disp: FuncRefRecord.Vmctx };
-const RECORD_CODE: Mem = { base: R11, disp: FuncRefRecord.Code };
-
 export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
   const sig = fc.module.types[typeIndex];
   if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
@@ -39,17 +32,17 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   // to the outgoing area (that only stores and spills, it allocates nothing).
   const index = popTableIndex(fc);
   prepareCallArgs(fc, sig);
-  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  a.mov_rm(64, R11, elementMem(index));
+  // The record's address replaces the elements pointer in the scratch register.
+  const record = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  a.mov_rm(64, record, elementMem(record, index));
   releaseTableIndex(fc, index);
-  a.test_rr(64, R11, R11);
+  a.test_rr(64, record, record);
   a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
-  a.alu_mi(AluOp.Cmp, 32, RECORD_TYPE_ID, fc.env.typeIds[typeIndex]! | 0);
+  a.alu_mi(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
   fc.saveScratchHomes(true);
-  a.mov_rm(64, R14, RECORD_VMCTX);
-  a.call_m(RECORD_CODE);
-  a.mov_rm(64, R14, rbpMem(VMCTX_SLOT));
+  fc.masm.callFuncRecord(record);
+  fc.masm.releaseScratch();
   fc.saveScratchHomes(false);
   pushCallResults(fc, sig);
 }

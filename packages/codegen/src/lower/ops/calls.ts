@@ -1,23 +1,13 @@
 // Direct calls. Arguments go to the outgoing area at [rsp + 8*i]; every other live value is
 // spilled first because a call clobbers all allocatable registers (see abi.ts).
-import { R11, R14, RAX, RCX, RDI, RDX, RSI, RSP } from '../../x64/regs.js';
-import type { Mem } from '../../x64/assembler.js';
-import { Cond } from '../../x64/cond.js';
-import { BUILTIN_BASE, Vmctx, importedFuncOffset, type Builtin } from '../../abi.js';
+import { BUILTIN_BASE, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
-import { LOCAL_HOME_XMMS } from '../local-regs.js';
 import { regClassOf } from '../reg-class.js';
-import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FuncType, ValType } from '../../wasm/types.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-
-/** Shared [rsp + 8*i] operands of the outgoing area (read-only, like every Mem). */
-const outgoing: Mem[] = [];
-function outgoingMem(i: number): Mem {
-  return (outgoing[i] ??= { base: RSP, disp: 8 * i });
-}
-
-const HOST_CALL: Mem = { base: R14, disp: Vmctx.HostCall };
+import { outgoingMem } from '../masm/macro-assembler.js';
+import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
+import { resultReg } from '../masm/registers.js';
 
 /** Move the arguments to the outgoing area and spill the rest. */
 export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
@@ -39,13 +29,13 @@ export function pushCallResults(fc: FunctionCompiler, sig: FuncType): void {
   for (let i = 0; i < results.length; i++) {
     const t = results[i]!;
     if (i === 0) {
-      fc.ra.take(regClassOf(t), 0); // rax or xmm0
-      fc.push(regVal(t, 0));
+      const r = resultReg(regClassOf(t));
+      fc.ra.take(regClassOf(t), r);
+      fc.push(regVal(t, r));
       continue;
     }
-    fc.asm.mov_rm(64, R11, outgoingMem(i));
     fc.push(stackVal(t));
-    fc.asm.mov_mr(64, fc.frame.spillMem(fc.stack.length - 1), R11);
+    fc.masm.copy64(fc.frame.spillMem(fc.stack.length - 1), outgoingMem(i));
   }
 }
 
@@ -57,11 +47,7 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
   fc.saveScratchHomes(true);
   if (funcIndex < m.numImportedFuncs) {
     // Imports may live in another instance: switch vmctx for the call, restore after.
-    const off = importedFuncOffset(funcIndex);
-    a.mov_rm(64, R11, { base: R14, disp: off });
-    a.mov_rm(64, R14, { base: R14, disp: off + 8 });
-    a.call_r(R11);
-    a.mov_rm(64, R14, rbpMem(VMCTX_SLOT));
+    fc.masm.callImport(importedFuncOffset(funcIndex));
   } else {
     // The callee may be compiled elsewhere (another range, another thread): the rel32 is
     // filled in when the code is placed (link-chunks.ts).
@@ -78,22 +64,18 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
 export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: ValType[], result: ValType | null): void {
   const sig: FuncType = { params: argTypes, results: result === null ? [] : [result] };
   prepareCallArgs(fc, sig);
-  const a = fc.asm;
   const nslots = Math.max(argTypes.length, 1);
-  // C may clobber xmm8..xmm13, which wasmcall treats as callee-saved (local homes of this
-  // function or of any wasm caller up the stack): keep them in slots past the arguments.
-  if (nslots + LOCAL_HOME_XMMS.length > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + LOCAL_HOME_XMMS.length;
-  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_mr(64, outgoingMem(nslots + i), x));
-  fc.saveScratchHomes(true);
-  a.mov_rr(64, RDI, R14);
-  a.mov_ri(32, RSI, BUILTIN_BASE + builtin);
-  a.mov_rr(64, RDX, RSP);
-  a.mov_ri(32, RCX, nslots);
-  a.call_m(HOST_CALL);
-  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_rm(64, x, outgoingMem(nslots + i)));
-  fc.saveScratchHomes(false);
-  a.test_rr(32, RAX, RAX);
-  a.jcc_label(Cond.NE, fc.hostFailure());
+  // The float homes host_call may clobber are kept in slots past the arguments.
+  if (nslots + HOST_CALL_XMM_SLOTS > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + HOST_CALL_XMM_SLOTS;
+  callHost(fc.masm, {
+    id: BUILTIN_BASE + builtin,
+    area: outgoingMem(0),
+    nslots,
+    xmmSlot: (i) => outgoingMem(nslots + i),
+    failed: fc.hostFailure(),
+    afterSave: () => fc.saveScratchHomes(true),
+    afterRestore: () => fc.saveScratchHomes(false),
+  });
   if (result !== null) {
     const r = fc.allocReg(regClassOf(result));
     fc.loadMem(result, r, outgoingMem(0));

@@ -2,8 +2,7 @@
 // slots, so a branch is "spill, move the carried values to the target's positions, jump".
 import { Cond, invertCond } from '../../x64/cond.js';
 import { AluOp } from '../../x64/assembler.js';
-import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
-import type { Label } from '../../x64/assembler.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
 import { TrapCode } from '../../abi.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { Kind, type Val } from '../value.js';
@@ -191,26 +190,6 @@ export function visitBrIf(fc: FunctionCompiler, depth: number): void {
 /** From this many entries on, br_table dispatches through a table instead of compares. */
 const JUMP_TABLE_MIN = 4;
 
-/**
- * Bounds check, then an indirect jump through a table of 32-bit offsets (relative to the
- * table) placed right after the jump; the offsets are filled in when the function ends.
- */
-function emitJumpTable(fc: FunctionCompiler, index: Gpr, targets: Label[], fallback: Label): void {
-  const a = fc.asm;
-  a.alu_ri(AluOp.Cmp, 32, index, targets.length);
-  a.jcc_label(Cond.AE, fallback);
-  const table = a.newLabel();
-  a.lea_rip(R11, table);
-  // The index is an i32, so zero-extended: usable as a 64-bit index register.
-  a.movsx_rm(64, 32, index, { base: R11, index, scale: 4, disp: 0 });
-  a.alu_rr(AluOp.Add, 64, R11, index);
-  a.jmp_r(R11);
-  a.bind(table);
-  a.comment(`jump table (${targets.length} entries)`);
-  fc.addJumpTable(a.offset, targets);
-  for (let i = 0; i < targets.length; i++) a.buf.put4(0);
-}
-
 export function visitBrTable(fc: FunctionCompiler, depths: number[], defaultDepth: number): void {
   if (fc.dead) return;
   const index = fc.popToReg() as Gpr;
@@ -231,7 +210,7 @@ export function visitBrTable(fc: FunctionCompiler, depths: number[], defaultDept
     return l;
   };
   if (depths.length >= JUMP_TABLE_MIN) {
-    emitJumpTable(fc, index, depths.map(labelFor), labelFor(defaultDepth));
+    fc.masm.jumpTable(index, depths.map(labelFor), labelFor(defaultDepth));
   } else {
     for (let i = 0; i < depths.length; i++) {
       fc.asm.alu_ri(AluOp.Cmp, 32, index, i);

@@ -3,7 +3,7 @@
 // ops in int-numeric.ts.)
 import { AluOp, FloatOp, ShiftOp, type FloatSize, type IntSize } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
 import { cvts2s_rm, cvtsi2s_rm } from '../../x64/sse-mem.js';
 import { Op, OpFC } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
@@ -114,11 +114,13 @@ function convertU64(fc: FunctionCompiler, fs: FloatSize, x: Xmm, g: Gpr): void {
   a.cvtsi2s(fs, 64, x, g);
   a.jmp_label(done);
   a.bind(big);
-  a.mov_rr(64, R11, g);
-  a.shift_ri(ShiftOp.Shr, 64, R11, 1);
-  a.alu_ri(AluOp.And, 32, g, 1);
-  a.alu_rr(AluOp.Or, 64, R11, g);
-  a.cvtsi2s(fs, 64, x, R11);
+  fc.masm.withScratch((half) => {
+    a.mov_rr(64, half, g);
+    a.shift_ri(ShiftOp.Shr, 64, half, 1);
+    a.alu_ri(AluOp.And, 32, g, 1);
+    a.alu_rr(AluOp.Or, 64, half, g);
+    a.cvtsi2s(fs, 64, x, half);
+  });
   a.fop_rr(FloatOp.Add, fs, x, x);
   a.bind(done);
 }

@@ -3,11 +3,11 @@
 // fabs/fchs, or 0 - x, would quiet a signalling NaN). A mask built in xmm15 through r11 is
 // combined with andps/xorps/orps; the upper lanes of the register are don't-cares.
 import { FloatBitOp, type FloatSize } from '../../x64/assembler.js';
-import type { Xmm } from '../../x64/regs.js';
+import type { Xmm } from '../masm/registers.js';
 import { Kind, constVal, regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { XMM_SCRATCH, constBits, constValue, floatType, loadFloatBits, signBit } from './float-util.js';
+import { constBits, constValue, floatType, signBit } from './float-util.js';
 
 export const enum SignOp { Abs, Neg }
 
@@ -26,8 +26,10 @@ function maskTop(fc: FunctionCompiler, fs: FloatSize, op: FloatBitOp, mask: bigi
     return;
   }
   const x = fc.popToReg() as Xmm;
-  loadFloatBits(fc, fs, XMM_SCRATCH, mask);
-  fc.asm.fbit_rr(op, fs, x, XMM_SCRATCH);
+  const m = fc.masm.takeXmmScratch();
+  fc.masm.loadFloatBits(fs, m, mask);
+  fc.asm.fbit_rr(op, fs, x, m);
+  fc.masm.releaseXmmScratch();
   fc.push(regVal(floatType(fs), x));
 }
 
@@ -51,10 +53,12 @@ export function copysign(fc: FunctionCompiler, fs: FloatSize): void {
   const a = fc.asm;
   const bReg = fc.popToReg() as Xmm;
   const aReg = fc.popToReg(1 << bReg) as Xmm;
-  loadFloatBits(fc, fs, XMM_SCRATCH, sign);
-  a.fbit_rr(FloatBitOp.And, fs, bReg, XMM_SCRATCH); // b's sign only
-  a.fbit_rr(FloatBitOp.AndNot, fs, XMM_SCRATCH, aReg); // ~SIGN & a
-  a.fbit_rr(FloatBitOp.Or, fs, bReg, XMM_SCRATCH);
+  const t = fc.masm.takeXmmScratch();
+  fc.masm.loadFloatBits(fs, t, sign);
+  a.fbit_rr(FloatBitOp.And, fs, bReg, t); // b's sign only
+  a.fbit_rr(FloatBitOp.AndNot, fs, t, aReg); // ~SIGN & a
+  a.fbit_rr(FloatBitOp.Or, fs, bReg, t);
+  fc.masm.releaseXmmScratch();
   fc.ra.free(RegClass.Xmm, aReg);
   fc.push(regVal(floatType(fs), bReg));
 }

@@ -8,13 +8,13 @@
 // (inputs ≥ 2^63 are converted after subtracting 2^63, then the top bit is set back).
 import { AluOp, FloatOp, ShiftOp, type FloatSize, type IntSize, type Label } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, type Gpr, type Xmm } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
 import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
 import { regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { XMM_SCRATCH, floatBits, loadFloatBits } from './float-util.js';
+import { floatBits } from './float-util.js';
 
 export interface TruncKind {
   intSize: IntSize;
@@ -43,12 +43,14 @@ function checkTrapping(fc: FunctionCompiler, k: TruncKind, x: Xmm): void {
   const { lower, inclusive, upper } = validRange(k);
   a.ucomis_rr(k.fs, x, x);
   a.jcc_label(Cond.P, fc.trap(TrapCode.BadConversionToInteger));
-  loadFloatBits(fc, k.fs, XMM_SCRATCH, floatBits(k.fs, lower));
-  a.ucomis_rr(k.fs, x, XMM_SCRATCH);
+  const bound = fc.masm.takeXmmScratch();
+  fc.masm.loadFloatBits(k.fs, bound, floatBits(k.fs, lower));
+  a.ucomis_rr(k.fs, x, bound);
   a.jcc_label(inclusive ? Cond.B : Cond.BE, fc.trap(TrapCode.IntegerOverflow));
-  loadFloatBits(fc, k.fs, XMM_SCRATCH, floatBits(k.fs, upper));
-  a.ucomis_rr(k.fs, x, XMM_SCRATCH);
+  fc.masm.loadFloatBits(k.fs, bound, floatBits(k.fs, upper));
+  a.ucomis_rr(k.fs, x, bound);
   a.jcc_label(Cond.AE, fc.trap(TrapCode.IntegerOverflow));
+  fc.masm.releaseXmmScratch();
 }
 
 export function truncate(fc: FunctionCompiler, k: TruncKind): void {
@@ -75,8 +77,10 @@ function truncSigned(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
 
 function saturateSignedFs(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr, done: Label): void {
   const a = fc.asm;
-  a.xorps_rr(XMM_SCRATCH, XMM_SCRATCH);
-  a.ucomis_rr(k.fs, x, XMM_SCRATCH);
+  fc.masm.withXmmScratch((zero) => {
+    a.xorps_rr(zero, zero);
+    a.ucomis_rr(k.fs, x, zero);
+  });
   // The moves below keep the flags of this one compare.
   a.mov_ri(k.intSize, r, k.intSize === 32 ? 0x7fffffff : 0x7fffffffffffffffn);
   a.jcc_label(Cond.A, done); // x > 0 (false for NaN: unordered sets ZF and CF)
@@ -90,12 +94,16 @@ function truncU32(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   const a = fc.asm;
   const done = a.newLabel();
   a.cvtts2si(k.fs, 64, r, x);
-  a.mov_rr(64, R11, r);
-  a.shift_ri(ShiftOp.Shr, 64, R11, 32);
+  fc.masm.withScratch((high) => {
+    a.mov_rr(64, high, r);
+    a.shift_ri(ShiftOp.Shr, 64, high, 32);
+  });
   a.jcc_label(Cond.E, done);
   if (k.saturating) {
-    a.xorps_rr(XMM_SCRATCH, XMM_SCRATCH);
-    a.ucomis_rr(k.fs, x, XMM_SCRATCH);
+    fc.masm.withXmmScratch((zero) => {
+      a.xorps_rr(zero, zero);
+      a.ucomis_rr(k.fs, x, zero);
+    });
     a.mov_ri(32, r, 0xffffffff);
     a.jcc_label(Cond.A, done); // too large (NaN is unordered: not above)
     a.mov_ri(32, r, 0); // negative or NaN
@@ -110,8 +118,9 @@ function truncU64(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   const a = fc.asm;
   const done = a.newLabel();
   const big = a.newLabel();
-  loadFloatBits(fc, k.fs, XMM_SCRATCH, floatBits(k.fs, TWO_63));
-  a.ucomis_rr(k.fs, x, XMM_SCRATCH);
+  const two63 = fc.masm.takeXmmScratch();
+  fc.masm.loadFloatBits(k.fs, two63, floatBits(k.fs, TWO_63));
+  a.ucomis_rr(k.fs, x, two63);
   a.jcc_label(Cond.AE, big); // NaN is unordered (CF=1): it takes the small path
   a.cvtts2si(k.fs, 64, r, x);
   a.test_rr(64, r, r);
@@ -126,7 +135,8 @@ function truncU64(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
     a.jmp_label(fc.trap(TrapCode.IntegerOverflow));
   }
   a.bind(big);
-  a.fop_rr(FloatOp.Sub, k.fs, x, XMM_SCRATCH); // exact: x is in [2^63, 2^64) or beyond
+  a.fop_rr(FloatOp.Sub, k.fs, x, two63); // exact: x is in [2^63, 2^64) or beyond
+  fc.masm.releaseXmmScratch();
   a.cvtts2si(k.fs, 64, r, x);
   a.test_rr(64, r, r);
   if (k.saturating) {
@@ -138,7 +148,9 @@ function truncU64(fc: FunctionCompiler, k: TruncKind, x: Xmm, r: Gpr): void {
   } else {
     a.jcc_label(Cond.S, fc.trap(TrapCode.IntegerOverflow)); // x >= 2^64 (or +inf)
   }
-  a.mov_ri(64, R11, 0x8000000000000000n);
-  a.alu_rr(AluOp.Or, 64, r, R11);
+  fc.masm.withScratch((bit63) => {
+    a.mov_ri(64, bit63, 0x8000000000000000n);
+    a.alu_rr(AluOp.Or, 64, r, bit63);
+  });
   a.bind(done);
 }

@@ -1,14 +1,11 @@
 // Shared pieces of the f32/f64 lowering (float.ts, float-sign.ts, conversions.ts): sizes,
-// bit patterns of float constants, the scratch register, and operand fetching.
+// bit patterns of float constants, and operand fetching.
 import type { FloatSize, Mem } from '../../x64/assembler.js';
-import { R11, XMM15, type Xmm } from '../../x64/regs.js';
+import type { Xmm } from '../masm/registers.js';
 import { ValType } from '../../wasm/types.js';
 import { Kind } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-
-/** xmm15: the float scratch register of abi.ts, never holds a value-stack entry. */
-export const XMM_SCRATCH: Xmm = XMM15;
 
 export function floatType(fs: FloatSize): ValType {
   return fs === 32 ? ValType.F32 : ValType.F64;
@@ -52,21 +49,10 @@ export function constValue(fs: FloatSize, bits: bigint): number | bigint {
   return fs === 32 ? Number(BigInt.asUintN(32, bits)) : BigInt.asUintN(64, bits);
 }
 
-/** Load a float bit pattern into xmm `x` through r11 (both are the caller's to clobber). */
-export function loadFloatBits(fc: FunctionCompiler, fs: FloatSize, x: Xmm, bits: bigint): void {
-  const a = fc.asm;
-  if (bits === 0n) {
-    a.xorps_rr(x, x);
-    return;
-  }
-  a.mov_ri(fs, R11, bits);
-  a.movd_xr(fs, x, R11);
-}
-
 /**
  * A popped float operand: either a frame slot the instruction can read directly, or a
- * register. `owned` registers are freed by the caller with freeOperand; the scratch
- * register (used for constants) is not.
+ * register. The caller gives it back with freeOperand: an `owned` register to the allocator,
+ * the float scratch register (used for constants) to the macro assembler.
  */
 export type FloatOperand = { mem: Mem } | { reg: Xmm; owned: boolean };
 
@@ -93,14 +79,17 @@ export function popFloatOperand(fc: FunctionCompiler, forms: FloatOperandForms, 
   }
   if (forms.scratch && v.kind === Kind.Const) {
     fc.pop();
-    fc.loadInto(v, XMM_SCRATCH);
-    return { reg: XMM_SCRATCH, owned: false };
+    const x = fc.masm.takeXmmScratch();
+    fc.loadInto(v, x);
+    return { reg: x, owned: false };
   }
   return { reg: fc.popToReg(pinned) as Xmm, owned: true };
 }
 
 export function freeOperand(fc: FunctionCompiler, o: FloatOperand): void {
-  if ('reg' in o && o.owned) fc.ra.free(RegClass.Xmm, o.reg);
+  if (!('reg' in o)) return;
+  if (o.owned) fc.ra.free(RegClass.Xmm, o.reg);
+  else fc.masm.releaseXmmScratch();
 }
 
 export function pinOf(o: FloatOperand): number {

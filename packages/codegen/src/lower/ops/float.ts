@@ -7,7 +7,7 @@
 // invalid operation (0/0, sqrt(-1)), which satisfies both rules.
 import { AluOp, FloatBitOp, FloatOp, type FloatSize, type Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, type Xmm } from '../../x64/regs.js';
+import type { Xmm } from '../masm/registers.js';
 import { rounds_rm, ucomis_rm } from '../../x64/sse-mem.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
@@ -190,15 +190,20 @@ export function emitFloatCompare(fc: FunctionCompiler, kind: FCmp, fs: FloatSize
   switch (kind) {
     case FCmp.Eq:
       a.setcc(Cond.E, res);
-      a.setcc(Cond.NP, R11);
-      a.alu_rr(AluOp.And, 32, res, R11); // res has no bits above bit 0 to pick up
+      fc.masm.withScratch((ordered) => {
+        a.setcc(Cond.NP, ordered);
+        a.alu_rr(AluOp.And, 32, res, ordered); // res has no bits above bit 0 to pick up
+      });
       break;
     case FCmp.Ne:
       a.setcc(Cond.NE, res);
-      a.setcc(Cond.P, R11);
-      // r11 may hold a constant's bits (operands are loaded through it): keep its low byte.
-      a.movzx_rr(8, R11, R11);
-      a.alu_rr(AluOp.Or, 32, res, R11);
+      fc.masm.withScratch((unordered) => {
+        a.setcc(Cond.P, unordered);
+        // The scratch register may hold a constant's bits (operands are loaded through it):
+        // keep its low byte.
+        a.movzx_rr(8, unordered, unordered);
+        a.alu_rr(AluOp.Or, 32, res, unordered);
+      });
       break;
     default:
       a.setcc(condOf(kind), res);

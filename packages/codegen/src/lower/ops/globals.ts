@@ -2,7 +2,9 @@
 // runtime allocates outside the vmctx (so an exported/imported global is one cell shared by
 // all instances); the vmctx holds a pointer to it (layout.ts globalPtrOffset). Access is
 // therefore two loads: the cell pointer into r11, then the value.
-import { R11, R14, type Gpr, type Xmm } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
+import { vmctxMem } from '../masm/macro-assembler.js';
+import type { Mem } from '../../x64/assembler.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
 import type { BinaryReader } from '../../wasm/reader.js';
@@ -21,17 +23,21 @@ export function globalsFamily(fc: FunctionCompiler, r: BinaryReader, op: number)
   }
 }
 
-const CELL = { base: R11, disp: 0 };
-
-function loadCellPointer(fc: FunctionCompiler, index: number): void {
-  fc.asm.mov_rm(64, R11, { base: R14, disp: globalPtrOffset(fc.env.layout, index) });
+/**
+ * [cell] of global `index`, its pointer loaded into the scratch register: the caller accesses
+ * it at once and then releases the scratch register.
+ */
+function cellOf(fc: FunctionCompiler, index: number): Mem {
+  const s = fc.masm.takeScratch();
+  fc.asm.mov_rm(64, s, vmctxMem(globalPtrOffset(fc.env.layout, index)));
+  return { base: s, disp: 0 };
 }
 
 export function globalGet(fc: FunctionCompiler, index: number): void {
   const type = globalType(fc.module, index).type;
   const reg = fc.allocReg(regClassOf(type));
-  loadCellPointer(fc, index);
-  fc.loadMem(type, reg, CELL);
+  fc.loadMem(type, reg, cellOf(fc, index));
+  fc.masm.releaseScratch();
   fc.push(regVal(type, reg));
 }
 
@@ -50,14 +56,16 @@ export function globalSet(fc: FunctionCompiler, index: number): void {
   const imm = storeImm(v);
   if (imm !== null) {
     fc.pop();
-    loadCellPointer(fc, index);
-    fc.asm.mov_mi(narrow ? 32 : 64, CELL, imm);
+    fc.asm.mov_mi(narrow ? 32 : 64, cellOf(fc, index), imm);
+    fc.masm.releaseScratch();
     return;
   }
-  // The value goes to a register before r11 is loaded: materialising it may use r11.
+  // The value goes to a register before the cell pointer is loaded: materialising it may use
+  // the scratch register.
   const reg = fc.popToReg();
-  loadCellPointer(fc, index);
-  if (regClassOf(type) === RegClass.Xmm) fc.asm.movs_mr(narrow ? 32 : 64, CELL, reg as Xmm);
-  else fc.asm.mov_mr(narrow ? 32 : 64, CELL, reg as Gpr);
+  const cell = cellOf(fc, index);
+  if (regClassOf(type) === RegClass.Xmm) fc.asm.movs_mr(narrow ? 32 : 64, cell, reg as Xmm);
+  else fc.asm.mov_mr(narrow ? 32 : 64, cell, reg as Gpr);
+  fc.masm.releaseScratch();
   fc.ra.free(regClassOf(type), reg);
 }

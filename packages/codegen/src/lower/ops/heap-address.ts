@@ -15,27 +15,30 @@
 //    base + (2^32 - 1) + (2^32 - 1) + 8 stays inside, so any out-of-bounds access faults on a
 //    PROT_NONE page and the runtime's SIGSEGV handler turns the fault into the trap.
 //
-// The access operand is [r11 + index + disp] with r11 = memory base, loaded last: the
-// caller must emit the access right away, before anything else may write r11.
+// The access operand is [scratch + index + disp] with the scratch register = memory base,
+// loaded last: the caller emits the access right away and then gives the scratch register
+// back (releaseHeapIndex or heapOperandDone).
 import { AluOp, type Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, R14, type Gpr } from '../../x64/regs.js';
+import type { Gpr } from '../masm/registers.js';
+import { vmctxMem } from '../masm/macro-assembler.js';
 import { TrapCode, Vmctx } from '../../abi.js';
 import { Kind } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
 const SIMM32_MAX = 0x7fffffff;
-const MEM_BASE: Mem = { base: R14, disp: Vmctx.MemBase };
-const MEM_SIZE: Mem = { base: R14, disp: Vmctx.MemSize };
+const MEM_BASE: Mem = vmctxMem(Vmctx.MemBase);
+const MEM_SIZE: Mem = vmctxMem(Vmctx.MemSize);
 
 // The operands handed out are two shared objects rewritten by every call (one per operand
 // shape, so the encoder's reads of them stay monomorphic): an access is emitted right after
-// its operand is formed, so nothing holds one across calls, and no access allocates.
-const CONST_ADDRESS: Mem = { base: R11, disp: 0 };
-const INDEXED: Mem = { base: R11, index: R11, scale: 1, disp: 0 };
+// its operand is formed, so nothing holds one across calls, and no access allocates. Their
+// base is the scratch register, set when it is taken (it is always the same register).
+const CONST_ADDRESS: Mem = { base: 0 as Gpr, disp: 0 };
+const INDEXED: Mem = { base: 0 as Gpr, index: 0 as Gpr, scale: 1, disp: 0 };
 /** [index + end] for the bounds check's lea. */
-const END_ADDRESS: Mem = { base: R11, disp: 0 };
+const END_ADDRESS: Mem = { base: 0 as Gpr, disp: 0 };
 
 /** Whether the last operand's index register was handed to the caller (see popHeapOperand). */
 let indexOwned = false;
@@ -54,7 +57,8 @@ export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolea
  * after emitting its bounds check. `pinned` keeps the address out of registers the caller
  * still needs (a store's value).
  *
- * The operand is valid until r11 is next written or this is called again. Its `index` is
+ * The operand holds the scratch register until the caller gives it back (releaseHeapIndex or
+ * heapOperandDone, right after the access). Its `index` is
  * undefined when the address was a constant. When the address is a local with a register
  * home, the home itself is the index (an i32 there is zero-extended, like any i32 in a
  * register), read only: no copy. Otherwise the index is the register that held the address,
@@ -68,14 +72,16 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     fc.pop();
     // At most 2^33 - 2: exact in a double.
     const ea = ((v.value as number) >>> 0) + offset;
-    boundsCheckConst(fc, ea + size);
+    const s = fc.masm.takeScratch();
+    boundsCheckConst(fc, s, ea + size);
+    CONST_ADDRESS.base = s;
     if (ea <= SIMM32_MAX) {
-      a.mov_rm(64, R11, MEM_BASE);
+      a.mov_rm(64, s, MEM_BASE);
       CONST_ADDRESS.disp = ea;
       return CONST_ADDRESS;
     }
-    a.mov_ri(64, R11, ea);
-    a.alu_rm(AluOp.Add, 64, R11, MEM_BASE);
+    a.mov_ri(64, s, ea);
+    a.alu_rm(AluOp.Add, 64, s, MEM_BASE);
     CONST_ADDRESS.disp = 0;
     return CONST_ADDRESS;
   }
@@ -88,15 +94,17 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     index = fc.popToReg(pinned) as Gpr;
     indexOwned = true;
   }
-  boundsCheckReg(fc, index, offset + size);
+  const s = fc.masm.takeScratch();
+  boundsCheckReg(fc, s, index, offset + size);
   let disp = offset;
   if (offset > SIMM32_MAX) {
     // A displacement is a signed 32-bit field: fold a larger offset into the index instead.
-    a.mov_ri(64, R11, offset);
-    a.alu_rr(AluOp.Add, 64, index, R11);
+    a.mov_ri(64, s, offset);
+    a.alu_rr(AluOp.Add, 64, index, s);
     disp = 0;
   }
-  a.mov_rm(64, R11, MEM_BASE);
+  a.mov_rm(64, s, MEM_BASE);
+  INDEXED.base = s;
   INDEXED.index = index;
   INDEXED.disp = disp;
   return INDEXED;
@@ -111,6 +119,12 @@ export function ownedHeapIndex(mem: Mem): number {
 export function releaseHeapIndex(fc: FunctionCompiler, mem: Mem): void {
   const r = ownedHeapIndex(mem);
   if (r >= 0) fc.ra.free(RegClass.Gpr, r);
+  heapOperandDone(fc);
+}
+
+/** Done with the operand's base (the scratch register); the index is the caller's business. */
+export function heapOperandDone(fc: FunctionCompiler): void {
+  fc.masm.releaseScratch();
 }
 
 /** True when accesses compare against MemSize; false in 'guard' mode (see the file comment). */
@@ -119,23 +133,23 @@ function explicitChecks(fc: FunctionCompiler): boolean {
 }
 
 /** Trap unless index + end <= MemSize, where end = offset + size (up to 2^32 + 8). */
-function boundsCheckReg(fc: FunctionCompiler, index: Gpr, end: number): void {
+function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number): void {
   if (!explicitChecks(fc)) return;
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
     END_ADDRESS.base = index;
     END_ADDRESS.disp = end;
-    a.lea(64, R11, END_ADDRESS);
+    a.lea(64, s, END_ADDRESS);
   } else {
-    a.mov_ri(64, R11, end);
-    a.alu_rr(AluOp.Add, 64, R11, index);
+    a.mov_ri(64, s, end);
+    a.alu_rr(AluOp.Add, 64, s, index);
   }
-  a.alu_rm(AluOp.Cmp, 64, R11, MEM_SIZE);
+  a.alu_rm(AluOp.Cmp, 64, s, MEM_SIZE);
   a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
 }
 
 /** Trap unless end <= MemSize for a constant end (up to 2^33 + 6). */
-function boundsCheckConst(fc: FunctionCompiler, end: number): void {
+function boundsCheckConst(fc: FunctionCompiler, s: Gpr, end: number): void {
   if (!explicitChecks(fc)) return;
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
@@ -145,7 +159,7 @@ function boundsCheckConst(fc: FunctionCompiler, end: number): void {
     return;
   }
   // Past 2^31 the immediate would sign-extend: compare from a register.
-  a.mov_ri(64, R11, end);
-  a.alu_rm(AluOp.Cmp, 64, R11, MEM_SIZE);
+  a.mov_ri(64, s, end);
+  a.alu_rm(AluOp.Cmp, 64, s, MEM_SIZE);
   a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
 }

@@ -3,8 +3,8 @@
 // memory operands; results stay in registers.
 import { AluOp, ShiftOp, type IntSize } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { RAX, RCX, RDX, type Gpr } from '../../x64/regs.js';
-import { TrapCode } from '../../abi.js';
+import type { Gpr } from '../masm/registers.js';
+import { DivKind, div, shiftByCount } from '../masm/div-shift.js';
 import { ValType } from '../../wasm/types.js';
 import { Kind, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
@@ -239,61 +239,14 @@ export function shift(fc: FunctionCompiler, op: ShiftOp, size: IntSize): void {
     pushReg(fc, size, lhs);
     return;
   }
-  fc.popToSpecific(RCX);
-  const lhs = fc.popToReg(1 << RCX) as Gpr;
-  fc.asm.shift_rcl(op, size, lhs);
-  fc.ra.free(RegClass.Gpr, RCX);
-  pushReg(fc, size, lhs);
+  pushReg(fc, size, shiftByCount(fc, op, size));
 }
 
-export const enum DivKind { DivS, DivU, RemS, RemU }
+export { DivKind };
 
-/**
- * Division pins rdx:rax. Traps are explicit: a zero divisor and INT_MIN / -1 jump to
- * out-of-line stubs (no SIGFPE); INT_MIN % -1 is 0 without executing idiv.
- */
+/** Division and remainder, with their traps (the masm's div: it pins rdx:rax). */
 export function divRem(fc: FunctionCompiler, kind: DivKind, size: IntSize): void {
-  const a = fc.asm;
-  const fixed = (1 << RAX) | (1 << RDX);
-  const rhsVal = fc.peek();
-  const constRhs = rhsVal.kind === Kind.Const ? BigInt(rhsVal.value) : null;
-  const rhs = fc.popToReg(fixed) as Gpr;
-  fc.claim(RegClass.Gpr, RDX, 1 << rhs);
-  fc.popToSpecific(RAX, (1 << rhs) | (1 << RDX));
-  const signed = kind === DivKind.DivS || kind === DivKind.RemS;
-  if (constRhs === null || constRhs === 0n) {
-    a.test_rr(size, rhs, rhs);
-    a.jcc_label(Cond.E, fc.trap(TrapCode.IntegerDivideByZero));
-  }
-  const done = a.newLabel();
-  const minusOneMatters = signed && (constRhs === null || BigInt.asIntN(size, constRhs) === -1n);
-  if (minusOneMatters) {
-    const normal = a.newLabel();
-    a.alu_ri(AluOp.Cmp, size, rhs, -1);
-    a.jcc_label(Cond.NE, normal);
-    if (kind === DivKind.DivS) {
-      // x / -1 = -x, which overflows exactly for INT_MIN.
-      a.neg_r(size, RAX);
-      a.jcc_label(Cond.O, fc.trap(TrapCode.IntegerOverflow));
-    } else {
-      a.alu_rr(AluOp.Xor, 32, RDX, RDX);
-    }
-    a.jmp_label(done);
-    a.bind(normal);
-  }
-  if (signed) {
-    if (size === 32) a.cdq();
-    else a.cqo();
-    a.idiv_r(size, rhs);
-  } else {
-    a.alu_rr(AluOp.Xor, 32, RDX, RDX);
-    a.div_r(size, rhs);
-  }
-  a.bind(done);
-  fc.ra.free(RegClass.Gpr, rhs);
-  const isDiv = kind === DivKind.DivS || kind === DivKind.DivU;
-  fc.ra.free(RegClass.Gpr, isDiv ? RDX : RAX);
-  pushReg(fc, size, isDiv ? RAX : RDX);
+  pushReg(fc, size, div(fc, kind, size));
 }
 
 export const enum BitCount { Clz, Ctz, Popcnt }

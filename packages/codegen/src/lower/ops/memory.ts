@@ -3,7 +3,8 @@
 // Alignment hints are ignored: x86 allows unaligned scalar accesses.
 import type { Assembler, Mem, MemSize } from '../../x64/assembler.js';
 import { ShiftOp } from '../../x64/assembler.js';
-import { R14, type Gpr, type Xmm } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
+import { vmctxMem } from '../masm/macro-assembler.js';
 import { Builtin, Vmctx } from '../../abi.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
@@ -12,7 +13,7 @@ import { Kind, regVal, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { callBuiltin } from './calls.js';
-import { addressIsLocalHome, ownedHeapIndex, popHeapOperand, releaseHeapIndex } from './heap-address.js';
+import { addressIsLocalHome, heapOperandDone, ownedHeapIndex, popHeapOperand, releaseHeapIndex } from './heap-address.js';
 
 const WASM_PAGE_SHIFT = 16;
 
@@ -91,7 +92,7 @@ function emitLoad(fc: FunctionCompiler, op: number, offset: number): void {
   const type = ACCESS_TYPE[op - FIRST]!;
   const bytes = ACCESS_BYTES[op - FIRST]!;
   if (regClassOf(type) === RegClass.Xmm) {
-    // Allocated first: the heap operand is only valid until the next use of r11.
+    // Allocated first: the heap operand is only valid until the next use of the scratch register.
     const dst = fc.allocXmm();
     const mem = popHeapOperand(fc, offset, bytes);
     emitLoadInsn(fc.asm, op, dst, mem);
@@ -107,6 +108,7 @@ function emitLoad(fc: FunctionCompiler, op: number, offset: number): void {
   const to = dst >= 0 ? dst : ownedHeapIndex(mem);
   if (to < 0) throw new Error('BUG: integer load without a destination register');
   emitLoadInsn(fc.asm, op, to, mem);
+  heapOperandDone(fc);
   fc.push(regVal(type, to));
 }
 
@@ -181,7 +183,7 @@ function storeImmediate(v: Val, bytes: number): number | null {
 /** memory.size: the byte length in the vmctx, in 64 KiB pages. */
 function memorySize(fc: FunctionCompiler): void {
   const r = fc.allocGpr();
-  fc.asm.mov_rm(64, r, { base: R14, disp: Vmctx.MemSize });
+  fc.asm.mov_rm(64, r, vmctxMem(Vmctx.MemSize));
   fc.asm.shift_ri(ShiftOp.Shr, 64, r, WASM_PAGE_SHIFT);
   fc.push(regVal(ValType.I32, r));
 }

@@ -3,7 +3,8 @@
 // So ref.null is the constant 0, ref.is_null a compare with 0, and ref.func the address of
 // the function's record in this instance's vmctx. Typed select (0x1c) is plain select.
 import { Cond } from '../../x64/cond.js';
-import { R14, type Gpr } from '../../x64/regs.js';
+import type { Gpr } from '../masm/registers.js';
+import { vmctxMem } from '../masm/macro-assembler.js';
 import { funcRefOffset } from '../../layout.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
@@ -23,7 +24,7 @@ export function refsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): b
       return true;
     case Op.RefFunc: {
       const reg = fc.allocGpr();
-      fc.asm.lea(64, reg, { base: R14, disp: funcRefOffset(fc.env.layout, r.readVarU32()) });
+      fc.asm.lea(64, reg, vmctxMem(funcRefOffset(fc.env.layout, r.readVarU32())));
       fc.push(regVal(ValType.FuncRef, reg));
       return true;
     }

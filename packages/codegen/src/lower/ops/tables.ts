@@ -9,7 +9,8 @@
 // checks and traps happen there.
 import { AluOp, type Mem } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { R11, R14, type Gpr } from '../../x64/regs.js';
+import { type Gpr } from '../masm/registers.js';
+import { vmctxMem } from '../masm/macro-assembler.js';
 import { Builtin, TrapCode } from '../../abi.js';
 import { TableDescriptor, tablePtrOffset } from '../../layout.js';
 import { Op, OpFC } from '../../wasm/opcodes.js';
@@ -99,9 +100,9 @@ export function popTableIndex(fc: FunctionCompiler, pinned = 0): TableIndex {
   return { reg: fc.popToReg(pinned) as Gpr };
 }
 
-/** The element slot for `index` once r11 holds the elements pointer. */
-export function elementMem(index: TableIndex): Mem {
-  return 'reg' in index ? { base: R11, index: index.reg, scale: 8, disp: 0 } : { base: R11, disp: 8 * index.imm };
+/** The element slot for `index` in the elements at `elements`. */
+export function elementMem(elements: Gpr, index: TableIndex): Mem {
+  return 'reg' in index ? { base: elements, index: index.reg, scale: 8, disp: 0 } : { base: elements, disp: 8 * index.imm };
 }
 
 export function releaseTableIndex(fc: FunctionCompiler, index: TableIndex): void {
@@ -109,13 +110,15 @@ export function releaseTableIndex(fc: FunctionCompiler, index: TableIndex): void
 }
 
 /**
- * r11 = the table's elements pointer, after trapping with `trap` unless index < length. A
+ * Trap with `trap` unless index < length, then return the table's elements pointer in the
+ * scratch register, which the caller releases (fc.masm.releaseScratch) after its access. A
  * register index is a zero-extended i32, so the unsigned 64-bit compare is exact.
  */
-export function boundsCheckedElements(fc: FunctionCompiler, table: number, index: TableIndex, trap: TrapCode): void {
+export function boundsCheckedElements(fc: FunctionCompiler, table: number, index: TableIndex, trap: TrapCode): Gpr {
   const a = fc.asm;
-  a.mov_rm(64, R11, { base: R14, disp: tablePtrOffset(fc.env.layout, table) });
-  const length = { base: R11, disp: TableDescriptor.Length };
+  const s = fc.masm.takeScratch();
+  a.mov_rm(64, s, vmctxMem(tablePtrOffset(fc.env.layout, table)));
+  const length = { base: s, disp: TableDescriptor.Length };
   if ('reg' in index) {
     a.alu_rm(AluOp.Cmp, 64, index.reg, length);
     a.jcc_label(Cond.AE, fc.trap(trap));
@@ -123,14 +126,16 @@ export function boundsCheckedElements(fc: FunctionCompiler, table: number, index
     a.alu_mi(AluOp.Cmp, 64, length, index.imm);
     a.jcc_label(Cond.BE, fc.trap(trap));
   }
-  a.mov_rm(64, R11, { base: R11, disp: TableDescriptor.Elements });
+  a.mov_rm(64, s, { base: s, disp: TableDescriptor.Elements });
+  return s;
 }
 
 function tableGet(fc: FunctionCompiler, table: number): void {
   const index = popTableIndex(fc);
-  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  const elements = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
   const dst = 'reg' in index ? index.reg : fc.allocGpr();
-  fc.asm.mov_rm(64, dst, elementMem(index));
+  fc.asm.mov_rm(64, dst, elementMem(elements, index));
+  fc.masm.releaseScratch();
   fc.push(regVal(elemTypeOf(fc, table), dst));
 }
 
@@ -141,20 +146,23 @@ function tableSet(fc: FunctionCompiler, table: number): void {
   if (v.kind === Kind.Const) fc.pop();
   else value = fc.popToReg() as Gpr;
   const index = popTableIndex(fc, value === null ? 0 : 1 << value);
-  boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  const slot = elementMem(index);
+  const elements = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  const slot = elementMem(elements, index);
   if (value === null) fc.asm.mov_mi(64, slot, Number(BigInt.asIntN(32, BigInt(v.value))));
   else {
     fc.asm.mov_mr(64, slot, value);
     fc.ra.free(RegClass.Gpr, value);
   }
+  fc.masm.releaseScratch();
   releaseTableIndex(fc, index);
 }
 
 function tableSize(fc: FunctionCompiler, table: number): void {
   const reg = fc.allocGpr();
-  fc.asm.mov_rm(64, R11, { base: R14, disp: tablePtrOffset(fc.env.layout, table) });
-  // Lengths never exceed u32 (the runtime caps them far lower), so the low half is the size.
-  fc.asm.mov_rm(32, reg, { base: R11, disp: TableDescriptor.Length });
+  fc.masm.withScratch((s) => {
+    fc.asm.mov_rm(64, s, vmctxMem(tablePtrOffset(fc.env.layout, table)));
+    // Lengths never exceed u32 (the runtime caps them far lower), so the low half is the size.
+    fc.asm.mov_rm(32, reg, { base: s, disp: TableDescriptor.Length });
+  });
   fc.push(regVal(I32, reg));
 }

@@ -4,7 +4,7 @@
 // pending (pending-op.ts) and becomes one instruction on the home.
 import { Kind } from '../value.js';
 import { ValType } from '../../wasm/types.js';
-import type { Gpr, Xmm } from '../../x64/regs.js';
+import type { Gpr, Xmm } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { LocalWrite, takeLocalUpdate } from '../pending-op.js';
 
