@@ -11,20 +11,17 @@ import { R11, R14 } from '../../x64/regs.js';
 import type { Mem } from '../../x64/assembler.js';
 import { TrapCode } from '../../abi.js';
 import { FuncRefRecord } from '../../layout.js';
-import { Op } from '../../wasm/opcodes.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
 import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
 
-/** The op family for call_indirect (registered in families.ts). */
-export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  if (op !== Op.CallIndirect) return false;
+/** The op family for call_indirect (dispatched by lower/op-handlers.ts). */
+export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader): void {
   const typeIndex = r.readVarU32();
   const table = r.readVarU32();
   visitCallIndirect(fc, typeIndex, table);
-  return true;
 }
 
 const RECORD_TYPE_ID: Mem = { base: R11, disp: FuncRefRecord.TypeId };
