@@ -8,6 +8,11 @@
 // Prefixed operators (0xFC now, 0xFD SIMD and the Wasm 3.0 prefixes later) live in their
 // own opcode space, indexed by the u32 LEB sub-opcode after the prefix byte: adding one is
 // adding rows, not a new mechanism.
+//
+// Adding an operator: its row here; its member in Op/OpFC if the compiler names it; a case
+// in lower/op-handlers.ts handlerFor if its lowering family is new; and, only when its
+// typing is SPECIAL, its validator case and a hand-written use in the operator test
+// (packages/tests/src/codegen/operators.test.ts builds the others from the row).
 import { ValType } from './types.js';
 
 /** The immediate operands that follow an opcode, which is all a pass needs to skip it. */
