@@ -257,16 +257,19 @@ function byCode(ops: readonly Operator[], size: number): (Operator | undefined)[
 
 const FC_SPACE = PREFIX_SPACES[0xfc]!;
 
+/** A prefix byte: one with rows, or 0xfd (SIMD), recognised so as to be refused by name. */
+function isPrefix(byte: number): boolean {
+  return PREFIX_SPACES[byte] !== undefined || byte === Op.PrefixFD;
+}
+
 /** Spec mnemonic of every one-byte opcode; '' for bytes that are not opcodes. */
-export const OP_NAMES: string[] = OP_ROWS.map((o, byte) =>
-  o?.name ?? (PREFIX_SPACES[byte] !== undefined || byte === 0xfd ? `<0x${byte.toString(16)} prefix>` : ''));
+export const OP_NAMES: string[] = OP_ROWS.map((o, byte) => o?.name ?? (isPrefix(byte) ? `<0x${byte.toString(16)} prefix>` : ''));
 
 /** Spec mnemonic of every 0xfc sub-opcode, indexed by sub-opcode. */
 export const OP_FC_NAMES: readonly string[] = FC_SPACE.names;
 
 /** Immediate kind of every one-byte opcode (a prefix byte's is ImmKind.Prefix). */
-export const OP_IMM: Uint8Array = Uint8Array.from(OP_ROWS, (o, byte) =>
-  o?.imm ?? (PREFIX_SPACES[byte] !== undefined || byte === 0xfd ? ImmKind.Prefix : ImmKind.Illegal));
+export const OP_IMM: Uint8Array = Uint8Array.from(OP_ROWS, (o, byte) => o?.imm ?? (isPrefix(byte) ? ImmKind.Prefix : ImmKind.Illegal));
 
 /** Number of defined 0xfc sub-opcodes (they are dense from 0). */
 export const OP_FC_COUNT = FC_SPACE.rows.length;
