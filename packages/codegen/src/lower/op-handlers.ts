@@ -10,7 +10,7 @@
 import { AluOp, ShiftOp, type IntSize } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
 import { CompileError } from '../errors.js';
-import { Lowering, OPERATORS, opName, type Operator } from '../wasm/opcodes.js';
+import { Lowering, OPERATORS, OP_ROWS, Op, opName, type Operator } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
 import type { BinaryReader } from '../wasm/reader.js';
@@ -152,7 +152,7 @@ function controlHandler(o: Operator): OpHandler {
 function parametricHandler(o: Operator): OpHandler {
   if (o.name === 'drop') return (fc) => (ctl.visitDrop(fc), false);
   if (o.name !== 'select') throw new Error(`BUG: no parametric lowering for ${o.name}`);
-  if (o.code === 0x1b) return (fc) => (ctl.visitSelect(fc), false);
+  if (o.code === Op.Select) return (fc) => (ctl.visitSelect(fc), false);
   // Typed select: the validator checked the annotation (one type); the operands carry
   // their types, so it is plain select.
   return (fc, r) => {
@@ -239,7 +239,4 @@ export const OP_HANDLERS: readonly (OpHandler | undefined)[] = buildHandlers();
  * 1 for the operators lowered even in unreachable code (the structured control operators,
  * which track reachability themselves); the others are skipped there.
  */
-export const RUNS_WHEN_DEAD: Uint8Array = Uint8Array.from(
-  { length: 256 },
-  (_, byte) => (OPERATORS.some((o) => o.prefix === 0 && o.code === byte && o.lowering === Lowering.Control) ? 1 : 0),
-);
+export const RUNS_WHEN_DEAD: Uint8Array = Uint8Array.from(OP_ROWS, (o) => (o?.lowering === Lowering.Control ? 1 : 0));
