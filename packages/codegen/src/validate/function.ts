@@ -16,7 +16,7 @@ import { Op, OpFC } from '../wasm/opcodes.js';
 import { ValType, type BlockType, type FuncType, type WasmModule } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
 import { moduleContext, type ModuleContext } from './context.js';
-import { MEM_ACCESS, NUMERIC_SIGS, TRUNC_SAT_SIGS, typeName, type SimpleSig } from './signatures.js';
+import { FC_SIGS, MEM_ACCESS, NUMERIC_SIGS, typeName, type MemAccess, type SimpleSig } from './signatures.js';
 
 /** Operand-stack entry for a value whose type is not known (it came from unreachable code). */
 const UNKNOWN = 0;
@@ -458,13 +458,15 @@ class FunctionValidator {
         case Op.PrefixFC:
           this.prefixFC();
           break;
-        default:
-          if (op >= Op.I32Load && op <= Op.I64Store32) {
-            this.memoryAccess(op);
+        default: {
+          const access = MEM_ACCESS[op];
+          if (access !== undefined) {
+            this.memoryAccess(access);
             break;
           }
           // The body scan admits only the opcodes handled above.
           throw new Error(`BUG: opcode 0x${op.toString(16)} passed the body scan at ${this.at}`);
+        }
       }
     }
   }
@@ -494,9 +496,8 @@ class FunctionValidator {
     this.setUnreachable();
   }
 
-  private memoryAccess(op: number): void {
+  private memoryAccess(access: MemAccess): void {
     const r = this.r;
-    const access = MEM_ACCESS[op - Op.I32Load]!;
     const align = r.readVarU32();
     r.readVarU32(); // offset: any u32 is valid
     this.checkMemory();
@@ -513,8 +514,9 @@ class FunctionValidator {
   private prefixFC(): void {
     const r = this.r;
     const sub = r.readVarU32();
-    if (sub <= OpFC.I64TruncSatF64U) {
-      this.applySimple(TRUNC_SAT_SIGS[sub]!);
+    const simple = FC_SIGS[sub];
+    if (simple !== undefined) {
+      this.applySimple(simple);
       return;
     }
     switch (sub) {

@@ -5,7 +5,7 @@
 // lets later passes read bodies without re-checking their encoding.
 
 import { BinaryReader } from './reader.js';
-import { ImmKind, OP_IMM, Op, OpFC } from './opcodes.js';
+import { ImmKind, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
 
 const FRAME_PLAIN = 0; // function, block or loop
 const FRAME_IF = 1; // if whose else has not been seen
@@ -40,7 +40,11 @@ export function scanBody(r: BinaryReader): void {
  * `at`. Also used to skip operators in dead code, after the body has been scanned once.
  */
 export function readImmediates(r: BinaryReader, op: number, at: number): void {
-  switch (OP_IMM[op]) {
+  readImm(r, OP_IMM[op]!, op, at);
+}
+
+function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
+  switch (kind) {
     case ImmKind.None:
       return;
     case ImmKind.BlockType:
@@ -56,6 +60,7 @@ export function readImmediates(r: BinaryReader, op: number, at: number): void {
     }
     case ImmKind.CallIndirect:
     case ImmKind.MemArg:
+    case ImmKind.TwoIndices:
       r.readVarU32();
       r.readVarU32();
       return;
@@ -65,6 +70,16 @@ export function readImmediates(r: BinaryReader, op: number, at: number): void {
       return;
     }
     case ImmKind.ZeroByte:
+      readZeroByte(r);
+      return;
+    case ImmKind.IndexZeroByte:
+      // memory.init: the data count section it needs is checked by the validator, after the
+      // segment index, which is the order in which the spec tests expect the errors.
+      r.readVarU32();
+      readZeroByte(r);
+      return;
+    case ImmKind.TwoZeroBytes:
+      readZeroByte(r);
       readZeroByte(r);
       return;
     case ImmKind.I32:
@@ -82,10 +97,15 @@ export function readImmediates(r: BinaryReader, op: number, at: number): void {
     case ImmKind.RefType:
       r.readRefType();
       return;
-    case ImmKind.Prefix:
-      if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
-      scanFC(r, at);
+    case ImmKind.Prefix: {
+      const space = PREFIX_SPACES[op];
+      if (space === undefined) r.fail('SIMD not supported', at); // 0xfd, the only other prefix byte
+      const sub = r.readVarU32();
+      const subKind = sub < space.imm.length ? space.imm[sub]! : ImmKind.Illegal;
+      if (subKind === ImmKind.Illegal || subKind === ImmKind.Prefix) r.fail('illegal opcode', at);
+      readImm(r, subKind, op, at);
       return;
+    }
     default:
       r.fail('illegal opcode', at);
   }
@@ -94,48 +114,4 @@ export function readImmediates(r: BinaryReader, op: number, at: number): void {
 function readZeroByte(r: BinaryReader): void {
   // A single 0x00 byte, not a LEB128 zero: longer encodings are malformed too.
   if (r.readU8() !== 0) r.fail('zero byte expected', r.pos - 1);
-}
-
-function scanFC(r: BinaryReader, at: number): void {
-  const sub = r.readVarU32();
-  switch (sub) {
-    case OpFC.I32TruncSatF32S:
-    case OpFC.I32TruncSatF32U:
-    case OpFC.I32TruncSatF64S:
-    case OpFC.I32TruncSatF64U:
-    case OpFC.I64TruncSatF32S:
-    case OpFC.I64TruncSatF32U:
-    case OpFC.I64TruncSatF64S:
-    case OpFC.I64TruncSatF64U:
-      return;
-    case OpFC.MemoryInit:
-      // The data count section these two need is checked by the validator, after the
-      // segment index, which is the order in which the spec tests expect the errors.
-      r.readVarU32();
-      readZeroByte(r);
-      return;
-    case OpFC.DataDrop:
-      r.readVarU32();
-      return;
-    case OpFC.MemoryCopy:
-      readZeroByte(r);
-      readZeroByte(r);
-      return;
-    case OpFC.MemoryFill:
-      readZeroByte(r);
-      return;
-    case OpFC.TableInit:
-    case OpFC.TableCopy:
-      r.readVarU32();
-      r.readVarU32();
-      return;
-    case OpFC.ElemDrop:
-    case OpFC.TableGrow:
-    case OpFC.TableSize:
-    case OpFC.TableFill:
-      r.readVarU32();
-      return;
-    default:
-      r.fail('illegal opcode', at);
-  }
 }

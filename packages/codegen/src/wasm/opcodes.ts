@@ -1,5 +1,10 @@
-// Opcode numbers, their spec mnemonics and the shape of their immediates (Wasm 2.0 without
-// SIMD). Enum members are the spec mnemonic in PascalCase: i64.load8_s → I64Load8S.
+// Opcode numbers as const enums, for the compiler's switches (inlined at compile time), and
+// the lookup tables derived from the operator table (operators.ts): names, immediate kinds,
+// and the prefixed opcode spaces. Enum members are the spec mnemonic in PascalCase
+// (i64.load8_s → I64Load8S); the tests check every member against the table's row.
+import { ImmKind, OPERATORS, type Operator } from './operators.js';
+
+export { ImmKind, Lowering, FuelClass, OPERATORS, type Operator } from './operators.js';
 
 export const enum Op {
   Unreachable = 0x00,
@@ -211,131 +216,63 @@ export const enum OpFC {
   TableFill = 17,
 }
 
-/** Spec mnemonic of every one-byte opcode; '' for bytes that are not opcodes. */
-export const OP_NAMES: string[] = (() => {
-  const names: string[] = new Array<string>(256).fill('');
-  const table: [number, string][] = [
-    [0x00, 'unreachable'], [0x01, 'nop'], [0x02, 'block'], [0x03, 'loop'], [0x04, 'if'],
-    [0x05, 'else'], [0x0b, 'end'], [0x0c, 'br'], [0x0d, 'br_if'], [0x0e, 'br_table'],
-    [0x0f, 'return'], [0x10, 'call'], [0x11, 'call_indirect'], [0x1a, 'drop'], [0x1b, 'select'],
-    [0x1c, 'select'], [0x20, 'local.get'], [0x21, 'local.set'], [0x22, 'local.tee'],
-    [0x23, 'global.get'], [0x24, 'global.set'], [0x25, 'table.get'], [0x26, 'table.set'],
-    [0x28, 'i32.load'], [0x29, 'i64.load'], [0x2a, 'f32.load'], [0x2b, 'f64.load'],
-    [0x2c, 'i32.load8_s'], [0x2d, 'i32.load8_u'], [0x2e, 'i32.load16_s'], [0x2f, 'i32.load16_u'],
-    [0x30, 'i64.load8_s'], [0x31, 'i64.load8_u'], [0x32, 'i64.load16_s'], [0x33, 'i64.load16_u'],
-    [0x34, 'i64.load32_s'], [0x35, 'i64.load32_u'], [0x36, 'i32.store'], [0x37, 'i64.store'],
-    [0x38, 'f32.store'], [0x39, 'f64.store'], [0x3a, 'i32.store8'], [0x3b, 'i32.store16'],
-    [0x3c, 'i64.store8'], [0x3d, 'i64.store16'], [0x3e, 'i64.store32'], [0x3f, 'memory.size'],
-    [0x40, 'memory.grow'], [0x41, 'i32.const'], [0x42, 'i64.const'], [0x43, 'f32.const'],
-    [0x44, 'f64.const'], [0x45, 'i32.eqz'], [0x46, 'i32.eq'], [0x47, 'i32.ne'],
-    [0x48, 'i32.lt_s'], [0x49, 'i32.lt_u'], [0x4a, 'i32.gt_s'], [0x4b, 'i32.gt_u'],
-    [0x4c, 'i32.le_s'], [0x4d, 'i32.le_u'], [0x4e, 'i32.ge_s'], [0x4f, 'i32.ge_u'],
-    [0x50, 'i64.eqz'], [0x51, 'i64.eq'], [0x52, 'i64.ne'], [0x53, 'i64.lt_s'], [0x54, 'i64.lt_u'],
-    [0x55, 'i64.gt_s'], [0x56, 'i64.gt_u'], [0x57, 'i64.le_s'], [0x58, 'i64.le_u'],
-    [0x59, 'i64.ge_s'], [0x5a, 'i64.ge_u'], [0x5b, 'f32.eq'], [0x5c, 'f32.ne'], [0x5d, 'f32.lt'],
-    [0x5e, 'f32.gt'], [0x5f, 'f32.le'], [0x60, 'f32.ge'], [0x61, 'f64.eq'], [0x62, 'f64.ne'],
-    [0x63, 'f64.lt'], [0x64, 'f64.gt'], [0x65, 'f64.le'], [0x66, 'f64.ge'], [0x67, 'i32.clz'],
-    [0x68, 'i32.ctz'], [0x69, 'i32.popcnt'], [0x6a, 'i32.add'], [0x6b, 'i32.sub'],
-    [0x6c, 'i32.mul'], [0x6d, 'i32.div_s'], [0x6e, 'i32.div_u'], [0x6f, 'i32.rem_s'],
-    [0x70, 'i32.rem_u'], [0x71, 'i32.and'], [0x72, 'i32.or'], [0x73, 'i32.xor'],
-    [0x74, 'i32.shl'], [0x75, 'i32.shr_s'], [0x76, 'i32.shr_u'], [0x77, 'i32.rotl'],
-    [0x78, 'i32.rotr'], [0x79, 'i64.clz'], [0x7a, 'i64.ctz'], [0x7b, 'i64.popcnt'],
-    [0x7c, 'i64.add'], [0x7d, 'i64.sub'], [0x7e, 'i64.mul'], [0x7f, 'i64.div_s'],
-    [0x80, 'i64.div_u'], [0x81, 'i64.rem_s'], [0x82, 'i64.rem_u'], [0x83, 'i64.and'],
-    [0x84, 'i64.or'], [0x85, 'i64.xor'], [0x86, 'i64.shl'], [0x87, 'i64.shr_s'],
-    [0x88, 'i64.shr_u'], [0x89, 'i64.rotl'], [0x8a, 'i64.rotr'], [0x8b, 'f32.abs'],
-    [0x8c, 'f32.neg'], [0x8d, 'f32.ceil'], [0x8e, 'f32.floor'], [0x8f, 'f32.trunc'],
-    [0x90, 'f32.nearest'], [0x91, 'f32.sqrt'], [0x92, 'f32.add'], [0x93, 'f32.sub'],
-    [0x94, 'f32.mul'], [0x95, 'f32.div'], [0x96, 'f32.min'], [0x97, 'f32.max'],
-    [0x98, 'f32.copysign'], [0x99, 'f64.abs'], [0x9a, 'f64.neg'], [0x9b, 'f64.ceil'],
-    [0x9c, 'f64.floor'], [0x9d, 'f64.trunc'], [0x9e, 'f64.nearest'], [0x9f, 'f64.sqrt'],
-    [0xa0, 'f64.add'], [0xa1, 'f64.sub'], [0xa2, 'f64.mul'], [0xa3, 'f64.div'], [0xa4, 'f64.min'],
-    [0xa5, 'f64.max'], [0xa6, 'f64.copysign'], [0xa7, 'i32.wrap_i64'], [0xa8, 'i32.trunc_f32_s'],
-    [0xa9, 'i32.trunc_f32_u'], [0xaa, 'i32.trunc_f64_s'], [0xab, 'i32.trunc_f64_u'],
-    [0xac, 'i64.extend_i32_s'], [0xad, 'i64.extend_i32_u'], [0xae, 'i64.trunc_f32_s'],
-    [0xaf, 'i64.trunc_f32_u'], [0xb0, 'i64.trunc_f64_s'], [0xb1, 'i64.trunc_f64_u'],
-    [0xb2, 'f32.convert_i32_s'], [0xb3, 'f32.convert_i32_u'], [0xb4, 'f32.convert_i64_s'],
-    [0xb5, 'f32.convert_i64_u'], [0xb6, 'f32.demote_f64'], [0xb7, 'f64.convert_i32_s'],
-    [0xb8, 'f64.convert_i32_u'], [0xb9, 'f64.convert_i64_s'], [0xba, 'f64.convert_i64_u'],
-    [0xbb, 'f64.promote_f32'], [0xbc, 'i32.reinterpret_f32'], [0xbd, 'i64.reinterpret_f64'],
-    [0xbe, 'f32.reinterpret_i32'], [0xbf, 'f64.reinterpret_i64'], [0xc0, 'i32.extend8_s'],
-    [0xc1, 'i32.extend16_s'], [0xc2, 'i64.extend8_s'], [0xc3, 'i64.extend16_s'],
-    [0xc4, 'i64.extend32_s'], [0xd0, 'ref.null'], [0xd1, 'ref.is_null'], [0xd2, 'ref.func'],
-  ];
-  for (const [op, name] of table) names[op] = name;
-  names[0xfc] = '<0xfc prefix>';
-  names[0xfd] = '<0xfd prefix>';
-  return names;
-})();
-
-/** Spec mnemonic of every 0xfc sub-opcode, indexed by sub-opcode. */
-export const OP_FC_NAMES: string[] = [
-  'i32.trunc_sat_f32_s', 'i32.trunc_sat_f32_u', 'i32.trunc_sat_f64_s', 'i32.trunc_sat_f64_u',
-  'i64.trunc_sat_f32_s', 'i64.trunc_sat_f32_u', 'i64.trunc_sat_f64_s', 'i64.trunc_sat_f64_u',
-  'memory.init', 'data.drop', 'memory.copy', 'memory.fill', 'table.init', 'elem.drop',
-  'table.copy', 'table.grow', 'table.size', 'table.fill',
-];
-
-/** The immediate operands that follow an opcode, which is all a pass needs to skip it. */
-export const enum ImmKind {
-  /** Not an opcode in the supported instruction set. */
-  Illegal = 0,
-  None,
-  BlockType,
-  /** One u32 index (label, function, local, global, table). */
-  Index,
-  /** vec(label) followed by the default label. */
-  BrTable,
-  /** Type index, then table index. */
-  CallIndirect,
-  /** vec(valtype) of typed select. */
-  SelectT,
-  /** Alignment exponent and offset, both u32. */
-  MemArg,
-  /** memory.size / memory.grow: a single 0x00 byte. */
-  ZeroByte,
-  I32,
-  I64,
-  F32,
-  F64,
-  /** ref.null: a reference type byte. */
-  RefType,
-  /** A prefix byte followed by a u32 sub-opcode. */
-  Prefix,
+/** The operators after one prefix byte, indexed by their u32 sub-opcode. */
+export interface PrefixSpace {
+  readonly prefix: number;
+  /** Dense from sub-opcode 0; undefined for sub-opcodes that are not operators. */
+  readonly rows: readonly (Operator | undefined)[];
+  readonly names: readonly string[];
+  /** ImmKind of each sub-opcode's own immediates (after the sub-opcode). */
+  readonly imm: Uint8Array;
 }
 
-/** Immediate kind of every one-byte opcode. */
-export const OP_IMM: Uint8Array = (() => {
-  const imm = new Uint8Array(256); // ImmKind.Illegal everywhere by default
-  const set = (from: number, to: number, kind: ImmKind) => imm.fill(kind, from, to + 1);
-  set(Op.Unreachable, Op.Nop, ImmKind.None);
-  set(Op.Block, Op.If, ImmKind.BlockType);
-  set(Op.Else, Op.Else, ImmKind.None);
-  set(Op.End, Op.End, ImmKind.None);
-  set(Op.Br, Op.BrIf, ImmKind.Index);
-  set(Op.BrTable, Op.BrTable, ImmKind.BrTable);
-  set(Op.Return, Op.Return, ImmKind.None);
-  set(Op.Call, Op.Call, ImmKind.Index);
-  set(Op.CallIndirect, Op.CallIndirect, ImmKind.CallIndirect);
-  set(Op.Drop, Op.Select, ImmKind.None);
-  set(Op.SelectT, Op.SelectT, ImmKind.SelectT);
-  set(Op.LocalGet, Op.TableSet, ImmKind.Index);
-  set(Op.I32Load, Op.I64Store32, ImmKind.MemArg);
-  set(Op.MemorySize, Op.MemoryGrow, ImmKind.ZeroByte);
-  set(Op.I32Const, Op.I32Const, ImmKind.I32);
-  set(Op.I64Const, Op.I64Const, ImmKind.I64);
-  set(Op.F32Const, Op.F32Const, ImmKind.F32);
-  set(Op.F64Const, Op.F64Const, ImmKind.F64);
-  set(Op.I32Eqz, Op.I64Extend32S, ImmKind.None);
-  set(Op.RefNull, Op.RefNull, ImmKind.RefType);
-  set(Op.RefIsNull, Op.RefIsNull, ImmKind.None);
-  set(Op.RefFunc, Op.RefFunc, ImmKind.Index);
-  set(Op.PrefixFC, Op.PrefixFD, ImmKind.Prefix);
-  return imm;
+/** The row of every one-byte opcode (undefined for bytes that are not opcodes nor prefixes). */
+export const OP_ROWS: readonly (Operator | undefined)[] = byCode(OPERATORS.filter((o) => o.prefix === 0), 256);
+
+/** Each prefix byte's opcode space; undefined for bytes that are no prefix we decode. */
+export const PREFIX_SPACES: readonly (PrefixSpace | undefined)[] = (() => {
+  const spaces: (PrefixSpace | undefined)[] = new Array<PrefixSpace | undefined>(256).fill(undefined);
+  for (const prefix of new Set(OPERATORS.map((o) => o.prefix))) {
+    if (prefix === 0) continue;
+    const ops = OPERATORS.filter((o) => o.prefix === prefix);
+    const rows = byCode(ops, Math.max(...ops.map((o) => o.code)) + 1);
+    spaces[prefix] = {
+      prefix,
+      rows,
+      names: rows.map((o) => o?.name ?? ''),
+      imm: Uint8Array.from(rows, (o) => o?.imm ?? ImmKind.Illegal),
+    };
+  }
+  return spaces;
 })();
 
+function byCode(ops: readonly Operator[], size: number): (Operator | undefined)[] {
+  const rows: (Operator | undefined)[] = new Array<Operator | undefined>(size).fill(undefined);
+  for (const o of ops) {
+    if (rows[o.code] !== undefined) throw new Error(`BUG: two operators with encoding 0x${o.prefix.toString(16)} ${o.code}`);
+    rows[o.code] = o;
+  }
+  return rows;
+}
+
+const FC_SPACE = PREFIX_SPACES[0xfc]!;
+
+/** A prefix byte: one with rows, or 0xfd (SIMD), recognised so as to be refused by name. */
+function isPrefix(byte: number): boolean {
+  return PREFIX_SPACES[byte] !== undefined || byte === Op.PrefixFD;
+}
+
+/** Spec mnemonic of every one-byte opcode; '' for bytes that are not opcodes. */
+export const OP_NAMES: string[] = OP_ROWS.map((o, byte) => o?.name ?? (isPrefix(byte) ? `<0x${byte.toString(16)} prefix>` : ''));
+
+/** Spec mnemonic of every 0xfc sub-opcode, indexed by sub-opcode. */
+export const OP_FC_NAMES: readonly string[] = FC_SPACE.names;
+
+/** Immediate kind of every one-byte opcode (a prefix byte's is ImmKind.Prefix). */
+export const OP_IMM: Uint8Array = Uint8Array.from(OP_ROWS, (o, byte) => o?.imm ?? (isPrefix(byte) ? ImmKind.Prefix : ImmKind.Illegal));
+
 /** Number of defined 0xfc sub-opcodes (they are dense from 0). */
-export const OP_FC_COUNT = 18;
+export const OP_FC_COUNT = FC_SPACE.rows.length;
 
 /**
  * The mnemonic of the instruction starting at bytes[pos], for error messages. Never throws:
@@ -344,7 +281,7 @@ export const OP_FC_COUNT = 18;
 export function opName(bytes: Uint8Array, pos: number): string {
   if (pos >= bytes.length) return '<end of input>';
   const op = bytes[pos]!;
-  if (op === Op.PrefixFC || op === Op.PrefixFD) {
+  if (OP_IMM[op] === ImmKind.Prefix) {
     // Decode the LEB sub-opcode leniently; this is only for display.
     let sub = 0;
     let scale = 1;
@@ -354,8 +291,8 @@ export function opName(bytes: Uint8Array, pos: number): string {
       scale *= 128;
       if (b < 0x80) break;
     }
-    if (op === Op.PrefixFC && sub < OP_FC_COUNT) return OP_FC_NAMES[sub]!;
-    return `<illegal 0x${op.toString(16)} ${sub}>`;
+    const name = PREFIX_SPACES[op]?.names[sub];
+    return name || `<illegal 0x${op.toString(16)} ${sub}>`;
   }
   return OP_NAMES[op] || `<illegal 0x${op.toString(16).padStart(2, '0')}>`;
 }

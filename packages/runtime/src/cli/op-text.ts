@@ -2,7 +2,7 @@
 // `i32.load offset=8`), for `explore`. Reads an already validated body, so it cannot fail on
 // well-formed input; anything unexpected falls back to the bare mnemonic.
 import {
-  BinaryReader, ImmKind, OP_IMM, Op, OpFC, ValType, opName, type BlockType, type WasmModule,
+  BinaryReader, ImmKind, OP_IMM, Op, PREFIX_SPACES, ValType, opName, type BlockType, type WasmModule,
 } from '@wasmjit/codegen';
 import { formatValue, typeName } from './values.js';
 
@@ -18,7 +18,17 @@ export function funcName(m: WasmModule, index: number): string | undefined {
 }
 
 function immediates(m: WasmModule, r: BinaryReader, op: number): string {
-  switch (OP_IMM[op] as ImmKind) {
+  return immText(m, r, op, OP_IMM[op] as ImmKind);
+}
+
+/** The immediates of shape `kind` (the table's, wasm/operators.ts) of operator `op`. */
+function immText(m: WasmModule, r: BinaryReader, op: number, kind: ImmKind): string {
+  const indices = (k: number) => {
+    const v: number[] = [];
+    for (let i = 0; i < k; i++) v.push(r.readVarU32());
+    return ` ${v.join(' ')}`;
+  };
+  switch (kind) {
     case ImmKind.BlockType: return blockText(r.readBlockType());
     case ImmKind.Index: {
       const i = r.readVarU32();
@@ -27,9 +37,7 @@ function immediates(m: WasmModule, r: BinaryReader, op: number): string {
     }
     case ImmKind.BrTable: {
       const n = r.readVarU32();
-      const labels: number[] = [];
-      for (let i = 0; i <= n; i++) labels.push(r.readVarU32());
-      return ` ${labels.join(' ')}`;
+      return indices(n + 1);
     }
     case ImmKind.CallIndirect: {
       const type = r.readVarU32();
@@ -52,22 +60,19 @@ function immediates(m: WasmModule, r: BinaryReader, op: number): string {
     case ImmKind.F32: return ` ${formatValue(ValType.F32, BigInt(r.readF32Bits() >>> 0))}`;
     case ImmKind.F64: return ` ${formatValue(ValType.F64, r.readF64Bits())}`;
     case ImmKind.RefType: return ` ${typeName(r.readU8() as ValType)}`;
-    case ImmKind.Prefix: return op === Op.PrefixFC ? fcImmediates(r) : '';
-    default: return '';
-  }
-}
-
-function fcImmediates(r: BinaryReader): string {
-  const sub = r.readVarU32();
-  const indices = (k: number) => {
-    const v: number[] = [];
-    for (let i = 0; i < k; i++) v.push(r.readVarU32());
-    return v.length ? ` ${v.join(' ')}` : '';
-  };
-  switch (sub) {
-    case OpFC.MemoryInit: case OpFC.TableInit: case OpFC.TableCopy: case OpFC.MemoryCopy: return indices(2);
-    case OpFC.DataDrop: case OpFC.MemoryFill: case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize:
-    case OpFC.TableFill: return indices(1);
+    // The reserved zero bytes are memory indices: shown after the 0xFC operators, as
+    // explore always has, not after memory.size/grow (op is -1 for a prefixed operator).
+    case ImmKind.ZeroByte: return op < 0 ? indices(1) : '';
+    case ImmKind.IndexZeroByte: return indices(2);
+    case ImmKind.TwoZeroBytes: return indices(2);
+    case ImmKind.TwoIndices: return indices(2);
+    case ImmKind.Prefix: {
+      const space = PREFIX_SPACES[op];
+      if (space === undefined) return '';
+      const sub = r.readVarU32();
+      const subKind = (space.imm[sub] ?? 0) as ImmKind;
+      return subKind === ImmKind.Prefix ? '' : immText(m, r, -1, subKind);
+    }
     default: return '';
   }
 }

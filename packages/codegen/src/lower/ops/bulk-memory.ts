@@ -4,7 +4,7 @@
 // tiny constant sizes. Argument order of each builtin is documented at its implementation
 // (packages/runtime/src/memory-builtins.ts).
 import { Builtin } from '../../abi.js';
-import { Op, OpFC } from '../../wasm/opcodes.js';
+import { OpFC } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { constVal } from '../value.js';
@@ -13,12 +13,9 @@ import { callBuiltin } from './calls.js';
 
 const I32 = ValType.I32;
 
-/** The op family for the bulk-memory 0xFC sub-opcodes (registered in families.ts). */
-export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  if (op !== Op.PrefixFC) return false;
-  // Other families own the other 0xFC sub-opcodes: leave the reader as we found it for them.
-  const start = r.pos;
-  const sub = r.readVarU32();
+/** The op family for the bulk-memory 0xFC sub-opcodes (dispatched by lower/op-handlers.ts). */
+/** `sub` is the 0xFC sub-opcode, already read. */
+export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, sub: number): void {
   switch (sub) {
     case OpFC.MemoryInit: {
       const seg = r.readVarU32();
@@ -26,23 +23,22 @@ export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, op: numb
       // The segment index travels as a fourth argument: (dst, src, len, segment).
       fc.push(constVal(I32, seg | 0));
       callBuiltin(fc, Builtin.MemoryInit, [I32, I32, I32, I32], null);
-      return true;
+      return;
     }
     case OpFC.DataDrop:
       fc.push(constVal(I32, r.readVarU32() | 0));
       callBuiltin(fc, Builtin.DataDrop, [I32], null);
-      return true;
+      return;
     case OpFC.MemoryCopy:
       r.readU8(); // destination memory 0
       r.readU8(); // source memory 0
       callBuiltin(fc, Builtin.MemoryCopy, [I32, I32, I32], null);
-      return true;
+      return;
     case OpFC.MemoryFill:
       r.readU8();
       callBuiltin(fc, Builtin.MemoryFill, [I32, I32, I32], null);
-      return true;
+      return;
     default:
-      r.pos = start;
-      return false;
+      throw new Error(`BUG: 0xfc ${sub} is not a bulk memory operator`);
   }
 }

@@ -9,19 +9,16 @@ import { AluOp } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import { TrapCode } from '../../abi.js';
 import { FuncRefRecord } from '../../layout.js';
-import { Op } from '../../wasm/opcodes.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
 import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
 
-/** The op family for call_indirect (registered in families.ts). */
-export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  if (op !== Op.CallIndirect) return false;
+/** The op family for call_indirect (dispatched by lower/op-handlers.ts). */
+export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader): void {
   const typeIndex = r.readVarU32();
   const table = r.readVarU32();
   visitCallIndirect(fc, typeIndex, table);
-  return true;
 }
 
 export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {

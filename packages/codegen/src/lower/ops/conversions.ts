@@ -5,9 +5,8 @@ import { AluOp, FloatOp, ShiftOp, type FloatSize, type IntSize } from '../../x64
 import { Cond } from '../../x64/cond.js';
 import type { Gpr, Xmm } from '../masm/registers.js';
 import { cvts2s_rm, cvtsi2s_rm } from '../../x64/sse-mem.js';
-import { Op, OpFC } from '../../wasm/opcodes.js';
+import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
-import type { BinaryReader } from '../../wasm/reader.js';
 import { Kind, constVal, regVal, stackVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
@@ -34,39 +33,34 @@ const CONVERT: Partial<Record<number, [FloatSize, IntSize, boolean]>> = {
   [Op.F64ConvertI64S]: [64, 64, true], [Op.F64ConvertI64U]: [64, 64, false],
 };
 
-/** The op family for float conversions (registered in families.ts). */
-export function conversionFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+/** The op family for float conversions (dispatched by lower/op-handlers.ts). */
+export function conversionFamily(fc: FunctionCompiler, op: number): void {
   switch (op) {
-    case Op.F32DemoteF64: demotePromote(fc, 32); return true;
-    case Op.F64PromoteF32: demotePromote(fc, 64); return true;
-    case Op.I32ReinterpretF32: reinterpret(fc, ValType.I32); return true;
-    case Op.I64ReinterpretF64: reinterpret(fc, ValType.I64); return true;
-    case Op.F32ReinterpretI32: reinterpret(fc, ValType.F32); return true;
-    case Op.F64ReinterpretI64: reinterpret(fc, ValType.F64); return true;
-    case Op.PrefixFC: {
-      // Other families own the other 0xFC sub-opcodes: leave the reader as we found it.
-      const start = r.pos;
-      const sub = r.readVarU32();
-      const sat = sub <= OpFC.I64TruncSatF64U ? TRUNC_SAT[sub] : undefined;
-      if (!sat) {
-        r.pos = start;
-        return false;
-      }
-      truncate(fc, truncKind(sat, true));
-      return true;
-    }
+    case Op.F32DemoteF64: demotePromote(fc, 32); return;
+    case Op.F64PromoteF32: demotePromote(fc, 64); return;
+    case Op.I32ReinterpretF32: reinterpret(fc, ValType.I32); return;
+    case Op.I64ReinterpretF64: reinterpret(fc, ValType.I64); return;
+    case Op.F32ReinterpretI32: reinterpret(fc, ValType.F32); return;
+    case Op.F64ReinterpretI64: reinterpret(fc, ValType.F64); return;
   }
   const t = TRUNC[op];
   if (t) {
     truncate(fc, truncKind(t, false));
-    return true;
+    return;
   }
   const c = CONVERT[op];
   if (c) {
     convert(fc, c[0], c[1], c[2]);
-    return true;
+    return;
   }
-  return false;
+  throw new Error(`BUG: 0x${op.toString(16)} is not a float conversion`);
+}
+
+/** The saturating truncations, 0xFC `sub` (already read). */
+export function truncSatFamily(fc: FunctionCompiler, sub: number): void {
+  const sat = TRUNC_SAT[sub];
+  if (sat === undefined) throw new Error(`BUG: 0xfc ${sub} is not a saturating truncation`);
+  truncate(fc, truncKind(sat, true));
 }
 
 function truncKind([intSize, signed, fs]: readonly [IntSize, boolean, FloatSize], saturating: boolean): TruncKind {

@@ -11,8 +11,7 @@ import type { Xmm } from '../masm/registers.js';
 import { rounds_rm, ucomis_rm } from '../../x64/sse-mem.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
-import type { BinaryReader } from '../../wasm/reader.js';
-import { constVal, regVal } from '../value.js';
+import { regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { PendingKind } from '../pending-op.js';
@@ -55,41 +54,39 @@ const ROUND: Partial<Record<number, [number, FloatSize]>> = {
   [Op.F64Ceil]: [ROUND_CEIL, 64], [Op.F64Floor]: [ROUND_FLOOR, 64], [Op.F64Trunc]: [ROUND_TRUNC, 64], [Op.F64Nearest]: [ROUND_NEAREST, 64],
 };
 
-/** The op family for the f32/f64 numeric opcodes (registered in families.ts). */
-export function floatFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+/** The op family for the f32/f64 numeric opcodes (dispatched by lower/op-handlers.ts). */
+export function floatFamily(fc: FunctionCompiler, op: number): void {
   switch (op) {
-    case Op.F32Const: fc.push(constVal(ValType.F32, r.readF32Bits())); return true;
-    case Op.F64Const: fc.push(constVal(ValType.F64, r.readF64Bits())); return true;
-    case Op.F32Abs: signOp(fc, SignOp.Abs, 32); return true;
-    case Op.F64Abs: signOp(fc, SignOp.Abs, 64); return true;
-    case Op.F32Neg: signOp(fc, SignOp.Neg, 32); return true;
-    case Op.F64Neg: signOp(fc, SignOp.Neg, 64); return true;
-    case Op.F32Copysign: copysign(fc, 32); return true;
-    case Op.F64Copysign: copysign(fc, 64); return true;
-    case Op.F32Sqrt: sqrt(fc, 32); return true;
-    case Op.F64Sqrt: sqrt(fc, 64); return true;
-    case Op.F32Min: minMax(fc, MinMax.Min, 32); return true;
-    case Op.F64Min: minMax(fc, MinMax.Min, 64); return true;
-    case Op.F32Max: minMax(fc, MinMax.Max, 32); return true;
-    case Op.F64Max: minMax(fc, MinMax.Max, 64); return true;
+    case Op.F32Abs: signOp(fc, SignOp.Abs, 32); return;
+    case Op.F64Abs: signOp(fc, SignOp.Abs, 64); return;
+    case Op.F32Neg: signOp(fc, SignOp.Neg, 32); return;
+    case Op.F64Neg: signOp(fc, SignOp.Neg, 64); return;
+    case Op.F32Copysign: copysign(fc, 32); return;
+    case Op.F64Copysign: copysign(fc, 64); return;
+    case Op.F32Sqrt: sqrt(fc, 32); return;
+    case Op.F64Sqrt: sqrt(fc, 64); return;
+    case Op.F32Min: minMax(fc, MinMax.Min, 32); return;
+    case Op.F64Min: minMax(fc, MinMax.Min, 64); return;
+    case Op.F32Max: minMax(fc, MinMax.Max, 32); return;
+    case Op.F64Max: minMax(fc, MinMax.Max, 64); return;
   }
   const ar = ARITH[op];
   if (ar) {
     arith(fc, ar[0], ar[1]);
-    return true;
+    return;
   }
   const cmp = CMP[op];
   if (cmp) {
     visitCompare(fc, cmp[0], cmp[1]);
-    return true;
+    return;
   }
   const rd = ROUND[op];
   if (rd) {
     const [mode, fs] = rd;
     unary(fc, fs, (x, src) => typeof src === 'number' ? fc.asm.rounds(fs, x, src, mode) : rounds_rm(fc.asm, fs, x, src, mode));
-    return true;
+    return;
   }
-  return false;
+  throw new Error(`BUG: 0x${op.toString(16)} is not a float operator`);
 }
 
 function arith(fc: FunctionCompiler, op: FloatOp, fs: FloatSize): void {

@@ -14,13 +14,10 @@ import { Kind, regVal, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 
-/** The op family for global.get/global.set (registered in families.ts). */
-export function globalsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  switch (op) {
-    case Op.GlobalGet: globalGet(fc, r.readVarU32()); return true;
-    case Op.GlobalSet: globalSet(fc, r.readVarU32()); return true;
-    default: return false;
-  }
+/** The op family for global.get/global.set (dispatched by lower/op-handlers.ts). */
+export function globalsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
+  if (op === Op.GlobalGet) globalGet(fc, r.readVarU32());
+  else globalSet(fc, r.readVarU32());
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Gpr, Xmm } from '../masm/registers.js';
 import { vmctxMem } from '../masm/macro-assembler.js';
 import { Builtin, Vmctx } from '../../abi.js';
 import { Op } from '../../wasm/opcodes.js';
+import { MEM_ACCESS } from '../../validate/signatures.js';
 import { ValType } from '../../wasm/types.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { Kind, regVal, type Val } from '../value.js';
@@ -17,24 +18,13 @@ import { addressIsLocalHome, heapOperandDone, ownedHeapIndex, popHeapOperand, re
 
 const WASM_PAGE_SHIFT = 16;
 
-// Per opcode, indexed by op - I32Load (0x28 ..= 0x3e): the value type, the access width in
-// bytes, and for loads which instruction (see emitLoadInsn). Tables rather than maps or
-// per-kind closures: this is one of the hottest families.
+// Per opcode, indexed by op - I32Load (0x28 ..= 0x3e): the value type and the access width
+// in bytes, from the operator table (validate/signatures.ts MEM_ACCESS, the one copy), as
+// flat arrays: this is one of the hottest families. Which instruction a load is: emitLoadInsn.
 const FIRST = Op.I32Load;
-const ACCESS_TYPE: readonly ValType[] = [
-  ValType.I32, ValType.I64, ValType.F32, ValType.F64, // plain loads
-  ValType.I32, ValType.I32, ValType.I32, ValType.I32, // i32.load8_s/u, load16_s/u
-  ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, // i64.load8..32
-  ValType.I32, ValType.I64, ValType.F32, ValType.F64, // plain stores
-  ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I64, // narrow stores
-];
-const ACCESS_BYTES: readonly number[] = [
-  4, 8, 4, 8,
-  1, 1, 2, 2,
-  1, 1, 2, 2, 4, 4,
-  4, 8, 4, 8,
-  1, 2, 1, 2, 4,
-];
+const ACCESSES = MEM_ACCESS.slice(FIRST, Op.I64Store32 + 1).map((a) => a!);
+const ACCESS_TYPE: readonly ValType[] = ACCESSES.map((a) => a.type);
+const ACCESS_BYTES: readonly number[] = ACCESSES.map((a) => a.bytes);
 
 /**
  * Load [m] into dst (a Gpr or an Xmm by the op's type), extending as the operator says. The
@@ -61,29 +51,26 @@ function emitLoadInsn(a: Assembler, op: number, d: number, m: Mem): void {
   throw new Error(`BUG: 0x${op.toString(16)} is not a load`);
 }
 
-/** The op family for 0x28..0x40 (registered in families.ts). */
-export function memoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  if (op >= Op.I32Load && op <= Op.I64Load32U) {
+/** The op family for 0x28..0x40 (dispatched by lower/op-handlers.ts). */
+export function memoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
+  const access = MEM_ACCESS[op];
+  if (access !== undefined) {
     r.readVarU32(); // alignment hint
-    emitLoad(fc, op, r.readVarU32());
-    return true;
-  }
-  if (op >= Op.I32Store && op <= Op.I64Store32) {
-    r.readVarU32();
-    emitStore(fc, op, r.readVarU32());
-    return true;
+    if (access.store) emitStore(fc, op, r.readVarU32());
+    else emitLoad(fc, op, r.readVarU32());
+    return;
   }
   if (op === Op.MemorySize) {
     r.readU8(); // memory index, 0 (validated)
     memorySize(fc);
-    return true;
+    return;
   }
   if (op === Op.MemoryGrow) {
     r.readU8();
     callBuiltin(fc, Builtin.MemoryGrow, I32_ARG, ValType.I32);
-    return true;
+    return;
   }
-  return false;
+  throw new Error(`BUG: 0x${op.toString(16)} is not a memory operator`);
 }
 
 const I32_ARG: ValType[] = [ValType.I32];

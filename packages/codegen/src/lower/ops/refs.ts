@@ -1,7 +1,7 @@
 // Reference operators. A funcref is the address of a FuncRefRecord (layout.ts) and an
 // externref a runtime handle; both are 64-bit integers in a Gpr, and 0 is null for both.
 // So ref.null is the constant 0, ref.is_null a compare with 0, and ref.func the address of
-// the function's record in this instance's vmctx. Typed select (0x1c) is plain select.
+// the function's record in this instance's vmctx.
 import { Cond } from '../../x64/cond.js';
 import type { Gpr } from '../masm/registers.js';
 import { vmctxMem } from '../masm/macro-assembler.js';
@@ -11,32 +11,24 @@ import { ValType } from '../../wasm/types.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { Kind, constVal, regVal } from '../value.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { visitSelect } from './control.js';
 
-/** The op family for ref.null/is_null/func and typed select (registered in families.ts). */
-export function refsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
+/** ref.null / ref.is_null / ref.func (lowering dispatch: lower/op-handlers.ts). */
+export function refsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
   switch (op) {
     case Op.RefNull:
       fc.push(constVal(r.readRefType(), 0n));
-      return true;
+      return;
     case Op.RefIsNull:
       refIsNull(fc);
-      return true;
+      return;
     case Op.RefFunc: {
       const reg = fc.allocGpr();
       fc.asm.lea(64, reg, vmctxMem(funcRefOffset(fc.env.layout, r.readVarU32())));
       fc.push(regVal(ValType.FuncRef, reg));
-      return true;
-    }
-    case Op.SelectT: {
-      // The validator checked the annotation (one type); the operands carry their types.
-      const n = r.readVarU32();
-      for (let i = 0; i < n; i++) r.readValType();
-      visitSelect(fc);
-      return true;
+      return;
     }
     default:
-      return false;
+      throw new Error(`BUG: 0x${op.toString(16)} is not a reference operator`);
   }
 }
 

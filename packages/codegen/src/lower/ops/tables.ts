@@ -23,32 +23,29 @@ import { callBuiltin } from './calls.js';
 
 const I32 = ValType.I32;
 
-/** The op family for table.get/set and the table 0xFC sub-opcodes (registered in families.ts). */
-export function tablesFamily(fc: FunctionCompiler, r: BinaryReader, op: number): boolean {
-  switch (op) {
-    case Op.TableGet: tableGet(fc, r.readVarU32()); return true;
-    case Op.TableSet: tableSet(fc, r.readVarU32()); return true;
-    case Op.PrefixFC: break;
-    default: return false;
-  }
-  // Other families own the other 0xFC sub-opcodes: leave the reader as we found it for them.
-  const start = r.pos;
-  const sub = r.readVarU32();
+/** table.get / table.set (lowering dispatch: lower/op-handlers.ts). */
+export function tablesFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
+  if (op === Op.TableGet) tableGet(fc, r.readVarU32());
+  else tableSet(fc, r.readVarU32());
+}
+
+/** The table 0xFC sub-opcodes; `sub` is already read. */
+export function tablesFcFamily(fc: FunctionCompiler, r: BinaryReader, sub: number): void {
   switch (sub) {
-    case OpFC.TableSize: tableSize(fc, r.readVarU32()); return true;
+    case OpFC.TableSize: tableSize(fc, r.readVarU32()); return;
     case OpFC.TableGrow: {
       const t = r.readVarU32();
       // (init, delta) + table → old size or -1
       fc.push(constVal(I32, t | 0));
       callBuiltin(fc, Builtin.TableGrow, [elemTypeOf(fc, t), I32, I32], I32);
-      return true;
+      return;
     }
     case OpFC.TableFill: {
       const t = r.readVarU32();
       // (dst, value, len) + table
       fc.push(constVal(I32, t | 0));
       callBuiltin(fc, Builtin.TableFill, [I32, elemTypeOf(fc, t), I32, I32], null);
-      return true;
+      return;
     }
     case OpFC.TableCopy: {
       const dst = r.readVarU32();
@@ -57,7 +54,7 @@ export function tablesFamily(fc: FunctionCompiler, r: BinaryReader, op: number):
       fc.push(constVal(I32, dst | 0));
       fc.push(constVal(I32, src | 0));
       callBuiltin(fc, Builtin.TableCopy, [I32, I32, I32, I32, I32], null);
-      return true;
+      return;
     }
     case OpFC.TableInit: {
       const seg = r.readVarU32();
@@ -66,15 +63,14 @@ export function tablesFamily(fc: FunctionCompiler, r: BinaryReader, op: number):
       fc.push(constVal(I32, seg | 0));
       fc.push(constVal(I32, t | 0));
       callBuiltin(fc, Builtin.TableInit, [I32, I32, I32, I32, I32], null);
-      return true;
+      return;
     }
     case OpFC.ElemDrop:
       fc.push(constVal(I32, r.readVarU32() | 0));
       callBuiltin(fc, Builtin.ElemDrop, [I32], null);
-      return true;
+      return;
     default:
-      r.pos = start;
-      return false;
+      throw new Error(`BUG: 0xfc ${sub} is not a table operator`);
   }
 }
 
