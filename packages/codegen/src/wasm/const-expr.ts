@@ -3,7 +3,10 @@
 // ConstInstr, so anything else is rejected here, while decoding, rather than by the validator.
 
 import { BinaryReader } from './reader.js';
-import { ImmKind, OP_FC_COUNT, OP_IMM, Op } from './opcodes.js';
+import { ImmKind, OP_FC_COUNT, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
+
+/** v128.const's 0xFD sub-opcode: the one SIMD instruction that is constant. */
+const SIMD_V128_CONST = 0x0c;
 import type { ConstExpr, ConstInstr } from './types.js';
 
 /** Where checkConstExpr's instructions go (emptied at every `end`). */
@@ -95,7 +98,15 @@ function parse(r: BinaryReader, out: ConstInstr[] | null): void {
         // A real instruction that is not constant is invalid; a byte that is no instruction
         // at all is malformed. The two get the spec's two different messages.
         let legal = OP_IMM[op] !== ImmKind.Illegal;
-        if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
+        if (op === Op.PrefixFD) {
+          const sub = r.readVarU32();
+          if (sub === SIMD_V128_CONST) {
+            instrs.push({ op: 'v128.const', bytes: r.bytes.slice(r.pos, r.pos + 16) });
+            r.skip(16);
+            break;
+          }
+          legal = PREFIX_SPACES[op]!.rows[sub] !== undefined;
+        }
         if (op === Op.PrefixFC) legal = r.readVarU32() < OP_FC_COUNT;
         r.fail(legal ? 'constant expression required' : 'illegal opcode', at);
       }

@@ -61,6 +61,8 @@ export type ConstInstr =
   | { op: 'ref.null'; type: ValType }
   | { op: 'ref.func'; index: number }
   | { op: 'global.get'; index: number }
+  /** 16 bytes, little-endian lane order (validated only with SIMD; see ValidateOptions). */
+  | { op: 'v128.const'; bytes: Uint8Array }
   | { op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
 
 /** instrs excludes the terminating `end`; offset is the byte offset of the first instruction. */
