@@ -102,8 +102,10 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
 
   for (const d of m.datas) {
     if (d.mode === 'active') {
+      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
+      // A lone i32.const (nearly every segment; Go modules have ~100k) is an i32 already.
+      if (d.constOffset !== undefined) continue;
       const offset = d.offset; // decoded on each access (see wasm/sections.ts)
-      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, offset?.offset);
       if (!offset) throw new Error('BUG: active data segment without offset');
       validateConstExpr(m, offset, ValType.I32);
     }

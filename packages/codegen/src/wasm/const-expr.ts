@@ -24,19 +24,27 @@ export function readConstExpr(r: BinaryReader): ConstExpr {
  * it (for data segments, whose offsets are decoded again when they are used).
  */
 export function checkConstExpr(r: BinaryReader): void {
-  // Nearly every data segment offset is `i32.const n; end`: check that shape directly.
+  if (readLoneI32Const(r) !== undefined) return;
+  DISCARD.length = 0; // in case an earlier check failed half way
+  parse(r, null);
+}
+
+/**
+ * Nearly every data segment offset is `i32.const n; end`: reads that shape and returns n as
+ * a u32, or returns undefined and leaves the reader where it was.
+ */
+export function readLoneI32Const(r: BinaryReader): number | undefined {
   const start = r.pos;
   if (start < r.end && r.bytes[start] === Op.I32Const) {
     r.pos = start + 1;
-    r.readVarS32();
+    const n = r.readVarS32();
     if (r.pos < r.end && r.bytes[r.pos] === Op.End) {
       r.pos++;
-      return;
+      return n >>> 0;
     }
     r.pos = start;
   }
-  DISCARD.length = 0; // in case an earlier check failed half way
-  parse(r, null);
+  return undefined;
 }
 
 /** Reads the instructions up to and including `end` into `instrs` (when given). */

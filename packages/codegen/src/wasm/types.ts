@@ -100,6 +100,11 @@ export interface DataSegment {
   mode: 'active' | 'passive';
   memory: number;
   offset?: ConstExpr;
+  /**
+   * The offset as a u32 when its expression is a lone `i32.const` (as toolchains emit), so
+   * validation and instantiation need not build the expression; undefined otherwise.
+   */
+  constOffset?: number;
   /** A view into the module's bytes, not a copy. */
   bytes: Uint8Array;
 }
