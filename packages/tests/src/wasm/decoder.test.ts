@@ -391,6 +391,23 @@ describe('wasm/decoder', () => {
       ]);
       expect(m.datas[0]!.bytes.buffer).to.equal(bytes.buffer);
     });
+    it('keeps a lone i32.const offset as a u32 (constOffset), and only that shape', () => {
+      const bytes = moduleBytes(
+        section(2, vec([[1, 0x6d, 1, 0x67, 0x03, 0x7f, 0x00]])), // (import "m" "g" (global i32))
+        section(5, [1, 0, 1]),
+        section(11, vec([
+          [0x00, 0x41, 0x7f, 0x0b, 0], // i32.const -1
+          [0x00, 0x41, 0x80, 0x80, 0x04, 0x0b, 0], // i32.const 65536
+          [0x00, 0x23, 0x00, 0x0b, 0], // global.get 0
+          [0x00, 0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b, 0], // i32.const 1; i32.const 2; i32.add (extended const)
+          [0x01, 0],
+        ])),
+      );
+      const m = decodeModule(bytes, { extendedConst: true });
+      expect(m.datas.map((d) => d.constOffset)).to.deep.equal([0xffffffff, 65536, undefined, undefined, undefined]);
+      expect(m.datas[2]!.offset!.instrs).to.deep.equal([{ op: 'global.get', index: 0 }]);
+      expect(m.datas[3]!.offset!.instrs.length).to.equal(3);
+    });
     it('rejects a bad segment kind', () => {
       expectMalformed(moduleBytes(section(11, [1, 3, 0])), 'malformed data segment kind', 11);
     });
