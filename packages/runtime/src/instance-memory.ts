@@ -89,11 +89,13 @@ export function initDataSegments(b: InstanceBuild): void {
   const datas = b.wasm.datas;
   if (datas.length === 0) return;
   const memory = b.memories[0] as Memory | undefined;
+  // No code runs between segments, so the memory cannot grow: one view for all of them.
+  let mem: Uint8Array | undefined;
   for (const d of datas) {
     if (d.mode !== 'active') continue;
     if (!memory) throw new Error('BUG: active data segment in a module without memory');
-    const offset = evalOffset(b, d.offset);
-    const mem = new Uint8Array(memoryBuffer(memory));
+    const offset = d.constOffset ?? evalOffset(b, d.offset);
+    mem ??= new Uint8Array(memoryBuffer(memory));
     if (offset + d.bytes.length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
     mem.set(d.bytes, offset);
   }

@@ -43,6 +43,11 @@ export function unsupportedOperator(fc: FunctionCompiler): CompileError {
   );
 }
 
+function simdNotSupported(fc: FunctionCompiler): CompileError {
+  const at = fc.opOffset;
+  return new CompileError(`SIMD not supported (${opName(fc.module.bytes, at)}) in function ${fc.funcIndex} at offset 0x${at.toString(16)}`, at, fc.funcIndex);
+}
+
 function buildHandlers(): (OpHandler | undefined)[] {
   const handlers: (OpHandler | undefined)[] = new Array<OpHandler | undefined>(256).fill(undefined);
   const prefixed = new Map<number, (OpHandler | undefined)[]>();
@@ -73,6 +78,8 @@ export function handlerFor(o: Operator): OpHandler {
   const code = o.code;
   switch (o.lowering) {
     case Lowering.Control: return controlHandler(o);
+    // Validated (with the simd feature) but not lowered yet: the function is refused.
+    case Lowering.Simd: return (fc) => { throw simdNotSupported(fc); };
     case Lowering.Nop: return () => false;
     case Lowering.Call: return (fc, r) => (visitCall(fc, r.readVarU32()), false);
     case Lowering.CallIndirect: return (fc, r) => (callIndirectFamily(fc, r), false);

@@ -54,6 +54,8 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr): ValType | un
       return ValType.F32;
     case 'f64.const':
       return ValType.F64;
+    case 'v128.const':
+      return ValType.V128;
     case 'ref.null':
       return instr.type;
     case 'ref.func':

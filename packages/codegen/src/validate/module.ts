@@ -4,7 +4,7 @@
 import { CompileError } from '../errors.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { validateConstExpr } from './const-expr.js';
-import { validateFunctions } from './function.js';
+import { validateFunctions, type ValidateOptions } from './function.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
@@ -21,9 +21,7 @@ function sectionAt(m: WasmModule, id: number): number | undefined {
   return m.sectionOffsets?.[id];
 }
 
-function checkValType(t: ValType, at?: number): void {
-  if (t === ValType.V128) fail('SIMD not supported', at);
-}
+
 
 function checkTypeIndex(m: WasmModule, index: number, at?: number): void {
   if (index >= m.types.length) fail(`unknown type ${index}`, at);
@@ -42,16 +40,20 @@ function checkMemoryLimits(l: Limits, at?: number): void {
 }
 
 /** Validates the whole module; throws CompileError on the first problem found. */
-export function validateModule(m: WasmModule): void {
-  validateModuleStructure(m);
-  validateFunctions(m, 0, m.codes.length);
+export function validateModule(m: WasmModule, options: ValidateOptions = {}): void {
+  validateModuleStructure(m, options);
+  validateFunctions(m, 0, m.codes.length, options);
 }
 
 /**
  * Everything validateModule checks except the function bodies, in the same order (the
  * bodies come last): for a caller that validates bodies itself, range by range.
  */
-export function validateModuleStructure(m: WasmModule): void {
+export function validateModuleStructure(m: WasmModule, options: ValidateOptions = {}): void {
+  const simd = options.simd === true;
+  const checkValType = (t: ValType, at?: number): void => {
+    if (t === ValType.V128 && !simd) fail('SIMD not supported', at);
+  };
   const typesAt = sectionAt(m, 1);
   for (const t of m.types) {
     for (const v of t.params) checkValType(v, typesAt);
@@ -100,8 +102,10 @@ export function validateModuleStructure(m: WasmModule): void {
 
   for (const d of m.datas) {
     if (d.mode === 'active') {
+      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
+      // A lone i32.const (nearly every segment; Go modules have ~100k) is an i32 already.
+      if (d.constOffset !== undefined) continue;
       const offset = d.offset; // decoded on each access (see wasm/sections.ts)
-      if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, offset?.offset);
       if (!offset) throw new Error('BUG: active data segment without offset');
       validateConstExpr(m, offset, ValType.I32);
     }

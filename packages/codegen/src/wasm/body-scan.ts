@@ -97,9 +97,22 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
     case ImmKind.RefType:
       r.readRefType();
       return;
+    case ImmKind.V128Const:
+    case ImmKind.Shuffle:
+      // Shuffle lane indexes are checked by the validator (an invalid index is not malformed).
+      r.skip(16);
+      return;
+    case ImmKind.Lane:
+      r.readU8();
+      return;
+    case ImmKind.MemArgLane:
+      r.readVarU32();
+      r.readVarU32();
+      r.readU8();
+      return;
     case ImmKind.Prefix: {
       const space = PREFIX_SPACES[op];
-      if (space === undefined) r.fail('SIMD not supported', at); // 0xfd, the only other prefix byte
+      if (space === undefined) throw new Error(`BUG: prefix 0x${op.toString(16)} has no operator space`);
       const sub = r.readVarU32();
       const subKind = sub < space.imm.length ? space.imm[sub]! : ImmKind.Illegal;
       if (subKind === ImmKind.Illegal || subKind === ImmKind.Prefix) r.fail('illegal opcode', at);

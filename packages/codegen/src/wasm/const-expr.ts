@@ -3,7 +3,10 @@
 // ConstInstr, so anything else is rejected here, while decoding, rather than by the validator.
 
 import { BinaryReader } from './reader.js';
-import { ImmKind, OP_FC_COUNT, OP_IMM, Op } from './opcodes.js';
+import { ImmKind, OP_FC_COUNT, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
+
+/** v128.const's 0xFD sub-opcode: the one SIMD instruction that is constant. */
+const SIMD_V128_CONST = 0x0c;
 import type { ConstExpr, ConstInstr } from './types.js';
 
 /** Where checkConstExpr's instructions go (emptied at every `end`). */
@@ -21,19 +24,27 @@ export function readConstExpr(r: BinaryReader): ConstExpr {
  * it (for data segments, whose offsets are decoded again when they are used).
  */
 export function checkConstExpr(r: BinaryReader): void {
-  // Nearly every data segment offset is `i32.const n; end`: check that shape directly.
+  if (readLoneI32Const(r) !== undefined) return;
+  DISCARD.length = 0; // in case an earlier check failed half way
+  parse(r, null);
+}
+
+/**
+ * Nearly every data segment offset is `i32.const n; end`: reads that shape and returns n as
+ * a u32, or returns undefined and leaves the reader where it was.
+ */
+export function readLoneI32Const(r: BinaryReader): number | undefined {
   const start = r.pos;
   if (start < r.end && r.bytes[start] === Op.I32Const) {
     r.pos = start + 1;
-    r.readVarS32();
+    const n = r.readVarS32();
     if (r.pos < r.end && r.bytes[r.pos] === Op.End) {
       r.pos++;
-      return;
+      return n >>> 0;
     }
     r.pos = start;
   }
-  DISCARD.length = 0; // in case an earlier check failed half way
-  parse(r, null);
+  return undefined;
 }
 
 /** Reads the instructions up to and including `end` into `instrs` (when given). */
@@ -95,7 +106,15 @@ function parse(r: BinaryReader, out: ConstInstr[] | null): void {
         // A real instruction that is not constant is invalid; a byte that is no instruction
         // at all is malformed. The two get the spec's two different messages.
         let legal = OP_IMM[op] !== ImmKind.Illegal;
-        if (op === Op.PrefixFD) r.fail('SIMD not supported', at);
+        if (op === Op.PrefixFD) {
+          const sub = r.readVarU32();
+          if (sub === SIMD_V128_CONST) {
+            instrs.push({ op: 'v128.const', bytes: r.bytes.slice(r.pos, r.pos + 16) });
+            r.skip(16);
+            break;
+          }
+          legal = PREFIX_SPACES[op]!.rows[sub] !== undefined;
+        }
         if (op === Op.PrefixFC) legal = r.readVarU32() < OP_FC_COUNT;
         r.fail(legal ? 'constant expression required' : 'illegal opcode', at);
       }

@@ -1,4 +1,4 @@
-// The operator table: one row per wasm operator (Wasm 2.0 without SIMD), and the single
+// The operator table: one row per wasm operator (Wasm 2.0, and relaxed SIMD), and the single
 // place its facts are written down — encoding, spec mnemonic, immediates, operand and result
 // types, lowering family and fuel class. The decoder (OP_IMM, body-scan.ts), the validator
 // (validate/signatures.ts), the lowering dispatch (lower/op-handlers.ts), names for errors
@@ -14,6 +14,7 @@
 // typing is SPECIAL, its validator case and a hand-written use in the operator test
 // (packages/tests/src/codegen/operators.test.ts builds the others from the row).
 import { ValType } from './types.js';
+import { simdOperators } from './operators-simd.js';
 
 /** The immediate operands that follow an opcode, which is all a pass needs to skip it. */
 export const enum ImmKind {
@@ -47,6 +48,14 @@ export const enum ImmKind {
   TwoZeroBytes,
   /** table.init (segment, table) and table.copy (destination, source): two u32 indices. */
   TwoIndices,
+  /** v128.const: 16 bytes. */
+  V128Const,
+  /** i8x16.shuffle: 16 lane-index bytes, each below 32. */
+  Shuffle,
+  /** extract_lane / replace_lane: one lane-index byte. */
+  Lane,
+  /** v128.loadN_lane / storeN_lane: a memarg, then a lane-index byte. */
+  MemArgLane,
 }
 
 /**
@@ -90,6 +99,8 @@ export const enum Lowering {
   Float,
   /** Conversions with a float side: truncations (trapping and saturating), converts, demote/promote, reinterprets. */
   FloatConvert,
+  /** The 0xFD operators (operators-simd.ts). */
+  Simd,
 }
 
 /**
@@ -124,7 +135,7 @@ export interface Operator {
   readonly fuel: FuelClass;
 }
 
-const TYPES: Record<string, ValType> = { i32: ValType.I32, i64: ValType.I64, f32: ValType.F32, f64: ValType.F64 };
+const TYPES: Record<string, ValType> = { i32: ValType.I32, i64: ValType.I64, f32: ValType.F32, f64: ValType.F64, v128: ValType.V128 };
 
 /** 'i32 i32 -> i32' → params and results. */
 function parseSig(sig: string): [ValType[], ValType[]] {
@@ -392,5 +403,7 @@ export const OPERATORS: readonly Operator[] = [
   fc(15, 'table.grow', INDEX, SPECIAL, TABLE),
   fc(16, 'table.size', INDEX, SPECIAL, TABLE),
   fc(17, 'table.fill', INDEX, SPECIAL, TABLE),
+  // 0xFD prefix
+  ...simdOperators(row),
 
 ];

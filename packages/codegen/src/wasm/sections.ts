@@ -4,7 +4,7 @@
 // was consumed. That keeps our error messages equal to the ones the spec tests expect.
 
 import { BinaryReader, type DecodeOptions } from './reader.js';
-import { checkConstExpr, readConstExpr } from './const-expr.js';
+import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
 import { Op } from './opcodes.js';
 import {
@@ -231,17 +231,20 @@ export function readDataEntry(r: BinaryReader, m: WasmModule): void {
   const flags = r.readVarU32();
   let memory = 0;
   let offsetAt = -1;
+  let constOffset: number | undefined;
   switch (flags) {
     case 0:
       offsetAt = r.pos;
-      checkConstExpr(r);
+      constOffset = readLoneI32Const(r);
+      if (constOffset === undefined) checkConstExpr(r);
       break;
     case 1:
       break;
     case 2:
       memory = r.readVarU32();
       offsetAt = r.pos;
-      checkConstExpr(r);
+      constOffset = readLoneI32Const(r);
+      if (constOffset === undefined) checkConstExpr(r);
       break;
     default:
       r.fail('malformed data segment kind', at);
@@ -249,7 +252,7 @@ export function readDataEntry(r: BinaryReader, m: WasmModule): void {
   const length = r.readCount();
   const start = r.pos;
   r.skip(length);
-  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, start, length));
+  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, constOffset, start, length));
 }
 
 /**
@@ -266,6 +269,7 @@ class ModuleDataSegment implements DataSegment {
     readonly memory: number,
     /** Where the offset expression starts, or -1 (passive). */
     private readonly offsetAt: number,
+    readonly constOffset: number | undefined,
     private readonly start: number,
     private readonly length: number,
   ) {

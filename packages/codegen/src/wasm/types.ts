@@ -61,6 +61,8 @@ export type ConstInstr =
   | { op: 'ref.null'; type: ValType }
   | { op: 'ref.func'; index: number }
   | { op: 'global.get'; index: number }
+  /** 16 bytes, little-endian lane order (validated only with SIMD; see ValidateOptions). */
+  | { op: 'v128.const'; bytes: Uint8Array }
   | { op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
 
 /** instrs excludes the terminating `end`; offset is the byte offset of the first instruction. */
@@ -98,6 +100,11 @@ export interface DataSegment {
   mode: 'active' | 'passive';
   memory: number;
   offset?: ConstExpr;
+  /**
+   * The offset as a u32 when its expression is a lone `i32.const` (as toolchains emit), so
+   * validation and instantiation need not build the expression; undefined otherwise.
+   */
+  constOffset?: number;
   /** A view into the module's bytes, not a copy. */
   bytes: Uint8Array;
 }

@@ -44,7 +44,8 @@ describe('wasm/opcodes', () => {
     expect(opName(bytes, 3)).to.equal('i32.trunc_sat_f32_s'); // over-long LEB sub-opcode 0
     expect(opName(bytes, 6)).to.equal('<illegal 0xfc 127>');
     expect(opName(bytes, 8)).to.equal('<illegal 0xf3>');
-    expect(opName(bytes, 9)).to.equal('<illegal 0xfd 12>');
+    expect(opName(bytes, 9)).to.equal('v128.const');
+    expect(opName(new Uint8Array([0xfd, 0x9a, 0x01]), 0)).to.equal('<illegal 0xfd 154>');
     expect(opName(bytes, 11)).to.equal('<end of input>');
   });
 
