@@ -1,0 +1,110 @@
+// Number literals of the text format (spec 6.3.1): integers with sign, hex and `_` separators,
+// floats in decimal and hexadecimal notation, `inf`, `nan` and `nan:0x...`. Results are bit
+// patterns (bigint), never JS numbers, so nothing is lost on the way to the encoder.
+
+import { F32, F64, rationalToBits, type FloatFormat } from './float-bits.js';
+
+const DEC = /^\d(?:_?\d)*$/;
+const HEX = /^[0-9a-fA-F](?:_?[0-9a-fA-F])*$/;
+const DEC_FLOAT = /^(\d(?:_?\d)*)(?:\.(\d(?:_?\d)*)?)?(?:[eE]([+-]?\d(?:_?\d)*))?$/;
+const HEX_FLOAT = /^0x([0-9a-fA-F](?:_?[0-9a-fA-F])*)(?:\.([0-9a-fA-F](?:_?[0-9a-fA-F])*)?)?(?:[pP]([+-]?\d(?:_?\d)*))?$/;
+
+const noSep = (s: string) => s.replace(/_/g, '');
+
+/** An unsigned literal (decimal or 0x hex), or undefined if `text` is not one. */
+export function parseNat(text: string): bigint | undefined {
+  if (text.startsWith('0x')) {
+    const h = text.slice(2);
+    return HEX.test(h) ? BigInt('0x' + noSep(h)) : undefined;
+  }
+  return DEC.test(text) ? BigInt(noSep(text)) : undefined;
+}
+
+/** A u32 (indices, alignments, limits): no sign allowed. */
+export function parseU32(text: string): number | undefined {
+  const v = parseNat(text);
+  return v !== undefined && v <= 0xffffffffn ? Number(v) : undefined;
+}
+
+/** A u64 (memory64 limits and offsets). */
+export function parseU64(text: string): bigint | undefined {
+  const v = parseNat(text);
+  return v !== undefined && v <= 0xffffffffffffffffn ? v : undefined;
+}
+
+/**
+ * An iN literal: signed (−2^(N−1) … 2^(N−1)−1) or unsigned (… 2^N−1) spelling, returned as its
+ * two's-complement bit pattern in [0, 2^N). Undefined when malformed or out of range.
+ */
+export function parseInt(text: string, bits: 8 | 16 | 32 | 64): bigint | undefined {
+  let sign = 1n;
+  let t = text;
+  if (t[0] === '+' || t[0] === '-') {
+    if (t[0] === '-') sign = -1n;
+    t = t.slice(1);
+  }
+  const v = parseNat(t);
+  if (v === undefined) return undefined;
+  const limit = 1n << BigInt(bits);
+  if (sign < 0n) {
+    if (v > limit >> 1n) return undefined;
+    return (limit - v) % limit;
+  }
+  if (v >= limit) return undefined;
+  return v;
+}
+
+/** Exponents beyond this either underflow to 0 or overflow for every format we encode. */
+const EXP_CLAMP = 10_000n;
+
+function clampExp(e: bigint): number {
+  return Number(e > EXP_CLAMP ? EXP_CLAMP : e < -EXP_CLAMP ? -EXP_CLAMP : e);
+}
+
+function floatBits(text: string, f: FloatFormat): bigint | undefined {
+  let negative = false;
+  let t = text;
+  if (t[0] === '+' || t[0] === '-') {
+    negative = t[0] === '-';
+    t = t.slice(1);
+  }
+  const m = BigInt(f.mantissa);
+  const expAllOnes = ((1n << BigInt(f.exponent)) - 1n) << m;
+  const signBit = negative ? 1n << BigInt(f.mantissa + f.exponent) : 0n;
+  if (t === 'inf') return signBit | expAllOnes;
+  if (t === 'nan') return signBit | expAllOnes | (1n << (m - 1n));
+  if (t.startsWith('nan:0x')) {
+    const h = t.slice(6);
+    if (!HEX.test(h)) return undefined;
+    const payload = BigInt('0x' + noSep(h));
+    if (payload === 0n || payload >= 1n << m) return undefined;
+    return signBit | expAllOnes | payload;
+  }
+  let hm = HEX_FLOAT.exec(t);
+  if (hm) {
+    const int = noSep(hm[1]!);
+    const frac = noSep(hm[2] ?? '');
+    const e = clampExp(BigInt(noSep(hm[3] ?? '0'))) - 4 * frac.length;
+    const mant = BigInt('0x' + int + frac);
+    return rationalToBits(negative, e >= 0 ? mant << BigInt(e) : mant, e >= 0 ? 1n : 1n << BigInt(-e), f);
+  }
+  const dm = DEC_FLOAT.exec(t);
+  if (!dm) return undefined;
+  const int = noSep(dm[1]!);
+  const frac = noSep(dm[2] ?? '');
+  const e = clampExp(BigInt(noSep(dm[3] ?? '0'))) - frac.length;
+  const mant = BigInt(int + frac);
+  if (mant === 0n) return signBit;
+  return rationalToBits(negative, e >= 0 ? mant * 10n ** BigInt(e) : mant, e >= 0 ? 1n : 10n ** BigInt(-e), f);
+}
+
+/** Bits of an f32 literal, or undefined if malformed or out of range. */
+export function parseF32(text: string): number | undefined {
+  const b = floatBits(text, F32);
+  return b === undefined ? undefined : Number(b);
+}
+
+/** Bits of an f64 literal, or undefined if malformed or out of range. */
+export function parseF64(text: string): bigint | undefined {
+  return floatBits(text, F64);
+}
