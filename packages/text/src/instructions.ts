@@ -66,14 +66,24 @@ function parseFlatBlock(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContex
   if (head.text === 'if' && c.peekAtom('else')) {
     c.take();
     endLabel(c, label);
-    out.u8(0x05);
-    parseInstrs(c, ctx, out);
+    elseBranch(out, () => parseInstrs(c, ctx, out));
   }
   ctx.labels.pop();
   if (!c.peekAtom('end')) throw c.error(`"end" closing "${head.text}" at ${head.line}:${head.col}`);
   c.take();
   endLabel(c, label);
   out.u8(0x0b);
+}
+
+/**
+ * `else` and its instructions; an empty else branch is left out, as wabt does (an `if` without
+ * `else` means exactly that), so our bytes stay comparable with wabt's.
+ */
+function elseBranch(out: Bytes, body: () => void): void {
+  const at = out.length;
+  out.u8(0x05);
+  body();
+  if (out.length === at + 1) out.length = at;
 }
 
 /** After `end` / `else` an optional id must repeat the block's label. */
@@ -108,8 +118,7 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
       tc.expectEnd('an instruction');
       if (c.peekList('else')) {
         const ec = new Cursor(c.take() as SList);
-        out.u8(0x05);
-        parseInstrs(ec, ctx, out);
+        elseBranch(out, () => parseInstrs(ec, ctx, out));
         ec.expectEnd('an instruction');
       }
       ctx.labels.pop();

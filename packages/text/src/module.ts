@@ -496,7 +496,6 @@ function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemItems): 
 function elemField(c: Cursor, mod: ModuleContext, s: Sections): void {
   c.takeId();
   let mode: SegMode;
-  let legacy = false;
   if (c.peekAtom('declare')) {
     c.take();
     mode = { mode: 'declare' };
@@ -508,17 +507,16 @@ function elemField(c: Cursor, mod: ModuleContext, s: Sections): void {
       tc.expectEnd();
     } else if (!c.peekList()) {
       table = mod.tables.resolve(c.take(), c.here());
-    } else {
-      legacy = true; // `(elem (offset ...) x*)`: function indices without `func`
     }
     mode = { mode: 'active', table, offset: offsetExpr(c, mod) };
   } else {
     mode = { mode: 'passive' };
   }
   let rt: ValType | undefined;
-  if (!c.peekAtom('func')) rt = legacy ? undefined : tryValType(c.peek(), mod.types);
+  if (!c.peekAtom('func')) rt = tryValType(c.peek(), mod.types);
   if (rt) c.take();
-  const items = elemItems(c, mod, rt, legacy || (mode.mode === 'active' && rt === undefined && !c.peekAtom('func')));
+  // `(elem (offset ...) x*)`: function indices without `func` (the Wasm 1.0 form).
+  const items = elemItems(c, mod, rt, mode.mode === 'active' && rt === undefined && !c.peekAtom('func'));
   s.elems.push(elemSegment(mode, rt, items));
 }
 
@@ -581,7 +579,9 @@ function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Ar
   section(out, 7, s.exports);
   if (s.start !== undefined) section(out, 8, undefined, new Bytes().u32(s.start));
   section(out, 9, s.elems);
-  if (mod.usesDataCount || (opts.alwaysDataCount && s.datas.length > 0)) section(out, 12, undefined, new Bytes().u32(s.datas.length));
+  // Like wabt: a data count section only when bulk-memory instructions need one and there are
+  // segments to count (a memory.init without segments is invalid either way).
+  if (s.datas.length > 0 && (mod.usesDataCount || opts.alwaysDataCount)) section(out, 12, undefined, new Bytes().u32(s.datas.length));
   section(out, 10, s.codes.map((b) => new Bytes().sized(b)));
   section(out, 11, s.datas);
   return out.toUint8Array();
