@@ -69,6 +69,10 @@ export class ModuleContext {
     const inline: FuncSig = { params: params.map((p) => p.type), results };
     if (index === undefined) return { index: this.typeFor(inline), params, sig: inline };
     const def = this.typeDefs[index];
+    if (def === undefined && (params.length > 0 || results.length > 0)) {
+      // An inline signature must be checked against the type, which has to exist for that.
+      throw errorAt(at!, `unknown type ${index}`);
+    }
     if (def === undefined || def.sig === undefined) {
       // Out of range or not a function type: that is for the validator to reject, so the
       // index is encoded as written.

@@ -96,8 +96,20 @@ function sigKeyOf(params: ValType[], results: ValType[]): string {
   return `${params.map((p) => p.key).join(' ')} -> ${results.map((r) => r.key).join(' ')}`;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Import and export names are strings that must be valid UTF-8 (spec 6.3.3 "name"). */
+function nameBytes(t: Token): Uint8Array {
+  try {
+    strictUtf8.decode(t.bytes!);
+  } catch {
+    throw errorAt(t, 'malformed UTF-8 encoding in a name');
+  }
+  return t.bytes!;
+}
+
 function exportsOf(names: Token[], kind: number, index: number, s: Sections): void {
-  for (const n of names) s.exports.push(new Bytes().name(n.bytes!).u8(kind).u32(index));
+  for (const n of names) s.exports.push(new Bytes().name(nameBytes(n)).u8(kind).u32(index));
 }
 
 function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
@@ -114,7 +126,7 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const dc = new Cursor(desc);
       dc.takeId();
       const kind = headOf(desc) as keyof typeof KIND;
-      const b = new Bytes().name(module.bytes!).name(name.bytes!).u8(KIND[kind]);
+      const b = new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
       importDesc(kind, dc, mod, b, s);
       dc.expectEnd();
       s.imports.push(b);
@@ -148,7 +160,7 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
       const index = space.resolve(dc.take(), dc.here());
       dc.expectEnd();
-      s.exports.push(new Bytes().name(name.bytes!).u8(KIND[kind]).u32(index));
+      s.exports.push(new Bytes().name(nameBytes(name)).u8(KIND[kind]).u32(index));
       return;
     }
     case 'start': {
@@ -179,7 +191,7 @@ function tagIndex(s: Sections, imported: boolean): number {
 }
 
 function importHeader([module, name]: [Token, Token], kind: number): Bytes {
-  return new Bytes().name(module.bytes!).name(name.bytes!).u8(kind);
+  return new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(kind);
 }
 
 function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: Bytes, s: Sections): void {
