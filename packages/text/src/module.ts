@@ -418,7 +418,7 @@ function offsetExpr(c: Cursor, mod: ModuleContext): Bytes {
 
 /** A one-item list around a folded instruction, so it reads as an instruction sequence. */
 function wrap(node: SList): SList {
-  return { kind: 'list', items: [node], start: node.start, end: node.end, line: node.line, col: node.col };
+  return { ...node, kind: 'list', items: [node] };
 }
 
 type SegMode = { mode: 'passive' } | { mode: 'declare' } | { mode: 'active'; table: number; offset: Bytes };

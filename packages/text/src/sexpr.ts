@@ -10,6 +10,9 @@ export interface SList extends Located {
   /** Source offsets: the opening parenthesis, and just past the closing one. */
   start: number;
   end: number;
+  /** Position of the closing parenthesis (where "found ')'" errors point). */
+  endLine: number;
+  endCol: number;
 }
 export type SNode = SList | Token;
 
@@ -20,11 +23,13 @@ export function readSExprs(src: string): SNode[] {
   const top: SNode[] = [];
   for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
     if (t.kind === '(') {
-      stack.push({ kind: 'list', items: [], start: t.start, end: t.end, line: t.line, col: t.col });
+      stack.push({ kind: 'list', items: [], start: t.start, end: t.end, line: t.line, col: t.col, endLine: t.line, endCol: t.col });
     } else if (t.kind === ')') {
       const done = stack.pop();
       if (!done) throw errorAt(t, 'unexpected ")"');
       done.end = t.end;
+      done.endLine = t.line;
+      done.endCol = t.col;
       (stack.length > 0 ? stack[stack.length - 1]!.items : top).push(done);
     } else {
       (stack.length > 0 ? stack[stack.length - 1]!.items : top).push(t);
@@ -88,7 +93,7 @@ export class Cursor {
   here(): Located {
     const n = this.peek();
     if (n) return n;
-    return { line: this.list.line, col: this.list.col };
+    return { line: this.list.endLine, col: this.list.endCol };
   }
   error(expected: string): TextError {
     return errorAt(this.here(), `expected ${expected}, found ${describe(this.peek())}`);
