@@ -53,6 +53,12 @@ export function encodeModule(list: SList, opts: EncodeOptions = {}): Uint8Array 
   if (c.peekAtom('binary') || c.peekAtom('quote') || c.peekAtom('definition') || c.peekAtom('instance')) {
     throw c.error('a module field (binary/quote/definition modules belong to a script)');
   }
+  return encodeModuleFields(list, c.i, opts);
+}
+
+/** Encode the module fields `list.items[from..]` (after whatever header precedes them). */
+export function encodeModuleFields(list: SList, from: number, opts: EncodeOptions = {}): Uint8Array {
+  const c = new Cursor(list, from);
   const fields: SList[] = [];
   while (!c.done) fields.push(c.expectList('a module field'));
   return encodeFields(fields, opts);
