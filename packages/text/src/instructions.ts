@@ -289,7 +289,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
     }
     case 'memarg': case 'memarg_lane': {
       const mem = memoryIndexBeforeMemarg(c, ctx, info.imm === 'memarg_lane');
-      const { align, offset } = memarg(c, info.align!, mod.memory64[mem] ?? false);
+      const { align, offset } = memarg(c, info.align!, (mod.memory64[mem] ?? false) || mod.wideLimits);
       opcode(info, out);
       out.u32(mem === 0 ? align : align | 0x40);
       if (mem !== 0) out.u32(mem);
@@ -394,13 +394,13 @@ function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): nu
   return ctx.mod.memories.resolve(c.take(), c.here());
 }
 
-function memarg(c: Cursor, natural: number, is64: boolean): { align: number; offset: bigint } {
+function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint } {
   let offset = 0n;
   let align = natural;
   const off = c.peek();
   if (isAtom(off) && off.text.startsWith('offset=')) {
     c.take();
-    const v = is64 ? parseU64(off.text.slice(7)) : parseU32(off.text.slice(7));
+    const v = wide ? parseU64(off.text.slice(7)) : parseU32(off.text.slice(7));
     if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
     offset = BigInt(v);
   }

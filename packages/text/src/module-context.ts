@@ -37,6 +37,8 @@ export class ModuleContext {
   readonly typeDefs: TypeDef[] = [];
   readonly memory64: boolean[] = [];
   readonly table64: boolean[] = [];
+  /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
+  wideLimits = true;
   /** Set when a memory.init or data.drop is encoded (then a data count section is needed). */
   usesDataCount = false;
 

@@ -30,6 +30,12 @@ class Sections {
 }
 
 export interface EncodeOptions {
+  /**
+   * Which edition of the text format: '3.0' (default) reads every memory/table size and memory
+   * offset as a u64 and leaves range checks of 32-bit memories to validation; '2.0' rejects
+   * values beyond u32 as malformed, as the Wasm 2.0 testsuite expects.
+   */
+  standard?: '2.0' | '3.0';
   /** Write a data count section whenever there are data segments (not only when bulk ops need one). */
   alwaysDataCount?: boolean;
 }
@@ -66,6 +72,7 @@ export function encodeModuleFields(list: SList, from: number, opts: EncodeOption
 
 function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   const mod = new ModuleContext();
+  mod.wideLimits = opts.standard !== '2.0';
   declareFields(fields, mod);
   defineTypes(fields, mod);
   const s = new Sections();
@@ -210,7 +217,7 @@ function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: B
       tableType(c, mod, b);
       return;
     case 'memory':
-      memoryType(c, b);
+      memoryType(c, mod, b);
       return;
     case 'global':
       globalType(c, mod, b);
@@ -269,10 +276,10 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
 }
 
 /** `i64? min max?` (memory64/table64 index type first); flags per the binary format. */
-function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed'): void {
+function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed', wide: boolean): void {
   const is64 = c.peekAtom('i64');
   if (is64 || c.peekAtom('i32')) c.take();
-  const num = (t: Token) => (is64 ? parseU64(t.text) : parseU32(t.text));
+  const num = (t: Token) => (is64 || wide ? parseU64(t.text) : parseU32(t.text));
   const minTok = c.expectAtom('a minimum size');
   const min = num(minTok);
   if (min === undefined) throw errorAt(minTok, `malformed size ${JSON.stringify(minTok.text)}`);
@@ -290,12 +297,12 @@ function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed'): void {
 
 function tableType(c: Cursor, mod: ModuleContext, b: Bytes): void {
   const lim = new Bytes();
-  limits(c, lim, false);
+  limits(c, lim, false, mod.wideLimits);
   b.raw(parseRefType(c, mod.types).bytes).raw(lim.view());
 }
 
-function memoryType(c: Cursor, b: Bytes): void {
-  limits(c, b, 'allowed');
+function memoryType(c: Cursor, mod: ModuleContext, b: Bytes): void {
+  limits(c, b, 'allowed', mod.wideLimits);
 }
 
 function globalType(c: Cursor, mod: ModuleContext, b: Bytes): void {
@@ -380,7 +387,7 @@ function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
     return;
   }
   const b = new Bytes();
-  memoryType(c, b);
+  memoryType(c, mod, b);
   c.expectEnd();
   s.memories.push(b);
 }

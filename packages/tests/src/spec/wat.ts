@@ -73,10 +73,13 @@ export function textParserFromEnv(): TextParser {
   return 'wasmjit';
 }
 
-/** Our parser's verdict on a text module: bytes, or the TextError message. */
-export function watToBinaryOurs(text: string): WatResult {
+/**
+ * Our parser's verdict on a text module: bytes, or the TextError message. The runner runs the
+ * Wasm 2.0 testsuite (../shared/spec), whose text format caps 32-bit sizes and offsets at u32.
+ */
+export function watToBinaryOurs(text: string, standard: '2.0' | '3.0' = '2.0'): WatResult {
   try {
-    return { bytes: parseWat(text) };
+    return { bytes: parseWat(text, { standard }) };
   } catch (e) {
     if (e instanceof TextError) return { error: e.message };
     throw e; // anything else is a bug in the parser, not malformed text

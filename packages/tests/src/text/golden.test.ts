@@ -69,7 +69,7 @@ describe('text: golden bytes against wabt on the spec testsuite', function () {
       if ('error' in w) continue;
       let ours: Uint8Array;
       try {
-        ours = parseWat(m.text);
+        ours = parseWat(m.text, { standard: '2.0' });
       } catch (e) {
         mismatches.push(`${m.key}: our parser rejects it: ${(e as Error).message}`);
         continue;
@@ -91,7 +91,7 @@ describe('text: golden bytes against wabt on the spec testsuite', function () {
     let rejected = 0;
     for (const m of modules.filter((x) => x.malformed)) {
       try {
-        parseWat(m.text);
+        parseWat(m.text, { standard: '2.0' });
         accepted.push(m.key);
       } catch (e) {
         if (!(e instanceof TextError)) throw e;

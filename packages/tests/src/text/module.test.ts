@@ -11,9 +11,10 @@ async function sameAsWabt(src: string): Promise<void> {
   expect(hex(parseWat(src)), src).to.equal(hex(await wat(src)));
 }
 
+/** Errors under the Wasm 2.0 text format (the one with u32 sizes and offsets). */
 function errorOf(src: string): string {
   try {
-    parseWat(src);
+    parseWat(src, { standard: '2.0' });
   } catch (e) {
     if (e instanceof TextError) return e.message;
     throw e;
@@ -131,6 +132,12 @@ describe('text: module fields', () => {
     );
   });
 
+  it('reads 32-bit sizes and offsets as u64 in Wasm 3.0, leaving the range check to validation', () => {
+    const bytes = parseWat('(module (memory 0x1_0000_0000) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0)))))');
+    expect(hex(bytes)).to.contain('05070100' + '8080808010'); // memory section: one memory, min 2^32
+    expect(hex(bytes)).to.contain('2802' + '8080808010'); // i32.load align=4 offset=2^32
+  });
+
   it('encodes SIMD constants, lanes and lane memargs', () => {
     const bytes = parseWat(`(module (memory 1) (func (param v128) (result v128)
       (v128.const i16x8 1 -1 0 0x7fff 0 0 0 0)
@@ -149,6 +156,8 @@ describe('text: module fields', () => {
 describe('text: malformed modules', () => {
   const cases: [string, string][] = [
     ['(module (func (i32.const 0x1_0000_0000)))', '1:26: malformed i32 constant "0x1_0000_0000"'],
+    ['(module (memory 1) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0)))))', '1:42: malformed memory offset "offset=0x1_0000_0000"'],
+    ['(module (memory 0x1_0000_0000))', '1:17: malformed size "0x1_0000_0000"'],
     ['(module\n  (func (i32.add (local.get $x))))', '2:29: unknown local $x'],
     ['(module (func (unknown.op)))', '1:16: unknown operator "unknown.op"'],
     ['(module (func block $a end $b))', '1:28: mismatching label $b'],
