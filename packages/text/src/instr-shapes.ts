@@ -28,7 +28,19 @@ export type TextImm =
   /** i8x16.shuffle: 16 lane index bytes. */
   | 'shuffle'
   /** try_table: label, block type, catch clauses. */
-  | 'try_table';
+  | 'try_table'
+  /** GC: struct type then field (struct.get/set). */
+  | 'type_field'
+  /** GC: array type then a count (array.new_fixed). */
+  | 'type_u32'
+  /** GC: array type then a data / elem segment. */
+  | 'type_data' | 'type_elem'
+  /** GC: two array types (array.copy). */
+  | 'type_type'
+  /** GC: ref.test / ref.cast with a reference type; the nullable form is the next sub-opcode. */
+  | 'ref_cast'
+  /** GC: br_on_cast(_fail) label, two reference types. */
+  | 'br_on_cast';
 
 export interface InstrInfo {
   /** Opcode byte, or the prefix byte (0xfb / 0xfc / 0xfd). */

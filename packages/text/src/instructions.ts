@@ -10,7 +10,7 @@ import type { ModuleContext } from './module-context.js';
 import { isIndexLike, type NameSpace } from './names.js';
 import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64 } from './numbers.js';
 import { Cursor, describe, isAtom, isList, type SList, type SNode } from './sexpr.js';
-import { parseHeapType, parseValType } from './types.js';
+import { parseHeapType, parseRefType, parseValType } from './types.js';
 
 /** What an instruction sequence can refer to besides module-level names. */
 export interface BodyContext {
@@ -374,9 +374,56 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.raw(lanes);
       return;
     }
+    case 'type_field': {
+      const type = mod.types.resolve(c.take(), c.here());
+      const fields = mod.fieldNames[type];
+      const f = c.take();
+      const field = f?.kind === 'id' && fields ? fields.resolve(f, c.here()) : (f?.kind === 'atom' ? parseU32(f.text) : undefined);
+      if (field === undefined) throw errorAt(f ?? c.here(), `expected a field index or $name, found ${describe(f)}`);
+      opcode(info, out);
+      out.u32(type).u32(field);
+      return;
+    }
+    case 'type_u32': case 'type_data': case 'type_elem': case 'type_type': {
+      const type = mod.types.resolve(c.take(), c.here());
+      let second: number;
+      if (info.imm === 'type_u32') {
+        const t = expectNumber(c, 'a count');
+        const v = parseU32(t.text);
+        if (v === undefined) throw errorAt(t, `expected a u32 count, found ${describe(t)}`);
+        second = v;
+      } else {
+        const space = { type_data: mod.datas, type_elem: mod.elems, type_type: mod.types }[info.imm];
+        if (info.imm === 'type_data') mod.usesDataCount = true;
+        second = space.resolve(c.take(), c.here());
+      }
+      opcode(info, out);
+      out.u32(type).u32(second);
+      return;
+    }
+    case 'ref_cast': {
+      const rt = refTypeParts(c, mod);
+      out.u8(info.code).u32(info.sub! + (rt.nullable ? 1 : 0)).raw(rt.heap);
+      return;
+    }
+    case 'br_on_cast': {
+      const label = labelIndex(c.take(), c.here(), ctx);
+      const from = refTypeParts(c, mod);
+      const to = refTypeParts(c, mod);
+      opcode(info, out);
+      out.u8((from.nullable ? 1 : 0) | (to.nullable ? 2 : 0)).u32(label).raw(from.heap).raw(to.heap);
+      return;
+    }
     case 'block': case 'try_table':
       throw errorAt(head, 'internal: block handled by the caller');
   }
+}
+
+/** A reference type split into nullability and heap type bytes (for casts). */
+function refTypeParts(c: Cursor, mod: ModuleContext): { nullable: boolean; heap: number[] } {
+  const t = parseRefType(c, mod.types);
+  if (t.bytes[0] === 0x63 || t.bytes[0] === 0x64) return { nullable: t.bytes[0] === 0x63, heap: t.bytes.slice(1) };
+  return { nullable: true, heap: t.bytes }; // one-byte shorthand: (ref null <abstract>)
 }
 
 /**
@@ -396,7 +443,7 @@ function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): nu
 
 function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint } {
   let offset = 0n;
-  let align = natural;
+  const align = natural;
   const off = c.peek();
   if (isAtom(off) && off.text.startsWith('offset=')) {
     c.take();
@@ -407,9 +454,11 @@ function memarg(c: Cursor, natural: number, wide: boolean): { align: number; off
   const al = c.peek();
   if (isAtom(al) && al.text.startsWith('align=')) {
     c.take();
-    const v = parseU32(al.text.slice(6));
-    if (v === undefined || v === 0 || (v & (v - 1)) !== 0) throw errorAt(al, `alignment must be a power of two, found ${JSON.stringify(al.text)}`);
-    align = v;
+    const v = wide ? parseU64(al.text.slice(6)) : parseU32(al.text.slice(6));
+    const a = v === undefined ? 0n : BigInt(v);
+    if (a === 0n || (a & (a - 1n)) !== 0n) throw errorAt(al, `alignment must be a power of two, found ${JSON.stringify(al.text)}`);
+    // The exponent; one too large for its access is for validation to reject.
+    return { align: a.toString(2).length - 1, offset };
   }
   return { align: 31 - Math.clz32(align), offset };
 }

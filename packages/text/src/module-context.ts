@@ -35,6 +35,10 @@ export class ModuleContext {
 
   /** Every type definition, in index order; implicit ones are appended as they are met. */
   readonly typeDefs: TypeDef[] = [];
+  /** Type section entries: a subtype, or a whole rec group. */
+  readonly typeSection: number[][] = [];
+  /** Field names of struct types, by type index. */
+  readonly fieldNames: NameSpace[] = [];
   readonly memory64: boolean[] = [];
   readonly table64: boolean[] = [];
   /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
@@ -49,6 +53,7 @@ export class ModuleContext {
     if (found >= 0) return found;
     const bytes = [0x60, ...vec(sig.params.map((p) => p.bytes)), ...vec(sig.results.map((r) => r.bytes))];
     this.typeDefs.push({ bytes, sig, key });
+    this.typeSection.push(bytes);
     this.types.count = Math.max(this.types.count, this.typeDefs.length);
     return this.typeDefs.length - 1;
   }

@@ -4,6 +4,7 @@
 import { Bytes } from './bytes.js';
 import { errorAt } from './errors.js';
 import { declareFields, fieldPrefix } from './fields.js';
+import { defineTypes } from './type-defs.js';
 import { parseInstrs, type BodyContext } from './instructions.js';
 import type { Token } from './lexer.js';
 import { ModuleContext } from './module-context.js';
@@ -78,25 +79,6 @@ function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   const s = new Sections();
   for (const f of fields) encodeField(f, mod, s);
   return assemble(mod, s, opts);
-}
-
-/** Explicit type definitions get the first indices, in order; their bodies may name each other. */
-function defineTypes(fields: SList[], mod: ModuleContext): void {
-  for (const f of fields) {
-    const head = headOf(f);
-    // TODO(issue 19, GC types): recursion groups need their own 0x4e entries in the section.
-    if (head === 'rec') throw errorAt(f, 'recursive type groups (rec) are not supported yet');
-    const defs = head === 'type' ? [f] : [];
-    for (const def of defs) {
-      const c = new Cursor(def);
-      c.takeId();
-      const body = c.expectList('"(func ...)"', 'func');
-      c.expectEnd();
-      const sig = parseFuncTypeDef(body, mod.types);
-      const bytes = [0x60, ...vec(sig.params), ...vec(sig.results)];
-      mod.typeDefs.push({ bytes, sig, key: sigKeyOf(sig.params, sig.results) });
-    }
-  }
 }
 
 function vec(ts: ValType[]): number[] {
@@ -594,7 +576,7 @@ function section(out: Bytes, id: number, items: Bytes[] | undefined, raw?: Bytes
 
 function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Array {
   const out = new Bytes().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  section(out, 1, mod.typeDefs.map((d) => new Bytes().raw(d.bytes)));
+  section(out, 1, mod.typeSection.map((bytes) => new Bytes().raw(bytes)));
   section(out, 2, s.imports);
   section(out, 3, s.funcs.map((t) => new Bytes().u32(t)));
   section(out, 4, s.tables);
