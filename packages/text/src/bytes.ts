@@ -3,7 +3,7 @@
 const utf8 = new TextEncoder();
 
 export class Bytes {
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(32);
   length = 0;
 
   private room(n: number): void {
@@ -26,6 +26,27 @@ export class Bytes {
     this.buf.set(bytes, this.length);
     this.length += bytes.length;
     return this;
+  }
+
+  /** Append another buffer's contents. */
+  append(other: Bytes): this {
+    const n = other.length;
+    this.room(n);
+    if (n < 16) for (let i = 0; i < n; i++) this.buf[this.length + i] = other.buf[i]!;
+    else this.buf.set(other.buf.subarray(0, n), this.length);
+    this.length += n;
+    return this;
+  }
+
+  /** Signed LEB128 of an i32 given as a JS integer in [-2^31, 2^31). */
+  s32(v: number): this {
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.u8(done ? b : b | 0x80);
+      if (done) return this;
+    }
   }
 
   /** Unsigned LEB128 of a u32. */
@@ -84,7 +105,7 @@ export class Bytes {
 
   /** Length-prefixed contents (a section or a function body). */
   sized(inner: Bytes): this {
-    return this.u32(inner.length).raw(inner.view());
+    return this.u32(inner.length).append(inner);
   }
 
   view(): Uint8Array {

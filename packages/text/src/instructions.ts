@@ -110,7 +110,7 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
         if (!c.peekList()) throw c.error('"(then ...)"');
         parseFolded(c.take() as SList, ctx, out);
       }
-      out.u8(info.code).raw(bt.view());
+      out.u8(info.code).append(bt);
       ctx.labels.push(label?.text);
       const then = c.expectList('"(then ...)"', 'then');
       const tc = new Cursor(then);
@@ -136,15 +136,27 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
     out.u8(0x0b);
     return;
   }
-  // Plain instruction: immediates first (they are atoms or typeuse lists), then operands.
-  const imm = new Bytes();
-  emitPlain(head, info, c, ctx, imm);
-  while (!c.done) {
-    const operand = c.take()!;
+  // Plain instruction: its immediates are atoms and a few kinds of lists (type uses, select's
+  // results, cast types); every other list is a folded operand, encoded before the opcode.
+  let k = 1;
+  while (k < list.items.length && !isOperand(list.items[k]!)) k++;
+  for (let i = k; i < list.items.length; i++) {
+    const operand = list.items[i]!;
     if (!isList(operand)) throw errorAt(operand, `expected a folded operand "(...)", found ${describe(operand)}`);
     parseFolded(operand, ctx, out);
   }
-  out.raw(imm.view());
+  const ic = new Cursor(list, 1);
+  ic.end = k;
+  emitPlain(head, info, ic, ctx, out);
+  if (!ic.done) throw ic.error('an operand "(...)" or ")"');
+}
+
+const IMMEDIATE_LISTS = new Set(['type', 'param', 'result', 'ref']);
+
+function isOperand(node: SNode): boolean {
+  if (!isList(node)) return false;
+  const h = node.items[0];
+  return !(h !== undefined && h.kind === 'atom' && IMMEDIATE_LISTS.has(h.text));
 }
 
 /** Block type: `(type x)? (param t*)* (result t*)*`. */
@@ -199,7 +211,7 @@ function catchClauses(c: Cursor, ctx: BodyContext, out: Bytes): void {
     cc.expectEnd();
     count++;
   }
-  out.u32(count).raw(clauses.view());
+  out.u32(count).append(clauses);
 }
 
 function labelIndex(node: SNode | undefined, at: Located, ctx: BodyContext): number {
@@ -229,6 +241,9 @@ function expectNumber(c: Cursor, what: string): Token {
   c.take();
   return n;
 }
+
+/** Decimal literals that fit an i32 whatever their sign (at most 9 digits). */
+const SMALL_DECIMAL = /^[+-]?\d{1,9}$/;
 
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
@@ -329,6 +344,12 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
     }
     case 'i32': case 'i64': {
       const t = expectNumber(c, `an ${info.imm} literal`);
+      if (SMALL_DECIMAL.test(t.text)) {
+        // Most constants are small decimals: no BigInt needed.
+        opcode(info, out);
+        out.s32(Number(t.text));
+        return;
+      }
       const v = parseInt(t.text, info.imm === 'i32' ? 32 : 64);
       if (v === undefined) throw errorAt(t, `malformed ${info.imm} constant ${JSON.stringify(t.text)}`);
       opcode(info, out);

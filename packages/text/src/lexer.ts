@@ -201,8 +201,13 @@ export class Lexer {
         return Uint8Array.from(out);
       }
       if (c < 0x20 || c === 0x7f) throw this.error(this.pos, 'control character in string');
+      if (c < 0x80 && c !== 0x5c) {
+        out.push(c);
+        this.pos++;
+        continue;
+      }
       if (c !== 0x5c) {
-        // Plain characters, possibly non-ASCII: their UTF-8 bytes (surrogate pairs kept together).
+        // Non-ASCII characters: their UTF-8 bytes (surrogate pairs kept together).
         const cp = s.codePointAt(this.pos)!;
         const ch = String.fromCodePoint(cp);
         for (const b of utf8.encode(ch)) out.push(b);

@@ -280,7 +280,7 @@ function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed', wide: boolean)
 function tableType(c: Cursor, mod: ModuleContext, b: Bytes): void {
   const lim = new Bytes();
   limits(c, lim, false, mod.wideLimits);
-  b.raw(parseRefType(c, mod.types).bytes).raw(lim.view());
+  b.raw(parseRefType(c, mod.types).bytes).append(lim);
 }
 
 function memoryType(c: Cursor, mod: ModuleContext, b: Bytes): void {
@@ -336,7 +336,7 @@ function tableField(c: Cursor, mod: ModuleContext, s: Sections): void {
   if (!c.done) {
     // Wasm 3.0: a table with an initialiser expression.
     const init = constExpr(c, mod);
-    s.tables.push(new Bytes().u8(0x40).u8(0x00).raw(b.view()).raw(init.view()));
+    s.tables.push(new Bytes().u8(0x40).u8(0x00).append(b).append(init));
     return;
   }
   s.tables.push(b);
@@ -387,7 +387,7 @@ function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
   }
   const b = new Bytes();
   globalType(c, mod, b);
-  b.raw(constExpr(c, mod).view());
+  b.append(constExpr(c, mod));
   s.globals.push(b);
 }
 
@@ -488,14 +488,14 @@ function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemItems): 
   const b = new Bytes().u8(flags);
   if (mode.mode === 'active') {
     if (flags & 2) b.u32(mode.table);
-    b.raw(mode.offset.view());
+    b.append(mode.offset);
   }
   if (flags & 3) {
     if (useExprs) b.raw(rt!.bytes);
     else b.u8(0x00); // elemkind funcref
   }
   b.u32(items.count);
-  if (useExprs) for (const e of items.exprs) b.raw(e.view());
+  if (useExprs) for (const e of items.exprs) b.append(e);
   else for (const f of items.funcs!) b.u32(f);
   return b;
 }
@@ -554,7 +554,7 @@ function dataField(c: Cursor, mod: ModuleContext, s: Sections): void {
     const offset = offsetExpr(c, mod);
     if (mem === 0) b.u8(0);
     else b.u8(2).u32(mem);
-    b.raw(offset.view());
+    b.append(offset);
   } else {
     b.u8(1);
   }
@@ -570,7 +570,7 @@ function section(out: Bytes, id: number, items: Bytes[] | undefined, raw?: Bytes
   }
   if (!items || items.length === 0) return;
   const body = new Bytes().u32(items.length);
-  for (const i of items) body.raw(i.view());
+  for (const i of items) body.append(i);
   out.u8(id).sized(body);
 }
 

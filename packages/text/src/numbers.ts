@@ -90,12 +90,45 @@ function floatBits(text: string, f: FloatFormat): bigint | undefined {
   }
   const dm = DEC_FLOAT.exec(t);
   if (!dm) return undefined;
+  const fast = decimalFastPath(negative ? '-' + noSep(t) : noSep(t), f);
+  if (fast !== null) return fast;
   const int = noSep(dm[1]!);
   const frac = noSep(dm[2] ?? '');
   const e = clampExp(BigInt(noSep(dm[3] ?? '0'))) - frac.length;
   const mant = BigInt(int + frac);
   if (mant === 0n) return signBit;
   return rationalToBits(negative, e >= 0 ? mant * 10n ** BigInt(e) : mant, e >= 0 ? 1n : 10n ** BigInt(-e), f);
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+/**
+ * Decimal literals through the host's correctly rounded string → f64 conversion. For f32 the
+ * f64 is rounded once more, which is exact unless the f64 landed on a midpoint between two
+ * f32 values (midpoints are f64 values, and rounding is monotonic, so otherwise both roundings
+ * fall on the same side). Returns null for the midpoint case: the exact path decides.
+ */
+function decimalFastPath(text: string, f: FloatFormat): bigint | undefined | null {
+  const d = Number(text);
+  if (!Number.isFinite(d)) return f === F64 ? undefined : null;
+  if (f === F64) {
+    scratch.setFloat64(0, d, true);
+    return scratch.getBigUint64(0, true);
+  }
+  const r = Math.fround(d);
+  if (r !== d) {
+    // Neighbour of r on d's side; d must not be exactly halfway between them.
+    scratch.setFloat32(0, r, true);
+    const bits = scratch.getUint32(0, true);
+    const towardZero = Math.abs(d) < Math.abs(r);
+    if (bits === 0 || (bits & 0x7fffffff) === 0) return null;
+    scratch.setUint32(0, towardZero ? bits - 1 : bits + 1, true);
+    const other = scratch.getFloat32(0, true);
+    if (!Number.isFinite(r) || !Number.isFinite(other) || d === (r + other) / 2) return null;
+  }
+  if (!Number.isFinite(r)) return undefined;
+  scratch.setFloat32(0, r, true);
+  return BigInt(scratch.getUint32(0, true));
 }
 
 /** Bits of an f32 literal, or undefined if malformed or out of range. */

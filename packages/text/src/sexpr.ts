@@ -73,26 +73,31 @@ export function headOf(node: SNode | undefined): string | undefined {
  */
 export class Cursor {
   i: number;
+  /** One past the last item this cursor reads (a folded instruction's immediates stop early). */
+  end: number;
   constructor(
     readonly list: SList,
     start = 1,
   ) {
     this.i = start;
+    this.end = list.items.length;
   }
 
   get done(): boolean {
-    return this.i >= this.list.items.length;
+    return this.i >= this.end;
   }
   peek(offset = 0): SNode | undefined {
-    return this.list.items[this.i + offset];
+    const j = this.i + offset;
+    return j < this.end ? this.list.items[j] : undefined;
   }
   take(): SNode | undefined {
-    return this.list.items[this.i++];
+    return this.i < this.end ? this.list.items[this.i++] : undefined;
   }
   /** Where the next item is, or the closing parenthesis. */
   here(): Located {
     const n = this.peek();
     if (n) return n;
+    if (this.end < this.list.items.length) return this.list.items[this.end]!;
     return { line: this.list.endLine, col: this.list.endCol };
   }
   error(expected: string): TextError {
