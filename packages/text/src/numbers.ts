@@ -80,11 +80,13 @@ function floatBits(text: string, f: FloatFormat): bigint | undefined {
     if (payload === 0n || payload >= 1n << m) return undefined;
     return signBit | expAllOnes | payload;
   }
-  let hm = HEX_FLOAT.exec(t);
+  const hm = HEX_FLOAT.exec(t);
   if (hm) {
     const int = noSep(hm[1]!);
     const frac = noSep(hm[2] ?? '');
     const e = clampExp(BigInt(noSep(hm[3] ?? '0'))) - 4 * frac.length;
+    const fast = hexFastPath(negative, int + frac, e, f);
+    if (fast !== null) return fast;
     const mant = BigInt('0x' + int + frac);
     return rationalToBits(negative, e >= 0 ? mant << BigInt(e) : mant, e >= 0 ? 1n : 1n << BigInt(-e), f);
   }
@@ -101,6 +103,32 @@ function floatBits(text: string, f: FloatFormat): bigint | undefined {
 }
 
 const scratch = new DataView(new ArrayBuffer(8));
+
+/**
+ * Hex literals whose mantissa fits 52 bits and whose value is a normal f64: `mant · 2^e` is
+ * then exact in f64, so f64 needs no rounding and f32 rounds once (Math.fround). Null when
+ * the exact path must decide.
+ */
+function hexFastPath(negative: boolean, digits: string, e: number, f: FloatFormat): bigint | undefined | null {
+  if (digits.length > 13) return null;
+  const mant = parseInt16(digits);
+  if (mant === 0) return negative ? 1n << BigInt(f.mantissa + f.exponent) : 0n;
+  const d = (negative ? -mant : mant) * 2 ** e;
+  const mag = Math.abs(d);
+  if (!(mag >= 2 ** -1022 && mag < 2 ** 1023) || mag / 2 ** e !== mant) return null;
+  if (f === F64) {
+    scratch.setFloat64(0, d, true);
+    return scratch.getBigUint64(0, true);
+  }
+  const r = Math.fround(d);
+  if (!Number.isFinite(r)) return undefined;
+  scratch.setFloat32(0, r, true);
+  return BigInt(scratch.getUint32(0, true));
+}
+
+function parseInt16(digits: string): number {
+  return Number.parseInt(digits, 16);
+}
 
 /**
  * Decimal literals through the host's correctly rounded string → f64 conversion. For f32 the

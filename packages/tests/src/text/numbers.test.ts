@@ -88,4 +88,23 @@ describe('text: number literals', () => {
       expect(hex(parseF32(t32)), t32).to.equal(hex(want));
     }
   });
+
+  it('agrees with the runner on random hex float literals of both widths', () => {
+    const rand = rng(1919);
+    const hexDigits = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const text = `0x${hexDigits(1 + Math.floor(rand() * 3))}.${hexDigits(Math.floor(rand() * 16))}p${Math.floor(rand() * 2200) - 1100}`;
+      for (const type of ['f32', 'f64'] as const) {
+        let want: bigint | undefined;
+        try {
+          want = parseFloatLiteral(text, type);
+        } catch {
+          want = undefined;
+        }
+        if (want === (type === 'f32' ? 0x7f800000n : 0x7ff0000000000000n)) want = undefined; // out of range
+        const got = type === 'f32' ? parseF32(text) : parseF64(text);
+        expect(hex(got), `${type} ${text}`).to.equal(hex(want));
+      }
+    }
+  });
 });
