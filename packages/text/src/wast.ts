@@ -3,7 +3,7 @@
 // Modules are kept unencoded, so that a malformed one only fails the command that uses it.
 
 import { errorAt, TextError } from './errors.js';
-import { encodeModuleFields, parseWat } from './module.js';
+import { encodeModuleFields, parseWat, type EncodeOptions } from './module.js';
 import { Cursor, describe, headOf, isAtom, isList, readSExprs, type SList, type SNode } from './sexpr.js';
 import { parseWastExpected, parseWastValue, type WastExpected, type WastValue } from './wast-values.js';
 
@@ -160,13 +160,16 @@ function parseCommand(node: SNode, src: string): WastCommand {
       const name = c.takeId();
       if (!name) throw c.error('a thread name');
       const shared: string[] = [];
+      // (shared (module $M)*): instances the thread may use
       while (c.peekList('shared')) {
         const sc = new Cursor(c.take() as SList);
-        sc.expectKeyword('module');
-        const id = sc.takeId();
-        if (!id) throw sc.error('a module name');
-        shared.push(id.text);
-        sc.expectEnd();
+        while (!sc.done) {
+          const mc = new Cursor(sc.expectList('"(module $name)"', 'module'));
+          const id = mc.takeId();
+          if (!id) throw mc.error('a module name');
+          shared.push(id.text);
+          mc.expectEnd();
+        }
       }
       const commands: WastCommand[] = [];
       while (!c.done) commands.push(parseCommand(c.take()!, src));
@@ -200,14 +203,14 @@ export function parseWast(src: string): WastCommand[] {
 }
 
 /** Binary bytes of a script module; a TextError when its text is malformed. */
-export function encodeWastModule(m: WastModule): Uint8Array {
+export function encodeWastModule(m: WastModule, opts: EncodeOptions = {}): Uint8Array {
   switch (m.source.kind) {
     case 'binary':
       return m.source.bytes;
     case 'quote':
-      return parseWat(m.source.text);
+      return parseWat(m.source.text, opts);
     case 'text':
-      return encodeModuleFields(m.source.list, m.source.fieldsFrom);
+      return encodeModuleFields(m.source.list, m.source.fieldsFrom, opts);
   }
 }
 
