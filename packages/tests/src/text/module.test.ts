@@ -153,6 +153,53 @@ describe('text: module fields', () => {
   });
 });
 
+describe('text: Wasm 3.0 types and instructions (hand-assembled bytes: wabt has no GC)', () => {
+  const body = (src: string) => {
+    const h = hex(parseWat(src));
+    return h.slice(h.lastIndexOf('0a')); // the code section is last
+  };
+
+  it('encodes struct/array/sub/rec type definitions with packed and mutable fields', () => {
+    const h = hex(parseWat(`(module
+      (type $p (struct (field $x i32) (field (mut i8))))
+      (type $a (array (mut f64)))
+      (rec (type $r (sub (func))) (type $s (sub final $r (func))))
+      (type $n (func (param (ref null $p)) (result (ref $a)))))`));
+    expect(h).to.equal(
+      '0061736d01000000' + '011e04' + '5f027f007801' + '5e7c01' + '4e02' + '5000600000' + '4f0102600000' + '60016300016401',
+    );
+  });
+
+  it('encodes GC instructions with type, field and cast immediates', () => {
+    const b = body(`(module (type $p (struct (field $x i32) (field $y (mut i64))))
+      (func (param (ref null $p)) (result i32)
+        (struct.set $p $y (local.get 0) (i64.const 1))
+        (drop (ref.test (ref null $p) (local.get 0)))
+        (drop (ref.cast (ref $p) (local.get 0)))
+        (block $l (result anyref) (drop (br_on_cast $l anyref (ref $p) (local.get 0))) (ref.null any))
+        drop
+        (struct.get $p $x (local.get 0))))`);
+    expect(b).to.contain('20004201' + 'fb050001'); // struct.set $p field 1
+    expect(b).to.contain('2000' + 'fb1500'); // ref.test null $p: the nullable form, 21
+    expect(b).to.contain('2000' + 'fb1600'); // ref.cast (ref $p): 22
+    expect(b).to.contain('2000' + 'fb1801006e00'); // br_on_cast flags=1 (from nullable) label 0 any $p
+    expect(b).to.contain('2000' + 'fb020000'); // struct.get $p field 0
+  });
+
+  it('encodes tail calls, typed function references and try_table', () => {
+    const b = body(`(module (type $t (func (result i32))) (tag $e (param i32))
+      (func $f (type $t) (i32.const 0))
+      (func (result i32)
+        (block $h (result i32)
+          (try_table (result i32) (catch $e $h) (catch_all $h) (return_call $f)))
+        (call_ref $t (ref.func $f))
+        (return_call_ref $t (ref.as_non_null (ref.func $f)))))`);
+    expect(b).to.contain('027f' + '1f7f' + '02' + '000000' + '0200' + '1200' + '0b0b'); // try_table with 2 catches
+    expect(b).to.contain('d200' + '1400'); // call_ref $t
+    expect(b).to.contain('d200d4' + '1500'); // ref.as_non_null, return_call_ref $t
+  });
+});
+
 describe('text: malformed modules', () => {
   const cases: [string, string][] = [
     ['(module (func (i32.const 0x1_0000_0000)))', '1:26: malformed i32 constant "0x1_0000_0000"'],
