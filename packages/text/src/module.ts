@@ -11,7 +11,7 @@ import { ModuleContext } from './module-context.js';
 import { NameSpace } from './names.js';
 import { parseU32, parseU64 } from './numbers.js';
 import { Cursor, headOf, isAtom, isList, readSExprs, type SList } from './sexpr.js';
-import { parseFuncTypeDef, parseRefType, parseValType, tryValType, type ValType } from './types.js';
+import { parseRefType, parseValType, tryValType, type ValType } from './types.js';
 
 const KIND = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
 
@@ -79,16 +79,6 @@ function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   const s = new Sections();
   for (const f of fields) encodeField(f, mod, s);
   return assemble(mod, s, opts);
-}
-
-function vec(ts: ValType[]): number[] {
-  const b = new Bytes().u32(ts.length);
-  for (const t of ts) b.raw(t.bytes);
-  return [...b.view()];
-}
-
-function sigKeyOf(params: ValType[], results: ValType[]): string {
-  return `${params.map((p) => p.key).join(' ')} -> ${results.map((r) => r.key).join(' ')}`;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
