@@ -21,6 +21,7 @@ export interface Token {
 }
 
 const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Characters allowed in keywords, numbers and ids (spec: idchar). */
 function isIdChar(c: number): boolean {
@@ -34,6 +35,11 @@ function isIdChar(c: number): boolean {
       return true;
   }
   return false;
+}
+
+/** `, ; [ ] { }`: characters only "reserved" tokens hold (legal inside annotations). */
+function isReservedOnly(c: number): boolean {
+  return c === 0x2c || c === 0x3b || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
 }
 
 function isSpace(c: number): boolean {
@@ -143,6 +149,7 @@ export class Lexer {
           // `$"..."`: an id spelled as a string (Wasm 3.0).
           const bytes = this.readString();
           if (bytes.length === 0) throw errorAt({ line, col }, 'empty identifier');
+          this.checkUtf8(bytes, line, col);
           this.checkSeparated();
           return { kind: 'id', text: '$' + new TextDecoder().decode(bytes), start, end: this.pos, line, col, bytes };
         }
@@ -165,27 +172,60 @@ export class Lexer {
     throw this.error(this.pos, 'tokens must be separated by whitespace or parentheses');
   }
 
+  /**
+   * `(@id token*)`: the id is idchars or a non-empty UTF-8 string right after `(@`; the body is
+   * balanced parentheses around tokens, comments allowed.
+   */
   private skipAnnotation(): void {
     const startLine = this.line;
     const startCol = this.pos - this.lineStart + 1;
-    let depth = 0;
-    while (this.pos < this.src.length) {
+    this.pos += 2;
+    const c = this.src.charCodeAt(this.pos);
+    if (c === 0x22) {
+      const name = this.readString();
+      if (name.length === 0) throw new TextError('empty annotation id', startLine, startCol);
+      this.checkUtf8(name, startLine, startCol);
+    } else {
+      const idStart = this.pos;
+      while (this.pos < this.src.length && isIdChar(this.src.charCodeAt(this.pos))) this.pos++;
+      if (this.pos === idStart) throw new TextError('empty annotation id', startLine, startCol);
+    }
+    // The body: balanced parentheses around runs of idchars and strings. Such a run need not
+    // be one valid token (`x-y$yz"aa"-2` is a "reserved" token, fine inside annotations), but
+    // every character must be one a token could hold and every string must be well-formed.
+    const s = this.src;
+    for (let depth = 1; depth > 0; ) {
       this.skipTrivia();
-      const c = this.src.charCodeAt(this.pos);
-      if (c === 0x28) {
+      if (this.pos >= s.length) throw new TextError('unterminated annotation', startLine, startCol);
+      const ch = s.charCodeAt(this.pos);
+      if (ch === 0x28) {
+        // Inside the body, `(@` is just a parenthesis and a reserved token.
         depth++;
         this.pos++;
-      } else if (c === 0x29) {
+      } else if (ch === 0x29) {
         depth--;
         this.pos++;
-        if (depth === 0) return;
-      } else if (c === 0x22) {
-        this.readString();
-      } else if (this.pos < this.src.length) {
-        this.step();
+      } else {
+        const runStart = this.pos;
+        for (;;) {
+          const r = s.charCodeAt(this.pos);
+          if (this.pos < s.length && (isIdChar(r) || isReservedOnly(r))) {
+            if (r === 0x3b && s.charCodeAt(this.pos + 1) === 0x3b) break; // `;;` comment
+            this.pos++;
+          } else if (r === 0x22) this.readString();
+          else break;
+        }
+        if (this.pos === runStart) throw this.error(this.pos, `illegal character ${JSON.stringify(s[this.pos])} in an annotation`);
       }
     }
-    throw new TextError('unterminated annotation', startLine, startCol);
+  }
+
+  private checkUtf8(bytes: Uint8Array, line: number, col: number): void {
+    try {
+      strictUtf8.decode(bytes);
+    } catch {
+      throw new TextError('malformed UTF-8 encoding', line, col);
+    }
   }
 
   /** A string literal starting at the opening quote, as the bytes it denotes. */

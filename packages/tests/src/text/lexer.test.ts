@@ -51,10 +51,20 @@ describe('text: lexer', () => {
     expect(texts('(a)(b)')).to.deep.equal(['(', 'a', ')', '(', 'b', ')']);
   });
 
+  it('skips annotation bodies of reserved tokens, comments and bare (@, but checks their ids and characters', () => {
+    expect(texts('a (@a x-y$yz"aa"-2 , ; ] [ }} ({) (@) (@ x)) b (@"str" (;c;) ;; d\n ) c')).to.deep.equal(['a', 'b', 'c']);
+    expect(errorOf(() => tokenize('(@ x)')).message).to.equal('1:1: empty annotation id');
+    expect(errorOf(() => tokenize('(@"")')).message).to.equal('1:1: empty annotation id');
+    expect(errorOf(() => tokenize('(@"\\ef")')).message).to.equal('1:1: malformed UTF-8 encoding');
+    expect(errorOf(() => tokenize('(@a \u0001)')).message).to.match(/^1:5: illegal character/);
+    expect(errorOf(() => tokenize('(@a ß)')).message).to.match(/^1:5: illegal character/);
+  });
+
   it('reads $"quoted" identifiers', () => {
     const [id] = tokenize('$"hello world"');
     expect(id!.kind).to.equal('id');
     expect(id!.text).to.equal('$hello world');
+    expect(errorOf(() => tokenize('$"\\ef"')).message).to.equal('1:1: malformed UTF-8 encoding');
   });
 });
 

@@ -94,8 +94,9 @@ function* wastFiles(dir: string): Generator<string> {
 }
 
 /** Per folder: scripts, commands, well-formed modules encoded. */
-function encodeSuite(root: string, standard: '2.0' | '3.0'): { failures: string[]; perFolder: Map<string, { files: number; commands: number; modules: number }> } {
+function encodeSuite(root: string, standard: '2.0' | '3.0'): { failures: string[]; malformedRejected: number; perFolder: Map<string, { files: number; commands: number; modules: number }> } {
   const failures: string[] = [];
+  let malformedRejected = 0;
   const perFolder = new Map<string, { files: number; commands: number; modules: number }>();
   for (const file of wastFiles(root)) {
     const rel = relative(root, file);
@@ -112,6 +113,16 @@ function encodeSuite(root: string, standard: '2.0' | '3.0'): { failures: string[
     }
     for (const c of cmds.flatMap((x) => (x.kind === 'thread' ? x.commands : [x]))) {
       row.commands++;
+      if (c.kind === 'assert_malformed' && c.module.source.kind !== 'binary') {
+        try {
+          encodeWastModule(c.module, { standard });
+          failures.push(`${rel}:${c.line}: malformed text accepted (${c.message})`);
+        } catch (e) {
+          if (!(e instanceof TextError)) throw e;
+          malformedRejected++;
+        }
+        continue;
+      }
       if (!('module' in c) || typeof c.module !== 'object' || c.kind === 'assert_malformed') continue;
       try {
         encodeWastModule(c.module, { standard });
@@ -121,7 +132,7 @@ function encodeSuite(root: string, standard: '2.0' | '3.0'): { failures: string[
       }
     }
   }
-  return { failures, perFolder };
+  return { failures, malformedRejected, perFolder };
 }
 
 describe('text: WAST scripts of the spec suites', function () {
@@ -131,10 +142,11 @@ describe('text: WAST scripts of the spec suites', function () {
     ['spec-latest/core (Wasm 3.0)', process.env.WASM_SPEC_LATEST_DIR ? join(resolve(process.env.WASM_SPEC_LATEST_DIR), 'core') : resolve(REPO_ROOT, '../shared/spec-latest/core'), '3.0'],
   ];
   for (const [name, dir, standard] of suites) {
-    it(`parses every script of ${name} and encodes its well-formed modules`, function () {
+    it(`parses every script of ${name}, encodes its well-formed modules and rejects its malformed text`, function () {
       if (!existsSync(dir)) this.skip();
-      const { failures, perFolder } = encodeSuite(dir, standard);
+      const { failures, malformedRejected, perFolder } = encodeSuite(dir, standard);
       expect(failures.slice(0, 20)).to.deep.equal([]);
+      expect(malformedRejected).to.be.greaterThan(1000); // 1,229 text-format assert_malformed today
       const total = [...perFolder.values()].reduce((n, r) => n + r.files, 0);
       expect(total).to.be.greaterThan(50);
     });
