@@ -16,7 +16,7 @@ export interface Token {
   end: number;
   line: number;
   col: number;
-  /** Strings: the bytes the literal denotes. Ids: the name without `$` as UTF-8 bytes. */
+  /** Strings: the bytes the literal denotes. `$"..."` ids: the name's bytes. */
   bytes?: Uint8Array;
 }
 
@@ -156,7 +156,7 @@ export class Lexer {
         this.checkSeparated();
         if (c === 0x24) {
           if (text.length === 1) throw errorAt({ line, col }, 'empty identifier');
-          return { kind: 'id', text, start, end: this.pos, line, col, bytes: utf8.encode(text.slice(1)) };
+          return { kind: 'id', text, start, end: this.pos, line, col };
         }
         return { kind: 'atom', text, start, end: this.pos, line, col };
       }

@@ -35,6 +35,9 @@ export class ModuleContext {
 
   /** Every type definition, in index order; implicit ones are appended as they are met. */
   readonly typeDefs: TypeDef[] = [];
+  /** First type index of each function signature key, for `typeFor`; `keyed` defs indexed so far. */
+  private readonly byKey = new Map<string, number>();
+  private keyed = 0;
   /** Type section entries: a subtype, or a whole rec group. */
   readonly typeSection: number[][] = [];
   /** Field names of struct types, by type index. */
@@ -49,8 +52,13 @@ export class ModuleContext {
   /** Function type with this signature: the first matching one, or a new implicit one. */
   typeFor(sig: FuncSig): number {
     const key = sigKey(sig);
-    const found = this.typeDefs.findIndex((d) => d.key === key);
-    if (found >= 0) return found;
+    // Index the definitions added since the last lookup; the first with a key wins.
+    for (; this.keyed < this.typeDefs.length; this.keyed++) {
+      const k = this.typeDefs[this.keyed]!.key;
+      if (k !== undefined && !this.byKey.has(k)) this.byKey.set(k, this.keyed);
+    }
+    const found = this.byKey.get(key);
+    if (found !== undefined) return found;
     const bytes = [0x60, ...vec(sig.params.map((p) => p.bytes)), ...vec(sig.results.map((r) => r.bytes))];
     this.typeDefs.push({ bytes, sig, key });
     this.typeSection.push(bytes);
