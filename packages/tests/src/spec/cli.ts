@@ -1,6 +1,6 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
 //   [--bounds-checks guard|explicit] [--verbose] [--timeout S] [--jobs N]
-//   [--proposals] [--expected-failures PATH] [--print-failures]`
+//   [--proposals] [--expected-failures PATH] [--print-failures] [--text-parser wasmjit|wabt]`
 //
 // --print-failures prints unexpected failures as expected-failures lines
 // (`file.wast:LINE  reason`) for review before adding them to the list.
@@ -23,6 +23,7 @@ import {
 } from './suite.js';
 import type { BoundsChecks } from './wasmjit-adapter.js';
 import type { EngineName } from './worker.js';
+import { textParserFromEnv } from './wat.js';
 
 function usage(msg: string): never {
   process.stderr.write(`spec: ${msg}\n`);
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string', default: '60' },
       jobs: { type: 'string', default: '2' },
       proposals: { type: 'boolean', default: false },
+      'text-parser': { type: 'string' },
       'expected-failures': { type: 'string' },
       'print-failures': { type: 'boolean', default: false },
     },
@@ -60,6 +62,14 @@ async function main(): Promise<number> {
   const timeoutMs = Number(values.timeout) * 1000;
   const jobs = Number(values.jobs);
   if (!(timeoutMs > 0) || !(jobs >= 1)) usage('bad --timeout or --jobs');
+
+  // Workers read the choice from the environment they inherit.
+  const textParser = values['text-parser'];
+  if (textParser !== undefined) {
+    if (textParser !== 'wasmjit' && textParser !== 'wabt') usage(`bad --text-parser ${textParser}`);
+    process.env.WASMJIT_TEXT_PARSER = textParser;
+  }
+  console.log(`spec: text parser ${textParserFromEnv()}`);
 
   const spec = findSpecDir();
   if ('absent' in spec) {

@@ -6,10 +6,10 @@ import type { EngineAdapter } from './adapter.js';
 import { runScript, SKIP, type Outcome } from './runner.js';
 import { spectestHostImports, spectestWasm, SPECTEST_WASM_HEX, SPECTEST_WAT } from './spectest.js';
 import { V8Adapter } from './v8-adapter.js';
-import { CORE_FEATURES, loadWabt, watToBinary } from './wat.js';
+import { CORE_FEATURES, loadWabt, watToBinary, type TextParser } from './wat.js';
 
-async function run(src: string, adapter: EngineAdapter = new V8Adapter()): Promise<Outcome[]> {
-  return runScript(src, adapter, await loadWabt(), { features: CORE_FEATURES });
+async function run(src: string, adapter: EngineAdapter = new V8Adapter(), textParser?: TextParser): Promise<Outcome[]> {
+  return runScript(src, adapter, await loadWabt(), { features: CORE_FEATURES, textParser });
 }
 const statuses = (os: Outcome[]) => os.map((o) => o.status);
 
@@ -67,7 +67,23 @@ describe('spec runner: verdicts (on V8)', function () {
 `);
     const bad = out.filter((o) => o.status === 'failed');
     expect(bad, JSON.stringify(bad, null, 1)).to.have.length(0);
-    expect(out.filter((o) => o.status === 'skipped').map((o) => o.reason)).to.deep.equal([SKIP.textMalformed]);
+    expect(out.filter((o) => o.status === 'skipped')).to.deep.equal([]);
+  });
+
+  it('runs text-format assert_malformed with our parser, and skips them with wabt', async () => {
+    const script = `(assert_malformed (module quote "(func") "unexpected end")
+(assert_malformed (module quote "(func (i32.const 0x1_0000_0000) drop)") "i32 constant")
+(assert_malformed (module quote "(func (i32.const 1) drop)") "well-formed: must fail")
+(module quote "(func (result i32) (i32.const 0x1_0000_0000))")
+`;
+    const ours = await run(script);
+    expect(statuses(ours)).to.deep.equal(['passed', 'passed', 'failed', 'failed']);
+    expect(ours[2]!.reason).to.match(/accepted it/);
+    expect(ours[3]!.reason).to.match(/^text parser rejected the module: \d+:\d+: malformed i32 constant/);
+    const wabt = await run(script, new V8Adapter(), 'wabt');
+    expect(statuses(wabt)).to.deep.equal(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(wabt.slice(0, 3).map((o) => o.reason)).to.deep.equal(Array(3).fill(SKIP.textMalformed));
+    expect(wabt[3]!.reason).to.match(/^wabt cannot encode/);
   });
 
   it('fails wrong assertions', async () => {

@@ -19,7 +19,7 @@ import {
   type Expected,
   type Value,
 } from './values.js';
-import { quotedModuleText, watToBinary, type loadWabt, type WabtFeatures } from './wat.js';
+import { quotedModuleText, watToBinary, watToBinaryOurs, type loadWabt, type TextParser, type WabtFeatures } from './wat.js';
 import { parseWast, type Action, type Command, type ModuleDef } from './wast.js';
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -36,7 +36,7 @@ export interface Outcome {
 }
 
 export const SKIP = {
-  textMalformed: 'text-format malformed module (tests a text parser; we have none)',
+  textMalformed: 'text-format malformed module (tests a text parser; wabt is not ours)',
   wabt: 'wabt cannot encode',
   quietedNaN: 'known V8-adapter limitation: signalling NaN quieted crossing JS numbers',
   simd: 'v128 (SIMD) not supported',
@@ -53,6 +53,8 @@ export interface RunOptions {
    */
   resumeAfter?: number;
   features: WabtFeatures;
+  /** Text → binary: our @wasmjit/text (default) or wabt. */
+  textParser?: TextParser;
   /** Called as each reported outcome is produced (lets a worker stream them); awaited if it returns a promise. */
   onOutcome?: (o: Outcome) => void | Promise<void>;
   /** Called before each command runs (lets a worker record where a crash happened). */
@@ -76,6 +78,7 @@ const MAX_TEXT = 400;
 
 export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt, opts: RunOptions): Promise<Outcome[]> {
   const commands = parseWast(src);
+  const textParser: TextParser = opts.textParser ?? 'wasmjit';
   const outcomes: Outcome[] = [];
   const hostRefs = new HostRefs();
   // A broken spectest is one failure; modules that do not import it still run.
@@ -97,9 +100,24 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
     const s = def.source;
     if (s.kind === 'binary') return s.bytes;
     const text = s.kind === 'quote' ? quotedModuleText(s.text) : s.text;
+    if (textParser === 'wasmjit') {
+      // Our parser must read every well-formed module: a rejection is a failure, not a skip.
+      const ours = watToBinaryOurs(text);
+      if ('error' in ours) throw new Fail(`text parser rejected the module: ${ours.error}`);
+      return ours.bytes;
+    }
     const r = watToBinary(wabt, text, opts.features);
     if ('error' in r) throw new Skip(`${SKIP.wabt}: ${r.error.split('\n')[0]}`);
     return r.bytes;
+  };
+
+  /** assert_malformed on text: our parser must reject it (wabt's verdict is not checked). */
+  const expectMalformedText = (def: ModuleDef, message: string): void => {
+    if (textParser !== 'wasmjit') throw new Skip(SKIP.textMalformed);
+    const s = def.source;
+    const text = s.kind === 'quote' ? quotedModuleText(s.text) : s.kind === 'text' ? s.text : '';
+    const r = watToBinaryOurs(text);
+    if (!('error' in r)) throw new Fail(`expected malformed text ("${message}"), but the text parser accepted it`);
   };
 
   const compile = (def: ModuleDef): unknown => {
@@ -246,7 +264,10 @@ export async function runScript(src: string, adapter: EngineAdapter, wabt: Wabt,
       case 'assert_malformed':
       case 'assert_invalid': {
         // Malformed *text* exercises a text parser; only binary ones reach the engine.
-        if (cmd.kind === 'assert_malformed' && cmd.module.source.kind !== 'binary') throw new Skip(SKIP.textMalformed);
+        if (cmd.kind === 'assert_malformed' && cmd.module.source.kind !== 'binary') {
+          expectMalformedText(cmd.module, cmd.message);
+          return;
+        }
         const bytes = moduleBytes(cmd.module);
         try {
           adapter.compile(bytes);

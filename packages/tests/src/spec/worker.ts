@@ -6,7 +6,7 @@ import { openSync, readFileSync, writeSync } from 'node:fs';
 import type { EngineAdapter } from './adapter.js';
 import { runScript, type Outcome } from './runner.js';
 import { V8Adapter } from './v8-adapter.js';
-import { loadWabt, type WabtFeatures } from './wat.js';
+import { loadWabt, textParserFromEnv, type WabtFeatures } from './wat.js';
 import { loadWasmjitRuntime, WasmjitAdapter, type BoundsChecks } from './wasmjit-adapter.js';
 
 export type EngineName = 'wasmjit' | 'v8';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     line: job.line,
     resumeAfter: job.resumeAfter,
     features: job.features,
+    textParser: textParserFromEnv(),
     onCommandStart: (line) => {
       if (progressFd === undefined) return;
       lineView.setUint32(0, line, true);

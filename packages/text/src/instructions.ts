@@ -1,0 +1,520 @@
+// Instruction sequences (spec 6.5): plain ("flat") instructions, structured blocks with `end`,
+// and folded S-expressions, all encoded straight into bytes as they are read.
+
+import { Bytes } from './bytes.js';
+import { errorAt, type Located } from './errors.js';
+import { INSTRUCTIONS } from './instr-table.js';
+import type { InstrInfo } from './instr-shapes.js';
+import type { Token } from './lexer.js';
+import type { ModuleContext } from './module-context.js';
+import { isIndexLike, type NameSpace } from './names.js';
+import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64 } from './numbers.js';
+import { Cursor, describe, isAtom, isList, type SList, type SNode } from './sexpr.js';
+import { parseHeapType, parseRefType, parseValType } from './types.js';
+
+/** What an instruction sequence can refer to besides module-level names. */
+export interface BodyContext {
+  mod: ModuleContext;
+  locals: NameSpace;
+  /** Enclosing block labels, innermost last; undefined for unnamed blocks. */
+  labels: (string | undefined)[];
+}
+
+/** Keywords that end a flat instruction sequence (they belong to the enclosing construct). */
+const TERMINATORS = new Set(['end', 'else', 'then']);
+
+/** Read instructions until the cursor is done or at a terminator keyword. */
+export function parseInstrs(c: Cursor, ctx: BodyContext, out: Bytes): void {
+  for (;;) {
+    const n = c.peek();
+    if (n === undefined) return;
+    if (isAtom(n) && TERMINATORS.has(n.text)) return;
+    parseInstr(c, ctx, out);
+  }
+}
+
+function parseInstr(c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const n = c.peek()!;
+  if (isList(n)) {
+    c.take();
+    parseFolded(n, ctx, out);
+    return;
+  }
+  if (!isAtom(n)) throw c.error('an instruction');
+  c.take();
+  const info = INSTRUCTIONS.get(n.text);
+  if (info === undefined) throw errorAt(n, `unknown operator ${JSON.stringify(n.text)}`);
+  if (info.imm === 'block' || info.imm === 'try_table') {
+    parseFlatBlock(n, info, c, ctx, out);
+    return;
+  }
+  emitPlain(n, info, c, ctx, out);
+}
+
+/** `block label? bt instr* end id?` and friends, flat. */
+function parseFlatBlock(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const label = c.takeId();
+  out.u8(info.code);
+  if (info.imm === 'try_table') {
+    blockType(c, ctx, out);
+    catchClauses(c, ctx, out);
+  } else {
+    blockType(c, ctx, out);
+  }
+  ctx.labels.push(label?.text);
+  parseInstrs(c, ctx, out);
+  if (head.text === 'if' && c.peekAtom('else')) {
+    c.take();
+    endLabel(c, label);
+    elseBranch(out, () => parseInstrs(c, ctx, out));
+  }
+  ctx.labels.pop();
+  if (!c.peekAtom('end')) throw c.error(`"end" closing "${head.text}" at ${head.line}:${head.col}`);
+  c.take();
+  endLabel(c, label);
+  out.u8(0x0b);
+}
+
+/**
+ * `else` and its instructions; an empty else branch is left out, as wabt does (an `if` without
+ * `else` means exactly that), so our bytes stay comparable with wabt's.
+ */
+function elseBranch(out: Bytes, body: () => void): void {
+  const at = out.length;
+  out.u8(0x05);
+  body();
+  if (out.length === at + 1) out.length = at;
+}
+
+/** After `end` / `else` an optional id must repeat the block's label. */
+function endLabel(c: Cursor, label: Token | undefined): void {
+  const id = c.peek();
+  if (id === undefined || id.kind !== 'id') return;
+  if (label === undefined || label.text !== id.text) throw errorAt(id, `mismatching label ${id.text}`);
+  c.take();
+}
+
+/** `(op ...)` folded forms. */
+function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
+  const c = new Cursor(list, 0);
+  const head = c.expectAtom('an instruction');
+  const info = INSTRUCTIONS.get(head.text);
+  if (info === undefined) throw errorAt(head, `unknown operator ${JSON.stringify(head.text)}`);
+  if (info.imm === 'block' || info.imm === 'try_table') {
+    const label = c.takeId();
+    if (head.text === 'if') {
+      const bt = new Bytes();
+      blockType(c, ctx, bt);
+      // The condition: folded instructions before (then ...).
+      while (!c.done && !c.peekList('then')) {
+        if (!c.peekList()) throw c.error('"(then ...)"');
+        parseFolded(c.take() as SList, ctx, out);
+      }
+      out.u8(info.code).append(bt);
+      ctx.labels.push(label?.text);
+      const then = c.expectList('"(then ...)"', 'then');
+      const tc = new Cursor(then);
+      parseInstrs(tc, ctx, out);
+      tc.expectEnd('an instruction');
+      if (c.peekList('else')) {
+        const ec = new Cursor(c.take() as SList);
+        elseBranch(out, () => parseInstrs(ec, ctx, out));
+        ec.expectEnd('an instruction');
+      }
+      ctx.labels.pop();
+      c.expectEnd('")" after "(else ...)"');
+      out.u8(0x0b);
+      return;
+    }
+    out.u8(info.code);
+    blockType(c, ctx, out);
+    if (info.imm === 'try_table') catchClauses(c, ctx, out);
+    ctx.labels.push(label?.text);
+    parseInstrs(c, ctx, out);
+    c.expectEnd('an instruction');
+    ctx.labels.pop();
+    out.u8(0x0b);
+    return;
+  }
+  // Plain instruction: its immediates are atoms and a few kinds of lists (type uses, select's
+  // results, cast types); every other list is a folded operand, encoded before the opcode.
+  let k = 1;
+  while (k < list.items.length && !isOperand(list.items[k]!)) k++;
+  for (let i = k; i < list.items.length; i++) {
+    const operand = list.items[i]!;
+    if (!isList(operand)) throw errorAt(operand, `expected a folded operand "(...)", found ${describe(operand)}`);
+    parseFolded(operand, ctx, out);
+  }
+  const ic = new Cursor(list, 1);
+  ic.end = k;
+  emitPlain(head, info, ic, ctx, out);
+  if (!ic.done) throw ic.error('an operand "(...)" or ")"');
+}
+
+const IMMEDIATE_LISTS = new Set(['type', 'param', 'result', 'ref']);
+
+function isOperand(node: SNode): boolean {
+  if (!isList(node)) return false;
+  const h = node.items[0];
+  return !(h !== undefined && h.kind === 'atom' && IMMEDIATE_LISTS.has(h.text));
+}
+
+/** Block type: `(type x)? (param t*)* (result t*)*`. */
+function blockType(c: Cursor, ctx: BodyContext, out: Bytes): void {
+  if (!c.peekList('type') && !c.peekList('param') && !c.peekList('result')) {
+    out.u8(0x40);
+    return;
+  }
+  const hasIndex = c.peekList('type');
+  const start = c.i;
+  // Inline [] -> [t?] needs no type; anything else is a type index (implicit if need be).
+  if (!hasIndex) {
+    const probe = new Cursor(c.list, start);
+    while (probe.peekList('result')) probe.take();
+    if (!probe.peekList('param')) {
+      const results = [];
+      while (c.peekList('result')) {
+        const rc = new Cursor(c.take() as SList);
+        while (!rc.done) results.push(parseValType(rc, ctx.mod.types));
+      }
+      if (c.peekList('param')) throw c.error('an instruction');
+      if (results.length === 0) out.u8(0x40);
+      else if (results.length === 1) out.raw(results[0]!.bytes);
+      else out.s33(ctx.mod.typeFor({ params: [], results }));
+      return;
+    }
+  }
+  const use = ctx.mod.typeUse(c, false);
+  if (use.sig.params.length === 0 && use.sig.results.length <= 1 && ctx.mod.typeDefs[use.index]?.sig) {
+    if (use.sig.results.length === 0) out.u8(0x40);
+    else out.raw(use.sig.results[0]!.bytes);
+    return;
+  }
+  out.s33(use.index);
+}
+
+/** try_table's `(catch tag label)`, `(catch_ref ...)`, `(catch_all label)`, `(catch_all_ref ...)`. */
+function catchClauses(c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const clauses = new Bytes();
+  let count = 0;
+  const kinds: Record<string, number> = { catch: 0, catch_ref: 1, catch_all: 2, catch_all_ref: 3 };
+  for (;;) {
+    const n = c.peek();
+    if (!isList(n)) break;
+    const kind = kinds[(n.items[0] as Token | undefined)?.text ?? ''];
+    if (kind === undefined) break;
+    c.take();
+    const cc = new Cursor(n);
+    clauses.u8(kind);
+    if (kind < 2) clauses.u32(ctx.mod.tags.resolve(cc.take(), cc.here()));
+    clauses.u32(labelIndex(cc.take(), cc.here(), ctx));
+    cc.expectEnd();
+    count++;
+  }
+  out.u32(count).append(clauses);
+}
+
+function labelIndex(node: SNode | undefined, at: Located, ctx: BodyContext): number {
+  if (node !== undefined && node.kind === 'id') {
+    const i = ctx.labels.lastIndexOf(node.text);
+    if (i < 0) throw errorAt(node, `unknown label ${node.text}`);
+    return ctx.labels.length - 1 - i;
+  }
+  const v = node !== undefined && node.kind === 'atom' ? parseU32(node.text) : undefined;
+  if (v === undefined) throw errorAt(node ?? at, `expected a label, found ${describe(node)}`);
+  return v;
+}
+
+function opcode(info: InstrInfo, out: Bytes): void {
+  out.u8(info.code);
+  if (info.sub !== undefined) out.u32(info.sub);
+}
+
+/** An optional index (memory/table) before other immediates; 0 when absent. */
+function optionalIndex(c: Cursor, space: NameSpace): number {
+  return isIndexLike(c.peek()) ? space.resolve(c.take(), c.here()) : 0;
+}
+
+function expectNumber(c: Cursor, what: string): Token {
+  const n = c.peek();
+  if (!isAtom(n)) throw c.error(what);
+  c.take();
+  return n;
+}
+
+/** Decimal literals that fit an i32 whatever their sign (at most 9 digits). */
+const SMALL_DECIMAL = /^[+-]?\d{1,9}$/;
+
+/** Everything but blocks: the opcode and its immediates. */
+function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  switch (info.imm) {
+    case 'none':
+      opcode(info, out);
+      return;
+    case 'label':
+      opcode(info, out);
+      out.u32(labelIndex(c.take(), c.here(), ctx));
+      return;
+    case 'func': case 'global': case 'table': case 'elem': case 'data': case 'tag': case 'type': case 'local': {
+      const space = {
+        func: mod.funcs, global: mod.globals, table: mod.tables, elem: mod.elems, data: mod.datas,
+        tag: mod.tags, type: mod.types, local: ctx.locals,
+      }[info.imm];
+      opcode(info, out);
+      if (info.imm === 'table' && !isIndexLike(c.peek())) {
+        out.u32(0); // table.get/set/size/grow/fill default to table 0
+        return;
+      }
+      if (info.imm === 'data') mod.usesDataCount = true;
+      out.u32(space.resolve(c.take(), c.here()));
+      return;
+    }
+    case 'br_table': {
+      const labels: number[] = [];
+      while (isIndexLike(c.peek())) labels.push(labelIndex(c.take(), c.here(), ctx));
+      if (labels.length === 0) throw c.error('a label');
+      opcode(info, out);
+      out.u32(labels.length - 1);
+      for (const l of labels) out.u32(l);
+      return;
+    }
+    case 'call_indirect': {
+      const table = optionalIndex(c, mod.tables);
+      const use = mod.typeUse(c, false);
+      opcode(info, out);
+      out.u32(use.index).u32(table);
+      return;
+    }
+    case 'select': {
+      const types: number[][] = [];
+      let typed = false; // `select (result)` with no types is still the typed encoding
+      while (c.peekList('result')) {
+        typed = true;
+        const rc = new Cursor(c.take() as SList);
+        while (!rc.done) types.push(parseValType(rc, mod.types).bytes);
+      }
+      if (!typed) {
+        out.u8(0x1b);
+        return;
+      }
+      out.u8(0x1c).u32(types.length);
+      for (const t of types) out.raw(t);
+      return;
+    }
+    case 'memarg': case 'memarg_lane': {
+      const mem = memoryIndexBeforeMemarg(c, ctx, info.imm === 'memarg_lane');
+      const { align, offset } = memarg(c, info.align!, (mod.memory64[mem] ?? false) || mod.wideLimits);
+      opcode(info, out);
+      out.u32(mem === 0 ? align : align | 0x40);
+      if (mem !== 0) out.u32(mem);
+      out.u64(offset);
+      if (info.imm === 'memarg_lane') out.u8(laneIndex(c));
+      return;
+    }
+    case 'memory': {
+      const mem = optionalIndex(c, mod.memories);
+      opcode(info, out);
+      out.u32(mem);
+      return;
+    }
+    case 'memory.copy': case 'table.copy': {
+      const space = info.imm === 'memory.copy' ? mod.memories : mod.tables;
+      let dst = 0;
+      let src = 0;
+      if (isIndexLike(c.peek())) {
+        dst = space.resolve(c.take(), c.here());
+        src = space.resolve(c.take(), c.here());
+      }
+      opcode(info, out);
+      out.u32(dst).u32(src);
+      return;
+    }
+    case 'memory.init': case 'table.init': {
+      const target = info.imm === 'memory.init' ? mod.memories : mod.tables;
+      const segs = info.imm === 'memory.init' ? mod.datas : mod.elems;
+      let idx = 0;
+      if (isIndexLike(c.peek(1))) idx = target.resolve(c.take(), c.here());
+      const seg = segs.resolve(c.take(), c.here());
+      if (info.imm === 'memory.init') mod.usesDataCount = true;
+      opcode(info, out);
+      if (info.imm === 'memory.init') out.u32(seg).u32(idx);
+      else out.u32(seg).u32(idx);
+      return;
+    }
+    case 'i32': case 'i64': {
+      const t = expectNumber(c, `an ${info.imm} literal`);
+      if (SMALL_DECIMAL.test(t.text)) {
+        // Most constants are small decimals: no BigInt needed.
+        opcode(info, out);
+        out.s32(Number(t.text));
+        return;
+      }
+      const v = parseInt(t.text, info.imm === 'i32' ? 32 : 64);
+      if (v === undefined) throw errorAt(t, `malformed ${info.imm} constant ${JSON.stringify(t.text)}`);
+      opcode(info, out);
+      out.sleb(v, info.imm === 'i32' ? 32 : 64);
+      return;
+    }
+    case 'f32': {
+      const t = expectNumber(c, 'an f32 literal');
+      const v = parseF32(t.text);
+      if (v === undefined) throw errorAt(t, `malformed f32 constant ${JSON.stringify(t.text)}`);
+      opcode(info, out);
+      out.f32(v);
+      return;
+    }
+    case 'f64': {
+      const t = expectNumber(c, 'an f64 literal');
+      const v = parseF64(t.text);
+      if (v === undefined) throw errorAt(t, `malformed f64 constant ${JSON.stringify(t.text)}`);
+      opcode(info, out);
+      out.f64(v);
+      return;
+    }
+    case 'v128': {
+      const bytes = v128Literal(c);
+      opcode(info, out);
+      out.raw(bytes);
+      return;
+    }
+    case 'heaptype': {
+      const ht = parseHeapType(c.take(), mod.types, c.here());
+      opcode(info, out);
+      out.raw(ht.bytes);
+      return;
+    }
+    case 'lane':
+      opcode(info, out);
+      out.u8(laneIndex(c));
+      return;
+    case 'shuffle': {
+      const lanes: number[] = [];
+      for (let i = 0; i < 16; i++) lanes.push(laneIndex(c));
+      opcode(info, out);
+      out.raw(lanes);
+      return;
+    }
+    case 'type_field': {
+      const type = mod.types.resolve(c.take(), c.here());
+      const fields = mod.fieldNames[type];
+      const f = c.take();
+      const field = f?.kind === 'id' && fields ? fields.resolve(f, c.here()) : (f?.kind === 'atom' ? parseU32(f.text) : undefined);
+      if (field === undefined) throw errorAt(f ?? c.here(), `expected a field index or $name, found ${describe(f)}`);
+      opcode(info, out);
+      out.u32(type).u32(field);
+      return;
+    }
+    case 'type_u32': case 'type_data': case 'type_elem': case 'type_type': {
+      const type = mod.types.resolve(c.take(), c.here());
+      let second: number;
+      if (info.imm === 'type_u32') {
+        const t = expectNumber(c, 'a count');
+        const v = parseU32(t.text);
+        if (v === undefined) throw errorAt(t, `expected a u32 count, found ${describe(t)}`);
+        second = v;
+      } else {
+        const space = { type_data: mod.datas, type_elem: mod.elems, type_type: mod.types }[info.imm];
+        if (info.imm === 'type_data') mod.usesDataCount = true;
+        second = space.resolve(c.take(), c.here());
+      }
+      opcode(info, out);
+      out.u32(type).u32(second);
+      return;
+    }
+    case 'ref_cast': {
+      const rt = refTypeParts(c, mod);
+      out.u8(info.code).u32(info.sub! + (rt.nullable ? 1 : 0)).raw(rt.heap);
+      return;
+    }
+    case 'br_on_cast': {
+      const label = labelIndex(c.take(), c.here(), ctx);
+      const from = refTypeParts(c, mod);
+      const to = refTypeParts(c, mod);
+      opcode(info, out);
+      out.u8((from.nullable ? 1 : 0) | (to.nullable ? 2 : 0)).u32(label).raw(from.heap).raw(to.heap);
+      return;
+    }
+    case 'block': case 'try_table':
+      throw errorAt(head, 'internal: block handled by the caller');
+  }
+}
+
+/** A reference type split into nullability and heap type bytes (for casts). */
+function refTypeParts(c: Cursor, mod: ModuleContext): { nullable: boolean; heap: number[] } {
+  const t = parseRefType(c, mod.types);
+  if (t.bytes[0] === 0x63 || t.bytes[0] === 0x64) return { nullable: t.bytes[0] === 0x63, heap: t.bytes.slice(1) };
+  return { nullable: true, heap: t.bytes }; // one-byte shorthand: (ref null <abstract>)
+}
+
+/**
+ * Memory index before a memarg. For lane instructions a lone number is the lane, so a leading
+ * number is only a memory index when another number or a memarg keyword follows it.
+ */
+function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): number {
+  const n = c.peek();
+  if (!isIndexLike(n)) return 0;
+  if (lane && n!.kind === 'atom') {
+    const next = c.peek(1);
+    if (!isAtom(next)) return 0;
+    if (!(parseNat(next.text) !== undefined || next.text.startsWith('offset=') || next.text.startsWith('align='))) return 0;
+  }
+  return ctx.mod.memories.resolve(c.take(), c.here());
+}
+
+function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint } {
+  let offset = 0n;
+  const align = natural;
+  const off = c.peek();
+  if (isAtom(off) && off.text.startsWith('offset=')) {
+    c.take();
+    const v = wide ? parseU64(off.text.slice(7)) : parseU32(off.text.slice(7));
+    if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
+    offset = BigInt(v);
+  }
+  const al = c.peek();
+  if (isAtom(al) && al.text.startsWith('align=')) {
+    c.take();
+    const v = wide ? parseU64(al.text.slice(6)) : parseU32(al.text.slice(6));
+    const a = v === undefined ? 0n : BigInt(v);
+    if (a === 0n || (a & (a - 1n)) !== 0n) throw errorAt(al, `alignment must be a power of two, found ${JSON.stringify(al.text)}`);
+    // The exponent; one too large for its access is for validation to reject.
+    return { align: a.toString(2).length - 1, offset };
+  }
+  return { align: 31 - Math.clz32(align), offset };
+}
+
+function laneIndex(c: Cursor): number {
+  const t = c.peek();
+  const v = isAtom(t) ? parseNat(t.text) : undefined;
+  if (v === undefined || v > 255n) throw c.error('a lane index (0..255)');
+  c.take();
+  return Number(v);
+}
+
+const SHAPES: Record<string, { lanes: number; kind: 'i' | 'f'; bits: 8 | 16 | 32 | 64 }> = {
+  i8x16: { lanes: 16, kind: 'i', bits: 8 }, i16x8: { lanes: 8, kind: 'i', bits: 16 },
+  i32x4: { lanes: 4, kind: 'i', bits: 32 }, i64x2: { lanes: 2, kind: 'i', bits: 64 },
+  f32x4: { lanes: 4, kind: 'f', bits: 32 }, f64x2: { lanes: 2, kind: 'f', bits: 64 },
+};
+
+/** `i32x4 1 2 3 4` etc.: the 16 little-endian bytes. */
+export function v128Literal(c: Cursor): number[] {
+  const shapeTok = c.peek();
+  const shape = isAtom(shapeTok) ? SHAPES[shapeTok.text] : undefined;
+  if (!shape) throw c.error('a v128 shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)');
+  c.take();
+  const bytes: number[] = [];
+  for (let i = 0; i < shape.lanes; i++) {
+    const t = expectNumber(c, `${shape.lanes} ${shapeTok!.kind === 'atom' ? shapeTok!.text : ''} lanes`);
+    let bits: bigint | undefined;
+    if (shape.kind === 'i') bits = parseInt(t.text, shape.bits);
+    else if (shape.bits === 32) {
+      const f = parseF32(t.text);
+      bits = f === undefined ? undefined : BigInt(f);
+    } else bits = parseF64(t.text);
+    if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);
+    for (let b = 0; b < shape.bits; b += 8) bytes.push(Number((bits >> BigInt(b)) & 0xffn));
+  }
+  return bytes;
+}

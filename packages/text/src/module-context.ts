@@ -1,0 +1,117 @@
+// What the module being parsed knows about itself while its fields are encoded: the index
+// spaces with their $names, the type list (explicit definitions first, then the implicit ones
+// type uses add), and the index types of memories and tables (memory64 offsets are u64).
+
+import { errorAt } from './errors.js';
+import type { Token } from './lexer.js';
+import { NameSpace } from './names.js';
+import { Cursor, type SList } from './sexpr.js';
+import { parseParamsResults, sigKey, type FuncSig, type Param } from './types.js';
+
+export interface TypeDef {
+  /** Binary encoding of the definition (0x60 functype, or a GC composite type). */
+  bytes: number[];
+  /** Present for function types: what type uses and block types compare against. */
+  sig?: FuncSig;
+  key?: string;
+}
+
+export interface TypeUse {
+  index: number;
+  /** The parameters with their names, for the function's local name space. */
+  params: Param[];
+  sig: FuncSig;
+}
+
+export class ModuleContext {
+  readonly types = new NameSpace('type');
+  readonly funcs = new NameSpace('func');
+  readonly tables = new NameSpace('table');
+  readonly memories = new NameSpace('memory');
+  readonly globals = new NameSpace('global');
+  readonly elems = new NameSpace('elem');
+  readonly datas = new NameSpace('data');
+  readonly tags = new NameSpace('tag');
+
+  /** Every type definition, in index order; implicit ones are appended as they are met. */
+  readonly typeDefs: TypeDef[] = [];
+  /** First type index of each function signature key, for `typeFor`; `keyed` defs indexed so far. */
+  private readonly byKey = new Map<string, number>();
+  private keyed = 0;
+  /** Type section entries: a subtype, or a whole rec group. */
+  readonly typeSection: number[][] = [];
+  /** Field names of struct types, by type index. */
+  readonly fieldNames: NameSpace[] = [];
+  readonly memory64: boolean[] = [];
+  readonly table64: boolean[] = [];
+  /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
+  wideLimits = true;
+  /** Set when a memory.init or data.drop is encoded (then a data count section is needed). */
+  usesDataCount = false;
+
+  /** Function type with this signature: the first matching one, or a new implicit one. */
+  typeFor(sig: FuncSig): number {
+    const key = sigKey(sig);
+    // Index the definitions added since the last lookup; the first with a key wins.
+    for (; this.keyed < this.typeDefs.length; this.keyed++) {
+      const k = this.typeDefs[this.keyed]!.key;
+      if (k !== undefined && !this.byKey.has(k)) this.byKey.set(k, this.keyed);
+    }
+    const found = this.byKey.get(key);
+    if (found !== undefined) return found;
+    const bytes = [0x60, ...vec(sig.params.map((p) => p.bytes)), ...vec(sig.results.map((r) => r.bytes))];
+    this.typeDefs.push({ bytes, sig, key });
+    this.typeSection.push(bytes);
+    this.types.count = Math.max(this.types.count, this.typeDefs.length);
+    return this.typeDefs.length - 1;
+  }
+
+  /**
+   * `(type x)? (param ...)* (result ...)*` at the cursor. With both an index and inline
+   * params/results, they must agree with the type ("inline function type").
+   */
+  typeUse(c: Cursor, namedParams: boolean): TypeUse {
+    let index: number | undefined;
+    let at: Token | SList | undefined;
+    if (c.peekList('type')) {
+      const node = c.take() as SList;
+      const tc = new Cursor(node);
+      at = node;
+      index = this.types.resolve(tc.take(), tc.here());
+      tc.expectEnd();
+    }
+    const { params, results } = parseParamsResults(c, this.types, namedParams);
+    const inline: FuncSig = { params: params.map((p) => p.type), results };
+    if (index === undefined) return { index: this.typeFor(inline), params, sig: inline };
+    const def = this.typeDefs[index];
+    if (def === undefined && (params.length > 0 || results.length > 0)) {
+      // An inline signature must be checked against the type, which has to exist for that.
+      throw errorAt(at!, `unknown type ${index}`);
+    }
+    if (def === undefined || def.sig === undefined) {
+      // Out of range or not a function type: that is for the validator to reject, so the
+      // index is encoded as written.
+      return { index, params, sig: inline };
+    }
+    if (params.length > 0 || results.length > 0) {
+      if (sigKey(inline) !== def.key) throw errorAt(at!, 'inline function type does not match the type definition');
+      return { index, params, sig: def.sig };
+    }
+    return { index, params: def.sig.params.map((type) => ({ type })), sig: def.sig };
+  }
+}
+
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+export function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}

@@ -1,0 +1,407 @@
+// A text module → binary module: declare every field (./fields.ts), then encode the fields in
+// order into their sections, then write the sections in the binary format's order.
+
+import { Bytes } from './bytes.js';
+import { errorAt } from './errors.js';
+import { declareFields, fieldPrefix } from './fields.js';
+import { defineTypes } from './type-defs.js';
+import { constExpr, dataField, dataStrings, elemField, elemItems, elemSegment } from './segments.js';
+import { parseInstrs, type BodyContext } from './instructions.js';
+import type { Token } from './lexer.js';
+import { ModuleContext } from './module-context.js';
+import { NameSpace } from './names.js';
+import { parseU32, parseU64 } from './numbers.js';
+import { Cursor, headOf, isList, readSExprs, type SList } from './sexpr.js';
+import { parseRefType, parseValType, tryValType, type ValType } from './types.js';
+
+const KIND = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
+
+/** Section contents, one entry per item, gathered while the fields are encoded. */
+class Sections {
+  imports: Bytes[] = [];
+  funcs: number[] = [];
+  tables: Bytes[] = [];
+  memories: Bytes[] = [];
+  tags: Bytes[] = [];
+  globals: Bytes[] = [];
+  exports: Bytes[] = [];
+  start: number | undefined;
+  elems: Bytes[] = [];
+  codes: Bytes[] = [];
+  datas: Bytes[] = [];
+}
+
+export interface EncodeOptions {
+  /**
+   * Which edition of the text format: '3.0' (default) reads every memory/table size and memory
+   * offset as a u64 and leaves range checks of 32-bit memories to validation; '2.0' rejects
+   * values beyond u32 as malformed, as the Wasm 2.0 testsuite expects.
+   */
+  standard?: '2.0' | '3.0';
+  /** Write a data count section whenever there are data segments (not only when bulk ops need one). */
+  alwaysDataCount?: boolean;
+}
+
+/** Encode the text of one `(module ...)` (or bare module fields) to binary. */
+export function parseWat(src: string, opts: EncodeOptions = {}): Uint8Array {
+  const nodes = readSExprs(src);
+  if (nodes.length === 1 && isList(nodes[0], 'module')) return encodeModule(nodes[0], opts);
+  // A file of bare module fields is one module (spec: inline module).
+  const fields = nodes.map((n) => {
+    if (!isList(n)) throw errorAt(n, 'expected "(module ...)" or a module field');
+    return n;
+  });
+  return encodeFields(fields, opts);
+}
+
+/** Encode a `(module $id? field*)` list. Binary/quote modules are the WAST parser's business. */
+export function encodeModule(list: SList, opts: EncodeOptions = {}): Uint8Array {
+  const c = new Cursor(list);
+  c.takeId();
+  if (c.peekAtom('binary') || c.peekAtom('quote') || c.peekAtom('definition') || c.peekAtom('instance')) {
+    throw c.error('a module field (binary/quote/definition modules belong to a script)');
+  }
+  return encodeModuleFields(list, c.i, opts);
+}
+
+/** Encode the module fields `list.items[from..]` (after whatever header precedes them). */
+export function encodeModuleFields(list: SList, from: number, opts: EncodeOptions = {}): Uint8Array {
+  const c = new Cursor(list, from);
+  const fields: SList[] = [];
+  while (!c.done) fields.push(c.expectList('a module field'));
+  return encodeFields(fields, opts);
+}
+
+function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
+  const mod = new ModuleContext();
+  mod.wideLimits = opts.standard !== '2.0';
+  declareFields(fields, mod);
+  defineTypes(fields, mod);
+  const s = new Sections();
+  for (const f of fields) encodeField(f, mod, s);
+  return assemble(mod, s, opts);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Import and export names are strings that must be valid UTF-8 (spec 6.3.3 "name"). */
+function nameBytes(t: Token): Uint8Array {
+  try {
+    strictUtf8.decode(t.bytes!);
+  } catch {
+    throw errorAt(t, 'malformed UTF-8 encoding in a name');
+  }
+  return t.bytes!;
+}
+
+function exportsOf(names: Token[], kind: number, index: number, s: Sections): void {
+  for (const n of names) s.exports.push(new Bytes().name(nameBytes(n)).u8(kind).u32(index));
+}
+
+function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
+  const head = headOf(f)!;
+  const c = new Cursor(f);
+  switch (head) {
+    case 'type': case 'rec':
+      return; // done by defineTypes
+    case 'import': {
+      const module = c.expectString('a module name');
+      const name = c.expectString('an import name');
+      const desc = c.expectList('an import description');
+      c.expectEnd();
+      const dc = new Cursor(desc);
+      dc.takeId();
+      const kind = headOf(desc) as keyof typeof KIND;
+      const b = new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
+      importDesc(kind, dc, mod, b, s);
+      dc.expectEnd();
+      s.imports.push(b);
+      return;
+    }
+    case 'func': return funcField(c, mod, s);
+    case 'table': return tableField(c, mod, s);
+    case 'memory': return memoryField(c, mod, s);
+    case 'global': return globalField(c, mod, s);
+    case 'tag': {
+      const { exports, inlineImport } = fieldPrefix(c);
+      exportsOf(exports, KIND.tag, tagIndex(s, !!inlineImport), s);
+      if (inlineImport) {
+        const b = importHeader(inlineImport, KIND.tag);
+        importDesc('tag', c, mod, b, s);
+        c.expectEnd();
+        s.imports.push(b);
+        return;
+      }
+      s.tags.push(new Bytes().u8(0).u32(mod.typeUse(c, true).index));
+      c.expectEnd();
+      return;
+    }
+    case 'export': {
+      const name = c.expectString('an export name');
+      const desc = c.expectList('an export description');
+      c.expectEnd();
+      const kind = headOf(desc) as keyof typeof KIND | undefined;
+      if (kind === undefined || !(kind in KIND)) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
+      const dc = new Cursor(desc);
+      const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
+      const index = space.resolve(dc.take(), dc.here());
+      dc.expectEnd();
+      s.exports.push(new Bytes().name(nameBytes(name)).u8(KIND[kind]).u32(index));
+      return;
+    }
+    case 'start': {
+      if (s.start !== undefined) throw errorAt(f, 'multiple start sections');
+      s.start = mod.funcs.resolve(c.take(), c.here());
+      c.expectEnd();
+      return;
+    }
+    case 'elem': return elemField(c, mod, s.elems);
+    case 'data': return dataField(c, mod, s.datas);
+  }
+}
+
+// Counters of how many imports of each kind precede a definition: definitions are numbered
+// after all imports, which fields.ts guarantees come first in the text.
+const importCounts = new WeakMap<Sections, Record<number, number>>();
+function countImport(s: Sections, kind: number): void {
+  const m = importCounts.get(s) ?? {};
+  m[kind] = (m[kind] ?? 0) + 1;
+  importCounts.set(s, m);
+}
+function importedCount(s: Sections, kind: number): number {
+  return importCounts.get(s)?.[kind] ?? 0;
+}
+
+function tagIndex(s: Sections, imported: boolean): number {
+  return imported ? importedCount(s, KIND.tag) : importedCount(s, KIND.tag) + s.tags.length;
+}
+
+function importHeader([module, name]: [Token, Token], kind: number): Bytes {
+  return new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(kind);
+}
+
+function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: Bytes, s: Sections): void {
+  countImport(s, KIND[kind]);
+  switch (kind) {
+    case 'func':
+      b.u32(mod.typeUse(c, true).index);
+      return;
+    case 'table':
+      tableType(c, mod, b);
+      return;
+    case 'memory':
+      memoryType(c, mod, b);
+      return;
+    case 'global':
+      globalType(c, mod, b);
+      return;
+    case 'tag':
+      b.u8(0).u32(mod.typeUse(c, true).index);
+      return;
+  }
+}
+
+function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
+  const { exports, inlineImport } = fieldPrefix(c);
+  const index = inlineImport ? importedCount(s, KIND.func) : importedCount(s, KIND.func) + s.funcs.length;
+  exportsOf(exports, KIND.func, index, s);
+  if (inlineImport) {
+    const b = importHeader(inlineImport, KIND.func);
+    importDesc('func', c, mod, b, s);
+    c.expectEnd();
+    s.imports.push(b);
+    return;
+  }
+  const use = mod.typeUse(c, true);
+  const locals = new NameSpace('local');
+  for (const p of use.params) locals.add(p.id);
+  const localTypes: ValType[] = [];
+  while (c.peekList('local')) {
+    const lc = new Cursor(c.take() as SList);
+    const id = lc.takeId();
+    if (id) {
+      locals.add(id);
+      localTypes.push(parseValType(lc, mod.types));
+      lc.expectEnd();
+    } else {
+      while (!lc.done) {
+        locals.add(undefined);
+        localTypes.push(parseValType(lc, mod.types));
+      }
+    }
+  }
+  const body = new Bytes();
+  // Locals as runs of one type: (count, type)*.
+  const runs: [number, ValType][] = [];
+  for (const t of localTypes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1].key === t.key) last[0]++;
+    else runs.push([1, t]);
+  }
+  body.u32(runs.length);
+  for (const [n, t] of runs) body.u32(n).raw(t.bytes);
+  const ctx: BodyContext = { mod, locals, labels: [] };
+  parseInstrs(c, ctx, body);
+  c.expectEnd('an instruction');
+  body.u8(0x0b);
+  s.funcs.push(use.index);
+  s.codes.push(body);
+}
+
+/** `i64? min max?` (memory64/table64 index type first); flags per the binary format. */
+function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed', wide: boolean): void {
+  const is64 = c.peekAtom('i64');
+  if (is64 || c.peekAtom('i32')) c.take();
+  const num = (t: Token) => (is64 || wide ? parseU64(t.text) : parseU32(t.text));
+  const minTok = c.expectAtom('a minimum size');
+  const min = num(minTok);
+  if (min === undefined) throw errorAt(minTok, `malformed size ${JSON.stringify(minTok.text)}`);
+  let max: bigint | number | undefined;
+  if (c.peekAtom() && num(c.peek() as Token) !== undefined) max = num(c.take() as Token);
+  let isShared = false;
+  if (shared === 'allowed' && c.peekAtom('shared')) {
+    c.take();
+    isShared = true;
+  } else if (shared === 'allowed' && c.peekAtom('unshared')) c.take();
+  b.u8((max !== undefined ? 1 : 0) | (isShared ? 2 : 0) | (is64 ? 4 : 0));
+  b.u64(BigInt(min));
+  if (max !== undefined) b.u64(BigInt(max));
+}
+
+function tableType(c: Cursor, mod: ModuleContext, b: Bytes): void {
+  const lim = new Bytes();
+  limits(c, lim, false, mod.wideLimits);
+  b.raw(parseRefType(c, mod.types).bytes).append(lim);
+}
+
+function memoryType(c: Cursor, mod: ModuleContext, b: Bytes): void {
+  limits(c, b, 'allowed', mod.wideLimits);
+}
+
+function globalType(c: Cursor, mod: ModuleContext, b: Bytes): void {
+  if (c.peekList('mut')) {
+    const mc = new Cursor(c.take() as SList);
+    b.raw(parseValType(mc, mod.types).bytes).u8(1);
+    mc.expectEnd();
+  } else {
+    b.raw(parseValType(c, mod.types).bytes).u8(0);
+  }
+}
+
+function tableField(c: Cursor, mod: ModuleContext, s: Sections): void {
+  const { exports, inlineImport } = fieldPrefix(c);
+  const index = inlineImport ? importedCount(s, KIND.table) : importedCount(s, KIND.table) + s.tables.length;
+  exportsOf(exports, KIND.table, index, s);
+  if (inlineImport) {
+    const b = importHeader(inlineImport, KIND.table);
+    importDesc('table', c, mod, b, s);
+    c.expectEnd();
+    s.imports.push(b);
+    return;
+  }
+  const is64 = c.peekAtom('i64');
+  // Abbreviation: `(table i64? reftype (elem ...))` sizes the table by its inline segment.
+  const reftypeFirst = tryValType(is64 ? c.peek(1) : c.peek(), mod.types) !== undefined;
+  if (reftypeFirst) {
+    if (is64) c.take();
+    const rt = parseRefType(c, mod.types);
+    const elemList = c.expectList('"(elem ...)"', 'elem');
+    c.expectEnd();
+    const ec = new Cursor(elemList);
+    const items = elemItems(ec, mod, rt, true);
+    const n = items.count;
+    s.tables.push(new Bytes().raw(rt.bytes).u8(is64 ? 5 : 1).u64(BigInt(n)).u64(BigInt(n)));
+    const offset = new Bytes().u8(is64 ? 0x42 : 0x41).u8(0).u8(0x0b);
+    s.elems.push(elemSegment({ mode: 'active', table: index, offset }, rt, items));
+    return;
+  }
+  const b = new Bytes();
+  tableType(c, mod, b);
+  if (!c.done) {
+    // Wasm 3.0: a table with an initialiser expression.
+    const init = constExpr(c, mod);
+    s.tables.push(new Bytes().u8(0x40).u8(0x00).append(b).append(init));
+    return;
+  }
+  s.tables.push(b);
+}
+
+function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
+  const { exports, inlineImport } = fieldPrefix(c);
+  const index = inlineImport ? importedCount(s, KIND.memory) : importedCount(s, KIND.memory) + s.memories.length;
+  exportsOf(exports, KIND.memory, index, s);
+  if (inlineImport) {
+    const b = importHeader(inlineImport, KIND.memory);
+    importDesc('memory', c, mod, b, s);
+    c.expectEnd();
+    s.imports.push(b);
+    return;
+  }
+  const is64 = c.peekAtom('i64');
+  if (c.peekList('data') || (is64 && isList(c.peek(1), 'data'))) {
+    if (is64) c.take();
+    const dc = new Cursor(c.take() as SList);
+    c.expectEnd();
+    const bytes = dataStrings(dc);
+    const pages = Math.ceil(bytes.length / 65536);
+    s.memories.push(new Bytes().u8(is64 ? 5 : 1).u64(BigInt(pages)).u64(BigInt(pages)));
+    const seg = new Bytes();
+    if (index === 0) seg.u8(0);
+    else seg.u8(2).u32(index);
+    seg.u8(is64 ? 0x42 : 0x41).u8(0).u8(0x0b).u32(bytes.length).raw(bytes);
+    s.datas.push(seg);
+    return;
+  }
+  const b = new Bytes();
+  memoryType(c, mod, b);
+  c.expectEnd();
+  s.memories.push(b);
+}
+
+function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
+  const { exports, inlineImport } = fieldPrefix(c);
+  const index = inlineImport ? importedCount(s, KIND.global) : importedCount(s, KIND.global) + s.globals.length;
+  exportsOf(exports, KIND.global, index, s);
+  if (inlineImport) {
+    const b = importHeader(inlineImport, KIND.global);
+    importDesc('global', c, mod, b, s);
+    c.expectEnd();
+    s.imports.push(b);
+    return;
+  }
+  const b = new Bytes();
+  globalType(c, mod, b);
+  b.append(constExpr(c, mod));
+  s.globals.push(b);
+}
+
+function section(out: Bytes, id: number, items: Bytes[] | undefined, raw?: Bytes): void {
+  if (raw) {
+    out.u8(id).sized(raw);
+    return;
+  }
+  if (!items || items.length === 0) return;
+  const body = new Bytes().u32(items.length);
+  for (const i of items) body.append(i);
+  out.u8(id).sized(body);
+}
+
+function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Array {
+  const out = new Bytes().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  section(out, 1, mod.typeSection.map((bytes) => new Bytes().raw(bytes)));
+  section(out, 2, s.imports);
+  section(out, 3, s.funcs.map((t) => new Bytes().u32(t)));
+  section(out, 4, s.tables);
+  section(out, 5, s.memories);
+  section(out, 13, s.tags);
+  section(out, 6, s.globals);
+  section(out, 7, s.exports);
+  if (s.start !== undefined) section(out, 8, undefined, new Bytes().u32(s.start));
+  section(out, 9, s.elems);
+  // Like wabt: a data count section only when bulk-memory instructions need one and there are
+  // segments to count (a memory.init without segments is invalid either way).
+  if (s.datas.length > 0 && (mod.usesDataCount || opts.alwaysDataCount)) section(out, 12, undefined, new Bytes().u32(s.datas.length));
+  section(out, 10, s.codes.map((b) => new Bytes().sized(b)));
+  section(out, 11, s.datas);
+  return out.toUint8Array();
+}
