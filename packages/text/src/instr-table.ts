@@ -1,10 +1,10 @@
-// THE adapter between codegen's opcode tables and the text parser: mnemonic → opcode and text
-// immediate shape for every instruction codegen knows (Wasm 2.0 without SIMD today). When
-// codegen's declarative operator table lands (issue 16), only this file changes.
+// THE adapter between codegen's operator table (wasm/operators.ts, operators-simd.ts) and the
+// text parser: mnemonic → opcode and text immediate shape for every instruction codegen has a
+// row for (Wasm 2.0 with SIMD, and relaxed SIMD).
 //
 // Instructions codegen has no rows for yet come from ./pending-ops.ts.
 
-import { ImmKind, OP_FC_NAMES, OP_IMM, OP_NAMES } from '@wasmjit/codegen';
+import { ImmKind, OP_FC_NAMES, OP_IMM, OP_NAMES, PREFIX_SPACES } from '@wasmjit/codegen';
 import { naturalAlignment, type InstrInfo, type TextImm } from './instr-shapes.js';
 import { PENDING_OPS } from './pending-ops.js';
 
@@ -52,6 +52,19 @@ function shapeOfFcOp(name: string): TextImm {
   }
 }
 
+/** The 0xfd (SIMD) rows' immediates in text. */
+function shapeOfSimdOp(kind: ImmKind): TextImm {
+  switch (kind) {
+    case ImmKind.None: return 'none';
+    case ImmKind.MemArg: return 'memarg';
+    case ImmKind.MemArgLane: return 'memarg_lane';
+    case ImmKind.Lane: return 'lane';
+    case ImmKind.Shuffle: return 'shuffle';
+    case ImmKind.V128Const: return 'v128';
+    default: throw new Error(`instr-table: no text shape for SIMD immediate kind ${kind}`);
+  }
+}
+
 function buildTable(): Map<string, InstrInfo> {
   const table = new Map<string, InstrInfo>();
   for (let op = 0; op < 256; op++) {
@@ -66,6 +79,11 @@ function buildTable(): Map<string, InstrInfo> {
     table.set(name, imm === 'memarg' ? { code: op, imm, align: naturalAlignment(name) } : { code: op, imm });
   }
   OP_FC_NAMES.forEach((name, sub) => table.set(name, { code: 0xfc, sub, imm: shapeOfFcOp(name) }));
+  for (const o of PREFIX_SPACES[0xfd]!.rows) {
+    if (o === undefined) continue;
+    const imm = shapeOfSimdOp(o.imm);
+    table.set(o.name, imm === 'memarg' || imm === 'memarg_lane' ? { code: 0xfd, sub: o.code, imm, align: o.accessBytes } : { code: 0xfd, sub: o.code, imm });
+  }
   for (const [name, info] of PENDING_OPS) {
     if (table.has(name)) continue; // codegen's row wins once it exists
     table.set(name, info.imm === 'memarg' || info.imm === 'memarg_lane' ? { ...info, align: naturalAlignment(name) } : info);
