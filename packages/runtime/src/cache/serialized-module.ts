@@ -146,7 +146,9 @@ export function serializeModule(m: SerializableModule): Uint8Array {
  * if they were serialized by this compiler with `settings` (and are of the wasm bytes with
  * SHA-256 `wasmSha256`, when given); else SerializedModuleError.
  */
-export function deserializeModule(bytes: Uint8Array, settings: CodeSettings, wasmSha256?: string): Prebuilt {
+export function deserializeModule(input: Uint8Array, settings: CodeSettings, wasmSha256?: string): Prebuilt {
+  // A plain Uint8Array over the same bytes: slice() of a Buffer is a view, not a copy.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const header = checkEntry(bytes, settings);
   const json = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
   const layout = layoutOf(json, header);

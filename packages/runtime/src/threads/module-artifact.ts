@@ -39,8 +39,8 @@ export interface ArtifactSource {
   readonly settings: CodeSettings;
   readonly funcOffsets: readonly number[];
   readonly funcEnds: readonly number[];
-  /** CompiledCode.typeIdSites (what Module.serialize needs), or null. */
-  readonly typeIdSites: Int32Array | null;
+  /** CompiledCode.typeIdSites (what Module.serialize needs), if known. */
+  readonly typeIdSites?: Int32Array | null;
   readonly offsetMap: OffsetMap;
   /** The module's bytes, or null to leave them out (the adopting thread has them). */
   readonly bytes: Uint8Array | null;
@@ -55,7 +55,7 @@ export function encodeArtifact(a: ArtifactSource): ArrayBufferView[] {
   const header: ArtifactHeader = {
     settings: a.settings,
     numFuncs: a.funcOffsets.length,
-    sites: a.typeIdSites === null ? -1 : a.typeIdSites.length / 2,
+    sites: a.typeIdSites == null ? -1 : a.typeIdSites.length / 2,
     mapEntries: a.offsetMap.code.length,
     bytesLength: bytes.length,
     bytesIncluded: a.bytes !== null,
