@@ -15,7 +15,8 @@ export interface ModuleImportDescriptor { module: string; name: string; kind: 'f
 const KIND_NAMES = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const;
 
 export function toBytes(src: WasmBytes): Uint8Array {
-  if (src instanceof Uint8Array) return src;
+  // A Buffer's slice() is a view, not a copy: callers that copy with slice() get a plain Uint8Array.
+  if (src instanceof Uint8Array) return src.constructor === Uint8Array ? src : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (src instanceof ArrayBuffer || src instanceof SharedArrayBuffer) return new Uint8Array(src as ArrayBuffer);
   throw new TypeError('wasmjit: expected a WasmBytes (ArrayBuffer or typed array) with the module bytes');
