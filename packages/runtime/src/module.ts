@@ -4,7 +4,7 @@ import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
 import { createHash } from 'node:crypto';
-import { deserializeModule, serializeModule } from './cache/serialized-module.js';
+import { deserializeModule, memorySource, serializeModule } from './cache/serialized-module.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -171,7 +171,7 @@ export class Module {
    */
   static deserialize(bytes: WasmBytes, engine: Engine = getDefaultEngine()): Module {
     const settings = codeSettingsOf(settingsOrThrow(engine));
-    return adoptPrebuilt(deserializeModule(toBytes(bytes), settings), engine);
+    return adoptPrebuilt(deserializeModule(memorySource(toBytes(bytes)), settings), engine);
   }
 
   /** The Engine the module was compiled with. */
@@ -198,9 +198,9 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
   const settings = codeSettingsOf(engine);
   const cache = engine.cache;
   if (cache === null) return compileBytes(copy, settings, engine.parallelCompile);
-  const wasmSha256 = sha256Hex(copy);
-  const key = cache.keyOf(wasmSha256, settings);
-  const found = cache.findSync(key, wasmSha256, settings);
+  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  const key = cache.keyOf(wasm, settings);
+  const found = cache.findSync(key, wasm, settings);
   if (found !== null) return found;
   const built = compileBytes(copy, settings, engine.parallelCompile);
   cache.storeSync(key, built);

@@ -11,9 +11,9 @@ import type { CodeCache } from './code-cache.js';
  */
 export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache: CodeCache, compile: (copy: Uint8Array) => Promise<Module>): Promise<Module> {
   const settings = engineCodeSettings(engine);
-  const wasmSha256 = sha256Hex(copy);
-  const key = cache.keyOf(wasmSha256, settings);
-  const found = await cache.find(key, wasmSha256, settings);
+  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  const key = cache.keyOf(wasm, settings);
+  const found = await cache.find(key, wasm, settings);
   if (found !== null) return adoptPrebuilt(found, engine);
   const module = await compile(copy);
   await cache.store(key, compiledParts(module)!);

@@ -21,12 +21,20 @@
 // module (compiled function by function on first call) would call store() once its last
 // function is compiled, and find() would give it every function at once.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir, open, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
-import { deserializeModule, FORMAT_VERSION, serializeModule, storedSettings, type SerializableModule } from './serialized-module.js';
+import {
+  deserializeModule, FORMAT_VERSION, mainPartLength, PREFIX_READ, serializeModule, storedSettings, type EntrySource, type SerializableModule,
+} from './serialized-module.js';
+
+/** The module bytes being looked up: a private copy, and their SHA-256 (hex). */
+export interface WasmKey {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
 
 /** Entry files end with this; anything else in the directory is left alone. */
 export const ENTRY_SUFFIX = '.wjcode';
@@ -65,9 +73,9 @@ export class CodeCache {
 
   constructor(readonly dir: string, readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES) {}
 
-  /** The key of `wasmSha256` (the wasm bytes' SHA-256, hex) compiled with `settings`. */
-  keyOf(wasmSha256: string, settings: CodeSettings): string {
-    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(), storedSettings(settings), wasmSha256]);
+  /** The key of `wasm` compiled with `settings`. */
+  keyOf(wasm: WasmKey, settings: CodeSettings): string {
+    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(), storedSettings(settings), wasm.sha256]);
     return createHash('sha256').update(what).digest('hex');
   }
 
@@ -75,32 +83,62 @@ export class CodeCache {
     return join(this.dir, key + ENTRY_SUFFIX);
   }
 
-  /** The module in entry `key`, or null (no entry, or one refused and deleted). */
-  findSync(key: string, wasmSha256: string, settings: CodeSettings): Prebuilt | null {
-    let bytes: Uint8Array;
+  /**
+   * The module in entry `key`, or null (no entry, or one refused and deleted). Reads all of
+   * the entry but its offset map, which is read on the first trap (serialized-module.ts).
+   */
+  findSync(key: string, wasm: WasmKey, settings: CodeSettings): Prebuilt | null {
+    const path = this.pathOf(key);
+    let main: Uint8Array;
+    let size: number;
     try {
-      bytes = asBytes(readFileSync(this.pathOf(key)));
+      const fd = openSync(path, 'r');
+      try {
+        size = fstatSync(fd).size;
+        const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
+        const length = mainPartLength(head, size);
+        main = length <= head.length ? head : concat(head, readAt(fd, head.length, length - head.length));
+      } finally {
+        closeSync(fd);
+      }
     } catch (e) {
       this.#readFailed(e);
       return null;
     }
-    const found = this.#accept(key, bytes, wasmSha256, settings);
-    if (found !== null) this.#touch(() => utimesSync(this.pathOf(key), new Date(), new Date()));
+    const found = this.#accept(key, entrySource(path, main, size, () => this.#mapLost(key)), wasm, settings);
+    if (found !== null) this.#touch(() => utimesSync(path, new Date(), new Date()));
     return found;
   }
 
-  async find(key: string, wasmSha256: string, settings: CodeSettings): Promise<Prebuilt | null> {
-    let bytes: Uint8Array;
+  /** findSync without blocking the thread on the file reads. */
+  async find(key: string, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
+    const path = this.pathOf(key);
+    let main: Uint8Array;
+    let size: number;
     try {
-      bytes = asBytes(await readFile(this.pathOf(key)));
+      const file = await open(path, 'r');
+      try {
+        size = (await file.stat()).size;
+        const head = new Uint8Array(Math.min(size, PREFIX_READ));
+        await file.read(head, 0, head.length, 0);
+        const length = mainPartLength(head, size);
+        main = head;
+        if (length > head.length) {
+          main = new Uint8Array(length);
+          main.set(head);
+          await file.read(main, head.length, length - head.length, head.length);
+        }
+      } finally {
+        await file.close();
+      }
     } catch (e) {
       this.#readFailed(e);
       return null;
     }
-    const found = this.#accept(key, bytes, wasmSha256, settings);
+    const found = this.#accept(key, entrySource(path, main, size, () => this.#mapLost(key)), wasm, settings);
     if (found !== null) {
       const now = new Date();
-      await utimes(this.pathOf(key), now, now).catch((e: unknown) => this.#failed('updating the access time of', e));
+      await utimes(path, now, now).catch((e: unknown) => this.#failed('updating the access time of', e));
     }
     return found;
   }
@@ -162,9 +200,9 @@ export class CodeCache {
     }
   }
 
-  #accept(key: string, bytes: Uint8Array, wasmSha256: string, settings: CodeSettings): Prebuilt | null {
+  #accept(key: string, source: EntrySource, wasm: WasmKey, settings: CodeSettings): Prebuilt | null {
     try {
-      const prebuilt = deserializeModule(bytes, settings, wasmSha256);
+      const prebuilt = deserializeModule(source, settings, { wasm });
       this.stats.hits++;
       return prebuilt;
     } catch {
@@ -175,9 +213,16 @@ export class CodeCache {
     }
   }
 
+  /** A loaded entry's offset map, read on a first trap, was damaged (or the entry is gone): delete it, to be rewritten. */
+  #mapLost(key: string): void {
+    this.stats.rejected++;
+    try { unlinkSync(this.pathOf(key)); } catch { /* already gone */ }
+  }
+
   #serialize(module: SerializableModule): Uint8Array | null {
     try {
-      return serializeModule(module);
+      // Without the wasm bytes: whoever looks the entry up has them.
+      return serializeModule(module, false);
     } catch {
       this.stats.unserializable++;
       return null;
@@ -241,6 +286,52 @@ export function clearEntries(dir: string): { entries: number; bytes: number } {
   return { entries, bytes };
 }
 
-function asBytes(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+/**
+ * An entry file whose first `main.length` bytes were read: those are served from memory (ours:
+ * deserialize patches the code in place), the rest (the offset map) read again from the file
+ * when a trap first needs it.
+ */
+function entrySource(path: string, main: Uint8Array, size: number, mapLost: () => void): EntrySource {
+  return {
+    size,
+    owned: true,
+    mapLost,
+    read: (offset, length) => {
+      if (offset + length <= main.length) return main.subarray(offset, offset + length);
+      return readFile(path, offset, length) ?? new Uint8Array(0);
+    },
+    lazyMap: (offset, length) => readFile(path, offset, length),
+  };
+}
+
+function readFile(path: string, offset: number, length: number): Uint8Array | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return readAt(fd, offset, length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** Exactly `length` bytes at `offset` (fewer at the end of the file). */
+function readAt(fd: number, offset: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, done, length - done, offset + done);
+    if (n === 0) return out.subarray(0, done);
+    done += n;
+  }
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

@@ -5,14 +5,21 @@
 //   8   u32      FORMAT_VERSION (this layout)
 //   12  u32      H, length of the header
 //   16  H bytes  header, JSON (EntryHeader): compiler version, code settings, SHA-256 of
-//                the wasm bytes, and the sizes of the parts below
+//                the wasm bytes, whether they are included, and the sizes of the parts below
 //       zero padding to a multiple of 8
 //       code     the machine code, every signature-id site zeroed; padding to 4
 //       i32      funcOffsets[numFuncs], funcEnds[numFuncs]
 //       i32      typeIdSites[2 * sites]: (code offset of an imm32, module type index)
+//       u8       the wasm module bytes[wasmLength], when included; padding to 4
+//       32 bytes SHA-256 of everything before it (the "main" checksum)
 //       u32      offset-map code[mapEntries], offset-map wasm[mapEntries]
-//       u8       the wasm module bytes[wasmLength]
-//       32 bytes SHA-256 of everything before it
+//       32 bytes SHA-256 of the offset map
+//
+// The two checksums cover every byte. The offset map (code → wasm offsets, as large as the
+// code) is only read by trap backtraces, so it comes last with a checksum of its own: the
+// code cache reads it out of the entry file on the first trap, not at every load.
+// Module.serialize includes the wasm bytes; the code cache leaves them out (whoever looks up
+// an entry has the bytes: their hash is part of the key and checked against the header).
 //
 // Why the code loads anywhere: compiled code is position independent (calls are rel32 within
 // the module's code, everything else is reached through the vmctx register), except for two
@@ -23,14 +30,14 @@
 // code with epoch checks: such a module cannot be serialized (an Engine with a cache compiles
 // without it, reading the address from vmctx instead).
 //
-// Refusals are Errors naming what mismatched, checked before anything is mapped executable:
-// magic, format version, then the checksum (which covers truncation and any flipped byte),
-// then compiler version and settings (a well-formed entry of another wasmjit or engine), then
-// the sizes. The checksum detects corruption, not tampering: whoever can write the bytes can
-// write any code with a valid checksum, so serialized bytes must come from a trusted place,
-// as an executable does (docs/cache.md).
+// Refusals are Errors naming what mismatched, all checked before anything is mapped
+// executable: length, magic, format version, the sizes adding up to the length, the main
+// checksum (any flipped byte, any truncation), then compiler version and settings (a
+// well-formed entry of another wasmjit or engine). The checksums detect corruption, not
+// tampering: whoever can write the bytes can write any code with valid checksums, so
+// serialized bytes must come from a trusted place, as an executable does (docs/cache.md).
 import { createHash } from 'node:crypto';
-import { canonicalTypeId, decodeModuleDeferringBodies, type CompiledCode, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
+import { canonicalTypeId, decodeModuleDeferringBodies, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
 import { loadCode } from '../code-memory.js';
 import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
@@ -58,6 +65,7 @@ interface EntryHeader {
   settings: StoredSettings;
   wasmSha256: string;
   wasmLength: number;
+  wasmIncluded: boolean;
   codeLength: number;
   numFuncs: number;
   sites: number;
@@ -73,7 +81,7 @@ export interface SerializableModule {
 
 /** Why bytes were refused by deserialize; `field` names the check that failed. */
 export class SerializedModuleError extends Error {
-  constructor(readonly field: 'length' | 'magic' | 'format' | 'checksum' | 'compiler' | 'settings' | 'layout', message: string) {
+  constructor(readonly field: 'length' | 'magic' | 'format' | 'checksum' | 'compiler' | 'settings' | 'layout' | 'wasm', message: string) {
     super(`wasmjit: cannot load serialized module: ${message}`);
     this.name = 'SerializedModuleError';
   }
@@ -100,8 +108,8 @@ export function unserializableReason(m: SerializableModule): string | null {
   return null;
 }
 
-/** The bytes of `m` (module-level tier: every function compiled). */
-export function serializeModule(m: SerializableModule): Uint8Array {
+/** The bytes of `m` (every function compiled), with its wasm bytes unless `includeWasm` is false. */
+export function serializeModule(m: SerializableModule, includeWasm = true): Uint8Array {
   const why = unserializableReason(m);
   if (why !== null) throw new Error(`wasmjit: Module.serialize: cannot serialize this module: ${why}`);
   const { compiled, wasm } = m;
@@ -114,6 +122,7 @@ export function serializeModule(m: SerializableModule): Uint8Array {
     settings: storedSettings(m.settings),
     wasmSha256: sha256(wasm.bytes).toString('hex'),
     wasmLength: wasm.bytes.length,
+    wasmIncluded: includeWasm,
     codeLength: code.length,
     numFuncs: n,
     sites: sites.length / 2,
@@ -134,31 +143,63 @@ export function serializeModule(m: SerializableModule): Uint8Array {
   putWords(out, layout.funcOffsets, compiled.funcOffsets);
   putWords(out, layout.funcOffsets + 4 * n, compiled.funcEnds);
   putWords(out, layout.sites, sites);
+  if (includeWasm) out.set(wasm.bytes, layout.wasm);
+  out.set(sha256(out.subarray(0, layout.mainDigest)), layout.mainDigest);
   putWords(out, layout.map, compiled.offsetMap.code);
   putWords(out, layout.map + 4 * mapEntries, compiled.offsetMap.wasm);
-  out.set(wasm.bytes, layout.wasm);
-  out.set(sha256(out.subarray(0, layout.digest)), layout.digest);
+  out.set(sha256(out.subarray(layout.map, layout.mapDigest)), layout.mapDigest);
   return out;
 }
 
 /**
- * The Prebuilt (module-level: decoded module, code mapped read+execute) that `bytes` hold,
- * if they were serialized by this compiler with `settings` (and are of the wasm bytes with
- * SHA-256 `wasmSha256`, when given); else SerializedModuleError.
+ * Where serialized bytes are read from: memory (Module.deserialize) or an entry file (the
+ * code cache). `read` gives bytes [offset, offset + length); `owned` says the caller may
+ * keep and change what it returns (a fresh buffer, not the user's).
  */
-export function deserializeModule(input: Uint8Array, settings: CodeSettings, wasmSha256?: string): Prebuilt {
+export interface EntrySource {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+  readonly owned: boolean;
+  /**
+   * Reads [offset, offset + length) again when the offset map is first needed (a trap
+   * backtrace), null if it cannot; or null to read the map with the rest.
+   */
+  readonly lazyMap: ((offset: number, length: number) => Uint8Array | null) | null;
+  /** Called when the lazily read offset map turns out damaged or gone. */
+  readonly mapLost?: () => void;
+}
+
+export function memorySource(bytes: Uint8Array): EntrySource {
   // A plain Uint8Array over the same bytes: slice() of a Buffer is a view, not a copy.
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const header = checkEntry(bytes, settings);
-  const json = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12, true);
-  const layout = layoutOf(json, header);
+  const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { size: b.length, read: (offset, length) => b.subarray(offset, offset + length), owned: false, lazyMap: null };
+}
+
+export interface DeserializeOptions {
+  /** The module's wasm bytes, when the caller has them (required if the entry leaves them out). */
+  readonly wasm?: { readonly bytes: Uint8Array; readonly sha256: string };
+}
+
+/**
+ * The Prebuilt (decoded module, code mapped read+execute) that `source` holds, if it was
+ * serialized by this compiler with `settings`; else SerializedModuleError.
+ */
+export function deserializeModule(source: EntrySource, settings: CodeSettings, options: DeserializeOptions = {}): Prebuilt {
+  const { header, main, layout } = readMain(source, settings);
   const bad = (why: string) => new SerializedModuleError('layout', why);
   const { numFuncs: n, codeLength, mapEntries } = header;
-  // A private copy: the caller may change its buffer, and the decoded module keeps views.
-  const wasmBytes = bytes.slice(layout.wasm, layout.wasm + header.wasmLength);
-  // (The checksum covers them: no need to hash them again.) The code cache asks for the
-  // entry of particular bytes: a key collision or a misplaced file gives other ones.
-  if (wasmSha256 !== undefined && header.wasmSha256 !== wasmSha256) throw bad('the entry is for other wasm bytes');
+  let wasmBytes: Uint8Array;
+  const given = options.wasm;
+  if (given !== undefined) {
+    if (given.sha256 !== header.wasmSha256) throw new SerializedModuleError('wasm', 'the entry is for other wasm bytes');
+    wasmBytes = given.bytes;
+  } else if (header.wasmIncluded) {
+    // A private copy unless the source is: the decoded module keeps views into it.
+    const at = main.subarray(layout.wasm, layout.wasm + header.wasmLength);
+    wasmBytes = source.owned ? at : at.slice();
+  } else {
+    throw new SerializedModuleError('wasm', 'the entry leaves the wasm bytes out and none were given');
+  }
   const features: DecodeOptions = Object.fromEntries(header.settings.features.map((f) => [f, true]));
   let wasm: WasmModule;
   try {
@@ -168,14 +209,15 @@ export function deserializeModule(input: Uint8Array, settings: CodeSettings, was
     throw bad(`the wasm bytes do not decode (${(e as Error).message})`);
   }
   if (wasm.funcs.length !== n) throw bad(`${n} functions recorded, the module has ${wasm.funcs.length}`);
-  const funcOffsets = Array.from(new Int32Array(words(bytes, layout.funcOffsets, n)));
-  const funcEnds = Array.from(new Int32Array(words(bytes, layout.funcOffsets + 4 * n, n)));
+  const funcOffsets = Array.from(int32s(main, layout.funcOffsets, n));
+  const funcEnds = Array.from(int32s(main, layout.funcOffsets + 4 * n, n));
   for (let i = 0; i < n; i++) {
     if (!(funcOffsets[i]! >= 0 && funcOffsets[i]! < funcEnds[i]! && funcEnds[i]! <= codeLength)) throw bad(`function ${i} lies outside the code`);
   }
-  const sites = new Int32Array(words(bytes, layout.sites, 2 * header.sites));
-  const code = bytes.slice(layout.code, layout.code + codeLength);
-  const codeView = new DataView(code.buffer);
+  const sites = int32s(main, layout.sites, 2 * header.sites).slice();
+  // Patched in place when the source is ours, else in a copy (the caller's bytes stay as they are).
+  const code = source.owned ? main.subarray(layout.code, layout.code + codeLength) : main.slice(layout.code, layout.code + codeLength);
+  const codeView = new DataView(code.buffer, code.byteOffset, code.byteLength);
   const ids = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
   for (let j = 0; j < sites.length; j += 2) {
     const at = sites[j]!;
@@ -183,38 +225,68 @@ export function deserializeModule(input: Uint8Array, settings: CodeSettings, was
     if (!(at >= 0 && at + 4 <= codeLength) || id === undefined) throw bad(`signature-id site ${j / 2} is out of range`);
     codeView.setInt32(at, id, true);
   }
-  const mapCode = new Uint32Array(words(bytes, layout.map, mapEntries));
-  const mapWasm = new Uint32Array(words(bytes, layout.map + 4 * mapEntries, mapEntries));
+  const mapLength = 8 * mapEntries + DIGEST;
+  let readMap: () => OffsetMap;
+  if (source.lazyMap === null) {
+    const map = offsetMapOf(source.read(layout.map, mapLength), mapEntries);
+    if (map === null) throw new SerializedModuleError('checksum', 'offset map checksum mismatch (the bytes are corrupt)');
+    readMap = () => map;
+  } else {
+    // Read on the first trap, with the main checksum in front: the map must be the one of
+    // this very code. Entries are deterministic (an entry rewritten under the same key has the
+    // same bytes), so only an entry deleted meanwhile (evicted, cleared) or damaged loses
+    // the backtraces' wasm offsets; nothing else depends on the map.
+    const lazy = source.lazyMap;
+    const mainDigest = main.slice(layout.mainDigest, layout.mainDigest + DIGEST);
+    readMap = () => {
+      const part = lazy(layout.mainDigest, DIGEST + mapLength);
+      const same = part !== null && part.length === DIGEST + mapLength && Buffer.from(mainDigest).equals(part.subarray(0, DIGEST));
+      const map = same ? offsetMapOf(part.subarray(DIGEST), mapEntries) : null;
+      if (map !== null) return map;
+      source.mapLost?.();
+      return { code: new Uint32Array(0), wasm: new Uint32Array(0) };
+    };
+  }
+  const region = loadCode(code);
+  let offsetMap: OffsetMap | undefined;
   const compiled: CompiledCode = {
-    code, funcOffsets, funcEnds, comments: [], opOffsets: null, offsetMap: { code: mapCode, wasm: mapWasm }, typeIdSites: sites,
+    code, funcOffsets, funcEnds, comments: [], opOffsets: null, typeIdSites: sites,
+    get offsetMap(): OffsetMap {
+      return (offsetMap ??= readMap());
+    },
   };
   const stored = header.settings;
   const moduleSettings: CodeSettings = {
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,
     hostInterrupts: stored.hostInterrupts, consumeFuel: stored.consumeFuel, features, epochAddress: undefined,
   };
-  return { wasm, compiled, code: loadCode(code), settings: moduleSettings };
+  return { wasm, compiled, code: region, settings: moduleSettings };
 }
 
-/** The entry's header if `bytes` are an intact entry of this compiler with `settings`. */
-export function checkEntry(bytes: Uint8Array, settings: CodeSettings): EntryHeader {
-  if (bytes.length < PREFIX + DIGEST) throw new SerializedModuleError('length', `${bytes.length} bytes is too short (truncated?)`);
-  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw new SerializedModuleError('magic', 'not a serialized wasmjit module (bad magic)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The verified main part of an entry (everything up to its checksum) and its header. */
+function readMain(source: EntrySource, settings: CodeSettings): { header: EntryHeader; main: Uint8Array; layout: Layout } {
+  const size = source.size;
+  if (size < PREFIX + 2 * DIGEST) throw new SerializedModuleError('length', `${size} bytes is too short (truncated?)`);
+  const prefix = source.read(0, PREFIX);
+  if (new TextDecoder().decode(prefix.subarray(0, 8)) !== MAGIC) throw new SerializedModuleError('magic', 'not a serialized wasmjit module (bad magic)');
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const format = view.getUint32(8, true);
   if (format !== FORMAT_VERSION) throw new SerializedModuleError('format', `format version ${format}, this wasmjit reads ${FORMAT_VERSION}`);
-  const digestAt = bytes.length - DIGEST;
-  if (!sha256(bytes.subarray(0, digestAt)).equals(bytes.subarray(digestAt))) {
-    throw new SerializedModuleError('checksum', 'checksum mismatch (the bytes are corrupt or truncated)');
-  }
   const jsonLength = view.getUint32(12, true);
-  if (PREFIX + jsonLength > digestAt) throw new SerializedModuleError('layout', 'header length out of range');
+  if (PREFIX + jsonLength + 2 * DIGEST > size) throw new SerializedModuleError('length', 'header length out of range (truncated?)');
   let header: EntryHeader;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + jsonLength))) as EntryHeader;
+    header = JSON.parse(new TextDecoder().decode(source.read(PREFIX, jsonLength))) as EntryHeader;
   } catch {
-    throw new SerializedModuleError('layout', 'header is not JSON');
+    header = null as unknown as EntryHeader;
+  }
+  const counts = header === null || typeof header !== 'object' ? [] : [header.wasmLength, header.codeLength, header.numFuncs, header.sites, header.mapEntries];
+  const layout = counts.length === 5 && counts.every((x) => Number.isSafeInteger(x) && x >= 0) ? layoutOf(jsonLength, header) : null;
+  // A damaged header, or a truncated entry: the checksum below cannot be found, or the sizes do not add up.
+  if (layout === null || layout.total !== size) throw new SerializedModuleError('checksum', 'the sizes do not add up to the length (the bytes are corrupt or truncated)');
+  const main = source.read(0, layout.mainDigest + DIGEST);
+  if (!sha256(main.subarray(0, layout.mainDigest)).equals(main.subarray(layout.mainDigest))) {
+    throw new SerializedModuleError('checksum', 'checksum mismatch (the bytes are corrupt)');
   }
   const here = compilerVersion();
   if (header.compiler !== here) throw new SerializedModuleError('compiler', `compiled by "${String(header.compiler)}", this is "${here}"`);
@@ -224,23 +296,50 @@ export function checkEntry(bytes: Uint8Array, settings: CodeSettings): EntryHead
     const b = JSON.stringify(want[k]);
     if (a !== b) throw new SerializedModuleError('settings', `compiled with ${k} ${a}, this engine has ${b}`);
   }
-  const counts = [header.wasmLength, header.codeLength, header.numFuncs, header.sites, header.mapEntries];
-  if (!counts.every((x) => Number.isSafeInteger(x) && x >= 0) || layoutOf(jsonLength, header).total !== bytes.length) {
-    throw new SerializedModuleError('layout', 'part sizes do not add up to the length');
-  }
-  return header;
+  return { header, main, layout };
 }
 
-interface Layout { code: number; funcOffsets: number; sites: number; map: number; wasm: number; digest: number; total: number }
+/**
+ * How many leading bytes of an entry of `size` bytes deserializing reads at once (all but the
+ * offset map), from its first bytes `head` (at least PREFIX_READ of them, or the whole entry);
+ * `size` when that cannot be told (deserialize will then say what is wrong).
+ */
+export function mainPartLength(head: Uint8Array, size: number): number {
+  if (head.length < PREFIX) return size;
+  const jsonLength = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(12, true);
+  if (PREFIX + jsonLength > head.length) return size;
+  try {
+    const h = JSON.parse(new TextDecoder().decode(head.subarray(PREFIX, PREFIX + jsonLength))) as EntryHeader;
+    const counts = [h.wasmLength, h.codeLength, h.numFuncs, h.sites, h.mapEntries];
+    if (!counts.every((x) => Number.isSafeInteger(x) && x >= 0)) return size;
+    const layout = layoutOf(jsonLength, h);
+    return layout.total === size ? layout.mainDigest + DIGEST : size;
+  } catch {
+    return size;
+  }
+}
 
-function layoutOf(jsonLength: number, h: Pick<EntryHeader, 'codeLength' | 'numFuncs' | 'sites' | 'mapEntries' | 'wasmLength'>): Layout {
+/** Bytes to read first for mainPartLength: more than any header. */
+export const PREFIX_READ = 16 * 1024;
+
+/** The offset map out of its part of an entry (entries, then checksum), or null if the checksum fails. */
+function offsetMapOf(part: Uint8Array, entries: number): OffsetMap | null {
+  const at = 8 * entries;
+  if (part.length !== at + DIGEST || !sha256(part.subarray(0, at)).equals(part.subarray(at))) return null;
+  return { code: new Uint32Array(part.slice(0, 4 * entries).buffer), wasm: new Uint32Array(part.slice(4 * entries, at).buffer) };
+}
+
+interface Layout { code: number; funcOffsets: number; sites: number; wasm: number; mainDigest: number; map: number; mapDigest: number; total: number }
+
+function layoutOf(jsonLength: number, h: Pick<EntryHeader, 'codeLength' | 'numFuncs' | 'sites' | 'mapEntries' | 'wasmLength' | 'wasmIncluded'>): Layout {
   const code = align(PREFIX + jsonLength, 8);
   const funcOffsets = align(code + h.codeLength, 4);
   const sites = funcOffsets + 8 * h.numFuncs;
-  const map = sites + 8 * h.sites;
-  const wasm = map + 8 * h.mapEntries;
-  const digest = wasm + h.wasmLength;
-  return { code, funcOffsets, sites, map, wasm, digest, total: digest + DIGEST };
+  const wasm = sites + 8 * h.sites;
+  const mainDigest = align(wasm + (h.wasmIncluded === true ? h.wasmLength : 0), 4);
+  const map = mainDigest + DIGEST;
+  const mapDigest = map + 8 * h.mapEntries;
+  return { code, funcOffsets, sites, wasm, mainDigest, map, mapDigest, total: mapDigest + DIGEST };
 }
 
 function align(n: number, to: number): number {
@@ -258,7 +357,9 @@ function putWords(out: Uint8Array, at: number, values: ArrayLike<number>): void 
   out.set(new Uint8Array(t.buffer, t.byteOffset, t.byteLength), at);
 }
 
-/** A fresh, aligned copy of `count` 32-bit words at `at`. */
-function words(bytes: Uint8Array, at: number, count: number): ArrayBuffer {
-  return bytes.slice(at, at + 4 * count).buffer;
+/** `count` i32s at `at` of `b`: a view when aligned, else a copy. */
+function int32s(b: Uint8Array, at: number, count: number): Int32Array {
+  const offset = b.byteOffset + at;
+  if (offset % 4 === 0) return new Int32Array(b.buffer, offset, count);
+  return new Int32Array(b.slice(at, at + 4 * count).buffer);
 }

@@ -84,6 +84,59 @@ describe('cache: Engine({ cache }) code cache', () => {
     });
   }
 
+  it('a hit gives the same trap backtraces: the offset map is read from the entry on the first trap', () => {
+    const imports = { env: { log: (v: number) => v } };
+    const frames = (m: Module) => {
+      try {
+        (new Instance(m, imports).exports as Exports).mid!(1);
+      } catch (e) {
+        return (e as { frames: { funcIndex: number; offset: number }[] }).frames.map((f) => [f.funcIndex, f.offset]);
+      }
+      throw new Error('expected a trap');
+    };
+    const expected = frames(new Engine({ cache: t.dir }).compile(p.trap));
+    expect(expected[0]![1]).to.be.greaterThan(0);
+    const e = new Engine({ cache: t.dir });
+    const hit = e.compile(p.trap);
+    expect(stats(e).hits).to.equal(1);
+    expect(frames(hit)).to.deep.equal(expected);
+    expect(stats(e).rejected).to.equal(0);
+  });
+
+  it('an offset map damaged after the load costs the backtrace its offsets only, and the entry', () => {
+    const imports = { env: { log: (v: number) => v } };
+    new Engine({ cache: t.dir }).compile(p.trap);
+    const file = join(t.dir, entryFiles(t.dir)[0]!);
+    const e = new Engine({ cache: t.dir });
+    const hit = e.compile(p.trap);
+    const bytes = readFileSync(file) as Uint8Array;
+    bytes[bytes.length - 40]! ^= 1; // inside the offset map
+    writeFileSync(file, bytes);
+    const x = new Instance(hit, imports).exports as Exports;
+    let trap: { frames: { funcIndex: number; offset: number }[] } | undefined;
+    try {
+      x.mid!(1);
+    } catch (err) {
+      trap = err as typeof trap;
+    }
+    expect(trap!.frames.map((f) => f.funcIndex)).to.deep.equal([1, 2]);
+    expect(trap!.frames.every((f) => f.offset === -1)).to.equal(true);
+    expect(x.viaHost!(1)).to.equal(2);
+    expect(stats(e).rejected).to.equal(1);
+    expect(entryFiles(t.dir)).to.have.length(0);
+  });
+
+  it("another module's entry under this module's key is refused", () => {
+    new Engine({ cache: t.dir }).compile(p.table);
+    const [tableEntry] = entryFiles(t.dir);
+    new Engine({ cache: t.dir }).compile(p.memory);
+    const memoryEntry = entryFiles(t.dir).find((f) => f !== tableEntry)!;
+    writeFileSync(join(t.dir, memoryEntry), readFileSync(join(t.dir, tableEntry!)) as Uint8Array);
+    const e = new Engine({ cache: t.dir });
+    expect((new Instance(e.compile(p.memory), {}).exports as Exports).load!(16)).to.equal(104);
+    expect(stats(e)).to.include({ hits: 0, rejected: 1, writes: 1 });
+  });
+
   it('compileAsync reads and writes the cache too (small and background-compiled modules)', async () => {
     const large = largeModule({ functions: 400, groupsPerFunction: 12 });
     expect(large.length).to.be.greaterThan(64 * 1024);

@@ -16,11 +16,19 @@ export function flipped(bytes: Uint8Array, at: number): Uint8Array {
   return copy;
 }
 
-/** `bytes` with its trailing SHA-256 recomputed (an edit that the checksum no longer catches). */
+/**
+ * `bytes` with both SHA-256s recomputed, so that the checksums no longer catch an edit: the
+ * main one (over everything before it) and the offset map's (the last 32 bytes), which are
+ * 8 * mapEntries bytes apart (serialized-module.ts).
+ */
 export function resealed(bytes: Uint8Array): Uint8Array {
   const copy = bytes.slice();
-  const digest = createHash('sha256').update(copy.subarray(0, copy.length - 32)).digest();
-  copy.set(digest, copy.length - 32);
+  const mapEntries = Number(/"mapEntries":(\d+)/.exec(headerJson(bytes).text)![1]);
+  const mapDigest = copy.length - 32;
+  const mainDigest = mapDigest - 8 * mapEntries - 32;
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
+  copy.set(sha(copy.subarray(0, mainDigest)), mainDigest);
+  copy.set(sha(copy.subarray(mainDigest + 32, mapDigest)), mapDigest);
   return copy;
 }
 
