@@ -75,7 +75,7 @@ export class CodeCache {
 
   /** The key of `wasm` compiled with `settings`. */
   keyOf(wasm: WasmKey, settings: CodeSettings): string {
-    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(), storedSettings(settings), wasm.sha256]);
+    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(this.dir), storedSettings(settings), wasm.sha256]);
     return createHash('sha256').update(what).digest('hex');
   }
 
@@ -97,7 +97,13 @@ export class CodeCache {
         size = fstatSync(fd).size;
         const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
         const length = mainPartLength(head, size);
-        main = length <= head.length ? head : concat(head, readAt(fd, head.length, length - head.length));
+        main = head;
+        if (length > head.length) {
+          // One buffer for the whole part: fresh memory costs its page faults once.
+          main = new Uint8Array(length);
+          main.set(head);
+          readInto(fd, main, head.length);
+        }
       } finally {
         closeSync(fd);
       }
@@ -320,18 +326,16 @@ function readFile(path: string, offset: number, length: number): Uint8Array | nu
 /** Exactly `length` bytes at `offset` (fewer at the end of the file). */
 function readAt(fd: number, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, out, done, length - done, offset + done);
-    if (n === 0) return out.subarray(0, done);
-    done += n;
-  }
-  return out;
+  return out.subarray(0, readInto(fd, out, 0, offset));
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** Fills out[from..] with the file's bytes from `position` on; where in `out` the file ended (or out.length). */
+function readInto(fd: number, out: Uint8Array, from: number, position = from): number {
+  let done = from;
+  while (done < out.length) {
+    const n = readSync(fd, out, done, out.length - done, position + done - from);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }

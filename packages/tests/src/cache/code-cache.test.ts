@@ -174,6 +174,24 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(stats(e)).to.include({ hits: 1, rejected: 0 });
   });
 
+  it('a damaged or stale compiler-version memo in the directory is ignored and rewritten', async () => {
+    const file = join(t.dir, 'large.wasm');
+    writeFileSync(file, largeModule({ functions: 30, groupsPerFunction: 4 }));
+    const child = fileURLToPath(new URL('./writer-child.js', import.meta.url));
+    const runChild = async () => JSON.parse((await promisify(execFile)(process.execPath, [child, t.dir, file, 'sync'], { encoding: 'utf8' })).stdout) as { stats: CacheStats };
+    expect((await runChild()).stats).to.include({ misses: 1, writes: 1 });
+    const memoPath = join(t.dir, 'compiler-version.json');
+    const memo = JSON.parse(readFileSync(memoPath, 'utf8')) as { fingerprint: string; version: string };
+    expect(memo.version).to.match(/^wasmjit \S+ codegen [0-9a-f]{32}$/);
+    // Stale: another fingerprint with another version. A stale memo used would miss the entry.
+    writeFileSync(memoPath, JSON.stringify({ fingerprint: 'f'.repeat(64), version: 'wasmjit 0.0.0 codegen stale' }));
+    expect((await runChild()).stats).to.include({ hits: 1, misses: 0 });
+    expect(JSON.parse(readFileSync(memoPath, 'utf8'))).to.deep.equal(memo);
+    writeFileSync(memoPath, '{"fingerprint": "damag');
+    expect((await runChild()).stats).to.include({ hits: 1, misses: 0 });
+    expect(JSON.parse(readFileSync(memoPath, 'utf8'))).to.deep.equal(memo);
+  });
+
   it('the size bound holds, evicting the least recently used entries first', () => {
     const sizes = new Engine({ cache: join(t.dir, 'probe') });
     const modules = [1, 2, 3, 4, 5].map((k) => largeModule({ functions: 20 + k, groupsPerFunction: 4 }));
