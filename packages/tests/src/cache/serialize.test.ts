@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Engine, Instance, Module, RuntimeError, SerializedModuleError } from '@wasmjit/runtime';
 import { compiledParts, moduleInfo } from '../../../runtime/dist/module.js';
+import { serializeModule } from '../../../runtime/dist/cache/serialized-module.js';
 import { wat } from '../util/wat.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
@@ -205,6 +206,15 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       const sites = /"sites":(\d)/.exec(text)![1]!;
       const sizes = withHeaderEdit(bytes, `"sites":${sites}`, `"sites":${(Number(sites) + 1) % 10}`);
       expect(refusal(() => Module.deserialize(sizes, engine)).message).to.match(/sizes do not add up/);
+    });
+
+    it('an entry without its wasm bytes (as the code cache writes them) needs them', () => {
+      const parts = compiledParts(new Module(p.table, engine))!;
+      const withoutWasm = serializeModule(parts, false);
+      expect(withoutWasm.length).to.be.lessThan(bytes.length - p.table.length + 4);
+      const e = refusal(() => Module.deserialize(withoutWasm, engine));
+      expect(e.field).to.equal('wasm');
+      expect(e.message).to.match(/leaves the wasm bytes out/);
     });
 
     it('wasm bytes, a non-engine, a non-module', () => {
