@@ -27,7 +27,8 @@ import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
 import {
-  deserializeModule, FORMAT_VERSION, mainPartLength, PREFIX_READ, serializeModule, storedSettings, type EntrySource, type SerializableModule,
+  deserializeModule, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
+  type SerializableModule,
 } from './serialized-module.js';
 
 /** The module bytes being looked up: a private copy, and their SHA-256 (hex). */
@@ -211,7 +212,12 @@ export class CodeCache {
       const prebuilt = deserializeModule(source, settings, { wasm });
       this.stats.hits++;
       return prebuilt;
-    } catch {
+    } catch (e) {
+      if (!(e instanceof SerializedModuleError)) {
+        // Not the entry's fault (no memory to map the code, say): keep it, compile this time.
+        this.#failed('loading', e);
+        return null;
+      }
       // Refused: compile instead, and let the write replace it.
       this.stats.rejected++;
       try { unlinkSync(this.pathOf(key)); } catch { /* already gone, or read-only: the write will say */ }
