@@ -190,8 +190,12 @@ export class CodeCache {
     return listEntries(this.dir);
   }
 
-  /** Deletes entries, oldest access first, until they total at most maxBytes. */
+  /**
+   * Deletes entries, oldest access first, until they total at most maxBytes; and temporary
+   * files older than an hour (left by a writer that died between write and rename).
+   */
   evictSync(): void {
+    removeStaleTemps(this.dir);
     const list = this.entries();
     let total = list.reduce((n, e) => n + e.size, 0);
     for (const e of list) {
@@ -259,6 +263,21 @@ export class CodeCache {
     if (this.#warned) return;
     this.#warned = true;
     process.emitWarning(`wasmjit: code cache ${this.dir}: ${what} an entry failed (${(e as Error).message}); compiling without the cache where needed (further failures are counted in cacheStats.errors, not reported)`, { code: 'WASMJIT_CACHE' });
+  }
+}
+
+/** A writer takes well under this from write to rename; an older temporary file is a dead writer's. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+function removeStaleTemps(dir: string): void {
+  let names: string[] = [];
+  try { names = readdirSync(dir); } catch { /* no directory */ }
+  const before = Date.now() - STALE_TEMP_MS;
+  for (const name of names) {
+    if (!name.includes(TEMP_MARK)) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < before) unlinkSync(join(dir, name));
+    } catch { /* gone meanwhile */ }
   }
 }
 

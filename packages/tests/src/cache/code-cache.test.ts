@@ -227,6 +227,18 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(stats(check).misses).to.equal(1);
   });
 
+  it("a dead writer's temporary file is removed after an hour, a live writer's is left alone", () => {
+    const stale = join(t.dir, `${'a'.repeat(64)}.wjcode.tmp-1-000000000000`);
+    const live = join(t.dir, `${'b'.repeat(64)}.wjcode.tmp-2-000000000000`);
+    writeFileSync(stale, 'half an entry');
+    writeFileSync(live, 'half an entry');
+    const twoHoursAgo = Date.now() / 1000 - 7200;
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    new Engine({ cache: t.dir }).compile(p.table);
+    expect(existsSync(stale)).to.equal(false);
+    expect(existsSync(live)).to.equal(true);
+  });
+
   it('a cache that cannot be written never fails a compile: counted, and one warning', async () => {
     const notADir = join(t.dir, 'file');
     writeFileSync(notADir, 'a file where the cache directory should be');
