@@ -89,4 +89,19 @@ export interface ProbeResult {
   fuel: string | null;
 }
 
-export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob;
+/** One compile for the code-cache table (section-cache.ts), in node's default flags. */
+export interface CacheCompileJob {
+  kind: 'cache-compile';
+  engine: EngineKind;
+  file: string;
+  /** wasmjit: the cache directory (EngineOptions.cache). */
+  cacheDir: string | null;
+}
+
+export interface CacheCompileResult {
+  ms: number;
+  /** wasmjit: whether the module came from the cache; null for V8. */
+  hit: boolean | null;
+}
+
+export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob | CacheCompileJob;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ratioChart, type ChartRow } from './svg.js';
 import { packageGeomeans } from './rows.js';
-import { callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable, packageGeomeanLines, packagesTable } from './table.js';
+import { cacheTable, callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable, packageGeomeanLines, packagesTable } from './table.js';
 import type { BenchResults } from './types.js';
 
 export function header(r: BenchResults): string {
@@ -38,6 +38,14 @@ export function otherSections(r: BenchResults): string {
       const note = c.runs.wasmjit.note;
       if (note) out.push('', `- ${c.name} (wasmjit): ${note}`);
     }
+    out.push('');
+  }
+  const cache = r.cache ?? [];
+  if (cache.length > 0) {
+    out.push('### Code cache', '', 'Compile in a fresh process (median of runs): V8 with node\'s defaults (lazy compilation); wasmjit with ' +
+      '`new Engine({ cache: dir })`, the directory empty (cold: compile and write the entry) or holding the entry (warm: a hit).', '',
+    cacheTable(cache));
+    for (const c of cache) if (c.note) out.push('', `- ${c.name}: ${c.note}`);
     out.push('');
   }
   if (r.calls.length > 0) out.push('## Calls', '', 'ns per call, median of runs.', '', callsTable(r.calls), '');

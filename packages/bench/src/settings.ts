@@ -14,6 +14,7 @@ export interface CompileModule {
 
 export const ESBUILD: CompileModule = { name: 'esbuild.wasm', pkg: 'esbuild-wasm', file: 'esbuild.wasm' };
 export const SWC: CompileModule = { name: 'swc wasm_bg.wasm', pkg: '@swc/wasm', file: 'wasm_bg.wasm' };
+export const SQLJS: CompileModule = { name: 'sql-wasm.wasm', pkg: 'sql.js', file: 'dist/sql-wasm.wasm' };
 
 export interface Settings {
   mode: 'quick' | 'full';
@@ -31,6 +32,9 @@ export interface Settings {
   /** wasmjit: time a second, warm compile in the same process too. */
   compileWarm: boolean;
   compileTimeoutMs: number;
+  /** Modules of the code-cache table (with the compile section), and its repetitions. */
+  cacheModules: CompileModule[];
+  cacheReps: number;
   callIterations: number;
   callRuns: number;
   /** Packages section: fresh processes per package per engine (each loads once). */
@@ -46,12 +50,14 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
     ? {
         mode, warmups: 2, reps: 5, budgetMs: 1500, execTimeoutMs: 120_000,
         compileModules: [ESBUILD], compileReps: 1, compileColumns: ['liftoff', 'wasmjit'], compileWarm: false, compileTimeoutMs: 300_000,
+        cacheModules: [SQLJS, ESBUILD], cacheReps: 1,
         callIterations: 1_000_000, callRuns: 5,
         packageProcesses: 1, packageWarmups: 1, packageReps: 3, packageTimeoutMs: 300_000,
       }
     : {
         mode, warmups: 2, reps: 11, budgetMs: 6000, execTimeoutMs: 300_000,
         compileModules: [ESBUILD, SWC], compileReps: 3, compileColumns: ['liftoff', 'turbofan', 'wasmjit'], compileWarm: true, compileTimeoutMs: 600_000,
+        cacheModules: [SQLJS, ESBUILD, SWC], cacheReps: 3,
         callIterations: 2_000_000, callRuns: 9,
         packageProcesses: 3, packageWarmups: 1, packageReps: 5, packageTimeoutMs: 600_000,
       };

@@ -1,7 +1,7 @@
 // Markdown tables for the terminal and latest.md. Pure: rows in, text out. Columns are
 // padded so the table reads as a table in a terminal and still renders as markdown.
 import type { Summary } from './stats.js';
-import type { CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow } from './types.js';
+import type { CacheRow, CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow } from './types.js';
 
 export type Align = 'left' | 'right';
 
@@ -82,6 +82,14 @@ export function compileTable(rows: readonly CompileRow[]): string {
     return [r.name, (r.bytes / 1e6).toFixed(1), funcs, wms, n(w.mbPerSec, 1), ...v('liftoff'), ...v('turbofan'), rss];
   });
   return markdownTable(header, body, ['left', ...Array<Align>(9).fill('right')]);
+}
+
+export function cacheTable(rows: readonly CacheRow[]): string {
+  const header = ['module', 'V8 default ms', 'wasmjit cold cache ms', 'wasmjit warm cache ms', 'warm / V8', 'cold / warm'];
+  const ratio = (a: number | null, b: number | null) => fmtRatio(a !== null && b !== null && b > 0 ? a / b : null);
+  const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
+  const body = rows.map((r) => [r.name, ms(r.v8Ms), ms(r.coldMs), ms(r.warmMs), ratio(r.warmMs, r.v8Ms), ratio(r.coldMs, r.warmMs)]);
+  return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
 }
 
 export function callsTable(rows: readonly CallRow[]): string {

@@ -65,6 +65,16 @@ export interface CompileRow {
   runs: Record<ColumnId, CompileRun>;
 }
 
+/** A module compiled in fresh processes: V8's default, wasmjit with a cold and a warm code cache (medians). */
+export interface CacheRow {
+  name: string;
+  origin: string;
+  v8Ms: number | null;
+  coldMs: number | null;
+  warmMs: number | null;
+  note?: string;
+}
+
 export interface CallRow {
   name: string;
   ns: Record<ColumnId, number | null>;
@@ -114,6 +124,8 @@ export interface BenchResults {
   flags: Record<string, string[]>;
   exec: { rows: ExecRow[]; geomean: Geomeans };
   compile: CompileRow[];
+  /** The code cache, measured with the compile section (absent in older results). */
+  cache?: CacheRow[];
   calls: CallRow[];
   checks: CheckRow[];
   /** Absent in results written before the packages section existed. */

@@ -5,6 +5,7 @@ import { runExecJob, runPairJob } from './worker-exec.js';
 import { runCompileJob } from './worker-compile.js';
 import { runCallsJob } from './worker-calls.js';
 import { runProbeJob } from './worker-probe.js';
+import { runCacheCompileJob } from './worker-cache.js';
 
 async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -13,6 +14,7 @@ async function run(job: Job): Promise<unknown> {
     case 'compile': return runCompileJob(job);
     case 'calls': return runCallsJob(job);
     case 'probe': return runProbeJob();
+    case 'cache-compile': return runCacheCompileJob(job);
   }
 }
 

@@ -3,10 +3,13 @@ import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { Module, toBytes, type WasmBytes } from './module.js';
+import { compileAsyncCached, compileUncached } from './cache/cached-compile.js';
 import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
 import { EpochCounter } from './epoch-counter.js';
+import { CodeCache, DEFAULT_CACHE_MAX_BYTES, type CacheStats } from './cache/code-cache.js';
+import { defaultCacheDir } from './cache/cache-dir.js';
 
 export type BoundsChecks = 'guard' | 'explicit';
 
@@ -74,6 +77,19 @@ export interface EngineOptions {
    * first use and kept (unref'd) for later compiles.
    */
   parallelCompile?: boolean | number;
+  /**
+   * Persistent code cache (default off): `true` keeps compiled modules in
+   * $XDG_CACHE_HOME/wasmjit (else ~/.cache/wasmjit), a string in that directory. A module
+   * whose bytes were compiled before with the same wasmjit and code options is loaded from
+   * it instead of compiled; a corrupt, truncated, foreign or stale entry is ignored and
+   * replaced, never run. Cache failures (read-only, full disk) never fail a compile: they
+   * are counted (cacheStats.errors) and reported by one warning. With epochInterruption or
+   * hostInterrupts, the engine's modules read the epoch cell's address from vmctx rather than
+   * having it compiled in (so that their code can be stored). See docs/cache.md.
+   */
+  cache?: boolean | string;
+  /** Bound on the cache directory's entries, in bytes (default 1 GiB): oldest access evicted first. */
+  cacheMaxBytes?: number;
 }
 
 /** What an instance's vmctx takes from its engine, captured when the Engine is made. */
@@ -99,6 +115,8 @@ export interface EngineSettings extends StackSettings {
   readonly parallelCompile: boolean | number | undefined;
   /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
+  /** EngineOptions.cache, when on. */
+  readonly cache: CodeCache | null;
 }
 
 let settingsOf: (e: unknown) => EngineSettings | undefined;
@@ -149,7 +167,19 @@ export class Engine {
       initialFuel: options.initialFuel ?? MAX_FUEL,
       parallelCompile: options.parallelCompile,
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
+      cache: codeCacheOf(options),
     });
+  }
+
+  /** The code cache's directory (EngineOptions.cache), or null without a cache. */
+  get cacheDirectory(): string | null {
+    return this.#settings.cache?.dir ?? null;
+  }
+
+  /** A snapshot of the code cache's counters (hits, misses, rejected entries, ...), or null without a cache. */
+  get cacheStats(): CacheStats | null {
+    const cache = this.#settings.cache;
+    return cache === null ? null : { ...cache.stats };
   }
 
   /** EngineOptions.maxWasmStack, as resolved (read-only). */
@@ -255,11 +285,18 @@ export class Engine {
     } catch (e) {
       return Promise.reject(e);
     }
+    const cache = this.#settings.cache;
+    if (cache !== null) return compileAsyncCached(copy, this, cache, (c) => this.#compileAsyncUncached(c, true));
+    return this.#compileAsyncUncached(copy, false);
+  }
+
+  /** `copy` (private) compiled in the background or in a later task; `uncached`: never through the cache. */
+  #compileAsyncUncached(copy: Uint8Array, uncached: boolean): Promise<Module> {
     if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) return compileInBackground(copy, this);
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
-          resolve(new Module(copy, this));
+          resolve(uncached ? compileUncached(copy, this) : new Module(copy, this));
         } catch (e) {
           reject(e);
         }
@@ -270,6 +307,14 @@ export class Engine {
   instantiate(module: Module, imports: Imports = {}): Instance {
     return new Instance(module, imports, this);
   }
+}
+
+function codeCacheOf(options: EngineOptions): CodeCache | null {
+  const { cache, cacheMaxBytes } = options;
+  if (cache === undefined || cache === false) return null;
+  if (cache !== true && (typeof cache !== 'string' || cache === '')) throw new TypeError('cache must be a boolean or a directory path');
+  const max = cacheMaxBytes === undefined ? DEFAULT_CACHE_MAX_BYTES : positive(cacheMaxBytes, 'cacheMaxBytes');
+  return new CodeCache(cache === true ? defaultCacheDir() : cache, max);
 }
 
 function positive(n: number, what: string): number {

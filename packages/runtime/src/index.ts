@@ -7,6 +7,8 @@ import './host-dispatch.js';
 
 export { Engine, type EngineOptions, type BoundsChecks } from './engine.js';
 export { Module } from './module.js';
+export { SerializedModuleError } from './cache/serialized-module.js';
+export type { CacheStats } from './cache/code-cache.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export type { WasmFrame } from './backtrace.js';

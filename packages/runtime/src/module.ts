@@ -3,6 +3,8 @@ import { compileModule, type CompiledCode, type CompileOptions, type DecodeOptio
 import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
+import { createHash } from 'node:crypto';
+import { deserializeModule, memorySource, serializeModule } from './cache/serialized-module.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -13,7 +15,8 @@ export interface ModuleImportDescriptor { module: string; name: string; kind: 'f
 const KIND_NAMES = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const;
 
 export function toBytes(src: WasmBytes): Uint8Array {
-  if (src instanceof Uint8Array) return src;
+  // A Buffer's slice() is a view, not a copy: callers that copy with slice() get a plain Uint8Array.
+  if (src instanceof Uint8Array) return src.constructor === Uint8Array ? src : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   if (src instanceof ArrayBuffer || src instanceof SharedArrayBuffer) return new Uint8Array(src as ArrayBuffer);
   throw new TypeError('wasmjit: expected a WasmBytes (ArrayBuffer or typed array) with the module bytes');
@@ -90,7 +93,10 @@ function settingsOrThrow(engine: unknown): EngineSettings {
 
 function codeSettingsOf(s: EngineSettings): CodeSettings {
   const { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features } = s;
-  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress: s.epoch?.address };
+  // With a code cache, no address is compiled in (the code reads vmctx EpochPtr): code that
+  // holds one cannot be loaded in another process (cache/serialized-module.ts).
+  const epochAddress = s.cache !== null ? undefined : s.epoch?.address;
+  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress };
 }
 
 /** The decoded module of a real Module (tools, the namespace, the CLI), or TypeError. */
@@ -146,6 +152,28 @@ export class Module {
     };
   }
 
+  /**
+   * The compiled module as bytes that Module.deserialize loads, in this or another process,
+   * without compiling (cache/serialized-module.ts, docs/cache.md): the machine code, what
+   * it needs to run and the module's wasm bytes, checksummed. Error for a module whose code
+   * has its engine's epoch cell address compiled in (see EngineOptions.cache).
+   */
+  serialize(): Uint8Array {
+    return serializeModule(this.#parts);
+  }
+
+  /**
+   * The Module that Module.serialize wrote `bytes` from, as a module of `engine`, nothing
+   * compiled. Refuses (an Error naming the mismatch, before anything is mapped executable)
+   * bytes of another format or wasmjit version, compiled with code options other than
+   * `engine`'s, corrupt or truncated. Only load bytes from a trusted place: the checksum
+   * detects accidents, not tampering.
+   */
+  static deserialize(bytes: WasmBytes, engine: Engine = getDefaultEngine()): Module {
+    const settings = codeSettingsOf(settingsOrThrow(engine));
+    return adoptPrebuilt(deserializeModule(memorySource(toBytes(bytes)), settings), engine);
+  }
+
   /** The Engine the module was compiled with. */
   get engine(): Engine {
     return this.#parts.engine;
@@ -160,15 +188,35 @@ export class Module {
   }
 }
 
-/** Decodes, validates and compiles `bytes` on this thread (worker threads helping). */
+/**
+ * Decodes, validates and compiles `bytes` on this thread (worker threads helping), or loads
+ * them from the engine's code cache when it has them.
+ */
 function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
   // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
   const copy = toBytes(bytes).slice();
+  const settings = codeSettingsOf(engine);
+  const cache = engine.cache;
+  if (cache === null) return compileBytes(copy, settings, engine.parallelCompile);
+  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  const key = cache.keyOf(wasm, settings);
+  const found = cache.findSync(key, wasm, settings);
+  if (found !== null) return found;
+  const built = compileBytes(copy, settings, engine.parallelCompile);
+  cache.storeSync(key, built);
+  return built;
+}
+
+/** Decodes, validates and compiles `bytes` (a private copy) on this thread (worker threads helping). */
+export function compileBytes(bytes: Uint8Array, settings: CodeSettings, parallelCompile: boolean | number | undefined): Prebuilt {
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
-  const settings = codeSettingsOf(engine);
-  const { module, compiled } = compileModule(copy, settings.features, compileOptions(settings, engine.parallelCompile));
+  const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, parallelCompile));
   return { wasm: module, compiled, code: loadCode(compiled.code), settings };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The code generator's options for code with `settings`. */

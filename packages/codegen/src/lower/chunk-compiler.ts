@@ -41,6 +41,8 @@ export interface CodeChunk {
   ends: Int32Array;
   /** Pairs (offset of a call's rel32 field, callee function index). */
   relocs: Int32Array;
+  /** Pairs (offset of a signature id's imm32, module type index): ModuleEnv.typeIdSites. */
+  typeIdSites: Int32Array;
   /** This chunk's part of the code → wasm offset map (see offset-map.ts). */
   mapCode: Uint32Array;
   mapWasm: Uint32Array;
@@ -76,6 +78,7 @@ export function compileChunk(
   const funcLabels: Label[] = [];
   for (let i = from; i < to; i++) funcLabels[i] = asm.newLabel();
   const callRelocs: number[] = [];
+  const typeIdSites: number[] = [];
   const offsetMap = new OffsetMapBuilder(16 + thunks + Math.ceil(MAP_ENTRIES_PER_BODY_BYTE * body));
   const env: ModuleEnv = {
     module,
@@ -93,6 +96,7 @@ export function compileChunk(
     consumeFuel: options.consumeFuel ?? false,
     callRelocs,
     typeIds,
+    typeIdSites,
   };
   const n = to - from;
   const starts = new Int32Array(n);
@@ -115,6 +119,7 @@ export function compileChunk(
     starts,
     ends,
     relocs: Int32Array.from(callRelocs),
+    typeIdSites: Int32Array.from(typeIdSites),
     mapCode: map.code,
     mapWasm: map.wasm,
     comments: asm.comments,

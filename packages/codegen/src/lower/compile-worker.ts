@@ -29,7 +29,7 @@ function run(job: CompileJob): void {
       module ??= redecodeModule(new Uint8Array(job.bytes, 0, job.byteLength));
       const chunk = compileChunk(module, job.options, job.typeIds, job.ranges[2 * i]!, job.ranges[2 * i + 1]!);
       msg = { id: job.id, index: i, chunk, ms: performance.now() - t0 };
-      for (const a of [chunk.code, chunk.starts, chunk.ends, chunk.relocs, chunk.mapCode, chunk.mapWasm]) {
+      for (const a of [chunk.code, chunk.starts, chunk.ends, chunk.relocs, chunk.typeIdSites, chunk.mapCode, chunk.mapWasm]) {
         if (!transfer.includes(a.buffer as ArrayBuffer)) transfer.push(a.buffer as ArrayBuffer);
       }
     } catch (e) {

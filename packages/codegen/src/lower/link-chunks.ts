@@ -51,7 +51,24 @@ export function linkChunks(chunks: readonly CodeChunk[], numFuncs: number): Comp
     comments: mergeComments(chunks, bases),
     opOffsets: mergeOpOffsets(chunks, bases),
     offsetMap: mergeOffsetMaps(chunks, bases),
+    typeIdSites: mergeTypeIdSites(chunks, bases),
   };
+}
+
+function mergeTypeIdSites(chunks: readonly CodeChunk[], bases: number[]): Int32Array {
+  if (chunks.length === 1) return chunks[0]!.typeIdSites;
+  let n = 0;
+  for (const c of chunks) n += c.typeIdSites.length;
+  const out = new Int32Array(n);
+  let at = 0;
+  chunks.forEach((c, k) => {
+    const sites = c.typeIdSites;
+    for (let j = 0; j < sites.length; j += 2) {
+      out[at++] = bases[k]! + sites[j]!;
+      out[at++] = sites[j + 1]!;
+    }
+  });
+  return out;
 }
 
 function mergeComments(chunks: readonly CodeChunk[], bases: number[]): { offset: number; text: string }[] {

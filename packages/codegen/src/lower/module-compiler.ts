@@ -28,6 +28,12 @@ export interface CompiledCode {
   opOffsets: number[] | null;
   /** Code offset → wasm offset (always collected; trap backtraces use it). */
   offsetMap: OffsetMap;
+  /**
+   * Pairs (code offset of a call_indirect's signature id imm32, module type index), in code
+   * order: where the code has process-specific values (ModuleEnv.typeIdSites). Absent for
+   * code adopted from a registry entry made before they were recorded.
+   */
+  typeIdSites?: Int32Array;
 }
 
 /**

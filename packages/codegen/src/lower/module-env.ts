@@ -94,4 +94,10 @@ export interface ModuleEnv {
    * embed the ones the runtime uses.
    */
   readonly typeIds: readonly number[];
+  /**
+   * Every signature id compiled into the code, as pairs (offset of its imm32, module type
+   * index): the only process-specific values in the code besides an epoch cell address
+   * (epochCounterAddress), so that the code cache can rewrite them in another process.
+   */
+  readonly typeIdSites: number[];
 }

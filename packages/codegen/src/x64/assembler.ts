@@ -304,6 +304,20 @@ export class Assembler {
     }
   }
 
+  /**
+   * 81 /op id even when imm fits in 8 bits; returns where the imm32 is. For an immediate that
+   * may be rewritten after compilation with any 32-bit value (a signature id, see
+   * CompiledCode.typeIdSites): the instruction's length must not depend on it.
+   */
+  alu_mi_imm32(op: AluOp, size: IntSize, m: Mem, imm: number): number {
+    checkAluOp(op);
+    const v = imm32(size, imm, 'alu_mi_imm32');
+    emitRM(this.buf, 0, w(size), 0x81, op, m);
+    const at = this.offset;
+    this.buf.put4(v);
+    return at;
+  }
+
   /** 81 /op id with imm 0; returns where the imm32 is, for buf.patch32 later. */
   alu_ri_patchable(op: AluOp, size: IntSize, dst: Gpr): number {
     checkAluOp(op);

@@ -17,6 +17,8 @@ export interface EngineSettings {
   boundsChecks?: BoundsChecks;
   /** --timeout / --fuel (wasmjit only). */
   limits?: RunLimits;
+  /** --cache [--cache-dir DIR] (wasmjit only): EngineOptions.cache. */
+  cache?: boolean | string;
 }
 
 export interface Guest {
@@ -70,6 +72,7 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
     epochInterruption: timeoutMs !== undefined,
     consumeFuel: fuel !== undefined,
     ...(fuel !== undefined ? { initialFuel: fuel } : {}),
+    ...(s.cache !== undefined ? { cache: s.cache } : {}),
   });
   const module = engine.compile(bytes);
   // --timeout counts from here: it covers the start function, then the run gets what is left.

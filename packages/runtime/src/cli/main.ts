@@ -7,12 +7,14 @@ import { helpText, type CommandSpec } from './args.js';
 import { RUN, runCommand } from './run.js';
 import { EXPLORE, exploreCommand } from './explore.js';
 import { COMPILE, compileCommand } from './compile.js';
+import { CACHE, cacheCommand } from './cache.js';
 import { Exit, err, out } from './io.js';
 
 const COMMANDS: { spec: CommandSpec; main: (argv: readonly string[]) => number }[] = [
   { spec: RUN, main: runCommand },
   { spec: EXPLORE, main: exploreCommand },
   { spec: COMPILE, main: compileCommand },
+  { spec: CACHE, main: cacheCommand },
 ];
 
 function overview(): string {

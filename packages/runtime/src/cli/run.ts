@@ -2,7 +2,7 @@
 import { WASI } from '../wasi/wasi.js';
 import type { Imports } from '../instance-build.js';
 import type { MemoryLike } from '../wasi/guest-memory.js';
-import { UsageError, byteCount, helpText, optionValue, parseArgs, type CommandSpec, type ParsedArgs } from './args.js';
+import { UsageError, byteCount, helpText, optionValue, parseArgs, type CommandSpec, type ParsedArgs, hasFlag } from './args.js';
 import { CliError, exportedFunction, loadGuest, readModule, type EngineKind, type Guest } from './load.js';
 import { formatValue, parseValue, typeName } from './values.js';
 import { reportFailure } from './failure.js';
@@ -20,6 +20,8 @@ export const RUN: CommandSpec = {
     { name: 'max-wasm-stack', value: 'BYTES', help: 'machine stack wasm may use (e.g. 1048576, 4m; default 512k)' },
     { name: 'bounds-checks', value: 'MODE', choices: ['explicit', 'guard'], help: 'linear-memory bounds checks: explicit | guard' },
     { name: 'engine', value: 'NAME', choices: ['wasmjit', 'v8'], help: "wasmjit (default), or v8 to run on Node's WebAssembly for comparison" },
+    { name: 'cache', help: 'load the compiled module from the code cache, or store it there (see wasmjit cache)' },
+    { name: 'cache-dir', value: 'DIR', help: 'with --cache: the cache directory (default $XDG_CACHE_HOME/wasmjit, else ~/.cache/wasmjit)' },
     ...LIMIT_OPTIONS,
   ],
   stopAtPositional: true,
@@ -114,6 +116,7 @@ export function runCommand(argv: readonly string[]): number {
       limits,
       maxWasmStack: byteCount(p, 'max-wasm-stack'),
       boundsChecks: optionValue(p, 'bounds-checks') as 'explicit' | 'guard' | undefined,
+      cache: hasFlag(p, 'cache') ? optionValue(p, 'cache-dir') ?? true : undefined,
     });
     if (invokeName !== undefined) return guest.limited(() => invoke(guest, wasi, invokeName, rest));
     if (typeof guest.exports._start !== 'function') {

@@ -40,6 +40,7 @@ function compile(request: CompileRequest): CompileReply {
       settings,
       funcOffsets: compiled.funcOffsets,
       funcEnds: compiled.funcEnds,
+      typeIdSites: compiled.typeIdSites ?? null,
       offsetMap: compiled.offsetMap,
       // The caller has them (background-compile.ts adoptBackgroundCompile).
       bytes: null,

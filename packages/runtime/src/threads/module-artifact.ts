@@ -4,7 +4,7 @@
 //
 //   u32 MAGIC, u32 VERSION, u32 header length H, H bytes of JSON (ArtifactHeader),
 //   zero padding to a multiple of 4, then
-//   i32 funcOffsets[numFuncs], i32 funcEnds[numFuncs],
+//   i32 funcOffsets[numFuncs], i32 funcEnds[numFuncs], i32 typeIdSites[2 * sites],
 //   u32 offset-map code[mapEntries], u32 offset-map wasm[mapEntries],
 //   u8 module bytes[bytesLength] (absent when the adopting thread has them already).
 //
@@ -21,12 +21,14 @@ import type { OffsetMap } from '@wasmjit/codegen';
 import type { CodeSettings } from '../module.js';
 
 const MAGIC = 0x414d4a57; // "WJMA"
-const VERSION = 1;
+const VERSION = 2;
 const PREFIX = 12;
 
 interface ArtifactHeader {
   settings: CodeSettings;
   numFuncs: number;
+  /** Signature-id sites (pairs in typeIdSites); -1 when the code came without them. */
+  sites: number;
   mapEntries: number;
   /** 0 when the bytes were left out. */
   bytesLength: number;
@@ -37,6 +39,8 @@ export interface ArtifactSource {
   readonly settings: CodeSettings;
   readonly funcOffsets: readonly number[];
   readonly funcEnds: readonly number[];
+  /** CompiledCode.typeIdSites (what Module.serialize needs), if known. */
+  readonly typeIdSites?: Int32Array | null;
   readonly offsetMap: OffsetMap;
   /** The module's bytes, or null to leave them out (the adopting thread has them). */
   readonly bytes: Uint8Array | null;
@@ -51,6 +55,7 @@ export function encodeArtifact(a: ArtifactSource): ArrayBufferView[] {
   const header: ArtifactHeader = {
     settings: a.settings,
     numFuncs: a.funcOffsets.length,
+    sites: a.typeIdSites == null ? -1 : a.typeIdSites.length / 2,
     mapEntries: a.offsetMap.code.length,
     bytesLength: bytes.length,
     bytesIncluded: a.bytes !== null,
@@ -63,7 +68,8 @@ export function encodeArtifact(a: ArtifactSource): ArrayBufferView[] {
   view.setUint32(8, json.length, true);
   head.set(json, PREFIX);
   if (a.offsetMap.wasm.length !== header.mapEntries || a.funcEnds.length !== header.numFuncs) throw new Error('BUG: inconsistent compiled code');
-  return [head, Int32Array.from(a.funcOffsets), Int32Array.from(a.funcEnds), a.offsetMap.code, a.offsetMap.wasm, bytes];
+  const sites = a.typeIdSites ?? new Int32Array(0);
+  return [head, Int32Array.from(a.funcOffsets), Int32Array.from(a.funcEnds), sites, a.offsetMap.code, a.offsetMap.wasm, bytes];
 }
 
 /** An artifact being read out of the registry: the small parts read, the large ones on demand. */
@@ -71,6 +77,7 @@ export interface ArtifactReader {
   readonly settings: CodeSettings;
   readonly funcOffsets: number[];
   readonly funcEnds: number[];
+  readonly typeIdSites: Int32Array | null;
   readonly bytesIncluded: boolean;
   /** A copy of the module bytes (only when bytesIncluded). */
   readBytes(): Uint8Array;
@@ -89,18 +96,21 @@ export function readArtifact(read: (offset: number, length: number) => ArrayBuff
   const header = JSON.parse(new TextDecoder().decode(read(PREFIX, jsonLength))) as ArtifactHeader;
   const { numFuncs: n, mapEntries: m, bytesLength } = header;
   const start = align4(PREFIX + jsonLength);
-  if (![n, m, bytesLength].every((x) => Number.isSafeInteger(x) && x >= 0) || start + 8 * n + 8 * m + bytesLength !== total) {
+  const s = header.sites === -1 ? 0 : header.sites;
+  if (![n, s, m, bytesLength].every((x) => Number.isSafeInteger(x) && x >= 0) || start + 8 * n + 8 * s + 8 * m + bytesLength !== total) {
     throw bad('sizes');
   }
-  const funcs = new Int32Array(read(start, 8 * n));
+  const funcs = new Int32Array(read(start, 8 * n + 8 * s));
+  const mapStart = start + 8 * n + 8 * s;
   return {
     settings: header.settings,
     funcOffsets: Array.from(funcs.subarray(0, n)),
-    funcEnds: Array.from(funcs.subarray(n)),
+    funcEnds: Array.from(funcs.subarray(n, 2 * n)),
+    typeIdSites: header.sites === -1 ? null : funcs.slice(2 * n),
     bytesIncluded: header.bytesIncluded === true,
-    readBytes: () => new Uint8Array(read(start + 8 * n + 8 * m, bytesLength)),
+    readBytes: () => new Uint8Array(read(mapStart + 8 * m, bytesLength)),
     readOffsetMap: () => {
-      const map = new Uint32Array(read(start + 8 * n, 8 * m));
+      const map = new Uint32Array(read(mapStart, 8 * m));
       return { code: map.subarray(0, m), wasm: map.subarray(m) };
     },
   };

@@ -8,7 +8,7 @@
 import { decodeModuleDeferringBodies, decodeModuleInSteps, type CompiledCode, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
 import { adoptCode, copyCode, readShared, shareCode, type CodeRegion } from '../code-memory.js';
 import type { Engine } from '../engine.js';
-import { engineEpoch } from '../engine.js';
+import { engineEpoch, engineSettings } from '../engine.js';
 import { encodeArtifact, readArtifact, type ArtifactReader } from './module-artifact.js';
 import { adoptPrebuilt, compiledParts, Module, type CodeSettings, type CompiledParts } from '../module.js';
 
@@ -35,6 +35,7 @@ export function shareModule(module: Module): string {
       settings: parts.settings,
       funcOffsets: parts.compiled.funcOffsets,
       funcEnds: parts.compiled.funcEnds,
+      typeIdSites: parts.compiled.typeIdSites ?? null,
       offsetMap: parts.compiled.offsetMap,
       bytes: parts.wasm.bytes,
     }));
@@ -51,7 +52,12 @@ export function shareModule(module: Module): string {
 export function canRunUnder(settings: CodeSettings, engine: Engine): boolean {
   if (!settings.epochInterruption && !settings.hostInterrupts) return true;
   const epoch = engineEpoch(engine);
-  return epoch !== null && settings.epochAddress !== undefined && epoch.address === settings.epochAddress;
+  if (epoch === null) return false;
+  if (settings.epochAddress !== undefined) return epoch.address === settings.epochAddress;
+  // Code that reads the address from vmctx (an engine with a code cache compiled it) runs
+  // under any engine with the same epoch checks: the instance writes that engine's address.
+  const s = engineSettings(engine)!;
+  return s.epochInterruption === settings.epochInterruption && s.hostInterrupts === settings.hostInterrupts;
 }
 
 export interface Adopted {
@@ -139,6 +145,7 @@ function lazyCompiled(region: CodeRegion, length: number, entry: object, artifac
   return {
     funcOffsets: artifact.funcOffsets,
     funcEnds: artifact.funcEnds,
+    typeIdSites: artifact.typeIdSites ?? undefined,
     comments: [],
     opOffsets: null,
     get code(): Uint8Array {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { CompileError, type WasmModule } from '@wasmjit/codegen';
 import {
   median, summarize, geomean, ratio, markdownTable, fmtMs, fmtSummary, fmtRatio, shorten, execTable, geomeanLines,
-  compileTable, callsTable, checksTable, ratioChart, axisRange, escapeXml, judgeRow, geomeans, isFailure,
+  compileTable, cacheTable, callsTable, checksTable, ratioChart, axisRange, escapeXml, judgeRow, geomeans, isFailure,
   extractEmbeddedWasm, inputBytes, toHex, hashDriver, kernelDriver, summarizeCompiles, errorLine, markdownReport,
   chartRows, compilePartially, PROGRAMS, type EngineRun, type ExecRow, type BenchResults, type RowInput,
 } from '@wasmjit/bench';
@@ -155,6 +155,16 @@ describe('bench: tables', () => {
       { name: 'bounds', status: 'not available yet (x)', programs: [], geomean: null },
     ]);
     expect(s).to.contain('1.10').and.contain('not available yet (x)');
+  });
+
+  it('code cache table: warm / V8 and cold / warm ratios, dashes for what is missing', () => {
+    const t = cacheTable([
+      { name: 'a.wasm', origin: 'pkg 1.0', v8Ms: 200, coldMs: 5000, warmMs: 50 },
+      { name: 'b.wasm', origin: 'pkg 1.0', v8Ms: 20, coldMs: null, warmMs: null, note: 'failed' },
+    ]).split('\n');
+    expect(t[0]).to.contain('warm / V8').and.contain('cold / warm');
+    expect(t[2]).to.contain('0.25').and.contain('100');
+    expect(t[3]).to.match(/b\.wasm.*–.*–/);
   });
 });
 

@@ -23,6 +23,8 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     'validate', 'compile', 'instantiate', 'callRaw', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
     // Modules across threads (docs/threads.md).
     'toPostedModule', 'fromPostedModule',
+    // Module.deserialize's refusals (docs/cache.md).
+    'SerializedModuleError',
     // The C API for native add-ons (docs/native-api.md).
     'nativeApi', 'nativeFunction', 'nativeApiIncludeDir',
   ],
@@ -31,8 +33,12 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     'maxWasmStack', 'hostStackReserve', 'boundsChecks', 'features', 'stackChecks', 'epochInterruption', 'hostInterrupts',
     'consumeFuel', 'initialFuel', 'parallelCompile',
     'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'compileAsync', 'instantiate',
+    // The code cache (docs/cache.md).
+    'cacheDirectory', 'cacheStats',
   ],
-  'Module.prototype': ['engine'],
+  // Serialized modules (docs/cache.md).
+  Module: ['deserialize'],
+  'Module.prototype': ['engine', 'serialize'],
   'Instance.prototype': ['module', 'setEpochDeadline', 'setFuel', 'fuelRemaining', 'dispose', '[Symbol.dispose]'],
   'Memory.prototype': ['guarded', 'unguardedReason', 'dispose', '[Symbol.dispose]'],
   // The decoder's CompileError: the reason without the location, and the location.

@@ -35,7 +35,10 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   releaseTableIndex(fc, index);
   a.test_rr(64, record, record);
   a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
-  a.alu_mi(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0);
+  // Always an imm32, recorded: the id is the process's (layout.ts canonicalTypeId), and code
+  // loaded into another process (the code cache) gets that process's id written here.
+  fc.env.typeIdSites.push(
+    a.alu_mi_imm32(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0), typeIndex);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
   fc.saveScratchHomes(true);
   fc.masm.callFuncRecord(record);
