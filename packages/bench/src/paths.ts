@@ -35,3 +35,8 @@ export function packageVersion(name: string): string {
   const pkg = JSON.parse(readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? '?';
 }
+
+/** The file of an npm-shipped module and "package version" for reports; throws if the package is not installed. */
+export function locateModule(m: { pkg: string; file: string }): { file: string; origin: string } {
+  return { file: path.join(packageDir(m.pkg), m.file), origin: `${m.pkg} ${packageVersion(m.pkg)}` };
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runJob } from './child.js';
 import type { CacheCompileResult } from './jobs.js';
-import { packageDir, packageVersion } from './paths.js';
+import { locateModule } from './paths.js';
 import type { Progress } from './progress.js';
 import type { CompileModule, Settings } from './settings.js';
 import { median } from './stats.js';
@@ -27,8 +27,7 @@ async function measure(m: CompileModule, settings: Settings, progress: Progress)
   let file: string;
   let origin: string;
   try {
-    file = path.join(packageDir(m.pkg), m.file);
-    origin = `${m.pkg} ${packageVersion(m.pkg)}`;
+    ({ file, origin } = locateModule(m));
   } catch (e) {
     progress.step(`cache ${m.name}: not installed`);
     return { name: m.name, origin: m.pkg, v8Ms: null, coldMs: null, warmMs: null, note: (e as Error).message };

@@ -1,11 +1,10 @@
 // Section 2: compile speed on the large npm-shipped modules. Each compile is a fresh
 // process; V8 columns add --no-wasm-lazy-compilation --single-threaded so the whole module
 // is compiled up front on one thread, which is what wasmjit does.
-import path from 'node:path';
 import { runJob } from './child.js';
 import { COLUMN_FLAGS, COMPILE_FLAGS, engineKind } from './engines.js';
 import type { CompileResult } from './jobs.js';
-import { packageDir, packageVersion } from './paths.js';
+import { locateModule } from './paths.js';
 import type { Progress } from './progress.js';
 import type { CompileModule, Settings } from './settings.js';
 import { median } from './stats.js';
@@ -43,8 +42,7 @@ async function compileModule(m: CompileModule, settings: Settings, progress: Pro
   let file: string;
   let origin: string;
   try {
-    file = path.join(packageDir(m.pkg), m.file);
-    origin = `${m.pkg} ${packageVersion(m.pkg)}`;
+    ({ file, origin } = locateModule(m));
   } catch (e) {
     const note = (e as Error).message;
     progress.step(`compile ${m.name}: not installed`);

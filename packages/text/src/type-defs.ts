@@ -3,7 +3,7 @@
 // section writes a `rec` group as one entry holding all of its subtypes.
 
 import { errorAt } from './errors.js';
-import type { ModuleContext, TypeDef } from './module-context.js';
+import { uleb, type ModuleContext, type TypeDef } from './module-context.js';
 import { NameSpace } from './names.js';
 import { Cursor, headOf, type SList } from './sexpr.js';
 import { parseFuncTypeDef, parseValType, sigKey, type ValType } from './types.js';
@@ -32,16 +32,6 @@ function fieldType(c: Cursor, mod: ModuleContext): number[] {
   return [...storageType(c, mod), 0];
 }
 
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
 
 /** `(struct (field $x? ft) | (field ft*))*`, recording field names for struct.get and co. */
 function structType(list: SList, mod: ModuleContext, fieldNames: NameSpace): number[] {
