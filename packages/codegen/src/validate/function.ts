@@ -10,7 +10,7 @@
 // bug), which lets compileModule validate bodies the decoder did not scan, falling back to
 // decode + validate in sequence for the exact error whenever something is wrong.
 
-import { CompileError } from '../errors.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { ImmKind, Op, OpFC, PREFIX_SPACES } from '../wasm/opcodes.js';
 import { SIMD_PREFIX, simdLaneCount } from '../wasm/operators-simd.js';
@@ -139,7 +139,7 @@ class FunctionValidator {
   }
 
   private checkValType(t: ValType): void {
-    if (t === ValType.V128 && !this.simd) this.fail('SIMD not supported');
+    if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
   }
 
   // ── operand stack ───────────────────────────────────────────────────────────────────
@@ -473,7 +473,7 @@ class FunctionValidator {
           this.prefixFC();
           break;
         case Op.PrefixFD:
-          if (!this.simd) this.fail('SIMD not supported');
+          if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
           this.prefixFD();
           break;
         default: {

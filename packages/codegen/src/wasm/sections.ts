@@ -7,6 +7,8 @@ import { BinaryReader, type DecodeOptions } from './reader.js';
 import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
 import { Op } from './opcodes.js';
+import { UnsupportedFeatureError, withFeature } from '../errors.js';
+import { limitsFlagsFeature } from './future-features.js';
 import {
   ValType,
   type ConstExpr,
@@ -322,7 +324,11 @@ function readLimits(r: BinaryReader): Limits {
   // The flag is a one-bit LEB128 number, hence the LEB-style error texts.
   const at = r.pos;
   const flag = r.readU8();
-  if ((flag & 0x7f) > 1) r.fail('integer too large', at);
+  if ((flag & 0x7f) > 1) {
+    const feature = limitsFlagsFeature(flag);
+    if (feature !== undefined) throw new UnsupportedFeatureError(feature, withFeature('integer too large', feature), at, r.funcIndex);
+    r.fail('integer too large', at);
+  }
   if (flag & 0x80) r.fail('integer representation too long', r.pos);
   const min = r.readVarU32();
   return flag === 1 ? { min, max: r.readVarU32() } : { min };
