@@ -19,6 +19,7 @@
         "src/code_share.c",
         "src/big_alloc.c",
         "src/snapshot.c",
+        "src/code_file.c",
         "src/type_ids.c",
         "src/capi.c"
       ],

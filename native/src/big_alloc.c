@@ -16,7 +16,7 @@
 static size_t wj_round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 /* Bytes wj_big_alloc maps for `size` (what wj_big_free must be told). */
-static size_t wj_big_span(size_t size) {
+size_t wj_big_span(size_t size) {
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   if (size == 0) return page;
   return size >= WJ_HUGE_PAGE ? wj_round_up(size, WJ_HUGE_PAGE) : wj_round_up(size, page);

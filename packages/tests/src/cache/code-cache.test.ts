@@ -14,7 +14,7 @@ import { moduleInfo } from '../../../runtime/dist/module.js';
 import { defaultCacheDir } from '../../../runtime/dist/cache/cache-dir.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
-import { flipped, tempDir } from './support.js';
+import { entryParts, flipped, tempDir } from './support.js';
 
 type Exports = Record<string, (...a: unknown[]) => unknown>;
 const run = (m: Module): Exports => new Instance(m, {}).exports as Exports;
@@ -62,7 +62,9 @@ describe('cache: Engine({ cache }) code cache', () => {
   });
 
   for (const [what, damage] of [
-    ['a flipped byte', (b: Uint8Array) => flipped(b, Math.floor(b.length / 2))],
+    ['a flipped byte in the code', (b: Uint8Array) => flipped(b, b.length - 1)],
+    ['a flipped byte in the metadata', (b: Uint8Array) => flipped(b, entryParts(b).mainDigest - 1)],
+    ['a flipped byte in the main checksum', (b: Uint8Array) => flipped(b, entryParts(b).mainDigest)],
     ['truncation', (b: Uint8Array) => b.subarray(0, b.length - 100)],
     ['a foreign file', () => new TextEncoder().encode('not an entry at all '.repeat(10))],
     ['an empty file', () => new Uint8Array(0)],
@@ -110,7 +112,7 @@ describe('cache: Engine({ cache }) code cache', () => {
     const e = new Engine({ cache: t.dir });
     const hit = e.compile(p.trap);
     const bytes = readFileSync(file) as Uint8Array;
-    bytes[bytes.length - 40]! ^= 1; // inside the offset map
+    bytes[entryParts(bytes).mapDigest - 8]! ^= 1; // inside the offset map
     writeFileSync(file, bytes);
     const x = new Instance(hit, imports).exports as Exports;
     let trap: { frames: { funcIndex: number; offset: number }[] } | undefined;
