@@ -128,6 +128,24 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(entryFiles(t.dir)).to.have.length(0);
   });
 
+  it('an entry truncated or overwritten on disk after a hit: the module runs on, its backtraces lose only their offsets', async () => {
+    // In child processes: code still backed by the file would die of SIGBUS (the cache
+    // copies it into code pages instead, native/src/code_file.c).
+    new Engine({ cache: t.dir }).compile(p.trap);
+    const file = join(t.dir, 'trap.wasm');
+    writeFileSync(file, p.trap);
+    const child = fileURLToPath(new URL('./damage-child.js', import.meta.url));
+    for (const how of ['empty', 'half', 'overwrite']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [child, t.dir, file, how], { encoding: 'utf8' });
+      const out = JSON.parse(stdout) as { hits: number; down: number; viaHost: number; frames: { funcIndex: number; offset: number }[] };
+      expect(out, how).to.deep.include({ hits: 1, down: 300, viaHost: 50 });
+      expect(out.frames.map((f) => f.funcIndex), how).to.deep.equal([1, 2]);
+      expect(out.frames.every((f) => f.offset === -1), how).to.equal(true);
+      // The child deleted the damaged entry when the trap found its map gone: compile it again.
+      new Engine({ cache: t.dir }).compile(p.trap);
+    }
+  });
+
   it("another module's entry under this module's key is refused", () => {
     new Engine({ cache: t.dir }).compile(p.table);
     const [tableEntry] = entryFiles(t.dir);
