@@ -20,6 +20,7 @@
         "src/big_alloc.c",
         "src/snapshot.c",
         "src/code_file.c",
+        "src/file_stamps.c",
         "src/type_ids.c",
         "src/capi.c"
       ],

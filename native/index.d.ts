@@ -117,6 +117,12 @@ declare namespace wasmjitNative {
      * or -1 when the fault handler's range table is full, instead of [owner, address].
      */
     mapCode(bytes: Uint8Array): [owner: object, address: number] | number;
+    /**
+     * For every file under `root` whose name ends with `suffix`, in byte order of the relative
+     * path: "path\0size\0mtime ns\0ctime ns\0inode\0", concatenated (native/src/file_stamps.c);
+     * an errno when the walk fails.
+     */
+    fileStamps(root: string, suffix: string): string | number;
     /** The CRC32C (Castagnoli) of `bytes` (native/src/code_file.c). */
     crc32c(bytes: Uint8Array): number;
     /**

@@ -25,7 +25,7 @@ size_t wj_big_span(size_t size) {
 void *wj_big_alloc(size_t size) {
   const size_t span = wj_big_span(size);
   if (span < WJ_HUGE_PAGE) {
-    void *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
   }
   /* Huge pages need 2 MiB alignment: map a huge page more and trim both ends. */

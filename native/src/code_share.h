@@ -61,7 +61,8 @@ void wj_id_to_hex(const uint8_t *id, char *out) WJ_HIDDEN;
 /* The id in a JS string argument; 0 when it is not one. */
 int wj_id_arg(napi_env env, napi_value v, uint8_t *id) WJ_HIDDEN;
 
-/* code_file.c */
+/* code_file.c, file_stamps.c */
+napi_status wj_file_stamps_define(napi_env env, napi_value exports) WJ_HIDDEN;
 napi_status wj_code_file_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
 /* snapshot.c */

@@ -104,13 +104,15 @@ export function decodeAcceptedModule(bytes: Uint8Array, options: DecodeOptions =
 }
 
 /** Sections decodeAcceptedModule leaves for later, by id: the field each one fills. */
-const DEFERRED_SECTIONS: Partial<Record<number, 'codes' | 'datas'>> = { 10: 'codes', 11: 'datas' };
+const DEFERRED_SECTIONS: Partial<Record<number, DeferredField>> = { 9: 'elems', 10: 'codes', 11: 'datas' };
+
+type DeferredField = 'elems' | 'codes' | 'datas';
 
 /**
  * Makes `field` of `m` a getter that decodes section content [start, end) on first read,
  * then becomes a plain property.
  */
-function deferSection(m: WasmModule, field: 'codes' | 'datas', id: number, start: number, end: number, features: DecodeOptions): void {
+function deferSection(m: WasmModule, field: DeferredField, id: number, start: number, end: number, features: DecodeOptions): void {
   Object.defineProperty(m, field, {
     configurable: true,
     enumerable: true,

@@ -18,6 +18,7 @@ function flat(m: WasmModule): unknown {
 
 const PASSIVE_AND_NAMES = `(module (memory 1)
   (data "passive one") (data (i32.const 8) "active") (data (i32.const 100) "")
+  (table 2 funcref) (elem (i32.const 0) $first $second)
   (func $first (param $x i32) (result i32) (local $y i64) (local.get $x))
   (func $second (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 3))))`;
 
@@ -39,13 +40,15 @@ describe('wasm: decodeAcceptedModule (code cache hits)', () => {
     const bytes = await wat(PASSIVE_AND_NAMES, { names: true });
     const m = decodeAcceptedModule(bytes);
     const isGetter = (field: string) => typeof Object.getOwnPropertyDescriptor(m, field)?.get === 'function';
-    expect(['codes', 'datas', 'names'].map(isGetter)).to.deep.equal([true, true, true]);
+    const fields = ['elems', 'codes', 'datas', 'names'];
+    expect(fields.map(isGetter)).to.deep.equal([true, true, true, true]);
     const datas = m.datas;
     expect(datas).to.have.length(3);
     expect(m.datas).to.equal(datas);
-    expect(['codes', 'datas', 'names'].map(isGetter)).to.deep.equal([true, false, true]);
+    expect(fields.map(isGetter)).to.deep.equal([true, true, false, true]);
     expect(m.names.functions.get(0)).to.equal('first');
     expect(m.codes[0]!.numLocals).to.equal(1);
-    expect(['codes', 'datas', 'names'].map(isGetter)).to.deep.equal([false, false, false]);
+    expect(m.elems[0]!.init).to.have.length(2);
+    expect(fields.map(isGetter)).to.deep.equal([false, false, false, false]);
   });
 });
