@@ -133,6 +133,8 @@ declare namespace wasmjitNative {
      * shorter) or -4 (a site outside the code or naming no type); nothing was made executable.
      */
     loadCheckedCode(source: number | Uint8Array, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): [owner: object, address: number] | number;
+    /** loadCheckedCode from a file, read and checked on a libuv worker thread; `fd` stays open until it settles. */
+    loadCheckedCodeAsync(fd: number, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): Promise<[owner: object, address: number] | number>;
     reserveMemory(size: number, publish: boolean): [owner: object, address: number] | number;
     /** 0 or an errno. Offsets are checked against the owner's reservation (RangeError). */
     commitMemory(owner: object, offset: number, length: number): number;

@@ -16,6 +16,7 @@
  * wasm bytes: those come from anyone.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,10 +135,102 @@ static int wj_read_checked(int fd, uint8_t *dst, size_t n, uint64_t offset, uint
   return 0;
 }
 
+/* One load (loadCheckedCode, loadCheckedCodeAsync): its arguments, then the pages it filled. */
+typedef struct {
+  int fd;              /* the source: a file descriptor, or -1 for `buf` */
+  const uint8_t *buf;
+  uint64_t offset, length, crc;
+  const int32_t *sites; /* pairs (code offset, type index), all checked against length and nids */
+  size_t nsites;
+  const int32_t *ids;
+  size_t nids;
+  uint8_t *pages;       /* set by wj_load_run when it returns 0 */
+  size_t span;
+} wj_load_job;
+
+/* Every site is checked before any memory is touched; WJ_ERR_SITE when one is out of range. */
+static int wj_check_sites(const wj_load_job *j) {
+  if (j->buf != NULL && (j->offset > SIZE_MAX || j->length > SIZE_MAX)) return WJ_ERR_SHORT;
+  for (size_t i = 0; i < j->nsites; i += 2) {
+    const int64_t at = j->sites[i], type = j->sites[i + 1];
+    if (at < 0 || (uint64_t)at + 4 > j->length || type < 0 || (uint64_t)type >= j->nids) return WJ_ERR_SITE;
+  }
+  return 0;
+}
+
+/*
+ * Copies the code into fresh read+write pages, checks its CRC32C and writes the ids: 0 with
+ * j->pages/j->span set, or an errno / WJ_ERR_* with nothing left mapped. Touches no JS
+ * value: it runs on a worker thread for loadCheckedCodeAsync.
+ */
+static int wj_load_run(wj_load_job *j) {
+  size_t span;
+  uint8_t *p = wj_code_pages((size_t)j->length, &span);
+  if (p == NULL) return errno != 0 ? errno : ENOMEM;
+  uint32_t got = 0;
+  if (j->fd < 0) {
+    if (j->length > 0) memcpy(p, j->buf + j->offset, (size_t)j->length);
+    got = wj_crc32c(0, p, (size_t)j->length);
+  } else {
+    const int r = wj_read_checked(j->fd, p, (size_t)j->length, j->offset, &got);
+    if (r != 0) {
+      wj_code_pages_free(p, span);
+      return r;
+    }
+  }
+  if (j->crc > 0xffffffffu || got != (uint32_t)j->crc) {
+    wj_code_pages_free(p, span);
+    return WJ_ERR_CHECKSUM;
+  }
+  for (size_t i = 0; i < j->nsites; i += 2) {
+    const int32_t id = j->ids[j->sites[i + 1]];
+    memcpy(p + j->sites[i], &id, 4);
+  }
+  j->pages = p;
+  j->span = span;
+  return 0;
+}
+
+/* Reads the six arguments of loadCheckedCode(Async) into *j; 0 after throwing a TypeError/RangeError. */
+static int wj_load_args(napi_env env, napi_callback_info info, wj_load_job *j, int fd_only) {
+  size_t argc = 6;
+  napi_value argv[6];
+  const char *usage = fd_only ? "loadCheckedCodeAsync(fd: number, offset, length, crc, sites: Int32Array, ids: Int32Array)"
+                              : "loadCheckedCode(source: number | Uint8Array, offset, length, crc, sites: Int32Array, ids: Int32Array)";
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
+  if (argc < 6) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  napi_valuetype t;
+  if (napi_typeof(env, argv[0], &t) != napi_ok) return 0;
+  *j = (wj_load_job){.fd = -1};
+  size_t buf_length = 0;
+  if (t == napi_number) {
+    int32_t v;
+    if (napi_get_value_int32(env, argv[0], &v) != napi_ok || v < 0) {
+      napi_throw_type_error(env, NULL, usage);
+      return 0;
+    }
+    j->fd = v;
+  } else if (fd_only || !wj_typed_arg(env, argv[0], napi_uint8_array, (void **)&j->buf, &buf_length)) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  if (!wj_index_arg(env, argv[1], &j->offset) || !wj_index_arg(env, argv[2], &j->length) || !wj_index_arg(env, argv[3], &j->crc)) return 0;
+  if (!wj_typed_arg(env, argv[4], napi_int32_array, (void **)&j->sites, &j->nsites) ||
+      !wj_typed_arg(env, argv[5], napi_int32_array, (void **)&j->ids, &j->nids) || j->nsites % 2 != 0) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  if (j->fd < 0 && (j->offset > buf_length || j->length > buf_length - j->offset)) j->length = UINT64_MAX; /* short */
+  return 1;
+}
+
 /*
  * loadCheckedCode(source: number (fd) | Uint8Array, offset, length, crc, sites: Int32Array,
  * ids: Int32Array): [owner, address] | errno | -1 (fault-handler table full) | -2 (CRC32C
- * mismatch) | -3 (the file is shorter) | -4 (a site out of range).
+ * mismatch) | -3 (the source is shorter) | -4 (a site out of range).
  *
  * Copies bytes [offset, offset + length) of the file or buffer into fresh code pages,
  * checks their CRC32C against `crc`, writes ids[type] as an i32 at each site (pairs of code
@@ -145,74 +238,108 @@ static int wj_read_checked(int fd, uint8_t *dst, size_t n, uint64_t offset, uint
  * Refused code is unmapped without ever having been executable.
  */
 static napi_value wj_js_load_checked_code(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  const char *usage = "loadCheckedCode(source: number | Uint8Array, offset, length, crc, sites: Int32Array, ids: Int32Array)";
-  if (argc < 6) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
+  wj_load_job j;
+  if (!wj_load_args(env, info, &j, 0)) return NULL;
+  if (j.length == UINT64_MAX) return wj_num(env, WJ_ERR_SHORT);
+  int r = wj_check_sites(&j);
+  if (r == 0) r = wj_load_run(&j);
+  if (r != 0) return wj_num(env, r);
+  return wj_publish_code(env, j.pages, j.span, (size_t)j.length);
+}
+
+/* loadCheckedCodeAsync's state: the job with private copies of the sites and ids. */
+typedef struct {
+  wj_load_job job;
+  int result;
+  napi_deferred deferred;
+  napi_async_work work;
+} wj_async_load;
+
+static void wj_async_load_execute(napi_env env, void *data) {
+  (void)env;
+  wj_async_load *a = data;
+  a->result = wj_load_run(&a->job);
+}
+
+static void wj_async_load_complete(napi_env env, napi_status status, void *data) {
+  wj_async_load *a = data;
+  napi_value value = NULL;
+  if (status != napi_ok && a->result == 0) {
+    wj_code_pages_free(a->job.pages, a->job.span);
+    a->result = EINTR; /* cancelled */
   }
-  napi_valuetype t;
-  if (napi_typeof(env, argv[0], &t) != napi_ok) return NULL;
-  int fd = -1;
-  const uint8_t *buf = NULL;
-  size_t buf_length = 0;
-  if (t == napi_number) {
-    int32_t v;
-    if (napi_get_value_int32(env, argv[0], &v) != napi_ok || v < 0) {
-      napi_throw_type_error(env, NULL, usage);
-      return NULL;
+  if (a->result == 0) value = wj_publish_code(env, a->job.pages, a->job.span, (size_t)a->job.length);
+  if (value == NULL) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value e;
+      napi_get_and_clear_last_exception(env, &e);
+      napi_reject_deferred(env, a->deferred, e);
+    } else {
+      napi_resolve_deferred(env, a->deferred, wj_num(env, a->result != 0 ? a->result : ENOMEM));
     }
-    fd = v;
-  } else if (!wj_typed_arg(env, argv[0], napi_uint8_array, (void **)&buf, &buf_length)) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
-  }
-  uint64_t offset, length, crc;
-  if (!wj_index_arg(env, argv[1], &offset) || !wj_index_arg(env, argv[2], &length) || !wj_index_arg(env, argv[3], &crc)) return NULL;
-  int32_t *sites = NULL, *ids = NULL;
-  size_t nsites = 0, nids = 0;
-  if (!wj_typed_arg(env, argv[4], napi_int32_array, (void **)&sites, &nsites) ||
-      !wj_typed_arg(env, argv[5], napi_int32_array, (void **)&ids, &nids) || nsites % 2 != 0) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
-  }
-  if (buf != NULL && (offset > buf_length || length > buf_length - offset)) return wj_num(env, WJ_ERR_SHORT);
-  /* Every site is checked before any memory is touched. */
-  for (size_t i = 0; i < nsites; i += 2) {
-    const int64_t at = sites[i], type = sites[i + 1];
-    if (at < 0 || (uint64_t)at + 4 > length || type < 0 || (uint64_t)type >= nids) return wj_num(env, WJ_ERR_SITE);
-  }
-  size_t span;
-  uint8_t *p = wj_code_pages((size_t)length, &span);
-  if (p == NULL) return wj_num(env, errno != 0 ? errno : ENOMEM);
-  uint32_t got_crc = 0;
-  if (buf != NULL) {
-    if (length > 0) memcpy(p, buf + offset, (size_t)length);
-    got_crc = wj_crc32c(0, p, (size_t)length);
   } else {
-    const int r = wj_read_checked(fd, p, (size_t)length, offset, &got_crc);
-    if (r != 0) {
-      wj_code_pages_free(p, span);
-      return wj_num(env, r);
-    }
+    napi_resolve_deferred(env, a->deferred, value);
   }
-  if (got_crc != (uint32_t)crc || crc > 0xffffffffu) {
-    wj_code_pages_free(p, span);
-    return wj_num(env, WJ_ERR_CHECKSUM);
+  napi_delete_async_work(env, a->work);
+  free((void *)a->job.sites);
+  free((void *)a->job.ids);
+  free(a);
+}
+
+/*
+ * loadCheckedCodeAsync(fd, offset, length, crc, sites, ids): Promise of what loadCheckedCode
+ * answers, with the read, check and id writes done on a libuv worker thread (the pages are
+ * published on this one). `fd` must stay open until the promise settles.
+ */
+static napi_value wj_js_load_checked_code_async(napi_env env, napi_callback_info info) {
+  wj_load_job j;
+  if (!wj_load_args(env, info, &j, 1)) return NULL;
+  napi_value promise;
+  wj_async_load *a = calloc(1, sizeof *a);
+  int32_t *sites = malloc(j.nsites * 4 + 4), *ids = malloc(j.nids * 4 + 4);
+  if (a == NULL || sites == NULL || ids == NULL) {
+    free(a);
+    free(sites);
+    free(ids);
+    napi_throw_error(env, NULL, "wasmjit: out of memory");
+    return NULL;
   }
-  for (size_t i = 0; i < nsites; i += 2) {
-    const int32_t id = ids[sites[i + 1]];
-    memcpy(p + sites[i], &id, 4);
+  memcpy(sites, j.sites, j.nsites * 4);
+  memcpy(ids, j.ids, j.nids * 4);
+  j.sites = sites;
+  j.ids = ids;
+  a->job = j;
+  if (napi_create_promise(env, &a->deferred, &promise) != napi_ok) goto fail;
+  const int checked = wj_check_sites(&a->job);
+  if (checked != 0) {
+    napi_resolve_deferred(env, a->deferred, wj_num(env, checked));
+    free(sites);
+    free(ids);
+    free(a);
+    return promise;
   }
-  return wj_publish_code(env, p, span, (size_t)length);
+  napi_value name;
+  napi_create_string_utf8(env, "wasmjit:loadCheckedCode", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, NULL, name, wj_async_load_execute, wj_async_load_complete, a, &a->work) != napi_ok ||
+      napi_queue_async_work(env, a->work) != napi_ok) {
+    goto fail;
+  }
+  return promise;
+fail:
+  free(sites);
+  free(ids);
+  free(a);
+  napi_throw_error(env, NULL, "wasmjit: cannot start loading code");
+  return NULL;
 }
 
 napi_status wj_code_file_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"crc32c", NULL, wj_js_crc32c, NULL, NULL, NULL, napi_enumerable, NULL},
       {"loadCheckedCode", NULL, wj_js_load_checked_code, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"loadCheckedCodeAsync", NULL, wj_js_load_checked_code_async, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -115,6 +115,19 @@ export function loadCheckedCode(source: number | Uint8Array, offset: number, len
 }
 
 /**
+ * loadCheckedCode from an open file (kept open until the promise settles), read and checked
+ * on a libuv worker thread. Exhaustion (no memory, a full fault-handler table) is retried
+ * synchronously, after a garbage collection.
+ */
+export async function loadCheckedCodeAsync(fd: number, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): Promise<CodeRegion | number> {
+  const r = await native.loadCheckedCodeAsync(fd, offset, length, crc, sites, ids);
+  if (typeof r !== 'number') return new CodeRegion(r[0], r[1], roundToPages(length));
+  if (r === ENOMEM || r === RANGES_FULL) return loadCheckedCode(fd, offset, length, crc, sites, ids);
+  if (r > 0) throw failure(`reading ${length} bytes of code`, r);
+  return r;
+}
+
+/**
  * Registers a region's code, with `meta` (what is needed to run it, see threads/module-share.ts;
  * the bytes of these arrays, concatenated),
  * in the add-on's process-wide registry: any thread can adopt it by the returned id while

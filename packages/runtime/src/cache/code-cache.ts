@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
 import {
-  deserializeModule, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
+  deserializeModule, deserializeModuleAsync, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
   type SerializableModule,
 } from './serialized-module.js';
 
@@ -124,7 +124,7 @@ export class CodeCache {
     return found;
   }
 
-  /** findSync without blocking the thread on reading the main part (the code is read in one native call). */
+  /** findSync without blocking the thread on the file: the code is read and checked on a libuv worker thread. */
   async find(key: string, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
     const path = this.pathOf(key);
     let file: FileHandle;
@@ -153,7 +153,7 @@ export class CodeCache {
         this.#readFailed(e);
         return null;
       }
-      found = this.#accept(key, entrySource(path, file.fd, main, size, () => this.#mapLost(key)), wasm, settings);
+      found = await this.#acceptAsync(key, entrySource(path, file.fd, main, size, () => this.#mapLost(key)), wasm, settings);
     } finally {
       await file.close();
     }
@@ -231,16 +231,31 @@ export class CodeCache {
       this.stats.hits++;
       return prebuilt;
     } catch (e) {
-      if (!(e instanceof SerializedModuleError)) {
-        // Not the entry's fault (no memory to map the code, say): keep it, compile this time.
-        this.#failed('loading', e);
-        return null;
-      }
-      // Refused: compile instead, and let the write replace it.
-      this.stats.rejected++;
-      try { unlinkSync(this.pathOf(key)); } catch { /* already gone, or read-only: the write will say */ }
+      return this.#refused(key, e);
+    }
+  }
+
+  async #acceptAsync(key: string, source: EntrySource & { readonly codeSource: number }, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
+    try {
+      const prebuilt = await deserializeModuleAsync(source, settings, { wasm });
+      this.stats.hits++;
+      return prebuilt;
+    } catch (e) {
+      return this.#refused(key, e);
+    }
+  }
+
+  /** A lookup that threw `e`: a refused entry is deleted (to be rewritten), anything else counted; null either way. */
+  #refused(key: string, e: unknown): null {
+    if (!(e instanceof SerializedModuleError)) {
+      // Not the entry's fault (no memory to map the code, say): keep it, compile this time.
+      this.#failed('loading', e);
       return null;
     }
+    // Refused: compile instead, and let the write replace it.
+    this.stats.rejected++;
+    try { unlinkSync(this.pathOf(key)); } catch { /* already gone, or read-only: the write will say */ }
+    return null;
   }
 
   /** A loaded entry's offset map, read on a first trap, was damaged (or the entry is gone): delete it, to be rewritten. */
@@ -337,7 +352,7 @@ export function clearEntries(dir: string): { entries: number; bytes: number } {
  * offset map is read again from the file (by path: `fd` is closed by then) when a trap first
  * needs it.
  */
-function entrySource(path: string, fd: number, main: Uint8Array, size: number, mapLost: () => void): EntrySource {
+function entrySource(path: string, fd: number, main: Uint8Array, size: number, mapLost: () => void): EntrySource & { readonly codeSource: number } {
   return {
     size,
     owned: true,

@@ -47,7 +47,7 @@
 // serialized bytes must come from a trusted place, as an executable does (docs/cache.md).
 import { createHash } from 'node:crypto';
 import { canonicalTypeId, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
-import { copyCode, loadCheckedCode, type CodeRegion } from '../code-memory.js';
+import { copyCode, loadCheckedCode, loadCheckedCodeAsync, type CodeRegion } from '../code-memory.js';
 import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { native } from '../native.js';
@@ -210,6 +210,29 @@ const CODE_SITE = -4;
  * serialized by this compiler with `settings`; else SerializedModuleError.
  */
 export function deserializeModule(source: EntrySource, settings: CodeSettings, options: DeserializeOptions = {}): Prebuilt {
+  const pending = prepareLoad(source, settings, options);
+  const { offset, length, crc, sites, ids } = pending.code;
+  return pending.finish(loadCheckedCode(source.codeSource, offset, length, crc, sites, ids));
+}
+
+/**
+ * deserializeModule with the code read and checked on a libuv worker thread (the code cache's
+ * asynchronous lookup): `fd` is the entry file, open until the promise settles.
+ */
+export async function deserializeModuleAsync(source: EntrySource & { readonly codeSource: number }, settings: CodeSettings, options: DeserializeOptions = {}): Promise<Prebuilt> {
+  const pending = prepareLoad(source, settings, options);
+  const { offset, length, crc, sites, ids } = pending.code;
+  return pending.finish(await loadCheckedCodeAsync(source.codeSource, offset, length, crc, sites, ids));
+}
+
+/** An entry checked and decoded but for its code: where the code is, and what makes the Prebuilt of it. */
+interface PendingLoad {
+  readonly code: { offset: number; length: number; crc: number; sites: Int32Array; ids: Int32Array };
+  /** The Prebuilt over the loaded code, or SerializedModuleError for the add-on's refusal. */
+  finish(loaded: CodeRegion | number): Prebuilt;
+}
+
+function prepareLoad(source: EntrySource, settings: CodeSettings, options: DeserializeOptions): PendingLoad {
   const { header, main, layout } = readMain(source, settings);
   const bad = (why: string) => new SerializedModuleError('layout', why);
   const { numFuncs: n, codeLength, mapEntries } = header;
@@ -265,30 +288,32 @@ export function deserializeModule(source: EntrySource, settings: CodeSettings, o
   }
   // This process's signature id of each type, written at the sites as the code is loaded.
   const ids = Int32Array.from(wasm.types, (t) => canonicalTypeId(t.params, t.results));
-  const loaded = loadCheckedCode(source.codeSource, layout.code, codeLength, header.codeCrc32c, sites, ids);
-  if (loaded === CODE_CHECKSUM) throw new SerializedModuleError('checksum', 'code checksum mismatch (the bytes are corrupt)');
-  if (loaded === CODE_SHORT) throw new SerializedModuleError('checksum', 'the code is cut short (the bytes are truncated)');
-  if (loaded === CODE_SITE) throw bad('a signature-id site is out of range');
-  if (typeof loaded === 'number') throw bad(`the code did not load (${loaded})`);
-  const region: CodeRegion = loaded;
-  let offsetMap: OffsetMap | undefined;
-  let code: Uint8Array | undefined;
-  const compiled: CompiledCode = {
-    // Only tools and Module.serialize read the bytes back: copied out of the code pages then.
-    get code(): Uint8Array {
-      return (code ??= copyCode(region).subarray(0, codeLength));
-    },
-    funcOffsets, funcEnds, comments: [], opOffsets: null, typeIdSites: sites,
-    get offsetMap(): OffsetMap {
-      return (offsetMap ??= readMap());
-    },
-  };
   const stored = header.settings;
   const moduleSettings: CodeSettings = {
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,
     hostInterrupts: stored.hostInterrupts, consumeFuel: stored.consumeFuel, features, epochAddress: undefined,
   };
-  return { wasm, compiled, code: region, settings: moduleSettings };
+  const finish = (loaded: CodeRegion | number): Prebuilt => {
+    if (loaded === CODE_CHECKSUM) throw new SerializedModuleError('checksum', 'code checksum mismatch (the bytes are corrupt)');
+    if (loaded === CODE_SHORT) throw new SerializedModuleError('checksum', 'the code is cut short (the bytes are truncated)');
+    if (loaded === CODE_SITE) throw bad('a signature-id site is out of range');
+    if (typeof loaded === 'number') throw bad(`the code did not load (${loaded})`);
+    const region = loaded;
+    let offsetMap: OffsetMap | undefined;
+    let code: Uint8Array | undefined;
+    const compiled: CompiledCode = {
+      // Only tools and Module.serialize read the bytes back: copied out of the code pages then.
+      get code(): Uint8Array {
+        return (code ??= copyCode(region).subarray(0, codeLength));
+      },
+      funcOffsets, funcEnds, comments: [], opOffsets: null, typeIdSites: sites,
+      get offsetMap(): OffsetMap {
+        return (offsetMap ??= readMap());
+      },
+    };
+    return { wasm, compiled, code: region, settings: moduleSettings };
+  };
+  return { code: { offset: layout.code, length: codeLength, crc: header.codeCrc32c, sites, ids }, finish };
 }
 
 /** The verified main part of an entry (everything up to its checksum) and its header. */

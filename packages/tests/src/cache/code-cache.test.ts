@@ -174,6 +174,18 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(stats(c)).to.include({ hits: 1 });
   });
 
+  it('compileAsync refuses an entry with a flipped code byte (checked on a worker thread), recompiles and replaces it', async () => {
+    new Engine({ cache: t.dir }).compile(p.table);
+    const file = join(t.dir, entryFiles(t.dir)[0]!);
+    const good = new Uint8Array(readFileSync(file));
+    writeFileSync(file, flipped(good, entryParts(good).code + 3));
+    const e = new Engine({ cache: t.dir });
+    const m = await e.compileAsync(p.table);
+    expect(stats(e)).to.include({ hits: 0, rejected: 1, writes: 1 });
+    expect(run(m).callA!(0, 5)).to.equal(15);
+    expect(Buffer.compare(readFileSync(file) as Uint8Array, good)).to.equal(0);
+  });
+
   it('concurrent writers of one entry (processes) all succeed and leave a valid entry', async () => {
     const file = join(t.dir, 'large.wasm');
     const cacheDir = join(t.dir, 'cache');

@@ -84,6 +84,34 @@ describe('cache: native loadCheckedCode and crc32c', () => {
     }
   });
 
+  it('loadCheckedCodeAsync loads on a worker thread what loadCheckedCode loads, and refuses the same', async () => {
+    const t = tempDir();
+    try {
+      const code = pattern(3 << 20, 5);
+      code.fill(0, 64, 68);
+      const file = join(t.dir, 'entry');
+      writeFileSync(file, code);
+      const fd = openSync(file, 'r');
+      try {
+        const crc = native.crc32c(code);
+        const made = native.codeStats().made;
+        const [owner] = loaded(await native.loadCheckedCodeAsync(fd, 0, code.length, crc, new Int32Array([64, 0]), new Int32Array([-2])));
+        const expected = code.slice();
+        new DataView(expected.buffer).setInt32(64, -2, true);
+        expect(Buffer.compare(new Uint8Array(native.copyCode(owner)), expected)).to.equal(0);
+        native.releaseMapping(owner);
+        expect(await native.loadCheckedCodeAsync(fd, 0, code.length, (crc ^ 1) >>> 0, new Int32Array(0), new Int32Array(0))).to.equal(CHECKSUM);
+        expect(await native.loadCheckedCodeAsync(fd, 1, code.length, crc, new Int32Array(0), new Int32Array(0))).to.equal(SHORT);
+        expect(await native.loadCheckedCodeAsync(fd, 0, code.length, crc, new Int32Array([code.length, 0]), new Int32Array([1]))).to.equal(SITE);
+        expect(native.codeStats().made).to.equal(made + 1);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      t.remove();
+    }
+  });
+
   it('refuses a flipped bit anywhere, a short source and a site outside the code, without mapping anything', () => {
     const code = pattern(9000, 3);
     const crc = native.crc32c(code);
