@@ -170,9 +170,9 @@ export function serializeModule(m: SerializableModule, includeWasm = true): Uint
 
 /**
  * Where serialized bytes are read from: memory (Module.deserialize) or an entry file (the
- * code cache). `read` gives bytes [offset, offset + length) (a view the caller must not
- * keep past the call when `owned` is false: the user's bytes); `loadCode` gives the code
- * part to native loadCheckedCode (a file descriptor or the bytes).
+ * code cache). `read` gives bytes [offset, offset + length) (the user's own bytes when
+ * `owned` is false: copied before they are kept); `codeSource` is what the add-on reads the
+ * code part from (native loadCheckedCode: a file descriptor or the bytes).
  */
 export interface EntrySource {
   readonly size: number;
