@@ -19,8 +19,9 @@ export class CompileError extends Error {
    */
   readonly reason: string;
 
-  constructor(message: string, readonly offset?: number, readonly funcIndex?: number) {
-    super(message + formatLocation(offset, funcIndex));
+  /** `note`: said after the reason, before the location (it is not part of `reason`). */
+  constructor(message: string, readonly offset?: number, readonly funcIndex?: number, note?: string) {
+    super(message + (note !== undefined ? ` (${note})` : '') + formatLocation(offset, funcIndex));
     this.reason = message;
   }
 }
@@ -33,13 +34,12 @@ export class CompileError extends Error {
  */
 export class UnsupportedFeatureError extends CompileError {
   override name = 'CompileError';
-  /** `reason` as for CompileError; see withFeature for the usual wording. */
-  constructor(readonly feature: string, reason: string, offset?: number, funcIndex?: number) {
-    super(reason, offset, funcIndex);
+  /**
+   * `reason` as for CompileError (the spec's wording, e.g. "illegal opcode"); the message
+   * adds "(tail calls not supported)" (`note`, null when the reason says it already).
+   */
+  constructor(readonly feature: string, reason: string, offset?: number, funcIndex?: number, note: string | null = `${feature} not supported`) {
+    super(reason, offset, funcIndex, note ?? undefined);
   }
 }
 
-/** "illegal opcode" → "illegal opcode (tail calls not supported)": the spec's wording stays first. */
-export function withFeature(reason: string, feature: string): string {
-  return `${reason} (${feature} not supported)`;
-}

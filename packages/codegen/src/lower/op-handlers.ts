@@ -45,7 +45,7 @@ export function unsupportedOperator(fc: FunctionCompiler): CompileError {
 
 function simdNotSupported(fc: FunctionCompiler): CompileError {
   const at = fc.opOffset;
-  return new UnsupportedFeatureError('SIMD', `SIMD not supported (${opName(fc.module.bytes, at)})`, at, fc.funcIndex);
+  return new UnsupportedFeatureError('SIMD', `SIMD not supported (${opName(fc.module.bytes, at)}) in function ${fc.funcIndex} at offset 0x${at.toString(16)}`, at, fc.funcIndex, null);
 }
 
 function buildHandlers(): (OpHandler | undefined)[] {

@@ -2,7 +2,7 @@
 // accepted as constant. In Wasm 2.0 global.get may only read imported immutable globals,
 // whose values are fixed before any initialiser runs.
 
-import { CompileError, UnsupportedFeatureError, withFeature } from '../errors.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type ConstExpr, type ConstInstr, type WasmModule } from '../wasm/types.js';
 import { typeName } from './signatures.js';
@@ -68,7 +68,7 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr): ValType | un
       if (!g) {
         // Wasm 3.0 lets constant expressions read the module's own (earlier, immutable) globals.
         if (instr.index < m.importedGlobals.length + m.globals.length) {
-          throw new UnsupportedFeatureError(FEATURE.extendedConst, withFeature(`unknown global ${instr.index}`, FEATURE.extendedConst), expr.offset);
+          throw new UnsupportedFeatureError(FEATURE.extendedConst, `unknown global ${instr.index}`, expr.offset);
         }
         return fail(expr, `unknown global ${instr.index}`);
       }

@@ -139,7 +139,7 @@ class FunctionValidator {
   }
 
   private checkValType(t: ValType): void {
-    if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
+    if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
   }
 
   // ── operand stack ───────────────────────────────────────────────────────────────────
@@ -473,7 +473,7 @@ class FunctionValidator {
           this.prefixFC();
           break;
         case Op.PrefixFD:
-          if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
+          if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
           this.prefixFD();
           break;
         default: {

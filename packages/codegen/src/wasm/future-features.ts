@@ -4,7 +4,7 @@
 // The message keeps the spec's wording in front, so a 2.0 test suite that expects the module
 // to be malformed still sees its text. Consulted only on the error path.
 
-import { CompileError, UnsupportedFeatureError, withFeature } from '../errors.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
 
 export const FEATURE = {
   exceptions: 'exception handling',
@@ -88,7 +88,7 @@ function featureAt(bytes: Uint8Array, message: string, offset: number): string |
 /** The CompileError for a decode failure: UnsupportedFeatureError when a later feature explains it. */
 export function decodeError(bytes: Uint8Array, message: string, offset: number, funcIndex: number | undefined): CompileError {
   const feature = featureAt(bytes, message, offset);
-  return feature !== undefined ? new UnsupportedFeatureError(feature, withFeature(message, feature), offset, funcIndex) : new CompileError(message, offset, funcIndex);
+  return feature !== undefined ? new UnsupportedFeatureError(feature, message, offset, funcIndex) : new CompileError(message, offset, funcIndex);
 }
 
 /** Limits flags: 2/3 are shared memories (threads), 4..7 64-bit memories and tables (memory64). */

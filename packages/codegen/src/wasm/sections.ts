@@ -7,7 +7,7 @@ import { BinaryReader, type DecodeOptions } from './reader.js';
 import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
 import { Op } from './opcodes.js';
-import { UnsupportedFeatureError, withFeature } from '../errors.js';
+import { UnsupportedFeatureError } from '../errors.js';
 import { limitsFlagsFeature } from './future-features.js';
 import {
   ValType,
@@ -326,7 +326,7 @@ function readLimits(r: BinaryReader): Limits {
   const flag = r.readU8();
   if ((flag & 0x7f) > 1) {
     const feature = limitsFlagsFeature(flag);
-    if (feature !== undefined) throw new UnsupportedFeatureError(feature, withFeature('integer too large', feature), at, r.funcIndex);
+    if (feature !== undefined) throw new UnsupportedFeatureError(feature, 'integer too large', at, r.funcIndex);
     r.fail('integer too large', at);
   }
   if (flag & 0x80) r.fail('integer representation too long', r.pos);
