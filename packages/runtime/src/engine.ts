@@ -74,7 +74,23 @@ export interface EngineOptions {
    * first use and kept (unref'd) for later compiles.
    */
   parallelCompile?: boolean | number;
+  /**
+   * When function bodies become machine code (default 'lazy'). 'lazy': compile() decodes
+   * and validates the whole module but compiles each function on its first call, or before,
+   * on a background worker thread (backgroundCompile); see docs/startup.md. 'eager': compile()
+   * compiles every function. The machine code of a function is the same either way.
+   */
+  compilation?: Compilation;
+  /**
+   * With lazy compilation: compile the functions not called yet on a worker thread, after
+   * compile() returns, never blocking this thread (default true). The first call of a
+   * function the worker has not delivered yet compiles it here; whichever finishes first wins.
+   */
+  backgroundCompile?: boolean;
 }
+
+export type Compilation = 'lazy' | 'eager';
+const COMPILATIONS: readonly Compilation[] = ['lazy', 'eager'];
 
 /** What an instance's vmctx takes from its engine, captured when the Engine is made. */
 export interface StackSettings {
@@ -97,6 +113,8 @@ export interface EngineSettings extends StackSettings {
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
   readonly parallelCompile: boolean | number | undefined;
+  readonly compilation: Compilation;
+  readonly backgroundCompile: boolean;
   /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
 }
@@ -118,6 +136,12 @@ export function engineEpoch(e: Engine): EpochCounter | null {
   return settingsOf(e)?.epoch ?? null;
 }
 
+/**
+ * The default of EngineOptions.compilation. WASMJIT_COMPILATION=eager|lazy overrides it for a
+ * whole process (the test suite runs the spec tests under both).
+ */
+const DEFAULT_COMPILATION: Compilation = process.env.WASMJIT_COMPILATION === 'eager' ? 'eager' : 'lazy';
+
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
 
 export class Engine {
@@ -135,6 +159,8 @@ export class Engine {
     }
     const boundsChecks = options.boundsChecks ?? 'guard';
     if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
+    const compilation = options.compilation ?? DEFAULT_COMPILATION;
+    if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy' or 'eager', got ${String(compilation)}`);
     const epochInterruption = Boolean(options.epochInterruption ?? false);
     const hostInterrupts = Boolean(options.hostInterrupts ?? !isMainThread);
     this.#settings = Object.freeze({
@@ -148,6 +174,8 @@ export class Engine {
       consumeFuel: Boolean(options.consumeFuel ?? false),
       initialFuel: options.initialFuel ?? MAX_FUEL,
       parallelCompile: options.parallelCompile,
+      compilation,
+      backgroundCompile: Boolean(options.backgroundCompile ?? true),
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
     });
   }
@@ -197,6 +225,16 @@ export class Engine {
   /** EngineOptions.parallelCompile (undefined: by module size). */
   get parallelCompile(): boolean | number | undefined {
     return this.#settings.parallelCompile;
+  }
+
+  /** EngineOptions.compilation, as resolved. */
+  get compilation(): Compilation {
+    return this.#settings.compilation;
+  }
+
+  /** EngineOptions.backgroundCompile, as resolved. */
+  get backgroundCompile(): boolean {
+    return this.#settings.backgroundCompile;
   }
 
   #epochCounter(what: string): EpochCounter {

@@ -1,8 +1,10 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
+import { compileModule, compileModuleLazily, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
+import { LazyCode } from './lazy-code.js';
+import { startBackgroundCompile } from './threads/lazy-background.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -39,6 +41,12 @@ export interface CompiledParts {
   readonly initialFuel: number | bigint;
   /** Everything the code was compiled with (threads/module-share.ts sends it along with the code). */
   readonly settings: CodeSettings;
+  /**
+   * Lazy compilation (lazy-code.ts): the function bodies compiled so far and the way to the
+   * others; null for eagerly compiled code. `compiled` then describes the import thunks and
+   * the jump slots only (funcOffsets: each defined function's slot, its address for good).
+   */
+  readonly lazy: LazyCode | null;
 }
 
 let partsOf: (m: unknown) => CompiledParts | undefined;
@@ -75,6 +83,7 @@ export interface Prebuilt {
   readonly compiled: CompiledCode;
   readonly code: CodeRegion;
   readonly settings: CodeSettings;
+  readonly lazy?: LazyCode | null;
 }
 
 /** The settings a real Engine compiles with (what its modules' code embeds), read from its private state. */
@@ -137,13 +146,15 @@ export class Module {
     pendingPrebuilt = undefined;
     const built = prebuilt ?? compileHere(bytes, engineState);
     const { wasm, compiled, code, settings } = built;
+    const lazy = built.lazy ?? null;
     const { boundsChecks, epochInterruption, hostInterrupts, consumeFuel, epochAddress } = settings;
     // Code with epoch checks reads this engine's cells (adoptPrebuilt's caller checked).
     const epoch = epochInterruption || hostInterrupts ? engineState.epoch : null;
     this.#parts = {
       wasm, compiled, code, engine, boundsChecks, epoch, epochAddress: epoch?.address ?? epochAddress,
-      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings,
+      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings, lazy,
     };
+    if (lazy !== null && engineState.backgroundCompile) startBackgroundCompile(lazy);
   }
 
   /** The Engine the module was compiled with. */
@@ -167,8 +178,24 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const settings = codeSettingsOf(engine);
+  if (engine.compilation === 'lazy') return compileLazily(copy, settings);
   const { module, compiled } = compileModule(copy, settings.features, compileOptions(settings, engine.parallelCompile));
   return { wasm: module, compiled, code: loadCode(compiled.code), settings };
+}
+
+/**
+ * Lazy compilation: bodies validated now, only the import thunks, the stub and the jump slots
+ * compiled (lazy-code.ts); `compiled` describes those.
+ */
+function compileLazily(bytes: Uint8Array, settings: CodeSettings): Prebuilt {
+  const options = compileOptions(settings, false);
+  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options);
+  const lazy = new LazyCode(module, base, options, typeIds);
+  const compiled: CompiledCode = {
+    code: base.code, funcOffsets: base.funcOffsets, funcEnds: base.funcEnds, comments: base.comments,
+    opOffsets: null, offsetMap: base.offsetMap,
+  };
+  return { wasm: module, compiled, code: lazy.region, settings, lazy };
 }
 
 /** The code generator's options for code with `settings`. */
