@@ -98,11 +98,24 @@ export function loadLazyCode(code: Uint8Array, dataOffset: number, dataLength: n
   return new CodeRegion(owner, address, roundToPages(capacity));
 }
 
-/** Copies code into fresh pages at page-aligned `offset` of a lazy region, made read+execute. */
-export function installCode(region: CodeRegion, offset: number, code: Uint8Array): void {
-  const r = native.installCode(codeOwnerOf(region), offset, code);
-  if (r !== 0) throw new RangeError(`wasmjit: installing ${code.length} bytes of code at offset ${offset} failed (errno ${r})`);
+/**
+ * Copies code into fresh pages of a lazy region, above everything installed by any thread
+ * (the native sealed mark; a thread that loses the race for those pages links its code again
+ * for a place above the winner's). `link(offset)` is the code as placed at `offset`. Returns
+ * the offset it went to.
+ */
+export function installCodeAbove(region: CodeRegion, link: (offset: number) => Uint8Array): number {
+  for (;;) {
+    const offset = native.lazySealed(codeOwnerOf(region));
+    const code = link(offset);
+    const r = native.installCode(codeOwnerOf(region), offset, code);
+    if (r === 0) return offset;
+    if (r !== EPERM) throw new RangeError(`wasmjit: installing ${code.length} bytes of lazily compiled code failed (errno ${r}${r === EINVAL ? ': the code region is full' : ''})`);
+  }
 }
+
+const EPERM = 1;
+const EINVAL = 22;
 
 /** Points the slot word at `offset` of a lazy region at `target` (an atomic 8-byte store). */
 export function setCodeSlot(region: CodeRegion, offset: number, target: number): void {

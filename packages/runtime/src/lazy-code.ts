@@ -7,16 +7,23 @@
 // thunks, the lazy stub and one jump slot per defined function; every reference to a defined
 // function (direct calls, exports, tables, ref.func, importers) is its slot, which jumps
 // through its slot word. The word leads to the stub until the function is installed: its
-// code is copied to fresh pages above everything installed before (never into a page that may
-// already run) and the word is pointed at it with one atomic store.
+// code is copied to fresh pages above everything installed before, by any thread (never into
+// a page that may already run), and the word is pointed at it with one atomic store.
+//
+// Threads: a module posted to a worker (threads/module-share.ts) runs the same region there,
+// with a LazyCode of that thread over it. Whether a function is compiled is read from its
+// slot word, which every thread sees; two threads whose first calls race both compile and
+// install it (the same bytes, at two places) and the later store wins, both codes being
+// equal. A thread's backtraces find the functions it installed itself directly, and those
+// installed by another thread by their slot words (see locate).
 //
 // Installed code is compiled exactly as an eager compile compiles it (compileChunk); only the
 // rel32 of its direct calls differ, which lead to the callees' slots instead of their code.
 import {
   compileLazyChunk, linkLazyChunk, lookupWasmOffset, JUMP_SLOT_BYTES,
-  type CodeChunk, type LazyBase, type ModuleCompileOptions, type OffsetMap, type WasmModule,
+  type CodeChunk, type DecodeOptions, type LazyBase, type ModuleCompileOptions, type OffsetMap, type WasmModule,
 } from '@wasmjit/codegen';
-import { codeSlot, installCode, loadLazyCode, readLazyCode, setCodeSlot, type CodeRegion } from './code-memory.js';
+import { codeSlot, installCodeAbove, loadLazyCode, readLazyCode, setCodeSlot, type CodeRegion } from './code-memory.js';
 
 const PAGE = 4096;
 /** Address space for installed code, per wasm body byte (eager code measures 2.2-3.5). */
@@ -40,72 +47,95 @@ export class LazyCode {
   readonly module: WasmModule;
   readonly options: ModuleCompileOptions;
   readonly typeIds: readonly number[];
-  /** Per defined function: 1 once its slot leads to its code. */
+  /** What the module was decoded with (the background worker decodes it again). */
+  readonly features: DecodeOptions;
+  /** The lazy stub's address: the slot word of every function not compiled yet. */
+  readonly #stub: number;
+  /**
+   * Per defined function: 1 once this thread knows its slot leads to code. Shared memory: the
+   * background compile worker reads it to skip functions first calls compiled already.
+   */
   readonly #compiled: Uint8Array;
-  #remaining: number;
-  /** Where the next install goes (page-aligned). */
-  #next: number;
-  /** Installed functions in ascending code order (installs only move up). */
+  #known: number;
+  /** Functions this thread installed, in ascending code order (installs only move up). */
   readonly #placed: Placed[] = [];
-  /** Of each defined function: its code's offset once installed (tests, listings). */
-  readonly #codeStart: Int32Array;
-  readonly #codeEnd: Int32Array;
-  /** Milliseconds spent compiling and installing on this thread (first calls), and how many. */
+  /** Functions another thread installed, found by a backtrace (see locate). */
+  readonly #foreign = new Map<number, Placed>();
+  /** Milliseconds spent compiling and installing on first calls on this thread, and how many. */
   firstCallMs = 0;
   firstCalls = 0;
 
-  constructor(module: WasmModule, base: LazyBase, options: ModuleCompileOptions, typeIds: readonly number[]) {
+  /**
+   * A new region for `module` (its slot words all leading to the stub), or, with `adopt`,
+   * the region another thread made for it (module-share.ts).
+   */
+  constructor(
+    module: WasmModule, base: LazyBase, options: ModuleCompileOptions, typeIds: readonly number[], features: DecodeOptions, adopt?: CodeRegion,
+  ) {
     this.module = module;
+    this.features = features;
     this.base = base;
     this.options = options;
     this.typeIds = typeIds;
     const defined = module.codes.length;
-    let bodyBytes = 0;
-    for (const c of module.codes) bodyBytes += c.bodyEnd - c.bodyStart;
-    const installFrom = base.dataOffset + Math.max(PAGE, roundPages(base.dataLength));
-    // Every function installed on its own (a page each at worst) plus room for all the code.
-    const capacity = Math.min(MAX_CAPACITY, installFrom + PAGE * (defined + 16) + RESERVE_PER_BODY_BYTE * bodyBytes);
-    this.region = loadLazyCode(base.code, base.dataOffset, Math.max(8, base.dataLength), capacity);
-    const stub = this.region.address + base.stubOffset;
-    for (let d = 0; d < defined; d++) setCodeSlot(this.region, base.dataOffset + 8 * d, stub);
-    this.#compiled = new Uint8Array(defined);
-    this.#codeStart = new Int32Array(defined).fill(-1);
-    this.#codeEnd = new Int32Array(defined).fill(-1);
-    this.#remaining = defined;
-    this.#next = installFrom;
+    if (adopt !== undefined) {
+      this.region = adopt;
+    } else {
+      let bodyBytes = 0;
+      for (const c of module.codes) bodyBytes += c.bodyEnd - c.bodyStart;
+      const installFrom = base.dataOffset + Math.max(PAGE, roundPages(base.dataLength));
+      // Every function installed on its own (a page each at worst) plus room for all the code.
+      const capacity = Math.min(MAX_CAPACITY, installFrom + PAGE * (defined + 16) + RESERVE_PER_BODY_BYTE * bodyBytes);
+      this.region = loadLazyCode(base.code, base.dataOffset, Math.max(8, base.dataLength), capacity);
+    }
+    this.#stub = this.region.address + base.stubOffset;
+    if (adopt === undefined) for (let d = 0; d < defined; d++) setCodeSlot(this.region, base.dataOffset + 8 * d, this.#stub);
+    this.#compiled = new Uint8Array(new SharedArrayBuffer(Math.max(1, defined)), 0, defined);
+    this.#known = 0;
   }
 
-  /** Defined functions not compiled yet. */
+  /** The flags behind isCompiled (1: compiled), by defined function index, in shared memory. */
+  get compiledFlags(): Uint8Array {
+    return this.#compiled;
+  }
+
+  /** Defined functions not known (to this thread) to be compiled. */
   get remaining(): number {
-    return this.#remaining;
+    return this.#compiled.length - this.#known;
   }
 
+  /** Whether defined function `funcIndex`'s slot leads to its code (installed by any thread). */
   isCompiled(funcIndex: number): boolean {
-    return this.#compiled[funcIndex - this.module.numImportedFuncs] === 1;
+    const d = funcIndex - this.module.numImportedFuncs;
+    if (this.#compiled[d] === 1) return true;
+    if (this.slotTarget(funcIndex) === this.#stub) return false;
+    this.#compiled[d] = 1;
+    this.#known++;
+    return true;
   }
 
-  /** The lazy stub's work on this thread: compile `funcIndex` unless something else did first. */
+  /** The lazy stub's work on this thread: compile `funcIndex` unless someone did first. */
   compileOnFirstCall(funcIndex: number): void {
     const d = funcIndex - this.module.numImportedFuncs;
     if (!(d >= 0 && d < this.#compiled.length)) throw new RangeError(`wasmjit: lazy compile of function ${funcIndex}, which is not defined by the module`);
-    if (this.#compiled[d] === 1) return; // background compilation won, or a reentrant call
+    if (this.isCompiled(funcIndex)) return; // background compilation or another thread won
     const t0 = performance.now();
     this.install(compileLazyChunk(this.module, this.options, this.typeIds, funcIndex, funcIndex + 1));
     this.firstCallMs += performance.now() - t0;
     this.firstCalls++;
   }
 
-  /** Compiles every function not compiled yet, on this thread, as one chunk per run of them. */
+  /** Compiles every function not compiled yet, on this thread, one chunk per run of them. */
   compileAll(): void {
     const imported = this.module.numImportedFuncs;
     const n = this.#compiled.length;
     for (let d = 0; d < n; ) {
-      if (this.#compiled[d] === 1) {
+      if (this.isCompiled(imported + d)) {
         d++;
         continue;
       }
-      let e = d;
-      while (e < n && this.#compiled[e] === 0) e++;
+      let e = d + 1;
+      while (e < n && !this.isCompiled(imported + e)) e++;
       this.install(compileLazyChunk(this.module, this.options, this.typeIds, imported + d, imported + e));
       d = e;
     }
@@ -113,33 +143,34 @@ export class LazyCode {
 
   /**
    * Installs a chunk compiled here or by a worker (with this module's typeIds and options):
-   * its functions that are still uncompiled get their slots pointed at it; the others were
-   * compiled first by someone else and keep that code (this copy is never entered).
+   * its functions still uncompiled get their slots pointed at it; the others were compiled
+   * first by someone else and keep that code (this copy of them is never entered).
    */
   install(chunk: CodeChunk): void {
     const imported = this.module.numImportedFuncs;
-    const place = this.#next;
     const slotOf = (f: number) => this.base.funcOffsets[f]!;
-    const code = linkLazyChunk(chunk, place, slotOf);
-    installCode(this.region, place, code);
-    this.#next = roundPages(place + code.length);
+    const place = installCodeAbove(this.region, (offset) => linkLazyChunk(chunk, offset, slotOf));
     const map: OffsetMap = { code: chunk.mapCode, wasm: chunk.mapWasm };
     for (let f = chunk.from; f < chunk.to; f++) {
       const d = f - imported;
-      if (d < 0 || this.#compiled[d] === 1) continue;
+      if (d < 0 || this.isCompiled(f)) continue;
       const start = place + chunk.starts[f - chunk.from]!;
       const end = place + chunk.ends[f - chunk.from]!;
       this.#placed.push({ funcIndex: f, start, end, map, base: place });
-      this.#codeStart[d] = start;
-      this.#codeEnd[d] = end;
       setCodeSlot(this.region, this.base.dataOffset + 8 * d, this.region.address + start);
       this.#compiled[d] = 1;
-      this.#remaining--;
+      this.#known++;
     }
   }
 
-  /** Function and wasm offset of installed code at `codeOffset` (region-relative); null elsewhere. */
+  /**
+   * Function and wasm offset of installed code at `codeOffset` (region-relative); null
+   * outside installed code. Code another thread installed is found by the slot words: the
+   * function whose code starts last at or before the address, compiled again here for its
+   * length and offset map (the same bytes: compiling is deterministic). Only backtraces ask.
+   */
   locate(codeOffset: number): { funcIndex: number; offset: number } | null {
+    if (codeOffset < this.base.dataOffset) return null;
     const p = this.#placed;
     let lo = 0;
     let hi = p.length - 1;
@@ -153,23 +184,48 @@ export class LazyCode {
         hi = mid - 1;
       }
     }
-    if (k < 0 || codeOffset >= p[k]!.end) return null;
-    const { funcIndex, map, base, start } = p[k]!;
+    const hit = k >= 0 && codeOffset < p[k]!.end ? p[k]! : this.#foreignAt(codeOffset);
+    if (hit === null) return null;
+    const { funcIndex, map, base, start } = hit;
     return { funcIndex, offset: lookupWasmOffset(map, codeOffset - base, start - base) };
   }
 
-  /**
-   * The installed machine code of defined function `funcIndex` (null while uncompiled), with
-   * its direct calls' rel32 as compileChunk left them (relocations): comparable byte for byte
-   * with an eager compile's function once that one's rel32 are cleared the same way.
-   */
-  functionCode(funcIndex: number): Uint8Array | null {
-    const d = funcIndex - this.module.numImportedFuncs;
-    if (this.#compiled[d] !== 1) return null;
-    return readLazyCode(this.region, this.#codeStart[d]!, this.#codeEnd[d]! - this.#codeStart[d]!);
+  #foreignAt(codeOffset: number): Placed | null {
+    const imported = this.module.numImportedFuncs;
+    let best = -1;
+    let bestStart = -1;
+    for (let d = 0; d < this.#compiled.length; d++) {
+      const target = this.slotTarget(imported + d) - this.region.address;
+      if (target !== this.base.stubOffset && target <= codeOffset && target > bestStart) {
+        best = d;
+        bestStart = target;
+      }
+    }
+    if (best < 0) return null;
+    let placed = this.#foreign.get(best);
+    if (placed === undefined) {
+      const chunk = compileLazyChunk(this.module, this.options, this.typeIds, imported + best, imported + best + 1);
+      const base = bestStart - chunk.starts[0]!;
+      placed = { funcIndex: imported + best, start: bestStart, end: base + chunk.ends[0]!, map: { code: chunk.mapCode, wasm: chunk.mapWasm }, base };
+      this.#foreign.set(best, placed);
+    }
+    return codeOffset < placed.end ? placed : null;
   }
 
-  /** The address the slot word of defined function `funcIndex` holds (tests). */
+  /**
+   * The machine code the slot of defined function `funcIndex` leads to (null while it is
+   * uncompiled), as installed: its direct calls' rel32 lead to the callees' slots.
+   */
+  functionCode(funcIndex: number): Uint8Array | null {
+    if (!this.isCompiled(funcIndex)) return null;
+    const start = this.slotTarget(funcIndex) - this.region.address;
+    const own = this.#placed.find((p) => p.funcIndex === funcIndex && p.start === start);
+    const end = own?.end ?? this.#foreignAt(start)?.end;
+    if (end === undefined) return null;
+    return readLazyCode(this.region, start, end - start);
+  }
+
+  /** The address the slot word of defined function `funcIndex` holds. */
   slotTarget(funcIndex: number): number {
     return codeSlot(this.region, this.base.dataOffset + 8 * (funcIndex - this.module.numImportedFuncs));
   }

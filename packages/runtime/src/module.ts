@@ -1,5 +1,5 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, compileModuleLazily, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
+import { compileLazyBase, compileModule, compileModuleLazily, moduleTypeIds, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
@@ -154,7 +154,8 @@ export class Module {
       wasm, compiled, code, engine, boundsChecks, epoch, epochAddress: epoch?.address ?? epochAddress,
       epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings, lazy,
     };
-    if (lazy !== null && engineState.backgroundCompile) startBackgroundCompile(lazy);
+    // Code adopted from another thread is that thread's to finish (its first calls here compile too).
+    if (lazy !== null && prebuilt === undefined && engineState.backgroundCompile) startBackgroundCompile(lazy);
   }
 
   /** The Engine the module was compiled with. */
@@ -190,7 +191,22 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
 function compileLazily(bytes: Uint8Array, settings: CodeSettings): Prebuilt {
   const options = compileOptions(settings, false);
   const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options);
-  const lazy = new LazyCode(module, base, options, typeIds);
+  return lazyPrebuilt(module, new LazyCode(module, base, options, typeIds, settings.features), settings);
+}
+
+/**
+ * A lazily compiled module whose region another thread made (threads/module-share.ts):
+ * `module` decoded from the same bytes, compiled with `settings`.
+ */
+export function adoptLazy(module: WasmModule, region: CodeRegion, settings: CodeSettings): Prebuilt {
+  const options = compileOptions(settings, false);
+  const typeIds = moduleTypeIds(module, options);
+  // The same thunks, stub and slots as the region starts with (compiling them is deterministic).
+  return lazyPrebuilt(module, new LazyCode(module, compileLazyBase(module, options, typeIds), options, typeIds, settings.features, region), settings);
+}
+
+function lazyPrebuilt(module: WasmModule, lazy: LazyCode, settings: CodeSettings): Prebuilt {
+  const { base } = lazy;
   const compiled: CompiledCode = {
     code: base.code, funcOffsets: base.funcOffsets, funcEnds: base.funcEnds, comments: base.comments,
     opOffsets: null, offsetMap: base.offsetMap,
