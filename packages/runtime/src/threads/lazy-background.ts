@@ -103,8 +103,9 @@ function startWorker(): Worker | null {
     workerFailed = true;
     return null;
   }
-  w.unref();
   w.on('message', (reply: LazyReply) => onReply(w, reply));
+  // After the listener: adding a 'message' listener refs the worker's port again.
+  w.unref();
   const lost = () => {
     if (worker !== w) return;
     worker = null;
