@@ -135,16 +135,16 @@ export function compileLazyChunk(
 }
 
 /**
- * The chunk's code as placed at `placeOffset` of the module's code: every direct call goes
- * to its callee's jump slot (`slotOffset(callee)`), which is always there, compiled or not.
+ * The chunk's code as placed at `placeOffset` of the module's code, every direct call going
+ * to `targetOffset(callee)`: the callee's code or its jump slot (always there, compiled or not).
  */
-export function linkLazyChunk(chunk: CodeChunk, placeOffset: number, slotOffset: (funcIndex: number) => number): Uint8Array {
+export function linkLazyChunk(chunk: CodeChunk, placeOffset: number, targetOffset: (funcIndex: number) => number): Uint8Array {
   const code = chunk.code.slice();
   const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
   const relocs = chunk.relocs;
   for (let j = 0; j < relocs.length; j += 2) {
     const site = relocs[j]!;
-    view.setInt32(site, slotOffset(relocs[j + 1]!) - (placeOffset + site + 4), true);
+    view.setInt32(site, targetOffset(relocs[j + 1]!) - (placeOffset + site + 4), true);
   }
   return code;
 }
