@@ -5,7 +5,7 @@ export { CompileError } from './errors.js';
 export * from './wasm/index.js';
 export * from './validate/index.js';
 export * from './x64/index.js';
-export { compileModule, compileModuleLazily, moduleTypeIds, compileModuleCode, PARALLEL_MIN_CODE_BYTES, type CompiledCode } from './lower/module-compiler.js';
+export { compileModule, compileModuleLazily, validateModuleBytes, moduleTypeIds, compileModuleCode, PARALLEL_MIN_CODE_BYTES, type CompiledCode } from './lower/module-compiler.js';
 export { compileLazyBase, compileLazyChunk, linkLazyChunk, JUMP_SLOT_BYTES, type LazyBase } from './lower/lazy-base.js';
 export type { CodeChunk, ModuleCompileOptions } from './lower/chunk-compiler.js';
 export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.js';

@@ -2,7 +2,8 @@
 import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
-import { Module, toBytes, type WasmBytes } from './module.js';
+import { compileValidated, Module, toBytes, type WasmBytes } from './module.js';
+import { validateInBackground } from './threads/lazy-background.js';
 import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
@@ -283,7 +284,9 @@ export class Engine {
   /**
    * compile() without blocking this thread for the compile: the bytes are copied now; a
    * module of 64 KiB or more compiles on a background worker and this thread adopts the
-   * code (threads/background-compile.ts, docs/threads.md), a smaller one compiles in a later task.
+   * code (threads/background-compile.ts, docs/threads.md) — with lazy compilation, a worker
+   * validates it and this thread makes the lazy module in a later task (docs/startup.md) —
+   * a smaller one compiles in a later task.
    * The module, and any error, are what compile() gives.
    */
   compileAsync(bytes: WasmBytes): Promise<Module> {
@@ -293,7 +296,13 @@ export class Engine {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) return compileInBackground(copy, this);
+    if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) {
+      // Lazy: only validation takes long, and it runs on the lazy background worker; the
+      // rest (decoding the sections, the jump slots) is a short task here. Eager: the whole
+      // compile runs on the background compile worker.
+      if (this.#settings.compilation === 'lazy') return this.#compileLazilyAsync(copy);
+      return compileInBackground(copy, this);
+    }
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
@@ -303,6 +312,12 @@ export class Engine {
         }
       });
     });
+  }
+
+  async #compileLazilyAsync(copy: Uint8Array): Promise<Module> {
+    const validated = await validateInBackground(copy, this.#settings.features);
+    await new Promise((resolve) => setImmediate(resolve));
+    return validated ? compileValidated(copy, this) : new Module(copy, this);
   }
 
   instantiate(module: Module, imports: Imports = {}): Instance {

@@ -109,6 +109,22 @@ export function moduleInfo(m: unknown, what = 'Module'): WasmModule {
   return parts.wasm;
 }
 
+/** Set only while compileValidated runs the constructor. */
+let pendingValidated = false;
+
+/**
+ * `new Module(bytes, engine)` for bytes a worker has validated with the engine's features
+ * (lazy compileAsync, threads/lazy-background.ts): the bodies are not validated again.
+ */
+export function compileValidated(bytes: Uint8Array, engine: Engine): Module {
+  pendingValidated = true;
+  try {
+    return new Module(bytes, engine);
+  } finally {
+    pendingValidated = false;
+  }
+}
+
 /** Set only while adoptPrebuilt runs the constructor. */
 let pendingPrebuilt: Prebuilt | undefined;
 
@@ -143,8 +159,10 @@ export class Module {
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
     const engineState = settingsOrThrow(engine);
     const prebuilt = pendingPrebuilt;
+    const validated = pendingValidated;
     pendingPrebuilt = undefined;
-    const built = prebuilt ?? compileHere(bytes, engineState);
+    pendingValidated = false;
+    const built = prebuilt ?? compileHere(bytes, engineState, validated);
     const { wasm, compiled, code, settings } = built;
     const lazy = built.lazy ?? null;
     const { boundsChecks, epochInterruption, hostInterrupts, consumeFuel, epochAddress } = settings;
@@ -173,13 +191,13 @@ export class Module {
 }
 
 /** Decodes, validates and compiles `bytes` on this thread (worker threads helping). */
-function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
+function compileHere(bytes: WasmBytes, engine: EngineSettings, validated = false): Prebuilt {
   // Copy: the caller may reuse its buffer, and the decoder keeps views into it.
   const copy = toBytes(bytes).slice();
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const settings = codeSettingsOf(engine);
-  if (engine.compilation === 'lazy') return compileLazily(copy, settings);
+  if (engine.compilation === 'lazy') return compileLazily(copy, settings, validated);
   const { module, compiled } = compileModule(copy, settings.features, compileOptions(settings, engine.parallelCompile));
   return { wasm: module, compiled, code: loadCode(compiled.code), settings };
 }
@@ -188,9 +206,9 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
  * Lazy compilation: bodies validated now, only the import thunks, the stub and the jump slots
  * compiled (lazy-code.ts); `compiled` describes those.
  */
-function compileLazily(bytes: Uint8Array, settings: CodeSettings): Prebuilt {
+function compileLazily(bytes: Uint8Array, settings: CodeSettings, validated: boolean): Prebuilt {
   const options = compileOptions(settings, false);
-  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options);
+  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options, validated);
   return lazyPrebuilt(module, new LazyCode(module, base, options, typeIds, settings.features), settings);
 }
 

@@ -83,16 +83,32 @@ export function compileModule(
  * later, one chunk at a time, with `typeIds`, which the chunks must share.
  */
 export function compileModuleLazily(
-  bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {},
+  bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {}, bodiesValidated = false,
 ): { module: WasmModule; base: LazyBase; typeIds: number[] } {
   try {
     const module = decodeModuleDeferringBodies(bytes, features);
     validateModuleStructure(module);
-    if (module.codes.length > 0) validateFunctions(module, 0, module.codes.length);
+    // `bodiesValidated`: a worker validated these very bytes already (compileAsync).
+    if (module.codes.length > 0 && !bodiesValidated) validateFunctions(module, 0, module.codes.length);
     const typeIds = moduleTypeIds(module, options);
     return { module, base: compileLazyBase(module, options, typeIds), typeIds };
   } catch (e) {
     // As in compileModule: the sequential pipeline decides which error comes first.
+    validateModule(decodeModule(bytes, features));
+    throw e;
+  }
+}
+
+/**
+ * What compileModuleLazily checks, without compiling anything: throws the error compileModule
+ * would (the lazy background worker runs it for compileAsync).
+ */
+export function validateModuleBytes(bytes: Uint8Array, features: DecodeOptions = {}): void {
+  try {
+    const module = decodeModuleDeferringBodies(bytes, features);
+    validateModuleStructure(module);
+    if (module.codes.length > 0) validateFunctions(module, 0, module.codes.length);
+  } catch (e) {
     validateModule(decodeModule(bytes, features));
     throw e;
   }

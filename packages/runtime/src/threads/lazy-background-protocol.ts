@@ -1,6 +1,7 @@
 // Messages between a thread with lazily compiled modules (lazy-background.ts) and its
 // background compile worker (lazy-background-worker.ts).
 import type { CodeChunk, DecodeOptions, ModuleCompileOptions } from '@wasmjit/codegen';
+import type { SerializedError } from './background-compile-protocol.js';
 
 export interface LazyJobRequest {
   kind: 'job';
@@ -23,9 +24,19 @@ export interface LazyCancelRequest {
   job: number;
 }
 
-export type LazyRequest = LazyJobRequest | LazyCancelRequest;
+/** Validate a module's bytes (compileAsync of a lazy engine): the answer is a LazyValidated. */
+export interface LazyValidateRequest {
+  kind: 'validate';
+  job: number;
+  snapshot: string;
+  features: DecodeOptions;
+}
+
+export type LazyRequest = LazyJobRequest | LazyCancelRequest | LazyValidateRequest;
 
 export type LazyReply =
   | { job: number; chunk: CodeChunk; ms: number }
   | { job: number; done: true }
-  | { job: number; error: string };
+  | { job: number; error: string }
+  | { job: number; validated: true }
+  | { job: number; invalid: SerializedError };

@@ -4,7 +4,8 @@
 // The chunks are what the sender's own first calls would compile: same compiler, options and
 // signature ids.
 import { parentPort } from 'node:worker_threads';
-import { compileLazyChunk, decodeModuleDeferringBodies, type WasmModule } from '@wasmjit/codegen';
+import { compileLazyChunk, decodeModuleDeferringBodies, validateModuleBytes, type WasmModule } from '@wasmjit/codegen';
+import { serializeError } from './background-compile-protocol.js';
 import { native } from '../native.js';
 import type { LazyJobRequest, LazyReply, LazyRequest } from './lazy-background-protocol.js';
 
@@ -21,6 +22,18 @@ parentPort!.on('message', (request: LazyRequest) => {
   if (request.kind === 'cancel') {
     const i = queue.findIndex((r) => r.request.job === request.job);
     if (i >= 0) queue.splice(i, 1);
+    return;
+  }
+  if (request.kind === 'validate') {
+    // Ahead of the queue of chunks: the caller waits for this one.
+    try {
+      const snapshot = native.openSnapshot(request.snapshot);
+      if (snapshot === null) throw new Error('BUG: the module bytes to validate are gone');
+      validateModuleBytes(new Uint8Array(snapshot), request.features);
+      post({ job: request.job, validated: true });
+    } catch (e) {
+      post({ job: request.job, invalid: serializeError(e) });
+    }
     return;
   }
   try {

@@ -13,7 +13,9 @@
 import { Worker } from 'node:worker_threads';
 import type { LazyCode } from '../lazy-code.js';
 import { native } from '../native.js';
-import type { LazyJobRequest, LazyReply } from './lazy-background-protocol.js';
+import type { DecodeOptions } from '@wasmjit/codegen';
+import type { LazyJobRequest, LazyReply, LazyValidateRequest } from './lazy-background-protocol.js';
+import { deserializeError } from './background-compile-protocol.js';
 
 /** Bytes of function bodies per chunk: about a millisecond to install, a few to compile. */
 const CHUNK_BODY_BYTES = 32 * 1024;
@@ -76,6 +78,33 @@ export function backgroundCompileDone(lazy: LazyCode): Promise<void> {
   return jobOf.get(lazy)?.done ?? Promise.resolve();
 }
 
+interface Validation {
+  readonly resolve: (validated: boolean) => void;
+  readonly reject: (e: unknown) => void;
+  /** The snapshot the worker reads, held until it answers. */
+  readonly snapshot: ArrayBuffer;
+}
+const validations = new Map<number, Validation>();
+
+/**
+ * Validates a module's bytes on the worker (Engine.compileAsync of a lazy engine: its only
+ * long step). Resolves true when they are valid, rejects with the CompileError compile()
+ * would throw, resolves false when there is no worker (the caller validates itself). The
+ * worker is referenced meanwhile: a program awaiting this must not exit.
+ */
+export function validateInBackground(bytes: Uint8Array, features: DecodeOptions): Promise<boolean> {
+  const w = startWorker();
+  if (w === null) return Promise.resolve(false);
+  const [snapshot, id] = native.snapshotBytes(bytes);
+  const job = nextJob++;
+  return new Promise<boolean>((resolve, reject) => {
+    validations.set(job, { resolve, reject, snapshot });
+    w.ref();
+    const request: LazyValidateRequest = { kind: 'validate', job, snapshot: id, features };
+    w.postMessage(request);
+  });
+}
+
 /** Ranges of about CHUNK_BODY_BYTES of bodies over the defined functions, as the protocol wants. */
 function chunkRanges(lazy: LazyCode): Int32Array {
   const { codes, numImportedFuncs: imported } = lazy.module;
@@ -112,6 +141,8 @@ function startWorker(): Worker | null {
     // The jobs end here: their functions compile on first calls, as without the worker.
     for (const job of jobs.values()) job.resolve();
     jobs.clear();
+    for (const v of validations.values()) v.resolve(false);
+    validations.clear();
   };
   w.on('error', lost);
   w.on('exit', lost);
@@ -120,6 +151,14 @@ function startWorker(): Worker | null {
 }
 
 function onReply(w: Worker, reply: LazyReply): void {
+  const v = validations.get(reply.job);
+  if (v !== undefined) {
+    validations.delete(reply.job);
+    if (validations.size === 0) w.unref();
+    if ('invalid' in reply) v.reject(deserializeError(reply.invalid));
+    else v.resolve(true);
+    return;
+  }
   const job = jobs.get(reply.job);
   if (job === undefined) return;
   const lazy = job.lazy.deref();

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import { compileLazyChunk } from '@wasmjit/codegen';
-import { Engine, Instance, toPostedModule, type Module } from '@wasmjit/runtime';
+import { CompileError, Engine, Instance, toPostedModule, type Module } from '@wasmjit/runtime';
 import { compiledParts } from '../../../runtime/dist/module.js';
 import type { LazyCode } from '../../../runtime/dist/lazy-code.js';
 import { backgroundCompileDone, lazyBackgroundStats } from '../../../runtime/dist/threads/lazy-background.js';
@@ -94,6 +94,35 @@ describe('lazy compilation: background compilation', function () {
     for (const [f, target] of mine) expect(lazy.slotTarget(f), `function ${f} keeps its first code`).to.equal(target);
     expect(expectEagerBytes(m, new Engine({ compilation: 'eager' }).compile(BYTES))).to.be.greaterThan(100);
     expect((i.exports.run as Fn)(9)).to.equal((eager.exports.run as Fn)(9));
+  });
+
+  it('compileAsync validates on the worker and gives a lazy module; an invalid one rejects as compile() throws', async () => {
+    const big = largeModule({ functions: 600, groupsPerFunction: 12 });
+    expect(big.length).to.be.greaterThan(64 * 1024);
+    const engine = new Engine({ compilation: 'lazy', backgroundCompile: false });
+    const m = await engine.compileAsync(big);
+    const lazy = lazyOf(m);
+    expect(lazy.remaining).to.equal(lazy.module.codes.length);
+    const eager = new Instance(new Engine({ compilation: 'eager' }).compile(big));
+    expect((new Instance(m).exports.run as Fn)(21)).to.equal((eager.exports.run as Fn)(21));
+    // An invalid opcode in the middle of the code: the same CompileError both ways.
+    let checked = 0;
+    for (let at = Math.floor(big.length / 2); checked === 0 && at < big.length; at += 7) {
+      const bad = big.slice();
+      bad[at] = 0xff;
+      let syncError: Error | undefined;
+      try {
+        engine.compile(bad);
+      } catch (e) {
+        syncError = e as Error;
+      }
+      if (syncError === undefined) continue;
+      const asyncError = await engine.compileAsync(bad).then(() => undefined, (e: Error) => e);
+      expect(asyncError).to.be.instanceOf(CompileError);
+      expect(asyncError!.message).to.equal(syncError.message);
+      checked++;
+    }
+    expect(checked).to.equal(1);
   });
 
   it('a worker calling a posted lazy module compiles the function there, for every thread', async () => {
