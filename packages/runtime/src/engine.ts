@@ -138,10 +138,15 @@ export function engineEpoch(e: Engine): EpochCounter | null {
 }
 
 /**
- * The default of EngineOptions.compilation. WASMJIT_COMPILATION=eager|lazy overrides it for a
- * whole process (the test suite runs the spec tests under both).
+ * The default of EngineOptions.compilation: lazy, or what WASMJIT_COMPILATION=eager|lazy says
+ * for the whole process (the benchmark's eager column, the spec suite in either mode).
  */
-const DEFAULT_COMPILATION: Compilation = process.env.WASMJIT_COMPILATION === 'eager' ? 'eager' : 'lazy';
+function defaultCompilation(): Compilation {
+  const v = process.env.WASMJIT_COMPILATION;
+  if (v === undefined || v === '') return 'lazy';
+  if (v !== 'lazy' && v !== 'eager') throw new TypeError(`WASMJIT_COMPILATION must be "lazy" or "eager", got ${JSON.stringify(v)}`);
+  return v;
+}
 
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
 
@@ -160,7 +165,7 @@ export class Engine {
     }
     const boundsChecks = options.boundsChecks ?? 'guard';
     if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
-    const compilation = options.compilation ?? DEFAULT_COMPILATION;
+    const compilation = options.compilation ?? defaultCompilation();
     if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy' or 'eager', got ${String(compilation)}`);
     const epochInterruption = Boolean(options.epochInterruption ?? false);
     const hostInterrupts = Boolean(options.hostInterrupts ?? !isMainThread);

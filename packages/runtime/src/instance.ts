@@ -159,7 +159,11 @@ export class Instance {
       if (imp.desc.kind !== 'func') continue;
       const given = importValue(b, imp.module, imp.name);
       // A native import handle (C API, native-api.ts) links as the wasm function behind it.
-      const value = nativeImportFunction(given) ?? given;
+      const native = nativeImportFunction(given);
+      const value = native ?? given;
+      // Native code may call back into this module's wasm (C API), where no JS runs: the lazy
+      // stub cannot compile there, so such a module is compiled completely now (docs/startup.md).
+      if (native !== undefined && native !== null) b.parts.lazy?.compileAll();
       const where = `import "${imp.module}" "${imp.name}"`;
       if (typeof value !== 'function') throw new LinkError(`${where}: function import requires a callable`);
       const sig = b.wasm.types[imp.desc.typeIndex]!;

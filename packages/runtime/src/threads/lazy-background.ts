@@ -17,6 +17,8 @@ import type { DecodeOptions } from '@wasmjit/codegen';
 import type { LazyJobRequest, LazyReply, LazyValidateRequest } from './lazy-background-protocol.js';
 import { deserializeError } from './background-compile-protocol.js';
 
+/** Smaller modules get no background compilation (see startBackgroundCompile). */
+export const BACKGROUND_MIN_BYTES = 64 * 1024;
 /** Bytes of function bodies per chunk: about a millisecond to install, a few to compile. */
 const CHUNK_BODY_BYTES = 32 * 1024;
 
@@ -51,6 +53,10 @@ export const lazyBackgroundStats = {
 
 /** Starts compiling `lazy`'s uncompiled functions on the background worker. */
 export function startBackgroundCompile(lazy: LazyCode): void {
+  // A small module compiles faster on first calls than a worker round trip takes; and the
+  // job's WeakRef would keep each module of a synchronous compile-and-drop loop alive until
+  // the loop ends (a WeakRef keeps its target for the rest of the job that made it).
+  if (lazy.module.bytes.length < BACKGROUND_MIN_BYTES) return;
   const ranges = chunkRanges(lazy);
   if (ranges.length === 0) return;
   const w = startWorker();

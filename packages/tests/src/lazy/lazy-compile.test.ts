@@ -41,6 +41,16 @@ describe('lazy compilation', function () {
     expect(new Engine().compilation).to.equal(process.env.WASMJIT_COMPILATION === 'eager' ? 'eager' : 'lazy');
     expect(new Engine({ compilation: 'eager' }).compilation).to.equal('eager');
     expect(() => new Engine({ compilation: 'later' as never })).to.throw(TypeError, /compilation/);
+    const saved = process.env.WASMJIT_COMPILATION;
+    try {
+      process.env.WASMJIT_COMPILATION = 'eager';
+      expect(new Engine().compilation).to.equal('eager');
+      process.env.WASMJIT_COMPILATION = 'sometimes';
+      expect(() => new Engine()).to.throw(TypeError, /WASMJIT_COMPILATION/);
+    } finally {
+      if (saved === undefined) delete process.env.WASMJIT_COMPILATION;
+      else process.env.WASMJIT_COMPILATION = saved;
+    }
   });
 
   it('compiles a function on its first call and no function before', async () => {
