@@ -72,7 +72,8 @@ export interface EngineOptions {
    * core but one, or more once workers are warm; so on a 2-core machine only an explicit
    * setting starts workers (there a first, cold parallel compile measured slower, a later
    * one 1.7x faster). The machine code is byte-identical either way; workers are started on
-   * first use and kept (unref'd) for later compiles.
+   * first use and kept (unref'd) for later compiles. Eager compiles only: lazy ones compile on
+   * first calls and the background worker (backgroundCompile).
    */
   parallelCompile?: boolean | number;
   /**
