@@ -10,7 +10,7 @@ import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
 import type { Outcome } from './runner.js';
 import { CORE_FEATURES, PROPOSAL_FEATURES } from './wat.js';
 import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
-import type { BoundsChecks } from './wasmjit-adapter.js';
+import type { BoundsChecks, Compilation } from './wasmjit-adapter.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // packages/tests/dist/spec
 export const TESTS_DIR = resolve(here, '../..');
@@ -91,6 +91,8 @@ export function countOutcomes(outcomes: Outcome[]): Counts {
 export interface RunFileOptions {
   engine: EngineName;
   boundsChecks?: BoundsChecks;
+  /** Engine option compilation (default: the runtime's, WASMJIT_COMPILATION or lazy). */
+  compilation?: Compilation;
   line?: number;
   timeoutMs: number;
 }
@@ -169,6 +171,7 @@ export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Prom
       path: file.path,
       engine: opts.engine,
       boundsChecks: opts.boundsChecks,
+      compilation: opts.compilation,
       line: opts.line,
       resumeAfter,
       features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,

@@ -10,13 +10,15 @@ import { fromJS } from './jsvalues.js';
 import { spectestHostImports, spectestWasm } from './spectest.js';
 import type { NumType, Value, ValType } from './values.js';
 
+/** Engine option compilation (lazy: functions compiled on first call). */
+export type Compilation = 'lazy' | 'eager';
 export type BoundsChecks = 'guard' | 'explicit';
 
 type Ctor = new (...args: any[]) => any;
 
 /** What the runner needs from @wasmjit/runtime. */
 export interface WasmjitRuntime {
-  Engine: new (options: { boundsChecks?: BoundsChecks; features?: { extendedConst?: boolean } }) => {
+  Engine: new (options: { boundsChecks?: BoundsChecks; features?: { extendedConst?: boolean }; compilation?: Compilation }) => {
     compile(bytes: Uint8Array): unknown;
     instantiate(module: unknown, imports: Imports): { exports: Record<string, unknown> };
   };
@@ -62,9 +64,12 @@ export class WasmjitAdapter implements EngineAdapter {
     private readonly rt: WasmjitRuntime,
     boundsChecks?: BoundsChecks,
     extendedConst = false,
+    compilation?: Compilation,
   ) {
     // Proposal files (extended-const) need the feature; the core files must see it off.
-    this.engine = new rt.Engine({ ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}) });
+    this.engine = new rt.Engine({
+      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}),
+    });
   }
 
   compile(bytes: Uint8Array): unknown {
