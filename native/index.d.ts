@@ -134,6 +134,8 @@ declare namespace wasmjitNative {
     readLazyCode(owner: object, offset: number, length: number): ArrayBuffer;
     /** Offset of the first byte not yet made executable. */
     lazySealed(owner: object): number;
+    /** Raises the calling thread's nice value to `nice` (0..19): 0, or an errno (lazy background worker). */
+    lowerThreadPriority(nice: number): number;
     /** 0 or an errno. Offsets are checked against the owner's reservation (RangeError). */
     commitMemory(owner: object, offset: number, length: number): number;
     decommitMemory(owner: object, offset: number, length: number): number;

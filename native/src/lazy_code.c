@@ -16,6 +16,9 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "code_share.h"
 
@@ -177,6 +180,30 @@ static napi_value wj_js_read_lazy_code(napi_env env, napi_callback_info info) {
   return ab;
 }
 
+/*
+ * lowerThreadPriority(nice): raises the calling thread's nice value to `nice` (0..19) and
+ * returns 0, or an errno. The lazy background compile worker calls it on its own thread:
+ * on a machine with few cores it competes with the thread whose first calls it is meant to
+ * spare, which must win. Linux scheduling priority is per thread (setpriority on a tid).
+ */
+static napi_value wj_js_lower_thread_priority(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t nice_value;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || !wj_lz_size(env, argv[0], &nice_value)) return NULL;
+  if (nice_value > 19) {
+    napi_throw_range_error(env, NULL, "wasmjit: a nice value is 0..19");
+    return NULL;
+  }
+#ifdef __linux__
+  if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), (int)nice_value) != 0) return wj_lz_num(env, errno);
+  return wj_lz_num(env, 0);
+#else
+  return wj_lz_num(env, ENOSYS);
+#endif
+}
+
 napi_status wj_lazy_code_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"mapLazyCode", NULL, wj_js_map_lazy_code, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -185,6 +212,7 @@ napi_status wj_lazy_code_define(napi_env env, napi_value exports) {
       {"codeSlot", NULL, wj_js_code_slot, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readLazyCode", NULL, wj_js_read_lazy_code, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lazySealed", NULL, wj_js_lazy_sealed, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lowerThreadPriority", NULL, wj_js_lower_thread_priority, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -24,9 +24,20 @@ import {
   compileLazyChunk, linkEagerCode, linkLazyChunk, lookupWasmOffset, JUMP_SLOT_BYTES,
   type CodeChunk, type CompiledCode, type DecodeOptions, type LazyBase, type ModuleCompileOptions, type OffsetMap, type WasmModule,
 } from '@wasmjit/codegen';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import { codeSlot, installCodeAbove, loadLazyCode, readLazyCode, setCodeSlot, type CodeRegion } from './code-memory.js';
+import { drainBackgroundChunks } from './threads/lazy-background.js';
 
 const PAGE = 4096;
+const DBG = process.env.LAZY2_DBG ? { compileMs: 0, installMs: 0, calls: 0, chunks: 0, body: 0 } : null;
+/** Bytes of callee bodies a first call compiles along with its function (#compileWithCallees). */
+export const CALLEE_BUDGET = Number(process.env.LAZY2_BUDGET ?? 4096);
+if (DBG) process.on('exit', () => {
+  const st = require('node:fs').readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const cpu = process.cpuUsage();
+  process.stderr.write(`LAZYDBG ${JSON.stringify(DBG)} mainCpuMs ${(Number(st[11]) + Number(st[12])) * 10} procCpuMs ${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
+});
 /** Address space for installed code, per wasm body byte (eager code measures 2.2-3.5). */
 const RESERVE_PER_BODY_BYTE = 8;
 /** rel32 calls between installed code and the slots must reach: stay well within 2 GiB. */
@@ -68,6 +79,8 @@ export class LazyCode {
   #chunks: Map<number, CodeChunk> | null = null;
   /** whenComplete's callback, until it runs. */
   #onComplete: (() => void) | null = null;
+  /** LazyCode's CALLEE_BUDGET for this module (tests set 0: one function per first call). */
+  calleeBudget = CALLEE_BUDGET;
   /** Milliseconds spent compiling and installing on first calls on this thread, and how many. */
   firstCallMs = 0;
   firstCalls = 0;
@@ -152,13 +165,48 @@ export class LazyCode {
   compileOnFirstCall(funcIndex: number): void {
     const d = funcIndex - this.module.numImportedFuncs;
     if (!(d >= 0 && d < this.#compiled.length)) throw new RangeError(`wasmjit: lazy compile of function ${funcIndex}, which is not defined by the module`);
+    // Chunks the background worker finished while this thread ran (it may never have
+    // returned to the event loop since): installing one costs far less than compiling.
+    drainBackgroundChunks();
     if (this.isCompiled(funcIndex)) return; // background compilation or another thread won
     const t0 = performance.now();
-    this.install(compileLazyChunk(this.module, this.options, this.typeIds, funcIndex, funcIndex + 1));
+    const chunks = this.#compileWithCallees(funcIndex);
+    const t2 = performance.now();
+    this.installAll(chunks);
     this.firstCallMs += performance.now() - t0;
     this.firstCalls++;
+    if (DBG) { DBG.compileMs += t2 - t0; DBG.installMs += performance.now() - t2; DBG.calls++; DBG.chunks += chunks.length; for (const c of chunks) DBG.body += this.module.codes[c.from - this.module.numImportedFuncs]!.bodyEnd - this.module.codes[c.from - this.module.numImportedFuncs]!.bodyStart; }
   }
 
+  /**
+   * `funcIndex` compiled, and with it, breadth first, the direct callees no one has compiled
+   * yet, while their bodies fit in CALLEE_BUDGET bytes: a function's callees are likely its
+   * next first calls, and compiling them now saves each a trip through the lazy stub and an
+   * install of its own (installAll installs them all with one pair of mprotect calls).
+   */
+  #compileWithCallees(funcIndex: number): CodeChunk[] {
+    const { module, options, typeIds } = this;
+    const imported = module.numImportedFuncs;
+    const first = compileLazyChunk(module, options, typeIds, funcIndex, funcIndex + 1);
+    const chunks = [first];
+    let budget = this.calleeBudget;
+    if (budget <= 0) return chunks;
+    const taken = new Set<number>([funcIndex]);
+    for (let k = 0; k < chunks.length && budget > 0; k++) {
+      const relocs = chunks[k]!.relocs;
+      for (let j = 1; j < relocs.length && budget > 0; j += 2) {
+        const callee = relocs[j]!;
+        if (taken.has(callee) || callee < imported || this.isCompiled(callee)) continue;
+        taken.add(callee);
+        const body = module.codes[callee - imported]!;
+        const size = body.bodyEnd - body.bodyStart;
+        if (size > budget) continue;
+        budget -= size;
+        chunks.push(compileLazyChunk(module, options, typeIds, callee, callee + 1));
+      }
+    }
+    return chunks;
+  }
   /** Compiles every function not compiled yet, on this thread, one chunk per run of them. */
   compileAll(): void {
     const imported = this.module.numImportedFuncs;
@@ -181,31 +229,60 @@ export class LazyCode {
    * first by someone else and keep that code (this copy of them is never entered).
    */
   install(chunk: CodeChunk): void {
+    this.installAll([chunk]);
+  }
+
+  /** install() of several chunks at once, placed one after another: one pair of mprotect calls. */
+  installAll(chunks: readonly CodeChunk[]): void {
     const imported = this.module.numImportedFuncs;
-    // A direct call goes straight to its callee when the callee's code is known now: in this
-    // chunk, or installed before; only the others go through the callee's jump slot (a
+    // Where each chunk goes, from the start of the installed block (chunks end 16-aligned).
+    const bases: number[] = [];
+    let total = 0;
+    for (const c of chunks) {
+      bases.push(total);
+      total += c.code.length;
+    }
+    // A direct call goes straight to its callee when the callee's code is known now: in these
+    // chunks, or installed before; only the others go through the callee's jump slot (a
     // `jmp [slot word]` more per call, which call-heavy code notices).
-    const target = (place: number) => (f: number) => {
-      if (f >= chunk.from && f < chunk.to) return place + chunk.starts[f - chunk.from]!;
-      return this.isCompiled(f) ? this.slotTarget(f) - this.region.address : this.base.funcOffsets[f]!;
+    const inBlock = (f: number): number => {
+      for (let k = 0; k < chunks.length; k++) {
+        const c = chunks[k]!;
+        if (f >= c.from && f < c.to) return bases[k]! + c.starts[f - c.from]!;
+      }
+      return -1;
     };
-    const place = installCodeAbove(this.region, (offset) => linkLazyChunk(chunk, offset, target(offset)));
-    const map: OffsetMap = { code: chunk.mapCode, wasm: chunk.mapWasm };
-    for (let f = chunk.from; f < chunk.to; f++) {
-      const d = f - imported;
-      if (d < 0 || this.isCompiled(f)) continue;
-      const start = place + chunk.starts[f - chunk.from]!;
-      const end = place + chunk.ends[f - chunk.from]!;
-      this.#placed.push({ funcIndex: f, start, end, map, base: place });
-      setCodeSlot(this.region, this.base.dataOffset + 8 * d, this.region.address + start);
-      this.#compiled[d] = 1;
-      this.#known++;
-    }
-    const kept = this.#chunks;
-    if (kept !== null && (kept.get(chunk.from)?.to ?? -1) < chunk.to) {
-      // A chunk compiled here may be a view of its assembler's larger buffer: keep exactly the code.
-      kept.set(chunk.from, { ...chunk, code: chunk.code.slice() });
-    }
+    const link = (place: number): Uint8Array => {
+      const target = (f: number) => {
+        const at = inBlock(f);
+        if (at >= 0) return place + at;
+        return this.isCompiled(f) ? this.slotTarget(f) - this.region.address : this.base.funcOffsets[f]!;
+      };
+      if (chunks.length === 1) return linkLazyChunk(chunks[0]!, place, target);
+      const block = new Uint8Array(total);
+      chunks.forEach((c, k) => block.set(linkLazyChunk(c, place + bases[k]!, target), bases[k]!));
+      return block;
+    };
+    const place = installCodeAbove(this.region, link);
+    chunks.forEach((chunk, k) => {
+      const at = place + bases[k]!;
+      const map: OffsetMap = { code: chunk.mapCode, wasm: chunk.mapWasm };
+      for (let f = chunk.from; f < chunk.to; f++) {
+        const d = f - imported;
+        if (d < 0 || this.isCompiled(f)) continue;
+        const start = at + chunk.starts[f - chunk.from]!;
+        const end = at + chunk.ends[f - chunk.from]!;
+        this.#placed.push({ funcIndex: f, start, end, map, base: at });
+        setCodeSlot(this.region, this.base.dataOffset + 8 * d, this.region.address + start);
+        this.#compiled[d] = 1;
+        this.#known++;
+      }
+      const kept = this.#chunks;
+      if (kept !== null && (kept.get(chunk.from)?.to ?? -1) < chunk.to) {
+        // A chunk compiled here may be a view of its assembler's larger buffer: keep exactly the code.
+        kept.set(chunk.from, { ...chunk, code: chunk.code.slice() });
+      }
+    });
     const done = this.#onComplete;
     if (done !== null && this.remaining === 0) {
       this.#onComplete = null;

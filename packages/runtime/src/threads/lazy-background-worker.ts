@@ -3,17 +3,26 @@
 // chunks), skipping functions its sender has compiled meanwhile, and posts each chunk back.
 // The chunks are what the sender's own first calls would compile: same compiler, options and
 // signature ids.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { compileLazyChunk, decodeModuleDeferringBodies, validateModuleBytes, type WasmModule } from '@wasmjit/codegen';
 import { serializeError } from './background-compile-protocol.js';
 import { native } from '../native.js';
 import type { LazyJobRequest, LazyReply, LazyRequest } from './lazy-background-protocol.js';
+
+/** The worker thread's nice value (0 = the default; 19 = the lowest priority). */
+const BACKGROUND_NICE = 10;
 
 interface Running {
   request: LazyJobRequest;
   module: WasmModule;
   next: number;
 }
+
+/** Chunk, done and error replies of jobs (lazy-background.ts drains it synchronously too). */
+const chunkPort = (workerData as { chunkPort: MessagePort }).chunkPort;
+// Below the threads running wasm: on a machine with few cores, a first call compiling on its
+// own thread must not wait for this one (its work is a head start, never on the critical path).
+native.lowerThreadPriority(BACKGROUND_NICE);
 
 const queue: Running[] = [];
 let scheduled = false;
@@ -48,7 +57,8 @@ parentPort!.on('message', (request: LazyRequest) => {
 });
 
 function post(reply: LazyReply): void {
-  parentPort!.postMessage(reply);
+  if ('chunk' in reply || 'done' in reply || 'error' in reply) chunkPort.postMessage(reply);
+  else parentPort!.postMessage(reply);
 }
 
 function schedule(): void {

@@ -10,7 +10,7 @@
 // One worker per thread, started on first use and never keeping the process alive (unref'd):
 // a program that is done exits, whatever is left uncompiled. The job holds its module only
 // weakly: a module collected meanwhile has its job cancelled.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { LazyCode } from '../lazy-code.js';
 import { native } from '../native.js';
 import type { DecodeOptions } from '@wasmjit/codegen';
@@ -34,6 +34,12 @@ interface Job {
 }
 
 let worker: Worker | null = null;
+/**
+ * The worker's chunk replies come on this port, not the worker's own: a first call drains it
+ * synchronously (drainBackgroundChunks), so chunks the worker finished are installed even
+ * while this thread never returns to the event loop (a synchronous run of wasm).
+ */
+let chunkPort: MessagePort | null = null;
 let workerFailed = false;
 const jobs = new Map<number, Job>();
 let nextJob = 1;
@@ -132,18 +138,24 @@ function startWorker(): Worker | null {
   if (worker !== null) return worker;
   if (workerFailed) return null;
   let w: Worker;
+  const { port1, port2 } = new MessageChannel();
   try {
-    w = new Worker(WORKER_URL, { execArgv: [] });
+    w = new Worker(WORKER_URL, { execArgv: [], workerData: { chunkPort: port2 }, transferList: [port2] });
   } catch {
     workerFailed = true;
     return null;
   }
   w.on('message', (reply: LazyReply) => onReply(w, reply));
-  // After the listener: adding a 'message' listener refs the worker's port again.
+  port1.on('message', (reply: LazyReply) => onReply(w, reply));
+  // After the listeners: adding a 'message' listener refs the ports again.
   w.unref();
+  port1.unref();
+  chunkPort = port1;
   const lost = () => {
     if (worker !== w) return;
     worker = null;
+    chunkPort = null;
+    port1.close();
     // The jobs end here: their functions compile on first calls, as without the worker.
     for (const job of jobs.values()) job.resolve();
     jobs.clear();
@@ -154,6 +166,17 @@ function startWorker(): Worker | null {
   w.on('exit', lost);
   worker = w;
   return w;
+}
+
+/**
+ * Installs the chunks the background worker has finished and this thread has not received
+ * yet, now (LazyCode.compileOnFirstCall calls it before compiling a function itself).
+ */
+export function drainBackgroundChunks(): void {
+  const port = chunkPort;
+  const w = worker;
+  if (port === null || w === null || jobs.size === 0) return;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) onReply(w, m.message as LazyReply);
 }
 
 function onReply(w: Worker, reply: LazyReply): void {

@@ -212,6 +212,7 @@ describe('lazy compilation', function () {
   it('checks the epoch deadline on the first call of an uncompiled function', async () => {
     const engine = new Engine({ compilation: 'lazy', backgroundCompile: false, epochInterruption: true });
     const m = engine.compile(await wat(CALLS));
+    lazyOf(m).calleeBudget = 0; // so that $square stays uncompiled unless called
     const i = new Instance(m);
     i.setEpochDeadline(0);
     // callSquare calls, so its entry checks the epoch (leaf functions need no entry check).
@@ -221,6 +222,37 @@ describe('lazy compilation', function () {
     expect(lazyOf(m).isCompiled(2)).to.equal(false);
     i.setEpochDeadline(1000);
     expect(fn(i, 'callSquare')(3)).to.equal(9);
+  });
+
+  it('a first call compiles the uncompiled direct callees within the budget with it, in one install', async () => {
+    const src = `(module
+      (func $leaf1 (result i32) (i32.const 1))
+      (func $leaf2 (result i32) (i32.const 2))
+      (func $mid (result i32) (i32.add (call $leaf1) (call $leaf2)))
+      (func $big (result i32) ${'(drop (i32.const 1)) '.repeat(200)} (i32.const 3))
+      (func (export "top") (param i32) (result i32)
+        (if (result i32) (local.get 0) (then (call $mid)) (else (call $big)))))`;
+    const bytes = await wat(src);
+    const m = lazyEngine().compile(bytes);
+    const lazy = lazyOf(m);
+    lazy.calleeBudget = 100; // $mid and the leaves (a few bytes each), not $big (~600 bytes)
+    expect(fn(new Instance(m), 'top')(1)).to.equal(3);
+    // top, $mid, $leaf1 and $leaf2 from one first call, installed in one block: one page.
+    expect(lazy.firstCalls).to.equal(1);
+    expect([0, 1, 2, 4].map((f) => lazy.isCompiled(f))).to.deep.equal([true, true, true, true]);
+    expect(lazy.isCompiled(3)).to.equal(false);
+    const at = [0, 1, 2, 4].map((f) => lazy.slotTarget(f));
+    expect(Math.max(...at) - Math.min(...at)).to.be.lessThan(4096);
+    expect(new Set(at.map((a) => Math.floor(a / 4096))).size).to.equal(1);
+    // Calls inside the block go straight to the callees' code, not through their slots.
+    expect(fn(new Instance(m), 'top')(0)).to.equal(3);
+    expect(lazy.firstCalls).to.equal(2);
+    // The same machine code as one function per first call.
+    const one = lazyEngine().compile(bytes);
+    lazyOf(one).calleeBudget = 0;
+    expect(fn(new Instance(one), 'top')(1)).to.equal(3);
+    expect(lazyOf(one).firstCalls).to.equal(4);
+    expect(lazyOf(one).functionCode(1)).to.deep.equal(lazy.functionCode(1));
   });
 
   it('compileAll finishes every function, each installed once', async () => {
