@@ -200,7 +200,7 @@ export class Engine {
       initialFuel: options.initialFuel ?? MAX_FUEL,
       parallelCompile: options.parallelCompile,
       compilation,
-      backgroundCompile: Boolean(options.backgroundCompile ?? !process.env.LAZY2_NOBG),
+      backgroundCompile: Boolean(options.backgroundCompile ?? true),
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
       cache: codeCacheOf(options),
     });

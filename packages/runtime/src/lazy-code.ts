@@ -24,20 +24,12 @@ import {
   compileLazyChunk, linkEagerCode, linkLazyChunk, lookupWasmOffset, JUMP_SLOT_BYTES,
   type CodeChunk, type CompiledCode, type DecodeOptions, type LazyBase, type ModuleCompileOptions, type OffsetMap, type WasmModule,
 } from '@wasmjit/codegen';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 import { codeSlot, installCodeAbove, loadLazyCode, readLazyCode, setCodeSlot, type CodeRegion } from './code-memory.js';
 import { drainBackgroundChunks } from './threads/lazy-background.js';
 
 const PAGE = 4096;
-const DBG = process.env.LAZY2_DBG ? { compileMs: 0, installMs: 0, calls: 0, chunks: 0, body: 0 } : null;
 /** Bytes of callee bodies a first call compiles along with its function (#compileWithCallees). */
-export const CALLEE_BUDGET = Number(process.env.LAZY2_BUDGET ?? 4096);
-if (DBG) process.on('exit', () => {
-  const st = require('node:fs').readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const cpu = process.cpuUsage();
-  process.stderr.write(`LAZYDBG ${JSON.stringify(DBG)} mainCpuMs ${(Number(st[11]) + Number(st[12])) * 10} procCpuMs ${((cpu.user + cpu.system) / 1000).toFixed(0)}\n`);
-});
+export const CALLEE_BUDGET = 4096;
 /** Address space for installed code, per wasm body byte (eager code measures 2.2-3.5). */
 const RESERVE_PER_BODY_BYTE = 8;
 /** rel32 calls between installed code and the slots must reach: stay well within 2 GiB. */
@@ -71,6 +63,8 @@ export class LazyCode {
   #known: number;
   /** Functions this thread installed, in ascending code order (installs only move up). */
   readonly #placed: Placed[] = [];
+  /** Per defined function: the region offset of the code this thread installed for it, else 0. */
+  readonly #codeAt: Float64Array;
   /** Functions another thread installed, found by a backtrace (see locate). */
   readonly #foreign = new Map<number, Placed>();
   /** Whether the region was made by another thread (module-share.ts), which compiles it in the background. */
@@ -112,6 +106,7 @@ export class LazyCode {
     this.#stub = this.region.address + base.stubOffset;
     if (adopt === undefined) for (let d = 0; d < defined; d++) setCodeSlot(this.region, base.dataOffset + 8 * d, this.#stub);
     this.#compiled = new Uint8Array(new SharedArrayBuffer(Math.max(1, defined)), 0, defined);
+    this.#codeAt = new Float64Array(defined);
     this.#known = 0;
   }
 
@@ -170,12 +165,9 @@ export class LazyCode {
     drainBackgroundChunks();
     if (this.isCompiled(funcIndex)) return; // background compilation or another thread won
     const t0 = performance.now();
-    const chunks = this.#compileWithCallees(funcIndex);
-    const t2 = performance.now();
-    this.installAll(chunks);
+    this.installAll(this.#compileWithCallees(funcIndex));
     this.firstCallMs += performance.now() - t0;
     this.firstCalls++;
-    if (DBG) { DBG.compileMs += t2 - t0; DBG.installMs += performance.now() - t2; DBG.calls++; DBG.chunks += chunks.length; for (const c of chunks) DBG.body += this.module.codes[c.from - this.module.numImportedFuncs]!.bodyEnd - this.module.codes[c.from - this.module.numImportedFuncs]!.bodyStart; }
   }
 
   /**
@@ -196,7 +188,7 @@ export class LazyCode {
       const relocs = chunks[k]!.relocs;
       for (let j = 1; j < relocs.length && budget > 0; j += 2) {
         const callee = relocs[j]!;
-        if (taken.has(callee) || callee < imported || this.isCompiled(callee)) continue;
+        if (taken.has(callee) || callee < imported || this.#compiled[callee - imported] === 1) continue;
         taken.add(callee);
         const body = module.codes[callee - imported]!;
         const size = body.bodyEnd - body.bodyStart;
@@ -243,20 +235,20 @@ export class LazyCode {
       total += c.code.length;
     }
     // A direct call goes straight to its callee when the callee's code is known now: in these
-    // chunks, or installed before; only the others go through the callee's jump slot (a
-    // `jmp [slot word]` more per call, which call-heavy code notices).
-    const inBlock = (f: number): number => {
-      for (let k = 0; k < chunks.length; k++) {
-        const c = chunks[k]!;
-        if (f >= c.from && f < c.to) return bases[k]! + c.starts[f - c.from]!;
-      }
-      return -1;
-    };
+    // chunks, or installed before by this thread; only the others go through the callee's
+    // jump slot (a `jmp [slot word]` more per call, which call-heavy code notices). Known
+    // from this thread's own records: reading slot words costs a native call per callee.
+    const inBlock = new Map<number, number>();
+    chunks.forEach((c, k) => {
+      for (let f = c.from; f < c.to; f++) if (!inBlock.has(f)) inBlock.set(f, bases[k]! + c.starts[f - c.from]!);
+    });
+    const codeAt = this.#codeAt;
     const link = (place: number): Uint8Array => {
       const target = (f: number) => {
-        const at = inBlock(f);
-        if (at >= 0) return place + at;
-        return this.isCompiled(f) ? this.slotTarget(f) - this.region.address : this.base.funcOffsets[f]!;
+        const at = inBlock.get(f);
+        if (at !== undefined) return place + at;
+        const known = f >= imported ? codeAt[f - imported]! : 0;
+        return known !== 0 ? known : this.base.funcOffsets[f]!;
       };
       if (chunks.length === 1) return linkLazyChunk(chunks[0]!, place, target);
       const block = new Uint8Array(total);
@@ -269,8 +261,11 @@ export class LazyCode {
       const map: OffsetMap = { code: chunk.mapCode, wasm: chunk.mapWasm };
       for (let f = chunk.from; f < chunk.to; f++) {
         const d = f - imported;
-        if (d < 0 || this.isCompiled(f)) continue;
+        // Compiled before by this thread: that code stays. (Another thread's install of it
+        // may be replaced by this one: the same code, and the later store wins.)
+        if (d < 0 || this.#compiled[d] === 1) continue;
         const start = at + chunk.starts[f - chunk.from]!;
+        this.#codeAt[d] = start;
         const end = at + chunk.ends[f - chunk.from]!;
         this.#placed.push({ funcIndex: f, start, end, map, base: at });
         setCodeSlot(this.region, this.base.dataOffset + 8 * d, this.region.address + start);

@@ -20,9 +20,7 @@ interface Running {
 
 /** Chunk, done and error replies of jobs (lazy-background.ts drains it synchronously too). */
 const chunkPort = (workerData as { chunkPort: MessagePort }).chunkPort;
-// Below the threads running wasm: on a machine with few cores, a first call compiling on its
-// own thread must not wait for this one (its work is a head start, never on the critical path).
-native.lowerThreadPriority(BACKGROUND_NICE);
+let lowered = false;
 
 const queue: Running[] = [];
 let scheduled = false;
@@ -44,6 +42,14 @@ parentPort!.on('message', (request: LazyRequest) => {
       post({ job: request.job, invalid: serializeError(e) });
     }
     return;
+  }
+  if (!lowered) {
+    // Below the threads running wasm: on a machine with few cores, a first call compiling on
+    // its own thread must not wait for this one (its work is a head start, never on the
+    // critical path). From the first compile job on: a validation (compileAsync) is awaited,
+    // and a thread's priority cannot be raised again.
+    lowered = true;
+    native.lowerThreadPriority(BACKGROUND_NICE);
   }
   try {
     const snapshot = native.openSnapshot(request.snapshot);

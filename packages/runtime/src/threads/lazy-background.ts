@@ -79,7 +79,12 @@ export function startBackgroundCompile(lazy: LazyCode): void {
     kind: 'job', job, snapshot: id, features: lazy.features, options: lazy.options,
     typeIds: [...lazy.typeIds], ranges, compiled: lazy.compiledFlags,
   };
-  w.postMessage(request);
+  // Not before this thread's current task ends: a program that compiles, instantiates and
+  // runs in one go (the usual first run) keeps both cores to itself meanwhile, as its first
+  // calls compile what they need; the worker starts on the rest when the thread yields.
+  setImmediate(() => {
+    if (jobs.has(job) && worker === w) w.postMessage(request);
+  });
 }
 
 /**
