@@ -93,7 +93,7 @@ export interface EngineOptions {
   /** Bound on the cache directory's entries, in bytes (default 1 GiB): oldest access evicted first. */
   cacheMaxBytes?: number;
   /**
-   * When function bodies become machine code (default 'lazy'). 'lazy': compile() decodes
+   * When function bodies become machine code (default 'eager'). 'lazy': compile() decodes
    * and validates the whole module but compiles each function on its first call, or before,
    * on a background worker thread (backgroundCompile); see docs/startup.md. 'eager': compile()
    * compiles every function. The machine code of a function is the same either way.
@@ -157,12 +157,14 @@ export function engineEpoch(e: Engine): EpochCounter | null {
 }
 
 /**
- * The default of EngineOptions.compilation: lazy, or what WASMJIT_COMPILATION=eager|lazy says
- * for the whole process (the benchmark's eager column, the spec suite in either mode).
+ * The default of EngineOptions.compilation: eager, or what WASMJIT_COMPILATION=eager|lazy says
+ * for the whole process (the benchmark's lazy column, the spec suite in either mode). Eager
+ * because lazy compilation measured slower to a first result on most of the benchmark's
+ * packages (docs/startup.md, "Costs").
  */
 function defaultCompilation(): Compilation {
   const v = process.env.WASMJIT_COMPILATION;
-  if (v === undefined || v === '') return 'lazy';
+  if (v === undefined || v === '') return 'eager';
   if (v !== 'lazy' && v !== 'eager') throw new TypeError(`WASMJIT_COMPILATION must be "lazy" or "eager", got ${JSON.stringify(v)}`);
   return v;
 }

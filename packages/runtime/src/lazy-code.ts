@@ -199,6 +199,7 @@ export class LazyCode {
     }
     return chunks;
   }
+
   /** Compiles every function not compiled yet, on this thread, one chunk per run of them. */
   compileAll(): void {
     const imported = this.module.numImportedFuncs;

@@ -142,7 +142,7 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(large.length).to.be.greaterThan(64 * 1024);
     const a = new Engine({ cache: t.dir });
     const [sa, la] = await Promise.all([a.compileAsync(p.table), a.compileAsync(large)]);
-    // Lazily compiled (the default): written once background compilation has compiled it all.
+    // Lazily compiled (WASMJIT_COMPILATION=lazy): written once background compilation has compiled it all.
     await cacheStoreDone(la);
     expect(stats(a)).to.include({ misses: 2, writes: 2, errors: 0, unserializable: 0 });
     const b = new Engine({ cache: t.dir });

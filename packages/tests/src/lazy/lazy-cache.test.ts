@@ -58,8 +58,7 @@ describe('lazy compilation: serialize and the code cache', function () {
   it('a lazy miss is stored once background compilation ends: the eager entry; a hit has no stubs', async () => {
     const lazyDir = join(t.dir, 'lazy');
     const eagerDir = join(t.dir, 'eager');
-    const a = new Engine({ cache: lazyDir });
-    expect(a.compilation).to.equal('lazy');
+    const a = new Engine({ cache: lazyDir, compilation: 'lazy' });
     const m = a.compile(LARGE);
     const lazy = compiledParts(m)!.lazy;
     expect(lazy, 'a miss compiles lazily').to.not.equal(null);
@@ -73,7 +72,7 @@ describe('lazy compilation: serialize and the code cache', function () {
     const [eagerEntry] = entries(eagerDir);
     expect(lazyEntry).to.equal(eagerEntry); // the key does not depend on the mode
     expect(Buffer.compare(readFileSync(join(lazyDir, lazyEntry!)) as Uint8Array, readFileSync(join(eagerDir, eagerEntry!)) as Uint8Array)).to.equal(0);
-    const b = new Engine({ cache: lazyDir });
+    const b = new Engine({ cache: lazyDir, compilation: 'lazy' });
     const hit = b.compile(LARGE);
     expect(b.cacheStats).to.include({ hits: 1, misses: 0 });
     expect(compiledParts(hit)!.lazy, 'a hit is fully compiled').to.equal(null);
@@ -83,7 +82,7 @@ describe('lazy compilation: serialize and the code cache', function () {
 
   it('compileAsync of a lazy miss stores the entry too; a small module is compiled eagerly and stored at once', async () => {
     const { table } = await programs();
-    const a = new Engine({ cache: t.dir });
+    const a = new Engine({ cache: t.dir, compilation: 'lazy' });
     const large = await a.compileAsync(LARGE);
     expect(compiledParts(large)!.lazy).to.not.equal(null);
     const small = a.compile(table);
@@ -91,7 +90,7 @@ describe('lazy compilation: serialize and the code cache', function () {
     expect(a.cacheStats).to.include({ writes: 1 });
     await cacheStoreDone(large);
     expect(a.cacheStats).to.include({ misses: 2, writes: 2 });
-    const b = new Engine({ cache: t.dir });
+    const b = new Engine({ cache: t.dir, compilation: 'lazy' });
     expect(compiledParts(await b.compileAsync(LARGE))!.lazy).to.equal(null);
     expect(b.cacheStats).to.include({ hits: 1 });
   });

@@ -37,14 +37,15 @@ const CALLS = `(module
 describe('lazy compilation', function () {
   this.timeout(60_000);
 
-  it('is the default, and eager stays available', () => {
-    expect(new Engine().compilation).to.equal(process.env.WASMJIT_COMPILATION === 'eager' ? 'eager' : 'lazy');
+  it('is available, eager being the default', () => {
+    expect(new Engine().compilation).to.equal(process.env.WASMJIT_COMPILATION === 'lazy' ? 'lazy' : 'eager');
+    expect(new Engine({ compilation: 'lazy' }).compilation).to.equal('lazy');
     expect(new Engine({ compilation: 'eager' }).compilation).to.equal('eager');
     expect(() => new Engine({ compilation: 'later' as never })).to.throw(TypeError, /compilation/);
     const saved = process.env.WASMJIT_COMPILATION;
     try {
-      process.env.WASMJIT_COMPILATION = 'eager';
-      expect(new Engine().compilation).to.equal('eager');
+      process.env.WASMJIT_COMPILATION = 'lazy';
+      expect(new Engine().compilation).to.equal('lazy');
       process.env.WASMJIT_COMPILATION = 'sometimes';
       expect(() => new Engine()).to.throw(TypeError, /WASMJIT_COMPILATION/);
     } finally {
