@@ -96,6 +96,30 @@ describe('lazy compilation: background compilation', function () {
     expect((i.exports.run as Fn)(9)).to.equal((eager.exports.run as Fn)(9));
   });
 
+  it('a first call installs the chunks the worker finished while this thread never yielded', async () => {
+    const m = new Engine({ compilation: 'lazy', backgroundCompile: true }).compile(BYTES);
+    const lazy = lazyOf(m);
+    const indirect = new Instance(m).exports.indirect as Fn;
+    // The job is posted once the compiling task ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    const chunksBefore = lazyBackgroundStats.chunks;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    // From here on, synchronous: the worker's chunk messages cannot be delivered by the event
+    // loop, only drained by first calls. Each round sleeps, then first-calls a function.
+    let drained = false;
+    for (let round = 0; round < 60 && !drained; round++) {
+      Atomics.wait(nap, 0, 0, 250);
+      const f = 399 - round; // from the end: the worker compiles in index order
+      indirect(f, 1);
+      drained = lazyBackgroundStats.chunks > chunksBefore;
+    }
+    expect(drained, 'chunks installed within the synchronous stretch').to.equal(true);
+    // Installed by the drain, not compiled by the first calls: more functions than calls.
+    expect(lazy.module.codes.length - lazy.remaining).to.be.greaterThan(lazy.firstCalls * 2);
+    await backgroundCompileDone(lazy);
+    expect(lazy.remaining).to.equal(0);
+  });
+
   it('compileAsync validates on the worker and gives a lazy module; an invalid one rejects as compile() throws', async () => {
     const big = largeModule({ functions: 600, groupsPerFunction: 12 });
     expect(big.length).to.be.greaterThan(64 * 1024);
