@@ -15,6 +15,7 @@
         "src/signals_js.c",
         "src/epoch.c",
         "src/memory.c",
+        "src/lazy_code.c",
         "src/collected.c",
         "src/code_share.c",
         "src/big_alloc.c",

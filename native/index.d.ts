@@ -136,6 +136,24 @@ declare namespace wasmjitNative {
     /** loadCheckedCode from a file, read and checked on a libuv worker thread; `fd` stays open until it settles. */
     loadCheckedCodeAsync(fd: number, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): Promise<[owner: object, address: number] | number>;
     reserveMemory(size: number, publish: boolean): [owner: object, address: number] | number;
+    /**
+     * Lazy compilation (native/src/lazy_code.c): a code mapping of `capacity` bytes, `code`
+     * read+execute at 0, slot words read+write at [dataOffset, dataOffset + dataLength), the
+     * rest inaccessible until installCode. A code owner like mapCode's.
+     */
+    mapLazyCode(code: Uint8Array, dataOffset: number, dataLength: number, capacity: number): [owner: object, address: number] | number;
+    /** Code into fresh pages at page-aligned `offset` (made read+execute): 0 or an errno (EPERM: sealed already). */
+    installCode(owner: object, offset: number, code: Uint8Array): number;
+    /** Atomic store of `target` (an address inside the mapping's executable part) into the slot word at `offset`. */
+    setCodeSlot(owner: object, offset: number, target: number): void;
+    /** The address in the slot word at `offset`. */
+    codeSlot(owner: object, offset: number): number;
+    /** A copy of `length` installed bytes at `offset` of a lazy region (below lazySealed). */
+    readLazyCode(owner: object, offset: number, length: number): ArrayBuffer;
+    /** Offset of the first byte not yet made executable. */
+    lazySealed(owner: object): number;
+    /** Raises the calling thread's nice value to `nice` (0..19): 0, or an errno (lazy background worker). */
+    lowerThreadPriority(nice: number): number;
     /** 0 or an errno. Offsets are checked against the owner's reservation (RangeError). */
     commitMemory(owner: object, offset: number, length: number): number;
     decommitMemory(owner: object, offset: number, length: number): number;

@@ -190,6 +190,7 @@ NAPI_MODULE_INIT() {
   /* Code and module bytes shared between threads, signature ids agreed by all threads
    * (code_share.c, snapshot.c, type_ids.c). */
   if (wj_code_share_define(env, exports) != napi_ok) return NULL;
+  if (wj_lazy_code_define(env, exports) != napi_ok) return NULL;
   if (wj_type_ids_define(env, exports) != napi_ok) return NULL;
   if (wj_snapshot_define(env, exports) != napi_ok) return NULL;
   /* Cached code loaded straight into code pages (code_file.c). */

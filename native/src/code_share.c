@@ -140,6 +140,11 @@ static wj_code *wj_code_arg(napi_env env, napi_value v) {
   return o->code;
 }
 
+wj_mapping *wj_code_owner_mapping(napi_env env, napi_value v) {
+  wj_code *c = wj_code_arg(env, v);
+  return c == NULL ? NULL : c->mapping;
+}
+
 static void wj_entry_free(wj_reg_entry *e) {
   wj_code_unref(e->code);
   wj_big_free(e->meta, e->meta_len);

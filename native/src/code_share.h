@@ -38,6 +38,17 @@ int wj_code_owner_release(void *data) WJ_HIDDEN;
 
 napi_status wj_code_share_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
+/* code_share.c: the mapping behind a (not released) code owner argument, or NULL after throwing. */
+wj_mapping *wj_code_owner_mapping(napi_env env, napi_value v) WJ_HIDDEN;
+
+/* memory.c: lazy code regions (see lazy_code.c). */
+wj_mapping *wj_lazy_mapping_new(const void *code, size_t length, size_t data_off, size_t data_len, size_t capacity,
+                                 int *err) WJ_HIDDEN;
+int wj_lazy_mapping_install(wj_mapping *m, size_t offset, const void *code, size_t length) WJ_HIDDEN;
+uint64_t *wj_lazy_mapping_slot(wj_mapping *m, size_t offset) WJ_HIDDEN;
+size_t wj_lazy_mapping_sealed(wj_mapping *m) WJ_HIDDEN;
+napi_status wj_lazy_code_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
 /* big_alloc.c: `size` bytes of fresh read+write memory (huge pages where possible), or NULL. */
 void *wj_big_alloc(size_t size) WJ_HIDDEN;
 void wj_big_free(void *p, size_t size) WJ_HIDDEN;

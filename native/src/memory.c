@@ -21,6 +21,7 @@
  * range: no address from JS is trusted.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,6 +42,13 @@ typedef struct wj_mapping {
   int64_t range_handle;
   size_t committed;         /* reservations: bytes made RW (reported as external memory) */
   int released;             /* unmapped early (release()); the finalizer then only frees */
+  /*
+   * Lazy code regions only (mapLazyCode, lazy_code.c): the read+write slot words at
+   * [data_off, data_off + data_len), and the first byte never made executable yet: code is
+   * installed only at or above it, so no page that may run is ever written again.
+   */
+  size_t data_off, data_len;
+  atomic_size_t sealed;
 } wj_mapping;
 
 #define WJ_MAPPING_MAGIC 0x6d6a6d70u /* "pmjm" */
@@ -183,7 +191,7 @@ napi_value wj_publish_code(napi_env env, void *p, size_t span, size_t length) {
     wj_code_pages_free(p, span);
     return wj_num(env, ENOMEM);
   }
-  *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, (uintptr_t)p, span, &wj_code_ranges, handle, 0, 0};
+  *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, (uintptr_t)p, span, &wj_code_ranges, handle, 0, 0, 0, 0, 0};
   /* Code owners are shared references (code_share.c): other threads may adopt the pages. */
   napi_value owner = wj_code_owner_for_new_mapping(env, m, length);
   return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
@@ -258,7 +266,7 @@ static napi_value wj_js_reserve_memory(napi_env env, napi_callback_info info) {
     return wj_num(env, ENOMEM);
   }
   *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_RESERVATION, (uintptr_t)p, size, publish ? &wj_memory_ranges : NULL,
-                    handle, 0, 0};
+                    handle, 0, 0, 0, 0, 0};
   napi_value owner = wj_make_owner(env, m);
   return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
 }
@@ -407,6 +415,85 @@ static napi_value wj_js_new_data(napi_env env, napi_callback_info info) {
   }
   return wj_pair(env, ab, (uintptr_t)p);
 }
+
+
+/*
+ * A code mapping of `capacity` bytes for lazy compilation (lazy_code.c): `code` read+execute
+ * at offset 0, the slot words [data_off, data_off + data_len) read+write (zeroed), the rest
+ * inaccessible until installed. The whole range is published as code. NULL with *err set.
+ */
+wj_mapping *wj_lazy_mapping_new(const void *code, size_t length, size_t data_off, size_t data_len, size_t capacity,
+                                 int *err) {
+  const size_t page = wj_page_size();
+  capacity = wj_round_pages(capacity);
+  data_len = wj_round_pages(data_len);
+  if (data_off % page != 0 || length > data_off || data_off + data_len > capacity) {
+    *err = EINVAL;
+    return NULL;
+  }
+  void *p = mmap(NULL, capacity, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    *err = errno;
+    return NULL;
+  }
+  const uintptr_t base = (uintptr_t)p;
+  int ok = mprotect(p, data_off, PROT_READ | PROT_WRITE) == 0;
+  if (ok && length > 0) memcpy(p, code, length);
+  ok = ok && mprotect(p, data_off, PROT_READ | PROT_EXEC) == 0;
+  ok = ok && mprotect((void *)(base + data_off), data_len, PROT_READ | PROT_WRITE) == 0;
+  if (!ok) {
+    *err = errno;
+    munmap(p, capacity);
+    return NULL;
+  }
+  const int64_t handle = wj_ranges_add(&wj_code_ranges, base, base + capacity);
+  wj_mapping *m = handle < 0 ? NULL : calloc(1, sizeof *m);
+  if (m == NULL) {
+    if (handle >= 0) wj_ranges_remove(&wj_code_ranges, handle);
+    munmap(p, capacity);
+    *err = handle < 0 ? WJ_ERR_RANGES_FULL : ENOMEM;
+    return NULL;
+  }
+  *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, base, capacity, &wj_code_ranges, handle, 0, 0, data_off, data_len, 0};
+  atomic_init(&m->sealed, data_off + data_len);
+  return m;
+}
+
+/*
+ * Copies `length` bytes of code to page-aligned `offset` of a lazy mapping and makes those
+ * pages read+execute. Only pages never executable before qualify (offset at or above the
+ * sealed mark, which moves past them first, so that two threads cannot claim one page).
+ * 0, or an errno (EINVAL: a bad span, EPERM: pages already sealed).
+ */
+int wj_lazy_mapping_install(wj_mapping *m, size_t offset, const void *code, size_t length) {
+  if (m->released || m->data_len == 0 || offset % wj_page_size() != 0 || length == 0 || offset > m->size ||
+      length > m->size - offset) {
+    return EINVAL;
+  }
+  const size_t end = offset + wj_round_pages(length);
+  size_t sealed = atomic_load(&m->sealed);
+  do {
+    if (offset < sealed) return EPERM;
+  } while (!atomic_compare_exchange_weak(&m->sealed, &sealed, end));
+  void *at = (void *)(m->base + offset);
+  if (mprotect(at, end - offset, PROT_READ | PROT_WRITE) != 0) return errno;
+  memcpy(at, code, length);
+  /* x86 keeps instruction fetch coherent with stores: no cache flush is needed. */
+  if (mprotect(at, end - offset, PROT_READ | PROT_EXEC) != 0) return errno;
+  return 0;
+}
+
+/* The slot word at byte `offset` of the data part (8-aligned), or NULL. */
+uint64_t *wj_lazy_mapping_slot(wj_mapping *m, size_t offset) {
+  if (m->released || m->data_len == 0 || offset % 8 != 0 || offset < m->data_off ||
+      offset >= m->data_off + m->data_len) {
+    return NULL;
+  }
+  return (uint64_t *)(m->base + offset);
+}
+
+/* The first byte above everything installed (the sealed mark). */
+size_t wj_lazy_mapping_sealed(wj_mapping *m) { return atomic_load(&m->sealed); }
 
 napi_status wj_memory_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {

@@ -12,7 +12,7 @@ import type { Settings } from './settings.js';
 import { median, ratio, summarize } from './stats.js';
 import type { PackageRow } from './types.js';
 
-const ENGINES: readonly PackageEngine[] = ['v8', 'wasmjit'];
+const ENGINES: readonly PackageEngine[] = ['v8', 'wasmjit', 'wasmjit-lazy'];
 
 /** The scenarios the benchmark times (not the pure correctness checks), filtered by name. */
 export function timedScenarios(only?: (name: string) => boolean) {
@@ -26,7 +26,9 @@ export function packageSteps(settings: Settings, only?: (name: string) => boolea
 type Meta = Pick<PackageRow, 'name' | 'origin' | 'what'>;
 
 /** One package's row from its processes on each engine. Pure (exported for the tests). */
-export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: readonly ScenarioOutcome[]): PackageRow {
+export function packageRow(
+  meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: readonly ScenarioOutcome[], lazy: readonly ScenarioOutcome[] = [],
+): PackageRow {
   const none = {
     loadMs: { wasmjit: null, v8: null }, firstResultMs: { wasmjit: null, v8: null }, run: { wasmjit: null, v8: null },
     startupMs: { wasmjit: null, v8: null }, ratios: { load: null, firstResult: null, run: null },
@@ -47,9 +49,14 @@ export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: 
   const loadMs = { wasmjit: median(rw.map((r) => r.loadMs)), v8: median(rv.map((r) => r.loadMs)) };
   const firstResultMs = { wasmjit: median(rw.map((r) => r.loadMs + r.firstRunMs)), v8: median(rv.map((r) => r.loadMs + r.firstRunMs)) };
   const run = { wasmjit: summarize(rw.flatMap((r) => r.runMs)), v8: summarize(rv.flatMap((r) => r.runMs)) };
+  // Lazy compilation (WASMJIT_COMPILATION=lazy): time to the first result only, when it ran
+  // and its outputs match.
+  const rl = results(lazy).filter((r) => digestDiffs(rv[0]!.outputs, r.outputs).length === 0);
+  const lazyFirstResultMs = rl.length > 0 && rl.length === lazy.length ? median(rl.map((r) => r.loadMs + r.firstRunMs)) : null;
   return {
     ...meta,
     status: 'ok',
+    lazyFirstResultMs,
     loadMs,
     firstResultMs,
     run,
@@ -57,6 +64,7 @@ export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: 
     ratios: {
       load: ratio(loadMs.wasmjit, loadMs.v8),
       firstResult: ratio(firstResultMs.wasmjit, firstResultMs.v8),
+      lazyFirstResult: ratio(lazyFirstResultMs, firstResultMs.v8),
       run: ratio(run.wasmjit.median, run.v8.median),
     },
   };
@@ -65,7 +73,7 @@ export function packageRow(meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: 
 export async function runPackagesSection(settings: Settings, progress: Progress, only?: (name: string) => boolean): Promise<{ rows: PackageRow[]; failures: string[] }> {
   const rows: PackageRow[] = [];
   for (const s of timedScenarios(only)) {
-    const outcomes: Record<PackageEngine, ScenarioOutcome[]> = { v8: [], wasmjit: [] };
+    const outcomes: Record<PackageEngine, ScenarioOutcome[]> = { v8: [], wasmjit: [], 'wasmjit-lazy': [] };
     // Alternate the engines so slow drift in machine load hits both alike.
     for (let p = 0; p < settings.packageProcesses; p++) {
       for (const engine of ENGINES) {
@@ -80,7 +88,7 @@ export async function runPackagesSection(settings: Settings, progress: Progress,
     } catch {
       // Not installed: the runs failed and the row says so.
     }
-    rows.push(packageRow({ name: s.name, origin, what: s.what }, outcomes.v8, outcomes.wasmjit));
+    rows.push(packageRow({ name: s.name, origin, what: s.what }, outcomes.v8, outcomes.wasmjit, outcomes['wasmjit-lazy']));
   }
   const failures = rows.filter((r) => r.status !== 'ok').map((r) => `package ${r.name}: ${r.note}`);
   return { rows, failures };

@@ -102,14 +102,19 @@ export interface PackageRow {
   /** ms of the scenario's load (import, compile, instantiate), median over processes. */
   loadMs: { wasmjit: number | null; v8: number | null };
   /** ms of load plus the first run, median over processes: the time to a first result,
-   * which counts V8's lazy compiling as well as wasmjit's eager one. */
+   * which counts V8's lazy compiling as well as wasmjit's (eager by default) one. */
   firstResultMs: { wasmjit: number | null; v8: number | null };
+  /**
+   * firstResultMs of wasmjit with lazy compilation (WASMJIT_COMPILATION=lazy); absent in older
+   * results (those of 2026-12-05 before the default went back to eager had eagerFirstResultMs).
+   */
+  lazyFirstResultMs?: number | null;
   /** ms per run, all processes' timed runs together. */
   run: { wasmjit: Summary | null; v8: Summary | null };
   /** ms from process start to the scenario's start (node, plus the hook's import for wasmjit). */
   startupMs: { wasmjit: number | null; v8: number | null };
   /** wasmjit / V8; null unless status is ok. */
-  ratios: { load: number | null; firstResult: number | null; run: number | null };
+  ratios: { load: number | null; firstResult: number | null; run: number | null; lazyFirstResult?: number | null };
 }
 
 export interface BenchResults {

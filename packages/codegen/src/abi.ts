@@ -248,4 +248,9 @@ export const enum Builtin {
    * its pending interrupts (worker.terminate(), inspector) at the JS call.
    */
   Poll = 12,
+  /**
+   * Lazy compilation: compile defined function arg 0 (a function index) and point its jump
+   * slot at the code; called by the lazy stub (lower/lazy-base.ts) on the function's first call.
+   */
+  LazyCompile = 13,
 }

@@ -40,8 +40,11 @@ function moduleAt(address: number, modules: Iterable<Module>): Module | undefine
 function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
   const m = moduleAt(address - 1, modules);
   if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
-  const { code, compiled, wasm } = compiledParts(m)!;
+  const { code, compiled, wasm, lazy } = compiledParts(m)!;
   const codeOffset = address - 1 - code.address;
+  // Lazily compiled functions live above the slots, in the order they were compiled.
+  const placed = lazy?.locate(codeOffset);
+  if (placed) return { funcIndex: placed.funcIndex, name: wasm.names.functions.get(placed.funcIndex), offset: placed.offset, module: m };
   const { funcOffsets, funcEnds } = compiled;
   // funcOffsets ascend (imports' thunks first, then bodies in index order): binary search.
   let lo = 0;

@@ -128,6 +128,51 @@ export async function loadCheckedCodeAsync(fd: number, offset: number, length: n
 }
 
 /**
+ * A lazily compiled module's code region (lazy-code.ts, native/src/lazy_code.c): `code`
+ * read+execute at offset 0, the slot words at [dataOffset, dataOffset + dataLength)
+ * read+write, address space up to `capacity` for code installed later.
+ */
+export function loadLazyCode(code: Uint8Array, dataOffset: number, dataLength: number, capacity: number): CodeRegion {
+  const [owner, address] = mapWithRetry(`reserving ${capacity} bytes for lazy code`, () =>
+    native.mapLazyCode(code, dataOffset, dataLength, capacity));
+  return new CodeRegion(owner, address, roundToPages(capacity));
+}
+
+/**
+ * Copies code into fresh pages of a lazy region, above everything installed by any thread
+ * (the native sealed mark; a thread that loses the race for those pages links its code again
+ * for a place above the winner's). `link(offset)` is the code as placed at `offset`. Returns
+ * the offset it went to.
+ */
+export function installCodeAbove(region: CodeRegion, link: (offset: number) => Uint8Array): number {
+  for (;;) {
+    const offset = native.lazySealed(codeOwnerOf(region));
+    const code = link(offset);
+    const r = native.installCode(codeOwnerOf(region), offset, code);
+    if (r === 0) return offset;
+    if (r !== EPERM) throw new RangeError(`wasmjit: installing ${code.length} bytes of lazily compiled code failed (errno ${r}${r === EINVAL ? ': the code region is full' : ''})`);
+  }
+}
+
+const EPERM = 1;
+const EINVAL = 22;
+
+/** Points the slot word at `offset` of a lazy region at `target` (an atomic 8-byte store). */
+export function setCodeSlot(region: CodeRegion, offset: number, target: number): void {
+  native.setCodeSlot(codeOwnerOf(region), offset, target);
+}
+
+/** A copy of installed bytes [offset, offset + length) of a lazy region. */
+export function readLazyCode(region: CodeRegion, offset: number, length: number): Uint8Array {
+  return new Uint8Array(native.readLazyCode(codeOwnerOf(region), offset, length));
+}
+
+/** The address the slot word at `offset` of a lazy region holds. */
+export function codeSlot(region: CodeRegion, offset: number): number {
+  return native.codeSlot(codeOwnerOf(region), offset);
+}
+
+/**
  * Registers a region's code, with `meta` (what is needed to run it, see threads/module-share.ts;
  * the bytes of these arrays, concatenated),
  * in the add-on's process-wide registry: any thread can adopt it by the returned id while

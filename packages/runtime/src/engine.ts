@@ -2,8 +2,9 @@
 import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
 import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
-import { Module, toBytes, type WasmBytes } from './module.js';
+import { compileValidated, Module, toBytes, type WasmBytes } from './module.js';
 import { compileAsyncCached, compileUncached } from './cache/cached-compile.js';
+import { validateInBackground } from './threads/lazy-background.js';
 import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
@@ -74,7 +75,8 @@ export interface EngineOptions {
    * core but one, or more once workers are warm; so on a 2-core machine only an explicit
    * setting starts workers (there a first, cold parallel compile measured slower, a later
    * one 1.7x faster). The machine code is byte-identical either way; workers are started on
-   * first use and kept (unref'd) for later compiles.
+   * first use and kept (unref'd) for later compiles. Eager compiles only: lazy ones compile on
+   * first calls and the background worker (backgroundCompile).
    */
   parallelCompile?: boolean | number;
   /**
@@ -90,7 +92,23 @@ export interface EngineOptions {
   cache?: boolean | string;
   /** Bound on the cache directory's entries, in bytes (default 1 GiB): oldest access evicted first. */
   cacheMaxBytes?: number;
+  /**
+   * When function bodies become machine code (default 'eager'). 'lazy': compile() decodes
+   * and validates the whole module but compiles each function on its first call, or before,
+   * on a background worker thread (backgroundCompile); see docs/startup.md. 'eager': compile()
+   * compiles every function. The machine code of a function is the same either way.
+   */
+  compilation?: Compilation;
+  /**
+   * With lazy compilation: compile the functions not called yet on a worker thread, after
+   * compile() returns, never blocking this thread (default true). The first call of a
+   * function the worker has not delivered yet compiles it here; whichever finishes first wins.
+   */
+  backgroundCompile?: boolean;
 }
+
+export type Compilation = 'lazy' | 'eager';
+const COMPILATIONS: readonly Compilation[] = ['lazy', 'eager'];
 
 /** What an instance's vmctx takes from its engine, captured when the Engine is made. */
 export interface StackSettings {
@@ -113,6 +131,8 @@ export interface EngineSettings extends StackSettings {
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
   readonly parallelCompile: boolean | number | undefined;
+  readonly compilation: Compilation;
+  readonly backgroundCompile: boolean;
   /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
   /** EngineOptions.cache, when on. */
@@ -136,6 +156,19 @@ export function engineEpoch(e: Engine): EpochCounter | null {
   return settingsOf(e)?.epoch ?? null;
 }
 
+/**
+ * The default of EngineOptions.compilation: eager, or what WASMJIT_COMPILATION=eager|lazy says
+ * for the whole process (the benchmark's lazy column, the spec suite in either mode). Eager
+ * because lazy compilation measured slower to a first result on most of the benchmark's
+ * packages (docs/startup.md, "Costs").
+ */
+function defaultCompilation(): Compilation {
+  const v = process.env.WASMJIT_COMPILATION;
+  if (v === undefined || v === '') return 'eager';
+  if (v !== 'lazy' && v !== 'eager') throw new TypeError(`WASMJIT_COMPILATION must be "lazy" or "eager", got ${JSON.stringify(v)}`);
+  return v;
+}
+
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
 
 export class Engine {
@@ -153,6 +186,8 @@ export class Engine {
     }
     const boundsChecks = options.boundsChecks ?? 'guard';
     if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
+    const compilation = options.compilation ?? defaultCompilation();
+    if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy' or 'eager', got ${String(compilation)}`);
     const epochInterruption = Boolean(options.epochInterruption ?? false);
     const hostInterrupts = Boolean(options.hostInterrupts ?? !isMainThread);
     this.#settings = Object.freeze({
@@ -166,6 +201,8 @@ export class Engine {
       consumeFuel: Boolean(options.consumeFuel ?? false),
       initialFuel: options.initialFuel ?? MAX_FUEL,
       parallelCompile: options.parallelCompile,
+      compilation,
+      backgroundCompile: Boolean(options.backgroundCompile ?? true),
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
       cache: codeCacheOf(options),
     });
@@ -229,6 +266,16 @@ export class Engine {
     return this.#settings.parallelCompile;
   }
 
+  /** EngineOptions.compilation, as resolved. */
+  get compilation(): Compilation {
+    return this.#settings.compilation;
+  }
+
+  /** EngineOptions.backgroundCompile, as resolved. */
+  get backgroundCompile(): boolean {
+    return this.#settings.backgroundCompile;
+  }
+
   #epochCounter(what: string): EpochCounter {
     const { epochInterruption, epoch } = this.#settings;
     if (!epochInterruption || epoch === null) throw new TypeError(`wasmjit: ${what} needs an Engine created with { epochInterruption: true }`);
@@ -275,7 +322,9 @@ export class Engine {
   /**
    * compile() without blocking this thread for the compile: the bytes are copied now; a
    * module of 64 KiB or more compiles on a background worker and this thread adopts the
-   * code (threads/background-compile.ts, docs/threads.md), a smaller one compiles in a later task.
+   * code (threads/background-compile.ts, docs/threads.md) — with lazy compilation, a worker
+   * validates it and this thread makes the lazy module in a later task (docs/startup.md) —
+   * a smaller one compiles in a later task.
    * The module, and any error, are what compile() gives.
    */
   compileAsync(bytes: WasmBytes): Promise<Module> {
@@ -292,7 +341,13 @@ export class Engine {
 
   /** `copy` (private) compiled in the background or in a later task; `uncached`: never through the cache. */
   #compileAsyncUncached(copy: Uint8Array, uncached: boolean): Promise<Module> {
-    if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) return compileInBackground(copy, this);
+    if (copy.length >= BACKGROUND_COMPILE_MIN_BYTES) {
+      // Lazy: only validation takes long, and it runs on the lazy background worker; the
+      // rest (decoding the sections, the jump slots) is a short task here. Eager: the whole
+      // compile runs on the background compile worker.
+      if (this.#settings.compilation === 'lazy') return this.#compileLazilyAsync(copy, uncached);
+      return compileInBackground(copy, this);
+    }
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
@@ -302,6 +357,13 @@ export class Engine {
         }
       });
     });
+  }
+
+  async #compileLazilyAsync(copy: Uint8Array, uncached: boolean): Promise<Module> {
+    const validated = await validateInBackground(copy, this.#settings.features);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (uncached) return compileUncached(copy, this, validated);
+    return validated ? compileValidated(copy, this) : new Module(copy, this);
   }
 
   instantiate(module: Module, imports: Imports = {}): Instance {

@@ -5,7 +5,7 @@ import { Module, toBytes, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
 import './host-dispatch.js';
 
-export { Engine, type EngineOptions, type BoundsChecks } from './engine.js';
+export { Engine, type EngineOptions, type BoundsChecks, type Compilation } from './engine.js';
 export { Module } from './module.js';
 export { SerializedModuleError } from './cache/serialized-module.js';
 export type { CacheStats } from './cache/code-cache.js';

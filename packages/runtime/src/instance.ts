@@ -1,8 +1,9 @@
 // Instance: a vmctx (see abi.ts and layout.ts) filled with the engine settings, helper
 // addresses and resolved imports, plus the JS-facing exports object. Linking is done in
 // spec order: imports, globals, tables, memories, exports, element and data segments, start.
-import { Builtin, FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
+import { Builtin, CallBuffer, FuncRefRecord, Vmctx, computeLayout, importedFuncOffset, funcType, type FuncType } from '@wasmjit/codegen';
 import { allocData } from './code-memory.js';
+import { cbI32 } from './call-buffer.js';
 import { native } from './native.js';
 import { LinkError } from './errors.js';
 import type { HostCall } from './host-call.js';
@@ -118,6 +119,9 @@ export class Instance {
     if (epoch !== null && epochInterruption) epoch.track(this.#member);
     if (hostInterrupts) putU64(b, Vmctx.EpochPoll, epochPoll);
     b.builtins[Builtin.Poll] = poll;
+    const lazy = b.parts.lazy;
+    // The lazy stub's call (lazy-code.ts): arg 0 is the function index.
+    if (lazy !== null) b.builtins[Builtin.LazyCompile] = () => lazy.compileOnFirstCall(cbI32[2 * CallBuffer.AreaStart]! >>> 0);
     if (consumeFuel) writeFuel(this.#member, initialFuel);
   }
 
@@ -155,7 +159,11 @@ export class Instance {
       if (imp.desc.kind !== 'func') continue;
       const given = importValue(b, imp.module, imp.name);
       // A native import handle (C API, native-api.ts) links as the wasm function behind it.
-      const value = nativeImportFunction(given) ?? given;
+      const native = nativeImportFunction(given);
+      const value = native ?? given;
+      // Native code may call back into this module's wasm (C API), where no JS runs: the lazy
+      // stub cannot compile there, so such a module is compiled completely now (docs/startup.md).
+      if (native !== undefined && native !== null) b.parts.lazy?.compileAll();
       const where = `import "${imp.module}" "${imp.name}"`;
       if (typeof value !== 'function') throw new LinkError(`${where}: function import requires a callable`);
       const sig = b.wasm.types[imp.desc.typeIndex]!;

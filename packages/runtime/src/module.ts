@@ -1,11 +1,14 @@
 // Module: decoded, validated and compiled wasm, with its code loaded into executable memory.
-import { compileModule, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
+import { compileLazyBase, compileModule, compileModuleLazily, moduleTypeIds, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import type { EpochCounter } from './epoch-counter.js';
 import { createHash } from 'node:crypto';
 import { deserializeModule, memorySource, serializeModule } from './cache/serialized-module.js';
 import { copyModuleBytes } from './threads/background-compile.js';
+import type { CodeCache } from './cache/code-cache.js';
+import { LazyCode } from './lazy-code.js';
+import { BACKGROUND_MIN_BYTES, startBackgroundCompile } from './threads/lazy-background.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
@@ -43,6 +46,12 @@ export interface CompiledParts {
   readonly initialFuel: number | bigint;
   /** Everything the code was compiled with (threads/module-share.ts sends it along with the code). */
   readonly settings: CodeSettings;
+  /**
+   * Lazy compilation (lazy-code.ts): the function bodies compiled so far and the way to the
+   * others; null for eagerly compiled code. `compiled` then describes the import thunks and
+   * the jump slots only (funcOffsets: each defined function's slot, its address for good).
+   */
+  readonly lazy: LazyCode | null;
 }
 
 let partsOf: (m: unknown) => CompiledParts | undefined;
@@ -79,6 +88,7 @@ export interface Prebuilt {
   readonly compiled: CompiledCode;
   readonly code: CodeRegion;
   readonly settings: CodeSettings;
+  readonly lazy?: LazyCode | null;
 }
 
 /** The settings a real Engine compiles with (what its modules' code embeds), read from its private state. */
@@ -105,6 +115,22 @@ export function moduleInfo(m: unknown, what = 'Module'): WasmModule {
   const parts = partsOf(m);
   if (!parts) throw new TypeError(`${what}: argument must be a wasmjit Module`);
   return parts.wasm;
+}
+
+/** Set only while compileValidated runs the constructor. */
+let pendingValidated = false;
+
+/**
+ * `new Module(bytes, engine)` for bytes a worker has validated with the engine's features
+ * (lazy compileAsync, threads/lazy-background.ts): the bodies are not validated again.
+ */
+export function compileValidated(bytes: Uint8Array, engine: Engine): Module {
+  pendingValidated = true;
+  try {
+    return new Module(bytes, engine);
+  } finally {
+    pendingValidated = false;
+  }
 }
 
 /** Set only while adoptPrebuilt runs the constructor. */
@@ -141,16 +167,21 @@ export class Module {
   constructor(bytes: WasmBytes, engine: Engine = getDefaultEngine()) {
     const engineState = settingsOrThrow(engine);
     const prebuilt = pendingPrebuilt;
+    const validated = pendingValidated;
     pendingPrebuilt = undefined;
-    const built = prebuilt ?? compileHere(bytes, engineState);
+    pendingValidated = false;
+    const built = prebuilt ?? compileHere(bytes, engineState, validated);
     const { wasm, compiled, code, settings } = built;
+    const lazy = built.lazy ?? null;
     const { boundsChecks, epochInterruption, hostInterrupts, consumeFuel, epochAddress } = settings;
     // Code with epoch checks reads this engine's cells (adoptPrebuilt's caller checked).
     const epoch = epochInterruption || hostInterrupts ? engineState.epoch : null;
     this.#parts = {
       wasm, compiled, code, engine, boundsChecks, epoch, epochAddress: epoch?.address ?? epochAddress,
-      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings,
+      epochInterruption, hostInterrupts, consumeFuel, initialFuel: engineState.initialFuel, settings, lazy,
     };
+    // A region adopted from another thread is that thread's to finish (its first calls here compile too).
+    if (lazy !== null && !lazy.adopted && engineState.backgroundCompile) startBackgroundCompile(lazy);
   }
 
   /**
@@ -160,7 +191,11 @@ export class Module {
    * has its engine's epoch cell address compiled in (see EngineOptions.cache).
    */
   serialize(): Uint8Array {
-    return serializeModule(this.#parts);
+    const parts = this.#parts;
+    // A lazily compiled module is written in the eager layout: the functions no call has
+    // compiled yet are compiled now, on this thread (LazyCode.eagerCode).
+    if (parts.lazy !== null && parts.settings.epochAddress === undefined) return serializeModule({ wasm: parts.wasm, compiled: parts.lazy.eagerCode(), settings: parts.settings });
+    return serializeModule(parts);
   }
 
   /**
@@ -191,35 +226,119 @@ export class Module {
 
 /**
  * Decodes, validates and compiles `bytes` on this thread (worker threads helping), or loads
- * them from the engine's code cache when it has them.
+ * them from the engine's code cache when it has them. `validated`: a worker validated the
+ * bodies already (lazy compileAsync).
  */
-function compileHere(bytes: WasmBytes, engine: EngineSettings): Prebuilt {
+function compileHere(bytes: WasmBytes, engine: EngineSettings, validated = false): Prebuilt {
   const settings = codeSettingsOf(engine);
   const cache = engine.cache;
   // Copy: the caller may reuse its buffer, and the decoder keeps views into it. With a cache,
   // into huge pages (copyModuleBytes): a hit does little else, and 14 MB copied into fresh
   // 4 KiB pages cost ~40 ms of page faults.
   const copy = cache === null ? toBytes(bytes).slice() : copyModuleBytes(toBytes(bytes));
-  if (cache === null) return compileBytes(copy, settings, engine.parallelCompile);
+  if (cache === null) return compileBytes(copy, settings, engine, validated);
   const wasm = { bytes: copy, sha256: sha256Hex(copy) };
   const key = cache.keyOf(wasm, settings);
   const found = cache.findSync(key, wasm, settings);
   if (found !== null) return found;
-  const built = compileBytes(copy, settings, engine.parallelCompile);
-  cache.storeSync(key, built);
+  const built = compileBytes(copy, settings, engine, validated, cache);
+  if (built.lazy == null) cache.storeSync(key, built);
+  else storeWhenCompiled(built.lazy, cache, key, settings);
   return built;
 }
 
-/** Decodes, validates and compiles `bytes` (a private copy) on this thread (worker threads helping). */
-export function compileBytes(bytes: Uint8Array, settings: CodeSettings, parallelCompile: boolean | number | undefined): Prebuilt {
+/** What compileBytes takes from an engine. */
+export interface CompileChoices {
+  readonly compilation: 'lazy' | 'eager';
+  readonly parallelCompile: boolean | number | undefined;
+  readonly backgroundCompile: boolean;
+}
+
+/**
+ * Decodes, validates and compiles `bytes` (a private copy) on this thread (worker threads
+ * helping), eagerly or lazily as `engine` says. With a code cache (`cache`), a module too
+ * small for background compilation compiles eagerly: a lazy one would be stored only once
+ * every function was called, and compiling it all costs a few milliseconds.
+ */
+export function compileBytes(bytes: Uint8Array, settings: CodeSettings, engine: CompileChoices, validated = false, cache: CodeCache | null = null): Prebuilt {
+  const lazy = engine.compilation === 'lazy' && (cache === null || (engine.backgroundCompile && bytes.length >= BACKGROUND_MIN_BYTES));
+  if (lazy) return compileLazily(bytes, settings, validated, cache !== null);
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
-  const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, parallelCompile));
+  const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, engine.parallelCompile));
   return { wasm: module, compiled, code: loadCode(compiled.code), settings };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The code cache's lazy compilation hook (docs/cache.md): once every function of `lazy` is
+ * compiled (background compilation ending, or first calls), the module is written to the
+ * cache in its eager layout, asynchronously; a failure is counted by the cache, never thrown.
+ */
+export function storeWhenCompiled(lazy: LazyCode, cache: CodeCache, key: string, settings: CodeSettings): void {
+  pendingStores.set(lazy, new Promise<void>((resolve) => {
+    lazy.whenComplete(() => {
+      let compiled: CompiledCode;
+      try {
+        compiled = lazy.eagerCode();
+      } catch {
+        resolve(); // out of memory, say: the next process compiles it again
+        return;
+      }
+      cache.store(key, { wasm: lazy.module, compiled, settings }).then(resolve, resolve);
+    });
+  }));
+}
+
+const pendingStores = new WeakMap<LazyCode, Promise<void>>();
+
+/**
+ * @internal Resolves once the code cache entry of a lazily compiled module is written (at
+ * once for any other module): tests and tools wait for it before a next process looks it up.
+ */
+export function cacheStoreDone(m: Module): Promise<void> {
+  const lazy = partsOf(m)?.lazy;
+  const pending = lazy ? pendingStores.get(lazy) : undefined;
+  if (pending === undefined) return Promise.resolve();
+  // The background worker never keeps the process alive; whoever waits for the entry does.
+  const alive = setInterval(() => {}, 1 << 30);
+  return pending.finally(() => clearInterval(alive));
+}
+
+/**
+ * Lazy compilation: bodies validated now, only the import thunks, the stub and the jump slots
+ * compiled (lazy-code.ts); `compiled` describes those. `keepChunks`: the installed chunks are
+ * kept for the eager layout the code cache stores (LazyCode.eagerCode).
+ */
+function compileLazily(bytes: Uint8Array, settings: CodeSettings, validated: boolean, keepChunks: boolean): Prebuilt {
+  const options = compileOptions(settings, false);
+  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options, validated);
+  const lazy = new LazyCode(module, base, options, typeIds, settings.features);
+  if (keepChunks) lazy.keepChunks();
+  return lazyPrebuilt(module, lazy, settings);
+}
+
+/**
+ * A lazily compiled module whose region another thread made (threads/module-share.ts):
+ * `module` decoded from the same bytes, compiled with `settings`.
+ */
+export function adoptLazy(module: WasmModule, region: CodeRegion, settings: CodeSettings): Prebuilt {
+  const options = compileOptions(settings, false);
+  const typeIds = moduleTypeIds(module, options);
+  // The same thunks, stub and slots as the region starts with (compiling them is deterministic).
+  return lazyPrebuilt(module, new LazyCode(module, compileLazyBase(module, options, typeIds), options, typeIds, settings.features, region), settings);
+}
+
+function lazyPrebuilt(module: WasmModule, lazy: LazyCode, settings: CodeSettings): Prebuilt {
+  const { base } = lazy;
+  const compiled: CompiledCode = {
+    code: base.code, funcOffsets: base.funcOffsets, funcEnds: base.funcEnds, comments: base.comments,
+    opOffsets: null, offsetMap: base.offsetMap,
+  };
+  return { wasm: module, compiled, code: lazy.region, settings, lazy };
 }
 
 /** The code generator's options for code with `settings`. */

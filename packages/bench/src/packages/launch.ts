@@ -15,7 +15,8 @@ import {
   SCENARIO_ERROR_PREFIX, SCENARIO_RESULT_PREFIX, type ScenarioError, type ScenarioJob, type ScenarioResult,
 } from './protocol.js';
 
-export type PackageEngine = 'v8' | 'wasmjit';
+/** 'wasmjit' runs with the default engine (eager compilation); 'wasmjit-lazy' with WASMJIT_COMPILATION=lazy. */
+export type PackageEngine = 'v8' | 'wasmjit' | 'wasmjit-lazy';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.join(HERE, 'main.js');
@@ -30,8 +31,13 @@ export type ScenarioOutcome =
 
 /** The node arguments and environment of a scenario process on `engine`. */
 export function launchSettings(engine: PackageEngine, probeLog: string, env: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+  if (engine === 'wasmjit-lazy') {
+    const s = launchSettings('wasmjit', probeLog, env);
+    return { args: s.args, env: { ...s.env, WASMJIT_COMPILATION: 'lazy' } };
+  }
   const imports = engine === 'wasmjit' ? [`--import=${REGISTER_URL}`, `--import=${PROBE_URL}`] : [`--import=${PROBE_URL}`];
   const childEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: imports.join(' '), PACKAGE_PROBE_LOG: probeLog };
+  delete childEnv.WASMJIT_COMPILATION; // wasmjit: the default, eager
   if (engine === 'wasmjit') childEnv.PACKAGE_PROBE_REGISTER = REGISTER_URL;
   else delete childEnv.PACKAGE_PROBE_REGISTER;
   return { args: engine === 'wasmjit' ? ['--no-expose-wasm'] : [], env: childEnv };

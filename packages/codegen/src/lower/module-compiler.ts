@@ -14,6 +14,8 @@ import { decodeModule, decodeModuleDeferringBodies } from '../wasm/module.js';
 import { validateModule, validateModuleStructure } from '../validate/module.js';
 import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk-compiler.js';
 import { linkChunks } from './link-chunks.js';
+import { compileLazyBase, type LazyBase } from './lazy-base.js';
+import { validateFunctions } from '../validate/function.js';
 import type { OffsetMap } from './offset-map.js';
 import { compileChunksInParallel, startCompileWorkers, warmWorkerCount } from './parallel-compile.js';
 
@@ -79,6 +81,50 @@ export function compileModule(
   return { module, compiled };
 }
 
+/**
+ * Lazy compilation's part of compileModule (runtime lazy-code.ts, docs/startup.md): decode,
+ * validate the structure and every function body (validation is eager: compile() of an
+ * invalid module fails with the error compileModule gives), and compile only the import
+ * thunks, the lazy stub and the jump slots (lazy-base.ts). Function bodies are compiled
+ * later, one chunk at a time, with `typeIds`, which the chunks must share.
+ */
+export function compileModuleLazily(
+  bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {}, bodiesValidated = false,
+): { module: WasmModule; base: LazyBase; typeIds: number[] } {
+  try {
+    const module = decodeModuleDeferringBodies(bytes, features);
+    validateModuleStructure(module);
+    // `bodiesValidated`: a worker validated these very bytes already (compileAsync).
+    if (module.codes.length > 0 && !bodiesValidated) validateFunctions(module, 0, module.codes.length);
+    const typeIds = moduleTypeIds(module, options);
+    return { module, base: compileLazyBase(module, options, typeIds), typeIds };
+  } catch (e) {
+    // As in compileModule: the sequential pipeline decides which error comes first.
+    validateModule(decodeModule(bytes, features));
+    throw e;
+  }
+}
+
+/**
+ * What compileModuleLazily checks, without compiling anything: throws the error compileModule
+ * would (the lazy background worker runs it for compileAsync).
+ */
+export function validateModuleBytes(bytes: Uint8Array, features: DecodeOptions = {}): void {
+  try {
+    const module = decodeModuleDeferringBodies(bytes, features);
+    validateModuleStructure(module);
+    if (module.codes.length > 0) validateFunctions(module, 0, module.codes.length);
+  } catch (e) {
+    validateModule(decodeModule(bytes, features));
+    throw e;
+  }
+}
+
+/** The signature ids code of `module` compiles with (per thread, see canonicalTypeId). */
+export function moduleTypeIds(module: WasmModule, options: ModuleCompileOptions = {}): number[] {
+  return options.moduleLocalTypeIds ? moduleLocalTypeIds(module) : module.types.map((t) => canonicalTypeId(t.params, t.results));
+}
+
 /** See ModuleCompileOptions.moduleLocalTypeIds. */
 function moduleLocalTypeIds(module: WasmModule): number[] {
   const ids = new Map<string, number>();
@@ -91,7 +137,7 @@ function moduleLocalTypeIds(module: WasmModule): number[] {
 }
 
 export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {
-  const typeIds = options.moduleLocalTypeIds ? moduleLocalTypeIds(module) : module.types.map((t) => canonicalTypeId(t.params, t.results));
+  const typeIds = moduleTypeIds(module, options);
   const numFuncs = module.funcs.length;
   const threads = threadCount(bodyBytes(module, 0, module.codes.length), options.parallelCompile);
   let chunks: CodeChunk[];

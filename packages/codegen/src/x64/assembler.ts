@@ -468,6 +468,16 @@ export class Assembler {
     this.rel32(l);
   }
 
+  /**
+   * FF /4 with mod=00 rm=101: jmp qword [rip + disp32], `disp` counted from the end of the
+   * instruction (6 bytes). Lazy compilation's jump slots go through a slot word this way.
+   */
+  jmp_rip_m(disp: number): void {
+    this.buf.put1(0xff);
+    this.buf.put1(0x25);
+    this.buf.put4(disp | 0);
+  }
+
   /** FF /2 (64-bit operand size by default, so no REX.W). */
   call_r(r: Gpr): void {
     emitRR(this.buf, 0, 0, 0xff, 2, r);

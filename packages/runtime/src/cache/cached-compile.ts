@@ -1,13 +1,14 @@
 // The asynchronous compile through the code cache (Engine.compileAsync with EngineOptions.cache);
 // the synchronous one is module.ts compileHere.
-import type { Engine } from '../engine.js';
-import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, type Module } from '../module.js';
+import { engineSettings, type Engine } from '../engine.js';
+import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, storeWhenCompiled, type Module } from '../module.js';
 import type { CodeCache } from './code-cache.js';
 
 /**
  * The module of `copy` (a private copy of the bytes) from the cache's entry, read without
  * blocking the thread; else compiled by `compile` (in the background) and written to the cache
- * before the promise resolves, so that a next process finds it.
+ * before the promise resolves, so that a next process finds it. A lazily compiled module is
+ * written once its last function is compiled (module.ts storeWhenCompiled).
  */
 export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache: CodeCache, compile: (copy: Uint8Array) => Promise<Module>): Promise<Module> {
   const settings = engineCodeSettings(engine);
@@ -16,11 +17,17 @@ export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache
   const found = await cache.find(key, wasm, settings);
   if (found !== null) return adoptPrebuilt(found, engine);
   const module = await compile(copy);
-  await cache.store(key, compiledParts(module)!);
+  const parts = compiledParts(module)!;
+  if (parts.lazy === null) await cache.store(key, parts);
+  else storeWhenCompiled(parts.lazy, cache, key, parts.settings);
   return module;
 }
 
-/** `copy` compiled here for `engine`, bypassing its cache (the caller looked it up already). */
-export function compileUncached(copy: Uint8Array, engine: Engine): Module {
-  return adoptPrebuilt(compileBytes(copy, engineCodeSettings(engine), engine.parallelCompile), engine);
+/**
+ * `copy` compiled here for `engine`, bypassing its cache (the caller looked it up already and
+ * stores the result); `validated`: a worker validated the bodies already.
+ */
+export function compileUncached(copy: Uint8Array, engine: Engine, validated = false): Module {
+  const state = engineSettings(engine)!;
+  return adoptPrebuilt(compileBytes(copy, engineCodeSettings(engine), state, validated, state.cache), engine);
 }

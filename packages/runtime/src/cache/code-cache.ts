@@ -17,9 +17,9 @@
 // - Failures (a read-only or full disk, a directory that cannot be made) never fail a
 //   compile: they are counted in stats.errors and reported by one process warning per cache.
 //
-// Module-level only: an entry is written for a fully compiled module. A lazily compiled
-// module (compiled function by function on first call) would call store() once its last
-// function is compiled, and find() would give it every function at once.
+// Module-level only: an entry holds a fully compiled module, in the eager layout. A lazily
+// compiled module calls store() once its last function is compiled (module.ts
+// storeWhenCompiled), and find() gives every function at once (docs/cache.md).
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';

@@ -97,7 +97,9 @@ function loadWasmjit(bytes: Uint8Array, imports: Imports, s: EngineSettings): Gu
     epochInterruption: timeoutMs !== undefined,
     consumeFuel: fuel !== undefined,
     ...(fuel !== undefined ? { initialFuel: fuel } : {}),
-    ...(s.cache !== undefined ? { cache: s.cache } : {}),
+    // With a cache, a miss compiles eagerly: the entry is written before the program runs
+    // (a lazy module is written when background compilation ends, which the CLI's exit ends).
+    ...(s.cache !== undefined ? { cache: s.cache, compilation: 'eager' } : {}),
   });
   const module = engine.compile(bytes);
   // --timeout counts from here: it covers the start function, then the run gets what is left.

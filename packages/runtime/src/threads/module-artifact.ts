@@ -33,6 +33,8 @@ interface ArtifactHeader {
   /** 0 when the bytes were left out. */
   bytesLength: number;
   bytesIncluded: boolean;
+  /** Lazy compilation's region (lazy-code.ts): funcOffsets are the jump slots. */
+  lazy?: boolean;
 }
 
 export interface ArtifactSource {
@@ -44,6 +46,8 @@ export interface ArtifactSource {
   readonly offsetMap: OffsetMap;
   /** The module's bytes, or null to leave them out (the adopting thread has them). */
   readonly bytes: Uint8Array | null;
+  /** The code is a lazy region (lazy-code.ts), compiled further by whichever thread calls. */
+  readonly lazy?: boolean;
 }
 
 /**
@@ -59,6 +63,7 @@ export function encodeArtifact(a: ArtifactSource): ArrayBufferView[] {
     mapEntries: a.offsetMap.code.length,
     bytesLength: bytes.length,
     bytesIncluded: a.bytes !== null,
+    lazy: a.lazy === true,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const head = new Uint8Array(align4(PREFIX + json.length));
@@ -79,6 +84,7 @@ export interface ArtifactReader {
   readonly funcEnds: number[];
   readonly typeIdSites: Int32Array | null;
   readonly bytesIncluded: boolean;
+  readonly lazy: boolean;
   /** A copy of the module bytes (only when bytesIncluded). */
   readBytes(): Uint8Array;
   /** A copy of the offset map. */
@@ -108,6 +114,7 @@ export function readArtifact(read: (offset: number, length: number) => ArrayBuff
     funcEnds: Array.from(funcs.subarray(n, 2 * n)),
     typeIdSites: header.sites === -1 ? null : funcs.slice(2 * n),
     bytesIncluded: header.bytesIncluded === true,
+    lazy: header.lazy === true,
     readBytes: () => new Uint8Array(read(mapStart + 8 * m, bytesLength)),
     readOffsetMap: () => {
       const map = new Uint32Array(read(mapStart, 8 * m));

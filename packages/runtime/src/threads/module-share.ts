@@ -10,7 +10,7 @@ import { adoptCode, copyCode, readShared, shareCode, type CodeRegion } from '../
 import type { Engine } from '../engine.js';
 import { engineEpoch, engineSettings } from '../engine.js';
 import { encodeArtifact, readArtifact, type ArtifactReader } from './module-artifact.js';
-import { adoptPrebuilt, compiledParts, Module, type CodeSettings, type CompiledParts } from '../module.js';
+import { adoptLazy, adoptPrebuilt, compiledParts, Module, type CodeSettings, type CompiledParts } from '../module.js';
 
 interface Registration {
   /** Keeps the registry entry alive: it goes with the last module that holds it. */
@@ -38,6 +38,7 @@ export function shareModule(module: Module): string {
       typeIdSites: parts.compiled.typeIdSites ?? null,
       offsetMap: parts.compiled.offsetMap,
       bytes: parts.wasm.bytes,
+      lazy: parts.lazy !== null,
     }));
     registrations.set(parts, r);
   }
@@ -130,6 +131,7 @@ function build(code: CodeRegion, length: number, entry: object, artifact: Artifa
   // Bytes that compiled with these features: decoding cannot fail, and the bodies (already
   // validated and compiled) need no scan.
   const wasm = decodeModuleDeferringBodies(bytes, artifact.settings.features);
+  if (artifact.lazy) return adoptPrebuilt(adoptLazy(wasm, code, artifact.settings), engine);
   const compiled = lazyCompiled(code, length, entry, artifact);
   return adoptPrebuilt({ wasm, compiled, code, settings: artifact.settings }, engine);
 }

@@ -31,7 +31,12 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
 export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
   if (bytes.length < BACKGROUND_COMPILE_MIN_BYTES) return laterTask(() => compileBytes(bytes));
   return laterTask(() => asCompileError(() => checkEmbeddingLimitsEarly(bytes)))
-    .then(() => compileInBackground(bytes, namespaceEngine()))
+    // A lazy engine validates on a worker and makes the lazy module here (Engine.compileAsync);
+    // an eager one compiles on the background compile worker.
+    .then(() => {
+      const engine = namespaceEngine();
+      return engine.compilation === 'lazy' ? engine.compileAsync(bytes) : compileInBackground(bytes, engine);
+    })
     .then(
       (module) => asCompileError(() => {
         const info = moduleInfo(module);

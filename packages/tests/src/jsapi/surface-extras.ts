@@ -31,7 +31,7 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
   'Engine.prototype': [
     // EngineOptions as resolved, read-only
     'maxWasmStack', 'hostStackReserve', 'boundsChecks', 'features', 'stackChecks', 'epochInterruption', 'hostInterrupts',
-    'consumeFuel', 'initialFuel', 'parallelCompile',
+    'consumeFuel', 'initialFuel', 'parallelCompile', 'compilation', 'backgroundCompile',
     'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'compileAsync', 'instantiate',
     // The code cache (docs/cache.md).
     'cacheDirectory', 'cacheStats',

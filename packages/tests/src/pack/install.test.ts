@@ -59,7 +59,7 @@ const PARALLEL = `import { readFileSync, readdirSync } from 'node:fs';
 import { Engine } from '@wasmjit/runtime';
 const threads = () => readdirSync('/proc/self/task').length;
 const before = threads();
-const engine = new Engine({ parallelCompile: 3 });
+const engine = new Engine({ parallelCompile: 3, compilation: 'eager' });
 const { exports } = engine.instantiate(engine.compile(readFileSync('big.wasm')), {});
 console.log(JSON.stringify({ result: exports.last(1), newThreads: threads() - before }));
 `;

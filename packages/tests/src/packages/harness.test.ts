@@ -136,6 +136,14 @@ describe('packages: launch settings and the probe', function () {
     expect(v.env.PACKAGE_PROBE_REGISTER).to.equal(undefined);
   });
 
+  it('wasmjit-lazy runs are wasmjit runs with WASMJIT_COMPILATION=lazy; wasmjit runs get the default', () => {
+    const e = launchSettings('wasmjit-lazy', '/tmp/log', { PATH: '/bin', WASMJIT_COMPILATION: 'eager' });
+    expect(e.args).to.deep.equal(['--no-expose-wasm']);
+    expect(e.env.WASMJIT_COMPILATION).to.equal('lazy');
+    expect(e.env.NODE_OPTIONS).to.match(/register\.js/);
+    expect(launchSettings('wasmjit', '/tmp/log', { WASMJIT_COMPILATION: 'lazy' }).env.WASMJIT_COMPILATION).to.equal(undefined);
+  });
+
   // The probe is what keeps the suite from passing on V8 twice: check that it tells the two
   // apart, in the process and in a child `node` the process starts (as esbuild-wasm does).
   for (const engine of ['v8', 'wasmjit'] as const) {
@@ -187,6 +195,16 @@ describe('packages: benchmark rows', () => {
     expect(row.ratios.run).to.equal(13 / 6);
     const table = packagesTable([row]);
     expect(table).to.contain('| pkg ').and.contain('1.2.3').and.contain('2.50').and.contain('2.17');
+    expect(row.ratios.lazyFirstResult).to.equal(null);
+  });
+
+  it('the lazy column: its load + first run against V8\'s', () => {
+    const row = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [ok('wasmjit', 70, [5]), ok('wasmjit', 90, [5])]);
+    expect(row.lazyFirstResultMs).to.equal(85); // (70 + 5, 90 + 5)
+    expect(row.ratios.lazyFirstResult).to.equal(85 / 15);
+    expect(packagesTable([row])).to.contain('5.67');
+    const differing = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [ok('wasmjit', 70, [5], { 'a.txt': { bytes: 3, sha256: 'bb' } })]);
+    expect(differing.ratios.lazyFirstResult).to.equal(null);
   });
 
   it('a differing output, a failure or a run on the wrong engine gives no ratios', () => {

@@ -1,5 +1,5 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
-//   [--bounds-checks guard|explicit] [--verbose] [--timeout S] [--jobs N]
+//   [--bounds-checks guard|explicit] [--compilation lazy|eager] [--verbose] [--timeout S] [--jobs N]
 //   [--proposals] [--latest] [--expected-failures PATH] [--print-failures]`
 //
 // --latest runs ../shared/spec-latest/core (Wasm 3.0: the top level and every subfolder) and
@@ -10,7 +10,7 @@
 
 import { parseArgs } from 'node:util';
 import { loadExpectedFailures } from './expected.js';
-import type { BoundsChecks } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
 import { skipCategory } from '@wasmjit/runtime/wast';
 import {
   countOutcomes,
@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       file: { type: 'string' },
       line: { type: 'string' },
       'bounds-checks': { type: 'string' },
+      compilation: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60' },
       jobs: { type: 'string', default: '2' },
@@ -62,6 +63,8 @@ async function main(): Promise<number> {
   if (engine !== 'wasmjit' && engine !== 'v8') usage(`unknown engine ${engine}`);
   const boundsChecks = (values['bounds-checks'] ?? process.env.WASMJIT_BOUNDS_CHECKS) as BoundsChecks | undefined;
   if (boundsChecks !== undefined && boundsChecks !== 'guard' && boundsChecks !== 'explicit') usage(`bad --bounds-checks ${boundsChecks}`);
+  const compilation = (values.compilation ?? process.env.WASMJIT_COMPILATION) as Compilation | undefined;
+  if (compilation !== undefined && compilation !== 'lazy' && compilation !== 'eager') usage(`bad --compilation ${compilation}`);
   const line = values.line !== undefined ? Number(values.line) : undefined;
   if (line !== undefined && (!Number.isInteger(line) || line <= 0)) usage(`bad --line ${values.line}`);
   if (line !== undefined && values.file === undefined) usage('--line needs --file');
@@ -116,7 +119,7 @@ async function main(): Promise<number> {
     }
   };
   await runPool(selected, jobs, async (f, i) => {
-    const r = await runFileInChild(f, { engine, boundsChecks, line, timeoutMs });
+    const r = await runFileInChild(f, { engine, boundsChecks, compilation, line, timeoutMs });
     results[i] = r;
     printReady();
     return r;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
-import type { BoundsChecks } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
 import type { Outcome } from '@wasmjit/runtime/wast';
 import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
 
@@ -126,6 +126,8 @@ export function countOutcomes(outcomes: Outcome[]): Counts {
 export interface RunFileOptions {
   engine: EngineName;
   boundsChecks?: BoundsChecks;
+  /** Engine option compilation (default: the runtime's, WASMJIT_COMPILATION or eager). */
+  compilation?: Compilation;
   line?: number;
   timeoutMs: number;
 }
@@ -204,6 +206,7 @@ export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Prom
       path: file.path,
       engine: opts.engine,
       boundsChecks: opts.boundsChecks,
+      compilation: opts.compilation,
       line: opts.line,
       resumeAfter,
       standard: file.standard,

@@ -3,7 +3,7 @@
 // (e.g. SIGSEGV in generated code) or an infinite loop costs that file only.
 
 import { openSync, readFileSync, writeSync } from 'node:fs';
-import type { BoundsChecks } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
 import { runScript, WasmjitAdapter, type EngineAdapter, type Outcome } from '@wasmjit/runtime/wast';
 import { V8Adapter } from './v8-adapter.js';
 
@@ -13,6 +13,7 @@ export interface WorkerJob {
   path: string;
   engine: EngineName;
   boundsChecks?: BoundsChecks;
+  compilation?: Compilation;
   line?: number;
   resumeAfter?: number;
   /** The text format edition of the file: '2.0' for ../shared/spec, '3.0' for spec-latest. */
@@ -26,11 +27,13 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false): EngineAdapter | { error: string } {
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
     // Proposal files (extended-const) need the feature; the core files must see it off.
-    return new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}) });
+    return new WasmjitAdapter({
+      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}),
+    });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
   }
@@ -44,7 +47,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0');
+  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation);
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });
