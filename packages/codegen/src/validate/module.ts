@@ -4,7 +4,8 @@
 import { CompileError } from '../errors.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { validateConstExpr } from './const-expr.js';
-import { validateFunctions, type ValidateOptions } from './function.js';
+import { validateBodies, type ValidateOptions } from './function.js';
+import { malformedBodyError } from './body-precedence.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
@@ -41,8 +42,15 @@ function checkMemoryLimits(l: Limits, at?: number): void {
 
 /** Validates the whole module; throws CompileError on the first problem found. */
 export function validateModule(m: WasmModule, options: ValidateOptions = {}): void {
-  validateModuleStructure(m, options);
-  validateFunctions(m, 0, m.codes.length, options);
+  const n = m.codes.length;
+  try {
+    validateModuleStructure(m, options);
+  } catch (e) {
+    // The decoder left the bodies unscanned: a malformed one wins (body-precedence.ts).
+    if (e instanceof CompileError) throw malformedBodyError(m, 0, n) ?? e;
+    throw e;
+  }
+  validateBodies(m, 0, n, options, n);
 }
 
 /**

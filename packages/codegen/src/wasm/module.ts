@@ -1,10 +1,11 @@
 // The top level of the binary decoder: header, section framing and ordering, and the checks
 // that relate sections to each other. The contents of each section are decoded in
-// sections.ts; function bodies are only scanned for well-formedness (body-scan.ts).
+// sections.ts; function bodies are recorded, and checked by the validator (see decodeModule).
 
 import { CompileError } from '../errors.js';
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { emptyNames, parseNameSection } from './names.js';
+import { malformedBodyError } from '../validate/body-precedence.js';
 import {
   readCodeEntry,
   readDataEntry,
@@ -56,19 +57,39 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
   readDataCountSection,
 ];
 
+/**
+ * Decodes a module. Function bodies are recorded (their locals decoded), not scanned:
+ * validateModule checks their encoding in the same pass as their types and reports what
+ * the reference interpreter would (a malformed body wins over any validation error). A
+ * decoding error found here after some bodies is reported only when none of those bodies is
+ * malformed (else that body's error is), so the errors decodeModule + validateModule report
+ * are those of a decoder that scans every body in order.
+ */
 export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return decode(bytes, options, false, false);
+  const sink: DecodeSink = { module: undefined };
+  try {
+    return decode(bytes, options, false, sink);
+  } catch (e) {
+    const m = sink.module;
+    if (e instanceof CompileError && m !== undefined) throw malformedBodyError(m, 0, m.codes.length) ?? e;
+    throw e;
+  }
+}
+
+/** Where decodeSteps leaves the module under construction (for decodeModule's error path). */
+interface DecodeSink {
+  module: WasmModule | undefined;
 }
 
 /**
- * decodeModule without the well-formedness scan of function bodies, for a caller that
- * validates each body before using it (validateFunctions rejects malformed bodies too), e.g.
- * on the thread that compiles it (compileModule). Any error decodeModule would report is
- * then reported here or by that validation, but which error decodeModule would report first
- * is for the caller to find out (compileModule re-runs the sequential pipeline on any error).
+ * decodeModule without its error precedence: for a caller that validates each body before
+ * using it (validateFunctions rejects malformed bodies too), e.g. on the thread that
+ * compiles it (compileModule). Any error decodeModule + validateModule would report is then
+ * reported here or by that validation, but which one they would report first is for the
+ * caller to find out (compileModule re-runs the sequential pipeline on any error).
  */
 export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return decode(bytes, options, true, false);
+  return decode(bytes, options, false);
 }
 
 /**
@@ -81,7 +102,7 @@ export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOp
  */
 export function redecodeModule(bytes: Uint8Array): WasmModule {
   // Whatever features it was accepted with, it was accepted: allow them all.
-  return decode(bytes, ALL_FEATURES, true, true);
+  return decode(bytes, ALL_FEATURES, true);
 }
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
@@ -93,11 +114,13 @@ const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
  * (see STEPPED_ENTRY_READERS).
  */
 export function* decodeModuleInSteps(bytes: Uint8Array, options: DecodeOptions, entriesPerStep: number): Generator<void, WasmModule, void> {
-  return yield* decodeSteps(bytes, options, true, false, Math.max(1, entriesPerStep));
+  return yield* decodeSteps(bytes, options, false, Math.max(1, entriesPerStep));
 }
 
-function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean): WasmModule {
-  const steps = decodeSteps(bytes, options, skipBodyScan, skipDataContents, 0);
+function decode(
+  bytes: Uint8Array, options: DecodeOptions, skipDataContents: boolean, sink?: DecodeSink,
+): WasmModule {
+  const steps = decodeSteps(bytes, options, skipDataContents, 0, sink);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -106,12 +129,12 @@ function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean
 
 /** The decoder; it yields (see decodeModuleInSteps) only when entriesPerStep > 0. */
 function* decodeSteps(
-  bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean, entriesPerStep: number,
+  bytes: Uint8Array, options: DecodeOptions, skipDataContents: boolean, entriesPerStep: number,
+  sink?: DecodeSink,
 ): Generator<void, WasmModule, void> {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
   r.features = options;
-  r.skipBodyScan = skipBodyScan;
   r.skipDataContents = skipDataContents;
   if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
@@ -137,6 +160,7 @@ function* decodeSteps(
     names: emptyNames(),
     customSections: [],
   };
+  if (sink) sink.module = m;
 
   let lastRank = 0;
   let sawNames = false;

@@ -207,9 +207,14 @@ export function readCodeEntry(r: BinaryReader, m: WasmModule): void {
     localGroups.push({ count, type });
   }
   const bodyStart = r.pos;
-  if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
-  else scanBody(r);
-  if (r.pos !== start + size) r.fail('section size mismatch', start);
+  // The instructions are checked by the validator (validate/function.ts), in the same pass
+  // as their types. Locals that run past the body are an error here already: the one the
+  // reference decoder reports, reading on (see scanBody) before checking the size.
+  if (bodyStart > start + size) {
+    scanBody(r);
+    r.fail('section size mismatch', start);
+  }
+  r.pos = start + size;
   m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
 }
 
