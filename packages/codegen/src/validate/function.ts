@@ -35,6 +35,7 @@ import {
   typeName,
   type SimpleSig,
 } from './signatures.js';
+import { dataSegmentCount } from '../wasm/data-segments.js';
 
 const SIMD_ROWS = PREFIX_SPACES[SIMD_PREFIX]!.rows;
 /** Lane counts of the 0xfd operators with lane immediates, by sub-opcode (0 for others). */
@@ -862,7 +863,7 @@ class FunctionValidator {
    * that is what the spec tests expect for text modules without data segments.
    */
   private checkDataSegment(index: number): void {
-    if (index >= (this.dataCount ?? this.m.datas.length)) this.fail(`unknown data segment ${index}`);
+    if (index >= (this.dataCount ?? dataSegmentCount(this.m))) this.fail(`unknown data segment ${index}`);
     if (this.dataCount === undefined) this.fail('data count section required');
   }
 

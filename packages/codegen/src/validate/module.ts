@@ -108,7 +108,17 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
     for (const item of e.init) validateConstExpr(m, item, e.elemType);
   }
 
-  for (const d of m.datas) {
+  const table = m.dataSegments;
+  if (table !== undefined) {
+    // The decoder's table (wasm/data-segments.ts): no object per segment.
+    for (let i = 0; i < table.count; i++) {
+      if (!table.isActive(i)) continue;
+      if (table.memory[i]! >= m.memories.length) fail(`unknown memory ${table.memory[i]}`, table.offsetAt[i]);
+      if (table.constOffsetOf(i) !== undefined) continue;
+      validateConstExpr(m, table.offsetExpr(i)!, ValType.I32);
+    }
+  }
+  for (const d of table === undefined ? m.datas : []) {
     if (d.mode === 'active') {
       if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
       // A lone i32.const (nearly every segment; Go modules have ~100k) is an i32 already.

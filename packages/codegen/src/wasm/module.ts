@@ -23,6 +23,7 @@ import {
   readTypeSection,
 } from './sections.js';
 import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModule } from './types.js';
+import { dataSegmentCount } from './data-segments.js';
 
 const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
 const WASM_VERSION = 1;
@@ -210,7 +211,7 @@ function* decodeSteps(
   if (m.funcs.length - m.numImportedFuncs !== m.codes.length) {
     r.fail('function and code section have inconsistent lengths');
   }
-  if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
+  if (m.dataCount !== undefined && m.dataCount !== dataSegmentCount(m)) {
     r.fail('data count and data section have inconsistent lengths');
   }
   return m;

@@ -6,6 +6,7 @@
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
+import { DataSegmentTable, attachDataSegments } from './data-segments.js';
 import { Op } from './opcodes.js';
 import {
   ValType,
@@ -227,6 +228,7 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
     return;
   }
   const n = r.readCount();
+  if (m.dataSegments === undefined) attachDataSegments(m, new DataSegmentTable(r.bytes, n));
   for (let i = 0; i < n; i++) readDataEntry(r, m);
 }
 
@@ -257,44 +259,11 @@ export function readDataEntry(r: BinaryReader, m: WasmModule): void {
   const length = r.readCount();
   const start = r.pos;
   r.skip(length);
-  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, constOffset, start, length));
+  let table = m.dataSegments;
+  if (table === undefined) attachDataSegments(m, (table = new DataSegmentTable(r.bytes, 16)));
+  table.push(memory, offsetAt, constOffset, start, length);
 }
 
-/**
- * A data segment as a few numbers about the module's bytes: toolchains emit up to hundreds
- * of thousands of segments (Go does), and an object graph per segment (expression, its
- * instruction list, a byte view) made decoding mostly garbage-collector work. The offset
- * expression (checked while decoding) and the byte view are made when asked for.
- */
-class ModuleDataSegment implements DataSegment {
-  readonly mode: 'active' | 'passive';
-
-  constructor(
-    private readonly source: Uint8Array,
-    readonly memory: number,
-    /** Where the offset expression starts, or -1 (passive). */
-    private readonly offsetAt: number,
-    readonly constOffset: number | undefined,
-    private readonly start: number,
-    private readonly length: number,
-  ) {
-    this.mode = offsetAt < 0 ? 'passive' : 'active';
-  }
-
-  get offset(): ConstExpr | undefined {
-    if (this.offsetAt < 0) return undefined;
-    const r = new BinaryReader(this.source, this.offsetAt);
-    r.features = DECODED_FEATURES; // it decoded once, under whatever features were on
-    return readConstExpr(r);
-  }
-
-  /** A view into the module's bytes, not a copy. */
-  get bytes(): Uint8Array {
-    return this.source.subarray(this.start, this.start + this.length);
-  }
-}
-
-const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
 /** Steps over the data segments of a valid module, pushing one placeholder per segment. */
 function skipDataSection(r: BinaryReader, m: WasmModule): void {
