@@ -11,6 +11,8 @@ import type { ConstExpr, DataSegment, WasmModule } from './types.js';
 
 export class DataSegmentTable {
   count = 0;
+  /** The segments as objects, once WasmModule.datas has been asked for them. */
+  objects: DataSegment[] | undefined;
   /** Memory index (active segments). */
   memory: Uint32Array;
   /** Where the offset expression starts, or -1 (passive). */
@@ -30,6 +32,11 @@ export class DataSegmentTable {
     this.length = new Float64Array(n);
   }
 
+  /** Makes room for n more segments. */
+  reserve(n: number): void {
+    while (this.memory.length < this.count + n) this.grow(this.count + n);
+  }
+
   push(memory: number, offsetAt: number, constOffset: number | undefined, start: number, length: number): void {
     const i = this.count;
     if (i === this.memory.length) this.grow();
@@ -41,8 +48,8 @@ export class DataSegmentTable {
     this.count = i + 1;
   }
 
-  private grow(): void {
-    const n = this.memory.length * 2;
+  private grow(atLeast = 0): void {
+    const n = Math.max(this.memory.length * 2, atLeast);
     const copy = <T extends Uint32Array | Float64Array>(a: T, b: T): T => {
       b.set(a);
       return b;
@@ -84,20 +91,26 @@ const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
 /**
  * Gives m its table of data segments, which `m.datas` then presents as objects, built on
- * first access. The table itself is not enumerable (modules compare by their segments).
+ * first access. The accessor's functions are shared by all modules, so that modules keep
+ * sharing one shape (a closure per module would give each its own). The table itself is not
+ * enumerable (modules compare by their segments).
  */
 export function attachDataSegments(m: WasmModule, table: DataSegmentTable): void {
   Object.defineProperty(m, 'dataSegments', { value: table, enumerable: false, configurable: true, writable: true });
-  let segments: DataSegment[] | undefined;
-  Object.defineProperty(m, 'datas', {
-    enumerable: true,
-    configurable: true,
-    get: () => (segments ??= Array.from({ length: table.count }, (_, i) => new TableDataSegment(table, i))),
-    set: (value: DataSegment[]) => {
-      segments = value;
-    },
-  });
+  Object.defineProperty(m, 'datas', DATAS_ACCESSOR);
 }
+
+const DATAS_ACCESSOR: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: WasmModule): DataSegment[] {
+    const table = this.dataSegments!;
+    return (table.objects ??= Array.from({ length: table.count }, (_, i) => new TableDataSegment(table, i)));
+  },
+  set(this: WasmModule, value: DataSegment[]) {
+    Object.defineProperty(this, 'datas', { value, enumerable: true, configurable: true, writable: true });
+  },
+};
 
 /** Number of data segments, without building their objects. */
 export function dataSegmentCount(m: WasmModule): number {

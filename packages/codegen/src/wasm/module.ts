@@ -23,7 +23,7 @@ import {
   readTypeSection,
 } from './sections.js';
 import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModule } from './types.js';
-import { dataSegmentCount } from './data-segments.js';
+import { DataSegmentTable, attachDataSegments, dataSegmentCount } from './data-segments.js';
 
 const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
 const WASM_VERSION = 1;
@@ -97,7 +97,7 @@ export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOp
  * Decodes again a module that has already been decoded (and its structure validated) on
  * another thread, for body checks and code generation on this one (a compile worker):
  * function bodies are not scanned (the chunks that use them do that), and data segments
- * are counted but not decoded (each entry of `datas` is a placeholder). Everything body
+ * are counted but not decoded (each is an empty passive segment). Everything body
  * validation and code generation read is as decodeModule would give it. Post-2.0 features
  * are all accepted.
  */
@@ -141,7 +141,7 @@ function* decodeSteps(
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
   if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);
 
-  const m: WasmModule = {
+  const m = {
     bytes,
     types: [],
     imports: [],
@@ -156,11 +156,11 @@ function* decodeSteps(
     importedGlobals: [],
     exports: [],
     elems: [],
-    datas: [],
     codes: [],
     names: emptyNames(),
     customSections: [],
-  };
+  } as Omit<WasmModule, 'datas'> as WasmModule;
+  attachDataSegments(m, new DataSegmentTable(bytes, 0));
   if (sink) sink.module = m;
 
   let lastRank = 0;

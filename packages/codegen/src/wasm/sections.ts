@@ -6,12 +6,11 @@
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
-import { DataSegmentTable, attachDataSegments } from './data-segments.js';
+import type { DataSegmentTable } from './data-segments.js';
 import { Op } from './opcodes.js';
 import {
   ValType,
   type ConstExpr,
-  type DataSegment,
   type ElemSegment,
   type ExternKind,
   type FuncType,
@@ -219,17 +218,20 @@ export function readCodeEntry(r: BinaryReader, m: WasmModule): void {
   m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
 }
 
-/** What redecodeModule puts in `datas`: code generation only counts segments. */
-const PLACEHOLDER_SEGMENT: DataSegment = Object.freeze({ mode: 'passive', memory: 0, bytes: new Uint8Array(0) });
-
 export function readDataSection(r: BinaryReader, m: WasmModule): void {
   if (r.skipDataContents) {
     skipDataSection(r, m);
     return;
   }
   const n = r.readCount();
-  if (m.dataSegments === undefined) attachDataSegments(m, new DataSegmentTable(r.bytes, n));
+  dataTable(m).reserve(n);
   for (let i = 0; i < n; i++) readDataEntry(r, m);
+}
+
+function dataTable(m: WasmModule): DataSegmentTable {
+  const table = m.dataSegments;
+  if (table === undefined) throw new Error('BUG: decoding data segments into a module without a segment table');
+  return table;
 }
 
 /** One entry of the data section (decodeModuleInSteps reads them a few at a time). */
@@ -259,13 +261,11 @@ export function readDataEntry(r: BinaryReader, m: WasmModule): void {
   const length = r.readCount();
   const start = r.pos;
   r.skip(length);
-  let table = m.dataSegments;
-  if (table === undefined) attachDataSegments(m, (table = new DataSegmentTable(r.bytes, 16)));
-  table.push(memory, offsetAt, constOffset, start, length);
+  dataTable(m).push(memory, offsetAt, constOffset, start, length);
 }
 
 
-/** Steps over the data segments of a valid module, pushing one placeholder per segment. */
+/** Steps over the data segments of a valid module, counting them (code generation only counts them). */
 function skipDataSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
   for (let i = 0; i < n; i++) {
@@ -273,7 +273,7 @@ function skipDataSection(r: BinaryReader, m: WasmModule): void {
     if (flags === 2) r.readVarU32(); // memory index
     if (flags !== 1) skipConstExpr(r);
     r.skip(r.readCount());
-    m.datas.push(PLACEHOLDER_SEGMENT);
+    dataTable(m).push(0, -1, undefined, 0, 0); // counted as an empty passive segment
   }
 }
 
