@@ -125,8 +125,9 @@ class FunctionValidator {
   private readonly hasMemory: boolean;
   /** Number of data segments code may name, or undefined without a data count section. */
   private readonly dataCount: number | undefined;
-  private readonly scratch: number[] = [];
-  private readonly popped: number[] = [];
+  /** br_table's label depths, and the operand types one target popped (reused; an array's length setter is slow). */
+  private brTargets: Uint32Array = new Uint32Array(64);
+  private popped: Uint8Array = new Uint8Array(16);
 
   constructor(
     private readonly m: WasmModule,
@@ -388,6 +389,12 @@ class FunctionValidator {
     const end = r.end;
     const locals = this.locals;
     const numLocals = this.numLocals;
+    // Module facts in locals too: a field first read by an operator that only shows up
+    // after the loop was optimised would cost a deoptimisation (no type feedback yet).
+    const hasMemory = this.hasMemory;
+    const numGlobals = this.numGlobals;
+    const globalTypes = this.globalTypes;
+    const globalMutable = this.globalMutable;
     this.sp = 0;
     this.depth = 0;
     this.pushCtrl(FUNCTION_FRAME, this.funcSig); // the function's parameters are locals
@@ -441,7 +448,7 @@ class FunctionValidator {
           r.readVarU32();
           pos = r.pos;
         }
-        if (!this.hasMemory) this.failAt('unknown memory 0', at);
+        if (!hasMemory) this.failAt('unknown memory 0', at);
         if (align > MEM_MAX_ALIGN[op]!) this.failAt('alignment must not be larger than natural', at);
         if (MEM_IS_STORE[op]) {
           if (sp > height && vals[sp - 1] === memType) sp--;
@@ -514,12 +521,12 @@ class FunctionValidator {
             index = r.readVarU32();
             pos = r.pos;
           }
-          if (index >= this.numGlobals) this.failAt(`unknown global ${index}`, at);
-          const t = this.globalTypes[index]!;
+          if (index >= numGlobals) this.failAt(`unknown global ${index}`, at);
+          const t = globalTypes[index]!;
           if (op === Op.GlobalGet) {
             vals[sp++] = t;
           } else {
-            if (!this.globalMutable[index]) this.failAt(`global is immutable: global ${index}`, at);
+            if (!globalMutable[index]) this.failAt(`global is immutable: global ${index}`, at);
             if (sp > height && vals[sp - 1] === t) sp--;
             else sp = this.popSlow(t, sp, at);
           }
@@ -639,6 +646,18 @@ class FunctionValidator {
         this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
         return;
       }
+      default:
+        this.rareOp(op);
+    }
+  }
+
+  /**
+   * The operators neither the hot loop nor `other` handle (a function of their own, so the
+   * frequent ones compile to less code, which a cold process optimises sooner).
+   */
+  private rareOp(op: number): void {
+    const r = this.r;
+    switch (op) {
       case Op.Drop:
         this.popAny();
         return;
@@ -719,18 +738,22 @@ class FunctionValidator {
 
   private brTable(): void {
     const r = this.r;
-    const targets = this.scratch;
-    targets.length = 0;
     const n = r.readVarU32();
-    for (let i = 0; i < n; i++) targets.push(r.readVarU32());
+    let targets = this.brTargets;
+    for (let i = 0; i < n; i++) {
+      // Each target takes at least one byte, so the body's size bounds n before this grows far.
+      if (i === targets.length) targets = this.growBrTargets();
+      targets[i] = r.readVarU32();
+    }
     const dflt = this.label(r.readVarU32());
     const defaultStart = this.labelStart(dflt);
     const arity = this.labelCount(dflt);
     this.pop(ValType.I32);
+    if (arity > this.popped.length) this.popped = new Uint8Array(arity);
     const popped = this.popped;
     const pool = this.sigs.pool;
-    for (const depth of targets) {
-      const d = this.label(depth);
+    for (let k = 0; k < n; k++) {
+      const d = this.label(targets[k]!);
       const start = this.labelStart(d);
       const count = this.labelCount(d);
       if (count !== arity) {
@@ -738,12 +761,18 @@ class FunctionValidator {
       }
       // Pop and re-push what is actually there, so UNKNOWN stays UNKNOWN and the next
       // target is checked against the same operands.
-      popped.length = 0;
-      for (let i = count - 1; i >= 0; i--) popped.push(this.pop(pool[start + i]!));
-      for (let i = popped.length - 1; i >= 0; i--) this.push(popped[i]!);
+      for (let i = count - 1; i >= 0; i--) popped[i] = this.pop(pool[start + i]!);
+      for (let i = 0; i < count; i++) this.push(popped[i]!);
     }
     this.popTypes(defaultStart, arity);
     this.setUnreachable();
+  }
+
+  private growBrTargets(): Uint32Array {
+    const next = new Uint32Array(this.brTargets.length * 2);
+    next.set(this.brTargets);
+    this.brTargets = next;
+    return next;
   }
 
   /** A 0xFD operator: typed by its row; its immediates are checked here. */
