@@ -167,9 +167,13 @@ class FunctionValidator {
     const n = type.params.length + body.numLocals;
     if (n > this.locals.length) this.locals = new Uint8Array(Math.max(n, 2 * this.locals.length));
     const locals = this.locals;
+    // Indexed loops: an iterator per loop is garbage, and slow before this is optimised.
+    const params = type.params;
     let k = 0;
-    for (const t of type.params) locals[k++] = t;
-    for (const g of body.localGroups) {
+    for (; k < params.length; k++) locals[k] = params[k]!;
+    const groups = body.localGroups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
       this.checkValType(g.type);
       locals.fill(g.type, k, k + g.count);
       k += g.count;

@@ -224,8 +224,49 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
     return;
   }
   const n = r.readCount();
-  dataTable(m).reserve(n);
-  for (let i = 0; i < n; i++) readDataEntry(r, m);
+  const table = dataTable(m);
+  table.reserve(n);
+  for (let i = 0; i < n; i++) {
+    if (!readPlainDataEntry(r, table)) readDataEntry(r, m);
+  }
+}
+
+/**
+ * The shape nearly every segment has (Go emits ~100k of them): flags 0, `i32.const c; end`,
+ * a length; LEB128s of at most 4 bytes. Read inline in one flat function (cheap even before
+ * the decoder's JavaScript is optimised); false, with nothing read, for anything else, which
+ * readDataEntry then reads with all its checks.
+ */
+function readPlainDataEntry(r: BinaryReader, table: DataSegmentTable): boolean {
+  const b = r.bytes;
+  const end = r.end;
+  const p = r.pos;
+  if (end - p < 5 || b[p] !== 0 || b[p + 1] !== Op.I32Const) return false;
+  let q = p + 2;
+  let value = 0;
+  let shift = 0;
+  let x: number;
+  do {
+    if (q === end || shift === 28) return false;
+    x = b[q++]!;
+    value |= (x & 0x7f) << shift;
+    shift += 7;
+  } while (x & 0x80);
+  value = (value << (32 - shift)) >> (32 - shift); // sign-extend
+  if (q === end || b[q] !== Op.End) return false;
+  q++;
+  let length = 0;
+  shift = 0;
+  do {
+    if (q === end || shift === 28) return false;
+    x = b[q++]!;
+    length |= (x & 0x7f) << shift;
+    shift += 7;
+  } while (x & 0x80);
+  if (length > end - q) return false;
+  table.push(0, p + 1, value >>> 0, q, length);
+  r.pos = q + length;
+  return true;
 }
 
 function dataTable(m: WasmModule): DataSegmentTable {
