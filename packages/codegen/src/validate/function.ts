@@ -342,10 +342,12 @@ class FunctionValidator {
       this.checkValType(b);
       return VALUE_SIG[b]!;
     }
-    const bt = r.readBlockType();
-    if (bt.kind !== 'func') throw new Error('BUG: block type byte not recognised');
-    if (bt.typeIndex >= this.numTypes) this.fail(`unknown type ${bt.typeIndex}`);
-    return FIRST_TYPE_SIG + bt.typeIndex;
+    // A type index, as r.readBlockType reads it (without its object).
+    const start = r.pos;
+    const index = r.readVarS33();
+    if (index < 0) r.fail('malformed block type', start);
+    if (index >= this.numTypes) this.fail(`unknown type ${index}`);
+    return FIRST_TYPE_SIG + index;
   }
 
   /** The signature id of function `index`. */
