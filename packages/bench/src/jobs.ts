@@ -114,7 +114,7 @@ export interface ValidateJob {
 export interface ValidateResult {
   /** CPU ms (all threads) of the first decode + validate in the process. */
   coldMs: number;
-  /** wasmjit: of a second one in the same process; null for V8. */
+  /** wasmjit: of a later one in the same process (worker-validate.ts); null for V8. */
   warmMs: number | null;
 }
 

@@ -53,7 +53,7 @@ export function otherSections(r: BenchResults): string {
   if (validate.length > 0) {
     out.push('### Decode + validate', '', 'CPU ms of all threads in a fresh process (median of runs): V8\'s `new WebAssembly.Module` with node\'s ' +
       'defaults (lazy compilation: every body validated, none compiled); wasmjit\'s decodeModule + validateModule, the first in the ' +
-      'process (cold) and a second one (warm).', '', validateTable(validate));
+      'process (cold) and the fourth (warm).', '', validateTable(validate));
     for (const v of validate) if (v.note) out.push('', `- ${v.name}: ${v.note}`);
     out.push('');
   }

@@ -3,7 +3,7 @@
 // process: V8's `new WebAssembly.Module` with node's defaults (lazy compilation, which
 // validates every body and compiles none) against wasmjit's decodeModule + validateModule,
 // cold (the validator's JavaScript not yet optimised, as in a user's first compile) and
-// warm (a second time in that process). CPU time of all threads, on the code-cache table's
+// warm (the fourth time in that process). CPU time of all threads, on the code-cache table's
 // modules.
 import { runJob } from './child.js';
 import type { ValidateResult } from './jobs.js';
