@@ -24,3 +24,22 @@ export class CompileError extends Error {
     this.reason = message;
   }
 }
+
+/**
+ * A module that uses a wasm feature this engine recognises but does not implement yet (a
+ * Wasm 3.0 proposal, say). Still a CompileError — the module cannot be compiled — but it
+ * names the feature, so users (and the spec runner, which skips such modules with that name)
+ * can tell "not yet" from "broken".
+ */
+export class UnsupportedFeatureError extends CompileError {
+  override name = 'CompileError';
+  /** `reason` as for CompileError; see withFeature for the usual wording. */
+  constructor(readonly feature: string, reason: string, offset?: number, funcIndex?: number) {
+    super(reason, offset, funcIndex);
+  }
+}
+
+/** "illegal opcode" → "illegal opcode (tail calls not supported)": the spec's wording stays first. */
+export function withFeature(reason: string, feature: string): string {
+  return `${reason} (${feature} not supported)`;
+}

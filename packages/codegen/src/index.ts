@@ -1,7 +1,7 @@
 // @wasmjit/codegen: wasm bytes → validated module → x86-64 code. Pure TypeScript.
 export * from './abi.js';
 export * from './layout.js';
-export { CompileError } from './errors.js';
+export { CompileError, UnsupportedFeatureError } from './errors.js';
 export * from './wasm/index.js';
 export * from './validate/index.js';
 export * from './x64/index.js';

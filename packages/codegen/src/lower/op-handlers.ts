@@ -9,7 +9,7 @@
 // operand type, the operation (the ALU op, the condition, …) from its mnemonic.
 import { AluOp, ShiftOp, type IntSize } from '../x64/assembler.js';
 import { Cond } from '../x64/cond.js';
-import { CompileError } from '../errors.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { Lowering, OPERATORS, OP_ROWS, Op, opName, type Operator } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
@@ -45,7 +45,7 @@ export function unsupportedOperator(fc: FunctionCompiler): CompileError {
 
 function simdNotSupported(fc: FunctionCompiler): CompileError {
   const at = fc.opOffset;
-  return new CompileError(`SIMD not supported (${opName(fc.module.bytes, at)}) in function ${fc.funcIndex} at offset 0x${at.toString(16)}`, at, fc.funcIndex);
+  return new UnsupportedFeatureError('SIMD', `SIMD not supported (${opName(fc.module.bytes, at)})`, at, fc.funcIndex);
 }
 
 function buildHandlers(): (OpHandler | undefined)[] {

@@ -2,7 +2,8 @@
 // accepted as constant. In Wasm 2.0 global.get may only read imported immutable globals,
 // whose values are fixed before any initialiser runs.
 
-import { CompileError } from '../errors.js';
+import { CompileError, UnsupportedFeatureError, withFeature } from '../errors.js';
+import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type ConstExpr, type ConstInstr, type WasmModule } from '../wasm/types.js';
 import { typeName } from './signatures.js';
 
@@ -64,7 +65,13 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr): ValType | un
     case 'global.get': {
       // Defined globals are not in scope here (2.0), hence "unknown" rather than "not constant".
       const g = m.importedGlobals[instr.index];
-      if (!g) return fail(expr, `unknown global ${instr.index}`);
+      if (!g) {
+        // Wasm 3.0 lets constant expressions read the module's own (earlier, immutable) globals.
+        if (instr.index < m.importedGlobals.length + m.globals.length) {
+          throw new UnsupportedFeatureError(FEATURE.extendedConst, withFeature(`unknown global ${instr.index}`, FEATURE.extendedConst), expr.offset);
+        }
+        return fail(expr, `unknown global ${instr.index}`);
+      }
       if (g.mutable) fail(expr, 'constant expression required: global.get of a mutable global');
       return g.type;
     }

@@ -15,7 +15,7 @@
 // and nothing is allocated per operator. Rarer operators go through methods that work on
 // the same state stored in fields (`sync` before, `reload` after).
 
-import { CompileError } from '../errors.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { ImmKind, Op, OpFC, PREFIX_SPACES } from '../wasm/opcodes.js';
 import { SIMD_PREFIX, simdLaneCount } from '../wasm/operators-simd.js';
@@ -194,7 +194,7 @@ class FunctionValidator {
   }
 
   private checkValType(t: number): void {
-    if (t === ValType.V128 && !this.simd) this.fail('SIMD not supported');
+    if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
   }
 
   // ── operand stack ───────────────────────────────────────────────────────────────────
@@ -733,7 +733,7 @@ class FunctionValidator {
         this.prefixFC();
         return;
       case Op.PrefixFD:
-        if (!this.simd) this.fail('SIMD not supported');
+        if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex);
         this.prefixFD();
         return;
       default:

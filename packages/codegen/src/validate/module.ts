@@ -1,7 +1,8 @@
 // Module-level validation: everything outside function bodies (types, imports, limits,
 // globals, exports, start, segments), then every function body.
 
-import { CompileError } from '../errors.js';
+import { CompileError, UnsupportedFeatureError, withFeature } from '../errors.js';
+import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { validateConstExpr } from './const-expr.js';
 import { validateBodies, type ValidateOptions } from './function.js';
@@ -60,7 +61,7 @@ export function validateModule(m: WasmModule, options: ValidateOptions = {}): vo
 export function validateModuleStructure(m: WasmModule, options: ValidateOptions = {}): void {
   const simd = options.simd === true;
   const checkValType = (t: ValType, at?: number): void => {
-    if (t === ValType.V128 && !simd) fail('SIMD not supported', at);
+    if (t === ValType.V128 && !simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', at);
   };
   const typesAt = sectionAt(m, 1);
   for (const t of m.types) {
@@ -90,7 +91,7 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
   for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!, sectionAt(m, 3));
   for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits, sectionAt(m, 4));
   for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!, sectionAt(m, 5));
-  if (m.memories.length > 1) fail('multiple memories', sectionAt(m, 5) ?? importsAt);
+  if (m.memories.length > 1) throw new UnsupportedFeatureError(FEATURE.multiMemory, withFeature('multiple memories', FEATURE.multiMemory), sectionAt(m, 5) ?? importsAt);
 
   for (const g of m.globals) {
     checkValType(g.type.type, sectionAt(m, 6));

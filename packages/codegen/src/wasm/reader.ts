@@ -5,6 +5,7 @@
 // ones the spec test suite's assert_malformed cases expect.
 
 import { CompileError } from '../errors.js';
+import { decodeError } from './future-features.js';
 import { ValType, type BlockType } from './types.js';
 
 const EOF_MESSAGE = 'unexpected end of section or function';
@@ -68,7 +69,7 @@ export class BinaryReader {
 
   /** Raises a CompileError at `offset` (default: the current position). */
   fail(message: string, offset: number = this.pos): never {
-    throw new CompileError(message, offset, this.funcIndex);
+    throw decodeError(this.bytes, message, offset, this.funcIndex);
   }
 
   peekU8(): number {

@@ -8,6 +8,8 @@ import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js
 import { readImmediates, scanBody } from './body-scan.js';
 import type { DataSegmentTable } from './data-segments.js';
 import { Op } from './opcodes.js';
+import { UnsupportedFeatureError, withFeature } from '../errors.js';
+import { limitsFlagsFeature } from './future-features.js';
 import {
   ValType,
   type ConstExpr,
@@ -337,7 +339,11 @@ function readLimits(r: BinaryReader): Limits {
   // The flag is a one-bit LEB128 number, hence the LEB-style error texts.
   const at = r.pos;
   const flag = r.readU8();
-  if ((flag & 0x7f) > 1) r.fail('integer too large', at);
+  if ((flag & 0x7f) > 1) {
+    const feature = limitsFlagsFeature(flag);
+    if (feature !== undefined) throw new UnsupportedFeatureError(feature, withFeature('integer too large', feature), at, r.funcIndex);
+    r.fail('integer too large', at);
+  }
   if (flag & 0x80) r.fail('integer representation too long', r.pos);
   const min = r.readVarU32();
   return flag === 1 ? { min, max: r.readVarU32() } : { min };

@@ -1,6 +1,7 @@
 // Reading, compiling and instantiating a module for the CLI, on wasmjit or (to compare) on
 // Node's own WebAssembly, behind one small interface.
 import { readFileSync } from 'node:fs';
+import { parseWat, TextError } from '@wasmjit/text';
 import { decodeModule, funcType, type FuncType, type WasmModule } from '@wasmjit/codegen';
 import { Engine, type BoundsChecks } from '../engine.js';
 import { callRaw, type WasmFunction } from '../func-wrappers.js';
@@ -41,12 +42,36 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/**
+ * The module in `file` as binary: a .wasm as is, a text module (.wat, or a file starting with
+ * `(` or a `;;` comment) encoded by @wasmjit/text, whose errors come back as
+ * `file:line:column: ...`.
+ */
 export function readModule(file: string): Uint8Array {
+  let bytes: Uint8Array;
   try {
-    return new Uint8Array(readFileSync(file));
+    bytes = new Uint8Array(readFileSync(file));
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
   }
+  if (!isTextModule(file, bytes)) return bytes;
+  try {
+    return parseWat(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    if (e instanceof TextError) throw new CliError(`${file}:${e.message}`);
+    if (e instanceof TypeError) throw new CliError(`${file}: not a wasm module (neither binary nor UTF-8 text)`);
+    throw e;
+  }
+}
+
+/** A .wat, or text by its first non-blank byte: `(` (a module) or `;` (a comment). */
+function isTextModule(file: string, bytes: Uint8Array): boolean {
+  if (file.endsWith('.wat')) return true;
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x28 || b === 0x3b;
+  }
+  return false;
 }
 
 /** The export `name` and its signature. */

@@ -8,13 +8,15 @@ import { RUN, runCommand } from './run.js';
 import { EXPLORE, exploreCommand } from './explore.js';
 import { COMPILE, compileCommand } from './compile.js';
 import { CACHE, cacheCommand } from './cache.js';
+import { WAST, wastCommand } from './wast.js';
 import { Exit, err, out } from './io.js';
 
-const COMMANDS: { spec: CommandSpec; main: (argv: readonly string[]) => number }[] = [
+const COMMANDS: { spec: CommandSpec; main: (argv: readonly string[]) => number | Promise<number> }[] = [
   { spec: RUN, main: runCommand },
   { spec: EXPLORE, main: exploreCommand },
   { spec: COMPILE, main: compileCommand },
   { spec: CACHE, main: cacheCommand },
+  { spec: WAST, main: wastCommand },
 ];
 
 function overview(): string {
@@ -22,7 +24,7 @@ function overview(): string {
   return [
     'wasmjit: a WebAssembly JIT for Node.js (x86-64)',
     '',
-    'usage: wasmjit <command> [options] <module.wasm> ...',
+    'usage: wasmjit <command> [options] <module.wasm|module.wat> ...',
     '       wasmjit <module.wasm> [args...]        (same as wasmjit run)',
     '',
     'commands:',
@@ -39,7 +41,7 @@ function version(): string {
   return pkg.version;
 }
 
-export function main(argv: readonly string[]): number {
+export function main(argv: readonly string[]): number | Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
     out(overview());
@@ -57,9 +59,11 @@ export function main(argv: readonly string[]): number {
   const cmd = COMMANDS.find((c) => c.spec.name === first);
   if (cmd) return cmd.main(rest);
   // `wasmjit [run options] prog.wasm ...` runs it, as `wasmtime prog.wasm` does.
-  if (first.startsWith('--') || first.endsWith('.wasm') || existsSync(first)) return runCommand(argv);
+  if (first.startsWith('--') || first.endsWith('.wasm') || first.endsWith('.wat') || existsSync(first)) return runCommand(argv);
   err(`error: unknown command '${first}'\nsee: wasmjit --help\n`);
   return Exit.Usage;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const status = main(process.argv.slice(2));
+if (typeof status === 'number') process.exitCode = status;
+else void status.then((code) => (process.exitCode = code));

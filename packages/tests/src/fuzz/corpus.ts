@@ -1,12 +1,11 @@
 // Seed modules for the malformed-input fuzzer: every module the spec testsuite defines as
-// valid (text ones through wabt, `(module binary ...)` as is; the ones our decoder rejects
+// valid (text ones through @wasmjit/text, `(module binary ...)` as is; the ones our decoder rejects
 // are dropped), plus a few built-in modules so the fuzzer still has seeds without the
 // testsuite. The list is deterministic for a given testsuite, so (seed, index) reproduces.
 import { readFileSync } from 'node:fs';
 import { decodeModule, validateModule } from '@wasmjit/codegen';
 import { findSpecDir, listSpecFiles } from '../spec/suite.js';
-import { parseWast, type ModuleDef } from '../spec/wast.js';
-import { CORE_FEATURES, loadWabt, quotedModuleText, watToBinary } from '../spec/wat.js';
+import { encodeWastModule, parseWast, parseWat, type WastModule } from '@wasmjit/text';
 
 /** Small modules covering every section kind, used with or without the testsuite. */
 export const BUILTIN_WAT: readonly string[] = [
@@ -65,14 +64,7 @@ export const BUILTIN_WAT: readonly string[] = [
 
 
 async function builtinModules(): Promise<Uint8Array[]> {
-  const wabt = await loadWabt();
-  const out: Uint8Array[] = [];
-  for (const text of BUILTIN_WAT) {
-    const r = watToBinary(wabt, text, CORE_FEATURES);
-    if ('error' in r) throw new Error(`BUG: built-in corpus module does not parse: ${r.error}`);
-    out.push(r.bytes);
-  }
-  return out;
+  return BUILTIN_WAT.map((text) => parseWat(text));
 }
 
 function decodes(bytes: Uint8Array): boolean {
@@ -97,10 +89,9 @@ export async function loadCorpus(opts: CorpusOptions = {}): Promise<{ modules: U
   const seen = new Set(modules.map((m) => Buffer.from(m).toString('base64')));
   const spec = findSpecDir();
   if ('absent' in spec) return { modules, specFiles: 0 };
-  const wabt = await loadWabt();
   const files = listSpecFiles(spec.dir).run.slice(0, opts.maxFiles);
   for (const f of files) {
-    let defs: ModuleDef[];
+    let defs: WastModule[];
     try {
       defs = parseWast(readFileSync(f.path, 'utf8')).flatMap((c) => (c.kind === 'module' || c.kind === 'assert_trap_module' || c.kind === 'assert_uninstantiable' || c.kind === 'assert_unlinkable' ? [c.module] : []));
     } catch {
@@ -110,11 +101,10 @@ export async function loadCorpus(opts: CorpusOptions = {}): Promise<{ modules: U
     for (const d of defs) {
       if (opts.perFile !== undefined && kept >= opts.perFile) break;
       let bytes: Uint8Array | undefined;
-      if (d.source.kind === 'binary') bytes = d.source.bytes;
-      else {
-        const text = d.source.kind === 'quote' ? quotedModuleText(d.source.text) : d.source.text;
-        const r = watToBinary(wabt, text, CORE_FEATURES);
-        if ('bytes' in r) bytes = r.bytes;
+      try {
+        bytes = encodeWastModule(d, { standard: '2.0' });
+      } catch {
+        continue; // malformed text (the suite has some on purpose)
       }
       if (!bytes || !decodes(bytes)) continue;
       const key = Buffer.from(bytes).toString('base64');

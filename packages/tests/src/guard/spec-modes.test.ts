@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { loadExpectedFailures } from '../spec/expected.js';
 import { countOutcomes, EXPECTED_FAILURES_FILE, findSpecDir, judge, listSpecFiles, runFileInChild, runPool } from '../spec/suite.js';
-import type { BoundsChecks } from '../spec/wasmjit-adapter.js';
+import type { BoundsChecks } from '@wasmjit/runtime';
 
 const MEMORY_FILES = new Set([
   'address.wast', 'align.wast', 'bulk.wast', 'data.wast', 'endianness.wast', 'float_memory.wast', 'imports.wast',

@@ -1,17 +1,25 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
 //   [--bounds-checks guard|explicit] [--verbose] [--timeout S] [--jobs N]
-//   [--proposals] [--expected-failures PATH] [--print-failures] [--text-parser wasmjit|wabt]`
+//   [--proposals] [--latest] [--expected-failures PATH] [--print-failures]`
+//
+// --latest runs ../shared/spec-latest/core (Wasm 3.0: the top level and every subfolder) and
+// reports per folder; features wasmjit does not implement yet are skipped by name.
 //
 // --print-failures prints unexpected failures as expected-failures lines
 // (`file.wast:LINE  reason`) for review before adding them to the list.
 
 import { parseArgs } from 'node:util';
 import { loadExpectedFailures } from './expected.js';
-import { skipCategory } from './runner.js';
+import type { BoundsChecks } from '@wasmjit/runtime';
+import { skipCategory } from '@wasmjit/runtime/wast';
 import {
   countOutcomes,
   EXPECTED_FAILURES_FILE,
+  findLatestSpecDir,
   findSpecDir,
+  folderOf,
+  LATEST_EXPECTED_FAILURES_FILE,
+  listLatestSpecFiles,
   judge,
   listSpecFiles,
   runFileInChild,
@@ -21,9 +29,7 @@ import {
   type FileResult,
   type SpecFile,
 } from './suite.js';
-import type { BoundsChecks } from './wasmjit-adapter.js';
 import type { EngineName } from './worker.js';
-import { textParserFromEnv } from './wat.js';
 
 function usage(msg: string): never {
   process.stderr.write(`spec: ${msg}\n`);
@@ -47,7 +53,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string', default: '60' },
       jobs: { type: 'string', default: '2' },
       proposals: { type: 'boolean', default: false },
-      'text-parser': { type: 'string' },
+      latest: { type: 'boolean', default: false },
       'expected-failures': { type: 'string' },
       'print-failures': { type: 'boolean', default: false },
     },
@@ -63,22 +69,16 @@ async function main(): Promise<number> {
   const jobs = Number(values.jobs);
   if (!(timeoutMs > 0) || !(jobs >= 1)) usage('bad --timeout or --jobs');
 
-  // Workers read the choice from the environment they inherit.
-  const textParser = values['text-parser'];
-  if (textParser !== undefined) {
-    if (textParser !== 'wasmjit' && textParser !== 'wabt') usage(`bad --text-parser ${textParser}`);
-    process.env.WASMJIT_TEXT_PARSER = textParser;
-  }
-  console.log(`spec: text parser ${textParserFromEnv()}`);
-
-  const spec = findSpecDir();
+  const spec = values.latest ? findLatestSpecDir() : findSpecDir();
   if ('absent' in spec) {
     console.log(`spec: ${spec.absent}; skipping`);
     console.log('spec: 0 passed, 0 failed, 0 skipped');
     return 0;
   }
 
-  const files = listSpecFiles(spec.dir, { proposals: values.proposals || (values.file?.startsWith('proposals/') ?? false) });
+  const files = values.latest
+    ? { run: listLatestSpecFiles(spec.dir), simd: [] }
+    : listSpecFiles(spec.dir, { proposals: values.proposals || (values.file?.startsWith('proposals/') ?? false) });
   let selected: SpecFile[] = files.run;
   if (values.file !== undefined) {
     const f = selectFile(files, values.file);
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     selected = [f];
   }
   // The checked-in list describes wasmjit; V8 runs use a list only on request.
-  const expectedPath = values['expected-failures'] ?? (engine === 'wasmjit' ? EXPECTED_FAILURES_FILE : undefined);
+  const expectedPath = values['expected-failures'] ?? (engine === 'wasmjit' ? (values.latest ? LATEST_EXPECTED_FAILURES_FILE : EXPECTED_FAILURES_FILE) : undefined);
   const expected = loadExpectedFailures(expectedPath);
   for (const e of expected.errors) console.log(`expected failures: ${e}`);
 
@@ -127,6 +127,19 @@ async function main(): Promise<number> {
   if (line !== undefined && all[0].outcomes.length === 0) console.log(`${all[0].file}: no command starts at line ${line}`);
   if (values.file === undefined && files.simd.length > 0) {
     console.log(`simd: ${files.simd.length} files not run (SIMD not yet supported)`);
+  }
+  if (values.latest) {
+    // Per folder, as the issue asks: where each Wasm 3.0 feature stands.
+    const byFolder = new Map<string, { passed: number; failed: number; skipped: number }>();
+    for (const r of all) {
+      const c = countOutcomes(r.outcomes);
+      const t = byFolder.get(folderOf(r.file)) ?? { passed: 0, failed: 0, skipped: 0 };
+      t.passed += c.passed;
+      t.failed += c.failed;
+      t.skipped += c.skipped;
+      byFolder.set(folderOf(r.file), t);
+    }
+    for (const [folder, c] of byFolder) console.log(`folder ${folder}: ${fmt(c)}`);
   }
   const reasons = skipReasons(all, skipCategory);
   for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`skipped: ${n} ${reason}`);

@@ -16,7 +16,7 @@ import {
   type FileResult,
   type SpecFile,
 } from './suite.js';
-import type { BoundsChecks } from './wasmjit-adapter.js';
+import type { BoundsChecks } from '@wasmjit/runtime';
 
 const FILE_TIMEOUT_MS = 60_000;
 

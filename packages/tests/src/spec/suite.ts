@@ -7,15 +7,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
-import type { Outcome } from './runner.js';
-import { CORE_FEATURES, PROPOSAL_FEATURES } from './wat.js';
+import type { BoundsChecks } from '@wasmjit/runtime';
+import type { Outcome } from '@wasmjit/runtime/wast';
 import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
-import type { BoundsChecks } from './wasmjit-adapter.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // packages/tests/dist/spec
 export const TESTS_DIR = resolve(here, '../..');
 export const REPO_ROOT = resolve(TESTS_DIR, '../..');
 export const EXPECTED_FAILURES_FILE = join(TESTS_DIR, 'spec-expected-failures.txt');
+/** The same for ../shared/spec-latest/core (`--latest`): failures that are not a missing feature. */
+export const LATEST_EXPECTED_FAILURES_FILE = join(TESTS_DIR, 'spec-latest-expected-failures.txt');
 const WORKER = join(here, 'worker.js');
 
 /** WASM_SPEC_DIR, else `<repo>/../shared/spec`. */
@@ -36,6 +37,8 @@ export interface SpecFile {
   name: string;
   path: string;
   proposal: boolean;
+  /** Text format edition: '2.0' (../shared/spec) or '3.0' (../shared/spec-latest/core). */
+  standard: '2.0' | '3.0';
 }
 
 export interface SpecFiles {
@@ -50,7 +53,7 @@ export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): 
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.wast')) continue;
     if (f.startsWith('simd_')) simd.push(f);
-    else run.push({ name: f, path: join(dir, f), proposal: false });
+    else run.push({ name: f, path: join(dir, f), proposal: false, standard: '2.0' });
   }
   const pdir = join(dir, 'proposals');
   if (opts.proposals && existsSync(pdir)) {
@@ -58,11 +61,43 @@ export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): 
       const sub = join(pdir, p);
       if (!statSync(sub).isDirectory()) continue;
       for (const f of readdirSync(sub).sort()) {
-        if (f.endsWith('.wast')) run.push({ name: `proposals/${p}/${f}`, path: join(sub, f), proposal: true });
+        if (f.endsWith('.wast')) run.push({ name: `proposals/${p}/${f}`, path: join(sub, f), proposal: true, standard: '2.0' });
       }
     }
   }
   return { run, simd };
+}
+
+/**
+ * The current suite (../shared/spec-latest/core, Wasm 3.0): the top level and every
+ * subfolder, named `folder/file.wast`; each file's folder is its group in reports.
+ */
+export function listLatestSpecFiles(dir: string): SpecFile[] {
+  const files: SpecFile[] = [];
+  const walk = (sub: string): void => {
+    const here = join(dir, sub);
+    for (const f of readdirSync(here).sort()) {
+      const rel = sub === '' ? f : `${sub}/${f}`;
+      if (statSync(join(here, f)).isDirectory()) walk(rel);
+      else if (f.endsWith('.wast')) files.push({ name: rel, path: join(dir, rel), proposal: false, standard: '3.0' });
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** The folder of a spec-latest file ('(top level)' for the top level), for per-folder reports. */
+export function folderOf(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? '(top level)' : name.slice(0, i);
+}
+
+/** Where ../shared/spec-latest/core is: WASM_SPEC_LATEST_DIR, else beside the spec dir. */
+export function findLatestSpecDir(): { dir: string } | { absent: string } {
+  const env = process.env.WASM_SPEC_LATEST_DIR;
+  const dir = env !== undefined && env !== '' ? join(env, 'core') : resolve(specDirCandidate(), '../spec-latest/core');
+  if (!existsSync(dir)) return { absent: `no current spec suite at ${dir} (set WASM_SPEC_LATEST_DIR)` };
+  return { dir };
 }
 
 /** `i32`, `i32.wast`, `proposals/tail-call/return_call` ... */
@@ -171,7 +206,8 @@ export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Prom
       boundsChecks: opts.boundsChecks,
       line: opts.line,
       resumeAfter,
-      features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,
+      standard: file.standard,
+      proposal: file.proposal,
       progressFile: join(tmpdir(), `wasmjit-spec-${process.pid}-${progressCounter++}`),
     };
     const run = await runChildOnce(job, opts.timeoutMs, execArgv);

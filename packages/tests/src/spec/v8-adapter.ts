@@ -3,9 +3,7 @@
 // loses information (signalling NaNs are quieted when f32 values become JS
 // numbers).
 
-import { printStub, SPECTEST_FUNCS, type EngineAdapter, type Imports } from './adapter.js';
-import { fromJS, toJS } from './jsvalues.js';
-import type { Value, ValType } from './values.js';
+import { fromJS, makeSpectestFrom, toJS, type EngineAdapter, type Imports, type Value, type ValType } from '@wasmjit/runtime/wast';
 
 // V8's trap messages, mapped to our trap codes. Messages that cover two spec
 // traps map to nothing (no kind check): "null function or function signature
@@ -45,7 +43,7 @@ export class V8Adapter implements EngineAdapter {
     return { exports: inst.exports as Record<string, unknown> };
   }
 
-  call(fn: unknown, args: Value[], _paramTypes?: ValType[], resultTypes?: ValType[]): Value[] {
+  call(fn: unknown, args: Value[], resultTypes?: ValType[]): Value[] {
     if (typeof fn !== 'function') throw new Error('export is not a function');
     const r: unknown = (fn as (...a: unknown[]) => unknown)(...args.map(toJS));
     if (resultTypes === undefined) {
@@ -80,15 +78,6 @@ export class V8Adapter implements EngineAdapter {
   }
 
   makeSpectest(): Record<string, unknown> {
-    const spectest: Record<string, unknown> = {
-      global_i32: new WebAssembly.Global({ value: 'i32' }, 666),
-      global_i64: new WebAssembly.Global({ value: 'i64' }, 666n),
-      global_f32: new WebAssembly.Global({ value: 'f32' }, 666.6),
-      global_f64: new WebAssembly.Global({ value: 'f64' }, 666.6),
-      table: new WebAssembly.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
-      memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }),
-    };
-    for (const f of SPECTEST_FUNCS) spectest[f] = printStub;
-    return spectest;
+    return makeSpectestFrom(WebAssembly as unknown as Parameters<typeof makeSpectestFrom>[0]);
   }
 }

@@ -1,7 +1,6 @@
-// Text-format modules to binary: with our own parser (@wasmjit/text), or with wabt.js, which
-// stays available as the golden oracle and for comparison runs.
+// wabt.js as an oracle: the text golden test compares our encoder's bytes with its, and the
+// fuzz corpus encodes spec modules with it. The spec runner itself uses @wasmjit/text.
 
-import { parseWat, TextError } from '@wasmjit/text';
 import { isList, readSExprs } from './sexpr.js';
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
@@ -57,31 +56,4 @@ export function quotedModuleText(text: string): string {
     // Unreadable text: let wabt report it.
   }
   return `(module\n${text}\n)`;
-}
-
-/** Which text parser turns `(module ...)` text into bytes for the spec runner. */
-export type TextParser = 'wasmjit' | 'wabt';
-
-/**
- * WASMJIT_TEXT_PARSER=wabt|wasmjit; ours by default. With wabt, text-format malformed cases
- * are skipped (wabt's own parser is not what we test).
- */
-export function textParserFromEnv(): TextParser {
-  const v = process.env.WASMJIT_TEXT_PARSER;
-  if (v === 'wabt' || v === 'wasmjit') return v;
-  if (v !== undefined && v !== '') throw new Error(`WASMJIT_TEXT_PARSER must be wabt or wasmjit, not ${JSON.stringify(v)}`);
-  return 'wasmjit';
-}
-
-/**
- * Our parser's verdict on a text module: bytes, or the TextError message. The runner runs the
- * Wasm 2.0 testsuite (../shared/spec), whose text format caps 32-bit sizes and offsets at u32.
- */
-export function watToBinaryOurs(text: string, standard: '2.0' | '3.0' = '2.0'): WatResult {
-  try {
-    return { bytes: parseWat(text, { standard }) };
-  } catch (e) {
-    if (e instanceof TextError) return { error: e.message };
-    throw e; // anything else is a bug in the parser, not malformed text
-  }
 }

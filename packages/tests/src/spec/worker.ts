@@ -3,11 +3,9 @@
 // (e.g. SIGSEGV in generated code) or an infinite loop costs that file only.
 
 import { openSync, readFileSync, writeSync } from 'node:fs';
-import type { EngineAdapter } from './adapter.js';
-import { runScript, type Outcome } from './runner.js';
+import type { BoundsChecks } from '@wasmjit/runtime';
+import { runScript, WasmjitAdapter, type EngineAdapter, type Outcome } from '@wasmjit/runtime/wast';
 import { V8Adapter } from './v8-adapter.js';
-import { loadWabt, textParserFromEnv, type WabtFeatures } from './wat.js';
-import { loadWasmjitRuntime, WasmjitAdapter, type BoundsChecks } from './wasmjit-adapter.js';
 
 export type EngineName = 'wasmjit' | 'v8';
 
@@ -17,7 +15,10 @@ export interface WorkerJob {
   boundsChecks?: BoundsChecks;
   line?: number;
   resumeAfter?: number;
-  features: WabtFeatures;
+  /** The text format edition of the file: '2.0' for ../shared/spec, '3.0' for spec-latest. */
+  standard: '2.0' | '3.0';
+  /** Proposal files of ../shared/spec (extended-const): the engine feature on. */
+  proposal: boolean;
   /** File where the worker keeps the line of the command it is running (crash/timeout attribution). */
   progressFile?: string;
 }
@@ -25,12 +26,11 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export async function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false): Promise<EngineAdapter | { error: string }> {
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
-  const loaded = await loadWasmjitRuntime();
-  if ('error' in loaded) return loaded;
   try {
-    return new WasmjitAdapter(loaded.runtime, boundsChecks, extendedConst);
+    // Proposal files (extended-const) need the feature; the core files must see it off.
+    return new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}) });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
   }
@@ -44,13 +44,12 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = await makeAdapter(job.engine, job.boundsChecks, job.features?.extended_const === true);
+  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0');
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });
     return;
   }
-  const wabt = await loadWabt();
   const src = readFileSync(job.path, 'utf8');
   // A positioned 4-byte write per command is a cheap syscall, and unlike an
   // IPC message it is on disk before the next command can crash the process.
@@ -67,11 +66,10 @@ async function main(): Promise<void> {
     batch = [];
     await send({ type: 'outcomes', outcomes });
   };
-  await runScript(src, adapter, wabt, {
+  await runScript(src, adapter, {
     line: job.line,
     resumeAfter: job.resumeAfter,
-    features: job.features,
-    textParser: textParserFromEnv(),
+    standard: job.standard,
     onCommandStart: (line) => {
       if (progressFd === undefined) return;
       lineView.setUint32(0, line, true);

@@ -10,7 +10,7 @@ import { INSTRUCTIONS, parseWat, TextError } from '@wasmjit/text';
 import { OP_FC_NAMES, OP_NAMES } from '@wasmjit/codegen';
 import { findSpecDir } from '../spec/suite.js';
 import { loadWabt, quotedModuleText, watToBinary, CORE_FEATURES } from '../spec/wat.js';
-import { parseWast } from '../spec/wast.js';
+import { parseWast } from '@wasmjit/text';
 
 /** Where our bytes deliberately differ from wabt's, and why. */
 const KNOWN_DIFFERENCES: Record<string, string> = {

@@ -8,8 +8,8 @@ import { ModuleBuilder } from './binary-builder.js';
 
 /** i32.const 42, i64.const 43, i32.add: invalid at the i32.add. */
 const INVALID = [0x41, 42, 0x42, 43, 0x6a, 0x1a, 0x0b];
-/** i32.const 51, then 0x06 (no such opcode): malformed at the 0x06. */
-const MALFORMED = [0x41, 51, 0x06, 0x0b];
+/** i32.const 51, then 0x27 (no opcode in any proposal): malformed at the 0x27. */
+const MALFORMED = [0x41, 51, 0x27, 0x0b];
 const VALID = [0x01, 0x0b];
 
 function errorOf(run: () => unknown): CompileError {
@@ -49,7 +49,7 @@ function reported(bytes: Uint8Array): CompileError {
 
 function expectIllegalOpcode(bytes: Uint8Array, e: CompileError): void {
   expect(e.reason).to.equal('illegal opcode');
-  expect(e.offset).to.equal(offsetOf(bytes, [0x41, 51, 0x06]) + 2);
+  expect(e.offset).to.equal(offsetOf(bytes, [0x41, 51, 0x27]) + 2);
   // A decoding error: it names no function, as the decoder's never did.
   expect(e.funcIndex).to.equal(undefined);
 }
@@ -69,7 +69,7 @@ describe('wasm/error precedence (one-pass decode + validate)', () => {
   });
 
   it('reports a malformed instruction after an invalid one in the same body', () => {
-    const bytes = module([[0x41, 42, 0x42, 43, 0x6a, 0x41, 51, 0x06, 0x0b]]);
+    const bytes = module([[0x41, 42, 0x42, 43, 0x6a, 0x41, 51, 0x27, 0x0b]]);
     expectIllegalOpcode(bytes, reported(bytes));
   });
 

@@ -1,11 +1,10 @@
-// Mapping from the spec's assert_trap / assert_exhaustion messages to the
-// trap codes our runtime reports (RuntimeError#trap).
+// The spec's assert_trap / assert_exhaustion messages → the trap codes RuntimeError#trap
+// reports.
 //
-// The reference interpreter checks that its message *starts with* the
-// expected text (e.g. "uninitialized element 2"), so we match by prefix.
-// Some spec messages cover more than one engine-level cause: memory.init /
-// table.init report plain "out of bounds ... access" whether the memory/table
-// or the segment side is out of range, so the segment code is accepted too.
+// The reference interpreter checks that its message *starts with* the expected text (e.g.
+// "uninitialized element 2"), so messages match by prefix. Some messages cover more than one
+// engine-level cause: memory.init / table.init report plain "out of bounds ... access" whether
+// the memory/table or the segment side is out of range, so the segment code is accepted too.
 
 const TRAP_CODES: [prefix: string, codes: string[]][] = [
   ['unreachable', ['unreachable']],
