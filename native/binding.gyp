@@ -19,6 +19,8 @@
         "src/code_share.c",
         "src/big_alloc.c",
         "src/snapshot.c",
+        "src/code_file.c",
+        "src/file_stamps.c",
         "src/type_ids.c",
         "src/capi.c"
       ],

@@ -117,6 +117,24 @@ declare namespace wasmjitNative {
      * or -1 when the fault handler's range table is full, instead of [owner, address].
      */
     mapCode(bytes: Uint8Array): [owner: object, address: number] | number;
+    /**
+     * For every file under `root` whose name ends with `suffix`, in byte order of the relative
+     * path: "path\0size\0mtime ns\0ctime ns\0inode\0", concatenated (native/src/file_stamps.c);
+     * an errno when the walk fails.
+     */
+    fileStamps(root: string, suffix: string): string | number;
+    /** The CRC32C (Castagnoli) of `bytes` (native/src/code_file.c). */
+    crc32c(bytes: Uint8Array): number;
+    /**
+     * Copies bytes [offset, offset + length) of an open file (a descriptor) or of a buffer
+     * into fresh code pages, checks their CRC32C against `crc`, writes `ids[type]` as an i32
+     * at every site (pairs of code offset and module type index) and maps them read+execute
+     * as mapCode does. Else an errno, -1 (table full), -2 (CRC mismatch), -3 (the source is
+     * shorter) or -4 (a site outside the code or naming no type); nothing was made executable.
+     */
+    loadCheckedCode(source: number | Uint8Array, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): [owner: object, address: number] | number;
+    /** loadCheckedCode from a file, read and checked on a libuv worker thread; `fd` stays open until it settles. */
+    loadCheckedCodeAsync(fd: number, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): Promise<[owner: object, address: number] | number>;
     reserveMemory(size: number, publish: boolean): [owner: object, address: number] | number;
     /** 0 or an errno. Offsets are checked against the owner's reservation (RangeError). */
     commitMemory(owner: object, offset: number, length: number): number;

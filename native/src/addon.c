@@ -192,6 +192,9 @@ NAPI_MODULE_INIT() {
   if (wj_code_share_define(env, exports) != napi_ok) return NULL;
   if (wj_type_ids_define(env, exports) != napi_ok) return NULL;
   if (wj_snapshot_define(env, exports) != napi_ok) return NULL;
+  /* Cached code loaded straight into code pages (code_file.c). */
+  if (wj_code_file_define(env, exports) != napi_ok) return NULL;
+  if (wj_file_stamps_define(env, exports) != napi_ok) return NULL;
   /* GC trackers: tracker, takeCollected (collected.c). */
   if (wj_collected_define(env, exports, state) != napi_ok) return NULL;
   /* The public C API for add-ons (capi.c). */

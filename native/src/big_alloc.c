@@ -16,7 +16,7 @@
 static size_t wj_round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 /* Bytes wj_big_alloc maps for `size` (what wj_big_free must be told). */
-static size_t wj_big_span(size_t size) {
+size_t wj_big_span(size_t size) {
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   if (size == 0) return page;
   return size >= WJ_HUGE_PAGE ? wj_round_up(size, WJ_HUGE_PAGE) : wj_round_up(size, page);
@@ -25,7 +25,7 @@ static size_t wj_big_span(size_t size) {
 void *wj_big_alloc(size_t size) {
   const size_t span = wj_big_span(size);
   if (span < WJ_HUGE_PAGE) {
-    void *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
   }
   /* Huge pages need 2 MiB alignment: map a huge page more and trim both ends. */

@@ -42,12 +42,28 @@ napi_status wj_code_share_define(napi_env env, napi_value exports) WJ_HIDDEN;
 void *wj_big_alloc(size_t size) WJ_HIDDEN;
 void wj_big_free(void *p, size_t size) WJ_HIDDEN;
 
+/* The span wj_big_alloc maps for `size` bytes (page- or huge-page-rounded). */
+size_t wj_big_span(size_t size) WJ_HIDDEN;
+
+/* memory.c: fresh read+write pages for `length` bytes of code (huge pages when large), *span mapped. */
+void *wj_code_pages(size_t length, size_t *span) WJ_HIDDEN;
+void wj_code_pages_free(void *p, size_t span) WJ_HIDDEN;
+/*
+ * memory.c: makes wj_code_pages memory read+execute, publishes it and returns [owner,
+ * address], or an errno / -1 (fault-handler table full) number after freeing it.
+ */
+napi_value wj_publish_code(napi_env env, void *p, size_t span, size_t length) WJ_HIDDEN;
+
 /* Registry ids (code_share.c): 16 random bytes, written as 32 lower-case hex digits. */
 #define WJ_ID_BYTES 16
 int wj_random_id(uint8_t *id) WJ_HIDDEN;
 void wj_id_to_hex(const uint8_t *id, char *out) WJ_HIDDEN;
 /* The id in a JS string argument; 0 when it is not one. */
 int wj_id_arg(napi_env env, napi_value v, uint8_t *id) WJ_HIDDEN;
+
+/* code_file.c, file_stamps.c */
+napi_status wj_file_stamps_define(napi_env env, napi_value exports) WJ_HIDDEN;
+napi_status wj_code_file_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
 /* snapshot.c */
 napi_status wj_snapshot_define(napi_env env, napi_value exports) WJ_HIDDEN;

@@ -160,6 +160,54 @@ static int wj_check_span(napi_env env, const wj_mapping *m, size_t offset, size_
   return 1;
 }
 
+/*
+ * Makes `span` bytes at `p` (a wj_code_pages mapping, the first `length` bytes of it code)
+ * read+execute, publishes them to the fault handler and hands them to a new code owner:
+ * [owner, address], or an errno / -1 (table full) after unmapping them. Takes `p` over.
+ */
+napi_value wj_publish_code(napi_env env, void *p, size_t span, size_t length) {
+  /* x86 keeps instruction fetch coherent with stores: no cache flush is needed. */
+  if (mprotect(p, span, PROT_READ | PROT_EXEC) != 0) {
+    const int err = errno;
+    wj_code_pages_free(p, span);
+    return wj_num(env, err);
+  }
+  const int64_t handle = wj_ranges_add(&wj_code_ranges, (uintptr_t)p, (uintptr_t)p + span);
+  if (handle < 0) {
+    wj_code_pages_free(p, span);
+    return wj_num(env, WJ_ERR_RANGES_FULL);
+  }
+  wj_mapping *m = calloc(1, sizeof *m);
+  if (m == NULL) {
+    wj_ranges_remove(&wj_code_ranges, handle);
+    wj_code_pages_free(p, span);
+    return wj_num(env, ENOMEM);
+  }
+  *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, (uintptr_t)p, span, &wj_code_ranges, handle, 0, 0};
+  /* Code owners are shared references (code_share.c): other threads may adopt the pages. */
+  napi_value owner = wj_code_owner_for_new_mapping(env, m, length);
+  return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
+}
+
+#define WJ_CODE_HUGE_PAGE ((size_t)2 << 20)
+#define WJ_CODE_HUGE_FROM ((size_t)1 << 20)
+
+/*
+ * Fresh read+write pages for `length` bytes of code; *span is what was mapped. Large code
+ * goes to huge pages (big_alloc.c): filling 20 MB of fresh 4 KiB pages is ~5000 page faults,
+ * most of the cost of loading a cached module.
+ */
+void *wj_code_pages(size_t length, size_t *span) {
+  /* From 1 MiB on, a whole huge page: ~0.2 ms, where 256+ small pages cost ~4 ms of faults. */
+  const size_t want = length >= WJ_CODE_HUGE_FROM && length < WJ_CODE_HUGE_PAGE ? WJ_CODE_HUGE_PAGE : length;
+  *span = wj_big_span(want);
+  return wj_big_alloc(want);
+}
+
+void wj_code_pages_free(void *p, size_t span) {
+  munmap(p, span);
+}
+
 /* mapCode(bytes: Uint8Array): [owner, address] | errno | -1 (fault-handler table full) */
 static napi_value wj_js_map_code(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -174,31 +222,11 @@ static napi_value wj_js_map_code(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "mapCode(bytes: Uint8Array)");
     return NULL;
   }
-  const size_t size = wj_round_pages(length);
-  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return wj_num(env, errno);
+  size_t span;
+  void *p = wj_code_pages(length, &span);
+  if (p == NULL) return wj_num(env, errno != 0 ? errno : ENOMEM);
   if (length > 0) memcpy(p, src, length);
-  /* x86 keeps instruction fetch coherent with stores: no cache flush is needed. */
-  if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0) {
-    const int err = errno;
-    munmap(p, size);
-    return wj_num(env, err);
-  }
-  const int64_t handle = wj_ranges_add(&wj_code_ranges, (uintptr_t)p, (uintptr_t)p + size);
-  if (handle < 0) {
-    munmap(p, size);
-    return wj_num(env, WJ_ERR_RANGES_FULL);
-  }
-  wj_mapping *m = calloc(1, sizeof *m);
-  if (m == NULL) {
-    wj_ranges_remove(&wj_code_ranges, handle);
-    munmap(p, size);
-    return wj_num(env, ENOMEM);
-  }
-  *m = (wj_mapping){WJ_MAPPING_MAGIC, WJ_MAP_CODE, (uintptr_t)p, size, &wj_code_ranges, handle, 0, 0};
-  /* Code owners are shared references (code_share.c): other threads may adopt the pages. */
-  napi_value owner = wj_code_owner_for_new_mapping(env, m, length);
-  return owner == NULL ? NULL : wj_pair(env, owner, (uintptr_t)p);
+  return wj_publish_code(env, p, span, length);
 }
 
 /* reserveMemory(size, publish: boolean): [owner, address] | errno | -1 (table full) */

@@ -50,7 +50,7 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
     ? {
         mode, warmups: 2, reps: 5, budgetMs: 1500, execTimeoutMs: 120_000,
         compileModules: [ESBUILD], compileReps: 1, compileColumns: ['liftoff', 'wasmjit'], compileWarm: false, compileTimeoutMs: 300_000,
-        cacheModules: [SQLJS, ESBUILD], cacheReps: 1,
+        cacheModules: [SQLJS, ESBUILD, SWC], cacheReps: 1,
         callIterations: 1_000_000, callRuns: 5,
         packageProcesses: 1, packageWarmups: 1, packageReps: 3, packageTimeoutMs: 300_000,
       }

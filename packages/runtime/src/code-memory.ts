@@ -88,6 +88,46 @@ export function loadCode(bytes: Uint8Array): CodeRegion {
 }
 
 /**
+ * Bytes [offset, offset + length) of `source` (an open file's descriptor, or bytes) as code,
+ * if their CRC32C is `crc`, with `ids[type]` written at each (code offset, type) pair of
+ * `sites` (native/src/code_file.c); else the add-on's refusal: -2 CRC mismatch, -3 the source
+ * is shorter, -4 a site out of range. The bytes go straight into the code pages (huge pages
+ * when large) and are checked there: nothing becomes executable unless they match.
+ */
+export function loadCheckedCode(source: number | Uint8Array, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): CodeRegion | number {
+  let refused = 0;
+  const mapped = retryAfterCollection(() => {
+    const r = native.loadCheckedCode(source, offset, length, crc, sites, ids);
+    if (typeof r !== 'number') return r;
+    if (r === ENOMEM || r === RANGES_FULL) {
+      refused = r;
+      return undefined;
+    }
+    refused = r;
+    return null;
+  });
+  if (mapped === undefined) throw failure(`mapping ${length} bytes of code`, refused);
+  if (mapped === null) {
+    if (refused > 0) throw failure(`reading ${length} bytes of code`, refused);
+    return refused;
+  }
+  return new CodeRegion(mapped[0], mapped[1], roundToPages(length));
+}
+
+/**
+ * loadCheckedCode from an open file (kept open until the promise settles), read and checked
+ * on a libuv worker thread. Exhaustion (no memory, a full fault-handler table) is retried
+ * synchronously, after a garbage collection.
+ */
+export async function loadCheckedCodeAsync(fd: number, offset: number, length: number, crc: number, sites: Int32Array, ids: Int32Array): Promise<CodeRegion | number> {
+  const r = await native.loadCheckedCodeAsync(fd, offset, length, crc, sites, ids);
+  if (typeof r !== 'number') return new CodeRegion(r[0], r[1], roundToPages(length));
+  if (r === ENOMEM || r === RANGES_FULL) return loadCheckedCode(fd, offset, length, crc, sites, ids);
+  if (r > 0) throw failure(`reading ${length} bytes of code`, r);
+  return r;
+}
+
+/**
  * Registers a region's code, with `meta` (what is needed to run it, see threads/module-share.ts;
  * the bytes of these arrays, concatenated),
  * in the add-on's process-wide registry: any thread can adopt it by the returned id while

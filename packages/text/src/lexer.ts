@@ -82,8 +82,9 @@ export class Lexer {
       if (isSpace(c)) {
         this.step();
       } else if (c === 0x3b && s.charCodeAt(this.pos + 1) === 0x3b) {
-        // `;;` line comment: to the end of the line
-        while (this.pos < s.length && s.charCodeAt(this.pos) !== 0x0a) this.pos++;
+        // `;;` line comment: to the end of the line, which the text format ends at LF or CR
+        // (a lone CR too: `;; x\r(code)` keeps the code)
+        while (this.pos < s.length && s.charCodeAt(this.pos) !== 0x0a && s.charCodeAt(this.pos) !== 0x0d) this.pos++;
       } else if (c === 0x28 && s.charCodeAt(this.pos + 1) === 0x3b) {
         this.skipBlockComment();
       } else {

@@ -66,9 +66,11 @@ function featureAt(bytes: Uint8Array, message: string, offset: number): string |
     case 'illegal opcode':
       return OPCODES[b];
     case 'malformed value type':
-    case 'malformed reference type':
     case 'malformed block type':
       return TYPE_BYTES[b];
+    case 'malformed reference type':
+      // 0x40 0x00 starts a table with an initializer expression (typed function references).
+      return b === 0x40 ? FEATURE.typedFunctionReferences : TYPE_BYTES[b];
     case 'malformed section id':
       return b === 13 ? FEATURE.exceptions : undefined; // tag section
     case 'malformed import kind':

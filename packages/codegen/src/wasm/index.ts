@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './opcodes.js';
 export { BinaryReader, isValTypeByte, type DecodeOptions } from './reader.js';
 export {
-  decodeModule, decodeModuleDeferringBodies, decodeModuleInSteps, redecodeModule, funcType, globalType, blockSignature,
+  decodeModule, decodeModuleDeferringBodies, decodeAcceptedModule, decodeModuleInSteps, redecodeModule, funcType, globalType, blockSignature,
 } from './module.js';
 export { readConstExpr } from './const-expr.js';
 export { MAX_LOCALS } from './sections.js';

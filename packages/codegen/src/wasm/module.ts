@@ -109,6 +109,71 @@ export function redecodeModule(bytes: Uint8Array): WasmModule {
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 
 /**
+ * Decodes again bytes that this compiler accepted before with `options` (a code cache hit:
+ * the SHA-256 of the bytes is part of the entry's key, and the entry holds their compiled
+ * code), deferring the largest sections: `codes`, `elems` and `names` are decoded when first
+ * read (a backtrace, an instantiation), not here. (Data segments go into their table of
+ * numbers, wasm/data-segments.ts, which is cheap.) A hit of esbuild.wasm otherwise spends
+ * most of its time decoding 98,000 data segments and 5,300 function headers that it may
+ * never need at that point. Errors are not expected (the bytes were accepted); one found
+ * late is thrown where the field is read.
+ */
+export function decodeAcceptedModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
+  const steps = decodeSteps(bytes, options, false, 0, undefined, true);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Sections decodeAcceptedModule leaves for later, by id: the field each one fills. */
+const DEFERRED_SECTIONS: Partial<Record<number, DeferredField>> = { 9: 'elems', 10: 'codes' };
+
+// Not the data section: it decodes into a table of numbers (data-segments.ts), which costs
+// little, and which instantiation reads.
+type DeferredField = 'elems' | 'codes';
+
+/**
+ * Makes `field` of `m` a getter that decodes section content [start, end) on first read,
+ * then becomes a plain property.
+ */
+function deferSection(m: WasmModule, field: DeferredField, id: number, start: number, end: number, features: DecodeOptions): void {
+  Object.defineProperty(m, field, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const r = new BinaryReader(m.bytes, start, end);
+      r.features = features;
+      // The section readers only push to their own field.
+      const into = { [field]: [] } as unknown as WasmModule;
+      SECTION_READERS[id]!(r, into);
+      if (r.pos !== end) r.fail('section size mismatch', start);
+      const value = into[field];
+      Object.defineProperty(m, field, { configurable: true, enumerable: true, writable: true, value });
+      return value;
+    },
+    set(value) {
+      Object.defineProperty(m, field, { configurable: true, enumerable: true, writable: true, value });
+    },
+  });
+}
+
+function deferNames(m: WasmModule, start: number, end: number): void {
+  Object.defineProperty(m, 'names', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = parseNameSection(m.bytes, start, end) ?? emptyNames();
+      Object.defineProperty(m, 'names', { configurable: true, enumerable: true, writable: true, value });
+      return value;
+    },
+    set(value) {
+      Object.defineProperty(m, 'names', { configurable: true, enumerable: true, writable: true, value });
+    },
+  });
+}
+
+/**
  * decodeModuleDeferringBodies in steps, for a caller that must not block its thread for
  * long (an asynchronous compile adopting code compiled on a worker): the generator yields
  * between sections and after every `entriesPerStep` entries of the code and data sections
@@ -131,7 +196,7 @@ function decode(
 /** The decoder; it yields (see decodeModuleInSteps) only when entriesPerStep > 0. */
 function* decodeSteps(
   bytes: Uint8Array, options: DecodeOptions, skipDataContents: boolean, entriesPerStep: number,
-  sink?: DecodeSink,
+  sink?: DecodeSink, deferLarge = false,
 ): Generator<void, WasmModule, void> {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
@@ -183,7 +248,8 @@ function* decodeSteps(
       m.customSections.push({ name, offset: sub.pos, size: contentEnd - sub.pos });
       if (name === 'name' && !sawNames) {
         sawNames = true;
-        m.names = parseNameSection(bytes, sub.pos, contentEnd) ?? emptyNames();
+        if (deferLarge) deferNames(m, sub.pos, contentEnd);
+        else m.names = parseNameSection(bytes, sub.pos, contentEnd) ?? emptyNames();
       }
       r.pos = contentEnd;
       continue;
@@ -195,7 +261,11 @@ function* decodeSteps(
     lastRank = rank;
     (m.sectionOffsets ??= [])[id] = contentStart;
     const readEntry = entriesPerStep > 0 ? STEPPED_ENTRY_READERS[id] : undefined;
-    if (readEntry !== undefined) {
+    const deferred = deferLarge ? DEFERRED_SECTIONS[id] : undefined;
+    if (deferred !== undefined) {
+      deferSection(m, deferred, id, contentStart, contentEnd, options);
+      r.pos = contentEnd;
+    } else if (readEntry !== undefined) {
       const n = r.readCount();
       for (let i = 0; i < n; i++) {
         if (i > 0 && i % entriesPerStep === 0) yield;
@@ -208,6 +278,8 @@ function* decodeSteps(
     if (entriesPerStep > 0) yield;
   }
 
+  // Accepted before (decodeAcceptedModule): the deferred sections are not read for these checks.
+  if (deferLarge) return m;
   if (m.funcs.length - m.numImportedFuncs !== m.codes.length) {
     r.fail('function and code section have inconsistent lengths');
   }

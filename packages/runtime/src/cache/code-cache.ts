@@ -22,12 +22,12 @@
 // function is compiled, and find() would give it every function at once.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, open, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
 import {
-  deserializeModule, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
+  deserializeModule, deserializeModuleAsync, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
   type SerializableModule,
 } from './serialized-module.js';
 
@@ -85,45 +85,59 @@ export class CodeCache {
   }
 
   /**
-   * The module in entry `key`, or null (no entry, or one refused and deleted). Reads all of
-   * the entry but its offset map, which is read on the first trap (serialized-module.ts).
+   * The module in entry `key`, or null (no entry, or one refused and deleted). Reads the
+   * entry's main part here and has the add-on copy its code into code pages (checked there);
+   * the offset map is read on the first trap (serialized-module.ts).
    */
   findSync(key: string, wasm: WasmKey, settings: CodeSettings): Prebuilt | null {
     const path = this.pathOf(key);
-    let main: Uint8Array;
-    let size: number;
+    let fd: number;
     try {
-      const fd = openSync(path, 'r');
-      try {
-        size = fstatSync(fd).size;
-        const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
-        const length = mainPartLength(head, size);
-        main = head;
-        if (length > head.length) {
-          // One buffer for the whole part: fresh memory costs its page faults once.
-          main = new Uint8Array(length);
-          main.set(head);
-          readInto(fd, main, head.length);
-        }
-      } finally {
-        closeSync(fd);
-      }
+      fd = openSync(path, 'r');
     } catch (e) {
       this.#readFailed(e);
       return null;
     }
-    const found = this.#accept(key, entrySource(path, main, size, () => this.#mapLost(key)), wasm, settings);
+    let found: Prebuilt | null;
+    try {
+      let main: Uint8Array;
+      let size: number;
+      try {
+        size = fstatSync(fd).size;
+        const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
+        main = head;
+        const length = mainPartLength(head, size);
+        if (length > head.length) {
+          main = new Uint8Array(length);
+          main.set(head);
+          readInto(fd, main, head.length);
+        }
+      } catch (e) {
+        this.#readFailed(e);
+        return null;
+      }
+      found = this.#accept(key, entrySource(path, fd, main, size, () => this.#mapLost(key)), wasm, settings);
+    } finally {
+      closeSync(fd);
+    }
     if (found !== null) this.#touch(() => utimesSync(path, new Date(), new Date()));
     return found;
   }
 
-  /** findSync without blocking the thread on the file reads. */
+  /** findSync without blocking the thread on the file: the code is read and checked on a libuv worker thread. */
   async find(key: string, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
     const path = this.pathOf(key);
-    let main: Uint8Array;
-    let size: number;
+    let file: FileHandle;
     try {
-      const file = await open(path, 'r');
+      file = await open(path, 'r');
+    } catch (e) {
+      this.#readFailed(e);
+      return null;
+    }
+    let found: Prebuilt | null;
+    try {
+      let main: Uint8Array;
+      let size: number;
       try {
         size = (await file.stat()).size;
         const head = new Uint8Array(Math.min(size, PREFIX_READ));
@@ -135,14 +149,14 @@ export class CodeCache {
           main.set(head);
           await file.read(main, head.length, length - head.length, head.length);
         }
-      } finally {
-        await file.close();
+      } catch (e) {
+        this.#readFailed(e);
+        return null;
       }
-    } catch (e) {
-      this.#readFailed(e);
-      return null;
+      found = await this.#acceptAsync(key, entrySource(path, file.fd, main, size, () => this.#mapLost(key)), wasm, settings);
+    } finally {
+      await file.close();
     }
-    const found = this.#accept(key, entrySource(path, main, size, () => this.#mapLost(key)), wasm, settings);
     if (found !== null) {
       const now = new Date();
       await utimes(path, now, now).catch((e: unknown) => this.#failed('updating the access time of', e));
@@ -217,16 +231,31 @@ export class CodeCache {
       this.stats.hits++;
       return prebuilt;
     } catch (e) {
-      if (!(e instanceof SerializedModuleError)) {
-        // Not the entry's fault (no memory to map the code, say): keep it, compile this time.
-        this.#failed('loading', e);
-        return null;
-      }
-      // Refused: compile instead, and let the write replace it.
-      this.stats.rejected++;
-      try { unlinkSync(this.pathOf(key)); } catch { /* already gone, or read-only: the write will say */ }
+      return this.#refused(key, e);
+    }
+  }
+
+  async #acceptAsync(key: string, source: EntrySource & { readonly codeSource: number }, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
+    try {
+      const prebuilt = await deserializeModuleAsync(source, settings, { wasm });
+      this.stats.hits++;
+      return prebuilt;
+    } catch (e) {
+      return this.#refused(key, e);
+    }
+  }
+
+  /** A lookup that threw `e`: a refused entry is deleted (to be rewritten), anything else counted; null either way. */
+  #refused(key: string, e: unknown): null {
+    if (!(e instanceof SerializedModuleError)) {
+      // Not the entry's fault (no memory to map the code, say): keep it, compile this time.
+      this.#failed('loading', e);
       return null;
     }
+    // Refused: compile instead, and let the write replace it.
+    this.stats.rejected++;
+    try { unlinkSync(this.pathOf(key)); } catch { /* already gone, or read-only: the write will say */ }
+    return null;
   }
 
   /** A loaded entry's offset map, read on a first trap, was damaged (or the entry is gone): delete it, to be rewritten. */
@@ -318,15 +347,17 @@ export function clearEntries(dir: string): { entries: number; bytes: number } {
 }
 
 /**
- * An entry file whose first `main.length` bytes were read: those are served from memory (ours:
- * deserialize patches the code in place), the rest (the offset map) read again from the file
- * when a trap first needs it.
+ * An entry file, open as `fd` while it is being loaded, whose first `main.length` bytes were
+ * read: those are served from memory, the code is read from `fd` by the add-on, and the
+ * offset map is read again from the file (by path: `fd` is closed by then) when a trap first
+ * needs it.
  */
-function entrySource(path: string, main: Uint8Array, size: number, mapLost: () => void): EntrySource {
+function entrySource(path: string, fd: number, main: Uint8Array, size: number, mapLost: () => void): EntrySource & { readonly codeSource: number } {
   return {
     size,
     owned: true,
     mapLost,
+    codeSource: fd,
     read: (offset, length) => {
       if (offset + length <= main.length) return main.subarray(offset, offset + length);
       return readFile(path, offset, length) ?? new Uint8Array(0);

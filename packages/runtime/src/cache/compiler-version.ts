@@ -9,12 +9,14 @@
 // Hashing the files costs a cold process ~15-75 ms (reading ~0.6 MB on the loaded 2-core
 // development VM), a large part of a warm cache hit. So the code cache memoizes it in its
 // directory (MEMO_FILE), under a fingerprint of the files' metadata (name, size, mtime,
-// ctime, inode: ~1 ms of stat calls). Any rewrite of a file changes its ctime, which no
+// ctime, inode), which the add-on collects (native/src/file_stamps.c: ~0.2 ms, against ~5 ms
+// of statSync calls in a cold process). Any rewrite of a file changes its ctime, which no
 // program can set, so a stale memo is never used; a damaged one is ignored and rewritten.
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { native } from '../native.js';
 
 /** In a cache directory: { fingerprint, version } of the last hash. */
 export const MEMO_FILE = 'compiler-version.json';
@@ -30,9 +32,8 @@ export function compilerVersion(memoDir?: string): string {
   const require = createRequire(import.meta.url);
   const runtime = require('../../package.json') as { version: string };
   const root = dirname(require.resolve('@wasmjit/codegen'));
-  const files = jsFiles(root);
-  const hashFiles = () => `wasmjit ${runtime.version} codegen ${hashContents(root, files).slice(0, 32)}`;
-  cached = memoDir === undefined ? hashFiles() : memoized(join(memoDir, MEMO_FILE), fingerprint(root, files), hashFiles);
+  const hashFiles = () => `wasmjit ${runtime.version} codegen ${hashContents(root, jsFiles(root)).slice(0, 32)}`;
+  cached = memoDir === undefined ? hashFiles() : memoized(join(memoDir, MEMO_FILE), fingerprint(root), hashFiles);
   return cached;
 }
 
@@ -64,9 +65,12 @@ function jsFiles(root: string): string[] {
   return files.sort();
 }
 
-function fingerprint(root: string, files: string[]): string {
+function fingerprint(root: string): string {
   const hash = createHash('sha256').update(root);
-  for (const f of files) {
+  const stamps = native.fileStamps(root, '.js');
+  if (typeof stamps === 'string') return hash.update('native\0').update(stamps).digest('hex');
+  // The add-on could not walk the directory: the same facts, the slow way.
+  for (const f of jsFiles(root)) {
     const st = statSync(join(root, f), { bigint: true });
     hash.update(`${f}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}\0${st.ino}\0`);
   }

@@ -1,25 +1,33 @@
 // A compiled module as bytes (Module.serialize / Module.deserialize, and the entries of the
-// code cache, code-cache.ts), loadable in another process. Little-endian throughout:
+// code cache, code-cache.ts), loadable in another process. Little-endian throughout, every
+// part 8-aligned:
 //
 //   0   8 bytes  MAGIC "WJITCODE"
 //   8   u32      FORMAT_VERSION (this layout)
 //   12  u32      H, length of the header
 //   16  H bytes  header, JSON (EntryHeader): compiler version, code settings, SHA-256 of
-//                the wasm bytes, whether they are included, and the sizes of the parts below
+//                the wasm bytes, whether they are included, the sizes of the parts below and
+//                the CRC32C of the code
 //       zero padding to a multiple of 8
-//       code     the machine code, every signature-id site zeroed; padding to 4
 //       i32      funcOffsets[numFuncs], funcEnds[numFuncs]
 //       i32      typeIdSites[2 * sites]: (code offset of an imm32, module type index)
-//       u8       the wasm module bytes[wasmLength], when included; padding to 4
+//       u8       the wasm module bytes[wasmLength], when included; padding to 8
 //       32 bytes SHA-256 of everything before it (the "main" checksum)
 //       u32      offset-map code[mapEntries], offset-map wasm[mapEntries]
 //       32 bytes SHA-256 of the offset map
+//       code     the machine code, every signature-id site zeroed (to the end)
 //
-// The two checksums cover every byte. The offset map (code → wasm offsets, as large as the
-// code) is only read by trap backtraces, so it comes last with a checksum of its own: the
-// code cache reads it out of the entry file on the first trap, not at every load.
-// Module.serialize includes the wasm bytes; the code cache leaves them out (whoever looks up
-// an entry has the bytes: their hash is part of the key and checked against the header).
+// Every byte is covered: the main part and the offset map by their SHA-256s, the code by
+// its CRC32C, which is in the header (so under the main checksum). The code comes last and
+// has the cheap checksum because it is the bulk (20 MB for esbuild.wasm): a load copies it
+// from the file straight into code pages and checks it there, in the add-on
+// (native/src/code_file.c), at memory speed; SHA-256 of it cost a cache hit ~40 ms. The
+// offset map (code → wasm offsets, as large as the code) is only read by trap backtraces,
+// so it has a checksum of its own: the code cache reads it out of the entry file on the
+// first trap, not at every load. So a cache hit reads the small main part in JS, and the
+// code in C. Module.serialize includes the wasm bytes; the code cache leaves them out
+// (whoever looks up an entry has the bytes: their hash is part of the key and checked
+// against the header).
 //
 // Why the code loads anywhere: compiled code is position independent (calls are rel32 within
 // the module's code, everything else is reached through the vmctx register), except for two
@@ -33,19 +41,21 @@
 // Refusals are Errors naming what mismatched, all checked before anything is mapped
 // executable: length, magic, format version, the sizes adding up to the length, the main
 // checksum (any flipped byte, any truncation), then compiler version and settings (a
-// well-formed entry of another wasmjit or engine). The checksums detect corruption, not
+// well-formed entry of another wasmjit or engine), then the code's CRC32C, in the add-on,
+// on a copy that becomes executable only if it matches. The checksums detect corruption, not
 // tampering: whoever can write the bytes can write any code with valid checksums, so
 // serialized bytes must come from a trusted place, as an executable does (docs/cache.md).
 import { createHash } from 'node:crypto';
-import { canonicalTypeId, decodeModuleDeferringBodies, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
-import { loadCode } from '../code-memory.js';
+import { canonicalTypeId, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
+import { copyCode, loadCheckedCode, loadCheckedCodeAsync, type CodeRegion } from '../code-memory.js';
 import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
+import { native } from '../native.js';
 import { compilerVersion } from './compiler-version.js';
 
 const MAGIC = 'WJITCODE';
 /** Bump when the layout above changes. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const PREFIX = 16;
 const DIGEST = 32;
 
@@ -67,6 +77,8 @@ interface EntryHeader {
   wasmLength: number;
   wasmIncluded: boolean;
   codeLength: number;
+  /** CRC32C of the code as stored (sites zeroed). */
+  codeCrc32c: number;
   numFuncs: number;
   sites: number;
   mapEntries: number;
@@ -117,7 +129,7 @@ export function serializeModule(m: SerializableModule, includeWasm = true): Uint
   const code = compiled.code;
   const n = compiled.funcOffsets.length;
   const mapEntries = compiled.offsetMap.code.length;
-  const header: EntryHeader = {
+  const header: Omit<EntryHeader, 'codeCrc32c'> = {
     compiler: compilerVersion(),
     settings: storedSettings(m.settings),
     wasmSha256: sha256(wasm.bytes).toString('hex'),
@@ -128,18 +140,22 @@ export function serializeModule(m: SerializableModule, includeWasm = true): Uint
     sites: sites.length / 2,
     mapEntries,
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const layout = layoutOf(json.length, header);
+  // The code goes in first: its CRC32C (with the sites zeroed) is part of the header.
+  const codePart = new Uint8Array(code.length);
+  codePart.set(code);
+  // The ids are this process's: zero them, so the bytes are the same whatever process wrote
+  // them (loading writes the loader's ids).
+  const codeView = new DataView(codePart.buffer);
+  for (let j = 0; j < sites.length; j += 2) codeView.setInt32(sites[j]!, 0, true);
+  const full: EntryHeader = { ...header, codeCrc32c: native.crc32c(codePart) };
+  const json = new TextEncoder().encode(JSON.stringify(full));
+  const layout = layoutOf(json.length, full);
   const out = new Uint8Array(layout.total);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, FORMAT_VERSION, true);
   view.setUint32(12, json.length, true);
   out.set(json, PREFIX);
-  out.set(code, layout.code);
-  // The ids are this process's: zero them, so the bytes are the same whatever process wrote
-  // them (loading writes the loader's ids).
-  for (let j = 0; j < sites.length; j += 2) view.setInt32(layout.code + sites[j]!, 0, true);
   putWords(out, layout.funcOffsets, compiled.funcOffsets);
   putWords(out, layout.funcOffsets + 4 * n, compiled.funcEnds);
   putWords(out, layout.sites, sites);
@@ -148,18 +164,22 @@ export function serializeModule(m: SerializableModule, includeWasm = true): Uint
   putWords(out, layout.map, compiled.offsetMap.code);
   putWords(out, layout.map + 4 * mapEntries, compiled.offsetMap.wasm);
   out.set(sha256(out.subarray(layout.map, layout.mapDigest)), layout.mapDigest);
+  out.set(codePart, layout.code);
   return out;
 }
 
 /**
  * Where serialized bytes are read from: memory (Module.deserialize) or an entry file (the
- * code cache). `read` gives bytes [offset, offset + length); `owned` says the caller may
- * keep and change what it returns (a fresh buffer, not the user's).
+ * code cache). `read` gives bytes [offset, offset + length) (the user's own bytes when
+ * `owned` is false: copied before they are kept); `codeSource` is what the add-on reads the
+ * code part from (native loadCheckedCode: a file descriptor or the bytes).
  */
 export interface EntrySource {
   readonly size: number;
   read(offset: number, length: number): Uint8Array;
   readonly owned: boolean;
+  /** The source as native loadCheckedCode takes it: an open file's descriptor, or the bytes. */
+  readonly codeSource: number | Uint8Array;
   /**
    * Reads [offset, offset + length) again when the offset map is first needed (a trap
    * backtrace), null if it cannot; or null to read the map with the rest.
@@ -172,7 +192,7 @@ export interface EntrySource {
 export function memorySource(bytes: Uint8Array): EntrySource {
   // A plain Uint8Array over the same bytes: slice() of a Buffer is a view, not a copy.
   const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { size: b.length, read: (offset, length) => b.subarray(offset, offset + length), owned: false, lazyMap: null };
+  return { size: b.length, read: (offset, length) => b.subarray(offset, offset + length), owned: false, codeSource: b, lazyMap: null };
 }
 
 export interface DeserializeOptions {
@@ -180,11 +200,39 @@ export interface DeserializeOptions {
   readonly wasm?: { readonly bytes: Uint8Array; readonly sha256: string };
 }
 
+/** loadCheckedCode's refusals (native/src/code_file.c). */
+const CODE_CHECKSUM = -2;
+const CODE_SHORT = -3;
+const CODE_SITE = -4;
+
 /**
  * The Prebuilt (decoded module, code mapped read+execute) that `source` holds, if it was
  * serialized by this compiler with `settings`; else SerializedModuleError.
  */
 export function deserializeModule(source: EntrySource, settings: CodeSettings, options: DeserializeOptions = {}): Prebuilt {
+  const pending = prepareLoad(source, settings, options);
+  const { offset, length, crc, sites, ids } = pending.code;
+  return pending.finish(loadCheckedCode(source.codeSource, offset, length, crc, sites, ids));
+}
+
+/**
+ * deserializeModule with the code read and checked on a libuv worker thread (the code cache's
+ * asynchronous lookup): `fd` is the entry file, open until the promise settles.
+ */
+export async function deserializeModuleAsync(source: EntrySource & { readonly codeSource: number }, settings: CodeSettings, options: DeserializeOptions = {}): Promise<Prebuilt> {
+  const pending = prepareLoad(source, settings, options);
+  const { offset, length, crc, sites, ids } = pending.code;
+  return pending.finish(await loadCheckedCodeAsync(source.codeSource, offset, length, crc, sites, ids));
+}
+
+/** An entry checked and decoded but for its code: where the code is, and what makes the Prebuilt of it. */
+interface PendingLoad {
+  readonly code: { offset: number; length: number; crc: number; sites: Int32Array; ids: Int32Array };
+  /** The Prebuilt over the loaded code, or SerializedModuleError for the add-on's refusal. */
+  finish(loaded: CodeRegion | number): Prebuilt;
+}
+
+function prepareLoad(source: EntrySource, settings: CodeSettings, options: DeserializeOptions): PendingLoad {
   const { header, main, layout } = readMain(source, settings);
   const bad = (why: string) => new SerializedModuleError('layout', why);
   const { numFuncs: n, codeLength, mapEntries } = header;
@@ -203,8 +251,9 @@ export function deserializeModule(source: EntrySource, settings: CodeSettings, o
   const features: DecodeOptions = Object.fromEntries(header.settings.features.map((f) => [f, true]));
   let wasm: WasmModule;
   try {
-    // Bytes that compiled with these features: the bodies (compiled) need no scan.
-    wasm = decodeModuleDeferringBodies(wasmBytes, features);
+    // Bytes that compiled with these features (the entry is for their SHA-256, written by
+    // this compiler): function headers, data segments and names are decoded when first used.
+    wasm = decodeAcceptedModule(wasmBytes, features);
   } catch (e) {
     throw bad(`the wasm bytes do not decode (${(e as Error).message})`);
   }
@@ -215,16 +264,6 @@ export function deserializeModule(source: EntrySource, settings: CodeSettings, o
     if (!(funcOffsets[i]! >= 0 && funcOffsets[i]! < funcEnds[i]! && funcEnds[i]! <= codeLength)) throw bad(`function ${i} lies outside the code`);
   }
   const sites = int32s(main, layout.sites, 2 * header.sites).slice();
-  // Patched in place when the source is ours, else in a copy (the caller's bytes stay as they are).
-  const code = source.owned ? main.subarray(layout.code, layout.code + codeLength) : main.slice(layout.code, layout.code + codeLength);
-  const codeView = new DataView(code.buffer, code.byteOffset, code.byteLength);
-  const ids = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
-  for (let j = 0; j < sites.length; j += 2) {
-    const at = sites[j]!;
-    const id = ids[sites[j + 1]!];
-    if (!(at >= 0 && at + 4 <= codeLength) || id === undefined) throw bad(`signature-id site ${j / 2} is out of range`);
-    codeView.setInt32(at, id, true);
-  }
   const mapLength = 8 * mapEntries + DIGEST;
   let readMap: () => OffsetMap;
   if (source.lazyMap === null) {
@@ -247,20 +286,34 @@ export function deserializeModule(source: EntrySource, settings: CodeSettings, o
       return { code: new Uint32Array(0), wasm: new Uint32Array(0) };
     };
   }
-  const region = loadCode(code);
-  let offsetMap: OffsetMap | undefined;
-  const compiled: CompiledCode = {
-    code, funcOffsets, funcEnds, comments: [], opOffsets: null, typeIdSites: sites,
-    get offsetMap(): OffsetMap {
-      return (offsetMap ??= readMap());
-    },
-  };
+  // This process's signature id of each type, written at the sites as the code is loaded.
+  const ids = Int32Array.from(wasm.types, (t) => canonicalTypeId(t.params, t.results));
   const stored = header.settings;
   const moduleSettings: CodeSettings = {
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,
     hostInterrupts: stored.hostInterrupts, consumeFuel: stored.consumeFuel, features, epochAddress: undefined,
   };
-  return { wasm, compiled, code: region, settings: moduleSettings };
+  const finish = (loaded: CodeRegion | number): Prebuilt => {
+    if (loaded === CODE_CHECKSUM) throw new SerializedModuleError('checksum', 'code checksum mismatch (the bytes are corrupt)');
+    if (loaded === CODE_SHORT) throw new SerializedModuleError('checksum', 'the code is cut short (the bytes are truncated)');
+    if (loaded === CODE_SITE) throw bad('a signature-id site is out of range');
+    if (typeof loaded === 'number') throw bad(`the code did not load (${loaded})`);
+    const region = loaded;
+    let offsetMap: OffsetMap | undefined;
+    let code: Uint8Array | undefined;
+    const compiled: CompiledCode = {
+      // Only tools and Module.serialize read the bytes back: copied out of the code pages then.
+      get code(): Uint8Array {
+        return (code ??= copyCode(region).subarray(0, codeLength));
+      },
+      funcOffsets, funcEnds, comments: [], opOffsets: null, typeIdSites: sites,
+      get offsetMap(): OffsetMap {
+        return (offsetMap ??= readMap());
+      },
+    };
+    return { wasm, compiled, code: region, settings: moduleSettings };
+  };
+  return { code: { offset: layout.code, length: codeLength, crc: header.codeCrc32c, sites, ids }, finish };
 }
 
 /** The verified main part of an entry (everything up to its checksum) and its header. */
@@ -280,8 +333,7 @@ function readMain(source: EntrySource, settings: CodeSettings): { header: EntryH
   } catch {
     header = null as unknown as EntryHeader;
   }
-  const counts = header === null || typeof header !== 'object' ? [] : [header.wasmLength, header.codeLength, header.numFuncs, header.sites, header.mapEntries];
-  const layout = counts.length === 5 && counts.every((x) => Number.isSafeInteger(x) && x >= 0) ? layoutOf(jsonLength, header) : null;
+  const layout = header === null || typeof header !== 'object' ? null : checkedLayout(jsonLength, header);
   // A damaged header, or a truncated entry: the checksum below cannot be found, or the sizes do not add up.
   if (layout === null || layout.total !== size) throw new SerializedModuleError('checksum', 'the sizes do not add up to the length (the bytes are corrupt or truncated)');
   const main = source.read(0, layout.mainDigest + DIGEST);
@@ -300,8 +352,8 @@ function readMain(source: EntrySource, settings: CodeSettings): { header: EntryH
 }
 
 /**
- * How many leading bytes of an entry of `size` bytes deserializing reads at once (all but the
- * offset map), from its first bytes `head` (at least PREFIX_READ of them, or the whole entry);
+ * How many leading bytes of an entry of `size` bytes deserializing reads in JS (all but the
+ * offset map and the code), from its first bytes `head` (at least PREFIX_READ of them, or the whole entry);
  * `size` when that cannot be told (deserialize will then say what is wrong).
  */
 export function mainPartLength(head: Uint8Array, size: number): number {
@@ -309,11 +361,8 @@ export function mainPartLength(head: Uint8Array, size: number): number {
   const jsonLength = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(12, true);
   if (PREFIX + jsonLength > head.length) return size;
   try {
-    const h = JSON.parse(new TextDecoder().decode(head.subarray(PREFIX, PREFIX + jsonLength))) as EntryHeader;
-    const counts = [h.wasmLength, h.codeLength, h.numFuncs, h.sites, h.mapEntries];
-    if (!counts.every((x) => Number.isSafeInteger(x) && x >= 0)) return size;
-    const layout = layoutOf(jsonLength, h);
-    return layout.total === size ? layout.mainDigest + DIGEST : size;
+    const layout = checkedLayout(jsonLength, JSON.parse(new TextDecoder().decode(head.subarray(PREFIX, PREFIX + jsonLength))) as EntryHeader);
+    return layout !== null && layout.total === size ? layout.mainDigest + DIGEST : size;
   } catch {
     return size;
   }
@@ -329,17 +378,27 @@ function offsetMapOf(part: Uint8Array, entries: number): OffsetMap | null {
   return { code: new Uint32Array(part.slice(0, 4 * entries).buffer), wasm: new Uint32Array(part.slice(4 * entries, at).buffer) };
 }
 
-interface Layout { code: number; funcOffsets: number; sites: number; wasm: number; mainDigest: number; map: number; mapDigest: number; total: number }
+interface Layout { funcOffsets: number; sites: number; wasm: number; mainDigest: number; map: number; mapDigest: number; code: number; total: number }
 
-function layoutOf(jsonLength: number, h: Pick<EntryHeader, 'codeLength' | 'numFuncs' | 'sites' | 'mapEntries' | 'wasmLength' | 'wasmIncluded'>): Layout {
-  const code = align(PREFIX + jsonLength, 8);
-  const funcOffsets = align(code + h.codeLength, 4);
+type Sizes = Pick<EntryHeader, 'codeLength' | 'numFuncs' | 'sites' | 'mapEntries' | 'wasmLength' | 'wasmIncluded'>;
+
+function layoutOf(jsonLength: number, h: Sizes): Layout {
+  const funcOffsets = align(PREFIX + jsonLength, 8);
   const sites = funcOffsets + 8 * h.numFuncs;
   const wasm = sites + 8 * h.sites;
-  const mainDigest = align(wasm + (h.wasmIncluded === true ? h.wasmLength : 0), 4);
+  const mainDigest = align(wasm + (h.wasmIncluded === true ? h.wasmLength : 0), 8);
   const map = mainDigest + DIGEST;
   const mapDigest = map + 8 * h.mapEntries;
-  return { code, funcOffsets, sites, wasm, mainDigest, map, mapDigest, total: mapDigest + DIGEST };
+  const code = mapDigest + DIGEST;
+  return { funcOffsets, sites, wasm, mainDigest, map, mapDigest, code, total: code + h.codeLength };
+}
+
+/** The layout a header read from bytes describes, or null when its sizes or CRC are not numbers that can be. */
+function checkedLayout(jsonLength: number, h: EntryHeader): Layout | null {
+  const counts = [h.wasmLength, h.codeLength, h.numFuncs, h.sites, h.mapEntries];
+  if (!counts.every((x) => Number.isSafeInteger(x) && x >= 0)) return null;
+  if (!(Number.isInteger(h.codeCrc32c) && h.codeCrc32c >= 0 && h.codeCrc32c <= 0xffffffff)) return null;
+  return layoutOf(jsonLength, h);
 }
 
 function align(n: number, to: number): number {

@@ -34,6 +34,8 @@ export interface EngineAdapter {
    * then skips with that name instead of failing), else undefined.
    */
   unsupportedFeature?(e: unknown): string | undefined;
+  /** The module names a compiled module imports from (to tell which registrations it needs). */
+  importModules?(module: unknown): string[];
   /** The `spectest` host module, built from this engine's Memory/Table/Global. */
   makeSpectest(): Record<string, unknown>;
 }

@@ -75,6 +75,11 @@ function describeError(e: unknown, adapter: EngineAdapter): string {
   return `non-Error thrown: ${String(e)}`;
 }
 
+/** "module unavailable (why)", without nesting when `why` is already that. */
+function unavailable(why: string): string {
+  return why.startsWith(SKIP.unavailable) ? why : `${SKIP.unavailable} (${why})`;
+}
+
 function featureSkip(feature: string): Skip {
   return new Skip(`not implemented: ${feature}`);
 }
@@ -123,6 +128,8 @@ class ScriptRun {
   readonly spectest: Record<string, unknown> = {};
   readonly spectestError: string | undefined;
   readonly registry: Imports = {};
+  /** Registrations of modules that were skipped: name → the skip reason. */
+  readonly skippedRegistrations = new Map<string, string>();
   readonly named = new Map<string, InstanceState>();
   readonly definitions = new Map<string, DefinitionState>();
   current: InstanceState | undefined;
@@ -183,7 +190,20 @@ class ScriptRun {
     }
   }
 
+  /**
+   * A module importing from a registration whose module was skipped (it used a feature the
+   * engine lacks) cannot link: it is skipped for that reason too, not failed.
+   */
+  skipIfImportsSkipped(module: unknown): void {
+    if (this.skippedRegistrations.size === 0) return;
+    for (const name of this.adapter.importModules?.(module) ?? []) {
+      const reason = this.skippedRegistrations.get(name);
+      if (reason !== undefined) throw new Skip(reason);
+    }
+  }
+
   instantiate(module: unknown): { exports: Record<string, unknown> } {
+    this.skipIfImportsSkipped(module);
     try {
       return this.adapter.instantiate(module, this.imports());
     } catch (e) {
@@ -206,8 +226,8 @@ class ScriptRun {
   instanceFor(id: string | undefined): { exports: Record<string, unknown> } {
     const st = id === undefined ? this.current : this.named.get(id);
     if (st === undefined) throw new Fail(id === undefined ? 'no current module' : `unknown module ${id}`);
-    if ('skipped' in st) throw new Skip(`${SKIP.unavailable} (${st.skipped})`);
-    if ('failed' in st) throw new Fail(`${SKIP.unavailable} (${st.failed})`);
+    if ('skipped' in st) throw new Skip(unavailable(st.skipped));
+    if ('failed' in st) throw new Fail(unavailable(st.failed));
     return st;
   }
 
@@ -291,8 +311,8 @@ class ScriptRun {
         this.settle(cmd.line, () => {
           const def = cmd.definition === undefined ? undefined : this.definitions.get(cmd.definition);
           if (def === undefined) throw new Fail(`unknown module definition ${cmd.definition ?? '(none)'}`);
-          if ('skipped' in def) throw new Skip(`${SKIP.unavailable} (${def.skipped})`);
-          if ('failed' in def) throw new Fail(`${SKIP.unavailable} (${def.failed})`);
+          if ('skipped' in def) throw new Skip(unavailable(def.skipped));
+          if ('failed' in def) throw new Fail(unavailable(def.failed));
           return this.instantiate(def.module);
         }, (st) => {
           this.current = st;
@@ -301,7 +321,12 @@ class ScriptRun {
         return;
       }
       case 'register':
-        this.registry[cmd.name] = this.instanceFor(cmd.module).exports;
+        try {
+          this.registry[cmd.name] = this.instanceFor(cmd.module).exports;
+        } catch (e) {
+          if (e instanceof Skip) this.skippedRegistrations.set(cmd.name, e.message);
+          throw e;
+        }
         return;
       case 'action': {
         const args = this.args(cmd.action);
@@ -354,6 +379,7 @@ class ScriptRun {
       case 'assert_trap_module':
       case 'assert_uninstantiable': {
         const mod = this.compile(cmd.module);
+        this.skipIfImportsSkipped(mod);
         this.expectTrap(() => this.adapter.instantiate(mod, this.imports()), cmd.message, 'instantiation');
         return;
       }
@@ -378,6 +404,7 @@ class ScriptRun {
       }
       case 'assert_unlinkable': {
         const mod = this.compile(cmd.module);
+        this.skipIfImportsSkipped(mod);
         try {
           this.adapter.instantiate(mod, this.imports());
         } catch (e) {

@@ -7,6 +7,7 @@ import { CompileError, LinkError, RuntimeError } from '../errors.js';
 import { callRaw, type WasmFunction } from '../func-wrappers.js';
 import { Global } from '../global.js';
 import { Memory } from '../memory.js';
+import { Module } from '../module.js';
 import { Table } from '../table.js';
 import { makeSpectestFrom, type EngineAdapter, type Imports } from './adapter.js';
 import { fromJS } from './js-values.js';
@@ -68,6 +69,10 @@ export class WasmjitAdapter implements EngineAdapter {
   }
   unsupportedFeature(e: unknown): string | undefined {
     return e instanceof UnsupportedFeatureError ? e.feature : undefined;
+  }
+
+  importModules(module: unknown): string[] {
+    return Module.imports(module as Module).map((i) => i.module);
   }
 
   makeSpectest(): Record<string, unknown> {

@@ -14,7 +14,7 @@ import { moduleInfo } from '../../../runtime/dist/module.js';
 import { defaultCacheDir } from '../../../runtime/dist/cache/cache-dir.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
-import { flipped, tempDir } from './support.js';
+import { entryParts, flipped, tempDir } from './support.js';
 
 type Exports = Record<string, (...a: unknown[]) => unknown>;
 const run = (m: Module): Exports => new Instance(m, {}).exports as Exports;
@@ -62,7 +62,9 @@ describe('cache: Engine({ cache }) code cache', () => {
   });
 
   for (const [what, damage] of [
-    ['a flipped byte', (b: Uint8Array) => flipped(b, Math.floor(b.length / 2))],
+    ['a flipped byte in the code', (b: Uint8Array) => flipped(b, b.length - 1)],
+    ['a flipped byte in the metadata', (b: Uint8Array) => flipped(b, entryParts(b).mainDigest - 1)],
+    ['a flipped byte in the main checksum', (b: Uint8Array) => flipped(b, entryParts(b).mainDigest)],
     ['truncation', (b: Uint8Array) => b.subarray(0, b.length - 100)],
     ['a foreign file', () => new TextEncoder().encode('not an entry at all '.repeat(10))],
     ['an empty file', () => new Uint8Array(0)],
@@ -110,7 +112,7 @@ describe('cache: Engine({ cache }) code cache', () => {
     const e = new Engine({ cache: t.dir });
     const hit = e.compile(p.trap);
     const bytes = readFileSync(file) as Uint8Array;
-    bytes[bytes.length - 40]! ^= 1; // inside the offset map
+    bytes[entryParts(bytes).mapDigest - 8]! ^= 1; // inside the offset map
     writeFileSync(file, bytes);
     const x = new Instance(hit, imports).exports as Exports;
     let trap: { frames: { funcIndex: number; offset: number }[] } | undefined;
@@ -124,6 +126,24 @@ describe('cache: Engine({ cache }) code cache', () => {
     expect(x.viaHost!(1)).to.equal(2);
     expect(stats(e).rejected).to.equal(1);
     expect(entryFiles(t.dir)).to.have.length(0);
+  });
+
+  it('an entry truncated or overwritten on disk after a hit: the module runs on, its backtraces lose only their offsets', async () => {
+    // In child processes: code still backed by the file would die of SIGBUS (the cache
+    // copies it into code pages instead, native/src/code_file.c).
+    new Engine({ cache: t.dir }).compile(p.trap);
+    const file = join(t.dir, 'trap.wasm');
+    writeFileSync(file, p.trap);
+    const child = fileURLToPath(new URL('./damage-child.js', import.meta.url));
+    for (const how of ['empty', 'half', 'overwrite']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [child, t.dir, file, how], { encoding: 'utf8' });
+      const out = JSON.parse(stdout) as { hits: number; down: number; viaHost: number; frames: { funcIndex: number; offset: number }[] };
+      expect(out, how).to.deep.include({ hits: 1, down: 300, viaHost: 50 });
+      expect(out.frames.map((f) => f.funcIndex), how).to.deep.equal([1, 2]);
+      expect(out.frames.every((f) => f.offset === -1), how).to.equal(true);
+      // The child deleted the damaged entry when the trap found its map gone: compile it again.
+      new Engine({ cache: t.dir }).compile(p.trap);
+    }
   });
 
   it("another module's entry under this module's key is refused", () => {
@@ -152,6 +172,18 @@ describe('cache: Engine({ cache }) code cache', () => {
     const c = new Engine({ cache: t.dir });
     c.compile(large);
     expect(stats(c)).to.include({ hits: 1 });
+  });
+
+  it('compileAsync refuses an entry with a flipped code byte (checked on a worker thread), recompiles and replaces it', async () => {
+    new Engine({ cache: t.dir }).compile(p.table);
+    const file = join(t.dir, entryFiles(t.dir)[0]!);
+    const good = new Uint8Array(readFileSync(file));
+    writeFileSync(file, flipped(good, entryParts(good).code + 3));
+    const e = new Engine({ cache: t.dir });
+    const m = await e.compileAsync(p.table);
+    expect(stats(e)).to.include({ hits: 0, rejected: 1, writes: 1 });
+    expect(run(m).callA!(0, 5)).to.equal(15);
+    expect(Buffer.compare(readFileSync(file) as Uint8Array, good)).to.equal(0);
   });
 
   it('concurrent writers of one entry (processes) all succeed and leave a valid entry', async () => {

@@ -14,7 +14,7 @@ import { serializeModule } from '../../../runtime/dist/cache/serialized-module.j
 import { wat } from '../util/wat.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
-import { flipped, headerJson, resealed, tempDir, withHeaderEdit } from './support.js';
+import { entryParts, flipped, headerJson, resealed, tempDir, withHeaderEdit } from './support.js';
 
 type Exports = Record<string, (...a: unknown[]) => unknown>;
 
@@ -153,7 +153,9 @@ describe('cache: Module.serialize / Module.deserialize', () => {
 
     it('any single flipped byte (header, metadata, code, wasm, checksum)', () => {
       const { text } = headerJson(bytes);
-      const positions = new Set<number>([0, 7, 8, 12, 16, 16 + text.indexOf('compiler'), 16 + text.length - 1, bytes.length - 1, bytes.length - 32]);
+      const parts = entryParts(bytes);
+      const edges = [parts.mainDigest, parts.map, parts.mapDigest, parts.code].flatMap((at) => [at - 1, at, at + 1]);
+      const positions = new Set<number>([0, 7, 8, 12, 16, 16 + text.indexOf('compiler'), 16 + text.indexOf('codeCrc32c') + 13, 16 + text.length - 1, ...edges, bytes.length - 1]);
       for (let at = 0; at < bytes.length; at += 13) positions.add(at);
       const fields = new Set<string>();
       for (const at of positions) {
@@ -200,7 +202,7 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       expect(e.message).to.include(version);
       const format = bytes.slice();
       new DataView(format.buffer).setUint32(8, 99, true);
-      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 1/);
+      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 2/);
       expect(refusal(() => Module.deserialize(new TextEncoder().encode('\0asm: not a serialized module, though long enough to be one. '.repeat(3)), engine)).field).to.equal('magic');
       // Even with the checksums resealed, the header's sizes have to add up to the length.
       const sites = /"sites":(\d)/.exec(text)![1]!;

@@ -17,18 +17,28 @@ export function flipped(bytes: Uint8Array, at: number): Uint8Array {
 }
 
 /**
+ * Where the parts of serialized bytes start (serialized-module.ts): the main checksum ends
+ * the main part, the offset map and its checksum follow, the code (codeLength bytes) is last.
+ */
+export function entryParts(bytes: Uint8Array): { mainDigest: number; map: number; mapDigest: number; code: number } {
+  const { text } = headerJson(bytes);
+  const field = (name: string) => Number(new RegExp(`"${name}":(\\d+)`).exec(text)![1]);
+  const code = bytes.length - field('codeLength');
+  const mapDigest = code - 32;
+  const map = mapDigest - 8 * field('mapEntries');
+  return { mainDigest: map - 32, map, mapDigest, code };
+}
+
+/**
  * `bytes` with both SHA-256s recomputed, so that the checksums no longer catch an edit: the
- * main one (over everything before it) and the offset map's (the last 32 bytes), which are
- * 8 * mapEntries bytes apart (serialized-module.ts).
+ * main one (over everything before it) and the offset map's.
  */
 export function resealed(bytes: Uint8Array): Uint8Array {
   const copy = bytes.slice();
-  const mapEntries = Number(/"mapEntries":(\d+)/.exec(headerJson(bytes).text)![1]);
-  const mapDigest = copy.length - 32;
-  const mainDigest = mapDigest - 8 * mapEntries - 32;
+  const { mainDigest, map, mapDigest } = entryParts(bytes);
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
   copy.set(sha(copy.subarray(0, mainDigest)), mainDigest);
-  copy.set(sha(copy.subarray(mainDigest + 32, mapDigest)), mapDigest);
+  copy.set(sha(copy.subarray(map, mapDigest)), mapDigest);
   return copy;
 }
 

@@ -77,6 +77,10 @@ export class V8Adapter implements EngineAdapter {
     return undefined;
   }
 
+  importModules(module: unknown): string[] {
+    return WebAssembly.Module.imports(module as WebAssembly.Module).map((i) => i.module);
+  }
+
   makeSpectest(): Record<string, unknown> {
     return makeSpectestFrom(WebAssembly as unknown as Parameters<typeof makeSpectestFrom>[0]);
   }

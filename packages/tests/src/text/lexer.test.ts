@@ -25,6 +25,10 @@ describe('text: lexer', () => {
     expect(texts('a ;; x ) (\nb (; outer (; inner ;) still ;) c (@name "x" (nested ")")) d')).to.deep.equal(['a', 'b', 'c', 'd']);
   });
 
+  it('ends line comments at LF, CR or CRLF', () => {
+    expect(texts('a ;; x\nb ;; y\rc ;; z\r\nd ;; end')).to.deep.equal(['a', 'b', 'c', 'd']);
+  });
+
   it('reports unterminated comments, strings and annotations at their start', () => {
     expect(errorOf(() => tokenize('x\n  (; (; ;)')).message).to.equal('2:3: unterminated block comment');
     expect(errorOf(() => tokenize('"abc')).message).to.match(/^1:\d+: unterminated string/);
