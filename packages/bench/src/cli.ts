@@ -14,6 +14,7 @@ import { runCallsSection } from './section-calls.js';
 import { runChecksSection } from './section-checks.js';
 import { compileSteps, runCompileSection } from './section-compile.js';
 import { cacheSteps, runCacheSection } from './section-cache.js';
+import { runValidateSection, validateSteps } from './section-validate.js';
 import { packageSteps, runPackagesSection } from './section-packages.js';
 import { runExecSection } from './section-exec.js';
 import { settingsFor } from './settings.js';
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!;
-  const steps = (sections.has('exec') ? programs.length * 3 : 0) + (sections.has('compile') ? compileSteps(settings) + cacheSteps(settings) : 0) +
+  const steps = (sections.has('exec') ? programs.length * 3 : 0) + (sections.has('compile') ? compileSteps(settings) + cacheSteps(settings) + validateSteps(settings) : 0) +
     (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0) + (sections.has('packages') ? packageSteps(settings, only) : 0);
   const progress = new Progress(steps);
   const failures: string[] = [];
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
   for (const r of rows) if (isFailure(r)) failures.push(`${r.name}: ${r.note}`);
   const compile = sections.has('compile') ? await runCompileSection(settings, progress) : [];
   const cache = sections.has('compile') ? await runCacheSection(settings, progress) : [];
+  const validate = sections.has('compile') ? await runValidateSection(settings, progress) : [];
   const calls = sections.has('calls') ? await runCallsSection(settings, progress) : { rows: [], failures: [] };
   const v8Outputs = new Map(rows.flatMap((r) => (r.runs.liftoff.output !== null ? [[r.name, r.runs.liftoff.output] as const] : [])));
   const checks = sections.has('checks') ? await runChecksSection(settings, progress, only, v8Outputs) : { rows: [], failures: [] };
@@ -106,6 +108,7 @@ async function main(): Promise<number> {
     exec: { rows, geomean: geomeans(rows) },
     compile,
     cache,
+    validate,
     calls: calls.rows,
     checks: checks.rows,
     packages: packages.rows,

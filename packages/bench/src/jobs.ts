@@ -104,4 +104,18 @@ export interface CacheCompileResult {
   hit: boolean | null;
 }
 
-export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob | CacheCompileJob;
+/** Decode + validate a module (section-validate.ts), in node's default flags. */
+export interface ValidateJob {
+  kind: 'validate';
+  engine: EngineKind;
+  file: string;
+}
+
+export interface ValidateResult {
+  /** CPU ms (all threads) of the first decode + validate in the process. */
+  coldMs: number;
+  /** wasmjit: of a later one in the same process (worker-validate.ts); null for V8. */
+  warmMs: number | null;
+}
+
+export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob | CacheCompileJob | ValidateJob;

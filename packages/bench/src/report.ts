@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ratioChart, type ChartRow } from './svg.js';
 import { packageGeomeans } from './rows.js';
+import { validateTable } from './table.js';
 import { cacheTable, callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable, packageGeomeanLines, packagesTable } from './table.js';
 import type { BenchResults } from './types.js';
 
@@ -46,6 +47,14 @@ export function otherSections(r: BenchResults): string {
       '`new Engine({ cache: dir })`, the directory empty (cold: compile and write the entry) or holding the entry (warm: a hit).', '',
     cacheTable(cache));
     for (const c of cache) if (c.note) out.push('', `- ${c.name}: ${c.note}`);
+    out.push('');
+  }
+  const validate = r.validate ?? [];
+  if (validate.length > 0) {
+    out.push('### Decode + validate', '', 'CPU ms of all threads in a fresh process (median of runs): V8\'s `new WebAssembly.Module` with node\'s ' +
+      'defaults (lazy compilation: every body validated, none compiled); wasmjit\'s decodeModule + validateModule, the first in the ' +
+      'process (cold) and the fourth (warm).', '', validateTable(validate));
+    for (const v of validate) if (v.note) out.push('', `- ${v.name}: ${v.note}`);
     out.push('');
   }
   if (r.calls.length > 0) out.push('## Calls', '', 'ns per call, median of runs.', '', callsTable(r.calls), '');

@@ -1,7 +1,7 @@
 // Markdown tables for the terminal and latest.md. Pure: rows in, text out. Columns are
 // padded so the table reads as a table in a terminal and still renders as markdown.
 import type { Summary } from './stats.js';
-import type { CacheRow, CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow } from './types.js';
+import type { CacheRow, CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow, ValidateRow } from './types.js';
 
 export type Align = 'left' | 'right';
 
@@ -89,6 +89,14 @@ export function cacheTable(rows: readonly CacheRow[]): string {
   const ratio = (a: number | null, b: number | null) => fmtRatio(a !== null && b !== null && b > 0 ? a / b : null);
   const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
   const body = rows.map((r) => [r.name, ms(r.v8Ms), ms(r.coldMs), ms(r.warmMs), ratio(r.warmMs, r.v8Ms), ratio(r.coldMs, r.warmMs)]);
+  return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
+}
+
+export function validateTable(rows: readonly ValidateRow[]): string {
+  const header = ['module', 'V8 default CPU ms', 'wasmjit cold CPU ms', 'wasmjit warm CPU ms', 'cold / V8', 'warm / V8'];
+  const ratio = (a: number | null, b: number | null) => fmtRatio(a !== null && b !== null && b > 0 ? a / b : null);
+  const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
+  const body = rows.map((r) => [r.name, ms(r.v8Ms), ms(r.coldMs), ms(r.warmMs), ratio(r.coldMs, r.v8Ms), ratio(r.warmMs, r.v8Ms)]);
   return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
 }
 

@@ -75,6 +75,16 @@ export interface CacheRow {
   note?: string;
 }
 
+/** Decode + validate of a module in fresh processes, CPU ms (medians): V8's default compile, wasmjit cold and warm. */
+export interface ValidateRow {
+  name: string;
+  origin: string;
+  v8Ms: number | null;
+  coldMs: number | null;
+  warmMs: number | null;
+  note?: string;
+}
+
 export interface CallRow {
   name: string;
   ns: Record<ColumnId, number | null>;
@@ -131,6 +141,8 @@ export interface BenchResults {
   compile: CompileRow[];
   /** The code cache, measured with the compile section (absent in older results). */
   cache?: CacheRow[];
+  /** Decode + validate, measured with the compile section (absent in older results). */
+  validate?: ValidateRow[];
   calls: CallRow[];
   checks: CheckRow[];
   /** Absent in results written before the packages section existed. */

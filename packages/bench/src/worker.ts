@@ -6,6 +6,7 @@ import { runCompileJob } from './worker-compile.js';
 import { runCallsJob } from './worker-calls.js';
 import { runProbeJob } from './worker-probe.js';
 import { runCacheCompileJob } from './worker-cache.js';
+import { runValidateJob } from './worker-validate.js';
 
 async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -15,6 +16,7 @@ async function run(job: Job): Promise<unknown> {
     case 'calls': return runCallsJob(job);
     case 'probe': return runProbeJob();
     case 'cache-compile': return runCacheCompileJob(job);
+    case 'validate': return runValidateJob(job);
   }
 }
 

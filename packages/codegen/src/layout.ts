@@ -13,6 +13,7 @@
 //   size                      total bytes
 import { Vmctx, IMPORT_ENTRY_SIZE } from './abi.js';
 import type { WasmModule } from './wasm/types.js';
+import { dataSegmentCount } from './wasm/data-segments.js';
 
 /** A funcref value is the address of one of these (0 is ref.null). */
 export const enum FuncRefRecord {
@@ -55,7 +56,7 @@ export function computeLayout(m: WasmModule): VmctxLayout {
   const funcRefsOffset = off;
   off += FuncRefRecord.Size * m.funcs.length;
   const dataSegmentsOffset = off;
-  off += SEGMENT_ENTRY_SIZE * m.datas.length;
+  off += SEGMENT_ENTRY_SIZE * dataSegmentCount(m);
   const elemSegmentsOffset = off;
   off += SEGMENT_ENTRY_SIZE * m.elems.length;
   return { importedFuncsOffset, globalsOffset, tablesOffset, funcRefsOffset, dataSegmentsOffset, elemSegmentsOffset, size: off };

@@ -12,7 +12,7 @@
 // active ones are applied at instantiation and then dropped, as the spec says. The vmctx's
 // per-segment entries (layout.ts dataSegmentsOffset) are left zero: no generated code reads
 // them, since memory.init and data.drop are builtin calls.
-import { TrapCode, type ConstExpr, type Limits } from '@wasmjit/codegen';
+import { TrapCode, type ConstExpr, type DataSegmentTable, type Limits } from '@wasmjit/codegen';
 import { LinkError, instantiationTrap } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
@@ -43,7 +43,11 @@ export function linkMemories(b: InstanceBuild): void {
   // detaches its vmctx from the memory once it is collected.
   if (memory) b.keep.push(attachVmctx(memory, b.vmctx));
   // Active segments start out dropped: by the time any code runs they have been applied.
-  const segments: DataSegments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
+  const table = wasm.dataSegments;
+  const segments: DataSegments =
+    table === undefined
+      ? wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null))
+      : Array.from({ length: table.count }, (_, i) => (table.isActive(i) ? null : table.bytes(i)));
   installMemoryBuiltins(b.builtins, memory, segments);
 }
 
@@ -86,6 +90,11 @@ function importMemory(b: InstanceBuild, module: string, name: string, want: Limi
  * segment traps with the earlier segments' bytes already written.
  */
 export function initDataSegments(b: InstanceBuild): void {
+  const table = b.wasm.dataSegments;
+  if (table !== undefined) {
+    initFromTable(b, table);
+    return;
+  }
   const datas = b.wasm.datas;
   if (datas.length === 0) return;
   const memory = b.memories[0] as Memory | undefined;
@@ -100,6 +109,23 @@ export function initDataSegments(b: InstanceBuild): void {
     const bytes = d.bytes;
     if (offset + bytes.length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
     mem.set(bytes, offset);
+  }
+}
+
+/** initDataSegments for the decoder's table of segments (no object per segment). */
+function initFromTable(b: InstanceBuild, table: DataSegmentTable): void {
+  if (table.count === 0) return;
+  const memory = b.memories[0] as Memory | undefined;
+  let mem: Uint8Array | undefined;
+  for (let i = 0; i < table.count; i++) {
+    if (!table.isActive(i)) continue;
+    if (!memory) throw new Error('BUG: active data segment in a module without memory');
+    const offset = table.constOffsetOf(i) ?? evalOffset(b, table.offsetExpr(i));
+    mem ??= new Uint8Array(memoryBuffer(memory));
+    const length = table.length[i]!;
+    if (offset + length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
+    const start = table.start[i]!;
+    mem.set(table.source.subarray(start, start + length), offset);
   }
 }
 

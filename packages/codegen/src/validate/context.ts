@@ -1,7 +1,9 @@
 // Facts about a module that every function's validation needs and that are costly enough
-// to compute only once: which functions may be named by ref.func inside code.
+// to compute only once: which functions may be named by ref.func inside code, and the
+// signatures in the numeric form the function validator's stacks use.
 
 import type { ConstExpr, WasmModule } from '../wasm/types.js';
+import { buildSigTable, type SigTable } from './sig-table.js';
 
 export interface ModuleContext {
   /**
@@ -10,6 +12,7 @@ export interface ModuleContext {
    * code, which lets an engine know up front which functions need a reference object.
    */
   declaredRefs: Uint8Array;
+  sigs: SigTable;
 }
 
 const contexts = new WeakMap<WasmModule, ModuleContext>();
@@ -17,7 +20,7 @@ const contexts = new WeakMap<WasmModule, ModuleContext>();
 export function moduleContext(m: WasmModule): ModuleContext {
   let ctx = contexts.get(m);
   if (!ctx) {
-    ctx = { declaredRefs: collectDeclaredRefs(m) };
+    ctx = { declaredRefs: collectDeclaredRefs(m), sigs: buildSigTable(m) };
     contexts.set(m, ctx);
   }
   return ctx;

@@ -1,47 +1,52 @@
-// Validation of one function body: the algorithm of the spec's validation appendix. An
-// operand stack holds value types, with UNKNOWN standing for values popped from the
-// polymorphic stack that follows unreachable, br, br_table and return; a control stack
-// holds one frame per open block with its start and end types.
+// Validation of function bodies: the algorithm of the spec's validation appendix, in one pass
+// over the body bytes that also checks their encoding. An operand stack holds value types,
+// with UNKNOWN standing for values popped from the polymorphic stack that follows
+// unreachable, br, br_table and return; a control stack holds one frame per open block.
 //
-// Normally the body was already scanned for well-formedness by the decoder, and everything
-// checked here is a typing rule. But this validator also rejects every malformed body (with
-// some error, not necessarily the decoder's: it reads every immediate with the same checked
-// reader, checks reserved bytes, stops at the body's end, and treats an unknown opcode as a
-// bug), which lets compileModule validate bodies the decoder did not scan, falling back to
-// decode + validate in sequence for the exact error whenever something is wrong.
+// The decoder does not scan bodies (wasm/body-scan.ts is only run on the error path, see
+// body-precedence.ts): this validator reads every immediate with the same checks and rejects
+// every malformed body with some CompileError, and the caller then asks the syntactic scan
+// which error the reference interpreter (which decodes everything before validating) would
+// report.
+//
+// Speed: both stacks are typed arrays of type bytes and signature ids (sig-table.ts), the
+// frequent operators are handled inline in one loop with the position, the stack pointer
+// and the innermost block's height in locals, one-byte LEB128 immediates are read inline,
+// and nothing is allocated per operator. Rarer operators go through methods that work on
+// the same state stored in fields (`sync` before, `reload` after).
 
 import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { ImmKind, Op, OpFC, PREFIX_SPACES } from '../wasm/opcodes.js';
 import { SIMD_PREFIX, simdLaneCount } from '../wasm/operators-simd.js';
-import { ValType, type BlockType, type FuncType, type WasmModule } from '../wasm/types.js';
-import { blockSignature } from '../wasm/module.js';
+import { ValType, type WasmModule } from '../wasm/types.js';
 import { moduleContext, type ModuleContext } from './context.js';
-import { FC_SIGS, MEM_ACCESS, NUMERIC_SIGS, typeName, type MemAccess, type SimpleSig } from './signatures.js';
+import { EMPTY_SIG, FIRST_TYPE_SIG, VALUE_SIG, type SigTable } from './sig-table.js';
+import { malformedBodyError } from './body-precedence.js';
+import {
+  FC_SIGS,
+  MEM_IS_STORE,
+  MEM_MAX_ALIGN,
+  MEM_TYPE,
+  SIMPLE_ARITY,
+  SIMPLE_P0,
+  SIMPLE_P1,
+  SIMPLE_RESULT,
+  typeName,
+  type SimpleSig,
+} from './signatures.js';
+import { dataSegmentCount } from '../wasm/data-segments.js';
 
 const SIMD_ROWS = PREFIX_SPACES[SIMD_PREFIX]!.rows;
+/** Lane counts of the 0xfd operators with lane immediates, by sub-opcode (0 for others). */
+const SIMD_LANES = Uint8Array.from(SIMD_ROWS, (row) =>
+  row !== undefined && (row.imm === ImmKind.Lane || row.imm === ImmKind.MemArgLane) ? simdLaneCount(row.name) : 0,
+);
 
 /** Operand-stack entry for a value whose type is not known (it came from unreachable code). */
 const UNKNOWN = 0;
-/** Opcode recorded for the function's own frame. */
-const FUNCTION_FRAME = -1;
-const NO_TYPES: readonly ValType[] = Object.freeze([]);
-
-interface Ctrl {
-  /** Op.Block / Loop / If / Else, or FUNCTION_FRAME. */
-  op: number;
-  params: readonly ValType[];
-  results: readonly ValType[];
-  /** Operand stack height at the start of the block. */
-  height: number;
-  /** True after an instruction that never falls through: the rest of the block is dead. */
-  unreachable: boolean;
-}
-
-/** Validates the body of defined function definedIndex (0 = first non-imported function). */
-export function validateFunction(m: WasmModule, definedIndex: number, options: ValidateOptions = {}): void {
-  validateFunctions(m, definedIndex, definedIndex + 1, options);
-}
+/** Opcode recorded for the function's own frame (no operator has it). */
+const FUNCTION_FRAME = 0xff;
 
 /** What validation admits beyond what the compiler lowers. */
 export interface ValidateOptions {
@@ -53,44 +58,95 @@ export interface ValidateOptions {
   simd?: boolean;
 }
 
+/** Validates the body of defined function definedIndex (0 = first non-imported function). */
+export function validateFunction(m: WasmModule, definedIndex: number, options: ValidateOptions = {}): void {
+  validateFunctions(m, definedIndex, definedIndex + 1, options);
+}
+
 /**
  * Validates the bodies of defined functions from..to-1 in order, with one validator whose
- * stacks are reused from function to function.
+ * stacks are reused from function to function. A malformed body is reported with the
+ * decoder's error for it; whether a later body is malformed (which the reference
+ * interpreter would report first) is validateModule's business.
  */
 export function validateFunctions(m: WasmModule, from: number, to: number, options: ValidateOptions = {}): void {
+  validateBodies(m, from, to, options, to);
+}
+
+/**
+ * validateFunctions, where an error in function i is replaced by the decoder's error for the
+ * first malformed body among i..scanTo-1, if there is one (see body-precedence.ts).
+ */
+export function validateBodies(m: WasmModule, from: number, to: number, options: ValidateOptions, scanTo: number): void {
+  if (from >= to) return;
+  if (m.codes[to - 1] === undefined) throw new Error(`BUG: no body for defined function ${to - 1}`);
   const v = new FunctionValidator(m, moduleContext(m), options.simd === true);
-  for (let i = from; i < to; i++) v.validate(i);
+  let i = from;
+  try {
+    for (; i < to; i++) v.validate(i);
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    throw malformedBodyError(m, i, Math.max(scanTo, i + 1)) ?? e;
+  }
 }
 
 class FunctionValidator {
-  private r: BinaryReader;
+  private readonly r: BinaryReader;
+  private readonly bytes: Uint8Array;
   private funcIndex = 0;
-  private type: FuncType = { params: [], results: [] };
+  /** Signature id of the current function. */
+  private funcSig = 0;
   /** Types of the current function's locals (params first); numLocals are in use. */
-  private locals = new Uint8Array(64);
+  private locals: Uint8Array = new Uint8Array(64);
   private numLocals = 0;
   /** The operand stack: value types (or UNKNOWN), sp entries in use. */
-  private vals = new Uint8Array(64);
+  private vals: Uint8Array = new Uint8Array(64);
   private sp = 0;
-  /** The control stack: frames are reused, depth of them are open. */
-  private readonly ctrls: Ctrl[] = [];
+  /**
+   * The control stack, one entry per open frame in each array: the opcode that opened it
+   * (or FUNCTION_FRAME), its signature id, the operand stack height at its start, and
+   * whether the rest of it is unreachable. depth frames are open.
+   */
+  private ctrlOp = new Uint8Array(16);
+  private ctrlSig = new Int32Array(16);
+  private ctrlHeight = new Int32Array(16);
+  private ctrlUnreachable = new Uint8Array(16);
   private depth = 0;
-  private top!: Ctrl;
+  /** ctrlHeight of the innermost frame. */
+  private height = 0;
   /** Byte offset of the instruction being validated, for error locations. */
   private at = 0;
+  private readonly sigs: SigTable;
+  private readonly numTypes: number;
   private readonly numGlobals: number;
+  /** Type byte and mutability of every global, imports first. */
+  private readonly globalTypes: Uint8Array;
+  private readonly globalMutable: Uint8Array;
+  private readonly hasMemory: boolean;
   /** Number of data segments code may name, or undefined without a data count section. */
   private readonly dataCount: number | undefined;
-  private readonly scratch: number[] = [];
-  private readonly popped: number[] = [];
+  /** br_table's label depths, and the operand types one target popped (reused; an array's length setter is slow). */
+  private brTargets: Uint32Array = new Uint32Array(64);
+  private popped: Uint8Array = new Uint8Array(16);
 
   constructor(
     private readonly m: WasmModule,
     private readonly ctx: ModuleContext,
     private readonly simd: boolean,
   ) {
+    this.bytes = m.bytes;
     this.r = new BinaryReader(m.bytes, 0, 0);
+    this.sigs = ctx.sigs;
+    this.numTypes = m.types.length;
     this.numGlobals = m.numImportedGlobals + m.globals.length;
+    this.globalTypes = new Uint8Array(this.numGlobals);
+    this.globalMutable = new Uint8Array(this.numGlobals);
+    for (let i = 0; i < this.numGlobals; i++) {
+      const g = i < m.numImportedGlobals ? m.importedGlobals[i]! : m.globals[i - m.numImportedGlobals]!.type;
+      this.globalTypes[i] = g.type;
+      this.globalMutable[i] = g.mutable ? 1 : 0;
+    }
+    this.hasMemory = m.memories.length > 0;
     this.dataCount = m.dataCount;
   }
 
@@ -99,22 +155,25 @@ class FunctionValidator {
     const body = m.codes[definedIndex];
     if (!body) throw new Error(`BUG: no body for defined function ${definedIndex}`);
     const funcIndex = m.numImportedFuncs + definedIndex;
-    const type = m.types[m.funcs[funcIndex]!];
-    if (!type) throw new CompileError(`unknown type ${m.funcs[funcIndex]}`, body.offset, funcIndex);
+    const typeIndex = m.funcs[funcIndex]!;
+    const type = m.types[typeIndex];
+    if (!type) throw new CompileError(`unknown type ${typeIndex}`, body.offset, funcIndex);
     this.funcIndex = funcIndex;
-    this.type = type;
+    this.funcSig = FIRST_TYPE_SIG + typeIndex;
     this.r.pos = body.bodyStart;
     this.r.end = body.bodyEnd;
     this.r.funcIndex = funcIndex;
     this.at = body.offset;
-    this.sp = 0;
-    this.depth = 0;
     const n = type.params.length + body.numLocals;
     if (n > this.locals.length) this.locals = new Uint8Array(Math.max(n, 2 * this.locals.length));
     const locals = this.locals;
+    // Indexed loops: an iterator per loop is garbage, and slow before this is optimised.
+    const params = type.params;
     let k = 0;
-    for (const t of type.params) locals[k++] = t;
-    for (const g of body.localGroups) {
+    for (; k < params.length; k++) locals[k] = params[k]!;
+    const groups = body.localGroups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
       this.checkValType(g.type);
       locals.fill(g.type, k, k + g.count);
       k += g.count;
@@ -123,22 +182,18 @@ class FunctionValidator {
     this.run();
   }
 
-  /**
-   * A reserved zero byte. The decoder's body scan has checked it whenever that scan ran;
-   * checking it here too keeps this validator's promise that it rejects every malformed
-   * body (see the file comment).
-   */
-  private zeroByte(): void {
-    if (this.r.readU8() !== 0) this.r.fail('zero byte expected', this.r.pos - 1);
-  }
-
   // ── errors ──────────────────────────────────────────────────────────────────────────
 
   private fail(message: string): never {
     throw new CompileError(message, this.at, this.funcIndex);
   }
 
-  private checkValType(t: ValType): void {
+  private failAt(message: string, at: number): never {
+    this.at = at;
+    return this.fail(message);
+  }
+
+  private checkValType(t: number): void {
     if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
   }
 
@@ -149,21 +204,29 @@ class FunctionValidator {
     this.vals[this.sp++] = t;
   }
 
-  private growVals(): void {
+  private growVals(): Uint8Array {
     const next = new Uint8Array(this.vals.length * 2);
     next.set(this.vals);
     this.vals = next;
+    return next;
   }
 
-  private pushAll(types: readonly ValType[]): void {
-    for (let i = 0; i < types.length; i++) this.push(types[i]!);
+  /** Pushes the types pool[start..start+count). */
+  private pushTypes(start: number, count: number): void {
+    const pool = this.sigs.pool;
+    for (let i = 0; i < count; i++) this.push(pool[start + i]!);
+  }
+
+  /** Pops the types pool[start..start+count), last first. */
+  private popTypes(start: number, count: number): void {
+    const pool = this.sigs.pool;
+    for (let i = count - 1; i >= 0; i--) this.pop(pool[start + i]!);
   }
 
   /** Pops any value; UNKNOWN if the stack is polymorphic here. */
   private popAny(): number {
-    const top = this.top;
-    if (this.sp === top.height) {
-      if (top.unreachable) return UNKNOWN;
+    if (this.sp === this.height) {
+      if (this.ctrlUnreachable[this.depth - 1]) return UNKNOWN;
       this.fail('type mismatch: expected a value but the stack is empty');
     }
     return this.vals[--this.sp]!;
@@ -171,9 +234,8 @@ class FunctionValidator {
 
   /** Pops a value that must have type `expected` (or be UNKNOWN); returns what was popped. */
   private pop(expected: number): number {
-    const top = this.top;
-    if (this.sp === top.height) {
-      if (top.unreachable) return UNKNOWN;
+    if (this.sp === this.height) {
+      if (this.ctrlUnreachable[this.depth - 1]) return UNKNOWN;
       this.fail(`type mismatch: expected ${typeName(expected)} but the stack is empty`);
     }
     const actual = this.vals[--this.sp]!;
@@ -183,69 +245,117 @@ class FunctionValidator {
     return actual;
   }
 
-  private popAll(types: readonly ValType[]): void {
-    for (let i = types.length - 1; i >= 0; i--) this.pop(types[i]!);
+  /**
+   * The hot loop's pop when its inline check (a value of exactly the expected type above the
+   * block's height) does not hold: `sp` is the loop's; returns the new one.
+   */
+  private popSlow(expected: number, sp: number, at: number): number {
+    this.sp = sp;
+    this.at = at;
+    this.pop(expected);
+    return this.sp;
   }
 
   // ── control stack ───────────────────────────────────────────────────────────────────
 
-  private pushCtrl(op: number, params: readonly ValType[], results: readonly ValType[]): void {
-    let frame = this.ctrls[this.depth];
-    if (frame === undefined) {
-      frame = { op, params, results, height: this.sp, unreachable: false };
-      this.ctrls.push(frame);
-    } else {
-      frame.op = op;
-      frame.params = params;
-      frame.results = results;
-      frame.height = this.sp;
-      frame.unreachable = false;
+  /** Opens a frame at the current stack height (the caller pushes its parameters). */
+  private pushCtrl(op: number, sig: number): void {
+    const d = this.depth;
+    if (d === this.ctrlOp.length) this.growCtrl();
+    this.ctrlOp[d] = op;
+    this.ctrlSig[d] = sig;
+    this.ctrlHeight[d] = this.sp;
+    this.ctrlUnreachable[d] = 0;
+    this.depth = d + 1;
+    this.height = this.sp;
+  }
+
+  private growCtrl(): void {
+    const n = this.ctrlOp.length * 2;
+    const op = new Uint8Array(n);
+    const sig = new Int32Array(n);
+    const height = new Int32Array(n);
+    const unreachable = new Uint8Array(n);
+    op.set(this.ctrlOp);
+    sig.set(this.ctrlSig);
+    height.set(this.ctrlHeight);
+    unreachable.set(this.ctrlUnreachable);
+    this.ctrlOp = op;
+    this.ctrlSig = sig;
+    this.ctrlHeight = height;
+    this.ctrlUnreachable = unreachable;
+  }
+
+  /** Opens a block, loop, if or else frame with signature `sig`, pushing its parameters. */
+  private enterBlock(op: number, sig: number): void {
+    this.pushCtrl(op, sig);
+    this.pushTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+  }
+
+  /** Closes the innermost frame (its results must be on the stack); returns its index. */
+  private popCtrl(): number {
+    const d = this.depth - 1;
+    const sig = this.ctrlSig[d]!;
+    this.popTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
+    if (this.sp !== this.height) {
+      this.fail(`type mismatch: ${this.sp - this.height} extra value(s) left at the end of the block`);
     }
-    this.depth++;
-    this.top = frame;
-    this.pushAll(params);
+    this.depth = d;
+    if (d > 0) this.height = this.ctrlHeight[d - 1]!;
+    return d;
   }
 
-  /** Closes the innermost frame. The returned object stays valid until the next pushCtrl. */
-  private popCtrl(): Ctrl {
-    const frame = this.top;
-    this.popAll(frame.results);
-    if (this.sp !== frame.height) {
-      this.fail(`type mismatch: ${this.sp - frame.height} extra value(s) left at the end of the block`);
-    }
-    this.depth--;
-    if (this.depth > 0) this.top = this.ctrls[this.depth - 1]!;
-    return frame;
-  }
-
-  /** The types a branch to the frame carries: a loop's start types, any other block's results. */
-  private labelTypes(frame: Ctrl): readonly ValType[] {
-    return frame.op === Op.Loop ? frame.params : frame.results;
-  }
-
-  private label(depth: number): Ctrl {
+  /** The frame `depth` labels out, as a control stack index. */
+  private label(depth: number): number {
     if (depth >= this.depth) this.fail(`unknown label ${depth}`);
-    return this.ctrls[this.depth - 1 - depth]!;
+    return this.depth - 1 - depth;
+  }
+
+  /** Where the types a branch to frame d carries start in the pool: a loop's parameters, any other frame's results. */
+  private labelStart(d: number): number {
+    const sig = this.ctrlSig[d]!;
+    return this.ctrlOp[d] === Op.Loop ? this.sigs.paramStart[sig]! : this.sigs.resultStart[sig]!;
+  }
+
+  private labelCount(d: number): number {
+    const sig = this.ctrlSig[d]!;
+    return this.ctrlOp[d] === Op.Loop ? this.sigs.paramCount[sig]! : this.sigs.resultCount[sig]!;
   }
 
   private setUnreachable(): void {
-    this.sp = this.top.height;
-    this.top.unreachable = true;
+    this.sp = this.height;
+    this.ctrlUnreachable[this.depth - 1] = 1;
   }
 
   // ── module-level lookups ────────────────────────────────────────────────────────────
 
-  private blockSig(bt: BlockType): FuncType {
-    if (bt.kind === 'func' && bt.typeIndex >= this.m.types.length) this.fail(`unknown type ${bt.typeIndex}`);
-    if (bt.kind === 'value') this.checkValType(bt.type);
-    return blockSignature(this.m, bt);
+  /** Reads a block type at r.pos; returns its signature id. */
+  private blockSig(): number {
+    const r = this.r;
+    const b = r.peekU8();
+    if (b === 0x40) {
+      r.pos++;
+      return EMPTY_SIG;
+    }
+    if (b < 0x80 && VALUE_SIG[b] !== 0) {
+      r.pos++;
+      this.checkValType(b);
+      return VALUE_SIG[b]!;
+    }
+    // A type index, as r.readBlockType reads it (without its object).
+    const start = r.pos;
+    const index = r.readVarS33();
+    if (index < 0) r.fail('malformed block type', start);
+    if (index >= this.numTypes) this.fail(`unknown type ${index}`);
+    return FIRST_TYPE_SIG + index;
   }
 
-  private funcTypeOf(index: number): FuncType {
+  /** The signature id of function `index`. */
+  private funcSigOf(index: number): number {
     if (index >= this.m.funcs.length) this.fail(`unknown function ${index}`);
-    const t = this.m.types[this.m.funcs[index]!];
-    if (!t) this.fail(`unknown type ${this.m.funcs[index]}`);
-    return t;
+    const t = this.m.funcs[index]!;
+    if (t >= this.numTypes) this.fail(`unknown type ${t}`);
+    return FIRST_TYPE_SIG + t;
   }
 
   private tableType(index: number): ValType {
@@ -255,18 +365,12 @@ class FunctionValidator {
   }
 
   private checkMemory(): void {
-    if (this.m.memories.length === 0) this.fail('unknown memory 0');
+    if (!this.hasMemory) this.fail('unknown memory 0');
   }
 
-  private globalType(index: number): { type: ValType; mutable: boolean } {
-    if (index >= this.numGlobals) this.fail(`unknown global ${index}`);
-    const n = this.m.numImportedGlobals;
-    return index < n ? this.m.importedGlobals[index]! : this.m.globals[index - n]!.type;
-  }
-
-  private localType(index: number): ValType {
+  private localType(index: number): number {
     if (index >= this.numLocals) this.fail(`unknown local ${index}`);
-    return this.locals[index]! as ValType;
+    return this.locals[index]!;
   }
 
   private applySimple(sig: SimpleSig): void {
@@ -275,282 +379,437 @@ class FunctionValidator {
     if (sig.result !== undefined) this.push(sig.result);
   }
 
+  /**
+   * A reserved zero byte. The decoder does not scan bodies, so this validator checks it
+   * (see the file comment).
+   */
+  private zeroByte(): void {
+    if (this.r.readU8() !== 0) this.r.fail('zero byte expected', this.r.pos - 1);
+  }
+
   // ── the instruction loop ────────────────────────────────────────────────────────────
 
-  run(): void {
+  private run(): void {
     const r = this.r;
-    this.pushCtrl(FUNCTION_FRAME, NO_TYPES, this.type.results);
+    const bytes = this.bytes;
+    const end = r.end;
+    const locals = this.locals;
+    const numLocals = this.numLocals;
+    // Module facts in locals too: a field first read by an operator that only shows up
+    // after the loop was optimised would cost a deoptimisation (no type feedback yet).
+    const hasMemory = this.hasMemory;
+    const numGlobals = this.numGlobals;
+    const globalTypes = this.globalTypes;
+    const globalMutable = this.globalMutable;
+    this.sp = 0;
+    this.depth = 0;
+    this.pushCtrl(FUNCTION_FRAME, this.funcSig); // the function's parameters are locals
+    let pos = r.pos;
+    let sp = 0;
+    let vals = this.vals;
+    let height = 0;
     for (;;) {
-      this.at = r.pos;
-      const op = r.readU8();
+      const at = pos;
+      if (pos >= end) {
+        r.pos = pos;
+        r.readU8(); // fails: unexpected end
+      }
+      const op = bytes[pos++]!;
+      // Every inline case below pushes at most one value more than it pops.
+      if (sp === vals.length) {
+        this.sp = sp;
+        vals = this.growVals();
+      }
 
-      const numeric = NUMERIC_SIGS[op];
-      if (numeric) {
-        this.applySimple(numeric);
+      const arity = SIMPLE_ARITY[op]!;
+      if (arity >= 0) {
+        if (arity === 2) {
+          const t = SIMPLE_P1[op]!;
+          if (sp > height && vals[sp - 1] === t) sp--;
+          else sp = this.popSlow(t, sp, at);
+        }
+        if (arity !== 0) {
+          const t = SIMPLE_P0[op]!;
+          if (sp > height && vals[sp - 1] === t) sp--;
+          else sp = this.popSlow(t, sp, at);
+        }
+        const result = SIMPLE_RESULT[op]!;
+        if (result !== 0) vals[sp++] = result;
+        continue;
+      }
+
+      const memType = MEM_TYPE[op]!;
+      if (memType !== 0) {
+        let align: number;
+        if (pos < end && (align = bytes[pos]!) < 0x80) pos++;
+        else {
+          r.pos = pos;
+          align = r.readVarU32();
+          pos = r.pos;
+        }
+        // The offset: any u32 is valid.
+        if (pos < end && bytes[pos]! < 0x80) pos++;
+        else {
+          r.pos = pos;
+          r.readVarU32();
+          pos = r.pos;
+        }
+        if (!hasMemory) this.failAt('unknown memory 0', at);
+        if (align > MEM_MAX_ALIGN[op]!) this.failAt('alignment must not be larger than natural', at);
+        if (MEM_IS_STORE[op]) {
+          if (sp > height && vals[sp - 1] === memType) sp--;
+          else sp = this.popSlow(memType, sp, at);
+          if (sp > height && vals[sp - 1] === ValType.I32) sp--;
+          else sp = this.popSlow(ValType.I32, sp, at);
+        } else {
+          if (sp > height && vals[sp - 1] === ValType.I32) sp--;
+          else sp = this.popSlow(ValType.I32, sp, at);
+          vals[sp++] = memType;
+        }
         continue;
       }
 
       switch (op) {
-        case Op.Unreachable:
-          this.setUnreachable();
-          break;
-        case Op.Nop:
-          break;
-        case Op.Block:
-        case Op.Loop: {
-          const sig = this.blockSig(r.readBlockType());
-          this.popAll(sig.params);
-          this.pushCtrl(op, sig.params, sig.results);
-          break;
-        }
-        case Op.If: {
-          const sig = this.blockSig(r.readBlockType());
-          this.pop(ValType.I32);
-          this.popAll(sig.params);
-          this.pushCtrl(op, sig.params, sig.results);
-          break;
-        }
-        case Op.Else: {
-          const frame = this.popCtrl();
-          if (frame.op !== Op.If) throw new Error(`BUG: else outside if passed the body scan at ${this.at}`);
-          this.pushCtrl(Op.Else, frame.params, frame.results);
-          break;
-        }
-        case Op.End: {
-          const frame = this.popCtrl();
-          // An if without else behaves as if its else branch were empty, so its start types
-          // must already be its end types.
-          if (frame.op === Op.If && !sameTypes(frame.params, frame.results)) {
-            this.fail('type mismatch: if without else must not change the stack');
-          }
-          if (this.depth === 0) {
-            if (!r.eof()) throw new Error(`BUG: function ${this.funcIndex} ends before its last byte`);
-            return;
-          }
-          this.pushAll(frame.results);
-          break;
-        }
-        case Op.Br: {
-          this.popAll(this.labelTypes(this.label(r.readVarU32())));
-          this.setUnreachable();
-          break;
-        }
-        case Op.BrIf: {
-          const types = this.labelTypes(this.label(r.readVarU32()));
-          this.pop(ValType.I32);
-          this.popAll(types);
-          this.pushAll(types);
-          break;
-        }
-        case Op.BrTable:
-          this.brTable();
-          break;
-        case Op.Return:
-          this.popAll(this.type.results);
-          this.setUnreachable();
-          break;
-        case Op.Call: {
-          const t = this.funcTypeOf(r.readVarU32());
-          this.popAll(t.params);
-          this.pushAll(t.results);
-          break;
-        }
-        case Op.CallIndirect: {
-          const typeIndex = r.readVarU32();
-          const elemType = this.tableType(r.readVarU32());
-          const t = this.m.types[typeIndex];
-          if (!t) return this.fail(`unknown type ${typeIndex}`);
-          if (elemType !== ValType.FuncRef) this.fail('type mismatch: call_indirect requires a funcref table');
-          this.pop(ValType.I32);
-          this.popAll(t.params);
-          this.pushAll(t.results);
-          break;
-        }
-        case Op.Drop:
-          this.popAny();
-          break;
-        case Op.Select: {
-          this.pop(ValType.I32);
-          const t1 = this.popAny();
-          const t2 = this.popAny();
-          // Untyped select only works on numeric types; references need the typed form.
-          if (!isNumeric(t1) || !isNumeric(t2)) this.fail('type mismatch: select without a type needs numeric operands');
-          if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) {
-            this.fail(`type mismatch: select operands are ${typeName(t2)} and ${typeName(t1)}`);
-          }
-          this.push(t1 === UNKNOWN ? t2 : t1);
-          break;
-        }
-        case Op.SelectT: {
-          const n = r.readVarU32();
-          if (n !== 1) this.fail('invalid result arity');
-          const t = r.readValType();
-          this.checkValType(t);
-          this.pop(ValType.I32);
-          this.pop(t);
-          this.pop(t);
-          this.push(t);
-          break;
-        }
         case Op.LocalGet:
-          this.push(this.localType(r.readVarU32()));
-          break;
         case Op.LocalSet:
-          this.pop(this.localType(r.readVarU32()));
-          break;
         case Op.LocalTee: {
-          const t = this.localType(r.readVarU32());
-          this.pop(t);
-          this.push(t);
-          break;
+          let index: number;
+          if (pos < end && (index = bytes[pos]!) < 0x80) pos++;
+          else {
+            r.pos = pos;
+            index = r.readVarU32();
+            pos = r.pos;
+          }
+          if (index >= numLocals) this.failAt(`unknown local ${index}`, at);
+          const t = locals[index]!;
+          if (op !== Op.LocalGet) {
+            if (sp > height && vals[sp - 1] === t) sp--;
+            else sp = this.popSlow(t, sp, at);
+          }
+          if (op !== Op.LocalSet) vals[sp++] = t;
+          continue;
+        }
+        case Op.I32Const:
+          if (pos < end && bytes[pos]! < 0x80) pos++;
+          else {
+            r.pos = pos;
+            r.readVarS32();
+            pos = r.pos;
+          }
+          vals[sp++] = ValType.I32;
+          continue;
+        case Op.I64Const:
+          if (pos < end && bytes[pos]! < 0x80) pos++;
+          else {
+            r.pos = pos;
+            r.skipVarS64();
+            pos = r.pos;
+          }
+          vals[sp++] = ValType.I64;
+          continue;
+        case Op.F32Const:
+        case Op.F64Const: {
+          const n = op === Op.F32Const ? 4 : 8;
+          if (end - pos < n) {
+            r.pos = pos;
+            r.skip(n); // fails: unexpected end
+          }
+          pos += n;
+          vals[sp++] = op === Op.F32Const ? ValType.F32 : ValType.F64;
+          continue;
         }
         case Op.GlobalGet:
-          this.push(this.globalType(r.readVarU32()).type);
-          break;
         case Op.GlobalSet: {
-          const index = r.readVarU32();
-          const g = this.globalType(index);
-          if (!g.mutable) this.fail(`global is immutable: global ${index}`);
-          this.pop(g.type);
-          break;
-        }
-        case Op.TableGet: {
-          const t = this.tableType(r.readVarU32());
-          this.pop(ValType.I32);
-          this.push(t);
-          break;
-        }
-        case Op.TableSet: {
-          const t = this.tableType(r.readVarU32());
-          this.pop(t);
-          this.pop(ValType.I32);
-          break;
-        }
-        case Op.MemorySize:
-          this.zeroByte();
-          this.checkMemory();
-          this.push(ValType.I32);
-          break;
-        case Op.MemoryGrow:
-          this.zeroByte();
-          this.checkMemory();
-          this.pop(ValType.I32);
-          this.push(ValType.I32);
-          break;
-        case Op.I32Const:
-          r.readVarS32();
-          this.push(ValType.I32);
-          break;
-        case Op.I64Const:
-          r.skipVarS64();
-          this.push(ValType.I64);
-          break;
-        case Op.F32Const:
-          r.skip(4);
-          this.push(ValType.F32);
-          break;
-        case Op.F64Const:
-          r.skip(8);
-          this.push(ValType.F64);
-          break;
-        case Op.RefNull:
-          this.push(r.readRefType());
-          break;
-        case Op.RefIsNull: {
-          const t = this.popAny();
-          if (!isRef(t)) this.fail(`type mismatch: ref.is_null expects a reference but got ${typeName(t)}`);
-          this.push(ValType.I32);
-          break;
-        }
-        case Op.RefFunc: {
-          const index = r.readVarU32();
-          if (index >= this.m.funcs.length) this.fail(`unknown function ${index}`);
-          if (!this.ctx.declaredRefs[index]) this.fail(`undeclared function reference ${index}`);
-          this.push(ValType.FuncRef);
-          break;
-        }
-        case Op.PrefixFC:
-          this.prefixFC();
-          break;
-        case Op.PrefixFD:
-          if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
-          this.prefixFD();
-          break;
-        default: {
-          const access = MEM_ACCESS[op];
-          if (access !== undefined) {
-            this.memoryAccess(access);
-            break;
+          let index: number;
+          if (pos < end && (index = bytes[pos]!) < 0x80) pos++;
+          else {
+            r.pos = pos;
+            index = r.readVarU32();
+            pos = r.pos;
           }
-          // The body scan admits only the opcodes handled above.
-          throw new Error(`BUG: opcode 0x${op.toString(16)} passed the body scan at ${this.at}`);
+          if (index >= numGlobals) this.failAt(`unknown global ${index}`, at);
+          const t = globalTypes[index]!;
+          if (op === Op.GlobalGet) {
+            vals[sp++] = t;
+          } else {
+            if (!globalMutable[index]) this.failAt(`global is immutable: global ${index}`, at);
+            if (sp > height && vals[sp - 1] === t) sp--;
+            else sp = this.popSlow(t, sp, at);
+          }
+          continue;
         }
+        case Op.Nop:
+          continue;
       }
+
+      // Everything else works on the state in fields.
+      r.pos = pos;
+      this.sp = sp;
+      this.at = at;
+      if (op === Op.End) {
+        if (this.end()) {
+          if (r.pos !== end) this.fail('section size mismatch');
+          return;
+        }
+      } else {
+        this.other(op);
+      }
+      pos = r.pos;
+      sp = this.sp;
+      vals = this.vals;
+      height = this.height;
+    }
+  }
+
+  /** `end`: closes the innermost frame; true if that was the function's. */
+  private end(): boolean {
+    const d = this.popCtrl();
+    const sig = this.ctrlSig[d]!;
+    // An if without else behaves as if its else branch were empty, so its start types
+    // must already be its end types.
+    if (this.ctrlOp[d] === Op.If && !this.sameParamsAndResults(sig)) {
+      this.fail('type mismatch: if without else must not change the stack');
+    }
+    if (d === 0) return true;
+    this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
+    return false;
+  }
+
+  private sameParamsAndResults(sig: number): boolean {
+    const s = this.sigs;
+    const n = s.paramCount[sig]!;
+    if (n !== s.resultCount[sig]!) return false;
+    for (let i = 0; i < n; i++) if (s.pool[s.paramStart[sig]! + i] !== s.pool[s.resultStart[sig]! + i]) return false;
+    return true;
+  }
+
+  /** Every operator the hot loop does not handle inline, at r.pos (after the opcode). */
+  private other(op: number): void {
+    const r = this.r;
+    switch (op) {
+      case Op.Unreachable:
+        this.setUnreachable();
+        return;
+      case Op.Block:
+      case Op.Loop: {
+        const sig = this.blockSig();
+        this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+        this.enterBlock(op, sig);
+        return;
+      }
+      case Op.If: {
+        const sig = this.blockSig();
+        this.pop(ValType.I32);
+        this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+        this.enterBlock(op, sig);
+        return;
+      }
+      case Op.Else: {
+        const d = this.popCtrl();
+        // Malformed (the reference decoder ends the current block at `else`).
+        if (this.ctrlOp[d] !== Op.If) this.fail('END opcode expected');
+        this.enterBlock(Op.Else, this.ctrlSig[d]!);
+        return;
+      }
+      case Op.Br: {
+        const d = this.label(r.readVarU32());
+        this.popTypes(this.labelStart(d), this.labelCount(d));
+        this.setUnreachable();
+        return;
+      }
+      case Op.BrIf: {
+        const d = this.label(r.readVarU32());
+        const start = this.labelStart(d);
+        const count = this.labelCount(d);
+        this.pop(ValType.I32);
+        this.popTypes(start, count);
+        this.pushTypes(start, count);
+        return;
+      }
+      case Op.BrTable:
+        this.brTable();
+        return;
+      case Op.Return: {
+        const sig = this.funcSig;
+        this.popTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
+        this.setUnreachable();
+        return;
+      }
+      case Op.Call: {
+        const sig = this.funcSigOf(r.readVarU32());
+        this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+        this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
+        return;
+      }
+      case Op.CallIndirect: {
+        const typeIndex = r.readVarU32();
+        const elemType = this.tableType(r.readVarU32());
+        if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
+        if (elemType !== ValType.FuncRef) this.fail('type mismatch: call_indirect requires a funcref table');
+        const sig = FIRST_TYPE_SIG + typeIndex;
+        this.pop(ValType.I32);
+        this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+        this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
+        return;
+      }
+      default:
+        this.rareOp(op);
+    }
+  }
+
+  /**
+   * The operators neither the hot loop nor `other` handle (a function of their own, so the
+   * frequent ones compile to less code, which a cold process optimises sooner).
+   */
+  private rareOp(op: number): void {
+    const r = this.r;
+    switch (op) {
+      case Op.Drop:
+        this.popAny();
+        return;
+      case Op.Select: {
+        this.pop(ValType.I32);
+        const t1 = this.popAny();
+        const t2 = this.popAny();
+        // Untyped select only works on numeric types; references need the typed form.
+        if (!isNumeric(t1) || !isNumeric(t2)) this.fail('type mismatch: select without a type needs numeric operands');
+        if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) {
+          this.fail(`type mismatch: select operands are ${typeName(t2)} and ${typeName(t1)}`);
+        }
+        this.push(t1 === UNKNOWN ? t2 : t1);
+        return;
+      }
+      case Op.SelectT: {
+        const n = r.readVarU32();
+        if (n !== 1) this.fail('invalid result arity');
+        const t = r.readValType();
+        this.checkValType(t);
+        this.pop(ValType.I32);
+        this.pop(t);
+        this.pop(t);
+        this.push(t);
+        return;
+      }
+      case Op.TableGet: {
+        const t = this.tableType(r.readVarU32());
+        this.pop(ValType.I32);
+        this.push(t);
+        return;
+      }
+      case Op.TableSet: {
+        const t = this.tableType(r.readVarU32());
+        this.pop(t);
+        this.pop(ValType.I32);
+        return;
+      }
+      case Op.MemorySize:
+        this.zeroByte();
+        this.checkMemory();
+        this.push(ValType.I32);
+        return;
+      case Op.MemoryGrow:
+        this.zeroByte();
+        this.checkMemory();
+        this.pop(ValType.I32);
+        this.push(ValType.I32);
+        return;
+      case Op.RefNull:
+        this.push(r.readRefType());
+        return;
+      case Op.RefIsNull: {
+        const t = this.popAny();
+        if (!isRef(t)) this.fail(`type mismatch: ref.is_null expects a reference but got ${typeName(t)}`);
+        this.push(ValType.I32);
+        return;
+      }
+      case Op.RefFunc: {
+        const index = r.readVarU32();
+        if (index >= this.m.funcs.length) this.fail(`unknown function ${index}`);
+        if (!this.ctx.declaredRefs[index]) this.fail(`undeclared function reference ${index}`);
+        this.push(ValType.FuncRef);
+        return;
+      }
+      case Op.PrefixFC:
+        this.prefixFC();
+        return;
+      case Op.PrefixFD:
+        if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
+        this.prefixFD();
+        return;
+      default:
+        // Not an operator (the hot loop handled the simple ones, loads and stores).
+        this.fail('illegal opcode');
     }
   }
 
   private brTable(): void {
     const r = this.r;
-    const targets = this.scratch;
-    targets.length = 0;
     const n = r.readVarU32();
-    for (let i = 0; i < n; i++) targets.push(r.readVarU32());
-    const defaultTypes = this.labelTypes(this.label(r.readVarU32()));
+    let targets = this.brTargets;
+    for (let i = 0; i < n; i++) {
+      // Each target takes at least one byte, so the body's size bounds n before this grows far.
+      if (i === targets.length) targets = this.growBrTargets();
+      targets[i] = r.readVarU32();
+    }
+    const dflt = this.label(r.readVarU32());
+    const defaultStart = this.labelStart(dflt);
+    const arity = this.labelCount(dflt);
     this.pop(ValType.I32);
-    const arity = defaultTypes.length;
+    if (arity > this.popped.length) this.popped = new Uint8Array(arity);
     const popped = this.popped;
-    for (const depth of targets) {
-      const types = this.labelTypes(this.label(depth));
-      if (types.length !== arity) {
-        this.fail(`type mismatch: br_table targets have different arities (${types.length} and ${arity})`);
+    const pool = this.sigs.pool;
+    for (let k = 0; k < n; k++) {
+      const d = this.label(targets[k]!);
+      const start = this.labelStart(d);
+      const count = this.labelCount(d);
+      if (count !== arity) {
+        this.fail(`type mismatch: br_table targets have different arities (${count} and ${arity})`);
       }
       // Pop and re-push what is actually there, so UNKNOWN stays UNKNOWN and the next
       // target is checked against the same operands.
-      popped.length = 0;
-      for (let i = types.length - 1; i >= 0; i--) popped.push(this.pop(types[i]!));
-      for (let i = popped.length - 1; i >= 0; i--) this.push(popped[i]!);
+      for (let i = count - 1; i >= 0; i--) popped[i] = this.pop(pool[start + i]!);
+      for (let i = 0; i < count; i++) this.push(popped[i]!);
     }
-    this.popAll(defaultTypes);
+    this.popTypes(defaultStart, arity);
     this.setUnreachable();
   }
 
-  private memoryAccess(access: MemAccess): void {
-    const r = this.r;
-    const align = r.readVarU32();
-    r.readVarU32(); // offset: any u32 is valid
-    this.checkMemory();
-    if (align > access.maxAlign) this.fail('alignment must not be larger than natural');
-    if (access.store) {
-      this.pop(access.type);
-      this.pop(ValType.I32);
-    } else {
-      this.pop(ValType.I32);
-      this.push(access.type);
-    }
+  private growBrTargets(): Uint32Array {
+    const next = new Uint32Array(this.brTargets.length * 2);
+    next.set(this.brTargets);
+    this.brTargets = next;
+    return next;
   }
 
   /** A 0xFD operator: typed by its row; its immediates are checked here. */
   private prefixFD(): void {
     const r = this.r;
-    const row = SIMD_ROWS[r.readVarU32()];
-    if (row === undefined) throw new Error(`BUG: 0xfd operator passed the body scan at ${this.at}`);
+    const sub = r.readVarU32();
+    const row = SIMD_ROWS[sub];
+    if (row === undefined) this.fail('illegal opcode');
     switch (row.imm) {
       case ImmKind.V128Const:
         r.skip(16);
         break;
-      case ImmKind.Shuffle:
-        for (let i = 0; i < 16; i++) if (r.readU8() >= 32) this.fail('invalid lane index');
+      case ImmKind.Shuffle: {
+        // All 16 bytes are read before any is checked: a short body is malformed, which
+        // wins over an invalid lane.
+        const start = r.pos;
+        r.skip(16);
+        for (let i = 0; i < 16; i++) if (this.bytes[start + i]! >= 32) this.fail('invalid lane index');
         break;
+      }
       case ImmKind.Lane:
-        if (r.readU8() >= simdLaneCount(row.name)) this.fail('invalid lane index');
+        if (r.readU8() >= SIMD_LANES[sub]!) this.fail('invalid lane index');
         break;
       case ImmKind.MemArg:
       case ImmKind.MemArgLane: {
         const align = r.readVarU32();
         r.readVarU32(); // offset: any u32 is valid
+        const lane = row.imm === ImmKind.MemArgLane ? r.readU8() : 0;
         this.checkMemory();
         if (align > Math.log2(row.accessBytes)) this.fail('alignment must not be larger than natural');
-        if (row.imm === ImmKind.MemArgLane && r.readU8() >= simdLaneCount(row.name)) this.fail('invalid lane index');
+        if (row.imm === ImmKind.MemArgLane && lane >= SIMD_LANES[sub]!) this.fail('invalid lane index');
         break;
       }
     }
@@ -628,7 +887,7 @@ class FunctionValidator {
         return;
       }
       default:
-        throw new Error(`BUG: 0xfc ${sub} passed the body scan at ${this.at}`);
+        this.fail('illegal opcode');
     }
   }
 
@@ -639,7 +898,7 @@ class FunctionValidator {
    * that is what the spec tests expect for text modules without data segments.
    */
   private checkDataSegment(index: number): void {
-    if (index >= (this.dataCount ?? this.m.datas.length)) this.fail(`unknown data segment ${index}`);
+    if (index >= (this.dataCount ?? dataSegmentCount(this.m))) this.fail(`unknown data segment ${index}`);
     if (this.dataCount === undefined) this.fail('data count section required');
   }
 
@@ -661,10 +920,4 @@ function isNumeric(t: number): boolean {
 
 function isRef(t: number): boolean {
   return t === ValType.FuncRef || t === ValType.ExternRef || t === UNKNOWN;
-}
-
-function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -5,7 +5,8 @@ import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { validateConstExpr } from './const-expr.js';
-import { validateFunctions, type ValidateOptions } from './function.js';
+import { validateBodies, type ValidateOptions } from './function.js';
+import { malformedBodyError } from './body-precedence.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
@@ -42,8 +43,15 @@ function checkMemoryLimits(l: Limits, at?: number): void {
 
 /** Validates the whole module; throws CompileError on the first problem found. */
 export function validateModule(m: WasmModule, options: ValidateOptions = {}): void {
-  validateModuleStructure(m, options);
-  validateFunctions(m, 0, m.codes.length, options);
+  const n = m.codes.length;
+  try {
+    validateModuleStructure(m, options);
+  } catch (e) {
+    // The decoder left the bodies unscanned: a malformed one wins (body-precedence.ts).
+    if (e instanceof CompileError) throw malformedBodyError(m, 0, n) ?? e;
+    throw e;
+  }
+  validateBodies(m, 0, n, options, n);
 }
 
 /**
@@ -101,7 +109,17 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
     for (const item of e.init) validateConstExpr(m, item, e.elemType);
   }
 
-  for (const d of m.datas) {
+  const table = m.dataSegments;
+  if (table !== undefined) {
+    // The decoder's table (wasm/data-segments.ts): no object per segment.
+    for (let i = 0; i < table.count; i++) {
+      if (!table.isActive(i)) continue;
+      if (table.memory[i]! >= m.memories.length) fail(`unknown memory ${table.memory[i]}`, table.offsetAt[i]);
+      if (table.constOffsetOf(i) !== undefined) continue;
+      validateConstExpr(m, table.offsetExpr(i)!, ValType.I32);
+    }
+  }
+  for (const d of table === undefined ? m.datas : []) {
     if (d.mode === 'active') {
       if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
       // A lone i32.const (nearly every segment; Go modules have ~100k) is an i32 already.

@@ -62,3 +62,34 @@ export function typeName(t: ValType | undefined): string {
       return t === undefined ? 'nothing' : 'any';
   }
 }
+
+// The same facts as flat arrays indexed by opcode, for the function validator's hot loop
+// (a typed-array load per fact, no object per lookup). Value types are their bytes; 0 means
+// none.
+
+/** Operands of a simple one-byte operator (NUMERIC_SIGS): 0, 1 or 2; -1 if it is not one. */
+export const SIMPLE_ARITY = new Int8Array(256).fill(-1);
+/** Its first (deeper) and second operand types. */
+export const SIMPLE_P0 = new Uint8Array(256);
+export const SIMPLE_P1 = new Uint8Array(256);
+/** Its result type, or 0. */
+export const SIMPLE_RESULT = new Uint8Array(256);
+NUMERIC_SIGS.forEach((sig, op) => {
+  if (sig === undefined) return;
+  if (sig.params.length > 2) throw new Error(`BUG: simple operator 0x${op.toString(16)} has more than two operands`);
+  SIMPLE_ARITY[op] = sig.params.length;
+  SIMPLE_P0[op] = sig.params[0] ?? 0;
+  SIMPLE_P1[op] = sig.params[1] ?? 0;
+  SIMPLE_RESULT[op] = sig.result ?? 0;
+});
+
+/** Loads and stores (MEM_ACCESS): the value type, or 0 for other opcodes. */
+export const MEM_TYPE = new Uint8Array(256);
+export const MEM_MAX_ALIGN = new Uint8Array(256);
+export const MEM_IS_STORE = new Uint8Array(256);
+MEM_ACCESS.forEach((a, op) => {
+  if (a === undefined) return;
+  MEM_TYPE[op] = a.type;
+  MEM_MAX_ALIGN[op] = a.maxAlign;
+  MEM_IS_STORE[op] = a.store ? 1 : 0;
+});

@@ -7,3 +7,4 @@ export {
 } from './module.js';
 export { readConstExpr } from './const-expr.js';
 export { MAX_LOCALS } from './sections.js';
+export { DataSegmentTable, dataSegmentCount } from './data-segments.js';

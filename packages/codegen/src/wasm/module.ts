@@ -1,10 +1,11 @@
 // The top level of the binary decoder: header, section framing and ordering, and the checks
 // that relate sections to each other. The contents of each section are decoded in
-// sections.ts; function bodies are only scanned for well-formedness (body-scan.ts).
+// sections.ts; function bodies are recorded, and checked by the validator (see decodeModule).
 
 import { CompileError } from '../errors.js';
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { emptyNames, parseNameSection } from './names.js';
+import { malformedBodyError } from '../validate/body-precedence.js';
 import {
   readCodeEntry,
   readDataEntry,
@@ -22,6 +23,7 @@ import {
   readTypeSection,
 } from './sections.js';
 import { ValType, type BlockType, type FuncType, type GlobalType, type WasmModule } from './types.js';
+import { DataSegmentTable, attachDataSegments, dataSegmentCount } from './data-segments.js';
 
 const WASM_MAGIC = 0x6d736100; // "\0asm" read as a little-endian u32
 const WASM_VERSION = 1;
@@ -56,32 +58,52 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
   readDataCountSection,
 ];
 
+/**
+ * Decodes a module. Function bodies are recorded (their locals decoded), not scanned:
+ * validateModule checks their encoding in the same pass as their types and reports what
+ * the reference interpreter would (a malformed body wins over any validation error). A
+ * decoding error found here after some bodies is reported only when none of those bodies is
+ * malformed (else that body's error is), so the errors decodeModule + validateModule report
+ * are those of a decoder that scans every body in order.
+ */
 export function decodeModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return decode(bytes, options, false, false);
+  const sink: DecodeSink = { module: undefined };
+  try {
+    return decode(bytes, options, false, sink);
+  } catch (e) {
+    const m = sink.module;
+    if (e instanceof CompileError && m !== undefined) throw malformedBodyError(m, 0, m.codes.length) ?? e;
+    throw e;
+  }
+}
+
+/** Where decodeSteps leaves the module under construction (for decodeModule's error path). */
+interface DecodeSink {
+  module: WasmModule | undefined;
 }
 
 /**
- * decodeModule without the well-formedness scan of function bodies, for a caller that
- * validates each body before using it (validateFunctions rejects malformed bodies too), e.g.
- * on the thread that compiles it (compileModule). Any error decodeModule would report is
- * then reported here or by that validation, but which error decodeModule would report first
- * is for the caller to find out (compileModule re-runs the sequential pipeline on any error).
+ * decodeModule without its error precedence: for a caller that validates each body before
+ * using it (validateFunctions rejects malformed bodies too), e.g. on the thread that
+ * compiles it (compileModule). Any error decodeModule + validateModule would report is then
+ * reported here or by that validation, but which one they would report first is for the
+ * caller to find out (compileModule re-runs the sequential pipeline on any error).
  */
 export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  return decode(bytes, options, true, false);
+  return decode(bytes, options, false);
 }
 
 /**
  * Decodes again a module that has already been decoded (and its structure validated) on
  * another thread, for body checks and code generation on this one (a compile worker):
  * function bodies are not scanned (the chunks that use them do that), and data segments
- * are counted but not decoded (each entry of `datas` is a placeholder). Everything body
+ * are counted but not decoded (each is an empty passive segment). Everything body
  * validation and code generation read is as decodeModule would give it. Post-2.0 features
  * are all accepted.
  */
 export function redecodeModule(bytes: Uint8Array): WasmModule {
   // Whatever features it was accepted with, it was accepted: allow them all.
-  return decode(bytes, ALL_FEATURES, true, true);
+  return decode(bytes, ALL_FEATURES, true);
 }
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
@@ -89,14 +111,15 @@ const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
 /**
  * Decodes again bytes that this compiler accepted before with `options` (a code cache hit:
  * the SHA-256 of the bytes is part of the entry's key, and the entry holds their compiled
- * code), deferring the largest sections: `codes`, `datas` and `names` are decoded when first
- * read (a backtrace, an instantiation), not here. A hit of esbuild.wasm otherwise spends
+ * code), deferring the largest sections: `codes`, `elems` and `names` are decoded when first
+ * read (a backtrace, an instantiation), not here. (Data segments go into their table of
+ * numbers, wasm/data-segments.ts, which is cheap.) A hit of esbuild.wasm otherwise spends
  * most of its time decoding 98,000 data segments and 5,300 function headers that it may
  * never need at that point. Errors are not expected (the bytes were accepted); one found
  * late is thrown where the field is read.
  */
 export function decodeAcceptedModule(bytes: Uint8Array, options: DecodeOptions = {}): WasmModule {
-  const steps = decodeSteps(bytes, options, true, false, 0, true);
+  const steps = decodeSteps(bytes, options, false, 0, undefined, true);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -104,9 +127,11 @@ export function decodeAcceptedModule(bytes: Uint8Array, options: DecodeOptions =
 }
 
 /** Sections decodeAcceptedModule leaves for later, by id: the field each one fills. */
-const DEFERRED_SECTIONS: Partial<Record<number, DeferredField>> = { 9: 'elems', 10: 'codes', 11: 'datas' };
+const DEFERRED_SECTIONS: Partial<Record<number, DeferredField>> = { 9: 'elems', 10: 'codes' };
 
-type DeferredField = 'elems' | 'codes' | 'datas';
+// Not the data section: it decodes into a table of numbers (data-segments.ts), which costs
+// little, and which instantiation reads.
+type DeferredField = 'elems' | 'codes';
 
 /**
  * Makes `field` of `m` a getter that decodes section content [start, end) on first read,
@@ -119,7 +144,6 @@ function deferSection(m: WasmModule, field: DeferredField, id: number, start: nu
     get() {
       const r = new BinaryReader(m.bytes, start, end);
       r.features = features;
-      r.skipBodyScan = true;
       // The section readers only push to their own field.
       const into = { [field]: [] } as unknown as WasmModule;
       SECTION_READERS[id]!(r, into);
@@ -156,11 +180,13 @@ function deferNames(m: WasmModule, start: number, end: number): void {
  * (see STEPPED_ENTRY_READERS).
  */
 export function* decodeModuleInSteps(bytes: Uint8Array, options: DecodeOptions, entriesPerStep: number): Generator<void, WasmModule, void> {
-  return yield* decodeSteps(bytes, options, true, false, Math.max(1, entriesPerStep));
+  return yield* decodeSteps(bytes, options, false, Math.max(1, entriesPerStep));
 }
 
-function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean): WasmModule {
-  const steps = decodeSteps(bytes, options, skipBodyScan, skipDataContents, 0);
+function decode(
+  bytes: Uint8Array, options: DecodeOptions, skipDataContents: boolean, sink?: DecodeSink,
+): WasmModule {
+  const steps = decodeSteps(bytes, options, skipDataContents, 0, sink);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -169,18 +195,18 @@ function decode(bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean
 
 /** The decoder; it yields (see decodeModuleInSteps) only when entriesPerStep > 0. */
 function* decodeSteps(
-  bytes: Uint8Array, options: DecodeOptions, skipBodyScan: boolean, skipDataContents: boolean, entriesPerStep: number, deferLarge = false,
+  bytes: Uint8Array, options: DecodeOptions, skipDataContents: boolean, entriesPerStep: number,
+  sink?: DecodeSink, deferLarge = false,
 ): Generator<void, WasmModule, void> {
   if (bytes.length < 4) throw new CompileError('unexpected end', bytes.length);
   const r = new BinaryReader(bytes);
   r.features = options;
-  r.skipBodyScan = skipBodyScan;
   r.skipDataContents = skipDataContents;
   if (r.readU32LE() !== WASM_MAGIC) throw new CompileError('magic header not detected', 0);
   if (bytes.length < 8) throw new CompileError('unexpected end', bytes.length);
   if (r.readU32LE() !== WASM_VERSION) throw new CompileError('unknown binary version', 4);
 
-  const m: WasmModule = {
+  const m = {
     bytes,
     types: [],
     imports: [],
@@ -195,11 +221,12 @@ function* decodeSteps(
     importedGlobals: [],
     exports: [],
     elems: [],
-    datas: [],
     codes: [],
     names: emptyNames(),
     customSections: [],
-  };
+  } as Omit<WasmModule, 'datas'> as WasmModule;
+  attachDataSegments(m, new DataSegmentTable(bytes, 0));
+  if (sink) sink.module = m;
 
   let lastRank = 0;
   let sawNames = false;
@@ -256,7 +283,7 @@ function* decodeSteps(
   if (m.funcs.length - m.numImportedFuncs !== m.codes.length) {
     r.fail('function and code section have inconsistent lengths');
   }
-  if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
+  if (m.dataCount !== undefined && m.dataCount !== dataSegmentCount(m)) {
     r.fail('data count and data section have inconsistent lengths');
   }
   return m;

@@ -54,11 +54,6 @@ export class BinaryReader {
   /** Post-2.0 features the module may use (see DecodeOptions). */
   features: DecodeOptions = {};
   /**
-   * @internal Set by decodeModuleDeferringBodies and redecodeModule: the code section
-   * reader records function bodies without scanning them (the caller does it later, or did).
-   */
-  skipBodyScan = false;
-  /**
    * @internal Set by redecodeModule (the bytes are a module that decoded before): data
    * segments are counted, not decoded.
    */

@@ -6,13 +6,13 @@
 import { BinaryReader, type DecodeOptions } from './reader.js';
 import { checkConstExpr, readConstExpr, readLoneI32Const } from './const-expr.js';
 import { readImmediates, scanBody } from './body-scan.js';
+import type { DataSegmentTable } from './data-segments.js';
 import { Op } from './opcodes.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { limitsFlagsFeature } from './future-features.js';
 import {
   ValType,
   type ConstExpr,
-  type DataSegment,
   type ElemSegment,
   type ExternKind,
   type FuncType,
@@ -209,14 +209,16 @@ export function readCodeEntry(r: BinaryReader, m: WasmModule): void {
     localGroups.push({ count, type });
   }
   const bodyStart = r.pos;
-  if (r.skipBodyScan) r.pos = start + size; // scanned by the caller (see decodeModuleDeferringBodies)
-  else scanBody(r);
-  if (r.pos !== start + size) r.fail('section size mismatch', start);
+  // The instructions are checked by the validator (validate/function.ts), in the same pass
+  // as their types. Locals that run past the body are an error here already: the one the
+  // reference decoder reports, reading on (see scanBody) before checking the size.
+  if (bodyStart > start + size) {
+    scanBody(r);
+    r.fail('section size mismatch', start);
+  }
+  r.pos = start + size;
   m.codes.push({ localGroups, numLocals, bodyStart, bodyEnd: r.pos, offset });
 }
-
-/** What redecodeModule puts in `datas`: code generation only counts segments. */
-const PLACEHOLDER_SEGMENT: DataSegment = Object.freeze({ mode: 'passive', memory: 0, bytes: new Uint8Array(0) });
 
 export function readDataSection(r: BinaryReader, m: WasmModule): void {
   if (r.skipDataContents) {
@@ -224,7 +226,55 @@ export function readDataSection(r: BinaryReader, m: WasmModule): void {
     return;
   }
   const n = r.readCount();
-  for (let i = 0; i < n; i++) readDataEntry(r, m);
+  const table = dataTable(m);
+  table.reserve(n);
+  for (let i = 0; i < n; i++) {
+    if (!readPlainDataEntry(r, table)) readDataEntry(r, m);
+  }
+}
+
+/**
+ * The shape nearly every segment has (Go emits ~100k of them): flags 0, `i32.const c; end`,
+ * a length; LEB128s of at most 4 bytes. Read inline in one flat function (cheap even before
+ * the decoder's JavaScript is optimised); false, with nothing read, for anything else, which
+ * readDataEntry then reads with all its checks.
+ */
+function readPlainDataEntry(r: BinaryReader, table: DataSegmentTable): boolean {
+  const b = r.bytes;
+  const end = r.end;
+  const p = r.pos;
+  if (end - p < 5 || b[p] !== 0 || b[p + 1] !== Op.I32Const) return false;
+  let q = p + 2;
+  let value = 0;
+  let shift = 0;
+  let x: number;
+  do {
+    if (q === end || shift === 28) return false;
+    x = b[q++]!;
+    value |= (x & 0x7f) << shift;
+    shift += 7;
+  } while (x & 0x80);
+  value = (value << (32 - shift)) >> (32 - shift); // sign-extend
+  if (q === end || b[q] !== Op.End) return false;
+  q++;
+  let length = 0;
+  shift = 0;
+  do {
+    if (q === end || shift === 28) return false;
+    x = b[q++]!;
+    length |= (x & 0x7f) << shift;
+    shift += 7;
+  } while (x & 0x80);
+  if (length > end - q) return false;
+  table.push(0, p + 1, value >>> 0, q, length);
+  r.pos = q + length;
+  return true;
+}
+
+function dataTable(m: WasmModule): DataSegmentTable {
+  const table = m.dataSegments;
+  if (table === undefined) throw new Error('BUG: decoding data segments into a module without a segment table');
+  return table;
 }
 
 /** One entry of the data section (decodeModuleInSteps reads them a few at a time). */
@@ -254,46 +304,11 @@ export function readDataEntry(r: BinaryReader, m: WasmModule): void {
   const length = r.readCount();
   const start = r.pos;
   r.skip(length);
-  m.datas.push(new ModuleDataSegment(r.bytes, memory, offsetAt, constOffset, start, length));
+  dataTable(m).push(memory, offsetAt, constOffset, start, length);
 }
 
-/**
- * A data segment as a few numbers about the module's bytes: toolchains emit up to hundreds
- * of thousands of segments (Go does), and an object graph per segment (expression, its
- * instruction list, a byte view) made decoding mostly garbage-collector work. The offset
- * expression (checked while decoding) and the byte view are made when asked for.
- */
-class ModuleDataSegment implements DataSegment {
-  readonly mode: 'active' | 'passive';
 
-  constructor(
-    private readonly source: Uint8Array,
-    readonly memory: number,
-    /** Where the offset expression starts, or -1 (passive). */
-    private readonly offsetAt: number,
-    readonly constOffset: number | undefined,
-    private readonly start: number,
-    private readonly length: number,
-  ) {
-    this.mode = offsetAt < 0 ? 'passive' : 'active';
-  }
-
-  get offset(): ConstExpr | undefined {
-    if (this.offsetAt < 0) return undefined;
-    const r = new BinaryReader(this.source, this.offsetAt);
-    r.features = DECODED_FEATURES; // it decoded once, under whatever features were on
-    return readConstExpr(r);
-  }
-
-  /** A view into the module's bytes, not a copy. */
-  get bytes(): Uint8Array {
-    return this.source.subarray(this.start, this.start + this.length);
-  }
-}
-
-const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
-
-/** Steps over the data segments of a valid module, pushing one placeholder per segment. */
+/** Steps over the data segments of a valid module, counting them (code generation only counts them). */
 function skipDataSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
   for (let i = 0; i < n; i++) {
@@ -301,7 +316,7 @@ function skipDataSection(r: BinaryReader, m: WasmModule): void {
     if (flags === 2) r.readVarU32(); // memory index
     if (flags !== 1) skipConstExpr(r);
     r.skip(r.readCount());
-    m.datas.push(PLACEHOLDER_SEGMENT);
+    dataTable(m).push(0, -1, undefined, 0, 0); // counted as an empty passive segment
   }
 }
 

@@ -3,6 +3,8 @@
 // formed and records their byte ranges, and later passes read the bytes directly, which is
 // cheaper than building an AST the compiler would only walk once.
 
+import type { DataSegmentTable } from './data-segments.js';
+
 /** Value types, valued by their binary encoding so a decoded byte is its own enum value. */
 export const enum ValType {
   I32 = 0x7f,
@@ -155,6 +157,11 @@ export interface WasmModule {
   start?: number;
   elems: ElemSegment[];
   datas: DataSegment[];
+  /**
+   * The data segments as a table (set by the decoder): what validation and instantiation
+   * read, where `datas` would build an object per segment (see wasm/data-segments.ts).
+   */
+  dataSegments?: DataSegmentTable;
   dataCount?: number;
   /** One per defined function. */
   codes: FunctionBody[];

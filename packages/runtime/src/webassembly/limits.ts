@@ -1,7 +1,7 @@
 // The JS API's implementation-defined limits (JS API spec, "Implementation-defined Limits";
 // the values V8 uses and js-api/limits.any.js tests): a module beyond one of them is a
 // CompileError from validate/compile/Module, whatever the core spec would allow.
-import { CompileError, type WasmModule } from '@wasmjit/codegen';
+import { CompileError, dataSegmentCount, type WasmModule } from '@wasmjit/codegen';
 
 export const EMBEDDING_LIMITS = {
   moduleSize: 1024 * 1024 * 1024,
@@ -79,7 +79,7 @@ export function checkEmbeddingLimits(moduleSize: number, m: WasmModule): void {
   over('imports', m.imports.length, L.imports);
   over('exports', m.exports.length, L.exports);
   over('globals', m.importedGlobals.length + m.globals.length, L.globals);
-  over('data segments', m.datas.length, L.dataSegments);
+  over('data segments', dataSegmentCount(m), L.dataSegments);
   over('tables', m.tables.length, L.tables);
   over('memories', m.memories.length, L.memories);
   over('element segments', m.elems.length, L.elementSegments);

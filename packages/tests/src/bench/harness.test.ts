@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { CompileError, type WasmModule } from '@wasmjit/codegen';
 import {
   median, summarize, geomean, ratio, markdownTable, fmtMs, fmtSummary, fmtRatio, shorten, execTable, geomeanLines,
-  compileTable, cacheTable, callsTable, checksTable, ratioChart, axisRange, escapeXml, judgeRow, geomeans, isFailure,
+  compileTable, cacheTable, validateTable, callsTable, checksTable, ratioChart, axisRange, escapeXml, judgeRow, geomeans, isFailure,
   extractEmbeddedWasm, inputBytes, toHex, hashDriver, kernelDriver, summarizeCompiles, errorLine, markdownReport,
   chartRows, compilePartially, PROGRAMS, type EngineRun, type ExecRow, type BenchResults, type RowInput,
 } from '@wasmjit/bench';
@@ -165,6 +165,16 @@ describe('bench: tables', () => {
     expect(t[0]).to.contain('warm / V8').and.contain('cold / warm');
     expect(t[2]).to.contain('0.25').and.contain('100');
     expect(t[3]).to.match(/b\.wasm.*–.*–/);
+  });
+
+  it('decode + validate table: CPU ms and both ratios against V8', () => {
+    const t = validateTable([
+      { name: 'a.wasm', origin: 'pkg 1.0', v8Ms: 100, coldMs: 300, warmMs: 80 },
+      { name: 'b.wasm', origin: 'pkg 1.0', v8Ms: null, coldMs: 20, warmMs: 10, note: 'v8: failed' },
+    ]).split('\n');
+    expect(t[0]).to.contain('cold / V8').and.contain('warm / V8');
+    expect(t[2]).to.contain('3.00').and.contain('0.80');
+    expect(t[3]).to.match(/b\.wasm \|\s+– \|/);
   });
 });
 

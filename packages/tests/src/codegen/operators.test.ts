@@ -219,12 +219,12 @@ describe('codegen/operator table', () => {
       if (OP_ROWS[byte] !== undefined || byte === 0xfc || byte === 0xfd) continue;
       const b = new ModuleBuilder();
       b.func({ code: [byte, 0x00, 0x00, 0x0b] });
-      expect(() => decodeModule(b.build()), `0x${byte.toString(16)}`).to.throw(CompileError, /illegal opcode/);
+      expect(() => validateModule(decodeModule(b.build())), `0x${byte.toString(16)}`).to.throw(CompileError, /illegal opcode/);
     }
     for (const sub of [18, 19, 127, 128, 1000]) {
       const b = new ModuleBuilder();
       b.func({ code: [0xfc, ...u32(sub), 0x0b] });
-      expect(() => decodeModule(b.build()), `0xfc ${sub}`).to.throw(CompileError, /illegal opcode/);
+      expect(() => validateModule(decodeModule(b.build())), `0xfc ${sub}`).to.throw(CompileError, /illegal opcode/);
     }
   });
 

@@ -19,9 +19,13 @@ import {
 } from './binary-builder.js';
 import { wat } from '../util/wat.js';
 
+/**
+ * The error of decoding and validating: function bodies are checked for encoding by the
+ * validator (in the same pass as their types), which reports the decoder's error for them.
+ */
 function malformed(bytes: Uint8Array | number[]): CompileError {
   try {
-    decodeModule(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+    validateModule(decodeModule(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)));
   } catch (e) {
     if (e instanceof CompileError) return e;
     throw e;
