@@ -9,3 +9,4 @@ export { compileModule, compileModuleCode, PARALLEL_MIN_CODE_BYTES, type Compile
 export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.js';
 export type { CompileOptions } from './lower/module-env.js';
 export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';
+export { areaSlots, callAreaSlots } from './lower/frame.js';

@@ -78,6 +78,12 @@ export interface EngineOptions {
    */
   parallelCompile?: boolean | number;
   /**
+   * SIMD instructions (default 'auto'): 'avx' emits the VEX (AVX) forms, 'sse4.1' the SSE4.1
+   * baseline V8 also requires; 'auto' picks AVX when the CPU reports it. The results are the
+   * same; the option exists to test and measure both paths.
+   */
+  simd?: 'auto' | 'avx' | 'sse4.1';
+  /**
    * Persistent code cache (default off): `true` keeps compiled modules in
    * $XDG_CACHE_HOME/wasmjit (else ~/.cache/wasmjit), a string in that directory. A module
    * whose bytes were compiled before with the same wasmjit and code options is loaded from
@@ -113,6 +119,8 @@ export interface EngineSettings extends StackSettings {
   readonly consumeFuel: boolean;
   readonly initialFuel: number | bigint;
   readonly parallelCompile: boolean | number | undefined;
+  /** EngineOptions.simd: true = AVX forms, false = SSE4.1, undefined = by the CPU. */
+  readonly simdAvx: boolean | undefined;
   /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
   /** EngineOptions.cache, when on. */
@@ -137,6 +145,13 @@ export function engineEpoch(e: Engine): EpochCounter | null {
 }
 
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
+
+function simdAvxOf(simd: EngineOptions['simd']): boolean | undefined {
+  if (simd === undefined || simd === 'auto') return undefined;
+  if (simd === 'avx') return true;
+  if (simd === 'sse4.1') return false;
+  throw new TypeError(`simd must be 'auto', 'avx' or 'sse4.1', got ${String(simd)}`);
+}
 
 export class Engine {
   readonly #settings: EngineSettings;
@@ -166,6 +181,7 @@ export class Engine {
       consumeFuel: Boolean(options.consumeFuel ?? false),
       initialFuel: options.initialFuel ?? MAX_FUEL,
       parallelCompile: options.parallelCompile,
+      simdAvx: simdAvxOf(options.simd),
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
       cache: codeCacheOf(options),
     });

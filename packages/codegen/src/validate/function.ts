@@ -46,9 +46,8 @@ export function validateFunction(m: WasmModule, definedIndex: number, options: V
 /** What validation admits beyond what the compiler lowers. */
 export interface ValidateOptions {
   /**
-   * Validate v128 types and the 0xFD (SIMD and relaxed SIMD) operators instead of refusing
-   * them with 'SIMD not supported'. The lowering does not compile them yet, so only tests
-   * (of the validator) set this.
+   * Validate v128 types and the 0xFD (SIMD and relaxed SIMD) operators (default true); false
+   * refuses them with 'SIMD not supported'.
    */
   simd?: boolean;
 }
@@ -58,7 +57,7 @@ export interface ValidateOptions {
  * stacks are reused from function to function.
  */
 export function validateFunctions(m: WasmModule, from: number, to: number, options: ValidateOptions = {}): void {
-  const v = new FunctionValidator(m, moduleContext(m), options.simd === true);
+  const v = new FunctionValidator(m, moduleContext(m), options.simd !== false);
   for (let i = from; i < to; i++) v.validate(i);
 }
 

@@ -12,6 +12,8 @@ import { FuncRefRecord } from '../../layout.js';
 import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import { FRAME_REG, LIMIT_REG, SCRATCH_GPR, SCRATCH_XMM, STACK_REG, VMCTX_REG, type Gpr, type Xmm } from './registers.js';
 import { JumpTables } from './jump-tables.js';
+import { sse, sseInsert, sseStore } from '../../x64/simd.js';
+import { SIMD } from '../../x64/simd-ops.js';
 
 /** [vmctx + disp]: a field of the current instance's context (abi.ts, Vmctx). */
 export function vmctxMem(disp: number): Mem {
@@ -111,6 +113,59 @@ export class MacroAssembler {
     a.mov_ri(fs, s, bits);
     a.movd_xr(fs, x, s);
     this.releaseScratch();
+  }
+
+  // ── v128 moves (unaligned forms: frame slots and area slots are only 8-aligned) ──
+
+  loadV128(x: Xmm, m: Mem): void {
+    sse(this.asm, SIMD.movdqu, x, m);
+  }
+
+  storeV128(m: Mem, x: Xmm): void {
+    sseStore(this.asm, SIMD.movdqu_store, m, x);
+  }
+
+  /** Copy 16 bytes between two memory operands through the float scratch register. */
+  copy128(dst: Mem, src: Mem): void {
+    const x = this.takeXmmScratch();
+    this.loadV128(x, src);
+    this.storeV128(dst, x);
+    this.releaseXmmScratch();
+  }
+
+  /** Put a 128-bit pattern (an unsigned bigint) in `x`: pxor / pcmpeqd idioms, else two halves. */
+  loadV128Bits(x: Xmm, bits: bigint): void {
+    const a = this.asm;
+    if (bits === 0n) {
+      sse(a, SIMD.pxor, x, x);
+      return;
+    }
+    if (bits === (1n << 128n) - 1n) {
+      sse(a, SIMD.pcmpeqd, x, x);
+      return;
+    }
+    const lo = BigInt.asUintN(64, bits);
+    const hi = bits >> 64n;
+    const s = this.takeScratch();
+    if (lo === 0n) sse(a, SIMD.pxor, x, x);
+    else {
+      a.mov_ri(64, s, lo);
+      a.movd_xr(64, x, s);
+    }
+    if (hi !== 0n) {
+      a.mov_ri(64, s, hi);
+      sseInsert(a, SIMD.pinsrq, x, s, 1);
+    }
+    this.releaseScratch();
+  }
+
+  /** Store a 128-bit pattern to memory as two 8-byte halves. */
+  storeV128Bits(m: Mem, bits: bigint): void {
+    const hiMem: Mem = { ...m, disp: m.disp + 8 };
+    for (const [dst, half] of [[m, BigInt.asIntN(64, bits)], [hiMem, BigInt.asIntN(64, bits >> 64n)]] as const) {
+      if (half >= -0x80000000n && half <= 0x7fffffffn) this.asm.mov_mi(64, dst, Number(half));
+      else this.storeImm64(dst, BigInt.asUintN(64, half));
+    }
   }
 
   // ── frame ─────────────────────────────────────────────────────────────────────────
