@@ -15,6 +15,7 @@ import { trapError } from './errors.js';
 import { hostTarget } from './host-dispatch.js';
 import { NO_ARGS, noop, type HostCall } from './host-call.js';
 import { lastTrapBacktrace } from './backtrace.js';
+import { globalSlot, rawBits } from './global.js';
 import type { Module } from './module.js';
 import type { Member, RefDomain } from './ref-domain.js';
 // Reference conversions, handed to the generated wrappers as `R`.
@@ -314,6 +315,15 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
     const bits = cbI64[slot]!;
     return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
   });
+}
+
+/**
+ * The raw bits of a Global (bigint; v128 globals too, which `value` refuses as V8 does),
+ * or undefined for anything that is not a Global (spec runner, like callRaw).
+ */
+export function globalRawBits(g: unknown): bigint | undefined {
+  const slot = globalSlot(g);
+  return slot ? rawBits(slot) : undefined;
 }
 
 function safeName(name: string): string {

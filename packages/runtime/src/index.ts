@@ -12,7 +12,7 @@ export type { CacheStats } from './cache/code-cache.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export type { WasmFrame } from './backtrace.js';
-export { callRaw } from './func-wrappers.js';
+export { callRaw, globalRawBits } from './func-wrappers.js';
 export { nativeApi, nativeFunction, nativeApiIncludeDir } from './native-api.js';
 export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';

@@ -14,6 +14,8 @@ export function toJS(v: Value): unknown {
       return bitsToF32(v.bits);
     case 'f64':
       return bitsToF64(v.bits);
+    case 'v128':
+      throw new TypeError('a v128 value cannot cross the JS API');
     default:
       return v.ref;
   }

@@ -10,7 +10,7 @@ import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
 import type { Outcome } from './runner.js';
 import { CORE_FEATURES, PROPOSAL_FEATURES } from './wat.js';
 import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
-import type { BoundsChecks } from './wasmjit-adapter.js';
+import type { BoundsChecks, SimdIsa } from './wasmjit-adapter.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // packages/tests/dist/spec
 export const TESTS_DIR = resolve(here, '../..');
@@ -40,17 +40,13 @@ export interface SpecFile {
 
 export interface SpecFiles {
   run: SpecFile[];
-  /** simd_*.wast: not run, only counted. */
-  simd: string[];
 }
 
 export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): SpecFiles {
   const run: SpecFile[] = [];
-  const simd: string[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.wast')) continue;
-    if (f.startsWith('simd_')) simd.push(f);
-    else run.push({ name: f, path: join(dir, f), proposal: false });
+    run.push({ name: f, path: join(dir, f), proposal: false });
   }
   const pdir = join(dir, 'proposals');
   if (opts.proposals && existsSync(pdir)) {
@@ -62,7 +58,7 @@ export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): 
       }
     }
   }
-  return { run, simd };
+  return { run };
 }
 
 /** `i32`, `i32.wast`, `proposals/tail-call/return_call` ... */
@@ -91,6 +87,7 @@ export function countOutcomes(outcomes: Outcome[]): Counts {
 export interface RunFileOptions {
   engine: EngineName;
   boundsChecks?: BoundsChecks;
+  simd?: SimdIsa;
   line?: number;
   timeoutMs: number;
 }
@@ -169,6 +166,7 @@ export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Prom
       path: file.path,
       engine: opts.engine,
       boundsChecks: opts.boundsChecks,
+      simd: opts.simd,
       line: opts.line,
       resumeAfter,
       features: file.proposal ? PROPOSAL_FEATURES : CORE_FEATURES,

@@ -15,13 +15,13 @@ import {
   type FloatType,
 } from './numbers.js';
 
-export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
+export type NumType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 export type RefType = 'funcref' | 'externref';
 export type ValType = NumType | RefType;
 
 /**
  * A wasm value with its type. Numbers carry their raw bit pattern as an
- * unsigned bigint (i32/f32: 32 bits, i64/f64: 64 bits) so that NaN payloads
+ * unsigned bigint (i32/f32: 32 bits, i64/f64: 64 bits, v128: 128 bits) so that NaN payloads
  * and -0 survive; references carry the host-side value (null for ref.null).
  */
 export type Value = { type: NumType; bits: bigint } | { type: RefType; ref: unknown };
@@ -29,6 +29,8 @@ export type Value = { type: NumType; bits: bigint } | { type: RefType; ref: unkn
 export type Expected =
   | { kind: 'value'; value: Value }
   | { kind: 'nan'; type: FloatType; nan: 'canonical' | 'arithmetic' }
+  /** A v128 of float lanes where some lane is a NaN pattern; the other lanes match bit for bit. */
+  | { kind: 'v128'; shape: FloatType; lanes: (bigint | 'canonical' | 'arithmetic')[] }
   /** `(ref.func)`: any non-null function reference. */
   | { kind: 'ref.func' }
   /** `(ref.extern)` without a payload: any non-null external reference. */
@@ -97,16 +99,63 @@ export function parseConst(node: SNode, hostRefs: HostRefs): Value {
     }
     case 'ref.extern':
       return { type: 'externref', ref: hostRefs.get(BigInt(constArg(node, head))) };
-    case 'v128.const':
-      throw new UnsupportedError('v128 (SIMD) values are not supported');
+    case 'v128.const': {
+      const lanes = v128Lanes(node);
+      return { type: 'v128', bits: packLanes(lanes.shape, lanes.texts.map((t) => laneBits(lanes.shape, t))) };
+    }
     default:
       throw new Error(`unknown constant ${head}`);
   }
 }
 
+type Shape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
+const LANE_BITS: Record<Shape, number> = { i8x16: 8, i16x8: 16, i32x4: 32, i64x2: 64, f32x4: 32, f64x2: 64 };
+
+/** `(v128.const SHAPE lane…)`: the shape and the lane literals, checked for count. */
+function v128Lanes(node: SNode): { shape: Shape; texts: string[] } {
+  if (!isList(node) || !isAtom(node.items[1])) throw new Error('malformed v128.const');
+  const shape = node.items[1].text as Shape;
+  const bits = LANE_BITS[shape];
+  if (bits === undefined) throw new Error(`unknown v128 shape ${shape}`);
+  const texts = node.items.slice(2).map((n) => {
+    if (!isAtom(n)) throw new Error('malformed v128.const lane');
+    return n.text;
+  });
+  if (texts.length !== 128 / bits) throw new Error(`v128.const ${shape} needs ${128 / bits} lanes`);
+  return { shape, texts };
+}
+
+/** One lane literal as unsigned bits of the lane's width. */
+function laneBits(shape: Shape, text: string): bigint {
+  if (shape === 'f32x4') return parseFloatLiteral(text, 'f32');
+  if (shape === 'f64x2') return parseFloatLiteral(text, 'f64');
+  const w = LANE_BITS[shape];
+  if (w >= 32) return parseIntLiteral(text, w as 32 | 64);
+  // 8/16-bit lanes: parse wide, then check the lane's range (signed or unsigned literal).
+  const neg = text[0] === '-';
+  const mag = parseIntLiteral(neg || text[0] === '+' ? text.slice(1) : text, 64);
+  const limit = 1n << BigInt(w);
+  if (neg ? mag > limit >> 1n : mag >= limit) throw new Error(`lane out of range: ${text}`);
+  return neg ? (limit - mag) % limit : mag;
+}
+
+function packLanes(shape: Shape, lanes: bigint[]): bigint {
+  const w = BigInt(LANE_BITS[shape]);
+  let v = 0n;
+  for (let i = lanes.length - 1; i >= 0; i--) v = (v << w) | lanes[i]!;
+  return v;
+}
+
 /** Parse an expected result of assert_return (constants plus NaN/ref patterns). */
 export function parseExpected(node: SNode, hostRefs: HostRefs): Expected {
   const head = headOf(node);
+  if (isList(node) && head === 'v128.const') {
+    const { shape, texts } = v128Lanes(node);
+    if ((shape === 'f32x4' || shape === 'f64x2') && texts.some((t) => t === 'nan:canonical' || t === 'nan:arithmetic')) {
+      const lanes = texts.map((t) => (t === 'nan:canonical' ? 'canonical' : t === 'nan:arithmetic' ? 'arithmetic' : laneBits(shape, t)));
+      return { kind: 'v128', shape: shape === 'f32x4' ? 'f32' : 'f64', lanes };
+    }
+  }
   if (isList(node) && (head === 'f32.const' || head === 'f64.const')) {
     const arg = node.items[1];
     if (isAtom(arg) && (arg.text === 'nan:canonical' || arg.text === 'nan:arithmetic')) {
@@ -126,6 +175,8 @@ export function expectedType(e: Expected): ValType {
       return e.value.type;
     case 'nan':
       return e.type;
+    case 'v128':
+      return 'v128';
     case 'ref.func':
       return 'funcref';
     case 'ref.extern':
@@ -144,6 +195,16 @@ export function matches(e: Expected, v: Value): boolean {
     case 'nan':
       if (v.type !== e.type || !('bits' in v)) return false;
       return e.nan === 'canonical' ? isCanonicalNaN(v.bits, e.type) : isArithmeticNaN(v.bits, e.type);
+    case 'v128': {
+      if (v.type !== 'v128' || !('bits' in v)) return false;
+      const w = e.shape === 'f32' ? 32 : 64;
+      return e.lanes.every((l, i) => {
+        const bits = BigInt.asUintN(w, v.bits >> BigInt(i * w));
+        if (l === 'canonical') return isCanonicalNaN(bits, e.shape);
+        if (l === 'arithmetic') return isArithmeticNaN(bits, e.shape);
+        return bits === l;
+      });
+    }
     case 'ref.func':
       return v.type === 'funcref' && 'ref' in v && v.ref !== null && v.ref !== undefined;
     case 'ref.extern':
@@ -217,6 +278,8 @@ export function formatValue(v: Value, hostRefs?: HostRefs): string {
       const x = bitsToF64(v.bits);
       return `f64:${hex(v.bits, 64)} (${isNaNBits(v.bits, 'f64') ? 'nan' : Object.is(x, -0) ? '-0' : x})`;
     }
+    case 'v128':
+      return `v128:${hex(v.bits, 128)}`;
     default: {
       if (v.ref === null) return `${v.type}:null`;
       const n = hostRefs?.describe(v.ref);
@@ -232,6 +295,8 @@ export function formatExpected(e: Expected, hostRefs?: HostRefs): string {
       return formatValue(e.value, hostRefs);
     case 'nan':
       return `${e.type}:nan:${e.nan}`;
+    case 'v128':
+      return `v128:${e.shape}x${e.shape === 'f32' ? 4 : 2}[${e.lanes.map((l) => (typeof l === 'bigint' ? '0x' + l.toString(16) : `nan:${l}`)).join(' ')}]`;
     case 'ref.func':
       return 'funcref:non-null';
     case 'ref.extern':

@@ -11,12 +11,14 @@ import { spectestHostImports, spectestWasm } from './spectest.js';
 import type { NumType, Value, ValType } from './values.js';
 
 export type BoundsChecks = 'guard' | 'explicit';
+/** wasmjit's SIMD instruction forms (EngineOptions.simd). */
+export type SimdIsa = 'avx' | 'sse4.1';
 
 type Ctor = new (...args: any[]) => any;
 
 /** What the runner needs from @wasmjit/runtime. */
 export interface WasmjitRuntime {
-  Engine: new (options: { boundsChecks?: BoundsChecks; features?: { extendedConst?: boolean } }) => {
+  Engine: new (options: { boundsChecks?: BoundsChecks; features?: { extendedConst?: boolean }; simd?: SimdIsa }) => {
     compile(bytes: Uint8Array): unknown;
     instantiate(module: unknown, imports: Imports): { exports: Record<string, unknown> };
   };
@@ -29,6 +31,8 @@ export interface WasmjitRuntime {
   Global?: Ctor;
   /** Numbers as raw bit patterns (bigint), references as JS values. */
   callRaw(fn: unknown, args: unknown[]): unknown[];
+  /** Raw bits of a Global (v128 too); optional: older runtimes lack it. */
+  globalRawBits?(g: unknown): bigint | undefined;
 }
 
 const REQUIRED = ['Engine', 'CompileError', 'LinkError', 'RuntimeError', 'callRaw'] as const;
@@ -50,7 +54,7 @@ export async function loadWasmjitRuntime(): Promise<{ runtime: WasmjitRuntime } 
   return { runtime: mod as unknown as WasmjitRuntime };
 }
 
-const WIDTH: Record<NumType, number> = { i32: 32, f32: 32, i64: 64, f64: 64 };
+const WIDTH: Record<NumType, number> = { i32: 32, f32: 32, i64: 64, f64: 64, v128: 128 };
 
 export class WasmjitAdapter implements EngineAdapter {
   readonly name = 'wasmjit';
@@ -62,9 +66,12 @@ export class WasmjitAdapter implements EngineAdapter {
     private readonly rt: WasmjitRuntime,
     boundsChecks?: BoundsChecks,
     extendedConst = false,
+    simd?: SimdIsa,
   ) {
     // Proposal files (extended-const) need the feature; the core files must see it off.
-    this.engine = new rt.Engine({ ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}) });
+    this.engine = new rt.Engine({
+      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(simd ? { simd } : {}),
+    });
   }
 
   compile(bytes: Uint8Array): unknown {
@@ -92,6 +99,11 @@ export class WasmjitAdapter implements EngineAdapter {
   }
 
   getGlobal(global: unknown, type?: ValType): Value {
+    if (type === 'v128') {
+      const bits = this.rt.globalRawBits?.(global);
+      if (bits === undefined) throw new Error('export is not a global (or the runtime has no globalRawBits)');
+      return { type, bits };
+    }
     // Duck-typed: the runtime's Global class may not be exported (yet).
     if (typeof global !== 'object' || global === null || !('value' in global)) throw new Error('export is not a global');
     return fromJS((global as { value: unknown }).value, type);

@@ -7,7 +7,7 @@ import type { EngineAdapter } from './adapter.js';
 import { runScript, type Outcome } from './runner.js';
 import { V8Adapter } from './v8-adapter.js';
 import { loadWabt, textParserFromEnv, type WabtFeatures } from './wat.js';
-import { loadWasmjitRuntime, WasmjitAdapter, type BoundsChecks } from './wasmjit-adapter.js';
+import { loadWasmjitRuntime, WasmjitAdapter, type BoundsChecks, type SimdIsa } from './wasmjit-adapter.js';
 
 export type EngineName = 'wasmjit' | 'v8';
 
@@ -15,6 +15,7 @@ export interface WorkerJob {
   path: string;
   engine: EngineName;
   boundsChecks?: BoundsChecks;
+  simd?: SimdIsa;
   line?: number;
   resumeAfter?: number;
   features: WabtFeatures;
@@ -25,12 +26,14 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export async function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false): Promise<EngineAdapter | { error: string }> {
+export async function makeAdapter(
+  engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, simd?: SimdIsa,
+): Promise<EngineAdapter | { error: string }> {
   if (engine === 'v8') return new V8Adapter();
   const loaded = await loadWasmjitRuntime();
   if ('error' in loaded) return loaded;
   try {
-    return new WasmjitAdapter(loaded.runtime, boundsChecks, extendedConst);
+    return new WasmjitAdapter(loaded.runtime, boundsChecks, extendedConst, simd);
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
   }
@@ -44,7 +47,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = await makeAdapter(job.engine, job.boundsChecks, job.features?.extended_const === true);
+  const adapter = await makeAdapter(job.engine, job.boundsChecks, job.features?.extended_const === true, job.simd);
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });
