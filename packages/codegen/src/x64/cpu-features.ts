@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 export interface CpuFeatures {
   readonly avx: boolean;
   readonly avx2: boolean;
+  /** FMA3 (vfmadd…): relaxed SIMD's madd/nmadd fuse with it, as V8 does. */
+  readonly fma: boolean;
 }
 
 let cached: CpuFeatures | null = null;
@@ -20,6 +22,6 @@ export function cpuFeatures(): CpuFeatures {
   } catch {
     // No cpuinfo: baseline.
   }
-  cached = { avx: flags.has('avx'), avx2: flags.has('avx2') };
+  cached = { avx: flags.has('avx'), avx2: flags.has('avx2'), fma: flags.has('fma') };
   return cached;
 }

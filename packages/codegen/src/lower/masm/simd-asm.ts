@@ -5,7 +5,7 @@
 import type { Assembler, Mem } from '../../x64/assembler.js';
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import {
-  sse, sseExtract, sseInsert, sseShift, sseStore, sseToGpr, vex, vexExtract, vexInsert, vexShift, vexStore, vexToGpr, vexUnary,
+  sse, sseExtract, sseInsert, sseShift, sseStore, sseToGpr, vex, vexBlendv, vexExtract, vexInsert, vexShift, vexStore, vexToGpr, vexUnary,
 } from '../../x64/simd.js';
 import type { Gpr, Xmm } from './registers.js';
 
@@ -74,6 +74,12 @@ export class SimdAsm {
     }
     this.mov(dst, src1);
     sseInsert(this.asm, op, dst, src2, lane);
+  }
+
+  /** AVX variable blend: dst = mask's top bits ? src2 : src1 (per byte or lane, by the row). */
+  blendv(op: SimdOp, dst: Xmm, src1: Xmm, src2: Xmm, mask: Xmm): void {
+    if (!this.avx) throw new Error(`BUG: ${op.mnemonic} without AVX (the SSE form wants its mask in xmm0)`);
+    vexBlendv(this.asm, op, dst, src1, src2, mask);
   }
 
   /** dst = 0. */

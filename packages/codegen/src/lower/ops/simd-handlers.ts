@@ -15,6 +15,9 @@ import {
   convertF32x4U, convertLowF64x2U, truncSatF32x4S, truncSatF32x4U, truncSatF64x2SZero, truncSatF64x2UZero,
 } from './simd-convert.js';
 import { allTrue, anyTrue, bitmask } from './simd-test.js';
+import {
+  relaxedDot, relaxedDotAdd, relaxedLaneselect, relaxedMadd, relaxedMinMax, relaxedQ15mulr, relaxedSwizzle, relaxedTrunc,
+} from './simd-relaxed.js';
 
 export type SimdHandler = (fc: FunctionCompiler, r: BinaryReader) => void;
 
@@ -70,6 +73,26 @@ const OTHER: Record<string, SimdHandler> = {
   'i32x4.trunc_sat_f32x4_u': truncSatF32x4U,
   'i32x4.trunc_sat_f64x2_s_zero': truncSatF64x2SZero,
   'i32x4.trunc_sat_f64x2_u_zero': truncSatF64x2UZero,
+  'i8x16.relaxed_swizzle': relaxedSwizzle,
+  'i32x4.relaxed_trunc_f32x4_s': (fc) => relaxedTrunc(fc, false, true),
+  'i32x4.relaxed_trunc_f32x4_u': (fc) => relaxedTrunc(fc, false, false),
+  'i32x4.relaxed_trunc_f64x2_s_zero': (fc) => relaxedTrunc(fc, true, true),
+  'i32x4.relaxed_trunc_f64x2_u_zero': (fc) => relaxedTrunc(fc, true, false),
+  'f32x4.relaxed_madd': (fc) => relaxedMadd(fc, false, false),
+  'f32x4.relaxed_nmadd': (fc) => relaxedMadd(fc, false, true),
+  'f64x2.relaxed_madd': (fc) => relaxedMadd(fc, true, false),
+  'f64x2.relaxed_nmadd': (fc) => relaxedMadd(fc, true, true),
+  'i8x16.relaxed_laneselect': (fc) => relaxedLaneselect(fc),
+  'i16x8.relaxed_laneselect': (fc) => relaxedLaneselect(fc),
+  'i32x4.relaxed_laneselect': (fc) => relaxedLaneselect(fc),
+  'i64x2.relaxed_laneselect': (fc) => relaxedLaneselect(fc),
+  'f32x4.relaxed_min': (fc) => relaxedMinMax(fc, false, false),
+  'f32x4.relaxed_max': (fc) => relaxedMinMax(fc, false, true),
+  'f64x2.relaxed_min': (fc) => relaxedMinMax(fc, true, false),
+  'f64x2.relaxed_max': (fc) => relaxedMinMax(fc, true, true),
+  'i16x8.relaxed_q15mulr_s': relaxedQ15mulr,
+  'i16x8.relaxed_dot_i8x16_i7x16_s': relaxedDot,
+  'i32x4.relaxed_dot_i8x16_i7x16_add_s': relaxedDotAdd,
 };
 
 /** The handler of SIMD operator `name`, or undefined when it is not lowered. */
