@@ -23,6 +23,27 @@ export function specDirCandidate(): string {
   return process.env.WASM_SPEC_DIR ? resolve(process.env.WASM_SPEC_DIR) : resolve(REPO_ROOT, '../shared/spec');
 }
 
+/** WASM_SPEC_LATEST_DIR, else `<repo>/../shared/spec-latest` (the Wasm 3.0 testsuite). */
+export function latestDirCandidate(): string {
+  return process.env.WASM_SPEC_LATEST_DIR ? resolve(process.env.WASM_SPEC_LATEST_DIR) : resolve(REPO_ROOT, '../shared/spec-latest');
+}
+
+/** The Wasm 3.0 testsuite directories run with the 2.0 one: its SIMD files and relaxed SIMD. */
+const LATEST_SIMD_DIRS = ['simd', 'relaxed-simd'];
+
+/** spec-latest/core/{simd,relaxed-simd}/*.wast, named `latest/simd/…`; none when absent. */
+function latestSimdFiles(): SpecFile[] {
+  const out: SpecFile[] = [];
+  for (const sub of LATEST_SIMD_DIRS) {
+    const dir = join(latestDirCandidate(), 'core', sub);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    for (const f of readdirSync(dir).sort()) {
+      if (f.endsWith('.wast')) out.push({ name: `latest/${sub}/${f}`, path: join(dir, f), proposal: false });
+    }
+  }
+  return out;
+}
+
 /** The spec directory, or why it cannot be used. */
 export function findSpecDir(): { dir: string } | { absent: string } {
   const dir = specDirCandidate();
@@ -42,7 +63,7 @@ export interface SpecFiles {
   run: SpecFile[];
 }
 
-export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): SpecFiles {
+export function listSpecFiles(dir: string, opts: { proposals?: boolean; latestSimd?: boolean } = {}): SpecFiles {
   const run: SpecFile[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.wast')) continue;
@@ -58,6 +79,9 @@ export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): 
       }
     }
   }
+  // Unless asked not to (or testing another directory than the shared one), spec-latest's
+  // SIMD and relaxed SIMD files run too.
+  if (opts.latestSimd ?? !process.env.WASM_SPEC_DIR) run.push(...latestSimdFiles());
   return { run };
 }
 

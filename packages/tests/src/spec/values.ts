@@ -29,6 +29,8 @@ export type Value = { type: NumType; bits: bigint } | { type: RefType; ref: unkn
 export type Expected =
   | { kind: 'value'; value: Value }
   | { kind: 'nan'; type: FloatType; nan: 'canonical' | 'arithmetic' }
+  /** `(either e1 e2 …)` (relaxed SIMD): any one of the alternatives. */
+  | { kind: 'either'; alternatives: Expected[] }
   /** A v128 of float lanes where some lane is a NaN pattern; the other lanes match bit for bit. */
   | { kind: 'v128'; shape: FloatType; lanes: (bigint | 'canonical' | 'arithmetic')[] }
   /** `(ref.func)`: any non-null function reference. */
@@ -149,6 +151,9 @@ function packLanes(shape: Shape, lanes: bigint[]): bigint {
 /** Parse an expected result of assert_return (constants plus NaN/ref patterns). */
 export function parseExpected(node: SNode, hostRefs: HostRefs): Expected {
   const head = headOf(node);
+  if (isList(node) && head === 'either') {
+    return { kind: 'either', alternatives: node.items.slice(1).map((n) => parseExpected(n, hostRefs)) };
+  }
   if (isList(node) && head === 'v128.const') {
     const { shape, texts } = v128Lanes(node);
     if ((shape === 'f32x4' || shape === 'f64x2') && texts.some((t) => t === 'nan:canonical' || t === 'nan:arithmetic')) {
@@ -177,6 +182,8 @@ export function expectedType(e: Expected): ValType {
       return e.type;
     case 'v128':
       return 'v128';
+    case 'either':
+      return expectedType(e.alternatives[0]!);
     case 'ref.func':
       return 'funcref';
     case 'ref.extern':
@@ -195,6 +202,8 @@ export function matches(e: Expected, v: Value): boolean {
     case 'nan':
       if (v.type !== e.type || !('bits' in v)) return false;
       return e.nan === 'canonical' ? isCanonicalNaN(v.bits, e.type) : isArithmeticNaN(v.bits, e.type);
+    case 'either':
+      return e.alternatives.some((a) => matches(a, v));
     case 'v128': {
       if (v.type !== 'v128' || !('bits' in v)) return false;
       const w = e.shape === 'f32' ? 32 : 64;
@@ -295,6 +304,8 @@ export function formatExpected(e: Expected, hostRefs?: HostRefs): string {
       return formatValue(e.value, hostRefs);
     case 'nan':
       return `${e.type}:nan:${e.nan}`;
+    case 'either':
+      return `either(${e.alternatives.map((a) => formatExpected(a, hostRefs)).join(' | ')})`;
     case 'v128':
       return `v128:${e.shape}x${e.shape === 'f32' ? 4 : 2}[${e.lanes.map((l) => (typeof l === 'bigint' ? '0x' + l.toString(16) : `nan:${l}`)).join(' ')}]`;
     case 'ref.func':
