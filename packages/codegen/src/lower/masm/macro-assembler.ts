@@ -12,7 +12,8 @@ import { FuncRefRecord } from '../../layout.js';
 import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import { FRAME_REG, LIMIT_REG, SCRATCH_GPR, SCRATCH_XMM, STACK_REG, VMCTX_REG, type Gpr, type Xmm } from './registers.js';
 import { JumpTables } from './jump-tables.js';
-import { sse, sseInsert, sseStore } from '../../x64/simd.js';
+import { sse, sseStore } from '../../x64/simd.js';
+import { V128Pool } from './v128-pool.js';
 import { SIMD } from '../../x64/simd-ops.js';
 
 /** [vmctx + disp]: a field of the current instance's context (abi.ts, Vmctx). */
@@ -32,6 +33,7 @@ export class MacroAssembler {
   private scratchTaken = false;
   private xmmScratchTaken = false;
   private readonly jumpTables = new JumpTables();
+  private readonly v128Pool = new V128Pool();
 
   constructor(readonly asm: Assembler) {}
 
@@ -133,7 +135,7 @@ export class MacroAssembler {
     this.releaseXmmScratch();
   }
 
-  /** Put a 128-bit pattern (an unsigned bigint) in `x`: pxor / pcmpeqd idioms, else two halves. */
+  /** Put a 128-bit pattern (an unsigned bigint) in `x`: pxor / pcmpeqd idioms, else from the constant pool. */
   loadV128Bits(x: Xmm, bits: bigint): void {
     const a = this.asm;
     if (bits === 0n) {
@@ -144,23 +146,32 @@ export class MacroAssembler {
       sse(a, SIMD.pcmpeqd, x, x);
       return;
     }
-    const lo = BigInt.asUintN(64, bits);
-    const hi = bits >> 64n;
     const s = this.takeScratch();
-    if (lo === 0n) sse(a, SIMD.pxor, x, x);
-    else {
-      a.mov_ri(64, s, lo);
+    if (bits >> 64n === 0n) {
+      // A 64-bit constant: movq zeroes the upper half.
+      a.mov_ri(64, s, bits);
       a.movd_xr(64, x, s);
-    }
-    if (hi !== 0n) {
-      a.mov_ri(64, s, hi);
-      sseInsert(a, SIMD.pinsrq, x, s, 1);
+    } else {
+      a.lea_rip(s, this.v128Pool.labelOf(a, bits));
+      this.loadV128(x, { base: s, disp: 0 });
     }
     this.releaseScratch();
   }
 
-  /** Store a 128-bit pattern to memory as two 8-byte halves. */
+  /**
+   * Store a 128-bit pattern to memory with one 16-byte store (through the float scratch
+   * register): two 8-byte stores read back by one 16-byte load defeat store forwarding,
+   * which costs a v128 local set from a constant and read in a loop some 15 cycles a read.
+   * Two halves only when the float scratch register is taken.
+   */
   storeV128Bits(m: Mem, bits: bigint): void {
+    if (!this.xmmScratchTaken) {
+      const x = this.takeXmmScratch();
+      this.loadV128Bits(x, bits);
+      this.storeV128(m, x);
+      this.releaseXmmScratch();
+      return;
+    }
     const hiMem: Mem = { ...m, disp: m.disp + 8 };
     for (const [dst, half] of [[m, BigInt.asIntN(64, bits)], [hiMem, BigInt.asIntN(64, bits >> 64n)]] as const) {
       if (half >= -0x80000000n && half <= 0x7fffffffn) this.asm.mov_mi(64, dst, Number(half));
@@ -300,5 +311,6 @@ export class MacroAssembler {
   finish(): void {
     if (this.scratchTaken || this.xmmScratchTaken) throw new Error('BUG: scratch register still taken at function end');
     this.jumpTables.resolve(this.asm);
+    this.v128Pool.emit(this.asm);
   }
 }
