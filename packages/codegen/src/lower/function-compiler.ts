@@ -234,7 +234,8 @@ export class FunctionCompiler {
       case Kind.Local: {
         const home = this.homeOf(v.local);
         if (home >= 0) {
-          if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, home as Xmm);
+          if (v.type === ValType.V128) this.masm.storeV128(m, home as Xmm);
+          else if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, home as Xmm);
           else a.mov_mr(64, m, home as Gpr);
           return;
         }

@@ -76,6 +76,24 @@ describe('v128 values in registers, frames and calls', function () {
       }
     });
 
+    it(`${simd}: v128 locals in register homes (no calls) survive builtins (memory.grow, memory.fill) in the loop`, async () => {
+      // The loop's v128 locals are homed in xmm8..13 (local-regs.ts); host_call keeps all 128 bits.
+      const bytes = await wat(`(module (memory 1 100)
+        (func (export "f") (param i64 i64 i32) (result i64 i64) (local $a v128) (local $b v128) (local $i i32)
+          (local.set $a ${v128Of(0, 1)}) (local.set $b (v128.const i32x4 1 2 3 4))
+          (loop $l
+            (local.set $a (i32x4.add (local.get $a) (local.get $b)))
+            (local.set $b (i8x16.shuffle 4 5 6 7 8 9 10 11 12 13 14 15 0 1 2 3 (local.get $b) (local.get $b)))
+            (drop (memory.grow (i32.const 0)))
+            (memory.fill (i32.const 0) (i32.const 7) (i32.const 16))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 2))))
+          (i64x2.extract_lane 0 (local.get $a)) (i64x2.extract_lane 1 (i32x4.add (local.get $a) (v128.load (i32.const 0))))))`);
+      for (const n of [1, 5, 100]) {
+        const [ours, v8] = run(bytes, 'f', [0x1111111122222222n, -0x3333333344444444n, n], simd);
+        expect(ours, `n=${n}`).to.deep.equal(v8);
+      }
+    });
+
     it(`${simd}: v128 globals (mutable, exported, imported by another instance)`, async () => {
       const a = await wat(`(module (global $g (export "g") (mut v128) (v128.const i32x4 1 2 3 4))
         (func (export "add") (param i32) (global.set $g (i32x4.add (global.get $g) (i32x4.splat (local.get 0)))))
