@@ -3,7 +3,7 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { denanModule, ttfModule } from './ttf.js';
+import { TTF_SIMD, denanModule, ttfModule } from './ttf.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
 import { observe, type Observation, type PlannedCall } from './diff-observe.js';
@@ -44,7 +44,7 @@ function argFor(t: ValType, rng: Rng): unknown {
 
 export async function generateDiffModule(seed: number, index: number): Promise<Uint8Array> {
   const rng = new Rng(seed, index, 0xd1ff);
-  return ttfModule(rng.bytes(rng.range(200, 12_000)));
+  return ttfModule(rng.bytes(rng.range(200, 12_000)), TTF_SIMD);
 }
 
 interface Compared {
