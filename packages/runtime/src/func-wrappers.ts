@@ -250,8 +250,10 @@ function hostCallFactory(sig: FuncType): Factory {
   let factory = hostFactories.get(key);
   if (factory) return factory;
   if (hasV128(sig)) {
+    // The TypeError comes from `fn`, which the host-call loop runs inside its try: the
+    // suspended activation is abandoned there (a throwing `load` would leave it suspended).
     factory = new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', 'owner', 'noop', 'NO_ARGS',
-      `return { fn, args: NO_ARGS, load() { throw new TypeError('${V128_BOUNDARY}'); }, store: noop };`) as Factory;
+      `return { fn() { throw new TypeError('${V128_BOUNDARY}'); }, args: NO_ARGS, load: noop, store: noop };`) as Factory;
     hostFactories.set(key, factory);
     return factory;
   }

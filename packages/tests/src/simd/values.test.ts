@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { Engine, Global, callRaw, globalRawBits } from '@wasmjit/runtime';
 import { wat } from '../util/wat.js';
+import { withPinnedWasmStack } from '../stack/support.js';
 
 type Fn = (...args: unknown[]) => unknown;
 const v128Of = (lo: number, hi: number) => `(i64x2.replace_lane 1 (i64x2.splat (local.get ${lo})) (local.get ${hi}))`;
@@ -144,6 +145,9 @@ describe('v128 at the JS boundary (TypeError, as in V8)', function () {
     expect(() => ours.call!()).to.throw(TypeError);
     expect(called).to.equal(false);
     expect(ours.ok!()).to.equal(7); // the instance still works
+    // The suspended activation was dropped: nothing is left running on this thread's wasm stack
+    // (pinning it would throw 'wasm is running on this thread' otherwise).
+    withPinnedWasmStack(1 << 20, () => undefined);
   });
 
   it('a v128 global: value get/set throw TypeError; JS cannot make one; a number import is a LinkError', async () => {
