@@ -23,6 +23,9 @@
 //   Param i lives in slot i (i32/f32 in the low 4 bytes, upper bytes unspecified).
 //   Result 0 returns in rax (i32, i64, references) or xmm0 (f32, f64); results 1..n-1 are
 //   stored by the callee into area slots 1..n-1.
+//   A v128 takes two slots, so with v128s "slot i" is the sum of the widths before value i
+//   (lower/frame.ts areaSlots), and the area has that many slots; a v128 result 0 is
+//   returned in area slots 0-1, not in xmm0 (docs/simd.md).
 //   On entry r14 = callee vmctx, r15 = limit, rsp ≡ 8 (mod 16). All allocatable registers are
 //   clobbered by a call; the callee returns with r14 = its own vmctx (it reloads r14 from its
 //   frame after every call that may cross instances), so callers within one instance need not

@@ -11,3 +11,4 @@ export type { CodeChunk, ModuleCompileOptions } from './lower/chunk-compiler.js'
 export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.js';
 export type { CompileOptions } from './lower/module-env.js';
 export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';
+export { areaSlots, callAreaSlots } from './lower/frame.js';

@@ -80,6 +80,12 @@ export interface EngineOptions {
    */
   parallelCompile?: boolean | number;
   /**
+   * SIMD instructions (default 'auto'): 'avx' emits the VEX (AVX) forms, 'sse4.1' the SSE4.1
+   * baseline V8 also requires; 'auto' picks AVX when the CPU reports it. The results are the
+   * same; the option exists to test and measure both paths.
+   */
+  simd?: 'auto' | SimdIsa;
+  /**
    * Persistent code cache (default off): `true` keeps compiled modules in
    * $XDG_CACHE_HOME/wasmjit (else ~/.cache/wasmjit), a string in that directory. A module
    * whose bytes were compiled before with the same wasmjit and code options is loaded from
@@ -108,6 +114,8 @@ export interface EngineOptions {
 }
 
 export type Compilation = 'lazy' | 'eager';
+/** The SIMD instruction forms code is compiled with: AVX (VEX) or the SSE4.1 baseline. */
+export type SimdIsa = 'avx' | 'sse4.1';
 const COMPILATIONS: readonly Compilation[] = ['lazy', 'eager'];
 
 /** What an instance's vmctx takes from its engine, captured when the Engine is made. */
@@ -133,6 +141,8 @@ export interface EngineSettings extends StackSettings {
   readonly parallelCompile: boolean | number | undefined;
   readonly compilation: Compilation;
   readonly backgroundCompile: boolean;
+  /** EngineOptions.simd: true = AVX forms, false = SSE4.1, undefined = by the CPU. */
+  readonly simdAvx: boolean | undefined;
   /** The epoch cells (epoch-counter.ts), when epochInterruption or hostInterrupts is on. */
   readonly epoch: EpochCounter | null;
   /** EngineOptions.cache, when on. */
@@ -171,6 +181,13 @@ function defaultCompilation(): Compilation {
 
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
 
+function simdAvxOf(simd: EngineOptions['simd']): boolean | undefined {
+  if (simd === undefined || simd === 'auto') return undefined;
+  if (simd === 'avx') return true;
+  if (simd === 'sse4.1') return false;
+  throw new TypeError(`simd must be 'auto', 'avx' or 'sse4.1', got ${String(simd)}`);
+}
+
 export class Engine {
   readonly #settings: EngineSettings;
 
@@ -203,6 +220,7 @@ export class Engine {
       parallelCompile: options.parallelCompile,
       compilation,
       backgroundCompile: Boolean(options.backgroundCompile ?? true),
+      simdAvx: simdAvxOf(options.simd),
       epoch: epochInterruption || hostInterrupts ? new EpochCounter({ deadlines: epochInterruption, hostInterrupts }) : null,
       cache: codeCacheOf(options),
     });

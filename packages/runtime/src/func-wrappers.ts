@@ -8,13 +8,14 @@
 // Which JS functions are wasm functions (and their code, vmctx and owner) is kept in a
 // module-private WeakMap keyed by the real function object: a Proxy or any look-alike is
 // never a key, and answering a property lookup cannot forge an entry.
-import { CallBuffer, RunStatus, TrapCode, ValType, type FuncType } from '@wasmjit/codegen';
+import { CallBuffer, RunStatus, TrapCode, ValType, areaSlots, callAreaSlots, type FuncType } from '@wasmjit/codegen';
 import { native } from './native.js';
 import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
 import { hostTarget } from './host-dispatch.js';
 import { NO_ARGS, noop, type HostCall } from './host-call.js';
 import { lastTrapBacktrace } from './backtrace.js';
+import { globalSlot, rawBits } from './global.js';
 import type { Module } from './module.js';
 import type { Member, RefDomain } from './ref-domain.js';
 // Reference conversions, handed to the generated wrappers as `R`.
@@ -181,10 +182,22 @@ type Factory = (...bound: unknown[]) => unknown;
 // and vmctx are closure constants rather than literals in the source for that reason.
 const exportFactories = new Map<string, Factory>();
 
+/** A v128 param or result: calling from JS (or being called by wasm, for an import) is a TypeError, as in V8. */
+function hasV128(sig: FuncType): boolean {
+  return sig.params.includes(ValType.V128) || sig.results.includes(ValType.V128);
+}
+
+const V128_BOUNDARY = 'type incompatibility when transforming from/to JS (v128)';
+
 function exportWrapperFactory(name: string, sig: FuncType): Factory {
   const key = `${name}:${sig.params.join(',')}:${sig.results.join(',')}`;
   let factory = exportFactories.get(key);
   if (factory) return factory;
+  if (hasV128(sig)) {
+    factory = new Function(`return { ${safeName(name)}() { throw new TypeError('${V128_BOUNDARY}'); } }.${safeName(name)};`) as Factory;
+    exportFactories.set(key, factory);
+    return factory;
+  }
   const nslots = Math.max(sig.params.length, sig.results.length);
   const params = sig.params.map((_, i) => `a${i}`);
   const reads = sig.results.map((t, i) => readSlot(t, resultSlot(sig, i), 'owner.domain'));
@@ -236,6 +249,14 @@ function hostCallFactory(sig: FuncType): Factory {
   const key = `${sig.params.join(',')}:${sig.results.join(',')}`;
   let factory = hostFactories.get(key);
   if (factory) return factory;
+  if (hasV128(sig)) {
+    // The TypeError comes from `fn`, which the host-call loop runs inside its try: the
+    // suspended activation is abandoned there (a throwing `load` would leave it suspended).
+    factory = new Function('fn', 'I32', 'F32', 'F64', 'I64', 'R', 'owner', 'noop', 'NO_ARGS',
+      `return { fn() { throw new TypeError('${V128_BOUNDARY}'); }, args: NO_ARGS, load: noop, store: noop };`) as Factory;
+    hostFactories.set(key, factory);
+    return factory;
+  }
   const d = 'owner.domain';
   const load = sig.params.length === 0 ? 'noop'
     : `function load() {\n${sig.params.map((t, i) => `A[${i}] = ${readSlot(t, CallBuffer.AreaStart + i, d)};`).join('\n')}\n}`;
@@ -267,22 +288,44 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
   // Every argument is converted before the first store: a conversion may run JS that calls
   // wasm, which reuses the call buffer.
   const raw = sig.params.map((t, i) => {
+    if (t === ValType.V128) return BigInt.asUintN(128, args[i] as bigint);
     if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) return BigInt.asIntN(64, args[i] as bigint);
     if (t === ValType.FuncRef || t === ValType.ExternRef) return refs.refFromJS(t, args[i], owner.domain);
     throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   });
   if (owner.disposed) disposedError();
+  // Area slots (codegen frame.ts areaSlots): a v128 takes two, and a v128 result 0 is in the area.
+  const paramAt = areaSlots(sig.params);
   raw.forEach((v, i) => {
-    if (typeof v === 'bigint') cbI64[CallBuffer.AreaStart + i] = v;
-    else refs.putRaw(2 * (CallBuffer.AreaStart + i), v);
+    const slot = CallBuffer.AreaStart + paramAt[i]!;
+    if (sig.params[i] === ValType.V128) {
+      cbI64[slot] = BigInt.asIntN(64, v as bigint);
+      cbI64[slot + 1] = BigInt.asIntN(64, (v as bigint) >> 64n);
+    } else if (typeof v === 'bigint') cbI64[slot] = v;
+    else refs.putRaw(2 * slot, v);
   });
-  const t = runHostCalls(native.invoke(info.code, info.vmctx, Math.max(sig.params.length, sig.results.length)), owner);
+  const t = runHostCalls(native.invoke(info.code, info.vmctx, callAreaSlots(sig.params, sig.results)), owner);
   if (t !== 0 && t !== undefined) onTrap(t, owner);
+  const resultAt = areaSlots(sig.results);
   return sig.results.map((rt, i) => {
-    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * resultSlot(sig, i), owner.domain);
-    const bits = cbI64[resultSlot(sig, i)]!;
+    if (rt === ValType.V128) {
+      const slot = CallBuffer.AreaStart + resultAt[i]!;
+      return BigInt.asUintN(64, cbI64[slot]!) | (BigInt.asUintN(64, cbI64[slot + 1]!) << 64n);
+    }
+    const slot = i === 0 ? resultSlot(sig, 0) : CallBuffer.AreaStart + resultAt[i]!;
+    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * slot, owner.domain);
+    const bits = cbI64[slot]!;
     return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
   });
+}
+
+/**
+ * The raw bits of a Global (bigint; v128 globals too, which `value` refuses as V8 does),
+ * or undefined for anything that is not a Global (spec runner, like callRaw).
+ */
+export function globalRawBits(g: unknown): bigint | undefined {
+  const slot = globalSlot(g);
+  return slot ? rawBits(slot) : undefined;
 }
 
 function safeName(name: string): string {

@@ -50,9 +50,10 @@ export function globalSlot(g: unknown): GlobalSlot | undefined {
   return slotOf(g);
 }
 
-/** The raw 64 bits in the cell (i32/f32: the low 32, zero-extended). */
+/** The raw bits in the cell (i32/f32: the low 32, zero-extended; v128: all 128). */
 export function rawBits({ type, cell }: GlobalSlot): bigint {
   const bits = cell.view.getBigUint64(cell.offset, true);
+  if (type === ValType.V128) return bits | (cell.view.getBigUint64(cell.offset + 8, true) << 64n);
   return type === ValType.I32 || type === ValType.F32 ? bits & 0xffff_ffffn : bits;
 }
 
@@ -62,7 +63,7 @@ export function rawBits({ type, cell }: GlobalSlot): bigint {
  * code read and write wherever the cell's address pointed.
  */
 export function globalFromCell(type: ValType, mutable: boolean, cell: Cell, domain: RefDomain): Global {
-  const name = Object.keys(TYPES).find((k) => TYPES[k] === type) as GlobalValueType;
+  const name = (type === ValType.V128 ? 'v128' : Object.keys(TYPES).find((k) => TYPES[k] === type)) as GlobalValueType;
   adopt = { cell, domain };
   try {
     return new Global({ value: name, mutable });
@@ -85,7 +86,8 @@ export class Global {
     // Each property is read once, in the JS API's order (a getter may have side effects).
     const mutable = Boolean(descriptor.mutable);
     const value = String(descriptor.value);
-    const type = TYPES[value];
+    // v128 globals exist only as wasm's own (adopted cells): JS can't make one, as in V8.
+    const type = adopt && value === 'v128' ? ValType.V128 : TYPES[value];
     if (type === undefined) throw new TypeError(`Global: unknown value type ${value}`);
     if (adopt) {
       this.#slot = { type, mutable, cell: adopt.cell, domain: isRef(type) ? adopt.domain : null };
@@ -107,6 +109,7 @@ export class Global {
       case ValType.I64: return view.getBigInt64(offset, true);
       case ValType.F32: return view.getFloat32(offset, true);
       case ValType.F64: return view.getFloat64(offset, true);
+      case ValType.V128: throw new TypeError('Global: a v128 value cannot cross the JS boundary');
       default: return refToJS(type, Number(view.getBigUint64(offset, true)), domain!);
     }
   }
@@ -114,6 +117,7 @@ export class Global {
   set value(v: unknown) {
     const { type, mutable, cell, domain } = this.#slot;
     if (!mutable) throw new TypeError('Global: cannot set the value of an immutable global');
+    if (type === ValType.V128) throw new TypeError('Global: a v128 value cannot cross the JS boundary');
     const bits = toBits(type, domain, v);
     cell.view.setBigUint64(cell.offset, bits, true);
   }

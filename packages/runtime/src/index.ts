@@ -5,14 +5,14 @@ import { Module, toBytes, type WasmBytes } from './module.js';
 import { Instance, type Imports } from './instance.js';
 import './host-dispatch.js';
 
-export { Engine, type EngineOptions, type BoundsChecks, type Compilation } from './engine.js';
+export { Engine, type EngineOptions, type BoundsChecks, type Compilation, type SimdIsa } from './engine.js';
 export { Module } from './module.js';
 export { SerializedModuleError } from './cache/serialized-module.js';
 export type { CacheStats } from './cache/code-cache.js';
 export { Instance, type Imports } from './instance.js';
 export { CompileError, LinkError, RuntimeError } from './errors.js';
 export type { WasmFrame } from './backtrace.js';
-export { callRaw } from './func-wrappers.js';
+export { callRaw, globalRawBits } from './func-wrappers.js';
 export { nativeApi, nativeFunction, nativeApiIncludeDir } from './native-api.js';
 export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';

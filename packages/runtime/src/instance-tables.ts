@@ -25,7 +25,7 @@ import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments
 
 const TYPE_NAMES: Partial<Record<ValType, string>> = {
   [ValType.I32]: 'i32', [ValType.I64]: 'i64', [ValType.F32]: 'f32', [ValType.F64]: 'f64',
-  [ValType.FuncRef]: 'funcref', [ValType.ExternRef]: 'externref',
+  [ValType.FuncRef]: 'funcref', [ValType.ExternRef]: 'externref', [ValType.V128]: 'v128',
 };
 
 function constEnv(b: InstanceBuild): ConstEnv {
@@ -56,7 +56,9 @@ export function linkGlobals(b: InstanceBuild): void {
   const env = constEnv(b);
   for (const g of wasm.globals) {
     const cell = allocCell();
-    cell.view.setBigUint64(cell.offset, evalConstExpr(g.init, env), true);
+    const bits = evalConstExpr(g.init, env);
+    cell.view.setBigUint64(cell.offset, BigInt.asUintN(64, bits), true);
+    if (g.type.type === ValType.V128) cell.view.setBigUint64(cell.offset + 8, bits >> 64n, true);
     const global = globalFromCell(g.type.type, g.type.mutable, cell, b.domain);
     b.globals[index] = global;
     b.globalSlots[index++] = globalSlot(global)!;
@@ -84,6 +86,8 @@ function importGlobal(where: string, value: unknown, want: GlobalType): Global {
     case ValType.I32: case ValType.F32: case ValType.F64:
       if (typeof value !== 'number') throw new LinkError(`${where}: a ${name} global import requires a Number or a Global`);
       break;
+    case ValType.V128:
+      throw new LinkError(`${where}: a v128 global import requires a Global`);
     case ValType.FuncRef:
       if (value !== null && !wasmFunctionInfoOf(value)) {
         throw new LinkError(`${where}: a funcref global import requires null, a wasm function or a Global`);

@@ -80,6 +80,8 @@ export interface CodeSettings {
   readonly features: DecodeOptions;
   /** The epoch cell address compiled into the code (engines with epoch checks), else undefined. */
   readonly epochAddress: number | undefined;
+  /** SIMD forms (EngineOptions.simd): true AVX, false SSE4.1, absent: by the CPU. */
+  readonly simdAvx?: boolean;
 }
 
 /** What a Module is made of when its code was compiled elsewhere (see adoptPrebuilt). */
@@ -107,7 +109,7 @@ function codeSettingsOf(s: EngineSettings): CodeSettings {
   // With a code cache, no address is compiled in (the code reads vmctx EpochPtr): code that
   // holds one cannot be loaded in another process (cache/serialized-module.ts).
   const epochAddress = s.cache !== null ? undefined : s.epoch?.address;
-  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress };
+  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress, simdAvx: s.simdAvx };
 }
 
 /** The decoded module of a real Module (tools, the namespace, the CLI), or TypeError. */
@@ -353,5 +355,6 @@ export function compileOptions(settings: CodeSettings, parallelCompile: boolean 
     epochCounterAddress: settings.epochAddress,
     consumeFuel: settings.consumeFuel,
     parallelCompile,
+    simdAvx: settings.simdAvx,
   };
 }

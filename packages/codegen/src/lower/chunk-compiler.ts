@@ -3,6 +3,7 @@
 // calls, which are left as relocations (ModuleEnv.callRelocs) for link-chunks.ts to patch
 // once every function's final offset is known. So chunks can be compiled in any order, on
 // any thread, and concatenated in index order give exactly the code of one sequential pass.
+import { cpuFeatures } from '../x64/cpu-features.js';
 import { Assembler, type Label } from '../x64/assembler.js';
 import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -94,6 +95,7 @@ export function compileChunk(
     epochCounterAddress: options.epochCounterAddress,
     hostInterrupts: options.hostInterrupts ?? false,
     consumeFuel: options.consumeFuel ?? false,
+    simdAvx: options.simdAvx ?? cpuFeatures().avx,
     callRelocs,
     typeIds,
     typeIdSites,

@@ -1,5 +1,8 @@
-// Frame slot addressing (see abi.ts for the picture). Every slot is 8 bytes.
+// Frame slot addressing (see abi.ts for the picture). Slots are 8 bytes; a v128 takes two.
+// In a function that may hold v128 values on its value stack ("wide"), every spill slot is
+// 16 bytes so that any stack position can hold one.
 import type { Mem } from '../x64/assembler.js';
+import { ValType } from '../wasm/types.js';
 import { FRAME_REG } from './masm/registers.js';
 
 /** rbp-relative offset of the saved vmctx. */
@@ -19,19 +22,77 @@ export function rbpMem(disp: number): Mem {
   return (table[i] ??= { base: FRAME_REG, disp });
 }
 
+/** 8-byte slots a value of type t takes in an area or a local's home. */
+export function slotsOf(t: ValType): number {
+  return t === ValType.V128 ? 2 : 1;
+}
+
+/**
+ * Slot offsets of a params or results list in the wasmcall area: value i starts at slot
+ * sum(slotsOf(types[j]), j < i). Result 0 is returned in rax/xmm0 unless it is a v128, which
+ * is returned in area slots 0-1 (the JS entry path copies only 8 bytes of xmm0).
+ */
+export function areaSlots(types: readonly ValType[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const t of types) {
+    out.push(at);
+    at += slotsOf(t);
+  }
+  return out;
+}
+
+/** Total 8-byte slots of a params or results list in the area. */
+export function areaSize(types: readonly ValType[]): number {
+  let n = 0;
+  for (const t of types) n += slotsOf(t);
+  return n;
+}
+
+/** The area slots a call of this signature needs (params and results share the area). */
+export function callAreaSlots(params: readonly ValType[], results: readonly ValType[]): number {
+  return Math.max(areaSize(params), areaSize(results));
+}
+
 export class Frame {
   /** Deepest value-stack position used (spill slots needed). */
   maxDepth = 0;
   /** Largest outgoing argument/result area of any call, in slots. */
   maxOutgoing = 0;
+  readonly numParams: number;
+  readonly numBodyLocals: number;
+  /** 8-byte slots the body locals take (a v128 takes two). */
+  readonly bodyLocalSlots: number;
+  /** rbp displacement of each local's slot. */
+  private readonly localDisp: number[] = [];
+  /** Bytes per spill slot: 16 in a wide function, else 8. */
+  readonly spillBytes: number;
 
   constructor(
-    readonly numParams: number,
-    /** Locals declared in the body (not params). */
-    readonly numBodyLocals: number,
+    localTypes: readonly ValType[],
+    numParams: number,
     /** Callee-saved registers this function saves (the homes of its hottest locals). */
     readonly numSaved = 0,
-  ) {}
+    /** The function may hold v128 values on its value stack. */
+    readonly wide = false,
+  ) {
+    this.numParams = numParams;
+    this.numBodyLocals = localTypes.length - numParams;
+    let at = 0;
+    for (let i = 0; i < numParams; i++) {
+      this.localDisp.push(16 + 8 * at);
+      at += slotsOf(localTypes[i]!);
+    }
+    let body = 0;
+    for (let i = numParams; i < localTypes.length; i++) {
+      const n = slotsOf(localTypes[i]!);
+      // The slot's lowest address: a v128 covers [disp, disp + 16).
+      this.localDisp.push(-8 - 8 * (numSaved + body + n));
+      body += n;
+    }
+    this.bodyLocalSlots = body;
+    this.spillBytes = wide ? 16 : 8;
+  }
 
   /** Slot where saved register `i` keeps the caller's value. */
   savedMem(i: number): Mem {
@@ -39,18 +100,17 @@ export class Frame {
   }
 
   localMem(index: number): Mem {
-    if (index < this.numParams) return rbpMem(16 + 8 * index);
-    return rbpMem(-16 - 8 * this.numSaved - 8 * (index - this.numParams));
+    return rbpMem(this.localDisp[index]!);
   }
 
-  /** rbp-relative address of body local 0 (the highest; the others go down from it). */
+  /** rbp-relative address of the body locals' highest 8-byte slot (the others go down from it). */
   get bodyLocalsTop(): number {
     return -16 - 8 * this.numSaved;
   }
 
   /** The spill slot of value-stack position `pos` (0 = bottom). */
   spillMem(pos: number): Mem {
-    return rbpMem(-16 - 8 * (this.numSaved + this.numBodyLocals) - 8 * pos);
+    return rbpMem(-8 - 8 * (this.numSaved + this.bodyLocalSlots) - this.spillBytes * (pos + 1));
   }
 
   /** Area slot `i` of the function's own params/results. */
@@ -60,7 +120,7 @@ export class Frame {
 
   /** Bytes below rbp: vmctx, saved registers, body locals, spill slots, outgoing area; a multiple of 16. */
   size(): number {
-    const bytes = 8 + 8 * (this.numSaved + this.numBodyLocals) + 8 * this.maxDepth + 8 * this.maxOutgoing;
+    const bytes = 8 + 8 * (this.numSaved + this.bodyLocalSlots) + this.spillBytes * this.maxDepth + 8 * this.maxOutgoing;
     return (bytes + 15) & ~15;
   }
 }

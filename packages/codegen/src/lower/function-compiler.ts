@@ -8,7 +8,8 @@ import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
-import { Frame } from './frame.js';
+import { Frame, areaSlots, rbpMem } from './frame.js';
+import { mayHoldV128 } from './v128-use.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
 import { TrapStubs } from './trap-stubs.js';
@@ -18,6 +19,7 @@ import { FuelMeter } from './fuel-meter.js';
 import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 import { MacroAssembler } from './masm/macro-assembler.js';
+import { SimdAsm } from './masm/simd-asm.js';
 import { resultReg } from './masm/registers.js';
 
 export class FunctionCompiler {
@@ -46,6 +48,8 @@ export class FunctionCompiler {
   private frameSizePatch = -1;
   /** Everything with a fixed register: scratch, vmctx, frame, calls, jump tables. */
   readonly masm: MacroAssembler;
+  /** SIMD emission, AVX or SSE4.1 forms (CompileOptions.simdAvx). */
+  readonly simd: SimdAsm;
 
   constructor(
     readonly asm: Assembler,
@@ -60,8 +64,10 @@ export class FunctionCompiler {
     this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env));
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
-    this.frame = new Frame(this.sig.params.length, this.localTypes.length - this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length);
+    this.frame = new Frame(this.localTypes, this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length,
+      mayHoldV128(m, this.localTypes, body.bodyStart, body.bodyEnd));
     this.masm = new MacroAssembler(asm);
+    this.simd = new SimdAsm(asm, env.simdAvx);
     this.trapStubs = new TrapStubs(this.masm);
     this.fuel = env.consumeFuel ? new FuelMeter(asm) : null;
     this.opOffset = functionStartOffset(m.bytes, body.offset);
@@ -180,6 +186,7 @@ export class FunctionCompiler {
       case ValType.I32: this.asm.mov_rm(32, r as Gpr, m); break;
       case ValType.F32: this.asm.movs_rm(32, r as Xmm, m); break;
       case ValType.F64: this.asm.movs_rm(64, r as Xmm, m); break;
+      case ValType.V128: this.masm.loadV128(r as Xmm, m); break;
       default: this.asm.mov_rm(64, r as Gpr, m); break;
     }
   }
@@ -196,6 +203,9 @@ export class FunctionCompiler {
       case ValType.F64:
         this.masm.loadFloatBits(64, r as Xmm, v.value as bigint);
         return;
+      case ValType.V128:
+        this.masm.loadV128Bits(r as Xmm, v.value as bigint);
+        return;
       default:
         a.mov_ri(64, r as Gpr, BigInt.asUintN(64, BigInt(v.value)));
     }
@@ -206,10 +216,15 @@ export class FunctionCompiler {
     const a = this.asm;
     switch (v.kind) {
       case Kind.Reg:
-        if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, v.reg as Xmm);
+        if (v.type === ValType.V128) this.masm.storeV128(m, v.reg as Xmm);
+        else if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, v.reg as Xmm);
         else a.mov_mr(64, m, v.reg as Gpr);
         return;
       case Kind.Const: {
+        if (v.type === ValType.V128) {
+          this.masm.storeV128Bits(m, v.value as bigint);
+          return;
+        }
         const bits = v.type === ValType.I64 || v.type === ValType.F64 ? BigInt.asIntN(64, BigInt(v.value)) : BigInt(v.value as number);
         if (v.type === ValType.I32 || v.type === ValType.F32) a.mov_mi(32, m, Number(BigInt.asIntN(32, bits)));
         else if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
@@ -219,20 +234,27 @@ export class FunctionCompiler {
       case Kind.Local: {
         const home = this.homeOf(v.local);
         if (home >= 0) {
-          if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, home as Xmm);
+          if (v.type === ValType.V128) this.masm.storeV128(m, home as Xmm);
+          else if (regClassOf(v.type) === RegClass.Xmm) a.movs_mr(64, m, home as Xmm);
           else a.mov_mr(64, m, home as Gpr);
           return;
         }
-        this.masm.copy64(m, this.frame.localMem(v.local));
+        this.copySlot(v.type, m, this.frame.localMem(v.local));
         return;
       }
       case Kind.Stack: {
         const src = this.frame.spillMem(pos);
         if (src.disp === m.disp && src.base === m.base) return;
-        this.masm.copy64(m, src);
+        this.copySlot(v.type, m, src);
         return;
       }
     }
+  }
+
+  /** Copy a value of type t between two frame slots. */
+  copySlot(t: ValType, dst: Mem, src: Mem): void {
+    if (t === ValType.V128) this.masm.copy128(dst, src);
+    else this.masm.copy64(dst, src);
   }
 
   /** Spill the entry at stack position `i` to its slot. */
@@ -387,10 +409,10 @@ export class FunctionCompiler {
 
   private zeroBodyLocals(): void {
     const a = this.asm;
-    const n = this.frame.numBodyLocals;
+    const n = this.frame.bodyLocalSlots;
     if (n === 0) return;
     if (n <= 8) {
-      for (let i = 0; i < n; i++) a.mov_mi(64, this.frame.localMem(this.frame.numParams + i), 0);
+      for (let i = 0; i < n; i++) a.mov_mi(64, rbpMem(this.frame.bodyLocalsTop - 8 * i), 0);
       return;
     }
     this.masm.zeroSlotsLoop(this.frame.bodyLocalsTop, n);
@@ -402,20 +424,22 @@ export class FunctionCompiler {
     const n = results.length;
     // Results 1..n-1 go to the caller's area, which is also where the params live: a
     // result that still reads a param lazily must take its value before any slot is written.
-    if (n > 1) {
+    if (n > 1 || results[0] === ValType.V128) {
       for (let i = this.stack.length - n; i < this.stack.length; i++) {
         const v = this.stack[i]!;
         if (v.kind === Kind.Local && v.local < this.frame.numParams) this.materializeLocal(v.local);
       }
     }
-    // Result 0 goes to its register (rax/xmm0).
-    for (let i = n - 1; i >= 1; i--) {
+    // Result 0 goes to its register (rax/xmm0), unless it is a v128 (frame.ts areaSlots).
+    const at = areaSlots(results);
+    const last = results[0] === ValType.V128 ? 0 : 1;
+    for (let i = n - 1; i >= last; i--) {
       const pos = this.stack.length - 1;
       const v = this.pop();
-      this.storeVal(v, pos, this.frame.areaMem(i));
+      this.storeVal(v, pos, this.frame.areaMem(at[i]!));
       this.release(v);
     }
-    if (n >= 1) {
+    if (n >= 1 && last === 1) {
       const r = resultReg(regClassOf(results[0]!));
       this.popToSpecific(r);
       this.ra.free(regClassOf(results[0]!), r);
@@ -446,7 +470,7 @@ export class FunctionCompiler {
     const from = this.stack.length - n;
     const to = target.height;
     if (from === to) return;
-    for (let i = 0; i < n; i++) this.masm.copy64(this.frame.spillMem(to + i), this.frame.spillMem(from + i));
+    for (let i = 0; i < n; i++) this.copySlot(carried[i]!, this.frame.spillMem(to + i), this.frame.spillMem(from + i));
   }
 
   /** Reset the compile-time stack to `height` + spilled `types` (the state at a label). */

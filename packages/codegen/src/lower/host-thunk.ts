@@ -4,7 +4,7 @@ import type { Assembler, Label } from '../x64/assembler.js';
 import { ValType, type WasmModule } from '../wasm/types.js';
 import { MacroAssembler } from './masm/macro-assembler.js';
 import { HOST_CALL_XMM_SLOTS, callHost, loadHostResult, rethrowHostStatus } from './masm/host-call.js';
-import { rbpMem } from './frame.js';
+import { callAreaSlots, rbpMem } from './frame.js';
 
 /**
  * A JS import is called through native host_call. The thunk has the wasm calling convention
@@ -13,7 +13,7 @@ import { rbpMem } from './frame.js';
  */
 export function emitHostThunk(asm: Assembler, label: Label, importIndex: number, module: WasmModule): void {
   const sig = module.types[module.funcs[importIndex]!]!;
-  const nslots = Math.max(sig.params.length, sig.results.length);
+  const nslots = callAreaSlots(sig.params, sig.results);
   const masm = new MacroAssembler(asm);
   const area = rbpMem(16);
   asm.bind(label);

@@ -2,6 +2,10 @@
 // r13, callee-saved in SysV and, since wasm functions save them before use, in wasmcall too.
 // Float locals go to xmm8..xmm13, callee-saved in wasmcall (functions save them before use;
 // every direct call from wasm code into C saves them around the call, since SysV does not).
+// v128 locals go there too, but only in functions without calls: functions save and restore
+// their homes' low 64 bits (all a float home of a caller needs), so a v128 home must not be
+// live across a call into another wasm function. host_call (builtins) and the epoch poll
+// keep all 128 bits.
 // A local homed there survives calls, and loop-carried counters, pointers and accumulators
 // never touch memory. The choice comes from a quick pre-scan of the body that weights each local.get/
 // set/tee by loop depth.
@@ -52,8 +56,9 @@ function weightAt(loops: number): number {
   return loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
 }
 
+/** Homed in an xmm register: floats and v128. */
 function isFloat(t: ValType): boolean {
-  return t === ValType.F32 || t === ValType.F64;
+  return t === ValType.F32 || t === ValType.F64 || t === ValType.V128;
 }
 
 /**
@@ -100,7 +105,9 @@ export function chooseLocalHomes(
   }
   const mayCall = callWeight > 0;
   const candidates: number[] = [];
-  for (let i = 0; i < localTypes.length; i++) if (localTypes[i] !== ValType.V128 && score[i]! >= MIN_SCORE) candidates.push(i);
+  for (let i = 0; i < localTypes.length; i++) {
+    if (score[i]! >= MIN_SCORE && (localTypes[i] !== ValType.V128 || !mayCall)) candidates.push(i);
+  }
   if (candidates.length === 0) return { ...NONE, mayCall };
   candidates.sort((a, b) => score[b]! - score[a]! || a - b);
   const regOf = new Int8Array(localTypes.length).fill(-1);

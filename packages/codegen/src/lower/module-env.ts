@@ -56,6 +56,11 @@ export interface CompileOptions {
    * threadCount). The code is byte-identical either way.
    */
   parallelCompile?: boolean | number;
+  /**
+   * SIMD instruction set: true = AVX (VEX three-operand forms), false = the SSE4.1 baseline;
+   * default: AVX when the CPU reports it (x64/cpu-features.ts).
+   */
+  simdAvx?: boolean;
 }
 
 export interface ModuleEnv {
@@ -100,4 +105,6 @@ export interface ModuleEnv {
    * (epochCounterAddress), so that the code cache can rewrite them in another process.
    */
   readonly typeIdSites: number[];
+  /** CompileOptions.simdAvx, resolved: emit VEX forms for SIMD. */
+  readonly simdAvx: boolean;
 }

@@ -28,6 +28,7 @@ import { tablesFamily, tablesFcFamily } from './ops/tables.js';
 import { refsFamily } from './ops/refs.js';
 import { floatFamily } from './ops/float.js';
 import { conversionFamily, truncSatFamily } from './ops/conversions.js';
+import { simdHandler } from './ops/simd-handlers.js';
 
 /** Lowers one operator (its opcode already read); returns true at the function's final `end`. */
 export type OpHandler = (fc: FunctionCompiler, r: BinaryReader) => boolean;
@@ -78,8 +79,12 @@ export function handlerFor(o: Operator): OpHandler {
   const code = o.code;
   switch (o.lowering) {
     case Lowering.Control: return controlHandler(o);
-    // Validated (with the simd feature) but not lowered yet: the function is refused.
-    case Lowering.Simd: return (fc) => { throw simdNotSupported(fc); };
+    case Lowering.Simd: {
+      const h = simdHandler(o.name);
+      // Validated but not lowered (relaxed SIMD not yet): the function is refused.
+      if (h === undefined) return (fc) => { throw simdNotSupported(fc); };
+      return (fc, r) => (h(fc, r), false);
+    }
     case Lowering.Nop: return () => false;
     case Lowering.Call: return (fc, r) => (visitCall(fc, r.readVarU32()), false);
     case Lowering.CallIndirect: return (fc, r) => (callIndirectFamily(fc, r), false);

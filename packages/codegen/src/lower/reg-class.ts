@@ -4,5 +4,5 @@ import { ValType } from '../wasm/types.js';
 export const enum RegClass { Gpr, Xmm }
 
 export function regClassOf(t: ValType): RegClass {
-  return t === ValType.F32 || t === ValType.F64 ? RegClass.Xmm : RegClass.Gpr;
+  return t === ValType.F32 || t === ValType.F64 || t === ValType.V128 ? RegClass.Xmm : RegClass.Gpr;
 }

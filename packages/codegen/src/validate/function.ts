@@ -51,9 +51,8 @@ const FUNCTION_FRAME = 0xff;
 /** What validation admits beyond what the compiler lowers. */
 export interface ValidateOptions {
   /**
-   * Validate v128 types and the 0xFD (SIMD and relaxed SIMD) operators instead of refusing
-   * them with 'SIMD not supported'. The lowering does not compile them yet, so only tests
-   * (of the validator) set this.
+   * Validate v128 types and the 0xFD (SIMD and relaxed SIMD) operators (default true); false
+   * refuses them with 'SIMD not supported'.
    */
   simd?: boolean;
 }
@@ -80,7 +79,7 @@ export function validateFunctions(m: WasmModule, from: number, to: number, optio
 export function validateBodies(m: WasmModule, from: number, to: number, options: ValidateOptions, scanTo: number): void {
   if (from >= to) return;
   if (m.codes[to - 1] === undefined) throw new Error(`BUG: no body for defined function ${to - 1}`);
-  const v = new FunctionValidator(m, moduleContext(m), options.simd === true);
+  const v = new FunctionValidator(m, moduleContext(m), options.simd !== false);
   let i = from;
   try {
     for (; i < to; i++) v.validate(i);

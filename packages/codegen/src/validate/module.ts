@@ -59,7 +59,7 @@ export function validateModule(m: WasmModule, options: ValidateOptions = {}): vo
  * bodies come last): for a caller that validates bodies itself, range by range.
  */
 export function validateModuleStructure(m: WasmModule, options: ValidateOptions = {}): void {
-  const simd = options.simd === true;
+  const simd = options.simd !== false;
   const checkValType = (t: ValType, at?: number): void => {
     if (t === ValType.V128 && !simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', at, undefined, null);
   };

@@ -11,3 +11,4 @@ export * from './extra-bt.js';
 export * from './simd-ops.js';
 export * from './simd.js';
 export * from './vex.js';
+export { cpuFeatures, type CpuFeatures } from './cpu-features.js';

@@ -46,7 +46,7 @@
 // tampering: whoever can write the bytes can write any code with valid checksums, so
 // serialized bytes must come from a trusted place, as an executable does (docs/cache.md).
 import { createHash } from 'node:crypto';
-import { canonicalTypeId, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
+import { canonicalTypeId, cpuFeatures, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
 import { copyCode, loadCheckedCode, loadCheckedCodeAsync, type CodeRegion } from '../code-memory.js';
 import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
@@ -55,7 +55,7 @@ import { compilerVersion } from './compiler-version.js';
 
 const MAGIC = 'WJITCODE';
 /** Bump when the layout above changes. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const PREFIX = 16;
 const DIGEST = 32;
 
@@ -68,6 +68,8 @@ interface StoredSettings {
   consumeFuel: boolean;
   /** Names of the features turned on, sorted. */
   features: string[];
+  /** SIMD forms of the code (EngineOptions.simd, 'auto' resolved by this CPU). */
+  simd: 'avx' | 'sse4.1';
 }
 
 interface EntryHeader {
@@ -108,6 +110,7 @@ export function storedSettings(s: CodeSettings): StoredSettings {
     hostInterrupts: s.hostInterrupts,
     consumeFuel: s.consumeFuel,
     features,
+    simd: (s.simdAvx ?? cpuFeatures().avx) ? 'avx' : 'sse4.1',
   };
 }
 
@@ -292,6 +295,7 @@ function prepareLoad(source: EntrySource, settings: CodeSettings, options: Deser
   const moduleSettings: CodeSettings = {
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,
     hostInterrupts: stored.hostInterrupts, consumeFuel: stored.consumeFuel, features, epochAddress: undefined,
+    simdAvx: stored.simd === 'avx',
   };
   const finish = (loaded: CodeRegion | number): Prebuilt => {
     if (loaded === CODE_CHECKSUM) throw new SerializedModuleError('checksum', 'code checksum mismatch (the bytes are corrupt)');

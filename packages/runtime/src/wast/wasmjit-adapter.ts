@@ -4,7 +4,7 @@
 import { UnsupportedFeatureError } from '@wasmjit/codegen';
 import { Engine, type EngineOptions } from '../engine.js';
 import { CompileError, LinkError, RuntimeError } from '../errors.js';
-import { callRaw, type WasmFunction } from '../func-wrappers.js';
+import { callRaw, globalRawBits, type WasmFunction } from '../func-wrappers.js';
 import { Global } from '../global.js';
 import { Memory } from '../memory.js';
 import { Module } from '../module.js';
@@ -50,6 +50,8 @@ export class WasmjitAdapter implements EngineAdapter {
 
   getGlobal(global: unknown, type?: ValType): Value {
     if (!(global instanceof Global)) throw new TypeError('export is not a global');
+    // v128 cannot cross the JS API: read the cell's raw bits.
+    if (type === 'v128') return { type, bits: BigInt.asUintN(128, globalRawBits(global)!) };
     return fromJS(global.value, type);
   }
 

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { Engine, Instance, Module, RuntimeError, SerializedModuleError } from '@wasmjit/runtime';
 import { compiledParts, moduleInfo } from '../../../runtime/dist/module.js';
 import { serializeModule } from '../../../runtime/dist/cache/serialized-module.js';
+import { cpuFeatures } from '@wasmjit/codegen';
 import { wat } from '../util/wat.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
@@ -184,6 +185,10 @@ describe('cache: Module.serialize / Module.deserialize', () => {
         [new Engine({ features: { extendedConst: true } }), /features \[\], this engine has \["extendedConst"\]/],
         [new Engine({ epochInterruption: true }), /epochInterruption false/],
         [new Engine({ hostInterrupts: true }), /hostInterrupts false/],
+        // SIMD forms: the other ISA than this CPU's default ('auto' resolves to it).
+        cpuFeatures().avx
+          ? [new Engine({ simd: 'sse4.1' }), /simd "avx", this engine has "sse4.1"/]
+          : [new Engine({ simd: 'avx' }), /simd "sse4.1", this engine has "avx"/],
       ];
       for (const [other, message] of cases) {
         const e = refusal(() => Module.deserialize(bytes, other));
@@ -203,7 +208,7 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       expect(e.message).to.include(version);
       const format = bytes.slice();
       new DataView(format.buffer).setUint32(8, 99, true);
-      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 2/);
+      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 3/);
       expect(refusal(() => Module.deserialize(new TextEncoder().encode('\0asm: not a serialized module, though long enough to be one. '.repeat(3)), engine)).field).to.equal('magic');
       // Even with the checksums resealed, the header's sizes have to add up to the length.
       const sites = /"sites":(\d)/.exec(text)![1]!;

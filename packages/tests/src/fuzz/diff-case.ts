@@ -3,7 +3,7 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { denanModule, ttfModule } from './ttf.js';
+import { TTF_SIMD, denanModule, ttfModule } from './ttf.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
 import { observe, type Observation, type PlannedCall } from './diff-observe.js';
@@ -44,7 +44,7 @@ function argFor(t: ValType, rng: Rng): unknown {
 
 export async function generateDiffModule(seed: number, index: number): Promise<Uint8Array> {
   const rng = new Rng(seed, index, 0xd1ff);
-  return ttfModule(rng.bytes(rng.range(200, 12_000)));
+  return ttfModule(rng.bytes(rng.range(200, 12_000)), TTF_SIMD);
 }
 
 interface Compared {
@@ -73,7 +73,9 @@ function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => v
     return { differences: [`wasmjit cannot decode a module V8 accepts: ${(e as Error).message}`], exhausted: false, nanPayloadDiffs: 0 };
   }
   const rng = new Rng(job.seed, job.index, 0xa265);
-  const plan: PlannedCall[] = harnessFuncs(m).map((f, j) => ({ j, args: f.type.params.map((t) => argFor(t, rng)) }));
+  // A v128 argument crosses as two i64 halves (harness.ts), each an edge or random value.
+  const args = (t: ValType) => (t === ValType.V128 ? [argFor(ValType.I64, rng), argFor(ValType.I64, rng)] : [argFor(t, rng)]);
+  const plan: PlannedCall[] = harnessFuncs(m).map((f, j) => ({ j, args: f.type.params.flatMap(args) }));
 
   phase('v8');
   const v8 = observe(v8Engine(), full, harness, m, plan);

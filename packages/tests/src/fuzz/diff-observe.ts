@@ -48,7 +48,9 @@ function observeValue(t: ValType, x: unknown, numImported: number): ObservedValu
   }
 }
 
-function observeResults(types: ValType[], r: unknown, numImported: number): ObservedValue[] {
+function observeResults(original: ValType[], r: unknown, numImported: number): ObservedValue[] {
+  // What crossed: a v128 as two i64 halves (harness.ts).
+  const types = original.flatMap((t) => (t === ValType.V128 ? [ValType.I64, ValType.I64] : [t]));
   if (types.length === 0) return [];
   if (types.length === 1) return [observeValue(types[0]!, r, numImported)];
   const arr = Array.from(r as Iterable<unknown>);
@@ -93,7 +95,7 @@ export function observe(engine: DiffEngine, bytes: Uint8Array, harness: Uint8Arr
   const mem = exportsA[MEMORY_EXPORT] as { buffer: ArrayBuffer } | undefined;
   if (mem) obs.memory = new Uint8Array(mem.buffer).slice();
   globalTypes(m).forEach((g, i) => {
-    obs.globals.push(observeValue(g.type, (b[globalGetter(i)] as () => unknown)(), m.numImportedFuncs));
+    obs.globals.push(...observeResults([g.type], (b[globalGetter(i)] as () => unknown)(), m.numImportedFuncs));
   });
   for (let i = 0; i < m.tables.length; i++) {
     const t = exportsA[tableExport(i)] as { length: number; get(i: number): unknown };

@@ -9,11 +9,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** Wasm 2.0 and nothing else: what wasmjit implements (SIMD is not). */
+/** Wasm 2.0 without SIMD (the text round trip's modules: wabt's printer test runs without it). */
 export const TTF_FEATURES = [
   '--mvp-features', '--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
   '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-multivalue', '--enable-reference-types',
 ];
+/** All of Wasm 2.0, SIMD included: the differential fuzzer's modules (pass as extraArgs). */
+export const TTF_SIMD = ['--enable-simd'];
 
 type Factory = (module: Record<string, unknown>, req: NodeJS.Require, filename: string, dirname: string, wasm: typeof WebAssembly) => void;
 
@@ -103,7 +105,7 @@ export async function denanModule(bytes: Uint8Array): Promise<Uint8Array> {
   const output = join(workDir, `dn-out-${process.pid}.wasm`);
   writeFileSync(input, bytes);
   rmSync(output, { force: true });
-  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, '-o', output]);
+  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, ...TTF_SIMD, '-o', output]);
   try {
     return new Uint8Array(readFileSync(output));
   } catch {

@@ -20,7 +20,7 @@ export const RUNTIME_STANDARD = {
 export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
   '@wasmjit/runtime': [
     'Engine', 'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError',
-    'validate', 'compile', 'instantiate', 'callRaw', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
+    'validate', 'compile', 'instantiate', 'callRaw', 'globalRawBits', 'WASI', 'WasiExit', 'default', '[Symbol.toStringTag]',
     // Modules across threads (docs/threads.md).
     'toPostedModule', 'fromPostedModule',
     // Module.deserialize's refusals (docs/cache.md).

@@ -1,5 +1,5 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
-//   [--bounds-checks guard|explicit] [--compilation lazy|eager] [--verbose] [--timeout S] [--jobs N]
+//   [--bounds-checks guard|explicit] [--compilation lazy|eager] [--simd avx|sse4.1] [--verbose] [--timeout S] [--jobs N]
 //   [--proposals] [--latest] [--expected-failures PATH] [--print-failures]`
 //
 // --latest runs ../shared/spec-latest/core (Wasm 3.0: the top level and every subfolder) and
@@ -10,7 +10,7 @@
 
 import { parseArgs } from 'node:util';
 import { loadExpectedFailures } from './expected.js';
-import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation, SimdIsa } from '@wasmjit/runtime';
 import { skipCategory } from '@wasmjit/runtime/wast';
 import {
   countOutcomes,
@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       line: { type: 'string' },
       'bounds-checks': { type: 'string' },
       compilation: { type: 'string' },
+      simd: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60' },
       jobs: { type: 'string', default: '2' },
@@ -65,6 +66,9 @@ async function main(): Promise<number> {
   if (boundsChecks !== undefined && boundsChecks !== 'guard' && boundsChecks !== 'explicit') usage(`bad --bounds-checks ${boundsChecks}`);
   const compilation = (values.compilation ?? process.env.WASMJIT_COMPILATION) as Compilation | undefined;
   if (compilation !== undefined && compilation !== 'lazy' && compilation !== 'eager') usage(`bad --compilation ${compilation}`);
+  // wasmjit's SIMD instructions: 'avx' or the 'sse4.1' baseline (default: by the CPU).
+  const simd = (values.simd ?? process.env.WASMJIT_SIMD) as SimdIsa | undefined;
+  if (simd !== undefined && simd !== 'avx' && simd !== 'sse4.1') usage(`bad --simd ${simd}`);
   const line = values.line !== undefined ? Number(values.line) : undefined;
   if (line !== undefined && (!Number.isInteger(line) || line <= 0)) usage(`bad --line ${values.line}`);
   if (line !== undefined && values.file === undefined) usage('--line needs --file');
@@ -119,7 +123,7 @@ async function main(): Promise<number> {
     }
   };
   await runPool(selected, jobs, async (f, i) => {
-    const r = await runFileInChild(f, { engine, boundsChecks, compilation, line, timeoutMs });
+    const r = await runFileInChild(f, { engine, boundsChecks, compilation, simd, line, timeoutMs });
     results[i] = r;
     printReady();
     return r;

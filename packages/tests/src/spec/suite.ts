@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failureKey, fileOfKey, type ExpectedFailures } from './expected.js';
-import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation, SimdIsa } from '@wasmjit/runtime';
 import type { Outcome } from '@wasmjit/runtime/wast';
 import type { EngineName, WorkerJob, WorkerMessage } from './worker.js';
 
@@ -128,6 +128,8 @@ export interface RunFileOptions {
   boundsChecks?: BoundsChecks;
   /** Engine option compilation (default: the runtime's, WASMJIT_COMPILATION or eager). */
   compilation?: Compilation;
+  /** EngineOptions.simd: AVX forms or the SSE4.1 baseline (default: by the CPU). */
+  simd?: SimdIsa;
   line?: number;
   timeoutMs: number;
 }
@@ -207,6 +209,7 @@ export async function runFileInChild(file: SpecFile, opts: RunFileOptions): Prom
       engine: opts.engine,
       boundsChecks: opts.boundsChecks,
       compilation: opts.compilation,
+      simd: opts.simd,
       line: opts.line,
       resumeAfter,
       standard: file.standard,

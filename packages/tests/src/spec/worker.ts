@@ -3,7 +3,7 @@
 // (e.g. SIGSEGV in generated code) or an infinite loop costs that file only.
 
 import { openSync, readFileSync, writeSync } from 'node:fs';
-import type { BoundsChecks, Compilation } from '@wasmjit/runtime';
+import type { BoundsChecks, Compilation, SimdIsa } from '@wasmjit/runtime';
 import { runScript, WasmjitAdapter, type EngineAdapter, type Outcome } from '@wasmjit/runtime/wast';
 import { V8Adapter } from './v8-adapter.js';
 
@@ -14,6 +14,7 @@ export interface WorkerJob {
   engine: EngineName;
   boundsChecks?: BoundsChecks;
   compilation?: Compilation;
+  simd?: SimdIsa;
   line?: number;
   resumeAfter?: number;
   /** The text format edition of the file: '2.0' for ../shared/spec, '3.0' for spec-latest. */
@@ -27,12 +28,12 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation): EngineAdapter | { error: string } {
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
     // Proposal files (extended-const) need the feature; the core files must see it off.
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
@@ -47,7 +48,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation);
+  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation, job.simd);
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });

@@ -24,6 +24,12 @@ function validate(bytes: Uint8Array): void {
   validateModule(decodeModule(bytes, { extendedConst: true }));
 }
 
+/** Like invalid, validating with SIMD switched off (it is on by default). */
+function invalidWithoutSimd(bytes: Uint8Array): void {
+  expect(() => validateModule(decodeModule(bytes, { extendedConst: true }), { simd: false })).to.throw(CompileError, 'SIMD not supported');
+  validate(bytes); // and valid with it
+}
+
 function invalid(bytes: Uint8Array, reason: string): CompileError {
   try {
     validate(bytes);
@@ -206,7 +212,7 @@ describe('validate', () => {
       invalid(funcModule([0x42, 0, 0x21, 0, END], { params: [I32] }), 'type mismatch');
       invalid(funcModule([0x41, 0, 0x22, 1, END], { params: [I32], locals: [[1, F64]], results: [F64] }), 'type mismatch');
       invalid(funcModule([0x20, 2, END], { params: [I32], locals: [[1, F64]], results: [F64] }), 'unknown local 2');
-      invalid(funcModule([0x20, 0, END], { locals: [[1, V128]], results: [V128] }), 'SIMD not supported');
+      invalidWithoutSimd(funcModule([0x20, 0, END], { locals: [[1, V128]], results: [V128] }));
     });
   });
 
@@ -243,9 +249,10 @@ describe('validate', () => {
       invalid(funcModule([0x00, 0x41, 0, END]), 'type mismatch');
       invalid(funcModule([0x00, 0x41, 0, 0x42, 0, 0x6a, DROP, END]), 'type mismatch'); // typed operands still checked
     });
-    it('rejects block types naming unknown or SIMD types', () => {
+    it('rejects block types naming unknown types, and SIMD types without SIMD', () => {
       invalid(funcModule([0x02, 0x05, END, END]), 'unknown type');
-      invalid(funcModule([0x02, V128, 0x00, END, DROP, END]), 'SIMD not supported');
+      expect(() => validateModule(decodeModule(funcModule([0x02, V128, 0xfd, 0x0c, ...new Array<number>(16).fill(0), END, DROP, END])), { simd: false }))
+        .to.throw(CompileError, 'SIMD not supported');
     });
   });
 
@@ -396,13 +403,13 @@ describe('validate', () => {
       b.importMemory(0);
       invalid(b.build(), 'multiple memories');
     });
-    it('rejects SIMD types anywhere', () => {
+    it('rejects SIMD types anywhere when SIMD is off', () => {
       const b = new ModuleBuilder();
       b.type([V128], []);
-      invalid(b.build(), 'SIMD not supported');
+      invalidWithoutSimd(b.build());
       const g = new ModuleBuilder();
       g.importGlobal(V128, false);
-      invalid(g.build(), 'SIMD not supported');
+      invalidWithoutSimd(g.build());
     });
     it('rejects extended-const arithmetic in constant expressions unless enabled', () => {
       const b = new ModuleBuilder();

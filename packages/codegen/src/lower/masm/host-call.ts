@@ -4,8 +4,9 @@
 //   int32_t host_call(void *vmctx, uint32_t id, uint64_t *area, uint32_t nslots)
 //
 // The arguments and results stay in the area. host_call follows SysV, which does not keep
-// xmm8..xmm13, while wasmcall treats them as callee-saved (the float local homes of this
-// function or of any wasm caller up the stack): they are kept in slots around the call.
+// xmm8..xmm13, while wasmcall treats them as callee-saved (the float and v128 local homes of
+// this function or of any wasm caller up the stack): all 128 bits of each are kept in two
+// slots around the call.
 import { Cond } from '../../x64/cond.js';
 import type { Label, Mem } from '../../x64/assembler.js';
 import { Vmctx } from '../../abi.js';
@@ -24,7 +25,7 @@ export interface HostCall {
   /** Slot 0 of the argument/result area. */
   area: Mem;
   nslots: number;
-  /** Where xmm home `i` (LOCAL_HOME_XMMS) is kept during the call. */
+  /** Slot `i` of the 8-byte slots (2 per xmm home, LOCAL_HOME_XMMS) kept during the call. */
   xmmSlot(i: number): Mem;
   /** Where to go when host_call returns a non-zero status (a TrapCode, in eax). */
   failed: Label;
@@ -35,11 +36,11 @@ export interface HostCall {
 }
 
 /** Number of slots xmmSlot must provide. */
-export const HOST_CALL_XMM_SLOTS = LOCAL_HOME_XMMS.length;
+export const HOST_CALL_XMM_SLOTS = 2 * LOCAL_HOME_XMMS.length;
 
 export function callHost(masm: MacroAssembler, c: HostCall): void {
   const a = masm.asm;
-  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_mr(64, c.xmmSlot(i), x));
+  LOCAL_HOME_XMMS.forEach((x, i) => masm.storeV128(c.xmmSlot(2 * i), x));
   c.afterSave?.();
   a.mov_rr(64, HOST_ARG_VMCTX, VMCTX_REG);
   a.mov_ri(32, HOST_ARG_ID, c.id);
@@ -47,7 +48,7 @@ export function callHost(masm: MacroAssembler, c: HostCall): void {
   else a.lea(64, HOST_ARG_AREA, c.area);
   a.mov_ri(32, HOST_ARG_NSLOTS, c.nslots);
   a.call_m(HOST_CALL);
-  LOCAL_HOME_XMMS.forEach((x, i) => a.movs_rm(64, x, c.xmmSlot(i)));
+  LOCAL_HOME_XMMS.forEach((x, i) => masm.loadV128(x, c.xmmSlot(2 * i)));
   c.afterRestore?.();
   a.test_rr(32, HOST_STATUS, HOST_STATUS);
   a.jcc_label(Cond.NE, c.failed);

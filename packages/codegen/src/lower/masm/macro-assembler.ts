@@ -12,6 +12,9 @@ import { FuncRefRecord } from '../../layout.js';
 import { VMCTX_SLOT, rbpMem } from '../frame.js';
 import { FRAME_REG, LIMIT_REG, SCRATCH_GPR, SCRATCH_XMM, STACK_REG, VMCTX_REG, type Gpr, type Xmm } from './registers.js';
 import { JumpTables } from './jump-tables.js';
+import { sse, sseStore } from '../../x64/simd.js';
+import { V128Pool } from './v128-pool.js';
+import { SIMD } from '../../x64/simd-ops.js';
 
 /** [vmctx + disp]: a field of the current instance's context (abi.ts, Vmctx). */
 export function vmctxMem(disp: number): Mem {
@@ -30,6 +33,7 @@ export class MacroAssembler {
   private scratchTaken = false;
   private xmmScratchTaken = false;
   private readonly jumpTables = new JumpTables();
+  private readonly v128Pool = new V128Pool();
 
   constructor(readonly asm: Assembler) {}
 
@@ -111,6 +115,68 @@ export class MacroAssembler {
     a.mov_ri(fs, s, bits);
     a.movd_xr(fs, x, s);
     this.releaseScratch();
+  }
+
+  // ── v128 moves (unaligned forms: frame slots and area slots are only 8-aligned) ──
+
+  loadV128(x: Xmm, m: Mem): void {
+    sse(this.asm, SIMD.movdqu, x, m);
+  }
+
+  storeV128(m: Mem, x: Xmm): void {
+    sseStore(this.asm, SIMD.movdqu_store, m, x);
+  }
+
+  /** Copy 16 bytes between two memory operands through the float scratch register. */
+  copy128(dst: Mem, src: Mem): void {
+    const x = this.takeXmmScratch();
+    this.loadV128(x, src);
+    this.storeV128(dst, x);
+    this.releaseXmmScratch();
+  }
+
+  /** Put a 128-bit pattern (an unsigned bigint) in `x`: pxor / pcmpeqd idioms, else from the constant pool. */
+  loadV128Bits(x: Xmm, bits: bigint): void {
+    const a = this.asm;
+    if (bits === 0n) {
+      sse(a, SIMD.pxor, x, x);
+      return;
+    }
+    if (bits === (1n << 128n) - 1n) {
+      sse(a, SIMD.pcmpeqd, x, x);
+      return;
+    }
+    const s = this.takeScratch();
+    if (bits >> 64n === 0n) {
+      // A 64-bit constant: movq zeroes the upper half.
+      a.mov_ri(64, s, bits);
+      a.movd_xr(64, x, s);
+    } else {
+      a.lea_rip(s, this.v128Pool.labelOf(a, bits));
+      this.loadV128(x, { base: s, disp: 0 });
+    }
+    this.releaseScratch();
+  }
+
+  /**
+   * Store a 128-bit pattern to memory with one 16-byte store (through the float scratch
+   * register): two 8-byte stores read back by one 16-byte load defeat store forwarding,
+   * which costs a v128 local set from a constant and read in a loop some 15 cycles a read.
+   * Two halves only when the float scratch register is taken.
+   */
+  storeV128Bits(m: Mem, bits: bigint): void {
+    if (!this.xmmScratchTaken) {
+      const x = this.takeXmmScratch();
+      this.loadV128Bits(x, bits);
+      this.storeV128(m, x);
+      this.releaseXmmScratch();
+      return;
+    }
+    const hiMem: Mem = { ...m, disp: m.disp + 8 };
+    for (const [dst, half] of [[m, BigInt.asIntN(64, bits)], [hiMem, BigInt.asIntN(64, bits >> 64n)]] as const) {
+      if (half >= -0x80000000n && half <= 0x7fffffffn) this.asm.mov_mi(64, dst, Number(half));
+      else this.storeImm64(dst, BigInt.asUintN(64, half));
+    }
   }
 
   // ── frame ─────────────────────────────────────────────────────────────────────────
@@ -245,5 +311,6 @@ export class MacroAssembler {
   finish(): void {
     if (this.scratchTaken || this.xmmScratchTaken) throw new Error('BUG: scratch register still taken at function end');
     this.jumpTables.resolve(this.asm);
+    this.v128Pool.emit(this.asm);
   }
 }

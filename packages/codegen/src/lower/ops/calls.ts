@@ -3,7 +3,8 @@
 import { BUILTIN_BASE, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
 import { regClassOf } from '../reg-class.js';
-import type { FuncType, ValType } from '../../wasm/types.js';
+import { ValType, type FuncType } from '../../wasm/types.js';
+import { areaSlots, callAreaSlots } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
 import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
@@ -12,13 +13,14 @@ import { resultReg } from '../masm/registers.js';
 /** Move the arguments to the outgoing area and spill the rest. */
 export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
   const n = sig.params.length;
-  const area = Math.max(n, sig.results.length);
+  const area = callAreaSlots(sig.params, sig.results);
   if (area > fc.frame.maxOutgoing) fc.frame.maxOutgoing = area;
   const base = fc.stack.length - n;
   for (let i = 0; i < base; i++) fc.spillAt(i);
+  const at = areaSlots(sig.params);
   for (let i = 0; i < n; i++) {
     const v = fc.stack[base + i]!;
-    fc.storeVal(v, base + i, outgoingMem(i));
+    fc.storeVal(v, base + i, outgoingMem(at[i]!));
   }
   for (let i = 0; i < n; i++) fc.release(fc.pop());
 }
@@ -26,16 +28,17 @@ export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
 /** Push the results of a call that just returned. */
 export function pushCallResults(fc: FunctionCompiler, sig: FuncType): void {
   const results = sig.results;
+  const at = areaSlots(results);
   for (let i = 0; i < results.length; i++) {
     const t = results[i]!;
-    if (i === 0) {
+    if (i === 0 && t !== ValType.V128) {
       const r = resultReg(regClassOf(t));
       fc.ra.take(regClassOf(t), r);
       fc.push(regVal(t, r));
       continue;
     }
     fc.push(stackVal(t));
-    fc.masm.copy64(fc.frame.spillMem(fc.stack.length - 1), outgoingMem(i));
+    fc.copySlot(t, fc.frame.spillMem(fc.stack.length - 1), outgoingMem(at[i]!));
   }
 }
 

@@ -50,7 +50,7 @@ export function globalSet(fc: FunctionCompiler, index: number): void {
   const v = fc.peek();
   const type = v.type;
   const narrow = type === ValType.I32 || type === ValType.F32;
-  const imm = storeImm(v);
+  const imm = type === ValType.V128 ? null : storeImm(v);
   if (imm !== null) {
     fc.pop();
     fc.asm.mov_mi(narrow ? 32 : 64, cellOf(fc, index), imm);
@@ -61,7 +61,8 @@ export function globalSet(fc: FunctionCompiler, index: number): void {
   // the scratch register.
   const reg = fc.popToReg();
   const cell = cellOf(fc, index);
-  if (regClassOf(type) === RegClass.Xmm) fc.asm.movs_mr(narrow ? 32 : 64, cell, reg as Xmm);
+  if (type === ValType.V128) fc.masm.storeV128(cell, reg as Xmm);
+  else if (regClassOf(type) === RegClass.Xmm) fc.asm.movs_mr(narrow ? 32 : 64, cell, reg as Xmm);
   else fc.asm.mov_mr(narrow ? 32 : 64, cell, reg as Gpr);
   fc.masm.releaseScratch();
   fc.ra.free(regClassOf(type), reg);

@@ -42,7 +42,7 @@ export function localTee(fc: FunctionCompiler, index: number): void {
 function writeHome(fc: FunctionCompiler, home: Gpr, v: import('../value.js').Val, pos: number): void {
   const size = v.type === ValType.I32 ? 32 : 64;
   const a = fc.asm;
-  const xmm = v.type === ValType.F32 || v.type === ValType.F64;
+  const xmm = v.type === ValType.F32 || v.type === ValType.F64 || v.type === ValType.V128;
   switch (v.kind) {
     case Kind.Reg:
       if (xmm) a.movaps_rr(home as number as Xmm, v.reg as Xmm);

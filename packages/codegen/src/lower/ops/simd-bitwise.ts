@@ -1,0 +1,39 @@
+// v128.not/and/andnot/or/xor/bitselect, and the SSE instructions that map one to one onto a
+// binary operator (adds, subs, saturating forms, min/max, averages, narrowing, …).
+import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { binary, bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
+
+/** dst = a op b with one instruction. */
+export function direct(fc: FunctionCompiler, op: SimdOp): void {
+  binary(fc, (d, a, b) => fc.simd.bin(op, d, a, b));
+}
+
+export function v128Not(fc: FunctionCompiler): void {
+  unary(fc, (d, a) => {
+    const ones = constXmm(fc, (1n << 128n) - 1n, bit(a));
+    fc.simd.bin(SIMD.pxor, d, a, ones);
+    freeXmm(fc, ones);
+  });
+}
+
+/** a & ~b: pandn computes ~dst & src, so b is the destination. */
+export function v128AndNot(fc: FunctionCompiler): void {
+  const [a, b] = popTwo(fc);
+  fc.simd.bin(SIMD.pandn, b, b, a);
+  freeXmm(fc, a);
+  pushV128(fc, b);
+}
+
+/** (v1 & c) | (v2 & ~c) as ((v1 ^ v2) & c) ^ v2. */
+export function bitselect(fc: FunctionCompiler): void {
+  const s = fc.simd;
+  const c = popXmm(fc);
+  const v2 = popXmm(fc, bit(c));
+  const v1 = popXmm(fc, bit(c) | bit(v2));
+  s.bin(SIMD.pxor, v1, v1, v2);
+  s.bin(SIMD.pand, v1, v1, c);
+  s.bin(SIMD.pxor, v1, v1, v2);
+  freeXmm(fc, c, v2);
+  pushV128(fc, v1);
+}

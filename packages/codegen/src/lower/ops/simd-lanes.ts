@@ -1,0 +1,159 @@
+// v128.const, splats, lane extract/replace, i8x16.shuffle and i8x16.swizzle.
+import { SIMD } from '../../x64/simd-ops.js';
+import { ValType } from '../../wasm/types.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { constVal, regVal } from '../value.js';
+import type { Xmm } from '../masm/registers.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { bit, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
+
+/** 16 immediate bytes, little-endian, as one unsigned 128-bit value. */
+export function readV128(r: BinaryReader): bigint {
+  let v = 0n;
+  const at = r.pos;
+  for (let i = 15; i >= 0; i--) v = (v << 8n) | BigInt(r.bytes[at + i]!);
+  r.pos = at + 16;
+  return v;
+}
+
+export function v128Const(fc: FunctionCompiler, r: BinaryReader): void {
+  fc.push(constVal(ValType.V128, readV128(r)));
+}
+
+export type SplatShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
+
+export function splat(fc: FunctionCompiler, shape: SplatShape): void {
+  const s = fc.simd;
+  if (shape === 'f32x4' || shape === 'f64x2') {
+    const x = popXmm(fc);
+    if (shape === 'f32x4') s.bin(SIMD.shufps, x, x, x, 0);
+    else s.un(SIMD.movddup, x, x);
+    pushV128(fc, x);
+    return;
+  }
+  const g = popGpr(fc);
+  const x = fc.allocXmm();
+  fc.asm.movd_xr(shape === 'i64x2' ? 64 : 32, x, g);
+  freeGpr(fc, g);
+  switch (shape) {
+    case 'i8x16': {
+      const z = tempXmm(fc, bit(x));
+      s.zero(z);
+      s.bin(SIMD.pshufb, x, x, z);
+      freeXmm(fc, z);
+      break;
+    }
+    case 'i16x8':
+      s.un(SIMD.pshuflw, x, x, 0);
+      s.un(SIMD.pshufd, x, x, 0);
+      break;
+    case 'i32x4':
+      s.un(SIMD.pshufd, x, x, 0);
+      break;
+    case 'i64x2':
+      s.bin(SIMD.punpcklqdq, x, x, x);
+      break;
+  }
+  pushV128(fc, x);
+}
+
+export type LaneShape = 'i8x16_s' | 'i8x16_u' | 'i16x8_s' | 'i16x8_u' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
+
+export function extractLane(fc: FunctionCompiler, shape: LaneShape, lane: number): void {
+  const s = fc.simd;
+  const a = fc.asm;
+  const x = popXmm(fc);
+  if (shape === 'f32x4' || shape === 'f64x2') {
+    // The lane moves to lane 0 of the same register (the rest is don't-care for a scalar).
+    if (lane !== 0) s.un(SIMD.pshufd, x, x, shape === 'f32x4' ? lane : 0xee);
+    fc.push(regVal(shape === 'f32x4' ? ValType.F32 : ValType.F64, x));
+    return;
+  }
+  const g = fc.allocGpr();
+  switch (shape) {
+    case 'i8x16_s':
+    case 'i8x16_u':
+      s.extract(SIMD.pextrb, g, x, lane);
+      if (shape === 'i8x16_s') a.movsx_rr(32, 8, g, g);
+      break;
+    case 'i16x8_s':
+    case 'i16x8_u':
+      s.toGpr(SIMD.pextrw, g, x, lane);
+      if (shape === 'i16x8_s') a.movsx_rr(32, 16, g, g);
+      break;
+    case 'i32x4':
+      if (lane === 0) a.movd_rx(32, g, x);
+      else s.extract(SIMD.pextrd, g, x, lane);
+      break;
+    case 'i64x2':
+      if (lane === 0) a.movd_rx(64, g, x);
+      else s.extract(SIMD.pextrq, g, x, lane);
+      break;
+  }
+  freeXmm(fc, x);
+  fc.push(regVal(shape === 'i64x2' ? ValType.I64 : ValType.I32, g));
+}
+
+export function replaceLane(fc: FunctionCompiler, shape: 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2', lane: number): void {
+  const s = fc.simd;
+  if (shape === 'f32x4' || shape === 'f64x2') {
+    const f = popXmm(fc);
+    const x = popXmm(fc, bit(f));
+    if (shape === 'f32x4') s.bin(SIMD.insertps, x, x, f, lane << 4);
+    else if (lane === 0) s.bin(SIMD.blendpd, x, x, f, 1);
+    else s.bin(SIMD.movlhps, x, x, f);
+    freeXmm(fc, f);
+    pushV128(fc, x);
+    return;
+  }
+  const g = popGpr(fc);
+  const x = popXmm(fc);
+  const op = { i8x16: SIMD.pinsrb, i16x8: SIMD.pinsrw, i32x4: SIMD.pinsrd, i64x2: SIMD.pinsrq }[shape];
+  s.insert(op, x, x, g, lane);
+  freeGpr(fc, g);
+  pushV128(fc, x);
+}
+
+/** pshufb control for one source of a shuffle: its lanes, 0x80 (zero) for the other's. */
+function shuffleMask(lanes: number[], fromSecond: boolean): bigint {
+  let v = 0n;
+  for (let i = 15; i >= 0; i--) {
+    const l = lanes[i]!;
+    const mine = fromSecond ? l >= 16 : l < 16;
+    v = (v << 8n) | BigInt(mine ? l & 15 : 0x80);
+  }
+  return v;
+}
+
+export function shuffle(fc: FunctionCompiler, r: BinaryReader): void {
+  const lanes: number[] = [];
+  for (let i = 0; i < 16; i++) lanes.push(r.readU8());
+  const s = fc.simd;
+  const b = popXmm(fc);
+  const a = popXmm(fc, bit(b));
+  const useA = lanes.some((l) => l < 16);
+  const useB = lanes.some((l) => l >= 16);
+  const pick = (x: Xmm, second: boolean, pinned: number): void => {
+    const m = constXmm(fc, shuffleMask(lanes, second), pinned);
+    s.bin(SIMD.pshufb, x, x, m);
+    freeXmm(fc, m);
+  };
+  if (useA) pick(a, false, bit(a) | bit(b));
+  if (useB) pick(b, true, bit(a) | bit(b));
+  if (useA && useB) s.bin(SIMD.por, a, a, b);
+  const out = useA ? a : b;
+  freeXmm(fc, out === a ? b : a);
+  pushV128(fc, out);
+}
+
+/** Lanes of the index beyond 15 select 0: a saturating add of 0x70 sets their top bit (pshufb's zero). */
+export function swizzle(fc: FunctionCompiler): void {
+  const s = fc.simd;
+  const idx = popXmm(fc);
+  const a = popXmm(fc, bit(idx));
+  const k = constXmm(fc, splatBits(8, 0x70n), bit(a) | bit(idx));
+  s.bin(SIMD.paddusb, idx, idx, k);
+  s.bin(SIMD.pshufb, a, a, idx);
+  freeXmm(fc, k, idx);
+  pushV128(fc, a);
+}
