@@ -43,17 +43,13 @@ export interface SpecFile {
 
 export interface SpecFiles {
   run: SpecFile[];
-  /** simd_*.wast: not run, only counted. */
-  simd: string[];
 }
 
 export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): SpecFiles {
   const run: SpecFile[] = [];
-  const simd: string[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.wast')) continue;
-    if (f.startsWith('simd_')) simd.push(f);
-    else run.push({ name: f, path: join(dir, f), proposal: false, standard: '2.0' });
+    run.push({ name: f, path: join(dir, f), proposal: false, standard: '2.0' });
   }
   const pdir = join(dir, 'proposals');
   if (opts.proposals && existsSync(pdir)) {
@@ -65,7 +61,7 @@ export function listSpecFiles(dir: string, opts: { proposals?: boolean } = {}): 
       }
     }
   }
-  return { run, simd };
+  return { run };
 }
 
 /**
