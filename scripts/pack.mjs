@@ -1,4 +1,4 @@
-// `pnpm pack:all`: writes the publishable tarballs (@wasmjit/native, @wasmjit/codegen,
+// `pnpm pack:all`: writes the publishable tarballs (@wasmjit/native, @wasmjit/codegen, @wasmjit/text,
 // @wasmjit/runtime) to --out DIR (default: packs/), from what the last `pnpm build` made,
 // and prints each one's packed and unpacked size. `pnpm pack` turns the repository's
 // `workspace:*` dependencies into the real versions; this script then checks the packed
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Packed in this order; each one's workspace dependencies come before it. */
-const PACKAGES = ['native', 'packages/codegen', 'packages/runtime'];
+const PACKAGES = ['native', 'packages/codegen', 'packages/text', 'packages/runtime'];
 
 function parseArgs(argv) {
   const o = { out: path.join(root, 'packs'), json: false };

@@ -90,7 +90,7 @@ await import('@wasmjit/runtime');
 const fromRuntime = createRequire(import.meta.resolve('@wasmjit/runtime'));
 const resolved = ['@wasmjit/runtime', '@wasmjit/runtime/webassembly', '@wasmjit/runtime/register']
   .map((s) => import.meta.resolve(s).replace('file://', ''))
-  .concat(['@wasmjit/codegen', '@wasmjit/native'].map((s) => fromRuntime.resolve(s)));
+  .concat(['@wasmjit/codegen', '@wasmjit/native', '@wasmjit/text'].map((s) => fromRuntime.resolve(s)));
 const mapped = [...new Set(readFileSync('/proc/self/maps', 'utf8').split('\\n')
   .map((l) => l.split(/\\s+/)[5]).filter((f) => f && f.endsWith('.node')))];
 console.log(JSON.stringify({ resolved, mapped }));
@@ -152,14 +152,14 @@ describe('packed packages installed by npm in a fresh project', function () {
 
   it('installs with npm --ignore-scripts --offline from the tarballs alone', () => {
     expect(install.status, `npm install failed:\n${install.stdout}${install.stderr}`).to.equal(0);
-    expect(readdirSync(path.join(project, 'node_modules', '@wasmjit')).sort()).to.deep.equal(['codegen', 'native', 'runtime']);
+    expect(readdirSync(path.join(project, 'node_modules', '@wasmjit')).sort()).to.deep.equal(['codegen', 'native', 'runtime', 'text']);
   });
 
-  it('packs the three publishable packages with real dependency versions', () => {
-    expect(packs.map((p) => p.name)).to.deep.equal(['@wasmjit/native', '@wasmjit/codegen', '@wasmjit/runtime']);
+  it('packs the four publishable packages with real dependency versions', () => {
+    expect(packs.map((p) => p.name)).to.deep.equal(['@wasmjit/native', '@wasmjit/codegen', '@wasmjit/text', '@wasmjit/runtime']);
     const runtime = packs.find((p) => p.name === '@wasmjit/runtime')!;
     const manifest = JSON.parse(readFileSync(path.join(project, 'node_modules/@wasmjit/runtime/package.json'), 'utf8'));
-    expect(manifest.dependencies).to.deep.equal({ '@wasmjit/codegen': packs[1]!.version, '@wasmjit/native': packs[0]!.version });
+    expect(manifest.dependencies).to.deep.equal({ '@wasmjit/codegen': packs[1]!.version, '@wasmjit/native': packs[0]!.version, '@wasmjit/text': packs[2]!.version });
     expect(manifest.version).to.equal(runtime.version);
     expect(manifest.private).to.equal(undefined);
     expect(Object.keys(manifest.exports)).to.include.members(['.', './webassembly', './register']);
@@ -201,7 +201,7 @@ describe('packed packages installed by npm in a fresh project', function () {
   it('runs npx wasmjit: --invoke, a trap, a WASI program', () => {
     const npx = (...args: string[]) => inProject(npmBin('npx'), ['--no', '--', 'wasmjit', ...args]);
     const version = npx('--version');
-    expect(version.stdout).to.equal(`wasmjit ${packs[2]!.version}\n`);
+    expect(version.stdout).to.equal(`wasmjit ${packs[3]!.version}\n`);
     const add = npx('run', '--invoke', 'add', 'mod.wasm', '2', '40');
     expect(add.status, add.stderr).to.equal(0);
     expect(add.stdout).to.equal('42\n');
