@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { f32ToBits, f64ToBits, isCanonicalNaN, parseFloatLiteral, parseIntLiteral } from './numbers.js';
+import { f32ToBits, f64ToBits, isCanonicalNaN } from '@wasmjit/runtime/wast';
+import { parseFloatLiteral, parseIntLiteral } from './numbers.js';
 import { rng } from '../util/rng.js';
 
 const f32 = (s: string) => '0x' + parseFloatLiteral(s, 'f32').toString(16);
