@@ -9,8 +9,12 @@
 //   WASMJIT_BOUNDS_CHECKS       guard | explicit (boundsChecks)
 //   WASMJIT_PARALLEL_COMPILE    true | false | a thread count (parallelCompile)
 //   WASMJIT_FEATURES            comma-separated proposals to accept: extended-const
+//   WASMJIT_CACHE               persistent code cache (cache): 1 | true (the default directory),
+//                               0 | false (off), or an absolute directory path
+//   WASMJIT_CACHE_MAX_BYTES     bound on that directory (cacheMaxBytes); k / m / g suffixes
 // An invalid value stops the program with an error naming the variable. Options passed to
 // register() win over the environment.
+import path from 'node:path';
 import { Engine, type BoundsChecks, type EngineOptions } from './engine.js';
 import { WebAssembly, setNamespaceEngine, type WebAssemblyNamespace } from './webassembly/index.js';
 import { installModulePosting } from './webassembly/posting.js';
@@ -24,10 +28,15 @@ function invalid(name: string, value: string, expected: string): never {
   throw new Error(`wasmjit: environment variable ${name}=${JSON.stringify(value)} is invalid: expected ${expected}`);
 }
 
-function bytes(name: string, value: string): number {
-  const m = /^(\d+)([kKmM]?)$/.exec(value.trim());
-  if (!m) invalid(name, value, 'a number of bytes, optionally with a k or m suffix (KiB, MiB)');
-  const n = Number(m[1]) * (m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1024 : 1024 * 1024);
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function bytes(name: string, value: string, suffixes = 'km'): number {
+  const m = /^(\d+)([a-zA-Z]?)$/.exec(value.trim());
+  const unit = m?.[2]!.toLowerCase() ?? '';
+  if (!m || (unit !== '' && !suffixes.includes(unit))) {
+    invalid(name, value, `a number of bytes, optionally with a ${[...suffixes].join(' or ')} suffix (${[...suffixes].map((u) => `${u.toUpperCase()}iB`).join(', ')})`);
+  }
+  const n = Number(m[1]) * UNITS[unit]!;
   if (!Number.isSafeInteger(n) || n <= 0) invalid(name, value, 'a positive number of bytes');
   return n;
 }
@@ -35,6 +44,15 @@ function bytes(name: string, value: string): number {
 const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
   'extended-const': 'extendedConst',
 };
+
+/** WASMJIT_CACHE: on (the default directory), off, or a directory, which must be absolute so
+ * that child processes started elsewhere (NODE_OPTIONS carries the hook) share it. */
+function cacheSetting(v: string): boolean | string {
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  if (!path.isAbsolute(v)) invalid('WASMJIT_CACHE', v, '"1", "true", "0", "false" or an absolute directory path');
+  return v;
+}
 
 /** The engine options the WASMJIT_* variables of `env` ask for (see the file comment). */
 export function optionsFromEnv(env: Env = process.env): EngineOptions {
@@ -64,6 +82,8 @@ export function optionsFromEnv(env: Env = process.env): EngineOptions {
     }
     options.features = features;
   }
+  if ((v = get('WASMJIT_CACHE')) !== undefined) options.cache = cacheSetting(v);
+  if ((v = get('WASMJIT_CACHE_MAX_BYTES')) !== undefined) options.cacheMaxBytes = bytes('WASMJIT_CACHE_MAX_BYTES', v, 'kmg');
   return options;
 }
 

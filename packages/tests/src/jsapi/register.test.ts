@@ -3,6 +3,9 @@
 // by register(options).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { wat } from '../util/wat.js';
 
 const REGISTER = import.meta.resolve('@wasmjit/runtime/register');
@@ -89,11 +92,35 @@ describe('register hook (node --import @wasmjit/runtime/register)', function () 
   });
 
   it('stops with an error naming the variable when a WASMJIT_* value is invalid', () => {
-    for (const [name, value] of [['WASMJIT_BOUNDS_CHECKS', 'sometimes'], ['WASMJIT_MAX_WASM_STACK', '-3'], ['WASMJIT_PARALLEL_COMPILE', 'many'], ['WASMJIT_FEATURES', 'simd']] as const) {
+    for (const [name, value] of [['WASMJIT_BOUNDS_CHECKS', 'sometimes'], ['WASMJIT_MAX_WASM_STACK', '-3'], ['WASMJIT_PARALLEL_COMPILE', 'many'], ['WASMJIT_FEATURES', 'simd'],
+      ['WASMJIT_CACHE', 'relative/dir'], ['WASMJIT_CACHE', 'yes'], ['WASMJIT_CACHE_MAX_BYTES', '10t']] as const) {
       const r = runApp('console.log("app ran")', { [name]: value });
       expect(r.status, `${name}=${value}`).to.not.equal(0);
       expect(r.stdout).to.not.contain('app ran');
       expect(r.stderr).to.contain(`environment variable ${name}=${JSON.stringify(value)} is invalid`);
+    }
+  });
+
+  it('WASMJIT_CACHE=<dir> keeps compiled modules there: a second process loads them from it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-register-cache-'));
+    try {
+      // The namespace's engine is the one the hook made from the environment.
+      const app = `import { namespaceEngine } from ${JSON.stringify(NAMESPACE)};
+        const bytes = Buffer.from(${JSON.stringify(recursion)}, 'base64');
+        const { instance } = await WebAssembly.instantiate(bytes);
+        const e = namespaceEngine();
+        console.log(JSON.stringify({ outcome: instance.exports.f(300), dir: e.cacheDirectory, stats: e.cacheStats }));`;
+      const first = report(runApp(app, { WASMJIT_CACHE: dir, WASMJIT_CACHE_MAX_BYTES: '1g' }));
+      expect(first).to.deep.include({ outcome: 300, dir });
+      expect(first.stats).to.deep.include({ hits: 0, misses: 1, writes: 1 });
+      expect(readdirSync(dir).filter((f) => f.endsWith('.wjcode'))).to.have.length(1);
+      const second = report(runApp(app, { WASMJIT_CACHE: dir }));
+      expect(second.stats).to.deep.include({ hits: 1, misses: 0, writes: 0 });
+      expect(second.outcome).to.equal(300);
+      // Off: no cache at all.
+      expect(report(runApp(app, { WASMJIT_CACHE: '0' }))).to.deep.include({ outcome: 300, dir: null, stats: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
