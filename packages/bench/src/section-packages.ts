@@ -3,6 +3,9 @@
 // hook, in fresh processes. Per package: load time (importing the package, compiling and
 // instantiating its wasm) and run time, wasmjit / V8 in the same benchmark run. Outputs are
 // checked against V8's before any time counts, as in the execution section.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { SCENARIOS } from './packages/index.js';
 import { runScenario, type PackageEngine, type ScenarioOutcome } from './packages/launch.js';
 import { digestDiffs, engineProblems } from './packages/verdict.js';
@@ -12,7 +15,7 @@ import type { Settings } from './settings.js';
 import { median, ratio, summarize } from './stats.js';
 import type { PackageRow } from './types.js';
 
-const ENGINES: readonly PackageEngine[] = ['v8', 'wasmjit', 'wasmjit-lazy'];
+const ENGINES: readonly PackageEngine[] = ['v8', 'wasmjit', 'wasmjit-lazy', 'wasmjit-cached'];
 
 /** The scenarios the benchmark times (not the pure correctness checks), filtered by name. */
 export function timedScenarios(only?: (name: string) => boolean) {
@@ -20,14 +23,16 @@ export function timedScenarios(only?: (name: string) => boolean) {
 }
 
 export function packageSteps(settings: Settings, only?: (name: string) => boolean): number {
-  return timedScenarios(only).length * ENGINES.length * settings.packageProcesses;
+  // + one untimed run per package that fills the code cache of the wasmjit-cached runs.
+  return timedScenarios(only).length * (ENGINES.length * settings.packageProcesses + 1);
 }
 
 type Meta = Pick<PackageRow, 'name' | 'origin' | 'what'>;
 
 /** One package's row from its processes on each engine. Pure (exported for the tests). */
 export function packageRow(
-  meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: readonly ScenarioOutcome[], lazy: readonly ScenarioOutcome[] = [],
+  meta: Meta, v8: readonly ScenarioOutcome[], wasmjit: readonly ScenarioOutcome[],
+  lazy: readonly ScenarioOutcome[] = [], cached: readonly ScenarioOutcome[] = [],
 ): PackageRow {
   const none = {
     loadMs: { wasmjit: null, v8: null }, firstResultMs: { wasmjit: null, v8: null }, run: { wasmjit: null, v8: null },
@@ -49,14 +54,19 @@ export function packageRow(
   const loadMs = { wasmjit: median(rw.map((r) => r.loadMs)), v8: median(rv.map((r) => r.loadMs)) };
   const firstResultMs = { wasmjit: median(rw.map((r) => r.loadMs + r.firstRunMs)), v8: median(rv.map((r) => r.loadMs + r.firstRunMs)) };
   const run = { wasmjit: summarize(rw.flatMap((r) => r.runMs)), v8: summarize(rv.flatMap((r) => r.runMs)) };
-  // Lazy compilation (WASMJIT_COMPILATION=lazy): time to the first result only, when it ran
-  // and its outputs match.
-  const rl = results(lazy).filter((r) => digestDiffs(rv[0]!.outputs, r.outputs).length === 0);
-  const lazyFirstResultMs = rl.length > 0 && rl.length === lazy.length ? median(rl.map((r) => r.loadMs + r.firstRunMs)) : null;
+  // Lazy compilation (WASMJIT_COMPILATION=lazy) and a warm code cache (WASMJIT_CACHE): time to
+  // the first result only, when every process ran and its outputs match.
+  const variantFirstResult = (outcomes: readonly ScenarioOutcome[]) => {
+    const matching = results(outcomes).filter((r) => digestDiffs(rv[0]!.outputs, r.outputs).length === 0);
+    return matching.length > 0 && matching.length === outcomes.length ? median(matching.map((r) => r.loadMs + r.firstRunMs)) : null;
+  };
+  const lazyFirstResultMs = variantFirstResult(lazy);
+  const cachedFirstResultMs = variantFirstResult(cached);
   return {
     ...meta,
     status: 'ok',
     lazyFirstResultMs,
+    cachedFirstResultMs,
     loadMs,
     firstResultMs,
     run,
@@ -65,6 +75,7 @@ export function packageRow(
       load: ratio(loadMs.wasmjit, loadMs.v8),
       firstResult: ratio(firstResultMs.wasmjit, firstResultMs.v8),
       lazyFirstResult: ratio(lazyFirstResultMs, firstResultMs.v8),
+      cachedFirstResult: ratio(cachedFirstResultMs, firstResultMs.v8),
       run: ratio(run.wasmjit.median, run.v8.median),
     },
   };
@@ -73,14 +84,23 @@ export function packageRow(
 export async function runPackagesSection(settings: Settings, progress: Progress, only?: (name: string) => boolean): Promise<{ rows: PackageRow[]; failures: string[] }> {
   const rows: PackageRow[] = [];
   for (const s of timedScenarios(only)) {
-    const outcomes: Record<PackageEngine, ScenarioOutcome[]> = { v8: [], wasmjit: [], 'wasmjit-lazy': [] };
-    // Alternate the engines so slow drift in machine load hits both alike.
-    for (let p = 0; p < settings.packageProcesses; p++) {
-      for (const engine of ENGINES) {
-        progress.step(`package ${s.name} · ${engine}${settings.packageProcesses > 1 ? ` #${p + 1}` : ''}`);
-        const job = { scenario: s.name, outDir: null, warmups: settings.packageWarmups, reps: settings.packageReps };
-        outcomes[engine].push(await runScenario(engine, job, settings.packageTimeoutMs));
+    const outcomes: Record<PackageEngine, ScenarioOutcome[]> = { v8: [], wasmjit: [], 'wasmjit-lazy': [], 'wasmjit-cached': [] };
+    const job = { scenario: s.name, outDir: null, warmups: settings.packageWarmups, reps: settings.packageReps };
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'wasmjit-bench-pkg-cache-'));
+    try {
+      // The run that fills the cache (a user's first start): untimed, its outcome unused (a
+      // failure shows in the timed runs).
+      progress.step(`package ${s.name} · filling the code cache`);
+      await runScenario('wasmjit-cached', { ...job, warmups: 1, reps: 0 }, settings.packageTimeoutMs, cacheDir);
+      // Alternate the engines so slow drift in machine load hits both alike.
+      for (let p = 0; p < settings.packageProcesses; p++) {
+        for (const engine of ENGINES) {
+          progress.step(`package ${s.name} · ${engine}${settings.packageProcesses > 1 ? ` #${p + 1}` : ''}`);
+          outcomes[engine].push(await runScenario(engine, job, settings.packageTimeoutMs, cacheDir));
+        }
       }
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
     }
     let origin = s.pkg;
     try {
@@ -88,7 +108,7 @@ export async function runPackagesSection(settings: Settings, progress: Progress,
     } catch {
       // Not installed: the runs failed and the row says so.
     }
-    rows.push(packageRow({ name: s.name, origin, what: s.what }, outcomes.v8, outcomes.wasmjit, outcomes['wasmjit-lazy']));
+    rows.push(packageRow({ name: s.name, origin, what: s.what }, outcomes.v8, outcomes.wasmjit, outcomes['wasmjit-lazy'], outcomes['wasmjit-cached']));
   }
   const failures = rows.filter((r) => r.status !== 'ok').map((r) => `package ${r.name}: ${r.note}`);
   return { rows, failures };

@@ -119,12 +119,18 @@ export interface PackageRow {
    * results (those of 2026-12-05 before the default went back to eager had eagerFirstResultMs).
    */
   lazyFirstResultMs?: number | null;
+  /** firstResultMs of wasmjit with a warm persistent code cache (WASMJIT_CACHE, filled by an
+   * untimed run before); absent in results before 2026-12-05. */
+  cachedFirstResultMs?: number | null;
   /** ms per run, all processes' timed runs together. */
   run: { wasmjit: Summary | null; v8: Summary | null };
   /** ms from process start to the scenario's start (node, plus the hook's import for wasmjit). */
   startupMs: { wasmjit: number | null; v8: number | null };
   /** wasmjit / V8; null unless status is ok. */
-  ratios: { load: number | null; firstResult: number | null; run: number | null; lazyFirstResult?: number | null };
+  ratios: {
+    load: number | null; firstResult: number | null; run: number | null;
+    lazyFirstResult?: number | null; cachedFirstResult?: number | null;
+  };
 }
 
 export interface BenchResults {

@@ -15,8 +15,12 @@ import {
   SCENARIO_ERROR_PREFIX, SCENARIO_RESULT_PREFIX, type ScenarioError, type ScenarioJob, type ScenarioResult,
 } from './protocol.js';
 
-/** 'wasmjit' runs with the default engine (eager compilation); 'wasmjit-lazy' with WASMJIT_COMPILATION=lazy. */
-export type PackageEngine = 'v8' | 'wasmjit' | 'wasmjit-lazy';
+/**
+ * 'wasmjit' runs with the default engine (eager compilation); 'wasmjit-lazy' with
+ * WASMJIT_COMPILATION=lazy; 'wasmjit-cached' with the persistent code cache in a directory
+ * the caller gives (WASMJIT_CACHE), which an earlier run filled: a user's next start.
+ */
+export type PackageEngine = 'v8' | 'wasmjit' | 'wasmjit-lazy' | 'wasmjit-cached';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.join(HERE, 'main.js');
@@ -30,23 +34,31 @@ export type ScenarioOutcome =
   | { ok: false; error: ScenarioError; processes: ProbeRecord[] };
 
 /** The node arguments and environment of a scenario process on `engine`. */
-export function launchSettings(engine: PackageEngine, probeLog: string, env: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+export function launchSettings(
+  engine: PackageEngine, probeLog: string, env: NodeJS.ProcessEnv = process.env, cacheDir: string | null = null,
+): { args: string[]; env: NodeJS.ProcessEnv } {
   if (engine === 'wasmjit-lazy') {
     const s = launchSettings('wasmjit', probeLog, env);
     return { args: s.args, env: { ...s.env, WASMJIT_COMPILATION: 'lazy' } };
   }
+  if (engine === 'wasmjit-cached') {
+    if (cacheDir === null) throw new Error('wasmjit-cached needs a cache directory');
+    const s = launchSettings('wasmjit', probeLog, env);
+    return { args: s.args, env: { ...s.env, WASMJIT_CACHE: cacheDir } };
+  }
   const imports = engine === 'wasmjit' ? [`--import=${REGISTER_URL}`, `--import=${PROBE_URL}`] : [`--import=${PROBE_URL}`];
   const childEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: imports.join(' '), PACKAGE_PROBE_LOG: probeLog };
   delete childEnv.WASMJIT_COMPILATION; // wasmjit: the default, eager
+  delete childEnv.WASMJIT_CACHE; // and no cache
   if (engine === 'wasmjit') childEnv.PACKAGE_PROBE_REGISTER = REGISTER_URL;
   else delete childEnv.PACKAGE_PROBE_REGISTER;
   return { args: engine === 'wasmjit' ? ['--no-expose-wasm'] : [], env: childEnv };
 }
 
-export function runScenario(engine: PackageEngine, job: ScenarioJob, timeoutMs: number): Promise<ScenarioOutcome> {
+export function runScenario(engine: PackageEngine, job: ScenarioJob, timeoutMs: number, cacheDir: string | null = null): Promise<ScenarioOutcome> {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-probe-'));
   const probeLog = path.join(probeDir, 'probe.jsonl');
-  const { args, env } = launchSettings(engine, probeLog);
+  const { args, env } = launchSettings(engine, probeLog, process.env, cacheDir);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...args, MAIN, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

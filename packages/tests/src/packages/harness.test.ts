@@ -144,6 +144,17 @@ describe('packages: launch settings and the probe', function () {
     expect(launchSettings('wasmjit', '/tmp/log', { WASMJIT_COMPILATION: 'lazy' }).env.WASMJIT_COMPILATION).to.equal(undefined);
   });
 
+  it('wasmjit-cached runs are wasmjit runs with WASMJIT_CACHE set to the directory given; others get no cache', () => {
+    const c = launchSettings('wasmjit-cached', '/tmp/log', { PATH: '/bin', WASMJIT_COMPILATION: 'lazy' }, '/tmp/cache-dir');
+    expect(c.args).to.deep.equal(['--no-expose-wasm']);
+    expect(c.env.WASMJIT_CACHE).to.equal('/tmp/cache-dir');
+    expect(c.env.WASMJIT_COMPILATION).to.equal(undefined);
+    expect(c.env.NODE_OPTIONS).to.match(/register\.js/);
+    expect(() => launchSettings('wasmjit-cached', '/tmp/log', {})).to.throw(/cache directory/);
+    expect(launchSettings('wasmjit', '/tmp/log', { WASMJIT_CACHE: '1' }, '/tmp/cache-dir').env.WASMJIT_CACHE).to.equal(undefined);
+    expect(launchSettings('v8', '/tmp/log', { WASMJIT_CACHE: '1' }).env.WASMJIT_CACHE).to.equal(undefined);
+  });
+
   // The probe is what keeps the suite from passing on V8 twice: check that it tells the two
   // apart, in the process and in a child `node` the process starts (as esbuild-wasm does).
   for (const engine of ['v8', 'wasmjit'] as const) {
@@ -205,6 +216,16 @@ describe('packages: benchmark rows', () => {
     expect(packagesTable([row])).to.contain('5.67');
     const differing = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [ok('wasmjit', 70, [5], { 'a.txt': { bytes: 3, sha256: 'bb' } })]);
     expect(differing.ratios.lazyFirstResult).to.equal(null);
+  });
+
+  it('the warm-cache column: its load + first run against V8\'s, none when a process failed', () => {
+    const row = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [], [ok('wasmjit', 1, [2]), ok('wasmjit', 3, [2])]);
+    expect(row.cachedFirstResultMs).to.equal(4); // (1 + 2, 3 + 2)
+    expect(row.ratios.cachedFirstResult).to.equal(4 / 15);
+    expect(row.ratios.lazyFirstResult).to.equal(null);
+    expect(packagesTable([row])).to.contain('0.27');
+    const failed: ScenarioOutcome = { ok: false, error: { message: 'x', phase: 'load' }, processes: proc('wasmjit') };
+    expect(packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [], [ok('wasmjit', 1, [2]), failed]).ratios.cachedFirstResult).to.equal(null);
   });
 
   it('a differing output, a failure or a run on the wrong engine gives no ratios', () => {
