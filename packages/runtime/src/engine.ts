@@ -352,6 +352,15 @@ export class Engine {
     } catch (e) {
       return Promise.reject(e);
     }
+    return this.compileCopyAsync(copy);
+  }
+
+  /**
+   * compileAsync of bytes that are already the caller's private copy (copyModuleBytes), which
+   * no one changes later: the WebAssembly namespace's asynchronous compiles, which copied them
+   * when called. @internal
+   */
+  compileCopyAsync(copy: Uint8Array): Promise<Module> {
     const cache = this.#settings.cache;
     if (cache !== null) return compileAsyncCached(copy, this, cache, (c) => this.#compileAsyncUncached(c, true));
     return this.#compileAsyncUncached(copy, false);

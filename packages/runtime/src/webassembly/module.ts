@@ -1,7 +1,7 @@
 // WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
 // reflection functions exports, imports and customSections.
 import { Module as RuntimeModule, moduleInfo } from '../module.js';
-import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground } from '../threads/background-compile.js';
+import { BACKGROUND_COMPILE_MIN_BYTES } from '../threads/background-compile.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
 import { asCompileError } from './errors.js';
@@ -31,12 +31,10 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
 export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
   if (bytes.length < BACKGROUND_COMPILE_MIN_BYTES) return laterTask(() => compileBytes(bytes));
   return laterTask(() => asCompileError(() => checkEmbeddingLimitsEarly(bytes)))
-    // A lazy engine validates on a worker and makes the lazy module here (Engine.compileAsync);
-    // an eager one compiles on the background compile worker.
-    .then(() => {
-      const engine = namespaceEngine();
-      return engine.compilation === 'lazy' ? engine.compileAsync(bytes) : compileInBackground(bytes, engine);
-    })
+    // The engine's asynchronous compile: a hit of its code cache, else a lazy engine validates
+    // on a worker and makes the lazy module here, an eager one compiles on the background
+    // compile worker.
+    .then(() => namespaceEngine().compileCopyAsync(bytes))
     .then(
       (module) => asCompileError(() => {
         const info = moduleInfo(module);

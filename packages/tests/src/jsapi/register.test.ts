@@ -101,12 +101,17 @@ describe('register hook (node --import @wasmjit/runtime/register)', function () 
     }
   });
 
-  it('WASMJIT_CACHE=<dir> keeps compiled modules there: a second process loads them from it', () => {
+  // Small modules compile on this thread, large ones (64 KiB and more) asynchronously on a
+  // worker: both paths must go through the cache.
+  for (const size of ['small', 'large'] as const) it(`WASMJIT_CACHE=<dir> keeps compiled modules there: a second process loads them from it (${size} module)`, async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-register-cache-'));
     try {
+      const wasm = size === 'small' ? recursion : Buffer.from(await wat(`(module
+        (func (export "f") (param i32) (result i32) (local.get 0) ${'(i32.const 0) (i32.add) '.repeat(24_000)}))`)).toString('base64');
+      expect(Buffer.from(wasm, 'base64').length).to.be[size === 'small' ? 'below' : 'above'](64 * 1024);
       // The namespace's engine is the one the hook made from the environment.
       const app = `import { namespaceEngine } from ${JSON.stringify(NAMESPACE)};
-        const bytes = Buffer.from(${JSON.stringify(recursion)}, 'base64');
+        const bytes = Buffer.from(${JSON.stringify(wasm)}, 'base64');
         const { instance } = await WebAssembly.instantiate(bytes);
         const e = namespaceEngine();
         console.log(JSON.stringify({ outcome: instance.exports.f(300), dir: e.cacheDirectory, stats: e.cacheStats }));`;
