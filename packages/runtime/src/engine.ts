@@ -152,6 +152,18 @@ export interface EngineSettings extends StackSettings {
 let settingsOf: (e: unknown) => EngineSettings | undefined;
 
 /** The settings of a real Engine (undefined for anything else, a Proxy of one included). */
+let compileCopyAsyncOf: (e: Engine, copy: Uint8Array) => Promise<Module>;
+
+/**
+ * Engine#compileAsync of bytes that are already the caller's private copy (copyModuleBytes),
+ * which no one changes later: the WebAssembly namespace's asynchronous compiles, which copied
+ * them when called. A function, not a method, so nothing new is reachable from an Engine
+ * (docs/surface.md).
+ */
+export function compileCopyAsync(engine: Engine, copy: Uint8Array): Promise<Module> {
+  return compileCopyAsyncOf(engine, copy);
+}
+
 export function engineSettings(e: unknown): EngineSettings | undefined {
   return settingsOf(e);
 }
@@ -192,6 +204,7 @@ export class Engine {
   readonly #settings: EngineSettings;
 
   static {
+    compileCopyAsyncOf = (e, copy) => e.#compileCopyAsync(copy);
     settingsOf = (e) => (typeof e === 'object' && e !== null && #settings in e ? (e as Engine).#settings : undefined);
   }
 
@@ -352,15 +365,11 @@ export class Engine {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.compileCopyAsync(copy);
+    return this.#compileCopyAsync(copy);
   }
 
-  /**
-   * compileAsync of bytes that are already the caller's private copy (copyModuleBytes), which
-   * no one changes later: the WebAssembly namespace's asynchronous compiles, which copied them
-   * when called. @internal
-   */
-  compileCopyAsync(copy: Uint8Array): Promise<Module> {
+  /** compileAsync of the caller's private copy (see compileCopyAsync). */
+  #compileCopyAsync(copy: Uint8Array): Promise<Module> {
     const cache = this.#settings.cache;
     if (cache !== null) return compileAsyncCached(copy, this, cache, (c) => this.#compileAsyncUncached(c, true));
     return this.#compileAsyncUncached(copy, false);

@@ -1,6 +1,7 @@
 // WebAssembly.Module: a compiled module (the runtime's Module, ../module.ts) and the static
 // reflection functions exports, imports and customSections.
 import { Module as RuntimeModule, moduleInfo } from '../module.js';
+import { compileCopyAsync } from '../engine.js';
 import { BACKGROUND_COMPILE_MIN_BYTES } from '../threads/background-compile.js';
 import { bufferSourceView } from './bytes.js';
 import { namespaceEngine } from './engine.js';
@@ -34,7 +35,7 @@ export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
     // The engine's asynchronous compile: a hit of its code cache, else a lazy engine validates
     // on a worker and makes the lazy module here, an eager one compiles on the background
     // compile worker.
-    .then(() => namespaceEngine().compileCopyAsync(bytes))
+    .then(() => compileCopyAsync(namespaceEngine(), bytes))
     .then(
       (module) => asCompileError(() => {
         const info = moduleInfo(module);
