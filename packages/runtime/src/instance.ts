@@ -234,9 +234,8 @@ export class Instance {
       owner: this.#member,
       record: { member: this.#member, index, address: records + FuncRefRecord.Size * index },
     };
+    // The JS API names an exported function by its index ("0").
     f = makeExportWrapper(String(index), info);
-    // The JS API names an exported function by its index ("0"), which is not an identifier.
-    Object.defineProperty(f, 'name', { value: String(index) });
     this.#funcs[index] = f;
     return f;
   }

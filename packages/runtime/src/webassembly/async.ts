@@ -49,7 +49,7 @@ export function validate(bytes: unknown): boolean {
     const copy = view.slice();
     const m = decodeModule(copy, namespaceEngine().features);
     validateModule(m);
-    checkEmbeddingLimits(copy.length, m);
+    checkEmbeddingLimits(copy, m);
     return true;
   } catch (e) {
     // Only an invalid module is false; anything else (a bug, memory exhausted) propagates.

@@ -66,14 +66,30 @@ export function checkEmbeddingLimitsEarly(bytes: Uint8Array): void {
       if (n === undefined) return;
       over(counted[0], n, counted[1]);
     }
+    if (id === 10) {
+      // Each body's size, which is all its entry's header says before the body.
+      const n = leb();
+      for (let i = 0; n !== undefined && i < n && pos < end; i++) {
+        const size = leb();
+        if (size === undefined) return;
+        over(`function body ${i}: size in bytes`, size, EMBEDDING_LIMITS.functionSize);
+        pos += size;
+      }
+    }
     pos = end;
   }
 }
 
-/** Throws the decoder's CompileError (converted by the caller) for the first limit exceeded. */
-export function checkEmbeddingLimits(moduleSize: number, m: WasmModule): void {
+/**
+ * Throws the decoder's CompileError (converted by the caller) for the first limit exceeded,
+ * for a module the decoder accepted from `bytes` (and checkEmbeddingLimitsEarly passed). The
+ * locals of the function bodies are read from the bytes (checkLocals), not from `m`: a code cache hit decodes its
+ * element and code sections only when first used (decodeAcceptedModule), and reading
+ * `m.codes` and `m.elems` here forced them (72 ms of a 376 ms hit of esbuild.wasm).
+ */
+export function checkEmbeddingLimits(bytes: Uint8Array, m: WasmModule): void {
   const L = EMBEDDING_LIMITS;
-  over('module size in bytes', moduleSize, L.moduleSize);
+  over('module size in bytes', bytes.length, L.moduleSize);
   over('types', m.types.length, L.types);
   over('functions', m.funcs.length, L.functions);
   over('imports', m.imports.length, L.imports);
@@ -82,24 +98,66 @@ export function checkEmbeddingLimits(moduleSize: number, m: WasmModule): void {
   over('data segments', dataSegmentCount(m), L.dataSegments);
   over('tables', m.tables.length, L.tables);
   over('memories', m.memories.length, L.memories);
-  over('element segments', m.elems.length, L.elementSegments);
   for (const t of m.types) {
     over('function parameters', t.params.length, L.functionParams);
     over('function results', t.results.length, L.functionReturns);
   }
-  m.codes.forEach((body, i) => {
-    const params = m.types[m.funcs[m.numImportedFuncs + i]!]!.params.length;
-    over(`function ${m.numImportedFuncs + i}: parameters and locals`, params + body.numLocals, L.functionLocals);
-    over(`function ${m.numImportedFuncs + i}: body size in bytes`, bodySize(body.offset, body.bodyEnd), L.functionSize);
-  });
+  // The element count and the body sizes: checkEmbeddingLimitsEarly, which ran before.
+  const sections = new SectionScanner(bytes);
+  for (let id = sections.next(); id !== -1; id = sections.next()) {
+    if (id === 10) checkLocals(sections, m);
+  }
 }
 
-/** The body's size field: what follows that field's own LEB128 bytes up to the body's end. */
-function bodySize(entryStart: number, end: number): number {
-  const total = end - entryStart;
-  for (let lebBytes = 1; lebBytes <= 5; lebBytes++) {
-    const size = total - lebBytes;
-    if (size < 2 ** (7 * lebBytes)) return size;
+/** Every body's locals with its parameters, read from the code section at `r`. */
+function checkLocals(r: SectionScanner, m: WasmModule): void {
+  const L = EMBEDDING_LIMITS;
+  const n = r.leb();
+  for (let i = 0; i < n; i++) {
+    const index = m.numImportedFuncs + i;
+    const size = r.leb();
+    const end = r.pos + size;
+    let locals = m.types[m.funcs[index]!]!.params.length;
+    const groups = r.leb();
+    for (let g = 0; g < groups; g++) {
+      locals += r.leb();
+      // A value type is one byte, but (ref null ht) and (ref ht) are followed by a heap type.
+      const type = r.byte();
+      if (type === 0x63 || type === 0x64) r.leb();
+    }
+    over(`function ${index}: parameters and locals`, locals, L.functionLocals);
+    r.pos = end;
   }
-  return total;
+}
+
+/** Section ids and LEB128 numbers of module bytes the decoder accepted (no checks needed). */
+class SectionScanner {
+  pos = 8;
+  #sectionEnd = 8;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Moves to the next section and gives its id, or -1 at the end. */
+  next(): number {
+    this.pos = this.#sectionEnd;
+    if (this.pos >= this.bytes.length) return -1;
+    const id = this.bytes[this.pos++]!;
+    const size = this.leb();
+    this.#sectionEnd = this.pos + size;
+    return id;
+  }
+
+  byte(): number {
+    return this.bytes[this.pos++]!;
+  }
+
+  /** An unsigned LEB128 (a signed one's bytes are skipped just as well). */
+  leb(): number {
+    let result = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.bytes[this.pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0 || this.pos >= this.bytes.length) return result;
+    }
+  }
 }

@@ -19,7 +19,7 @@ export function compileBytes(bytes: Uint8Array): RuntimeModule {
   return asCompileError(() => {
     checkEmbeddingLimitsEarly(bytes);
     const module = new RuntimeModule(bytes, namespaceEngine());
-    checkEmbeddingLimits(bytes.length, moduleInfo(module));
+    checkEmbeddingLimits(bytes, moduleInfo(module));
     return module;
   });
 }
@@ -39,7 +39,7 @@ export function compileBytesLater(bytes: Uint8Array): Promise<RuntimeModule> {
     .then(
       (module) => asCompileError(() => {
         const info = moduleInfo(module);
-        checkEmbeddingLimits(info.bytes.length, info);
+        checkEmbeddingLimits(info.bytes, info);
         return module;
       }),
       (e: unknown) => asCompileError(() => {

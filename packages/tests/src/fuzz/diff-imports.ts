@@ -22,12 +22,12 @@ export function logText(x: unknown, numImportedFuncs = 0): string {
 }
 
 /**
- * Which function a funcref is: V8 names a wasm function by its index ("3"), wasmjit by "_3".
+ * Which function a funcref is: V8 and wasmjit name a wasm function by its index ("3").
  * An imported JS function is the original function in V8 but a wrapper named by its import
  * index in wasmjit, so both are just "import".
  */
 export function funcId(f: Function, numImportedFuncs: number): string {
-  const n = f.name.replace(/^_/, '');
+  const n = f.name;
   return /^\d+$/.test(n) && Number(n) >= numImportedFuncs ? n : 'import';
 }
 

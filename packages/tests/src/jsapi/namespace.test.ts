@@ -128,6 +128,56 @@ describe('WebAssembly namespace (beyond the JS-API tests)', () => {
     expect(WA.validate(bytes)).to.equal(false);
   });
 
+  describe('function bodies over the JS embedding limits', () => {
+    const leb = (n: number): number[] => {
+      const out: number[] = [];
+      do {
+        out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+        n = Math.floor(n / 128);
+      } while (n > 0);
+      return out;
+    };
+    const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
+    /** One function of type (params i32...) -> () with `locals` i32 locals and `nops` nops. */
+    function moduleWith(params: number, locals: number, nops: number): Uint8Array {
+      const type = section(1, [1, 0x60, ...leb(params), ...new Array<number>(params).fill(0x7f), 0]);
+      const funcs = section(3, [1, 0]);
+      const header = locals > 0 ? [1, ...leb(locals), 0x7f] : [0];
+      const bodySize = header.length + nops + 1;
+      const entry = [...leb(bodySize), ...header];
+      const codeSize = 1 + entry.length + nops + 1;
+      const bytes = new Uint8Array(8 + type.length + funcs.length + 1 + leb(codeSize).length + codeSize);
+      bytes.set([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...funcs, 10, ...leb(codeSize), 1, ...entry]);
+      const nopsAt = bytes.length - nops - 1;
+      bytes.fill(0x01, nopsAt, nopsAt + nops);
+      bytes[bytes.length - 1] = 0x0b;
+      return bytes;
+    }
+
+    it('parameters and locals together: 50,000 compile, 50,001 are a CompileError naming the function', async () => {
+      expect(WA.validate(moduleWith(2, 49_998, 0))).to.equal(true);
+      const over = moduleWith(2, 49_999, 0);
+      expect(WA.validate(over)).to.equal(false);
+      const err = thrown(() => new WA.Module(over)) as Error;
+      expect(err.constructor).to.equal(WA.CompileError);
+      expect(err.message).to.contain(`function 0: parameters and locals: 50001 exceeds the limit of ${EMBEDDING_LIMITS.functionLocals}`);
+      const rejected = await WA.compile(over).then(() => null, (e: unknown) => e);
+      expect((rejected as Error).constructor).to.equal(WA.CompileError);
+    });
+
+    it(`a body of ${EMBEDDING_LIMITS.functionSize} bytes validates; one byte more is refused before decoding`, function () {
+      this.timeout(60_000);
+      const at = EMBEDDING_LIMITS.functionSize - 2; // the body: no locals ([0]), nops, end
+      const fits = moduleWith(0, 0, at);
+      expect(WA.validate(fits)).to.equal(true);
+      const over = moduleWith(0, 0, at + 1);
+      expect(WA.validate(over)).to.equal(false);
+      const err = thrown(() => new WA.Module(over)) as Error;
+      expect(err.constructor).to.equal(WA.CompileError);
+      expect(err.message).to.contain(`size in bytes: ${EMBEDDING_LIMITS.functionSize + 1} exceeds the limit of ${EMBEDDING_LIMITS.functionSize}`);
+    });
+  });
+
   it('exported functions are not constructors and have no own prototype, arguments or caller', async () => {
     const e = await instantiate('(module (func (export "f") (param i32) (result i32) (local.get 0)))');
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(await wat('(module (func (export "f") (param i32) (result i32) (local.get 0)))') as Uint8Array<ArrayBuffer>)).exports.f as Fn;
