@@ -18,6 +18,7 @@ import path from 'node:path';
 import { Engine, type BoundsChecks, type EngineOptions } from './engine.js';
 import { WebAssembly, setNamespaceEngine, type WebAssemblyNamespace } from './webassembly/index.js';
 import { installModulePosting } from './webassembly/posting.js';
+import { installNodeWasi } from './node-wasi.js';
 
 export { WebAssembly };
 export { encodeMessage, decodeMessage } from './webassembly/posting.js';
@@ -91,13 +92,14 @@ export function optionsFromEnv(env: Env = process.env): EngineOptions {
  * Makes wasmjit's WebAssembly namespace globalThis.WebAssembly (writable, configurable, not
  * enumerable, like the built-in), compiling with an engine made from `options` over the
  * WASMJIT_* variables. Modules compiled before keep their engine. Also makes modules
- * postable to other threads like the built-in's (./webassembly/posting.ts). Returns the
- * namespace.
+ * postable to other threads like the built-in's (./webassembly/posting.ts), and node:wasi
+ * work with wasmjit's instances (./node-wasi.ts). Returns the namespace.
  */
 export function register(options: EngineOptions = {}): WebAssemblyNamespace {
   setNamespaceEngine(new Engine({ ...optionsFromEnv(), ...options }));
   Object.defineProperty(globalThis, 'WebAssembly', { value: WebAssembly, writable: true, enumerable: false, configurable: true });
   installModulePosting();
+  installNodeWasi();
   return WebAssembly;
 }
 

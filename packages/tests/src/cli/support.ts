@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const CLI = path.resolve(here, '../../../runtime/dist/cli/main.js');
 /** node:wasi runner with the same command-line shape (dist/wasi/node-wasi-run.js). */
 export const NODE_WASI = path.resolve(here, '../wasi/node-wasi-run.js');
+/** The register hook's module (packages/runtime/dist/register.js). */
+export const REGISTER = path.resolve(here, '../../../runtime/dist/register.js');
 /** packages/tests/fixtures/wasi: C sources, their .wasm, build.sh. */
 export const WASI_FIXTURES = path.resolve(here, '../../fixtures/wasi');
 
@@ -48,6 +50,11 @@ export function wasmjit(args: string[], o: RunOptions = {}): Result {
 /** The same program under node:wasi (V8). */
 export function nodeWasi(args: string[], o: RunOptions = {}): Result {
   return spawn(['--no-warnings', NODE_WASI, ...args], o);
+}
+
+/** The node:wasi runner under the register hook (wasmjit's namespace and node:wasi). */
+export function nodeWasiHooked(args: string[], o: RunOptions = {}): Result {
+  return spawn(['--no-warnings', '--import', REGISTER, NODE_WASI, ...args], o);
 }
 
 export function tempDir(prefix = 'wasmjit-test-'): string {

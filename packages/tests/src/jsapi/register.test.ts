@@ -129,6 +129,76 @@ describe('register hook (node --import @wasmjit/runtime/register)', function () 
     }
   });
 
+  describe('node:wasi under the hook', () => {
+    // A WASI command that writes "hi from wasi\n" and exits with 7 (proc_exit).
+    let command = '';
+    before(async () => {
+      const bytes = await wat(`(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 16) "hi from wasi\\n")
+        (func (export "_start")
+          (i32.store (i32.const 0) (i32.const 16))
+          (i32.store (i32.const 4) (i32.const 13))
+          (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+          (call $exit (i32.const 7))))`);
+      command = Buffer.from(bytes).toString('base64');
+    });
+    const runCommand = (how: 'import' | 'require') => `
+      ${how === 'import' ? "import { WASI } from 'node:wasi';" : "import { createRequire } from 'node:module'; const { WASI } = createRequire(import.meta.url)('wasi');"}
+      const wasi = new WASI({ version: 'preview1', returnOnExit: true });
+      const { instance } = await WebAssembly.instantiate(Buffer.from('${'${command}'}', 'base64'), wasi.getImportObject());
+      const code = wasi.start(instance);
+      console.log(JSON.stringify({ code, ours: instance instanceof WebAssembly.Instance, memory: instance.exports.memory instanceof WebAssembly.Memory }));`;
+
+    for (const how of ['import', 'require'] as const) {
+      it(`runs a WASI command through node:wasi (${how}) on wasmjit's instance, as Node does on V8`, () => {
+        const app = runCommand(how).replace('${command}', command);
+        const ours = runApp(app);
+        const v8 = runApp(app, {}, false);
+        expect(ours.stdout).to.equal(v8.stdout);
+        expect(report(ours)).to.deep.equal({ code: 7, ours: true, memory: true });
+        expect(ours.stdout.startsWith('hi from wasi\n')).to.equal(true);
+        // Node's experimental warning, once, as on V8.
+        const warnings = (r: Run) => r.stderr.split('\n').filter((l) => l.includes('ExperimentalWarning'));
+        expect(warnings(ours)).to.have.length(1);
+        expect(warnings(ours)[0]).to.contain('WASI is an experimental feature');
+        expect(warnings(v8)).to.have.length(1);
+      });
+    }
+
+    it('prints no warning for a program that does not use WASI', () => {
+      const r = runApp('console.log(JSON.stringify({ ok: 1 }));');
+      expect(report(r)).to.deep.equal({ ok: 1 });
+      expect(r.stderr).to.equal('');
+    });
+
+    it("checks WASI's options as Node does: the same error classes, codes and messages", () => {
+      const app = `
+        import { WASI } from 'node:wasi';
+        const cases = [undefined, {}, { version: 'x' }, { version: 'preview1', args: 'a' }, { version: 'preview1', env: 3 },
+          { version: 'preview1', preopens: 'p' }, { version: 'preview1', returnOnExit: 1 }, { version: 'preview1', stdin: -1 },
+          { version: 'preview1', stdout: 'x' }, { version: 'preview1', stderr: 1.5 }, 'options'];
+        const out = cases.map((o) => { try { new WASI(o); return 'ok'; } catch (e) { return [e.constructor.name, e.code, e.message]; } });
+        const memory = new WebAssembly.Memory({ initial: 1 });
+        const f = () => {};
+        for (const bad of [undefined, {}, { exports: 1 }, { exports: {} }, { exports: { memory: {} } }, { exports: { memory } },
+          { exports: { memory, _start: f, _initialize: f } }]) {
+          for (const method of ['start', 'initialize']) {
+            try { new WASI({ version: 'preview1' })[method](bad); out.push('ok'); } catch (e) { out.push([method, e.constructor.name, e.code, e.message]); }
+          }
+        }
+        const w = new WASI({ version: 'preview1' });
+        try { w.start({}); } catch {}
+        try { w.start({ exports: { memory, _start: f } }); } catch (e) { out.push([e.constructor.name, e.code, e.message]); }
+        out.push(Object.keys(w), Object.keys(w.getImportObject()), Object.keys(w.wasiImport).length > 40);
+        console.log(JSON.stringify(out));`;
+      const ours = report(runApp(app));
+      expect(ours).to.deep.equal(report(runApp(app, {}, false)));
+    });
+  });
+
   it("runs Node's own fetch(), whose HTTP parser (llhttp) is wasm, on wasmjit", () => {
     const r = report(runApp(`
       import http from 'node:http';

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixture, nodeWasi, snapshotTree, tempDir, wasmjit, type Result } from '../cli/support.js';
+import { fixture, nodeWasi, nodeWasiHooked, snapshotTree, tempDir, wasmjit, type Result } from '../cli/support.js';
 
 interface Case {
   program: string;
@@ -81,7 +81,7 @@ function runIn(c: Case, run: (args: string[], o: { cwd: string; input?: string }
   return { result, files: snapshotTree(path.join(root, 'box')) };
 }
 
-describe('WASI programs: wasmjit run vs node:wasi', function () {
+describe('WASI programs: wasmjit run (and node:wasi under the register hook) vs node:wasi', function () {
   this.timeout(120_000);
   for (const c of CASES) {
     let reference: ReturnType<typeof runIn>;
@@ -98,6 +98,15 @@ describe('WASI programs: wasmjit run vs node:wasi', function () {
         expect(ours.files).to.deep.equal(reference.files);
       });
     }
+    // The reference program itself, unchanged, under the register hook: node:wasi is then
+    // wasmjit's WASI over wasmjit's instance (runtime/src/node-wasi.ts).
+    it(`${c.program} with node:wasi under the register hook: same output, exit code and files`, () => {
+      const ours = runIn(c, nodeWasiHooked, []);
+      expect(ours.result.stderr).to.equal(reference.result.stderr);
+      expect(ours.result.stdout).to.equal(reference.result.stdout);
+      expect(ours.result.status).to.equal(reference.result.status);
+      expect(ours.files).to.deep.equal(reference.files);
+    });
   }
 
   it('the copy program reads a preopened file and writes another, byte for byte as node:wasi', () => {
