@@ -3,11 +3,12 @@ import brotli from './scenarios/brotli.js';
 import esbuild from './scenarios/esbuild.js';
 import hashWasm from './scenarios/hash-wasm.js';
 import { quickjsProgram, quickjsRecursion } from './scenarios/quickjs.js';
+import ruby from './scenarios/ruby.js';
 import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ruby];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
