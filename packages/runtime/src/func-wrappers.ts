@@ -193,7 +193,18 @@ function hasV128(sig: FuncType): boolean {
 
 const V128_BOUNDARY = 'type incompatibility when transforming from/to JS (v128)';
 
+/** exportFactories by FuncType object: a module's exports share their type's, without a key string each. */
+const exportFactoryOfType = new WeakMap<FuncType, Factory>();
+
 function exportWrapperFactory(sig: FuncType): Factory {
+  let factory = exportFactoryOfType.get(sig);
+  if (factory) return factory;
+  factory = exportWrapperFactoryByKey(sig);
+  exportFactoryOfType.set(sig, factory);
+  return factory;
+}
+
+function exportWrapperFactoryByKey(sig: FuncType): Factory {
   const key = `${sig.params.join(',')}:${sig.results.join(',')}`;
   let factory = exportFactories.get(key);
   if (factory) return factory;

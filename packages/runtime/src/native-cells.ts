@@ -3,9 +3,13 @@
 // exported global or table imported elsewhere), so a cell must never move or disappear
 // while any instance or JS object refers to it.
 //
-// Each cell is its own small buffer (code-memory.ts allocData): it lives exactly as long as
-// the Cell object, which its Global or Table holds, and every instance using that Global or
-// Table holds it in turn (instance.ts).
+// Cells are cut from slabs of SLAB_CELLS (code-memory.ts allocData buffers). Every Cell's
+// view is over its slab's buffer, so the slab lives as long as any of its Cells, which their
+// Global or Table holds, and every instance using that Global or Table holds it in turn
+// (instance.ts). A cell is handed out once and never reused: a dead one's 16 bytes stay
+// until the rest of its slab dies. One buffer per cell made emscripten's dynamic linking,
+// which creates a WebAssembly.Global for each symbol it resolves (~10,000 for DuckDB), pay a
+// native allocation and a collected ArrayBuffer per global.
 import { allocData } from './code-memory.js';
 
 export const CELL_SIZE = 16;
@@ -17,9 +21,18 @@ export interface Cell {
   readonly offset: number;
 }
 
+/** Cells per slab (4 KiB). */
+export const SLAB_CELLS = 256;
+
+let slab: { readonly address: number; readonly view: DataView; next: number } | null = null;
+
 /** A zeroed, 16-byte aligned cell. */
 export function allocCell(): Cell {
-  const region = allocData(CELL_SIZE);
-  if (region.address % CELL_SIZE !== 0) throw new Error('BUG: a native cell is not 16-byte aligned');
-  return { address: region.address, view: new DataView(region.buffer), offset: 0 };
+  if (slab === null || slab.next === SLAB_CELLS) {
+    const region = allocData(CELL_SIZE * SLAB_CELLS);
+    if (region.address % CELL_SIZE !== 0) throw new Error('BUG: a native cell is not 16-byte aligned');
+    slab = { address: region.address, view: new DataView(region.buffer), next: 0 };
+  }
+  const offset = CELL_SIZE * slab.next++;
+  return { address: slab.address + offset, view: slab.view, offset };
 }

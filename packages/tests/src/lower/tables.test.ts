@@ -251,6 +251,42 @@ describe('tables and call_indirect', () => {
     expect(err).to.be.instanceOf(LinkError);
   });
 
+  it('grown one element at a time (as emscripten adds functions), a table keeps every entry, its bounds and its maximum', async () => {
+    // Growth within the room the table keeps (table-store.ts) must look exactly like a
+    // reallocation: new slots are null (or the init value), old ones keep their functions,
+    // call_indirect sees the new length at once, and the maximum still stops it.
+    const t = new Table({ element: 'anyfunc', initial: 1, maximum: 5000 });
+    const a = await instantiate(`(module (import "m" "t" (table 1 funcref))
+      (func $k (export "k") (param i32) (result i32) local.get 0 i32.const 3 i32.mul)
+      (func (export "grow_with_k") (param i32) (result i32) ref.func $k local.get 0 table.grow 0)
+      (func (export "call") (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect (param i32) (result i32))
+      (func (export "size") (result i32) table.size 0))`, { m: { t } });
+    const k = a.k as Fn;
+    for (let i = 1; i < 4000; i++) {
+      if (i % 3 === 0) expect(fn(a, 'grow_with_k')(1)).to.equal(i);
+      else {
+        expect(t.grow(1)).to.equal(i);
+        if (i % 3 === 1) t.set(i, k);
+      }
+    }
+    expect([t.length, fn(a, 'size')()]).to.deep.equal([4000, 4000]);
+    for (let i = 1; i < 4000; i++) {
+      if (i % 3 === 2) {
+        expect(t.get(i), `slot ${i}`).to.equal(null);
+        expect(trapOf(() => fn(a, 'call')(i, 1))).to.equal('uninitialized_element');
+      } else {
+        expect(t.get(i), `slot ${i}`).to.equal(k);
+        expect(fn(a, 'call')(i, i)).to.equal(3 * i);
+      }
+    }
+    expect(trapOf(() => fn(a, 'call')(4000, 1))).to.equal('out_of_bounds_table');
+    expect(() => t.get(4000)).to.throw(RangeError);
+    expect(t.grow(1000)).to.equal(4000);
+    expect(fn(a, 'grow_with_k')(1)).to.equal(-1); // at the maximum
+    expect(() => t.grow(1)).to.throw(RangeError);
+    expect(t.get(4999)).to.equal(null);
+  });
+
   it('an out-of-bounds active segment traps at instantiation, keeping earlier segments’ writes', async () => {
     const t = new Table({ element: 'anyfunc', initial: 3 });
     let err: unknown = null;
