@@ -1,5 +1,6 @@
 // The package scenarios, in the order the test and the benchmark run them.
 import brotli from './scenarios/brotli.js';
+import duckdb from './scenarios/duckdb.js';
 import esbuild from './scenarios/esbuild.js';
 import hashWasm from './scenarios/hash-wasm.js';
 import { quickjsProgram, quickjsRecursion } from './scenarios/quickjs.js';
@@ -8,7 +9,7 @@ import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ruby];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ruby, duckdb];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
