@@ -1,7 +1,7 @@
 // The asynchronous compile through the code cache (Engine.compileAsync with EngineOptions.cache);
 // the synchronous one is module.ts compileHere.
 import { engineSettings, type Engine } from '../engine.js';
-import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, storeWhenCompiled, type Module } from '../module.js';
+import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, storeWhenCompiled, type Module, type Prebuilt } from '../module.js';
 import type { CodeCache } from './code-cache.js';
 
 /**
@@ -30,4 +30,19 @@ export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache
 export function compileUncached(copy: Uint8Array, engine: Engine, validated = false): Module {
   const state = engineSettings(engine)!;
   return adoptPrebuilt(compileBytes(copy, engineCodeSettings(engine), state, validated, state.cache), engine);
+}
+
+/**
+ * What compileUncached(copy, engine, true) compiles, made while a worker is still validating
+ * `copy` (a lazy engine's compileAsync): decoded, the stubs compiled, no function body. The
+ * caller must drop it unless that validation passes. Null where it fails (invalid bytes,
+ * whose error the validation gives).
+ */
+export function prebuildDuringValidation(copy: Uint8Array, engine: Engine): Prebuilt | null {
+  const state = engineSettings(engine)!;
+  try {
+    return compileBytes(copy, engineCodeSettings(engine), state, true, state.cache);
+  } catch {
+    return null;
+  }
 }
