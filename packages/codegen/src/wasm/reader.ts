@@ -288,15 +288,19 @@ export class BinaryReader {
     const n = this.readCount();
     const start = this.pos;
     const bytes = this.readBytes(n);
-    // Most names are ASCII; decode those without the TextDecoder call.
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      if (bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
+    // Most names are ASCII and short; build those a character at a time while checking, which
+    // beats the TextDecoder call and a spread of the bytes into fromCharCode (DuckDB's 76,000
+    // import and export names).
+    if (n < 64) {
+      let s = '';
+      let i = 0;
+      for (; i < n; i++) {
+        const b = bytes[i]!;
+        if (b >= 0x80) break;
+        s += String.fromCharCode(b);
       }
+      if (i === n) return s;
     }
-    if (ascii) return n < 256 ? String.fromCharCode(...bytes) : utf8.decode(bytes);
     try {
       return utf8.decode(bytes);
     } catch {
