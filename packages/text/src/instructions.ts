@@ -8,7 +8,7 @@ import type { InstrInfo } from './instr-shapes.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
 import { isIndexLike, type NameSpace } from './names.js';
-import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64 } from './numbers.js';
+import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64, smallDecimal } from './numbers.js';
 import { Cursor, describe, isAtom, isList, type SList, type SNode } from './sexpr.js';
 import { parseHeapType, parseRefType, parseValType } from './types.js';
 
@@ -242,8 +242,20 @@ function expectNumber(c: Cursor, what: string): Token {
   return n;
 }
 
-/** Decimal literals that fit an i32 whatever their sign (at most 9 digits). */
-const SMALL_DECIMAL = /^[+-]?\d{1,9}$/;
+/** A decimal literal of at most 9 digits with an optional sign (it fits an i32 either way), else NaN. */
+function smallSignedDecimal(text: string): number {
+  const c = text.charCodeAt(0);
+  const signed = c === 0x2d || c === 0x2b ? 1 : 0;
+  const n = text.length;
+  if (n === signed || n - signed > 9) return NaN;
+  let v = 0;
+  for (let i = signed; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return c === 0x2d ? -v : v;
+}
 
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
@@ -308,7 +320,8 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       opcode(info, out);
       out.u32(mem === 0 ? align : align | 0x40);
       if (mem !== 0) out.u32(mem);
-      out.u64(offset);
+      if (typeof offset === 'number') out.u32(offset);
+      else out.u64(offset);
       if (info.imm === 'memarg_lane') out.u8(laneIndex(c));
       return;
     }
@@ -344,10 +357,11 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
     }
     case 'i32': case 'i64': {
       const t = expectNumber(c, `an ${info.imm} literal`);
-      if (SMALL_DECIMAL.test(t.text)) {
+      const small = smallSignedDecimal(t.text);
+      if (small === small) {
         // Most constants are small decimals: no BigInt needed.
         opcode(info, out);
-        out.s32(Number(t.text));
+        out.s32(small);
         return;
       }
       const v = parseInt(t.text, info.imm === 'i32' ? 32 : 64);
@@ -462,15 +476,20 @@ function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): nu
   return ctx.mod.memories.resolve(c.take(), c.here());
 }
 
-function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint } {
-  let offset = 0n;
+function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint | number } {
+  let offset: bigint | number = 0;
   const align = natural;
   const off = c.peek();
   if (isAtom(off) && off.text.startsWith('offset=')) {
     c.take();
-    const v = wide ? parseU64(off.text.slice(7)) : parseU32(off.text.slice(7));
-    if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
-    offset = BigInt(v);
+    const digits = off.text.slice(7);
+    const small = smallDecimal(digits);
+    if (small >= 0 && small <= 0xffffffff) offset = small;
+    else {
+      const v = wide ? parseU64(digits) : parseU32(digits);
+      if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
+      offset = BigInt(v);
+    }
   }
   const al = c.peek();
   if (isAtom(al) && al.text.startsWith('align=')) {

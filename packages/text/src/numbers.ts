@@ -11,8 +11,26 @@ const HEX_FLOAT = /^0x([0-9a-fA-F](?:_?[0-9a-fA-F])*)(?:\.([0-9a-fA-F](?:_?[0-9a
 
 const noSep = (s: string) => s.replace(/_/g, '');
 
+/**
+ * A plain decimal of at most 15 digits (no sign, no `_`) as a number, else -1: what nearly
+ * every index, offset and size is, read without a regular expression or a BigInt.
+ */
+export function smallDecimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** An unsigned literal (decimal or 0x hex), or undefined if `text` is not one. */
 export function parseNat(text: string): bigint | undefined {
+  const small = smallDecimal(text);
+  if (small >= 0) return BigInt(small);
   if (text.startsWith('0x')) {
     const h = text.slice(2);
     return HEX.test(h) ? BigInt('0x' + noSep(h)) : undefined;
@@ -22,6 +40,8 @@ export function parseNat(text: string): bigint | undefined {
 
 /** A u32 (indices, alignments, limits): no sign allowed. */
 export function parseU32(text: string): number | undefined {
+  const small = smallDecimal(text);
+  if (small >= 0) return small <= 0xffffffff ? small : undefined;
   const v = parseNat(text);
   return v !== undefined && v <= 0xffffffffn ? Number(v) : undefined;
 }

@@ -4,7 +4,8 @@
 
 import { errorAt, TextError } from './errors.js';
 import { encodeModuleFields, parseWat, type EncodeOptions } from './module.js';
-import { Cursor, describe, headOf, isAtom, isList, readSExprs, type SList, type SNode } from './sexpr.js';
+import { Scanner } from './lexer.js';
+import { Cursor, describe, headOf, isAtom, isList, readNodes, SList, type SNode } from './sexpr.js';
 import { parseWastExpected, parseWastValue, type WastExpected, type WastValue } from './wast-values.js';
 
 export type WastModuleSource =
@@ -193,10 +194,13 @@ const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory
  * command's syntax (not in a module's, which stay unencoded) throw a TextError.
  */
 export function parseWast(src: string): WastCommand[] {
-  const nodes = readSExprs(src);
+  // Module fields are skipped here (read when the module is encoded): most of a script's
+  // modules are encoded once and many never, and a skip checks tokens without keeping them.
+  const scanner = new Scanner(src);
+  const nodes = readNodes(scanner, true);
   if (nodes.length > 0 && nodes.every((n) => MODULE_FIELDS.has(headOf(n) ?? ''))) {
     const first = nodes[0] as SList;
-    const list: SList = { ...first, items: nodes, start: 0, end: src.length };
+    const list = new SList(nodes, 0, src.length, scanner.map);
     return [{ line: first.line, col: first.col, text: src, kind: 'module', module: { definition: false, source: { kind: 'text', list, fieldsFrom: 0, text: src } } }];
   }
   return nodes.map((n) => parseCommand(n, src));
@@ -209,8 +213,12 @@ export function encodeWastModule(m: WastModule, opts: EncodeOptions = {}): Uint8
       return m.source.bytes;
     case 'quote':
       return parseWat(m.source.text, opts);
-    case 'text':
-      return encodeModuleFields(m.source.list, m.source.fieldsFrom, opts);
+    case 'text': {
+      const l = m.source.list;
+      if (l.lazyFields < 0) return encodeModuleFields(l, m.source.fieldsFrom, opts);
+      const fields = readNodes(new Scanner(l.map.src, l.lazyFields, l.end - 1, l.map));
+      return encodeModuleFields(new SList(l.items.concat(fields), l.start, l.end, l.map), m.source.fieldsFrom, opts);
+    }
   }
 }
 
