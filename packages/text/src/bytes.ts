@@ -93,8 +93,7 @@ export class Bytes {
   }
 
   f64(bits: bigint): this {
-    for (let i = 0n; i < 64n; i += 8n) this.u8(Number((bits >> i) & 0xffn));
-    return this;
+    return this.f32(Number(bits & 0xffffffffn)).f32(Number(bits >> 32n));
   }
 
   /** A name: vec(byte) of UTF-8. */

@@ -8,7 +8,7 @@ import type { InstrInfo } from './instr-shapes.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
 import { isIndexLike, type NameSpace } from './names.js';
-import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64, smallDecimal } from './numbers.js';
+import { parseF32, parseF64, parseInt, parseNat, parseSmallInt, parseU32, parseU64, smallDecimal, smallSignedDecimal } from './numbers.js';
 import { Cursor, describe, isAtom, isList, type SList, type SNode } from './sexpr.js';
 import { parseHeapType, parseRefType, parseValType } from './types.js';
 
@@ -242,20 +242,6 @@ function expectNumber(c: Cursor, what: string): Token {
   return n;
 }
 
-/** A decimal literal of at most 9 digits with an optional sign (it fits an i32 either way), else NaN. */
-function smallSignedDecimal(text: string): number {
-  const c = text.charCodeAt(0);
-  const signed = c === 0x2d || c === 0x2b ? 1 : 0;
-  const n = text.length;
-  if (n === signed || n - signed > 9) return NaN;
-  let v = 0;
-  for (let i = signed; i < n; i++) {
-    const d = text.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return NaN;
-    v = v * 10 + d;
-  }
-  return c === 0x2d ? -v : v;
-}
 
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
@@ -517,6 +503,11 @@ const SHAPES: Record<string, { lanes: number; kind: 'i' | 'f'; bits: 8 | 16 | 32
   f32x4: { lanes: 4, kind: 'f', bits: 32 }, f64x2: { lanes: 2, kind: 'f', bits: 64 },
 };
 
+/** The low `bits` bits of `v` (a u32 at most), little-endian. */
+function pushLE(out: number[], v: number, bits: number): void {
+  for (let b = 0; b < bits; b += 8) out.push((v >>> b) & 0xff);
+}
+
 /** `i32x4 1 2 3 4` etc.: the 16 little-endian bytes. */
 export function v128Literal(c: Cursor): number[] {
   const shapeTok = c.peek();
@@ -526,14 +517,16 @@ export function v128Literal(c: Cursor): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < shape.lanes; i++) {
     const t = expectNumber(c, `${shape.lanes} ${shapeTok!.kind === 'atom' ? shapeTok!.text : ''} lanes`);
-    let bits: bigint | undefined;
-    if (shape.kind === 'i') bits = parseInt(t.text, shape.bits);
-    else if (shape.bits === 32) {
-      const f = parseF32(t.text);
-      bits = f === undefined ? undefined : BigInt(f);
-    } else bits = parseF64(t.text);
+    if (shape.bits === 64) {
+      const bits = shape.kind === 'i' ? parseInt(t.text, 64) : parseF64(t.text);
+      if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);
+      pushLE(bytes, Number(bits & 0xffffffffn), 32);
+      pushLE(bytes, Number(bits >> 32n), 32);
+      continue;
+    }
+    const bits = shape.kind === 'i' ? parseSmallInt(t.text, shape.bits) : parseF32(t.text);
     if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);
-    for (let b = 0; b < shape.bits; b += 8) bytes.push(Number((bits >> BigInt(b)) & 0xffn));
+    pushLE(bytes, bits, shape.bits);
   }
   return bytes;
 }

@@ -3,6 +3,7 @@
 // patterns (bigint), never JS numbers, so nothing is lost on the way to the encoder.
 
 import { F32, F64, rationalToBits, type FloatFormat } from './float-bits.js';
+import { exactHexValue, isPlainDecimal, specialF32, specialF64 } from './float-fast.js';
 
 const DEC = /^\d(?:_?\d)*$/;
 const HEX = /^[0-9a-fA-F](?:_?[0-9a-fA-F])*$/;
@@ -181,11 +182,66 @@ function decimalFastPath(text: string, f: FloatFormat): bigint | undefined | nul
 
 /** Bits of an f32 literal, or undefined if malformed or out of range. */
 export function parseF32(text: string): number | undefined {
+  const special = specialF32(text);
+  if (special >= 0) return special;
+  if (special === -2) return undefined;
+  const hex = exactHexValue(text, true);
+  if (hex === hex) {
+    // An exact f64 rounds to f32 once, correctly.
+    const r = Math.fround(hex);
+    if (!Number.isFinite(r)) return undefined;
+    scratch.setFloat32(0, r, true);
+    return scratch.getUint32(0, true);
+  }
+  if (isPlainDecimal(text)) {
+    const b = decimalFastPath(text, F32);
+    if (b !== null) return b === undefined ? undefined : Number(b);
+  }
   const b = floatBits(text, F32);
   return b === undefined ? undefined : Number(b);
 }
 
 /** Bits of an f64 literal, or undefined if malformed or out of range. */
 export function parseF64(text: string): bigint | undefined {
+  const special = specialF64(text);
+  if (special !== undefined) return special === null ? undefined : special;
+  const hex = exactHexValue(text);
+  if (hex === hex) {
+    scratch.setFloat64(0, hex, true);
+    return scratch.getBigUint64(0, true);
+  }
+  if (isPlainDecimal(text)) {
+    const b = decimalFastPath(text, F64);
+    if (b !== null) return b;
+  }
   return floatBits(text, F64);
+}
+
+/**
+ * An iN literal (N ≤ 32) as its two's-complement bits in a number, without BigInt for the
+ * usual short decimals; undefined when malformed or out of range.
+ */
+export function parseSmallInt(text: string, bits: 8 | 16 | 32): number | undefined {
+  const v = smallSignedDecimal(text);
+  if (v === v) {
+    if (v < -(2 ** (bits - 1)) || v >= 2 ** bits) return undefined;
+    return v < 0 ? v + 2 ** bits : v;
+  }
+  const b = parseInt(text, bits);
+  return b === undefined ? undefined : Number(b);
+}
+
+/** A decimal of at most 9 digits with an optional sign (it fits an i32 either way), else NaN. */
+export function smallSignedDecimal(text: string): number {
+  const c = text.charCodeAt(0);
+  const signed = c === 0x2d || c === 0x2b ? 1 : 0;
+  const n = text.length;
+  if (n === signed || n - signed > 9) return NaN;
+  let v = 0;
+  for (let i = signed; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return c === 0x2d ? -v : v;
 }

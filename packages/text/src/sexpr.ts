@@ -58,10 +58,22 @@ export function readSExprs(src: string): SNode[] {
  * whose fields are text is kept as its header only (SList.lazyFields), the fields skipped.
  */
 export function readNodes(scanner: Scanner, lazyModules = false): SNode[] {
+  const top: SNode[] = [];
+  for (let n = readNode(scanner, lazyModules); n !== undefined; n = readNode(scanner, lazyModules)) top.push(n);
+  return top;
+}
+
+/**
+ * The next top-level node, or undefined at the end. Reading a script one command at a time
+ * lets each command's tree die young (a whole script's tree outlived the young generation
+ * and made the garbage collector copy it).
+ */
+export function readNode(scanner: Scanner, lazyModules = false): SNode | undefined {
   const stack: SList[] = [];
   const top: SNode[] = [];
   let items = top;
   for (;;) {
+    if (top.length > 0) return top[0];
     const k = scanner.next();
     if (k === T_LPAREN) {
       const list = new SList([], scanner.start, scanner.end, scanner.map);
@@ -89,7 +101,7 @@ export function readNodes(scanner: Scanner, lazyModules = false): SNode[] {
   }
   const open = stack.pop();
   if (open) throw errorAt(open, 'unclosed "(": expected ")", found end of input');
-  return top;
+  return top[0];
 }
 
 /**

@@ -5,7 +5,7 @@
 import { errorAt, TextError } from './errors.js';
 import { encodeModuleFields, parseWat, type EncodeOptions } from './module.js';
 import { Scanner } from './lexer.js';
-import { Cursor, describe, headOf, isAtom, isList, readNodes, SList, type SNode } from './sexpr.js';
+import { Cursor, describe, headOf, isAtom, isList, readNode, readNodes, SList, type SNode } from './sexpr.js';
 import { parseWastExpected, parseWastValue, type WastExpected, type WastValue } from './wast-values.js';
 
 export type WastModuleSource =
@@ -197,13 +197,20 @@ export function parseWast(src: string): WastCommand[] {
   // Module fields are skipped here (read when the module is encoded): most of a script's
   // modules are encoded once and many never, and a skip checks tokens without keeping them.
   const scanner = new Scanner(src);
-  const nodes = readNodes(scanner, true);
-  if (nodes.length > 0 && nodes.every((n) => MODULE_FIELDS.has(headOf(n) ?? ''))) {
-    const first = nodes[0] as SList;
-    const list = new SList(nodes, 0, src.length, scanner.map);
-    return [{ line: first.line, col: first.col, text: src, kind: 'module', module: { definition: false, source: { kind: 'text', list, fieldsFrom: 0, text: src } } }];
+  const first = readNode(scanner, true);
+  if (first === undefined) return [];
+  if (MODULE_FIELDS.has(headOf(first) ?? '')) {
+    // Maybe a script that is only module fields: one inline module.
+    const nodes = [first, ...readNodes(scanner, true)];
+    if (nodes.every((n) => MODULE_FIELDS.has(headOf(n) ?? ''))) {
+      const list = new SList(nodes, 0, src.length, scanner.map);
+      return [{ line: first.line, col: first.col, text: src, kind: 'module', module: { definition: false, source: { kind: 'text', list, fieldsFrom: 0, text: src } } }];
+    }
+    return nodes.map((n) => parseCommand(n, src));
   }
-  return nodes.map((n) => parseCommand(n, src));
+  const commands = [parseCommand(first, src)];
+  for (let n = readNode(scanner, true); n !== undefined; n = readNode(scanner, true)) commands.push(parseCommand(n, src));
+  return commands;
 }
 
 /** Binary bytes of a script module; a TextError when its text is malformed. */
