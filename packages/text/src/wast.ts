@@ -100,6 +100,8 @@ function parseAction(node: SNode | undefined, at: { line: number; col: number })
 
 function parseCommand(node: SNode, src: string): WastCommand {
   if (!isList(node)) throw errorAt(node, `expected a command, found ${describe(node)}`);
+  // Commands are built field by field: an object spread of `where` was the slowest line of a
+  // script parse (V8 copies a spread through a generic path).
   const where: Where = { line: node.line, col: node.col, text: src.slice(node.start, node.end) };
   const head = headOf(node);
   const c = new Cursor(node);
@@ -110,52 +112,52 @@ function parseCommand(node: SNode, src: string): WastCommand {
         const instance = c.takeId()?.text;
         const definition = c.takeId()?.text;
         c.expectEnd();
-        return { ...where, kind: 'module_instance', instance, definition };
+        return { line: where.line, col: where.col, text: where.text, kind: 'module_instance', instance, definition };
       }
-      return { ...where, kind: 'module', module: parseModule(node, src) };
+      return { line: where.line, col: where.col, text: where.text, kind: 'module', module: parseModule(node, src) };
     }
     case 'register': {
       const name = stringValue(c, 'a registration name');
       const module = c.takeId()?.text;
       c.expectEnd();
-      return { ...where, kind: 'register', name, module };
+      return { line: where.line, col: where.col, text: where.text, kind: 'register', name, module };
     }
     case 'invoke': case 'get':
-      return { ...where, kind: 'action', action: parseAction(node, node) };
+      return { line: where.line, col: where.col, text: where.text, kind: 'action', action: parseAction(node, node) };
     case 'assert_return': {
       const action = parseAction(c.take(), c.here());
       const expected: WastExpected[] = [];
       while (!c.done) expected.push(parseWastExpected(c.take()!));
-      return { ...where, kind: 'assert_return', action, expected };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_return', action, expected };
     }
     case 'assert_trap': {
       if (c.peekList('module')) {
         const module = parseModule(c.take() as SList, src);
         const message = stringValue(c, 'a failure message');
         c.expectEnd();
-        return { ...where, kind: 'assert_trap_module', module, message };
+        return { line: where.line, col: where.col, text: where.text, kind: 'assert_trap_module', module, message };
       }
       const action = parseAction(c.take(), c.here());
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: 'assert_trap', action, message };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_trap', action, message };
     }
     case 'assert_exhaustion': {
       const action = parseAction(c.take(), c.here());
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: 'assert_exhaustion', action, message };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_exhaustion', action, message };
     }
     case 'assert_exception': {
       const action = parseAction(c.take(), c.here());
       c.expectEnd();
-      return { ...where, kind: 'assert_exception', action };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_exception', action };
     }
     case 'assert_invalid': case 'assert_malformed': case 'assert_unlinkable': case 'assert_uninstantiable': {
       const module = parseModule(c.expectList('"(module ...)"', 'module'), src);
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: head, module, message };
+      return { line: where.line, col: where.col, text: where.text, kind: head, module, message };
     }
     case 'thread': {
       const name = c.takeId();
@@ -174,13 +176,13 @@ function parseCommand(node: SNode, src: string): WastCommand {
       }
       const commands: WastCommand[] = [];
       while (!c.done) commands.push(parseCommand(c.take()!, src));
-      return { ...where, kind: 'thread', name: name.text, shared, commands };
+      return { line: where.line, col: where.col, text: where.text, kind: 'thread', name: name.text, shared, commands };
     }
     case 'wait': {
       const thread = c.takeId();
       if (!thread) throw c.error('a thread name');
       c.expectEnd();
-      return { ...where, kind: 'wait', thread: thread.text };
+      return { line: where.line, col: where.col, text: where.text, kind: 'wait', thread: thread.text };
     }
     default:
       throw errorAt(node, `expected a command, found ${describe(node)}`);
