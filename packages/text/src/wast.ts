@@ -5,6 +5,7 @@
 import { errorAt, TextError } from './errors.js';
 import { encodeModuleFields, parseWat, type EncodeOptions } from './module.js';
 import { Scanner } from './lexer.js';
+import { fastCommand } from './wast-fast.js';
 import { Cursor, describe, headOf, isAtom, isList, readNode, readNodes, SList, type SNode } from './sexpr.js';
 import { parseWastExpected, parseWastValue, type WastExpected, type WastValue } from './wast-values.js';
 
@@ -192,10 +193,12 @@ function parseCommand(node: SNode, src: string): WastCommand {
 const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
 
 /**
- * A whole script. A script that is only module fields is one inline module. Errors in a
+ * A whole script. A script that is only module fields is one inline module. `fastPath: false`
+ * reads every command the general way (./wast-fast.ts's results are tested against it). Errors in a
  * command's syntax (not in a module's, which stay unencoded) throw a TextError.
  */
-export function parseWast(src: string): WastCommand[] {
+export function parseWast(src: string, opts: { fastPath?: boolean } = {}): WastCommand[] {
+  const fastPath = opts.fastPath ?? true;
   // Module fields are skipped here (read when the module is encoded): most of a script's
   // modules are encoded once and many never, and a skip checks tokens without keeping them.
   const scanner = new Scanner(src);
@@ -211,7 +214,16 @@ export function parseWast(src: string): WastCommand[] {
     return nodes.map((n) => parseCommand(n, src));
   }
   const commands = [parseCommand(first, src)];
-  for (let n = readNode(scanner, true); n !== undefined; n = readNode(scanner, true)) commands.push(parseCommand(n, src));
+  for (;;) {
+    const fast = fastPath ? fastCommand(scanner) : undefined;
+    if (fast !== undefined) {
+      commands.push(fast);
+      continue;
+    }
+    const n = readNode(scanner, true);
+    if (n === undefined) break;
+    commands.push(parseCommand(n, src));
+  }
   return commands;
 }
 
