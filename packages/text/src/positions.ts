@@ -11,13 +11,10 @@ export class LineMap {
   private lineStarts(): Int32Array {
     if (this.starts) return this.starts;
     const s = this.src;
-    let count = 1;
-    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) count++;
-    const starts = new Int32Array(count);
-    let k = 1;
-    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) starts[k++] = i + 1;
-    this.starts = starts;
-    return starts;
+    const found = [0];
+    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) found.push(i + 1);
+    this.starts = Int32Array.from(found);
+    return this.starts;
   }
 
   /** 1-based line of `offset` (lines end at LF, as the text format's positions count them). */
