@@ -17,14 +17,15 @@ import { cacheSteps, runCacheSection } from './section-cache.js';
 import { runValidateSection, validateSteps } from './section-validate.js';
 import { packageSteps, runPackagesSection } from './section-packages.js';
 import { runExecSection } from './section-exec.js';
+import { runTextSection, textSteps } from './section-text.js';
 import { settingsFor } from './settings.js';
 import type { BenchResults } from './types.js';
 import path from 'node:path';
 
-const SECTIONS = ['exec', 'compile', 'calls', 'checks', 'packages'] as const;
+const SECTIONS = ['exec', 'compile', 'calls', 'checks', 'packages', 'text'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `usage: pnpm bench [--quick] [--only exec,compile,calls,checks,packages] [--filter REGEX] [--out DIR]
+const USAGE = `usage: pnpm bench [--quick] [--only exec,compile,calls,checks,packages,text] [--filter REGEX] [--out DIR]
 
   --quick        small inputs, few repetitions, esbuild.wasm only, one process per package
   --only LIST    run only these sections (default: all)
@@ -76,7 +77,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0]!;
   const steps = (sections.has('exec') ? programs.length * 3 : 0) + (sections.has('compile') ? compileSteps(settings) + cacheSteps(settings) + validateSteps(settings) : 0) +
-    (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0) + (sections.has('packages') ? packageSteps(settings, only) : 0);
+    (sections.has('calls') ? 3 : 0) + (sections.has('checks') ? 1 : 0) + (sections.has('packages') ? packageSteps(settings, only) : 0) +
+    (sections.has('text') ? textSteps(settings) : 0);
   const progress = new Progress(steps);
   const failures: string[] = [];
 
@@ -89,7 +91,8 @@ async function main(): Promise<number> {
   const v8Outputs = new Map(rows.flatMap((r) => (r.runs.liftoff.output !== null ? [[r.name, r.runs.liftoff.output] as const] : [])));
   const checks = sections.has('checks') ? await runChecksSection(settings, progress, only, v8Outputs) : { rows: [], failures: [] };
   const packages = sections.has('packages') ? await runPackagesSection(settings, progress, only) : { rows: [], failures: [] };
-  failures.push(...calls.failures, ...checks.failures, ...packages.failures);
+  const text = sections.has('text') ? await runTextSection(settings, progress) : { rows: [], failures: [] };
+  failures.push(...calls.failures, ...checks.failures, ...packages.failures, ...text.failures);
   progress.finish();
 
   const results: BenchResults = {
@@ -110,6 +113,7 @@ async function main(): Promise<number> {
     cache,
     validate,
     calls: calls.rows,
+    text: text.rows,
     checks: checks.rows,
     packages: packages.rows,
     failures,

@@ -1,7 +1,7 @@
 // @wasmjit/bench: the benchmarking harness. The CLI is dist/cli.js (`pnpm bench`); these are
 // its pure parts, exported for the unit tests.
 export { median, summarize, geomean, ratio, type Summary } from './stats.js';
-export { markdownTable, cell, fmtMs, fmtSummary, fmtRatio, shorten, execTable, geomeanLines, compileTable, cacheTable, validateTable, callsTable, checksTable, packagesTable, packageGeomeanLines } from './table.js';
+export { markdownTable, cell, fmtMs, fmtSummary, fmtRatio, shorten, execTable, geomeanLines, compileTable, cacheTable, validateTable, textTable, callsTable, checksTable, packagesTable, packageGeomeanLines } from './table.js';
 export { ratioChart, axisRange, escapeXml, type ChartRow } from './svg.js';
 export { judgeRow, geomeans, isFailure, packageGeomeans, type RowInput } from './rows.js';
 export { extractEmbeddedWasm } from './hash-wasm.js';

@@ -118,4 +118,28 @@ export interface ValidateResult {
   warmMs: number | null;
 }
 
-export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob | CacheCompileJob | ValidateJob;
+/** Parse + encode text (section-text.ts): one parser over the section's inputs, in node's default flags. */
+export interface TextJob {
+  kind: 'text';
+  engine: 'wasmjit' | 'wabt';
+  /** modules: the module texts both parsers encode; scripts: the whole .wast files (wasmjit only). */
+  what: 'modules' | 'scripts';
+  /** The JSON file of text-modules.ts's TextInputs. */
+  inputs: string;
+  /** Passes after the first (cold) one; their median is the warm figure. */
+  warmRuns: number;
+}
+
+export interface TextResult {
+  /** ms to load the parser (import; wabt.js: also compiling and instantiating its wasm). */
+  loadMs: number;
+  /** ms of the first pass in the process. */
+  coldMs: number;
+  /** ms, median of the later passes; null when there were none. */
+  warmMs: number | null;
+  /** Modules encoded and rejected in a pass. */
+  encoded: number;
+  rejected: number;
+}
+
+export type Job = ExecJob | PairJob | CompileJob | CallsJob | ProbeJob | CacheCompileJob | ValidateJob | TextJob;

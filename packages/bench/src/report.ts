@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ratioChart, type ChartRow } from './svg.js';
 import { packageGeomeans } from './rows.js';
-import { validateTable } from './table.js';
+import { textTable, validateTable } from './table.js';
 import { cacheTable, callsTable, checksTable, compileTable, execTable, geomeanLines, markdownTable, packageGeomeanLines, packagesTable } from './table.js';
 import type { BenchResults } from './types.js';
 
@@ -58,6 +58,15 @@ export function otherSections(r: BenchResults): string {
     out.push('');
   }
   if (r.calls.length > 0) out.push('## Calls', '', 'ns per call, median of runs.', '', callsTable(r.calls), '');
+  const text = r.text ?? [];
+  if (text.length > 0) {
+    out.push('## Text format', '', 'Parse + encode of the current spec suite (../shared/spec-latest/core): @wasmjit/text against wabt.js ' +
+      '(parseWat + toBinary; wabt is C++ compiled to wasm, run by V8). Wall-clock ms, median over fresh processes: load = importing ' +
+      'the parser (wabt.js: also compiling its wasm), cold = the first pass in the process, warm = the median of the later ones. ' +
+      'wabt.js reads no scripts, so its columns in the whole-scripts row are its time on the module texts alone.', '', textTable(text));
+    for (const t of text) if (t.note) out.push('', `- ${t.name}: ${t.note}`);
+    out.push('');
+  }
   if (r.checks.length > 0) out.push('## Safety checks', '', 'wasmjit only: ms with the checks on / off.', '', checksTable(r.checks), '');
   const packages = r.packages ?? [];
   if (packages.length > 0) {

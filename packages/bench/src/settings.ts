@@ -43,6 +43,9 @@ export interface Settings {
   packageWarmups: number;
   packageReps: number;
   packageTimeoutMs: number;
+  /** Text section: fresh processes per parser and input, and warm passes in each. */
+  textProcesses: number;
+  textWarmRuns: number;
 }
 
 export function settingsFor(mode: 'quick' | 'full'): Settings {
@@ -53,6 +56,7 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
         cacheModules: [SQLJS, ESBUILD, SWC], cacheReps: 1,
         callIterations: 1_000_000, callRuns: 5,
         packageProcesses: 1, packageWarmups: 1, packageReps: 3, packageTimeoutMs: 300_000,
+        textProcesses: 1, textWarmRuns: 3,
       }
     : {
         mode, warmups: 2, reps: 11, budgetMs: 6000, execTimeoutMs: 300_000,
@@ -60,6 +64,7 @@ export function settingsFor(mode: 'quick' | 'full'): Settings {
         cacheModules: [SQLJS, ESBUILD, SWC], cacheReps: 3,
         callIterations: 2_000_000, callRuns: 9,
         packageProcesses: 3, packageWarmups: 1, packageReps: 5, packageTimeoutMs: 600_000,
+        textProcesses: 5, textWarmRuns: 5,
       };
 }
 

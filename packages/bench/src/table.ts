@@ -1,7 +1,7 @@
 // Markdown tables for the terminal and latest.md. Pure: rows in, text out. Columns are
 // padded so the table reads as a table in a terminal and still renders as markdown.
 import type { Summary } from './stats.js';
-import type { CacheRow, CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow, ValidateRow } from './types.js';
+import type { CacheRow, CallRow, CheckRow, CompileRow, ExecRow, Geomeans, PackageRow, TextRow, ValidateRow } from './types.js';
 
 export type Align = 'left' | 'right';
 
@@ -98,6 +98,18 @@ export function validateTable(rows: readonly ValidateRow[]): string {
   const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
   const body = rows.map((r) => [r.name, ms(r.v8Ms), ms(r.coldMs), ms(r.warmMs), ratio(r.coldMs, r.v8Ms), ratio(r.warmMs, r.v8Ms)]);
   return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right']);
+}
+
+/** Text parsing: cold and warm ms of both parsers and wasmjit / wabt; load times in the first columns. */
+export function textTable(rows: readonly TextRow[]): string {
+  const header = ['input', 'load ms wasmjit / wabt', 'cold ms wasmjit', 'cold ms wabt', 'warm ms wasmjit', 'warm ms wabt', 'cold wasmjit/wabt', 'warm wasmjit/wabt'];
+  const ratio = (a: number | null, b: number | null) => fmtRatio(a !== null && b !== null && b > 0 ? a / b : null);
+  const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
+  const body = rows.map((r) => [
+    `${r.name} (${r.what})`, `${ms(r.wasmjit.loadMs)} / ${ms(r.wabt.loadMs)}`, ms(r.wasmjit.coldMs), ms(r.wabt.coldMs), ms(r.wasmjit.warmMs), ms(r.wabt.warmMs),
+    ratio(r.wasmjit.coldMs, r.wabt.coldMs), ratio(r.wasmjit.warmMs, r.wabt.warmMs),
+  ]);
+  return markdownTable(header, body, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']);
 }
 
 export function callsTable(rows: readonly CallRow[]): string {

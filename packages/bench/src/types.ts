@@ -85,6 +85,20 @@ export interface ValidateRow {
   note?: string;
 }
 
+/**
+ * Text format parse + encode (section-text.ts), wall-clock ms, medians over fresh processes.
+ * The wabt columns are always its time on the module texts: wabt.js reads no scripts, so the
+ * whole-scripts row sets wasmjit's time for more work (every command too) against it.
+ */
+export interface TextRow {
+  name: string;
+  /** What one pass covers, e.g. "4,762 modules, 1.5 MB". */
+  what: string;
+  wasmjit: { loadMs: number | null; coldMs: number | null; warmMs: number | null };
+  wabt: { loadMs: number | null; coldMs: number | null; warmMs: number | null };
+  note?: string;
+}
+
 export interface CallRow {
   name: string;
   ns: Record<ColumnId, number | null>;
@@ -150,6 +164,8 @@ export interface BenchResults {
   /** Decode + validate, measured with the compile section (absent in older results). */
   validate?: ValidateRow[];
   calls: CallRow[];
+  /** Text format parsing against wabt.js (absent in results before 2026-12-06). */
+  text?: TextRow[];
   checks: CheckRow[];
   /** Absent in results written before the packages section existed. */
   packages?: PackageRow[];

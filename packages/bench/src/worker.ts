@@ -7,6 +7,7 @@ import { runCallsJob } from './worker-calls.js';
 import { runProbeJob } from './worker-probe.js';
 import { runCacheCompileJob } from './worker-cache.js';
 import { runValidateJob } from './worker-validate.js';
+import { runTextJob } from './worker-text.js';
 
 async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -17,6 +18,7 @@ async function run(job: Job): Promise<unknown> {
     case 'probe': return runProbeJob();
     case 'cache-compile': return runCacheCompileJob(job);
     case 'validate': return runValidateJob(job);
+    case 'text': return runTextJob(job);
   }
 }
 

@@ -1,14 +1,16 @@
 // A growable byte buffer with the binary format's primitive encodings (LEB128, IEEE bits, names).
 
 const utf8 = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 
 export class Bytes {
-  private buf = new Uint8Array(32);
+  /** Starts empty and shared: many buffers hold a few bytes, or none (allocated on the first write). */
+  private buf = EMPTY;
   length = 0;
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 16);
     while (size < this.length + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.length));
@@ -16,7 +18,7 @@ export class Bytes {
   }
 
   u8(b: number): this {
-    this.room(1);
+    if (this.length >= this.buf.length) this.room(1);
     this.buf[this.length++] = b;
     return this;
   }
@@ -40,23 +42,33 @@ export class Bytes {
 
   /** Signed LEB128 of an i32 given as a JS integer in [-2^31, 2^31). */
   s32(v: number): this {
+    if (this.length + 5 > this.buf.length) this.room(5);
+    const buf = this.buf;
+    let at = this.length;
     for (;;) {
       const b = v & 0x7f;
       v >>= 7;
       const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      this.u8(done ? b : b | 0x80);
-      if (done) return this;
+      buf[at++] = done ? b : b | 0x80;
+      if (done) break;
     }
+    this.length = at;
+    return this;
   }
 
   /** Unsigned LEB128 of a u32. */
   u32(v: number): this {
+    if (v < 0x80) return this.u8(v);
+    if (this.length + 5 > this.buf.length) this.room(5);
+    const buf = this.buf;
+    let at = this.length;
     do {
       let b = v & 0x7f;
       v = v >>> 7;
       if (v !== 0) b |= 0x80;
-      this.u8(b);
+      buf[at++] = b;
     } while (v !== 0);
+    this.length = at;
     return this;
   }
 
@@ -93,8 +105,7 @@ export class Bytes {
   }
 
   f64(bits: bigint): this {
-    for (let i = 0n; i < 64n; i += 8n) this.u8(Number((bits >> i) & 0xffn));
-    return this;
+    return this.f32(Number(bits & 0xffffffffn)).f32(Number(bits >> 32n));
   }
 
   /** A name: vec(byte) of UTF-8. */

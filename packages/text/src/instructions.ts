@@ -8,7 +8,7 @@ import type { InstrInfo } from './instr-shapes.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
 import { isIndexLike, type NameSpace } from './names.js';
-import { parseF32, parseF64, parseInt, parseNat, parseU32, parseU64 } from './numbers.js';
+import { parseF32, parseF64, parseInt, parseNat, parseSmallInt, parseU32, parseU64, smallDecimal, smallSignedDecimal } from './numbers.js';
 import { Cursor, describe, isAtom, isList, type SList, type SNode } from './sexpr.js';
 import { parseHeapType, parseRefType, parseValType } from './types.js';
 
@@ -242,8 +242,6 @@ function expectNumber(c: Cursor, what: string): Token {
   return n;
 }
 
-/** Decimal literals that fit an i32 whatever their sign (at most 9 digits). */
-const SMALL_DECIMAL = /^[+-]?\d{1,9}$/;
 
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
@@ -308,7 +306,8 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       opcode(info, out);
       out.u32(mem === 0 ? align : align | 0x40);
       if (mem !== 0) out.u32(mem);
-      out.u64(offset);
+      if (typeof offset === 'number') out.u32(offset);
+      else out.u64(offset);
       if (info.imm === 'memarg_lane') out.u8(laneIndex(c));
       return;
     }
@@ -344,10 +343,11 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
     }
     case 'i32': case 'i64': {
       const t = expectNumber(c, `an ${info.imm} literal`);
-      if (SMALL_DECIMAL.test(t.text)) {
+      const small = smallSignedDecimal(t.text);
+      if (small === small) {
         // Most constants are small decimals: no BigInt needed.
         opcode(info, out);
-        out.s32(Number(t.text));
+        out.s32(small);
         return;
       }
       const v = parseInt(t.text, info.imm === 'i32' ? 32 : 64);
@@ -462,15 +462,20 @@ function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): nu
   return ctx.mod.memories.resolve(c.take(), c.here());
 }
 
-function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint } {
-  let offset = 0n;
+function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint | number } {
+  let offset: bigint | number = 0;
   const align = natural;
   const off = c.peek();
   if (isAtom(off) && off.text.startsWith('offset=')) {
     c.take();
-    const v = wide ? parseU64(off.text.slice(7)) : parseU32(off.text.slice(7));
-    if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
-    offset = BigInt(v);
+    const digits = off.text.slice(7);
+    const small = smallDecimal(digits);
+    if (small >= 0 && small <= 0xffffffff) offset = small;
+    else {
+      const v = wide ? parseU64(digits) : parseU32(digits);
+      if (v === undefined) throw errorAt(off, `malformed memory offset ${JSON.stringify(off.text)}`);
+      offset = BigInt(v);
+    }
   }
   const al = c.peek();
   if (isAtom(al) && al.text.startsWith('align=')) {
@@ -498,6 +503,11 @@ const SHAPES: Record<string, { lanes: number; kind: 'i' | 'f'; bits: 8 | 16 | 32
   f32x4: { lanes: 4, kind: 'f', bits: 32 }, f64x2: { lanes: 2, kind: 'f', bits: 64 },
 };
 
+/** The low `bits` bits of `v` (a u32 at most), little-endian. */
+function pushLE(out: number[], v: number, bits: number): void {
+  for (let b = 0; b < bits; b += 8) out.push((v >>> b) & 0xff);
+}
+
 /** `i32x4 1 2 3 4` etc.: the 16 little-endian bytes. */
 export function v128Literal(c: Cursor): number[] {
   const shapeTok = c.peek();
@@ -507,14 +517,16 @@ export function v128Literal(c: Cursor): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < shape.lanes; i++) {
     const t = expectNumber(c, `${shape.lanes} ${shapeTok!.kind === 'atom' ? shapeTok!.text : ''} lanes`);
-    let bits: bigint | undefined;
-    if (shape.kind === 'i') bits = parseInt(t.text, shape.bits);
-    else if (shape.bits === 32) {
-      const f = parseF32(t.text);
-      bits = f === undefined ? undefined : BigInt(f);
-    } else bits = parseF64(t.text);
+    if (shape.bits === 64) {
+      const bits = shape.kind === 'i' ? parseInt(t.text, 64) : parseF64(t.text);
+      if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);
+      pushLE(bytes, Number(bits & 0xffffffffn), 32);
+      pushLE(bytes, Number(bits >> 32n), 32);
+      continue;
+    }
+    const bits = shape.kind === 'i' ? parseSmallInt(t.text, shape.bits) : parseF32(t.text);
     if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);
-    for (let b = 0; b < shape.bits; b += 8) bytes.push(Number((bits >> BigInt(b)) & 0xffn));
+    pushLE(bytes, bits, shape.bits);
   }
   return bytes;
 }

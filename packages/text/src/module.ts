@@ -29,6 +29,8 @@ class Sections {
   elems: Bytes[] = [];
   codes: Bytes[] = [];
   datas: Bytes[] = [];
+  /** Imports so far, by external kind (func, table, memory, global, tag). */
+  importCounts = [0, 0, 0, 0, 0];
 }
 
 export interface EncodeOptions {
@@ -162,14 +164,11 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
 
 // Counters of how many imports of each kind precede a definition: definitions are numbered
 // after all imports, which fields.ts guarantees come first in the text.
-const importCounts = new WeakMap<Sections, Record<number, number>>();
 function countImport(s: Sections, kind: number): void {
-  const m = importCounts.get(s) ?? {};
-  m[kind] = (m[kind] ?? 0) + 1;
-  importCounts.set(s, m);
+  s.importCounts[kind]!++;
 }
 function importedCount(s: Sections, kind: number): number {
-  return importCounts.get(s)?.[kind] ?? 0;
+  return s.importCounts[kind]!;
 }
 
 function tagIndex(s: Sections, imported: boolean): number {

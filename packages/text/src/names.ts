@@ -9,7 +9,8 @@ export type Space = 'type' | 'func' | 'table' | 'memory' | 'global' | 'elem' | '
 
 /** One index space: how many entries so far, and the ones that have a name. */
 export class NameSpace {
-  readonly byName = new Map<string, number>();
+  /** Made with the first name (most spaces of most modules have none). */
+  private byName: Map<string, number> | undefined;
   count = 0;
 
   constructor(readonly space: Space) {}
@@ -18,6 +19,7 @@ export class NameSpace {
   add(id: Token | undefined): number {
     const index = this.count++;
     if (id !== undefined) {
+      this.byName ??= new Map();
       if (this.byName.has(id.text)) throw errorAt(id, `duplicate ${this.space} ${id.text}`);
       this.byName.set(id.text, index);
     }
@@ -28,7 +30,7 @@ export class NameSpace {
   tryResolve(node: SNode | undefined): number | undefined {
     if (node === undefined || node.kind === 'list' || node.kind === 'string') return undefined;
     if (node.kind === 'id') {
-      const i = this.byName.get(node.text);
+      const i = this.byName?.get(node.text);
       if (i === undefined) throw errorAt(node, `unknown ${this.space} ${node.text}`);
       return i;
     }

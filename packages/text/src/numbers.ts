@@ -3,6 +3,7 @@
 // patterns (bigint), never JS numbers, so nothing is lost on the way to the encoder.
 
 import { F32, F64, rationalToBits, type FloatFormat } from './float-bits.js';
+import { exactHexValue, isPlainDecimal, specialF32, specialF64 } from './float-fast.js';
 
 const DEC = /^\d(?:_?\d)*$/;
 const HEX = /^[0-9a-fA-F](?:_?[0-9a-fA-F])*$/;
@@ -11,8 +12,26 @@ const HEX_FLOAT = /^0x([0-9a-fA-F](?:_?[0-9a-fA-F])*)(?:\.([0-9a-fA-F](?:_?[0-9a
 
 const noSep = (s: string) => s.replace(/_/g, '');
 
+/**
+ * A plain decimal of at most 15 digits (no sign, no `_`) as a number, else -1: what nearly
+ * every index, offset and size is, read without a regular expression or a BigInt.
+ */
+export function smallDecimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** An unsigned literal (decimal or 0x hex), or undefined if `text` is not one. */
 export function parseNat(text: string): bigint | undefined {
+  const small = smallDecimal(text);
+  if (small >= 0) return BigInt(small);
   if (text.startsWith('0x')) {
     const h = text.slice(2);
     return HEX.test(h) ? BigInt('0x' + noSep(h)) : undefined;
@@ -22,6 +41,8 @@ export function parseNat(text: string): bigint | undefined {
 
 /** A u32 (indices, alignments, limits): no sign allowed. */
 export function parseU32(text: string): number | undefined {
+  const small = smallDecimal(text);
+  if (small >= 0) return small <= 0xffffffff ? small : undefined;
   const v = parseNat(text);
   return v !== undefined && v <= 0xffffffffn ? Number(v) : undefined;
 }
@@ -161,11 +182,66 @@ function decimalFastPath(text: string, f: FloatFormat): bigint | undefined | nul
 
 /** Bits of an f32 literal, or undefined if malformed or out of range. */
 export function parseF32(text: string): number | undefined {
+  const special = specialF32(text);
+  if (special >= 0) return special;
+  if (special === -2) return undefined;
+  const hex = exactHexValue(text, true);
+  if (hex === hex) {
+    // An exact f64 rounds to f32 once, correctly.
+    const r = Math.fround(hex);
+    if (!Number.isFinite(r)) return undefined;
+    scratch.setFloat32(0, r, true);
+    return scratch.getUint32(0, true);
+  }
+  if (isPlainDecimal(text)) {
+    const b = decimalFastPath(text, F32);
+    if (b !== null) return b === undefined ? undefined : Number(b);
+  }
   const b = floatBits(text, F32);
   return b === undefined ? undefined : Number(b);
 }
 
 /** Bits of an f64 literal, or undefined if malformed or out of range. */
 export function parseF64(text: string): bigint | undefined {
+  const special = specialF64(text);
+  if (special !== undefined) return special === null ? undefined : special;
+  const hex = exactHexValue(text);
+  if (hex === hex) {
+    scratch.setFloat64(0, hex, true);
+    return scratch.getBigUint64(0, true);
+  }
+  if (isPlainDecimal(text)) {
+    const b = decimalFastPath(text, F64);
+    if (b !== null) return b;
+  }
   return floatBits(text, F64);
+}
+
+/**
+ * An iN literal (N ≤ 32) as its two's-complement bits in a number, without BigInt for the
+ * usual short decimals; undefined when malformed or out of range.
+ */
+export function parseSmallInt(text: string, bits: 8 | 16 | 32): number | undefined {
+  const v = smallSignedDecimal(text);
+  if (v === v) {
+    if (v < -(2 ** (bits - 1)) || v >= 2 ** bits) return undefined;
+    return v < 0 ? v + 2 ** bits : v;
+  }
+  const b = parseInt(text, bits);
+  return b === undefined ? undefined : Number(b);
+}
+
+/** A decimal of at most 9 digits with an optional sign (it fits an i32 either way), else NaN. */
+export function smallSignedDecimal(text: string): number {
+  const c = text.charCodeAt(0);
+  const signed = c === 0x2d || c === 0x2b ? 1 : 0;
+  const n = text.length;
+  if (n === signed || n - signed > 9) return NaN;
+  let v = 0;
+  for (let i = signed; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return c === 0x2d ? -v : v;
 }

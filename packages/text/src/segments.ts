@@ -7,7 +7,7 @@ import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
 import { NameSpace } from './names.js';
 import { parseU32 } from './numbers.js';
-import { Cursor, isAtom, isList, type SList } from './sexpr.js';
+import { Cursor, isAtom, isList, SList } from './sexpr.js';
 import { parseRefType, tryValType, type ValType } from './types.js';
 
 export function constExpr(c: Cursor, mod: ModuleContext): Bytes {
@@ -39,7 +39,7 @@ function offsetExpr(c: Cursor, mod: ModuleContext): Bytes {
 
 /** A one-item list around a folded instruction, so it reads as an instruction sequence. */
 function wrap(node: SList): SList {
-  return { ...node, kind: 'list', items: [node] };
+  return new SList([node], node.start, node.end, node.map);
 }
 
 export type SegMode = { mode: 'passive' } | { mode: 'declare' } | { mode: 'active'; table: number; offset: Bytes };

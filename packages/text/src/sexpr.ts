@@ -1,43 +1,160 @@
-// Tokens grouped into S-expressions. Every list keeps its opening parenthesis' position (for
-// errors) and its source span (so a WAST `(module ...)` can be quoted back as text).
+// Tokens grouped into S-expressions. Every list keeps its source span (so a WAST `(module ...)`
+// can be quoted back as text); positions for errors are worked out from offsets when needed.
 
 import { errorAt, TextError, type Located } from './errors.js';
-import { Lexer, type Token } from './lexer.js';
+import { Scanner, T_ATOM, T_EOF, T_ID, T_LPAREN, T_RPAREN, type Token } from './lexer.js';
+import type { LineMap } from './positions.js';
 
-export interface SList extends Located {
-  kind: 'list';
-  items: SNode[];
-  /** Source offsets: the opening parenthesis, and just past the closing one. */
-  start: number;
-  end: number;
+export class SList {
+  readonly kind = 'list' as const;
+  /**
+   * Set on a WAST `(module ...)` read lazily (./wast.ts): its fields were skipped, not read;
+   * `items` holds only the header (`module`, `definition`, $id) and the fields are the source
+   * from this offset to the closing parenthesis.
+   */
+  lazyFields = -1;
+  constructor(
+    readonly items: SNode[],
+    /** Source offsets: the opening parenthesis, and just past the closing one. */
+    readonly start: number,
+    public end: number,
+    readonly map: LineMap,
+  ) {}
+
+  get line(): number {
+    return this.map.line(this.start);
+  }
+  get col(): number {
+    return this.map.col(this.start);
+  }
   /** Position of the closing parenthesis (where "found ')'" errors point). */
-  endLine: number;
-  endCol: number;
+  get endLine(): number {
+    return this.map.line(this.end - 1);
+  }
+  get endCol(): number {
+    return this.map.col(this.end - 1);
+  }
 }
 export type SNode = SList | Token;
 
+/** A list's closing parenthesis as a position, located only if an error needs it. */
+class ClosePosition implements Located {
+  constructor(private readonly list: SList) {}
+  get line(): number {
+    return this.list.endLine;
+  }
+  get col(): number {
+    return this.list.endCol;
+  }
+}
+
 /** Read every top-level S-expression (or bare token) of `src`. */
 export function readSExprs(src: string): SNode[] {
-  const lexer = new Lexer(src);
+  return readNodes(new Scanner(src));
+}
+
+/**
+ * Read the rest of what `scanner` scans as nodes. With `lazyModules`, a list headed by `module`
+ * whose fields are text is kept as its header only (SList.lazyFields), the fields skipped.
+ */
+export function readNodes(scanner: Scanner, lazyModules = false): SNode[] {
+  const top: SNode[] = [];
+  for (let n = readNode(scanner, lazyModules); n !== undefined; n = readNode(scanner, lazyModules)) top.push(n);
+  return top;
+}
+
+/**
+ * The next top-level node, or undefined at the end. Reading a script one command at a time
+ * lets each command's tree die young (a whole script's tree outlived the young generation
+ * and made the garbage collector copy it).
+ */
+export function readNode(scanner: Scanner, lazyModules = false): SNode | undefined {
   const stack: SList[] = [];
   const top: SNode[] = [];
-  for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
-    if (t.kind === '(') {
-      stack.push({ kind: 'list', items: [], start: t.start, end: t.end, line: t.line, col: t.col, endLine: t.line, endCol: t.col });
-    } else if (t.kind === ')') {
+  let items = top;
+  for (;;) {
+    if (top.length > 0) return top[0];
+    const k = scanner.next();
+    if (k === T_LPAREN) {
+      const list = new SList([], scanner.start, scanner.end, scanner.map);
+      stack.push(list);
+      items = list.items;
+      if (lazyModules) {
+        const ended = readModuleHeader(scanner, list);
+        if (ended) {
+          stack.pop();
+          items = stack.length > 0 ? stack[stack.length - 1]!.items : top;
+          items.push(list);
+        }
+      }
+    } else if (k === T_RPAREN) {
       const done = stack.pop();
-      if (!done) throw errorAt(t, 'unexpected ")"');
-      done.end = t.end;
-      done.endLine = t.line;
-      done.endCol = t.col;
-      (stack.length > 0 ? stack[stack.length - 1]!.items : top).push(done);
+      if (!done) throw scanner.error(scanner.start, 'unexpected ")"');
+      done.end = scanner.end;
+      items = stack.length > 0 ? stack[stack.length - 1]!.items : top;
+      items.push(done);
+    } else if (k === T_EOF) {
+      break;
     } else {
-      (stack.length > 0 ? stack[stack.length - 1]!.items : top).push(t);
+      items.push(scanner.token(k));
     }
   }
   const open = stack.pop();
   if (open) throw errorAt(open, 'unclosed "(": expected ")", found end of input');
-  return top;
+  return top[0];
+}
+
+/**
+ * Just after a `(`: if the list is a `(module definition? $id? field*)` with text fields, read
+ * the header into `list`, skip the fields and close the list (returns true). Binary, quote and
+ * instance modules, and every other list, are read as usual (the tokens read so far are in
+ * `list.items`; returns false).
+ */
+function readModuleHeader(scanner: Scanner, list: SList): boolean {
+  const save = scanner.pos;
+  let k = scanner.next();
+  if (k !== T_ATOM || !isWord(scanner, 'module')) {
+    scanner.pos = save;
+    return false;
+  }
+  list.items.push(scanner.token(k));
+  for (;;) {
+    const before = scanner.pos;
+    k = scanner.next();
+    if (k === T_ID || (k === T_ATOM && isWord(scanner, 'definition'))) {
+      list.items.push(scanner.token(k));
+      continue;
+    }
+    if (k === T_ATOM && (isWord(scanner, 'binary') || isWord(scanner, 'quote') || isWord(scanner, 'instance'))) {
+      scanner.pos = before;
+      return false;
+    }
+    if (k === T_RPAREN) {
+      list.end = scanner.end;
+      return true;
+    }
+    if (k === T_EOF) {
+      scanner.pos = before;
+      return false;
+    }
+    list.lazyFields = scanner.start;
+    const close = scanner.skipList();
+    if (close < 0) throw errorAt(list, 'unclosed "(": expected ")", found end of input');
+    // skipList ended inside the first field's list or at the module's own `)`: a field that
+    // was an atom opened no list, so one more level closes the module.
+    if (k !== T_LPAREN) {
+      list.end = scanner.end;
+      return true;
+    }
+    const last = scanner.skipList();
+    if (last < 0) throw errorAt(list, 'unclosed "(": expected ")", found end of input');
+    list.end = scanner.end;
+    return true;
+  }
+}
+
+function isWord(scanner: Scanner, word: string): boolean {
+  return scanner.end - scanner.start === word.length && scanner.src.startsWith(word, scanner.start);
 }
 
 /** How a node reads in "found X" messages. */
@@ -98,7 +215,7 @@ export class Cursor {
     const n = this.peek();
     if (n) return n;
     if (this.end < this.list.items.length) return this.list.items[this.end]!;
-    return { line: this.list.endLine, col: this.list.endCol };
+    return new ClosePosition(this.list);
   }
   error(expected: string): TextError {
     return errorAt(this.here(), `expected ${expected}, found ${describe(this.peek())}`);

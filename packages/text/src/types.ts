@@ -17,7 +17,11 @@ export interface FuncSig {
 }
 
 export function sigKey(sig: FuncSig): string {
-  return `${sig.params.map((p) => p.key).join(' ')} -> ${sig.results.map((r) => r.key).join(' ')}`;
+  let key = '';
+  for (let i = 0; i < sig.params.length; i++) key += i === 0 ? sig.params[i]!.key : ' ' + sig.params[i]!.key;
+  key += ' ->';
+  for (const r of sig.results) key += ' ' + r.key;
+  return key;
 }
 
 const NUM_TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };

@@ -4,7 +4,9 @@
 
 import { errorAt, TextError } from './errors.js';
 import { encodeModuleFields, parseWat, type EncodeOptions } from './module.js';
-import { Cursor, describe, headOf, isAtom, isList, readSExprs, type SList, type SNode } from './sexpr.js';
+import { Scanner } from './lexer.js';
+import { fastCommand } from './wast-fast.js';
+import { Cursor, describe, headOf, isAtom, isList, readNode, readNodes, SList, type SNode } from './sexpr.js';
 import { parseWastExpected, parseWastValue, type WastExpected, type WastValue } from './wast-values.js';
 
 export type WastModuleSource =
@@ -99,6 +101,8 @@ function parseAction(node: SNode | undefined, at: { line: number; col: number })
 
 function parseCommand(node: SNode, src: string): WastCommand {
   if (!isList(node)) throw errorAt(node, `expected a command, found ${describe(node)}`);
+  // Commands are built field by field: an object spread of `where` was the slowest line of a
+  // script parse (V8 copies a spread through a generic path).
   const where: Where = { line: node.line, col: node.col, text: src.slice(node.start, node.end) };
   const head = headOf(node);
   const c = new Cursor(node);
@@ -109,52 +113,52 @@ function parseCommand(node: SNode, src: string): WastCommand {
         const instance = c.takeId()?.text;
         const definition = c.takeId()?.text;
         c.expectEnd();
-        return { ...where, kind: 'module_instance', instance, definition };
+        return { line: where.line, col: where.col, text: where.text, kind: 'module_instance', instance, definition };
       }
-      return { ...where, kind: 'module', module: parseModule(node, src) };
+      return { line: where.line, col: where.col, text: where.text, kind: 'module', module: parseModule(node, src) };
     }
     case 'register': {
       const name = stringValue(c, 'a registration name');
       const module = c.takeId()?.text;
       c.expectEnd();
-      return { ...where, kind: 'register', name, module };
+      return { line: where.line, col: where.col, text: where.text, kind: 'register', name, module };
     }
     case 'invoke': case 'get':
-      return { ...where, kind: 'action', action: parseAction(node, node) };
+      return { line: where.line, col: where.col, text: where.text, kind: 'action', action: parseAction(node, node) };
     case 'assert_return': {
       const action = parseAction(c.take(), c.here());
       const expected: WastExpected[] = [];
       while (!c.done) expected.push(parseWastExpected(c.take()!));
-      return { ...where, kind: 'assert_return', action, expected };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_return', action, expected };
     }
     case 'assert_trap': {
       if (c.peekList('module')) {
         const module = parseModule(c.take() as SList, src);
         const message = stringValue(c, 'a failure message');
         c.expectEnd();
-        return { ...where, kind: 'assert_trap_module', module, message };
+        return { line: where.line, col: where.col, text: where.text, kind: 'assert_trap_module', module, message };
       }
       const action = parseAction(c.take(), c.here());
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: 'assert_trap', action, message };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_trap', action, message };
     }
     case 'assert_exhaustion': {
       const action = parseAction(c.take(), c.here());
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: 'assert_exhaustion', action, message };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_exhaustion', action, message };
     }
     case 'assert_exception': {
       const action = parseAction(c.take(), c.here());
       c.expectEnd();
-      return { ...where, kind: 'assert_exception', action };
+      return { line: where.line, col: where.col, text: where.text, kind: 'assert_exception', action };
     }
     case 'assert_invalid': case 'assert_malformed': case 'assert_unlinkable': case 'assert_uninstantiable': {
       const module = parseModule(c.expectList('"(module ...)"', 'module'), src);
       const message = stringValue(c, 'a failure message');
       c.expectEnd();
-      return { ...where, kind: head, module, message };
+      return { line: where.line, col: where.col, text: where.text, kind: head, module, message };
     }
     case 'thread': {
       const name = c.takeId();
@@ -173,13 +177,13 @@ function parseCommand(node: SNode, src: string): WastCommand {
       }
       const commands: WastCommand[] = [];
       while (!c.done) commands.push(parseCommand(c.take()!, src));
-      return { ...where, kind: 'thread', name: name.text, shared, commands };
+      return { line: where.line, col: where.col, text: where.text, kind: 'thread', name: name.text, shared, commands };
     }
     case 'wait': {
       const thread = c.takeId();
       if (!thread) throw c.error('a thread name');
       c.expectEnd();
-      return { ...where, kind: 'wait', thread: thread.text };
+      return { line: where.line, col: where.col, text: where.text, kind: 'wait', thread: thread.text };
     }
     default:
       throw errorAt(node, `expected a command, found ${describe(node)}`);
@@ -189,17 +193,38 @@ function parseCommand(node: SNode, src: string): WastCommand {
 const MODULE_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
 
 /**
- * A whole script. A script that is only module fields is one inline module. Errors in a
+ * A whole script. A script that is only module fields is one inline module. `fastPath: false`
+ * reads every command the general way (./wast-fast.ts's results are tested against it). Errors in a
  * command's syntax (not in a module's, which stay unencoded) throw a TextError.
  */
-export function parseWast(src: string): WastCommand[] {
-  const nodes = readSExprs(src);
-  if (nodes.length > 0 && nodes.every((n) => MODULE_FIELDS.has(headOf(n) ?? ''))) {
-    const first = nodes[0] as SList;
-    const list: SList = { ...first, items: nodes, start: 0, end: src.length };
-    return [{ line: first.line, col: first.col, text: src, kind: 'module', module: { definition: false, source: { kind: 'text', list, fieldsFrom: 0, text: src } } }];
+export function parseWast(src: string, opts: { fastPath?: boolean } = {}): WastCommand[] {
+  const fastPath = opts.fastPath ?? true;
+  // Module fields are skipped here (read when the module is encoded): most of a script's
+  // modules are encoded once and many never, and a skip checks tokens without keeping them.
+  const scanner = new Scanner(src);
+  const first = readNode(scanner, true);
+  if (first === undefined) return [];
+  if (MODULE_FIELDS.has(headOf(first) ?? '')) {
+    // Maybe a script that is only module fields: one inline module.
+    const nodes = [first, ...readNodes(scanner, true)];
+    if (nodes.every((n) => MODULE_FIELDS.has(headOf(n) ?? ''))) {
+      const list = new SList(nodes, 0, src.length, scanner.map);
+      return [{ line: first.line, col: first.col, text: src, kind: 'module', module: { definition: false, source: { kind: 'text', list, fieldsFrom: 0, text: src } } }];
+    }
+    return nodes.map((n) => parseCommand(n, src));
   }
-  return nodes.map((n) => parseCommand(n, src));
+  const commands = [parseCommand(first, src)];
+  for (;;) {
+    const fast = fastPath ? fastCommand(scanner) : undefined;
+    if (fast !== undefined) {
+      commands.push(fast);
+      continue;
+    }
+    const n = readNode(scanner, true);
+    if (n === undefined) break;
+    commands.push(parseCommand(n, src));
+  }
+  return commands;
 }
 
 /** Binary bytes of a script module; a TextError when its text is malformed. */
@@ -209,8 +234,12 @@ export function encodeWastModule(m: WastModule, opts: EncodeOptions = {}): Uint8
       return m.source.bytes;
     case 'quote':
       return parseWat(m.source.text, opts);
-    case 'text':
-      return encodeModuleFields(m.source.list, m.source.fieldsFrom, opts);
+    case 'text': {
+      const l = m.source.list;
+      if (l.lazyFields < 0) return encodeModuleFields(l, m.source.fieldsFrom, opts);
+      const fields = readNodes(new Scanner(l.map.src, l.lazyFields, l.end - 1, l.map));
+      return encodeModuleFields(new SList(l.items.concat(fields), l.start, l.end, l.map), m.source.fieldsFrom, opts);
+    }
   }
 }
 
