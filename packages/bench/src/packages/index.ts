@@ -1,13 +1,14 @@
 // The package scenarios, in the order the test and the benchmark run them.
 import brotli from './scenarios/brotli.js';
 import esbuild from './scenarios/esbuild.js';
+import ffmpeg from './scenarios/ffmpeg.js';
 import hashWasm from './scenarios/hash-wasm.js';
 import { quickjsProgram, quickjsRecursion } from './scenarios/quickjs.js';
 import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
