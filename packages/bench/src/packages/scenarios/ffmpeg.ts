@@ -44,10 +44,10 @@ function exec(s: State, args: string[]): string {
   s.log.length = 0;
   s.core.reset();
   const code = s.core.exec(...args);
-  // Masked: the final progress line's speed= (wall-clock time), and the decoded-frames
+  // Masked: the final progress line's fps= and speed= (wall-clock rates), and the decoded-frames
   // total, which this build keeps counting across commands (a global that is never reset).
   const lines = s.log.map((line) =>
-    line.replace(/\bspeed=\s*\S+/g, 'speed=(masked)').replace(/^stdout: \d+ frames successfully decoded/, 'stdout: (masked) frames successfully decoded'));
+    line.replace(/\b(fps|speed)=\s*\S+/g, '$1=(masked)').replace(/^stdout: \d+ frames successfully decoded/, 'stdout: (masked) frames successfully decoded'));
   return `${lines.join('\n')}\nexit code ${code}\n`;
 }
 
