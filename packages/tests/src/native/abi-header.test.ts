@@ -31,7 +31,7 @@ const FAMILIES: readonly Family[] = [
     notInHeader: [
       'Unreachable', 'IntegerDivideByZero', 'IntegerOverflow', 'BadConversionToInteger', 'OutOfBoundsTable',
       'IndirectCallToNull', 'BadSignature', 'NullReference', 'UninitializedElement', 'OutOfBoundsDataOrElem',
-      'Interrupt', 'OutOfFuel', 'UnalignedAtomic', 'ExpectedSharedMemory',
+      'Interrupt', 'OutOfFuel', 'UnalignedAtomic',
     ],
   },
   {
