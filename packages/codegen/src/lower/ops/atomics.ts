@@ -20,7 +20,7 @@ import { constVal, Kind, regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import type { Gpr } from '../masm/registers.js';
-import { compareExchange, rmwByCompareExchange, zeroExtendLow } from '../masm/atomic-rmw.js';
+import { compareExchange, rmwByCompareExchange, zeroExtendLow, type HeapOperand, type ReleaseOperand } from '../masm/atomic-rmw.js';
 import {
   AccessCheck, addressIsLocalHome, heapOperandDone, ownedHeapIndex, popHeapOperand, releaseHeapIndex,
 } from './heap-address.js';
@@ -79,12 +79,13 @@ function readOffset(r: BinaryReader): number {
   return r.readVarU32();
 }
 
-function operandAt(fc: FunctionCompiler, offset: number, bytes: number) {
-  return (pinned: number) => popHeapOperand(fc, offset, bytes, pinned, AccessCheck.BoundsAndAlignment);
+/** The checked heap operand of a `bytes`-wide atomic access at the address on the stack. */
+function operandAt(fc: FunctionCompiler, offset: number, bytes: number): HeapOperand {
+  return (pinned) => popHeapOperand(fc, offset, bytes, pinned, AccessCheck.BoundsAndAlignment);
 }
 
-function releaser(fc: FunctionCompiler) {
-  return (m: Parameters<typeof releaseHeapIndex>[1]) => releaseHeapIndex(fc, m);
+function releaser(fc: FunctionCompiler): ReleaseOperand {
+  return (m) => releaseHeapIndex(fc, m);
 }
 
 /** x86 loads are sequentially consistent on their own (TSO): a plain mov or movzx. */
