@@ -38,7 +38,7 @@ typedef union wj_val {
   uint64_t bits;
 } wj_val;
 
-/* Status codes. 0 is success; 1..15 are wasm trap codes (a trap ended a call); negative
+/* Status codes. 0 is success; 1..15, 17 and 18 are wasm trap codes (a trap ended a call); negative
  * values are usage errors that ran no wasm. */
 #define WJ_OK 0
 #define WJ_STACK_OVERFLOW 1

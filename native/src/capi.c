@@ -323,7 +323,7 @@ static uint32_t wj_drive_host_calls(wj_env_state *state, uint32_t owner_id) {
     int32_t code;
     if (st == napi_ok && napi_typeof(env, out, &t) == napi_ok) {
       if (t == napi_undefined) status = WJ_TRAP_NONE;
-      else if (t == napi_number && napi_get_value_int32(env, out, &code) == napi_ok && code > 0 && code <= 16)
+      else if (t == napi_number && napi_get_value_int32(env, out, &code) == napi_ok && code > 0 && code <= WJ_TRAP_EXPECTED_SHARED_MEMORY)
         status = (uint32_t)code;
     } else {
       /* N-API caught the exception into our env, where it would be rethrown at the end of

@@ -35,6 +35,8 @@ enum {
   WJ_TRAP_HOST_EXCEPTION = 13,
   /* A native import called trap(c, msg) (capi.c); the message is in the env state. */
   WJ_TRAP_HOST_TRAP = 16,
+  /* The last trap code (memory.atomic.wait on an unshared memory): codes 1..it are traps. */
+  WJ_TRAP_EXPECTED_SHARED_MEMORY = 18,
 };
 
 /* abi.ts: CallBuffer. */

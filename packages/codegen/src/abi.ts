@@ -76,6 +76,10 @@ export const enum TrapCode {
   OutOfFuel = 15,
   /** A native import (C API) trapped; its message is native hostTrapMessage(). */
   HostTrap = 16,
+  /** An atomic access whose effective address is not a multiple of its width (threads). */
+  UnalignedAtomic = 17,
+  /** memory.atomic.wait on an unshared memory, which could only wait forever (threads). */
+  ExpectedSharedMemory = 18,
 }
 
 /** The `trap` property of a RuntimeError, indexed by TrapCode. */
@@ -97,6 +101,8 @@ export const TRAP_NAMES: readonly string[] = [
   'interrupt',
   'out_of_fuel',
   'host_trap',
+  'unaligned_atomic',
+  'expected_shared_memory',
 ];
 
 /** Byte offsets of the fixed vmctx header. All fields are 8 bytes. */

@@ -68,6 +68,8 @@ const TRAP_MESSAGES: Readonly<Record<string, string>> = {
   out_of_bounds_data_or_elem: 'element segment out of bounds',
   interrupt: 'execution interrupted',
   out_of_fuel: 'all fuel consumed',
+  unaligned_atomic: 'operation does not support unaligned accesses',
+  expected_shared_memory: 'Atomics.wait cannot be called in this context',
 };
 
 /** i32.rem_s, i32.rem_u, i64.rem_s, i64.rem_u: V8 says "remainder by zero" for these. */

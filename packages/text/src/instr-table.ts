@@ -1,6 +1,6 @@
 // THE adapter between codegen's operator table (wasm/operators.ts, operators-simd.ts) and the
 // text parser: mnemonic → opcode and text immediate shape for every instruction codegen has a
-// row for (Wasm 2.0 with SIMD, and relaxed SIMD).
+// row for (Wasm 2.0 with SIMD, relaxed SIMD, and the threads proposal's atomics).
 //
 // Instructions codegen has no rows for yet come from ./pending-ops.ts.
 
@@ -83,6 +83,12 @@ function buildTable(): Map<string, InstrInfo> {
     if (o === undefined) continue;
     const imm = shapeOfSimdOp(o.imm);
     table.set(o.name, imm === 'memarg' || imm === 'memarg_lane' ? { code: 0xfd, sub: o.code, imm, align: o.accessBytes } : { code: 0xfd, sub: o.code, imm });
+  }
+  // 0xfe (threads): loads, stores, rmw, wait/notify take a memarg; atomic.fence's reserved
+  // zero byte is written like memory.size's memory index.
+  for (const o of PREFIX_SPACES[0xfe]!.rows) {
+    if (o === undefined) continue;
+    table.set(o.name, o.imm === ImmKind.MemArg ? { code: 0xfe, sub: o.code, imm: 'memarg', align: o.accessBytes } : { code: 0xfe, sub: o.code, imm: 'memory' });
   }
   for (const [name, info] of PENDING_OPS) {
     if (table.has(name)) continue; // codegen's row wins once it exists

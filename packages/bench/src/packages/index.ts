@@ -2,6 +2,7 @@
 import brotli from './scenarios/brotli.js';
 import duckdb from './scenarios/duckdb.js';
 import esbuild from './scenarios/esbuild.js';
+import ffmpeg from './scenarios/ffmpeg.js';
 import hashWasm from './scenarios/hash-wasm.js';
 import { quickjsProgram, quickjsRecursion } from './scenarios/quickjs.js';
 import ruby from './scenarios/ruby.js';
@@ -9,7 +10,7 @@ import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ruby, duckdb];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg, ruby, duckdb];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);

@@ -29,6 +29,7 @@ import { refsFamily } from './ops/refs.js';
 import { floatFamily } from './ops/float.js';
 import { conversionFamily, truncSatFamily } from './ops/conversions.js';
 import { simdHandler } from './ops/simd-handlers.js';
+import { atomicLowering } from './ops/atomics.js';
 
 /** Lowers one operator (its opcode already read); returns true at the function's final `end`. */
 export type OpHandler = (fc: FunctionCompiler, r: BinaryReader) => boolean;
@@ -83,6 +84,10 @@ export function handlerFor(o: Operator): OpHandler {
       const h = simdHandler(o.name);
       // Validated but not lowered (relaxed SIMD not yet): the function is refused.
       if (h === undefined) return (fc) => { throw simdNotSupported(fc); };
+      return (fc, r) => (h(fc, r), false);
+    }
+    case Lowering.Atomic: {
+      const h = atomicLowering(o);
       return (fc, r) => (h(fc, r), false);
     }
     case Lowering.Nop: return () => false;

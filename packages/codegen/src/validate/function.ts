@@ -19,6 +19,7 @@ import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { ImmKind, Op, OpFC, PREFIX_SPACES } from '../wasm/opcodes.js';
 import { SIMD_PREFIX, simdLaneCount } from '../wasm/operators-simd.js';
+import { ATOMIC_PREFIX } from '../wasm/operators-atomic.js';
 import { ValType, type WasmModule } from '../wasm/types.js';
 import { moduleContext, type ModuleContext } from './context.js';
 import { EMPTY_SIG, FIRST_TYPE_SIG, VALUE_SIG, type SigTable } from './sig-table.js';
@@ -38,6 +39,7 @@ import {
 import { dataSegmentCount } from '../wasm/data-segments.js';
 
 const SIMD_ROWS = PREFIX_SPACES[SIMD_PREFIX]!.rows;
+const ATOMIC_ROWS = PREFIX_SPACES[ATOMIC_PREFIX]!.rows;
 /** Lane counts of the 0xfd operators with lane immediates, by sub-opcode (0 for others). */
 const SIMD_LANES = Uint8Array.from(SIMD_ROWS, (row) =>
   row !== undefined && (row.imm === ImmKind.Lane || row.imm === ImmKind.MemArgLane) ? simdLaneCount(row.name) : 0,
@@ -735,6 +737,9 @@ class FunctionValidator {
         if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
         this.prefixFD();
         return;
+      case Op.PrefixFE:
+        this.prefixFE();
+        return;
       default:
         // Not an operator (the hot loop handled the simple ones, loads and stores).
         this.fail('illegal opcode');
@@ -811,6 +816,29 @@ class FunctionValidator {
         if (row.imm === ImmKind.MemArgLane && lane >= SIMD_LANES[sub]!) this.fail('invalid lane index');
         break;
       }
+    }
+    const p = row.params!;
+    for (let i = p.length - 1; i >= 0; i--) this.pop(p[i]!);
+    for (const t of row.results!) this.push(t);
+  }
+
+  /**
+   * A 0xFE (threads) operator: typed by its row. Unlike a plain load or store, an atomic
+   * access must state its natural alignment exactly (the threads proposal's validation rule).
+   */
+  private prefixFE(): void {
+    const r = this.r;
+    const row = ATOMIC_ROWS[r.readVarU32()];
+    if (row === undefined) this.fail('illegal opcode');
+    if (row.imm === ImmKind.ZeroByte) {
+      this.zeroByte(); // atomic.fence
+    } else {
+      const align = r.readVarU32();
+      r.readVarU32(); // offset: any u32 is valid
+      this.checkMemory();
+      const natural = Math.log2(row.accessBytes);
+      if (align > natural) this.fail('alignment must not be larger than natural');
+      if (align < natural) this.fail('atomic alignment must be natural');
     }
     const p = row.params!;
     for (let i = p.length - 1; i >= 0; i--) this.pop(p[i]!);

@@ -36,7 +36,6 @@ const OPCODES: Record<number, string> = {
   0xd6: FEATURE.typedFunctionReferences, // br_on_non_null
   0xd3: FEATURE.gc, // ref.eq
   0xfb: FEATURE.gc, // struct/array/i31/cast prefix
-  0xfe: FEATURE.threads, // atomics prefix
 };
 
 /** Value/reference/block type bytes of later proposals. */

@@ -7,4 +7,5 @@ export {
 } from './module.js';
 export { readConstExpr } from './const-expr.js';
 export { MAX_LOCALS } from './sections.js';
+export { readImmediates } from './body-scan.js';
 export { DataSegmentTable, dataSegmentCount } from './data-segments.js';

@@ -192,6 +192,7 @@ export const enum Op {
   RefFunc = 0xd2,
   PrefixFC = 0xfc,
   PrefixFD = 0xfd,
+  PrefixFE = 0xfe,
 }
 
 /** Sub-opcodes after the 0xfc prefix (saturating truncation, bulk memory, table ops). */

@@ -1,4 +1,4 @@
-// The operator table: one row per wasm operator (Wasm 2.0, and relaxed SIMD), and the single
+// The operator table: one row per wasm operator (Wasm 2.0, relaxed SIMD, threads' atomics), and the single
 // place its facts are written down — encoding, spec mnemonic, immediates, operand and result
 // types, lowering family and fuel class. The decoder (OP_IMM, body-scan.ts), the validator
 // (validate/signatures.ts), the lowering dispatch (lower/op-handlers.ts), names for errors
@@ -15,6 +15,7 @@
 // (packages/tests/src/codegen/operators.test.ts builds the others from the row).
 import { ValType } from './types.js';
 import { simdOperators } from './operators-simd.js';
+import { atomicOperators } from './operators-atomic.js';
 
 /** The immediate operands that follow an opcode, which is all a pass needs to skip it. */
 export const enum ImmKind {
@@ -101,6 +102,8 @@ export const enum Lowering {
   FloatConvert,
   /** The 0xFD operators (operators-simd.ts). */
   Simd,
+  /** The 0xFE operators of the threads proposal (operators-atomic.ts). */
+  Atomic,
 }
 
 /**
@@ -405,5 +408,6 @@ export const OPERATORS: readonly Operator[] = [
   fc(17, 'table.fill', INDEX, SPECIAL, TABLE),
   // 0xFD prefix
   ...simdOperators(row),
-
+  // 0xFE prefix
+  ...atomicOperators(row),
 ];

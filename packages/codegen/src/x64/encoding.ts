@@ -43,7 +43,9 @@ export function rexForByteReg(r: number): number {
  * 0x0F3A0A. Unambiguous because no opcode byte sequence starts with 00.
  */
 function putPrefixRexOpcode(d: Uint8Array, p: number, prefix: number, rex: number, op: number): number {
-  if (prefix !== 0) d[p++] = prefix;
+  // Two legacy prefixes are packed like opcodes, first byte most significant (lock + 66).
+  if (prefix > 0xff) d[p++] = prefix >>> 8;
+  if (prefix !== 0) d[p++] = prefix & 0xff;
   if (rex !== 0) d[p++] = 0x40 | rex;
   if (op > 0xff) {
     if (op > 0xffff) d[p++] = op >>> 16;

@@ -8,6 +8,7 @@ export * from './sse-mem.js';
 export * from './extra-nop.js';
 export * from './extra-abs.js';
 export * from './extra-bt.js';
+export * from './atomics.js';
 export * from './simd-ops.js';
 export * from './simd.js';
 export * from './vex.js';

@@ -21,6 +21,9 @@ const TRAP_CODES: [prefix: string, codes: string[]][] = [
   ['call stack exhausted', ['stack_overflow']],
   ['null reference', ['null_reference']],
   ['null function reference', ['null_reference']],
+  // The threads proposal's atomics.
+  ['unaligned atomic', ['unaligned_atomic']],
+  ['expected shared memory', ['expected_shared_memory']],
 ];
 
 /** Acceptable trap codes for an expected message, or undefined if unknown. */

@@ -124,7 +124,8 @@ function fixtureOf(o: Operator): Fixture {
     if (!f) throw new Error(`no fixture for ${specialKey(o)}: add one to SPECIAL`);
     return f;
   }
-  const imm = DEFAULT_IMM[o.imm];
+  // Atomic accesses state their natural alignment exactly; atomic.fence has a zero byte.
+  const imm = o.prefix === 0xfe ? (o.imm === ImmKind.MemArg ? [Math.log2(o.accessBytes), 0x00] : [0x00]) : DEFAULT_IMM[o.imm];
   if (!imm) throw new Error(`no default immediate for ${o.name}`);
   const gets = o.params.flatMap((_, i) => [0x20, i]);
   const fixture: Fixture = { use: use(gets, imm, [...o.params], [...o.results]) };
@@ -163,10 +164,11 @@ function validates(bytes: Uint8Array): void {
 const LOWERED = OPERATORS.filter((o) => o.prefix !== 0xfd);
 
 describe('codegen/operator table', () => {
-  it('has one row per encoding: 201 lowered (Wasm 2.0 without SIMD) and 256 SIMD rows', () => {
+  it('has one row per encoding: 268 lowered (Wasm 2.0 without SIMD, 67 atomics) and 256 SIMD rows', () => {
     const keys = OPERATORS.map((o) => `${o.prefix}/${o.code}`);
     expect(new Set(keys).size).to.equal(keys.length);
-    expect(LOWERED.length).to.equal(183 + 18);
+    expect(LOWERED.length).to.equal(183 + 18 + 67);
+    expect(OPERATORS.filter((o) => o.prefix === 0xfe).length).to.equal(67);
     expect(OPERATORS.length - LOWERED.length).to.equal(236 + 20);
   });
 
@@ -214,9 +216,9 @@ describe('codegen/operator table', () => {
     expect(control).to.deep.equal(['unreachable', 'block', 'loop', 'if', 'else', 'end', 'br', 'br_if', 'br_table', 'return']);
   });
 
-  it('refuses every one-byte opcode and 0xfc sub-opcode without a row', () => {
+  it('refuses every one-byte opcode and 0xfc/0xfe sub-opcode without a row', () => {
     for (let byte = 0; byte < 256; byte++) {
-      if (OP_ROWS[byte] !== undefined || byte === 0xfc || byte === 0xfd) continue;
+      if (OP_ROWS[byte] !== undefined || byte === 0xfc || byte === 0xfd || byte === 0xfe) continue;
       const b = new ModuleBuilder();
       b.func({ code: [byte, 0x00, 0x00, 0x0b] });
       expect(() => validateModule(decodeModule(b.build())), `0x${byte.toString(16)}`).to.throw(CompileError, /illegal opcode/);
@@ -225,6 +227,12 @@ describe('codegen/operator table', () => {
       const b = new ModuleBuilder();
       b.func({ code: [0xfc, ...u32(sub), 0x0b] });
       expect(() => validateModule(decodeModule(b.build())), `0xfc ${sub}`).to.throw(CompileError, /illegal opcode/);
+    }
+    // The gaps of the 0xfe space and past its end.
+    for (const sub of [0x04, 0x0f, 0x4f, 128, 1000]) {
+      const b = new ModuleBuilder();
+      b.func({ code: [0xfe, ...u32(sub), 0x02, 0x00, 0x0b] });
+      expect(() => validateModule(decodeModule(b.build())), `0xfe ${sub}`).to.throw(CompileError, /illegal opcode/);
     }
   });
 

@@ -3,7 +3,8 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { TTF_SIMD, denanModule, ttfModule } from './ttf.js';
+import { TTF_SIMD, TTF_THREADS, denanModule, ttfModule } from './ttf.js';
+import { unshareMemories } from './unshare-memory.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
 import { observe, type Observation, type PlannedCall } from './diff-observe.js';
@@ -17,7 +18,15 @@ export interface DiffJob {
   bytes?: Uint8Array;
   /** Which wasmjit modes to compare (default both). */
   modes?: ('explicit' | 'guard')[];
+  /** What the generated modules may use (default 'simd'). */
+  features?: DiffFeatures;
 }
+
+/**
+ * 'simd': Wasm 2.0 with SIMD. 'threads': that plus the threads proposal's atomics, the
+ * memory made unshared (unshare-memory.ts) so that both engines run it.
+ */
+export type DiffFeatures = 'simd' | 'threads';
 
 export type DiffResult =
   | { status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number }
@@ -42,9 +51,11 @@ function argFor(t: ValType, rng: Rng): unknown {
   }
 }
 
-export async function generateDiffModule(seed: number, index: number): Promise<Uint8Array> {
+export async function generateDiffModule(seed: number, index: number, features: DiffFeatures = 'simd'): Promise<Uint8Array> {
   const rng = new Rng(seed, index, 0xd1ff);
-  return ttfModule(rng.bytes(rng.range(200, 12_000)), TTF_SIMD);
+  const entropy = rng.bytes(rng.range(200, 12_000));
+  if (features === 'threads') return unshareMemories(await ttfModule(entropy, [...TTF_SIMD, ...TTF_THREADS]));
+  return ttfModule(entropy, TTF_SIMD);
 }
 
 interface Compared {
@@ -104,7 +115,7 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
   let bytes = job.bytes;
   if (!bytes) {
     phase('generate');
-    bytes = await generateDiffModule(job.seed, job.index);
+    bytes = await generateDiffModule(job.seed, job.index, job.features);
   }
   const c = compareEngines(bytes, job, phase);
   if (c.inconclusive) return { status: 'inconclusive', why: c.inconclusive };

@@ -37,6 +37,8 @@ const V8_TRAPS: [RegExp, string][] = [
   [/^null function or function signature mismatch/, 'indirect_call'],
   [/^(data|element) segment (has been dropped|out of bounds)/, 'segment_oob'],
   [/^dereferencing a null pointer/, 'null_reference'],
+  [/^operation does not support unaligned accesses/, 'unaligned_atomic'],
+  [/^Atomics\.wait cannot be called in this context/, 'wait_unshared'],
 ];
 
 /** Our trap codes → the V8 kinds each may show up as. */
@@ -53,6 +55,8 @@ export const WASMJIT_TRAP_KINDS: Record<string, string[]> = {
   uninitialized_element: ['indirect_call'],
   bad_signature: ['indirect_call'],
   null_reference: ['null_reference'],
+  unaligned_atomic: ['unaligned_atomic'],
+  expected_shared_memory: ['wait_unshared'],
 };
 
 export function v8Engine(): DiffEngine {

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CasePool, type CaseOutcome } from './pool.js';
-import { generateDiffModule, type DiffJob, type DiffResult } from './diff-case.js';
+import { generateDiffModule, type DiffFeatures, type DiffJob, type DiffResult } from './diff-case.js';
 import { cleanupTtf } from './ttf.js';
 import { saveFinding, type Finding } from './report.js';
 
@@ -22,6 +22,8 @@ export interface DiffOptions {
   files?: Uint8Array[];
   outDir?: string;
   progress?: (line: string) => void;
+  /** What the generated modules may use (default 'simd'; 'threads' adds atomics). */
+  features?: DiffFeatures;
 }
 
 export interface DiffSummary {
@@ -58,10 +60,11 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
   const addFinding = (i: number, what: string, detail?: string, bytes?: Uint8Array) => {
     if (!bytes && !opts.files) {
       // A crash or hang took the child (and the module it generated) down: make it again.
-      saving.push(generateDiffModule(opts.seed, i).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
+      saving.push(generateDiffModule(opts.seed, i, opts.features).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
       return;
     }
-    const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
+    const threads = opts.features === 'threads' ? ' --threads' : '';
+    const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed}${threads} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
     const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);
     if (opts.outDir) saveFinding(opts.outDir, f);
@@ -99,7 +102,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
     }
   };
   try {
-    await pool.runAll(indexes.length, (k) => ({ seed: opts.seed, index: indexes[k]!, bytes: opts.files?.[k] }), onDone);
+    await pool.runAll(indexes.length, (k) => ({ seed: opts.seed, index: indexes[k]!, bytes: opts.files?.[k], features: opts.features }), onDone);
   } finally {
     pool.close();
   }

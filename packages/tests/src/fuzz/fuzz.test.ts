@@ -11,6 +11,7 @@ import type { Observation } from './diff-observe.js';
 import { Rng } from './rng.js';
 import { mutate } from './mutate.js';
 import { exportEverything } from './augment.js';
+import { unshareMemories } from './unshare-memory.js';
 import { wat } from '../util/wat.js';
 
 const CI_SEED = 20261124;
@@ -42,6 +43,9 @@ describe('fuzz: judging logic', () => {
     expect(sameOutcome('trap:indirect_call', 'trap:wasmjit uninitialized_element')).to.equal(true);
     expect(sameOutcome('trap:memory_oob', 'trap:wasmjit out_of_bounds_table')).to.equal(false);
     expect(sameOutcome('ok', 'trap:wasmjit unreachable')).to.equal(false);
+    expect(sameOutcome('trap:unaligned_atomic', 'trap:wasmjit unaligned_atomic')).to.equal(true);
+    expect(sameOutcome('trap:wait_unshared', 'trap:wasmjit expected_shared_memory')).to.equal(true);
+    expect(sameOutcome('trap:memory_oob', 'trap:wasmjit unaligned_atomic')).to.equal(false);
   });
 
   it('mutates deterministically', () => {
@@ -49,6 +53,20 @@ describe('fuzz: judging logic', () => {
     const a = mutate(base, new Rng(5, 7), [base]);
     const b = mutate(base, new Rng(5, 7), [base]);
     expect(Array.from(a)).to.deep.equal(Array.from(b));
+  });
+
+  it('unshares the memory binaryen declares shared, defined or imported, changing nothing else', async () => {
+    const shared = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 4, 1, 3, 1, 2]);
+    expect(Array.from(unshareMemories(shared))).to.deep.equal([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 4, 1, 1, 1, 2]);
+    // (import "m" "f" (func)) then (import "e" "mem" (memory 1 2 shared)).
+    const imported = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0,
+      2, 17, 2, 1, 0x6d, 1, 0x66, 0, 0, 1, 0x65, 3, 0x6d, 0x65, 0x6d, 2, 3, 1, 2]);
+    const out = unshareMemories(imported);
+    expect(out[out.length - 3]).to.equal(1);
+    expect(Array.from(out.subarray(0, out.length - 3))).to.deep.equal(Array.from(imported.subarray(0, imported.length - 3)));
+    expect(WebAssembly.validate(out as Uint8Array<ArrayBuffer>)).to.equal(true);
+    const unshared = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1]);
+    expect(Array.from(unshareMemories(unshared))).to.deep.equal(Array.from(unshared));
   });
 
   it('exports memory, globals and tables of a module without an export section', async () => {
@@ -72,5 +90,11 @@ describe('fuzz: fixed-seed runs', function () {
     const s = await runDiff({ iterations: 100, seed: CI_SEED, jobs: 2 });
     expect(s.findings.map((f) => `${f.id}: ${f.what}`)).to.deep.equal([]);
     expect(s.matched, 'most modules must be comparable').to.be.greaterThan(80);
+  });
+
+  it(`40 binaryen -ttf modules with atomics, memory unshared (seed ${CI_SEED}), agree with V8 in both bounds-check modes`, async () => {
+    const s = await runDiff({ iterations: 40, seed: CI_SEED, jobs: 2, features: 'threads' });
+    expect(s.findings.map((f) => `${f.id}: ${f.what}`)).to.deep.equal([]);
+    expect(s.matched, 'most modules must be comparable').to.be.greaterThan(30);
   });
 });

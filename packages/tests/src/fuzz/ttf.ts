@@ -16,6 +16,8 @@ export const TTF_FEATURES = [
 ];
 /** All of Wasm 2.0, SIMD included: the differential fuzzer's modules (pass as extraArgs). */
 export const TTF_SIMD = ['--enable-simd'];
+/** The threads proposal's atomics (its memory comes out shared: see unshare-memory.ts). */
+export const TTF_THREADS = ['--enable-threads'];
 
 type Factory = (module: Record<string, unknown>, req: NodeJS.Require, filename: string, dirname: string, wasm: typeof WebAssembly) => void;
 
@@ -105,7 +107,7 @@ export async function denanModule(bytes: Uint8Array): Promise<Uint8Array> {
   const output = join(workDir, `dn-out-${process.pid}.wasm`);
   writeFileSync(input, bytes);
   rmSync(output, { force: true });
-  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, ...TTF_SIMD, '-o', output]);
+  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, ...TTF_SIMD, ...TTF_THREADS, '-o', output]);
   try {
     return new Uint8Array(readFileSync(output));
   } catch {

@@ -44,7 +44,7 @@ const RULES: { what: string; re: RegExp }[] = [
   { what: 'imports the physical registers (x64/regs)', re: /from\s+'[./]*x64\/regs\.js'/ },
   { what: 'names a physical register', re: PHYSICAL },
   { what: 'writes raw code bytes (use a masm operation)', re: /\.buf\.|\bput[1248]\(|\bpatch32\(/ },
-  { what: 'emits an instruction with implicit registers (masm div/shiftByCount)', re: /\.(cdq|cqo|div_r|idiv_r|shift_rcl)\(/ },
+  { what: 'emits an instruction with implicit registers (masm div/shiftByCount)', re: /\b(cdq|cqo|div_r|idiv_r|shift_rcl|lockCmpxchg)\(/ },
   { what: 'addresses a native entry of the vmctx (masm callHost/rethrow)', re: /Vmctx\.(HostCall|TrapUnwind)\b/ },
   { what: 'picks a fixed register by number', re: /\b(popToSpecific|claim|evict)\(\s*(?:RegClass\.\w+\s*,\s*)?\d|\bra\.(take|free)\(.*,\s*\d+\s*\)/ },
 ];

@@ -18,6 +18,8 @@ const V8_TRAPS: [RegExp, string][] = [
   [/^(data|element) segment/, 'out_of_bounds_data_or_elem'],
   [/^dereferencing a null pointer/, 'null_reference'],
   [/^Maximum call stack size exceeded/, 'stack_overflow'],
+  [/^operation does not support unaligned accesses/, 'unaligned_atomic'],
+  [/^Atomics\.wait cannot be called in this context/, 'expected_shared_memory'],
 ];
 
 function isStackOverflow(e: unknown): boolean {

@@ -6,6 +6,7 @@ import { MOVE_GOLDENS } from './goldens-moves.js';
 import { SSE_GOLDENS } from './goldens-sse.js';
 import { SSE_MEM_GOLDENS } from './goldens-sse-mem.js';
 import { SIMD_GOLDENS } from './goldens-simd.js';
+import { ATOMIC_GOLDENS } from './goldens-atomics.js';
 import type { Golden } from './golden.js';
 
 export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
@@ -16,6 +17,7 @@ export const GOLDEN_TABLES: Readonly<Record<string, readonly Golden[]>> = {
   sse: SSE_GOLDENS,
   sseMem: SSE_MEM_GOLDENS,
   simd: SIMD_GOLDENS,
+  atomics: ATOMIC_GOLDENS,
 };
 
 export const ALL_GOLDENS: readonly Golden[] = Object.values(GOLDEN_TABLES).flat();

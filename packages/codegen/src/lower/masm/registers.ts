@@ -27,6 +27,8 @@ export function resultReg(rc: RegClass): number {
 /** x86 division: dividend in rdx:rax, quotient to rax, remainder to rdx. */
 export const DIV_LOW: Gpr = RAX;
 export const DIV_HIGH: Gpr = RDX;
+/** cmpxchg compares with, and loads into, the accumulator (al/ax/eax/rax). */
+export const CMPXCHG_ACCUMULATOR: Gpr = RAX;
 /** A shift by a register count takes it in cl. */
 export const SHIFT_COUNT: Gpr = RCX;
 

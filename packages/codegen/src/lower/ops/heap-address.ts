@@ -19,6 +19,7 @@
 // loaded last: the caller emits the access right away and then gives the scratch register
 // back (releaseHeapIndex or heapOperandDone).
 import { AluOp, type Mem } from '../../x64/assembler.js';
+import { testRegImm32 } from '../../x64/atomics.js';
 import { Cond } from '../../x64/cond.js';
 import type { Gpr } from '../masm/registers.js';
 import { vmctxMem } from '../masm/macro-assembler.js';
@@ -40,6 +41,14 @@ const INDEXED: Mem = { base: 0 as Gpr, index: 0 as Gpr, scale: 1, disp: 0 };
 /** [index + end] for the bounds check's lea. */
 const END_ADDRESS: Mem = { base: 0 as Gpr, disp: 0 };
 
+/** What popHeapOperand checks before the access. */
+export const enum AccessCheck {
+  /** The bounds (explicit mode) or nothing (guard mode): plain loads and stores. */
+  Bounds,
+  /** The bounds, then that the address is a multiple of the width (atomic accesses). */
+  BoundsAndAlignment,
+}
+
 /** Whether the last operand's index register was handed to the caller (see popHeapOperand). */
 let indexOwned = false;
 
@@ -54,8 +63,8 @@ export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolea
 
 /**
  * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
- * after emitting its bounds check. `pinned` keeps the address out of registers the caller
- * still needs (a store's value).
+ * after emitting its bounds check (and, when `check` asks, its alignment check). `pinned`
+ * keeps the address out of registers the caller still needs (a store's value).
  *
  * The operand holds the scratch register until the caller gives it back (releaseHeapIndex or
  * heapOperandDone, right after the access). Its `index` is
@@ -65,15 +74,20 @@ export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolea
  * now the caller's (free it, or reuse it as the destination of a load). ownedHeapIndex and
  * releaseHeapIndex tell the two apart.
  */
-export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0): Mem {
+export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0, check = AccessCheck.Bounds): Mem {
   const a = fc.asm;
   const v = fc.peek();
+  // Atomic accesses compare with the bound even in guard mode: out of bounds must win over
+  // misaligned (V8's order), and notify/wait check an address they never access.
+  const explicit = check === AccessCheck.BoundsAndAlignment || explicitChecks(fc);
   if (v.kind === Kind.Const) {
     fc.pop();
     // At most 2^33 - 2: exact in a double.
     const ea = ((v.value as number) >>> 0) + offset;
     const s = fc.masm.takeScratch();
-    boundsCheckConst(fc, s, ea + size);
+    if (explicit) boundsCheckConst(fc, s, ea + size);
+    // A misaligned constant address always traps: the access after the jump is dead code.
+    if (check === AccessCheck.BoundsAndAlignment && ea % size !== 0) a.jmp_label(fc.trap(TrapCode.UnalignedAtomic));
     CONST_ADDRESS.base = s;
     if (ea <= SIMM32_MAX) {
       a.mov_rm(64, s, MEM_BASE);
@@ -95,7 +109,8 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     indexOwned = true;
   }
   const s = fc.masm.takeScratch();
-  boundsCheckReg(fc, s, index, offset + size);
+  if (explicit) boundsCheckReg(fc, s, index, offset + size);
+  if (check === AccessCheck.BoundsAndAlignment) alignmentCheck(fc, s, index, offset, size);
   let disp = offset;
   if (offset > SIMM32_MAX) {
     // A displacement is a signed 32-bit field: fold a larger offset into the index instead.
@@ -108,6 +123,28 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
   INDEXED.index = index;
   INDEXED.disp = disp;
   return INDEXED;
+}
+
+/**
+ * Trap (unaligned_atomic) unless index + offset is a multiple of `size` (a power of two).
+ * Only the offset's low bits matter, so the sum never needs 64 bits: with them zero the
+ * index is tested as is, else index + (offset mod size) is formed in the scratch register.
+ * After the bounds check, as V8 orders the two traps.
+ */
+function alignmentCheck(fc: FunctionCompiler, s: Gpr, index: Gpr, offset: number, size: number): void {
+  const mask = size - 1;
+  if (mask === 0) return;
+  const a = fc.asm;
+  const low = offset & mask;
+  if (low === 0) {
+    testRegImm32(a, index, mask);
+  } else {
+    END_ADDRESS.base = index;
+    END_ADDRESS.disp = low;
+    a.lea(32, s, END_ADDRESS);
+    testRegImm32(a, s, mask);
+  }
+  a.jcc_label(Cond.NE, fc.trap(TrapCode.UnalignedAtomic));
 }
 
 /** The operand's index register when it is the caller's to free or reuse, else -1. */
@@ -134,7 +171,6 @@ function explicitChecks(fc: FunctionCompiler): boolean {
 
 /** Trap unless index + end <= MemSize, where end = offset + size (up to 2^32 + 8). */
 function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number): void {
-  if (!explicitChecks(fc)) return;
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
     END_ADDRESS.base = index;
@@ -150,7 +186,6 @@ function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number): 
 
 /** Trap unless end <= MemSize for a constant end (up to 2^33 + 6). */
 function boundsCheckConst(fc: FunctionCompiler, s: Gpr, end: number): void {
-  if (!explicitChecks(fc)) return;
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
     // cmp [MemSize], end; trap when MemSize < end.
