@@ -145,7 +145,7 @@ export class FunctionCompiler {
     if (rc === RegClass.Gpr) this.asm.mov_rr(64, to as Gpr, r as Gpr);
     else this.asm.movaps_rr(to as Xmm, r as Xmm);
     this.ra.free(rc, r);
-    v.reg = to;
+    this.stack[i] = regVal(v.type, to);
   }
 
   /** Take a specific register for the caller's own use (evicting its current holder). */
