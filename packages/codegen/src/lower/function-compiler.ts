@@ -18,6 +18,7 @@ import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js'
 import { FuelMeter } from './fuel-meter.js';
 import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
+import type { LocalUses } from './local-uses.js';
 import { MacroAssembler } from './masm/macro-assembler.js';
 import { SimdAsm } from './masm/simd-asm.js';
 import { resultReg } from './masm/registers.js';
@@ -55,13 +56,15 @@ export class FunctionCompiler {
     readonly asm: Assembler,
     readonly env: ModuleEnv,
     readonly funcIndex: number,
+    /** The body's local uses recorded by its validation (local-uses.ts), else null: scanned here. */
+    uses: LocalUses | null = null,
   ) {
     const m = env.module;
     this.sig = m.types[m.funcs[funcIndex]!]!;
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env));
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env), uses);
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.localTypes, this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length,
