@@ -14,7 +14,7 @@ import { Lowering, OPERATORS, OP_ROWS, Op, opName, type Operator } from '../wasm
 import { ValType } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
 import type { BinaryReader } from '../wasm/reader.js';
-import { constVal } from './value.js';
+import { constI32, constVal } from './value.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import * as ctl from './ops/control.js';
 import * as int from './ops/int-numeric.js';
@@ -186,7 +186,7 @@ function variableHandler(o: Operator): OpHandler {
 
 function constHandler(o: Operator): OpHandler {
   switch (o.results![0]) {
-    case ValType.I32: return (fc, r) => (fc.push(constVal(ValType.I32, r.readVarS32())), false);
+    case ValType.I32: return (fc, r) => (fc.push(constI32(r.readVarS32())), false);
     case ValType.I64: return (fc, r) => (fc.push(constVal(ValType.I64, r.readVarS64())), false);
     case ValType.F32: return (fc, r) => (fc.push(constVal(ValType.F32, r.readF32Bits())), false);
     case ValType.F64: return (fc, r) => (fc.push(constVal(ValType.F64, r.readF64Bits())), false);

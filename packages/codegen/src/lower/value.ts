@@ -1,6 +1,6 @@
 // Entries of the compile-time value stack (the Liftoff/Winch idea): a wasm operand is kept
 // wherever it is cheapest until an instruction needs it in a register.
-import type { ValType } from '../wasm/types.js';
+import { ValType } from '../wasm/types.js';
 
 export const enum Kind {
   /** A constant not yet materialised: becomes an immediate operand where the ISA allows. */
@@ -27,6 +27,16 @@ export interface Val {
 
 export function constVal(type: ValType, value: number | bigint): Val {
   return { kind: Kind.Const, type, reg: -1, local: -1, value };
+}
+
+/** The small i32 constants code is full of (offsets, masks, flags), each one shared object. */
+const SMALL_I32_MIN = -256;
+const SMALL_I32_END = 4096;
+const SMALL_I32: Val[] = Array.from({ length: SMALL_I32_END - SMALL_I32_MIN }, (_, i) => constVal(ValType.I32, SMALL_I32_MIN + i));
+
+/** constVal(ValType.I32, value), shared for small values. */
+export function constI32(value: number): Val {
+  return value >= SMALL_I32_MIN && value < SMALL_I32_END ? SMALL_I32[value - SMALL_I32_MIN]! : constVal(ValType.I32, value);
 }
 // Entries are never changed once made (a move makes a new one), so every register and stack
 // entry of a type is one shared object: pushing them allocates nothing. Indexed by
