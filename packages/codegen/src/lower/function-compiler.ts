@@ -8,7 +8,7 @@ import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
-import { Frame, areaSlots, rbpMem } from './frame.js';
+import { Frame, areaSlotsOf, rbpMem } from './frame.js';
 import { mayHoldV128 } from './v128-use.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
@@ -434,7 +434,7 @@ export class FunctionCompiler {
       }
     }
     // Result 0 goes to its register (rax/xmm0), unless it is a v128 (frame.ts areaSlots).
-    const at = areaSlots(results);
+    const at = areaSlotsOf(results);
     const last = results[0] === ValType.V128 ? 0 : 1;
     for (let i = n - 1; i >= last; i--) {
       const pos = this.stack.length - 1;
