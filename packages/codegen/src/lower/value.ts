@@ -56,3 +56,13 @@ export function stackVal(type: ValType): Val {
   const i = type - TYPE_BASE;
   return STACK_VALS[i] ?? (STACK_VALS[i] = { kind: Kind.Stack, type, reg: -1, local: -1, value: 0 });
 }
+
+/** i64 constants with a one- or two-byte LEB128 encoding (-8192..8191), made once each. */
+const SMALL_I64_MIN = -8192;
+const SMALL_I64: (Val | undefined)[] = new Array<Val | undefined>(16384).fill(undefined);
+
+/** constVal(ValType.I64, BigInt(value)) for -8192 <= value < 8192, shared. */
+export function constI64Small(value: number): Val {
+  const i = value - SMALL_I64_MIN;
+  return SMALL_I64[i] ?? (SMALL_I64[i] = constVal(ValType.I64, BigInt(value)));
+}
