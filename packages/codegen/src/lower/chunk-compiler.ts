@@ -7,7 +7,8 @@ import { cpuFeatures } from '../x64/cpu-features.js';
 import { Assembler, type Label } from '../x64/assembler.js';
 import { computeLayout } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
-import { validateFunctions } from '../validate/function.js';
+import { bodyValidator } from '../validate/function.js';
+import { LocalUses } from './local-uses.js';
 import { compileFunction } from './compile-function.js';
 import { emitHostThunk } from './host-thunk.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
@@ -65,13 +66,13 @@ const THUNK_BYTES = 128;
 
 /**
  * Compile functions from..to-1 of the index space (imports get their host thunk). With
- * options.checkBodies their bodies are first scanned and validated, all of them before any
- * is compiled (as decodeModule and validateModule would have done before compiling).
+ * options.checkBodies each body is validated (which rejects malformed ones too) just before
+ * it is compiled; which error a module with several bad bodies reports is compileModule's
+ * business (it runs the sequential pipeline on any error).
  */
 export function compileChunk(
   module: WasmModule, options: ModuleCompileOptions, typeIds: readonly number[], from: number, to: number,
 ): CodeChunk {
-  if (options.checkBodies) checkBodies(module, from, to);
   const body = bodyBytes(module, from, to);
   const thunks = Math.max(0, Math.min(to, module.numImportedFuncs) - from);
   const asm = new Assembler(256 + THUNK_BYTES * thunks + Math.ceil(CODE_PER_BODY_BYTE * body));
@@ -103,9 +104,17 @@ export function compileChunk(
   const n = to - from;
   const starts = new Int32Array(n);
   const ends = new Int32Array(n);
+  // checkBodies: each body is validated right before it is compiled (while its bytes are in
+  // the cache), and the validator records its local uses for the compiler's register homes.
+  const imported = module.numImportedFuncs;
+  const validate = options.checkBodies ? bodyValidator(module) : null;
+  const uses = validate !== null ? new LocalUses() : null;
   for (let i = from; i < to; i++) {
-    if (i < module.numImportedFuncs) emitHostThunk(asm, funcLabels[i]!, i, module);
-    else compileFunction(env, i);
+    if (i < imported) emitHostThunk(asm, funcLabels[i]!, i, module);
+    else {
+      if (validate !== null) validate(i - imported, uses, to - imported);
+      compileFunction(env, i, uses);
+    }
     starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
     ends[i - from] = asm.offset;
     // Every function starts 16-byte aligned (so its code lands on the same fetch and
@@ -146,15 +155,4 @@ function bodyBytes(module: WasmModule, from: number, to: number): number {
     bytes += b.bodyEnd - b.bodyStart;
   }
   return bytes;
-}
-
-/**
- * The validator also rejects every malformed body (validate/function.ts), which is all the
- * body scan the decoder skipped would add here: which error comes first is compileModule's
- * business.
- */
-function checkBodies(module: WasmModule, from: number, to: number): void {
-  const first = Math.max(from, module.numImportedFuncs) - module.numImportedFuncs;
-  const end = to - module.numImportedFuncs;
-  if (first < end) validateFunctions(module, first, end);
 }

@@ -10,12 +10,14 @@ import { readImmediates } from '../wasm/body-scan.js';
 import { OP_HANDLERS, RUNS_WHEN_DEAD, unsupportedOperator } from './op-handlers.js';
 import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
 import { consumesPending, settlePending } from './pending-op.js';
+import type { LocalUses } from './local-uses.js';
 
-export function compileFunction(env: ModuleEnv, funcIndex: number): void {
+/** `uses`: the body's local uses as its validation recorded them (local-uses.ts), else null. */
+export function compileFunction(env: ModuleEnv, funcIndex: number, uses: LocalUses | null = null): void {
   const m = env.module;
   const body = m.codes[funcIndex - m.numImportedFuncs]!;
   const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-  const fc = new FunctionCompiler(env.asm, env, funcIndex);
+  const fc = new FunctionCompiler(env.asm, env, funcIndex, uses);
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);
   a.comment(`func[${funcIndex}]`);

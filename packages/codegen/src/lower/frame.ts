@@ -42,6 +42,17 @@ export function areaSlots(types: readonly ValType[]): number[] {
   return out;
 }
 
+/**
+ * areaSlots of a signature's params or results list, computed once per list: the compiler
+ * asks at every call and return. Shared: callers must not change it.
+ */
+export function areaSlotsOf(types: readonly ValType[]): readonly number[] {
+  let at = areaSlotCache.get(types);
+  if (at === undefined) areaSlotCache.set(types, (at = areaSlots(types)));
+  return at;
+}
+const areaSlotCache = new WeakMap<readonly ValType[], readonly number[]>();
+
 /** Total 8-byte slots of a params or results list in the area. */
 export function areaSize(types: readonly ValType[]): number {
   let n = 0;

@@ -8,7 +8,7 @@ import { TrapCode } from '../abi.js';
 import { Kind, type Val, localVal, regVal, stackVal } from './value.js';
 import { RegClass, regClassOf } from './reg-class.js';
 import { RegAlloc } from './regalloc.js';
-import { Frame, areaSlots, rbpMem } from './frame.js';
+import { Frame, areaSlotsOf, rbpMem } from './frame.js';
 import { mayHoldV128 } from './v128-use.js';
 import { CtrlKind, type Ctrl } from './control.js';
 import type { ModuleEnv } from './module-env.js';
@@ -18,6 +18,7 @@ import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js'
 import { FuelMeter } from './fuel-meter.js';
 import type { PendingOp } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
+import type { LocalUses } from './local-uses.js';
 import { MacroAssembler } from './masm/macro-assembler.js';
 import { SimdAsm } from './masm/simd-asm.js';
 import { resultReg } from './masm/registers.js';
@@ -55,13 +56,15 @@ export class FunctionCompiler {
     readonly asm: Assembler,
     readonly env: ModuleEnv,
     readonly funcIndex: number,
+    /** The body's local uses recorded by its validation (local-uses.ts), else null: scanned here. */
+    uses: LocalUses | null = null,
   ) {
     const m = env.module;
     this.sig = m.types[m.funcs[funcIndex]!]!;
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env));
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env), uses);
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.localTypes, this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length,
@@ -145,7 +148,7 @@ export class FunctionCompiler {
     if (rc === RegClass.Gpr) this.asm.mov_rr(64, to as Gpr, r as Gpr);
     else this.asm.movaps_rr(to as Xmm, r as Xmm);
     this.ra.free(rc, r);
-    v.reg = to;
+    this.stack[i] = regVal(v.type, to);
   }
 
   /** Take a specific register for the caller's own use (evicting its current holder). */
@@ -431,7 +434,7 @@ export class FunctionCompiler {
       }
     }
     // Result 0 goes to its register (rax/xmm0), unless it is a v128 (frame.ts areaSlots).
-    const at = areaSlots(results);
+    const at = areaSlotsOf(results);
     const last = results[0] === ValType.V128 ? 0 : 1;
     for (let i = n - 1; i >= last; i--) {
       const pos = this.stack.length - 1;

@@ -24,6 +24,7 @@ import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
 import { readImmediates } from '../wasm/body-scan.js';
+import { LocalUses, weightAt } from './local-uses.js';
 
 /** Registers that may home locals (never handed out as temporaries). */
 export const LOCAL_HOME_GPRS: readonly Gpr[] = [RBX, R12, R13];
@@ -51,10 +52,6 @@ export interface LocalHomes {
 
 const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [], scratch: [], mayCall: null };
 
-/** How much one use (or call) at loop depth `loops` weighs: 1 outside loops, 16 in one, ×4 per level. */
-function weightAt(loops: number): number {
-  return loops === 0 ? 1 : 16 << Math.min(2 * (loops - 1), 8);
-}
 
 /** Homed in an xmm register: floats and v128. */
 function isFloat(t: ValType): boolean {
@@ -70,17 +67,29 @@ function scratchPays(score: number, inLoop: boolean, callWeight: number): boolea
   return inLoop && score > 2 * callWeight;
 }
 
+/** Reused by the scans of one thread (chooseLocalHomes is not reentrant). */
+const scanned = new LocalUses();
+
 /**
  * The homes of a function's locals. A function without locals is not scanned (mayCall null)
- * unless `needMayCall` (the epoch entry check asks it: interrupt-checks.ts).
+ * unless `needMayCall` (the epoch entry check asks it: interrupt-checks.ts). `uses`: the
+ * body's uses as the validator recorded them (local-uses.ts), else the body is scanned here.
  */
 export function chooseLocalHomes(
   bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[], needMayCall = false,
+  uses: LocalUses | null = null,
 ): LocalHomes {
   if (localTypes.length === 0 && !needMayCall) return NONE;
-  const score = new Float64Array(localTypes.length);
-  /** Whether each local is used inside a loop at all. */
-  const inLoop = new Uint8Array(localTypes.length);
+  if (uses === null) uses = scanLocalUses(bytes, bodyStart, bodyEnd, localTypes.length, scanned);
+  else if (uses.numLocals !== localTypes.length) throw new Error(`BUG: local uses of ${uses.numLocals} locals for a function with ${localTypes.length}`);
+  return homesFromUses(uses, localTypes);
+}
+
+/** Weights each local.get/set/tee, call and call_indirect of the body by its loop depth, into `out`. */
+export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: number, numLocals: number, out: LocalUses): LocalUses {
+  out.reset(numLocals);
+  const score = out.score;
+  const inLoop = out.inLoop;
   const r = new BinaryReader(bytes, bodyStart, bodyEnd);
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
@@ -91,6 +100,8 @@ export function chooseLocalHomes(
     const op = r.readU8();
     if (op === Op.LocalGet || op === Op.LocalSet || op === Op.LocalTee) {
       const i = r.readVarU32();
+      // (An unvalidated body may name a local that does not exist: it counts for nothing.)
+      if (i >= numLocals) continue;
       score[i]! += weightAt(loops);
       if (loops > 0) inLoop[i] = 1;
       continue;
@@ -103,6 +114,14 @@ export function chooseLocalHomes(
     } else if (op === Op.Block || op === Op.If) open.push(0);
     else if (op === Op.End && open.length > 0 && open.pop() === 1) loops--;
   }
+  out.callWeight = callWeight;
+  return out;
+}
+
+function homesFromUses(uses: LocalUses, localTypes: readonly ValType[]): LocalHomes {
+  const score = uses.score;
+  const inLoop = uses.inLoop;
+  const callWeight = uses.callWeight;
   const mayCall = callWeight > 0;
   const candidates: number[] = [];
   for (let i = 0; i < localTypes.length; i++) {

@@ -68,10 +68,11 @@ export class OffsetMapBuilder {
   }
 
   finish(): OffsetMap {
-    // The table lives as long as the module: trimmed copies, unless little would be saved.
+    // Views, not trimmed copies: the arrays' spare capacity was never written, so it costs
+    // address space rather than memory, and a copy would hold the table twice for a while
+    // (peak RSS). The builder is done with them.
     const n = this.n;
-    if (this.code.length - n <= n >> 3) return { code: this.code.subarray(0, n), wasm: this.wasm.subarray(0, n) };
-    return { code: this.code.slice(0, n), wasm: this.wasm.slice(0, n) };
+    return { code: this.code.subarray(0, n), wasm: this.wasm.subarray(0, n) };
   }
 }
 

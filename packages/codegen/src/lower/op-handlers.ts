@@ -14,7 +14,7 @@ import { Lowering, OPERATORS, OP_ROWS, Op, opName, type Operator } from '../wasm
 import { ValType } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
 import type { BinaryReader } from '../wasm/reader.js';
-import { constVal } from './value.js';
+import { constI32, constI64Small, constVal, type Val } from './value.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import * as ctl from './ops/control.js';
 import * as int from './ops/int-numeric.js';
@@ -191,12 +191,38 @@ function variableHandler(o: Operator): OpHandler {
 
 function constHandler(o: Operator): OpHandler {
   switch (o.results![0]) {
-    case ValType.I32: return (fc, r) => (fc.push(constVal(ValType.I32, r.readVarS32())), false);
-    case ValType.I64: return (fc, r) => (fc.push(constVal(ValType.I64, r.readVarS64())), false);
+    case ValType.I32: return (fc, r) => (fc.push(constI32(r.readVarS32())), false);
+    case ValType.I64: return (fc, r) => (fc.push(readI64Const(r)), false);
     case ValType.F32: return (fc, r) => (fc.push(constVal(ValType.F32, r.readF32Bits())), false);
     case ValType.F64: return (fc, r) => (fc.push(constVal(ValType.F64, r.readF64Bits())), false);
   }
   throw new Error(`BUG: no constant lowering for ${o.name}`);
+}
+
+/**
+ * An i64.const's immediate as a value-stack entry: the one- and two-byte encodings (most
+ * constants) decoded here into shared entries, without a BigInt each; longer ones by
+ * readVarS64.
+ */
+function readI64Const(r: BinaryReader): Val {
+  const b = r.bytes;
+  const p = r.pos;
+  if (p < r.end) {
+    const x = b[p]!;
+    if (x < 0x80) {
+      r.pos = p + 1;
+      return constI64Small(x & 0x40 ? x - 0x80 : x);
+    }
+    if (p + 1 < r.end) {
+      const y = b[p + 1]!;
+      if (y < 0x80) {
+        r.pos = p + 2;
+        const v = (x & 0x7f) | (y << 7);
+        return constI64Small(v & 0x2000 ? v - 0x4000 : v);
+      }
+    }
+  }
+  return constVal(ValType.I64, r.readVarS64());
 }
 
 function intExtendHandler(o: Operator): OpHandler {

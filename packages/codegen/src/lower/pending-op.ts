@@ -37,6 +37,15 @@ export type PendingOp =
   | { kind: PendingKind.FloatCompare; cmp: OrderedFCmp; size: FloatSize }
   | { kind: PendingKind.AluOnHomedLocal; op: AluOp; size: IntSize; local: number };
 
+/**
+ * A pending operator, built with every field of every kind (unused ones 0) so that all of
+ * them share one object shape: the dispatch loop's and the consumers' property reads stay
+ * monomorphic.
+ */
+export function pendingOp(kind: PendingKind, size: number, cond: number, cmp: number, op: number, local: number): PendingOp {
+  return { kind, size, cond, cmp, op, local } as unknown as PendingOp;
+}
+
 /** Whether `op` (its opcode just read, its immediates next in `r`) consumes `p`. */
 export function consumesPending(p: PendingOp, op: number, r: BinaryReader): boolean {
   if (p.kind === PendingKind.AluOnHomedLocal) {

@@ -1,6 +1,6 @@
 // Entries of the compile-time value stack (the Liftoff/Winch idea): a wasm operand is kept
 // wherever it is cheapest until an instruction needs it in a register.
-import type { ValType } from '../wasm/types.js';
+import { ValType } from '../wasm/types.js';
 
 export const enum Kind {
   /** A constant not yet materialised: becomes an immediate operand where the ISA allows. */
@@ -13,26 +13,56 @@ export const enum Kind {
   Stack,
 }
 
+/** Immutable: Reg and Stack entries are shared (regVal, stackVal). */
 export interface Val {
-  kind: Kind;
-  type: ValType;
+  readonly kind: Kind;
+  readonly type: ValType;
   /** Register number when kind is Reg. */
-  reg: number;
+  readonly reg: number;
   /** Local index when kind is Local. */
-  local: number;
+  readonly local: number;
   /** i32: int32 number; i64: bigint; f32: u32 bit pattern; f64: u64 bit pattern (bigint). */
-  value: number | bigint;
+  readonly value: number | bigint;
 }
 
 export function constVal(type: ValType, value: number | bigint): Val {
   return { kind: Kind.Const, type, reg: -1, local: -1, value };
 }
+
+/** The small i32 constants code is full of (offsets, masks, flags), each one shared object. */
+const SMALL_I32_MIN = -256;
+const SMALL_I32_END = 4096;
+const SMALL_I32: Val[] = Array.from({ length: SMALL_I32_END - SMALL_I32_MIN }, (_, i) => constVal(ValType.I32, SMALL_I32_MIN + i));
+
+/** constVal(ValType.I32, value), shared for small values. */
+export function constI32(value: number): Val {
+  return value >= SMALL_I32_MIN && value < SMALL_I32_END ? SMALL_I32[value - SMALL_I32_MIN]! : constVal(ValType.I32, value);
+}
+// Entries are never changed once made (a move makes a new one), so every register and stack
+// entry of a type is one shared object: pushing them allocates nothing. Indexed by
+// (type - TYPE_BASE) * 16 + register; the value types are the bytes 0x6f..0x7f.
+const TYPE_BASE = 0x60;
+const REG_VALS: (Val | undefined)[] = new Array<Val | undefined>(32 * 16).fill(undefined);
+const STACK_VALS: (Val | undefined)[] = new Array<Val | undefined>(32).fill(undefined);
+
 export function regVal(type: ValType, reg: number): Val {
-  return { kind: Kind.Reg, type, reg, local: -1, value: 0 };
+  const i = (type - TYPE_BASE) * 16 + reg;
+  return REG_VALS[i] ?? (REG_VALS[i] = { kind: Kind.Reg, type, reg, local: -1, value: 0 });
 }
 export function localVal(type: ValType, local: number): Val {
   return { kind: Kind.Local, type, reg: -1, local, value: 0 };
 }
 export function stackVal(type: ValType): Val {
-  return { kind: Kind.Stack, type, reg: -1, local: -1, value: 0 };
+  const i = type - TYPE_BASE;
+  return STACK_VALS[i] ?? (STACK_VALS[i] = { kind: Kind.Stack, type, reg: -1, local: -1, value: 0 });
+}
+
+/** i64 constants with a one- or two-byte LEB128 encoding (-8192..8191), made once each. */
+const SMALL_I64_MIN = -8192;
+const SMALL_I64: (Val | undefined)[] = new Array<Val | undefined>(16384).fill(undefined);
+
+/** constVal(ValType.I64, BigInt(value)) for -8192 <= value < 8192, shared. */
+export function constI64Small(value: number): Val {
+  const i = value - SMALL_I64_MIN;
+  return SMALL_I64[i] ?? (SMALL_I64[i] = constVal(ValType.I64, BigInt(value)));
 }

@@ -37,6 +37,7 @@ import {
   type SimpleSig,
 } from './signatures.js';
 import { dataSegmentCount } from '../wasm/data-segments.js';
+import { weightAt, type LocalUses } from '../lower/local-uses.js';
 
 const SIMD_ROWS = PREFIX_SPACES[SIMD_PREFIX]!.rows;
 const ATOMIC_ROWS = PREFIX_SPACES[ATOMIC_PREFIX]!.rows;
@@ -91,6 +92,26 @@ export function validateBodies(m: WasmModule, from: number, to: number, options:
   }
 }
 
+/**
+ * Validates bodies one at a time, with one validator whose stacks are reused: for a caller
+ * that compiles each body right after validating it (compileChunk), recording its local uses
+ * in `uses` (lower/local-uses.ts) so that the compiler need not scan it again. An error in
+ * function i is reported as validateBodies(m, i, i + 1, options, scanTo) would.
+ */
+export function bodyValidator(
+  m: WasmModule, options: ValidateOptions = {},
+): (definedIndex: number, uses: LocalUses | null, scanTo: number) => void {
+  const v = new FunctionValidator(m, moduleContext(m), options.simd !== false);
+  return (i, uses, scanTo) => {
+    try {
+      v.validate(i, uses);
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      throw malformedBodyError(m, i, Math.max(scanTo, i + 1)) ?? e;
+    }
+  };
+}
+
 class FunctionValidator {
   private readonly r: BinaryReader;
   private readonly bytes: Uint8Array;
@@ -129,6 +150,13 @@ class FunctionValidator {
   /** br_table's label depths, and the operand types one target popped (reused; an array's length setter is slow). */
   private brTargets: Uint32Array = new Uint32Array(64);
   private popped: Uint8Array = new Uint8Array(16);
+  /**
+   * Where to record the body's local uses for the compiler (lower/local-uses.ts), or null.
+   * `loops`: loop frames open; `weight`: what one use weighs at that depth.
+   */
+  private uses: LocalUses | null = null;
+  private loops = 0;
+  private weight = 1;
 
   constructor(
     private readonly m: WasmModule,
@@ -151,7 +179,8 @@ class FunctionValidator {
     this.dataCount = m.dataCount;
   }
 
-  validate(definedIndex: number): void {
+  /** `uses`: also record the body's local uses there for the compiler (lower/local-uses.ts). */
+  validate(definedIndex: number, uses: LocalUses | null = null): void {
     const m = this.m;
     const body = m.codes[definedIndex];
     if (!body) throw new Error(`BUG: no body for defined function ${definedIndex}`);
@@ -180,6 +209,10 @@ class FunctionValidator {
       k += g.count;
     }
     this.numLocals = k;
+    this.uses = uses;
+    this.loops = 0;
+    this.weight = 1;
+    if (uses !== null) uses.reset(k);
     this.run();
   }
 
@@ -409,6 +442,9 @@ class FunctionValidator {
     let sp = 0;
     let vals = this.vals;
     let height = 0;
+    const uses = this.uses;
+    const useScore = uses?.score ?? null;
+    const useInLoop = uses?.inLoop ?? null;
     for (;;) {
       const at = pos;
       if (pos >= end) {
@@ -482,6 +518,10 @@ class FunctionValidator {
             pos = r.pos;
           }
           if (index >= numLocals) this.failAt(`unknown local ${index}`, at);
+          if (useScore !== null) {
+            useScore[index] += this.weight;
+            if (this.loops > 0) useInLoop![index] = 1;
+          }
           const t = locals[index]!;
           if (op !== Op.LocalGet) {
             if (sp > height && vals[sp - 1] === t) sp--;
@@ -565,6 +605,7 @@ class FunctionValidator {
   /** `end`: closes the innermost frame; true if that was the function's. */
   private end(): boolean {
     const d = this.popCtrl();
+    if (this.ctrlOp[d] === Op.Loop) this.weight = weightAt(--this.loops);
     const sig = this.ctrlSig[d]!;
     // An if without else behaves as if its else branch were empty, so its start types
     // must already be its end types.
@@ -596,6 +637,7 @@ class FunctionValidator {
         const sig = this.blockSig();
         this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
         this.enterBlock(op, sig);
+        if (op === Op.Loop) this.weight = weightAt(++this.loops);
         return;
       }
       case Op.If: {
@@ -637,12 +679,14 @@ class FunctionValidator {
         return;
       }
       case Op.Call: {
+        if (this.uses !== null) this.uses.callWeight += this.weight;
         const sig = this.funcSigOf(r.readVarU32());
         this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
         this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
         return;
       }
       case Op.CallIndirect: {
+        if (this.uses !== null) this.uses.callWeight += this.weight;
         const typeIndex = r.readVarU32();
         const elemType = this.tableType(r.readVarU32());
         if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);

@@ -4,7 +4,7 @@ import { BUILTIN_BASE, importedFuncOffset, type Builtin } from '../../abi.js';
 import { regVal, stackVal } from '../value.js';
 import { regClassOf } from '../reg-class.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
-import { areaSlots, callAreaSlots } from '../frame.js';
+import { areaSlotsOf, callAreaSlots } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
 import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
@@ -17,7 +17,7 @@ export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
   if (area > fc.frame.maxOutgoing) fc.frame.maxOutgoing = area;
   const base = fc.stack.length - n;
   for (let i = 0; i < base; i++) fc.spillAt(i);
-  const at = areaSlots(sig.params);
+  const at = areaSlotsOf(sig.params);
   for (let i = 0; i < n; i++) {
     const v = fc.stack[base + i]!;
     fc.storeVal(v, base + i, outgoingMem(at[i]!));
@@ -28,7 +28,7 @@ export function prepareCallArgs(fc: FunctionCompiler, sig: FuncType): void {
 /** Push the results of a call that just returned. */
 export function pushCallResults(fc: FunctionCompiler, sig: FuncType): void {
   const results = sig.results;
-  const at = areaSlots(results);
+  const at = areaSlotsOf(results);
   for (let i = 0; i < results.length; i++) {
     const t = results[i]!;
     if (i === 0 && t !== ValType.V128) {

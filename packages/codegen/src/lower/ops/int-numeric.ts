@@ -4,12 +4,13 @@
 import { AluOp, ShiftOp, type IntSize } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
 import type { Gpr } from '../masm/registers.js';
+import type { Mem } from '../../x64/assembler.js';
 import { DivKind, div, shiftByCount } from '../masm/div-shift.js';
 import { ValType } from '../../wasm/types.js';
-import { Kind, regVal, type Val } from '../value.js';
+import { Kind, constVal, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { PendingKind } from '../pending-op.js';
+import { PendingKind, pendingOp } from '../pending-op.js';
 
 export function typeOfSize(size: IntSize): ValType {
   return size === 32 ? ValType.I32 : ValType.I64;
@@ -27,11 +28,22 @@ function pushReg(fc: FunctionCompiler, size: IntSize, r: Gpr): void {
   fc.push(regVal(typeOfSize(size), r));
 }
 
+/** What popRhs found: an immediate, a frame slot, a register the caller owns, or a local's home. */
+const enum RhsKind { Imm, Mem, Reg, Home }
+
 /**
- * Pop the right operand; returns an immediate, a frame slot, a register the caller owns, or
- * (`home`) the register home of a local, which is read but never freed or written.
+ * The right operand popRhs hands back: `imm` for Imm, `mem` for Mem, `reg` for Reg and Home
+ * (a local's register home is read but never freed or written). One object, reused by every
+ * popRhs: each caller is done with its operand before anything else can pop one, and an
+ * operator allocates nothing for it.
  */
-type Rhs = { imm: number } | { mem: import('../../x64/assembler.js').Mem } | { reg: Gpr } | { home: Gpr };
+class Rhs {
+  kind = RhsKind.Imm;
+  imm = 0;
+  mem: Mem | null = null;
+  reg = 0 as Gpr;
+}
+const RHS = new Rhs();
 
 /** The register home of `v` when it is a lazily read local that has one, else -1. */
 function homeOfVal(fc: FunctionCompiler, v: Val): number {
@@ -42,43 +54,54 @@ function homeOfVal(fc: FunctionCompiler, v: Val): number {
 const enum MemOperand { Allowed, Never }
 
 function popRhs(fc: FunctionCompiler, size: IntSize, mem: MemOperand): Rhs {
+  const rhs = RHS;
+  rhs.mem = null;
   const v = fc.peek();
   const imm = immOf(v, size);
   if (imm !== null) {
     fc.pop();
-    return { imm };
+    rhs.kind = RhsKind.Imm;
+    rhs.imm = imm;
+    return rhs;
   }
   const home = homeOfVal(fc, v);
   if (home >= 0) {
     fc.pop();
-    return { home: home as Gpr };
+    rhs.kind = RhsKind.Home;
+    rhs.reg = home as Gpr;
+    return rhs;
   }
   if (mem === MemOperand.Allowed) {
     const m = fc.memOf(v, fc.stack.length - 1);
     if (m) {
       fc.pop();
-      return { mem: m };
+      rhs.kind = RhsKind.Mem;
+      rhs.mem = m;
+      return rhs;
     }
   }
-  return { reg: fc.popToReg() as Gpr };
+  const reg = fc.popToReg() as Gpr;
+  rhs.kind = RhsKind.Reg;
+  rhs.reg = reg;
+  return rhs;
 }
 
 /** The register of a register operand (owned or a local's home). */
 function regOfRhs(rhs: Rhs): Gpr | null {
-  if ('reg' in rhs) return rhs.reg;
-  if ('home' in rhs) return rhs.home;
-  return null;
+  return rhs.kind === RhsKind.Reg || rhs.kind === RhsKind.Home ? rhs.reg : null;
 }
 
 function freeRhs(fc: FunctionCompiler, rhs: Rhs): void {
-  if ('reg' in rhs) fc.ra.free(RegClass.Gpr, rhs.reg);
+  if (rhs.kind === RhsKind.Reg) fc.ra.free(RegClass.Gpr, rhs.reg);
 }
 
 function pinOf(rhs: Rhs): number {
-  return 'reg' in rhs ? 1 << rhs.reg : 0;
+  return rhs.kind === RhsKind.Reg ? 1 << rhs.reg : 0;
 }
 
-const COMMUTATIVE = new Set<AluOp>([AluOp.Add, AluOp.And, AluOp.Or, AluOp.Xor]);
+function isCommutative(op: AluOp): boolean {
+  return op === AluOp.Add || op === AluOp.And || op === AluOp.Or || op === AluOp.Xor;
+}
 
 /** Swap the two top entries when only the left one is a constant, for commutative ops. */
 function preferConstRight(fc: FunctionCompiler, size: IntSize): void {
@@ -101,10 +124,10 @@ function preferConstRight(fc: FunctionCompiler, size: IntSize): void {
  * it back; otherwise emitAluBinop runs then.
  */
 export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
-  if (COMMUTATIVE.has(op)) preferConstRight(fc, size);
+  if (isCommutative(op)) preferConstRight(fc, size);
   const lhs = fc.peek(1);
   if (lhs.kind === Kind.Local && fc.homeOf(lhs.local) >= 0) {
-    fc.pending = { kind: PendingKind.AluOnHomedLocal, op, size, local: lhs.local };
+    fc.pending = pendingOp(PendingKind.AluOnHomedLocal, size, 0, 0, op, lhs.local);
     return;
   }
   emitAluBinop(fc, op, size);
@@ -115,8 +138,8 @@ export function emitAluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): vo
   const rhs = popRhs(fc, size, MemOperand.Allowed);
   const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   const a = fc.asm;
-  if ('imm' in rhs) a.alu_ri(op, size, lhs, rhs.imm);
-  else if ('mem' in rhs) a.alu_rm(op, size, lhs, rhs.mem);
+  if (rhs.kind === RhsKind.Imm) a.alu_ri(op, size, lhs, rhs.imm);
+  else if (rhs.kind === RhsKind.Mem) a.alu_rm(op, size, lhs, rhs.mem!);
   else a.alu_rr(op, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
@@ -134,8 +157,8 @@ export function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize, local
   // Reads of $x still pending on the stack take its old value first.
   fc.materializeLocal(local);
   const a = fc.asm;
-  if ('imm' in rhs) a.alu_ri(op, size, home as Gpr, rhs.imm);
-  else if ('mem' in rhs) a.alu_rm(op, size, home as Gpr, rhs.mem);
+  if (rhs.kind === RhsKind.Imm) a.alu_ri(op, size, home as Gpr, rhs.imm);
+  else if (rhs.kind === RhsKind.Mem) a.alu_rm(op, size, home as Gpr, rhs.mem!);
   else a.alu_rr(op, size, home as Gpr, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
 }
@@ -143,7 +166,7 @@ export function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize, local
 export function mul(fc: FunctionCompiler, size: IntSize): void {
   preferConstRight(fc, size);
   const rhs = popRhs(fc, size, MemOperand.Never);
-  if ('imm' in rhs) {
+  if (rhs.kind === RhsKind.Imm) {
     const src = fc.popToReg() as Gpr;
     fc.asm.imul_rri(size, src, src, rhs.imm);
     pushReg(fc, size, src);
@@ -161,12 +184,12 @@ export function mul(fc: FunctionCompiler, size: IntSize): void {
  * on its flags; anything else gets compare()'s 0/1 first.
  */
 export function visitCompare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
-  fc.pending = { kind: PendingKind.IntCompare, cond, size };
+  fc.pending = pendingOp(PendingKind.IntCompare, size, cond, 0, 0, 0);
 }
 
 /** iNN.eqz waits for the next operator like a compare (visitCompare). */
 export function visitEqz(fc: FunctionCompiler, size: IntSize): void {
-  fc.pending = { kind: PendingKind.IntEqz, size };
+  fc.pending = pendingOp(PendingKind.IntEqz, size, 0, 0, 0, 0);
 }
 
 /** Pop two operands and push `lhs cond rhs` (0 or 1) in a register. */
@@ -184,7 +207,7 @@ export function emitCompareFlags(fc: FunctionCompiler, size: IntSize): void {
   const lhsVal = fc.peek();
   const lhsMem = fc.memOf(lhsVal, fc.stack.length - 1);
   const a = fc.asm;
-  if (lhsMem && 'imm' in rhs) {
+  if (lhsMem && rhs.kind === RhsKind.Imm) {
     fc.pop();
     a.alu_mi(AluOp.Cmp, size, lhsMem, rhs.imm);
     return;
@@ -193,8 +216,8 @@ export function emitCompareFlags(fc: FunctionCompiler, size: IntSize): void {
   const lhsHome = homeOfVal(fc, lhsVal);
   if (lhsHome >= 0) fc.pop();
   const lhs = lhsHome >= 0 ? (lhsHome as Gpr) : (fc.popToReg(pinOf(rhs)) as Gpr);
-  if ('imm' in rhs) a.alu_ri(AluOp.Cmp, size, lhs, rhs.imm);
-  else if ('mem' in rhs) a.alu_rm(AluOp.Cmp, size, lhs, rhs.mem);
+  if (rhs.kind === RhsKind.Imm) a.alu_ri(AluOp.Cmp, size, lhs, rhs.imm);
+  else if (rhs.kind === RhsKind.Mem) a.alu_rm(AluOp.Cmp, size, lhs, rhs.mem!);
   else a.alu_rr(AluOp.Cmp, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   if (lhsHome < 0) fc.ra.free(RegClass.Gpr, lhs);
@@ -264,7 +287,7 @@ export function wrapI64(fc: FunctionCompiler): void {
   const v = fc.peek();
   if (v.kind === Kind.Const) {
     fc.pop();
-    fc.push({ ...v, type: ValType.I32, value: Number(BigInt.asIntN(32, v.value as bigint)) });
+    fc.push(constVal(ValType.I32, Number(BigInt.asIntN(32, v.value as bigint))));
     return;
   }
   const r = fc.popToReg() as Gpr;
@@ -277,7 +300,7 @@ export function extendI32(fc: FunctionCompiler, signed: 'signed' | 'unsigned'): 
   if (v.kind === Kind.Const) {
     fc.pop();
     const n = v.value as number;
-    fc.push({ ...v, type: ValType.I64, value: signed === 'signed' ? BigInt(n | 0) : BigInt(n >>> 0) });
+    fc.push(constVal(ValType.I64, signed === 'signed' ? BigInt(n | 0) : BigInt(n >>> 0)));
     return;
   }
   const r = fc.popToReg() as Gpr;
