@@ -54,6 +54,13 @@ export class Assembler {
   readonly comments: { offset: number; text: string }[] = [];
   /** Labels targeted by a jump but not bound yet: finish() must find none. */
   private unbound = 0;
+  /**
+   * RIP-relative operands not resolved yet, three numbers each: the label's index in
+   * ripLabels, the rel32 field's offset, the offset of the instruction's end (the field is
+   * not always last: an imm8 may follow, so the end is recorded rather than assumed).
+   */
+  private readonly ripUses: number[] = [];
+  private readonly ripLabels: Label[] = [];
 
   /** `initialCapacity`: bytes of code expected, so that the buffer seldom grows. */
   constructor(initialCapacity?: number) {
@@ -153,7 +160,35 @@ export class Assembler {
     return this.buf.view();
   }
 
+  /**
+   * Record a [rip + rel32] operand to `l` whose field is at `field` in the instruction ending
+   * at `end` (x64/simd.ts calls this after emitting it; resolveRip patches it).
+   */
+  ripFixup(l: Label, field: number, end: number): void {
+    this.own(l);
+    if (l.pos >= 0) {
+      this.buf.patch32(field, l.pos - end);
+      return;
+    }
+    let i = this.ripLabels.indexOf(l);
+    if (i < 0) i = this.ripLabels.push(l) - 1;
+    this.ripUses.push(i, field, end);
+  }
+
+  /** Patch every recorded RIP-relative operand; their labels must all be bound by now. */
+  resolveRip(): void {
+    const u = this.ripUses;
+    for (let k = 0; k < u.length; k += 3) {
+      const l = this.ripLabels[u[k]!]!;
+      if (l.pos < 0) throw new Error('BUG: RIP-relative operand to an unbound label');
+      this.buf.patch32(u[k + 1]!, l.pos - u[k + 2]!);
+    }
+    u.length = 0;
+    this.ripLabels.length = 0;
+  }
+
   private checkAllBound(): void {
+    if (this.ripUses.length > 0) throw new Error('BUG: RIP-relative operands never resolved');
     if (this.unbound > 0) {
       throw new Error(`BUG: unbound label (${this.unbound} label(s) targeted but never bound)`);
     }

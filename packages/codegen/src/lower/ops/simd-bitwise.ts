@@ -2,11 +2,16 @@
 // binary operator (adds, subs, saturating forms, min/max, averages, narrowing, …).
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { binary, bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
+import { bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
+import { popFirst, popSrc, releaseSrc, srcBit } from './simd-operands.js';
 
-/** dst = a op b with one instruction. */
+/** dst = a op b with one instruction, b read from wherever it is (simd-operands.ts). */
 export function direct(fc: FunctionCompiler, op: SimdOp): void {
-  binary(fc, (d, a, b) => fc.simd.bin(op, d, a, b));
+  const b = popSrc(fc);
+  const { dst, src1 } = popFirst(fc, srcBit(b));
+  fc.simd.bin(op, dst, src1, b);
+  releaseSrc(fc, b);
+  pushV128(fc, dst);
 }
 
 export function v128Not(fc: FunctionCompiler): void {

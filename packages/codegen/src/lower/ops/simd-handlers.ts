@@ -3,7 +3,7 @@
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { unary } from './simd-values.js';
+import { unaryFrom } from './simd-values.js';
 import { extractLane, replaceLane, shuffle, splat, swizzle, v128Const, type LaneShape, type SplatShape } from './simd-lanes.js';
 import { loadLane, storeLane, v128Load, v128Store, type LoadKind } from './simd-memory.js';
 import { bitselect, direct, v128AndNot, v128Not } from './simd-bitwise.js';
@@ -21,7 +21,7 @@ import {
 
 export type SimdHandler = (fc: FunctionCompiler, r: BinaryReader) => void;
 
-const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc) => unary(fc, (d, a) => fc.simd.un(op, d, a, imm));
+const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc) => unaryFrom(fc, (d, a) => fc.simd.un(op, d, a, imm));
 const binDirect = (op: SimdOp): SimdHandler => (fc) => direct(fc, op);
 
 /** Operators that are one SSE instruction on (a, b) → a. */

@@ -6,6 +6,7 @@ import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { popHeapOperand, releaseHeapIndex } from './heap-address.js';
 import { bit, freeXmm, popXmm, pushV128, tempXmm } from './simd-values.js';
+import { popSrcReg, releaseSrc } from './simd-operands.js';
 
 /** memarg: the alignment hint (ignored) and the offset. */
 function readOffset(r: BinaryReader): number {
@@ -72,11 +73,11 @@ export function v128Load(fc: FunctionCompiler, r: BinaryReader, kind: LoadKind):
 
 export function v128Store(fc: FunctionCompiler, r: BinaryReader): void {
   const offset = readOffset(r);
-  const x = popXmm(fc);
+  const x = popSrcReg(fc);
   const m = popHeapOperand(fc, offset, 16);
   fc.simd.store(m, x);
   releaseHeapIndex(fc, m);
-  freeXmm(fc, x);
+  releaseSrc(fc, x);
 }
 
 const LANE_INSERT = { 8: SIMD.pinsrb, 16: SIMD.pinsrw, 32: SIMD.pinsrd, 64: SIMD.pinsrq } as const;
