@@ -61,6 +61,12 @@ export class Assembler {
    */
   private readonly ripUses: number[] = [];
   private readonly ripLabels: Label[] = [];
+  /**
+   * Counts the points where straight-line register knowledge ends: every bound label (other
+   * code may jump there) and every call (the callee may change any caller-saved register).
+   * The lowering compares it to tell whether a register still holds what it loaded.
+   */
+  barriers = 0;
 
   /** `initialCapacity`: bytes of code expected, so that the buffer seldom grows. */
   constructor(initialCapacity?: number) {
@@ -91,6 +97,7 @@ export class Assembler {
     if (l.pos >= 0) throw new Error(`BUG: label bound twice (first at ${l.pos})`);
     const pos = this.offset;
     l.pos = pos;
+    this.barriers++;
     if (l.fixup >= 0) {
       this.buf.patch32(l.fixup, pos - (l.fixup + 4));
       const more = l.moreFixups;
@@ -475,6 +482,7 @@ export class Assembler {
 
   /** E8 rel32, always: calls are rarely backward-short and a fixed size keeps it simple. */
   call_label(l: Label): void {
+    this.barriers++;
     this.own(l);
     this.buf.put1(0xe8);
     this.rel32(l);
@@ -485,6 +493,7 @@ export class Assembler {
    * offset of the rel32 field, which the caller patches (rel = target - (field + 4)).
    */
   call_rel32(): number {
+    this.barriers++;
     this.buf.put1(0xe8);
     const at = this.offset;
     this.buf.put4(0);
@@ -515,10 +524,12 @@ export class Assembler {
 
   /** FF /2 (64-bit operand size by default, so no REX.W). */
   call_r(r: Gpr): void {
+    this.barriers++;
     emitRR(this.buf, 0, 0, 0xff, 2, r);
   }
 
   call_m(m: Mem): void {
+    this.barriers++;
     emitRM(this.buf, 0, 0, 0xff, 2, m);
   }
 

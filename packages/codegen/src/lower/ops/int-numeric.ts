@@ -113,13 +113,36 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
 /** `lhs op= rhs` into a register the result then occupies. */
 export function emitAluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   const rhs = popRhs(fc, size, MemOperand.Allowed);
-  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   const a = fc.asm;
+  if (op === AluOp.Add && !('mem' in rhs) && homeOfVal(fc, fc.peek()) >= 0) {
+    addToHome(fc, size, homeOfVal(fc, fc.pop()) as Gpr, rhs);
+    return;
+  }
+  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   if ('imm' in rhs) a.alu_ri(op, size, lhs, rhs.imm);
   else if ('mem' in rhs) a.alu_rm(op, size, lhs, rhs.mem);
   else a.alu_rr(op, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
+}
+
+/**
+ * home + rhs, $x's home read only (addresses: `local.get $p; i32.const 16; i32.add`): lea
+ * computes it in the result register (the 32-bit form wraps like i32.add; homes hold
+ * zero-extended i32s), instead of copying the home and adding. An rhs already in a temporary
+ * just has the home added to it.
+ */
+function addToHome(fc: FunctionCompiler, size: IntSize, home: Gpr, rhs: Rhs): void {
+  const a = fc.asm;
+  if ('reg' in rhs) {
+    a.alu_rr(AluOp.Add, size, rhs.reg, home);
+    pushReg(fc, size, rhs.reg);
+    return;
+  }
+  const dst = fc.allocGpr();
+  if ('imm' in rhs) a.lea(size, dst, { base: home, disp: rhs.imm });
+  else a.lea(size, dst, { base: home, index: regOfRhs(rhs)!, scale: 1, disp: 0 });
+  pushReg(fc, size, dst);
 }
 
 /**

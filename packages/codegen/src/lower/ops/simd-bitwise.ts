@@ -3,11 +3,23 @@
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
-import { popFirst, popSrc, releaseSrc, srcBit } from './simd-operands.js';
+import { intoHome, nextHomedSet, popFirst, popSrc, popSrcReg, releaseSrc, srcBit } from './simd-operands.js';
+import type { BinaryReader } from '../../wasm/reader.js';
 
 /** dst = a op b with one instruction, b read from wherever it is (simd-operands.ts). */
-export function direct(fc: FunctionCompiler, op: SimdOp): void {
+export function direct(fc: FunctionCompiler, op: SimdOp, r?: BinaryReader): void {
   const b = popSrc(fc);
+  const local = nextHomedSet(fc, r);
+  // SSE writes the home before reading b: not when b is that home (x = y - x).
+  if (local >= 0 && (fc.simd.avx || b !== fc.homeOf(local))) {
+    const src1 = popSrcReg(fc, srcBit(b));
+    const home = intoHome(fc, local);
+    fc.simd.bin(op, home, src1, b);
+    releaseSrc(fc, src1);
+    releaseSrc(fc, b);
+    fc.push(fc.localRef(local));
+    return;
+  }
   const { dst, src1 } = popFirst(fc, srcBit(b));
   fc.simd.bin(op, dst, src1, b);
   releaseSrc(fc, b);

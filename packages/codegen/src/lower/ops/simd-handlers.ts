@@ -21,8 +21,8 @@ import {
 
 export type SimdHandler = (fc: FunctionCompiler, r: BinaryReader) => void;
 
-const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc) => unaryFrom(fc, (d, a) => fc.simd.un(op, d, a, imm));
-const binDirect = (op: SimdOp): SimdHandler => (fc) => direct(fc, op);
+const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc, r) => unaryFrom(fc, (d, a) => fc.simd.un(op, d, a, imm), r);
+const binDirect = (op: SimdOp): SimdHandler => (fc, r) => direct(fc, op, r);
 
 /** Operators that are one SSE instruction on (a, b) → a. */
 const DIRECT: Record<string, SimdOp> = {

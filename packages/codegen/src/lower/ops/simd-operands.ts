@@ -18,6 +18,8 @@ import { Kind } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import { ALLOCATABLE_XMMS } from '../regalloc.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { Op } from '../../wasm/opcodes.js';
 
 export type XmmSrc = Xmm | Mem;
 
@@ -113,4 +115,28 @@ export function popFirst(fc: FunctionCompiler, pinned: number): { dst: Xmm; src1
 export function destFor(fc: FunctionCompiler, src: XmmSrc, pinned = 0): Xmm {
   if (isXmm(src) && owned(src)) return src;
   return fc.allocXmm(pinned | srcBit(src));
+}
+
+/**
+ * The local a result can be computed straight into: when the next operator is local.set or
+ * local.tee of a v128 local with a register home (an accumulator: `acc = acc + x`), the
+ * instruction writes the home itself and the local.set finds the local's own value on the
+ * stack, a no-op (variables.ts), instead of computing into a temporary and copying it.
+ * Returns the local's index, or -1. Only the dispatch loop's bookkeeping runs in between.
+ */
+export function nextHomedSet(fc: FunctionCompiler, r: BinaryReader | undefined): number {
+  if (r === undefined) return -1;
+  const op = r.bytes[r.pos];
+  if (op !== Op.LocalSet && op !== Op.LocalTee) return -1;
+  const at = r.pos;
+  r.pos++;
+  const local = r.readVarU32();
+  r.pos = at;
+  return fc.homeOf(local) >= 0 ? local : -1;
+}
+
+/** The result goes to `local`'s home (nextHomedSet): pending reads of it take the old value first. */
+export function intoHome(fc: FunctionCompiler, local: number): Xmm {
+  fc.materializeLocal(local);
+  return fc.homeOf(local) as Xmm;
 }

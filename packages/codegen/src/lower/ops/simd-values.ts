@@ -6,7 +6,8 @@ import { RegClass } from '../reg-class.js';
 import { regVal } from '../value.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import type { Mem } from '../../x64/assembler.js';
-import { destFor, popSrc, releaseSrc, type XmmSrc } from './simd-operands.js';
+import { destFor, intoHome, nextHomedSet, popSrc, releaseSrc, type XmmSrc } from './simd-operands.js';
+import type { BinaryReader } from '../../wasm/reader.js';
 
 /** Pop the top (a v128, f32 or f64) into an xmm register the caller owns. */
 export function popXmm(fc: FunctionCompiler, pinned = 0): Xmm {
@@ -73,8 +74,16 @@ export function binary(fc: FunctionCompiler, emit: (dst: Xmm, a: Xmm, b: Xmm) =>
 }
 
 /** dst = f(src) for a Unary row: src read from wherever it is, dst src's register if it owns one. */
-export function unaryFrom(fc: FunctionCompiler, emit: (dst: Xmm, src: XmmSrc) => void): void {
+export function unaryFrom(fc: FunctionCompiler, emit: (dst: Xmm, src: XmmSrc) => void, r?: BinaryReader): void {
   const src = popSrc(fc);
+  const local = nextHomedSet(fc, r);
+  if (local >= 0) {
+    // Straight into the local's home (nextHomedSet); unary forms read src before writing.
+    emit(intoHome(fc, local), src);
+    releaseSrc(fc, src);
+    fc.push(fc.localRef(local));
+    return;
+  }
   const dst = destFor(fc, src);
   emit(dst, src);
   if (src !== dst) releaseSrc(fc, src);
