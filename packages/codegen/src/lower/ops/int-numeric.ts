@@ -163,6 +163,39 @@ export function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize, local
   freeRhs(fc, rhs);
 }
 
+/**
+ * The stack holds (local.get $x) rhs, $x homed, and the operator being compiled writes the
+ * result to another homed local $y: computed into $y's home (`lea y, [x + rhs]` for an add,
+ * `mov y, x; op y, rhs` otherwise) instead of into a temporary that is then copied. Pops both.
+ */
+export function aluIntoHome(fc: FunctionCompiler, op: AluOp, size: IntSize, target: number): void {
+  const dst = fc.homeOf(target) as Gpr;
+  const rhs = popRhs(fc, size, MemOperand.Allowed);
+  const lhs = fc.homeOf(fc.pop().local) as Gpr;
+  // Reads of $y still pending on the stack take its old value first.
+  fc.materializeLocal(target);
+  const a = fc.asm;
+  if (op === AluOp.Add && 'imm' in rhs) {
+    a.lea(size, dst, { base: lhs, disp: rhs.imm });
+  } else if (op === AluOp.Add && regOfRhs(rhs) !== null) {
+    a.lea(size, dst, { base: lhs, index: regOfRhs(rhs)!, scale: 1, disp: 0 });
+  } else if (regOfRhs(rhs) !== dst) {
+    // (A frame-slot rhs is another local's slot or a spill slot, never $y's home.)
+    a.mov_rr(size, dst, lhs);
+    if ('imm' in rhs) a.alu_ri(op, size, dst, rhs.imm);
+    else if ('mem' in rhs) a.alu_rm(op, size, dst, rhs.mem);
+    else a.alu_rr(op, size, dst, regOfRhs(rhs)!);
+  } else {
+    // y = x op y: y is read after the first write would clobber it; go through a temporary.
+    const t = fc.allocGpr(pinOf(rhs));
+    a.mov_rr(size, t, lhs);
+    a.alu_rr(op, size, t, dst);
+    a.mov_rr(size, dst, t);
+    fc.ra.free(RegClass.Gpr, t);
+  }
+  freeRhs(fc, rhs);
+}
+
 export function mul(fc: FunctionCompiler, size: IntSize): void {
   preferConstRight(fc, size);
   const rhs = popRhs(fc, size, MemOperand.Never);

@@ -25,7 +25,7 @@ const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc, r) => unaryFrom
 const binDirect = (op: SimdOp): SimdHandler => (fc, r) => direct(fc, op, r);
 
 /** Operators that are one SSE instruction on (a, b) → a. */
-const DIRECT: Record<string, SimdOp> = {
+export const DIRECT: Record<string, SimdOp> = {
   'v128.and': SIMD.pand, 'v128.or': SIMD.por, 'v128.xor': SIMD.pxor,
   'i8x16.add': SIMD.paddb, 'i8x16.add_sat_s': SIMD.paddsb, 'i8x16.add_sat_u': SIMD.paddusb,
   'i8x16.sub': SIMD.psubb, 'i8x16.sub_sat_s': SIMD.psubsb, 'i8x16.sub_sat_u': SIMD.psubusb,

@@ -7,6 +7,7 @@ import type { FunctionCompiler } from '../function-compiler.js';
 import { popHeapOperand, releaseHeapIndex } from './heap-address.js';
 import { bit, freeXmm, popXmm, pushV128, tempXmm } from './simd-values.js';
 import { popSrcReg, releaseSrc } from './simd-operands.js';
+import { pendFoldedLoad } from './simd-load-fold.js';
 
 /** memarg: the alignment hint (ignored) and the offset. */
 function readOffset(r: BinaryReader): number {
@@ -30,6 +31,7 @@ const EXTEND = {
 
 export function v128Load(fc: FunctionCompiler, r: BinaryReader, kind: LoadKind): void {
   const offset = readOffset(r);
+  if (kind === 'v128' && pendFoldedLoad(fc, r, offset)) return;
   const s = fc.simd;
   // Registers first: the heap operand holds the scratch register until the access is done.
   const x = fc.allocXmm();
