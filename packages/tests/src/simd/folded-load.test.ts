@@ -1,5 +1,5 @@
 // v128.load folded into the binary SIMD instruction after it (lower/ops/simd-load-fold.ts),
-// and integer ALU results written straight into another homed local (int-numeric.ts
+// loads and float splats written straight into homed v128 locals, and integer ALU results written straight into another homed local (int-numeric.ts
 // aluIntoHome): results against V8 on both instruction paths and both bounds-check modes,
 // out-of-bounds folded loads trapping at the load's offset like V8, and the folded form
 // actually emitted with AVX.
@@ -39,6 +39,18 @@ const MODULE = `(module
     (local.set $z (i64.add (local.get $x) (i64.const -5)))
     (local.set $y (i64.and (local.get $z) (local.get $y)))
     (i64.add (local.get $y) (local.get $z)))
+  ;; loads and float splats written straight into homed v128 locals
+  (func (export "intohome") (param $p i32) (param $q i32) (result i64) (local $a v128) (local $b v128) (local $x f64) (local $y f32)
+    (local.set $x (f64.convert_i32_s (local.get $q)))
+    (local.set $y (f32.convert_i32_u (local.get $p)))
+    (local.set $a (v128.load8x8_s (local.get $p)))
+    (local.set $b (v128.load64_splat offset=8 (local.get $q)))
+    (local.set $a (i16x8.add (local.get $a) (local.get $b)))
+    (local.set $b (f64x2.splat (local.get $x)))
+    (local.set $a (i64x2.add (local.get $a) (local.get $b)))
+    (local.set $b (f32x4.splat (local.get $y)))
+    (local.set $a (v128.xor (local.get $a) (f32x4.splat (f32.add (local.get $y) (f32.const 1)))))
+    (i64.xor (i64x2.extract_lane 1 (local.get $a)) (i64x2.extract_lane 0 (local.get $b))))
   (func (export "fill") (param $seed i32) (local $i i32)
     (loop $l
       (i32.store (local.get $i) (i32.mul (i32.add (local.get $i) (local.get $seed)) (i32.const 0x9e3779b1)))
@@ -63,7 +75,7 @@ describe('folded v128 loads and ALU results into homes', function () {
         for (let k = 0; k < 40; k++) {
           const p = rng.u32() % 65400;
           const q = rng.u32() % 65400;
-          for (const name of ['sub', 'chain', 'settled']) {
+          for (const name of ['sub', 'chain', 'settled', 'intohome']) {
             const args = name === 'settled' ? [p] : [p, q];
             expect(ours[name]!(...args), `${name}(${args})`).to.deep.equal(v8[name]!(...args));
           }

@@ -114,7 +114,7 @@ export function simdHandler(name: string): SimdHandler | undefined {
   }
   if ((m = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.splat$/.exec(name))) {
     const shape = m[1] as SplatShape;
-    return (fc) => splat(fc, shape);
+    return (fc, r) => splat(fc, shape, r);
   }
   if ((m = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.extract_lane(_[su])?$/.exec(name))) {
     const shape = (m[1]! + (m[2] ?? '')) as LaneShape;

@@ -6,6 +6,7 @@ import { constVal, regVal } from '../value.js';
 import type { Xmm } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { shuffleLanes } from './simd-shuffle.js';
+import { destFor, intoHome, nextHomedSet, popSrcReg, releaseSrc } from './simd-operands.js';
 import { bit, constMem, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
 
 /** 16 immediate bytes, little-endian, as one unsigned 128-bit value. */
@@ -23,13 +24,18 @@ export function v128Const(fc: FunctionCompiler, r: BinaryReader): void {
 
 export type SplatShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
 
-export function splat(fc: FunctionCompiler, shape: SplatShape): void {
+export function splat(fc: FunctionCompiler, shape: SplatShape, r?: BinaryReader): void {
   const s = fc.simd;
   if (shape === 'f32x4' || shape === 'f64x2') {
-    const x = popXmm(fc);
-    if (shape === 'f32x4') s.bin(SIMD.shufps, x, x, x, 0);
-    else s.un(SIMD.movddup, x, x);
-    pushV128(fc, x);
+    // The scalar read in place (a homed f32/f64 local needs no copy); the result straight
+    // into a homed v128 local when local.set/tee follows.
+    const src = popSrcReg(fc);
+    const local = nextHomedSet(fc, r);
+    const x = local >= 0 ? intoHome(fc, local) : destFor(fc, src);
+    if (shape === 'f32x4') s.bin(SIMD.shufps, x, src, src, 0);
+    else s.un(SIMD.movddup, x, src);
+    if (src !== x) releaseSrc(fc, src);
+    fc.push(local >= 0 ? fc.localRef(local) : regVal(ValType.V128, x));
     return;
   }
   const g = popGpr(fc);
