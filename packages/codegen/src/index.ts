@@ -12,3 +12,4 @@ export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.
 export type { CompileOptions } from './lower/module-env.js';
 export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';
 export { areaSlots, callAreaSlots } from './lower/frame.js';
+export { planShuffle, type ShufflePlan } from './lower/ops/simd-shuffle.js';

@@ -34,7 +34,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number, uses: LocalUs
     try {
       // The previous operator's code may still wait for this one (pending-op.ts): unless
       // this one consumes it, it is emitted now, as the previous operator's code.
-      if (fc.pending !== null && !consumesPending(fc.pending, op, r)) settlePending(fc);
+      if (fc.pending !== null && !consumesPending(fc.pending, op, r, fc)) settlePending(fc);
       if (env.trace) a.comment(`@${at.toString(16)} ${opName(m.bytes, at)}`);
       env.opOffsets?.push(at, a.offset);
       // For trap backtraces: code from here on is this operator's, and so are its trap stubs.

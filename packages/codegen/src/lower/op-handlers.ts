@@ -137,7 +137,7 @@ export function handlerFor(o: Operator): OpHandler {
       return (fc) => (int.bitCount(fc, kind, size), false);
     }
     case Lowering.IntExtend: return intExtendHandler(o);
-    case Lowering.Float: return (fc) => (floatFamily(fc, code), false);
+    case Lowering.Float: return (fc, r) => (floatFamily(fc, code, r), false);
     case Lowering.FloatConvert:
       if (o.prefix === 0) return (fc) => (conversionFamily(fc, code), false);
       return (fc) => (truncSatFamily(fc, code), false);

@@ -19,6 +19,8 @@ import { Cond } from '../x64/cond.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import * as int from './ops/int-numeric.js';
 import { emitFloatCompareFlags, emitFloatCompare, type OrderedFCmp } from './ops/float.js';
+import { SIMD_PREFIX } from '../wasm/operators-simd.js';
+import { foldsLoad, settleLoad, type PendingLoad } from './ops/simd-load-fold.js';
 
 export const enum PendingKind {
   /** iNN.eq/ne/lt/gt/le/ge (signed and unsigned): true when `cond` holds after `cmp`. */
@@ -29,13 +31,20 @@ export const enum PendingKind {
   FloatCompare,
   /** An integer ALU op whose left operand reads a register-homed local. */
   AluOnHomedLocal,
+  /**
+   * A v128.load (AVX only) whose value the next operator, a one-instruction SIMD binary op,
+   * reads as its second operand straight from memory (`vmulpd x, y, [base + index]`).
+   * The heap operand, and with it the scratch register, is held until then.
+   */
+  V128Load,
 }
 
 export type PendingOp =
   | { kind: PendingKind.IntCompare; cond: Cond; size: IntSize }
   | { kind: PendingKind.IntEqz; size: IntSize }
   | { kind: PendingKind.FloatCompare; cmp: OrderedFCmp; size: FloatSize }
-  | { kind: PendingKind.AluOnHomedLocal; op: AluOp; size: IntSize; local: number };
+  | { kind: PendingKind.AluOnHomedLocal; op: AluOp; size: IntSize; local: number }
+  | { kind: PendingKind.V128Load; load: PendingLoad };
 
 /**
  * A pending operator, built with every field of every kind (unused ones 0) so that all of
@@ -47,9 +56,13 @@ export function pendingOp(kind: PendingKind, size: number, cond: number, cmp: nu
 }
 
 /** Whether `op` (its opcode just read, its immediates next in `r`) consumes `p`. */
-export function consumesPending(p: PendingOp, op: number, r: BinaryReader): boolean {
+export function consumesPending(p: PendingOp, op: number, r: BinaryReader, fc?: FunctionCompiler): boolean {
+  if (p.kind === PendingKind.V128Load) return op === SIMD_PREFIX && foldsLoad(peekVarU32(r));
   if (p.kind === PendingKind.AluOnHomedLocal) {
-    return (op === Op.LocalSet || op === Op.LocalTee) && peekVarU32(r) === p.local;
+    if (op !== Op.LocalSet && op !== Op.LocalTee) return false;
+    // Its own local: in place. Another register-homed local: computed straight into that home.
+    const local = peekVarU32(r);
+    return local === p.local || (fc !== undefined && fc.homeOf(local) >= 0);
   }
   return op === Op.BrIf || op === Op.If || op === Op.Select || op === Op.SelectT;
 }
@@ -72,6 +85,7 @@ export function settlePending(fc: FunctionCompiler): void {
     case PendingKind.IntEqz: int.eqz(fc, p.size); return;
     case PendingKind.FloatCompare: emitFloatCompare(fc, p.cmp, p.size); return;
     case PendingKind.AluOnHomedLocal: int.emitAluBinop(fc, p.op, p.size); return;
+    case PendingKind.V128Load: settleLoad(fc, p.load); return;
   }
 }
 
@@ -95,7 +109,8 @@ export function takeCondition(fc: FunctionCompiler): Cond | null {
     case PendingKind.FloatCompare:
       return emitFloatCompareFlags(fc, p.cmp, p.size);
     case PendingKind.AluOnHomedLocal:
-      throw new Error('BUG: a pending ALU op reached a branch (the dispatch loop settles it)');
+    case PendingKind.V128Load:
+      throw new Error('BUG: a pending ALU op or load reached a branch (the dispatch loop settles it)');
   }
 }
 
@@ -106,11 +121,12 @@ export function takeCondition(fc: FunctionCompiler): Cond | null {
 export function takeLocalUpdate(fc: FunctionCompiler, local: number, write: LocalWrite): boolean {
   const p = fc.pending;
   if (p === null) return false;
-  if (p.kind !== PendingKind.AluOnHomedLocal || p.local !== local) {
+  if (p.kind !== PendingKind.AluOnHomedLocal || (p.local !== local && fc.homeOf(local) < 0)) {
     throw new Error(`BUG: pending op ${p.kind} reached local.set/tee ${local} (the dispatch loop settles it)`);
   }
   fc.pending = null;
-  int.aluInPlace(fc, p.op, p.size, local);
+  if (p.local === local) int.aluInPlace(fc, p.op, p.size, local);
+  else int.aluIntoHome(fc, p.op, p.size, local);
   if (write === LocalWrite.Tee) fc.push(fc.localRef(local));
   return true;
 }

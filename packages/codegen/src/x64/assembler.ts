@@ -54,6 +54,19 @@ export class Assembler {
   readonly comments: { offset: number; text: string }[] = [];
   /** Labels targeted by a jump but not bound yet: finish() must find none. */
   private unbound = 0;
+  /**
+   * RIP-relative operands not resolved yet, three numbers each: the label's index in
+   * ripLabels, the rel32 field's offset, the offset of the instruction's end (the field is
+   * not always last: an imm8 may follow, so the end is recorded rather than assumed).
+   */
+  private readonly ripUses: number[] = [];
+  private readonly ripLabels: Label[] = [];
+  /**
+   * Counts the points where straight-line register knowledge ends: every bound label (other
+   * code may jump there) and every call (the callee may change any caller-saved register).
+   * The lowering compares it to tell whether a register still holds what it loaded.
+   */
+  barriers = 0;
 
   /** `initialCapacity`: bytes of code expected, so that the buffer seldom grows. */
   constructor(initialCapacity?: number) {
@@ -84,6 +97,7 @@ export class Assembler {
     if (l.pos >= 0) throw new Error(`BUG: label bound twice (first at ${l.pos})`);
     const pos = this.offset;
     l.pos = pos;
+    this.barriers++;
     if (l.fixup >= 0) {
       this.buf.patch32(l.fixup, pos - (l.fixup + 4));
       const more = l.moreFixups;
@@ -153,7 +167,35 @@ export class Assembler {
     return this.buf.view();
   }
 
+  /**
+   * Record a [rip + rel32] operand to `l` whose field is at `field` in the instruction ending
+   * at `end` (x64/simd.ts calls this after emitting it; resolveRip patches it).
+   */
+  ripFixup(l: Label, field: number, end: number): void {
+    this.own(l);
+    if (l.pos >= 0) {
+      this.buf.patch32(field, l.pos - end);
+      return;
+    }
+    let i = this.ripLabels.indexOf(l);
+    if (i < 0) i = this.ripLabels.push(l) - 1;
+    this.ripUses.push(i, field, end);
+  }
+
+  /** Patch every recorded RIP-relative operand; their labels must all be bound by now. */
+  resolveRip(): void {
+    const u = this.ripUses;
+    for (let k = 0; k < u.length; k += 3) {
+      const l = this.ripLabels[u[k]!]!;
+      if (l.pos < 0) throw new Error('BUG: RIP-relative operand to an unbound label');
+      this.buf.patch32(u[k + 1]!, l.pos - u[k + 2]!);
+    }
+    u.length = 0;
+    this.ripLabels.length = 0;
+  }
+
   private checkAllBound(): void {
+    if (this.ripUses.length > 0) throw new Error('BUG: RIP-relative operands never resolved');
     if (this.unbound > 0) {
       throw new Error(`BUG: unbound label (${this.unbound} label(s) targeted but never bound)`);
     }
@@ -440,6 +482,7 @@ export class Assembler {
 
   /** E8 rel32, always: calls are rarely backward-short and a fixed size keeps it simple. */
   call_label(l: Label): void {
+    this.barriers++;
     this.own(l);
     this.buf.put1(0xe8);
     this.rel32(l);
@@ -450,6 +493,7 @@ export class Assembler {
    * offset of the rel32 field, which the caller patches (rel = target - (field + 4)).
    */
   call_rel32(): number {
+    this.barriers++;
     this.buf.put1(0xe8);
     const at = this.offset;
     this.buf.put4(0);
@@ -480,10 +524,12 @@ export class Assembler {
 
   /** FF /2 (64-bit operand size by default, so no REX.W). */
   call_r(r: Gpr): void {
+    this.barriers++;
     emitRR(this.buf, 0, 0, 0xff, 2, r);
   }
 
   call_m(m: Mem): void {
+    this.barriers++;
     emitRM(this.buf, 0, 0, 0xff, 2, m);
   }
 

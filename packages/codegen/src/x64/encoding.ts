@@ -85,9 +85,9 @@ export function emitRR(buf: CodeBuffer, prefix: number, rex: number, op: number,
  *  - disp8 is sign-extended (§2.1.4), hence the -128..127 window for the short form.
  */
 export function emitRM(
-  buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem,
+  buf: CodeBuffer, prefix: number, rex: number, op: number, reg: number, m: Mem, ripOk = false,
 ): number {
-  rex |= memRexBits(reg, m);
+  rex |= memRexBits(reg, m, ripOk);
   const d = buf.startInstruction();
   const p = putMem(d, putPrefixRexOpcode(d, buf.offset, prefix, rex, op), reg, m);
   buf.endInstruction(p);
@@ -98,9 +98,15 @@ export function emitRM(
  * The REX.R, REX.X and REX.B bits for `reg` in ModRM.reg and the memory operand m in
  * ModRM.rm (VEX carries the same three bits inverted); checks the operand is encodable.
  */
-export function memRexBits(reg: number, m: Mem): number {
+export function memRexBits(reg: number, m: Mem, ripOk = false): number {
   const { base, index, disp, scale } = m;
   checkReg(reg, 'ModRM.reg');
+  if (m.rip !== undefined) {
+    // [rip + rel32]: only REX.R matters (Table 2-7: mod = 00, rm = 101 has no base or index).
+    if (!ripOk) throw new Error('BUG: a RIP-relative operand reached an emitter that does not record its fixup');
+    if (index !== undefined) throw new Error('BUG: a RIP-relative operand has no index');
+    return (reg & 8) >> 1;
+  }
   checkReg(base, 'base');
   if ((disp | 0) !== disp) throw new Error(`BUG: displacement ${disp} does not fit a signed 32-bit field`);
   let rex = ((reg & 8) >> 1) | ((base & 8) >> 3);
@@ -119,6 +125,7 @@ export function memRexBits(reg: number, m: Mem): number {
 
 /** 0, 1 or 4: the displacement field putMem writes for m (see emitRM for the cases). */
 function dispLength(m: Mem): number {
+  if (m.rip !== undefined) return 4;
   if (m.disp === 0 && (m.base & 7) !== 5) return 0;
   return m.disp >= -0x80 && m.disp <= 0x7f ? 1 : 4;
 }
@@ -134,6 +141,15 @@ export function putMem(d: Uint8Array, p: number, reg: number, m: Mem): number {
   const len = dispLength(m);
   const mod = len === 0 ? 0 : len === 1 ? 1 : 2;
   const r = (reg & 7) << 3;
+  if (m.rip !== undefined) {
+    // mod = 00, rm = 101: [rip + disp32], the field left 0 for the fixup (SDM §2.2.1.6).
+    d[p++] = r | 5;
+    d[p++] = 0;
+    d[p++] = 0;
+    d[p++] = 0;
+    d[p++] = 0;
+    return p;
+  }
   if (index === undefined && (base & 7) !== 4) {
     d[p++] = (mod << 6) | r | (base & 7);
   } else {

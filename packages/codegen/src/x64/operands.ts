@@ -1,6 +1,7 @@
 // Operand descriptions shared by the assembler and its callers.
 
 import type { Gpr } from './regs.js';
+import type { Label } from './label.js';
 
 /** Operand size of integer ALU instructions (32 = the default size, 64 = REX.W). */
 export type IntSize = 32 | 64;
@@ -10,15 +11,20 @@ export type MemSize = 8 | 16 | 32 | 64;
 export type FloatSize = 32 | 64;
 
 /**
- * A memory operand [base + index*scale + disp]. disp is a signed 32-bit value. RIP-relative
- * and base-less forms are deliberately not offered: generated code addresses everything off a
- * register. index may be any register but rsp (unencodable, SDM Vol. 2A Table 2-3).
+ * A memory operand [base + index*scale + disp]. disp is a signed 32-bit value. index may be
+ * any register but rsp (unencodable, SDM Vol. 2A Table 2-3). Base-less forms are not offered.
+ *
+ * One RIP-relative form exists, for the SIMD emitters only (x64/simd.ts): with `rip` set the
+ * operand is [rip + rel32] to that label (a function's v128 constant pool), base, index and
+ * disp are ignored, and the emitter records the rel32 for Assembler.resolveRip. Other
+ * emitters refuse it (memRexBits), since they do not record the fixup.
  */
 export interface Mem {
   base: Gpr;
   index?: Gpr;
   scale?: 1 | 2 | 4 | 8;
   disp: number;
+  rip?: Label;
 }
 
 /** The two-operand integer ALU group; the value is the /digit of the 0x80/0x81/0x83 group and

@@ -197,6 +197,15 @@ export const SIMD = {
   blendps: row('blendps', 0x66, 3, 0x0c, Isa.Sse41, B, IMM),
   blendpd: row('blendpd', 0x66, 3, 0x0d, Isa.Sse41, B, IMM),
   insertps: row('insertps', 0x66, 3, 0x21, Isa.Sse41, B, IMM),
+  // ── scalar float: the VEX three-operand forms let f32/f64 arithmetic read local homes in place ──
+  addss: row('addss', 0xf3, 1, 0x58, Isa.Sse2, B),
+  addsd: row('addsd', 0xf2, 1, 0x58, Isa.Sse2, B),
+  subss: row('subss', 0xf3, 1, 0x5c, Isa.Sse2, B),
+  subsd: row('subsd', 0xf2, 1, 0x5c, Isa.Sse2, B),
+  mulss: row('mulss', 0xf3, 1, 0x59, Isa.Sse2, B),
+  mulsd: row('mulsd', 0xf2, 1, 0x59, Isa.Sse2, B),
+  divss: row('divss', 0xf3, 1, 0x5e, Isa.Sse2, B),
+  divsd: row('divsd', 0xf2, 1, 0x5e, Isa.Sse2, B),
   // ── conversions ──
   cvtdq2ps: row('cvtdq2ps', 0, 1, 0x5b, Isa.Sse2, U),
   cvttps2dq: row('cvttps2dq', 0xf3, 1, 0x5b, Isa.Sse2, U),

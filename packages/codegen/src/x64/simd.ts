@@ -41,14 +41,26 @@ function immediate(a: Assembler, op: SimdOp, imm: number | undefined): void {
 
 function legacy(a: Assembler, op: SimdOp, reg: number, rm: number | Mem): void {
   const rex = op.w ? REX_W : 0;
-  if (isMem(rm)) emitRM(a.buf, op.prefix, rex, legacyOpcode(op), reg, rm);
+  if (isMem(rm)) emitRM(a.buf, op.prefix, rex, legacyOpcode(op), reg, rm, true);
   else emitRR(a.buf, op.prefix, rex, legacyOpcode(op), reg, rm);
 }
 
 function vexForm(a: Assembler, op: SimdOp, reg: number, vvvv: number | undefined, rm: number | Mem): void {
   const has = vvvv !== undefined;
-  if (isMem(rm)) emitVexRM(a.buf, op.prefix, op.map, op.w, op.opcode, reg, vvvv ?? 0, has, rm);
+  if (isMem(rm)) emitVexRM(a.buf, op.prefix, op.map, op.w, op.opcode, reg, vvvv ?? 0, has, rm, true);
   else emitVexRR(a.buf, op.prefix, op.map, op.w, op.opcode, reg, vvvv ?? 0, has, rm);
+}
+
+/**
+ * After an instruction (immediate included) with operand rm: a [rip + rel32] operand's
+ * field is the four bytes before the `immBytes` of immediate; record it for the assembler.
+ */
+function ripDone(a: Assembler, rm: number | Mem, immBytes: number): void {
+  if (isMem(rm) && rm.rip !== undefined) a.ripFixup(rm.rip, a.offset - immBytes - 4, a.offset);
+}
+
+function immBytes(op: SimdOp): number {
+  return op.imm ? 1 : 0;
 }
 
 const BINARY_OR_UNARY = [SimdForm.Binary, SimdForm.Unary] as const;
@@ -58,6 +70,7 @@ export function sse(a: Assembler, op: SimdOp, dst: Xmm, src: Xmm | Mem, imm?: nu
   check(op, false, BINARY_OR_UNARY, src);
   legacy(a, op, dst, src);
   immediate(a, op, imm);
+  ripDone(a, src, immBytes(op));
 }
 
 /** AVX: dst = src1 op src2 (a Binary row). */
@@ -65,6 +78,7 @@ export function vex(a: Assembler, op: SimdOp, dst: Xmm, src1: Xmm, src2: Xmm | M
   check(op, true, [SimdForm.Binary], src2);
   vexForm(a, op, dst, src1, src2);
   immediate(a, op, imm);
+  ripDone(a, src2, immBytes(op));
 }
 
 /** AVX: dst = f(src) (a Unary row; VEX.vvvv unused). */
@@ -72,17 +86,20 @@ export function vexUnary(a: Assembler, op: SimdOp, dst: Xmm, src: Xmm | Mem, imm
   check(op, true, [SimdForm.Unary], src);
   vexForm(a, op, dst, undefined, src);
   immediate(a, op, imm);
+  ripDone(a, src, immBytes(op));
 }
 
 /** mem = src (a Store row). */
 export function sseStore(a: Assembler, op: SimdOp, m: Mem, src: Xmm): void {
   check(op, false, [SimdForm.Store], m);
   legacy(a, op, src, m);
+  ripDone(a, m, 0);
 }
 
 export function vexStore(a: Assembler, op: SimdOp, m: Mem, src: Xmm): void {
   check(op, true, [SimdForm.Store], m);
   vexForm(a, op, src, undefined, m);
+  ripDone(a, m, 0);
 }
 
 /** reg = reg shifted by imm (a ShiftImm row). */
@@ -117,12 +134,14 @@ export function sseExtract(a: Assembler, op: SimdOp, dst: Gpr | Mem, src: Xmm, l
   check(op, false, [SimdForm.Extract], dst);
   legacy(a, op, src, dst);
   immediate(a, op, lane);
+  ripDone(a, dst, 1);
 }
 
 export function vexExtract(a: Assembler, op: SimdOp, dst: Gpr | Mem, src: Xmm, lane: number): void {
   check(op, true, [SimdForm.Extract], dst);
   vexForm(a, op, src, undefined, dst);
   immediate(a, op, lane);
+  ripDone(a, dst, 1);
 }
 
 /** Lane `lane` of dst from a general register or memory (an Insert row). */
@@ -130,6 +149,7 @@ export function sseInsert(a: Assembler, op: SimdOp, dst: Xmm, src: Gpr | Mem, la
   check(op, false, [SimdForm.Insert], src);
   legacy(a, op, dst, src);
   immediate(a, op, lane);
+  ripDone(a, src, 1);
 }
 
 /** dst = src1 with lane `lane` from src2. */
@@ -137,12 +157,14 @@ export function vexInsert(a: Assembler, op: SimdOp, dst: Xmm, src1: Xmm, src2: G
   check(op, true, [SimdForm.Insert], src2);
   vexForm(a, op, dst, src1, src2);
   immediate(a, op, lane);
+  ripDone(a, src2, 1);
 }
 
 /** SSE4.1 blend: dst = xmm0's sign bits ? src : dst (per byte / lane); the mask must be in xmm0. */
 export function sseBlendv(a: Assembler, op: SimdOp, dst: Xmm, src: Xmm | Mem): void {
   check(op, false, [SimdForm.BlendXmm0], src);
   legacy(a, op, dst, src);
+  ripDone(a, src, 0);
 }
 
 /** AVX blend: dst = mask's sign bits ? src2 : src1, with any mask register (imm8[7:4]). */
@@ -151,4 +173,5 @@ export function vexBlendv(a: Assembler, op: SimdOp, dst: Xmm, src1: Xmm, src2: X
   if ((mask & 15) !== mask) throw new Error(`BUG: bad mask register ${mask}`);
   vexForm(a, op, dst, src1, src2);
   a.buf.put1(mask << 4);
+  ripDone(a, src2, 1);
 }

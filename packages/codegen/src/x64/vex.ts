@@ -73,9 +73,10 @@ export function emitVexRR(
 /** The same with a memory operand in ModRM.rm. */
 export function emitVexRM(
   buf: CodeBuffer, prefix: SimdPrefix, map: SimdMap, w: boolean, op: number, reg: number, vvvv: number, hasVvvv: boolean, m: Mem,
+  ripOk = false,
 ): void {
   if (hasVvvv) checkReg(vvvv, 'VEX.vvvv');
-  const rex = memRexBits(reg, m) | (w ? REX_W : 0);
+  const rex = memRexBits(reg, m, ripOk) | (w ? REX_W : 0);
   const d = buf.startInstruction();
   const p = putMem(d, putVex(d, buf.offset, prefix, map, rex, vvvv, hasVvvv, op), reg, m);
   buf.endInstruction(p);

@@ -73,8 +73,33 @@ function immText(m: WasmModule, r: BinaryReader, op: number, kind: ImmKind): str
       const subKind = (space.imm[sub] ?? 0) as ImmKind;
       return subKind === ImmKind.Prefix ? '' : immText(m, r, -1, subKind);
     }
+    case ImmKind.V128Const: return ` i32x4 ${v128Words(r).join(' ')}`;
+    case ImmKind.Shuffle: return ` ${bytesAt(r, 16).join(' ')}`;
+    case ImmKind.Lane: return ` ${r.readU8()}`;
+    case ImmKind.MemArgLane: {
+      const mem = immText(m, r, op, ImmKind.MemArg);
+      return `${mem} ${r.readU8()}`;
+    }
     default: return '';
   }
+}
+
+/** The next n immediate bytes. */
+function bytesAt(r: BinaryReader, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(r.readU8());
+  return out;
+}
+
+/** v128.const's 16 bytes as four little-endian 32-bit words in hex (the text format's i32x4 form). */
+function v128Words(r: BinaryReader): string[] {
+  const b = bytesAt(r, 16);
+  const words: string[] = [];
+  for (let i = 0; i < 16; i += 4) {
+    const w = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+    words.push(`0x${w.toString(16).padStart(8, '0')}`);
+  }
+  return words;
 }
 
 /** `name immediates` of the operator at byte `offset` of the module, and where it ends. */

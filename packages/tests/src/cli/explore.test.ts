@@ -95,6 +95,21 @@ describe('wasmjit explore', function () {
     expect((page.match(/<tr/g) ?? []).length).to.be.greaterThan(FIB_OPS.length);
   });
 
+  it('shows SIMD immediates: v128.const words, shuffle lanes, lane indices, memarg + lane', async () => {
+    const simd = await watFile(`(module (memory 1)
+      (func (export "s") (param v128) (result i32)
+        (i8x16.shuffle 0 17 2 3 4 5 6 7 8 9 10 11 12 13 14 31
+          (local.get 0) (v128.const i32x4 1 0x80000000 -1 0x0102))
+        (v128.load8_lane offset=4 7 (i32.const 0) (local.get 0))
+        i8x16.add
+        i32x4.extract_lane 3))`, 'explore-simd.wasm');
+    expect(opsOf(wasmjit(['explore', '--hex', simd]).stdout)).to.deep.equal([
+      'local.get 0', 'v128.const i32x4 0x00000001 0x80000000 0xffffffff 0x00000102',
+      'i8x16.shuffle 0 17 2 3 4 5 6 7 8 9 10 11 12 13 14 31', 'i32.const 0', 'local.get 0',
+      'v128.load8_lane offset=4 align=1 7', 'i8x16.add', 'i32x4.extract_lane 3', 'end',
+    ]);
+  });
+
   it('--func takes a name or an index and refuses unknown ones', () => {
     expect(opsOf(wasmjit(['explore', '--hex', '--func', '1', file]).stdout)).to.deep.equal(['local.get 0', 'i64.load offset=8 align=8', 'end']);
     expect(opsOf(wasmjit(['explore', '--hex', '--func', '$load', file]).stdout)).to.have.length(3);

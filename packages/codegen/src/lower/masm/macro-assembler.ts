@@ -31,6 +31,12 @@ const SAVED_VMCTX = rbpMem(VMCTX_SLOT);
 
 export class MacroAssembler {
   private scratchTaken = false;
+  /**
+   * asm.barriers when the scratch register was last loaded with memory 0's base, or -1: the
+   * base is still there while no label, call or other use of the scratch register came since
+   * (heap-address.ts uses it for a straight run of loads and stores).
+   */
+  private heapBaseAt = -1;
   private xmmScratchTaken = false;
   private readonly jumpTables = new JumpTables();
   private readonly v128Pool = new V128Pool();
@@ -49,7 +55,34 @@ export class MacroAssembler {
   takeScratch(): Gpr {
     if (this.scratchTaken) throw new Error('BUG: scratch register taken while already in use');
     this.scratchTaken = true;
+    this.heapBaseAt = -1;
     return SCRATCH_GPR;
+  }
+
+  /**
+   * The scratch Gpr for a heap access, keeping what it holds: whether that is still memory
+   * 0's base is heapBaseHeld(). The caller writes nothing else to it (it takes takeScratch
+   * for that).
+   */
+  takeScratchForHeap(): Gpr {
+    if (this.scratchTaken) throw new Error('BUG: scratch register taken while already in use');
+    this.scratchTaken = true;
+    return SCRATCH_GPR;
+  }
+
+  /** Whether the scratch register still holds memory 0's base (see heapBaseAt). */
+  heapBaseHeld(): boolean {
+    return this.heapBaseAt >= 0 && this.heapBaseAt === this.asm.barriers;
+  }
+
+  /** The scratch register was just loaded with memory 0's base. */
+  noteHeapBase(): void {
+    this.heapBaseAt = this.asm.barriers;
+  }
+
+  /** Forget the base (code that writes the scratch register without takeScratch). */
+  forgetHeapBase(): void {
+    this.heapBaseAt = -1;
   }
 
   releaseScratch(): void {
@@ -146,16 +179,13 @@ export class MacroAssembler {
       sse(a, SIMD.pcmpeqd, x, x);
       return;
     }
-    const s = this.takeScratch();
-    if (bits >> 64n === 0n) {
-      // A 64-bit constant: movq zeroes the upper half.
-      a.mov_ri(64, s, bits);
-      a.movd_xr(64, x, s);
-    } else {
-      a.lea_rip(s, this.v128Pool.labelOf(a, bits));
-      this.loadV128(x, { base: s, disp: 0 });
-    }
-    this.releaseScratch();
+    // One load from the pool: fewer instructions than building it through a Gpr.
+    this.loadV128(x, this.v128ConstMem(bits));
+  }
+
+  /** The constant pool's [rip + rel32] operand holding `bits` (an unsigned 128-bit value). */
+  v128ConstMem(bits: bigint): Mem {
+    return this.v128Pool.memOf(this.asm, BigInt.asUintN(128, bits));
   }
 
   /**

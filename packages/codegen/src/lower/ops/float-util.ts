@@ -54,7 +54,7 @@ export function constValue(fs: FloatSize, bits: bigint): number | bigint {
  * register. The caller gives it back with freeOperand: an `owned` register to the allocator,
  * the float scratch register (used for constants) to the macro assembler.
  */
-export type FloatOperand = { mem: Mem } | { reg: Xmm; owned: boolean };
+export type FloatOperand = { mem: Mem } | { reg: Xmm; owned: boolean; home?: true };
 
 /** Which forms popFloatOperand may hand back besides an allocated register. */
 export interface FloatOperandForms {
@@ -62,6 +62,8 @@ export interface FloatOperandForms {
   slot: boolean;
   /** A constant loaded into the scratch register (not to be freed or kept). */
   scratch: boolean;
+  /** A local's register home, read only. */
+  home?: boolean;
 }
 
 /**
@@ -77,6 +79,10 @@ export function popFloatOperand(fc: FunctionCompiler, forms: FloatOperandForms, 
       return { mem: m };
     }
   }
+  if (forms.home && v.kind === Kind.Local && fc.homeOf(v.local) >= 0) {
+    fc.pop();
+    return { reg: fc.homeOf(v.local) as Xmm, owned: false, home: true };
+  }
   if (forms.scratch && v.kind === Kind.Const) {
     fc.pop();
     const x = fc.masm.takeXmmScratch();
@@ -87,7 +93,7 @@ export function popFloatOperand(fc: FunctionCompiler, forms: FloatOperandForms, 
 }
 
 export function freeOperand(fc: FunctionCompiler, o: FloatOperand): void {
-  if (!('reg' in o)) return;
+  if (!('reg' in o) || o.home) return;
   if (o.owned) fc.ra.free(RegClass.Xmm, o.reg);
   else fc.masm.releaseXmmScratch();
 }

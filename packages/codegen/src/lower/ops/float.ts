@@ -11,12 +11,15 @@ import type { Xmm } from '../masm/registers.js';
 import { rounds_rm, ucomis_rm } from '../../x64/sse-mem.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
-import { regVal } from '../value.js';
+import { Kind, regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { PendingKind, pendingOp } from '../pending-op.js';
 import { floatType, freeOperand, pinOf, popFloatOperand } from './float-util.js';
 import { copysign, signOp, SignOp } from './float-sign.js';
+import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import { destFor, intoHome, nextHomedSet, popSrcReg, releaseSrc } from './simd-operands.js';
 
 const ARITH: Partial<Record<number, [FloatOp, FloatSize]>> = {
   [Op.F32Add]: [FloatOp.Add, 32], [Op.F32Sub]: [FloatOp.Sub, 32], [Op.F32Mul]: [FloatOp.Mul, 32], [Op.F32Div]: [FloatOp.Div, 32],
@@ -34,6 +37,8 @@ const enum UcomisOrder { AB, BA }
 
 /** Any operand form a two-operand SSE instruction's second operand can take. */
 const SLOT_OR_SCRATCH = { slot: true, scratch: true } as const;
+/** The same, and a local's register home read in place. */
+const SLOT_OR_HOME_OR_SCRATCH = { slot: true, scratch: true, home: true } as const;
 
 const CMP: Partial<Record<number, [FCmp, FloatSize]>> = {
   [Op.F32Eq]: [FCmp.Eq, 32], [Op.F32Ne]: [FCmp.Ne, 32], [Op.F32Lt]: [FCmp.Lt, 32],
@@ -55,7 +60,7 @@ const ROUND: Partial<Record<number, [number, FloatSize]>> = {
 };
 
 /** The op family for the f32/f64 numeric opcodes (dispatched by lower/op-handlers.ts). */
-export function floatFamily(fc: FunctionCompiler, op: number): void {
+export function floatFamily(fc: FunctionCompiler, op: number, r?: BinaryReader): void {
   switch (op) {
     case Op.F32Abs: signOp(fc, SignOp.Abs, 32); return;
     case Op.F64Abs: signOp(fc, SignOp.Abs, 64); return;
@@ -72,7 +77,7 @@ export function floatFamily(fc: FunctionCompiler, op: number): void {
   }
   const ar = ARITH[op];
   if (ar) {
-    arith(fc, ar[0], ar[1]);
+    arith(fc, ar[0], ar[1], r);
     return;
   }
   const cmp = CMP[op];
@@ -89,8 +94,29 @@ export function floatFamily(fc: FunctionCompiler, op: number): void {
   throw new Error(`BUG: 0x${op.toString(16)} is not a float operator`);
 }
 
-function arith(fc: FunctionCompiler, op: FloatOp, fs: FloatSize): void {
-  const rhs = popFloatOperand(fc, SLOT_OR_SCRATCH);
+/** The VEX scalar rows of the arithmetic ops, by FloatOp and size. */
+const VEX_ARITH: Partial<Record<FloatOp, [SimdOp, SimdOp]>> = {
+  [FloatOp.Add]: [SIMD.addss, SIMD.addsd], [FloatOp.Sub]: [SIMD.subss, SIMD.subsd],
+  [FloatOp.Mul]: [SIMD.mulss, SIMD.mulsd], [FloatOp.Div]: [SIMD.divss, SIMD.divsd],
+};
+
+function arith(fc: FunctionCompiler, op: FloatOp, fs: FloatSize, r?: BinaryReader): void {
+  const rhs = popFloatOperand(fc, SLOT_OR_HOME_OR_SCRATCH);
+  const local = fc.simd.avx ? nextHomedSet(fc, r) : -1;
+  const lhsHome = fc.peek().kind === Kind.Local && fc.homeOf(fc.peek().local) >= 0;
+  if (fc.simd.avx && (local >= 0 || lhsHome)) {
+    // The VEX form dst = lhs op rhs reads a homed lhs in place (no copy), and writes the
+    // result straight into a homed local when local.set/tee follows (simd-operands.ts).
+    const row = VEX_ARITH[op]![fs === 32 ? 0 : 1];
+    const src2 = 'mem' in rhs ? rhs.mem : rhs.reg;
+    const src1 = popSrcReg(fc, pinOf(rhs));
+    const dst = local >= 0 ? intoHome(fc, local) : destFor(fc, src1, pinOf(rhs));
+    fc.simd.bin(row, dst, src1, src2);
+    if (src1 !== dst) releaseSrc(fc, src1);
+    freeOperand(fc, rhs);
+    fc.push(local >= 0 ? fc.localRef(local) : regVal(floatType(fs), dst));
+    return;
+  }
   const lhs = fc.popToReg(pinOf(rhs)) as Xmm;
   if ('mem' in rhs) fc.asm.fop_rm(op, fs, lhs, rhs.mem);
   else fc.asm.fop_rr(op, fs, lhs, rhs.reg);

@@ -18,6 +18,13 @@
 // The access operand is [scratch + index + disp] with the scratch register = memory base,
 // loaded last: the caller emits the access right away and then gives the scratch register
 // back (releaseHeapIndex or heapOperandDone).
+//
+// The base stays in the scratch register after the access: a straight run of loads and
+// stores (an unrolled SIMD loop body) loads it once, not once per access. The macro
+// assembler knows whether it is still there (heapBaseHeld): not after a label (code that
+// jumps there may not have it), a call (the callee may clobber r11, and memory.grow may move
+// the base) or any other use of the scratch register. With explicit checks the compare
+// needs the scratch register first, so those accesses load the base each time.
 import { AluOp, type Mem } from '../../x64/assembler.js';
 import { testRegImm32 } from '../../x64/atomics.js';
 import { Cond } from '../../x64/cond.js';
@@ -84,16 +91,20 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     fc.pop();
     // At most 2^33 - 2: exact in a double.
     const ea = ((v.value as number) >>> 0) + offset;
-    const s = fc.masm.takeScratch();
-    if (explicit) boundsCheckConst(fc, s, ea + size);
-    // A misaligned constant address always traps: the access after the jump is dead code.
-    if (check === AccessCheck.BoundsAndAlignment && ea % size !== 0) a.jmp_label(fc.trap(TrapCode.UnalignedAtomic));
-    CONST_ADDRESS.base = s;
-    if (ea <= SIMM32_MAX) {
-      a.mov_rm(64, s, MEM_BASE);
+    if (ea <= SIMM32_MAX && (!explicit || ea + size <= SIMM32_MAX)) {
+      // The check (if any) is a compare with an immediate: the base may stay loaded.
+      if (explicit) boundsCheckConst(fc, -1 as Gpr, ea + size);
+      // A misaligned constant address always traps: the access after the jump is dead code.
+      if (check === AccessCheck.BoundsAndAlignment && ea % size !== 0) a.jmp_label(fc.trap(TrapCode.UnalignedAtomic));
+      const s = baseInScratch(fc);
+      CONST_ADDRESS.base = s;
       CONST_ADDRESS.disp = ea;
       return CONST_ADDRESS;
     }
+    const s = fc.masm.takeScratch();
+    if (explicit) boundsCheckConst(fc, s, ea + size);
+    if (check === AccessCheck.BoundsAndAlignment && ea % size !== 0) a.jmp_label(fc.trap(TrapCode.UnalignedAtomic));
+    CONST_ADDRESS.base = s;
     a.mov_ri(64, s, ea);
     a.alu_rm(AluOp.Add, 64, s, MEM_BASE);
     CONST_ADDRESS.disp = 0;
@@ -108,6 +119,13 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     index = fc.popToReg(pinned) as Gpr;
     indexOwned = true;
   }
+  if (!explicit && offset <= SIMM32_MAX) {
+    const s = baseInScratch(fc);
+    INDEXED.base = s;
+    INDEXED.index = index;
+    INDEXED.disp = offset;
+    return INDEXED;
+  }
   const s = fc.masm.takeScratch();
   if (explicit) boundsCheckReg(fc, s, index, offset + size);
   if (check === AccessCheck.BoundsAndAlignment) alignmentCheck(fc, s, index, offset, size);
@@ -119,6 +137,7 @@ export function popHeapOperand(fc: FunctionCompiler, offset: number, size: numbe
     disp = 0;
   }
   a.mov_rm(64, s, MEM_BASE);
+  fc.masm.noteHeapBase();
   INDEXED.base = s;
   INDEXED.index = index;
   INDEXED.disp = disp;
@@ -145,6 +164,16 @@ function alignmentCheck(fc: FunctionCompiler, s: Gpr, index: Gpr, offset: number
     testRegImm32(a, s, mask);
   }
   a.jcc_label(Cond.NE, fc.trap(TrapCode.UnalignedAtomic));
+}
+
+/** The scratch register holding memory 0's base: loaded unless it still holds it (file comment). */
+function baseInScratch(fc: FunctionCompiler): Gpr {
+  const s = fc.masm.takeScratchForHeap();
+  if (!fc.masm.heapBaseHeld()) {
+    fc.asm.mov_rm(64, s, MEM_BASE);
+    fc.masm.noteHeapBase();
+  }
+  return s;
 }
 
 /** The operand's index register when it is the caller's to free or reuse, else -1. */

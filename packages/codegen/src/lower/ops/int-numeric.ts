@@ -136,13 +136,36 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
 /** `lhs op= rhs` into a register the result then occupies. */
 export function emitAluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   const rhs = popRhs(fc, size, MemOperand.Allowed);
-  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   const a = fc.asm;
+  if (op === AluOp.Add && rhs.kind !== RhsKind.Mem && homeOfVal(fc, fc.peek()) >= 0) {
+    addToHome(fc, size, homeOfVal(fc, fc.pop()) as Gpr, rhs);
+    return;
+  }
+  const lhs = fc.popToReg(pinOf(rhs)) as Gpr;
   if (rhs.kind === RhsKind.Imm) a.alu_ri(op, size, lhs, rhs.imm);
   else if (rhs.kind === RhsKind.Mem) a.alu_rm(op, size, lhs, rhs.mem!);
   else a.alu_rr(op, size, lhs, regOfRhs(rhs)!);
   freeRhs(fc, rhs);
   pushReg(fc, size, lhs);
+}
+
+/**
+ * home + rhs, $x's home read only (addresses: `local.get $p; i32.const 16; i32.add`): lea
+ * computes it in the result register (the 32-bit form wraps like i32.add; homes hold
+ * zero-extended i32s), instead of copying the home and adding. An rhs already in a temporary
+ * just has the home added to it.
+ */
+function addToHome(fc: FunctionCompiler, size: IntSize, home: Gpr, rhs: Rhs): void {
+  const a = fc.asm;
+  if (rhs.kind === RhsKind.Reg) {
+    a.alu_rr(AluOp.Add, size, rhs.reg, home);
+    pushReg(fc, size, rhs.reg);
+    return;
+  }
+  const dst = fc.allocGpr();
+  if (rhs.kind === RhsKind.Imm) a.lea(size, dst, { base: home, disp: rhs.imm });
+  else a.lea(size, dst, { base: home, index: regOfRhs(rhs)!, scale: 1, disp: 0 });
+  pushReg(fc, size, dst);
 }
 
 /**
@@ -160,6 +183,39 @@ export function aluInPlace(fc: FunctionCompiler, op: AluOp, size: IntSize, local
   if (rhs.kind === RhsKind.Imm) a.alu_ri(op, size, home as Gpr, rhs.imm);
   else if (rhs.kind === RhsKind.Mem) a.alu_rm(op, size, home as Gpr, rhs.mem!);
   else a.alu_rr(op, size, home as Gpr, regOfRhs(rhs)!);
+  freeRhs(fc, rhs);
+}
+
+/**
+ * The stack holds (local.get $x) rhs, $x homed, and the operator being compiled writes the
+ * result to another homed local $y: computed into $y's home (`lea y, [x + rhs]` for an add,
+ * `mov y, x; op y, rhs` otherwise) instead of into a temporary that is then copied. Pops both.
+ */
+export function aluIntoHome(fc: FunctionCompiler, op: AluOp, size: IntSize, target: number): void {
+  const dst = fc.homeOf(target) as Gpr;
+  const rhs = popRhs(fc, size, MemOperand.Allowed);
+  const lhs = fc.homeOf(fc.pop().local) as Gpr;
+  // Reads of $y still pending on the stack take its old value first.
+  fc.materializeLocal(target);
+  const a = fc.asm;
+  if (op === AluOp.Add && rhs.kind === RhsKind.Imm) {
+    a.lea(size, dst, { base: lhs, disp: rhs.imm });
+  } else if (op === AluOp.Add && regOfRhs(rhs) !== null) {
+    a.lea(size, dst, { base: lhs, index: regOfRhs(rhs)!, scale: 1, disp: 0 });
+  } else if (regOfRhs(rhs) !== dst) {
+    // (A frame-slot rhs is another local's slot or a spill slot, never $y's home.)
+    a.mov_rr(size, dst, lhs);
+    if (rhs.kind === RhsKind.Imm) a.alu_ri(op, size, dst, rhs.imm);
+    else if (rhs.kind === RhsKind.Mem) a.alu_rm(op, size, dst, rhs.mem!);
+    else a.alu_rr(op, size, dst, regOfRhs(rhs)!);
+  } else {
+    // y = x op y: y is read after the first write would clobber it; go through a temporary.
+    const t = fc.allocGpr(pinOf(rhs));
+    a.mov_rr(size, t, lhs);
+    a.alu_rr(op, size, t, dst);
+    a.mov_rr(size, dst, t);
+    fc.ra.free(RegClass.Gpr, t);
+  }
   freeRhs(fc, rhs);
 }
 

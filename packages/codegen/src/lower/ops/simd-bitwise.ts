@@ -2,11 +2,36 @@
 // binary operator (adds, subs, saturating forms, min/max, averages, narrowing, …).
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { binary, bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
+import { bit, constXmm, freeXmm, popTwo, popXmm, pushV128, unary } from './simd-values.js';
+import { intoHome, nextHomedSet, popFirst, popSrc, popSrcReg, releaseSrc, srcBit } from './simd-operands.js';
+import type { BinaryReader } from '../../wasm/reader.js';
+import type { Xmm } from '../masm/registers.js';
+import { emitFolded, takeFoldedLoad } from './simd-load-fold.js';
 
-/** dst = a op b with one instruction. */
-export function direct(fc: FunctionCompiler, op: SimdOp): void {
-  binary(fc, (d, a, b) => fc.simd.bin(op, d, a, b));
+/** dst = a op b with one instruction, b read from wherever it is (simd-operands.ts). */
+export function direct(fc: FunctionCompiler, op: SimdOp, r?: BinaryReader): void {
+  // b: a v128.load folded into this instruction (simd-load-fold.ts), or the top of the stack.
+  const load = takeFoldedLoad(fc);
+  const b = load !== null ? load.mem : popSrc(fc);
+  const emit = (dst: Xmm, src1: Xmm): void => {
+    if (load !== null) emitFolded(fc, load, () => fc.simd.bin(op, dst, src1, b));
+    else fc.simd.bin(op, dst, src1, b);
+  };
+  const local = nextHomedSet(fc, r);
+  // SSE writes the home before reading b: not when b is that home (x = y - x).
+  if (local >= 0 && (fc.simd.avx || b !== fc.homeOf(local))) {
+    const src1 = popSrcReg(fc, srcBit(b));
+    const home = intoHome(fc, local);
+    emit(home, src1);
+    releaseSrc(fc, src1);
+    releaseSrc(fc, b);
+    fc.push(fc.localRef(local));
+    return;
+  }
+  const { dst, src1 } = popFirst(fc, srcBit(b));
+  emit(dst, src1);
+  releaseSrc(fc, b);
+  pushV128(fc, dst);
 }
 
 export function v128Not(fc: FunctionCompiler): void {

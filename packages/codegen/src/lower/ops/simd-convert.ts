@@ -3,7 +3,7 @@
 // sequences follow V8's x64 macro-assembler (written anew).
 import { SIMD } from '../../x64/simd-ops.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { bit, constXmm, freeXmm, splatBits, tempXmm, unary } from './simd-values.js';
+import { bit, constMem, constXmm, freeXmm, splatBits, tempXmm, unary } from './simd-values.js';
 
 const F64_2P52 = 0x4330000000000000n; // 2^52
 const F64_INT32_MAX = 0x41dfffffffc00000n; // 2147483647.0
@@ -30,12 +30,8 @@ export function convertLowF64x2U(fc: FunctionCompiler): void {
   const s = fc.simd;
   unary(fc, (d, a) => {
     // Each u32 becomes the low mantissa of 2^52 + x; subtracting 2^52 leaves x exactly.
-    const hi = constXmm(fc, splatBits(32, 0x43300000n), bit(a));
-    s.bin(SIMD.unpcklps, d, a, hi);
-    freeXmm(fc, hi);
-    const k = constXmm(fc, splatBits(64, F64_2P52), bit(d));
-    s.bin(SIMD.subpd, d, d, k);
-    freeXmm(fc, k);
+    s.bin(SIMD.unpcklps, d, a, constMem(fc, splatBits(32, 0x43300000n)));
+    s.bin(SIMD.subpd, d, d, constMem(fc, splatBits(64, F64_2P52)));
   });
 }
 
@@ -81,9 +77,7 @@ export function truncSatF64x2SZero(fc: FunctionCompiler): void {
   unary(fc, (d, a) => {
     const t = tempXmm(fc, bit(a));
     s.bin(SIMD.cmppd, t, a, a, 0); // ordered lanes
-    const k = constXmm(fc, splatBits(64, F64_INT32_MAX), bit(a) | bit(t));
-    s.bin(SIMD.andpd, t, t, k); // 2147483647.0, or 0 for NaN lanes
-    freeXmm(fc, k);
+    s.bin(SIMD.andpd, t, t, constMem(fc, splatBits(64, F64_INT32_MAX))); // 2147483647.0, or 0 for NaN lanes
     s.bin(SIMD.minpd, d, a, t); // minpd returns the second operand for NaN
     s.un(SIMD.cvttpd2dq, d, d);
     freeXmm(fc, t);
@@ -96,13 +90,9 @@ export function truncSatF64x2UZero(fc: FunctionCompiler): void {
     const z = tempXmm(fc, bit(a));
     s.zero(z);
     s.bin(SIMD.maxpd, d, a, z); // NaN and negatives -> 0
-    const k = constXmm(fc, splatBits(64, F64_UINT32_MAX), bit(d) | bit(z));
-    s.bin(SIMD.minpd, d, d, k);
+    s.bin(SIMD.minpd, d, d, constMem(fc, splatBits(64, F64_UINT32_MAX)));
     s.un(SIMD.roundpd, d, d, 3); // truncate
-    freeXmm(fc, k);
-    const b = constXmm(fc, splatBits(64, F64_2P52), bit(d) | bit(z));
-    s.bin(SIMD.addpd, d, d, b); // the integer is now the low 32 bits of each double
-    freeXmm(fc, b);
+    s.bin(SIMD.addpd, d, d, constMem(fc, splatBits(64, F64_2P52))); // the integer is now the low 32 bits of each double
     s.bin(SIMD.shufps, d, d, z, 0x88);
     freeXmm(fc, z);
   });

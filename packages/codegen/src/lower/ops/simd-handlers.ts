@@ -3,7 +3,7 @@
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { unary } from './simd-values.js';
+import { unaryFrom } from './simd-values.js';
 import { extractLane, replaceLane, shuffle, splat, swizzle, v128Const, type LaneShape, type SplatShape } from './simd-lanes.js';
 import { loadLane, storeLane, v128Load, v128Store, type LoadKind } from './simd-memory.js';
 import { bitselect, direct, v128AndNot, v128Not } from './simd-bitwise.js';
@@ -21,11 +21,11 @@ import {
 
 export type SimdHandler = (fc: FunctionCompiler, r: BinaryReader) => void;
 
-const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc) => unary(fc, (d, a) => fc.simd.un(op, d, a, imm));
-const binDirect = (op: SimdOp): SimdHandler => (fc) => direct(fc, op);
+const unDirect = (op: SimdOp, imm?: number): SimdHandler => (fc, r) => unaryFrom(fc, (d, a) => fc.simd.un(op, d, a, imm), r);
+const binDirect = (op: SimdOp): SimdHandler => (fc, r) => direct(fc, op, r);
 
 /** Operators that are one SSE instruction on (a, b) → a. */
-const DIRECT: Record<string, SimdOp> = {
+export const DIRECT: Record<string, SimdOp> = {
   'v128.and': SIMD.pand, 'v128.or': SIMD.por, 'v128.xor': SIMD.pxor,
   'i8x16.add': SIMD.paddb, 'i8x16.add_sat_s': SIMD.paddsb, 'i8x16.add_sat_u': SIMD.paddusb,
   'i8x16.sub': SIMD.psubb, 'i8x16.sub_sat_s': SIMD.psubsb, 'i8x16.sub_sat_u': SIMD.psubusb,
@@ -114,7 +114,7 @@ export function simdHandler(name: string): SimdHandler | undefined {
   }
   if ((m = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.splat$/.exec(name))) {
     const shape = m[1] as SplatShape;
-    return (fc) => splat(fc, shape);
+    return (fc, r) => splat(fc, shape, r);
   }
   if ((m = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.extract_lane(_[su])?$/.exec(name))) {
     const shape = (m[1]! + (m[2] ?? '')) as LaneShape;

@@ -3,7 +3,7 @@
 import { SIMD } from '../../x64/simd-ops.js';
 import type { Xmm } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { binary, bit, constXmm, freeXmm, popTwo, popXmm, pushV128, splatBits, tempXmm, unary } from './simd-values.js';
+import { binary, bit, constMem, constXmm, freeXmm, popTwo, popXmm, pushV128, splatBits, tempXmm, unary, unaryFrom } from './simd-values.js';
 
 type Shape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2';
 const SUB = { i8x16: SIMD.psubb, i16x8: SIMD.psubw, i32x4: SIMD.psubd, i64x2: SIMD.psubq } as const;
@@ -92,8 +92,17 @@ function widen(fc: FunctionCompiler, x: Xmm, from: ExtendFrom, high: boolean, si
   fc.simd.un((signed ? EXT_S : EXT_U)[from], x, x);
 }
 
+/** Low half: one pmovsx/pmovzx from wherever the operand is; high: pshufd to move it down first. */
 export function extend(fc: FunctionCompiler, from: ExtendFrom, high: boolean, signed: boolean): void {
-  unary(fc, (d) => widen(fc, d, from, high, signed));
+  unaryFrom(fc, (d, src) => {
+    const ext = (signed ? EXT_S : EXT_U)[from];
+    if (!high) {
+      fc.simd.un(ext, d, src);
+      return;
+    }
+    fc.simd.un(SIMD.pshufd, d, src, 0xee);
+    fc.simd.un(ext, d, d);
+  });
 }
 
 export function extmul(fc: FunctionCompiler, from: ExtendFrom, high: boolean, signed: boolean): void {
@@ -131,34 +140,26 @@ export function extaddPairwise(fc: FunctionCompiler, from: 'i8x16' | 'i16x8', si
   if (from === 'i8x16') {
     // pmaddubsw: unsigned bytes of the destination times signed bytes of the source.
     unary(fc, (d, a) => {
-      const ones = constXmm(fc, splatBits(8, 1n), bit(a));
       if (signed) {
+        const ones = constXmm(fc, splatBits(8, 1n), bit(a));
         s.bin(SIMD.pmaddubsw, ones, ones, a);
         s.mov(d, ones);
+        freeXmm(fc, ones);
       } else {
-        s.bin(SIMD.pmaddubsw, d, a, ones);
+        s.bin(SIMD.pmaddubsw, d, a, constMem(fc, splatBits(8, 1n)));
       }
-      freeXmm(fc, ones);
     });
     return;
   }
   unary(fc, (d, a) => {
     if (signed) {
-      const ones = constXmm(fc, splatBits(16, 1n), bit(a));
-      s.bin(SIMD.pmaddwd, d, a, ones);
-      freeXmm(fc, ones);
+      s.bin(SIMD.pmaddwd, d, a, constMem(fc, splatBits(16, 1n)));
       return;
     }
     // Unsigned: bias each lane to signed (x - 0x8000), pair-add, then add 2 * 0x8000 back.
-    const k = constXmm(fc, splatBits(16, 0x8000n), bit(a));
-    s.bin(SIMD.pxor, d, a, k);
-    freeXmm(fc, k);
-    const ones = constXmm(fc, splatBits(16, 1n), bit(d));
-    s.bin(SIMD.pmaddwd, d, d, ones);
-    freeXmm(fc, ones);
-    const bias = constXmm(fc, splatBits(32, 0x10000n), bit(d));
-    s.bin(SIMD.paddd, d, d, bias);
-    freeXmm(fc, bias);
+    s.bin(SIMD.pxor, d, a, constMem(fc, splatBits(16, 0x8000n)));
+    s.bin(SIMD.pmaddwd, d, d, constMem(fc, splatBits(16, 1n)));
+    s.bin(SIMD.paddd, d, d, constMem(fc, splatBits(32, 0x10000n)));
   });
 }
 

@@ -5,7 +5,9 @@ import type { BinaryReader } from '../../wasm/reader.js';
 import { constVal, regVal } from '../value.js';
 import type { Xmm } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { bit, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
+import { shuffleLanes } from './simd-shuffle.js';
+import { destFor, intoHome, nextHomedSet, popSrcReg, releaseSrc } from './simd-operands.js';
+import { bit, constMem, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
 
 /** 16 immediate bytes, little-endian, as one unsigned 128-bit value. */
 export function readV128(r: BinaryReader): bigint {
@@ -22,13 +24,18 @@ export function v128Const(fc: FunctionCompiler, r: BinaryReader): void {
 
 export type SplatShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
 
-export function splat(fc: FunctionCompiler, shape: SplatShape): void {
+export function splat(fc: FunctionCompiler, shape: SplatShape, r?: BinaryReader): void {
   const s = fc.simd;
   if (shape === 'f32x4' || shape === 'f64x2') {
-    const x = popXmm(fc);
-    if (shape === 'f32x4') s.bin(SIMD.shufps, x, x, x, 0);
-    else s.un(SIMD.movddup, x, x);
-    pushV128(fc, x);
+    // The scalar read in place (a homed f32/f64 local needs no copy); the result straight
+    // into a homed v128 local when local.set/tee follows.
+    const src = popSrcReg(fc);
+    const local = nextHomedSet(fc, r);
+    const x = local >= 0 ? intoHome(fc, local) : destFor(fc, src);
+    if (shape === 'f32x4') s.bin(SIMD.shufps, x, src, src, 0);
+    else s.un(SIMD.movddup, x, src);
+    if (src !== x) releaseSrc(fc, src);
+    fc.push(local >= 0 ? fc.localRef(local) : regVal(ValType.V128, x));
     return;
   }
   const g = popGpr(fc);
@@ -114,36 +121,10 @@ export function replaceLane(fc: FunctionCompiler, shape: 'i8x16' | 'i16x8' | 'i3
   pushV128(fc, x);
 }
 
-/** pshufb control for one source of a shuffle: its lanes, 0x80 (zero) for the other's. */
-function shuffleMask(lanes: number[], fromSecond: boolean): bigint {
-  let v = 0n;
-  for (let i = 15; i >= 0; i--) {
-    const l = lanes[i]!;
-    const mine = fromSecond ? l >= 16 : l < 16;
-    v = (v << 8n) | BigInt(mine ? l & 15 : 0x80);
-  }
-  return v;
-}
-
 export function shuffle(fc: FunctionCompiler, r: BinaryReader): void {
   const lanes: number[] = [];
   for (let i = 0; i < 16; i++) lanes.push(r.readU8());
-  const s = fc.simd;
-  const b = popXmm(fc);
-  const a = popXmm(fc, bit(b));
-  const useA = lanes.some((l) => l < 16);
-  const useB = lanes.some((l) => l >= 16);
-  const pick = (x: Xmm, second: boolean, pinned: number): void => {
-    const m = constXmm(fc, shuffleMask(lanes, second), pinned);
-    s.bin(SIMD.pshufb, x, x, m);
-    freeXmm(fc, m);
-  };
-  if (useA) pick(a, false, bit(a) | bit(b));
-  if (useB) pick(b, true, bit(a) | bit(b));
-  if (useA && useB) s.bin(SIMD.por, a, a, b);
-  const out = useA ? a : b;
-  freeXmm(fc, out === a ? b : a);
-  pushV128(fc, out);
+  shuffleLanes(fc, lanes);
 }
 
 /** Lanes of the index beyond 15 select 0: a saturating add of 0x70 sets their top bit (pshufb's zero). */
@@ -151,9 +132,8 @@ export function swizzle(fc: FunctionCompiler): void {
   const s = fc.simd;
   const idx = popXmm(fc);
   const a = popXmm(fc, bit(idx));
-  const k = constXmm(fc, splatBits(8, 0x70n), bit(a) | bit(idx));
-  s.bin(SIMD.paddusb, idx, idx, k);
+  s.bin(SIMD.paddusb, idx, idx, constMem(fc, splatBits(8, 0x70n)));
   s.bin(SIMD.pshufb, a, a, idx);
-  freeXmm(fc, k, idx);
+  freeXmm(fc, idx);
   pushV128(fc, a);
 }

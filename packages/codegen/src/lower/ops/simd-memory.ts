@@ -6,6 +6,8 @@ import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { popHeapOperand, releaseHeapIndex } from './heap-address.js';
 import { bit, freeXmm, popXmm, pushV128, tempXmm } from './simd-values.js';
+import { intoHome, nextHomedSet, popSrcReg, releaseSrc } from './simd-operands.js';
+import { pendFoldedLoad } from './simd-load-fold.js';
 
 /** memarg: the alignment hint (ignored) and the offset. */
 function readOffset(r: BinaryReader): number {
@@ -29,6 +31,21 @@ const EXTEND = {
 
 export function v128Load(fc: FunctionCompiler, r: BinaryReader, kind: LoadKind): void {
   const offset = readOffset(r);
+  if (kind === 'v128' && pendFoldedLoad(fc, r, offset)) return;
+  if (kind === 'v128' || kind === '64_splat' || kind in EXTEND) {
+    // One instruction from memory: straight into a homed local when local.set/tee follows.
+    const local = nextHomedSet(fc, r);
+    if (local >= 0) {
+      const m = popHeapOperand(fc, offset, BYTES[kind]);
+      const x = intoHome(fc, local);
+      if (kind === 'v128') fc.simd.load(x, m);
+      else if (kind === '64_splat') fc.simd.un(SIMD.movddup, x, m);
+      else fc.simd.un(EXTEND[kind as keyof typeof EXTEND], x, m);
+      releaseHeapIndex(fc, m);
+      fc.push(fc.localRef(local));
+      return;
+    }
+  }
   const s = fc.simd;
   // Registers first: the heap operand holds the scratch register until the access is done.
   const x = fc.allocXmm();
@@ -72,11 +89,11 @@ export function v128Load(fc: FunctionCompiler, r: BinaryReader, kind: LoadKind):
 
 export function v128Store(fc: FunctionCompiler, r: BinaryReader): void {
   const offset = readOffset(r);
-  const x = popXmm(fc);
+  const x = popSrcReg(fc);
   const m = popHeapOperand(fc, offset, 16);
   fc.simd.store(m, x);
   releaseHeapIndex(fc, m);
-  freeXmm(fc, x);
+  releaseSrc(fc, x);
 }
 
 const LANE_INSERT = { 8: SIMD.pinsrb, 16: SIMD.pinsrw, 32: SIMD.pinsrd, 64: SIMD.pinsrq } as const;

@@ -8,7 +8,7 @@ import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
 import { Kind } from '../value.js';
 import type { Gpr, Xmm } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { bit, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
+import { bit, constMem, constXmm, freeGpr, freeXmm, popGpr, popXmm, pushV128, splatBits, tempXmm } from './simd-values.js';
 
 export type ShiftShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2';
 export type ShiftKind = 'shl' | 'shr_s' | 'shr_u';
@@ -60,16 +60,13 @@ function shiftByConst(fc: FunctionCompiler, shape: ShiftShape, kind: ShiftKind, 
         const shl = kind === 'shl';
         s.shiftImm(shl ? SIMD.psllw_imm : SIMD.psrlw_imm, x, x, n);
         const keep = shl ? (0xff << n) & 0xff : 0xff >> n;
-        const m = constXmm(fc, splatBits(8, BigInt(keep)), bit(x));
-        s.bin(SIMD.pand, x, x, m);
-        freeXmm(fc, m);
+        s.bin(SIMD.pand, x, x, constMem(fc, splatBits(8, BigInt(keep))));
       }
     } else if (shape === 'i64x2' && kind === 'shr_s') {
-      const m = constXmm(fc, splatBits(64, 1n << BigInt(63 - n)), bit(x));
+      const m = constMem(fc, splatBits(64, 1n << BigInt(63 - n)));
       s.shiftImm(SIMD.psrlq_imm, x, x, n);
       s.bin(SIMD.pxor, x, x, m);
       s.bin(SIMD.psubq, x, x, m);
-      freeXmm(fc, m);
     } else {
       s.shiftImm(BY_IMM[shape][kind]!, x, x, n);
     }

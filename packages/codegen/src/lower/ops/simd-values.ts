@@ -5,6 +5,9 @@ import type { Gpr, Xmm } from '../masm/registers.js';
 import { RegClass } from '../reg-class.js';
 import { regVal } from '../value.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import type { Mem } from '../../x64/assembler.js';
+import { destFor, intoHome, nextHomedSet, popSrc, releaseSrc, type XmmSrc } from './simd-operands.js';
+import type { BinaryReader } from '../../wasm/reader.js';
 
 /** Pop the top (a v128, f32 or f64) into an xmm register the caller owns. */
 export function popXmm(fc: FunctionCompiler, pinned = 0): Xmm {
@@ -50,6 +53,11 @@ export function constXmm(fc: FunctionCompiler, bits: bigint, pinned = 0): Xmm {
   return r;
 }
 
+/** A 128-bit constant as a memory operand ([rip + c] in the function's pool): a source, read only. */
+export function constMem(fc: FunctionCompiler, bits: bigint): Mem {
+  return fc.masm.v128ConstMem(bits);
+}
+
 /** Pop two v128 operands (b on top): both in registers the caller owns. */
 export function popTwo(fc: FunctionCompiler): [Xmm, Xmm] {
   const b = popXmm(fc);
@@ -63,6 +71,23 @@ export function binary(fc: FunctionCompiler, emit: (dst: Xmm, a: Xmm, b: Xmm) =>
   emit(a, a, b);
   freeXmm(fc, b);
   pushV128(fc, a);
+}
+
+/** dst = f(src) for a Unary row: src read from wherever it is, dst src's register if it owns one. */
+export function unaryFrom(fc: FunctionCompiler, emit: (dst: Xmm, src: XmmSrc) => void, r?: BinaryReader): void {
+  const src = popSrc(fc);
+  const local = nextHomedSet(fc, r);
+  if (local >= 0) {
+    // Straight into the local's home (nextHomedSet); unary forms read src before writing.
+    emit(intoHome(fc, local), src);
+    releaseSrc(fc, src);
+    fc.push(fc.localRef(local));
+    return;
+  }
+  const dst = destFor(fc, src);
+  emit(dst, src);
+  if (src !== dst) releaseSrc(fc, src);
+  pushV128(fc, dst);
 }
 
 /** f(a) into a's register. */

@@ -12,8 +12,18 @@ export function localGet(fc: FunctionCompiler, index: number): void {
   fc.push(fc.localRef(index));
 }
 
+/** The top of the stack is local `index`'s own current value: writing it back changes nothing. */
+function writesItself(fc: FunctionCompiler, index: number): boolean {
+  const v = fc.peek();
+  return v.kind === Kind.Local && v.local === index;
+}
+
 export function localSet(fc: FunctionCompiler, index: number): void {
   if (takeLocalUpdate(fc, index, LocalWrite.Set)) return;
+  if (writesItself(fc, index)) {
+    fc.pop();
+    return;
+  }
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
   const v = fc.pop();
@@ -25,6 +35,7 @@ export function localSet(fc: FunctionCompiler, index: number): void {
 
 export function localTee(fc: FunctionCompiler, index: number): void {
   if (takeLocalUpdate(fc, index, LocalWrite.Tee)) return;
+  if (writesItself(fc, index)) return;
   fc.materializeLocal(index);
   const pos = fc.stack.length - 1;
   const home = fc.homeOf(index);
