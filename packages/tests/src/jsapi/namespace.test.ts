@@ -13,6 +13,16 @@ async function instantiate(text: string, imports?: object): Promise<Record<strin
   return instance.exports;
 }
 
+/** n as unsigned LEB128 bytes. */
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  return out;
+}
+
 function thrown(f: () => unknown): unknown {
   try {
     f();
@@ -112,14 +122,6 @@ describe('WebAssembly namespace (beyond the JS-API tests)', () => {
     // A type section declaring one type more than allowed, without the types themselves:
     // only the early check can see it, as the decoder would fail on the missing bytes.
     const count = EMBEDDING_LIMITS.types + 1;
-    const leb = (n: number) => {
-      const out: number[] = [];
-      do {
-        out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
-        n = Math.floor(n / 128);
-      } while (n > 0);
-      return out;
-    };
     const content = leb(count);
     const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, ...leb(content.length), ...content]);
     const err = thrown(() => new WA.Module(bytes)) as Error;
@@ -129,14 +131,6 @@ describe('WebAssembly namespace (beyond the JS-API tests)', () => {
   });
 
   describe('function bodies over the JS embedding limits', () => {
-    const leb = (n: number): number[] => {
-      const out: number[] = [];
-      do {
-        out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
-        n = Math.floor(n / 128);
-      } while (n > 0);
-      return out;
-    };
     const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
     /** One function of type (params i32...) -> () with `locals` i32 locals and `nops` nops. */
     function moduleWith(params: number, locals: number, nops: number): Uint8Array {
