@@ -44,47 +44,32 @@ function over(what: string, n: number, max: number): void {
  */
 export function checkEmbeddingLimitsEarly(bytes: Uint8Array): void {
   over('module size in bytes', bytes.length, EMBEDDING_LIMITS.moduleSize);
-  let pos = 8;
-  const leb = (): number | undefined => {
-    let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= bytes.length) return undefined;
-      const b = bytes[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-    }
-    return undefined;
-  };
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const size = leb();
-    if (size === undefined) return;
-    const end = pos + size;
+  const r = new SectionScanner(bytes);
+  for (let id = r.next(); id !== -1; id = r.next()) {
     const counted = COUNTED_SECTIONS.get(id);
     if (counted) {
-      const n = leb();
+      const n = r.leb();
       if (n === undefined) return;
       over(counted[0], n, counted[1]);
     }
     if (id === 10) {
       // Each body's size, which is all its entry's header says before the body.
-      const n = leb();
-      for (let i = 0; n !== undefined && i < n && pos < end; i++) {
-        const size = leb();
+      const n = r.leb();
+      for (let i = 0; n !== undefined && i < n && r.pos < r.sectionEnd; i++) {
+        const size = r.leb();
         if (size === undefined) return;
         over(`function body ${i}: size in bytes`, size, EMBEDDING_LIMITS.functionSize);
-        pos += size;
+        r.pos += size;
       }
     }
-    pos = end;
   }
 }
 
 /**
  * Throws the decoder's CompileError (converted by the caller) for the first limit exceeded,
  * for a module the decoder accepted from `bytes` (and checkEmbeddingLimitsEarly passed). The
- * locals of the function bodies are read from the bytes (checkLocals), not from `m`: a code cache hit decodes its
- * element and code sections only when first used (decodeAcceptedModule), and reading
+ * locals of the function bodies are read from the bytes (checkLocals), not from `m`: a code
+ * cache hit decodes its element and code sections only when first used (decodeAcceptedModule), and reading
  * `m.codes` and `m.elems` here forced them (72 ms of a 376 ms hit of esbuild.wasm).
  */
 export function checkEmbeddingLimits(bytes: Uint8Array, m: WasmModule): void {
@@ -109,41 +94,47 @@ export function checkEmbeddingLimits(bytes: Uint8Array, m: WasmModule): void {
   }
 }
 
-/** Every body's locals with its parameters, read from the code section at `r`. */
+/** Every body's locals with its parameters, read from the code section at `r` (accepted bytes: no number is missing). */
 function checkLocals(r: SectionScanner, m: WasmModule): void {
   const L = EMBEDDING_LIMITS;
-  const n = r.leb();
+  const num = () => r.leb() ?? 0;
+  const n = num();
   for (let i = 0; i < n; i++) {
     const index = m.numImportedFuncs + i;
-    const size = r.leb();
+    const size = num();
     const end = r.pos + size;
     let locals = m.types[m.funcs[index]!]!.params.length;
-    const groups = r.leb();
+    const groups = num();
     for (let g = 0; g < groups; g++) {
-      locals += r.leb();
+      locals += num();
       // A value type is one byte, but (ref null ht) and (ref ht) are followed by a heap type.
       const type = r.byte();
-      if (type === 0x63 || type === 0x64) r.leb();
+      if (type === 0x63 || type === 0x64) num();
     }
     over(`function ${index}: parameters and locals`, locals, L.functionLocals);
     r.pos = end;
   }
 }
 
-/** Section ids and LEB128 numbers of module bytes the decoder accepted (no checks needed). */
+/**
+ * Section ids and LEB128 numbers of module bytes, for both checks: any bytes for the early one
+ * (a number cut off by the end is undefined, and the walk ends at a section past the end),
+ * accepted ones for the other.
+ */
 class SectionScanner {
   pos = 8;
-  #sectionEnd = 8;
+  sectionEnd = 8;
 
   constructor(private readonly bytes: Uint8Array) {}
 
-  /** Moves to the next section and gives its id, or -1 at the end. */
+  /** Moves to the next section and gives its id, or -1 at the end (or at a size cut off). */
   next(): number {
-    this.pos = this.#sectionEnd;
+    this.pos = this.sectionEnd;
     if (this.pos >= this.bytes.length) return -1;
     const id = this.bytes[this.pos++]!;
     const size = this.leb();
-    this.#sectionEnd = this.pos + size;
+    if (size === undefined) return -1;
+    this.sectionEnd = this.pos + size;
     return id;
   }
 
@@ -151,13 +142,15 @@ class SectionScanner {
     return this.bytes[this.pos++]!;
   }
 
-  /** An unsigned LEB128 (a signed one's bytes are skipped just as well). */
-  leb(): number {
+  /** An unsigned LEB128 of at most 5 bytes (a signed one's bytes are skipped just as well). */
+  leb(): number | undefined {
     let result = 0;
-    for (let shift = 0; ; shift += 7) {
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (this.pos >= this.bytes.length) return undefined;
       const b = this.bytes[this.pos++]!;
       result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0 || this.pos >= this.bytes.length) return result;
+      if ((b & 0x80) === 0) return result;
     }
+    return undefined;
   }
 }
