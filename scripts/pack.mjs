@@ -62,6 +62,13 @@ function tarList(tgz) {
   return entries.sort((x, y) => (x.path < y.path ? -1 : 1));
 }
 
+/**
+ * dist/ files that no src/ file compiles to, made by scripts/bundle.mjs in `pnpm build`: the
+ * runtime's bundle and the entry files its published exports point at.
+ */
+const GENERATED = { 'packages/runtime': /^(wasmjit-bundle\.js|wasmjit-cli\.js|entry\/[\w-]+\.js)$/ };
+const generated = (dir, rel) => GENERATED[dir]?.test(rel.split(path.sep).join('/')) ?? false;
+
 /** Problems with a packed package: the manifest and the file list. */
 function check(dir, manifest, files, versions) {
   const problems = [];
@@ -79,7 +86,7 @@ function check(dir, manifest, files, versions) {
     if (/\.map$|(^|\/)(src|test|tests|fixtures)\/|\.test\.|\.stress\./.test(f)) problems.push(`ships ${f}, which does not run`);
     // pruneStale removed these; a dist file without its source would be dead code shipped.
     const m = /^dist\/(.+)\.(js|d\.ts)$/.exec(f);
-    if (m && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) problems.push(`ships ${f}, whose src/${m[1]}.ts is gone (stale build output: delete dist/ and rebuild)`);
+    if (m && !generated(dir, `${m[1]}.${m[2]}`) && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) problems.push(`ships ${f}, whose src/${m[1]}.ts is gone (stale build output: delete dist/ and rebuild)`);
   }
   return problems;
 }
@@ -93,7 +100,7 @@ function pruneStale(dir) {
   const pruned = [];
   for (const rel of readdirSync(dist, { recursive: true })) {
     const m = /^(.+?)(\.d\.ts|\.js|\.js\.map|\.d\.ts\.map)$/.exec(rel);
-    if (m && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) {
+    if (m && !generated(dir, rel) && !existsSync(path.join(root, dir, 'src', `${m[1]}.ts`))) {
       unlinkSync(path.join(dist, rel));
       pruned.push(path.join(dir, 'dist', rel));
     }

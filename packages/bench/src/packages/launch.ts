@@ -26,8 +26,19 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.join(HERE, 'main.js');
 const PROBE_URL = pathToFileURL(path.join(HERE, 'probe.js')).href;
 const require = createRequire(import.meta.url);
-/** The hook a user would use: @wasmjit/runtime/register, as installed. */
-export const REGISTER_URL = pathToFileURL(require.resolve('@wasmjit/runtime/register')).href;
+/**
+ * The hook a user gets: @wasmjit/runtime/register as published, i.e. the entry that package.json's
+ * publishConfig gives it (the bundle of scripts/bundle.mjs), not the workspace's unbundled file.
+ */
+export const REGISTER_URL = publishedEntryUrl('./register');
+
+function publishedEntryUrl(subpath: string): string {
+  const manifest = require.resolve('@wasmjit/runtime/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { publishConfig?: { exports?: Record<string, { default?: string }> } };
+  const entry = pkg.publishConfig?.exports?.[subpath]?.default;
+  if (entry === undefined) throw new Error(`@wasmjit/runtime publishes no ${subpath} entry`);
+  return pathToFileURL(path.join(path.dirname(manifest), entry)).href;
+}
 
 export type ScenarioOutcome =
   | { ok: true; result: ScenarioResult; processes: ProbeRecord[] }

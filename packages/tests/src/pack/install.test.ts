@@ -64,6 +64,22 @@ const { exports } = engine.instantiate(engine.compile(readFileSync('big.wasm')),
 console.log(JSON.stringify({ result: exports.last(1), newThreads: threads() - before }));
 `;
 
+/**
+ * A lazily compiled module from the installed (bundled) runtime: the background compile
+ * worker is started by URL from the bundle, which must find threads/lazy-background-worker.js
+ * beside the file it came from. Its thread staying alive and a function it compiled being
+ * installed before any call are the proof.
+ */
+const LAZY = `import { readFileSync, readdirSync } from 'node:fs';
+import { Engine } from '@wasmjit/runtime';
+const threads = () => readdirSync('/proc/self/task').length;
+const before = threads();
+const engine = new Engine({ compilation: 'lazy', backgroundCompile: true });
+const { exports } = engine.instantiate(engine.compile(readFileSync('big.wasm')), {});
+await new Promise((r) => setTimeout(r, 1500));
+console.log(JSON.stringify({ result: exports.last(1), newThreads: threads() - before }));
+`;
+
 /** A program using the Engine API: results, a caught stack overflow, the same instance after. */
 const APP = `import { readFileSync } from 'node:fs';
 import { Engine, RuntimeError } from '@wasmjit/runtime';
@@ -144,6 +160,7 @@ describe('packed packages installed by npm in a fresh project', function () {
     writeFileSync(path.join(project, 'where.mjs'), WHERE);
     writeFileSync(path.join(project, 'big.wasm'), await wat(BIG_MODULE));
     writeFileSync(path.join(project, 'parallel.mjs'), PARALLEL);
+    writeFileSync(path.join(project, 'lazy.mjs'), LAZY);
   });
 
   after(() => {
@@ -181,6 +198,9 @@ describe('packed packages installed by npm in a fresh project', function () {
     const { resolved, mapped } = JSON.parse(r.stdout) as { resolved: string[]; mapped: string[] };
     const modules = path.join(project, 'node_modules') + path.sep;
     for (const f of resolved) expect(f.startsWith(modules), f).to.equal(true);
+    // The entry points are the bundle's (scripts/bundle.mjs, package.json publishConfig).
+    expect(resolved.slice(0, 3).map((f) => path.relative(path.join(modules, '@wasmjit/runtime'), f)))
+      .to.deep.equal(['dist/entry/index.js', 'dist/entry/webassembly.js', 'dist/entry/register.js']);
     expect(mapped).to.deep.equal([path.join(modules, '@wasmjit/native/prebuilds/linux-x64-glibc/wasmjit_native.node')]);
   });
 
@@ -196,6 +216,14 @@ describe('packed packages installed by npm in a fresh project', function () {
     const { result, newThreads } = JSON.parse(r.stdout) as { result: number; newThreads: number };
     expect(result).to.equal(101);
     expect(newThreads, 'compile workers running').to.be.at.least(2);
+  });
+
+  it('compiles lazily with the background worker from the installed bundle', () => {
+    const r = inProject(process.execPath, ['lazy.mjs']);
+    expect(r.status, r.stderr).to.equal(0);
+    const { result, newThreads } = JSON.parse(r.stdout) as { result: number; newThreads: number };
+    expect(result).to.equal(101);
+    expect(newThreads, 'background compile worker running').to.be.at.least(1);
   });
 
   it('runs npx wasmjit: --invoke, a trap, a WASI program', () => {
