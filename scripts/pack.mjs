@@ -64,9 +64,10 @@ function tarList(tgz) {
 
 /**
  * dist/ files that no src/ file compiles to, made by scripts/bundle.mjs in `pnpm build`: the
- * runtime's bundle and the entry files its published exports point at.
+ * runtime's bundles (entry points, command, worker scripts) and the entry files its published
+ * exports point at.
  */
-const GENERATED = { 'packages/runtime': /^(wasmjit-bundle\.js|wasmjit-cli\.js|entry\/[\w-]+\.js)$/ };
+const GENERATED = { 'packages/runtime': /^(wasmjit-bundle\.js|wasmjit-cli\.js|(entry|workers)\/[\w-]+\.js)$/ };
 const generated = (dir, rel) => GENERATED[dir]?.test(rel.split(path.sep).join('/')) ?? false;
 
 /** Problems with a packed package: the manifest and the file list. */

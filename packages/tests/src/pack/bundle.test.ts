@@ -91,7 +91,13 @@ describe('the bundled runtime (scripts/bundle.mjs)', function () {
     expect(out).to.deep.include({ same: true, f: 42, engine: 'function' });
   });
 
-  it('starts the compile workers and the lazy background worker from their files', () => {
+  it('starts its worker threads from bundled worker scripts', () => {
+    const bundles = ['wasmjit-bundle.js', 'wasmjit-cli.js'].map((f) => readFileSync(path.join(runtimeDir, 'dist', f), 'utf8'));
+    for (const text of bundles) {
+      const urls = [...text.matchAll(/new URL\("([^"]*-worker\.js)"/g)].map((m) => m[1]!);
+      expect(urls.sort()).to.deep.equal(['workers/background-compile-worker.js', 'workers/compile-worker.js', 'workers/lazy-background-worker.js']);
+      for (const u of urls) expect(existsSync(path.join(runtimeDir, 'dist', u)), u).to.equal(true);
+    }
     const script = `import { readFileSync, readdirSync } from 'node:fs';
       const { Engine } = await import(${JSON.stringify(url(entryOf('.').bundled))});
       const threads = () => readdirSync('/proc/self/task').length;
@@ -103,9 +109,12 @@ describe('the bundled runtime (scripts/bundle.mjs)', function () {
       const lazy = new Engine({ compilation: 'lazy', backgroundCompile: true, parallelCompile: false });
       const b = lazy.instantiate(lazy.compile(bytes), {}).exports.last(2);
       await new Promise((r) => setTimeout(r, 1000));
-      console.log(JSON.stringify({ a, b, compileWorkers: t1 - t0, backgroundWorker: threads() - t1 }));`;
+      const t2 = threads();
+      const later = new Engine({ compilation: 'eager', parallelCompile: false });
+      const c = later.instantiate(await later.compileAsync(bytes), {}).exports.last(3);
+      console.log(JSON.stringify({ a, b, c, compileWorkers: t1 - t0, backgroundWorker: t2 - t1 }));`;
     const out = node([], script, work);
-    expect(out).to.deep.include({ a: 101, b: 102 });
+    expect(out).to.deep.include({ a: 101, b: 102, c: 103 });
     expect(out.compileWorkers, 'compile workers alive').to.be.at.least(2);
     expect(out.backgroundWorker, 'background compile worker alive').to.be.at.least(1);
   });
