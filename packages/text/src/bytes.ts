@@ -119,6 +119,12 @@ export class Bytes {
     return this.u32(inner.length).append(inner);
   }
 
+  /** Empties the buffer, keeping its memory for reuse (a scratch buffer). */
+  clear(): this {
+    this.length = 0;
+    return this;
+  }
+
   view(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }

@@ -27,7 +27,8 @@ class Sections {
   exports: Bytes[] = [];
   start: number | undefined;
   elems: Bytes[] = [];
-  codes: Bytes[] = [];
+  /** The code section's entries (each body with its size), written as each function is read. */
+  code = new Bytes();
   datas: Bytes[] = [];
   /** Imports so far, by external kind (func, table, memory, global, tag). */
   importCounts = [0, 0, 0, 0, 0];
@@ -229,7 +230,7 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
       }
     }
   }
-  const body = new Bytes();
+  const body = FUNC_BODY.clear();
   // Locals as runs of one type: (count, type)*.
   const runs: [number, ValType][] = [];
   for (const t of localTypes) {
@@ -244,8 +245,17 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   c.expectEnd('an instruction');
   body.u8(0x0b);
   s.funcs.push(use.index);
-  s.codes.push(body);
+  s.code.sized(body);
 }
+
+/**
+ * Scratch buffers, reused (cleared) by each use: a function body until it is copied into the
+ * code section, a section's contents until they are copied after its id and size. Allocating
+ * one growing buffer per body and per section was the encoder's biggest cost (profile of the
+ * text bench: typed-array allocation and copying in Bytes.room).
+ */
+const FUNC_BODY = new Bytes();
+const SECTION = new Bytes();
 
 /** `i64? min max?` (memory64/table64 index type first); flags per the binary format. */
 function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed', wide: boolean): void {
@@ -374,33 +384,56 @@ function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
   s.globals.push(b);
 }
 
-function section(out: Bytes, id: number, items: Bytes[] | undefined, raw?: Bytes): void {
-  if (raw) {
-    out.u8(id).sized(raw);
-    return;
+/** Bytes of the unsigned LEB128 of a u32. */
+function uleb32Size(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
   }
-  if (!items || items.length === 0) return;
-  const body = new Bytes().u32(items.length);
+  return n;
+}
+
+/** A section of `items` (each already encoded); none when there are no items. */
+function section(out: Bytes, id: number, items: readonly Bytes[]): void {
+  if (items.length === 0) return;
+  const body = SECTION.clear().u32(items.length);
   for (const i of items) body.append(i);
+  out.u8(id).sized(body);
+}
+
+/** A section whose contents are `count` followed by `contents` (already encoded). */
+function countedSection(out: Bytes, id: number, count: number, contents: Bytes | null): void {
+  if (count === 0) return;
+  const body = SECTION.clear().u32(count);
+  if (contents !== null) body.append(contents);
   out.u8(id).sized(body);
 }
 
 function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Array {
   const out = new Bytes().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  section(out, 1, mod.typeSection.map((bytes) => new Bytes().raw(bytes)));
+  if (mod.typeSection.length > 0) {
+    const body = SECTION.clear().u32(mod.typeSection.length);
+    for (const t of mod.typeSection) body.raw(t);
+    out.u8(1).sized(body);
+  }
   section(out, 2, s.imports);
-  section(out, 3, s.funcs.map((t) => new Bytes().u32(t)));
+  if (s.funcs.length > 0) {
+    const body = SECTION.clear().u32(s.funcs.length);
+    for (const t of s.funcs) body.u32(t);
+    out.u8(3).sized(body);
+  }
   section(out, 4, s.tables);
   section(out, 5, s.memories);
   section(out, 13, s.tags);
   section(out, 6, s.globals);
   section(out, 7, s.exports);
-  if (s.start !== undefined) section(out, 8, undefined, new Bytes().u32(s.start));
+  if (s.start !== undefined) out.u8(8).u8(uleb32Size(s.start)).u32(s.start);
   section(out, 9, s.elems);
   // Like wabt: a data count section only when bulk-memory instructions need one and there are
   // segments to count (a memory.init without segments is invalid either way).
-  if (s.datas.length > 0 && (mod.usesDataCount || opts.alwaysDataCount)) section(out, 12, undefined, new Bytes().u32(s.datas.length));
-  section(out, 10, s.codes.map((b) => new Bytes().sized(b)));
+  if (s.datas.length > 0 && (mod.usesDataCount || opts.alwaysDataCount)) out.u8(12).u8(uleb32Size(s.datas.length)).u32(s.datas.length);
+  countedSection(out, 10, s.funcs.length, s.code);
   section(out, 11, s.datas);
   return out.toUint8Array();
 }
