@@ -16,6 +16,19 @@ import { parseRefType, parseValType, tryValType, type ValType } from './types.js
 
 const KIND = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
 
+/**
+ * Scratch buffers, cleared by each use and keeping their memory: a function body until it is
+ * copied into the code section, the code section until the module is assembled, a section's
+ * contents until they are copied after its id and size, the module until its final copy.
+ * Growing a fresh buffer per body, per section and per module was the encoder's biggest cost
+ * (profile of the text bench: typed arrays above 64 bytes are allocated outside V8's heap, in
+ * Bytes.room). One module is encoded at a time: nothing here nests.
+ */
+const FUNC_BODY = new Bytes();
+const CODE = new Bytes();
+const SECTION = new Bytes();
+const MODULE = new Bytes();
+
 /** Section contents, one entry per item, gathered while the fields are encoded. */
 class Sections {
   imports: Bytes[] = [];
@@ -28,7 +41,7 @@ class Sections {
   start: number | undefined;
   elems: Bytes[] = [];
   /** The code section's entries (each body with its size), written as each function is read. */
-  code = new Bytes();
+  code = CODE.clear();
   datas: Bytes[] = [];
   /** Imports so far, by external kind (func, table, memory, global, tag). */
   importCounts = [0, 0, 0, 0, 0];
@@ -248,14 +261,7 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   s.code.sized(body);
 }
 
-/**
- * Scratch buffers, reused (cleared) by each use: a function body until it is copied into the
- * code section, a section's contents until they are copied after its id and size. Allocating
- * one growing buffer per body and per section was the encoder's biggest cost (profile of the
- * text bench: typed-array allocation and copying in Bytes.room).
- */
-const FUNC_BODY = new Bytes();
-const SECTION = new Bytes();
+
 
 /** `i64? min max?` (memory64/table64 index type first); flags per the binary format. */
 function limits(c: Cursor, b: Bytes, shared: boolean | 'allowed', wide: boolean): void {
@@ -411,7 +417,7 @@ function countedSection(out: Bytes, id: number, count: number, contents: Bytes |
 }
 
 function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Array {
-  const out = new Bytes().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const out = MODULE.clear().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   if (mod.typeSection.length > 0) {
     const body = SECTION.clear().u32(mod.typeSection.length);
     for (const t of mod.typeSection) body.raw(t);
