@@ -264,7 +264,7 @@ export interface CompileChoices {
  */
 export function compileBytes(bytes: Uint8Array, settings: CodeSettings, engine: CompileChoices, validated = false, cache: CodeCache | null = null): Prebuilt {
   const lazy = engine.compilation === 'lazy' && (cache === null || (engine.backgroundCompile && bytes.length >= BACKGROUND_MIN_BYTES));
-  if (lazy) return compileLazily(bytes, settings, validated, cache !== null);
+  if (lazy) return compileLazily(bytes, settings, validated, cache !== null, engine.parallelCompile);
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, engine.parallelCompile));
@@ -315,9 +315,12 @@ export function cacheStoreDone(m: Module): Promise<void> {
  * compiled (lazy-code.ts); `compiled` describes those. `keepChunks`: the installed chunks are
  * kept for the eager layout the code cache stores (LazyCode.eagerCode).
  */
-function compileLazily(bytes: Uint8Array, settings: CodeSettings, validated: boolean, keepChunks: boolean): Prebuilt {
+function compileLazily(
+  bytes: Uint8Array, settings: CodeSettings, validated: boolean, keepChunks: boolean, parallelValidate: boolean | number | undefined,
+): Prebuilt {
   const options = compileOptions(settings, false);
-  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options, validated);
+  // parallelCompile, for a lazy compile: the threads that validate the bodies.
+  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, { ...options, parallelCompile: parallelValidate }, validated);
   const lazy = new LazyCode(module, base, options, typeIds, settings.features);
   if (keepChunks) lazy.keepChunks();
   return lazyPrebuilt(module, lazy, settings);
