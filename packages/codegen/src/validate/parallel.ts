@@ -94,12 +94,20 @@ export function startValidateWorkers(n = availableParallelism() - 1): void {
   }
 }
 
-/** Threads (this one included) a module with `codeBytes` of bodies is validated with. */
+/**
+ * Threads (this one included) a module with `codeBytes` of bodies is validated with: true =
+ * one per core, a number = that many, false = this one. Default, as for parallel compiles
+ * (module-compiler.ts threadCount): one per core but one, from PARALLEL_VALIDATE_MIN_BYTES
+ * on. So on 2 cores only an explicit setting uses a worker: there, in a cold process, 2
+ * threads measured slower than 1 (docs/startup.md, "Parallel validation"): the worker's
+ * start, its decode and its cold validator cost more than its share saves.
+ */
 export function validateThreads(codeBytes: number, setting?: boolean | number): number {
   if (setting === false) return 1;
-  if (typeof setting === 'number') return Math.max(1, Math.floor(setting));
-  if (setting !== true && codeBytes < PARALLEL_VALIDATE_MIN_BYTES) return 1;
-  return Math.max(1, availableParallelism());
+  if (typeof setting === 'number') return Math.max(1, Math.min(64, Math.floor(setting)));
+  if (setting === true) return Math.max(1, Math.min(64, availableParallelism()));
+  if (codeBytes < PARALLEL_VALIDATE_MIN_BYTES) return 1;
+  return Math.max(1, Math.min(64, availableParallelism() - 1));
 }
 
 /** For tests: make the workers validate every range (the caller only waits, and steals late). */
