@@ -76,8 +76,10 @@ export interface EngineOptions {
    * core but one, or more once workers are warm; so on a 2-core machine only an explicit
    * setting starts workers (there a first, cold parallel compile measured slower, a later
    * one 1.7x faster). The machine code is byte-identical either way; workers are started on
-   * first use and kept (unref'd) for later compiles. Eager compiles only: lazy ones compile on
-   * first calls and the background worker (backgroundCompile).
+   * first use and kept (unref'd) for later compiles. A lazy compile compiles on first calls and
+   * the background worker (backgroundCompile); for it this option sets the threads that
+   * validate the function bodies (codegen validate/parallel.ts; by default as many as for an
+   * eager compile: none but this one on 2 cores, where more measured slower, docs/startup.md).
    */
   parallelCompile?: boolean | number;
   /**
