@@ -70,7 +70,8 @@ export function otherSections(r: BenchResults): string {
   if (r.checks.length > 0) out.push('## Safety checks', '', 'wasmjit only: ms with the checks on / off.', '', checksTable(r.checks), '');
   const packages = r.packages ?? [];
   if (packages.length > 0) {
-    out.push('## Packages', '', 'npm packages run unmodified: wasmjit through the register hook (`node --import @wasmjit/runtime/register`), ' +
+    out.push('## Packages', '', 'npm packages run unmodified: wasmjit through the register hook (`node --import @wasmjit/runtime/register`; ' +
+      'the wasmjit columns compile eagerly, the lazy column lazily, the warm cache column with the default, which is lazy from 16 MiB on), ' +
       'V8 in plain node with its defaults (lazy compilation, Liftoff, tier-up to TurboFan). load = importing the package and compiling and ' +
       'instantiating its wasm, once per process (median over processes); load+1st run = the time to a first result, which also counts ' +
       "V8's lazy compiling during the first run; run = ms per run after a warm-up, median (min–max); startup = process start to the " +

@@ -5,6 +5,7 @@ import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
 import { adoptPrebuilt, compileValidated, Module, toBytes, type WasmBytes } from './module.js';
 import { compileAsyncCached, compileUncached, prebuildDuringValidation } from './cache/cached-compile.js';
 import { validateInBackground } from './threads/lazy-background.js';
+import { compilesLazily } from './compilation-choice.js';
 import { BACKGROUND_COMPILE_MIN_BYTES, compileInBackground, copyModuleBytes } from './threads/background-compile.js';
 import { Instance, type Imports } from './instance.js';
 import { MAX_FUEL } from './interruption.js';
@@ -75,8 +76,10 @@ export interface EngineOptions {
    * core but one, or more once workers are warm; so on a 2-core machine only an explicit
    * setting starts workers (there a first, cold parallel compile measured slower, a later
    * one 1.7x faster). The machine code is byte-identical either way; workers are started on
-   * first use and kept (unref'd) for later compiles. Eager compiles only: lazy ones compile on
-   * first calls and the background worker (backgroundCompile).
+   * first use and kept (unref'd) for later compiles. A lazy compile compiles on first calls and
+   * the background worker (backgroundCompile); for it this option sets the threads that
+   * validate the function bodies (codegen validate/parallel.ts; by default as many as for an
+   * eager compile: none but this one on 2 cores, where more measured slower, docs/startup.md).
    */
   parallelCompile?: boolean | number;
   /**
@@ -99,10 +102,12 @@ export interface EngineOptions {
   /** Bound on the cache directory's entries, in bytes (default 1 GiB): oldest access evicted first. */
   cacheMaxBytes?: number;
   /**
-   * When function bodies become machine code (default 'eager'). 'lazy': compile() decodes
+   * When function bodies become machine code (default 'auto'). 'lazy': compile() decodes
    * and validates the whole module but compiles each function on its first call, or before,
    * on a background worker thread (backgroundCompile); see docs/startup.md. 'eager': compile()
-   * compiles every function. The machine code of a function is the same either way.
+   * compiles every function. 'auto': lazy for modules of LAZY_MIN_BYTES or more, eager below
+   * (what measured faster to a first result on the benchmark's packages, docs/startup.md).
+   * The machine code of a function is the same either way.
    */
   compilation?: Compilation;
   /**
@@ -113,10 +118,11 @@ export interface EngineOptions {
   backgroundCompile?: boolean;
 }
 
-export type Compilation = 'lazy' | 'eager';
+import type { Compilation } from './compilation-choice.js';
+export type { Compilation };
 /** The SIMD instruction forms code is compiled with: AVX (VEX) or the SSE4.1 baseline. */
 export type SimdIsa = 'avx' | 'sse4.1';
-const COMPILATIONS: readonly Compilation[] = ['lazy', 'eager'];
+const COMPILATIONS: readonly Compilation[] = ['lazy', 'eager', 'auto'];
 
 /** What an instance's vmctx takes from its engine, captured when the Engine is made. */
 export interface StackSettings {
@@ -179,16 +185,14 @@ export function engineEpoch(e: Engine): EpochCounter | null {
 }
 
 /**
- * The default of EngineOptions.compilation: eager, or what WASMJIT_COMPILATION=eager|lazy says
- * for the whole process (the benchmark's lazy column, the spec suite in either mode). Eager
- * because lazy compilation measured slower to a first result on most of the benchmark's
- * packages (docs/startup.md, "Costs").
+ * The default of EngineOptions.compilation: 'auto', or what WASMJIT_COMPILATION=eager|lazy|auto
+ * says for the whole process (the benchmark's lazy column, the spec suite in either mode).
  */
 function defaultCompilation(): Compilation {
   const v = process.env.WASMJIT_COMPILATION;
-  if (v === undefined || v === '') return 'eager';
-  if (v !== 'lazy' && v !== 'eager') throw new TypeError(`WASMJIT_COMPILATION must be "lazy" or "eager", got ${JSON.stringify(v)}`);
-  return v;
+  if (v === undefined || v === '') return 'auto';
+  if (!COMPILATIONS.includes(v as Compilation)) throw new TypeError(`WASMJIT_COMPILATION must be "lazy", "eager" or "auto", got ${JSON.stringify(v)}`);
+  return v as Compilation;
 }
 
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
@@ -217,7 +221,7 @@ export class Engine {
     const boundsChecks = options.boundsChecks ?? 'guard';
     if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
     const compilation = options.compilation ?? defaultCompilation();
-    if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy' or 'eager', got ${String(compilation)}`);
+    if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy', 'eager' or 'auto', got ${String(compilation)}`);
     const epochInterruption = Boolean(options.epochInterruption ?? false);
     const hostInterrupts = Boolean(options.hostInterrupts ?? !isMainThread);
     this.#settings = Object.freeze({
@@ -302,6 +306,11 @@ export class Engine {
     return this.#settings.compilation;
   }
 
+  /** Whether compile() of a module of `byteLength` bytes compiles it lazily (see `compilation`). */
+  compilesLazily(byteLength: number): boolean {
+    return compilesLazily(this.#settings.compilation, byteLength);
+  }
+
   /** EngineOptions.backgroundCompile, as resolved. */
   get backgroundCompile(): boolean {
     return this.#settings.backgroundCompile;
@@ -381,7 +390,7 @@ export class Engine {
       // Lazy: only validation takes long, and it runs on the lazy background worker; the
       // rest (decoding the sections, the jump slots) is a short task here. Eager: the whole
       // compile runs on the background compile worker.
-      if (this.#settings.compilation === 'lazy') return this.#compileLazilyAsync(copy, uncached);
+      if (compilesLazily(this.#settings.compilation, copy.length)) return this.#compileLazilyAsync(copy, uncached);
       return compileInBackground(copy, this);
     }
     return new Promise((resolve, reject) => {

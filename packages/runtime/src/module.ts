@@ -2,6 +2,7 @@
 import { compileLazyBase, compileModule, compileModuleLazily, moduleTypeIds, type CompiledCode, type CompileOptions, type DecodeOptions, type WasmModule } from '@wasmjit/codegen';
 import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
+import { compilesLazily, type Compilation } from './compilation-choice.js';
 import type { EpochCounter } from './epoch-counter.js';
 import { createHash } from 'node:crypto';
 import { deserializeModule, memorySource, serializeModule } from './cache/serialized-module.js';
@@ -251,7 +252,7 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings, validated = false
 
 /** What compileBytes takes from an engine. */
 export interface CompileChoices {
-  readonly compilation: 'lazy' | 'eager';
+  readonly compilation: Compilation;
   readonly parallelCompile: boolean | number | undefined;
   readonly backgroundCompile: boolean;
 }
@@ -263,8 +264,8 @@ export interface CompileChoices {
  * every function was called, and compiling it all costs a few milliseconds.
  */
 export function compileBytes(bytes: Uint8Array, settings: CodeSettings, engine: CompileChoices, validated = false, cache: CodeCache | null = null): Prebuilt {
-  const lazy = engine.compilation === 'lazy' && (cache === null || (engine.backgroundCompile && bytes.length >= BACKGROUND_MIN_BYTES));
-  if (lazy) return compileLazily(bytes, settings, validated, cache !== null);
+  const lazy = compilesLazily(engine.compilation, bytes.length) && (cache === null || (engine.backgroundCompile && bytes.length >= BACKGROUND_MIN_BYTES));
+  if (lazy) return compileLazily(bytes, settings, validated, cache !== null, engine.parallelCompile);
   // Decode, validate and compile in one (function bodies are validated by the code
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, engine.parallelCompile));
@@ -315,9 +316,12 @@ export function cacheStoreDone(m: Module): Promise<void> {
  * compiled (lazy-code.ts); `compiled` describes those. `keepChunks`: the installed chunks are
  * kept for the eager layout the code cache stores (LazyCode.eagerCode).
  */
-function compileLazily(bytes: Uint8Array, settings: CodeSettings, validated: boolean, keepChunks: boolean): Prebuilt {
+function compileLazily(
+  bytes: Uint8Array, settings: CodeSettings, validated: boolean, keepChunks: boolean, parallelValidate: boolean | number | undefined,
+): Prebuilt {
   const options = compileOptions(settings, false);
-  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, options, validated);
+  // parallelCompile, for a lazy compile: the threads that validate the bodies.
+  const { module, base, typeIds } = compileModuleLazily(bytes, settings.features, { ...options, parallelCompile: parallelValidate }, validated);
   const lazy = new LazyCode(module, base, options, typeIds, settings.features);
   if (keepChunks) lazy.keepChunks();
   return lazyPrebuilt(module, lazy, settings);

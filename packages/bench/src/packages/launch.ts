@@ -16,8 +16,9 @@ import {
 } from './protocol.js';
 
 /**
- * 'wasmjit' runs with the default engine (eager compilation); 'wasmjit-lazy' with
- * WASMJIT_COMPILATION=lazy; 'wasmjit-cached' with the persistent code cache in a directory
+ * 'wasmjit' runs with eager compilation (WASMJIT_COMPILATION=eager: the default, 'auto',
+ * compiles modules of 16 MiB or more lazily); 'wasmjit-lazy' with WASMJIT_COMPILATION=lazy:
+ * the two sides of the default's choice; 'wasmjit-cached' with the persistent code cache in a directory
  * the caller gives (WASMJIT_CACHE), which an earlier run filled: a user's next start.
  */
 export type PackageEngine = 'v8' | 'wasmjit' | 'wasmjit-lazy' | 'wasmjit-cached';
@@ -55,11 +56,14 @@ export function launchSettings(
   if (engine === 'wasmjit-cached') {
     if (cacheDir === null) throw new Error('wasmjit-cached needs a cache directory');
     const s = launchSettings('wasmjit', probeLog, env);
-    return { args: s.args, env: { ...s.env, WASMJIT_CACHE: cacheDir } };
+    const cached: NodeJS.ProcessEnv = { ...s.env, WASMJIT_CACHE: cacheDir };
+    delete cached.WASMJIT_COMPILATION; // the default
+    return { args: s.args, env: cached };
   }
   const imports = engine === 'wasmjit' ? [`--import=${REGISTER_URL}`, `--import=${PROBE_URL}`] : [`--import=${PROBE_URL}`];
   const childEnv: NodeJS.ProcessEnv = { ...env, NODE_OPTIONS: imports.join(' '), PACKAGE_PROBE_LOG: probeLog };
-  delete childEnv.WASMJIT_COMPILATION; // wasmjit: the default, eager
+  if (engine === 'wasmjit') childEnv.WASMJIT_COMPILATION = 'eager';
+  else delete childEnv.WASMJIT_COMPILATION;
   delete childEnv.WASMJIT_CACHE; // and no cache
   if (engine === 'wasmjit') childEnv.PACKAGE_PROBE_REGISTER = REGISTER_URL;
   else delete childEnv.PACKAGE_PROBE_REGISTER;

@@ -16,6 +16,7 @@ import { compileChunk, type CodeChunk, type ModuleCompileOptions } from './chunk
 import { linkChunks } from './link-chunks.js';
 import { compileLazyBase, type LazyBase } from './lazy-base.js';
 import { validateFunctions } from '../validate/function.js';
+import { startValidateWorkers, validateFunctionsInParallel, validateThreads } from '../validate/parallel.js';
 import type { OffsetMap } from './offset-map.js';
 import { compileChunksInParallel, startCompileWorkers, warmWorkerCount } from './parallel-compile.js';
 
@@ -91,11 +92,16 @@ export function compileModule(
 export function compileModuleLazily(
   bytes: Uint8Array, features: DecodeOptions = {}, options: ModuleCompileOptions = {}, bodiesValidated = false,
 ): { module: WasmModule; base: LazyBase; typeIds: number[] } {
+  // The validation workers start while this thread decodes (parallel.ts): the module's
+  // bodies are at most its size; the decode below knows better.
+  if (!bodiesValidated && validateThreads(bytes.length, options.parallelCompile) > 1) startValidateWorkers(validateThreads(bytes.length, options.parallelCompile) - 1);
   try {
     const module = decodeModuleDeferringBodies(bytes, features);
     validateModuleStructure(module);
     // `bodiesValidated`: a worker validated these very bytes already (compileAsync).
-    if (module.codes.length > 0 && !bodiesValidated) validateFunctions(module, 0, module.codes.length);
+    if (module.codes.length > 0 && !bodiesValidated) {
+      validateFunctionsInParallel(module, {}, validateThreads(bodyBytes(module, 0, module.codes.length), options.parallelCompile));
+    }
     const typeIds = moduleTypeIds(module, options);
     return { module, base: compileLazyBase(module, options, typeIds), typeIds };
   } catch (e) {

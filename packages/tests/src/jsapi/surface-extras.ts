@@ -35,6 +35,8 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     'incrementEpoch', 'currentEpoch', 'epochBuffer', 'callWithTimeout', 'compile', 'compileAsync', 'instantiate',
     // The code cache (docs/cache.md).
     'cacheDirectory', 'cacheStats',
+    // Whether compile() of a module of a given size is lazy under `compilation` (docs/startup.md).
+    'compilesLazily',
   ],
   // Serialized modules (docs/cache.md).
   Module: ['deserialize'],

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { CompileError, Engine, Instance, RuntimeError, type Module } from '@wasmjit/runtime';
 import { compiledParts } from '../../../runtime/dist/module.js';
 import type { LazyCode } from '../../../runtime/dist/lazy-code.js';
+import { LAZY_MIN_BYTES } from '../../../runtime/dist/compilation-choice.js';
 import { wat } from '../util/wat.js';
 
 const lazyEngine = (options: ConstructorParameters<typeof Engine>[0] = {}) =>
@@ -37,8 +38,13 @@ const CALLS = `(module
 describe('lazy compilation', function () {
   this.timeout(60_000);
 
-  it('is available, eager being the default', () => {
-    expect(new Engine().compilation).to.equal(process.env.WASMJIT_COMPILATION === 'lazy' ? 'lazy' : 'eager');
+  it('is available, the default being lazy for large modules only', () => {
+    expect(new Engine().compilation).to.equal(process.env.WASMJIT_COMPILATION || 'auto');
+    const auto = new Engine({ compilation: 'auto' });
+    expect(auto.compilesLazily(LAZY_MIN_BYTES - 1)).to.equal(false);
+    expect(auto.compilesLazily(LAZY_MIN_BYTES)).to.equal(true);
+    expect(new Engine({ compilation: 'lazy' }).compilesLazily(8)).to.equal(true);
+    expect(new Engine({ compilation: 'eager' }).compilesLazily(1 << 30)).to.equal(false);
     expect(new Engine({ compilation: 'lazy' }).compilation).to.equal('lazy');
     expect(new Engine({ compilation: 'eager' }).compilation).to.equal('eager');
     expect(() => new Engine({ compilation: 'later' as never })).to.throw(TypeError, /compilation/);
@@ -46,6 +52,10 @@ describe('lazy compilation', function () {
     try {
       process.env.WASMJIT_COMPILATION = 'lazy';
       expect(new Engine().compilation).to.equal('lazy');
+      process.env.WASMJIT_COMPILATION = 'eager';
+      expect(new Engine().compilation).to.equal('eager');
+      process.env.WASMJIT_COMPILATION = 'auto';
+      expect(new Engine().compilation).to.equal('auto');
       process.env.WASMJIT_COMPILATION = 'sometimes';
       expect(() => new Engine()).to.throw(TypeError, /WASMJIT_COMPILATION/);
     } finally {

@@ -136,12 +136,13 @@ describe('packages: launch settings and the probe', function () {
     expect(v.env.PACKAGE_PROBE_REGISTER).to.equal(undefined);
   });
 
-  it('wasmjit-lazy runs are wasmjit runs with WASMJIT_COMPILATION=lazy; wasmjit runs get the default', () => {
+  it('wasmjit-lazy runs are wasmjit runs with WASMJIT_COMPILATION=lazy; wasmjit runs are eager', () => {
     const e = launchSettings('wasmjit-lazy', '/tmp/log', { PATH: '/bin', WASMJIT_COMPILATION: 'eager' });
     expect(e.args).to.deep.equal(['--no-expose-wasm']);
     expect(e.env.WASMJIT_COMPILATION).to.equal('lazy');
     expect(e.env.NODE_OPTIONS).to.match(/register\.js/);
-    expect(launchSettings('wasmjit', '/tmp/log', { WASMJIT_COMPILATION: 'lazy' }).env.WASMJIT_COMPILATION).to.equal(undefined);
+    expect(launchSettings('wasmjit', '/tmp/log', { WASMJIT_COMPILATION: 'lazy' }).env.WASMJIT_COMPILATION).to.equal('eager');
+    expect(launchSettings('v8', '/tmp/log', { WASMJIT_COMPILATION: 'lazy' }).env.WASMJIT_COMPILATION).to.equal(undefined);
   });
 
   it('wasmjit-cached runs are wasmjit runs with WASMJIT_CACHE set to the directory given; others get no cache', () => {

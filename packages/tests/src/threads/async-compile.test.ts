@@ -58,7 +58,7 @@ describe('threads: asynchronous compile on the background worker', function () {
     expect(result.status).to.equal('fulfilled');
     // Eager: compiled on the background compile worker; lazy (the default): validated on the
     // lazy background worker, nothing compiled there.
-    const eagerDefault = new Engine().compilation === 'eager';
+    const eagerDefault = !new Engine().compilesLazily(LARGE.length);
     expect(backgroundCompileStats.adopted).to.equal(adopted + (eagerDefault ? 1 : 0));
     // An eager compile of this module takes well over 10 ms, on the worker; a synchronous one
     // would hold the event loop for all of it (0 or 1 tick). A lazy one only validates there
@@ -77,7 +77,7 @@ describe('threads: asynchronous compile on the background worker', function () {
     const { ticks, result } = await ticksWhile(WA.instantiate(LARGE));
     expect(result.status).to.equal('fulfilled');
     // As above: an eager compile spans many ticks, a lazy one (validation only) at least one.
-    expect(ticks).to.be.greaterThan(new Engine().compilation === 'eager' ? 5 : 0);
+    expect(ticks).to.be.greaterThan(new Engine().compilesLazily(LARGE.length) ? 0 : 5);
     const { instance } = (result as PromiseFulfilledResult<{ instance: { exports: Record<string, Fn> } }>).value;
     expect(instance.exports.run!(9)).to.equal((new WA.Instance(new WA.Module(LARGE)).exports as Record<string, Fn>).run!(9));
   });
