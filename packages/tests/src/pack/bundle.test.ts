@@ -95,7 +95,7 @@ describe('the bundled runtime (scripts/bundle.mjs)', function () {
     const bundles = ['wasmjit-bundle.js', 'wasmjit-cli.js'].map((f) => readFileSync(path.join(runtimeDir, 'dist', f), 'utf8'));
     for (const text of bundles) {
       const urls = [...text.matchAll(/new URL\("([^"]*-worker\.js)"/g)].map((m) => m[1]!);
-      expect(urls.sort()).to.deep.equal(['workers/background-compile-worker.js', 'workers/compile-worker.js', 'workers/lazy-background-worker.js']);
+      expect(urls.sort()).to.deep.equal(['workers/background-compile-worker.js', 'workers/compile-worker.js', 'workers/lazy-background-worker.js', 'workers/validate-worker.js']);
       for (const u of urls) expect(existsSync(path.join(runtimeDir, 'dist', u)), u).to.equal(true);
     }
     const script = `import { readFileSync, readdirSync } from 'node:fs';
@@ -110,11 +110,16 @@ describe('the bundled runtime (scripts/bundle.mjs)', function () {
       const b = lazy.instantiate(lazy.compile(bytes), {}).exports.last(2);
       await new Promise((r) => setTimeout(r, 1000));
       const t2 = threads();
+      const validating = new Engine({ compilation: 'lazy', parallelCompile: 2, backgroundCompile: false });
+      const d = validating.instantiate(validating.compile(bytes), {}).exports.last(4);
+      await new Promise((r) => setTimeout(r, 500)); // a worker that failed to load is gone by now
+      const t3 = threads();
       const later = new Engine({ compilation: 'eager', parallelCompile: false });
       const c = later.instantiate(await later.compileAsync(bytes), {}).exports.last(3);
-      console.log(JSON.stringify({ a, b, c, compileWorkers: t1 - t0, backgroundWorker: t2 - t1 }));`;
+      console.log(JSON.stringify({ a, b, c, d, compileWorkers: t1 - t0, backgroundWorker: t2 - t1, validateWorkers: t3 - t2 }));`;
     const out = node([], script, work);
-    expect(out).to.deep.include({ a: 101, b: 102, c: 103 });
+    expect(out).to.deep.include({ a: 101, b: 102, c: 103, d: 104 });
+    expect(out.validateWorkers, 'validation workers alive').to.be.at.least(1);
     expect(out.compileWorkers, 'compile workers alive').to.be.at.least(2);
     expect(out.backgroundWorker, 'background compile worker alive').to.be.at.least(1);
   });
