@@ -471,6 +471,11 @@ class FunctionValidator {
     return align;
   }
 
+  /** A (validated) table's index type: i64 for a 64-bit table (table64), else i32. */
+  private tableAddr(index: number): number {
+    return this.m.tables[index]!.limits.address64 === true ? ValType.I64 : ValType.I32;
+  }
+
   /** Pops a row's parameters whose first one is the address, typed `addr`. */
   private popAddressed(params: readonly number[], addr: number): void {
     for (let i = params.length - 1; i >= 1; i--) this.pop(params[i]!);
@@ -768,11 +773,12 @@ class FunctionValidator {
       case Op.CallIndirect: {
         if (this.uses !== null) this.uses.callWeight += this.weight;
         const typeIndex = r.readVarU32();
-        const elemType = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const elemType = this.tableType(table);
         if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
         if (elemType !== ValType.FuncRef) this.fail('type mismatch: call_indirect requires a funcref table');
         const sig = FIRST_TYPE_SIG + typeIndex;
-        this.pop(ValType.I32);
+        this.pop(this.tableAddr(table));
         this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
         this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
         return;
@@ -816,15 +822,17 @@ class FunctionValidator {
         return;
       }
       case Op.TableGet: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        this.pop(this.tableAddr(table));
         this.push(t);
         return;
       }
       case Op.TableSet: {
-        const t = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const t = this.tableType(table);
         this.pop(t);
-        this.pop(ValType.I32);
+        this.pop(this.tableAddr(table));
         return;
       }
       case Op.MemorySize: {
@@ -1014,38 +1022,53 @@ class FunctionValidator {
       }
       case OpFC.TableInit: {
         const seg = r.readVarU32();
-        const t = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const t = this.tableType(table);
         const e = this.elemType(seg);
         if (e !== t) this.fail(`type mismatch: table.init of ${typeName(e)} segment into ${typeName(t)} table`);
-        this.popI32s(3);
+        this.popI32s(2);
+        this.pop(this.tableAddr(table));
         return;
       }
       case OpFC.ElemDrop:
         this.elemType(r.readVarU32());
         return;
       case OpFC.TableCopy: {
-        const dst = this.tableType(r.readVarU32());
-        const src = this.tableType(r.readVarU32());
+        const dstTable = r.readVarU32();
+        const srcTable = r.readVarU32();
+        const dst = this.tableType(dstTable);
+        const src = this.tableType(srcTable);
         if (dst !== src) this.fail(`type mismatch: table.copy from ${typeName(src)} table to ${typeName(dst)} table`);
-        this.popI32s(3);
+        // table64: as memory.copy, the length is i64 only between two 64-bit tables.
+        const d = this.tableAddr(dstTable);
+        const sa = this.tableAddr(srcTable);
+        this.pop(d === ValType.I64 && sa === ValType.I64 ? ValType.I64 : ValType.I32);
+        this.pop(sa);
+        this.pop(d);
         return;
       }
       case OpFC.TableGrow: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        const at = this.tableAddr(table);
+        this.pop(at);
         this.pop(t);
-        this.push(ValType.I32);
+        this.push(at);
         return;
       }
-      case OpFC.TableSize:
-        this.tableType(r.readVarU32());
-        this.push(ValType.I32);
+      case OpFC.TableSize: {
+        const table = r.readVarU32();
+        this.tableType(table);
+        this.push(this.tableAddr(table));
         return;
+      }
       case OpFC.TableFill: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        const at = this.tableAddr(table);
+        this.pop(at);
         this.pop(t);
-        this.pop(ValType.I32);
+        this.pop(at);
         return;
       }
       default:

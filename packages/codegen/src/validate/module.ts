@@ -114,7 +114,7 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
       const table = m.tables[e.table];
       if (!table) fail(`unknown table ${e.table}`, e.offset?.offset);
       if (!e.offset) throw new Error('BUG: active element segment without offset');
-      validateConstExpr(m, e.offset, ValType.I32);
+      validateConstExpr(m, e.offset, table.limits.address64 === true ? ValType.I64 : ValType.I32);
       if (table.elemType !== e.elemType) fail('type mismatch: element segment type differs from its table', e.offset.offset);
     }
     for (const item of e.init) validateConstExpr(m, item, e.elemType);

@@ -332,14 +332,14 @@ function skipConstExpr(r: BinaryReader): void {
 
 function readTableType(r: BinaryReader): TableType {
   const elemType = r.readRefType();
-  return { elemType, limits: readLimits(r) };
+  return { elemType, limits: readLimits(r, true) };
 }
 
-function readLimits(r: BinaryReader, memory = false): Limits {
+function readLimits(r: BinaryReader, wide = false): Limits {
   // The flag is a one-bit LEB128 number, hence the LEB-style error texts.
   const at = r.pos;
   const flag = r.readU8();
-  if (memory && (flag === 4 || flag === 5) && r.features.memory64 === true) return readLimits64(r, flag === 5);
+  if (wide && (flag === 4 || flag === 5) && r.features.memory64 === true) return readLimits64(r, flag === 5);
   if ((flag & 0x7f) > 1) {
     const feature = limitsFlagsFeature(flag);
     if (feature !== undefined) throw new UnsupportedFeatureError(feature, 'integer too large', at, r.funcIndex);
@@ -350,7 +350,7 @@ function readLimits(r: BinaryReader, memory = false): Limits {
   return flag === 1 ? { min, max: r.readVarU32() } : { min };
 }
 
-/** memory64 limits: u64 sizes (see Limits for why numbers are enough). */
+/** memory64 limits of a memory or table (table64): u64 sizes (see Limits for why numbers are enough). */
 function readLimits64(r: BinaryReader, hasMax: boolean): Limits {
   const min = Number(r.readVarU64());
   return hasMax ? { min, max: Number(r.readVarU64()), address64: true } : { min, address64: true };
