@@ -458,6 +458,17 @@ class FunctionValidator {
       r.readVarU32();
       return;
     }
+    // Up to 4 LEB bytes (below 2^28: nearly every offset) it is in range for any memory
+    // and well formed; only longer ones need the BigInt reader.
+    const b = r.bytes;
+    const p = r.pos;
+    const last = Math.min(p + 4, r.end);
+    for (let q = p; q < last; q++) {
+      if (b[q]! < 0x80) {
+        r.pos = q + 1;
+        return;
+      }
+    }
     const offset = r.readVarU64();
     if (addr !== ValType.I64 && offset > 0xffffffffn) this.fail('offset out of range');
   }
