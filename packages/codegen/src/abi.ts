@@ -262,4 +262,15 @@ export const enum Builtin {
    * slot at the code; called by the lazy stub (lower/lazy-base.ts) on the function's first call.
    */
   LazyCompile = 13,
+  // The memory builtins for any memory but a 32-bit memory 0 (multi-memory, memory64): the
+  // same operations with the memory index (or indexes) as extra trailing arguments. An
+  // address or length is an i64 slot for a 64-bit memory, else an i32 one.
+  /** (delta, memory) → old pages or -1. */
+  MemoryGrowAt = 14,
+  /** (dst, value, len, memory). */
+  MemoryFillAt = 15,
+  /** (dst, src, len, dstMemory, srcMemory). */
+  MemoryCopyAt = 16,
+  /** (dst, src, len, segment, memory). */
+  MemoryInitAt = 17,
 }

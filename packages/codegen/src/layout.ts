@@ -10,6 +10,9 @@
 //                             ref.func and tables point to
 //   dataSegmentsOffset        per data segment: { address, length } (length 0 once dropped)
 //   elemSegmentsOffset        per element segment: { address, length } (length 0 once dropped)
+//   memoriesOffset            per memory after memory 0 (multi-memory): { base, byte length },
+//                             the same pair as the header's MemBase/MemSize, kept current by
+//                             the Memory; last, so a one-memory module's layout is unchanged
 //   size                      total bytes
 import { Vmctx, IMPORT_ENTRY_SIZE } from './abi.js';
 import type { WasmModule } from './wasm/types.js';
@@ -34,6 +37,8 @@ export const enum TableDescriptor {
 
 export const GLOBAL_CELL_SIZE = 16;
 export const SEGMENT_ENTRY_SIZE = 16;
+/** { base, byte length } of one memory; memory 0's is the vmctx header's MemBase/MemSize. */
+export const MEMORY_ENTRY_SIZE = 16;
 
 export interface VmctxLayout {
   importedFuncsOffset: number;
@@ -42,6 +47,7 @@ export interface VmctxLayout {
   funcRefsOffset: number;
   dataSegmentsOffset: number;
   elemSegmentsOffset: number;
+  memoriesOffset: number;
   size: number;
 }
 
@@ -59,7 +65,14 @@ export function computeLayout(m: WasmModule): VmctxLayout {
   off += SEGMENT_ENTRY_SIZE * dataSegmentCount(m);
   const elemSegmentsOffset = off;
   off += SEGMENT_ENTRY_SIZE * m.elems.length;
-  return { importedFuncsOffset, globalsOffset, tablesOffset, funcRefsOffset, dataSegmentsOffset, elemSegmentsOffset, size: off };
+  const memoriesOffset = off;
+  off += MEMORY_ENTRY_SIZE * Math.max(0, m.memories.length - 1);
+  return { importedFuncsOffset, globalsOffset, tablesOffset, funcRefsOffset, dataSegmentsOffset, elemSegmentsOffset, memoriesOffset, size: off };
+}
+
+/** vmctx offset of memory `i`'s base; its byte length follows 8 bytes later. */
+export function memoryBaseOffset(l: VmctxLayout, i: number): number {
+  return i === 0 ? Vmctx.MemBase : l.memoriesOffset + MEMORY_ENTRY_SIZE * (i - 1);
 }
 
 export function globalPtrOffset(l: VmctxLayout, globalIndex: number): number {

@@ -33,7 +33,10 @@ export interface EngineOptions {
    */
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
-  /** Proposals beyond Wasm 2.0 to accept (off by default), e.g. { extendedConst: true }. */
+  /**
+   * Proposals beyond Wasm 2.0 to accept, e.g. { extendedConst: true }: extendedConst is off
+   * by default; multiMemory and memory64 (Wasm 3.0) are on unless set to false.
+   */
   features?: DecodeOptions;
   /**
    * @internal Measurement only (bench/stack-check.ts): `false` compiles functions without
@@ -228,7 +231,7 @@ export class Engine {
       maxWasmStack,
       hostStackReserve,
       boundsChecks,
-      features: Object.freeze({ ...options.features }),
+      features: Object.freeze({ multiMemory: true, memory64: true, ...options.features }),
       stackChecks: Boolean(options.stackChecks ?? true),
       epochInterruption,
       hostInterrupts,

@@ -12,14 +12,15 @@
 // active ones are applied at instantiation and then dropped, as the spec says. The vmctx's
 // per-segment entries (layout.ts dataSegmentsOffset) are left zero: no generated code reads
 // them, since memory.init and data.drop are builtin calls.
-import { TrapCode, type ConstExpr, type DataSegmentTable, type Limits } from '@wasmjit/codegen';
+import { TrapCode, memoryBaseOffset, type ConstExpr, type DataSegmentTable, type Limits } from '@wasmjit/codegen';
 import { LinkError, instantiationTrap } from './errors.js';
 import { importValue, type InstanceBuild } from './instance-build.js';
 import { Memory } from './memory.js';
-import { attachVmctx, memoryBuffer, memoryGuarded, memoryMaximum, memoryPages, memoryUnguardedReason } from './memory-access.js';
+import { attachVmctx, memoryBuffer, memoryGuarded, memoryIs64, memoryMaximum, memoryPages, memoryUnguardedReason } from './memory-access.js';
 import { rawBits } from './global.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { installMemoryBuiltins, type DataSegments } from './memory-builtins.js';
+import { installMultiMemoryBuiltins } from './memory-builtins-at.js';
 import { ensureGuardHandler } from './signals.js';
 
 export function linkMemories(b: InstanceBuild): void {
@@ -31,17 +32,24 @@ export function linkMemories(b: InstanceBuild): void {
   }
   for (let i = imported; i < wasm.memories.length; i++) {
     const limits = wasm.memories[i]!;
-    b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max });
+    b.memories[i] = new Memory({ initial: limits.min, maximum: limits.max, address: limits.address64 === true ? 'i64' : 'i32' });
   }
   const memory = (b.memories[0] as Memory | undefined) ?? null;
+  // Guard-mode code compares nothing for a 32-bit memory (any of them, multi-memory); a
+  // 64-bit one is always compared (ops/heap-address.ts).
   if (memory && b.parts.boundsChecks === 'guard') {
-    requireGuarded(memory, imported > 0);
+    for (let i = 0; i < wasm.memories.length; i++) {
+      if (wasm.memories[i]!.address64 !== true) requireGuarded(b.memories[i] as Memory, i < imported);
+    }
     ensureGuardHandler();
   }
   // The Instance holds its memories (instance.ts, and its member in ref-domain.ts), so a
   // Memory lives as long as the code that addresses its pages; it also holds the tracker that
-  // detaches its vmctx from the memory once it is collected.
-  if (memory) b.keep.push(attachVmctx(memory, b.vmctx));
+  // detaches its vmctx from the memory once it is collected. Each memory keeps its own
+  // { base, size } entry of the vmctx current (layout.ts memoryBaseOffset).
+  for (let i = 0; i < wasm.memories.length; i++) {
+    b.keep.push(attachVmctx(b.memories[i] as Memory, b.vmctx, memoryBaseOffset(b.layout, i)));
+  }
   // Active segments start out dropped: by the time any code runs they have been applied.
   const table = wasm.dataSegments;
   const segments: DataSegments =
@@ -49,6 +57,7 @@ export function linkMemories(b: InstanceBuild): void {
       ? wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null))
       : Array.from({ length: table.count }, (_, i) => (table.isActive(i) ? null : table.bytes(i)));
   installMemoryBuiltins(b.builtins, memory, segments);
+  installMultiMemoryBuiltins(b.builtins, b.memories as Memory[], segments);
 }
 
 /** Guard-mode code must not run against a memory without the guard reservation. */
@@ -74,6 +83,9 @@ function importMemory(b: InstanceBuild, module: string, name: string, want: Limi
     throw new LinkError(`${where}: memory import requires a wasmjit Memory`);
   }
   const maximum = memoryMaximum(value as Memory);
+  if (memoryIs64(value as Memory) !== (want.address64 === true)) {
+    throw new LinkError(`${where}: incompatible import type: the memory is addressed by ${memoryIs64(value as Memory) ? 'i64' : 'i32'}, the module's by ${want.address64 === true ? 'i64' : 'i32'}`);
+  }
   // Import matching uses the memory's current size as its minimum (spec: extern types).
   if (pages < want.min) {
     throw new LinkError(`${where}: memory has ${pages} pages, the module needs at least ${want.min}`);
@@ -97,14 +109,12 @@ export function initDataSegments(b: InstanceBuild): void {
   }
   const datas = b.wasm.datas;
   if (datas.length === 0) return;
-  const memory = b.memories[0] as Memory | undefined;
-  // No code runs between segments, so the memory cannot grow: one view for all of them.
-  let mem: Uint8Array | undefined;
+  // No code runs between segments, so no memory can grow: one view per memory for all of them.
+  const views = new Views(b);
   for (const d of datas) {
     if (d.mode !== 'active') continue;
-    if (!memory) throw new Error('BUG: active data segment in a module without memory');
-    const offset = d.constOffset ?? evalOffset(b, d.offset);
-    mem ??= new Uint8Array(memoryBuffer(memory));
+    const offset = d.constOffset ?? evalOffset(b, d.offset, d.memory);
+    const mem = views.of(d.memory);
     // Once: each read of `bytes` makes a new view (98,000 segments in esbuild.wasm).
     const bytes = d.bytes;
     if (offset + bytes.length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
@@ -115,13 +125,11 @@ export function initDataSegments(b: InstanceBuild): void {
 /** initDataSegments for the decoder's table of segments (no object per segment). */
 function initFromTable(b: InstanceBuild, table: DataSegmentTable): void {
   if (table.count === 0) return;
-  const memory = b.memories[0] as Memory | undefined;
-  let mem: Uint8Array | undefined;
+  const views = new Views(b);
   for (let i = 0; i < table.count; i++) {
     if (!table.isActive(i)) continue;
-    if (!memory) throw new Error('BUG: active data segment in a module without memory');
-    const offset = table.constOffsetOf(i) ?? evalOffset(b, table.offsetExpr(i));
-    mem ??= new Uint8Array(memoryBuffer(memory));
+    const offset = table.constOffsetOf(i) ?? evalOffset(b, table.offsetExpr(i), table.memory[i]!);
+    const mem = views.of(table.memory[i]!);
     const length = table.length[i]!;
     if (offset + length > mem.length) throw instantiationTrap(TrapCode.OutOfBoundsMemory, 'data segment is out of bounds');
     const start = table.start[i]!;
@@ -129,8 +137,8 @@ function initFromTable(b: InstanceBuild, table: DataSegmentTable): void {
   }
 }
 
-/** A data segment's offset expression, as a u32 (evaluated by the shared const-eval.ts). */
-function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
+/** A data segment's offset expression, as a u32 (u64 for memory64; evaluated by the shared const-eval.ts). */
+function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined, memory: number): number {
   if (!expr) throw new Error('BUG: active data segment without an offset');
   const env: ConstEnv = {
     global: (i) => {
@@ -142,7 +150,24 @@ function evalOffset(b: InstanceBuild, expr: ConstExpr | undefined): number {
       throw new Error('BUG: ref.func in a data segment offset (validation admits i32 only)');
     },
   };
-  return Number(BigInt.asUintN(32, evalConstExpr(expr, env)));
+  // An i64 offset (memory64) above 2^53 rounds, but stays beyond every memory: it still traps.
+  const value = evalConstExpr(expr, env);
+  return Number(BigInt.asUintN(b.wasm.memories[memory]?.address64 === true ? 64 : 32, value));
+}
+
+/** A byte view of each memory the data segments write, made on first use. */
+class Views {
+  readonly #views: (Uint8Array | undefined)[] = [];
+  constructor(private readonly b: InstanceBuild) {}
+  of(index: number): Uint8Array {
+    let v = this.#views[index];
+    if (v === undefined) {
+      const memory = this.b.memories[index] as Memory | undefined;
+      if (!memory) throw new Error(`BUG: active data segment for memory ${index}, which the module does not have`);
+      v = this.#views[index] = new Uint8Array(memoryBuffer(memory));
+    }
+    return v;
+  }
 }
 
 /** The export object for memory `index`: the Memory itself, so identity is preserved. */

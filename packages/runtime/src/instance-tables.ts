@@ -117,7 +117,7 @@ export function linkTables(b: InstanceBuild): void {
   }
   for (; index < wasm.tables.length; index++) {
     const t = wasm.tables[index]!;
-    const table = createTable(t.elemType, t.limits.min, t.limits.max, b.domain);
+    const table = createTable(t.elemType, t.limits.min, t.limits.max, b.domain, t.limits.address64 === true);
     b.tables[index] = table;
     b.tableStores[index] = tableStore(table)!;
   }
@@ -155,6 +155,9 @@ function importTable(where: string, value: unknown, want: TableType): TableStore
   if (t.elemType !== want.elemType) {
     throw new LinkError(`${where}: incompatible import type: table of ${TYPE_NAMES[t.elemType]}, expected ${TYPE_NAMES[want.elemType]}`);
   }
+  if (t.is64 !== (want.limits.address64 === true)) {
+    throw new LinkError(`${where}: incompatible import type: table indexed by ${t.is64 ? 'i64' : 'i32'}, expected ${want.limits.address64 === true ? 'i64' : 'i32'}`);
+  }
   // Import matching uses the table's current length as its minimum (spec: extern types).
   if (t.length < want.limits.min) {
     throw new LinkError(`${where}: incompatible import type: table has ${t.length} elements, the module needs at least ${want.limits.min}`);
@@ -191,9 +194,10 @@ export function initElemSegments(b: InstanceBuild): void {
   elems.forEach((e, i) => {
     if (e.mode !== 'active') return;
     if (!e.offset) throw new Error('BUG: active element segment without an offset');
-    const dst = Number(BigInt.asUintN(32, evalConstExpr(e.offset, env)));
     const t = tables[e.table];
     if (!t) throw new Error(`BUG: element segment for missing table ${e.table}`);
+    // A table64 offset above 2^53 rounds, but stays past every table: it still traps.
+    const dst = Number(BigInt.asUintN(t.is64 ? 64 : 32, evalConstExpr(e.offset, env)));
     initTable(t, dst, segments[i]!);
   });
 }

@@ -25,6 +25,19 @@ export function toF32(v: unknown): number {
 }
 
 /** [EnforceRange] unsigned long, as WebAssembly's Table and Memory methods take indexes. */
+/**
+ * A table64 size from the runtime API: a number or bigint, non-negative and below 2^64
+ * (as a number: above 2^53 it is past every limit anyway).
+ */
+export function enforceU64Size(v: unknown, what: string): number {
+  const n = typeof v === 'bigint' ? Number(v) : +(v as number);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+  const t = Math.trunc(n);
+  // 2^64 - 1 itself rounds to 2^64 as a number: accepted.
+  if (t < 0 || t > 2 ** 64) throw new TypeError(`${what} ${t} is outside the range of an unsigned 64-bit integer`);
+  return t;
+}
+
 export function enforceU32(v: unknown, what: string): number {
   const n = +(v as number);
   if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);

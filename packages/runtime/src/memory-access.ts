@@ -19,6 +19,8 @@ export const memoryMaximum = (m: Memory): number | undefined => maximum(m);
 export const memoryBuffer = (m: Memory): ArrayBuffer => bufferGetter.call(m);
 export const growMemory = (m: Memory, delta: number): number => growPages(m, delta);
 /** Returns the tracker the instance keeps. */
-export const attachVmctx = (m: Memory, vmctx: DataRegion): object => attach(m, vmctx);
+export const attachVmctx = (m: Memory, vmctx: DataRegion, entry = 0): object => attach(m, vmctx, entry);
+/** memory64: whether the memory is addressed by i64. */
+export const memoryIs64 = (m: Memory): boolean => memoryInternals.is64(m);
 export const memoryGuarded = (m: Memory): boolean => guardedGetter.call(m);
 export const memoryUnguardedReason = (m: Memory): string | undefined => unguardedReasonGetter.call(m);

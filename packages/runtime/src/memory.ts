@@ -37,6 +37,13 @@ export const WASM_PAGE = 65536;
 export const MAX_PAGES = 65536;
 /** 8 GiB covers any u32 address plus any u32 offset; one more wasm page covers the widest access. */
 export const GUARD_RESERVATION = 2 ** 33 + WASM_PAGE;
+/**
+ * memory64: the most pages a 64-bit memory may have here (2^20 pages = 64 GiB), whatever
+ * its declared maximum (2^48 pages would not fit the 47-bit user address space). Its
+ * reservation covers min(maximum, this) once, uncommitted (MAP_NORESERVE), so the base
+ * never moves; a grow beyond it returns -1 as a refused grow does.
+ */
+export const MAX_PAGES_64 = 2 ** 20;
 
 export interface MemoryDescriptor {
   /** Initial size in pages. */
@@ -45,6 +52,8 @@ export interface MemoryDescriptor {
   maximum?: number;
   /** Shared memories (threads) are not supported. */
   shared?: boolean;
+  /** 'i64' for a 64-bit memory (memory64); default 'i32'. */
+  address?: 'i32' | 'i64';
 }
 
 // Each buffer handed out keeps its Memory, and so the reservation it aliases, alive. A
@@ -65,8 +74,10 @@ export interface MemoryInternals {
   maximum(m: Memory): number | undefined;
   /** memory.grow: the old size in pages, or -1. */
   growPages(m: Memory, delta: number): number;
-  /** Returns the tracker the instance keeps. */
-  attachVmctx(m: Memory, vmctx: DataRegion): object;
+  /** Returns the tracker the instance keeps; `entry` is where the memory's { base, size } pair goes. */
+  attachVmctx(m: Memory, vmctx: DataRegion, entry: number): object;
+  /** memory64: addressed by i64. */
+  is64(m: Memory): boolean;
 }
 
 export let memoryInternals: MemoryInternals;
@@ -78,7 +89,8 @@ export class Memory {
       pages: (m) => m.#pages,
       maximum: (m) => m.#maximum,
       growPages: (m, delta) => m.#growPages(delta),
-      attachVmctx: (m, vmctx) => m.#attachVmctx(vmctx),
+      attachVmctx: (m, vmctx, entry) => m.#attachVmctx(vmctx, entry),
+      is64: (m) => m.#is64,
     };
   }
 
@@ -86,28 +98,35 @@ export class Memory {
   readonly #unguardedReason: string | undefined;
   #pages: number;
   readonly #maximum: number | undefined;
+  readonly #is64: boolean;
   #buffer: ArrayBuffer | null = null;
   #disposed = false;
   /** The vmctx of every live instance using this memory (see attachVmctx). */
-  readonly #vmctxs = new Map<number, DataRegion>();
+  readonly #vmctxs = new Map<number, { vmctx: DataRegion; entry: number }>();
   #nextVmctxKey = 0;
 
   constructor(descriptor: MemoryDescriptor) {
     if (typeof descriptor !== 'object' || descriptor === null) {
       throw new TypeError('WebAssembly.Memory(): Argument 0 must be a memory descriptor');
     }
-    const initial = enforceU32(descriptor.initial, 'initial');
+    const address: unknown = descriptor.address;
+    if (address !== undefined && address !== 'i32' && address !== 'i64') {
+      throw new TypeError(`Memory: address must be 'i32' or 'i64', got ${String(address)}`);
+    }
+    const is64 = address === 'i64';
+    const initial = is64 ? enforceU64(descriptor.initial, 'initial') : enforceU32(descriptor.initial, 'initial');
     const max: unknown = descriptor.maximum; // read once: a getter may have side effects
-    const maximum = max === undefined ? undefined : enforceU32(max, 'maximum');
+    const maximum = max === undefined ? undefined : is64 ? enforceU64(max, 'maximum') : enforceU32(max, 'maximum');
     if (descriptor.shared) throw new TypeError('wasmjit: shared memories are not supported');
-    if (initial > MAX_PAGES) throw new RangeError(`Memory: initial ${initial} exceeds the limit of ${MAX_PAGES} pages`);
-    if (maximum !== undefined && maximum > MAX_PAGES) {
-      throw new RangeError(`Memory: maximum ${maximum} exceeds the limit of ${MAX_PAGES} pages`);
+    const limit = is64 ? MAX_PAGES_64 : MAX_PAGES;
+    if (initial > limit) throw new RangeError(`Memory: initial ${initial} exceeds the limit of ${limit} pages`);
+    if (maximum !== undefined && maximum > (is64 ? 2 ** 48 : MAX_PAGES)) {
+      throw new RangeError(`Memory: maximum ${maximum} exceeds the limit of ${is64 ? '2^48' : MAX_PAGES} pages`);
     }
     if (maximum !== undefined && maximum < initial) {
       throw new RangeError(`Memory: maximum ${maximum} is below initial ${initial}`);
     }
-    const { reservation, unguardedReason } = reserveFor(maximum);
+    const { reservation, unguardedReason } = is64 ? reserve64(maximum) : reserveFor(maximum);
     if (!reservation.commit(0, initial * WASM_PAGE)) {
       throw new RangeError(`Memory: cannot allocate ${initial} pages`);
     }
@@ -115,6 +134,7 @@ export class Memory {
     this.#unguardedReason = unguardedReason;
     this.#pages = initial;
     this.#maximum = maximum;
+    this.#is64 = is64;
   }
 
   /** An ArrayBuffer over the whole current memory; detached by the next grow. */
@@ -129,7 +149,7 @@ export class Memory {
 
   /** Grows by `delta` pages; returns the old size in pages. RangeError past the maximum. */
   grow(delta: number): number {
-    const d = enforceU32(delta, 'delta');
+    const d = this.#is64 ? enforceU64(delta, 'delta') : enforceU32(delta, 'delta');
     if (this.#disposed) throw new TypeError('Memory: used after dispose()');
     const old = this.#growPages(d);
     if (old < 0) throw new RangeError('Memory.grow(): maximum memory size exceeded');
@@ -173,7 +193,8 @@ export class Memory {
   #growPages(delta: number): number {
     const old = this.#pages;
     if (this.#disposed) return -1;
-    if (delta > (this.#maximum ?? MAX_PAGES) - old) return -1;
+    const limit = this.#is64 ? Math.min(this.#maximum ?? MAX_PAGES_64, MAX_PAGES_64) : this.#maximum ?? MAX_PAGES;
+    if (delta > limit - old) return -1;
     // Even a grow by 0 detaches, as in V8 (and the JS API spec's "refresh the memory buffer").
     if (delta !== 0 && !this.#reservation.commit(old * WASM_PAGE, delta * WASM_PAGE)) return -1;
     this.#pages = old + delta;
@@ -188,11 +209,11 @@ export class Memory {
    * until the end of the current job, and a FinalizationRegistry keeps its held value just as
    * long, which in a synchronous loop is every vmctx made in it (collected.ts).
    */
-  #attachVmctx(vmctx: DataRegion): object {
+  #attachVmctx(vmctx: DataRegion, entry: number): object {
     const key = this.#nextVmctxKey++;
-    this.#vmctxs.set(key, vmctx);
+    this.#vmctxs.set(key, { vmctx, entry });
     const vmctxs = this.#vmctxs; // not `this`: the cleanup must not keep the Memory alive
-    writeVmctx(vmctx, this.#reservation.address, this.#pages * WASM_PAGE);
+    writeVmctx(vmctx, entry, this.#reservation.address, this.#pages * WASM_PAGE);
     return cleanupWhenCollected(() => vmctxs.delete(key));
   }
 
@@ -204,7 +225,7 @@ export class Memory {
 
   #syncVmctxs(): void {
     const bytes = this.#pages * WASM_PAGE;
-    for (const vmctx of this.#vmctxs.values()) writeVmctx(vmctx, this.#reservation.address, bytes);
+    for (const { vmctx, entry } of this.#vmctxs.values()) writeVmctx(vmctx, entry, this.#reservation.address, bytes);
   }
 }
 
@@ -225,10 +246,31 @@ function reserveFor(maximum: number | undefined): { reservation: Reservation; un
   return { reservation, unguardedReason: guarded };
 }
 
-function writeVmctx(vmctx: DataRegion, base: number, bytes: number): void {
+/** Writes { base, byte length } at `entry` (memory 0: the header's MemBase/MemSize). */
+function writeVmctx(vmctx: DataRegion, entry: number, base: number, bytes: number): void {
   const view = new DataView(vmctx.buffer);
-  view.setBigUint64(Vmctx.MemBase, BigInt(base), true);
-  view.setBigUint64(Vmctx.MemSize, BigInt(bytes), true);
+  view.setBigUint64(entry + Vmctx.MemBase, BigInt(base), true);
+  view.setBigUint64(entry + Vmctx.MemSize, BigInt(bytes), true);
+}
+
+/**
+ * memory64: one reservation of what the memory can ever use here (see MAX_PAGES_64), never
+ * guarded (its code always compares; no guard region covers a 64-bit index).
+ */
+function reserve64(maximum: number | undefined): { reservation: Reservation; unguardedReason?: string } {
+  const pages = Math.max(1, Math.min(maximum ?? MAX_PAGES_64, MAX_PAGES_64));
+  const reservation = reserve(pages * WASM_PAGE, false);
+  if (typeof reservation === 'string') throw new RangeError(`Memory: cannot reserve address space for a 64-bit linear memory (${reservation})`);
+  return { reservation, unguardedReason: '64-bit memory: bounds are always compared' };
+}
+
+/** [EnforceRange] for a memory64 size: a number or a bigint up to 2^53 - 1 (what a page count here can be). */
+function enforceU64(v: unknown, what: string): number {
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  if (!Number.isFinite(n)) throw new TypeError(`Memory: ${what} must be a finite number`);
+  const t = Math.trunc(n);
+  if (t < 0 || t > Number.MAX_SAFE_INTEGER) throw new TypeError(`Memory: ${what} ${t} is outside the range of an unsigned 64-bit integer`);
+  return t;
 }
 
 /** WebIDL [EnforceRange] unsigned long, as the WebAssembly JS API converts these numbers. */

@@ -38,6 +38,8 @@ export class TableStore {
     readonly maximum: number | undefined,
     readonly domain: RefDomain,
     init: bigint,
+    /** table64: indexed by i64 (builtins then read u64 arguments). */
+    readonly is64 = false,
   ) {
     this.#descriptor = allocCell();
     this.#length = initial;

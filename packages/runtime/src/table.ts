@@ -9,7 +9,7 @@
 import { ValType } from '@wasmjit/codegen';
 import { RefDomain } from './ref-domain.js';
 import { refFromJS, refToJS } from './refs.js';
-import { enforceU32 } from './js-values.js';
+import { enforceU32, enforceU64Size } from './js-values.js';
 import { MAX_TABLE_LENGTH, TableStore } from './table-store.js';
 
 export { MAX_TABLE_LENGTH } from './table-store.js';
@@ -20,6 +20,8 @@ export interface TableDescriptorInit {
   element: TableElementType;
   initial: number;
   maximum?: number;
+  /** 'i64' for a 64-bit table (table64); default 'i32'. */
+  address?: 'i32' | 'i64';
 }
 
 const ELEMENT_TYPES: Record<string, ValType.FuncRef | ValType.ExternRef> = {
@@ -40,10 +42,10 @@ export function tableStore(t: unknown): TableStore | undefined {
  * A table a module defines, in its instance's domain: all elements ref.null. Module-level,
  * not a static method: a program could call a static with a forged domain.
  */
-export function createTable(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain): Table {
+export function createTable(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain, is64 = false): Table {
   internalDomain = domain;
   try {
-    return new Table({ element: elemType === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum });
+    return new Table({ element: elemType === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum, address: is64 ? 'i64' : 'i32' });
   } finally {
     internalDomain = null;
   }
@@ -65,9 +67,13 @@ export class Table {
     const element = String(descriptor.element);
     const elemType = ELEMENT_TYPES[element];
     if (elemType === undefined) throw new TypeError(`Table: unknown element type ${element}`);
-    const initial = enforceU32(descriptor.initial, 'Table: initial');
+    const address: unknown = descriptor.address;
+    if (address !== undefined && address !== 'i32' && address !== 'i64') throw new TypeError(`Table: address must be 'i32' or 'i64', got ${String(address)}`);
+    const is64 = address === 'i64';
+    const size = is64 ? enforceU64Size : enforceU32;
+    const initial = size(descriptor.initial, 'Table: initial');
     const max: unknown = descriptor.maximum;
-    const maximum = max === undefined ? undefined : enforceU32(max, 'Table: maximum');
+    const maximum = max === undefined ? undefined : size(max, 'Table: maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError(`Table: maximum ${maximum} is below initial ${initial}`);
     if (initial > MAX_TABLE_LENGTH) throw new RangeError(`Table: initial ${initial} exceeds the limit of ${MAX_TABLE_LENGTH}`);
     let domain: RefDomain;
@@ -79,7 +85,7 @@ export class Table {
       domain = new RefDomain();
       init = fromJS(elemType, domain, value, arguments.length < 2);
     }
-    this.#store = new TableStore(elemType, initial, maximum, domain, init);
+    this.#store = new TableStore(elemType, initial, maximum, domain, init, is64);
   }
 
   get length(): number {
@@ -104,7 +110,7 @@ export class Table {
   /** Grows by `delta` elements (set to `value`); returns the old length. */
   grow(delta: number, value?: unknown): number {
     const s = this.#store;
-    const d = enforceU32(delta, 'Table.grow(): delta');
+    const d = (s.is64 ? enforceU64Size : enforceU32)(delta, 'Table.grow(): delta');
     const init = fromJS(s.elemType, s.domain, value, arguments.length < 2);
     const old = s.grow(d, init);
     if (old < 0) throw new RangeError(`Table.grow(): cannot grow a table of ${s.length} by ${d}`);

@@ -20,6 +20,7 @@
 // weighted count (a store and a load per call executed): a loop without calls nested in a
 // function that also calls, like a recursive quicksort's partition scans.
 import { RBX, R12, R13, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
+import { VALIDATED_BODY_FEATURES } from '../wasm/memarg.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
@@ -91,6 +92,7 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
   const score = out.score;
   const inLoop = out.inLoop;
   const r = new BinaryReader(bytes, bodyStart, bodyEnd);
+  r.features = VALIDATED_BODY_FEATURES;
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
   let loops = 0;

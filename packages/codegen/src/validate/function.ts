@@ -145,6 +145,12 @@ class FunctionValidator {
   private readonly globalTypes: Uint8Array;
   private readonly globalMutable: Uint8Array;
   private readonly hasMemory: boolean;
+  /** Address type (ValType.I32, or I64 for memory64) of every memory. */
+  private readonly memAddr: Uint8Array;
+  private readonly multiMemory: boolean;
+  private readonly memory64: boolean;
+  /** The address type of the memory the last readMemargFlags named. */
+  private memargAddr = 0;
   /** Number of data segments code may name, or undefined without a data count section. */
   private readonly dataCount: number | undefined;
   /** br_table's label depths, and the operand types one target popped (reused; an array's length setter is slow). */
@@ -165,6 +171,7 @@ class FunctionValidator {
   ) {
     this.bytes = m.bytes;
     this.r = new BinaryReader(m.bytes, 0, 0);
+    this.r.features = m.features ?? {};
     this.sigs = ctx.sigs;
     this.numTypes = m.types.length;
     this.numGlobals = m.numImportedGlobals + m.globals.length;
@@ -176,6 +183,10 @@ class FunctionValidator {
       this.globalMutable[i] = g.mutable ? 1 : 0;
     }
     this.hasMemory = m.memories.length > 0;
+    this.memAddr = new Uint8Array(m.memories.length);
+    for (let i = 0; i < m.memories.length; i++) this.memAddr[i] = m.memories[i]!.address64 === true ? ValType.I64 : ValType.I32;
+    this.multiMemory = m.features?.multiMemory === true;
+    this.memory64 = m.features?.memory64 === true;
     this.dataCount = m.dataCount;
   }
 
@@ -402,6 +413,86 @@ class FunctionValidator {
     if (!this.hasMemory) this.fail('unknown memory 0');
   }
 
+  // ── multi-memory and memory64 (off the hot path: memory 0 with i32 addresses is inline) ──
+
+  /** The address type of memory `index`; fails for an unknown memory. */
+  private memoryAddr(index: number): number {
+    if (index >= this.memAddr.length) this.fail(`unknown memory ${index}`);
+    return this.memAddr[index]!;
+  }
+
+  /**
+   * A memory operator's memory index: a u32 with multi-memory, else 2.0's reserved zero
+   * byte. Returns the memory's address type.
+   */
+  private memoryIndex(): number {
+    if (!this.multiMemory) {
+      this.zeroByte();
+      return this.memoryAddr(0);
+    }
+    return this.memoryAddr(this.r.readVarU32());
+  }
+
+  /**
+   * A memarg's flags when they are not a one-byte alignment of memory 0: bit 6 announces a
+   * memory index (multi-memory), flags from 0x80 on are malformed then. Returns the
+   * alignment; the memory's address type is left in memargAddr.
+   */
+  private readMemargFlags(): number {
+    const r = this.r;
+    const at = r.pos;
+    const flags = r.readVarU32();
+    if (!this.multiMemory || flags < 0x40) {
+      this.memargAddr = this.memAddr[0] ?? ValType.I32;
+      return flags;
+    }
+    if (flags >= 0x80) r.fail('malformed memop flags', at);
+    this.memargAddr = this.memoryAddr(r.readVarU32());
+    return flags - 0x40;
+  }
+
+  /** A memarg offset beyond one byte: u64 with memory64 (below 2^32 for an i32 memory), else u32. */
+  private readMemargOffset(addr: number): void {
+    const r = this.r;
+    if (!this.memory64) {
+      r.readVarU32();
+      return;
+    }
+    // Up to 4 LEB bytes (below 2^28: nearly every offset) it is in range for any memory
+    // and well formed; only longer ones need the BigInt reader.
+    const b = r.bytes;
+    const p = r.pos;
+    const last = Math.min(p + 4, r.end);
+    for (let q = p; q < last; q++) {
+      if (b[q]! < 0x80) {
+        r.pos = q + 1;
+        return;
+      }
+    }
+    const offset = r.readVarU64();
+    if (addr !== ValType.I64 && offset > 0xffffffffn) this.fail('offset out of range');
+  }
+
+  /** A full memarg (SIMD, atomics); returns its alignment, the address type in memargAddr. */
+  private readMemarg(): number {
+    const r = this.r;
+    const align = this.readMemargFlags();
+    this.readMemargOffset(this.memargAddr);
+    if (!this.hasMemory) this.fail('unknown memory 0');
+    return align;
+  }
+
+  /** A (validated) table's index type: i64 for a 64-bit table (table64), else i32. */
+  private tableAddr(index: number): number {
+    return this.m.tables[index]!.limits.address64 === true ? ValType.I64 : ValType.I32;
+  }
+
+  /** Pops a row's parameters whose first one is the address, typed `addr`. */
+  private popAddressed(params: readonly number[], addr: number): void {
+    for (let i = params.length - 1; i >= 1; i--) this.pop(params[i]!);
+    this.pop(addr);
+  }
+
   private localType(index: number): number {
     if (index >= this.numLocals) this.fail(`unknown local ${index}`);
     return this.locals[index]!;
@@ -432,6 +523,7 @@ class FunctionValidator {
     // Module facts in locals too: a field first read by an operator that only shows up
     // after the loop was optimised would cost a deoptimisation (no type feedback yet).
     const hasMemory = this.hasMemory;
+    const addr0: number = this.memAddr[0] ?? ValType.I32;
     const numGlobals = this.numGlobals;
     const globalTypes = this.globalTypes;
     const globalMutable = this.globalMutable;
@@ -478,17 +570,21 @@ class FunctionValidator {
       const memType = MEM_TYPE[op]!;
       if (memType !== 0) {
         let align: number;
-        if (pos < end && (align = bytes[pos]!) < 0x80) pos++;
+        let addr = addr0;
+        if (pos < end && (align = bytes[pos]!) < 0x40) pos++;
         else {
+          // A memory index (multi-memory), or a long alignment.
           r.pos = pos;
-          align = r.readVarU32();
+          this.at = at;
+          align = this.readMemargFlags();
+          addr = this.memargAddr;
           pos = r.pos;
         }
-        // The offset: any u32 is valid.
         if (pos < end && bytes[pos]! < 0x80) pos++;
         else {
           r.pos = pos;
-          r.readVarU32();
+          this.at = at;
+          this.readMemargOffset(addr);
           pos = r.pos;
         }
         if (!hasMemory) this.failAt('unknown memory 0', at);
@@ -496,11 +592,11 @@ class FunctionValidator {
         if (MEM_IS_STORE[op]) {
           if (sp > height && vals[sp - 1] === memType) sp--;
           else sp = this.popSlow(memType, sp, at);
-          if (sp > height && vals[sp - 1] === ValType.I32) sp--;
-          else sp = this.popSlow(ValType.I32, sp, at);
+          if (sp > height && vals[sp - 1] === addr) sp--;
+          else sp = this.popSlow(addr, sp, at);
         } else {
-          if (sp > height && vals[sp - 1] === ValType.I32) sp--;
-          else sp = this.popSlow(ValType.I32, sp, at);
+          if (sp > height && vals[sp - 1] === addr) sp--;
+          else sp = this.popSlow(addr, sp, at);
           vals[sp++] = memType;
         }
         continue;
@@ -688,11 +784,12 @@ class FunctionValidator {
       case Op.CallIndirect: {
         if (this.uses !== null) this.uses.callWeight += this.weight;
         const typeIndex = r.readVarU32();
-        const elemType = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const elemType = this.tableType(table);
         if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
         if (elemType !== ValType.FuncRef) this.fail('type mismatch: call_indirect requires a funcref table');
         const sig = FIRST_TYPE_SIG + typeIndex;
-        this.pop(ValType.I32);
+        this.pop(this.tableAddr(table));
         this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
         this.pushTypes(this.sigs.resultStart[sig]!, this.sigs.resultCount[sig]!);
         return;
@@ -736,28 +833,30 @@ class FunctionValidator {
         return;
       }
       case Op.TableGet: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        this.pop(this.tableAddr(table));
         this.push(t);
         return;
       }
       case Op.TableSet: {
-        const t = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const t = this.tableType(table);
         this.pop(t);
-        this.pop(ValType.I32);
+        this.pop(this.tableAddr(table));
         return;
       }
-      case Op.MemorySize:
-        this.zeroByte();
-        this.checkMemory();
-        this.push(ValType.I32);
+      case Op.MemorySize: {
+        const addr = this.memoryIndex();
+        this.push(addr);
         return;
-      case Op.MemoryGrow:
-        this.zeroByte();
-        this.checkMemory();
-        this.pop(ValType.I32);
-        this.push(ValType.I32);
+      }
+      case Op.MemoryGrow: {
+        const addr = this.memoryIndex();
+        this.pop(addr);
+        this.push(addr);
         return;
+      }
       case Op.RefNull:
         this.push(r.readRefType());
         return;
@@ -852,12 +951,15 @@ class FunctionValidator {
         break;
       case ImmKind.MemArg:
       case ImmKind.MemArgLane: {
-        const align = r.readVarU32();
-        r.readVarU32(); // offset: any u32 is valid
+        const align = this.readMemarg();
         const lane = row.imm === ImmKind.MemArgLane ? r.readU8() : 0;
-        this.checkMemory();
         if (align > Math.log2(row.accessBytes)) this.fail('alignment must not be larger than natural');
         if (row.imm === ImmKind.MemArgLane && lane >= SIMD_LANES[sub]!) this.fail('invalid lane index');
+        if (this.memargAddr === ValType.I64) {
+          this.popAddressed(row.params!, ValType.I64);
+          for (const t of row.results!) this.push(t);
+          return;
+        }
         break;
       }
     }
@@ -877,12 +979,15 @@ class FunctionValidator {
     if (row.imm === ImmKind.ZeroByte) {
       this.zeroByte(); // atomic.fence
     } else {
-      const align = r.readVarU32();
-      r.readVarU32(); // offset: any u32 is valid
-      this.checkMemory();
+      const align = this.readMemarg();
       const natural = Math.log2(row.accessBytes);
       if (align > natural) this.fail('alignment must not be larger than natural');
       if (align < natural) this.fail('atomic alignment must be natural');
+      if (this.memargAddr === ValType.I64) {
+        this.popAddressed(row.params!, ValType.I64);
+        for (const t of row.results!) this.push(t);
+        return;
+      }
     }
     const p = row.params!;
     for (let i = p.length - 1; i >= 0; i--) this.pop(p[i]!);
@@ -900,61 +1005,81 @@ class FunctionValidator {
     switch (sub) {
       case OpFC.MemoryInit: {
         const seg = r.readVarU32();
-        this.zeroByte();
-        this.checkMemory();
+        const addr = this.memoryIndex();
         this.checkDataSegment(seg);
-        this.popI32s(3);
+        this.popI32s(2);
+        this.pop(addr);
         return;
       }
       case OpFC.DataDrop: {
         this.checkDataSegment(r.readVarU32());
         return;
       }
-      case OpFC.MemoryCopy:
-        this.zeroByte();
-        this.zeroByte();
-        this.checkMemory();
-        this.popI32s(3);
+      case OpFC.MemoryCopy: {
+        const dst = this.memoryIndex();
+        const src = this.memoryIndex();
+        // The length is i64 only between two 64-bit memories.
+        this.pop(dst === ValType.I64 && src === ValType.I64 ? ValType.I64 : ValType.I32);
+        this.pop(src);
+        this.pop(dst);
         return;
-      case OpFC.MemoryFill:
-        this.zeroByte();
-        this.checkMemory();
-        this.popI32s(3);
+      }
+      case OpFC.MemoryFill: {
+        const addr = this.memoryIndex();
+        this.pop(addr);
+        this.pop(ValType.I32);
+        this.pop(addr);
         return;
+      }
       case OpFC.TableInit: {
         const seg = r.readVarU32();
-        const t = this.tableType(r.readVarU32());
+        const table = r.readVarU32();
+        const t = this.tableType(table);
         const e = this.elemType(seg);
         if (e !== t) this.fail(`type mismatch: table.init of ${typeName(e)} segment into ${typeName(t)} table`);
-        this.popI32s(3);
+        this.popI32s(2);
+        this.pop(this.tableAddr(table));
         return;
       }
       case OpFC.ElemDrop:
         this.elemType(r.readVarU32());
         return;
       case OpFC.TableCopy: {
-        const dst = this.tableType(r.readVarU32());
-        const src = this.tableType(r.readVarU32());
+        const dstTable = r.readVarU32();
+        const srcTable = r.readVarU32();
+        const dst = this.tableType(dstTable);
+        const src = this.tableType(srcTable);
         if (dst !== src) this.fail(`type mismatch: table.copy from ${typeName(src)} table to ${typeName(dst)} table`);
-        this.popI32s(3);
+        // table64: as memory.copy, the length is i64 only between two 64-bit tables.
+        const d = this.tableAddr(dstTable);
+        const sa = this.tableAddr(srcTable);
+        this.pop(d === ValType.I64 && sa === ValType.I64 ? ValType.I64 : ValType.I32);
+        this.pop(sa);
+        this.pop(d);
         return;
       }
       case OpFC.TableGrow: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        const at = this.tableAddr(table);
+        this.pop(at);
         this.pop(t);
-        this.push(ValType.I32);
+        this.push(at);
         return;
       }
-      case OpFC.TableSize:
-        this.tableType(r.readVarU32());
-        this.push(ValType.I32);
+      case OpFC.TableSize: {
+        const table = r.readVarU32();
+        this.tableType(table);
+        this.push(this.tableAddr(table));
         return;
+      }
       case OpFC.TableFill: {
-        const t = this.tableType(r.readVarU32());
-        this.pop(ValType.I32);
+        const table = r.readVarU32();
+        const t = this.tableType(table);
+        const at = this.tableAddr(table);
+        this.pop(at);
         this.pop(t);
-        this.pop(ValType.I32);
+        this.pop(at);
         return;
       }
       default:

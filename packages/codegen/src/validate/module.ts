@@ -10,6 +10,8 @@ import { malformedBodyError } from './body-precedence.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
+/** memory64: 2^48 pages of 64 KiB, the whole 64-bit address space. */
+const MAX_MEMORY64_PAGES = 2 ** 48;
 
 function fail(message: string, offset?: number): never {
   throw new CompileError(message, offset);
@@ -25,6 +27,11 @@ function sectionAt(m: WasmModule, id: number): number | undefined {
 
 
 
+/** A memory's address type: i64 for a 64-bit memory (memory64), else i32. */
+export function memoryAddressType(m: WasmModule, memory: number): ValType {
+  return m.memories[memory]?.address64 === true ? ValType.I64 : ValType.I32;
+}
+
 function checkTypeIndex(m: WasmModule, index: number, at?: number): void {
   if (index >= m.types.length) fail(`unknown type ${index}`, at);
 }
@@ -35,7 +42,11 @@ function checkTableLimits(l: Limits, at?: number): void {
 }
 
 function checkMemoryLimits(l: Limits, at?: number): void {
-  if (l.min > MAX_MEMORY_PAGES || (l.max !== undefined && l.max > MAX_MEMORY_PAGES)) {
+  if (l.address64 === true) {
+    if (l.min > MAX_MEMORY64_PAGES || (l.max !== undefined && l.max > MAX_MEMORY64_PAGES)) {
+      fail('memory size must be at most 2^48 pages (2^64 bytes)', at);
+    }
+  } else if (l.min > MAX_MEMORY_PAGES || (l.max !== undefined && l.max > MAX_MEMORY_PAGES)) {
     fail('memory size must be at most 65536 pages (4GiB)', at);
   }
   if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum', at);
@@ -91,7 +102,7 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
   for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!, sectionAt(m, 3));
   for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits, sectionAt(m, 4));
   for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!, sectionAt(m, 5));
-  if (m.memories.length > 1) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'multiple memories', sectionAt(m, 5) ?? importsAt);
+  if (m.memories.length > 1 && m.features?.multiMemory !== true) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'multiple memories', sectionAt(m, 5) ?? importsAt);
 
   for (const g of m.globals) {
     checkValType(g.type.type, sectionAt(m, 6));
@@ -103,7 +114,7 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
       const table = m.tables[e.table];
       if (!table) fail(`unknown table ${e.table}`, e.offset?.offset);
       if (!e.offset) throw new Error('BUG: active element segment without offset');
-      validateConstExpr(m, e.offset, ValType.I32);
+      validateConstExpr(m, e.offset, table.limits.address64 === true ? ValType.I64 : ValType.I32);
       if (table.elemType !== e.elemType) fail('type mismatch: element segment type differs from its table', e.offset.offset);
     }
     for (const item of e.init) validateConstExpr(m, item, e.elemType);
@@ -115,18 +126,18 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
     for (let i = 0; i < table.count; i++) {
       if (!table.isActive(i)) continue;
       if (table.memory[i]! >= m.memories.length) fail(`unknown memory ${table.memory[i]}`, table.offsetAt[i]);
-      if (table.constOffsetOf(i) !== undefined) continue;
-      validateConstExpr(m, table.offsetExpr(i)!, ValType.I32);
+      if (table.constOffsetOf(i) !== undefined && m.memories[table.memory[i]!]!.address64 !== true) continue;
+      validateConstExpr(m, table.offsetExpr(i)!, memoryAddressType(m, table.memory[i]!));
     }
   }
   for (const d of table === undefined ? m.datas : []) {
     if (d.mode === 'active') {
       if (d.memory >= m.memories.length) fail(`unknown memory ${d.memory}`, d.offset?.offset);
       // A lone i32.const (nearly every segment; Go modules have ~100k) is an i32 already.
-      if (d.constOffset !== undefined) continue;
+      if (d.constOffset !== undefined && m.memories[d.memory]!.address64 !== true) continue;
       const offset = d.offset; // decoded on each access (see wasm/sections.ts)
       if (!offset) throw new Error('BUG: active data segment without offset');
-      validateConstExpr(m, offset, ValType.I32);
+      validateConstExpr(m, offset, memoryAddressType(m, d.memory));
     }
   }
 

@@ -5,6 +5,7 @@
 // lets later passes read bodies without re-checking their encoding.
 
 import { BinaryReader } from './reader.js';
+import { skipMemarg } from './memarg.js';
 import { ImmKind, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
 
 const FRAME_PLAIN = 0; // function, block or loop
@@ -58,8 +59,10 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       for (let i = 0; i <= n; i++) r.readVarU32();
       return;
     }
-    case ImmKind.CallIndirect:
     case ImmKind.MemArg:
+      skipMemarg(r);
+      return;
+    case ImmKind.CallIndirect:
     case ImmKind.TwoIndices:
       r.readVarU32();
       r.readVarU32();
@@ -70,17 +73,19 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       return;
     }
     case ImmKind.ZeroByte:
-      readZeroByte(r);
+      // memory.size, memory.grow, memory.fill name a memory; atomic.fence's byte stays reserved.
+      if (op === 0xfe) readZeroByte(r);
+      else readMemoryIndex(r);
       return;
     case ImmKind.IndexZeroByte:
       // memory.init: the data count section it needs is checked by the validator, after the
       // segment index, which is the order in which the spec tests expect the errors.
       r.readVarU32();
-      readZeroByte(r);
+      readMemoryIndex(r);
       return;
     case ImmKind.TwoZeroBytes:
-      readZeroByte(r);
-      readZeroByte(r);
+      readMemoryIndex(r);
+      readMemoryIndex(r);
       return;
     case ImmKind.I32:
       r.readVarS32();
@@ -106,8 +111,7 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       r.readU8();
       return;
     case ImmKind.MemArgLane:
-      r.readVarU32();
-      r.readVarU32();
+      skipMemarg(r);
       r.readU8();
       return;
     case ImmKind.Prefix: {
@@ -122,6 +126,12 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
     default:
       r.fail('illegal opcode', at);
   }
+}
+
+/** A memory index (multi-memory), else 2.0's reserved zero byte. */
+function readMemoryIndex(r: BinaryReader): void {
+  if (r.features.multiMemory === true) r.readVarU32();
+  else readZeroByte(r);
 }
 
 function readZeroByte(r: BinaryReader): void {

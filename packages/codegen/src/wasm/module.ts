@@ -106,7 +106,7 @@ export function redecodeModule(bytes: Uint8Array): WasmModule {
   return decode(bytes, ALL_FEATURES, true);
 }
 
-const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
+const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, multiMemory: true, memory64: true });
 
 /**
  * Decodes again bytes that this compiler accepted before with `options` (a code cache hit:
@@ -224,6 +224,7 @@ function* decodeSteps(
     codes: [],
     names: emptyNames(),
     customSections: [],
+    features: options,
   } as Omit<WasmModule, 'datas'> as WasmModule;
   attachDataSegments(m, new DataSegmentTable(bytes, 0));
   if (sink) sink.module = m;

@@ -43,6 +43,13 @@ export function isValTypeByte(b: number): boolean {
 export interface DecodeOptions {
   /** extended-const: i32/i64 add, sub and mul in constant expressions. */
   extendedConst?: boolean;
+  /**
+   * multi-memory: several memories, a memory index in memargs and memory operators. Off
+   * here (a bare decode is Wasm 2.0); the runtime's Engine turns it on unless told not to.
+   */
+  multiMemory?: boolean;
+  /** memory64: memories with i64 addresses (limits flags 4..5), u64 memarg offsets. As multiMemory. */
+  memory64?: boolean;
 }
 
 export class BinaryReader {

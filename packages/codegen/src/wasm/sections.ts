@@ -77,7 +77,7 @@ export function readImportSection(r: BinaryReader, m: WasmModule): void {
         break;
       }
       case 2: {
-        const type = readLimits(r);
+        const type = readLimits(r, true);
         m.imports.push({ module, name, desc: { kind: 'memory', type } });
         m.memories.push(type);
         m.numImportedMemories++;
@@ -108,7 +108,7 @@ export function readTableSection(r: BinaryReader, m: WasmModule): void {
 
 export function readMemorySection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
-  for (let i = 0; i < n; i++) m.memories.push(readLimits(r));
+  for (let i = 0; i < n; i++) m.memories.push(readLimits(r, true));
 }
 
 export function readGlobalSection(r: BinaryReader, m: WasmModule): void {
@@ -332,13 +332,14 @@ function skipConstExpr(r: BinaryReader): void {
 
 function readTableType(r: BinaryReader): TableType {
   const elemType = r.readRefType();
-  return { elemType, limits: readLimits(r) };
+  return { elemType, limits: readLimits(r, true) };
 }
 
-function readLimits(r: BinaryReader): Limits {
+function readLimits(r: BinaryReader, wide = false): Limits {
   // The flag is a one-bit LEB128 number, hence the LEB-style error texts.
   const at = r.pos;
   const flag = r.readU8();
+  if (wide && (flag === 4 || flag === 5) && r.features.memory64 === true) return readLimits64(r, flag === 5);
   if ((flag & 0x7f) > 1) {
     const feature = limitsFlagsFeature(flag);
     if (feature !== undefined) throw new UnsupportedFeatureError(feature, 'integer too large', at, r.funcIndex);
@@ -347,6 +348,12 @@ function readLimits(r: BinaryReader): Limits {
   if (flag & 0x80) r.fail('integer representation too long', r.pos);
   const min = r.readVarU32();
   return flag === 1 ? { min, max: r.readVarU32() } : { min };
+}
+
+/** memory64 limits of a memory or table (table64): u64 sizes (see Limits for why numbers are enough). */
+function readLimits64(r: BinaryReader, hasMax: boolean): Limits {
+  const min = Number(r.readVarU64());
+  return hasMax ? { min, max: Number(r.readVarU64()), address64: true } : { min, address64: true };
 }
 
 function readGlobalType(r: BinaryReader): GlobalType {

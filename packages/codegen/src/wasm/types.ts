@@ -4,6 +4,7 @@
 // cheaper than building an AST the compiler would only walk once.
 
 import type { DataSegmentTable } from './data-segments.js';
+import type { DecodeOptions } from './reader.js';
 
 /** Value types, valued by their binary encoding so a decoded byte is its own enum value. */
 export const enum ValType {
@@ -26,10 +27,16 @@ export type BlockType =
   | { kind: 'value'; type: ValType }
   | { kind: 'func'; typeIndex: number };
 
-/** Sizes are in pages (memories) or elements (tables); all values fit in u32. */
+/**
+ * Sizes are in pages (memories) or elements (tables). They fit in u32, except for a 64-bit
+ * memory (memory64), whose u64 sizes are kept as numbers: exact up to 2^53, and validation
+ * refuses anything above 2^48 pages anyway.
+ */
 export interface Limits {
   min: number;
   max?: number;
+  /** memory64: a memory addressed by i64 (limits flags 4 and 5). */
+  address64?: boolean;
 }
 
 export interface TableType {
@@ -172,4 +179,6 @@ export interface WasmModule {
    * errors (unknown type, bad limits, ...) point there, as entries keep no offsets.
    */
   sectionOffsets?: number[];
+  /** The post-2.0 features the module was decoded with (validation reads multiMemory, memory64). */
+  features?: DecodeOptions;
 }

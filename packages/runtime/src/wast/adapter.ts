@@ -48,7 +48,7 @@ export const SPECTEST_FUNCS = ['print', 'print_i32', 'print_i64', 'print_f32', '
 /** The spectest module's globals, table and memory, from an engine's JS-API-shaped classes. */
 export function makeSpectestFrom(api: {
   Global: new (d: { value: string; mutable?: boolean }, v: unknown) => unknown;
-  Table: new (d: { element: string; initial: number; maximum?: number }) => unknown;
+  Table: new (d: { element: string; initial: number; maximum?: number; address?: 'i64' }) => unknown;
   Memory: new (d: { initial: number; maximum?: number }) => unknown;
 }): Record<string, unknown> {
   const spectest: Record<string, unknown> = {
@@ -59,6 +59,12 @@ export function makeSpectestFrom(api: {
     table: new api.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
     memory: new api.Memory({ initial: 1, maximum: 2 }),
   };
+  // table64 (memory64 proposal): only where the engine's Table takes the address type.
+  try {
+    spectest.table64 = new api.Table({ element: 'anyfunc', initial: 10, maximum: 20, address: 'i64' });
+  } catch {
+    // an engine without table64: modules importing it fail to link, as they should there
+  }
   for (const f of SPECTEST_FUNCS) spectest[f] = printStub;
   return spectest;
 }

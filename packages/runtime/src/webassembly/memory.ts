@@ -3,7 +3,8 @@
 // per runtime Memory so that a memory exported twice (or imported and re-exported) is the
 // same object.
 import { MAX_PAGES, Memory as RuntimeMemory } from '../memory.js';
-import { dictionary, enforceU32, enumeration, required, webidlInterface, withMessage } from './webidl.js';
+import { memoryIs64 } from '../memory-access.js';
+import { dictionary, enforceU32, enforceU64, enumeration, required, webidlInterface, withMessage } from './webidl.js';
 
 const runtimeOf = new WeakMap<object, RuntimeMemory>();
 const wrapperOf = new WeakMap<RuntimeMemory, Memory>();
@@ -37,13 +38,20 @@ export class Memory {
     const d = dictionary(descriptor, `${what}: Argument 0 must be a memory descriptor`);
     const addressValue = d.address;
     const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
-    if (address === 'i64') throw new TypeError(`${what}: 64-bit memories (memory64) are not supported`);
-    const initial = enforceU32(required(d, 'initial', what), `${what}: Property 'initial'`);
+    const is64 = address === 'i64';
+    const size = is64 ? enforceU64 : enforceU32;
+    const initial = size(required(d, 'initial', what), `${what}: Property 'initial'`);
     const maximumValue = d.maximum;
-    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: Property 'maximum'`);
+    const maximum = maximumValue === undefined ? undefined : size(maximumValue, `${what}: Property 'maximum'`);
     const shared = Boolean(d.shared);
     if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
     if (shared) throw new TypeError(`${what}: shared memories (threads) are not supported`);
+    if (is64) {
+      const rt = new RuntimeMemory({ initial, maximum, address });
+      runtimeOf.set(this, rt);
+      wrapperOf.set(rt, this);
+      return;
+    }
     // The runtime checks these too; here with V8's messages.
     if (initial > MAX_PAGES) throw new RangeError(`${what}: Property 'initial': value ${initial} is above the upper bound ${MAX_PAGES}`);
     if (maximum !== undefined && maximum > MAX_PAGES) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is above the upper bound ${MAX_PAGES}`);
@@ -52,8 +60,13 @@ export class Memory {
     wrapperOf.set(rt, this);
   }
 
-  grow(delta: unknown): number {
+  grow(delta: unknown): number | bigint {
     const rt = brand(this, 'WebAssembly.Memory.grow()');
+    if (memoryIs64(rt)) {
+      // memory64: sizes are bigints both ways.
+      const d = enforceU64(delta, 'WebAssembly.Memory.grow(): Argument 0');
+      return BigInt(withMessage(() => rt.grow(d), 'WebAssembly.Memory.grow(): Maximum memory size exceeded'));
+    }
     const d = enforceU32(delta, 'WebAssembly.Memory.grow(): Argument 0');
     return withMessage(() => rt.grow(d), 'WebAssembly.Memory.grow(): Maximum memory size exceeded');
   }

@@ -1,7 +1,7 @@
 // WebAssembly.Table over the runtime's Table (../table.ts): argument conversion and checks
 // as in the JS API, one WebAssembly.Table per runtime Table (identity across exports).
-import { MAX_TABLE_LENGTH, Table as RuntimeTable, type TableElementType } from '../table.js';
-import { dictionary, enforceU32, enumeration, required, webidlInterface, withMessage } from './webidl.js';
+import { MAX_TABLE_LENGTH, Table as RuntimeTable, tableStore, type TableElementType } from '../table.js';
+import { dictionary, enforceU32, enforceU64, enumeration, required, webidlInterface, withMessage } from './webidl.js';
 
 const runtimeOf = new WeakMap<object, RuntimeTable>();
 const wrapperOf = new WeakMap<RuntimeTable, Table>();
@@ -28,6 +28,11 @@ export function wrapTable(rt: RuntimeTable): Table {
 
 const ELEMENT_TYPES = ['anyfunc', 'funcref', 'externref'] as const satisfies readonly TableElementType[];
 
+/** table64: whether the runtime table is indexed by i64. */
+function is64(rt: RuntimeTable): boolean {
+  return tableStore(rt)?.is64 === true;
+}
+
 export class Table {
   // `value` is read from the arguments: the constructor's length is 1, and a missing value
   // (the element type's default) differs from an explicit undefined for funcref tables.
@@ -39,42 +44,46 @@ export class Table {
     const element = enumeration(required(d, 'element', what, notRef), ELEMENT_TYPES, what, notRef);
     const addressValue = d.address;
     const address = addressValue === undefined ? 'i32' : enumeration(addressValue, ['i32', 'i64'], `${what}: address`);
-    if (address === 'i64') throw new TypeError(`${what}: 64-bit tables (memory64) are not supported`);
-    const initial = enforceU32(required(d, 'initial', what), `${what}: Property 'initial'`);
+    // table64: sizes and indexes are bigints (ToBigInt, then the u64 range).
+    const size = address === 'i64' ? enforceU64 : enforceU32;
+    const initial = size(required(d, 'initial', what), `${what}: Property 'initial'`);
     const maximumValue = d.maximum;
-    const maximum = maximumValue === undefined ? undefined : enforceU32(maximumValue, `${what}: Property 'maximum'`);
+    const maximum = maximumValue === undefined ? undefined : size(maximumValue, `${what}: Property 'maximum'`);
     // The runtime Table checks initial against maximum and the length limit, then converts
     // the value (TypeError for a funcref that is not a wasm function).
     // The runtime checks these too; here with V8's messages.
     if (initial > MAX_TABLE_LENGTH) throw new RangeError(`${what}: Property 'initial': value ${initial} is above the upper bound ${MAX_TABLE_LENGTH}`);
     if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
     const rt = rest.length === 0
-      ? new RuntimeTable({ element, initial, maximum })
-      : new RuntimeTable({ element, initial, maximum }, rest[0]);
+      ? new RuntimeTable({ element, initial, maximum, address })
+      : new RuntimeTable({ element, initial, maximum, address }, rest[0]);
     runtimeOf.set(this, rt);
     wrapperOf.set(rt, this);
   }
 
-  get length(): number {
-    return brand(this, 'WebAssembly.Table.length()').length;
+  get length(): number | bigint {
+    const rt = brand(this, 'WebAssembly.Table.length()');
+    return is64(rt) ? BigInt(rt.length) : rt.length;
   }
 
-  grow(delta: unknown, ...rest: unknown[]): number {
+  grow(delta: unknown, ...rest: unknown[]): number | bigint {
     const rt = brand(this, 'WebAssembly.Table.grow()');
-    const d = enforceU32(delta, 'WebAssembly.Table.grow(): Argument 0');
-    return withMessage(() => (rest.length === 0 ? rt.grow(d) : rt.grow(d, rest[0])), `WebAssembly.Table.grow(): failed to grow table by ${d}`);
+    const wide = is64(rt);
+    const d = (wide ? enforceU64 : enforceU32)(delta, 'WebAssembly.Table.grow(): Argument 0');
+    const old = withMessage(() => (rest.length === 0 ? rt.grow(d) : rt.grow(d, rest[0])), `WebAssembly.Table.grow(): failed to grow table by ${d}`);
+    return wide ? BigInt(old) : old;
   }
 
   get(index: unknown): unknown {
     const rt = brand(this, 'WebAssembly.Table.get()');
-    const i = enforceU32(index, 'WebAssembly.Table.get(): Argument 0');
+    const i = (is64(rt) ? enforceU64 : enforceU32)(index, 'WebAssembly.Table.get(): Argument 0');
     if (i >= rt.length) throw new RangeError(`WebAssembly.Table.get(): invalid index ${i} into function table`);
     return rt.get(i);
   }
 
   set(index: unknown, ...rest: unknown[]): void {
     const rt = brand(this, 'WebAssembly.Table.set()');
-    const i = enforceU32(index, 'WebAssembly.Table.set(): Argument 0');
+    const i = (is64(rt) ? enforceU64 : enforceU32)(index, 'WebAssembly.Table.set(): Argument 0');
     if (i >= rt.length) throw new RangeError(`WebAssembly.Table.set(): invalid index ${i} into function table`);
     if (rest.length === 0) rt.set(i);
     else rt.set(i, rest[0]);

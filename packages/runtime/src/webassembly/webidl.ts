@@ -20,6 +20,26 @@ export function enforceU32(v: unknown, what: string): number {
   return t === 0 ? 0 : t; // -0.5 truncates to -0
 }
 
+/**
+ * A memory64 size (the JS API's AddressValue for 'i64'): ToBigInt (so a number is a
+ * TypeError, a string or boolean converts), then [EnforceRange] unsigned long long. Returned
+ * as a number: above 2^53 it is past every limit anyway (the caller's RangeError).
+ */
+export function enforceU64(v: unknown, what: string): number {
+  let b: bigint;
+  if (typeof v === 'bigint') b = v;
+  else if (typeof v === 'boolean') b = v ? 1n : 0n;
+  else if (typeof v === 'string') b = BigInt(v); // SyntaxError for a malformed string, as ToBigInt
+  else if (typeof v === 'object' && v !== null) return enforceU64(toPrimitive(v), what);
+  else throw new TypeError(`${what} must be a BigInt for a 64-bit memory or table`);
+  if (b < 0n || b >= 2n ** 64n) throw new TypeError(`${what} must be in the unsigned long long range`);
+  return Number(b);
+}
+
+function toPrimitive(v: object): unknown {
+  return (v as { valueOf(): unknown }).valueOf();
+}
+
 /** DOMString: ToString, which throws TypeError for a Symbol (String() would not). */
 export function toDOMString(v: unknown): string {
   return `${v as string}`;

@@ -28,12 +28,14 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa, wasm3 = extendedConst): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
-    // Proposal files (extended-const) need the feature; the core files must see it off.
+    // Proposal files (extended-const) need the feature; the core files must see it off. The
+    // 2.0 core files expect 2.0's errors where multi-memory and memory64 give encodings a
+    // meaning (a memory index where 2.0 reserves a zero byte), so they run with those off.
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), features: { extendedConst, multiMemory: wasm3, memory64: wasm3 }, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
@@ -48,7 +50,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation, job.simd);
+  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation, job.simd, job.standard === '3.0');
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });

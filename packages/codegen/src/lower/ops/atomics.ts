@@ -11,6 +11,7 @@
 // (expected_shared_memory, as the spec says), and memory.atomic.notify wakes nobody: 0.
 // Both still check the address first.
 import { AluOp, type MemSize } from '../../x64/assembler.js';
+import { readMemargOffset } from '../../wasm/memarg.js';
 import { lockXadd, mfence, xchgMem } from '../../x64/atomics.js';
 import { TrapCode } from '../../abi.js';
 import { ValType } from '../../wasm/types.js';
@@ -73,11 +74,8 @@ export function atomicLowering(o: Operator): AtomicLowering {
   throw new Error(`BUG: no atomic lowering for ${o.name}`);
 }
 
-/** The memarg's offset (its alignment is the natural one: validated). */
-function readOffset(r: BinaryReader): number {
-  r.readVarU32();
-  return r.readVarU32();
-}
+/** memarg: the alignment hint (ignored), the memory (left for popHeapOperand) and the offset. */
+const readOffset = readMemargOffset;
 
 /** The checked heap operand of a `bytes`-wide atomic access at the address on the stack. */
 function operandAt(fc: FunctionCompiler, offset: number, bytes: number): HeapOperand {

@@ -10,6 +10,7 @@ import type { BinaryReader } from '../../wasm/reader.js';
 import { constVal } from '../value.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { callBuiltin } from './calls.js';
+import { isPlainMemory0, otherMemoryCopy, otherMemoryFill, otherMemoryInit } from './memory-other.js';
 
 const I32 = ValType.I32;
 
@@ -19,7 +20,11 @@ export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, sub: num
   switch (sub) {
     case OpFC.MemoryInit: {
       const seg = r.readVarU32();
-      r.readU8(); // memory index 0
+      const memory = r.readVarU32();
+      if (!isPlainMemory0(fc, memory)) {
+        otherMemoryInit(fc, seg, memory);
+        return;
+      }
       // The segment index travels as a fourth argument: (dst, src, len, segment).
       fc.push(constVal(I32, seg | 0));
       callBuiltin(fc, Builtin.MemoryInit, [I32, I32, I32, I32], null);
@@ -29,15 +34,25 @@ export function bulkMemoryFamily(fc: FunctionCompiler, r: BinaryReader, sub: num
       fc.push(constVal(I32, r.readVarU32() | 0));
       callBuiltin(fc, Builtin.DataDrop, [I32], null);
       return;
-    case OpFC.MemoryCopy:
-      r.readU8(); // destination memory 0
-      r.readU8(); // source memory 0
+    case OpFC.MemoryCopy: {
+      const dst = r.readVarU32();
+      const src = r.readVarU32();
+      if (!isPlainMemory0(fc, dst) || !isPlainMemory0(fc, src)) {
+        otherMemoryCopy(fc, dst, src);
+        return;
+      }
       callBuiltin(fc, Builtin.MemoryCopy, [I32, I32, I32], null);
       return;
-    case OpFC.MemoryFill:
-      r.readU8();
+    }
+    case OpFC.MemoryFill: {
+      const memory = r.readVarU32();
+      if (!isPlainMemory0(fc, memory)) {
+        otherMemoryFill(fc, memory);
+        return;
+      }
       callBuiltin(fc, Builtin.MemoryFill, [I32, I32, I32], null);
       return;
+    }
     default:
       throw new Error(`BUG: 0xfc ${sub} is not a bulk memory operator`);
   }

@@ -12,7 +12,7 @@ import { FuncRefRecord } from '../../layout.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
-import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
+import { boundsCheckedElements, elementMem, isTable64, popTableIndex, releaseTableIndex } from './tables.js';
 
 /** The op family for call_indirect (dispatched by lower/op-handlers.ts). */
 export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader): void {
@@ -27,7 +27,7 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   const a = fc.asm;
   // The index is on top of the arguments. It stays in a register while the arguments move
   // to the outgoing area (that only stores and spills, it allocates nothing).
-  const index = popTableIndex(fc);
+  const index = popTableIndex(fc, 0, isTable64(fc, table));
   prepareCallArgs(fc, sig);
   // The record's address replaces the elements pointer in the scratch register.
   const record = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);

@@ -34,6 +34,8 @@ import { TrapCode, Vmctx } from '../../abi.js';
 import { Kind } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
+import { memoryBaseOffset } from '../../layout.js';
+import { memargMemory } from '../../wasm/memarg.js';
 
 const SIMM32_MAX = 0x7fffffff;
 const MEM_BASE: Mem = vmctxMem(Vmctx.MemBase);
@@ -69,6 +71,9 @@ export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolea
 }
 
 /**
+ * The memory is the one the operator's memarg named (wasm/memarg.ts readMemargOffset, which
+ * every caller reads its memarg with right before).
+ *
  * Pop an i32 address and return the operand of a `size`-byte access at address + offset,
  * after emitting its bounds check (and, when `check` asks, its alignment check). `pinned`
  * keeps the address out of registers the caller still needs (a store's value).
@@ -81,7 +86,8 @@ export function addressIsLocalHome(fc: FunctionCompiler, offset: number): boolea
  * now the caller's (free it, or reuse it as the destination of a load). ownedHeapIndex and
  * releaseHeapIndex tell the two apart.
  */
-export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0, check = AccessCheck.Bounds): Mem {
+export function popHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned = 0, check = AccessCheck.Bounds, memory = memargMemory): Mem {
+  if (memory !== 0 || fc.env.module.memories[0]!.address64 === true) return popOtherHeapOperand(fc, offset, size, pinned, check, memory);
   const a = fc.asm;
   const v = fc.peek();
   // Atomic accesses compare with the bound even in guard mode: out of bounds must win over
@@ -199,7 +205,7 @@ function explicitChecks(fc: FunctionCompiler): boolean {
 }
 
 /** Trap unless index + end <= MemSize, where end = offset + size (up to 2^32 + 8). */
-function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number): void {
+function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number, sizeMem: Mem = MEM_SIZE): void {
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
     END_ADDRESS.base = index;
@@ -209,21 +215,130 @@ function boundsCheckReg(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number): 
     a.mov_ri(64, s, end);
     a.alu_rr(AluOp.Add, 64, s, index);
   }
-  a.alu_rm(AluOp.Cmp, 64, s, MEM_SIZE);
+  a.alu_rm(AluOp.Cmp, 64, s, sizeMem);
   a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
 }
 
-/** Trap unless end <= MemSize for a constant end (up to 2^33 + 6). */
-function boundsCheckConst(fc: FunctionCompiler, s: Gpr, end: number): void {
+/** Trap unless end <= MemSize for a constant end (up to 2^33 + 6; up to 2^53 for memory64). */
+function boundsCheckConst(fc: FunctionCompiler, s: Gpr, end: number, sizeMem: Mem = MEM_SIZE): void {
   const a = fc.asm;
   if (end <= SIMM32_MAX) {
     // cmp [MemSize], end; trap when MemSize < end.
-    a.alu_mi(AluOp.Cmp, 64, MEM_SIZE, end);
+    a.alu_mi(AluOp.Cmp, 64, sizeMem, end);
     a.jcc_label(Cond.B, fc.trap(TrapCode.OutOfBoundsMemory));
     return;
   }
   // Past 2^31 the immediate would sign-extend: compare from a register.
   a.mov_ri(64, s, end);
-  a.alu_rm(AluOp.Cmp, 64, s, MEM_SIZE);
+  a.alu_rm(AluOp.Cmp, 64, s, sizeMem);
   a.jcc_label(Cond.A, fc.trap(TrapCode.OutOfBoundsMemory));
+}
+
+// ── memories other than a 32-bit memory 0 (multi-memory, memory64) ──────────────────────
+//
+// Memory 0 with i32 addresses keeps the path above (its base may stay in the scratch
+// register). Any other memory reads its base and bound from its own vmctx entry
+// (layout.ts memoryBaseOffset) at every access, and never leaves a base that heapBaseHeld
+// could take for memory 0's. A 32-bit one is bounded like memory 0: guard regions in guard
+// mode (every Memory has one), compares otherwise.
+//
+// A 64-bit memory (memory64) is always checked with compares: no guard region covers a
+// 64-bit index. address + offset + size is formed with an add whose carry traps (an
+// address near 2^64 must not wrap to a small one), then compared with the byte length.
+// Offsets arrive as numbers (exact to 2^53): an end past MAX_END can't be in any memory
+// this runtime makes, so such an access traps unconditionally.
+
+const MAX_END = 2 ** 52;
+const OTHER_BASE: Mem = { base: 0 as Gpr, disp: 0 };
+const OTHER_SIZE: Mem = { base: 0 as Gpr, disp: 0 };
+
+function popOtherHeapOperand(fc: FunctionCompiler, offset: number, size: number, pinned: number, check: AccessCheck, memory: number): Mem {
+  const a = fc.asm;
+  const is64 = fc.env.module.memories[memory]!.address64 === true;
+  const explicit = is64 || check === AccessCheck.BoundsAndAlignment || explicitChecks(fc);
+  const entry = memoryBaseOffset(fc.env.layout, memory);
+  const base = vmctxMem(entry);
+  OTHER_BASE.base = base.base;
+  OTHER_BASE.disp = entry;
+  OTHER_SIZE.base = base.base;
+  OTHER_SIZE.disp = entry + 8;
+  const v = fc.peek();
+  if (v.kind === Kind.Const) {
+    fc.pop();
+    let ea = constAddress(v.value as number | bigint, is64) + offset;
+    const s = fc.masm.takeScratch();
+    if (ea + size > MAX_END) {
+      a.jmp_label(fc.trap(TrapCode.OutOfBoundsMemory));
+      ea = 0; // the access is dead code
+    } else if (explicit) {
+      boundsCheckConst(fc, s, ea + size, OTHER_SIZE);
+    }
+    if (check === AccessCheck.BoundsAndAlignment && ea % size !== 0) a.jmp_label(fc.trap(TrapCode.UnalignedAtomic));
+    CONST_ADDRESS.base = s;
+    if (ea <= SIMM32_MAX) {
+      a.mov_rm(64, s, OTHER_BASE);
+      CONST_ADDRESS.disp = ea;
+    } else {
+      a.mov_ri(64, s, ea);
+      a.alu_rm(AluOp.Add, 64, s, OTHER_BASE);
+      CONST_ADDRESS.disp = 0;
+    }
+    return CONST_ADDRESS;
+  }
+  let index: Gpr;
+  if (addressIsLocalHome(fc, offset)) {
+    fc.pop();
+    index = fc.homeOf(v.local) as Gpr;
+    indexOwned = false;
+  } else {
+    index = fc.popToReg(pinned) as Gpr;
+    indexOwned = true;
+  }
+  const s = fc.masm.takeScratch();
+  let disp = offset;
+  if (offset + size > MAX_END) {
+    a.jmp_label(fc.trap(TrapCode.OutOfBoundsMemory));
+    disp = 0;
+  } else {
+    if (is64) boundsCheckReg64(fc, s, index, offset + size, OTHER_SIZE);
+    else if (explicit) boundsCheckReg(fc, s, index, offset + size, OTHER_SIZE);
+    if (check === AccessCheck.BoundsAndAlignment) alignmentCheck(fc, s, index, offset, size);
+    if (offset > SIMM32_MAX) {
+      // In bounds, so index + offset fits: fold it into the (owned) index register.
+      a.mov_ri(64, s, offset);
+      a.alu_rr(AluOp.Add, 64, index, s);
+      disp = 0;
+    }
+  }
+  a.mov_rm(64, s, OTHER_BASE);
+  INDEXED.base = s;
+  INDEXED.index = index;
+  INDEXED.disp = disp;
+  return INDEXED;
+}
+
+/** A constant address: a u32, or for memory64 a u64 as a number (rounded above 2^53, see MAX_END). */
+function constAddress(value: number | bigint, is64: boolean): number {
+  if (!is64) return Number(value) >>> 0;
+  if (typeof value === 'number') return value >= 0 ? value : 2 ** 64 + value;
+  return Number(BigInt.asUintN(64, value));
+}
+
+/**
+ * memory64: trap unless index + end <= the byte length, where index is any u64: the sum is
+ * formed with add, so its carry (a sum past 2^64 - 1) traps before the compare.
+ */
+function boundsCheckReg64(fc: FunctionCompiler, s: Gpr, index: Gpr, end: number, sizeMem: Mem): void {
+  const a = fc.asm;
+  if (end <= SIMM32_MAX) {
+    a.mov_rr(64, s, index);
+    a.alu_ri(AluOp.Add, 64, s, end);
+  } else {
+    a.mov_ri(64, s, end);
+    a.alu_rr(AluOp.Add, 64, s, index);
+  }
+  const trap = fc.trap(TrapCode.OutOfBoundsMemory);
+  a.jcc_label(Cond.B, trap);
+  a.alu_rm(AluOp.Cmp, 64, s, sizeMem);
+  a.jcc_label(Cond.A, trap);
 }

@@ -2,6 +2,8 @@
 // Addressing and bounds checks are heap-address.ts's job; this file picks the instruction.
 // Alignment hints are ignored: x86 allows unaligned scalar accesses.
 import type { Assembler, Mem, MemSize } from '../../x64/assembler.js';
+import { readMemargOffset } from '../../wasm/memarg.js';
+import { isMemory64, otherMemoryGrow, otherMemorySize } from './memory-other.js';
 import { ShiftOp } from '../../x64/assembler.js';
 import type { Gpr, Xmm } from '../masm/registers.js';
 import { vmctxMem } from '../masm/macro-assembler.js';
@@ -55,19 +57,22 @@ function emitLoadInsn(a: Assembler, op: number, d: number, m: Mem): void {
 export function memoryFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
   const access = MEM_ACCESS[op];
   if (access !== undefined) {
-    r.readVarU32(); // alignment hint
-    if (access.store) emitStore(fc, op, r.readVarU32());
-    else emitLoad(fc, op, r.readVarU32());
+    // The alignment hint is ignored; the memory index is left for popHeapOperand.
+    const offset = readMemargOffset(r);
+    if (access.store) emitStore(fc, op, offset);
+    else emitLoad(fc, op, offset);
     return;
   }
   if (op === Op.MemorySize) {
-    r.readU8(); // memory index, 0 (validated)
-    memorySize(fc);
+    const memory = r.readVarU32();
+    if (memory !== 0 || isMemory64(fc, 0)) otherMemorySize(fc, memory);
+    else memorySize(fc);
     return;
   }
   if (op === Op.MemoryGrow) {
-    r.readU8();
-    callBuiltin(fc, Builtin.MemoryGrow, I32_ARG, ValType.I32);
+    const memory = r.readVarU32();
+    if (memory !== 0 || isMemory64(fc, 0)) otherMemoryGrow(fc, memory);
+    else callBuiltin(fc, Builtin.MemoryGrow, I32_ARG, ValType.I32);
     return;
   }
   throw new Error(`BUG: 0x${op.toString(16)} is not a memory operator`);

@@ -2,6 +2,7 @@
 // and the bounds check (guard or explicit, by the access's own width) are heap-address.ts's;
 // every form here reads or writes exactly the bytes the operator names.
 import { SIMD } from '../../x64/simd-ops.js';
+import { readMemargOffset } from '../../wasm/memarg.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { popHeapOperand, releaseHeapIndex } from './heap-address.js';
@@ -9,11 +10,8 @@ import { bit, freeXmm, popXmm, pushV128, tempXmm } from './simd-values.js';
 import { intoHome, nextHomedSet, popSrcReg, releaseSrc } from './simd-operands.js';
 import { pendFoldedLoad } from './simd-load-fold.js';
 
-/** memarg: the alignment hint (ignored) and the offset. */
-function readOffset(r: BinaryReader): number {
-  r.readVarU32();
-  return r.readVarU32();
-}
+/** memarg: the alignment hint (ignored), the memory (left for popHeapOperand) and the offset. */
+const readOffset = readMemargOffset;
 
 export type LoadKind =
   | 'v128' | '8x8_s' | '8x8_u' | '16x4_s' | '16x4_u' | '32x2_s' | '32x2_u'

@@ -35,25 +35,29 @@ export function tablesFcFamily(fc: FunctionCompiler, r: BinaryReader, sub: numbe
     case OpFC.TableSize: tableSize(fc, r.readVarU32()); return;
     case OpFC.TableGrow: {
       const t = r.readVarU32();
+      const at = indexType(fc, t);
       // (init, delta) + table → old size or -1
       fc.push(constVal(I32, t | 0));
-      callBuiltin(fc, Builtin.TableGrow, [elemTypeOf(fc, t), I32, I32], I32);
+      callBuiltin(fc, Builtin.TableGrow, [elemTypeOf(fc, t), at, I32], at);
       return;
     }
     case OpFC.TableFill: {
       const t = r.readVarU32();
+      const at = indexType(fc, t);
       // (dst, value, len) + table
       fc.push(constVal(I32, t | 0));
-      callBuiltin(fc, Builtin.TableFill, [I32, elemTypeOf(fc, t), I32, I32], null);
+      callBuiltin(fc, Builtin.TableFill, [at, elemTypeOf(fc, t), at, I32], null);
       return;
     }
     case OpFC.TableCopy: {
       const dst = r.readVarU32();
       const src = r.readVarU32();
+      const d = indexType(fc, dst);
+      const s = indexType(fc, src);
       // (dst, src, len) + dst table + src table
       fc.push(constVal(I32, dst | 0));
       fc.push(constVal(I32, src | 0));
-      callBuiltin(fc, Builtin.TableCopy, [I32, I32, I32, I32, I32], null);
+      callBuiltin(fc, Builtin.TableCopy, [d, s, d === ValType.I64 && s === ValType.I64 ? d : I32, I32, I32], null);
       return;
     }
     case OpFC.TableInit: {
@@ -62,7 +66,7 @@ export function tablesFcFamily(fc: FunctionCompiler, r: BinaryReader, sub: numbe
       // (dst, src, len) + segment + table
       fc.push(constVal(I32, seg | 0));
       fc.push(constVal(I32, t | 0));
-      callBuiltin(fc, Builtin.TableInit, [I32, I32, I32, I32, I32], null);
+      callBuiltin(fc, Builtin.TableInit, [indexType(fc, t), I32, I32, I32, I32], null);
       return;
     }
     case OpFC.ElemDrop:
@@ -80,15 +84,40 @@ function elemTypeOf(fc: FunctionCompiler, table: number): ValType {
   return t.elemType;
 }
 
-/** A table index operand: a register (zero-extended i32) or a small constant. */
+/** table64: whether table `table` is indexed by i64. */
+export function isTable64(fc: FunctionCompiler, table: number): boolean {
+  return fc.module.tables[table]?.limits.address64 === true;
+}
+
+/**
+ * The type of a table's indexes and sizes (i64 for table64). The builtins read an i64 slot
+ * as a u64 for a 64-bit table (runtime table-builtins.ts), an i32 one otherwise.
+ */
+function indexType(fc: FunctionCompiler, table: number): ValType {
+  return isTable64(fc, table) ? ValType.I64 : I32;
+}
+
+/** A table index operand: a register (zero-extended i32, or any u64 for table64) or a small constant. */
 export type TableIndex = { reg: Gpr } | { imm: number };
 
 /** Largest constant index folded into the addressing (index*8 must fit a disp32). */
 const MAX_IMM_INDEX = 0x0fff_ffff;
 
-/** Pop an i32 table index; constants small enough stay immediates. */
-export function popTableIndex(fc: FunctionCompiler, pinned = 0): TableIndex {
+/** Pop a table index (i32, or i64 when `wide`); constants small enough stay immediates. */
+export function popTableIndex(fc: FunctionCompiler, pinned = 0, wide = false): TableIndex {
   const v = fc.peek();
+  if (wide) {
+    // An i64 constant may be a number or a bigint; a large one goes through a register,
+    // whose full 64 bits the unsigned compare with the length sees.
+    if (v.kind === Kind.Const) {
+      const u = BigInt.asUintN(64, BigInt(v.value as number | bigint));
+      if (u <= BigInt(MAX_IMM_INDEX)) {
+        fc.pop();
+        return { imm: Number(u) };
+      }
+    }
+    return { reg: fc.popToReg(pinned) as Gpr };
+  }
   if (v.kind === Kind.Const && (v.value as number) >>> 0 <= MAX_IMM_INDEX) {
     fc.pop();
     return { imm: (v.value as number) >>> 0 };
@@ -127,7 +156,7 @@ export function boundsCheckedElements(fc: FunctionCompiler, table: number, index
 }
 
 function tableGet(fc: FunctionCompiler, table: number): void {
-  const index = popTableIndex(fc);
+  const index = popTableIndex(fc, 0, isTable64(fc, table));
   const elements = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
   const dst = 'reg' in index ? index.reg : fc.allocGpr();
   fc.asm.mov_rm(64, dst, elementMem(elements, index));
@@ -141,7 +170,7 @@ function tableSet(fc: FunctionCompiler, table: number): void {
   let value: Gpr | null = null;
   if (v.kind === Kind.Const) fc.pop();
   else value = fc.popToReg() as Gpr;
-  const index = popTableIndex(fc, value === null ? 0 : 1 << value);
+  const index = popTableIndex(fc, value === null ? 0 : 1 << value, isTable64(fc, table));
   const elements = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
   const slot = elementMem(elements, index);
   if (value === null) fc.asm.mov_mi(64, slot, Number(BigInt.asIntN(32, BigInt(v.value))));
@@ -160,5 +189,5 @@ function tableSize(fc: FunctionCompiler, table: number): void {
     // Lengths never exceed u32 (the runtime caps them far lower), so the low half is the size.
     fc.asm.mov_rm(32, reg, { base: s, disp: TableDescriptor.Length });
   });
-  fc.push(regVal(I32, reg));
+  fc.push(regVal(indexType(fc, table), reg));
 }
