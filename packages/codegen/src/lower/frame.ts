@@ -35,9 +35,9 @@ export function slotsOf(t: ValType): number {
 export function areaSlots(types: readonly ValType[]): number[] {
   const out: number[] = [];
   let at = 0;
-  for (const t of types) {
+  for (let i = 0; i < types.length; i++) {
     out.push(at);
-    at += slotsOf(t);
+    at += slotsOf(types[i]!);
   }
   return out;
 }
@@ -56,7 +56,7 @@ const areaSlotCache = new WeakMap<readonly ValType[], readonly number[]>();
 /** Total 8-byte slots of a params or results list in the area. */
 export function areaSize(types: readonly ValType[]): number {
   let n = 0;
-  for (const t of types) n += slotsOf(t);
+  for (let i = 0; i < types.length; i++) n += slotsOf(types[i]!);
   return n;
 }
 

@@ -378,7 +378,9 @@ export class FunctionCompiler {
    * to their locals' frame slots before it (`save`) and come back after it.
    */
   saveScratchHomes(save: boolean): void {
-    for (const reg of this.homes.scratch) {
+    const scratch = this.homes.scratch;
+    for (let i = 0; i < scratch.length; i++) {
+      const reg = scratch[i]!;
       const slot = this.frame.localMem(this.homes.regOf.indexOf(reg));
       if (save) this.asm.mov_mr(64, slot, reg);
       else this.asm.mov_rm(64, reg, slot);
@@ -479,7 +481,7 @@ export class FunctionCompiler {
   /** Reset the compile-time stack to `height` + spilled `types` (the state at a label). */
   resetStack(height: number, types: ValType[]): void {
     while (this.stack.length > height) this.release(this.pop());
-    for (const t of types) this.push(stackVal(t));
+    for (let i = 0; i < types.length; i++) this.push(stackVal(types[i]!)); // (no iterator: see regalloc.ts tryAlloc)
   }
 
   ctrlAt(depth: number): Ctrl {
