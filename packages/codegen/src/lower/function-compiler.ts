@@ -198,7 +198,7 @@ export class FunctionCompiler {
     const a = this.asm;
     switch (v.type) {
       case ValType.I32:
-        a.mov_ri(32, r as Gpr, (v.value as number) >>> 0);
+        a.mov_ri(32, r as Gpr, v.value as number); // (an int32: the low 32 bits are the same)
         return;
       case ValType.F32:
         this.masm.loadFloatBits(32, r as Xmm, (v.value as number) >>> 0);
@@ -228,9 +228,13 @@ export class FunctionCompiler {
           this.masm.storeV128Bits(m, v.value as bigint);
           return;
         }
-        const bits = v.type === ValType.I64 || v.type === ValType.F64 ? BigInt.asIntN(64, BigInt(v.value)) : BigInt(v.value as number);
-        if (v.type === ValType.I32 || v.type === ValType.F32) a.mov_mi(32, m, Number(BigInt.asIntN(32, bits)));
-        else if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
+        // An i32 is an int32, an f32 a u32 bit pattern: `| 0` is the signed imm32 (no BigInt).
+        if (v.type === ValType.I32 || v.type === ValType.F32) {
+          a.mov_mi(32, m, (v.value as number) | 0);
+          return;
+        }
+        const bits = BigInt.asIntN(64, BigInt(v.value));
+        if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
         else this.masm.storeImm64(m, BigInt.asUintN(64, bits));
         return;
       }
