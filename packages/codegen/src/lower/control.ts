@@ -72,6 +72,21 @@ class FrameArena {
     return c;
   }
 
+  /**
+   * The compile of a chunk is over: the frames must not keep anything of it alive (a label's
+   * owner is the chunk's assembler, and with it the whole code buffer; the signatures belong
+   * to the module).
+   */
+  release(): void {
+    for (let i = 0; i < this.frames.length; i++) {
+      const c = this.frames[i]!;
+      c.label.owner = undefined;
+      c.spareElse.owner = undefined;
+      c.params = NO_TYPES;
+      c.results = NO_TYPES;
+    }
+  }
+
   /** The `if` frame c's else label (unbound, owned by `asm`). */
   elseLabel(c: Ctrl, asm: Assembler): Label {
     resetLabel(c.spareElse, asm);
@@ -80,6 +95,7 @@ class FrameArena {
 }
 
 const MAX_KEPT_FRAMES = 4096;
+const NO_TYPES: ValType[] = [];
 
 /** As new. A jump still waiting for it can only be left by a function whose compile threw. */
 function resetLabel(l: Label, asm: Assembler): void {

@@ -4,6 +4,8 @@
 // bound position, not a jump still waiting for it (left by a compile that threw), not whether
 // it was branched to. The code of a module must be the same whatever was compiled before.
 import { expect } from 'chai';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { compileModuleCode, decodeModule, validateModule } from '@wasmjit/codegen';
 import { ModuleBuilder, I32, EMPTY } from '../wasm/binary-builder.js';
 
@@ -51,7 +53,25 @@ function codeOf(bytes: Uint8Array, consumeFuel: boolean): Uint8Array {
   return compileModuleCode(m, { parallelCompile: false, consumeFuel }).code;
 }
 
+/** Collects garbage (the flag must be set before the first call), letting WeakRefs clear. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+  }
+}
+
 describe('lowering: control frames reused across functions and modules', () => {
+  it('keep nothing of a finished compile alive (its code buffer)', async () => {
+    // Weakly held only: the arena's labels named the chunk's assembler as their owner, and
+    // with it the whole code buffer, until the next compile.
+    const code = new WeakRef(codeOf(moduleOf([branchy(30), deadAfterReturn()]), false).buffer);
+    await collectGarbage();
+    expect(code.deref()).to.equal(undefined);
+  });
+
   for (const consumeFuel of [false, true]) {
     const how = consumeFuel ? ' (fuel: refund stubs jump to closed frames\' labels)' : '';
     it(`a module's code does not depend on what was compiled before${how}`, () => {
