@@ -13,6 +13,7 @@ import { compileFunction } from './compile-function.js';
 import { emitHostThunk } from './host-thunk.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
 import { OffsetMapBuilder } from './offset-map.js';
+import { FRAMES } from './control.js';
 
 /** CompileOptions as module-compiler.ts receives them (plain data: they go to workers too). */
 export type ModuleCompileOptions = CompileOptions & {
@@ -109,18 +110,23 @@ export function compileChunk(
   const imported = module.numImportedFuncs;
   const validate = options.checkBodies ? bodyValidator(module) : null;
   const uses = validate !== null ? new LocalUses() : null;
-  for (let i = from; i < to; i++) {
-    if (i < imported) emitHostThunk(asm, funcLabels[i]!, i, module);
-    else {
-      if (validate !== null) validate(i - imported, uses, to - imported);
-      compileFunction(env, i, uses);
+  try {
+    for (let i = from; i < to; i++) {
+      if (i < imported) emitHostThunk(asm, funcLabels[i]!, i, module);
+      else {
+        if (validate !== null) validate(i - imported, uses, to - imported);
+        compileFunction(env, i, uses);
+      }
+      starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
+      ends[i - from] = asm.offset;
+      // Every function starts 16-byte aligned (so its code lands on the same fetch and
+      // op-cache boundaries whatever precedes it); padded after each function, every chunk
+      // ends aligned too, and concatenated chunks keep the alignment.
+      padWithInt3(asm, FUNCTION_ALIGN);
     }
-    starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
-    ends[i - from] = asm.offset;
-    // Every function starts 16-byte aligned (so its code lands on the same fetch and
-    // op-cache boundaries whatever precedes it); padded after each function, every chunk
-    // ends aligned too, and concatenated chunks keep the alignment.
-    padWithInt3(asm, FUNCTION_ALIGN);
+  } finally {
+    // The reused control frames would otherwise keep this chunk's code buffer alive.
+    FRAMES.release();
   }
   const map = offsetMap.finish();
   return {

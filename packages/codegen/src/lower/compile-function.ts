@@ -4,7 +4,7 @@ import { CompileError, formatLocation } from '../errors.js';
 import { VALIDATED_BODY_FEATURES } from '../wasm/memarg.js';
 import { BinaryReader } from '../wasm/reader.js';
 import { opName } from '../wasm/opcodes.js';
-import { CtrlKind } from './control.js';
+import { CtrlKind, FRAMES } from './control.js';
 import { FunctionCompiler } from './function-compiler.js';
 import type { ModuleEnv } from './module-env.js';
 import { readImmediates } from '../wasm/body-scan.js';
@@ -12,6 +12,9 @@ import { OP_HANDLERS, RUNS_WHEN_DEAD, unsupportedOperator } from './op-handlers.
 import { countFuelOp, emitInterruptStubs } from './interrupt-checks.js';
 import { consumesPending, settlePending } from './pending-op.js';
 import type { LocalUses } from './local-uses.js';
+import type { ValType } from '../wasm/types.js';
+
+const NO_PARAMS: ValType[] = [];
 
 /** `uses`: the body's local uses as its validation recorded them (local-uses.ts), else null. */
 export function compileFunction(env: ModuleEnv, funcIndex: number, uses: LocalUses | null = null): void {
@@ -26,10 +29,8 @@ export function compileFunction(env: ModuleEnv, funcIndex: number, uses: LocalUs
   // The prologue belongs to the function's start (a stack overflow reports it).
   env.offsetMap?.record(a.offset, fc.opOffset);
   fc.emitPrologue();
-  fc.ctrl.push({
-    kind: CtrlKind.Func, params: [], results: fc.sig.results, height: 0, label: a.newLabel(),
-    elseLabel: null, dead: false, branchedTo: false, enteredReachable: true,
-  });
+  FRAMES.reset();
+  fc.ctrl.push(FRAMES.open(a, CtrlKind.Func, NO_PARAMS, fc.sig.results, 0, false));
   for (;;) {
     const at = r.pos;
     const op = r.readU8();

@@ -35,28 +35,36 @@ export function slotsOf(t: ValType): number {
 export function areaSlots(types: readonly ValType[]): number[] {
   const out: number[] = [];
   let at = 0;
-  for (const t of types) {
+  for (let i = 0; i < types.length; i++) {
     out.push(at);
-    at += slotsOf(t);
+    at += slotsOf(types[i]!);
   }
   return out;
 }
 
 /**
  * areaSlots of a signature's params or results list, computed once per list: the compiler
- * asks at every call and return. Shared: callers must not change it.
+ * asks at every call and return. Shared: callers must not change it, and may read only its
+ * first types.length entries (without a v128 every value takes one slot, and the answer is a
+ * prefix of one shared 0, 1, 2, ... array: no WeakMap lookup at every call).
  */
 export function areaSlotsOf(types: readonly ValType[]): readonly number[] {
+  if (types.length <= ONE_SLOT_EACH.length) {
+    let i = 0;
+    while (i < types.length && types[i] !== ValType.V128) i++;
+    if (i === types.length) return ONE_SLOT_EACH;
+  }
   let at = areaSlotCache.get(types);
   if (at === undefined) areaSlotCache.set(types, (at = areaSlots(types)));
   return at;
 }
 const areaSlotCache = new WeakMap<readonly ValType[], readonly number[]>();
+const ONE_SLOT_EACH: readonly number[] = Array.from({ length: 64 }, (_, i) => i);
 
 /** Total 8-byte slots of a params or results list in the area. */
 export function areaSize(types: readonly ValType[]): number {
   let n = 0;
-  for (const t of types) n += slotsOf(t);
+  for (let i = 0; i < types.length; i++) n += slotsOf(types[i]!);
   return n;
 }
 

@@ -198,7 +198,7 @@ export class FunctionCompiler {
     const a = this.asm;
     switch (v.type) {
       case ValType.I32:
-        a.mov_ri(32, r as Gpr, (v.value as number) >>> 0);
+        a.mov_ri(32, r as Gpr, v.value as number); // (an int32: the low 32 bits are the same)
         return;
       case ValType.F32:
         this.masm.loadFloatBits(32, r as Xmm, (v.value as number) >>> 0);
@@ -228,9 +228,13 @@ export class FunctionCompiler {
           this.masm.storeV128Bits(m, v.value as bigint);
           return;
         }
-        const bits = v.type === ValType.I64 || v.type === ValType.F64 ? BigInt.asIntN(64, BigInt(v.value)) : BigInt(v.value as number);
-        if (v.type === ValType.I32 || v.type === ValType.F32) a.mov_mi(32, m, Number(BigInt.asIntN(32, bits)));
-        else if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
+        // An i32 is an int32, an f32 a u32 bit pattern: `| 0` is the signed imm32 (no BigInt).
+        if (v.type === ValType.I32 || v.type === ValType.F32) {
+          a.mov_mi(32, m, (v.value as number) | 0);
+          return;
+        }
+        const bits = BigInt.asIntN(64, BigInt(v.value));
+        if (bits >= -0x80000000n && bits <= 0x7fffffffn) a.mov_mi(64, m, Number(bits));
         else this.masm.storeImm64(m, BigInt.asUintN(64, bits));
         return;
       }
@@ -378,7 +382,9 @@ export class FunctionCompiler {
    * to their locals' frame slots before it (`save`) and come back after it.
    */
   saveScratchHomes(save: boolean): void {
-    for (const reg of this.homes.scratch) {
+    const scratch = this.homes.scratch;
+    for (let i = 0; i < scratch.length; i++) {
+      const reg = scratch[i]!;
       const slot = this.frame.localMem(this.homes.regOf.indexOf(reg));
       if (save) this.asm.mov_mr(64, slot, reg);
       else this.asm.mov_rm(64, reg, slot);
@@ -479,7 +485,7 @@ export class FunctionCompiler {
   /** Reset the compile-time stack to `height` + spilled `types` (the state at a label). */
   resetStack(height: number, types: ValType[]): void {
     while (this.stack.length > height) this.release(this.pop());
-    for (const t of types) this.push(stackVal(t));
+    for (let i = 0; i < types.length; i++) this.push(stackVal(types[i]!)); // (no iterator: see regalloc.ts tryAlloc)
   }
 
   ctrlAt(depth: number): Ctrl {

@@ -120,6 +120,29 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
   return out;
 }
 
+/**
+ * Hottest first, ties by index. Functions of toolchain output can have thousands of locals:
+ * instead of calling a comparator n log n times, each candidate becomes one exact double,
+ * score * 2^16 + (2^16 - 1 - index), and the typed array sorts itself (natively). Scores too
+ * large for that to be exact (a body of many megabytes) take the comparator.
+ */
+function sortByScore(candidates: number[], score: Float64Array): void {
+  const n = candidates.length;
+  let max = 0;
+  for (let k = 0; k < n; k++) max = Math.max(max, score[candidates[k]!]!);
+  if (max >= 2 ** 36 || candidates[n - 1]! >= 1 << 16) {
+    candidates.sort((a, b) => score[b]! - score[a]! || a - b);
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = candidates[k]!;
+    keys[k] = score[i]! * 65536 + (65535 - i);
+  }
+  keys.sort();
+  for (let k = 0; k < n; k++) candidates[k] = 65535 - (keys[n - 1 - k]! % 65536);
+}
+
 function homesFromUses(uses: LocalUses, localTypes: readonly ValType[]): LocalHomes {
   const score = uses.score;
   const inLoop = uses.inLoop;
@@ -130,7 +153,7 @@ function homesFromUses(uses: LocalUses, localTypes: readonly ValType[]): LocalHo
     if (score[i]! >= MIN_SCORE && (localTypes[i] !== ValType.V128 || !mayCall)) candidates.push(i);
   }
   if (candidates.length === 0) return { ...NONE, mayCall };
-  candidates.sort((a, b) => score[b]! - score[a]! || a - b);
+  sortByScore(candidates, score);
   const regOf = new Int8Array(localTypes.length).fill(-1);
   // Hottest first. Callee-saved homes first where the function calls (they cost per call of
   // the function, not per call it makes), caller-saved ones first where it does not.

@@ -57,7 +57,8 @@ export class TrapStubs {
     const a = this.masm.asm;
     if (this.sites.length === 0) return;
     const tails = new Map<number, Label>();
-    for (const s of this.sites) {
+    for (let i = 0; i < this.sites.length; i++) {
+      const s = this.sites[i]!;
       let tail = tails.get(s.code);
       if (!tail) {
         tail = a.newLabel();

@@ -221,7 +221,9 @@ export class Assembler {
       if (!Number.isSafeInteger(imm)) throw new Error(`BUG: mov immediate ${imm} is not a safe integer; pass a bigint`);
       if (size === 32) {
         emitOpReg(this.buf, 0, 0xb8, dst);
-        this.buf.put4(imm >>> 0); // the low 32 bits (exact for safe integers)
+        // The low 32 bits (exact for safe integers), signed: a small integer, where `>>> 0`
+        // would make a heap number of every negative one.
+        this.buf.put4(imm | 0);
         return;
       }
       w(size);

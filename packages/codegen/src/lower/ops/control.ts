@@ -7,7 +7,7 @@ import { TrapCode } from '../../abi.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { Kind, type Val } from '../value.js';
 import { RegClass, regClassOf } from '../reg-class.js';
-import { CtrlKind, branchTypes, type Ctrl } from '../control.js';
+import { CtrlKind, FRAMES, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { takeCondition } from '../pending-op.js';
 import {
@@ -15,17 +15,7 @@ import {
 } from '../interrupt-checks.js';
 
 function enter(fc: FunctionCompiler, kind: CtrlKind, sig: FuncType): Ctrl {
-  const c: Ctrl = {
-    kind,
-    params: sig.params,
-    results: sig.results,
-    height: fc.stack.length - sig.params.length,
-    label: fc.asm.newLabel(),
-    elseLabel: null,
-    dead: fc.dead,
-    branchedTo: false,
-    enteredReachable: !fc.dead,
-  };
+  const c = FRAMES.open(fc.asm, kind, sig.params, sig.results, fc.stack.length - sig.params.length, fc.dead);
   fc.ctrl.push(c);
   return c;
 }
@@ -67,8 +57,7 @@ export function visitIf(fc: FunctionCompiler, sig: FuncType): void {
 /** Enter an `if` whose condition is already in the flags; `elseCond` jumps to the else arm. */
 export function enterIfOnFlags(fc: FunctionCompiler, sig: FuncType, elseCond: Cond): void {
   const c = enter(fc, CtrlKind.If, sig);
-  c.elseLabel = fc.asm.newLabel();
-  fc.asm.jcc_label(elseCond, c.elseLabel);
+  fc.asm.jcc_label(elseCond, FRAMES.elseLabel(c, fc.asm));
   startFuelRun(fc); // the then-arm
 }
 

@@ -27,8 +27,11 @@ export function globalsFamily(fc: FunctionCompiler, r: BinaryReader, op: number)
 function cellOf(fc: FunctionCompiler, index: number): Mem {
   const s = fc.masm.takeScratch();
   fc.asm.mov_rm(64, s, vmctxMem(globalPtrOffset(fc.env.layout, index)));
-  return { base: s, disp: 0 };
+  return (CELL_MEMS[s] ??= { base: s, disp: 0 });
 }
+
+/** [r] for each scratch register r: operands are never changed, so one per register serves. */
+const CELL_MEMS: Mem[] = [];
 
 export function globalGet(fc: FunctionCompiler, index: number): void {
   const type = globalType(fc.module, index).type;

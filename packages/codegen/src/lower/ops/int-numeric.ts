@@ -21,7 +21,10 @@ export function immOf(v: Val, size: IntSize): number | null {
   if (v.kind !== Kind.Const) return null;
   if (size === 32) return v.value as number;
   const b = v.value as bigint;
-  return b >= -0x80000000n && b <= 0x7fffffffn ? Number(b) : null;
+  // `| 0`: Number() of a BigInt beyond the 31-bit small-integer range is a heap number, and
+  // one stored into RHS.imm (then into a {base, disp} operand) turns those fields into
+  // doubles, deprecating the shape every memory operand has (an IC miss per operand after).
+  return b >= -0x80000000n && b <= 0x7fffffffn ? Number(b) | 0 : null;
 }
 
 function pushReg(fc: FunctionCompiler, size: IntSize, r: Gpr): void {
