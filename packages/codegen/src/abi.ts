@@ -262,4 +262,17 @@ export const enum Builtin {
    * slot at the code; called by the lazy stub (lower/lazy-base.ts) on the function's first call.
    */
   LazyCompile = 13,
+  /**
+   * Exception handling (docs/exceptions.md): throw tag arg N-1 (an i32 after the payload,
+   * area layout of frame.ts) with the payload before it. Never returns normally.
+   */
+  Throw = 14,
+  /** throw_ref: rethrow exnref arg 0; a null one traps. Never returns normally. */
+  ThrowRef = 15,
+  /**
+   * A landing pad's values: arg 0 is the clause kind (catch, catch_ref, catch_all,
+   * catch_all_ref); the results are the caught exception's payload (catch, catch_ref), then
+   * its exnref (the _ref kinds).
+   */
+  CatchPayload = 16,
 }

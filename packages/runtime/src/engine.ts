@@ -32,7 +32,10 @@ export interface EngineOptions {
    */
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
-  /** Proposals beyond Wasm 2.0 to accept (off by default), e.g. { extendedConst: true }. */
+  /**
+   * Proposals beyond Wasm 2.0 to accept, e.g. { extendedConst: true }: off by default except
+   * exception handling (`exceptions`, on unless set to false; docs/exceptions.md).
+   */
   features?: DecodeOptions;
   /**
    * @internal Measurement only (bench/stack-check.ts): `false` compiles functions without
@@ -224,7 +227,7 @@ export class Engine {
       maxWasmStack,
       hostStackReserve,
       boundsChecks,
-      features: Object.freeze({ ...options.features }),
+      features: Object.freeze({ exceptions: true, ...options.features }),
       stackChecks: Boolean(options.stackChecks ?? true),
       epochInterruption,
       hostInterrupts,

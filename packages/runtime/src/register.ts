@@ -44,6 +44,7 @@ function bytes(name: string, value: string, suffixes = 'km'): number {
 
 const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
   'extended-const': 'extendedConst',
+  exceptions: 'exceptions',
 };
 
 /** WASMJIT_CACHE: on (the default directory), off, or a directory, which must be absolute so

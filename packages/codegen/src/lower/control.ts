@@ -2,6 +2,7 @@
 // frame slots ("spilled state"), so every label has one canonical state and no merge code.
 import type { Label } from '../x64/assembler.js';
 import type { ValType } from '../wasm/types.js';
+import type { TryInfo } from './ops/exceptions.js';
 
 export const enum CtrlKind { Func, Block, Loop, If, Else }
 
@@ -21,6 +22,8 @@ export interface Ctrl {
   branchedTo: boolean;
   /** The code that entered the frame was reachable (for `if` without `else`). */
   enteredReachable: boolean;
+  /** A try_table or legacy try (exception handling). */
+  eh?: TryInfo;
 }
 
 /** Values a branch to this frame carries: loop params, or block results. */

@@ -19,6 +19,7 @@ import type { WasmModule } from '../wasm/types.js';
  */
 export function malformedBodyError(m: WasmModule, from: number, to: number): CompileError | undefined {
   const r = new BinaryReader(m.bytes);
+  r.features = m.features ?? {};
   try {
     for (let i = from; i < to && i < m.codes.length; i++) {
       const body = m.codes[i]!;

@@ -4,6 +4,7 @@
 // cheaper than building an AST the compiler would only walk once.
 
 import type { DataSegmentTable } from './data-segments.js';
+import type { DecodeOptions } from './reader.js';
 
 /** Value types, valued by their binary encoding so a decoded byte is its own enum value. */
 export const enum ValType {
@@ -14,6 +15,8 @@ export const enum ValType {
   V128 = 0x7b,
   FuncRef = 0x70,
   ExternRef = 0x6f,
+  /** Exception handling: a caught exception (docs/exceptions.md). */
+  ExnRef = 0x69,
 }
 
 export interface FuncType {
@@ -46,7 +49,9 @@ export type ImportDesc =
   | { kind: 'func'; typeIndex: number }
   | { kind: 'table'; type: TableType }
   | { kind: 'memory'; type: Limits }
-  | { kind: 'global'; type: GlobalType };
+  | { kind: 'global'; type: GlobalType }
+  /** Exception handling: a tag of function type typeIndex (its params are the payload). */
+  | { kind: 'tag'; typeIndex: number };
 
 export interface Import {
   module: string;
@@ -78,7 +83,7 @@ export interface Global {
   init: ConstExpr;
 }
 
-export type ExternKind = 'func' | 'table' | 'memory' | 'global';
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 export interface Export {
   name: string;
@@ -153,6 +158,11 @@ export interface WasmModule {
   /** Defined globals only; imported ones are in importedGlobals. */
   globals: Global[];
   importedGlobals: GlobalType[];
+  /** Exception handling: the type index of every tag, imports first. */
+  tags: number[];
+  numImportedTags: number;
+  /** The post-2.0 features it was decoded with (the validator reads immediates under them). */
+  features?: DecodeOptions;
   exports: Export[];
   start?: number;
   elems: ElemSegment[];

@@ -31,9 +31,10 @@ export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 
 export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
-    // Proposal files (extended-const) need the feature; the core files must see it off.
+    // Proposal files (extended-const) and the 3.0 suite need the features; the 2.0 core files
+    // must see them off (they expect the 2.0 errors for 3.0 encodings).
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), features: extendedConst ? { extendedConst, exceptions: true } : { exceptions: false }, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
