@@ -10,7 +10,8 @@ import { PENDING_OPS } from './pending-ops.js';
 
 /** Which name space a one-index instruction resolves its immediate in. */
 function indexSpace(name: string): TextImm {
-  if (name === 'br' || name === 'br_if') return 'label';
+  if (name === 'br' || name === 'br_if' || name === 'rethrow' || name === 'delegate') return 'label';
+  if (name === 'throw' || name === 'catch') return 'tag';
   if (name === 'call' || name === 'ref.func') return 'func';
   if (name.startsWith('local.')) return 'local';
   if (name.startsWith('global.')) return 'global';

@@ -19,7 +19,7 @@ import type { BinaryReader } from '../../wasm/reader.js';
 import { constI32, stackVal } from '../value.js';
 import { CtrlKind, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { areaSlotsOf, callAreaSlots } from '../frame.js';
+import { areaSize, areaSlotsOf, callAreaSlots } from '../frame.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
 import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
 import { FRAME_REG, STACK_REG } from '../masm/registers.js';
@@ -89,12 +89,31 @@ function endAfterThrow(fc: FunctionCompiler): void {
   fc.dead = true;
 }
 
-/** throw: the payload and the tag index go to Builtin.Throw, which throws. */
+/**
+ * throw: Builtin.Throw, which throws, gets the tag index in area slot 0 and the payload after
+ * it (slot 1 on, in the area layout of the tag's params).
+ */
 export function visitThrow(fc: FunctionCompiler, tag: number): void {
   if (fc.dead) return;
   const params = tagParams(fc, tag);
-  fc.push(constI32(tag));
-  callBuiltinInArea(fc, Builtin.Throw, [...params, ValType.I32], []);
+  const n = params.length;
+  const nslots = 1 + areaSize(params);
+  if (nslots + HOST_CALL_XMM_SLOTS > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + HOST_CALL_XMM_SLOTS;
+  const base = fc.stack.length - n;
+  for (let i = 0; i < base; i++) fc.spillAt(i);
+  const at = areaSlotsOf(params);
+  for (let i = 0; i < n; i++) fc.storeVal(fc.stack[base + i]!, base + i, outgoingMem(1 + at[i]!));
+  for (let i = 0; i < n; i++) fc.release(fc.pop());
+  fc.asm.mov_mi(64, outgoingMem(0), tag);
+  callHost(fc.masm, {
+    id: BUILTIN_BASE + Builtin.Throw,
+    area: outgoingMem(0),
+    nslots,
+    xmmSlot: (i) => outgoingMem(nslots + i),
+    failed: fc.hostFailure(),
+    afterSave: () => fc.saveScratchHomes(true),
+    afterRestore: () => fc.saveScratchHomes(false),
+  });
   endAfterThrow(fc);
 }
 
