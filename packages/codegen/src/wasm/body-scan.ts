@@ -6,6 +6,8 @@
 
 import { BinaryReader } from './reader.js';
 import { ImmKind, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
+import { UnsupportedFeatureError } from '../errors.js';
+import { FEATURE } from './future-features.js';
 
 const FRAME_PLAIN = 0; // function, block or loop
 const FRAME_IF = 1; // if whose else has not been seen
@@ -68,8 +70,14 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       for (let i = 0; i <= n; i++) r.readVarU32();
       return;
     }
+    case ImmKind.MemArg: {
+      // Bit 6 of the alignment field announces a memory index (multi-memory): name it, rather
+      // than misreading the rest of the body.
+      if (r.readVarU32() & 0x40) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'malformed memop flags', at, r.funcIndex);
+      r.readVarU32();
+      return;
+    }
     case ImmKind.CallIndirect:
-    case ImmKind.MemArg:
     case ImmKind.TwoIndices:
       r.readVarU32();
       r.readVarU32();

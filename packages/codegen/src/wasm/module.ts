@@ -320,7 +320,7 @@ function frozenSignature(params: ValType[], results: ValType[]): FuncType {
 const EMPTY_SIGNATURE = frozenSignature([], []);
 /** Indexed by the value type's byte. */
 const VALUE_SIGNATURES: FuncType[] = [];
-for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef]) {
+for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef, ValType.ExnRef]) {
   VALUE_SIGNATURES[t] = frozenSignature([], [t]);
 }
 
