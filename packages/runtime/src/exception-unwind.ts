@@ -22,7 +22,7 @@ import { native } from './native.js';
 import { cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { RuntimeError, trapError } from './errors.js';
 import { compiledParts, type Module } from './module.js';
-import { newException, tagParams, thrownParts, type RawValue, type Tag } from './exceptions.js';
+import { JSTag, newException, tagParams, thrownParts, type RawValue, type Tag } from './exceptions.js';
 import { externFromJS, externToJS, getRef, putRaw, refFromJS } from './refs.js';
 import type { Member, RefDomain } from './ref-domain.js';
 
@@ -271,7 +271,8 @@ export function exceptionBuiltins(member: Member): { throw: () => void; throwRef
       const params = tagTypes(tag);
       const at = areaSlots(params);
       const values = params.map((t, i) => readRaw(t, AREA + 1 + at[i]!, member.domain));
-      throw newException(tag, values);
+      // JSTag's exceptions are JS values: the value itself is what JS sees thrown.
+      throw tag === JSTag ? values[0] : newException(tag, values);
     },
     throwRef() {
       const raw = (cbI32[2 * AREA]! >>> 0) + (cbI32[2 * AREA + 1]! >>> 0) * 0x1_0000_0000;

@@ -121,9 +121,13 @@ export class Exception {
     const own = exceptionTag(this);
     if (!Tag.isTag(tag)) throw new TypeError('WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly.Tag');
     if (tag !== own) throw new TypeError('WebAssembly.Exception.getArg(): First argument does not match the exception tag');
-    const i = Number(index);
+    // WebIDL [EnforceRange] unsigned long, then the bounds.
+    const n = Number(index);
+    if (!Number.isFinite(n)) throw new TypeError('WebAssembly.Exception.getArg(): Argument 1 must be convertible to a valid number');
+    const i = Math.trunc(n);
+    if (i < 0 || i > 0xffffffff) throw new TypeError('WebAssembly.Exception.getArg(): Argument 1 is outside the unsigned long range');
     const values = this.#values;
-    if (!Number.isInteger(i) || i < 0 || i >= values.length) throw new RangeError('WebAssembly.Exception.getArg(): Index out of range');
+    if (i >= values.length) throw new RangeError('WebAssembly.Exception.getArg(): Index out of range');
     return rawToJS(Tag.paramsOf(own)[i]!, values[i]);
   }
 
