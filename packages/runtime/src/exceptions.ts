@@ -21,6 +21,9 @@ const NAME_OF_TYPE: Readonly<Record<number, string>> = {
 
 /** Lets the runtime make tags for a module's types without going through the JS constructor. */
 let fromTypes = false;
+// The private state, for this module only (static blocks hand out these accessors).
+let paramsOfTag: (tag: Tag) => readonly ValType[];
+let isTagObject: (v: unknown) => v is Tag;
 
 export class Tag {
   readonly #params: readonly ValType[];
@@ -50,25 +53,20 @@ export class Tag {
     return { parameters: tagParams(this).map((t) => NAME_OF_TYPE[t]!) };
   }
 
-  /** @internal */
-  static paramsOf(tag: Tag): readonly ValType[] {
-    return tag.#params;
-  }
-
-  /** @internal */
-  static isTag(v: unknown): v is Tag {
-    return typeof v === 'object' && v !== null && #params in v;
+  static {
+    paramsOfTag = (tag) => tag.#params;
+    isTagObject = (v): v is Tag => typeof v === 'object' && v !== null && #params in v;
   }
 }
 Object.defineProperty(Tag.prototype, Symbol.toStringTag, { value: 'WebAssembly.Tag', configurable: true });
 
 export function tagParams(tag: Tag): readonly ValType[] {
-  if (!Tag.isTag(tag)) throw new TypeError('Receiver is not a WebAssembly.Tag');
-  return Tag.paramsOf(tag);
+  if (!isTagObject(tag)) throw new TypeError('Receiver is not a WebAssembly.Tag');
+  return paramsOfTag(tag);
 }
 
 export function isTag(v: unknown): v is Tag {
-  return Tag.isTag(v);
+  return isTagObject(v);
 }
 
 /** A tag of the given parameter types (a module's own tag, one per instance). */
@@ -88,6 +86,8 @@ export const JSTag: Tag = newTag([ValType.ExternRef]);
 export type RawValue = bigint | unknown;
 
 let rawPayload: RawValue[] | null = null;
+let partsOfException: (e: Exception) => { tag: Tag; values: readonly RawValue[] };
+let isExceptionObject: (v: unknown) => v is Exception;
 
 export class Exception {
   readonly #tag: Tag;
@@ -101,13 +101,13 @@ export class Exception {
       return;
     }
     if (new.target === undefined) throw new TypeError("Constructor WebAssembly.Exception requires 'new'");
-    if (!Tag.isTag(tag)) throw new TypeError('WebAssembly.Exception(): Argument 0 must be a WebAssembly tag');
+    if (!isTagObject(tag)) throw new TypeError('WebAssembly.Exception(): Argument 0 must be a WebAssembly tag');
     if (tag === JSTag) throw new TypeError('WebAssembly.Exception(): Argument 0 must not be WebAssembly.JSTag');
     if (payload === null || payload === undefined || typeof (payload as Iterable<unknown>)[Symbol.iterator] !== 'function') {
       throw new TypeError('WebAssembly.Exception(): Argument 1 must be an iterable object');
     }
     const values = [...(payload as Iterable<unknown>)];
-    const params = Tag.paramsOf(tag);
+    const params = paramsOfTag(tag);
     if (values.length !== params.length) throw new TypeError('WebAssembly.Exception(): Number of exception values does not match signature length');
     this.#tag = tag;
     this.#values = params.map((t, i) => rawFromJS(t, values[i]));
@@ -119,7 +119,7 @@ export class Exception {
 
   getArg(tag: unknown, index: unknown): unknown {
     const own = exceptionTag(this);
-    if (!Tag.isTag(tag)) throw new TypeError('WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly.Tag');
+    if (!isTagObject(tag)) throw new TypeError('WebAssembly.Exception.getArg(): Argument 0 must be a WebAssembly.Tag');
     if (tag !== own) throw new TypeError('WebAssembly.Exception.getArg(): First argument does not match the exception tag');
     // WebIDL [EnforceRange] unsigned long, then the bounds.
     const n = Number(index);
@@ -128,34 +128,29 @@ export class Exception {
     if (i < 0 || i > 0xffffffff) throw new TypeError('WebAssembly.Exception.getArg(): Argument 1 is outside the unsigned long range');
     const values = this.#values;
     if (i >= values.length) throw new RangeError('WebAssembly.Exception.getArg(): Index out of range');
-    return rawToJS(Tag.paramsOf(own)[i]!, values[i]);
+    return rawToJS(paramsOfTag(own)[i]!, values[i]);
   }
 
   is(tag: unknown): boolean {
     const own = exceptionTag(this);
-    if (!Tag.isTag(tag)) throw new TypeError('WebAssembly.Exception.is(): Argument 0 must be a WebAssembly.Tag');
+    if (!isTagObject(tag)) throw new TypeError('WebAssembly.Exception.is(): Argument 0 must be a WebAssembly.Tag');
     return tag === own;
   }
 
-  /** @internal */
-  static parts(e: Exception): { tag: Tag; values: readonly RawValue[] } {
-    return { tag: e.#tag, values: e.#values };
-  }
-
-  /** @internal */
-  static isException(v: unknown): v is Exception {
-    return typeof v === 'object' && v !== null && #tag in v;
+  static {
+    partsOfException = (e) => ({ tag: e.#tag, values: e.#values });
+    isExceptionObject = (v): v is Exception => typeof v === 'object' && v !== null && #tag in v;
   }
 }
 Object.defineProperty(Exception.prototype, Symbol.toStringTag, { value: 'WebAssembly.Exception', configurable: true });
 
 export function isException(v: unknown): v is Exception {
-  return Exception.isException(v);
+  return isExceptionObject(v);
 }
 
 function exceptionTag(e: Exception): Tag {
-  if (!Exception.isException(e)) throw new TypeError('Receiver is not a WebAssembly.Exception');
-  return Exception.parts(e).tag;
+  if (!isExceptionObject(e)) throw new TypeError('Receiver is not a WebAssembly.Exception');
+  return partsOfException(e).tag;
 }
 
 /** The exception a wasm `throw` makes (raw values already). */
@@ -166,7 +161,7 @@ export function newException(tag: Tag, values: RawValue[]): Exception {
 
 /** What `v`, thrown, is to a wasm handler: its tag and raw values. */
 export function thrownParts(v: unknown): { tag: Tag; values: readonly RawValue[] } {
-  return Exception.isException(v) ? Exception.parts(v) : { tag: JSTag, values: [v] };
+  return isExceptionObject(v) ? partsOfException(v) : { tag: JSTag, values: [v] };
 }
 
 const f32 = new Float32Array(1);

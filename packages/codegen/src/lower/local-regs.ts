@@ -133,6 +133,7 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
       open.push(1);
       loops++;
     } else if (op === Op.Block || op === Op.If) open.push(0);
+    else if (op === Op.Delegate) open.pop(); // ends its try like `end`
     else if (op === Op.End && open.length > 0 && open.pop() === 1) loops--;
   }
   out.callWeight = callWeight;

@@ -6,8 +6,6 @@
 
 import { BinaryReader } from './reader.js';
 import { ImmKind, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
-import { UnsupportedFeatureError } from '../errors.js';
-import { FEATURE } from './future-features.js';
 
 const FRAME_PLAIN = 0; // function, block or loop
 const FRAME_IF = 1; // if whose else has not been seen
@@ -71,9 +69,10 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       return;
     }
     case ImmKind.MemArg: {
-      // Bit 6 of the alignment field announces a memory index (multi-memory): name it, rather
-      // than misreading the rest of the body.
-      if (r.readVarU32() & 0x40) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'malformed memop flags', at, r.funcIndex);
+      // Bit 6 of the alignment field announces a memory index (multi-memory): it is read, so
+      // that the rest of the body is not misread (the validator refuses the alignment, and a
+      // module with several memories is refused as multi-memory before its bodies).
+      if (r.readVarU32() & 0x40) r.readVarU32();
       r.readVarU32();
       return;
     }

@@ -11,7 +11,6 @@
 // prologue's) and the vmctx from its frame slot, then asks the runtime for the caught
 // exception's values (Builtin.CatchPayload) and branches to its label like `br`.
 // Functions with handlers keep no locals in registers (local-regs.ts handlerHomes).
-import { AluOp } from '../../x64/assembler.js';
 import { BUILTIN_BASE, Builtin, TrapCode } from '../../abi.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { blockSignature } from '../../wasm/module.js';
@@ -22,7 +21,6 @@ import type { FunctionCompiler } from '../function-compiler.js';
 import { areaSize, areaSlotsOf, callAreaSlots } from '../frame.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
 import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
-import { FRAME_REG, STACK_REG } from '../masm/registers.js';
 import { prepareCallArgs } from './calls.js';
 import { localSet } from './variables.js';
 import { jumpTo, visitBlock, visitEnd } from './control.js';
@@ -161,8 +159,7 @@ export function visitTry(fc: FunctionCompiler, sig: FuncType): void {
 function enterPad(fc: FunctionCompiler, c: Ctrl, key: number): void {
   const a = fc.asm;
   fc.env.offsetMap?.record(a.offset, (PAD_MARK | key) >>> 0);
-  a.mov_rr(64, STACK_REG, FRAME_REG);
-  fc.padFramePatches.push(a.alu_ri_patchable(AluOp.Sub, 64, STACK_REG));
+  fc.padFramePatches.push(fc.masm.padFrame());
   fc.masm.reloadVmctx();
   fc.resetStack(c.height, []);
   fc.dead = false;
