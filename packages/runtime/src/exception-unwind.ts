@@ -191,7 +191,14 @@ let caught: { value: unknown; tag: Tag; values: readonly RawValue[] } | null = n
 export function throwIntoWasm(e: unknown, entered: { readonly domain: RefDomain }): number | true | undefined {
   if (!(e instanceof RuntimeError && e.trap !== '')) {
     const serial = cbF64[CallBuffer.SuspendSerial]!;
-    const handler = findHandler(e, entered);
+    let handler: { rbp: number; pc: number } | null = null;
+    try {
+      handler = findHandler(e, entered);
+    } catch (x) {
+      // No JS stack left to search with (deep wasm → JS → wasm nesting ended by V8's
+      // RangeError): `e` goes on as it is, the same object, as before handlers existed.
+      if (!(x instanceof RangeError)) throw x;
+    }
     cbF64[CallBuffer.SuspendSerial] = serial;
     if (handler !== null) {
       caught = { value: e, ...thrownParts(e) };
