@@ -58,6 +58,13 @@ declare namespace wasmjitNative {
     resume(): number | true | undefined;
     /** Drops the suspended activation whose serial is in callBuffer slot 1028 (its host call threw). */
     abandon(): void;
+    /**
+     * Exception handling: the wasm frames of the suspended activation whose serial is in
+     * callBuffer slot 1028, innermost first, as [pc, rbp, saved vmctx, pc, ...].
+     */
+    suspendedFrames(): number[];
+    /** Continues that activation at landing pad `pc` in frame `rbp`. Returns like resume(). */
+    resumeAt(rbp: number, pc: number): number | true | undefined;
     /** This thread's wasm stack (0s before first use) and the innermost activation's limit (0 when none). */
     wasmStackInfo(): { low: number; high: number; limit: number };
     /** Test only: remap this thread's idle wasm stack to exactly `bytes` and keep that size (0: unpin). */

@@ -166,6 +166,8 @@ NAPI_MODULE_INIT() {
       {"invokeFast", NULL, wj_js_invoke_fast, NULL, NULL, NULL, napi_enumerable, state},
       {"resume", NULL, wj_js_resume, NULL, NULL, NULL, napi_enumerable, state},
       {"abandon", NULL, wj_js_abandon, NULL, NULL, NULL, napi_enumerable, state},
+      {"suspendedFrames", NULL, wj_js_suspended_frames, NULL, NULL, NULL, napi_enumerable, state},
+      {"resumeAt", NULL, wj_js_resume_at, NULL, NULL, NULL, napi_enumerable, state},
       {"wasmStackInfo", NULL, wj_js_wasm_stack_info, NULL, NULL, NULL, napi_enumerable, state},
       {"testPinWasmStack", NULL, wj_js_test_pin_wasm_stack, NULL, NULL, NULL, napi_enumerable, state},
       {"helperAddresses", NULL, wj_js_helper_addresses, NULL, NULL, NULL, napi_enumerable, state},

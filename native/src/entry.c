@@ -171,6 +171,26 @@ __asm__(
     "  .cfi_endproc\n"
     ".size wasmjit_host_call, .-wasmjit_host_call\n"
 
+    /* uint32_t wasmjit_resume_at(rdi rec, rsi rbp, rdx pc): continues the suspended
+     * activation at a landing pad (exception handling, docs/exceptions.md) instead of in its
+     * host call: the frames below the catching one are left behind like a trap's. Back on
+     * the wasm stack it takes the pinned limit (r15) from the host call's save frame; the pad
+     * sets rsp from rbp and reloads r14 from its frame. */
+    ".globl wasmjit_resume_at\n"
+    ".hidden wasmjit_resume_at\n"
+    ".type wasmjit_resume_at, @function\n"
+    ".p2align 4\n"
+    "wasmjit_resume_at:\n"
+    "  .cfi_startproc\n"
+    WJ_SAVE_CALLEE_SAVED
+    "  mov [rdi], rsp\n"
+    "  mov rsp, [rdi + 8]\n"
+    "  mov r15, [rsp]\n"
+    "  mov rbp, rsi\n"
+    "  jmp rdx\n"
+    "  .cfi_endproc\n"
+    ".size wasmjit_resume_at, .-wasmjit_resume_at\n"
+
     /* wasmjit_trap_unwind: jumped to with edi = TrapCode, rsi = trap site address (or 0),
      * rbp = the trapping frame chain, rsp anywhere on the wasm stack (possibly misaligned,
      * possibly just below the wasm limit: the host reserve below it leaves room for the small

@@ -162,6 +162,75 @@ napi_value wj_js_abandon(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Exception handling (docs/exceptions.md): the wasm frames of the suspended activation named
+ * by CallBuffer.SuspendSerial, innermost first, as [pc, rbp, vmctx, pc, ...]: pc is where the
+ * frame's function continues (the return address of its call), rbp its frame, vmctx the word
+ * at rbp - 8 (a wasm function's saved vmctx; JS only compares it with its instances'). The first
+ * comes from host_call's save frame (entry.c: r15, r14, r13, r12, rbx, rbp, return address).
+ * Walks stop at the entry frame, or at anything that is not a frame link strictly above the
+ * previous one (never reading outside the activation's live wasm stack).
+ */
+napi_value wj_js_suspended_frames(napi_env env, napi_callback_info info) {
+  wj_env_state *state = wj_state_of(env, info);
+  if (state == NULL) return NULL;
+  wj_entry *rec = wj_suspended_by_serial(env, state);
+  if (rec == NULL) return NULL;
+  const uintptr_t entry_frame = wj_entry_frame(rec);
+  const uintptr_t *save = (const uintptr_t *)rec->wasm_sp;
+  uintptr_t pc = save[6];
+  uintptr_t rbp = save[5];
+  uintptr_t low = rec->wasm_sp + 56;
+  napi_value out;
+  if (napi_create_array(env, &out) != napi_ok) return NULL;
+  uint32_t n = 0;
+  while (rbp != entry_frame && rbp >= low && rbp <= entry_frame - 16 && (rbp & 7) == 0) {
+    napi_value v;
+    napi_create_double(env, (double)pc, &v);
+    napi_set_element(env, out, n++, v);
+    napi_create_double(env, (double)rbp, &v);
+    napi_set_element(env, out, n++, v);
+    napi_create_double(env, (double)((const uintptr_t *)rbp)[-1], &v);
+    napi_set_element(env, out, n++, v);
+    const uintptr_t *frame = (const uintptr_t *)rbp;
+    if (frame[0] == entry_frame) break;
+    low = rbp + 16;
+    pc = frame[1];
+    rbp = frame[0];
+  }
+  return out;
+}
+
+/*
+ * resumeAt(rbp, pc): continue the suspended activation named by CallBuffer.SuspendSerial at
+ * landing pad `pc` in the frame at `rbp` (one suspendedFrames() reported). Returns like
+ * resume().
+ */
+napi_value wj_js_resume_at(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  double rbp_d, pc_d;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 2 || napi_get_value_double(env, argv[0], &rbp_d) != napi_ok || napi_get_value_double(env, argv[1], &pc_d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "resumeAt(rbp: number, pc: number)");
+    return NULL;
+  }
+  wj_env_state *state = wj_state_of(env, info);
+  if (state == NULL) return NULL;
+  wj_entry *rec = wj_suspended_by_serial(env, state);
+  if (rec == NULL) return NULL;
+  const uintptr_t rbp = (uintptr_t)rbp_d;
+  /* The frame must be one of this activation's: between its host call and its entry frame. */
+  if (!wj_address_ok(pc_d) || rbp <= rec->wasm_sp || rbp >= wj_entry_frame(rec) || (rbp & 7) != 0) {
+    napi_throw_range_error(env, NULL, "resumeAt: not a frame of the suspended activation");
+    return NULL;
+  }
+  rec->suspended = 0;
+  const uint32_t result = wasmjit_resume_at(rec, rbp, (uintptr_t)pc_d);
+  if (result != WJ_STATUS_HOST_CALL) wj_tls.entry = rec->prev;
+  return wj_status_value(env, result);
+}
+
 static int wj_nslots_ok(double nslots) {
   return nslots >= 0 && nslots <= WJ_CB_MAX_AREA && (double)(uint32_t)nslots == nslots;
 }

@@ -137,6 +137,8 @@ typedef struct wj_entry {
 uint32_t wasmjit_enter(void *code, void *vmctx, uint64_t *callbuf, uint32_t nslots, uint64_t limit,
                        wj_entry *rec) WJ_HIDDEN;
 uint32_t wasmjit_resume(wj_entry *rec) WJ_HIDDEN;
+/* Exception handling: continues a suspended activation at a landing pad `pc` with frame `rbp`. */
+uint32_t wasmjit_resume_at(wj_entry *rec, uintptr_t rbp, uintptr_t pc) WJ_HIDDEN;
 /* Jumped to, never called: edi = TrapCode, rsi = trap site address (0 if unknown),
  * rbp = the trapping function's frame (the start of the backtrace walk). */
 void wasmjit_trap_unwind(void) WJ_HIDDEN;
@@ -272,6 +274,8 @@ napi_value wj_js_invoke(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_invoke_fast(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_resume(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_abandon(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_suspended_frames(napi_env env, napi_callback_info info) WJ_HIDDEN;
+napi_value wj_js_resume_at(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_wasm_stack_info(napi_env env, napi_callback_info info) WJ_HIDDEN;
 napi_value wj_js_test_pin_wasm_stack(napi_env env, napi_callback_info info) WJ_HIDDEN;
 

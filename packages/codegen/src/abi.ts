@@ -273,4 +273,17 @@ export const enum Builtin {
   MemoryCopyAt = 16,
   /** (dst, src, len, segment, memory). */
   MemoryInitAt = 17,
+  /**
+   * Exception handling (docs/exceptions.md): throw tag arg N-1 (an i32 after the payload,
+   * area layout of frame.ts) with the payload before it. Never returns normally.
+   */
+  Throw = 18,
+  /** throw_ref: rethrow exnref arg 0; a null one traps. Never returns normally. */
+  ThrowRef = 19,
+  /**
+   * A landing pad's values: arg 0 is the clause kind (catch, catch_ref, catch_all,
+   * catch_all_ref); the results are the caught exception's payload (catch, catch_ref), then
+   * its exnref (the _ref kinds).
+   */
+  CatchPayload = 20,
 }

@@ -12,4 +12,5 @@ export { lastParallelStats, type ParallelStats } from './lower/parallel-compile.
 export type { CompileOptions } from './lower/module-env.js';
 export { lookupWasmOffset, type OffsetMap } from './lower/offset-map.js';
 export { areaSlots, callAreaSlots } from './lower/frame.js';
+export { PAD_MARK } from './lower/ops/exceptions.js';
 export { planShuffle, type ShufflePlan } from './lower/ops/simd-shuffle.js';

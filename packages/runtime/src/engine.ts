@@ -35,7 +35,8 @@ export interface EngineOptions {
   boundsChecks?: BoundsChecks;
   /**
    * Proposals beyond Wasm 2.0 to accept, e.g. { extendedConst: true }: extendedConst is off
-   * by default; multiMemory and memory64 (Wasm 3.0) are on unless set to false.
+   * by default; multiMemory, memory64 and exceptions (Wasm 3.0; docs/memory.md,
+   * docs/exceptions.md) are on unless set to false.
    */
   features?: DecodeOptions;
   /**
@@ -231,7 +232,7 @@ export class Engine {
       maxWasmStack,
       hostStackReserve,
       boundsChecks,
-      features: Object.freeze({ multiMemory: true, memory64: true, ...options.features }),
+      features: Object.freeze({ multiMemory: true, memory64: true, exceptions: true, ...options.features }),
       stackChecks: Boolean(options.stackChecks ?? true),
       epochInterruption,
       hostInterrupts,

@@ -15,6 +15,7 @@ import { trapError } from './errors.js';
 import { hostTarget } from './host-dispatch.js';
 import { NO_ARGS, noop, type HostCall } from './host-call.js';
 import { lastTrapBacktrace } from './backtrace.js';
+import { throwIntoWasm } from './exception-unwind.js';
 import { globalSlot, rawBits } from './global.js';
 import type { Module } from './module.js';
 import type { Member, RefDomain } from './ref-domain.js';
@@ -92,7 +93,8 @@ const SERIAL = CallBuffer.SuspendSerial;
 /**
  * Runs the host calls of an activation that invoke() returned RunStatus.HostCall for, until
  * it returns or traps; returns what resume() last returned. If a call throws, the activation
- * is dropped and the exception propagates. (The export wrappers inline this loop: see there.)
+ * goes on at a wasm handler or is dropped and the exception propagates (exception-unwind.ts). (The
+ * export wrappers inline this loop: see there.)
  */
 export function runHostCalls(t: number | true | undefined, entered: { readonly domain: RefDomain }): number | undefined {
   // invoke() reports a host call as RunStatus.HostCall, invokeFast() and resume() as true.
@@ -103,8 +105,16 @@ export function runHostCalls(t: number | true | undefined, entered: { readonly d
       h.store(Reflect.apply(h.fn, undefined, h.args));
     } catch (e) {
       cbF64[SERIAL] = s;
-      native.abandon();
-      throw e;
+      try {
+        t = throwIntoWasm(e, entered); // a handler in wasm, or the activation is dropped and e rethrown
+      } catch (x) {
+        if (x !== e) {
+          cbF64[SERIAL] = s;
+          native.abandon();
+        }
+        throw e;
+      }
+      continue;
     }
     cbF64[SERIAL] = s;
     t = native.resume();
@@ -168,7 +178,7 @@ export function wasmFunctionInfoOf(v: unknown): WasmFunctionInfo | undefined {
  */
 export function makeExportWrapper(name: string, info: WasmFunctionInfo): WasmFunction {
   const f = exportWrapperFactory(info.sig)(
-    native.invokeFast, native.resume, native.abandon, hostTarget, Reflect.apply, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
+    native.invokeFast, native.resume, native.abandon, throwIntoWasm, hostTarget, Reflect.apply, onTrap, cbI32, cbF32, cbF64, cbI64, refs,
     info.owner, disposedError, info.code, info.vmctx,
   ) as WasmFunction;
   // The name is a property, not part of the source: the source is shared per signature.
@@ -222,7 +232,9 @@ function exportWrapperFactoryByKey(sig: FuncType): Factory {
   // throws a TypeError) and has no own `prototype`, `arguments` or `caller`; calling it costs
   // the same (bench:calls). The host-call loop is runHostCalls inlined: a helper's frame would
   // sit on the thread's stack at every level of wasm -> JS -> wasm nesting. Its exception path
-  // drops the activation with one native call and rethrows the same object.
+  // (`unwind`: exception-unwind.ts throwIntoWasm) continues the activation at a wasm handler
+  // or drops it and rethrows the same object; when even that call fails (no JS stack left),
+  // the activation is dropped here and the same object rethrown.
   const src = `return { wasmExport(${params.join(', ')}) {
 ${storeAll(sig.params, CallBuffer.AreaStart, params, 'owner.domain')}
 if (owner.disposed) disposed();
@@ -237,8 +249,16 @@ while (t === true) {
     h.store(apply(h.fn, undefined, h.args));
   } catch (e) {
     F64[${SERIAL}] = s;
-    abandon();
-    throw e;
+    try {
+      t = unwind(e, owner);
+    } catch (x) {
+      if (x !== e) {
+        F64[${SERIAL}] = s;
+        abandon();
+      }
+      throw e;
+    }
+    continue;
   }
   F64[${SERIAL}] = s;
   t = resume();
@@ -246,7 +266,7 @@ while (t === true) {
 if (t !== undefined) onTrap(t, owner);
 ${ret}
 } }.wasmExport;`;
-  factory = new Function('invokeFast', 'resume', 'abandon', 'host', 'apply', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R',
+  factory = new Function('invokeFast', 'resume', 'abandon', 'unwind', 'host', 'apply', 'onTrap', 'I32', 'F32', 'F64', 'I64', 'R',
     'owner', 'disposed', 'code', 'vmctx', src) as Factory;
   exportFactories.set(key, factory);
   return factory;

@@ -18,6 +18,7 @@ export { WASI, WasiExit, type WasiOptions } from './wasi/wasi.js';
 export { Global, type GlobalDescriptor, type GlobalValueType } from './global.js';
 export { Table, type TableDescriptorInit, type TableElementType } from './table.js';
 export { Memory, type MemoryDescriptor } from './memory.js';
+export { Tag, Exception, JSTag } from './exceptions.js';
 export { toPostedModule, fromPostedModule, type PostedModule } from './threads/posted-module.js';
 
 /** Like WebAssembly.validate: true when the bytes decode and validate. */

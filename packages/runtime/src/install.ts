@@ -10,7 +10,7 @@
 //   WASMJIT_HOST_STACK_RESERVE  bytes kept free below wasm for native code (hostStackReserve)
 //   WASMJIT_BOUNDS_CHECKS       guard | explicit (boundsChecks)
 //   WASMJIT_PARALLEL_COMPILE    true | false | a thread count (parallelCompile)
-//   WASMJIT_FEATURES            comma-separated proposals to accept: extended-const
+//   WASMJIT_FEATURES            comma-separated proposals to accept: extended-const, exceptions
 //   WASMJIT_CACHE               persistent code cache (cache): 1 | true (the default directory),
 //                               0 | false (off), or an absolute directory path
 //   WASMJIT_CACHE_MAX_BYTES     bound on that directory (cacheMaxBytes); k / m / g suffixes
@@ -46,6 +46,7 @@ function bytes(name: string, value: string, suffixes = 'km'): number {
 
 const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
   'extended-const': 'extendedConst',
+  exceptions: 'exceptions',
 };
 
 /** WASMJIT_CACHE: on (the default directory), off, or a directory, which must be absolute so

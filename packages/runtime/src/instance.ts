@@ -19,6 +19,8 @@ import { exportGlobal, exportTable, initElemSegments, linkGlobals, linkTables } 
 import { readFuel, writeFuel } from './interruption.js';
 import { NO_DEADLINE } from './epoch-counter.js';
 import { RefDomain, type Member } from './ref-domain.js';
+import { isTag, newTag, tagParams, type Tag } from './exceptions.js';
+import { exceptionBuiltins } from './exception-unwind.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -30,6 +32,23 @@ const poll = (): void => {};
 export function sameSig(a: FuncType, b: FuncType): boolean {
   return a.params.length === b.params.length && a.results.length === b.results.length &&
     a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+}
+
+/** The instance's tags: the imported Tag objects (of the same type), then a new one per defined tag. */
+function linkTags(b: InstanceBuild): Tag[] {
+  const tags: Tag[] = [];
+  for (const imp of b.wasm.imports) {
+    if (imp.desc.kind !== 'tag') continue;
+    const given = importValue(b, imp.module, imp.name);
+    const where = `import "${imp.module}" "${imp.name}"`;
+    if (!isTag(given)) throw new LinkError(`${where}: tag import requires a WebAssembly.Tag`);
+    const want = b.wasm.types[imp.desc.typeIndex]!.params;
+    const have = tagParams(given);
+    if (have.length !== want.length || have.some((t, i) => t !== want[i])) throw new LinkError(`${where}: imported tag does not match the expected type`);
+    tags.push(given);
+  }
+  for (let i = b.wasm.numImportedTags; i < b.wasm.tags.length; i++) tags.push(newTag(b.wasm.types[b.wasm.tags[i]!]!.params));
+  return tags;
 }
 
 /** @internal The runtime's view of an instance (tests and tools; not exported by index.ts). */
@@ -75,7 +94,12 @@ export class Instance {
       records: vmctx.address + layout.funcRefsOffset, recordCount: wasm.funcs.length,
       funcRef: (index) => this.#funcRef(index),
       hostCalls, builtins: b.builtins, builtinCalls: [], memories: b.memories, domain: b.domain, disposed: false,
+      tags: linkTags(b),
     };
+    const eh = exceptionBuiltins(this.#member);
+    b.builtins[Builtin.Throw] = eh.throw;
+    b.builtins[Builtin.ThrowRef] = eh.throwRef;
+    b.builtins[Builtin.CatchPayload] = eh.catchPayload;
     putU64(b, Vmctx.HostCall, helpers.hostCall);
     putU64(b, Vmctx.TrapUnwind, helpers.trapUnwind);
     putU64(b, Vmctx.MaxWasmStack, stack.maxWasmStack);
@@ -192,6 +216,7 @@ export class Instance {
         case 'memory': exports[e.name] = exportMemory(b, e.index); break;
         case 'table': exports[e.name] = exportTable(b, e.index); break;
         case 'global': exports[e.name] = exportGlobal(b, e.index); break;
+        case 'tag': exports[e.name] = this.#member.tags[e.index]; break;
       }
     }
     return Object.freeze(exports);

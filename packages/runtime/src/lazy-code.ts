@@ -314,6 +314,18 @@ export class LazyCode {
     return { funcIndex, offset: lookupWasmOffset(map, codeOffset - base, start - base) };
   }
 
+  /**
+   * Exception handling: the installed function's code at `codeOffset` (its range and offset
+   * map, whose code offsets are relative to `base`), or null.
+   */
+  placedAt(codeOffset: number): { funcIndex: number; start: number; end: number; map: OffsetMap; base: number } | null {
+    const located = this.locate(codeOffset);
+    if (located === null) return null;
+    const p = this.#placed;
+    for (let i = p.length - 1; i >= 0; i--) if (p[i]!.start <= codeOffset && codeOffset < p[i]!.end) return p[i]!;
+    return this.#foreignAt(codeOffset);
+  }
+
   #foreignAt(codeOffset: number): Placed | null {
     const imported = this.module.numImportedFuncs;
     let best = -1;

@@ -14,10 +14,10 @@ import { BACKGROUND_MIN_BYTES, startBackgroundCompile } from './threads/lazy-bac
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
 export type WasmBytes = ArrayBufferView | ArrayBufferLike;
 
-export interface ModuleExportDescriptor { name: string; kind: 'function' | 'table' | 'memory' | 'global' }
-export interface ModuleImportDescriptor { module: string; name: string; kind: 'function' | 'table' | 'memory' | 'global' }
+export interface ModuleExportDescriptor { name: string; kind: 'function' | 'table' | 'memory' | 'global' | 'tag' }
+export interface ModuleImportDescriptor { module: string; name: string; kind: 'function' | 'table' | 'memory' | 'global' | 'tag' }
 
-const KIND_NAMES = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const;
+const KIND_NAMES = { func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag' } as const;
 
 export function toBytes(src: WasmBytes): Uint8Array {
   // A Buffer's slice() is a view, not a copy: callers that copy with slice() get a plain Uint8Array.

@@ -26,6 +26,7 @@
 // Joining is union-find: the smaller domain forwards to the larger, which takes over its
 // members (new ids, rewritten in their vmctx), cached records and extern values. Extern
 // handles are unique per thread, so they never need renumbering.
+import type { Tag } from './exceptions.js';
 import { FuncRefRecord, Vmctx } from '@wasmjit/codegen';
 import type { DataRegion } from './code-memory.js';
 import type { HostCall } from './host-call.js';
@@ -59,6 +60,8 @@ export interface Member {
   domain: RefDomain;
   /** Set by Instance.dispose(): calls into it and host calls from it then throw. */
   disposed: boolean;
+  /** Its tags (exception handling), imports first: a tag's identity is its object. */
+  readonly tags: readonly Tag[];
 }
 
 interface RecordOwner {

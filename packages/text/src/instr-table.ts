@@ -11,6 +11,7 @@ import { PENDING_OPS } from './pending-ops.js';
 /** Which name space a one-index instruction resolves its immediate in. */
 function indexSpace(name: string): TextImm {
   if (name === 'br' || name === 'br_if') return 'label';
+  if (name === 'throw') return 'tag';
   if (name === 'call' || name === 'ref.func') return 'func';
   if (name.startsWith('local.')) return 'local';
   if (name.startsWith('global.')) return 'global';
@@ -18,7 +19,11 @@ function indexSpace(name: string): TextImm {
   throw new Error(`instr-table: no text index space known for ${name}`);
 }
 
+/** The legacy exception-handling encoding has no place in the Wasm 3.0 text format. */
+const LEGACY_EH = new Set(['try', 'catch', 'catch_all', 'delegate', 'rethrow']);
+
 function shapeOfByteOp(name: string, kind: ImmKind): TextImm | undefined {
+  if (LEGACY_EH.has(name)) return undefined;
   switch (kind) {
     case ImmKind.None: return 'none';
     case ImmKind.BlockType: return 'block';

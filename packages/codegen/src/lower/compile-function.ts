@@ -1,8 +1,7 @@
 // The single pass over one function body: decode an operator, hand it to its handler
 // (op-handlers.ts, built from the operator table).
 import { CompileError, formatLocation } from '../errors.js';
-import { VALIDATED_BODY_FEATURES } from '../wasm/memarg.js';
-import { BinaryReader } from '../wasm/reader.js';
+import { ALL_FEATURES, BinaryReader } from '../wasm/reader.js';
 import { opName } from '../wasm/opcodes.js';
 import { CtrlKind, FRAMES } from './control.js';
 import { FunctionCompiler } from './function-compiler.js';
@@ -21,7 +20,7 @@ export function compileFunction(env: ModuleEnv, funcIndex: number, uses: LocalUs
   const m = env.module;
   const body = m.codes[funcIndex - m.numImportedFuncs]!;
   const r = new BinaryReader(m.bytes, body.bodyStart, body.bodyEnd);
-  r.features = VALIDATED_BODY_FEATURES;
+  r.features = ALL_FEATURES; // validated already
   const fc = new FunctionCompiler(env.asm, env, funcIndex, uses);
   const a = env.asm;
   a.bind(env.funcLabels[funcIndex]!);

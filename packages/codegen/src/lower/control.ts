@@ -2,6 +2,7 @@
 // frame slots ("spilled state"), so every label has one canonical state and no merge code.
 import { Label, type Assembler } from '../x64/assembler.js';
 import type { ValType } from '../wasm/types.js';
+import type { TryInfo } from './ops/exceptions.js';
 
 export const enum CtrlKind { Func, Block, Loop, If, Else }
 
@@ -23,6 +24,8 @@ export interface Ctrl {
   enteredReachable: boolean;
   /** The label FRAMES hands out as elseLabel (frames are reused: see FrameArena). */
   readonly spareElse: Label;
+  /** A try_table or legacy try (exception handling). */
+  eh?: TryInfo;
 }
 
 /** Values a branch to this frame carries: loop params, or block results. */
@@ -54,7 +57,7 @@ class FrameArena {
     if (c === undefined) {
       c = {
         kind, params, results, height, label: new Label(), elseLabel: null,
-        dead, branchedTo: false, enteredReachable: !dead, spareElse: new Label(),
+        dead, branchedTo: false, enteredReachable: !dead, spareElse: new Label(), eh: undefined,
       };
       this.frames.push(c);
     } else {
@@ -66,6 +69,7 @@ class FrameArena {
       c.dead = dead;
       c.branchedTo = false;
       c.enteredReachable = !dead;
+      c.eh = undefined; // a reused frame was maybe a try
     }
     this.used++;
     resetLabel(c.label, asm);
@@ -84,6 +88,7 @@ class FrameArena {
       c.spareElse.owner = undefined;
       c.params = NO_TYPES;
       c.results = NO_TYPES;
+      c.eh = undefined;
     }
   }
 

@@ -47,6 +47,12 @@ export class FunctionCompiler {
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;
+  /** Landing pads' `sub rsp, FRAME` (exception handling), patched with the frame size at the end. */
+  readonly padFramePatches: number[] = [];
+  /** Index of the hidden local of the first legacy `try` (see the constructor). */
+  readonly firstTryLocal: number;
+  /** Legacy `try` blocks entered so far: the next one's hidden local is firstTryLocal + this. */
+  legacyTriesSeen = 0;
   /** Everything with a fixed register: scratch, vmctx, frame, calls, jump tables. */
   readonly masm: MacroAssembler;
   /** SIMD emission, AVX or SSE4.1 forms (CompileOptions.simdAvx). */
@@ -64,7 +70,11 @@ export class FunctionCompiler {
     const body = m.codes[funcIndex - m.numImportedFuncs]!;
     this.localTypes = [...this.sig.params];
     for (const g of body.localGroups) for (let i = 0; i < g.count; i++) this.localTypes.push(g.type);
-    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env), uses);
+    this.homes = chooseLocalHomes(m.bytes, body.bodyStart, body.bodyEnd, this.localTypes, hasEpochChecks(env), uses,
+      m.features?.exceptions === true);
+    // Exception handling: a hidden exnref local per legacy `try`, for its catches' rethrow.
+    this.firstTryLocal = this.localTypes.length;
+    for (let i = 0; i < this.homes.legacyTries; i++) this.localTypes.push(ValType.ExnRef);
     // Caller-saved homes belong to their locals for the whole function: never temporaries.
     for (const r of this.homes.scratch) this.ra.take(RegClass.Gpr, r);
     this.frame = new Frame(this.localTypes, this.sig.params.length, this.homes.used.length + this.homes.usedXmm.length,
@@ -464,6 +474,7 @@ export class FunctionCompiler {
     this.masm.finish();
     const size = this.frame.size();
     this.masm.setFrameSize(this.frameSizePatch, size);
+    for (const at of this.padFramePatches) this.masm.setFrameSize(at, size);
     this.trapStubs.emit(this.env.offsetMap);
   }
 

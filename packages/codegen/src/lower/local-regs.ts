@@ -20,8 +20,7 @@
 // weighted count (a store and a load per call executed): a loop without calls nested in a
 // function that also calls, like a recursive quicksort's partition scans.
 import { RBX, R12, R13, R8, R9, R10, type Gpr, type Xmm } from '../x64/regs.js';
-import { VALIDATED_BODY_FEATURES } from '../wasm/memarg.js';
-import { BinaryReader } from '../wasm/reader.js';
+import { ALL_FEATURES, BinaryReader } from '../wasm/reader.js';
 import { Op } from '../wasm/opcodes.js';
 import { ValType } from '../wasm/types.js';
 import { readImmediates } from '../wasm/body-scan.js';
@@ -49,9 +48,21 @@ export interface LocalHomes {
   readonly scratch: readonly Gpr[];
   /** Whether the body has a call or call_indirect; null when it was not scanned (see below). */
   readonly mayCall: boolean | null;
+  /** Legacy `try` blocks in the body (exception handling: each gets a hidden exnref slot). */
+  readonly legacyTries: number;
 }
 
-const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [], scratch: [], mayCall: null };
+const NONE: LocalHomes = { regOf: new Int8Array(0), used: [], usedXmm: [], scratch: [], mayCall: null, legacyTries: 0 };
+
+/**
+ * The homes of a function with exception handlers (docs/exceptions.md): no local in a
+ * register, since a landing pad is entered with the registers of whatever frame threw, and
+ * every callee-saved home register saved by the prologue and restored by the return, since
+ * the frames the throw unwound never restored the values they saved for this function's callers.
+ */
+function handlerHomes(numLocals: number, legacyTries: number): LocalHomes {
+  return { regOf: new Int8Array(numLocals).fill(-1), used: LOCAL_HOME_GPRS, usedXmm: LOCAL_HOME_XMMS, scratch: [], mayCall: true, legacyTries };
+}
 
 
 /** Homed in an xmm register: floats and v128. */
@@ -79,10 +90,14 @@ const scanned = new LocalUses();
 export function chooseLocalHomes(
   bytes: Uint8Array, bodyStart: number, bodyEnd: number, localTypes: readonly ValType[], needMayCall = false,
   uses: LocalUses | null = null,
+  /** The module may use exception handling: bodies without locals are scanned for handlers too. */
+  exceptions = false,
 ): LocalHomes {
-  if (localTypes.length === 0 && !needMayCall) return NONE;
+  if (localTypes.length === 0 && !needMayCall && !exceptions) return NONE;
   if (uses === null) uses = scanLocalUses(bytes, bodyStart, bodyEnd, localTypes.length, scanned);
   else if (uses.numLocals !== localTypes.length) throw new Error(`BUG: local uses of ${uses.numLocals} locals for a function with ${localTypes.length}`);
+  if (uses.handlers > 0) return handlerHomes(localTypes.length, uses.legacyTries);
+  if (localTypes.length === 0 && !needMayCall) return NONE;
   return homesFromUses(uses, localTypes);
 }
 
@@ -92,7 +107,7 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
   const score = out.score;
   const inLoop = out.inLoop;
   const r = new BinaryReader(bytes, bodyStart, bodyEnd);
-  r.features = VALIDATED_BODY_FEATURES;
+  r.features = ALL_FEATURES; // validated already
   // 1 = loop, 0 = other block, per open structured instruction.
   const open: number[] = [];
   let loops = 0;
@@ -109,11 +124,16 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
       continue;
     }
     readImmediates(r, op, at);
-    if (op === Op.Call || op === Op.CallIndirect) callWeight += weightAt(loops);
-    else if (op === Op.Loop) {
+    if (op === Op.Call || op === Op.CallIndirect || op === Op.Throw) callWeight += weightAt(loops);
+    else if (op === Op.TryTable || op === Op.Try) {
+      out.handlers++;
+      if (op === Op.Try) out.legacyTries++;
+      open.push(0);
+    } else if (op === Op.Loop) {
       open.push(1);
       loops++;
     } else if (op === Op.Block || op === Op.If) open.push(0);
+    else if (op === Op.Delegate) open.pop(); // ends its try like `end`
     else if (op === Op.End && open.length > 0 && open.pop() === 1) loops--;
   }
   out.callWeight = callWeight;
@@ -180,5 +200,5 @@ function homesFromUses(uses: LocalUses, localTypes: readonly ValType[]): LocalHo
     regOf[i] = reg;
     (SCRATCH_HOME_GPRS.includes(reg) ? scratch : used).push(reg);
   }
-  return { regOf, used, usedXmm, scratch, mayCall };
+  return { regOf, used, usedXmm, scratch, mayCall, legacyTries: 0 };
 }

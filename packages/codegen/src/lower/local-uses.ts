@@ -18,6 +18,13 @@ export class LocalUses {
   /** Weighted count of call and call_indirect. */
   callWeight = 0;
   numLocals = 0;
+  /**
+   * Exception handling: try_table and legacy try blocks in the body (a function with any
+   * keeps no local in a register, see local-regs.ts), and how many of them are legacy `try`
+   * (each gets a hidden frame slot for the exnref its catch may rethrow).
+   */
+  handlers = 0;
+  legacyTries = 0;
 
   /** Starts a function with `numLocals` locals (params included). */
   reset(numLocals: number): void {
@@ -31,5 +38,7 @@ export class LocalUses {
     }
     this.callWeight = 0;
     this.numLocals = numLocals;
+    this.handlers = 0;
+    this.legacyTries = 0;
   }
 }

@@ -17,6 +17,7 @@ import type { BinaryReader } from '../wasm/reader.js';
 import { constI32, constI64Small, constVal, type Val } from './value.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import * as ctl from './ops/control.js';
+import * as eh from './ops/exceptions.js';
 import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
@@ -162,6 +163,14 @@ function controlHandler(o: Operator): OpHandler {
       return false;
     };
     case 'return': return (fc) => (ctl.visitReturn(fc), false);
+    case 'try_table': return (fc, r) => (eh.visitTryTable(fc, r), false);
+    case 'try': return (fc, r) => (eh.visitTry(fc, blockSignature(fc.module, r.readBlockType())), false);
+    case 'catch': return (fc, r) => (eh.visitCatch(fc, r.readVarU32()), false);
+    case 'catch_all': return (fc) => (eh.visitCatch(fc, -1), false);
+    case 'delegate': return (fc, r) => (r.readVarU32(), eh.visitDelegate(fc), false);
+    case 'throw': return (fc, r) => (eh.visitThrow(fc, r.readVarU32()), false);
+    case 'throw_ref': return (fc) => (eh.visitThrowRef(fc), false);
+    case 'rethrow': return (fc, r) => (eh.visitRethrow(fc, r.readVarU32()), false);
   }
   throw new Error(`BUG: no control lowering for ${o.name}`);
 }

@@ -161,6 +161,8 @@ class FunctionValidator {
    * `loops`: loop frames open; `weight`: what one use weighs at that depth.
    */
   private uses: LocalUses | null = null;
+  /** Exception handling is on (DecodeOptions.exceptions): its operators are admitted. */
+  private readonly exceptions: boolean;
   private loops = 0;
   private weight = 1;
 
@@ -172,6 +174,7 @@ class FunctionValidator {
     this.bytes = m.bytes;
     this.r = new BinaryReader(m.bytes, 0, 0);
     this.r.features = m.features ?? {};
+    this.exceptions = m.features?.exceptions === true;
     this.sigs = ctx.sigs;
     this.numTypes = m.types.length;
     this.numGlobals = m.numImportedGlobals + m.globals.length;
@@ -383,6 +386,7 @@ class FunctionValidator {
       return EMPTY_SIG;
     }
     if (b < 0x80 && VALUE_SIG[b] !== 0) {
+      if (b === ValType.ExnRef && !this.exceptions) r.fail('malformed block type');
       r.pos++;
       this.checkValType(b);
       return VALUE_SIG[b]!;
@@ -876,6 +880,17 @@ class FunctionValidator {
       case Op.PrefixFC:
         this.prefixFC();
         return;
+      case Op.Try:
+      case Op.Catch:
+      case Op.CatchAll:
+      case Op.Delegate:
+      case Op.Throw:
+      case Op.Rethrow:
+      case Op.ThrowRef:
+      case Op.TryTable:
+        if (!this.exceptions) this.fail('illegal opcode');
+        this.exceptionOp(op);
+        return;
       case Op.PrefixFD:
         if (!this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
         this.prefixFD();
@@ -887,6 +902,103 @@ class FunctionValidator {
         // Not an operator (the hot loop handled the simple ones, loads and stores).
         this.fail('illegal opcode');
     }
+  }
+
+  // ── exception handling (docs/exceptions.md) ─────────────────────────────────────────
+
+  /** The signature id of tag `index` (its params are the payload). */
+  private tagSig(index: number): number {
+    const t = this.m.tags[index];
+    if (t === undefined) this.fail(`unknown tag ${index}`);
+    return FIRST_TYPE_SIG + t;
+  }
+
+  private exceptionOp(op: number): void {
+    const r = this.r;
+    const sigs = this.sigs;
+    switch (op) {
+      case Op.Throw: {
+        if (this.uses !== null) this.uses.callWeight += this.weight;
+        const sig = this.tagSig(r.readVarU32());
+        this.popTypes(sigs.paramStart[sig]!, sigs.paramCount[sig]!);
+        this.setUnreachable();
+        return;
+      }
+      case Op.ThrowRef:
+        this.pop(ValType.ExnRef);
+        this.setUnreachable();
+        return;
+      case Op.TryTable: {
+        if (this.uses !== null) this.uses.handlers++;
+        const sig = this.blockSig();
+        const n = r.readVarU32();
+        for (let i = 0; i < n; i++) this.catchClause();
+        this.popTypes(sigs.paramStart[sig]!, sigs.paramCount[sig]!);
+        this.enterBlock(Op.TryTable, sig);
+        return;
+      }
+      case Op.Try: {
+        if (this.uses !== null) {
+          this.uses.handlers++;
+          this.uses.legacyTries++;
+        }
+        const sig = this.blockSig();
+        this.popTypes(sigs.paramStart[sig]!, sigs.paramCount[sig]!);
+        this.enterBlock(Op.Try, sig);
+        return;
+      }
+      case Op.Catch:
+      case Op.CatchAll: {
+        const inner = this.ctrlOp[this.depth - 1];
+        if (inner !== Op.Try && inner !== Op.Catch) this.fail(op === Op.Catch ? 'catch outside of a try' : 'catch_all outside of a try');
+        const tag = op === Op.Catch ? this.tagSig(r.readVarU32()) : 0;
+        const d = this.popCtrl();
+        this.pushCtrl(op, this.ctrlSig[d]!);
+        if (op === Op.Catch) this.pushTypes(sigs.paramStart[tag]!, sigs.paramCount[tag]!);
+        return;
+      }
+      case Op.Delegate: {
+        if (this.ctrlOp[this.depth - 1] !== Op.Try) this.fail('delegate outside of a try');
+        const depth = r.readVarU32();
+        const d = this.popCtrl();
+        // The label counts from outside the try; the function's own frame is a valid target.
+        if (depth >= this.depth) this.fail(`unknown label ${depth}`);
+        const sig = this.ctrlSig[d]!;
+        this.pushTypes(sigs.resultStart[sig]!, sigs.resultCount[sig]!);
+        return;
+      }
+      case Op.Rethrow: {
+        const d = this.label(r.readVarU32());
+        if (this.ctrlOp[d] !== Op.Catch && this.ctrlOp[d] !== Op.CatchAll) this.fail('invalid rethrow label');
+        this.setUnreachable();
+        return;
+      }
+    }
+  }
+
+  /** One catch clause of a try_table: what it hands its label must be what the label takes. */
+  private catchClause(): void {
+    const r = this.r;
+    const sigs = this.sigs;
+    const kind = r.readU8();
+    if (kind > 3) r.fail('malformed catch clause', r.pos - 1);
+    let start = 0;
+    let count = 0;
+    if (kind < 2) {
+      const sig = this.tagSig(r.readVarU32());
+      start = sigs.paramStart[sig]!;
+      count = sigs.paramCount[sig]!;
+    }
+    const withRef = kind === 1 || kind === 3;
+    const d = this.label(r.readVarU32());
+    const lStart = this.labelStart(d);
+    const lCount = this.labelCount(d);
+    if (lCount !== count + (withRef ? 1 : 0)) this.fail('type mismatch: catch clause and label arity differ');
+    const pool = sigs.pool;
+    for (let i = 0; i < count; i++) {
+      if (pool[start + i] !== pool[lStart + i]) this.fail('type mismatch: catch clause and label types differ');
+    }
+    if (withRef && pool[lStart + count] !== ValType.ExnRef) this.fail('type mismatch: catch clause passes an exnref');
   }
 
   private brTable(): void {
@@ -1115,5 +1227,5 @@ function isNumeric(t: number): boolean {
 }
 
 function isRef(t: number): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef || t === UNKNOWN;
+  return t === ValType.FuncRef || t === ValType.ExternRef || t === ValType.ExnRef || t === UNKNOWN;
 }

@@ -36,6 +36,12 @@ function checkTypeIndex(m: WasmModule, index: number, at?: number): void {
   if (index >= m.types.length) fail(`unknown type ${index}`, at);
 }
 
+/** A tag's type: a function type without results (its params are the exception's payload). */
+function checkTagType(m: WasmModule, index: number, at?: number): void {
+  checkTypeIndex(m, index, at);
+  if (m.types[index]!.results.length !== 0) fail('non-empty tag result type', at);
+}
+
 function checkTableLimits(l: Limits, at?: number): void {
   // Table sizes are u32 by construction, so only the ordering can be wrong.
   if (l.max !== undefined && l.min > l.max) fail('size minimum must not be greater than maximum', at);
@@ -96,8 +102,12 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
       case 'global':
         checkValType(d.type.type, importsAt);
         break;
+      case 'tag':
+        checkTagType(m, d.typeIndex, importsAt);
+        break;
     }
   }
+  for (let i = m.numImportedTags; i < m.tags.length; i++) checkTagType(m, m.tags[i]!, sectionAt(m, 13));
 
   for (let i = m.numImportedFuncs; i < m.funcs.length; i++) checkTypeIndex(m, m.funcs[i]!, sectionAt(m, 3));
   for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i]!.limits, sectionAt(m, 4));
@@ -158,7 +168,9 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
           ? m.tables.length
           : e.kind === 'memory'
             ? m.memories.length
-            : m.numImportedGlobals + m.globals.length;
+            : e.kind === 'tag'
+              ? m.tags.length
+              : m.numImportedGlobals + m.globals.length;
     if (e.index >= count) fail(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, sectionAt(m, 7));
   }
 }

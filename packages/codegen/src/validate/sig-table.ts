@@ -14,7 +14,7 @@ export const EMPTY_SIG = 0;
 export const VALUE_SIG = new Uint8Array(0x80);
 const VALUE_TYPES: number[] = [];
 for (let b = 0; b < 0x80; b++) {
-  if (isValTypeByte(b)) {
+  if (isValTypeByte(b) || b === 0x69 /* exnref */) {
     VALUE_TYPES.push(b);
     VALUE_SIG[b] = VALUE_TYPES.length; // 1, 2, ...
   }

@@ -56,6 +56,8 @@ export function typeName(t: ValType | undefined): string {
       return 'v128';
     case ValType.FuncRef:
       return 'funcref';
+    case ValType.ExnRef:
+      return 'exnref';
     case ValType.ExternRef:
       return 'externref';
     default:

@@ -11,6 +11,7 @@ import { ImmKind, OP_IMM, Op, PREFIX_SPACES } from './opcodes.js';
 const FRAME_PLAIN = 0; // function, block or loop
 const FRAME_IF = 1; // if whose else has not been seen
 const FRAME_ELSE = 2; // if after its else
+const FRAME_TRY = 3; // legacy try: catch / catch_all / delegate may follow
 
 /**
  * Scans the instructions starting at r.pos up to and including the function's final `end`,
@@ -22,16 +23,25 @@ export function scanBody(r: BinaryReader): void {
   for (;;) {
     const at = r.pos;
     const op = r.readU8();
+    if (!r.features.exceptions && isExceptionOp(op)) r.fail('illegal opcode', at);
     readImmediates(r, op, at);
-    if (op === Op.End) {
+    if (op === Op.Delegate) {
+      // delegate ends its try like `end`.
+      if (frames[frames.length - 1] !== FRAME_TRY) r.fail('illegal opcode', at);
+      frames.pop();
+    } else if (op === Op.Catch || op === Op.CatchAll) {
+      if (frames[frames.length - 1] !== FRAME_TRY) r.fail('illegal opcode', at);
+    } else if (op === Op.End) {
       frames.pop();
       if (frames.length === 0) return;
     } else if (op === Op.Else) {
       // The reference decoder ends the current block at `else` and then demands `end`.
       if (frames[frames.length - 1] !== FRAME_IF) r.fail('END opcode expected', at);
       frames[frames.length - 1] = FRAME_ELSE;
-    } else if (op === Op.Block || op === Op.Loop || op === Op.If) {
+    } else if (op === Op.Block || op === Op.Loop || op === Op.If || op === Op.TryTable) {
       frames.push(op === Op.If ? FRAME_IF : FRAME_PLAIN);
+    } else if (op === Op.Try) {
+      frames.push(FRAME_TRY);
     }
   }
 }
@@ -114,6 +124,18 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       skipMemarg(r);
       r.readU8();
       return;
+    case ImmKind.TryTable: {
+      r.readBlockType();
+      const n = r.readCount();
+      for (let i = 0; i < n; i++) {
+        const kindAt = r.pos;
+        const k = r.readU8();
+        if (k > 3) r.fail('malformed catch clause', kindAt);
+        if (k < 2) r.readVarU32();
+        r.readVarU32();
+      }
+      return;
+    }
     case ImmKind.Prefix: {
       const space = PREFIX_SPACES[op];
       if (space === undefined) throw new Error(`BUG: prefix 0x${op.toString(16)} has no operator space`);
@@ -137,4 +159,9 @@ function readMemoryIndex(r: BinaryReader): void {
 function readZeroByte(r: BinaryReader): void {
   // A single 0x00 byte, not a LEB128 zero: longer encodings are malformed too.
   if (r.readU8() !== 0) r.fail('zero byte expected', r.pos - 1);
+}
+
+/** The exception-handling opcodes (accepted only with DecodeOptions.exceptions). */
+export function isExceptionOp(op: number): boolean {
+  return (op >= Op.Try && op <= Op.ThrowRef) || op === Op.Delegate || op === Op.CatchAll || op === Op.TryTable;
 }

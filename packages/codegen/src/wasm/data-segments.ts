@@ -87,7 +87,7 @@ export class DataSegmentTable {
   }
 }
 
-const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true });
+const DECODED_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, exceptions: true });
 
 /**
  * Gives m its table of data segments, which `m.datas` then presents as objects, built on

@@ -11,6 +11,7 @@ import {
   readDataEntry,
   readCodeSection,
   readDataCountSection,
+  readTagSection,
   readDataSection,
   readElementSection,
   readExportSection,
@@ -38,7 +39,9 @@ const STEPPED_ENTRY_READERS: Partial<Record<number, (r: BinaryReader, m: WasmMod
 };
 
 /** Section id 12 (data count) sits between element (9) and code (10); index = section id. */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
+/** The tag section (exception handling), ranked between memory (5) and global (6). */
+const TAG_SECTION = 13;
 
 const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
   () => {
@@ -56,6 +59,7 @@ const SECTION_READERS: ((r: BinaryReader, m: WasmModule) => void)[] = [
   readCodeSection,
   readDataSection,
   readDataCountSection,
+  readTagSection,
 ];
 
 /**
@@ -106,7 +110,7 @@ export function redecodeModule(bytes: Uint8Array): WasmModule {
   return decode(bytes, ALL_FEATURES, true);
 }
 
-const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, multiMemory: true, memory64: true });
+const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, exceptions: true, multiMemory: true, memory64: true });
 
 /**
  * Decodes again bytes that this compiler accepted before with `options` (a code cache hit:
@@ -219,12 +223,14 @@ function* decodeSteps(
     memories: [],
     globals: [],
     importedGlobals: [],
+    tags: [],
+    numImportedTags: 0,
+    features: options,
     exports: [],
     elems: [],
     codes: [],
     names: emptyNames(),
     customSections: [],
-    features: options,
   } as Omit<WasmModule, 'datas'> as WasmModule;
   attachDataSegments(m, new DataSegmentTable(bytes, 0));
   if (sink) sink.module = m;
@@ -234,7 +240,7 @@ function* decodeSteps(
   while (!r.eof()) {
     const sectionStart = r.pos;
     const id = r.readU8();
-    if (id >= SECTION_RANK.length) r.fail('malformed section id', sectionStart);
+    if (id >= SECTION_RANK.length || (id === TAG_SECTION && !options.exceptions)) r.fail('malformed section id', sectionStart);
     const size = r.readCount();
     const contentStart = r.pos;
     const contentEnd = contentStart + size;
@@ -314,7 +320,7 @@ function frozenSignature(params: ValType[], results: ValType[]): FuncType {
 const EMPTY_SIGNATURE = frozenSignature([], []);
 /** Indexed by the value type's byte. */
 const VALUE_SIGNATURES: FuncType[] = [];
-for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef]) {
+for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef, ValType.ExnRef]) {
   VALUE_SIGNATURES[t] = frozenSignature([], [t]);
 }
 

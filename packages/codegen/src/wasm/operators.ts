@@ -57,6 +57,8 @@ export const enum ImmKind {
   Lane,
   /** v128.loadN_lane / storeN_lane: a memarg, then a lane-index byte. */
   MemArgLane,
+  /** try_table: a block type, then vec(catch clause): a kind byte 0..3, a tag index for 0/1, a label. */
+  TryTable,
 }
 
 /**
@@ -209,6 +211,13 @@ export const OPERATORS: readonly Operator[] = [
   op(0x03, 'loop', BLOCK, SPECIAL, CONTROL),
   op(0x04, 'if', BLOCK, SPECIAL, CONTROL),
   op(0x05, 'else', NONE, SPECIAL, CONTROL),
+  // Exception handling (docs/exceptions.md): accepted only with DecodeOptions.exceptions.
+  // try, catch, rethrow, delegate and catch_all are the legacy encoding still shipped.
+  op(0x06, 'try', BLOCK, SPECIAL, CONTROL),
+  op(0x07, 'catch', INDEX, SPECIAL, CONTROL),
+  op(0x08, 'throw', INDEX, SPECIAL, CONTROL),
+  op(0x09, 'rethrow', INDEX, SPECIAL, CONTROL),
+  op(0x0a, 'throw_ref', NONE, SPECIAL, CONTROL),
   op(0x0b, 'end', NONE, SPECIAL, CONTROL),
   op(0x0c, 'br', INDEX, SPECIAL, CONTROL),
   op(0x0d, 'br_if', INDEX, SPECIAL, CONTROL),
@@ -216,9 +225,12 @@ export const OPERATORS: readonly Operator[] = [
   op(0x0f, 'return', NONE, SPECIAL, CONTROL),
   op(0x10, 'call', INDEX, SPECIAL, CALL),
   op(0x11, 'call_indirect', CALL_INDIRECT_IMM, SPECIAL, CALL_INDIRECT),
+  op(0x18, 'delegate', INDEX, SPECIAL, CONTROL),
+  op(0x19, 'catch_all', NONE, SPECIAL, CONTROL),
   op(0x1a, 'drop', NONE, SPECIAL, PARAMETRIC),
   op(0x1b, 'select', NONE, SPECIAL, PARAMETRIC),
   op(0x1c, 'select', SELECT_T, SPECIAL, PARAMETRIC),
+  op(0x1f, 'try_table', ImmKind.TryTable, SPECIAL, CONTROL),
   op(0x20, 'local.get', INDEX, SPECIAL, VARIABLE),
   op(0x21, 'local.set', INDEX, SPECIAL, VARIABLE),
   op(0x22, 'local.tee', INDEX, SPECIAL, VARIABLE),

@@ -16,7 +16,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // a large share of what the validator and the compiler allocate).
 const EMPTY_BLOCK: BlockType = Object.freeze({ kind: 'empty' });
 const VALUE_BLOCKS: BlockType[] = [];
-for (let b = 0; b < 0x80; b++) if (isValTypeByte(b)) VALUE_BLOCKS[b] = Object.freeze({ kind: 'value', type: b as ValType });
+for (let b = 0; b < 0x80; b++) if (isValTypeByte(b) || b === ValType.ExnRef) VALUE_BLOCKS[b] = Object.freeze({ kind: 'value', type: b as ValType });
 
 // i64 constants are bigints (Val.value); the small ones every function uses are made once.
 const SMALL_MIN = -256;
@@ -50,7 +50,15 @@ export interface DecodeOptions {
   multiMemory?: boolean;
   /** memory64: memories with i64 addresses (limits flags 4..5), u64 memarg offsets. As multiMemory. */
   memory64?: boolean;
+  /**
+   * Exception handling (Wasm 3.0 and the legacy encoding): the tag section, tag imports and
+   * exports, exnref, throw/throw_ref/try_table and try/catch/rethrow/delegate.
+   */
+  exceptions?: boolean;
 }
+
+/** Every feature: for readers of bodies that were already validated (under whatever features were on). */
+export const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, exceptions: true, multiMemory: true, memory64: true });
 
 export class BinaryReader {
   /**
@@ -317,14 +325,16 @@ export class BinaryReader {
 
   readValType(): ValType {
     const b = this.readU8();
-    if (!isValTypeByte(b)) this.fail('malformed value type', this.pos - 1);
+    if (!isValTypeByte(b) && !(b === ValType.ExnRef && this.features.exceptions)) this.fail('malformed value type', this.pos - 1);
     return b as ValType;
   }
 
   /** A reference type (funcref or externref), e.g. a table's element type. */
   readRefType(): ValType {
     const b = this.readU8();
-    if (b !== ValType.FuncRef && b !== ValType.ExternRef) this.fail('malformed reference type', this.pos - 1);
+    if (b !== ValType.FuncRef && b !== ValType.ExternRef && !(b === ValType.ExnRef && this.features.exceptions)) {
+      this.fail('malformed reference type', this.pos - 1);
+    }
     return b as ValType;
   }
 
@@ -334,7 +344,7 @@ export class BinaryReader {
       this.pos++;
       return EMPTY_BLOCK;
     }
-    if (isValTypeByte(b)) {
+    if (isValTypeByte(b) || (b === ValType.ExnRef && this.features.exceptions)) {
       this.pos++;
       return VALUE_BLOCKS[b]!;
     }

@@ -90,6 +90,14 @@ export function readImportSection(r: BinaryReader, m: WasmModule): void {
         m.numImportedGlobals++;
         break;
       }
+      case 4: {
+        if (!r.features.exceptions) r.fail('malformed import kind', at);
+        const typeIndex = readTagType(r);
+        m.imports.push({ module, name, desc: { kind: 'tag', typeIndex } });
+        m.tags.push(typeIndex);
+        m.numImportedTags++;
+        break;
+      }
       default:
         r.fail('malformed import kind', at);
     }
@@ -119,7 +127,20 @@ export function readGlobalSection(r: BinaryReader, m: WasmModule): void {
   }
 }
 
-const EXPORT_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global'];
+const EXPORT_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
+
+/** Exception handling: a tag type, an attribute byte (0, exception) and a function type index. */
+function readTagType(r: BinaryReader): number {
+  const at = r.pos;
+  if (r.readU8() !== 0) r.fail('malformed tag attribute', at);
+  return r.readVarU32();
+}
+
+/** The tag section (id 13): one tag type per defined tag. */
+export function readTagSection(r: BinaryReader, m: WasmModule): void {
+  const n = r.readCount();
+  for (let i = 0; i < n; i++) m.tags.push(readTagType(r));
+}
 
 export function readExportSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
@@ -127,7 +148,7 @@ export function readExportSection(r: BinaryReader, m: WasmModule): void {
     const name = r.readName();
     const at = r.pos;
     const kind = EXPORT_KINDS[r.readU8()];
-    if (kind === undefined) r.fail('malformed export kind', at);
+    if (kind === undefined || (kind === 'tag' && !r.features.exceptions)) r.fail('malformed export kind', at);
     m.exports.push({ name, kind, index: r.readVarU32() });
   }
 }

@@ -15,6 +15,8 @@ export const enum ValType {
   V128 = 0x7b,
   FuncRef = 0x70,
   ExternRef = 0x6f,
+  /** Exception handling: a caught exception (docs/exceptions.md). */
+  ExnRef = 0x69,
 }
 
 export interface FuncType {
@@ -53,7 +55,9 @@ export type ImportDesc =
   | { kind: 'func'; typeIndex: number }
   | { kind: 'table'; type: TableType }
   | { kind: 'memory'; type: Limits }
-  | { kind: 'global'; type: GlobalType };
+  | { kind: 'global'; type: GlobalType }
+  /** Exception handling: a tag of function type typeIndex (its params are the payload). */
+  | { kind: 'tag'; typeIndex: number };
 
 export interface Import {
   module: string;
@@ -85,7 +89,7 @@ export interface Global {
   init: ConstExpr;
 }
 
-export type ExternKind = 'func' | 'table' | 'memory' | 'global';
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 export interface Export {
   name: string;
@@ -160,6 +164,14 @@ export interface WasmModule {
   /** Defined globals only; imported ones are in importedGlobals. */
   globals: Global[];
   importedGlobals: GlobalType[];
+  /** Exception handling: the type index of every tag, imports first. */
+  tags: number[];
+  numImportedTags: number;
+  /**
+   * The post-2.0 features it was decoded with: the validator reads immediates under them and
+   * admits their operators (multiMemory, memory64, exceptions).
+   */
+  features?: DecodeOptions;
   exports: Export[];
   start?: number;
   elems: ElemSegment[];
@@ -179,6 +191,4 @@ export interface WasmModule {
    * errors (unknown type, bad limits, ...) point there, as entries keep no offsets.
    */
   sectionOffsets?: number[];
-  /** The post-2.0 features the module was decoded with (validation reads multiMemory, memory64). */
-  features?: DecodeOptions;
 }

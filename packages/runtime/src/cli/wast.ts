@@ -66,7 +66,7 @@ export async function wastCommand(argv: readonly string[]): Promise<number> {
       }
       // A fresh engine per script: one script's modules never meet another's.
       // Extended constant expressions are part of the 3.0 text the scripts use.
-      const adapter = new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), ...(standard === '3.0' ? { features: { extendedConst: true } } : {}) });
+      const adapter = new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), features: standard === '3.0' ? { extendedConst: true, exceptions: true } : { exceptions: false } });
       const outcomes = await runScript(src, adapter, { standard });
       const c = countOf(outcomes);
       out(`${file}: ${fmt(c)}\n`);

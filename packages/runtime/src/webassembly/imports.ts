@@ -12,6 +12,7 @@ import { unwrapGlobal } from './global.js';
 import { unwrapMemory } from './memory.js';
 import { unwrapTable } from './table.js';
 import { isObject } from './webidl.js';
+import { isTag } from '../exceptions.js';
 
 /** The optional importObject argument: undefined or an object, else TypeError. */
 export function checkImportObject(importObject: unknown, what: string): void {
@@ -46,6 +47,10 @@ export function readImports(module: RuntimeModule, importObject: unknown, what: 
       case 'table':
         value = unwrapTable(v);
         if (value === undefined) throw new LinkError(`${where} table import requires a WebAssembly.Table`);
+        break;
+      case 'tag':
+        if (!isTag(v)) throw new LinkError(`${where} tag import requires a WebAssembly.Tag`);
+        value = v;
         break;
     }
     (resolved[imp.module] ??= Object.create(null) as Record<string, unknown>)[imp.name] = value;

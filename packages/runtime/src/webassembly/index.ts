@@ -13,10 +13,11 @@ import { Memory } from './memory.js';
 import { Table } from './table.js';
 import { Global } from './global.js';
 import { CompileError, LinkError, RuntimeError } from './errors.js';
+import { Exception, JSTag, Tag } from '../exceptions.js';
 import * as operations from './async.js';
 import { webidlOperations } from './webidl.js';
 
-export { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError };
+export { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError, Tag, Exception, JSTag };
 export { namespaceEngine, setNamespaceEngine } from './engine.js';
 export { EMBEDDING_LIMITS } from './limits.js';
 
@@ -51,6 +52,9 @@ export interface WebAssemblyNamespace {
   readonly CompileError: typeof CompileError;
   readonly LinkError: typeof LinkError;
   readonly RuntimeError: typeof RuntimeError;
+  readonly Tag: typeof Tag;
+  readonly Exception: typeof Exception;
+  readonly JSTag: Tag;
   validate(bytes: unknown): boolean;
   compile(bytes: unknown): Promise<Module>;
   instantiate(source: unknown, importObject?: unknown): Promise<unknown>;
@@ -60,7 +64,7 @@ export interface WebAssemblyNamespace {
 
 function makeNamespace(): WebAssemblyNamespace {
   const ns = {};
-  const interfaces = { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError };
+  const interfaces = { Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError, Tag, Exception, JSTag };
   // Interface objects: writable, configurable, not enumerable (WebIDL namespace members).
   for (const [name, value] of Object.entries(interfaces)) {
     Object.defineProperty(ns, name, { value, writable: true, enumerable: false, configurable: true });

@@ -9,8 +9,8 @@ import { asCompileError } from './errors.js';
 import { checkEmbeddingLimits, checkEmbeddingLimitsEarly } from './limits.js';
 import { toDOMString, webidlInterface } from './webidl.js';
 
-type ExternKind = 'function' | 'table' | 'memory' | 'global';
-const KINDS = { func: 'function', table: 'table', memory: 'memory', global: 'global' } as const satisfies Record<string, ExternKind>;
+type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+const KINDS = { func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag' } as const satisfies Record<string, ExternKind>;
 
 const runtimeModules = new WeakMap<object, RuntimeModule>();
 

@@ -158,7 +158,7 @@ export function fuzzImports(ctx: ImportContext): Record<string, Record<string, u
       ns[imp.name] = engine.newGlobal(TYPE_NAMES[t]!, d.type.mutable, value);
     } else if (d.kind === 'memory') {
       ns[imp.name] = engine.newMemory(d.type.min, d.type.max);
-    } else {
+    } else if (d.kind === 'table') {
       ns[imp.name] = engine.newTable(d.type.elemType === ValType.ExternRef ? 'externref' : 'anyfunc', d.type.limits.min, d.type.limits.max);
     }
   }

@@ -7,6 +7,8 @@
 export const NAMESPACE_EXTRAS: Readonly<Record<string, readonly string[]>> = {
   // A trap's code and its wasm frames (README, Traps).
   'trap error': ['trap', 'frames'],
+  // Exception handling's JSTag (docs/exceptions.md), which Node 20's V8 does not have yet.
+  WebAssembly: ['JSTag'],
 };
 
 /** What every class and function has, and every prototype, and an exported function. */
@@ -27,7 +29,11 @@ export const RUNTIME_EXTRAS: Readonly<Record<string, readonly string[]>> = {
     'SerializedModuleError',
     // The C API for native add-ons (docs/native-api.md).
     'nativeApi', 'nativeFunction', 'nativeApiIncludeDir',
+    // Exception handling (docs/exceptions.md).
+    'Tag', 'Exception', 'JSTag',
   ],
+  'Tag.prototype': ['type', '[Symbol.toStringTag]'],
+  'Exception.prototype': ['getArg', 'is', '[Symbol.toStringTag]'],
   'Engine.prototype': [
     // EngineOptions as resolved, read-only
     'maxWasmStack', 'hostStackReserve', 'boundsChecks', 'features', 'stackChecks', 'epochInterruption', 'hostInterrupts',

@@ -31,11 +31,12 @@ export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 
 export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa, wasm3 = extendedConst): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
-    // Proposal files (extended-const) need the feature; the core files must see it off. The
-    // 2.0 core files expect 2.0's errors where multi-memory and memory64 give encodings a
-    // meaning (a memory index where 2.0 reserves a zero byte), so they run with those off.
+    // Proposal files (extended-const) and the 3.0 suite need the features; the 2.0 core files
+    // must see the 3.0 ones off: they expect 2.0's errors where multi-memory, memory64 and
+    // exception handling give encodings a meaning (a memory index where 2.0 reserves a zero
+    // byte, the tag section id, the exception opcodes).
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), features: { extendedConst, multiMemory: wasm3, memory64: wasm3 }, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), features: { extendedConst, multiMemory: wasm3, memory64: wasm3, exceptions: wasm3 }, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };

@@ -160,8 +160,10 @@ describe('text: golden bytes against wabt on the 2.0 testsuite', function () {
 
 describe('text: instruction table', () => {
   it('has a mnemonic for every opcode codegen names, with the same encoding', () => {
+    // The legacy exception-handling encoding has no 3.0 text form (instr-table.ts).
+    const legacy = new Set(['try', 'catch', 'catch_all', 'delegate', 'rethrow']);
     OP_NAMES.forEach((name, op) => {
-      if (!name || name.startsWith('<')) return;
+      if (!name || name.startsWith('<') || legacy.has(name)) return;
       const info = INSTRUCTIONS.get(name);
       expect(info, name).to.not.equal(undefined);
       expect(info!.code, name).to.equal(op === 0x1c ? 0x1b : op); // select: typed form picked by syntax

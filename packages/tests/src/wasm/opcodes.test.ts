@@ -28,11 +28,11 @@ describe('wasm/opcodes', () => {
 
   it('names every opcode once (select has two encodings)', () => {
     const named = OP_NAMES.filter((n) => n && !n.startsWith('<'));
-    expect(named.length).to.equal(183); // 6 + 7 + 3 + 7 + 29 + 128 + 3
+    expect(named.length).to.equal(191); // 6 + 7 + 3 + 7 + 29 + 128 + 3, and 8 of exception handling
     expect(new Set(named).size).to.equal(named.length - 1);
     expect(OP_NAMES[0x6a]).to.equal('i32.add');
     expect(OP_NAMES[0x1c]).to.equal('select');
-    expect(OP_NAMES[0x06]).to.equal('');
+    expect(OP_NAMES[0x06]).to.equal('try');
     expect(OP_FC_NAMES.length).to.equal(18);
     expect(OP_FC_NAMES[OpFC.TableFill]).to.equal('table.fill');
   });

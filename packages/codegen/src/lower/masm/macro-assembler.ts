@@ -222,6 +222,16 @@ export class MacroAssembler {
     return a.alu_ri_patchable(AluOp.Sub, 64, STACK_REG);
   }
 
+  /**
+   * A landing pad's entry (exception handling): rsp back to the bottom of the frame rbp
+   * points at, `rbp - FRAME`, whose size is patched in like enterFrame's (returns the patch
+   * position for setFrameSize).
+   */
+  padFrame(): number {
+    this.asm.mov_rr(64, STACK_REG, FRAME_REG);
+    return this.asm.alu_ri_patchable(AluOp.Sub, 64, STACK_REG);
+  }
+
   /** Fill in the size of enterFrame's `sub rsp` (`at` is what enterFrame returned). */
   setFrameSize(at: number, bytes: number): void {
     this.asm.buf.patch32(at, bytes);

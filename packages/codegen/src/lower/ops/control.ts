@@ -10,6 +10,7 @@ import { RegClass, regClassOf } from '../reg-class.js';
 import { CtrlKind, FRAMES, branchTypes, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { takeCondition } from '../pending-op.js';
+import { endTry } from './exceptions.js';
 import {
   afterBranchIf, branchIfTarget, emitInterruptChecks, refundInBranchTrampoline, startFuelRun, unreachableFuelRun,
 } from '../interrupt-checks.js';
@@ -89,6 +90,7 @@ export function visitEnd(fc: FunctionCompiler): boolean {
     return true;
   }
   if (c.dead) return false;
+  if (c.eh !== undefined) endTry(fc, c);
   let reachable = !fc.dead || c.branchedTo;
   if (!fc.dead) fc.spillAll();
   if (c.elseLabel) {
@@ -117,7 +119,7 @@ function returnKeepingState(fc: FunctionCompiler): void {
   fc.stack.push(...saved);
 }
 
-function jumpTo(fc: FunctionCompiler, target: Ctrl): void {
+export function jumpTo(fc: FunctionCompiler, target: Ctrl): void {
   if (target.kind === CtrlKind.Func) {
     fc.emitReturn();
     return;
