@@ -176,6 +176,16 @@ declare namespace wasmjitNative {
      * (native/src/snapshot.c); it lives while any ArrayBuffer over it does.
      */
     snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
+    /**
+     * snapshotBytes, with the code cache's digest of the copy (wasmDigest) made in the same
+     * pass, on several threads for large modules (native/src/wasm_digest.c).
+     */
+    snapshotWithDigest(bytes: Uint8Array): [buffer: ArrayBuffer, id: string, digest: string];
+    /**
+     * The code cache's digest of wasm bytes, 64 hex digits: a SHA-256 tree over 1 MiB chunks
+     * (native/src/wasm_digest.c), hashed by several threads for large modules.
+     */
+    wasmDigest(bytes: Uint8Array): string;
     /** A new ArrayBuffer over the snapshot `id` (no copy), or null for an unknown id. */
     openSnapshot(id: string): ArrayBuffer | null;
     /**

@@ -1,8 +1,9 @@
 // The asynchronous compile through the code cache (Engine.compileAsync with EngineOptions.cache);
 // the synchronous one is module.ts compileHere.
 import { engineSettings, type Engine } from '../engine.js';
-import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, storeWhenCompiled, type Module, type Prebuilt } from '../module.js';
+import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, storeWhenCompiled, type Module, type Prebuilt } from '../module.js';
 import type { CodeCache } from './code-cache.js';
+import { wasmDigest } from './wasm-digest.js';
 
 /**
  * The module of `copy` (a private copy of the bytes) from the cache's entry, read without
@@ -12,7 +13,7 @@ import type { CodeCache } from './code-cache.js';
  */
 export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache: CodeCache, compile: (copy: Uint8Array) => Promise<Module>): Promise<Module> {
   const settings = engineCodeSettings(engine);
-  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  const wasm = { bytes: copy, digest: wasmDigest(copy) };
   const key = cache.keyOf(wasm, settings);
   const found = await cache.find(key, wasm, settings);
   if (found !== null) return adoptPrebuilt(found, engine);

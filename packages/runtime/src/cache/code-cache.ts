@@ -26,16 +26,15 @@ import { mkdir, open, rename, unlink, utimes, writeFile, type FileHandle } from 
 import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
+import { phases } from '../startup-phases.js';
 import {
   deserializeModule, deserializeModuleAsync, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
   type SerializableModule,
 } from './serialized-module.js';
 
-/** The module bytes being looked up: a private copy, and their SHA-256 (hex). */
-export interface WasmKey {
-  readonly bytes: Uint8Array;
-  readonly sha256: string;
-}
+import type { WasmKey } from './wasm-digest.js';
+
+export type { WasmKey } from './wasm-digest.js';
 
 /** Entry files end with this; anything else in the directory is left alone. */
 export const ENTRY_SUFFIX = '.wjcode';
@@ -76,7 +75,7 @@ export class CodeCache {
 
   /** The key of `wasm` compiled with `settings`. */
   keyOf(wasm: WasmKey, settings: CodeSettings): string {
-    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(this.dir), storedSettings(settings), wasm.sha256]);
+    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(this.dir), storedSettings(settings), wasm.digest]);
     return createHash('sha256').update(what).digest('hex');
   }
 
@@ -116,6 +115,7 @@ export class CodeCache {
         this.#readFailed(e);
         return null;
       }
+      phases?.mark('read main part');
       found = this.#accept(key, entrySource(path, fd, main, size, () => this.#mapLost(key)), wasm, settings);
     } finally {
       closeSync(fd);
