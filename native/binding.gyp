@@ -21,6 +21,7 @@
         "src/big_alloc.c",
         "src/snapshot.c",
         "src/wasm_digest.c",
+        "src/data_segments.c",
         "src/code_file.c",
         "src/file_stamps.c",
         "src/type_ids.c",

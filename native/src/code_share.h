@@ -87,4 +87,7 @@ int wj_wasm_digest(uint8_t *dst, const uint8_t *src, size_t length, uint8_t out[
 void wj_digest_to_hex(const uint8_t digest[32], char out[65]) WJ_HIDDEN;
 napi_status wj_wasm_digest_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
+/* data_segments.c: applyDataSegments, the active data segments copied into a memory. */
+napi_status wj_data_segments_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
 #endif
