@@ -45,10 +45,13 @@ export function linkMemories(b: InstanceBuild): void {
   if (memory) b.keep.push(attachVmctx(memory, b.vmctx));
   // Active segments start out dropped: by the time any code runs they have been applied.
   const table = wasm.dataSegments;
-  const segments: DataSegments =
-    table === undefined
-      ? wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null))
-      : Array.from({ length: table.count }, (_, i) => (table.isActive(i) ? null : table.bytes(i)));
+  let segments: DataSegments;
+  if (table === undefined) segments = wasm.datas.map((d) => (d.mode === 'passive' ? d.bytes : null));
+  else {
+    // Filled natively, then the (few) passive ones set: no callback per segment.
+    segments = new Array<Uint8Array | null>(table.count).fill(null);
+    for (let i = 0; i < table.count; i++) if (!table.isActive(i)) segments[i] = table.bytes(i);
+  }
   installMemoryBuiltins(b.builtins, memory, segments);
 }
 
