@@ -5,6 +5,14 @@ import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, storeWh
 import type { CodeCache } from './code-cache.js';
 import { wasmDigest } from './wasm-digest.js';
 
+/** Below this many wasm bytes (~2 MB of code), compileAsync looks the cache up synchronously. */
+let syncLookupMaxBytes = 1 << 20;
+
+/** @internal Tests: the asynchronous lookup for every size (0), or the default back (undefined). */
+export function setSyncLookupMaxBytes(n: number | undefined): void {
+  syncLookupMaxBytes = n ?? 1 << 20;
+}
+
 /**
  * The module of `copy` (a private copy of the bytes) from the cache's entry, read without
  * blocking the thread; else compiled by `compile` (in the background) and written to the cache
@@ -15,7 +23,10 @@ export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache
   const settings = engineCodeSettings(engine);
   const wasm = { bytes: copy, digest: wasmDigest(copy) };
   const key = cache.keyOf(wasm, settings);
-  const found = await cache.find(key, wasm, settings);
+  // A small module's hit is a few milliseconds of work, done in this task: the asynchronous
+  // lookup's six thread-pool round trips (open, stat, read, the code, close, utimes) each
+  // wait behind whatever else the loop runs, and cost sql.js's start more than the work.
+  const found = copy.length < syncLookupMaxBytes ? cache.findSync(key, wasm, settings) : await cache.find(key, wasm, settings);
   if (found !== null) return adoptPrebuilt(found, engine);
   const module = await compile(copy);
   const parts = compiledParts(module)!;
