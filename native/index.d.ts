@@ -177,16 +177,6 @@ declare namespace wasmjitNative {
      */
     snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
     /**
-     * snapshotBytes, with the code cache's digest of the copy (wasmDigest) made in the same
-     * pass, on several threads for large modules (native/src/wasm_digest.c).
-     */
-    snapshotWithDigest(bytes: Uint8Array): [buffer: ArrayBuffer, id: string, digest: string];
-    /**
-     * The code cache's digest of wasm bytes, 64 hex digits: a SHA-256 tree over 1 MiB chunks
-     * (native/src/wasm_digest.c), hashed by several threads for large modules.
-     */
-    wasmDigest(bytes: Uint8Array): string;
-    /**
      * Copies the active data segments (offsetAt >= 0) of `source` into `memory`, in order,
      * each bounds-checked (native/src/data_segments.c): -1 when all were applied, else the
      * index of the first that does not fit (the earlier ones written), or -2 for columns that
