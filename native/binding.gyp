@@ -20,6 +20,7 @@
         "src/code_share.c",
         "src/big_alloc.c",
         "src/snapshot.c",
+        "src/data_segments.c",
         "src/code_file.c",
         "src/file_stamps.c",
         "src/type_ids.c",

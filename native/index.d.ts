@@ -183,6 +183,14 @@ declare namespace wasmjitNative {
      * (native/src/snapshot.c); it lives while any ArrayBuffer over it does.
      */
     snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
+    /**
+     * Copies the active data segments (offsetAt >= 0) of `source` into `memory`, in order,
+     * each bounds-checked (native/src/data_segments.c): -1 when all were applied, else the
+     * index of the first that does not fit (the earlier ones written), or -2 for columns that
+     * do not describe segments of `source`.
+     */
+    applyDataSegments(memory: Uint8Array, source: Uint8Array, start: Float64Array, length: Float64Array,
+      offset: Float64Array, offsetAt: Float64Array, count: number): number;
     /** A new ArrayBuffer over the snapshot `id` (no copy), or null for an unknown id. */
     openSnapshot(id: string): ArrayBuffer | null;
     /**

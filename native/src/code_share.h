@@ -79,4 +79,7 @@ napi_status wj_code_file_define(napi_env env, napi_value exports) WJ_HIDDEN;
 /* snapshot.c */
 napi_status wj_snapshot_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
+/* data_segments.c: applyDataSegments, the active data segments copied into a memory. */
+napi_status wj_data_segments_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
 #endif

@@ -142,18 +142,19 @@ export function checksTable(rows: readonly CheckRow[]): string {
 
 export function packagesTable(rows: readonly PackageRow[]): string {
   const header = ['package', 'version', 'load ms wasmjit', 'load ms V8', 'load wasmjit/V8', 'load+1st run wasmjit/V8',
-    'load+1st run lazy/V8', 'load+1st run warm cache/V8',
+    'load+1st run lazy/V8', 'load+1st run warm cache/V8', 'warm: compile→first export ms (V8)', 'warm: compile→first export / V8',
     'run ms wasmjit', 'run ms V8', 'run wasmjit/V8', 'startup ms wasmjit / V8'];
   const ms = (x: number | null) => (x === null ? '–' : fmtMs(x));
   const body = rows.map((r) => {
     const version = r.origin.slice(r.origin.lastIndexOf('@') + 1);
-    if (r.status !== 'ok') return [r.name, version, shorten(`${r.status}: ${r.note ?? ''}`, 60), ...Array<string>(9).fill('–')];
+    if (r.status !== 'ok') return [r.name, version, shorten(`${r.status}: ${r.note ?? ''}`, 60), ...Array<string>(11).fill('–')];
     return [r.name, version, ms(r.loadMs.wasmjit), ms(r.loadMs.v8), fmtRatio(r.ratios.load), fmtRatio(r.ratios.firstResult),
       fmtRatio(r.ratios.lazyFirstResult ?? null), fmtRatio(r.ratios.cachedFirstResult ?? null),
+      `${ms(r.firstExportMs?.cached ?? null)} (${ms(r.firstExportMs?.v8 ?? null)})`, fmtRatio(r.ratios.cachedFirstExport ?? null),
       r.run.wasmjit ? fmtSummary(r.run.wasmjit) : '–', r.run.v8 ? fmtSummary(r.run.v8) : '–', fmtRatio(r.ratios.run),
       `${ms(r.startupMs.wasmjit)} / ${ms(r.startupMs.v8)}`];
   });
-  return markdownTable(header, body, ['left', 'left', ...Array<Align>(10).fill('right')]);
+  return markdownTable(header, body, ['left', 'left', ...Array<Align>(12).fill('right')]);
 }
 
 /** The closing lines of the packages section: geomeans of the ratios. */

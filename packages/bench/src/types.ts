@@ -136,6 +136,14 @@ export interface PackageRow {
   /** firstResultMs of wasmjit with a warm persistent code cache (WASMJIT_CACHE, filled by an
    * untimed run before); absent in results before 2026-12-05. */
   cachedFirstResultMs?: number | null;
+  /**
+   * ms from the first compile call to the first export call's return (the probe's startup
+   * clock, packages/first-export.ts), median over processes of their own: V8 with node's
+   * defaults, wasmjit with a warm code cache. `instance`: to the first instance made. Absent
+   * in results before 2026-12-06.
+   */
+  firstExportMs?: { cached: number | null; v8: number | null };
+  instanceMs?: { cached: number | null; v8: number | null };
   /** ms per run, all processes' timed runs together. */
   run: { wasmjit: Summary | null; v8: Summary | null };
   /** ms from process start to the scenario's start (node, plus the hook's import for wasmjit). */
@@ -144,6 +152,8 @@ export interface PackageRow {
   ratios: {
     load: number | null; firstResult: number | null; run: number | null;
     lazyFirstResult?: number | null; cachedFirstResult?: number | null;
+    /** firstExportMs.cached / firstExportMs.v8 (the warm-start target: at most 0.2). */
+    cachedFirstExport?: number | null;
   };
 }
 

@@ -20,7 +20,6 @@ import type { TableStore } from './table-store.js';
 import { allocCell } from './native-cells.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { wasmFunctionInfoOf } from './func-wrappers.js';
-import { funcAddress } from './module.js';
 import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments } from './table-builtins.js';
 
 const TYPE_NAMES: Partial<Record<ValType, string>> = {
@@ -137,14 +136,29 @@ function writeFuncRefRecords(b: InstanceBuild): void {
   const wasm = b.wasm;
   // Canonical ids per type index: computing one builds a string key.
   const typeIds = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
-  for (let i = 0; i < wasm.funcs.length; i++) {
-    const off = funcRefOffset(b.layout, i);
-    const target = i < wasm.numImportedFuncs
-      ? b.importTargets[i]!
-      : { code: funcAddress(b.parts, i), vmctx: b.vmctx.address };
-    putU64(b, off + FuncRefRecord.Code, target.code);
-    putU64(b, off + FuncRefRecord.Vmctx, target.vmctx);
-    b.view.setUint32(off + FuncRefRecord.TypeId, typeIds[wasm.funcs[i]!]!, true);
+  // 32-bit words, not putU64: a BigInt per address was most of the time for modules with
+  // tens of thousands of functions. Records are 8-aligned; addresses are below 2^53.
+  const words = new Uint32Array(b.vmctx.buffer, 0, b.vmctx.buffer.byteLength >>> 2);
+  const vmctx = b.vmctx.address;
+  const codeBase = b.parts.code.address;
+  const offsets = b.parts.compiled.funcOffsets;
+  const funcs = wasm.funcs;
+  for (let i = 0; i < funcs.length; i++) {
+    const w = funcRefOffset(b.layout, i) >>> 2;
+    let code: number;
+    let context = vmctx;
+    if (i < wasm.numImportedFuncs) {
+      const target = b.importTargets[i]!;
+      code = target.code;
+      context = target.vmctx;
+    } else {
+      code = codeBase + offsets[i]!;
+    }
+    words[w + FuncRefRecord.Code / 4] = code >>> 0;
+    words[w + FuncRefRecord.Code / 4 + 1] = Math.floor(code / 0x1_0000_0000);
+    words[w + FuncRefRecord.Vmctx / 4] = context >>> 0;
+    words[w + FuncRefRecord.Vmctx / 4 + 1] = Math.floor(context / 0x1_0000_0000);
+    words[w + FuncRefRecord.TypeId / 4] = typeIds[funcs[i]!]!;
   }
 }
 
@@ -184,7 +198,13 @@ export function initElemSegments(b: InstanceBuild): void {
   const elems = b.wasm.elems;
   const env = constEnv(b);
   const tables = b.tableStores;
-  const segments: ElemSegments = elems.map((e) => BigUint64Array.from(e.init, (x) => evalConstExpr(x, env)));
+  // A lone ref.func (nearly every item of real modules' segments) without the general
+  // evaluator's stack per item.
+  const records = b.vmctx.address + funcRefOffset(b.layout, 0);
+  const segments: ElemSegments = elems.map((e) => BigUint64Array.from(e.init, (x) => {
+    const only = x.instrs.length === 1 ? x.instrs[0]! : undefined;
+    return only?.op === 'ref.func' ? BigInt(records + FuncRefRecord.Size * only.index) : evalConstExpr(x, env);
+  }));
   const live = segments.slice();
   installElemBuiltins(b.builtins, tables, live);
   elems.forEach((e, i) => {

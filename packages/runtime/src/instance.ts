@@ -21,6 +21,7 @@ import { NO_DEADLINE } from './epoch-counter.js';
 import { RefDomain, type Member } from './ref-domain.js';
 import { isTag, newTag, tagParams, type Tag } from './exceptions.js';
 import { exceptionBuiltins } from './exception-unwind.js';
+import { phases } from './startup-phases.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -76,6 +77,7 @@ export class Instance {
   readonly #linked: Pick<InstanceBuild, 'memories' | 'tables' | 'globals' | 'tableStores' | 'globalSlots' | 'keep'>;
 
   constructor(module: Module, imports: Imports = {}, engine?: Engine) {
+    phases?.mark('(other work)');
     const parts = compiledParts(module);
     if (!parts) throw new TypeError('Instance: argument 0 must be a wasmjit Module');
     const stack = engineStackSettings(engine ?? parts.engine);
@@ -105,19 +107,25 @@ export class Instance {
     putU64(b, Vmctx.MaxWasmStack, stack.maxWasmStack);
     putU64(b, Vmctx.HostStackReserve, stack.hostStackReserve);
     this.#initInterruption(b);
-
+    phases?.mark('instance: vmctx');
     this.#linkFunctions(b, hostCalls);
     registerInstance(this.#member);
+    phases?.mark('instance: imports');
     linkGlobals(b);
     linkTables(b);
+    phases?.mark('instance: globals, tables');
     linkMemories(b);
+    phases?.mark('instance: memories');
     const { memories, tables, globals, tableStores, globalSlots, keep } = b;
     this.#linked = { memories, tables, globals, tableStores, globalSlots, keep };
     this.#exports = this.#buildExports(b);
+    phases?.mark('instance: exports');
     // From here on this instance's references can reach the places it imported.
     for (const d of b.linked) this.#member.domain.join(d);
     initElemSegments(b);
+    phases?.mark('instance: elem segments');
     initDataSegments(b);
+    phases?.mark('instance: data segments');
     if (wasm.start !== undefined) this.#funcRef(wasm.start)();
   }
 

@@ -4,11 +4,11 @@ import { loadCode, type CodeRegion } from './code-memory.js';
 import { engineSettings, getDefaultEngine, type BoundsChecks, type Engine, type EngineSettings } from './engine.js';
 import { compilesLazily, type Compilation } from './compilation-choice.js';
 import type { EpochCounter } from './epoch-counter.js';
-import { createHash } from 'node:crypto';
 import { deserializeModule, memorySource, serializeModule } from './cache/serialized-module.js';
-import { copyModuleBytes } from './threads/background-compile.js';
+import { copyWithDigest } from './cache/wasm-digest.js';
 import type { CodeCache } from './cache/code-cache.js';
 import { LazyCode } from './lazy-code.js';
+import { phases } from './startup-phases.js';
 import { BACKGROUND_MIN_BYTES, startBackgroundCompile } from './threads/lazy-background.js';
 
 /** Module bytes: any typed array / DataView / ArrayBuffer (the WebAssembly API's BufferSource). */
@@ -236,13 +236,17 @@ function compileHere(bytes: WasmBytes, engine: EngineSettings, validated = false
   const settings = codeSettingsOf(engine);
   const cache = engine.cache;
   // Copy: the caller may reuse its buffer, and the decoder keeps views into it. With a cache,
-  // into huge pages (copyModuleBytes): a hit does little else, and 14 MB copied into fresh
-  // 4 KiB pages cost ~40 ms of page faults.
-  const copy = cache === null ? toBytes(bytes).slice() : copyModuleBytes(toBytes(bytes));
-  if (cache === null) return compileBytes(copy, settings, engine, validated);
-  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  // into huge pages and hashed in the same pass (copyWithDigest): a hit does little else, and
+  // 14 MB copied into fresh 4 KiB pages cost ~40 ms of page faults.
+  phases?.begin();
+  if (cache === null) return compileBytes(toBytes(bytes).slice(), settings, engine, validated);
+  const wasm = copyWithDigest(toBytes(bytes));
+  const copy = wasm.bytes;
+  phases?.mark('copy and hash');
   const key = cache.keyOf(wasm, settings);
+  phases?.mark('key');
   const found = cache.findSync(key, wasm, settings);
+  phases?.mark('touch');
   if (found !== null) return found;
   const built = compileBytes(copy, settings, engine, validated, cache);
   if (built.lazy == null) cache.storeSync(key, built);
@@ -270,10 +274,6 @@ export function compileBytes(bytes: Uint8Array, settings: CodeSettings, engine: 
   // generator's chunks, on worker threads too); errors are those of the three in sequence.
   const { module, compiled } = compileModule(bytes, settings.features, compileOptions(settings, engine.parallelCompile));
   return { wasm: module, compiled, code: loadCode(compiled.code), settings };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

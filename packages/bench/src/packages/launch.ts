@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FirstExportTiming } from './first-export.js';
 import type { ProbeRecord } from './probe.js';
 import {
   SCENARIO_ERROR_PREFIX, SCENARIO_RESULT_PREFIX, type ScenarioError, type ScenarioJob, type ScenarioResult,
@@ -41,9 +42,13 @@ function publishedEntryUrl(subpath: string): string {
   return pathToFileURL(path.join(path.dirname(manifest), entry)).href;
 }
 
+/**
+ * `processes`: the probe's record of each process; `timings`: with `firstExport`, the
+ * startup clock of each process that made a wasm instance (first-export.ts).
+ */
 export type ScenarioOutcome =
-  | { ok: true; result: ScenarioResult; processes: ProbeRecord[] }
-  | { ok: false; error: ScenarioError; processes: ProbeRecord[] };
+  | { ok: true; result: ScenarioResult; processes: ProbeRecord[]; timings?: FirstExportTiming[] }
+  | { ok: false; error: ScenarioError; processes: ProbeRecord[]; timings?: FirstExportTiming[] };
 
 /** The node arguments and environment of a scenario process on `engine`. */
 export function launchSettings(
@@ -65,15 +70,23 @@ export function launchSettings(
   if (engine === 'wasmjit') childEnv.WASMJIT_COMPILATION = 'eager';
   else delete childEnv.WASMJIT_COMPILATION;
   delete childEnv.WASMJIT_CACHE; // and no cache
+  delete childEnv.PACKAGE_PROBE_FIRST_EXPORT; // the caller asks for the clock (runScenario)
   if (engine === 'wasmjit') childEnv.PACKAGE_PROBE_REGISTER = REGISTER_URL;
   else delete childEnv.PACKAGE_PROBE_REGISTER;
   return { args: engine === 'wasmjit' ? ['--no-expose-wasm'] : [], env: childEnv };
 }
 
-export function runScenario(engine: PackageEngine, job: ScenarioJob, timeoutMs: number, cacheDir: string | null = null): Promise<ScenarioOutcome> {
+/**
+ * Runs `job` in a fresh process on `engine`. `firstExport`: the probe also times each
+ * process's compile → first instance → first export return (first-export.ts).
+ */
+export function runScenario(
+  engine: PackageEngine, job: ScenarioJob, timeoutMs: number, cacheDir: string | null = null, firstExport = false,
+): Promise<ScenarioOutcome> {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-probe-'));
   const probeLog = path.join(probeDir, 'probe.jsonl');
   const { args, env } = launchSettings(engine, probeLog, process.env, cacheDir);
+  if (firstExport) env.PACKAGE_PROBE_FIRST_EXPORT = '1';
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...args, MAIN, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -87,22 +100,24 @@ export function runScenario(engine: PackageEngine, job: ScenarioJob, timeoutMs: 
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const processes = readProbeLog(probeLog);
+      const records = readProbeLog(probeLog);
+      const processes = records.filter((r) => r.timing === undefined);
+      const timings = records.flatMap((r) => (r.timing === undefined ? [] : [r.timing]));
       rmSync(probeDir, { recursive: true, force: true });
       const line = (prefix: string) => stdout.split('\n').find((l) => l.startsWith(prefix))?.slice(prefix.length);
       const result = line(SCENARIO_RESULT_PREFIX);
       if (result !== undefined && code === 0) {
-        resolve({ ok: true, result: JSON.parse(result) as ScenarioResult, processes });
+        resolve({ ok: true, result: JSON.parse(result) as ScenarioResult, processes, timings });
         return;
       }
       const reported = line(SCENARIO_ERROR_PREFIX);
       if (reported !== undefined) {
-        resolve({ ok: false, error: JSON.parse(reported) as ScenarioError, processes });
+        resolve({ ok: false, error: JSON.parse(reported) as ScenarioError, processes, timings });
         return;
       }
       const why = timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : signal ? `killed by ${signal}` : `exited with code ${code}`;
       const tail = stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400);
-      resolve({ ok: false, error: { message: `scenario process ${why}${tail ? `: ${tail}` : ''}`, phase: 'run' }, processes });
+      resolve({ ok: false, error: { message: `scenario process ${why}${tail ? `: ${tail}` : ''}`, phase: 'run' }, processes, timings });
     });
   });
 }

@@ -5,6 +5,7 @@
 // scenario process and in any process the package starts (esbuild-wasm's service) — and the
 // plain run really used V8's.
 import { appendFileSync } from 'node:fs';
+import { installFirstExportClock, type FirstExportTiming } from './first-export.js';
 
 export type ProbedEngine = 'v8' | 'wasmjit' | 'none' | 'other';
 
@@ -13,6 +14,8 @@ export interface ProbeRecord {
   /** The script the process runs (process.argv[1]). */
   script: string;
   engine: ProbedEngine;
+  /** With PACKAGE_PROBE_FIRST_EXPORT set: a second record of the process, once its first export call returned. */
+  timing?: FirstExportTiming;
 }
 
 const log = process.env.PACKAGE_PROBE_LOG;
@@ -34,4 +37,8 @@ async function probe(): Promise<ProbedEngine> {
 if (log) {
   const record: ProbeRecord = { pid: process.pid, script: process.argv[1] ?? '', engine: await probe() };
   appendFileSync(log, `${JSON.stringify(record)}\n`);
+  const ns = (globalThis as { WebAssembly?: Record<string, unknown> }).WebAssembly;
+  if (process.env.PACKAGE_PROBE_FIRST_EXPORT && ns !== undefined) {
+    installFirstExportClock(ns, (timing) => appendFileSync(log, `${JSON.stringify({ ...record, timing })}\n`));
+  }
 }

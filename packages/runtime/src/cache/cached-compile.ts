@@ -1,8 +1,17 @@
 // The asynchronous compile through the code cache (Engine.compileAsync with EngineOptions.cache);
 // the synchronous one is module.ts compileHere.
 import { engineSettings, type Engine } from '../engine.js';
-import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, sha256Hex, storeWhenCompiled, type Module, type Prebuilt } from '../module.js';
+import { adoptPrebuilt, compileBytes, compiledParts, engineCodeSettings, storeWhenCompiled, type Module, type Prebuilt } from '../module.js';
 import type { CodeCache } from './code-cache.js';
+import { wasmDigest } from './wasm-digest.js';
+
+/** Below this many wasm bytes (~2 MB of code), compileAsync looks the cache up synchronously. */
+let syncLookupMaxBytes = 1 << 20;
+
+/** @internal Tests: the asynchronous lookup for every size (0), or the default back (undefined). */
+export function setSyncLookupMaxBytes(n: number | undefined): void {
+  syncLookupMaxBytes = n ?? 1 << 20;
+}
 
 /**
  * The module of `copy` (a private copy of the bytes) from the cache's entry, read without
@@ -12,9 +21,12 @@ import type { CodeCache } from './code-cache.js';
  */
 export async function compileAsyncCached(copy: Uint8Array, engine: Engine, cache: CodeCache, compile: (copy: Uint8Array) => Promise<Module>): Promise<Module> {
   const settings = engineCodeSettings(engine);
-  const wasm = { bytes: copy, sha256: sha256Hex(copy) };
+  const wasm = { bytes: copy, digest: wasmDigest(copy) };
   const key = cache.keyOf(wasm, settings);
-  const found = await cache.find(key, wasm, settings);
+  // A small module's hit is a few milliseconds of work, done in this task: the asynchronous
+  // lookup's six thread-pool round trips (open, stat, read, the code, close, utimes) each
+  // wait behind whatever else the loop runs, and cost sql.js's start more than the work.
+  const found = copy.length < syncLookupMaxBytes ? cache.findSync(key, wasm, settings) : await cache.find(key, wasm, settings);
   if (found !== null) return adoptPrebuilt(found, engine);
   const module = await compile(copy);
   const parts = compiledParts(module)!;

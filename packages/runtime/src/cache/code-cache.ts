@@ -22,20 +22,19 @@
 // storeWhenCompiled), and find() gives every function at once (docs/cache.md).
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, open, rename, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { compilerVersion } from './compiler-version.js';
+import { phases } from '../startup-phases.js';
 import {
   deserializeModule, deserializeModuleAsync, FORMAT_VERSION, mainPartLength, PREFIX_READ, SerializedModuleError, serializeModule, storedSettings, type EntrySource,
   type SerializableModule,
 } from './serialized-module.js';
 
-/** The module bytes being looked up: a private copy, and their SHA-256 (hex). */
-export interface WasmKey {
-  readonly bytes: Uint8Array;
-  readonly sha256: string;
-}
+import type { WasmKey } from './wasm-digest.js';
+
+export type { WasmKey } from './wasm-digest.js';
 
 /** Entry files end with this; anything else in the directory is left alone. */
 export const ENTRY_SUFFIX = '.wjcode';
@@ -76,7 +75,7 @@ export class CodeCache {
 
   /** The key of `wasm` compiled with `settings`. */
   keyOf(wasm: WasmKey, settings: CodeSettings): string {
-    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(this.dir), storedSettings(settings), wasm.sha256]);
+    const what = JSON.stringify([FORMAT_VERSION, compilerVersion(this.dir), storedSettings(settings), wasm.digest]);
     return createHash('sha256').update(what).digest('hex');
   }
 
@@ -103,19 +102,12 @@ export class CodeCache {
       let main: Uint8Array;
       let size: number;
       try {
-        size = fstatSync(fd).size;
-        const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
-        main = head;
-        const length = mainPartLength(head, size);
-        if (length > head.length) {
-          main = new Uint8Array(length);
-          main.set(head);
-          readInto(fd, main, head.length);
-        }
+        ({ main, size } = readMainPart(fd));
       } catch (e) {
         this.#readFailed(e);
         return null;
       }
+      phases?.mark('read main part');
       found = this.#accept(key, entrySource(path, fd, main, size, () => this.#mapLost(key)), wasm, settings);
     } finally {
       closeSync(fd);
@@ -124,12 +116,17 @@ export class CodeCache {
     return found;
   }
 
-  /** findSync without blocking the thread on the file: the code is read and checked on a libuv worker thread. */
+  /**
+   * findSync without blocking the thread on the code: it is read and checked on a libuv
+   * worker thread. The rest (open, the few-KB main part, close, the access time) are quick
+   * synchronous calls: as thread-pool round trips, each queued behind the loop's other work,
+   * they cost a start more than they did.
+   */
   async find(key: string, wasm: WasmKey, settings: CodeSettings): Promise<Prebuilt | null> {
     const path = this.pathOf(key);
-    let file: FileHandle;
+    let fd: number;
     try {
-      file = await open(path, 'r');
+      fd = openSync(path, 'r');
     } catch (e) {
       this.#readFailed(e);
       return null;
@@ -139,28 +136,16 @@ export class CodeCache {
       let main: Uint8Array;
       let size: number;
       try {
-        size = (await file.stat()).size;
-        const head = new Uint8Array(Math.min(size, PREFIX_READ));
-        await file.read(head, 0, head.length, 0);
-        const length = mainPartLength(head, size);
-        main = head;
-        if (length > head.length) {
-          main = new Uint8Array(length);
-          main.set(head);
-          await file.read(main, head.length, length - head.length, head.length);
-        }
+        ({ main, size } = readMainPart(fd));
       } catch (e) {
         this.#readFailed(e);
         return null;
       }
-      found = await this.#acceptAsync(key, entrySource(path, file.fd, main, size, () => this.#mapLost(key)), wasm, settings);
+      found = await this.#acceptAsync(key, entrySource(path, fd, main, size, () => this.#mapLost(key)), wasm, settings);
     } finally {
-      await file.close();
+      closeSync(fd);
     }
-    if (found !== null) {
-      const now = new Date();
-      await utimes(path, now, now).catch((e: unknown) => this.#failed('updating the access time of', e));
-    }
+    if (found !== null) this.#touch(() => utimesSync(path, new Date(), new Date()));
     return found;
   }
 
@@ -377,6 +362,18 @@ function readFile(path: string, offset: number, length: number): Uint8Array | nu
   } catch {
     return null;
   }
+}
+
+/** An entry file's size and its main part (read up to what the header says it spans). */
+function readMainPart(fd: number): { main: Uint8Array; size: number } {
+  const size = fstatSync(fd).size;
+  const head = readAt(fd, 0, Math.min(size, PREFIX_READ));
+  const length = mainPartLength(head, size);
+  if (length <= head.length) return { main: head, size };
+  const main = new Uint8Array(length);
+  main.set(head);
+  readInto(fd, main, head.length);
+  return { main, size };
 }
 
 /** Exactly `length` bytes at `offset` (fewer at the end of the file). */

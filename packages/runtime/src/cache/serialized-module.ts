@@ -52,10 +52,12 @@ import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
 import { native } from '../native.js';
 import { compilerVersion } from './compiler-version.js';
+import { phases } from '../startup-phases.js';
+import { wasmDigest, type WasmKey } from './wasm-digest.js';
 
 const MAGIC = 'WJITCODE';
 /** Bump when the layout above changes. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 const PREFIX = 16;
 const DIGEST = 32;
 
@@ -75,7 +77,8 @@ interface StoredSettings {
 interface EntryHeader {
   compiler: string;
   settings: StoredSettings;
-  wasmSha256: string;
+  /** The wasm bytes' digest (cache/wasm-digest.ts). */
+  wasmDigest: string;
   wasmLength: number;
   wasmIncluded: boolean;
   codeLength: number;
@@ -135,7 +138,7 @@ export function serializeModule(m: SerializableModule, includeWasm = true): Uint
   const header: Omit<EntryHeader, 'codeCrc32c'> = {
     compiler: compilerVersion(),
     settings: storedSettings(m.settings),
-    wasmSha256: sha256(wasm.bytes).toString('hex'),
+    wasmDigest: wasmDigest(wasm.bytes),
     wasmLength: wasm.bytes.length,
     wasmIncluded: includeWasm,
     codeLength: code.length,
@@ -200,7 +203,7 @@ export function memorySource(bytes: Uint8Array): EntrySource {
 
 export interface DeserializeOptions {
   /** The module's wasm bytes, when the caller has them (required if the entry leaves them out). */
-  readonly wasm?: { readonly bytes: Uint8Array; readonly sha256: string };
+  readonly wasm?: WasmKey;
 }
 
 /** loadCheckedCode's refusals (native/src/code_file.c). */
@@ -215,7 +218,9 @@ const CODE_SITE = -4;
 export function deserializeModule(source: EntrySource, settings: CodeSettings, options: DeserializeOptions = {}): Prebuilt {
   const pending = prepareLoad(source, settings, options);
   const { offset, length, crc, sites, ids } = pending.code;
-  return pending.finish(loadCheckedCode(source.codeSource, offset, length, crc, sites, ids));
+  const loaded = loadCheckedCode(source.codeSource, offset, length, crc, sites, ids);
+  phases?.mark('code load');
+  return pending.finish(loaded);
 }
 
 /**
@@ -237,12 +242,13 @@ interface PendingLoad {
 
 function prepareLoad(source: EntrySource, settings: CodeSettings, options: DeserializeOptions): PendingLoad {
   const { header, main, layout } = readMain(source, settings);
+  phases?.mark('checks');
   const bad = (why: string) => new SerializedModuleError('layout', why);
   const { numFuncs: n, codeLength, mapEntries } = header;
   let wasmBytes: Uint8Array;
   const given = options.wasm;
   if (given !== undefined) {
-    if (given.sha256 !== header.wasmSha256) throw new SerializedModuleError('wasm', 'the entry is for other wasm bytes');
+    if (given.digest !== header.wasmDigest) throw new SerializedModuleError('wasm', 'the entry is for other wasm bytes');
     wasmBytes = given.bytes;
   } else if (header.wasmIncluded) {
     // A private copy unless the source is: the decoded module keeps views into it.
@@ -260,6 +266,7 @@ function prepareLoad(source: EntrySource, settings: CodeSettings, options: Deser
   } catch (e) {
     throw bad(`the wasm bytes do not decode (${(e as Error).message})`);
   }
+  phases?.mark('decode');
   if (wasm.funcs.length !== n) throw bad(`${n} functions recorded, the module has ${wasm.funcs.length}`);
   const funcOffsets = Array.from(int32s(main, layout.funcOffsets, n));
   const funcEnds = Array.from(int32s(main, layout.funcOffsets + 4 * n, n));
@@ -317,6 +324,7 @@ function prepareLoad(source: EntrySource, settings: CodeSettings, options: Deser
     };
     return { wasm, compiled, code: region, settings: moduleSettings };
   };
+  phases?.mark('checks');
   return { code: { offset: layout.code, length: codeLength, crc: header.codeCrc32c, sites, ids }, finish };
 }
 

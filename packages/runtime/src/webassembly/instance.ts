@@ -13,6 +13,7 @@ import { wrapMemory } from './memory.js';
 import { wrapTable } from './table.js';
 import { wrapGlobal } from './global.js';
 import { webidlInterface } from './webidl.js';
+import { phases } from '../startup-phases.js';
 
 const exportsOf = new WeakMap<object, object>();
 
@@ -37,6 +38,7 @@ export function instantiateCore(module: RuntimeModule, imports: Imports, what: s
     else if (v instanceof RuntimeGlobal) value = wrapGlobal(v);
     Object.defineProperty(exports, e.name, { value, writable: false, enumerable: true, configurable: false });
   }
+  phases?.mark('instance: JS API exports');
   return Object.freeze(exports);
 }
 

@@ -12,6 +12,7 @@ import { expect } from 'chai';
 import { Engine, Instance, Module, type CacheStats } from '@wasmjit/runtime';
 import { cacheStoreDone, compiledParts, moduleInfo } from '../../../runtime/dist/module.js';
 import { defaultCacheDir } from '../../../runtime/dist/cache/cache-dir.js';
+import { setSyncLookupMaxBytes } from '../../../runtime/dist/cache/cached-compile.js';
 import { largeModule } from '../util/large-module.js';
 import { programs } from './programs.js';
 import { entryParts, flipped, tempDir } from './support.js';
@@ -165,9 +166,23 @@ describe('cache: Engine({ cache }) code cache', () => {
     // Lazily compiled (WASMJIT_COMPILATION=lazy): written once background compilation has compiled it all.
     await cacheStoreDone(la);
     expect(stats(a)).to.include({ misses: 2, writes: 2, errors: 0, unserializable: 0 });
+    // The asynchronous lookup (code read on a libuv thread), which modules below 1 MiB skip.
+    setSyncLookupMaxBytes(0);
     const b = new Engine({ cache: t.dir });
-    const [sb, lb] = await Promise.all([b.compileAsync(p.table), b.compileAsync(large)]);
+    let sb: Module;
+    let lb: Module;
+    try {
+      [sb, lb] = await Promise.all([b.compileAsync(p.table), b.compileAsync(large)]);
+    } finally {
+      setSyncLookupMaxBytes(undefined);
+    }
     expect(stats(b)).to.include({ hits: 2, misses: 0 });
+    // Below 1 MiB, compileAsync looks up synchronously: hits all the same.
+    const d = new Engine({ cache: t.dir });
+    const [sd, ld] = await Promise.all([d.compileAsync(p.table), d.compileAsync(large)]);
+    expect(stats(d)).to.include({ hits: 2, misses: 0 });
+    expect(run(sd).callA!(0, 2)).to.equal(run(sa).callA!(0, 2));
+    expect(run(ld).run!(77)).to.equal(run(la).run!(77));
     expect(run(sb).callA!(0, 2)).to.equal(run(sa).callA!(0, 2));
     expect(run(lb).run!(77)).to.equal(run(la).run!(77));
     // The synchronous path finds what the asynchronous one wrote.
@@ -182,7 +197,13 @@ describe('cache: Engine({ cache }) code cache', () => {
     const good = new Uint8Array(readFileSync(file));
     writeFileSync(file, flipped(good, entryParts(good).code + 3));
     const e = new Engine({ cache: t.dir });
-    const m = await e.compileAsync(p.table);
+    setSyncLookupMaxBytes(0);
+    let m: Module;
+    try {
+      m = await e.compileAsync(p.table);
+    } finally {
+      setSyncLookupMaxBytes(undefined);
+    }
     expect(stats(e)).to.include({ hits: 0, rejected: 1, writes: 1 });
     expect(run(m).callA!(0, 5)).to.equal(15);
     expect(Buffer.compare(readFileSync(file) as Uint8Array, good)).to.equal(0);

@@ -209,7 +209,7 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       expect(e.message).to.include(version);
       const format = bytes.slice();
       new DataView(format.buffer).setUint32(8, 99, true);
-      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 3/);
+      expect(refusal(() => Module.deserialize(resealed(format), engine)).message).to.match(/format version 99, this wasmjit reads 4/);
       expect(refusal(() => Module.deserialize(new TextEncoder().encode('\0asm: not a serialized module, though long enough to be one. '.repeat(3)), engine)).field).to.equal('magic');
       // Even with the checksums resealed, the header's sizes have to add up to the length.
       const sites = /"sites":(\d)/.exec(text)![1]!;

@@ -178,6 +178,50 @@ describe('packages: launch settings and the probe', function () {
   }
 });
 
+describe('packages: the startup clock (compile -> first export)', function () {
+  this.timeout(60_000);
+  // (import "m" "cb" (func)) (func (export "inner")) (func (export "outer") call 0)
+  const wasm = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 8, 1, 1, 109, 2, 99, 98, 0, 0, 3, 3, 2, 0, 0,
+    7, 17, 2, 5, 105, 110, 110, 101, 114, 0, 1, 5, 111, 117, 116, 101, 114, 0, 2, 10, 9, 2, 2, 0, 11, 4, 0, 16, 0, 11];
+  for (const engine of ['v8', 'wasmjit'] as const) {
+    it(`times the outermost first export on ${engine}; instanceof holds; later instances are left alone`, () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-clock-test-'));
+      try {
+        const log = path.join(dir, 'probe.jsonl');
+        const { args, env } = launchSettings(engine, log);
+        env.PACKAGE_PROBE_FIRST_EXPORT = '1';
+        // The import calls back into "inner": that nested return must not stop the clock.
+        const app = `(async () => {
+          const bytes = new Uint8Array(${JSON.stringify(wasm)});
+          let inner;
+          const { module, instance } = await WebAssembly.instantiate(bytes, { m: { cb: () => inner() } });
+          inner = instance.exports.inner;
+          if (!(module instanceof WebAssembly.Module) || !(instance instanceof WebAssembly.Instance)) throw new Error('instanceof');
+          const spin = Date.now() + 30; while (Date.now() < spin);
+          instance.exports.outer();
+          const again = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { cb() {} } });
+          if (!(again instanceof WebAssembly.Instance)) throw new Error('instanceof 2');
+          new WebAssembly.Table({ element: 'anyfunc', initial: 1 }).set(0, again.exports.inner);
+          console.log('ok');
+        })().catch((e) => { console.error(e); process.exit(1); })`;
+        const r = spawnSync(process.execPath, [...args, '-e', app], { env, encoding: 'utf8', timeout: 30_000 });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stdout.trim()).to.equal('ok');
+        const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ProbeRecord);
+        const timed = records.filter((p) => p.timing !== undefined);
+        expect(timed.length).to.equal(1);
+        const t = timed[0]!.timing!;
+        expect(t.firstExport).to.equal('outer');
+        expect(t.instanceMs).to.be.a('number');
+        expect(t.firstExportMs).to.be.at.least(30).and.at.least(t.instanceMs!);
+        expect(timed[0]!.engine).to.equal(engine);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('packages: the wasm-bindgen codec', () => {
   it('brotli-wasm is a Rust wasm-bindgen build: its Node glue imports __wbindgen_* functions', () => {
     const require = createRequire(import.meta.resolve('@wasmjit/bench'));
@@ -227,6 +271,19 @@ describe('packages: benchmark rows', () => {
     expect(packagesTable([row])).to.contain('0.27');
     const failed: ScenarioOutcome = { ok: false, error: { message: 'x', phase: 'load' }, processes: proc('wasmjit') };
     expect(packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [], [ok('wasmjit', 1, [2]), failed]).ratios.cachedFirstResult).to.equal(null);
+  });
+
+  it('the warm-start column: the startup clocks\' medians, cached against V8; none when a process has no clock', () => {
+    const timing = (firstExportMs: number) => ({ instanceMs: firstExportMs / 2, firstExportMs, firstExport: 'f' });
+    const clocked = (engine: 'v8' | 'wasmjit', ms: number): ScenarioOutcome => ({ ...ok(engine, 1, [1]), timings: [timing(ms)] });
+    const row = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [], [],
+      { v8: [clocked('v8', 100), clocked('v8', 140)], cached: [clocked('wasmjit', 10), clocked('wasmjit', 30), clocked('wasmjit', 14)] });
+    expect(row.firstExportMs).to.deep.equal({ cached: 14, v8: 120 });
+    expect(row.instanceMs).to.deep.equal({ cached: 7, v8: 60 });
+    expect(row.ratios.cachedFirstExport).to.equal(14 / 120);
+    expect(packagesTable([row])).to.contain('0.12').and.contain('(120');
+    const missing = packageRow(meta, [ok('v8', 10, [5])], [ok('wasmjit', 20, [5])], [], [], { v8: [clocked('v8', 100)], cached: [ok('wasmjit', 1, [1])] });
+    expect(missing.ratios.cachedFirstExport).to.equal(null);
   });
 
   it('a differing output, a failure or a run on the wrong engine gives no ratios', () => {
