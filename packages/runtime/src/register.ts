@@ -44,6 +44,8 @@ function bytes(name: string, value: string, suffixes = 'km'): number {
 
 const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
   'extended-const': 'extendedConst',
+  'tail-call': 'tailCalls',
+  'function-references': 'typedFunctionReferences',
 };
 
 /** WASMJIT_CACHE: on (the default directory), off, or a directory, which must be absolute so
@@ -76,10 +78,12 @@ export function optionsFromEnv(env: Env = process.env): EngineOptions {
   }
   if ((v = get('WASMJIT_FEATURES')) !== undefined) {
     const features: NonNullable<EngineOptions['features']> = {};
+    // Features are on by default: `-name` turns one off.
     for (const f of v.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const key = FEATURES[f];
-      if (key === undefined) invalid('WASMJIT_FEATURES', v, `a comma-separated list of: ${Object.keys(FEATURES).join(', ')}`);
-      features[key] = true;
+      const off = f.startsWith('-');
+      const key = FEATURES[off ? f.slice(1) : f];
+      if (key === undefined) invalid('WASMJIT_FEATURES', v, `a comma-separated list of (optionally -prefixed): ${Object.keys(FEATURES).join(', ')}`);
+      features[key] = !off;
     }
     options.features = features;
   }

@@ -226,6 +226,9 @@ function* decodeSteps(
     customSections: [],
   } as Omit<WasmModule, 'datas'> as WasmModule;
   attachDataSegments(m, new DataSegmentTable(bytes, 0));
+  // Validation reads the features too (e.g. which globals a constant expression may read);
+  // not enumerable, so that modules still compare by their contents.
+  Object.defineProperty(m, 'features', { value: options, enumerable: false, configurable: true, writable: true });
   if (sink) sink.module = m;
 
   let lastRank = 0;

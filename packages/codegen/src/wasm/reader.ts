@@ -39,10 +39,31 @@ export function isValTypeByte(b: number): boolean {
   return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
 }
 
-/** Proposals beyond Wasm 2.0, off unless asked for (the core testsuite rejects them). */
+/**
+ * Proposals beyond Wasm 2.0 (all part of Wasm 3.0): each is on unless set to false (the Wasm
+ * 2.0 testsuite, which expects the old errors, runs with them off). Test with featureOn.
+ */
 export interface DecodeOptions {
-  /** extended-const: i32/i64 add, sub and mul in constant expressions. */
+  /**
+   * extended-const: i32/i64 add, sub and mul in constant expressions, and global.get of the
+   * module's own earlier immutable globals.
+   */
   extendedConst?: boolean;
+  /** tail calls: return_call, return_call_indirect, return_call_ref. */
+  tailCalls?: boolean;
+  /** typed function references: (ref null? ht), call_ref, ref.as_non_null, br_on_(non_)null. */
+  typedFunctionReferences?: boolean;
+}
+
+/** The post-2.0 features wasmjit implements, in the order their names are listed. */
+export const FEATURE_NAMES = ['extendedConst', 'tailCalls', 'typedFunctionReferences'] as const;
+
+/** Wasm 2.0 exactly: every later feature off (for the 2.0 testsuite, which expects the old errors). */
+export const WASM2_FEATURES: Readonly<DecodeOptions> = Object.freeze({ extendedConst: false, tailCalls: false, typedFunctionReferences: false });
+
+/** Whether `options` allow feature `name` (on unless explicitly false). */
+export function featureOn(options: DecodeOptions, name: keyof DecodeOptions): boolean {
+  return options[name] !== false;
 }
 
 export class BinaryReader {

@@ -4,6 +4,7 @@
 // cheaper than building an AST the compiler would only walk once.
 
 import type { DataSegmentTable } from './data-segments.js';
+import type { DecodeOptions } from './reader.js';
 
 /** Value types, valued by their binary encoding so a decoded byte is its own enum value. */
 export const enum ValType {
@@ -172,4 +173,6 @@ export interface WasmModule {
    * errors (unknown type, bad limits, ...) point there, as entries keep no offsets.
    */
   sectionOffsets?: number[];
+  /** The post-2.0 features the module was decoded with (set by the decoder; see featureOn). */
+  features?: DecodeOptions;
 }

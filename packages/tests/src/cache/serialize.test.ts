@@ -182,7 +182,7 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       const cases: [Engine, RegExp][] = [
         [new Engine({ boundsChecks: 'explicit' }), /boundsChecks "guard", this engine has "explicit"/],
         [new Engine({ consumeFuel: true }), /consumeFuel false/],
-        [new Engine({ features: { extendedConst: true } }), /features \[\], this engine has \["extendedConst"\]/],
+        [new Engine({ features: { tailCalls: false } }), /features \["extendedConst","tailCalls","typedFunctionReferences"\], this engine has \["extendedConst","typedFunctionReferences"\]/],
         [new Engine({ epochInterruption: true }), /epochInterruption false/],
         [new Engine({ hostInterrupts: true }), /hostInterrupts false/],
         // SIMD forms: the other ISA than this CPU's default ('auto' resolves to it).

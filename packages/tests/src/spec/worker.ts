@@ -6,6 +6,7 @@ import { openSync, readFileSync, writeSync } from 'node:fs';
 import type { BoundsChecks, Compilation, SimdIsa } from '@wasmjit/runtime';
 import { runScript, WasmjitAdapter, type EngineAdapter, type Outcome } from '@wasmjit/runtime/wast';
 import { V8Adapter } from './v8-adapter.js';
+import { WASM2_FEATURES } from '@wasmjit/codegen';
 
 export type EngineName = 'wasmjit' | 'v8';
 
@@ -28,12 +29,13 @@ export interface WorkerJob {
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
 /** Build the adapter for an engine, or say why it is unavailable. */
-export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, wasm3 = false, compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
-    // Proposal files (extended-const) need the feature; the core files must see it off.
+    // 3.0 and proposal files (extended-const) need the 3.0 features (on by default); the 2.0
+    // core files expect 2.0's errors, so they run with them off.
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), ...(extendedConst ? { features: { extendedConst } } : {}), ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), ...(wasm3 ? {} : { features: WASM2_FEATURES }), ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
