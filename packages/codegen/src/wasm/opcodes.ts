@@ -20,6 +20,8 @@ export const enum Op {
   Return = 0x0f,
   Call = 0x10,
   CallIndirect = 0x11,
+  ReturnCall = 0x12,
+  ReturnCallIndirect = 0x13,
   Drop = 0x1a,
   Select = 0x1b,
   SelectT = 0x1c,

@@ -1,0 +1,127 @@
+// Tail calls (return_call, return_call_indirect): the callee replaces the caller's frame and
+// returns straight to the caller's caller. The convention is docs/tail-calls.md's:
+//
+// - The arguments are first stored to the outgoing area as for a call (prepareCallArgs), so
+//   that every argument has its value before the caller's own parameters are overwritten.
+// - When they fit in the caller's incoming area — max(params, results) slots of the caller's
+//   signature, which whoever called it reserved — they are copied there, the callee-saved
+//   homes are restored, the frame is left (mov rsp, rbp; pop rbp) and the callee is jumped
+//   to: it finds the wasmcall state of a call from the caller's caller, whose area then holds
+//   its results (they are the caller's results, validation checked).
+// - Otherwise (more argument slots than that area has), or when the callee may be another
+//   instance (an import, a table entry whose vmctx is not this one: the caller's caller would
+//   not reload its vmctx after a same-instance call), it is an ordinary call followed by a
+//   return that forwards the results: correct, but that frame stays until the callee returns.
+//
+// The callee's prologue does the stack check against r15, the fuel and epoch checks, as for a
+// call. A trap's backtrace no longer shows the frames that tail-called.
+import { AluOp } from '../../x64/assembler.js';
+import { Cond } from '../../x64/cond.js';
+import { TrapCode, importedFuncOffset } from '../../abi.js';
+import { FuncRefRecord } from '../../layout.js';
+import { ValType, type FuncType } from '../../wasm/types.js';
+import { areaSize, callAreaSlots } from '../frame.js';
+import type { FunctionCompiler } from '../function-compiler.js';
+import { outgoingMem } from '../masm/macro-assembler.js';
+import { FRAME_REG, VMCTX_REG } from '../masm/registers.js';
+import { RAX } from '../../x64/regs.js';
+import { prepareCallArgs } from './calls.js';
+import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
+
+/** Whether a tail call to `sig` can reuse the caller's incoming area (see the file comment). */
+function fitsInPlace(fc: FunctionCompiler, sig: FuncType): boolean {
+  return areaSize(sig.params) <= callAreaSlots(fc.sig.params, fc.sig.results);
+}
+
+/** Copy `n` argument slots from the outgoing area to the incoming one ([rbp + 16 + 8*i]). */
+function moveArgsToIncomingArea(fc: FunctionCompiler, n: number): void {
+  const a = fc.asm;
+  const s = fc.masm.takeScratch();
+  for (let i = 0; i < n; i++) {
+    a.mov_rm(64, s, outgoingMem(i));
+    a.mov_mr(64, fc.frame.areaMem(i), s);
+  }
+  fc.masm.releaseScratch();
+}
+
+/** Give the caller's caller its registers and stack back: what is left is a jump. */
+function leaveFrame(fc: FunctionCompiler): void {
+  fc.restoreSavedHomes();
+  fc.masm.dropSlots();
+  fc.asm.pop_r(FRAME_REG);
+}
+
+/**
+ * After an ordinary call to `sig` (the fallback): return its results as this function's.
+ * Result 0 is already in rax/xmm0 (a v128 result 0 is in area slots 0-1, copied with the rest).
+ */
+function forwardResults(fc: FunctionCompiler, sig: FuncType): void {
+  const results = sig.results;
+  const from = results.length > 0 && results[0] !== ValType.V128 ? 1 : 0;
+  const a = fc.asm;
+  const s = fc.masm.takeScratch();
+  for (let i = from; i < areaSize(results); i++) {
+    a.mov_rm(64, s, outgoingMem(i));
+    a.mov_mr(64, fc.frame.areaMem(i), s);
+  }
+  fc.masm.releaseScratch();
+  fc.restoreSavedHomes();
+  fc.masm.leaveAndReturn();
+}
+
+export function visitReturnCall(fc: FunctionCompiler, funcIndex: number): void {
+  if (fc.dead) return;
+  const m = fc.module;
+  const sig = m.types[m.funcs[funcIndex]!]!;
+  prepareCallArgs(fc, sig);
+  if (funcIndex < m.numImportedFuncs) {
+    fc.masm.callImport(importedFuncOffset(funcIndex));
+    forwardResults(fc, sig);
+  } else if (fitsInPlace(fc, sig)) {
+    moveArgsToIncomingArea(fc, areaSize(sig.params));
+    leaveFrame(fc);
+    // Patched like a call's rel32 (link-chunks.ts); with lazy compilation it is the jump slot.
+    fc.env.callRelocs.push(fc.asm.jmp_rel32(), funcIndex);
+  } else {
+    fc.env.callRelocs.push(fc.asm.call_rel32(), funcIndex);
+    forwardResults(fc, sig);
+  }
+  fc.dead = true;
+}
+
+export function visitReturnCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
+  if (fc.dead) return;
+  const sig = fc.module.types[typeIndex];
+  if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
+  const a = fc.asm;
+  const index = popTableIndex(fc);
+  prepareCallArgs(fc, sig);
+  // The checks of call_indirect (call-indirect.ts), each with its own trap.
+  const record = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
+  a.mov_rm(64, record, elementMem(record, index));
+  releaseTableIndex(fc, index);
+  a.test_rr(64, record, record);
+  a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
+  fc.env.typeIdSites.push(
+    a.alu_mi_imm32(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0), typeIndex);
+  a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
+  if (fitsInPlace(fc, sig)) {
+    // Same instance: replace the frame. Another: the fallback below.
+    const other = a.newLabel();
+    a.alu_rm(AluOp.Cmp, 64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
+    a.jcc_label(Cond.NE, other);
+    // The record stays in the scratch register: the copy below needs a register of its own.
+    const n = areaSize(sig.params);
+    for (let i = 0; i < n; i++) {
+      a.mov_rm(64, RAX, outgoingMem(i)); // free: every value is in the outgoing area now
+      a.mov_mr(64, fc.frame.areaMem(i), RAX);
+    }
+    leaveFrame(fc);
+    a.jmp_m({ base: record, disp: FuncRefRecord.Code });
+    a.bind(other);
+  }
+  fc.masm.callFuncRecord(record);
+  fc.masm.releaseScratch();
+  forwardResults(fc, sig);
+  fc.dead = true;
+}
