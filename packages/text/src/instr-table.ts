@@ -11,7 +11,7 @@ import { PENDING_OPS } from './pending-ops.js';
 /** Which name space a one-index instruction resolves its immediate in. */
 function indexSpace(name: string): TextImm {
   if (name === 'br' || name === 'br_if') return 'label';
-  if (name === 'call' || name === 'ref.func') return 'func';
+  if (name === 'call' || name === 'return_call' || name === 'ref.func') return 'func';
   if (name.startsWith('local.')) return 'local';
   if (name.startsWith('global.')) return 'global';
   if (name.startsWith('table.')) return 'table';

@@ -800,6 +800,8 @@ class FunctionValidator {
   private returnCall(op: number): void {
     const r = this.r;
     if (this.m.features?.tailCalls === false) throw new UnsupportedFeatureError(FEATURE.tailCalls, 'illegal opcode', this.at, this.funcIndex);
+    // A call for the entry's epoch check (lower/local-regs.ts mayCall).
+    if (this.uses !== null) this.uses.callWeight += this.weight;
     let sig: number;
     if (op === Op.ReturnCall) {
       sig = this.funcSigOf(r.readVarU32());
