@@ -8,10 +8,13 @@
 //   homes are restored, the frame is left (mov rsp, rbp; pop rbp) and the callee is jumped
 //   to: it finds the wasmcall state of a call from the caller's caller, whose area then holds
 //   its results (they are the caller's results, validation checked).
-// - Otherwise (more argument slots than that area has), or when the callee may be another
-//   instance (an import, a table entry whose vmctx is not this one: the caller's caller would
-//   not reload its vmctx after a same-instance call), it is an ordinary call followed by a
-//   return that forwards the results: correct, but that frame stays until the callee returns.
+// - When the callee may be another instance (an import, a table entry whose vmctx is not
+//   this one: the caller's caller would not reload its vmctx after a same-instance call), it
+//   is an ordinary call followed by a return that forwards the results.
+// - When the arguments need more slots than that area has, it is such an ordinary call too,
+//   unless this frame was itself entered from this same site's ordinary call (see
+//   jumpUnlessCalledFromHere): then that caller's outgoing area is wide enough, and the frame
+//   is replaced after all.
 //
 // The callee's prologue does the stack check against r15, the fuel and epoch checks, as for a
 // call. A trap's backtrace no longer shows the frames that tail-called.
@@ -24,7 +27,12 @@ import { areaSize, callAreaSlots } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
 import { FRAME_REG, VMCTX_REG } from '../masm/registers.js';
-import { RAX } from '../../x64/regs.js';
+import { RAX, type Gpr } from '../../x64/regs.js';
+import type { Label } from '../../x64/label.js';
+import { rbpMem } from '../frame.js';
+
+/** [rbp + 8]: this frame's return address. */
+const RETURN_ADDRESS = rbpMem(8);
 import { prepareCallArgs } from './calls.js';
 import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
 
@@ -69,21 +77,50 @@ function forwardResults(fc: FunctionCompiler, sig: FuncType): void {
   fc.masm.leaveAndReturn();
 }
 
+/**
+ * A tail call whose arguments need more slots than the caller's signature guarantees: when
+ * this function's return address is `after` (the return point of this very site's ordinary
+ * call), the frame below is this function's own, suspended at that call, and its outgoing
+ * area — which has room for this callee's arguments — is this frame's incoming area: the
+ * frame can be replaced. So an ordinary call happens once per chain, and a mutual recursion
+ * whose callee is wider than its caller still runs in constant stack.
+ */
+function jumpUnlessCalledFromHere(fc: FunctionCompiler, after: Label, fallback: Label, s: Gpr): void {
+  fc.asm.lea_rip(s, after);
+  fc.asm.alu_rm(AluOp.Cmp, 64, s, RETURN_ADDRESS);
+  fc.asm.jcc_label(Cond.NE, fallback);
+}
+
 export function visitReturnCall(fc: FunctionCompiler, funcIndex: number): void {
   if (fc.dead) return;
   const m = fc.module;
   const sig = m.types[m.funcs[funcIndex]!]!;
+  const a = fc.asm;
   prepareCallArgs(fc, sig);
   if (funcIndex < m.numImportedFuncs) {
     fc.masm.callImport(importedFuncOffset(funcIndex));
     forwardResults(fc, sig);
-  } else if (fitsInPlace(fc, sig)) {
-    moveArgsToIncomingArea(fc, areaSize(sig.params));
-    leaveFrame(fc);
-    // Patched like a call's rel32 (link-chunks.ts); with lazy compilation it is the jump slot.
-    fc.env.callRelocs.push(fc.asm.jmp_rel32(), funcIndex);
-  } else {
-    fc.env.callRelocs.push(fc.asm.call_rel32(), funcIndex);
+    fc.dead = true;
+    return;
+  }
+  const fits = fitsInPlace(fc, sig);
+  const after = a.newLabel();
+  const fallback = a.newLabel();
+  if (!fits) {
+    const s = fc.masm.takeScratch();
+    jumpUnlessCalledFromHere(fc, after, fallback, s);
+    fc.masm.releaseScratch();
+  }
+  moveArgsToIncomingArea(fc, areaSize(sig.params));
+  leaveFrame(fc);
+  // Patched like a call's rel32 (link-chunks.ts); with lazy compilation it is the jump slot.
+  fc.env.callRelocs.push(a.jmp_rel32(), funcIndex);
+  if (!fits) {
+    a.bind(fallback);
+    fc.env.callRelocs.push(a.call_rel32(), funcIndex);
+    a.bind(after);
+    // The callee may have tail-called into another instance before returning.
+    fc.masm.reloadVmctx();
     forwardResults(fc, sig);
   }
   fc.dead = true;
@@ -105,23 +142,26 @@ export function visitReturnCallIndirect(fc: FunctionCompiler, typeIndex: number,
   fc.env.typeIdSites.push(
     a.alu_mi_imm32(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0), typeIndex);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
-  if (fitsInPlace(fc, sig)) {
-    // Same instance: replace the frame. Another: the fallback below.
-    const other = a.newLabel();
-    a.alu_rm(AluOp.Cmp, 64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
-    a.jcc_label(Cond.NE, other);
-    // The record stays in the scratch register: the copy below needs a register of its own.
-    const n = areaSize(sig.params);
-    for (let i = 0; i < n; i++) {
-      a.mov_rm(64, RAX, outgoingMem(i)); // free: every value is in the outgoing area now
-      a.mov_mr(64, fc.frame.areaMem(i), RAX);
-    }
-    leaveFrame(fc);
-    a.jmp_m({ base: record, disp: FuncRefRecord.Code });
-    a.bind(other);
+  const after = a.newLabel();
+  const fallback = a.newLabel();
+  // Same instance: replace the frame. Another: an ordinary call (see the file comment).
+  a.alu_rm(AluOp.Cmp, 64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
+  a.jcc_label(Cond.NE, fallback);
+  // The record stays in the scratch register; rax is free (every value is in the outgoing area).
+  if (!fitsInPlace(fc, sig)) jumpUnlessCalledFromHere(fc, after, fallback, RAX);
+  const n = areaSize(sig.params);
+  for (let i = 0; i < n; i++) {
+    a.mov_rm(64, RAX, outgoingMem(i));
+    a.mov_mr(64, fc.frame.areaMem(i), RAX);
   }
-  fc.masm.callFuncRecord(record);
+  leaveFrame(fc);
+  a.jmp_m({ base: record, disp: FuncRefRecord.Code });
+  a.bind(fallback);
+  a.mov_rm(64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
+  a.call_m({ base: record, disp: FuncRefRecord.Code });
+  a.bind(after);
   fc.masm.releaseScratch();
+  fc.masm.reloadVmctx();
   forwardResults(fc, sig);
   fc.dead = true;
 }
