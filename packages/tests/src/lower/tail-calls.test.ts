@@ -3,6 +3,7 @@
 // epoch, and the fallbacks (imports, other instances, wider arguments) are correct.
 import { expect } from 'chai';
 import { CompileError, Engine, Instance, RuntimeError } from '@wasmjit/runtime';
+import { redecodeModule, validateModule } from '@wasmjit/codegen';
 import { wat } from '../util/wat.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -165,6 +166,14 @@ describe('tail calls', () => {
     const good = await wat('(module (func $f (result i32) (i32.const 0)) (func (result i32) (return_call $f)))');
     expect(() => new Engine().compile(good)).not.to.throw();
     expect(() => new Engine({ features: { tailCalls: false } }).compile(good)).to.throw(CompileError, /illegal opcode/);
+  });
+
+  it('are refused when off on compile worker threads too (they re-decode with the module\'s features)', async () => {
+    const bytes = await wat('(module (func $f (result i32) (i32.const 0)) (func (result i32) (return_call $f)))');
+    // What compile-worker.ts does with a job: redecodeModule(bytes, job.features), then the
+    // chunk compiler validates the bodies.
+    expect(() => validateModule(redecodeModule(bytes, { tailCalls: false }))).to.throw(CompileError, /illegal opcode/);
+    expect(() => validateModule(redecodeModule(bytes))).not.to.throw();
   });
 });
 
