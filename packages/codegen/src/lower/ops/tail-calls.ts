@@ -26,8 +26,8 @@ import { ValType, type FuncType } from '../../wasm/types.js';
 import { areaSize, callAreaSlots } from '../frame.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
-import { FRAME_REG, VMCTX_REG } from '../masm/registers.js';
-import { RAX, type Gpr } from '../../x64/regs.js';
+import type { Gpr } from '../masm/registers.js';
+import { RegClass } from '../reg-class.js';
 import type { Label } from '../../x64/label.js';
 import { rbpMem } from '../frame.js';
 
@@ -55,8 +55,7 @@ function moveArgsToIncomingArea(fc: FunctionCompiler, n: number): void {
 /** Give the caller's caller its registers and stack back: what is left is a jump. */
 function leaveFrame(fc: FunctionCompiler): void {
   fc.restoreSavedHomes();
-  fc.masm.dropSlots();
-  fc.asm.pop_r(FRAME_REG);
+  fc.masm.leaveFrame();
 }
 
 /**
@@ -145,23 +144,23 @@ export function visitReturnCallIndirect(fc: FunctionCompiler, typeIndex: number,
   const after = a.newLabel();
   const fallback = a.newLabel();
   // Same instance: replace the frame. Another: an ordinary call (see the file comment).
-  a.alu_rm(AluOp.Cmp, 64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
+  fc.masm.cmpVmctx({ base: record, disp: FuncRefRecord.Vmctx });
   a.jcc_label(Cond.NE, fallback);
-  // The record stays in the scratch register; rax is free (every value is in the outgoing area).
-  if (!fitsInPlace(fc, sig)) jumpUnlessCalledFromHere(fc, after, fallback, RAX);
+  // The record stays in the scratch register; any other is free (every value is in the
+  // outgoing area now) for the copy.
+  const t = fc.allocGpr();
+  if (!fitsInPlace(fc, sig)) jumpUnlessCalledFromHere(fc, after, fallback, t);
   const n = areaSize(sig.params);
   for (let i = 0; i < n; i++) {
-    a.mov_rm(64, RAX, outgoingMem(i));
-    a.mov_mr(64, fc.frame.areaMem(i), RAX);
+    a.mov_rm(64, t, outgoingMem(i));
+    a.mov_mr(64, fc.frame.areaMem(i), t);
   }
+  fc.ra.free(RegClass.Gpr, t);
   leaveFrame(fc);
   a.jmp_m({ base: record, disp: FuncRefRecord.Code });
   a.bind(fallback);
-  a.mov_rm(64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
-  a.call_m({ base: record, disp: FuncRefRecord.Code });
-  a.bind(after);
+  fc.masm.callFuncRecordMarking(record, after);
   fc.masm.releaseScratch();
-  fc.masm.reloadVmctx();
   forwardResults(fc, sig);
   fc.dead = true;
 }
