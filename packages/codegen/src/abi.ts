@@ -30,6 +30,9 @@
 //   clobbered by a call; the callee returns with r14 = its own vmctx (it reloads r14 from its
 //   frame after every call that may cross instances), so callers within one instance need not
 //   reload it; callers of imports and call_indirect reload r14 from [rbp - 8].
+//   A tail call (return_call*) leaves its frame and jumps to the callee, which then uses the
+//   caller's incoming area and returns to the caller's caller; docs/tail-calls.md says when it
+//   is an ordinary call instead (another instance, more argument slots than that area has).
 //
 // ── Frame layout (the one picture; lower/frame.ts computes it, docs/stack.md refers here) ──
 //   [rbp + 16 + 8*i]  area slot i (params, results 1..)

@@ -1,7 +1,7 @@
 // Engine: configuration shared by the modules it compiles and the instances it creates.
 import { defaultMaxWasmStack } from './default-stack.js';
 import { isMainThread } from 'node:worker_threads';
-import { MIN_HOST_STACK_RESERVE, type DecodeOptions } from '@wasmjit/codegen';
+import { FEATURE_NAMES, MIN_HOST_STACK_RESERVE, featureOn, type DecodeOptions } from '@wasmjit/codegen';
 import { adoptPrebuilt, compileValidated, Module, toBytes, type WasmBytes } from './module.js';
 import { compileAsyncCached, compileUncached, prebuildDuringValidation } from './cache/cached-compile.js';
 import { validateInBackground } from './threads/lazy-background.js';
@@ -34,9 +34,8 @@ export interface EngineOptions {
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
   /**
-   * Proposals beyond Wasm 2.0 to accept, e.g. { extendedConst: true }: extendedConst is off
-   * by default; multiMemory, memory64 and exceptions (Wasm 3.0; docs/memory.md,
-   * docs/exceptions.md) are on unless set to false.
+   * Wasm 3.0 features beyond 2.0 (extendedConst, tailCalls, typedFunctionReferences,
+   * multiMemory, memory64, exceptions): each is on unless set to false, e.g. { tailCalls: false }.
    */
   features?: DecodeOptions;
   /**
@@ -232,7 +231,7 @@ export class Engine {
       maxWasmStack,
       hostStackReserve,
       boundsChecks,
-      features: Object.freeze({ multiMemory: true, memory64: true, exceptions: true, ...options.features }),
+      features: resolveFeatures(options.features),
       stackChecks: Boolean(options.stackChecks ?? true),
       epochInterruption,
       hostInterrupts,
@@ -442,4 +441,11 @@ function positive(n: number, what: string): number {
 let defaultEngine: Engine | undefined;
 export function getDefaultEngine(): Engine {
   return (defaultEngine ??= new Engine());
+}
+
+/** Every feature wasmjit implements, each on unless `asked` sets it to false. */
+function resolveFeatures(asked: DecodeOptions | undefined): Readonly<DecodeOptions> {
+  const features: DecodeOptions = {};
+  for (const name of FEATURE_NAMES) features[name] = featureOn(asked ?? {}, name);
+  return Object.freeze(features);
 }

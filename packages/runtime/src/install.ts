@@ -10,7 +10,9 @@
 //   WASMJIT_HOST_STACK_RESERVE  bytes kept free below wasm for native code (hostStackReserve)
 //   WASMJIT_BOUNDS_CHECKS       guard | explicit (boundsChecks)
 //   WASMJIT_PARALLEL_COMPILE    true | false | a thread count (parallelCompile)
-//   WASMJIT_FEATURES            comma-separated proposals to accept: extended-const, exceptions
+//   WASMJIT_FEATURES            comma-separated Wasm 3.0 features, each on by default; -name turns
+//                               one off: extended-const, tail-call, function-references,
+//                               multi-memory, memory64, exceptions
 //   WASMJIT_CACHE               persistent code cache (cache): 1 | true (the default directory),
 //                               0 | false (off), or an absolute directory path
 //   WASMJIT_CACHE_MAX_BYTES     bound on that directory (cacheMaxBytes); k / m / g suffixes
@@ -46,6 +48,10 @@ function bytes(name: string, value: string, suffixes = 'km'): number {
 
 const FEATURES: Record<string, keyof NonNullable<EngineOptions['features']>> = {
   'extended-const': 'extendedConst',
+  'tail-call': 'tailCalls',
+  'function-references': 'typedFunctionReferences',
+  'multi-memory': 'multiMemory',
+  memory64: 'memory64',
   exceptions: 'exceptions',
 };
 
@@ -79,10 +85,12 @@ export function optionsFromEnv(env: Env = process.env): EngineOptions {
   }
   if ((v = get('WASMJIT_FEATURES')) !== undefined) {
     const features: NonNullable<EngineOptions['features']> = {};
+    // Features are on by default: `-name` turns one off.
     for (const f of v.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const key = FEATURES[f];
-      if (key === undefined) invalid('WASMJIT_FEATURES', v, `a comma-separated list of: ${Object.keys(FEATURES).join(', ')}`);
-      features[key] = true;
+      const off = f.startsWith('-');
+      const key = FEATURES[off ? f.slice(1) : f];
+      if (key === undefined) invalid('WASMJIT_FEATURES', v, `a comma-separated list of (optionally -prefixed): ${Object.keys(FEATURES).join(', ')}`);
+      features[key] = !off;
     }
     options.features = features;
   }

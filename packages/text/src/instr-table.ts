@@ -12,7 +12,7 @@ import { PENDING_OPS } from './pending-ops.js';
 function indexSpace(name: string): TextImm {
   if (name === 'br' || name === 'br_if') return 'label';
   if (name === 'throw') return 'tag';
-  if (name === 'call' || name === 'ref.func') return 'func';
+  if (name === 'call' || name === 'return_call' || name === 'ref.func') return 'func';
   if (name.startsWith('local.')) return 'local';
   if (name.startsWith('global.')) return 'global';
   if (name.startsWith('table.')) return 'table';

@@ -12,8 +12,6 @@ type Row = [name: string, imm: TextImm];
 const WASM3: [name: string, code: number, imm: TextImm][] = [
   ['throw', 0x08, 'tag'],
   ['throw_ref', 0x0a, 'none'],
-  ['return_call', 0x12, 'func'],
-  ['return_call_indirect', 0x13, 'call_indirect'],
   ['call_ref', 0x14, 'type'],
   ['return_call_ref', 0x15, 'type'],
   ['try_table', 0x1f, 'try_table'],

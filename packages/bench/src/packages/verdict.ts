@@ -15,8 +15,12 @@ export type Verdict =
 
 const scripts = (ps: readonly ProbeRecord[]) => ps.map((p) => p.script).sort();
 
-/** wasmjit's own worker threads (the background compiler): they run no WebAssembly of the program's. */
-const isRuntimeWorker = (p: ProbeRecord): boolean => /[\\/]runtime[\\/]dist[\\/]threads[\\/]/.test(p.script);
+/**
+ * wasmjit's own worker threads (background and parallel compilers, validators): they run no
+ * WebAssembly of the program's. Unbundled they live in dist/threads/, bundled (the published
+ * hook, scripts/bundle.mjs) in dist/workers/.
+ */
+const isRuntimeWorker = (p: ProbeRecord): boolean => /[\\/]runtime[\\/]dist[\\/](threads|workers)[\\/]/.test(p.script);
 
 /** Problems with where the runs ran: every process of each run must have had its engine. */
 export function engineProblems(v8: readonly ProbeRecord[], allWasmjit: readonly ProbeRecord[]): string[] {

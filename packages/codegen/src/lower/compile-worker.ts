@@ -26,7 +26,7 @@ function run(job: CompileJob): void {
     const transfer: ArrayBuffer[] = [];
     const t0 = performance.now();
     try {
-      module ??= redecodeModule(new Uint8Array(job.bytes, 0, job.byteLength));
+      module ??= redecodeModule(new Uint8Array(job.bytes, 0, job.byteLength), job.features);
       const chunk = compileChunk(module, job.options, job.typeIds, job.ranges[2 * i]!, job.ranges[2 * i + 1]!);
       msg = { id: job.id, index: i, chunk, ms: performance.now() - t0 };
       for (const a of [chunk.code, chunk.starts, chunk.ends, chunk.relocs, chunk.typeIdSites, chunk.mapCode, chunk.mapWasm]) {

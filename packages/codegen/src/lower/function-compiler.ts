@@ -464,10 +464,15 @@ export class FunctionCompiler {
       this.ra.free(regClassOf(results[0]!), r);
     }
     // The caller's values of the local home registers come back last: results may read them.
+    this.restoreSavedHomes();
+    this.masm.leaveAndReturn();
+  }
+
+  /** The caller's values of the callee-saved local homes, back from the frame (before leaving it). */
+  restoreSavedHomes(): void {
     this.homes.used.forEach((reg, i) => this.asm.mov_rm(64, reg, this.frame.savedMem(i)));
     const nGpr = this.homes.used.length;
     this.homes.usedXmm.forEach((x, i) => this.asm.movs_rm(64, x, this.frame.savedMem(nGpr + i)));
-    this.masm.leaveAndReturn();
   }
 
   finish(): void {

@@ -124,7 +124,9 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
       continue;
     }
     readImmediates(r, op, at);
-    if (op === Op.Call || op === Op.CallIndirect || op === Op.Throw) callWeight += weightAt(loops);
+    // Tail calls count as calls: a function that only tail-calls can still run forever (through
+    // its callees), so it needs the entry's epoch check (mayCall).
+    if (op === Op.Call || op === Op.CallIndirect || op === Op.Throw || op === Op.ReturnCall || op === Op.ReturnCallIndirect) callWeight += weightAt(loops);
     else if (op === Op.TryTable || op === Op.Try) {
       out.handlers++;
       if (op === Op.Try) out.legacyTries++;

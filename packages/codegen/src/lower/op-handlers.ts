@@ -22,6 +22,7 @@ import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
 import { callIndirectFamily } from './ops/call-indirect.js';
+import { visitReturnCall, visitReturnCallIndirect } from './ops/tail-calls.js';
 import { memoryFamily } from './ops/memory.js';
 import { bulkMemoryFamily } from './ops/bulk-memory.js';
 import { globalsFamily } from './ops/globals.js';
@@ -171,6 +172,12 @@ function controlHandler(o: Operator): OpHandler {
     case 'throw': return (fc, r) => (eh.visitThrow(fc, r.readVarU32()), false);
     case 'throw_ref': return (fc) => (eh.visitThrowRef(fc), false);
     case 'rethrow': return (fc, r) => (eh.visitRethrow(fc, r.readVarU32()), false);
+    case 'return_call': return (fc, r) => (visitReturnCall(fc, r.readVarU32()), false);
+    case 'return_call_indirect': return (fc, r) => {
+      const typeIndex = r.readVarU32();
+      visitReturnCallIndirect(fc, typeIndex, r.readVarU32());
+      return false;
+    };
   }
   throw new Error(`BUG: no control lowering for ${o.name}`);
 }

@@ -11,6 +11,7 @@
 // start (the first compile) or descheduled (a loaded machine) simply takes fewer chunks, and
 // the caller compiles a chunk a worker still holds itself when it has waited for it too long.
 // The result does not depend on who compiled what: chunks are placed in index order.
+import type { DecodeOptions } from '../wasm/reader.js';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { CompileError } from '../errors.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -31,6 +32,8 @@ export interface CompileJob {
   /** The module bytes (shared, not copied). */
   bytes: SharedArrayBuffer;
   byteLength: number;
+  /** The features the module was decoded with: the worker validates bodies under them. */
+  features: DecodeOptions;
   options: ModuleCompileOptions;
   typeIds: number[];
   /** Chunk k covers functions ranges[2k] .. ranges[2k+1]-1. */
@@ -155,7 +158,7 @@ export function compileChunksInParallel(
   const id = nextJobId++;
   const helpers = workers(threads - 1);
   const job: CompileJob = {
-    id, bytes: shared(module.bytes), byteLength: module.bytes.length, options, typeIds, ranges, ctl: ctl.buffer as SharedArrayBuffer,
+    id, bytes: shared(module.bytes), byteLength: module.bytes.length, features: { ...module.features }, options, typeIds, ranges, ctl: ctl.buffer as SharedArrayBuffer,
   };
   for (const h of helpers) h.worker.postMessage(job);
 

@@ -1,23 +1,31 @@
 // Validation of constant expressions: a tiny stack machine over the instructions the decoder
 // accepted as constant. In Wasm 2.0 global.get may only read imported immutable globals,
-// whose values are fixed before any initialiser runs.
+// whose values are fixed before any initialiser runs; with extended constants (Wasm 3.0) it
+// may also read the module's own immutable globals defined before the one being initialised
+// (globals are initialised in order, so those already hold their values).
 
 import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type ConstExpr, type ConstInstr, type WasmModule } from '../wasm/types.js';
 import { typeName } from './signatures.js';
+import { featureOn } from '../wasm/reader.js';
 
-export function validateConstExpr(m: WasmModule, expr: ConstExpr, expected: ValType): void {
+/**
+ * `visibleGlobals`: how many globals (imported ones first) global.get may read; by default
+ * every one extended constants allow (all of them, for segments and tables, which are
+ * initialised after the globals).
+ */
+export function validateConstExpr(m: WasmModule, expr: ConstExpr, expected: ValType, visibleGlobals = readableGlobals(m)): void {
   const instrs = expr.instrs;
   // Element segments hold thousands of one-instruction expressions: type those directly.
   if (instrs.length === 1) {
-    const t = typeOf(m, expr, instrs[0]!);
+    const t = typeOf(m, expr, instrs[0]!, visibleGlobals);
     if (t === expected) return;
     if (t !== undefined) mismatch(expr, expected, [t]);
   }
   const stack: ValType[] = [];
   for (const instr of instrs) {
-    const t = typeOf(m, expr, instr);
+    const t = typeOf(m, expr, instr, visibleGlobals);
     if (t !== undefined) {
       stack.push(t);
       continue;
@@ -29,6 +37,20 @@ export function validateConstExpr(m: WasmModule, expr: ConstExpr, expected: ValT
     stack.push(operand);
   }
   if (stack.length !== 1 || stack[0] !== expected) mismatch(expr, expected, stack);
+}
+
+function extendedConstOn(m: WasmModule): boolean {
+  return featureOn(m.features ?? {}, 'extendedConst');
+}
+
+/** How many globals a segment's or table's constant expression may read. */
+export function readableGlobals(m: WasmModule): number {
+  return extendedConstOn(m) ? m.importedGlobals.length + m.globals.length : m.importedGlobals.length;
+}
+
+/** How many globals defined global `definedIndex`'s initialiser may read. */
+export function globalsBefore(m: WasmModule, definedIndex: number): number {
+  return extendedConstOn(m) ? m.importedGlobals.length + definedIndex : m.importedGlobals.length;
 }
 
 function fail(expr: ConstExpr, message: string): never {
@@ -45,7 +67,7 @@ function popOperand(expr: ConstExpr, stack: ValType[], t: ValType): void {
 }
 
 /** The type an instruction pushes, or undefined for the binary operators (which pop two). */
-function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr): ValType | undefined {
+function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr, visibleGlobals: number): ValType | undefined {
   switch (instr.op) {
     case 'i32.const':
       return ValType.I32;
@@ -63,11 +85,14 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr): ValType | un
       if (instr.index >= m.funcs.length) fail(expr, `unknown function ${instr.index}`);
       return ValType.FuncRef;
     case 'global.get': {
-      // Defined globals are not in scope here (2.0), hence "unknown" rather than "not constant".
-      const g = m.importedGlobals[instr.index];
+      // Globals out of scope are "unknown" rather than "not constant" (as the spec says).
+      const nImported = m.importedGlobals.length;
+      const g = instr.index < visibleGlobals
+        ? (instr.index < nImported ? m.importedGlobals[instr.index] : m.globals[instr.index - nImported]?.type)
+        : undefined;
       if (!g) {
-        // Wasm 3.0 lets constant expressions read the module's own (earlier, immutable) globals.
-        if (instr.index < m.importedGlobals.length + m.globals.length) {
+        // With the feature off, Wasm 3.0 would have accepted a defined global: say so.
+        if (!extendedConstOn(m) && instr.index < nImported + m.globals.length) {
           throw new UnsupportedFeatureError(FEATURE.extendedConst, `unknown global ${instr.index}`, expr.offset);
         }
         return fail(expr, `unknown global ${instr.index}`);

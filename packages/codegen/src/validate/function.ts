@@ -24,6 +24,8 @@ import { ValType, type WasmModule } from '../wasm/types.js';
 import { moduleContext, type ModuleContext } from './context.js';
 import { EMPTY_SIG, FIRST_TYPE_SIG, VALUE_SIG, type SigTable } from './sig-table.js';
 import { malformedBodyError } from './body-precedence.js';
+import { sameResults } from './tail-calls.js';
+import { FEATURE } from '../wasm/future-features.js';
 import {
   FC_SIGS,
   MEM_IS_STORE,
@@ -877,6 +879,10 @@ class FunctionValidator {
         this.push(ValType.FuncRef);
         return;
       }
+      case Op.ReturnCall:
+      case Op.ReturnCallIndirect:
+        this.returnCall(op);
+        return;
       case Op.PrefixFC:
         this.prefixFC();
         return;
@@ -999,6 +1005,28 @@ class FunctionValidator {
       if (pool[start + i] !== pool[lStart + i]) this.fail('type mismatch: catch clause and label types differ');
     }
     if (withRef && pool[lStart + count] !== ValType.ExnRef) this.fail('type mismatch: catch clause passes an exnref');
+  }
+
+  /** return_call / return_call_indirect (tail calls; rules in tail-calls.ts). */
+  private returnCall(op: number): void {
+    const r = this.r;
+    if (this.m.features?.tailCalls === false) throw new UnsupportedFeatureError(FEATURE.tailCalls, 'illegal opcode', this.at, this.funcIndex);
+    // A call for the entry's epoch check (lower/local-regs.ts mayCall).
+    if (this.uses !== null) this.uses.callWeight += this.weight;
+    let sig: number;
+    if (op === Op.ReturnCall) {
+      sig = this.funcSigOf(r.readVarU32());
+    } else {
+      const typeIndex = r.readVarU32();
+      const elemType = this.tableType(r.readVarU32());
+      if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
+      if (elemType !== ValType.FuncRef) this.fail('type mismatch: return_call_indirect requires a funcref table');
+      sig = FIRST_TYPE_SIG + typeIndex;
+      this.pop(ValType.I32);
+    }
+    this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
+    if (!sameResults(this.sigs, this.funcSig, sig)) this.fail('type mismatch: tail call results differ from the function\'s');
+    this.setUnreachable();
   }
 
   private brTable(): void {

@@ -4,7 +4,7 @@
 import { CompileError, UnsupportedFeatureError } from '../errors.js';
 import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
-import { validateConstExpr } from './const-expr.js';
+import { globalsBefore, validateConstExpr } from './const-expr.js';
 import { validateBodies, type ValidateOptions } from './function.js';
 import { malformedBodyError } from './body-precedence.js';
 
@@ -114,9 +114,10 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
   for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!, sectionAt(m, 5));
   if (m.memories.length > 1 && m.features?.multiMemory !== true) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'multiple memories', sectionAt(m, 5) ?? importsAt);
 
-  for (const g of m.globals) {
+  for (let i = 0; i < m.globals.length; i++) {
+    const g = m.globals[i]!;
     checkValType(g.type.type, sectionAt(m, 6));
-    validateConstExpr(m, g.init, g.type.type);
+    validateConstExpr(m, g.init, g.type.type, globalsBefore(m, i));
   }
 
   for (const e of m.elems) {

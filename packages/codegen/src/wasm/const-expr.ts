@@ -79,27 +79,27 @@ function parse(r: BinaryReader, out: ConstInstr[] | null): void {
         instrs.push({ op: 'global.get', index: r.readVarU32() });
         break;
       case Op.I32Add:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i32.add' });
         break;
       case Op.I32Sub:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i32.sub' });
         break;
       case Op.I32Mul:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i32.mul' });
         break;
       case Op.I64Add:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i64.add' });
         break;
       case Op.I64Sub:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i64.sub' });
         break;
       case Op.I64Mul:
-        if (!r.features.extendedConst) r.fail('constant expression required', at);
+        if (r.features.extendedConst === false) r.fail('constant expression required', at);
         instrs.push({ op: 'i64.mul' });
         break;
       default: {

@@ -21,7 +21,7 @@ export const FEATURE = {
 const OPCODES: Record<number, string> = {
   0x12: FEATURE.tailCalls, // return_call
   0x13: FEATURE.tailCalls, // return_call_indirect
-  0x15: FEATURE.tailCalls, // return_call_ref
+  0x15: FEATURE.typedFunctionReferences, // return_call_ref (a tail call; what is missing is call_ref's typing)
   0x14: FEATURE.typedFunctionReferences, // call_ref
   0xd4: FEATURE.typedFunctionReferences, // ref.as_non_null
   0xd5: FEATURE.typedFunctionReferences, // br_on_null

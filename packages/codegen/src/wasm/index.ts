@@ -1,7 +1,7 @@
 // Public surface of the binary decoder.
 export * from './types.js';
 export * from './opcodes.js';
-export { ALL_FEATURES, BinaryReader, isValTypeByte, type DecodeOptions } from './reader.js';
+export { ALL_FEATURES, BinaryReader, isValTypeByte, featureOn, FEATURE_NAMES, WASM2_FEATURES, type DecodeOptions } from './reader.js';
 export {
   decodeModule, decodeModuleDeferringBodies, decodeAcceptedModule, decodeModuleInSteps, redecodeModule, funcType, globalType, blockSignature,
 } from './module.js';

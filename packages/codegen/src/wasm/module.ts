@@ -102,12 +102,12 @@ export function decodeModuleDeferringBodies(bytes: Uint8Array, options: DecodeOp
  * another thread, for body checks and code generation on this one (a compile worker):
  * function bodies are not scanned (the chunks that use them do that), and data segments
  * are counted but not decoded (each is an empty passive segment). Everything body
- * validation and code generation read is as decodeModule would give it. Post-2.0 features
- * are all accepted.
+ * validation and code generation read is as decodeModule would give it, with the features
+ * the module was first decoded with (by default all).
  */
-export function redecodeModule(bytes: Uint8Array): WasmModule {
-  // Whatever features it was accepted with, it was accepted: allow them all.
-  return decode(bytes, ALL_FEATURES, true);
+export function redecodeModule(bytes: Uint8Array, features: DecodeOptions = ALL_FEATURES): WasmModule {
+  // The structure was accepted; the features still decide what a body may contain.
+  return decode(bytes, features, true);
 }
 
 const ALL_FEATURES: DecodeOptions = Object.freeze({ extendedConst: true, exceptions: true, multiMemory: true, memory64: true });
@@ -225,7 +225,6 @@ function* decodeSteps(
     importedGlobals: [],
     tags: [],
     numImportedTags: 0,
-    features: options,
     exports: [],
     elems: [],
     codes: [],
@@ -233,6 +232,9 @@ function* decodeSteps(
     customSections: [],
   } as Omit<WasmModule, 'datas'> as WasmModule;
   attachDataSegments(m, new DataSegmentTable(bytes, 0));
+  // Validation reads the features too (e.g. which globals a constant expression may read);
+  // not enumerable, so that modules still compare by their contents.
+  Object.defineProperty(m, 'features', { value: options, enumerable: false, configurable: true, writable: true });
   if (sink) sink.module = m;
 
   let lastRank = 0;

@@ -27,6 +27,8 @@ export const enum Op {
   CallIndirect = 0x11,
   Delegate = 0x18,
   CatchAll = 0x19,
+  ReturnCall = 0x12,
+  ReturnCallIndirect = 0x13,
   Drop = 0x1a,
   Select = 0x1b,
   SelectT = 0x1c,

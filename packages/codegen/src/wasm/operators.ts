@@ -225,6 +225,9 @@ export const OPERATORS: readonly Operator[] = [
   op(0x0f, 'return', NONE, SPECIAL, CONTROL),
   op(0x10, 'call', INDEX, SPECIAL, CALL),
   op(0x11, 'call_indirect', CALL_INDIRECT_IMM, SPECIAL, CALL_INDIRECT),
+  // Tail calls end the block like `return` (Control: lowered in dead code, where they skip).
+  op(0x12, 'return_call', INDEX, SPECIAL, CONTROL),
+  op(0x13, 'return_call_indirect', CALL_INDIRECT_IMM, SPECIAL, CONTROL),
   op(0x18, 'delegate', INDEX, SPECIAL, CONTROL),
   op(0x19, 'catch_all', NONE, SPECIAL, CONTROL),
   op(0x1a, 'drop', NONE, SPECIAL, PARAMETRIC),

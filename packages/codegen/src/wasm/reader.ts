@@ -39,9 +39,15 @@ export function isValTypeByte(b: number): boolean {
   return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
 }
 
-/** Proposals beyond Wasm 2.0, off unless asked for (the core testsuite rejects them). */
+/**
+ * Proposals beyond Wasm 2.0 (all part of Wasm 3.0): each is on unless set to false (the Wasm
+ * 2.0 testsuite, which expects the old errors, runs with them off). Test with featureOn.
+ */
 export interface DecodeOptions {
-  /** extended-const: i32/i64 add, sub and mul in constant expressions. */
+  /**
+   * extended-const: i32/i64 add, sub and mul in constant expressions, and global.get of the
+   * module's own earlier immutable globals.
+   */
   extendedConst?: boolean;
   /**
    * multi-memory: several memories, a memory index in memargs and memory operators. Off
@@ -55,6 +61,27 @@ export interface DecodeOptions {
    * exports, exnref, throw/throw_ref/try_table and try/catch/rethrow/delegate.
    */
   exceptions?: boolean;
+  /** tail calls: return_call, return_call_indirect, return_call_ref. */
+  tailCalls?: boolean;
+  /** typed function references: (ref null? ht), call_ref, ref.as_non_null, br_on_(non_)null. */
+  typedFunctionReferences?: boolean;
+}
+
+/** The post-2.0 features wasmjit implements, in the order their names are listed. */
+export const FEATURE_NAMES = ['extendedConst', 'tailCalls', 'typedFunctionReferences', 'multiMemory', 'memory64', 'exceptions'] as const;
+
+/** Wasm 2.0 exactly: every later feature off (for the 2.0 testsuite, which expects the old errors). */
+export const WASM2_FEATURES: Readonly<DecodeOptions> = Object.freeze({
+  extendedConst: false, tailCalls: false, typedFunctionReferences: false, multiMemory: false, memory64: false, exceptions: false,
+});
+
+/**
+ * Whether `options` allow feature `name` (on unless explicitly false). multiMemory, memory64
+ * and exceptions are read as on only when true (a bare decode is 2.0 there); an Engine
+ * always passes every feature explicitly (engine.ts resolveFeatures).
+ */
+export function featureOn(options: DecodeOptions, name: keyof DecodeOptions): boolean {
+  return options[name] !== false;
 }
 
 /** Every feature: for readers of bodies that were already validated (under whatever features were on). */

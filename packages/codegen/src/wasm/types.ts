@@ -167,11 +167,6 @@ export interface WasmModule {
   /** Exception handling: the type index of every tag, imports first. */
   tags: number[];
   numImportedTags: number;
-  /**
-   * The post-2.0 features it was decoded with: the validator reads immediates under them and
-   * admits their operators (multiMemory, memory64, exceptions).
-   */
-  features?: DecodeOptions;
   exports: Export[];
   start?: number;
   elems: ElemSegment[];
@@ -191,4 +186,9 @@ export interface WasmModule {
    * errors (unknown type, bad limits, ...) point there, as entries keep no offsets.
    */
   sectionOffsets?: number[];
+  /**
+   * The post-2.0 features the module was decoded with (set by the decoder, not enumerable;
+   * see featureOn): the validator reads immediates under them and admits their operators.
+   */
+  features?: DecodeOptions;
 }

@@ -503,6 +503,17 @@ export class Assembler {
   }
 
   /**
+   * E9 rel32 with a zero displacement, for a target outside this code buffer (a tail call):
+   * returns the offset of the rel32 field, patched like call_rel32's.
+   */
+  jmp_rel32(): number {
+    this.buf.put1(0xe9);
+    const at = this.offset;
+    this.buf.put4(0);
+    return at;
+  }
+
+  /**
    * REX.W 8D /r with mod=00 rm=101: lea dst, [rip + rel32] to a label (jump tables). The
    * disp32 ends the instruction, so it is resolved like a jump's rel32.
    */

@@ -9,6 +9,7 @@ import { CliError } from './load.js';
 import { reportFailure } from './failure.js';
 import { Exit, out } from './io.js';
 import type { BoundsChecks } from '../engine.js';
+import { WASM2_FEATURES } from '@wasmjit/codegen';
 
 export const WAST: CommandSpec = {
   name: 'wast',
@@ -65,8 +66,8 @@ export async function wastCommand(argv: readonly string[]): Promise<number> {
         throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
       }
       // A fresh engine per script: one script's modules never meet another's.
-      // Extended constant expressions are part of the 3.0 text the scripts use.
-      const adapter = new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), features: standard === '3.0' ? { extendedConst: true, exceptions: true } : { exceptions: false } });
+      // 2.0 scripts expect 2.0's errors: the 3.0 features off.
+      const adapter = new WasmjitAdapter({ ...(boundsChecks ? { boundsChecks } : {}), ...(standard === '3.0' ? {} : { features: WASM2_FEATURES }) });
       const outcomes = await runScript(src, adapter, { standard });
       const c = countOf(outcomes);
       out(`${file}: ${fmt(c)}\n`);

@@ -182,8 +182,7 @@ describe('cache: Module.serialize / Module.deserialize', () => {
       const cases: [Engine, RegExp][] = [
         [new Engine({ boundsChecks: 'explicit' }), /boundsChecks "guard", this engine has "explicit"/],
         [new Engine({ consumeFuel: true }), /consumeFuel false/],
-        // multiMemory, memory64 and exceptions are on by default, so they are in both lists.
-        [new Engine({ features: { extendedConst: true } }), /features \["exceptions","memory64","multiMemory"\], this engine has \["exceptions","extendedConst","memory64","multiMemory"\]/],
+        [new Engine({ features: { tailCalls: false } }), /features \["exceptions","extendedConst","memory64","multiMemory","tailCalls","typedFunctionReferences"\], this engine has \["exceptions","extendedConst","memory64","multiMemory","typedFunctionReferences"\]/],
         [new Engine({ epochInterruption: true }), /epochInterruption false/],
         [new Engine({ hostInterrupts: true }), /hostInterrupts false/],
         // SIMD forms: the other ISA than this CPU's default ('auto' resolves to it).

@@ -3,7 +3,7 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { TTF_SIMD, TTF_THREADS, denanModule, ttfModule } from './ttf.js';
+import { TTF_SIMD, TTF_THREADS, TTF_WASM3, denanModule, ttfModule } from './ttf.js';
 import { unshareMemories } from './unshare-memory.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
@@ -24,9 +24,10 @@ export interface DiffJob {
 
 /**
  * 'simd': Wasm 2.0 with SIMD. 'threads': that plus the threads proposal's atomics, the
- * memory made unshared (unshare-memory.ts) so that both engines run it.
+ * memory made unshared (unshare-memory.ts) so that both engines run it. 'wasm3': SIMD plus
+ * tail calls and extended constants (V8 runs with --experimental-wasm-extended-const).
  */
-export type DiffFeatures = 'simd' | 'threads';
+export type DiffFeatures = 'simd' | 'threads' | 'wasm3';
 
 export type DiffResult =
   | { status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number }
@@ -55,6 +56,7 @@ export async function generateDiffModule(seed: number, index: number, features: 
   const rng = new Rng(seed, index, 0xd1ff);
   const entropy = rng.bytes(rng.range(200, 12_000));
   if (features === 'threads') return unshareMemories(await ttfModule(entropy, [...TTF_SIMD, ...TTF_THREADS]));
+  if (features === 'wasm3') return ttfModule(entropy, [...TTF_SIMD, ...TTF_WASM3]);
   return ttfModule(entropy, TTF_SIMD);
 }
 

@@ -44,7 +44,8 @@ export interface DiffSummary {
 
 export const diffPoolOptions = (jobs: number, timeoutMs: number) => ({
   script: DIFF_WORKER, jobs, timeoutMs, recycleAfter: 300,
-  execArgv: ['--max-old-space-size=2048'],
+  // extended-const for the 'wasm3' modules (tail calls are on by default in Node 20's V8).
+  execArgv: ['--max-old-space-size=2048', '--experimental-wasm-extended-const'],
 });
 
 export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
@@ -63,7 +64,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
       saving.push(generateDiffModule(opts.seed, i, opts.features).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
       return;
     }
-    const threads = opts.features === 'threads' ? ' --threads' : '';
+    const threads = opts.features === 'threads' ? ' --threads' : opts.features === 'wasm3' ? ' --wasm3' : '';
     const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed}${threads} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
     const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);

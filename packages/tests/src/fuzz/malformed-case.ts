@@ -5,7 +5,7 @@
 // fail. Anything else (a TypeError from inside the engine, a 'BUG:' Error, a crash, a
 // hang while compiling) is a finding. V8's WebAssembly.validate is asked too: a module
 // one engine accepts and the other rejects is a finding unless it uses a feature we do
-// not implement (exception handling, tail calls, threads). SIMD is implemented, relaxed
+// not implement (exception handling, threads). SIMD is implemented, relaxed
 // SIMD too: V8 validates with --experimental-wasm-relaxed-simd so that it judges those alike.
 import { CompileError, Engine, LinkError, RuntimeError, type Module } from '@wasmjit/runtime';
 import { ValType } from '@wasmjit/codegen';
@@ -30,10 +30,10 @@ const MAX_CALLS = 50;
 
 /**
  * Opcodes of proposals V8 (Node 20) implements and wasmjit does not: exception handling
- * (try, catch, throw, rethrow, delegate, catch_all) and tail calls. (The atomics prefix 0xfe
- * is decoded now: V8 and wasmjit know the same 67 operators.)
+ * (try, catch, throw, rethrow, delegate, catch_all). (Tail calls are implemented; the atomics
+ * prefix 0xfe is decoded: V8 and wasmjit know the same 67 operators.)
  */
-const UNSUPPORTED_OPCODES = new Set([0x06, 0x07, 0x08, 0x09, 0x18, 0x19, 0x12, 0x13]);
+const UNSUPPORTED_OPCODES = new Set([0x06, 0x07, 0x08, 0x09, 0x18, 0x19]);
 
 /**
  * A rejection V8 accepts is fine when it is about a proposal we do not implement, or about

@@ -65,7 +65,9 @@ export async function runMalformed(opts: MalformedOptions): Promise<MalformedSum
   const pool = new CasePool<MalformedJob, MalformedResult>({
     script: WORKER, jobs: opts.jobs ?? 2, timeoutMs: opts.timeoutMs ?? 5000, recycleAfter: 2000,
     // A heap cap turns "allocates for a huge count" into a crash we see instead of swapping.
-    execArgv: ['--max-old-space-size=1024', '--no-experimental-wasm-return-call'],
+    // Tail calls are on in both engines (V8's default in Node 20, wasmjit's since Wasm 3.0);
+    // extended constants are wasmjit's default, V8 needs the flag.
+    execArgv: ['--max-old-space-size=1024', '--experimental-wasm-extended-const'],
   });
   const indexes = opts.only ?? Array.from({ length: opts.iterations }, (_, i) => i);
   const addFinding = (i: number, job: MalformedJob, what: string, detail?: string) => {

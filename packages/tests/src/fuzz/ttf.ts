@@ -16,6 +16,8 @@ export const TTF_FEATURES = [
 ];
 /** All of Wasm 2.0, SIMD included: the differential fuzzer's modules (pass as extraArgs). */
 export const TTF_SIMD = ['--enable-simd'];
+/** Wasm 3.0 features wasmjit implements: tail calls and extended constant expressions. */
+export const TTF_WASM3 = ['--enable-tail-call', '--enable-extended-const'];
 /** The threads proposal's atomics (its memory comes out shared: see unshare-memory.ts). */
 export const TTF_THREADS = ['--enable-threads'];
 

@@ -6,6 +6,7 @@ import { openSync, readFileSync, writeSync } from 'node:fs';
 import type { BoundsChecks, Compilation, SimdIsa } from '@wasmjit/runtime';
 import { runScript, WasmjitAdapter, type EngineAdapter, type Outcome } from '@wasmjit/runtime/wast';
 import { V8Adapter } from './v8-adapter.js';
+import { WASM2_FEATURES } from '@wasmjit/codegen';
 
 export type EngineName = 'wasmjit' | 'v8';
 
@@ -27,16 +28,18 @@ export interface WorkerJob {
 
 export type WorkerMessage = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'done' };
 
-/** Build the adapter for an engine, or say why it is unavailable. */
-export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, extendedConst = false, compilation?: Compilation, simd?: SimdIsa, wasm3 = extendedConst): EngineAdapter | { error: string } {
+/**
+ * Build the adapter for an engine, or say why it is unavailable. `features`: '3.0' (the 3.0
+ * suite: every feature, the default), 'proposal' (a 2.0-era proposal folder: 2.0 plus its
+ * proposal, extended-const, as its copies of the core files expect 2.0's errors elsewhere, e.g.
+ * "multiple memories"), '2.0' (the 2.0 core files: every later feature off).
+ */
+export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, features: '2.0' | 'proposal' | '3.0' = '2.0', compilation?: Compilation, simd?: SimdIsa): EngineAdapter | { error: string } {
   if (engine === 'v8') return new V8Adapter();
   try {
-    // Proposal files (extended-const) and the 3.0 suite need the features; the 2.0 core files
-    // must see the 3.0 ones off: they expect 2.0's errors where multi-memory, memory64 and
-    // exception handling give encodings a meaning (a memory index where 2.0 reserves a zero
-    // byte, the tag section id, the exception opcodes).
+    const chosen = features === '3.0' ? {} : { features: features === 'proposal' ? { ...WASM2_FEATURES, extendedConst: true } : WASM2_FEATURES };
     return new WasmjitAdapter({
-      ...(boundsChecks ? { boundsChecks } : {}), features: { extendedConst, multiMemory: wasm3, memory64: wasm3, exceptions: wasm3 }, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      ...(boundsChecks ? { boundsChecks } : {}), ...chosen, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
@@ -51,7 +54,7 @@ function send(msg: WorkerMessage): Promise<void> {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  const adapter = makeAdapter(job.engine, job.boundsChecks, job.proposal || job.standard === '3.0', job.compilation, job.simd, job.standard === '3.0');
+  const adapter = makeAdapter(job.engine, job.boundsChecks, job.standard === '3.0' ? '3.0' : job.proposal ? 'proposal' : '2.0', job.compilation, job.simd);
   if ('error' in adapter) {
     await send({ type: 'outcomes', outcomes: [{ line: 0, command: 'engine', status: 'failed', reason: `engine not available: ${adapter.error}` }] });
     await send({ type: 'done' });

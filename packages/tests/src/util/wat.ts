@@ -4,10 +4,10 @@ import { Engine, type Instance } from '@wasmjit/runtime';
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabt: Promise<Wabt> | undefined;
 
-/** Wasm 2.0 plus extended-const: what the tests' text modules may use. */
+/** Wasm 2.0 plus extended-const and tail calls: what the tests' text modules may use. */
 const FEATURES = {
   multi_value: true, bulk_memory: true, reference_types: true, sign_extension: true, sat_float_to_int: true,
-  mutable_globals: true, extended_const: true,
+  mutable_globals: true, extended_const: true, tail_call: true,
 };
 
 export function loadWabt(): Promise<Wabt> {

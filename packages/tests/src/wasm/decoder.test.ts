@@ -518,7 +518,7 @@ describe('wasm/decoder', () => {
       expect(m.codes.length).to.equal(1);
     });
     it('rejects illegal opcodes with their offset', () => {
-      for (const op of [0x06, 0x12, 0x1d, 0x27, 0xc5, 0xd3, 0xff]) {
+      for (const op of [0x06, 0x14, 0x1d, 0x27, 0xc5, 0xd3, 0xff]) {
         const bytes = oneFunc([0x01, op, 0x0b]);
         const e = expectMalformed(bytes, 'illegal opcode');
         expect(bytes[e.offset!]).to.equal(op);

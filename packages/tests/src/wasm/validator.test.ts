@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CompileError, OP_NAMES, decodeModule, validateFunction, validateModule } from '@wasmjit/codegen';
+import { CompileError, OP_NAMES, WASM2_FEATURES, decodeModule, validateFunction, validateModule } from '@wasmjit/codegen';
 import {
   EMPTY,
   EXTERNREF,
@@ -415,7 +415,10 @@ describe('validate', () => {
       const b = new ModuleBuilder();
       b.global(I32, false, [0x41, 1, 0x41, 2, 0x6a, END]);
       const bytes = b.build();
-      expect(() => decodeModule(bytes)).to.throw(CompileError, /^constant expression required/);
+      expect(() => decodeModule(bytes, WASM2_FEATURES)).to.throw(CompileError, /^constant expression required/);
+      expect(() => decodeModule(bytes, { extendedConst: false })).to.throw(CompileError, /^constant expression required/);
+      // On by default (Wasm 3.0).
+      expect(() => validateModule(decodeModule(bytes))).not.to.throw();
       expect(() => validateModule(decodeModule(bytes, { extendedConst: true }))).not.to.throw();
     });
     it('checks global initialisers', () => {
@@ -440,7 +443,29 @@ describe('validate', () => {
       const twoGlobals = new ModuleBuilder();
       twoGlobals.global(I32, false, [0x41, 0, END]);
       twoGlobals.global(I32, false, [0x23, 0, END]);
-      invalid(twoGlobals.build(), 'unknown global 0');
+      expect(() => validateModule(decodeModule(twoGlobals.build(), WASM2_FEATURES))).to.throw(CompileError, 'unknown global 0');
+      // Wasm 3.0 (extended constants) allows an earlier immutable one, own or imported...
+      validate(twoGlobals.build());
+      const afterImport = new ModuleBuilder();
+      afterImport.importGlobal(I64, false);
+      afterImport.global(I64, false, [0x42, 5, END]);
+      afterImport.global(I64, false, [0x23, 0, 0x23, 1, 0x7c, END]);
+      validate(afterImport.build());
+      // ...but not itself, a later one, or a mutable one.
+      invalid(global(I32, [0x23, 0]), 'unknown global 0');
+      const forward = new ModuleBuilder();
+      forward.global(I32, false, [0x23, 1, END]);
+      forward.global(I32, false, [0x41, 0, END]);
+      invalid(forward.build(), 'unknown global 1');
+      const mutable = new ModuleBuilder();
+      mutable.global(I32, true, [0x41, 0, END]);
+      mutable.global(I32, false, [0x23, 0, END]);
+      invalid(mutable.build(), 'constant expression required');
+      // Segment offsets may read any immutable defined global (they run after all globals).
+      const segment = new ModuleBuilder().memory(1);
+      segment.global(I32, false, [0x41, 8, END]);
+      segment.data([0, 0x23, 0, 0x41, 1, 0x6a, END, 2, 1, 2]);
+      validate(segment.build());
     });
     it('checks exports', () => {
       const b = new ModuleBuilder().export('a', 0, 0).export('a', 0, 0);

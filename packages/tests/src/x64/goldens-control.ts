@@ -75,6 +75,10 @@ export const CONTROL_GOLDENS: Golden[] = [
   // call_rel32: a placeholder for a callee placed later (the linker patches the field).
   { emit: (a) => { a.call_rel32(); }, hex: 'e800000000', text: 'call 0x5' },
   { emit: (a) => { a.buf.patch32(a.call_rel32(), -5); }, hex: 'e8fbffffff', text: 'call 0x0' },
+  // jmp_rel32: the same for a tail call's jump (lower/ops/tail-calls.ts).
+  { emit: (a) => { a.jmp_rel32(); }, hex: 'e900000000', text: 'jmp 0x5' },
+  { emit: (a) => { a.buf.patch32(a.jmp_rel32(), -5); }, hex: 'e9fbffffff', text: 'jmp 0x0' },
+  { emit: (a) => { a.buf.patch32(a.jmp_rel32(), 0x12345678); }, hex: 'e978563412', text: 'jmp 0x1234567d' },
   { emit: (a) => { const l = a.newLabel(); a.jmp_label(l); a.bind(l); }, hex: 'e900000000', text: 'jmp 0x5' },
   { emit: (a) => { const l = a.newLabel(); a.bind(l); a.jmp_label(l); }, hex: 'ebfe', text: 'jmp 0x0' },
   { emit: (a) => { const l = a.newLabel(); a.jcc_label(Cond.O, l); a.bind(l); }, hex: '0f8000000000', text: 'jo 0x6' },

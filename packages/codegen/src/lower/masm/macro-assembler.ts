@@ -278,6 +278,28 @@ export class MacroAssembler {
     this.asm.ret();
   }
 
+  /** mov rsp, rbp; pop rbp: the frame is gone, a tail call's jump comes next. */
+  leaveFrame(): void {
+    this.dropSlots();
+    this.asm.pop_r(FRAME_REG);
+  }
+
+  /** Compare this function's vmctx with the 8 bytes at `m` (flags for a jcc). */
+  cmpVmctx(m: Mem): void {
+    this.asm.alu_rm(AluOp.Cmp, 64, VMCTX_REG, m);
+  }
+
+  /**
+   * callFuncRecord, binding `returnPoint` at the call's return address (a tail call's
+   * same-site check, ops/tail-calls.ts, compares with it).
+   */
+  callFuncRecordMarking(record: Gpr, returnPoint: Label): void {
+    this.asm.mov_rm(64, VMCTX_REG, { base: record, disp: FuncRefRecord.Vmctx });
+    this.asm.call_m({ base: record, disp: FuncRefRecord.Code });
+    this.asm.bind(returnPoint);
+    this.reloadVmctx();
+  }
+
   /** mov rsp, rbp; pop rbp; ret. */
   leaveAndReturn(): void {
     this.dropSlots();

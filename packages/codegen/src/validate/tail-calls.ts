@@ -1,0 +1,16 @@
+// Validation rules of the tail-call proposal (Wasm 3.0): return_call and return_call_indirect
+// pop the callee's parameters and end the block like `return`, and the callee's results must
+// be exactly the caller's (the callee returns straight to the caller's caller). The operand
+// stack work is the function validator's; this file holds the rule that is new.
+
+import type { SigTable } from './sig-table.js';
+
+/** Whether signature `callee`'s results are the same list as `caller`'s. */
+export function sameResults(sigs: SigTable, caller: number, callee: number): boolean {
+  const n = sigs.resultCount[caller]!;
+  if (sigs.resultCount[callee] !== n) return false;
+  const a = sigs.resultStart[caller]!;
+  const b = sigs.resultStart[callee]!;
+  for (let i = 0; i < n; i++) if (sigs.pool[a + i] !== sigs.pool[b + i]) return false;
+  return true;
+}
