@@ -78,6 +78,9 @@ const SPECIAL: Record<string, Fixture> = {
   return: { use: use(I32_CONST, [], [], [I32]), wrong: use(I64_CONST, [], [], [I32]) },
   call: { use: use(I32_CONST, [CALLEE]), wrong: use(I64_CONST, [CALLEE]) },
   call_indirect: { use: use([...I32_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]), wrong: use([...I64_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]) },
+  // Tail calls: the callee's results ([]) are the function's.
+  return_call: { use: use(I32_CONST, [CALLEE]), wrong: use(I64_CONST, [CALLEE]) },
+  return_call_indirect: { use: use([...I32_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]), wrong: use([...I64_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]) },
   drop: { use: use(LOCAL0, [], [I32]), wrong: use([], []) }, // no operand at all
   'select/0x1b': { use: use([...LOCAL0, 0x20, 1, 0x20, 2], DROP, [I32, I32, I32]), wrong: use([...LOCAL0, 0x20, 1, 0x20, 2], DROP, [I32, I32, I64]) },
   'select/0x1c': {
@@ -168,10 +171,10 @@ const isExceptionRow = (o: Operator) => o.prefix === 0 && EXCEPTION_OPS.has(o.na
 const LOWERED = OPERATORS.filter((o) => o.prefix !== 0xfd && !isExceptionRow(o));
 
 describe('codegen/operator table', () => {
-  it('has one row per encoding: 276 lowered (Wasm 2.0 without SIMD, 8 exception handling, 67 atomics) and 256 SIMD rows', () => {
+  it('has one row per encoding: 270 lowered (Wasm 2.0 without SIMD, 2 tail calls, 67 atomics), 8 exception handling and 256 SIMD rows', () => {
     const keys = OPERATORS.map((o) => `${o.prefix}/${o.code}`);
     expect(new Set(keys).size).to.equal(keys.length);
-    expect(LOWERED.length).to.equal(183 + 18 + 67);
+    expect(LOWERED.length).to.equal(183 + 2 + 18 + 67);
     expect(OPERATORS.filter(isExceptionRow).length).to.equal(8);
     expect(OPERATORS.filter((o) => o.prefix === 0xfe).length).to.equal(67);
     expect(OPERATORS.length - LOWERED.length).to.equal(236 + 20 + 8);
@@ -219,7 +222,7 @@ describe('codegen/operator table', () => {
     }
     const control = OPERATORS.filter((o) => o.lowering === Lowering.Control).map((o) => o.name);
     expect(control).to.deep.equal(['unreachable', 'block', 'loop', 'if', 'else', 'try', 'catch', 'throw', 'rethrow', 'throw_ref', 'end',
-      'br', 'br_if', 'br_table', 'return', 'delegate', 'catch_all', 'try_table']);
+      'br', 'br_if', 'br_table', 'return', 'return_call', 'return_call_indirect', 'delegate', 'catch_all', 'try_table']);
   });
 
   it('refuses every one-byte opcode and 0xfc/0xfe sub-opcode without a row', () => {
