@@ -4,6 +4,7 @@
 // same object.
 import { MAX_PAGES, Memory as RuntimeMemory } from '../memory.js';
 import { memoryIs64 } from '../memory-access.js';
+import { growShared, initSharedMemory, sharedBufferOf } from './shared-memory.js';
 import { dictionary, enforceU32, enforceU64, enumeration, required, webidlInterface, withMessage } from './webidl.js';
 
 const runtimeOf = new WeakMap<object, RuntimeMemory>();
@@ -45,7 +46,13 @@ export class Memory {
     const maximum = maximumValue === undefined ? undefined : size(maximumValue, `${what}: Property 'maximum'`);
     const shared = Boolean(d.shared);
     if (maximum !== undefined && maximum < initial) throw new RangeError(`${what}: Property 'maximum': value ${maximum} is below the lower bound ${initial}`);
-    if (shared) throw new TypeError(`${what}: shared memories (threads) are not supported`);
+    if (shared) {
+      // Made from JS only: no module wasmjit compiles can import it (shared-memory.ts).
+      if (maximum === undefined) throw new TypeError(`${what}: If shared is true, maximum property should be defined.`);
+      if (is64) throw new TypeError(`${what}: shared 64-bit memories are not supported`);
+      initSharedMemory(this, initial, maximum, what);
+      return;
+    }
     if (is64) {
       const rt = new RuntimeMemory({ initial, maximum, address });
       runtimeOf.set(this, rt);
@@ -61,6 +68,8 @@ export class Memory {
   }
 
   grow(delta: unknown): number | bigint {
+    const sab = sharedBufferOf(this);
+    if (sab !== undefined) return growShared(sab, enforceU32(delta, 'WebAssembly.Memory.grow(): Argument 0'));
     const rt = brand(this, 'WebAssembly.Memory.grow()');
     if (memoryIs64(rt)) {
       // memory64: sizes are bigints both ways.
@@ -71,7 +80,9 @@ export class Memory {
     return withMessage(() => rt.grow(d), 'WebAssembly.Memory.grow(): Maximum memory size exceeded');
   }
 
-  get buffer(): ArrayBuffer {
+  get buffer(): ArrayBuffer | SharedArrayBuffer {
+    const sab = sharedBufferOf(this);
+    if (sab !== undefined) return sab;
     return brand(this, 'WebAssembly.Memory.buffer').buffer;
   }
 }
