@@ -5,12 +5,13 @@ import esbuild from './scenarios/esbuild.js';
 import ffmpeg from './scenarios/ffmpeg.js';
 import hashWasm from './scenarios/hash-wasm.js';
 import { quickjsProgram, quickjsRecursion } from './scenarios/quickjs.js';
+import pyodide from './scenarios/pyodide.js';
 import ruby from './scenarios/ruby.js';
 import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg, ruby, duckdb];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg, ruby, duckdb, pyodide];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
