@@ -21,7 +21,6 @@ const MESSAGE_DIFFERS: Record<string, string> = {
   'new Instance(mem too small max)': "the runtime's link checks word their LinkErrors",
   'new Instance(mem too big)': "the runtime's link checks word their LinkErrors",
   'new Instance(f wasm wrong sig)': "the runtime's link checks word their LinkErrors",
-  'new Memory({initial:1,shared:true})': 'shared memories (threads) are not supported',
   'new Table(anyfunc, 1, value {})': "the runtime's reference conversion",
   'new Table(anyfunc, 1, value fn)': "the runtime's reference conversion",
   'tab.set(0, 1)': "the runtime's reference conversion",
@@ -36,7 +35,6 @@ const MESSAGE_DIFFERS: Record<string, string> = {
 
 /** Not even the same class: why. */
 const CLASS_DIFFERS: Record<string, string> = {
-  'new Memory({initial:1,maximum:2,shared:true})': 'shared memories (threads) are not supported: TypeError',
   'RuntimeError()': 'the error classes are class constructors: calling one without `new` is a TypeError',
 };
 
