@@ -37,16 +37,11 @@ function moduleAt(address: number, modules: Iterable<Module>): Module | undefine
  * The frame for an address that, like a return address, points just after a `call` (the
  * call site itself is `address - 1`).
  */
-function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
-  const m = moduleAt(address - 1, modules);
-  if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
-  const { code, compiled, wasm, lazy } = compiledParts(m)!;
-  const codeOffset = address - 1 - code.address;
-  // Lazily compiled functions live above the slots, in the order they were compiled.
-  const placed = lazy?.locate(codeOffset);
-  if (placed) return { funcIndex: placed.funcIndex, name: wasm.names.functions.get(placed.funcIndex), offset: placed.offset, module: m };
-  const { funcOffsets, funcEnds } = compiled;
-  // funcOffsets ascend (imports' thunks first, then bodies in index order): binary search.
+/**
+ * The function whose code holds `codeOffset` in an eagerly laid out module, or -1.
+ * funcOffsets ascend (imports' thunks first, then bodies in index order): binary search.
+ */
+export function functionAt(funcOffsets: ArrayLike<number>, funcEnds: ArrayLike<number>, codeOffset: number): number {
   let lo = 0;
   let hi = funcOffsets.length - 1;
   let f = -1;
@@ -59,8 +54,20 @@ function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
       hi = mid - 1;
     }
   }
-  if (f < 0 || codeOffset >= funcEnds[f]!) return { funcIndex: -1, name: undefined, offset: -1, module: m };
-  const offset = lookupWasmOffset(compiled.offsetMap, codeOffset, funcOffsets[f]!);
+  return f < 0 || codeOffset >= funcEnds[f]! ? -1 : f;
+}
+
+function frameAt(address: number, modules: Iterable<Module>): WasmFrame {
+  const m = moduleAt(address - 1, modules);
+  if (!m) return { funcIndex: -1, name: undefined, offset: -1, module: undefined };
+  const { code, compiled, wasm, lazy } = compiledParts(m)!;
+  const codeOffset = address - 1 - code.address;
+  // Lazily compiled functions live above the slots, in the order they were compiled.
+  const placed = lazy?.locate(codeOffset);
+  if (placed) return { funcIndex: placed.funcIndex, name: wasm.names.functions.get(placed.funcIndex), offset: placed.offset, module: m };
+  const f = functionAt(compiled.funcOffsets, compiled.funcEnds, codeOffset);
+  if (f < 0) return { funcIndex: -1, name: undefined, offset: -1, module: m };
+  const offset = lookupWasmOffset(compiled.offsetMap, codeOffset, compiled.funcOffsets[f]!);
   return { funcIndex: f, name: wasm.names.functions.get(f), offset, module: m };
 }
 

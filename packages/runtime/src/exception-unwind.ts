@@ -18,6 +18,7 @@ import {
   ALL_FEATURES, BinaryReader, CallBuffer, Op, PAD_MARK, TrapCode, ValType, areaSlots, lookupWasmOffset, readImmediates,
   type OffsetMap, type WasmModule,
 } from '@wasmjit/codegen';
+import { functionAt } from './backtrace.js';
 import { native } from './native.js';
 import { cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { RuntimeError, trapError } from './errors.js';
@@ -147,19 +148,8 @@ function codeAt(module: Module, codeOffset: number): CodeAt | null {
   const placed = lazy?.placedAt(codeOffset);
   if (placed) return placed;
   const { funcOffsets, funcEnds } = compiled;
-  let lo = 0;
-  let hi = funcOffsets.length - 1;
-  let f = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (funcOffsets[mid]! <= codeOffset) {
-      f = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  if (f < 0 || codeOffset >= funcEnds[f]!) return null;
+  const f = functionAt(funcOffsets, funcEnds, codeOffset);
+  if (f < 0) return null;
   return { funcIndex: f, map: compiled.offsetMap, base: 0, start: funcOffsets[f]!, end: funcEnds[f]! };
 }
 

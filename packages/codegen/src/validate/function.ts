@@ -1018,11 +1018,12 @@ class FunctionValidator {
       sig = this.funcSigOf(r.readVarU32());
     } else {
       const typeIndex = r.readVarU32();
-      const elemType = this.tableType(r.readVarU32());
+      const table = r.readVarU32();
+      const elemType = this.tableType(table);
       if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
       if (elemType !== ValType.FuncRef) this.fail('type mismatch: return_call_indirect requires a funcref table');
       sig = FIRST_TYPE_SIG + typeIndex;
-      this.pop(ValType.I32);
+      this.pop(this.tableAddr(table));
     }
     this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
     if (!sameResults(this.sigs, this.funcSig, sig)) this.fail('type mismatch: tail call results differ from the function\'s');

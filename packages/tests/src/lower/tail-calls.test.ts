@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { CompileError, Engine, Instance, RuntimeError } from '@wasmjit/runtime';
 import { redecodeModule, validateModule } from '@wasmjit/codegen';
 import { wat } from '../util/wat.js';
+import { parseWat } from '@wasmjit/text';
 
 type Fn = (...args: unknown[]) => unknown;
 const MiB = 1024 * 1024;
@@ -175,5 +176,32 @@ describe('tail calls', () => {
     expect(() => validateModule(redecodeModule(bytes, { tailCalls: false }))).to.throw(CompileError, /illegal opcode/);
     expect(() => validateModule(redecodeModule(bytes))).not.to.throw();
   });
-});
 
+  it('return_call_indirect through a table64 takes an i64 index, bounds-checked in 64 bits', () => {
+    // (wabt cannot write table64: our own text parser does.)
+    const bytes = parseWat(`(module
+      (type $t (func (param i32) (result i32)))
+      (table $tab i64 3 funcref)
+      (elem (table $tab) (i64.const 0) func $inc $dbl)
+      (func $inc (type $t) (i32.add (local.get 0) (i32.const 1)))
+      (func $dbl (type $t) (i32.mul (local.get 0) (i32.const 2)))
+      (func (export "via") (param i64 i32) (result i32)
+        (return_call_indirect $tab (type $t) (local.get 1) (local.get 0))))`);
+    for (const compilation of COMPILATIONS) {
+      const { via } = exportsOf(new Engine({ compilation }), bytes);
+      expect(via!(0n, 20), compilation).to.equal(21);
+      expect(via!(1n, 20), compilation).to.equal(40);
+      const trapOf = (i: bigint) => {
+        try {
+          via!(i, 1);
+          return 'returned';
+        } catch (e) {
+          return e instanceof RuntimeError ? (e as RuntimeError & { trap: string }).trap : String(e);
+        }
+      };
+      expect(trapOf(2n), compilation).to.equal('uninitialized_element');
+      // Index 2^32 + 1 must not reach element 1 (a 32-bit check would).
+      for (const i of [3n, 2n ** 32n + 1n, 2n ** 63n]) expect(trapOf(i), `${compilation} ${i}`).to.equal('out_of_bounds_table');
+    }
+  });
+});

@@ -10,6 +10,8 @@ import { Cond } from '../../x64/cond.js';
 import { TrapCode } from '../../abi.js';
 import { FuncRefRecord } from '../../layout.js';
 import type { BinaryReader } from '../../wasm/reader.js';
+import type { FuncType } from '../../wasm/types.js';
+import type { Gpr } from '../masm/registers.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { prepareCallArgs, pushCallResults } from './calls.js';
 import { boundsCheckedElements, elementMem, isTable64, popTableIndex, releaseTableIndex } from './tables.js';
@@ -24,6 +26,21 @@ export function callIndirectFamily(fc: FunctionCompiler, r: BinaryReader): void 
 export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
   const sig = fc.module.types[typeIndex];
   if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
+  const record = checkedCalleeRecord(fc, sig, typeIndex, table);
+  fc.saveScratchHomes(true);
+  fc.masm.callFuncRecord(record);
+  fc.masm.releaseScratch();
+  fc.saveScratchHomes(false);
+  pushCallResults(fc, sig);
+}
+
+/**
+ * The checks of call_indirect and return_call_indirect (tail-calls.ts): pops the table index,
+ * moves the arguments to the outgoing area, and leaves the callee's function record in a
+ * scratch register, having trapped on an index past the table, a null entry or another
+ * signature.
+ */
+export function checkedCalleeRecord(fc: FunctionCompiler, sig: FuncType, typeIndex: number, table: number): Gpr {
   const a = fc.asm;
   // The index is on top of the arguments. It stays in a register while the arguments move
   // to the outgoing area (that only stores and spills, it allocates nothing).
@@ -40,9 +57,5 @@ export function visitCallIndirect(fc: FunctionCompiler, typeIndex: number, table
   fc.env.typeIdSites.push(
     a.alu_mi_imm32(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0), typeIndex);
   a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
-  fc.saveScratchHomes(true);
-  fc.masm.callFuncRecord(record);
-  fc.masm.releaseScratch();
-  fc.saveScratchHomes(false);
-  pushCallResults(fc, sig);
+  return record;
 }

@@ -20,7 +20,7 @@
 // call. A trap's backtrace no longer shows the frames that tail-called.
 import { AluOp } from '../../x64/assembler.js';
 import { Cond } from '../../x64/cond.js';
-import { TrapCode, importedFuncOffset } from '../../abi.js';
+import { importedFuncOffset } from '../../abi.js';
 import { FuncRefRecord } from '../../layout.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { areaSize, callAreaSlots } from '../frame.js';
@@ -34,7 +34,7 @@ import { rbpMem } from '../frame.js';
 /** [rbp + 8]: this frame's return address. */
 const RETURN_ADDRESS = rbpMem(8);
 import { prepareCallArgs } from './calls.js';
-import { boundsCheckedElements, elementMem, popTableIndex, releaseTableIndex } from './tables.js';
+import { checkedCalleeRecord } from './call-indirect.js';
 
 /** Whether a tail call to `sig` can reuse the caller's incoming area (see the file comment). */
 function fitsInPlace(fc: FunctionCompiler, sig: FuncType): boolean {
@@ -130,17 +130,8 @@ export function visitReturnCallIndirect(fc: FunctionCompiler, typeIndex: number,
   const sig = fc.module.types[typeIndex];
   if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
   const a = fc.asm;
-  const index = popTableIndex(fc);
-  prepareCallArgs(fc, sig);
-  // The checks of call_indirect (call-indirect.ts), each with its own trap.
-  const record = boundsCheckedElements(fc, table, index, TrapCode.OutOfBoundsTable);
-  a.mov_rm(64, record, elementMem(record, index));
-  releaseTableIndex(fc, index);
-  a.test_rr(64, record, record);
-  a.jcc_label(Cond.E, fc.trap(TrapCode.UninitializedElement));
-  fc.env.typeIdSites.push(
-    a.alu_mi_imm32(AluOp.Cmp, 32, { base: record, disp: FuncRefRecord.TypeId }, fc.env.typeIds[typeIndex]! | 0), typeIndex);
-  a.jcc_label(Cond.NE, fc.trap(TrapCode.BadSignature));
+  // The checks of call_indirect, each with its own trap (table64 indexes included).
+  const record = checkedCalleeRecord(fc, sig, typeIndex, table);
   const after = a.newLabel();
   const fallback = a.newLabel();
   // Same instance: replace the frame. Another: an ordinary call (see the file comment).
