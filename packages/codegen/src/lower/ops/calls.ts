@@ -61,14 +61,11 @@ export function visitCall(fc: FunctionCompiler, funcIndex: number): void {
 }
 
 /**
- * Call a runtime builtin (see Builtin in abi.ts) through native host_call. The top
- * `argTypes.length` values are the arguments; pushes the result when `result` is given.
+ * The host_call of builtin `builtin` whose arguments (and results) are the first `nslots`
+ * slots of the outgoing area, already stored: the float homes host_call may clobber are kept
+ * in the slots past them, and a failure unwinds like a throwing import.
  */
-export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: ValType[], result: ValType | null): void {
-  const sig: FuncType = { params: argTypes, results: result === null ? [] : [result] };
-  prepareCallArgs(fc, sig);
-  const nslots = Math.max(argTypes.length, 1);
-  // The float homes host_call may clobber are kept in slots past the arguments.
+export function hostCallBuiltin(fc: FunctionCompiler, builtin: Builtin, nslots: number): void {
   if (nslots + HOST_CALL_XMM_SLOTS > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + HOST_CALL_XMM_SLOTS;
   callHost(fc.masm, {
     id: BUILTIN_BASE + builtin,
@@ -79,6 +76,16 @@ export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: Va
     afterSave: () => fc.saveScratchHomes(true),
     afterRestore: () => fc.saveScratchHomes(false),
   });
+}
+
+/**
+ * Call a runtime builtin (see Builtin in abi.ts) through native host_call. The top
+ * `argTypes.length` values are the arguments; pushes the result when `result` is given.
+ */
+export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, argTypes: ValType[], result: ValType | null): void {
+  const sig: FuncType = { params: argTypes, results: result === null ? [] : [result] };
+  prepareCallArgs(fc, sig);
+  hostCallBuiltin(fc, builtin, Math.max(argTypes.length, 1));
   if (result !== null) {
     const r = fc.allocReg(regClassOf(result));
     fc.loadMem(result, r, outgoingMem(0));

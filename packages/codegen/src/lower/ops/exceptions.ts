@@ -11,7 +11,7 @@
 // prologue's) and the vmctx from its frame slot, then asks the runtime for the caught
 // exception's values (Builtin.CatchPayload) and branches to its label like `br`.
 // Functions with handlers keep no locals in registers (local-regs.ts handlerHomes).
-import { BUILTIN_BASE, Builtin, TrapCode } from '../../abi.js';
+import { Builtin, TrapCode } from '../../abi.js';
 import { ValType, type FuncType } from '../../wasm/types.js';
 import { blockSignature } from '../../wasm/module.js';
 import type { BinaryReader } from '../../wasm/reader.js';
@@ -20,8 +20,7 @@ import { CtrlKind, type Ctrl } from '../control.js';
 import type { FunctionCompiler } from '../function-compiler.js';
 import { areaSize, areaSlotsOf, callAreaSlots } from '../frame.js';
 import { outgoingMem } from '../masm/macro-assembler.js';
-import { HOST_CALL_XMM_SLOTS, callHost } from '../masm/host-call.js';
-import { prepareCallArgs } from './calls.js';
+import { hostCallBuiltin, prepareCallArgs } from './calls.js';
 import { localSet } from './variables.js';
 import { jumpTo, visitBlock, visitEnd } from './control.js';
 
@@ -62,17 +61,7 @@ function tagParams(fc: FunctionCompiler, tag: number): ValType[] {
 function callBuiltinInArea(fc: FunctionCompiler, builtin: Builtin, params: ValType[], results: ValType[]): void {
   const sig: FuncType = { params, results };
   prepareCallArgs(fc, sig);
-  const nslots = Math.max(1, callAreaSlots(params, results));
-  if (nslots + HOST_CALL_XMM_SLOTS > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + HOST_CALL_XMM_SLOTS;
-  callHost(fc.masm, {
-    id: BUILTIN_BASE + builtin,
-    area: outgoingMem(0),
-    nslots,
-    xmmSlot: (i) => outgoingMem(nslots + i),
-    failed: fc.hostFailure(),
-    afterSave: () => fc.saveScratchHomes(true),
-    afterRestore: () => fc.saveScratchHomes(false),
-  });
+  hostCallBuiltin(fc, builtin, Math.max(1, callAreaSlots(params, results)));
   const at = areaSlotsOf(results);
   for (let i = 0; i < results.length; i++) {
     const t = results[i]!;
@@ -95,23 +84,13 @@ export function visitThrow(fc: FunctionCompiler, tag: number): void {
   if (fc.dead) return;
   const params = tagParams(fc, tag);
   const n = params.length;
-  const nslots = 1 + areaSize(params);
-  if (nslots + HOST_CALL_XMM_SLOTS > fc.frame.maxOutgoing) fc.frame.maxOutgoing = nslots + HOST_CALL_XMM_SLOTS;
   const base = fc.stack.length - n;
   for (let i = 0; i < base; i++) fc.spillAt(i);
   const at = areaSlotsOf(params);
   for (let i = 0; i < n; i++) fc.storeVal(fc.stack[base + i]!, base + i, outgoingMem(1 + at[i]!));
   for (let i = 0; i < n; i++) fc.release(fc.pop());
   fc.asm.mov_mi(64, outgoingMem(0), tag);
-  callHost(fc.masm, {
-    id: BUILTIN_BASE + Builtin.Throw,
-    area: outgoingMem(0),
-    nslots,
-    xmmSlot: (i) => outgoingMem(nslots + i),
-    failed: fc.hostFailure(),
-    afterSave: () => fc.saveScratchHomes(true),
-    afterRestore: () => fc.saveScratchHomes(false),
-  });
+  hostCallBuiltin(fc, Builtin.Throw, 1 + areaSize(params));
   endAfterThrow(fc);
 }
 
