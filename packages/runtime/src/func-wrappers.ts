@@ -9,6 +9,7 @@
 // module-private WeakMap keyed by the real function object: a Proxy or any look-alike is
 // never a key, and answering a property lookup cannot forge an entry.
 import { CallBuffer, RunStatus, TrapCode, ValType, areaSlots, callAreaSlots, type FuncType } from '@wasmjit/codegen';
+import { crossesAsRef } from './typed-refs.js';
 import { native } from './native.js';
 import { cbF32, cbF64, cbI32, cbI64 } from './call-buffer.js';
 import { trapError } from './errors.js';
@@ -30,7 +31,9 @@ function readSlot(t: ValType, slot: number, d: string): string {
     case ValType.F32: return `F32[${2 * slot}]`;
     case ValType.F64: return `F64[${slot}]`;
     case ValType.FuncRef: case ValType.ExternRef: return `R.getRef(${t}, ${2 * slot}, ${d})`;
-    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
+    default:
+      if (crossesAsRef(t)) return `R.getRef(${t}, ${2 * slot}, ${d})`;
+      throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
@@ -45,7 +48,9 @@ function convert(t: ValType, expr: string, d: string): string {
     case ValType.I64: return `BigInt.asIntN(64, ${expr})`;
     case ValType.F32: case ValType.F64: return `+${expr}`;
     case ValType.FuncRef: case ValType.ExternRef: return `R.refFromJS(${t}, ${expr}, ${d})`;
-    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
+    default:
+      if (crossesAsRef(t)) return `R.refFromJS(${t}, ${expr}, ${d})`;
+      throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
@@ -58,7 +63,9 @@ function storeConverted(t: ValType, slot: number, v: string): string {
     case ValType.F64: return `F64[${slot}] = ${v};`;
     // A reference's raw bits (< 2^53) as two 32-bit halves, like refs.putRaw.
     case ValType.FuncRef: case ValType.ExternRef: return `I32[${2 * slot}] = ${v}; I32[${2 * slot + 1}] = ${v} / 0x100000000;`;
-    default: throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
+    default:
+      if (crossesAsRef(t)) return `I32[${2 * slot}] = ${v}; I32[${2 * slot + 1}] = ${v} / 0x100000000;`;
+      throw new TypeError(`wasmjit: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   }
 }
 
@@ -325,7 +332,7 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
   const raw = sig.params.map((t, i) => {
     if (t === ValType.V128) return BigInt.asUintN(128, args[i] as bigint);
     if (t === ValType.I32 || t === ValType.F32 || t === ValType.I64 || t === ValType.F64) return BigInt.asIntN(64, args[i] as bigint);
-    if (t === ValType.FuncRef || t === ValType.ExternRef) return refs.refFromJS(t, args[i], owner.domain);
+    if (crossesAsRef(t)) return refs.refFromJS(t, args[i], owner.domain);
     throw new TypeError(`callRaw: type 0x${(t as number).toString(16)} cannot cross the JS boundary`);
   });
   if (owner.disposed) disposedError();
@@ -348,7 +355,7 @@ export function callRaw(fn: WasmFunction, args: unknown[]): unknown[] {
       return BigInt.asUintN(64, cbI64[slot]!) | (BigInt.asUintN(64, cbI64[slot + 1]!) << 64n);
     }
     const slot = i === 0 ? resultSlot(sig, 0) : CallBuffer.AreaStart + resultAt[i]!;
-    if (rt === ValType.FuncRef || rt === ValType.ExternRef) return refs.getRef(rt, 2 * slot, owner.domain);
+    if (crossesAsRef(rt)) return refs.getRef(rt, 2 * slot, owner.domain);
     const bits = cbI64[slot]!;
     return rt === ValType.I32 || rt === ValType.F32 ? BigInt.asUintN(32, bits) : BigInt.asUintN(64, bits);
   });

@@ -9,6 +9,7 @@
 // a property of the Global, which a program could replace or shadow. A value is converted
 // (which may run JS: valueOf) before the cell is touched.
 import { ValType } from '@wasmjit/codegen';
+import { carrier, crossesAsRef } from './typed-refs.js';
 import { allocCell, type Cell } from './native-cells.js';
 import { RefDomain } from './ref-domain.js';
 import { refFromJS, refToJS } from './refs.js';
@@ -36,9 +37,10 @@ const TYPES: Record<string, ValType> = {
 };
 
 /** Set by fromCell for the one constructor call it makes: that Global adopts this cell and domain. */
-let adopt: { cell: Cell; domain: RefDomain } | null = null;
+let adopt: { cell: Cell; domain: RefDomain; type: ValType } | null = null;
 
-const isRef = (t: ValType) => t === ValType.FuncRef || t === ValType.ExternRef;
+/** funcref, externref, or a typed reference of theirs (a boundary type, typed-refs.ts). */
+const isRef = (t: ValType) => crossesAsRef(t);
 
 // Float bits of a converted f32/f64, written to the cell in one store after the conversion.
 const floatBits = new DataView(new ArrayBuffer(8));
@@ -63,8 +65,9 @@ export function rawBits({ type, cell }: GlobalSlot): bigint {
  * code read and write wherever the cell's address pointed.
  */
 export function globalFromCell(type: ValType, mutable: boolean, cell: Cell, domain: RefDomain): Global {
-  const name = (type === ValType.V128 ? 'v128' : Object.keys(TYPES).find((k) => TYPES[k] === type)) as GlobalValueType;
-  adopt = { cell, domain };
+  const carried = carrier(type);
+  const name = (carried === ValType.V128 ? 'v128' : Object.keys(TYPES).find((k) => TYPES[k] === carried)) as GlobalValueType;
+  adopt = { cell, domain, type };
   try {
     return new Global({ value: name, mutable });
   } finally {
@@ -87,7 +90,8 @@ export class Global {
     const mutable = Boolean(descriptor.mutable);
     const value = String(descriptor.value);
     // v128 globals exist only as wasm's own (adopted cells): JS can't make one, as in V8.
-    const type = adopt && value === 'v128' ? ValType.V128 : TYPES[value];
+    // An adopted cell keeps its wasm type (v128, or a typed reference of the module's).
+    const type = adopt ? adopt.type : TYPES[value];
     if (type === undefined) throw new TypeError(`Global: unknown value type ${value}`);
     if (adopt) {
       this.#slot = { type, mutable, cell: adopt.cell, domain: isRef(type) ? adopt.domain : null };

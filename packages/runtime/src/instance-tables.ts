@@ -9,7 +9,7 @@
 // data segments in instance-memory.ts; the vmctx's per-segment entries only record the
 // length (0 once dropped) for debugging, since no generated code reads them.
 import {
-  FuncRefRecord, ValType, Vmctx, canonicalTypeId, elemSegmentOffset, funcRefOffset,
+  FuncRefRecord, ValType, Vmctx, moduleCanonicalTypeIds, elemSegmentOffset, funcRefOffset, isSubtype, refTypeName,
   globalPtrOffset, tablePtrOffset, type GlobalType, type TableType,
 } from '@wasmjit/codegen';
 import { LinkError } from './errors.js';
@@ -20,12 +20,25 @@ import type { TableStore } from './table-store.js';
 import { allocCell } from './native-cells.js';
 import { evalConstExpr, type ConstEnv } from './const-eval.js';
 import { wasmFunctionInfoOf } from './func-wrappers.js';
+import { boundaryType, refMismatch } from './typed-refs.js';
 import { initTable, installElemBuiltins, installTableBuiltins, type ElemSegments } from './table-builtins.js';
 
 const TYPE_NAMES: Partial<Record<ValType, string>> = {
   [ValType.I32]: 'i32', [ValType.I64]: 'i64', [ValType.F32]: 'f32', [ValType.F64]: 'f64',
   [ValType.FuncRef]: 'funcref', [ValType.ExternRef]: 'externref', [ValType.V128]: 'v128',
 };
+
+/** The type's name in messages: TYPE_NAMES, or the spec's (ref null? ht) text. */
+function typeName(t: ValType): string | undefined {
+  return t > 0xff ? refTypeName(t) : TYPE_NAMES[t];
+}
+
+/** An immutable Global of boundary type t holding JS value v (already checked against t). */
+function typedGlobal(t: ValType, v: unknown): Global {
+  const g = new Global({ value: (t & 0xff) === ValType.FuncRef ? 'anyfunc' : 'externref', mutable: false }, v);
+  const slot = globalSlot(g)!;
+  return globalFromCell(t, false, slot.cell, slot.domain!);
+}
 
 function constEnv(b: InstanceBuild): ConstEnv {
   return {
@@ -46,7 +59,8 @@ export function linkGlobals(b: InstanceBuild): void {
   let index = 0;
   for (const imp of wasm.imports) {
     if (imp.desc.kind !== 'global') continue;
-    const g = importGlobal(`import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), imp.desc.type);
+    const want = { type: boundaryType(wasm, imp.desc.type.type), mutable: imp.desc.type.mutable };
+    const g = importGlobal(`import "${imp.module}" "${imp.name}"`, importValue(b, imp.module, imp.name), want);
     const slot = globalSlot(g)!;
     if (slot.domain) b.linked.push(slot.domain);
     b.globals[index] = g;
@@ -58,7 +72,7 @@ export function linkGlobals(b: InstanceBuild): void {
     const bits = evalConstExpr(g.init, env);
     cell.view.setBigUint64(cell.offset, BigInt.asUintN(64, bits), true);
     if (g.type.type === ValType.V128) cell.view.setBigUint64(cell.offset + 8, bits >> 64n, true);
-    const global = globalFromCell(g.type.type, g.type.mutable, cell, b.domain);
+    const global = globalFromCell(boundaryType(wasm, g.type.type), g.type.mutable, cell, b.domain);
     b.globals[index] = global;
     b.globalSlots[index++] = globalSlot(global)!;
   }
@@ -67,17 +81,27 @@ export function linkGlobals(b: InstanceBuild): void {
 
 /** JS API "read the imports" for a global: a Global of the same type, or a plain value for an immutable one. */
 function importGlobal(where: string, value: unknown, want: GlobalType): Global {
-  const name = TYPE_NAMES[want.type];
+  const name = typeName(want.type);
   if (!name) throw new LinkError(`${where}: unsupported global type`);
   const slot = globalSlot(value);
   if (slot) {
-    if (slot.type !== want.type || slot.mutable !== want.mutable) {
+    // A mutable global's type must be the same; an immutable one's may be a subtype.
+    const typeOk = want.mutable ? slot.type === want.type : isSubtype(slot.type, want.type);
+    if (!typeOk || slot.mutable !== want.mutable) {
       throw new LinkError(`${where}: incompatible import type: expected ${want.mutable ? 'mutable ' : ''}${name} global, got ` +
-        `${slot.mutable ? 'mutable ' : ''}${TYPE_NAMES[slot.type]} global`);
+        `${slot.mutable ? 'mutable ' : ''}${typeName(slot.type)} global`);
     }
     return value as Global;
   }
   if (want.mutable) throw new LinkError(`${where}: a mutable global import requires a Global`);
+  if (want.type > 0xff) {
+    const why = refMismatch(want.type, value);
+    if (why !== undefined) throw new LinkError(`${where}: ${why}`);
+    if ((want.type & 0xff) === ValType.FuncRef && value !== null && !wasmFunctionInfoOf(value)) {
+      throw new LinkError(`${where}: a typed function reference global import requires a wasm function or a Global`);
+    }
+    return typedGlobal(want.type, value);
+  }
   switch (want.type) {
     case ValType.I64:
       if (typeof value !== 'bigint') throw new LinkError(`${where}: an i64 global import requires a BigInt or a Global`);
@@ -109,14 +133,17 @@ export function linkTables(b: InstanceBuild): void {
   for (const imp of wasm.imports) {
     if (imp.desc.kind !== 'table') continue;
     const value = importValue(b, imp.module, imp.name);
-    const store = importTable(`import "${imp.module}" "${imp.name}"`, value, imp.desc.type);
+    const want = { ...imp.desc.type, elemType: boundaryType(wasm, imp.desc.type.elemType) };
+    const store = importTable(`import "${imp.module}" "${imp.name}"`, value, want);
     b.linked.push(store.domain);
     b.tables[index] = value;
     b.tableStores[index++] = store;
   }
   for (; index < wasm.tables.length; index++) {
     const t = wasm.tables[index]!;
-    const table = createTable(t.elemType, t.limits.min, t.limits.max, b.domain, t.limits.address64 === true);
+    // Typed function references: every element starts as the initializer's value.
+    const init = t.init === undefined ? 0n : BigInt.asUintN(64, evalConstExpr(t.init, constEnv(b)));
+    const table = createTable(boundaryType(wasm, t.elemType), t.limits.min, t.limits.max, b.domain, t.limits.address64 === true, init);
     b.tables[index] = table;
     b.tableStores[index] = tableStore(table)!;
   }
@@ -135,7 +162,7 @@ export function linkTables(b: InstanceBuild): void {
 function writeFuncRefRecords(b: InstanceBuild): void {
   const wasm = b.wasm;
   // Canonical ids per type index: computing one builds a string key.
-  const typeIds = wasm.types.map((t) => canonicalTypeId(t.params, t.results));
+  const typeIds = moduleCanonicalTypeIds(wasm);
   // 32-bit words, not putU64: a BigInt per address was most of the time for modules with
   // tens of thousands of functions. Records are 8-aligned; addresses are below 2^53.
   const words = new Uint32Array(b.vmctx.buffer, 0, b.vmctx.buffer.byteLength >>> 2);
@@ -167,7 +194,7 @@ function importTable(where: string, value: unknown, want: TableType): TableStore
   const t = tableStore(value);
   if (!t) throw new LinkError(`${where}: table import requires a wasmjit Table`);
   if (t.elemType !== want.elemType) {
-    throw new LinkError(`${where}: incompatible import type: table of ${TYPE_NAMES[t.elemType]}, expected ${TYPE_NAMES[want.elemType]}`);
+    throw new LinkError(`${where}: incompatible import type: table of ${typeName(t.elemType)}, expected ${typeName(want.elemType)}`);
   }
   if (t.is64 !== (want.limits.address64 === true)) {
     throw new LinkError(`${where}: incompatible import type: table indexed by ${t.is64 ? 'i64' : 'i32'}, expected ${want.limits.address64 === true ? 'i64' : 'i32'}`);

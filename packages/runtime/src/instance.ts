@@ -22,6 +22,7 @@ import { RefDomain, type Member } from './ref-domain.js';
 import { isTag, newTag, tagParams, type Tag } from './exceptions.js';
 import { exceptionBuiltins } from './exception-unwind.js';
 import { phases } from './startup-phases.js';
+import { boundarySig } from './typed-refs.js';
 
 export type { Imports } from './instance-build.js';
 
@@ -198,7 +199,8 @@ export class Instance {
       if (native !== undefined && native !== null) b.parts.lazy?.compileAll();
       const where = `import "${imp.module}" "${imp.name}"`;
       if (typeof value !== 'function') throw new LinkError(`${where}: function import requires a callable`);
-      const sig = b.wasm.types[imp.desc.typeIndex]!;
+      // Boundary types (typed-refs.ts): a (ref $t) compares by $t's canonical id.
+      const sig = boundarySig(b.wasm, b.wasm.types[imp.desc.typeIndex]!);
       const info = wasmFunctionInfoOf(value);
       if (info) {
         if (!sameSig(info.sig, sig)) throw new LinkError(`${where}: imported function does not match the expected type`);
@@ -263,7 +265,7 @@ export class Instance {
     const info: WasmFunctionInfo = {
       code: imported ? this.#importTargets[index]!.code : funcAddress(parts, index),
       vmctx: imported ? this.#importTargets[index]!.vmctx : vmctx.address,
-      sig: funcType(parts.wasm, index),
+      sig: boundarySig(parts.wasm, funcType(parts.wasm, index)),
       owner: this.#member,
       record: { member: this.#member, index, address: records + FuncRefRecord.Size * index },
     };

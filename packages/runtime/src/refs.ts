@@ -17,6 +17,7 @@ import { ValType } from '@wasmjit/codegen';
 import { cbI32 } from './call-buffer.js';
 import { wasmFunctionInfoOf, type WasmFunction } from './func-wrappers.js';
 import { NO_VALUE, type RefDomain } from './ref-domain.js';
+import { refMismatch } from './typed-refs.js';
 
 // ── funcref ─────────────────────────────────────────────────────────────────────────
 
@@ -60,12 +61,17 @@ export function externFromJS(v: unknown, domain: RefDomain): number {
 
 /** Raw wasm bits (record address or extern handle) → JS value. */
 export function refToJS(type: ValType, raw: number, domain: RefDomain): unknown {
-  return type === ValType.FuncRef ? funcToJS(raw, domain) : externToJS(raw, domain);
+  return (type & 0xff) === ValType.FuncRef ? funcToJS(raw, domain) : externToJS(raw, domain);
 }
 
 /** JS value → raw wasm bits for a reference of `type` in `domain`. */
 export function refFromJS(type: ValType, v: unknown, domain: RefDomain): number {
-  return type === ValType.FuncRef ? funcFromJS(v, domain) : externFromJS(v, domain);
+  if (type > 0xff) {
+    // A typed reference (a boundary type, typed-refs.ts): checked before it is converted.
+    const why = refMismatch(type, v);
+    if (why !== undefined) throw new TypeError(`wasmjit: ${why}`);
+  }
+  return (type & 0xff) === ValType.FuncRef ? funcFromJS(v, domain) : externFromJS(v, domain);
 }
 
 /** Store raw reference bits into the call buffer at Int32 index `i32Index` (a slot's low half). */

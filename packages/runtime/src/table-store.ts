@@ -33,7 +33,8 @@ export class TableStore {
    * @param init the raw bits every element starts as
    */
   constructor(
-    readonly elemType: ValType.FuncRef | ValType.ExternRef,
+    /** funcref, externref, or a typed reference (a boundary type, typed-refs.ts). */
+    readonly elemType: ValType,
     initial: number,
     readonly maximum: number | undefined,
     readonly domain: RefDomain,

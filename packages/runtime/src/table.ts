@@ -42,14 +42,19 @@ export function tableStore(t: unknown): TableStore | undefined {
  * A table a module defines, in its instance's domain: all elements ref.null. Module-level,
  * not a static method: a program could call a static with a forged domain.
  */
-export function createTable(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain, is64 = false): Table {
+export function createTable(elemType: ValType, initial: number, maximum: number | undefined, domain: RefDomain, is64 = false, init = 0n): Table {
   internalDomain = domain;
+  internalTable = { type: elemType, init };
   try {
-    return new Table({ element: elemType === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum, address: is64 ? 'i64' : 'i32' });
+    return new Table({ element: (elemType & 0xff) === ValType.FuncRef ? 'anyfunc' : 'externref', initial, maximum, address: is64 ? 'i64' : 'i32' });
   } finally {
     internalDomain = null;
+    internalTable = null;
   }
 }
+
+/** Set with internalDomain: the table's wasm element type (a boundary type, typed-refs.ts) and initial bits. */
+let internalTable: { type: ValType; init: bigint } | null = null;
 
 export class Table {
   readonly #store: TableStore;
@@ -65,7 +70,7 @@ export class Table {
     // Each property is read (and converted) once, in the JS API's order: a getter or valueOf
     // may have side effects.
     const element = String(descriptor.element);
-    const elemType = ELEMENT_TYPES[element];
+    const elemType: ValType | undefined = internalTable !== null ? internalTable.type : ELEMENT_TYPES[element];
     if (elemType === undefined) throw new TypeError(`Table: unknown element type ${element}`);
     const address: unknown = descriptor.address;
     if (address !== undefined && address !== 'i32' && address !== 'i64') throw new TypeError(`Table: address must be 'i32' or 'i64', got ${String(address)}`);
@@ -81,6 +86,8 @@ export class Table {
     if (internalDomain !== null) {
       domain = internalDomain;
       internalDomain = null;
+      init = internalTable?.init ?? 0n;
+      internalTable = null;
     } else {
       domain = new RefDomain();
       init = fromJS(elemType, domain, value, arguments.length < 2);
@@ -127,6 +134,6 @@ export class Table {
 
 /** A JS value as raw element bits; a missing value is DefaultValue (null, or undefined for externref). */
 function fromJS(elemType: ValType, domain: RefDomain, value: unknown, missing: boolean): bigint {
-  if (missing && elemType === ValType.FuncRef) return 0n;
+  if (missing && (elemType === ValType.FuncRef || (elemType > 0xff && (elemType & 0x100) === 0 && (elemType & 0xff) === ValType.FuncRef))) return 0n;
   return BigInt(refFromJS(elemType, value, domain));
 }

@@ -10,7 +10,8 @@ import { PENDING_OPS } from './pending-ops.js';
 
 /** Which name space a one-index instruction resolves its immediate in. */
 function indexSpace(name: string): TextImm {
-  if (name === 'br' || name === 'br_if') return 'label';
+  if (name === 'br' || name === 'br_if' || name === 'br_on_null' || name === 'br_on_non_null') return 'label';
+  if (name === 'call_ref' || name === 'return_call_ref') return 'type';
   if (name === 'throw') return 'tag';
   if (name === 'call' || name === 'return_call' || name === 'ref.func') return 'func';
   if (name.startsWith('local.')) return 'local';

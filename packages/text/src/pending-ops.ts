@@ -8,17 +8,12 @@ import type { InstrInfo, TextImm } from './instr-shapes.js';
 
 type Row = [name: string, imm: TextImm];
 
-/** Wasm 3.0 one-byte opcodes (exceptions, tail calls, typed function references). */
+/** Wasm 3.0 one-byte opcodes (exceptions; GC's ref.eq). */
 const WASM3: [name: string, code: number, imm: TextImm][] = [
   ['throw', 0x08, 'tag'],
   ['throw_ref', 0x0a, 'none'],
-  ['call_ref', 0x14, 'type'],
-  ['return_call_ref', 0x15, 'type'],
   ['try_table', 0x1f, 'try_table'],
   ['ref.eq', 0xd3, 'none'],
-  ['ref.as_non_null', 0xd4, 'none'],
-  ['br_on_null', 0xd5, 'label'],
-  ['br_on_non_null', 0xd6, 'label'],
 ];
 
 /** Wasm 3.0 GC instructions: 0xfb sub-opcodes in order. */

@@ -126,7 +126,7 @@ export function scanLocalUses(bytes: Uint8Array, bodyStart: number, bodyEnd: num
     readImmediates(r, op, at);
     // Tail calls count as calls: a function that only tail-calls can still run forever (through
     // its callees), so it needs the entry's epoch check (mayCall).
-    if (op === Op.Call || op === Op.CallIndirect || op === Op.Throw || op === Op.ReturnCall || op === Op.ReturnCallIndirect) callWeight += weightAt(loops);
+    if (op === Op.Call || op === Op.CallIndirect || op === Op.Throw || op === Op.ReturnCall || op === Op.ReturnCallIndirect || op === Op.CallRef || op === Op.ReturnCallRef) callWeight += weightAt(loops);
     else if (op === Op.TryTable || op === Op.Try) {
       out.handlers++;
       if (op === Op.Try) out.legacyTries++;

@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { canonicalTypeId } from '../layout.js';
 import type { WasmModule } from '../wasm/types.js';
+import { structuralKeys } from '../wasm/type-canon.js';
 import type { DecodeOptions } from '../wasm/reader.js';
 import { decodeModule, decodeModuleDeferringBodies } from '../wasm/module.js';
 import { validateModule, validateModuleStructure } from '../validate/module.js';
@@ -128,18 +129,31 @@ export function validateModuleBytes(bytes: Uint8Array, features: DecodeOptions =
 
 /** The signature ids code of `module` compiles with (per thread, see canonicalTypeId). */
 export function moduleTypeIds(module: WasmModule, options: ModuleCompileOptions = {}): number[] {
-  return options.moduleLocalTypeIds ? moduleLocalTypeIds(module) : module.types.map((t) => canonicalTypeId(t.params, t.results));
+  return options.moduleLocalTypeIds ? moduleLocalTypeIds(module) : moduleCanonicalTypeIds(module);
+}
+
+/**
+ * The process's canonical signature id of every type of `module` (layout.ts
+ * canonicalTypeId); a (ref $t) in a signature is keyed by $t's own id (wasm/type-canon.ts).
+ */
+export function moduleCanonicalTypeIds(module: WasmModule): number[] {
+  const ids: number[] = [];
+  const keys = structuralKeys(module, (j) => ids[j]!);
+  for (let i = 0; i < keys.length; i++) ids.push(canonicalTypeId(keys[i]!.params, keys[i]!.results));
+  return ids;
 }
 
 /** See ModuleCompileOptions.moduleLocalTypeIds. */
 function moduleLocalTypeIds(module: WasmModule): number[] {
   const ids = new Map<string, number>();
-  return module.types.map((t) => {
+  const byIndex: number[] = [];
+  for (const t of structuralKeys(module, (j) => byIndex[j]!)) {
     const key = `${t.params.join(',')}:${t.results.join(',')}`;
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size + 1));
-    return id;
-  });
+    byIndex.push(id);
+  }
+  return byIndex;
 }
 
 export function compileModuleCode(module: WasmModule, options: ModuleCompileOptions = {}): CompiledCode {

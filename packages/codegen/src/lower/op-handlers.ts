@@ -22,7 +22,8 @@ import * as int from './ops/int-numeric.js';
 import { localGet, localSet, localTee } from './ops/variables.js';
 import { visitCall } from './ops/calls.js';
 import { callIndirectFamily } from './ops/call-indirect.js';
-import { visitReturnCall, visitReturnCallIndirect } from './ops/tail-calls.js';
+import { visitReturnCall, visitReturnCallIndirect, visitReturnCallRef } from './ops/tail-calls.js';
+import { visitBrOnNonNull, visitBrOnNull, visitCallRef, visitRefAsNonNull } from './ops/typed-refs.js';
 import { memoryFamily } from './ops/memory.js';
 import { bulkMemoryFamily } from './ops/bulk-memory.js';
 import { globalsFamily } from './ops/globals.js';
@@ -94,7 +95,9 @@ export function handlerFor(o: Operator): OpHandler {
     }
     case Lowering.Nop: return () => false;
     case Lowering.Call: return (fc, r) => (visitCall(fc, r.readVarU32()), false);
-    case Lowering.CallIndirect: return (fc, r) => (callIndirectFamily(fc, r), false);
+    case Lowering.CallIndirect:
+      if (code === Op.CallRef) return (fc, r) => (visitCallRef(fc, r.readVarU32()), false);
+      return (fc, r) => (callIndirectFamily(fc, r), false);
     case Lowering.Parametric: return parametricHandler(o);
     case Lowering.Variable: return variableHandler(o);
     case Lowering.Global: return (fc, r) => (globalsFamily(fc, r, code), false);
@@ -104,7 +107,9 @@ export function handlerFor(o: Operator): OpHandler {
     case Lowering.Memory: return (fc, r) => (memoryFamily(fc, r, code), false);
     case Lowering.BulkMemory: return (fc, r) => (bulkMemoryFamily(fc, r, code), false);
     case Lowering.Const: return constHandler(o);
-    case Lowering.Ref: return (fc, r) => (refsFamily(fc, r, code), false);
+    case Lowering.Ref:
+      if (code === Op.RefAsNonNull) return (fc) => (visitRefAsNonNull(fc), false);
+      return (fc, r) => (refsFamily(fc, r, code), false);
     case Lowering.IntEqz: {
       const size = intSize(o);
       return (fc) => (int.visitEqz(fc, size), false);
@@ -173,6 +178,9 @@ function controlHandler(o: Operator): OpHandler {
     case 'throw_ref': return (fc) => (eh.visitThrowRef(fc), false);
     case 'rethrow': return (fc, r) => (eh.visitRethrow(fc, r.readVarU32()), false);
     case 'return_call': return (fc, r) => (visitReturnCall(fc, r.readVarU32()), false);
+    case 'return_call_ref': return (fc, r) => (visitReturnCallRef(fc, r.readVarU32()), false);
+    case 'br_on_null': return (fc, r) => (visitBrOnNull(fc, r.readVarU32()), false);
+    case 'br_on_non_null': return (fc, r) => (visitBrOnNonNull(fc, r.readVarU32()), false);
     case 'return_call_indirect': return (fc, r) => {
       const typeIndex = r.readVarU32();
       visitReturnCallIndirect(fc, typeIndex, r.readVarU32());

@@ -1,6 +1,7 @@
 // Entries of the compile-time value stack (the Liftoff/Winch idea): a wasm operand is kept
 // wherever it is cheapest until an instruction needs it in a register.
 import { ValType } from '../wasm/types.js';
+import { lowered } from '../wasm/ref-types.js';
 
 export const enum Kind {
   /** A constant not yet materialised: becomes an immediate operand where the ISA allows. */
@@ -26,7 +27,7 @@ export interface Val {
 }
 
 export function constVal(type: ValType, value: number | bigint): Val {
-  return { kind: Kind.Const, type, reg: -1, local: -1, value };
+  return { kind: Kind.Const, type: lowered(type), reg: -1, local: -1, value };
 }
 
 /** The small i32 constants code is full of (offsets, masks, flags), each one shared object. */
@@ -46,13 +47,16 @@ const REG_VALS: (Val | undefined)[] = new Array<Val | undefined>(32 * 16).fill(u
 const STACK_VALS: (Val | undefined)[] = new Array<Val | undefined>(32).fill(undefined);
 
 export function regVal(type: ValType, reg: number): Val {
+  // A typed reference (wasm/ref-types.ts) is a pointer like funcref: one entry per top type.
+  if (type > 0xff) type = lowered(type);
   const i = (type - TYPE_BASE) * 16 + reg;
   return REG_VALS[i] ?? (REG_VALS[i] = { kind: Kind.Reg, type, reg, local: -1, value: 0 });
 }
 export function localVal(type: ValType, local: number): Val {
-  return { kind: Kind.Local, type, reg: -1, local, value: 0 };
+  return { kind: Kind.Local, type: lowered(type), reg: -1, local, value: 0 };
 }
 export function stackVal(type: ValType): Val {
+  if (type > 0xff) type = lowered(type);
   const i = type - TYPE_BASE;
   return STACK_VALS[i] ?? (STACK_VALS[i] = { kind: Kind.Stack, type, reg: -1, local: -1, value: 0 });
 }

@@ -9,6 +9,8 @@ import { FEATURE } from '../wasm/future-features.js';
 import { ValType, type ConstExpr, type ConstInstr, type WasmModule } from '../wasm/types.js';
 import { typeName } from './signatures.js';
 import { featureOn } from '../wasm/reader.js';
+import { canonicalRef, heapIndex, isSubtype, typedRef } from '../wasm/ref-types.js';
+import { moduleCanon } from '../wasm/type-canon.js';
 
 /**
  * `visibleGlobals`: how many globals (imported ones first) global.get may read; by default
@@ -17,10 +19,12 @@ import { featureOn } from '../wasm/reader.js';
  */
 export function validateConstExpr(m: WasmModule, expr: ConstExpr, expected: ValType, visibleGlobals = readableGlobals(m)): void {
   const instrs = expr.instrs;
+  if (expected > 0xff) expected = canonicalRef(expected, moduleCanon(m));
   // Element segments hold thousands of one-instruction expressions: type those directly.
   if (instrs.length === 1) {
     const t = typeOf(m, expr, instrs[0]!, visibleGlobals);
     if (t === expected) return;
+    if (t !== undefined && isSubtype(t, expected)) return;
     if (t !== undefined) mismatch(expr, expected, [t]);
   }
   const stack: ValType[] = [];
@@ -36,7 +40,7 @@ export function validateConstExpr(m: WasmModule, expr: ConstExpr, expected: ValT
     popOperand(expr, stack, operand);
     stack.push(operand);
   }
-  if (stack.length !== 1 || stack[0] !== expected) mismatch(expr, expected, stack);
+  if (stack.length !== 1 || !isSubtype(stack[0]!, expected)) mismatch(expr, expected, stack);
 }
 
 function extendedConstOn(m: WasmModule): boolean {
@@ -80,9 +84,12 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr, visibleGlobal
     case 'v128.const':
       return ValType.V128;
     case 'ref.null':
-      return instr.type;
+      if (instr.type > 0xff && heapIndex(instr.type) >= m.types.length) fail(expr, `unknown type ${heapIndex(instr.type)}`);
+      return canonicalRef(instr.type, moduleCanon(m));
     case 'ref.func':
       if (instr.index >= m.funcs.length) fail(expr, `unknown function ${instr.index}`);
+      // Typed function references: the function's exact, non-null type.
+      if (featureOn(m.features ?? {}, 'typedFunctionReferences')) return typedRef(moduleCanon(m)[m.funcs[instr.index]!]!, false);
       return ValType.FuncRef;
     case 'global.get': {
       // Globals out of scope are "unknown" rather than "not constant" (as the spec says).
@@ -98,7 +105,7 @@ function typeOf(m: WasmModule, expr: ConstExpr, instr: ConstInstr, visibleGlobal
         return fail(expr, `unknown global ${instr.index}`);
       }
       if (g.mutable) fail(expr, 'constant expression required: global.get of a mutable global');
-      return g.type;
+      return canonicalRef(g.type, moduleCanon(m));
     }
     default:
       return undefined;

@@ -35,6 +35,7 @@ function collectDeclaredRefs(m: WasmModule): Uint8Array {
     }
   };
   for (const g of m.globals) mark(g.init);
+  for (const t of m.tables) mark(t.init);
   for (const e of m.elems) {
     mark(e.offset);
     for (const item of e.init) mark(item);

@@ -22,7 +22,9 @@ import { SIMD_PREFIX, simdLaneCount } from '../wasm/operators-simd.js';
 import { ATOMIC_PREFIX } from '../wasm/operators-atomic.js';
 import { ValType, type WasmModule } from '../wasm/types.js';
 import { moduleContext, type ModuleContext } from './context.js';
-import { EMPTY_SIG, FIRST_TYPE_SIG, VALUE_SIG, type SigTable } from './sig-table.js';
+import { EMPTY_SIG, FIRST_TYPE_SIG, VALUE_SIG, refBlockSig, type SigTable } from './sig-table.js';
+import { canonicalRef, heapIndex, isNullable, isRefType, isSubtype, typedRef, withNullable } from '../wasm/ref-types.js';
+import { moduleCanon } from '../wasm/type-canon.js';
 import { malformedBodyError } from './body-precedence.js';
 import { sameResults } from './tail-calls.js';
 import { FEATURE } from '../wasm/future-features.js';
@@ -121,10 +123,19 @@ class FunctionValidator {
   /** Signature id of the current function. */
   private funcSig = 0;
   /** Types of the current function's locals (params first); numLocals are in use. */
-  private locals: Uint8Array = new Uint8Array(64);
+  private locals: Int32Array = new Int32Array(64);
   private numLocals = 0;
+  /**
+   * Typed function references: uninit[i] = 1 while local i, of a non-nullable type, has not
+   * been set on the current path; initLog holds the locals set since, newest last, and each
+   * frame remembers the log's length at its start (ctrlInit), which `end` and `else` restore.
+   */
+  private uninit: Uint8Array = new Uint8Array(64);
+  private initLog: Int32Array = new Int32Array(16);
+  private initLogLength = 0;
+  private ctrlInit = new Int32Array(16);
   /** The operand stack: value types (or UNKNOWN), sp entries in use. */
-  private vals: Uint8Array = new Uint8Array(64);
+  private vals: Int32Array = new Int32Array(64);
   private sp = 0;
   /**
    * The control stack, one entry per open frame in each array: the opcode that opened it
@@ -143,8 +154,8 @@ class FunctionValidator {
   private readonly sigs: SigTable;
   private readonly numTypes: number;
   private readonly numGlobals: number;
-  /** Type byte and mutability of every global, imports first. */
-  private readonly globalTypes: Uint8Array;
+  /** Type (canonical, see wasm/ref-types.ts) and mutability of every global, imports first. */
+  private readonly globalTypes: Int32Array;
   private readonly globalMutable: Uint8Array;
   private readonly hasMemory: boolean;
   /** Address type (ValType.I32, or I64 for memory64) of every memory. */
@@ -157,7 +168,7 @@ class FunctionValidator {
   private readonly dataCount: number | undefined;
   /** br_table's label depths, and the operand types one target popped (reused; an array's length setter is slow). */
   private brTargets: Uint32Array = new Uint32Array(64);
-  private popped: Uint8Array = new Uint8Array(16);
+  private popped: Int32Array = new Int32Array(16);
   /**
    * Where to record the body's local uses for the compiler (lower/local-uses.ts), or null.
    * `loops`: loop frames open; `weight`: what one use weighs at that depth.
@@ -167,6 +178,12 @@ class FunctionValidator {
   private readonly exceptions: boolean;
   private loops = 0;
   private weight = 1;
+  /** Typed function references are on: their types and operators are admitted. */
+  private readonly typedRefs: boolean;
+  /** The first index of a type equivalent to each type (wasm/type-canon.ts). */
+  private readonly canon: Int32Array;
+  /** Element type (canonical) of every table. */
+  private readonly tableTypes: Int32Array;
 
   constructor(
     private readonly m: WasmModule,
@@ -179,12 +196,15 @@ class FunctionValidator {
     this.exceptions = m.features?.exceptions === true;
     this.sigs = ctx.sigs;
     this.numTypes = m.types.length;
+    this.typedRefs = m.features?.typedFunctionReferences !== false;
+    this.canon = moduleCanon(m);
+    this.tableTypes = Int32Array.from(m.tables, (t) => canonicalRef(t.elemType, this.canon));
     this.numGlobals = m.numImportedGlobals + m.globals.length;
-    this.globalTypes = new Uint8Array(this.numGlobals);
+    this.globalTypes = new Int32Array(this.numGlobals);
     this.globalMutable = new Uint8Array(this.numGlobals);
     for (let i = 0; i < this.numGlobals; i++) {
       const g = i < m.numImportedGlobals ? m.importedGlobals[i]! : m.globals[i - m.numImportedGlobals]!.type;
-      this.globalTypes[i] = g.type;
+      this.globalTypes[i] = canonicalRef(g.type, this.canon);
       this.globalMutable[i] = g.mutable ? 1 : 0;
     }
     this.hasMemory = m.memories.length > 0;
@@ -211,17 +231,25 @@ class FunctionValidator {
     this.r.funcIndex = funcIndex;
     this.at = body.offset;
     const n = type.params.length + body.numLocals;
-    if (n > this.locals.length) this.locals = new Uint8Array(Math.max(n, 2 * this.locals.length));
+    if (n > this.locals.length) {
+      this.locals = new Int32Array(Math.max(n, 2 * this.locals.length));
+      this.uninit = new Uint8Array(this.locals.length);
+    }
     const locals = this.locals;
     // Indexed loops: an iterator per loop is garbage, and slow before this is optimised.
     const params = type.params;
     let k = 0;
-    for (; k < params.length; k++) locals[k] = params[k]!;
+    for (; k < params.length; k++) locals[k] = canonicalRef(params[k]!, this.canon);
+    this.uninit.fill(0, 0, n);
+    this.initLogLength = 0;
     const groups = body.localGroups;
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
       this.checkValType(g.type);
-      locals.fill(g.type, k, k + g.count);
+      const t = canonicalRef(g.type, this.canon);
+      locals.fill(t, k, k + g.count);
+      // A non-nullable reference has no default: it must be set before it is read.
+      if (t > 0xff && !isNullable(t)) this.uninit.fill(1, k, k + g.count);
       k += g.count;
     }
     this.numLocals = k;
@@ -245,6 +273,36 @@ class FunctionValidator {
 
   private checkValType(t: number): void {
     if (t === ValType.V128 && !this.simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', this.at, this.funcIndex, null);
+    if (t > 0xff && heapIndex(t) >= this.numTypes) this.fail(`unknown type ${heapIndex(t)}`);
+  }
+
+  /** A value type read from the body: checked, with its type index made canonical. */
+  private bodyType(t: number): number {
+    this.checkValType(t);
+    return canonicalRef(t, this.canon);
+  }
+
+  /** Typed function references' operators are refused when the feature is off. */
+  private requireTypedRefs(): void {
+    if (!this.typedRefs) throw new UnsupportedFeatureError(FEATURE.typedFunctionReferences, 'illegal opcode', this.at, this.funcIndex);
+  }
+
+  // ── local initialization (typed function references) ───────────────────────────────
+
+  /** A first local.set/tee of a non-nullable local on this path. */
+  private markInit(index: number): void {
+    this.uninit[index] = 0;
+    if (this.initLogLength === this.initLog.length) {
+      const next = new Int32Array(this.initLog.length * 2);
+      next.set(this.initLog);
+      this.initLog = next;
+    }
+    this.initLog[this.initLogLength++] = index;
+  }
+
+  /** Forget the initializations since the log had `length` entries (a block ended). */
+  private resetInits(length: number): void {
+    while (this.initLogLength > length) this.uninit[this.initLog[--this.initLogLength]!] = 1;
   }
 
   // ── operand stack ───────────────────────────────────────────────────────────────────
@@ -254,8 +312,8 @@ class FunctionValidator {
     this.vals[this.sp++] = t;
   }
 
-  private growVals(): Uint8Array {
-    const next = new Uint8Array(this.vals.length * 2);
+  private growVals(): Int32Array {
+    const next = new Int32Array(this.vals.length * 2);
     next.set(this.vals);
     this.vals = next;
     return next;
@@ -289,7 +347,7 @@ class FunctionValidator {
       this.fail(`type mismatch: expected ${typeName(expected)} but the stack is empty`);
     }
     const actual = this.vals[--this.sp]!;
-    if (actual !== expected && actual !== UNKNOWN && expected !== UNKNOWN) {
+    if (actual !== expected && actual !== UNKNOWN && expected !== UNKNOWN && !isSubtype(actual, expected)) {
       this.fail(`type mismatch: expected ${typeName(expected)} but got ${typeName(actual)}`);
     }
     return actual;
@@ -316,6 +374,7 @@ class FunctionValidator {
     this.ctrlSig[d] = sig;
     this.ctrlHeight[d] = this.sp;
     this.ctrlUnreachable[d] = 0;
+    this.ctrlInit[d] = this.initLogLength;
     this.depth = d + 1;
     this.height = this.sp;
   }
@@ -326,6 +385,9 @@ class FunctionValidator {
     const sig = new Int32Array(n);
     const height = new Int32Array(n);
     const unreachable = new Uint8Array(n);
+    const init = new Int32Array(n);
+    init.set(this.ctrlInit);
+    this.ctrlInit = init;
     op.set(this.ctrlOp);
     sig.set(this.ctrlSig);
     height.set(this.ctrlHeight);
@@ -352,6 +414,7 @@ class FunctionValidator {
     }
     this.depth = d;
     if (d > 0) this.height = this.ctrlHeight[d - 1]!;
+    if (this.initLogLength !== this.ctrlInit[d]) this.resetInits(this.ctrlInit[d]!);
     return d;
   }
 
@@ -393,6 +456,7 @@ class FunctionValidator {
       this.checkValType(b);
       return VALUE_SIG[b]!;
     }
+    if ((b === 0x63 || b === 0x64) && this.typedRefs) return refBlockSig(this.sigs, this.bodyType(r.readValType()));
     // A type index, as r.readBlockType reads it (without its object).
     const start = r.pos;
     const index = r.readVarS33();
@@ -409,10 +473,9 @@ class FunctionValidator {
     return FIRST_TYPE_SIG + t;
   }
 
-  private tableType(index: number): ValType {
-    const t = this.m.tables[index];
-    if (!t) return this.fail(`unknown table ${index}`);
-    return t.elemType;
+  private tableType(index: number): number {
+    if (index >= this.tableTypes.length) return this.fail(`unknown table ${index}`);
+    return this.tableTypes[index]!;
   }
 
   private checkMemory(): void {
@@ -525,6 +588,7 @@ class FunctionValidator {
     const bytes = this.bytes;
     const end = r.end;
     const locals = this.locals;
+    const uninit = this.uninit;
     const numLocals = this.numLocals;
     // Module facts in locals too: a field first read by an operator that only shows up
     // after the loop was optimised would cost a deoptimisation (no type feedback yet).
@@ -620,6 +684,10 @@ class FunctionValidator {
             pos = r.pos;
           }
           if (index >= numLocals) this.failAt(`unknown local ${index}`, at);
+          if (uninit[index] !== 0) {
+            if (op === Op.LocalGet) this.failAt(`uninitialized local ${index}`, at);
+            this.markInit(index);
+          }
           if (useScore !== null) {
             useScore[index] += this.weight;
             if (this.loops > 0) useInLoop![index] = 1;
@@ -723,7 +791,7 @@ class FunctionValidator {
     const s = this.sigs;
     const n = s.paramCount[sig]!;
     if (n !== s.resultCount[sig]!) return false;
-    for (let i = 0; i < n; i++) if (s.pool[s.paramStart[sig]! + i] !== s.pool[s.resultStart[sig]! + i]) return false;
+    for (let i = 0; i < n; i++) if (!isSubtype(s.pool[s.paramStart[sig]! + i]!, s.pool[s.resultStart[sig]! + i]!)) return false;
     return true;
   }
 
@@ -793,7 +861,7 @@ class FunctionValidator {
         const table = r.readVarU32();
         const elemType = this.tableType(table);
         if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
-        if (elemType !== ValType.FuncRef) this.fail('type mismatch: call_indirect requires a funcref table');
+        if (!isSubtype(elemType, ValType.FuncRef)) this.fail('type mismatch: call_indirect requires a funcref table');
         const sig = FIRST_TYPE_SIG + typeIndex;
         this.pop(this.tableAddr(table));
         this.popTypes(this.sigs.paramStart[sig]!, this.sigs.paramCount[sig]!);
@@ -830,8 +898,7 @@ class FunctionValidator {
       case Op.SelectT: {
         const n = r.readVarU32();
         if (n !== 1) this.fail('invalid result arity');
-        const t = r.readValType();
-        this.checkValType(t);
+        const t = this.bodyType(r.readValType());
         this.pop(ValType.I32);
         this.pop(t);
         this.pop(t);
@@ -864,7 +931,7 @@ class FunctionValidator {
         return;
       }
       case Op.RefNull:
-        this.push(r.readRefType());
+        this.push(this.bodyType(r.readHeapType()));
         return;
       case Op.RefIsNull: {
         const t = this.popAny();
@@ -876,9 +943,18 @@ class FunctionValidator {
         const index = r.readVarU32();
         if (index >= this.m.funcs.length) this.fail(`unknown function ${index}`);
         if (!this.ctx.declaredRefs[index]) this.fail(`undeclared function reference ${index}`);
-        this.push(ValType.FuncRef);
+        // With typed function references, ref.func is a non-null reference of its exact type.
+        this.push(this.typedRefs ? typedRef(this.canon[this.m.funcs[index]!]!, false) : ValType.FuncRef);
         return;
       }
+      case Op.CallRef:
+      case Op.ReturnCallRef:
+      case Op.RefAsNonNull:
+      case Op.BrOnNull:
+      case Op.BrOnNonNull:
+        this.requireTypedRefs();
+        this.typedRefOp(op);
+        return;
       case Op.ReturnCall:
       case Op.ReturnCallIndirect:
         this.returnCall(op);
@@ -1002,9 +1078,9 @@ class FunctionValidator {
     if (lCount !== count + (withRef ? 1 : 0)) this.fail('type mismatch: catch clause and label arity differ');
     const pool = sigs.pool;
     for (let i = 0; i < count; i++) {
-      if (pool[start + i] !== pool[lStart + i]) this.fail('type mismatch: catch clause and label types differ');
+      if (!isSubtype(pool[start + i]!, pool[lStart + i]!)) this.fail('type mismatch: catch clause and label types differ');
     }
-    if (withRef && pool[lStart + count] !== ValType.ExnRef) this.fail('type mismatch: catch clause passes an exnref');
+    if (withRef && !isSubtype(ValType.ExnRef | 0x100, pool[lStart + count]!)) this.fail('type mismatch: catch clause passes an exnref');
   }
 
   /** return_call / return_call_indirect (tail calls; rules in tail-calls.ts). */
@@ -1021,7 +1097,7 @@ class FunctionValidator {
       const table = r.readVarU32();
       const elemType = this.tableType(table);
       if (typeIndex >= this.numTypes) this.fail(`unknown type ${typeIndex}`);
-      if (elemType !== ValType.FuncRef) this.fail('type mismatch: return_call_indirect requires a funcref table');
+      if (!isSubtype(elemType, ValType.FuncRef)) this.fail('type mismatch: return_call_indirect requires a funcref table');
       sig = FIRST_TYPE_SIG + typeIndex;
       this.pop(this.tableAddr(table));
     }
@@ -1043,7 +1119,7 @@ class FunctionValidator {
     const defaultStart = this.labelStart(dflt);
     const arity = this.labelCount(dflt);
     this.pop(ValType.I32);
-    if (arity > this.popped.length) this.popped = new Uint8Array(arity);
+    if (arity > this.popped.length) this.popped = new Int32Array(arity);
     const popped = this.popped;
     const pool = this.sigs.pool;
     for (let k = 0; k < n; k++) {
@@ -1177,7 +1253,7 @@ class FunctionValidator {
         const table = r.readVarU32();
         const t = this.tableType(table);
         const e = this.elemType(seg);
-        if (e !== t) this.fail(`type mismatch: table.init of ${typeName(e)} segment into ${typeName(t)} table`);
+        if (!isSubtype(e, t)) this.fail(`type mismatch: table.init of ${typeName(e)} segment into ${typeName(t)} table`);
         this.popI32s(2);
         this.pop(this.tableAddr(table));
         return;
@@ -1190,7 +1266,7 @@ class FunctionValidator {
         const srcTable = r.readVarU32();
         const dst = this.tableType(dstTable);
         const src = this.tableType(srcTable);
-        if (dst !== src) this.fail(`type mismatch: table.copy from ${typeName(src)} table to ${typeName(dst)} table`);
+        if (!isSubtype(src, dst)) this.fail(`type mismatch: table.copy from ${typeName(src)} table to ${typeName(dst)} table`);
         // table64: as memory.copy, the length is i64 only between two 64-bit tables.
         const d = this.tableAddr(dstTable);
         const sa = this.tableAddr(srcTable);
@@ -1243,10 +1319,82 @@ class FunctionValidator {
     for (let i = 0; i < n; i++) this.pop(ValType.I32);
   }
 
-  private elemType(index: number): ValType {
+  private elemType(index: number): number {
     const e = this.m.elems[index];
     if (!e) return this.fail(`unknown elem segment ${index}`);
-    return e.elemType;
+    return canonicalRef(e.elemType, this.canon);
+  }
+
+  // ── typed function references (docs/typed-references.md) ────────────────────────────
+
+  /** A call_ref / return_call_ref immediate: the signature of type `index`. */
+  private refCallSig(): number {
+    const index = this.r.readVarU32();
+    if (index >= this.numTypes) this.fail(`unknown type ${index}`);
+    // The callee operand: a (ref null $t) (a null one traps at run time).
+    this.pop(typedRef(this.canon[index]!, true));
+    return FIRST_TYPE_SIG + index;
+  }
+
+  /** Pops a reference (any); UNKNOWN when the stack is polymorphic here. */
+  private popRef(what: string): number {
+    const t = this.popAny();
+    if (t !== UNKNOWN && !isRefType(t)) this.fail(`type mismatch: ${what} expects a reference but got ${typeName(t)}`);
+    return t;
+  }
+
+  private typedRefOp(op: number): void {
+    const r = this.r;
+    const sigs = this.sigs;
+    switch (op) {
+      case Op.CallRef: {
+        if (this.uses !== null) this.uses.callWeight += this.weight;
+        const sig = this.refCallSig();
+        this.popTypes(sigs.paramStart[sig]!, sigs.paramCount[sig]!);
+        this.pushTypes(sigs.resultStart[sig]!, sigs.resultCount[sig]!);
+        return;
+      }
+      case Op.ReturnCallRef: {
+        if (this.m.features?.tailCalls === false) throw new UnsupportedFeatureError(FEATURE.tailCalls, 'illegal opcode', this.at, this.funcIndex);
+        if (this.uses !== null) this.uses.callWeight += this.weight;
+        const sig = this.refCallSig();
+        this.popTypes(sigs.paramStart[sig]!, sigs.paramCount[sig]!);
+        if (!sameResults(sigs, this.funcSig, sig)) this.fail('type mismatch: tail call results differ from the function\'s');
+        this.setUnreachable();
+        return;
+      }
+      case Op.RefAsNonNull: {
+        const t = this.popRef('ref.as_non_null');
+        this.push(t === UNKNOWN ? UNKNOWN : withNullable(t, false));
+        return;
+      }
+      case Op.BrOnNull: {
+        const d = this.label(r.readVarU32());
+        const t = this.popRef('br_on_null');
+        const start = this.labelStart(d);
+        const count = this.labelCount(d);
+        this.popTypes(start, count);
+        this.pushTypes(start, count);
+        this.push(t === UNKNOWN ? UNKNOWN : withNullable(t, false));
+        return;
+      }
+      case Op.BrOnNonNull: {
+        const d = this.label(r.readVarU32());
+        const start = this.labelStart(d);
+        const count = this.labelCount(d);
+        // The label takes [t* (ref ht)]: the operand, non-null, is its last value.
+        if (count === 0) this.fail('type mismatch: br_on_non_null needs a label that takes a reference');
+        const target = sigs.pool[start + count - 1]!;
+        if (!isRefType(target)) this.fail(`type mismatch: br_on_non_null needs a label that takes a reference, not ${typeName(target)}`);
+        const t = this.popRef('br_on_non_null');
+        if (t !== UNKNOWN && !isSubtype(withNullable(t, false), target)) {
+          this.fail(`type mismatch: br_on_non_null passes ${typeName(withNullable(t, false))} to a label that takes ${typeName(target)}`);
+        }
+        this.popTypes(start, count - 1);
+        this.pushTypes(start, count - 1);
+        return;
+      }
+    }
   }
 }
 
@@ -1256,5 +1404,5 @@ function isNumeric(t: number): boolean {
 }
 
 function isRef(t: number): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef || t === ValType.ExnRef || t === UNKNOWN;
+  return t === UNKNOWN || isRefType(t);
 }

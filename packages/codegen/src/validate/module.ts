@@ -7,6 +7,8 @@ import { ValType, type Limits, type WasmModule } from '../wasm/types.js';
 import { globalsBefore, validateConstExpr } from './const-expr.js';
 import { validateBodies, type ValidateOptions } from './function.js';
 import { malformedBodyError } from './body-precedence.js';
+import { canonicalRef, heapIndex, isNullable, isSubtype } from '../wasm/ref-types.js';
+import { moduleCanon } from '../wasm/type-canon.js';
 
 /** Memories are limited to 4 GiB: 65536 pages of 64 KiB. */
 const MAX_MEMORY_PAGES = 65536;
@@ -77,14 +79,18 @@ export function validateModule(m: WasmModule, options: ValidateOptions = {}): vo
  */
 export function validateModuleStructure(m: WasmModule, options: ValidateOptions = {}): void {
   const simd = options.simd !== false;
-  const checkValType = (t: ValType, at?: number): void => {
+  // `below`: a type definition may name itself and earlier types only (wasm/type-canon.ts).
+  const checkValType = (t: ValType, at?: number, below = m.types.length): void => {
     if (t === ValType.V128 && !simd) throw new UnsupportedFeatureError('SIMD', 'SIMD not supported', at, undefined, null);
+    if (t > 0xff && heapIndex(t) >= below) fail(`unknown type ${heapIndex(t)}`, at);
   };
   const typesAt = sectionAt(m, 1);
-  for (const t of m.types) {
-    for (const v of t.params) checkValType(v, typesAt);
-    for (const v of t.results) checkValType(v, typesAt);
+  for (let i = 0; i < m.types.length; i++) {
+    const t = m.types[i]!;
+    for (const v of t.params) checkValType(v, typesAt, i + 1);
+    for (const v of t.results) checkValType(v, typesAt, i + 1);
   }
+  const canon = moduleCanon(m);
 
   const importsAt = sectionAt(m, 2);
   for (const imp of m.imports) {
@@ -94,6 +100,7 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
         checkTypeIndex(m, d.typeIndex, importsAt);
         break;
       case 'table':
+        checkValType(d.type.elemType, importsAt);
         checkTableLimits(d.type.limits, importsAt);
         break;
       case 'memory':
@@ -114,19 +121,29 @@ export function validateModuleStructure(m: WasmModule, options: ValidateOptions 
   for (let i = m.numImportedMemories; i < m.memories.length; i++) checkMemoryLimits(m.memories[i]!, sectionAt(m, 5));
   if (m.memories.length > 1 && m.features?.multiMemory !== true) throw new UnsupportedFeatureError(FEATURE.multiMemory, 'multiple memories', sectionAt(m, 5) ?? importsAt);
 
+  // Tables are checked here, after the globals their initializers may read.
   for (let i = 0; i < m.globals.length; i++) {
     const g = m.globals[i]!;
     checkValType(g.type.type, sectionAt(m, 6));
     validateConstExpr(m, g.init, g.type.type, globalsBefore(m, i));
   }
+  for (let i = m.numImportedTables; i < m.tables.length; i++) {
+    const t = m.tables[i]!;
+    checkValType(t.elemType, sectionAt(m, 4));
+    // A non-nullable element type has no default: the table needs an initializer.
+    // Tables come before the globals a module defines: only imported ones are readable.
+    if (t.init !== undefined) validateConstExpr(m, t.init, t.elemType, m.importedGlobals.length);
+    else if (!isNullable(t.elemType)) fail('type mismatch: a table of non-nullable references needs an initializer', sectionAt(m, 4));
+  }
 
   for (const e of m.elems) {
+    checkValType(e.elemType, e.offset?.offset ?? sectionAt(m, 9));
     if (e.mode === 'active') {
       const table = m.tables[e.table];
       if (!table) fail(`unknown table ${e.table}`, e.offset?.offset);
       if (!e.offset) throw new Error('BUG: active element segment without offset');
       validateConstExpr(m, e.offset, table.limits.address64 === true ? ValType.I64 : ValType.I32);
-      if (table.elemType !== e.elemType) fail('type mismatch: element segment type differs from its table', e.offset.offset);
+      if (!isSubtype(canonicalRef(e.elemType, canon), canonicalRef(table.elemType, canon))) fail('type mismatch: element segment type differs from its table', e.offset.offset);
     }
     for (const item of e.init) validateConstExpr(m, item, e.elemType);
   }

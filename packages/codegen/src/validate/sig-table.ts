@@ -8,6 +8,8 @@
 
 import type { FuncType, WasmModule } from '../wasm/types.js';
 import { isValTypeByte } from '../wasm/reader.js';
+import { canonicalRef } from '../wasm/ref-types.js';
+import { moduleCanon } from '../wasm/type-canon.js';
 
 export const EMPTY_SIG = 0;
 /** Indexed by a value type's byte: the id of the block type [] -> [t]; 0 elsewhere. */
@@ -22,12 +24,39 @@ for (let b = 0; b < 0x80; b++) {
 export const FIRST_TYPE_SIG = VALUE_TYPES.length + 1;
 
 export interface SigTable {
-  /** Every signature's types, back to back. */
-  readonly pool: Uint8Array;
-  readonly paramStart: Int32Array;
-  readonly paramCount: Int32Array;
-  readonly resultStart: Int32Array;
-  readonly resultCount: Int32Array;
+  /**
+   * Every signature's types, back to back; typed references with canonical type indices
+   * (wasm/type-canon.ts), so equivalent types are equal numbers.
+   */
+  pool: Int32Array;
+  paramStart: Int32Array;
+  paramCount: Int32Array;
+  resultStart: Int32Array;
+  resultCount: Int32Array;
+  /** Block types [] -> [t] of typed references, added as validation meets them (refBlockSig). */
+  refSigs?: Map<number, number>;
+}
+
+/** The id of the block type [] -> [t] for a typed reference t (canonical), added on first use. */
+export function refBlockSig(table: SigTable, t: number): number {
+  const map = (table.refSigs ??= new Map());
+  const known = map.get(t);
+  if (known !== undefined) return known;
+  const id = table.paramStart.length;
+  const grow = (a: Int32Array, v: number): Int32Array => {
+    const next = new Int32Array(a.length + 1);
+    next.set(a);
+    next[a.length] = v;
+    return next;
+  };
+  const at = table.pool.length;
+  table.pool = grow(table.pool, t);
+  table.paramStart = grow(table.paramStart, at);
+  table.paramCount = grow(table.paramCount, 0);
+  table.resultStart = grow(table.resultStart, at);
+  table.resultCount = grow(table.resultCount, 1);
+  map.set(t, id);
+  return id;
 }
 
 export function buildSigTable(m: WasmModule): SigTable {
@@ -36,7 +65,8 @@ export function buildSigTable(m: WasmModule): SigTable {
   for (const t of m.types) sigs.push(t);
   let size = 0;
   for (const s of sigs) size += s.params.length + s.results.length;
-  const pool = new Uint8Array(size);
+  const pool = new Int32Array(size);
+  const canon = moduleCanon(m);
   const n = sigs.length;
   const table = {
     pool,
@@ -50,10 +80,10 @@ export function buildSigTable(m: WasmModule): SigTable {
     const s = sigs[i]!;
     table.paramStart[i] = k;
     table.paramCount[i] = s.params.length;
-    for (const t of s.params) pool[k++] = t;
+    for (const t of s.params) pool[k++] = canonicalRef(t, canon);
     table.resultStart[i] = k;
     table.resultCount[i] = s.results.length;
-    for (const t of s.results) pool[k++] = t;
+    for (const t of s.results) pool[k++] = canonicalRef(t, canon);
   }
   return table;
 }

@@ -3,6 +3,7 @@
 // (wasm/operators.ts), so the validator's main switch only has to spell out the
 // instructions with interesting rules.
 
+import { refTypeName } from '../wasm/ref-types.js';
 import { ValType } from '../wasm/types.js';
 import { ImmKind, OP_ROWS, PREFIX_SPACES, type Operator } from '../wasm/opcodes.js';
 
@@ -61,6 +62,7 @@ export function typeName(t: ValType | undefined): string {
     case ValType.ExternRef:
       return 'externref';
     default:
+      if (t !== undefined && t > 0xff) return refTypeName(t);
       return t === undefined ? 'nothing' : 'any';
   }
 }

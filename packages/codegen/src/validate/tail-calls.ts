@@ -4,13 +4,14 @@
 // stack work is the function validator's; this file holds the rule that is new.
 
 import type { SigTable } from './sig-table.js';
+import { isSubtype } from '../wasm/ref-types.js';
 
-/** Whether signature `callee`'s results are the same list as `caller`'s. */
+/** Whether signature `callee`'s results can be returned as `caller`'s (each a subtype). */
 export function sameResults(sigs: SigTable, caller: number, callee: number): boolean {
   const n = sigs.resultCount[caller]!;
   if (sigs.resultCount[callee] !== n) return false;
   const a = sigs.resultStart[caller]!;
   const b = sigs.resultStart[callee]!;
-  for (let i = 0; i < n; i++) if (sigs.pool[a + i] !== sigs.pool[b + i]) return false;
+  for (let i = 0; i < n; i++) if (!isSubtype(sigs.pool[b + i]!, sigs.pool[a + i]!)) return false;
   return true;
 }

@@ -24,6 +24,7 @@ export function scanBody(r: BinaryReader): void {
     const at = r.pos;
     const op = r.readU8();
     if (!r.features.exceptions && isExceptionOp(op)) r.fail('illegal opcode', at);
+    if (r.features.typedFunctionReferences === false && isTypedRefOp(op)) r.fail('illegal opcode', at);
     readImmediates(r, op, at);
     if (op === Op.Delegate) {
       // delegate ends its try like `end`.
@@ -110,7 +111,7 @@ function readImm(r: BinaryReader, kind: number, op: number, at: number): void {
       r.skip(8);
       return;
     case ImmKind.RefType:
-      r.readRefType();
+      r.readHeapType();
       return;
     case ImmKind.V128Const:
     case ImmKind.Shuffle:
@@ -164,4 +165,9 @@ function readZeroByte(r: BinaryReader): void {
 /** The exception-handling opcodes (accepted only with DecodeOptions.exceptions). */
 export function isExceptionOp(op: number): boolean {
   return (op >= Op.Try && op <= Op.ThrowRef) || op === Op.Delegate || op === Op.CatchAll || op === Op.TryTable;
+}
+
+/** The operators of typed function references (refused when the feature is off). */
+export function isTypedRefOp(op: number): boolean {
+  return op === Op.CallRef || op === Op.ReturnCallRef || op === Op.RefAsNonNull || op === Op.BrOnNull || op === Op.BrOnNonNull;
 }

@@ -70,7 +70,7 @@ function parse(r: BinaryReader, out: ConstInstr[] | null): void {
         instrs.push({ op: 'f64.const', bits: r.readF64Bits() });
         break;
       case Op.RefNull:
-        instrs.push({ op: 'ref.null', type: r.readRefType() });
+        instrs.push({ op: 'ref.null', type: r.readHeapType() });
         break;
       case Op.RefFunc:
         instrs.push({ op: 'ref.func', index: r.readVarU32() });

@@ -335,7 +335,8 @@ export function blockSignature(m: WasmModule, bt: BlockType): FuncType {
     case 'empty':
       return EMPTY_SIGNATURE;
     case 'value': {
-      const sig = VALUE_SIGNATURES[bt.type];
+      // A typed reference is a pointer like funcref for the compiler (wasm/ref-types.ts).
+      const sig = VALUE_SIGNATURES[bt.type > 0xff ? bt.type & 0xff : bt.type];
       if (!sig) throw new Error(`BUG: block type ${bt.type} is no value type`);
       return sig;
     }

@@ -39,7 +39,7 @@ export const enum ImmKind {
   I64,
   F32,
   F64,
-  /** ref.null: a reference type byte. */
+  /** ref.null: a heap type (an abstract type's byte, or a type index with typed function references). */
   RefType,
   /** A prefix byte followed by a u32 sub-opcode (and that operator's immediates). */
   Prefix,
@@ -228,6 +228,9 @@ export const OPERATORS: readonly Operator[] = [
   // Tail calls end the block like `return` (Control: lowered in dead code, where they skip).
   op(0x12, 'return_call', INDEX, SPECIAL, CONTROL),
   op(0x13, 'return_call_indirect', CALL_INDIRECT_IMM, SPECIAL, CONTROL),
+  // Typed function references (docs/typed-references.md): calls through a (ref null $t).
+  op(0x14, 'call_ref', INDEX, SPECIAL, CALL_INDIRECT),
+  op(0x15, 'return_call_ref', INDEX, SPECIAL, CONTROL),
   op(0x18, 'delegate', INDEX, SPECIAL, CONTROL),
   op(0x19, 'catch_all', NONE, SPECIAL, CONTROL),
   op(0x1a, 'drop', NONE, SPECIAL, PARAMETRIC),
@@ -402,6 +405,9 @@ export const OPERATORS: readonly Operator[] = [
   op(0xd0, 'ref.null', REF_TYPE, SPECIAL, REF),
   op(0xd1, 'ref.is_null', NONE, SPECIAL, REF),
   op(0xd2, 'ref.func', INDEX, SPECIAL, REF),
+  op(0xd4, 'ref.as_non_null', NONE, SPECIAL, REF),
+  op(0xd5, 'br_on_null', INDEX, SPECIAL, CONTROL),
+  op(0xd6, 'br_on_non_null', INDEX, SPECIAL, CONTROL),
   // 0xFC prefix
   fc(0, 'i32.trunc_sat_f32_s', NONE, 'f32 -> i32', FLOAT_CONVERT),
   fc(1, 'i32.trunc_sat_f32_u', NONE, 'f32 -> i32', FLOAT_CONVERT),

@@ -10,6 +10,7 @@ import type { DataSegmentTable } from './data-segments.js';
 import { Op } from './opcodes.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { limitsFlagsFeature } from './future-features.js';
+import { abstractRef } from './ref-types.js';
 import {
   ValType,
   type ConstExpr,
@@ -111,7 +112,20 @@ export function readFunctionSection(r: BinaryReader, m: WasmModule): void {
 
 export function readTableSection(r: BinaryReader, m: WasmModule): void {
   const n = r.readCount();
-  for (let i = 0; i < n; i++) m.tables.push(readTableType(r));
+  for (let i = 0; i < n; i++) {
+    // Typed function references: 0x40 0x00 announces a table type followed by an
+    // initializer expression for its elements (else they start null).
+    if (r.peekU8() === 0x40 && r.features.typedFunctionReferences !== false) {
+      const at = r.pos;
+      r.pos++;
+      if (r.readU8() !== 0x00) r.fail('malformed table type', at);
+      const type = readTableType(r);
+      type.init = readConstExpr(r);
+      m.tables.push(type);
+    } else {
+      m.tables.push(readTableType(r));
+    }
+  }
 }
 
 export function readMemorySection(r: BinaryReader, m: WasmModule): void {
@@ -178,7 +192,8 @@ function readElemSegment(r: BinaryReader): ElemSegment {
   const table = active && flags & 2 ? r.readVarU32() : 0;
   const offset = active ? readConstExpr(r) : undefined;
   const usesExprs = (flags & 4) !== 0;
-  let elemType = ValType.FuncRef;
+  // Function indices are never null: with typed function references their type is (ref func).
+  let elemType = !usesExprs && r.features.typedFunctionReferences !== false ? abstractRef(ValType.FuncRef, false) : ValType.FuncRef;
   // Flags 0 and 4 have an implicit funcref type; all others spell it out.
   if (flags !== 0 && flags !== 4) {
     if (usesExprs) {

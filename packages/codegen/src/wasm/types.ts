@@ -44,6 +44,8 @@ export interface Limits {
 export interface TableType {
   elemType: ValType;
   limits: Limits;
+  /** Typed function references: the value every element starts with (else null). */
+  init?: ConstExpr;
 }
 
 export interface GlobalType {

@@ -46,7 +46,7 @@
 // tampering: whoever can write the bytes can write any code with valid checksums, so
 // serialized bytes must come from a trusted place, as an executable does (docs/cache.md).
 import { createHash } from 'node:crypto';
-import { canonicalTypeId, cpuFeatures, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
+import { moduleCanonicalTypeIds, cpuFeatures, decodeAcceptedModule, type CompiledCode, type DecodeOptions, type OffsetMap, type WasmModule } from '@wasmjit/codegen';
 import { copyCode, loadCheckedCode, loadCheckedCodeAsync, type CodeRegion } from '../code-memory.js';
 import type { BoundsChecks } from '../engine.js';
 import type { CodeSettings, Prebuilt } from '../module.js';
@@ -297,7 +297,7 @@ function prepareLoad(source: EntrySource, settings: CodeSettings, options: Deser
     };
   }
   // This process's signature id of each type, written at the sites as the code is loaded.
-  const ids = Int32Array.from(wasm.types, (t) => canonicalTypeId(t.params, t.results));
+  const ids = Int32Array.from(moduleCanonicalTypeIds(wasm));
   const stored = header.settings;
   const moduleSettings: CodeSettings = {
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,

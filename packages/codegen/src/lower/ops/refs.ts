@@ -8,6 +8,7 @@ import { vmctxMem } from '../masm/macro-assembler.js';
 import { funcRefOffset } from '../../layout.js';
 import { Op } from '../../wasm/opcodes.js';
 import { ValType } from '../../wasm/types.js';
+import { lowered } from '../../wasm/ref-types.js';
 import type { BinaryReader } from '../../wasm/reader.js';
 import { Kind, constVal, regVal } from '../value.js';
 import type { FunctionCompiler } from '../function-compiler.js';
@@ -16,7 +17,7 @@ import type { FunctionCompiler } from '../function-compiler.js';
 export function refsFamily(fc: FunctionCompiler, r: BinaryReader, op: number): void {
   switch (op) {
     case Op.RefNull:
-      fc.push(constVal(r.readRefType(), 0n));
+      fc.push(constVal(lowered(r.readHeapType()), 0n));
       return;
     case Op.RefIsNull:
       refIsNull(fc);

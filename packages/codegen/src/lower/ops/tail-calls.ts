@@ -1,4 +1,4 @@
-// Tail calls (return_call, return_call_indirect): the callee replaces the caller's frame and
+// Tail calls (return_call, return_call_indirect, return_call_ref): the callee replaces the caller's frame and
 // returns straight to the caller's caller. The convention is docs/tail-calls.md's:
 //
 // - The arguments are first stored to the outgoing area as for a call (prepareCallArgs), so
@@ -35,6 +35,7 @@ import { rbpMem } from '../frame.js';
 const RETURN_ADDRESS = rbpMem(8);
 import { prepareCallArgs } from './calls.js';
 import { checkedCalleeRecord } from './call-indirect.js';
+import { checkedRefRecord } from './typed-refs.js';
 
 /** Whether a tail call to `sig` can reuse the caller's incoming area (see the file comment). */
 function fitsInPlace(fc: FunctionCompiler, sig: FuncType): boolean {
@@ -129,9 +130,24 @@ export function visitReturnCallIndirect(fc: FunctionCompiler, typeIndex: number,
   if (fc.dead) return;
   const sig = fc.module.types[typeIndex];
   if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
-  const a = fc.asm;
   // The checks of call_indirect, each with its own trap (table64 indexes included).
-  const record = checkedCalleeRecord(fc, sig, typeIndex, table);
+  tailCallRecord(fc, sig, checkedCalleeRecord(fc, sig, typeIndex, table));
+}
+
+/** return_call_ref (typed function references): call_ref's null check, then as return_call_indirect. */
+export function visitReturnCallRef(fc: FunctionCompiler, typeIndex: number): void {
+  if (fc.dead) return;
+  const sig = fc.module.types[typeIndex];
+  if (!sig) throw new Error(`BUG: no type ${typeIndex} (validation should have caught it)`);
+  tailCallRecord(fc, sig, checkedRefRecord(fc, sig));
+}
+
+/**
+ * The tail call to the function of `record` (in the scratch register, arguments in the
+ * outgoing area): a frame replacement within the instance, else an ordinary call.
+ */
+function tailCallRecord(fc: FunctionCompiler, sig: FuncType, record: Gpr): void {
+  const a = fc.asm;
   const after = a.newLabel();
   const fallback = a.newLabel();
   // Same instance: replace the frame. Another: an ordinary call (see the file comment).
