@@ -44,12 +44,12 @@ function linkTags(b: InstanceBuild): Tag[] {
     const given = importValue(b, imp.module, imp.name);
     const where = `import "${imp.module}" "${imp.name}"`;
     if (!isTag(given)) throw new LinkError(`${where}: tag import requires a WebAssembly.Tag`);
-    const want = b.wasm.types[imp.desc.typeIndex]!.params;
+    const want = boundarySig(b.wasm, b.wasm.types[imp.desc.typeIndex]!).params;
     const have = tagParams(given);
     if (have.length !== want.length || have.some((t, i) => t !== want[i])) throw new LinkError(`${where}: imported tag does not match the expected type`);
     tags.push(given);
   }
-  for (let i = b.wasm.numImportedTags; i < b.wasm.tags.length; i++) tags.push(newTag(b.wasm.types[b.wasm.tags[i]!]!.params));
+  for (let i = b.wasm.numImportedTags; i < b.wasm.tags.length; i++) tags.push(newTag(boundarySig(b.wasm, b.wasm.types[b.wasm.tags[i]!]!).params));
   return tags;
 }
 
