@@ -456,7 +456,7 @@ class FunctionValidator {
       this.checkValType(b);
       return VALUE_SIG[b]!;
     }
-    if ((b === 0x63 || b === 0x64) && this.typedRefs) return refBlockSig(this.sigs, this.bodyType(r.readValType()));
+    if (b === 0x63 || b === 0x64) return refBlockSig(this.sigs, this.bodyType(r.readValType()));
     // A type index, as r.readBlockType reads it (without its object).
     const start = r.pos;
     const index = r.readVarS33();

@@ -24,7 +24,7 @@ export function scanBody(r: BinaryReader): void {
     const at = r.pos;
     const op = r.readU8();
     if (!r.features.exceptions && isExceptionOp(op)) r.fail('illegal opcode', at);
-    if (r.features.typedFunctionReferences === false && isTypedRefOp(op)) r.fail('illegal opcode', at);
+    if (r.features.typedFunctionReferences === false && isTypedRefOp(op)) r.failTypedRefsOff('illegal opcode', at);
     readImmediates(r, op, at);
     if (op === Op.Delegate) {
       // delegate ends its try like `end`.

@@ -1,5 +1,6 @@
 // Encodings of wasm features newer than what wasmjit implements (Wasm 3.0 proposals, threads;
-// exception handling is implemented, behind DecodeOptions.exceptions),
+// exception handling is implemented, behind DecodeOptions.exceptions; typed function
+// references too, whose decoder and validator name the feature themselves when it is off),
 // recognised when decoding fails on them: the CompileError then names the feature
 // (UnsupportedFeatureError) instead of only saying "illegal opcode" or "malformed value type".
 // The message keeps the spec's wording in front, so a 2.0 test suite that expects the module
@@ -21,19 +22,12 @@ export const FEATURE = {
 const OPCODES: Record<number, string> = {
   0x12: FEATURE.tailCalls, // return_call
   0x13: FEATURE.tailCalls, // return_call_indirect
-  0x15: FEATURE.typedFunctionReferences, // return_call_ref (a tail call; what is missing is call_ref's typing)
-  0x14: FEATURE.typedFunctionReferences, // call_ref
-  0xd4: FEATURE.typedFunctionReferences, // ref.as_non_null
-  0xd5: FEATURE.typedFunctionReferences, // br_on_null
-  0xd6: FEATURE.typedFunctionReferences, // br_on_non_null
   0xd3: FEATURE.gc, // ref.eq
   0xfb: FEATURE.gc, // struct/array/i31/cast prefix
 };
 
 /** Value/reference/block type bytes of later proposals. */
 const TYPE_BYTES: Record<number, string> = {
-  0x63: FEATURE.typedFunctionReferences, // (ref null ht)
-  0x64: FEATURE.typedFunctionReferences, // (ref ht)
   0x6e: FEATURE.gc, // anyref
   0x6d: FEATURE.gc, // eqref
   0x6c: FEATURE.gc, // i31ref
@@ -58,8 +52,7 @@ function featureAt(bytes: Uint8Array, message: string, offset: number): string |
     case 'malformed block type':
       return TYPE_BYTES[b];
     case 'malformed reference type':
-      // 0x40 0x00 starts a table with an initializer expression (typed function references).
-      return b === 0x40 ? FEATURE.typedFunctionReferences : TYPE_BYTES[b];
+      return TYPE_BYTES[b];
     case 'malformed function type':
       return TYPE_FORMS.has(b) ? FEATURE.gc : undefined;
     case 'zero byte expected':

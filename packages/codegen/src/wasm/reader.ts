@@ -4,8 +4,8 @@
 // (unsigned) or copies of the sign bit (signed) ('integer too large'). Those two texts are the
 // ones the spec test suite's assert_malformed cases expect.
 
-import { CompileError } from '../errors.js';
-import { decodeError } from './future-features.js';
+import { CompileError, UnsupportedFeatureError } from '../errors.js';
+import { FEATURE, decodeError } from './future-features.js';
 import { ValType, type BlockType } from './types.js';
 import { MAX_TYPE_INDEX, abstractRef, typedRef } from './ref-types.js';
 
@@ -355,15 +355,26 @@ export class BinaryReader {
     const b = this.readU8();
     if (isValTypeByte(b)) return b as ValType;
     if (b === ValType.ExnRef && this.features.exceptions) return b as ValType;
-    if ((b === 0x63 || b === 0x64) && this.typedRefs()) return this.readHeapTypeAsRef(b === 0x63);
+    if (b === 0x63 || b === 0x64) return this.readRefPrefixed(b, 'malformed value type');
     return this.fail('malformed value type', this.pos - 1);
+  }
+
+  /** (ref null ht) / (ref ht) after its prefix byte b; with the feature off, fails naming it. */
+  private readRefPrefixed(b: number, message: string): ValType {
+    if (!this.typedRefs()) this.failTypedRefsOff(message, this.pos - 1);
+    return this.readHeapTypeAsRef(b === 0x63);
+  }
+
+  /** An encoding of typed function references while they are off (the 2.0 error, naming the feature). */
+  failTypedRefsOff(message: string, offset: number): never {
+    throw new UnsupportedFeatureError(FEATURE.typedFunctionReferences, message, offset, this.funcIndex);
   }
 
   /** A reference type, e.g. a table's element type: funcref, externref, (ref null? ht). */
   readRefType(): ValType {
     const b = this.readU8();
     if (b === ValType.FuncRef || b === ValType.ExternRef || (b === ValType.ExnRef && this.features.exceptions)) return b as ValType;
-    if ((b === 0x63 || b === 0x64) && this.typedRefs()) return this.readHeapTypeAsRef(b === 0x63);
+    if (b === 0x63 || b === 0x64) return this.readRefPrefixed(b, 'malformed reference type');
     return this.fail('malformed reference type', this.pos - 1);
   }
 
@@ -407,9 +418,9 @@ export class BinaryReader {
       this.pos++;
       return VALUE_BLOCKS[b]!;
     }
-    if ((b === 0x63 || b === 0x64) && this.typedRefs()) {
+    if (b === 0x63 || b === 0x64) {
       this.pos++;
-      return { kind: 'value', type: this.readHeapTypeAsRef(b === 0x63) };
+      return { kind: 'value', type: this.readRefPrefixed(b, 'malformed block type') };
     }
     const start = this.pos;
     const index = this.readVarS33();

@@ -115,7 +115,8 @@ export function readTableSection(r: BinaryReader, m: WasmModule): void {
   for (let i = 0; i < n; i++) {
     // Typed function references: 0x40 0x00 announces a table type followed by an
     // initializer expression for its elements (else they start null).
-    if (r.peekU8() === 0x40 && r.features.typedFunctionReferences !== false) {
+    if (r.peekU8() === 0x40) {
+      if (r.features.typedFunctionReferences === false) r.failTypedRefsOff('malformed reference type', r.pos);
       const at = r.pos;
       r.pos++;
       if (r.readU8() !== 0x00) r.fail('malformed table type', at);
