@@ -55,6 +55,7 @@ const LOCAL0 = [0x20, 0x00];
 /** Function 1: the callee of call, call_indirect and ref.func, of type 0, [i32] -> []. */
 const CALLEE = 1;
 const CALLEE_TYPE = 0;
+const REF_CALLEE = [0xd2, CALLEE];
 
 /**
  * The operators whose typing the validator spells out (no signature in their row), each
@@ -81,6 +82,15 @@ const SPECIAL: Record<string, Fixture> = {
   // Tail calls: the callee's results ([]) are the function's.
   return_call: { use: use(I32_CONST, [CALLEE]), wrong: use(I64_CONST, [CALLEE]) },
   return_call_indirect: { use: use([...I32_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]), wrong: use([...I64_CONST, ...I32_CONST], [CALLEE_TYPE, 0x00]) },
+  // Typed function references: the callee as ref.func (a (ref 0)), a null funcref for the null tests.
+  call_ref: { use: use([...I32_CONST, ...REF_CALLEE], [CALLEE_TYPE]), wrong: use([...I64_CONST, ...REF_CALLEE], [CALLEE_TYPE]) },
+  return_call_ref: { use: use([...I32_CONST, ...REF_CALLEE], [CALLEE_TYPE]), wrong: use([...I64_CONST, ...REF_CALLEE], [CALLEE_TYPE]) },
+  'ref.as_non_null': { use: use(NULL_FUNCREF, DROP), wrong: use(I32_CONST, DROP) },
+  br_on_null: { use: use([0x02, 0x40, ...NULL_FUNCREF], [0x00, ...DROP, 0x0b]), wrong: use([0x02, 0x40, ...I32_CONST], [0x00, ...DROP, 0x0b]) },
+  br_on_non_null: {
+    use: use([0x02, FUNCREF, ...NULL_FUNCREF], [0x00, ...NULL_FUNCREF, 0x0b, ...DROP]),
+    wrong: use([0x02, FUNCREF, ...I32_CONST], [0x00, ...NULL_FUNCREF, 0x0b, ...DROP]),
+  },
   drop: { use: use(LOCAL0, [], [I32]), wrong: use([], []) }, // no operand at all
   'select/0x1b': { use: use([...LOCAL0, 0x20, 1, 0x20, 2], DROP, [I32, I32, I32]), wrong: use([...LOCAL0, 0x20, 1, 0x20, 2], DROP, [I32, I32, I64]) },
   'select/0x1c': {
@@ -171,10 +181,10 @@ const isExceptionRow = (o: Operator) => o.prefix === 0 && EXCEPTION_OPS.has(o.na
 const LOWERED = OPERATORS.filter((o) => o.prefix !== 0xfd && !isExceptionRow(o));
 
 describe('codegen/operator table', () => {
-  it('has one row per encoding: 270 lowered (Wasm 2.0 without SIMD, 2 tail calls, 67 atomics), 8 exception handling and 256 SIMD rows', () => {
+  it('has one row per encoding: 275 lowered (Wasm 2.0 without SIMD, 2 tail calls, 5 typed function references, 67 atomics), 8 exception handling and 256 SIMD rows', () => {
     const keys = OPERATORS.map((o) => `${o.prefix}/${o.code}`);
     expect(new Set(keys).size).to.equal(keys.length);
-    expect(LOWERED.length).to.equal(183 + 2 + 18 + 67);
+    expect(LOWERED.length).to.equal(183 + 2 + 5 + 18 + 67);
     expect(OPERATORS.filter(isExceptionRow).length).to.equal(8);
     expect(OPERATORS.filter((o) => o.prefix === 0xfe).length).to.equal(67);
     expect(OPERATORS.length - LOWERED.length).to.equal(236 + 20 + 8);
@@ -222,7 +232,8 @@ describe('codegen/operator table', () => {
     }
     const control = OPERATORS.filter((o) => o.lowering === Lowering.Control).map((o) => o.name);
     expect(control).to.deep.equal(['unreachable', 'block', 'loop', 'if', 'else', 'try', 'catch', 'throw', 'rethrow', 'throw_ref', 'end',
-      'br', 'br_if', 'br_table', 'return', 'return_call', 'return_call_indirect', 'delegate', 'catch_all', 'try_table']);
+      'br', 'br_if', 'br_table', 'return', 'return_call', 'return_call_indirect', 'return_call_ref', 'delegate', 'catch_all', 'try_table',
+      'br_on_null', 'br_on_non_null']);
   });
 
   it('refuses every one-byte opcode and 0xfc/0xfe sub-opcode without a row', () => {
