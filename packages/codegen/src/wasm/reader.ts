@@ -362,7 +362,7 @@ export class BinaryReader {
   /** (ref null ht) / (ref ht) after its prefix byte b; with the feature off, fails naming it. */
   private readRefPrefixed(b: number, message: string): ValType {
     if (!this.typedRefs()) this.failTypedRefsOff(message, this.pos - 1);
-    return this.readHeapTypeAsRef(b === 0x63);
+    return this.readHeapTypeAsRef(b === 0x63, message);
   }
 
   /** An encoding of typed function references while they are off (the 2.0 error, naming the feature). */
@@ -381,7 +381,7 @@ export class BinaryReader {
   /** ref.null's immediate: a heap type; returns the nullable reference to it. */
   readHeapType(): ValType {
     if (!this.typedRefs()) return this.readRefType();
-    return this.readHeapTypeAsRef(true);
+    return this.readHeapTypeAsRef(true, 'malformed reference type');
   }
 
   /** typed function references (on unless switched off). */
@@ -394,7 +394,7 @@ export class BinaryReader {
    * reference type (ref null? ht) (wasm/ref-types.ts). Whether the index names a type is
    * the validator's business.
    */
-  private readHeapTypeAsRef(nullable: boolean): ValType {
+  private readHeapTypeAsRef(nullable: boolean, message: string): ValType {
     const b = this.peekU8();
     if (b === ValType.FuncRef || b === ValType.ExternRef || (b === ValType.ExnRef && this.features.exceptions)) {
       this.pos++;
@@ -403,7 +403,7 @@ export class BinaryReader {
     const start = this.pos;
     const index = this.readVarS33();
     // Negative values are abstract heap types of later proposals (GC's any, eq, none, ...).
-    if (index < 0) this.fail('malformed value type', start);
+    if (index < 0) this.fail(message, start);
     if (index > MAX_TYPE_INDEX) this.fail(`unknown type ${index}`, start);
     return typedRef(index, nullable);
   }

@@ -72,6 +72,8 @@ function globalImport(v: unknown, type: GlobalType, where: string): unknown {
     case ValType.FuncRef: case ValType.ExternRef:
       break; // converted by the runtime: any value for externref, a wasm function or null for funcref
     default:
+      // A typed function or extern reference: the runtime checks the value against the type.
+      if (type.type > 0xff && (type.type & 0xff) !== ValType.ExnRef) break;
       throw new LinkError(`${where} globals of this type cannot be imported from JS`);
   }
   return v;

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { CompileError, Engine, LinkError, RuntimeError } from '@wasmjit/runtime';
 import { parseWat } from '@wasmjit/text';
+import { WebAssembly as WA } from '@wasmjit/runtime/webassembly';
 
 type Fn = (...args: unknown[]) => unknown;
 const COMPILATIONS = ['eager', 'lazy'] as const;
@@ -184,6 +185,17 @@ describe('typed function references', () => {
       instantiate(gsrc, { m: { g: a.sq } });
       expect(() => instantiate(gsrc, { m: { g: a.nop } })).to.throw(LinkError);
       expect(() => instantiate(gsrc, { m: { g: null } })).to.throw(LinkError);
+    });
+
+    it('through the WebAssembly namespace: typed global imports and calls are checked the same way', () => {
+      const a = new WA.Instance(new WA.Module(parseWat(MOD))).exports as Record<string, Fn>;
+      expect(a.apply!(a.sq, 4)).to.equal(16);
+      expect(() => a.apply!(a.nop, 4)).to.throw(TypeError);
+      const gsrc = parseWat(`(module (type $ii (func (param i32) (result i32))) (import "m" "g" (global (ref $ii)))
+        (func (export "call") (result i32) (call_ref $ii (i32.const 9) (global.get 0))))`);
+      const b = new WA.Instance(new WA.Module(gsrc), { m: { g: a.sq } }).exports as Record<string, Fn>;
+      expect(b.call!()).to.equal(81);
+      expect(() => new WA.Instance(new WA.Module(gsrc), { m: { g: a.nop } })).to.throw(WA.LinkError);
     });
   });
 });

@@ -28,7 +28,7 @@ describe('wasm/opcodes', () => {
 
   it('names every opcode once (select has two encodings)', () => {
     const named = OP_NAMES.filter((n) => n && !n.startsWith('<'));
-    expect(named.length).to.equal(193); // 6 + 7 + 3 + 7 + 29 + 128 + 3, 8 of exception handling and the 2 tail calls
+    expect(named.length).to.equal(198); // 6 + 7 + 3 + 7 + 29 + 128 + 3, 8 of exception handling, the 2 tail calls and 5 of typed function references
     expect(new Set(named).size).to.equal(named.length - 1);
     expect(OP_NAMES[0x6a]).to.equal('i32.add');
     expect(OP_NAMES[0x1c]).to.equal('select');
