@@ -64,7 +64,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
       saving.push(generateDiffModule(opts.seed, i, opts.features).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
       return;
     }
-    const threads = opts.features === 'threads' ? ' --threads' : opts.features === 'wasm3' ? ' --wasm3' : '';
+    const threads = opts.features === 'simd' || opts.features === undefined ? '' : ` --${opts.features}`;
     const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed}${threads} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
     const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);
