@@ -16,7 +16,7 @@
 // try_table with plain clauses is exact: the body keeps its label depth (both are one
 // label), the tag's values are on the stack at the start of a legacy handler as they are at
 // a clause's branch, and a handler sits inside the try's label, hence l+1.
-import { ALL_FEATURES, BinaryReader, Op, readImmediates } from '@wasmjit/codegen';
+import { ALL_FEATURES, BinaryReader, CompileError, Op, readImmediates } from '@wasmjit/codegen';
 import { concat, encodeU32, readLeb, sectionBytes, splitSections } from './wasm-bytes.js';
 
 const EXNREF = 0x69; // also the abstract heap type `exn`
@@ -269,7 +269,13 @@ function rewriteInstructions(b: Uint8Array, pos: number, out: number[], toLegacy
       }
       default:
         r.pos = c.pos;
-        readImmediates(r, op, at);
+        try {
+          readImmediates(r, op, at);
+        } catch (e) {
+          // ref.as_non_null and the like: binaryen emits them without GC; V8 rejects them too.
+          if (e instanceof CompileError) throw new LegacyEhUnsupported(`${e.message.replace(/ @\+0x[0-9a-f]+/, '')} (opcode 0x${op.toString(16)})`);
+          throw e;
+        }
         c.pos = r.pos;
         copy(at);
         if (constExpr && c.pos > b.length) throw new Error('legacy-eh: runaway constant expression');
