@@ -4,7 +4,7 @@
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
 import { TTF_EH, TTF_SIMD, TTF_THREADS, TTF_WASM3, denanModule, ttfModule } from './ttf.js';
-import { LegacyEhUnsupported, legacyEhModules } from './legacy-eh.js';
+import { LegacyEhUnsupported, legacyEhModules, type LegacyEhStats } from './legacy-eh.js';
 import { unshareMemories } from './unshare-memory.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
@@ -34,7 +34,13 @@ export interface DiffJob {
 export type DiffFeatures = 'simd' | 'threads' | 'wasm3' | 'eh';
 
 export type DiffResult =
-  | { status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number }
+  | {
+    status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number;
+    /** Calls that ended in a wasm exception reaching JS; exceptions the fuzz imports caught. */
+    exceptions: number; caughtInJs: number;
+    /** try_tables in the module (the 'eh' features), i.e. in the legacy and try_table runs. */
+    tryTables: number;
+  }
   | { status: 'inconclusive'; why: string }
   | { status: 'mismatch'; differences: string[]; bytes: Uint8Array }
   | { status: 'error'; error: string; bytes?: Uint8Array };
@@ -135,7 +141,7 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
     bytes = await generateDiffModule(job.seed, job.index, job.features);
   }
   const eh = job.features === 'eh';
-  const split = (b: Uint8Array) => (eh ? legacyEhModules(b) : { legacy: b, modern: undefined });
+  const split = (b: Uint8Array): { legacy: Uint8Array; modern?: Uint8Array; stats?: LegacyEhStats } => (eh ? legacyEhModules(b) : { legacy: b });
   let parts;
   try {
     parts = split(bytes);
@@ -162,5 +168,8 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
   return {
     status: 'match', exports: v8.calls.length, calls: v8.calls.length,
     traps: v8.calls.filter((o) => o.outcome.startsWith('trap:')).length, nanPayloadDiffs: c.nanPayloadDiffs, bytesLength: bytes.length,
+    exceptions: v8.calls.filter((o) => o.outcome.startsWith('exception:')).length,
+    caughtInJs: v8.log.filter((l) => l.startsWith('caught exception:')).length,
+    tryTables: parts.stats?.tryTables ?? 0,
   };
 }

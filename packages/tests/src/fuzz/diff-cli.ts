@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   });
   console.log(`modules: ${s.iterations} in ${formatMs(s.ms)}: ${s.matched} matched V8 in both bounds-check modes (${s.exports} exports called, ${s.traps} of the calls trapped), ${s.inconclusive} inconclusive, ${s.v8Timeouts} timed out in generation or V8`);
   for (const [why, n] of s.inconclusiveWhy) console.log(`  inconclusive: ${n} × ${why}`);
+  if (s.exceptions || s.caughtInJs || s.tryTables) console.log(`exceptions: ${s.exceptions} calls ended in a wasm exception reaching JS (tag and payload compared), ${s.caughtInJs} caught by the JS imports; ${s.tryTables} try_tables run as legacy try and as try_table`);
   console.log(`NaN payload differences accepted (both quiet NaNs): ${s.nanPayloadDiffs}`);
   console.log(`findings: ${s.findings.length}${s.findings.length ? ` (written to ${out}/)` : ''}`);
   for (const f of s.findings.slice(0, 20)) console.log(`  ${f.id}: ${f.what}`);
