@@ -215,6 +215,10 @@ function findHandler(e: unknown, entered: { readonly domain: RefDomain }): { rbp
     const regions = regionsOf(parts.wasm, c.funcIndex);
     if (regions.length === 0) continue;
     const site = lookupWasmOffset(c.map, codeOffset - c.base, c.start - c.base);
+    // A tail call ended this frame before its callee ran; a host callee (and anything
+    // else made as call + return) still finds the frame on the stack, but none of its
+    // handlers may take what the callee throws.
+    if (isTailCall(parts.wasm.bytes[site])) continue;
     for (let g = innermost(regions, site); g >= 0; g = regions[g]!.parent) {
       for (const k of regions[g]!.clauses) {
         if (k.kind < Kind.CatchAll && member.tags[k.tag] !== tag) continue;
@@ -225,6 +229,11 @@ function findHandler(e: unknown, entered: { readonly domain: RefDomain }): { rbp
     }
   }
   return null;
+}
+
+/** return_call or return_call_indirect (return_call_ref needs typed references: not decoded). */
+function isTailCall(op: number | undefined): boolean {
+  return op === Op.ReturnCall || op === Op.ReturnCallIndirect;
 }
 
 // ── the builtins ─────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 // The package scenarios, in the order the test and the benchmark run them.
 import brotli from './scenarios/brotli.js';
 import duckdb from './scenarios/duckdb.js';
+import duckdbEh from './scenarios/duckdb-eh.js';
 import esbuild from './scenarios/esbuild.js';
 import ffmpeg from './scenarios/ffmpeg.js';
 import hashWasm from './scenarios/hash-wasm.js';
@@ -11,7 +12,7 @@ import sqljs from './scenarios/sqljs.js';
 import swc from './scenarios/swc.js';
 import type { Scenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg, ruby, duckdb, pyodide];
+export const SCENARIOS: readonly Scenario[] = [sqljs, swc, hashWasm, quickjsProgram, quickjsRecursion, esbuild, brotli, ffmpeg, ruby, duckdb, duckdbEh, pyodide];
 
 export function scenarioNamed(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);

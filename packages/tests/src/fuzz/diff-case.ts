@@ -3,7 +3,8 @@
 // same arguments, the observations compared against V8's.
 import { ValType, decodeModule } from '@wasmjit/codegen';
 import { Rng } from './rng.js';
-import { TTF_SIMD, TTF_THREADS, TTF_WASM3, denanModule, ttfModule } from './ttf.js';
+import { TTF_EH, TTF_SIMD, TTF_THREADS, TTF_WASM3, denanModule, ttfModule } from './ttf.js';
+import { LegacyEhUnsupported, legacyEhModules, type LegacyEhStats } from './legacy-eh.js';
 import { unshareMemories } from './unshare-memory.js';
 import { exportEverything } from './augment.js';
 import { buildHarness, harnessFuncs } from './harness.js';
@@ -26,11 +27,20 @@ export interface DiffJob {
  * 'simd': Wasm 2.0 with SIMD. 'threads': that plus the threads proposal's atomics, the
  * memory made unshared (unshare-memory.ts) so that both engines run it. 'wasm3': SIMD plus
  * tail calls and extended constants (V8 runs with --experimental-wasm-extended-const).
+ * 'eh': 'wasm3' plus exception handling; the module binaryen makes is split by legacy-eh.ts
+ * into a legacy-encoding module (V8 and wasmjit run it) and the same with try_table
+ * (wasmjit runs it and must agree with V8 on the legacy one).
  */
-export type DiffFeatures = 'simd' | 'threads' | 'wasm3';
+export type DiffFeatures = 'simd' | 'threads' | 'wasm3' | 'eh';
 
 export type DiffResult =
-  | { status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number }
+  | {
+    status: 'match'; exports: number; calls: number; traps: number; nanPayloadDiffs: number; bytesLength: number;
+    /** Calls that ended in a wasm exception reaching JS; exceptions the fuzz imports caught. */
+    exceptions: number; caughtInJs: number;
+    /** try_tables in the module (the 'eh' features), i.e. in the legacy and try_table runs. */
+    tryTables: number;
+  }
   | { status: 'inconclusive'; why: string }
   | { status: 'mismatch'; differences: string[]; bytes: Uint8Array }
   | { status: 'error'; error: string; bytes?: Uint8Array };
@@ -57,6 +67,7 @@ export async function generateDiffModule(seed: number, index: number, features: 
   const entropy = rng.bytes(rng.range(200, 12_000));
   if (features === 'threads') return unshareMemories(await ttfModule(entropy, [...TTF_SIMD, ...TTF_THREADS]));
   if (features === 'wasm3') return ttfModule(entropy, [...TTF_SIMD, ...TTF_WASM3]);
+  if (features === 'eh') return ttfModule(entropy, [...TTF_SIMD, ...TTF_WASM3, ...TTF_EH]);
   return ttfModule(entropy, TTF_SIMD);
 }
 
@@ -68,14 +79,20 @@ interface Compared {
   inconclusive?: string;
 }
 
-/** Runs `bytes` in V8 and in each wasmjit mode and compares. */
-function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => void): Compared {
+/**
+ * Runs `bytes` in V8 and in each wasmjit mode and compares. With `modern` (the 'eh'
+ * features: legacy-eh.ts), wasmjit also runs that module, which differs from `bytes` only in
+ * encoding its try_tables as such, and must agree with V8's run of `bytes` too.
+ */
+function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => void, modern?: Uint8Array): Compared {
   let full: Uint8Array;
+  let fullModern: Uint8Array | undefined;
   let harness: Uint8Array;
   let m;
   try {
     full = exportEverything(bytes);
-    m = decodeModule(full.slice());
+    fullModern = modern && exportEverything(modern);
+    m = decodeModule(full.slice(), { exceptions: true });
     harness = buildHarness(m);
   } catch (e) {
     // Our decoder rejects a module binaryen made: V8 decides whether that is our bug.
@@ -94,21 +111,25 @@ function compareEngines(bytes: Uint8Array, job: DiffJob, phase: (p: string) => v
   const v8 = observe(v8Engine(), full, harness, m, plan);
   if (v8.instantiate.startsWith('compile:')) return { differences: [], exhausted: false, nanPayloadDiffs: 0, inconclusive: `V8 rejects the module: ${v8.instantiate}` };
   const out: Compared = { differences: [], exhausted: v8.exhausted, nanPayloadDiffs: 0, v8 };
-  for (const mode of job.modes ?? ['explicit', 'guard']) {
-    phase(`wasmjit-${mode}`);
-    let ours: Observation;
-    try {
-      ours = observe(wasmjitEngine(mode), full, harness, m, plan);
-    } catch (e) {
-      // observe() catches what the fuzzed code throws; this is the harness or the runtime.
-      out.differences.push(`wasmjit-${mode} threw outside any call: ${(e as Error)?.stack ?? e}`);
-      continue;
+  const runs: [string, Uint8Array][] = [['', full]];
+  if (fullModern) runs.push(['try_table ', fullModern]);
+  for (const [what, module] of runs) {
+    for (const mode of job.modes ?? ['explicit', 'guard']) {
+      phase(`wasmjit-${mode}`);
+      let ours: Observation;
+      try {
+        ours = observe(wasmjitEngine(mode), module, harness, m, plan);
+      } catch (e) {
+        // observe() catches what the fuzzed code throws; this is the harness or the runtime.
+        out.differences.push(`wasmjit-${mode} ${what}threw outside any call: ${(e as Error)?.stack ?? e}`);
+        continue;
+      }
+      out.exhausted ||= ours.exhausted;
+      if (out.exhausted) continue;
+      const cmp = compareObservations(v8, ours);
+      out.differences.push(...cmp.differences.map((d) => `[${what}${mode}] ${d}`));
+      out.nanPayloadDiffs += cmp.nanPayloadDiffs;
     }
-    out.exhausted ||= ours.exhausted;
-    if (out.exhausted) continue;
-    const cmp = compareObservations(v8, ours);
-    out.differences.push(...cmp.differences.map((d) => `[${mode}] ${d}`));
-    out.nanPayloadDiffs += cmp.nanPayloadDiffs;
   }
   return out;
 }
@@ -119,14 +140,24 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
     phase('generate');
     bytes = await generateDiffModule(job.seed, job.index, job.features);
   }
-  const c = compareEngines(bytes, job, phase);
+  const eh = job.features === 'eh';
+  const split = (b: Uint8Array): { legacy: Uint8Array; modern?: Uint8Array; stats?: LegacyEhStats } => (eh ? legacyEhModules(b) : { legacy: b });
+  let parts;
+  try {
+    parts = split(bytes);
+  } catch (e) {
+    if (e instanceof LegacyEhUnsupported) return { status: 'inconclusive', why: `legacy-eh cannot rewrite: ${e.message}` };
+    throw e;
+  }
+  const c = compareEngines(parts.legacy, job, phase, parts.modern);
   if (c.inconclusive) return { status: 'inconclusive', why: c.inconclusive };
   if (c.differences.length) {
     // A NaN's payload may legally differ (e.g. V8's f64.min always answers the canonical
     // NaN, ours propagates the operand's) and then flow into integers through reinterpret
     // or memory. If the module made NaN-free by --denan agrees, that is what happened.
     phase('denan');
-    const again = compareEngines(await denanModule(bytes), job, phase);
+    const denanned = split(await denanModule(bytes));
+    const again = compareEngines(denanned.legacy, job, phase, denanned.modern);
     if (!again.inconclusive && !again.exhausted && again.differences.length === 0) {
       return { status: 'inconclusive', why: 'NaN payloads: the differences vanish under binaryen --denan' };
     }
@@ -137,5 +168,8 @@ export async function runDiffCase(job: DiffJob, phase: (p: string) => void): Pro
   return {
     status: 'match', exports: v8.calls.length, calls: v8.calls.length,
     traps: v8.calls.filter((o) => o.outcome.startsWith('trap:')).length, nanPayloadDiffs: c.nanPayloadDiffs, bytesLength: bytes.length,
+    exceptions: v8.calls.filter((o) => o.outcome.startsWith('exception:')).length,
+    caughtInJs: v8.log.filter((l) => l.startsWith('caught exception:')).length,
+    tryTables: parts.stats?.tryTables ?? 0,
   };
 }

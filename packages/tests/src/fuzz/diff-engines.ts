@@ -12,6 +12,16 @@ export interface DiffEngine {
   newGlobal(type: string, mutable: boolean, value: unknown): unknown;
   newMemory(initial: number, maximum?: number): unknown;
   newTable(element: 'anyfunc' | 'externref', initial: number, maximum?: number): unknown;
+  newTag(parameters: string[]): unknown;
+  newException(tag: unknown, payload: unknown[]): unknown;
+  /** Whether `e` is this engine's WebAssembly.Exception. */
+  isException(e: unknown): e is WasmException;
+}
+
+/** The part of WebAssembly.Exception the fuzzer reads. */
+export interface WasmException {
+  is(tag: unknown): boolean;
+  getArg(tag: unknown, index: number): unknown;
 }
 
 /** Thrown by the fuzzer's own JS imports: the same message in both engines. */
@@ -59,6 +69,12 @@ export const WASMJIT_TRAP_KINDS: Record<string, string[]> = {
   expected_shared_memory: ['wait_unshared'],
 };
 
+/** V8's exception-handling JS API (Node 20 has it; the TypeScript lib does not declare it). */
+const V8_EH = WebAssembly as unknown as {
+  Tag: new (type: { parameters: string[] }) => unknown;
+  Exception: new (tag: unknown, payload: unknown[]) => WasmException;
+};
+
 export function v8Engine(): DiffEngine {
   return {
     name: 'v8',
@@ -74,6 +90,9 @@ export function v8Engine(): DiffEngine {
     newGlobal: (type, mutable, value) => new WebAssembly.Global({ value: type as WebAssembly.ValueType, mutable }, value),
     newMemory: (initial, maximum) => new WebAssembly.Memory(maximum === undefined ? { initial } : { initial, maximum }),
     newTable: (element, initial, maximum) => new WebAssembly.Table(maximum === undefined ? { element, initial } : { element, initial, maximum }),
+    newTag: (parameters) => new V8_EH.Tag({ parameters }),
+    newException: (tag, payload) => new V8_EH.Exception(tag, payload),
+    isException: (e): e is WasmException => e instanceof V8_EH.Exception,
   };
 }
 
@@ -93,6 +112,9 @@ export function wasmjitEngine(boundsChecks: 'explicit' | 'guard'): DiffEngine {
     newGlobal: (type, mutable, value) => new wasmjit.Global({ value: type as wasmjit.GlobalValueType, mutable }, value),
     newMemory: (initial, maximum) => new wasmjit.Memory({ initial, maximum }),
     newTable: (element, initial, maximum) => new wasmjit.Table({ element, initial, maximum }),
+    newTag: (parameters) => new wasmjit.Tag({ parameters }),
+    newException: (tag, payload) => new wasmjit.Exception(tag, payload),
+    isException: (e): e is WasmException => e instanceof wasmjit.Exception,
   };
 }
 

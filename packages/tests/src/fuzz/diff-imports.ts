@@ -41,6 +41,36 @@ export interface ImportContext {
   log: string[];
   /** The fuzzed module's exports, once instantiated (call-export needs them). */
   exports: () => Record<string, unknown> | undefined;
+  /** Tags the fuzzer can name: the imported ones are added here by fuzzImports. */
+  tags: KnownTag[];
+}
+
+/** A tag whose exceptions can be told apart and read: imported, or exported by augment.ts. */
+export interface KnownTag {
+  name: string;
+  tag: unknown;
+  params: ValType[];
+}
+
+/**
+ * What a thrown value is, in words both engines produce alike: for a wasm exception its tag
+ * (by name) and payload (as logText shows it), else DiffEngine.classify's outcome.
+ */
+export function describeThrown(engine: DiffEngine, e: unknown, tags: KnownTag[], numImportedFuncs: number): string {
+  if (!engine.isException(e)) return engine.classify(e);
+  const known = tags.find((t) => e.is(t.tag));
+  if (!known) return 'exception:unknown tag';
+  // Node 20's V8 (11.3) cannot read every payload: getArg of a v128, or of any value after
+  // one (it walks the earlier values to find the offset), hits a fatal 'unreachable code'
+  // instead of the JS API's TypeError; and a funcref comes back as an internal object (its
+  // null reports typeof 'symbol', a function is not callable). Those are shown by type only.
+  const firstV128 = known.params.indexOf(ValType.V128);
+  const args = known.params.map((t, i) => {
+    if (firstV128 >= 0 && i >= firstV128) return t === ValType.V128 ? 'v128' : 'unread';
+    if (t === ValType.FuncRef) return 'funcref';
+    return logText(e.getArg(known.tag, i), numImportedFuncs);
+  });
+  return `exception:${known.name}(${args.join(', ')})`;
 }
 
 const MAX_LOG = 10_000;
@@ -74,7 +104,7 @@ export function fuzzImports(ctx: ImportContext): Record<string, Record<string, u
       thunk();
       return 0;
     } catch (e) {
-      const kind = engine.classify(e);
+      const kind = describeThrown(engine, e, ctx.tags, m.numImportedFuncs);
       // The trap's kind is engine vocabulary here; it is compared where the trap surfaces.
       record(`caught ${kind.startsWith('trap:') ? 'trap' : kind}`);
       if (rethrow || kind.startsWith('trap:') || kind === 'exhausted') throw e;
@@ -92,8 +122,12 @@ export function fuzzImports(ctx: ImportContext): Record<string, Record<string, u
     'log-f32': (x: number) => record(`log-f32 ${text(x)}`),
     'log-f64': (x: number) => record(`log-f64 ${text(x)}`),
     'log-branch': (id: number, expected: number, actual: number) => record(`log-branch ${id} ${expected} ${actual}`),
+    // Like binaryen's own fuzz shell: 0 throws from JS, anything else a wasm exception of
+    // the imported 'wasmtag' (when the module imports one).
     throw: (which?: number) => {
       record(`throw ${which ?? ''}`);
+      const wasmTag = ctx.tags.find((t) => t.name === 'wasmtag');
+      if (which && wasmTag) throw engine.newException(wasmTag.tag, [which]);
       throw new FuzzJsError(`js exception ${which ?? ''}`);
     },
     'table-get': (i: number) => {
@@ -160,6 +194,13 @@ export function fuzzImports(ctx: ImportContext): Record<string, Record<string, u
       ns[imp.name] = engine.newMemory(d.type.min, d.type.max);
     } else if (d.kind === 'table') {
       ns[imp.name] = engine.newTable(d.type.elemType === ValType.ExternRef ? 'externref' : 'anyfunc', d.type.limits.min, d.type.limits.max);
+    } else if (d.kind === 'tag') {
+      // binaryen imports 'wasmtag' (i32) and 'jstag' (meant to be WebAssembly.JSTag, which
+      // Node 20's V8 lacks): each engine gets a fresh tag of the declared type.
+      const params = m.types[d.typeIndex]!.params;
+      const tag = engine.newTag(params.map((t) => TYPE_NAMES[t] ?? 'v128'));
+      ns[imp.name] = tag;
+      ctx.tags.push({ name: `${imp.module}.${imp.name}`.replace(/^fuzzing-support\./, ''), tag, params });
     }
   }
   return imports;

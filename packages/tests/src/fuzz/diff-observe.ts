@@ -2,9 +2,9 @@
 // instantiation and of each export call (results as exact bits, or the kind of trap or
 // exception), the log of import calls, and the final memory, globals and tables.
 import { ValType, type WasmModule } from '@wasmjit/codegen';
-import { MEMORY_EXPORT, tableExport } from './augment.js';
+import { MEMORY_EXPORT, tableExport, tagExport } from './augment.js';
 import type { DiffEngine } from './diff-engines.js';
-import { fuzzImports, logText } from './diff-imports.js';
+import { describeThrown, fuzzImports, logText, type KnownTag } from './diff-imports.js';
 import { HARNESS_MODULE, bitsType, callExport, globalGetter, globalTypes, harnessFuncs } from './harness.js';
 
 /** A value as observed: its wasm type and exact bits (numbers) or kind (references). */
@@ -67,13 +67,17 @@ export function observe(engine: DiffEngine, bytes: Uint8Array, harness: Uint8Arr
     return obs;
   }
   let exportsA: Record<string, unknown> | undefined;
+  const tags: KnownTag[] = [];
+  const describe = (e: unknown) => describeThrown(engine, e, tags, m.numImportedFuncs);
   try {
-    exportsA = engine.instantiate(moduleA, fuzzImports({ engine, module: m, log: obs.log, exports: () => exportsA }));
+    exportsA = engine.instantiate(moduleA, fuzzImports({ engine, module: m, log: obs.log, exports: () => exportsA, tags }));
   } catch (e) {
-    obs.instantiate = engine.classify(e);
+    obs.instantiate = describe(e);
     obs.exhausted = obs.instantiate === 'exhausted';
     return obs;
   }
+  // The module's own tags (augment.ts exports them all), after the imported ones.
+  m.tags.forEach((typeIndex, i) => tags.push({ name: `tag${i}`, tag: exportsA![tagExport(i)], params: m.types[typeIndex]!.params }));
   const b = engine.instantiate(engine.compile(harness), { [HARNESS_MODULE]: exportsA });
   const funcs = harnessFuncs(m);
   for (const p of plan) {
@@ -84,7 +88,7 @@ export function observe(engine: DiffEngine, bytes: Uint8Array, harness: Uint8Arr
       const r = (b[callExport(p.j)] as (...a: unknown[]) => unknown)(...p.args);
       call.values = observeResults(f.type.results, r, m.numImportedFuncs);
     } catch (e) {
-      call.outcome = engine.classify(e);
+      call.outcome = describe(e);
     }
     obs.calls.push(call);
     if (call.outcome === 'exhausted') {

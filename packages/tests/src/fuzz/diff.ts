@@ -36,6 +36,11 @@ export interface DiffSummary {
   exports: number;
   calls: number;
   traps: number;
+  /** Calls ending in a wasm exception that reached JS; such exceptions caught by the fuzz imports. */
+  exceptions: number;
+  caughtInJs: number;
+  /** try_tables in the matched modules ('eh': each run as legacy try and as try_table). */
+  tryTables: number;
   nanPayloadDiffs: number;
   /** Modules whose run in V8 itself did not finish in time (not counted as findings). */
   v8Timeouts: number;
@@ -52,7 +57,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
   const started = Date.now();
   const s: DiffSummary = {
     seed: opts.seed, iterations: 0, ms: 0, matched: 0, inconclusive: 0, inconclusiveWhy: new Map(), exports: 0, calls: 0,
-    traps: 0, nanPayloadDiffs: 0, v8Timeouts: 0, findings: [],
+    traps: 0, exceptions: 0, caughtInJs: 0, tryTables: 0, nanPayloadDiffs: 0, v8Timeouts: 0, findings: [],
   };
   const pool = new CasePool<DiffJob, DiffResult>(diffPoolOptions(opts.jobs ?? 2, opts.timeoutMs ?? 30_000));
   // A file runs as case `only[0]` (default 0): the case index chooses the call arguments.
@@ -64,7 +69,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
       saving.push(generateDiffModule(opts.seed, i, opts.features).then((b) => addFinding(i, what, detail, b), () => addFinding(i, what, detail, new Uint8Array())));
       return;
     }
-    const threads = opts.features === 'threads' ? ' --threads' : opts.features === 'wasm3' ? ' --wasm3' : '';
+    const threads = opts.features === 'simd' || opts.features === undefined ? '' : ` --${opts.features}`;
     const repro = `reproduce: pnpm fuzz:diff --seed ${opts.seed}${threads} --only ${i}${opts.files ? ' --file FILE' : ''}  (or --file <id>.wasm --seed ${opts.seed} --only ${i})`;
     const f: Finding = { id: `diff-${opts.seed}-${i}`, what, detail: `${repro}\n\n${detail ?? ''}`, bytes };
     s.findings.push(f);
@@ -87,6 +92,9 @@ export async function runDiff(opts: DiffOptions): Promise<DiffSummary> {
         s.exports += r.exports;
         s.calls += r.calls;
         s.traps += r.traps;
+        s.exceptions += r.exceptions;
+        s.caughtInJs += r.caughtInJs;
+        s.tryTables += r.tryTables;
         s.nanPayloadDiffs += r.nanPayloadDiffs;
       } else if (r.status === 'inconclusive') {
         s.inconclusive++;

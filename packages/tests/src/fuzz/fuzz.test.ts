@@ -97,4 +97,10 @@ describe('fuzz: fixed-seed runs', function () {
     expect(s.findings.map((f) => `${f.id}: ${f.what}`)).to.deep.equal([]);
     expect(s.matched, 'most modules must be comparable').to.be.greaterThan(30);
   });
+
+  it(`40 binaryen -ttf modules with exceptions, tail calls and extended constants (seed ${CI_SEED}): legacy in V8 = legacy and try_table in wasmjit`, async () => {
+    const s = await runDiff({ iterations: 40, seed: CI_SEED, jobs: 2, features: 'eh' });
+    expect(s.findings.map((f) => `${f.id}: ${f.what}`)).to.deep.equal([]);
+    expect(s.matched, 'most modules must be comparable').to.be.greaterThan(30);
+  });
 });

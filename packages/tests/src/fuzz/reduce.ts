@@ -31,7 +31,8 @@ function toBinary(binaryen: Binaryen, text: string): Uint8Array | undefined {
     mod = binaryen.parseText(text);
     mod.setFeatures(binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals |
       binaryen.Features.NontrappingFPToInt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.Multivalue |
-      binaryen.Features.ReferenceTypes);
+      binaryen.Features.ReferenceTypes | binaryen.Features.SIMD128 | binaryen.Features.TailCall | binaryen.Features.ExtendedConst |
+      binaryen.Features.ExceptionHandling);
     if (!mod.validate()) return undefined;
     return mod.emitBinary();
   } catch {

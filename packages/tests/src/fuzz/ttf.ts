@@ -20,6 +20,8 @@ export const TTF_SIMD = ['--enable-simd'];
 export const TTF_WASM3 = ['--enable-tail-call', '--enable-extended-const'];
 /** The threads proposal's atomics (its memory comes out shared: see unshare-memory.ts). */
 export const TTF_THREADS = ['--enable-threads'];
+/** Exception handling: binaryen then emits both encodings (legacy-eh.ts splits them). */
+export const TTF_EH = ['--enable-exception-handling'];
 
 type Factory = (module: Record<string, unknown>, req: NodeJS.Require, filename: string, dirname: string, wasm: typeof WebAssembly) => void;
 
@@ -109,7 +111,7 @@ export async function denanModule(bytes: Uint8Array): Promise<Uint8Array> {
   const output = join(workDir, `dn-out-${process.pid}.wasm`);
   writeFileSync(input, bytes);
   rmSync(output, { force: true });
-  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, ...TTF_SIMD, ...TTF_THREADS, '-o', output]);
+  const printed = await runWasmOpt([input, '--denan', '-q', ...TTF_FEATURES, ...TTF_SIMD, ...TTF_THREADS, ...TTF_WASM3, ...TTF_EH, '-o', output]);
   try {
     return new Uint8Array(readFileSync(output));
   } catch {
