@@ -20,6 +20,8 @@
         "src/code_share.c",
         "src/big_alloc.c",
         "src/snapshot.c",
+        "src/wasm_digest.c",
+        "src/sha256.c",
         "src/data_segments.c",
         "src/code_file.c",
         "src/file_stamps.c",

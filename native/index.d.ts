@@ -184,6 +184,22 @@ declare namespace wasmjitNative {
      */
     snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string];
     /**
+     * snapshotBytes, with the code cache's digest of the copy (wasmDigest) made in the same
+     * pass, on several threads for large modules (native/src/wasm_digest.c).
+     */
+    snapshotWithDigest(bytes: Uint8Array): [buffer: ArrayBuffer, id: string, digest: string];
+    /**
+     * The code cache's digest of wasm bytes, 64 hex digits: a SHA-256 tree over 1 MiB chunks
+     * (native/src/wasm_digest.c), hashed by several threads for large modules.
+     */
+    wasmDigest(bytes: Uint8Array): string;
+    /**
+     * Tests: SHA-256 of `bytes` by the add-on's own implementation (native/src/sha256.c), with
+     * the compression `impl` (0 the CPU's best, 1 portable, 2 SHA-NI), as 64 hex digits; null
+     * when the CPU has no SHA-NI for impl 2.
+     */
+    sha256(bytes: Uint8Array, impl: 0 | 1 | 2): string | null;
+    /**
      * Copies the active data segments (offsetAt >= 0) of `source` into `memory`, in order,
      * each bounds-checked (native/src/data_segments.c): -1 when all were applied, else the
      * index of the first that does not fit (the earlier ones written), or -2 for columns that

@@ -41,6 +41,12 @@ const ENTRIES = [
   { key: 'wast', source: 'wast/index.js', entry: 'entry/wast.js' },
 ];
 
+// The code cache's compiler version (runtime cache/compiler-version.ts) of the code generator
+// files bundled now, embedded so that a start need not hash or stat them.
+const { compilerSources, hashCompilerVersion } = await import(pathToFileURL(path.join(dist, 'cache', 'compiler-hash.js')).href);
+const sources = compilerSources();
+const compilerVersion = hashCompilerVersion(sources.root, sources.runtimeVersion);
+
 const esbuild = await import(createRequire(path.join(root, 'package.json')).resolve('esbuild-wasm'));
 
 /** The package (name, root directory) that holds `file`. */
@@ -110,6 +116,7 @@ async function bundle(outfile, entry) {
     format: 'esm',
     target: 'node20',
     keepNames: true, // error classes and wrappers keep their .name
+    define: { __WASMJIT_COMPILER_VERSION__: JSON.stringify(compilerVersion) },
     external: ['@wasmjit/native'],
     banner: { js: banner },
     outfile,

@@ -195,6 +195,7 @@ NAPI_MODULE_INIT() {
   if (wj_lazy_code_define(env, exports) != napi_ok) return NULL;
   if (wj_type_ids_define(env, exports) != napi_ok) return NULL;
   if (wj_snapshot_define(env, exports) != napi_ok) return NULL;
+  if (wj_wasm_digest_define(env, exports) != napi_ok) return NULL;
   if (wj_data_segments_define(env, exports) != napi_ok) return NULL;
   /* Cached code loaded straight into code pages (code_file.c). */
   if (wj_code_file_define(env, exports) != napi_ok) return NULL;

@@ -79,6 +79,20 @@ napi_status wj_code_file_define(napi_env env, napi_value exports) WJ_HIDDEN;
 /* snapshot.c */
 napi_status wj_snapshot_define(napi_env env, napi_value exports) WJ_HIDDEN;
 
+/* sha256.c: SHA-256 of `length` bytes; wj_sha256_with picks the compression (0 when SHA-NI
+ * is asked for on a CPU without it). */
+enum { WJ_SHA256_AUTO = 0, WJ_SHA256_PORTABLE = 1, WJ_SHA256_NI = 2 };
+void wj_sha256(const uint8_t *data, size_t length, uint8_t out[32]) WJ_HIDDEN;
+int wj_sha256_with(int impl, const uint8_t *data, size_t length, uint8_t out[32]) WJ_HIDDEN;
+
+/*
+ * wasm_digest.c: the code cache's digest of `length` wasm bytes into `out`; with `src`,
+ * copies src to dst on the way (and hashes the copy), else hashes dst. 0 when out of memory.
+ */
+int wj_wasm_digest(uint8_t *dst, const uint8_t *src, size_t length, uint8_t out[32]) WJ_HIDDEN;
+void wj_digest_to_hex(const uint8_t digest[32], char out[65]) WJ_HIDDEN;
+napi_status wj_wasm_digest_define(napi_env env, napi_value exports) WJ_HIDDEN;
+
 /* data_segments.c: applyDataSegments, the active data segments copied into a memory. */
 napi_status wj_data_segments_define(napi_env env, napi_value exports) WJ_HIDDEN;
 

@@ -6,7 +6,9 @@
  * earlier ones written.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "code_share.h"
 
@@ -33,6 +35,23 @@ static int wj_f64_arg(napi_env env, napi_value v, const double **data, size_t *l
 /* A double that is an integer in [0, limit]; else -1. */
 static double wj_index(double x, double limit) {
   return x >= 0 && x <= limit && floor(x) == x ? x : -1;
+}
+
+#define WJ_HUGE ((uintptr_t)2 << 20)
+
+/*
+ * Asks for transparent huge pages (madvise mode) for the part of a fresh memory that the
+ * segments fill densely, before they are copied: ruby.wasm writes 24.7 MB of data into 25 MB
+ * of its memory, ~6,000 faults of 4 KiB pages (each a trap and a zeroed page) where huge
+ * pages take a dozen. Only whole 2 MiB pages inside [lo, hi), and only when the segments
+ * cover at least half of it: pages between sparse segments would be committed for nothing.
+ * Advice only: contents and semantics are those of small pages.
+ */
+static void wj_advise_dense(uint8_t *mem, size_t lo, size_t hi, double covered) {
+  if (hi <= lo || covered < (double)WJ_HUGE || covered * 2 < (double)(hi - lo)) return;
+  uintptr_t from = ((uintptr_t)mem + lo + WJ_HUGE - 1) & ~(WJ_HUGE - 1);
+  uintptr_t to = ((uintptr_t)mem + hi) & ~(WJ_HUGE - 1);
+  if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE);
 }
 
 /*
@@ -64,6 +83,17 @@ static napi_value wj_js_apply_data_segments(napi_env env, napi_callback_info inf
     result = -2;
     n = 0;
   }
+  /* The span the segments that fit will fill, for wj_advise_dense. */
+  size_t lo = SIZE_MAX, hi = 0;
+  double covered = 0;
+  for (size_t i = 0; i < n; i++) {
+    double o = wj_index(offset[i], 4294967295.0), l = wj_index(length[i], (double)src_len);
+    if (!(at[i] >= 0) || o < 0 || l <= 0 || o + l > (double)mem_len) continue;
+    if ((size_t)o < lo) lo = (size_t)o;
+    if ((size_t)(o + l) > hi) hi = (size_t)(o + l);
+    covered += l;
+  }
+  wj_advise_dense(mem, lo, hi, covered);
   for (size_t i = 0; i < n; i++) {
     if (!(at[i] >= 0)) continue; /* passive */
     double s = wj_index(start[i], (double)src_len);

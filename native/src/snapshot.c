@@ -58,8 +58,12 @@ static napi_value wj_snapshot_buffer(napi_env env, wj_snapshot *s) {
   return ab;
 }
 
-/* snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string], a copy of `bytes`. */
-static napi_value wj_js_snapshot_bytes(napi_env env, napi_callback_info info) {
+/*
+ * snapshotBytes(bytes: Uint8Array): [buffer: ArrayBuffer, id: string], a copy of `bytes`;
+ * with `digest`, snapshotWithDigest: [buffer, id, digest], the copy made and hashed in one
+ * pass (wasm_digest.c), the digest as 64 hex digits.
+ */
+static napi_value wj_snapshot_common(napi_env env, napi_callback_info info, int digest) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
@@ -69,18 +73,21 @@ static napi_value wj_js_snapshot_bytes(napi_env env, napi_callback_info info) {
   void *src = NULL;
   if (argc < 1 || napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
       napi_get_typedarray_info(env, argv[0], &type, &len, &src, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, "snapshotBytes(bytes: Uint8Array)");
+    napi_throw_type_error(env, NULL, digest ? "snapshotWithDigest(bytes: Uint8Array)" : "snapshotBytes(bytes: Uint8Array)");
     return NULL;
   }
   wj_snapshot *s = calloc(1, sizeof *s);
   uint8_t *data = wj_big_alloc(len);
-  if (s == NULL || data == NULL || !wj_random_id(s->id)) {
+  uint8_t sum[32];
+  int ok = s != NULL && data != NULL && wj_random_id(s->id);
+  if (ok && digest) ok = wj_wasm_digest(data, src, len, sum);
+  else if (ok && len > 0) memcpy(data, src, len);
+  if (!ok) {
     free(s);
     wj_big_free(data, len);
     napi_throw_range_error(env, NULL, "wasmjit: cannot allocate a copy of the module bytes");
     return NULL;
   }
-  if (len > 0) memcpy(data, src, len);
   s->data = data;
   s->len = len;
   s->refs = 1;
@@ -93,12 +100,27 @@ static napi_value wj_js_snapshot_bytes(napi_env env, napi_callback_info info) {
   char hex[2 * WJ_ID_BYTES + 1];
   wj_id_to_hex(s->id, hex);
   napi_value id, arr;
-  if (napi_create_string_latin1(env, hex, 2 * WJ_ID_BYTES, &id) != napi_ok || napi_create_array_with_length(env, 2, &arr) != napi_ok) {
+  if (napi_create_string_latin1(env, hex, 2 * WJ_ID_BYTES, &id) != napi_ok || napi_create_array_with_length(env, digest ? 3 : 2, &arr) != napi_ok) {
     return NULL;
   }
   napi_set_element(env, arr, 0, ab);
   napi_set_element(env, arr, 1, id);
+  if (digest) {
+    char sum_hex[65];
+    wj_digest_to_hex(sum, sum_hex);
+    napi_value d;
+    if (napi_create_string_latin1(env, sum_hex, 64, &d) != napi_ok) return NULL;
+    napi_set_element(env, arr, 2, d);
+  }
   return arr;
+}
+
+static napi_value wj_js_snapshot_bytes(napi_env env, napi_callback_info info) {
+  return wj_snapshot_common(env, info, 0);
+}
+
+static napi_value wj_js_snapshot_with_digest(napi_env env, napi_callback_info info) {
+  return wj_snapshot_common(env, info, 1);
 }
 
 /* openSnapshot(id: string): ArrayBuffer over the snapshot's bytes, or null for an unknown id. */
@@ -128,6 +150,7 @@ napi_status wj_snapshot_define(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"snapshotBytes", NULL, wj_js_snapshot_bytes, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openSnapshot", NULL, wj_js_open_snapshot, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"snapshotWithDigest", NULL, wj_js_snapshot_with_digest, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

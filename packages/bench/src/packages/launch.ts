@@ -78,14 +78,18 @@ export function launchSettings(
 
 /**
  * Runs `job` in a fresh process on `engine`. `firstExport`: the probe also times each
- * process's compile → first instance → first export return (first-export.ts).
+ * process's compile → first instance → first export return (first-export.ts). `extraEnv`:
+ * set in the scenario process on top of the engine's settings.
  */
 export function runScenario(
   engine: PackageEngine, job: ScenarioJob, timeoutMs: number, cacheDir: string | null = null, firstExport = false,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<ScenarioOutcome> {
   const probeDir = mkdtempSync(path.join(os.tmpdir(), 'wasmjit-probe-'));
   const probeLog = path.join(probeDir, 'probe.jsonl');
-  const { args, env } = launchSettings(engine, probeLog, process.env, cacheDir);
+  const settings = launchSettings(engine, probeLog, process.env, cacheDir);
+  const args = settings.args;
+  const env = { ...settings.env, ...extraEnv };
   if (firstExport) env.PACKAGE_PROBE_FIRST_EXPORT = '1';
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...args, MAIN, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });

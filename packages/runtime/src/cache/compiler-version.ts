@@ -6,17 +6,28 @@
 // a change to the code generator gives another version, with nobody having to remember to
 // bump a constant.
 //
-// Hashing the files costs a cold process ~15-75 ms (reading ~0.6 MB on the loaded 2-core
-// development VM), a large part of a warm cache hit. So the code cache memoizes it in its
-// directory (MEMO_FILE), under a fingerprint of the files' metadata (name, size, mtime,
-// ctime, inode), which the add-on collects (native/src/file_stamps.c: ~0.2 ms, against ~5 ms
-// of statSync calls in a cold process). Any rewrite of a file changes its ctime, which no
-// program can set, so a stale memo is never used; a damaged one is ignored and rewritten.
+// In the bundle (scripts/bundle.mjs, what the published package runs) the version is computed
+// when the bundle is made, from the very files bundled into it, and embedded as a constant
+// (BUNDLED_VERSION): the bundle's compiler is those files, whatever happens to the dist/
+// directory afterwards, and a start pays nothing for it (the memo below cost a warm start
+// 3-16 ms: resolving the package, the add-on's walk, hashing the stamps, reading the memo).
+//
+// Unbundled (the workspace, tests), hashing the files costs a cold process ~15-75 ms (reading
+// ~0.6 MB on the loaded 2-core development VM), a large part of a warm cache hit. So the code
+// cache memoizes it in its directory (MEMO_FILE), under a fingerprint of the files' metadata
+// (name, size, mtime, ctime, inode), which the add-on collects (native/src/file_stamps.c:
+// ~0.2 ms, against ~5 ms of statSync calls in a cold process). Any rewrite of a file changes
+// its ctime, which no program can set, so a stale memo is never used; a damaged one is
+// ignored and rewritten.
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { native } from '../native.js';
+import { compilerSources, hashCompilerVersion, jsFiles } from './compiler-hash.js';
+
+/** Replaced by the version string in the bundle (scripts/bundle.mjs, esbuild's define); unset unbundled. */
+declare const __WASMJIT_COMPILER_VERSION__: string | undefined;
+const BUNDLED_VERSION = typeof __WASMJIT_COMPILER_VERSION__ === 'string' ? __WASMJIT_COMPILER_VERSION__ : undefined;
 
 /** In a cache directory: { fingerprint, version } of the last hash. */
 export const MEMO_FILE = 'compiler-version.json';
@@ -29,10 +40,9 @@ let cached: string | undefined;
  */
 export function compilerVersion(memoDir?: string): string {
   if (cached !== undefined) return cached;
-  const require = createRequire(import.meta.url);
-  const runtime = require('../../package.json') as { version: string };
-  const root = dirname(require.resolve('@wasmjit/codegen'));
-  const hashFiles = () => `wasmjit ${runtime.version} codegen ${hashContents(root, jsFiles(root)).slice(0, 32)}`;
+  if (BUNDLED_VERSION !== undefined) return (cached = BUNDLED_VERSION);
+  const { root, runtimeVersion } = compilerSources();
+  const hashFiles = () => hashCompilerVersion(root, runtimeVersion);
   cached = memoDir === undefined ? hashFiles() : memoized(join(memoDir, MEMO_FILE), fingerprint(root), hashFiles);
   return cached;
 }
@@ -51,20 +61,6 @@ function memoized(file: string, key: string, compute: () => string): string {
   return version;
 }
 
-/** The .js files under `root`, as relative names in name order. */
-function jsFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const r = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(join(dir, e.name), r);
-      else if (e.name.endsWith('.js')) files.push(r);
-    }
-  };
-  walk(root, '');
-  return files.sort();
-}
-
 function fingerprint(root: string): string {
   const hash = createHash('sha256').update(root);
   const stamps = native.fileStamps(root, '.js');
@@ -73,16 +69,6 @@ function fingerprint(root: string): string {
   for (const f of jsFiles(root)) {
     const st = statSync(join(root, f), { bigint: true });
     hash.update(`${f}\0${st.size}\0${st.mtimeNs}\0${st.ctimeNs}\0${st.ino}\0`);
-  }
-  return hash.digest('hex');
-}
-
-/** SHA-256 over the names and contents of `files`. */
-function hashContents(root: string, files: string[]): string {
-  const hash = createHash('sha256');
-  for (const f of files) {
-    const body = new Uint8Array(readFileSync(join(root, f)));
-    hash.update(`${f}\0${body.length}\0`).update(body);
   }
   return hash.digest('hex');
 }

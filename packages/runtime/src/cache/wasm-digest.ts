@@ -1,10 +1,7 @@
-// The digest of a module's wasm bytes in the code cache's key and an entry's header: a
-// two-level SHA-256 tree over 1 MiB chunks (docs/cache.md "The wasm digest"),
-// collision-resistant like SHA-256 itself (the bytes come from anyone). The leaves are
-// independent so that they can be hashed by several threads; today they are hashed here,
-// with node's SHA-256 (the prebuilt add-on may take nothing from Node but Node-API, so it
-// cannot call node's OpenSSL).
-import { createHash } from 'node:crypto';
+// The digest of a module's wasm bytes in the code cache's key and an entry's header
+// (native/src/wasm_digest.c): a SHA-256 tree over 1 MiB chunks, collision-resistant like
+// SHA-256 itself (the bytes come from anyone), and hashed by several threads for large
+// modules — one SHA-256 over the whole cost 9.5 ms of an esbuild.wasm hit (docs/cache.md).
 import { native } from '../native.js';
 
 /** The bytes being looked up: a private copy, and their digest (hex). */
@@ -13,25 +10,23 @@ export interface WasmKey {
   readonly digest: string;
 }
 
-const CHUNK = 1 << 20;
-const DOMAIN = 'wasmjit wasm digest 1\0';
-/** Below this, a plain copy (huge pages would not pay; as threads/background-compile.ts copyModuleBytes). */
+/** Below this, a plain copy (huge pages would not pay; see copyModuleBytes). */
 const SNAPSHOT_MIN_BYTES = 64 * 1024;
 
 /** The digest of `bytes` (64 hex digits). */
 export function wasmDigest(bytes: Uint8Array): string {
-  const root = createHash('sha256').update(DOMAIN, 'latin1');
-  const length = new Uint8Array(8);
-  new DataView(length.buffer).setBigUint64(0, BigInt(bytes.length), true);
-  root.update(length);
-  for (let at = 0; at < bytes.length; at += CHUNK) {
-    root.update(createHash('sha256').update(bytes.subarray(at, at + CHUNK)).digest('hex'), 'hex');
-  }
-  return root.digest('hex');
+  return native.wasmDigest(bytes);
 }
 
-/** A private copy of the caller's `view` (large ones in huge pages) and the copy's digest. */
+/**
+ * A private copy of the caller's `view` and its digest, made in one pass (each chunk copied,
+ * then hashed from the copy while in cache): large modules go to a snapshot in huge pages.
+ */
 export function copyWithDigest(view: Uint8Array): WasmKey {
-  const bytes = view.length < SNAPSHOT_MIN_BYTES ? view.slice() : new Uint8Array(native.snapshotBytes(view)[0]);
-  return { bytes, digest: wasmDigest(bytes) };
+  if (view.length < SNAPSHOT_MIN_BYTES) {
+    const bytes = view.slice();
+    return { bytes, digest: native.wasmDigest(bytes) };
+  }
+  const [buffer, , digest] = native.snapshotWithDigest(view);
+  return { bytes: new Uint8Array(buffer), digest };
 }

@@ -2,6 +2,7 @@
 // instantiation, in order, each bounds-checked; refused columns write nothing further.
 import { expect } from 'chai';
 import { native } from '../../../runtime/dist/native.js';
+import { wat } from '../util/wat.js';
 
 describe('native: applyDataSegments', () => {
   const source = Uint8Array.from({ length: 64 }, (_, i) => i + 1);
@@ -29,6 +30,28 @@ describe('native: applyDataSegments', () => {
     }
     // Exactly at the end fits.
     expect(apply(new Uint8Array(32), cols([[0, 4, 28, true], [0, 0, 32, true]]))).to.equal(-1);
+  });
+
+  it('dense segments of megabytes (huge pages advised for them) land exactly, around them zeros', async () => {
+    // A wasm memory (the add-on's reservation), 16 MiB; 2,600 segments of 3,001 bytes from
+    // offset 1 MiB + 7 (not page-aligned): ~7.4 MiB, covering their span densely.
+    const { Engine, Module, Instance } = await import('../../../runtime/dist/index.js');
+    const engine = new Engine();
+    const inst = new Instance(new Module(await wat('(module (memory (export "mem") 256))'), engine), {});
+    const mem = new Uint8Array((inst.exports.mem as { buffer: ArrayBuffer }).buffer);
+    const big = Uint8Array.from({ length: 3001 * 2600 }, (_, i) => (i * 7 + 3) & 0xff);
+    const n = 2600;
+    const c = {
+      start: Float64Array.from({ length: n }, (_, i) => i * 3001),
+      length: new Float64Array(n).fill(3001),
+      offset: Float64Array.from({ length: n }, (_, i) => (1 << 20) + 7 + i * 3001),
+      at: new Float64Array(n),
+    };
+    expect(native.applyDataSegments(mem, big, c.start, c.length, c.offset, c.at, n)).to.equal(-1);
+    const from = (1 << 20) + 7;
+    expect(Buffer.compare(mem.subarray(from, from + big.length), big)).to.equal(0);
+    expect(mem.subarray(0, from).every((x) => x === 0)).to.equal(true);
+    expect(mem.subarray(from + big.length).every((x) => x === 0)).to.equal(true);
   });
 
   it('refuses columns that do not describe segments of the source (-2) and wrong argument types', () => {

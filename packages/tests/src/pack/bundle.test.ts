@@ -144,4 +144,19 @@ describe('the bundled runtime (scripts/bundle.mjs)', function () {
     expect(node([], script, work)).to.deep.include({ r: 103, hits: 0, writes: 1 });
     expect(node([], script, work)).to.deep.include({ r: 103, hits: 1, writes: 0 });
   });
+
+  it('embeds the compiler version of the code generator it bundled: no hashing at start, the same entries as unbundled', () => {
+    const dir = path.join(work, 'cache-version');
+    const run = (entry: string) => node([], `import { readFileSync } from 'node:fs';
+      const { Engine } = await import(${JSON.stringify(url(entry))});
+      const engine = new Engine({ cache: ${JSON.stringify(dir)}, compilation: 'eager' });
+      const r = engine.instantiate(engine.compile(readFileSync('big.wasm')), {}).exports.last(3);
+      console.log(JSON.stringify({ r, hits: engine.cacheStats.hits, writes: engine.cacheStats.writes }));`, work);
+    // The bundle never reads, hashes or memoizes the code generator's files.
+    expect(run(entryOf('.').bundled)).to.deep.include({ r: 103, hits: 0, writes: 1 });
+    expect(existsSync(path.join(dir, 'compiler-version.json'))).to.equal(false);
+    // The unbundled runtime hashes the same files to the same version: it finds the entry.
+    expect(run(entryOf('.').unbundled)).to.deep.include({ r: 103, hits: 1, writes: 0 });
+    expect(existsSync(path.join(dir, 'compiler-version.json'))).to.equal(true);
+  });
 });
