@@ -16,7 +16,7 @@ import { TrapStubs } from './trap-stubs.js';
 import { functionStartOffset } from './offset-map.js';
 import { emitEntryInterruptChecks, hasEpochChecks } from './interrupt-checks.js';
 import { FuelMeter } from './fuel-meter.js';
-import type { PendingOp } from './pending-op.js';
+import type { PendingOp, PendingSlot } from './pending-op.js';
 import { chooseLocalHomes, type LocalHomes } from './local-regs.js';
 import type { LocalUses } from './local-uses.js';
 import { MacroAssembler } from './masm/macro-assembler.js';
@@ -44,6 +44,8 @@ export class FunctionCompiler {
   dead = false;
   /** The previous operator, when its code waits for this one (see pending-op.ts). */
   pending: PendingOp | null = null;
+  /** Where setPending writes a compare or ALU op that waits (pending-op.ts). */
+  readonly pendingSlot: PendingSlot = { kind: 0, size: 0, cond: 0, cmp: 0, op: 0, local: 0 };
   /** Fuel accounting (CompileOptions.consumeFuel), else null. */
   readonly fuel: FuelMeter | null;
   private frameSizePatch = -1;

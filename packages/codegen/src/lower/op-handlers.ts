@@ -14,7 +14,7 @@ import { Lowering, OPERATORS, OP_ROWS, Op, opName, type Operator } from '../wasm
 import { ValType } from '../wasm/types.js';
 import { blockSignature } from '../wasm/module.js';
 import type { BinaryReader } from '../wasm/reader.js';
-import { constI32, constI64Small, constVal, type Val } from './value.js';
+import { constI32, constI64Small, constI64Cached, constVal, type Val } from './value.js';
 import type { FunctionCompiler } from './function-compiler.js';
 import * as ctl from './ops/control.js';
 import * as eh from './ops/exceptions.js';
@@ -225,7 +225,8 @@ function constHandler(o: Operator): OpHandler {
 
 /**
  * An i64.const's immediate as a value-stack entry: the one- and two-byte encodings (most
- * constants) decoded here into shared entries, without a BigInt each; longer ones by
+ * constants) decoded here into shared entries, without a BigInt each; those of up to seven
+ * bytes (49 bits, exact as a double) through the cache of constI64Cached; longer ones by
  * readVarS64.
  */
 function readI64Const(r: BinaryReader): Val {
@@ -243,6 +244,19 @@ function readI64Const(r: BinaryReader): Val {
         r.pos = p + 2;
         const v = (x & 0x7f) | (y << 7);
         return constI64Small(v & 0x2000 ? v - 0x4000 : v);
+      }
+    }
+    const end = Math.min(r.end, p + 7);
+    let small = 0;
+    let scale = 1;
+    for (let q = p; q < end;) {
+      const z = b[q++]!;
+      small += (z & 0x7f) * scale;
+      scale *= 128;
+      if (z < 0x80) {
+        r.pos = q;
+        // Sign-extend from the last byte's bit 6.
+        return constI64Cached(z & 0x40 ? small - scale : small);
       }
     }
   }

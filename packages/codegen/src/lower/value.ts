@@ -70,3 +70,24 @@ export function constI64Small(value: number): Val {
   const i = value - SMALL_I64_MIN;
   return SMALL_I64[i] ?? (SMALL_I64[i] = constVal(ValType.I64, BigInt(value)));
 }
+
+/**
+ * Longer i64 constants (up to 49 bits, exact as doubles) through a small direct-mapped cache
+ * of shared entries: Go code repeats the same addresses and masks thousands of times
+ * (esbuild.wasm: 121,668 such constants, 73,227 distinct), and each miss costs a BigInt and
+ * an entry. A fixed size so that the cache holds little at the peak of a large compile.
+ */
+const I64_CACHE_BITS = 12;
+const I64_CACHE_KEYS = new Float64Array(1 << I64_CACHE_BITS);
+const I64_CACHE_VALS: (Val | undefined)[] = new Array<Val | undefined>(1 << I64_CACHE_BITS).fill(undefined);
+
+/** constVal(ValType.I64, BigInt(value)) for an integer |value| < 2^53, shared when cached. */
+export function constI64Cached(value: number): Val {
+  const i = Math.imul((value | 0) ^ ((value / 0x100000000) | 0), 0x9e3779b1) >>> (32 - I64_CACHE_BITS);
+  const hit = I64_CACHE_VALS[i];
+  if (hit !== undefined && I64_CACHE_KEYS[i] === value) return hit;
+  const v = constVal(ValType.I64, BigInt(value));
+  I64_CACHE_KEYS[i] = value;
+  I64_CACHE_VALS[i] = v;
+  return v;
+}

@@ -214,3 +214,48 @@ describe('pending operators: select on a compare', () => {
     expect(n).to.be.greaterThan(5000);
   });
 });
+
+// Every compare and in-place ALU op of a function is written into one slot (setPending):
+// here each pending operator is settled by the next one, which becomes pending in its turn
+// with another kind, size and condition, so a settle or consumer that read a field after
+// the slot was overwritten would compute with the wrong condition or size.
+const CHAINS = `(module
+  (func (export "cmp_chain") (param $a i32) (param $b i64) (param $c f64) (result i32)
+    (i32.eq
+      (i64.lt_u (local.get $b) (i64.const 7))
+      (i32.eqz (f64.gt (local.get $c) (f64.const 0.5)))))
+  (func (export "cmp_chain_br") (param $a i32) (param $b i64) (param $c f64) (result i32)
+    (block (result i32)
+      (br_if 0 (i32.const 10)
+        (i32.ne (i32.ge_s (local.get $a) (i32.const 2)) (i64.eqz (local.get $b))))
+      (drop) (i32.const 20)))
+  (func (export "alu_then_cmp") (param $a i32) (param $b i64) (param $c f64) (result i32) (local $x i32)
+    (local.set $x (local.get $a))
+    (local.set $x (i32.sub (local.get $x) (i32.const 3)))
+    (select (local.get $x) (i32.const -1)
+      (i32.lt_u (i32.xor (local.get $x) (local.get $a)) (i32.wrap_i64 (local.get $b)))))
+  (func (export "alu_settled_by_cmp") (param $a i32) (param $b i64) (param $c f64) (result i32) (local $x i32)
+    (local.set $x (local.get $a))
+    (if (result i32) (i32.gt_s (i32.and (local.get $x) (i32.const 12)) (i32.const 4))
+      (then (local.tee $x (i32.or (local.get $x) (i32.const 0x100))))
+      (else (f64.le (local.get $c) (f64.convert_i32_s (local.get $x)))))))`;
+
+describe('pending operators: one slot per function', () => {
+  it('chains where each pending operator is settled by the next give V8\'s results', async () => {
+    const b = both(await wat(CHAINS));
+    let n = 0;
+    for (const name of ['cmp_chain', 'cmp_chain_br', 'alu_then_cmp', 'alu_settled_by_cmp']) {
+      for (const a of [0, 1, 2, 3, 5, 7, -1, 0x7fffffff, -0x80000000]) {
+        for (const bb of [0n, 3n, 7n, 8n, -1n, 0x7fffffffffffffffn]) {
+          for (const c of [0, 0.5, 1, -3, NaN]) {
+            const args = [a, bb, c];
+            const [ours, v8] = callBoth(b, name, args);
+            expect(ours, `${name}(${args.map(String).join(', ')})`).to.deep.equal(v8);
+            n++;
+          }
+        }
+      }
+    }
+    expect(n).to.equal(4 * 9 * 6 * 5);
+  });
+});

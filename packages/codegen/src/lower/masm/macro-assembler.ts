@@ -18,8 +18,15 @@ import { SIMD } from '../../x64/simd-ops.js';
 
 /** [vmctx + disp]: a field of the current instance's context (abi.ts, Vmctx). */
 export function vmctxMem(disp: number): Mem {
+  // Shared like every Mem (they are read-only): a global's cell pointer is loaded through one
+  // of these per global.get/set, ~1 MB of operands per esbuild.wasm compile when allocated.
+  if (disp >= 0 && disp < VMCTX_MEMS_SHARED) return (vmctxMems[disp] ??= { base: VMCTX_REG, disp });
   return { base: VMCTX_REG, disp };
 }
+
+/** vmctx offsets below this get a shared operand (the array stays small and dense enough). */
+const VMCTX_MEMS_SHARED = 1 << 16;
+const vmctxMems: Mem[] = [];
 
 /** Shared [rsp + 8*i] operands of the outgoing argument area (read-only, like every Mem). */
 const outgoing: Mem[] = [];

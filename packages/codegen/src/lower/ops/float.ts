@@ -14,7 +14,7 @@ import { ValType } from '../../wasm/types.js';
 import { Kind, regVal } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { PendingKind, pendingOp } from '../pending-op.js';
+import { PendingKind, setPending } from '../pending-op.js';
 import { floatType, freeOperand, pinOf, popFloatOperand } from './float-util.js';
 import { copysign, signOp, SignOp } from './float-sign.js';
 import { SIMD, type SimdOp } from '../../x64/simd-ops.js';
@@ -185,7 +185,7 @@ function minMax(fc: FunctionCompiler, which: MinMax, fs: FloatSize): void {
  */
 function visitCompare(fc: FunctionCompiler, kind: FCmp, fs: FloatSize): void {
   if (kind === FCmp.Eq || kind === FCmp.Ne) emitFloatCompare(fc, kind, fs);
-  else fc.pending = pendingOp(PendingKind.FloatCompare, fs, 0, kind, 0, 0);
+  else setPending(fc, PendingKind.FloatCompare, fs, 0, kind, 0, 0);
 }
 
 function orderOf(kind: FCmp): UcomisOrder {

@@ -10,7 +10,7 @@ import { ValType } from '../../wasm/types.js';
 import { Kind, constVal, regVal, type Val } from '../value.js';
 import { RegClass } from '../reg-class.js';
 import type { FunctionCompiler } from '../function-compiler.js';
-import { PendingKind, pendingOp } from '../pending-op.js';
+import { PendingKind, setPending } from '../pending-op.js';
 
 export function typeOfSize(size: IntSize): ValType {
   return size === 32 ? ValType.I32 : ValType.I64;
@@ -130,7 +130,7 @@ export function aluBinop(fc: FunctionCompiler, op: AluOp, size: IntSize): void {
   if (isCommutative(op)) preferConstRight(fc, size);
   const lhs = fc.peek(1);
   if (lhs.kind === Kind.Local && fc.homeOf(lhs.local) >= 0) {
-    fc.pending = pendingOp(PendingKind.AluOnHomedLocal, size, 0, 0, op, lhs.local);
+    setPending(fc, PendingKind.AluOnHomedLocal, size, 0, 0, op, lhs.local);
     return;
   }
   emitAluBinop(fc, op, size);
@@ -243,12 +243,12 @@ export function mul(fc: FunctionCompiler, size: IntSize): void {
  * on its flags; anything else gets compare()'s 0/1 first.
  */
 export function visitCompare(fc: FunctionCompiler, cond: Cond, size: IntSize): void {
-  fc.pending = pendingOp(PendingKind.IntCompare, size, cond, 0, 0, 0);
+  setPending(fc, PendingKind.IntCompare, size, cond, 0, 0, 0);
 }
 
 /** iNN.eqz waits for the next operator like a compare (visitCompare). */
 export function visitEqz(fc: FunctionCompiler, size: IntSize): void {
-  fc.pending = pendingOp(PendingKind.IntEqz, size, 0, 0, 0, 0);
+  setPending(fc, PendingKind.IntEqz, size, 0, 0, 0, 0);
 }
 
 /** Pop two operands and push `lhs cond rhs` (0 or 1) in a register. */

@@ -151,19 +151,27 @@ function storeFromGpr(fc: FunctionCompiler, bits: MemSize, offset: number, bytes
 }
 
 /**
- * The immediate a constant store takes, or null when it does not fit one: for narrow stores
- * the low `bytes` bytes as an unsigned number (what mov_mi expects), for 8-byte stores the
- * signed 64-bit value when it fits simm32. Constants are numbers (i32, f32 bits) or bigints
+ * The immediate a constant store takes, or null when it does not fit one: for 1- and 2-byte
+ * stores the low bytes as an unsigned number, for 4-byte stores the low 32 bits as an int32
+ * (mov_mi accepts either reading), for 8-byte stores the signed 64-bit value when it fits
+ * simm32. Constants are numbers (i32, f32 bits) or bigints
  * (i64, f64 bits, references).
  */
 function storeImmediate(v: Val, bytes: number): number | null {
   const value = v.value;
+  // mov m32, imm32 takes either reading of the 32 bits: the signed one stays a small integer
+  // (the unsigned one of a negative constant is a heap number, an allocation per store).
   if (typeof value === 'number') {
-    if (bytes === 4) return value >>> 0;
+    if (bytes === 4) return value | 0;
     if (bytes === 2) return value & 0xffff;
     if (bytes === 1) return value & 0xff;
     // 8 bytes of a number constant (an i64 small enough to be kept as a number).
     return value >= -0x80000000 && value <= 0x7fffffff ? value : null;
+  }
+  // A bigint already in simm32 range (most i64 constants): its low bytes without a BigInt.
+  if (value >= SIMM32_MIN_N && value <= SIMM32_MAX_N) {
+    const n = Number(value) | 0;
+    return bytes === 2 ? n & 0xffff : bytes === 1 ? n & 0xff : n;
   }
   if (bytes === 8) {
     const b = BigInt.asIntN(64, value);
