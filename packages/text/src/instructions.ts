@@ -145,10 +145,11 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
     if (!isList(operand)) throw errorAt(operand, `expected a folded operand "(...)", found ${describe(operand)}`);
     parseFolded(operand, ctx, out);
   }
-  const ic = new Cursor(list, 1);
-  ic.end = k;
-  emitPlain(head, info, ic, ctx, out);
-  if (!ic.done) throw ic.error('an operand "(...)" or ")"');
+  // The immediates: the same cursor, stopped before the first operand.
+  c.i = 1;
+  c.end = k;
+  emitPlain(head, info, c, ctx, out);
+  if (!c.done) throw c.error('an operand "(...)" or ")"');
 }
 
 const IMMEDIATE_LISTS = new Set(['type', 'param', 'result', 'ref']);
@@ -243,6 +244,21 @@ function expectNumber(c: Cursor, what: string): Token {
 }
 
 
+/** The index space an instruction's single index immediate refers to (no object per call: this is hot). */
+function indexSpace(imm: string, ctx: BodyContext): NameSpace {
+  const mod = ctx.mod;
+  switch (imm) {
+    case 'local': return ctx.locals;
+    case 'func': return mod.funcs;
+    case 'global': return mod.globals;
+    case 'table': return mod.tables;
+    case 'elem': return mod.elems;
+    case 'data': return mod.datas;
+    case 'tag': return mod.tags;
+    default: return mod.types;
+  }
+}
+
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
   const mod = ctx.mod;
@@ -255,10 +271,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.u32(labelIndex(c.take(), c.here(), ctx));
       return;
     case 'func': case 'global': case 'table': case 'elem': case 'data': case 'tag': case 'type': case 'local': {
-      const space = {
-        func: mod.funcs, global: mod.globals, table: mod.tables, elem: mod.elems, data: mod.datas,
-        tag: mod.tags, type: mod.types, local: ctx.locals,
-      }[info.imm];
+      const space = indexSpace(info.imm, ctx);
       opcode(info, out);
       if (info.imm === 'table' && !isIndexLike(c.peek())) {
         out.u32(0); // table.get/set/size/grow/fill default to table 0
@@ -480,7 +493,11 @@ function memarg(c: Cursor, natural: number, wide: boolean): { align: number; off
   const al = c.peek();
   if (isAtom(al) && al.text.startsWith('align=')) {
     c.take();
-    const v = wide ? parseU64(al.text.slice(6)) : parseU32(al.text.slice(6));
+    const digits = al.text.slice(6);
+    // The usual spelling (align=1 .. align=16) without a BigInt: power-of-two check and log2 on numbers.
+    const small = smallDecimal(digits);
+    if (small > 0 && small <= 0x40000000 && (small & (small - 1)) === 0) return { align: 31 - Math.clz32(small), offset };
+    const v = wide ? parseU64(digits) : parseU32(digits);
     const a = v === undefined ? 0n : BigInt(v);
     if (a === 0n || (a & (a - 1n)) !== 0n) throw errorAt(al, `alignment must be a power of two, found ${JSON.stringify(al.text)}`);
     // The exponent; one too large for its access is for validation to reject.
@@ -491,6 +508,11 @@ function memarg(c: Cursor, natural: number, wide: boolean): { align: number; off
 
 function laneIndex(c: Cursor): number {
   const t = c.peek();
+  const small = isAtom(t) ? smallDecimal(t.text) : -1;
+  if (small >= 0 && small <= 255) {
+    c.take();
+    return small;
+  }
   const v = isAtom(t) ? parseNat(t.text) : undefined;
   if (v === undefined || v > 255n) throw c.error('a lane index (0..255)');
   c.take();

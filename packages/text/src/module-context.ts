@@ -6,7 +6,7 @@ import { errorAt } from './errors.js';
 import type { Token } from './lexer.js';
 import { NameSpace } from './names.js';
 import { Cursor, type SList } from './sexpr.js';
-import { parseParamsResults, sigKey, type FuncSig, type Param } from './types.js';
+import { parseParamsResults, sigKey, type FuncSig, type Param, type ValType } from './types.js';
 
 export interface TypeDef {
   /** Binary encoding of the definition (0x60 functype, or a GC composite type). */
@@ -14,6 +14,8 @@ export interface TypeDef {
   /** Present for function types: what type uses and block types compare against. */
   sig?: FuncSig;
   key?: string;
+  /** The function type's params as unnamed Params, made on the first `(type x)` use that needs them. */
+  unnamedParams?: Param[];
 }
 
 export interface TypeUse {
@@ -59,7 +61,9 @@ export class ModuleContext {
     }
     const found = this.byKey.get(key);
     if (found !== undefined) return found;
-    const bytes = [0x60, ...vec(sig.params.map((p) => p.bytes)), ...vec(sig.results.map((r) => r.bytes))];
+    const bytes = [0x60];
+    pushVec(bytes, sig.params);
+    pushVec(bytes, sig.results);
     this.typeDefs.push({ bytes, sig, key });
     this.typeSection.push(bytes);
     this.types.count = Math.max(this.types.count, this.typeDefs.length);
@@ -97,7 +101,23 @@ export class ModuleContext {
       if (sigKey(inline) !== def.key) throw errorAt(at!, 'inline function type does not match the type definition');
       return { index, params, sig: def.sig };
     }
-    return { index, params: def.sig.params.map((type) => ({ type })), sig: def.sig };
+    def.unnamedParams ??= def.sig.params.map((type) => ({ type }));
+    return { index, params: def.unnamedParams, sig: def.sig };
+  }
+}
+
+/** Append vec(t) of value types' encodings (no spread or intermediate arrays). */
+function pushVec(out: number[], types: readonly ValType[]): void {
+  let n = types.length;
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  for (let i = 0; i < types.length; i++) {
+    const bytes = types[i]!.bytes;
+    for (let j = 0; j < bytes.length; j++) out.push(bytes[j]!);
   }
 }
 
