@@ -47,7 +47,8 @@ export function declareFields(fields: SList[], mod: ModuleContext): void {
   const noteImport = (at: SList) => {
     if (firstDefinition) throw errorAt(at, `import after ${headOf(firstDefinition)}`);
   };
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const head = headOf(f);
     if (head === undefined || !ALL_FIELDS.has(head)) throw errorAt(f, `expected a module field, found ${head ? `"(${head} ..."` : 'a list'}`);
     const c = new Cursor(f);

@@ -4,7 +4,7 @@
 import { Bytes } from './bytes.js';
 import { errorAt, type Located } from './errors.js';
 import { INSTRUCTIONS } from './instr-table.js';
-import type { InstrInfo } from './instr-shapes.js';
+import { Shape, type InstrInfo } from './instr-shapes.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
 import { isIndexLike, type NameSpace } from './names.js';
@@ -20,42 +20,40 @@ export interface BodyContext {
   labels: (string | undefined)[];
 }
 
-/** Keywords that end a flat instruction sequence (they belong to the enclosing construct). */
-const TERMINATORS = new Set(['end', 'else', 'then']);
-
-/** Read instructions until the cursor is done or at a terminator keyword. */
+/** Read instructions until the cursor is done or at a terminator keyword (`end`, `else`, `then`: they belong to the enclosing construct). */
 export function parseInstrs(c: Cursor, ctx: BodyContext, out: Bytes): void {
-  for (;;) {
-    const n = c.peek();
-    if (n === undefined) return;
-    if (isAtom(n) && TERMINATORS.has(n.text)) return;
-    parseInstr(c, ctx, out);
+  const items = c.list.items;
+  while (c.i < c.end) {
+    const n = items[c.i]!;
+    if (n.kind === 'list') {
+      c.i++;
+      parseFolded(n, ctx, out);
+      continue;
+    }
+    if (n.kind !== 'atom') throw c.error('an instruction');
+    const text = n.text;
+    if (text === 'end' || text === 'else' || text === 'then') return;
+    const info = INSTRUCTIONS.get(text);
+    if (info === undefined) throw errorAt(n, `unknown operator ${JSON.stringify(text)}`);
+    c.i++;
+    const shape = info.shape!;
+    if (shape === Shape.None) {
+      // The commonest instruction (arithmetic, drop, return...): just the opcode.
+      out.u8(info.code);
+      if (info.sub !== undefined) out.u32(info.sub);
+    } else if (shape === Shape.Block || shape === Shape.TryTable) {
+      parseFlatBlock(n, info, c, ctx, out);
+    } else {
+      emitPlain(n, info, c, ctx, out);
+    }
   }
-}
-
-function parseInstr(c: Cursor, ctx: BodyContext, out: Bytes): void {
-  const n = c.peek()!;
-  if (isList(n)) {
-    c.take();
-    parseFolded(n, ctx, out);
-    return;
-  }
-  if (!isAtom(n)) throw c.error('an instruction');
-  c.take();
-  const info = INSTRUCTIONS.get(n.text);
-  if (info === undefined) throw errorAt(n, `unknown operator ${JSON.stringify(n.text)}`);
-  if (info.imm === 'block' || info.imm === 'try_table') {
-    parseFlatBlock(n, info, c, ctx, out);
-    return;
-  }
-  emitPlain(n, info, c, ctx, out);
 }
 
 /** `block label? bt instr* end id?` and friends, flat. */
 function parseFlatBlock(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
   const label = c.takeId();
   out.u8(info.code);
-  if (info.imm === 'try_table') {
+  if (info.shape === Shape.TryTable) {
     blockType(c, ctx, out);
     catchClauses(c, ctx, out);
   } else {
@@ -96,11 +94,30 @@ function endLabel(c: Cursor, label: Token | undefined): void {
 
 /** `(op ...)` folded forms. */
 function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
-  const c = new Cursor(list, 0);
-  const head = c.expectAtom('an instruction');
+  const items = list.items;
+  const first = items[0];
+  if (first === undefined || first.kind !== 'atom') throw new Cursor(list, 0).error('an instruction');
+  const head = first;
   const info = INSTRUCTIONS.get(head.text);
   if (info === undefined) throw errorAt(head, `unknown operator ${JSON.stringify(head.text)}`);
-  if (info.imm === 'block' || info.imm === 'try_table') {
+  const shape = info.shape!;
+  if (shape === Shape.None) {
+    // `(i32.add (...) (...))`: operands, then the opcode; no cursor needed.
+    // (Errors in the same order as the general path below: operands first, then a stray immediate.)
+    let k = 1;
+    while (k < items.length && !isOperand(items[k]!)) k++;
+    for (let i = k; i < items.length; i++) {
+      const operand = items[i]!;
+      if (operand.kind !== 'list') throw errorAt(operand, `expected a folded operand "(...)", found ${describe(operand)}`);
+      parseFolded(operand, ctx, out);
+    }
+    if (k > 1) throw new Cursor(list, 1).error('an operand "(...)" or ")"');
+    out.u8(info.code);
+    if (info.sub !== undefined) out.u32(info.sub);
+    return;
+  }
+  const c = new Cursor(list, 1);
+  if (shape === Shape.Block || shape === Shape.TryTable) {
     const label = c.takeId();
     if (head.text === 'if') {
       const bt = new Bytes();
@@ -128,7 +145,7 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
     }
     out.u8(info.code);
     blockType(c, ctx, out);
-    if (info.imm === 'try_table') catchClauses(c, ctx, out);
+    if (info.shape === Shape.TryTable) catchClauses(c, ctx, out);
     ctx.labels.push(label?.text);
     parseInstrs(c, ctx, out);
     c.expectEnd('an instruction');
@@ -139,9 +156,9 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
   // Plain instruction: its immediates are atoms and a few kinds of lists (type uses, select's
   // results, cast types); every other list is a folded operand, encoded before the opcode.
   let k = 1;
-  while (k < list.items.length && !isOperand(list.items[k]!)) k++;
-  for (let i = k; i < list.items.length; i++) {
-    const operand = list.items[i]!;
+  while (k < items.length && !isOperand(items[k]!)) k++;
+  for (let i = k; i < items.length; i++) {
+    const operand = items[i]!;
     if (!isList(operand)) throw errorAt(operand, `expected a folded operand "(...)", found ${describe(operand)}`);
     parseFolded(operand, ctx, out);
   }
@@ -152,12 +169,12 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
   if (!c.done) throw c.error('an operand "(...)" or ")"');
 }
 
-const IMMEDIATE_LISTS = new Set(['type', 'param', 'result', 'ref']);
-
 function isOperand(node: SNode): boolean {
-  if (!isList(node)) return false;
+  if (node.kind !== 'list') return false;
   const h = node.items[0];
-  return !(h !== undefined && h.kind === 'atom' && IMMEDIATE_LISTS.has(h.text));
+  if (h === undefined || h.kind !== 'atom') return true;
+  const t = h.text;
+  return !(t === 'type' || t === 'param' || t === 'result' || t === 'ref');
 }
 
 /** Block type: `(type x)? (param t*)* (result t*)*`. */
@@ -245,16 +262,16 @@ function expectNumber(c: Cursor, what: string): Token {
 
 
 /** The index space an instruction's single index immediate refers to (no object per call: this is hot). */
-function indexSpace(imm: string, ctx: BodyContext): NameSpace {
+function indexSpace(shape: Shape, ctx: BodyContext): NameSpace {
   const mod = ctx.mod;
-  switch (imm) {
-    case 'local': return ctx.locals;
-    case 'func': return mod.funcs;
-    case 'global': return mod.globals;
-    case 'table': return mod.tables;
-    case 'elem': return mod.elems;
-    case 'data': return mod.datas;
-    case 'tag': return mod.tags;
+  switch (shape) {
+    case Shape.Local: return ctx.locals;
+    case Shape.Func: return mod.funcs;
+    case Shape.Global: return mod.globals;
+    case Shape.Table: return mod.tables;
+    case Shape.Elem: return mod.elems;
+    case Shape.Data: return mod.datas;
+    case Shape.Tag: return mod.tags;
     default: return mod.types;
   }
 }
@@ -262,42 +279,42 @@ function indexSpace(imm: string, ctx: BodyContext): NameSpace {
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
   const mod = ctx.mod;
-  switch (info.imm) {
-    case 'none':
+  switch (info.shape!) {
+    case Shape.None:
       opcode(info, out);
       return;
-    case 'label':
+    case Shape.Label:
       opcode(info, out);
       out.u32(labelIndex(c.take(), c.here(), ctx));
       return;
-    case 'func': case 'global': case 'table': case 'elem': case 'data': case 'tag': case 'type': case 'local': {
-      const space = indexSpace(info.imm, ctx);
+    case Shape.Func: case Shape.Global: case Shape.Table: case Shape.Elem: case Shape.Data: case Shape.Tag: case Shape.Type: case Shape.Local: {
+      const space = indexSpace(info.shape!, ctx);
       opcode(info, out);
-      if (info.imm === 'table' && !isIndexLike(c.peek())) {
+      if (info.shape === Shape.Table && !isIndexLike(c.peek())) {
         out.u32(0); // table.get/set/size/grow/fill default to table 0
         return;
       }
-      if (info.imm === 'data') mod.usesDataCount = true;
+      if (info.shape === Shape.Data) mod.usesDataCount = true;
       out.u32(space.resolve(c.take(), c.here()));
       return;
     }
-    case 'br_table': {
+    case Shape.BrTable: {
       const labels: number[] = [];
       while (isIndexLike(c.peek())) labels.push(labelIndex(c.take(), c.here(), ctx));
       if (labels.length === 0) throw c.error('a label');
       opcode(info, out);
       out.u32(labels.length - 1);
-      for (const l of labels) out.u32(l);
+      for (let i = 0; i < labels.length; i++) out.u32(labels[i]!);
       return;
     }
-    case 'call_indirect': {
+    case Shape.CallIndirect: {
       const table = optionalIndex(c, mod.tables);
       const use = mod.typeUse(c, false);
       opcode(info, out);
       out.u32(use.index).u32(table);
       return;
     }
-    case 'select': {
+    case Shape.Select: {
       const types: number[][] = [];
       let typed = false; // `select (result)` with no types is still the typed encoding
       while (c.peekList('result')) {
@@ -310,28 +327,28 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
         return;
       }
       out.u8(0x1c).u32(types.length);
-      for (const t of types) out.raw(t);
+      for (let i = 0; i < types.length; i++) out.raw(types[i]!);
       return;
     }
-    case 'memarg': case 'memarg_lane': {
-      const mem = memoryIndexBeforeMemarg(c, ctx, info.imm === 'memarg_lane');
+    case Shape.Memarg: case Shape.MemargLane: {
+      const mem = memoryIndexBeforeMemarg(c, ctx, info.shape === Shape.MemargLane);
       const { align, offset } = memarg(c, info.align!, (mod.memory64[mem] ?? false) || mod.wideLimits);
       opcode(info, out);
       out.u32(mem === 0 ? align : align | 0x40);
       if (mem !== 0) out.u32(mem);
       if (typeof offset === 'number') out.u32(offset);
       else out.u64(offset);
-      if (info.imm === 'memarg_lane') out.u8(laneIndex(c));
+      if (info.shape === Shape.MemargLane) out.u8(laneIndex(c));
       return;
     }
-    case 'memory': {
+    case Shape.Memory: {
       const mem = optionalIndex(c, mod.memories);
       opcode(info, out);
       out.u32(mem);
       return;
     }
-    case 'memory.copy': case 'table.copy': {
-      const space = info.imm === 'memory.copy' ? mod.memories : mod.tables;
+    case Shape.MemoryCopy: case Shape.TableCopy: {
+      const space = info.shape === Shape.MemoryCopy ? mod.memories : mod.tables;
       let dst = 0;
       let src = 0;
       if (isIndexLike(c.peek())) {
@@ -342,20 +359,20 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.u32(dst).u32(src);
       return;
     }
-    case 'memory.init': case 'table.init': {
-      const target = info.imm === 'memory.init' ? mod.memories : mod.tables;
-      const segs = info.imm === 'memory.init' ? mod.datas : mod.elems;
+    case Shape.MemoryInit: case Shape.TableInit: {
+      const target = info.shape === Shape.MemoryInit ? mod.memories : mod.tables;
+      const segs = info.shape === Shape.MemoryInit ? mod.datas : mod.elems;
       let idx = 0;
       if (isIndexLike(c.peek(1))) idx = target.resolve(c.take(), c.here());
       const seg = segs.resolve(c.take(), c.here());
-      if (info.imm === 'memory.init') mod.usesDataCount = true;
+      if (info.shape === Shape.MemoryInit) mod.usesDataCount = true;
       opcode(info, out);
-      if (info.imm === 'memory.init') out.u32(seg).u32(idx);
+      if (info.shape === Shape.MemoryInit) out.u32(seg).u32(idx);
       else out.u32(seg).u32(idx);
       return;
     }
-    case 'i32': case 'i64': {
-      const t = expectNumber(c, `an ${info.imm} literal`);
+    case Shape.I32: case Shape.I64: {
+      const t = expectNumber(c, info.shape === Shape.I32 ? 'an i32 literal' : 'an i64 literal');
       const small = smallSignedDecimal(t.text);
       if (small === small) {
         // Most constants are small decimals: no BigInt needed.
@@ -363,13 +380,13 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
         out.s32(small);
         return;
       }
-      const v = parseInt(t.text, info.imm === 'i32' ? 32 : 64);
+      const v = parseInt(t.text, info.shape === Shape.I32 ? 32 : 64);
       if (v === undefined) throw errorAt(t, `malformed ${info.imm} constant ${JSON.stringify(t.text)}`);
       opcode(info, out);
-      out.sleb(v, info.imm === 'i32' ? 32 : 64);
+      out.sleb(v, info.shape === Shape.I32 ? 32 : 64);
       return;
     }
-    case 'f32': {
+    case Shape.F32: {
       const t = expectNumber(c, 'an f32 literal');
       const v = parseF32(t.text);
       if (v === undefined) throw errorAt(t, `malformed f32 constant ${JSON.stringify(t.text)}`);
@@ -377,7 +394,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.f32(v);
       return;
     }
-    case 'f64': {
+    case Shape.F64: {
       const t = expectNumber(c, 'an f64 literal');
       const v = parseF64(t.text);
       if (v === undefined) throw errorAt(t, `malformed f64 constant ${JSON.stringify(t.text)}`);
@@ -385,30 +402,30 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.f64(v);
       return;
     }
-    case 'v128': {
+    case Shape.V128: {
       const bytes = v128Literal(c);
       opcode(info, out);
       out.raw(bytes);
       return;
     }
-    case 'heaptype': {
+    case Shape.Heaptype: {
       const ht = parseHeapType(c.take(), mod.types, c.here());
       opcode(info, out);
       out.raw(ht.bytes);
       return;
     }
-    case 'lane':
+    case Shape.Lane:
       opcode(info, out);
       out.u8(laneIndex(c));
       return;
-    case 'shuffle': {
+    case Shape.ShuffleLanes: {
       const lanes: number[] = [];
       for (let i = 0; i < 16; i++) lanes.push(laneIndex(c));
       opcode(info, out);
       out.raw(lanes);
       return;
     }
-    case 'type_field': {
+    case Shape.TypeField: {
       const type = mod.types.resolve(c.take(), c.here());
       const fields = mod.fieldNames[type];
       const f = c.take();
@@ -418,29 +435,29 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.u32(type).u32(field);
       return;
     }
-    case 'type_u32': case 'type_data': case 'type_elem': case 'type_type': {
+    case Shape.TypeU32: case Shape.TypeData: case Shape.TypeElem: case Shape.TypeType: {
       const type = mod.types.resolve(c.take(), c.here());
       let second: number;
-      if (info.imm === 'type_u32') {
+      if (info.shape === Shape.TypeU32) {
         const t = expectNumber(c, 'a count');
         const v = parseU32(t.text);
         if (v === undefined) throw errorAt(t, `expected a u32 count, found ${describe(t)}`);
         second = v;
       } else {
-        const space = { type_data: mod.datas, type_elem: mod.elems, type_type: mod.types }[info.imm];
-        if (info.imm === 'type_data') mod.usesDataCount = true;
+        const space = info.shape === Shape.TypeData ? mod.datas : info.shape === Shape.TypeElem ? mod.elems : mod.types;
+        if (info.shape === Shape.TypeData) mod.usesDataCount = true;
         second = space.resolve(c.take(), c.here());
       }
       opcode(info, out);
       out.u32(type).u32(second);
       return;
     }
-    case 'ref_cast': {
+    case Shape.RefCast: {
       const rt = refTypeParts(c, mod);
       out.u8(info.code).u32(info.sub! + (rt.nullable ? 1 : 0)).raw(rt.heap);
       return;
     }
-    case 'br_on_cast': {
+    case Shape.BrOnCast: {
       const label = labelIndex(c.take(), c.here(), ctx);
       const from = refTypeParts(c, mod);
       const to = refTypeParts(c, mod);
@@ -448,7 +465,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       out.u8((from.nullable ? 1 : 0) | (to.nullable ? 2 : 0)).u32(label).raw(from.heap).raw(to.heap);
       return;
     }
-    case 'block': case 'try_table':
+    case Shape.Block: case Shape.TryTable:
       throw errorAt(head, 'internal: block handled by the caller');
   }
 }
@@ -538,7 +555,9 @@ export function v128Literal(c: Cursor): number[] {
   c.take();
   const bytes: number[] = [];
   for (let i = 0; i < shape.lanes; i++) {
-    const t = expectNumber(c, `${shape.lanes} ${shapeTok!.kind === 'atom' ? shapeTok!.text : ''} lanes`);
+    const t = c.peek();
+    if (!isAtom(t)) throw c.error(`${shape.lanes} ${shapeTok!.kind === 'atom' ? shapeTok!.text : ''} lanes`);
+    c.take();
     if (shape.bits === 64) {
       const bits = shape.kind === 'i' ? parseInt(t.text, 64) : parseF64(t.text);
       if (bits === undefined) throw errorAt(t, `malformed ${shape.kind}${shape.bits} lane ${JSON.stringify(t.text)}`);

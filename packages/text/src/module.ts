@@ -94,7 +94,7 @@ function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   declareFields(fields, mod);
   defineTypes(fields, mod);
   const s = new Sections();
-  for (const f of fields) encodeField(f, mod, s);
+  for (let i = 0; i < fields.length; i++) encodeField(fields[i]!, mod, s);
   return assemble(mod, s, opts);
 }
 
@@ -111,7 +111,7 @@ function nameBytes(t: Token): Uint8Array {
 }
 
 function exportsOf(names: Token[], kind: number, index: number, s: Sections): void {
-  for (const n of names) s.exports.push(new Bytes().name(nameBytes(n)).u8(kind).u32(index));
+  for (let i = 0; i < names.length; i++) s.exports.push(new Bytes().name(nameBytes(names[i]!)).u8(kind).u32(index));
 }
 
 function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
@@ -227,7 +227,7 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   }
   const use = mod.typeUse(c, true);
   const locals = new NameSpace('local');
-  for (const p of use.params) locals.add(p.id);
+  for (let i = 0; i < use.params.length; i++) locals.add(use.params[i]!.id);
   const localTypes: ValType[] = [];
   while (c.peekList('local')) {
     const lc = new Cursor(c.take() as SList);
@@ -245,14 +245,16 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   }
   const body = FUNC_BODY.clear();
   // Locals as runs of one type: (count, type)*.
-  const runs: [number, ValType][] = [];
-  for (const t of localTypes) {
-    const last = runs[runs.length - 1];
-    if (last && last[1].key === t.key) last[0]++;
-    else runs.push([1, t]);
+  let runCount = 0;
+  for (let i = 0; i < localTypes.length; i++) if (i === 0 || localTypes[i]!.key !== localTypes[i - 1]!.key) runCount++;
+  body.u32(runCount);
+  for (let i = 0; i < localTypes.length; ) {
+    const t = localTypes[i]!;
+    let j = i + 1;
+    while (j < localTypes.length && localTypes[j]!.key === t.key) j++;
+    body.u32(j - i).raw(t.bytes);
+    i = j;
   }
-  body.u32(runs.length);
-  for (const [n, t] of runs) body.u32(n).raw(t.bytes);
   const ctx: BodyContext = { mod, locals, labels: [] };
   parseInstrs(c, ctx, body);
   c.expectEnd('an instruction');
@@ -404,7 +406,7 @@ function uleb32Size(v: number): number {
 function section(out: Bytes, id: number, items: readonly Bytes[]): void {
   if (items.length === 0) return;
   const body = SECTION.clear().u32(items.length);
-  for (const i of items) body.append(i);
+  for (let i = 0; i < items.length; i++) body.append(items[i]!);
   out.u8(id).sized(body);
 }
 
@@ -420,13 +422,13 @@ function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Ar
   const out = MODULE.clear().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   if (mod.typeSection.length > 0) {
     const body = SECTION.clear().u32(mod.typeSection.length);
-    for (const t of mod.typeSection) body.raw(t);
+    for (let i = 0; i < mod.typeSection.length; i++) body.raw(mod.typeSection[i]!);
     out.u8(1).sized(body);
   }
   section(out, 2, s.imports);
   if (s.funcs.length > 0) {
     const body = SECTION.clear().u32(s.funcs.length);
-    for (const t of s.funcs) body.u32(t);
+    for (let i = 0; i < s.funcs.length; i++) body.u32(s.funcs[i]!);
     out.u8(3).sized(body);
   }
   section(out, 4, s.tables);

@@ -121,8 +121,8 @@ export function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemI
     else b.u8(0x00); // elemkind funcref
   }
   b.u32(items.count);
-  if (useExprs) for (const e of items.exprs) b.append(e);
-  else for (const f of items.funcs!) b.u32(f);
+  if (useExprs) for (let i = 0; i < items.exprs.length; i++) b.append(items.exprs[i]!);
+  else for (let i = 0; i < items.funcs!.length; i++) b.u32(items.funcs![i]!);
   return b;
 }
 

@@ -20,7 +20,7 @@ export function sigKey(sig: FuncSig): string {
   let key = '';
   for (let i = 0; i < sig.params.length; i++) key += i === 0 ? sig.params[i]!.key : ' ' + sig.params[i]!.key;
   key += ' ->';
-  for (const r of sig.results) key += ' ' + r.key;
+  for (let i = 0; i < sig.results.length; i++) key += ' ' + sig.results[i]!.key;
   return key;
 }
 
