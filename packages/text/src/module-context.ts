@@ -61,9 +61,7 @@ export class ModuleContext {
     }
     const found = this.byKey.get(key);
     if (found !== undefined) return found;
-    const bytes = [0x60];
-    pushVec(bytes, sig.params);
-    pushVec(bytes, sig.results);
+    const bytes = funcTypeBytes(sig);
     this.typeDefs.push({ bytes, sig, key });
     this.typeSection.push(bytes);
     this.types.count = Math.max(this.types.count, this.typeDefs.length);
@@ -104,6 +102,14 @@ export class ModuleContext {
     def.unnamedParams ??= def.sig.params.map((type) => ({ type }));
     return { index, params: def.unnamedParams, sig: def.sig };
   }
+}
+
+/** A function type's encoding: 0x60, then the params and results as vec(valtype). */
+export function funcTypeBytes(sig: FuncSig): number[] {
+  const bytes = [0x60];
+  pushVec(bytes, sig.params);
+  pushVec(bytes, sig.results);
+  return bytes;
 }
 
 /** Append vec(t) of value types' encodings (no spread or intermediate arrays). */

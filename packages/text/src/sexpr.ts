@@ -74,6 +74,8 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
   // exact-size slice when it closes. (An array per list grown by push was most of a parse's
   // garbage: V8 gives it room for 17 items on the first push, and most lists hold 2 to 4.)
   const buf: SNode[] = [];
+  /** buf's used length (buf is never shrunk: V8 would trim and then regrow its store). */
+  let top = 0;
   const bases: number[] = [];
   const opens: number[] = [];
   /** Lazy mode only: the list object made at its `(` (readModuleHeader needs one), else null. */
@@ -86,12 +88,12 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
         list = new SList([], scanner.start, scanner.end, scanner.map);
         if (readModuleHeader(scanner, list)) {
           if (bases.length === 0) return list;
-          buf.push(list);
+          buf[top++] = list;
           continue;
         }
-        for (let i = 0; i < list.items.length; i++) buf.push(list.items[i]!);
+        for (let i = 0; i < list.items.length; i++) buf[top++] = list.items[i]!;
       }
-      bases.push(buf.length - (list !== null ? list.items.length : 0));
+      bases.push(top - (list !== null ? list.items.length : 0));
       opens.push(scanner.start);
       made.push(list);
     } else if (k === T_RPAREN) {
@@ -99,8 +101,8 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
       const base = bases.pop()!;
       const start = opens.pop()!;
       const pre = made.pop()!;
-      const items = buf.slice(base);
-      buf.length = base;
+      const items = buf.slice(base, top);
+      top = base;
       let done: SList;
       if (pre !== null) {
         pre.items = items;
@@ -110,13 +112,13 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
         done = new SList(items, start, scanner.end, scanner.map);
       }
       if (bases.length === 0) return done;
-      buf.push(done);
+      buf[top++] = done;
     } else if (k === T_EOF) {
       break;
     } else {
       const token = scanner.token(k);
       if (bases.length === 0) return token;
-      buf.push(token);
+      buf[top++] = token;
     }
   }
   if (opens.length > 0) throw scanner.error(opens[opens.length - 1]!, 'unclosed "(": expected ")", found end of input');
