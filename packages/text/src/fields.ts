@@ -16,14 +16,18 @@ const SPACE_OF: Record<string, keyof ModuleContext> = {
 
 const ALL_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
 
+const NO_EXPORTS: Token[] = [];
+
 /** Skip `$id? (export "...")*` and report an inline `(import "m" "n")`, leaving the cursor after it. */
 export function fieldPrefix(c: Cursor): { id?: Token; exports: Token[]; inlineImport?: [Token, Token] } {
   const id = c.takeId();
-  const exports: Token[] = [];
+  // Most fields export nothing: they share one empty list (nobody adds to a returned list).
+  let exports: Token[] = NO_EXPORTS;
   let inlineImport: [Token, Token] | undefined;
   for (;;) {
     if (c.peekList('export')) {
       const ec = new Cursor(c.take() as SList);
+      if (exports === NO_EXPORTS) exports = [];
       exports.push(ec.expectString('an export name'));
       ec.expectEnd();
     } else if (c.peekList('import') && inlineImport === undefined) {

@@ -224,12 +224,25 @@ function catchClauses(c: Cursor, ctx: BodyContext, out: Bytes): void {
     c.take();
     const cc = new Cursor(n);
     clauses.u8(kind);
-    if (kind < 2) clauses.u32(ctx.mod.tags.resolve(cc.take(), cc.here()));
-    clauses.u32(labelIndex(cc.take(), cc.here(), ctx));
+    if (kind < 2) clauses.u32(ctx.mod.tags.take(cc));
+    clauses.u32(takeLabel(cc, ctx));
     cc.expectEnd();
     count++;
   }
   out.u32(count).append(clauses);
+}
+
+/** The cursor's next item as a label (the error position is worked out only on an error). */
+function takeLabel(c: Cursor, ctx: BodyContext): number {
+  const node = c.take();
+  if (node !== undefined && node.kind === 'id') {
+    const i = ctx.labels.lastIndexOf(node.text);
+    if (i < 0) throw errorAt(node, `unknown label ${node.text}`);
+    return ctx.labels.length - 1 - i;
+  }
+  const v = node !== undefined && node.kind === 'atom' ? parseU32(node.text) : undefined;
+  if (v === undefined) return labelIndex(node, c.here(), ctx);
+  return v;
 }
 
 function labelIndex(node: SNode | undefined, at: Located, ctx: BodyContext): number {
@@ -250,7 +263,7 @@ function opcode(info: InstrInfo, out: Bytes): void {
 
 /** An optional index (memory/table) before other immediates; 0 when absent. */
 function optionalIndex(c: Cursor, space: NameSpace): number {
-  return isIndexLike(c.peek()) ? space.resolve(c.take(), c.here()) : 0;
+  return isIndexLike(c.peek()) ? space.take(c) : 0;
 }
 
 function expectNumber(c: Cursor, what: string): Token {
@@ -285,7 +298,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       return;
     case Shape.Label:
       opcode(info, out);
-      out.u32(labelIndex(c.take(), c.here(), ctx));
+      out.u32(takeLabel(c, ctx));
       return;
     case Shape.Func: case Shape.Global: case Shape.Table: case Shape.Elem: case Shape.Data: case Shape.Tag: case Shape.Type: case Shape.Local: {
       const space = indexSpace(info.shape!, ctx);
@@ -295,12 +308,12 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
         return;
       }
       if (info.shape === Shape.Data) mod.usesDataCount = true;
-      out.u32(space.resolve(c.take(), c.here()));
+      out.u32(space.take(c));
       return;
     }
     case Shape.BrTable: {
       const labels: number[] = [];
-      while (isIndexLike(c.peek())) labels.push(labelIndex(c.take(), c.here(), ctx));
+      while (isIndexLike(c.peek())) labels.push(takeLabel(c, ctx));
       if (labels.length === 0) throw c.error('a label');
       opcode(info, out);
       out.u32(labels.length - 1);
@@ -352,8 +365,8 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       let dst = 0;
       let src = 0;
       if (isIndexLike(c.peek())) {
-        dst = space.resolve(c.take(), c.here());
-        src = space.resolve(c.take(), c.here());
+        dst = space.take(c);
+        src = space.take(c);
       }
       opcode(info, out);
       out.u32(dst).u32(src);
@@ -363,8 +376,8 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       const target = info.shape === Shape.MemoryInit ? mod.memories : mod.tables;
       const segs = info.shape === Shape.MemoryInit ? mod.datas : mod.elems;
       let idx = 0;
-      if (isIndexLike(c.peek(1))) idx = target.resolve(c.take(), c.here());
-      const seg = segs.resolve(c.take(), c.here());
+      if (isIndexLike(c.peek(1))) idx = target.take(c);
+      const seg = segs.take(c);
       if (info.shape === Shape.MemoryInit) mod.usesDataCount = true;
       opcode(info, out);
       if (info.shape === Shape.MemoryInit) out.u32(seg).u32(idx);
@@ -426,7 +439,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       return;
     }
     case Shape.TypeField: {
-      const type = mod.types.resolve(c.take(), c.here());
+      const type = mod.types.take(c);
       const fields = mod.fieldNames[type];
       const f = c.take();
       const field = f?.kind === 'id' && fields ? fields.resolve(f, c.here()) : (f?.kind === 'atom' ? parseU32(f.text) : undefined);
@@ -436,7 +449,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       return;
     }
     case Shape.TypeU32: case Shape.TypeData: case Shape.TypeElem: case Shape.TypeType: {
-      const type = mod.types.resolve(c.take(), c.here());
+      const type = mod.types.take(c);
       let second: number;
       if (info.shape === Shape.TypeU32) {
         const t = expectNumber(c, 'a count');
@@ -446,7 +459,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       } else {
         const space = info.shape === Shape.TypeData ? mod.datas : info.shape === Shape.TypeElem ? mod.elems : mod.types;
         if (info.shape === Shape.TypeData) mod.usesDataCount = true;
-        second = space.resolve(c.take(), c.here());
+        second = space.take(c);
       }
       opcode(info, out);
       out.u32(type).u32(second);
@@ -458,7 +471,7 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
       return;
     }
     case Shape.BrOnCast: {
-      const label = labelIndex(c.take(), c.here(), ctx);
+      const label = takeLabel(c, ctx);
       const from = refTypeParts(c, mod);
       const to = refTypeParts(c, mod);
       opcode(info, out);
@@ -489,7 +502,7 @@ function memoryIndexBeforeMemarg(c: Cursor, ctx: BodyContext, lane: boolean): nu
     if (!isAtom(next)) return 0;
     if (!(parseNat(next.text) !== undefined || next.text.startsWith('offset=') || next.text.startsWith('align='))) return 0;
   }
-  return ctx.mod.memories.resolve(c.take(), c.here());
+  return ctx.mod.memories.take(c);
 }
 
 function memarg(c: Cursor, natural: number, wide: boolean): { align: number; offset: bigint | number } {

@@ -79,11 +79,13 @@ export class ModuleContext {
       const node = c.take() as SList;
       const tc = new Cursor(node);
       at = node;
-      index = this.types.resolve(tc.take(), tc.here());
+      index = this.types.take(tc);
       tc.expectEnd();
     }
     const { params, results } = parseParamsResults(c, this.types, namedParams);
-    const inline: FuncSig = { params: params.map((p) => p.type), results };
+    const paramTypes: ValType[] = [];
+    for (let i = 0; i < params.length; i++) paramTypes.push(params[i]!.type);
+    const inline: FuncSig = { params: paramTypes, results };
     if (index === undefined) return { index: this.typeFor(inline), params, sig: inline };
     const def = this.typeDefs[index];
     if (def === undefined && (params.length > 0 || results.length > 0)) {

@@ -160,14 +160,14 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       if (kind === undefined || !(kind in KIND)) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
       const dc = new Cursor(desc);
       const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
-      const index = space.resolve(dc.take(), dc.here());
+      const index = space.take(dc);
       dc.expectEnd();
       s.exports.push(new Bytes().name(nameBytes(name)).u8(KIND[kind]).u32(index));
       return;
     }
     case 'start': {
       if (s.start !== undefined) throw errorAt(f, 'multiple start sections');
-      s.start = mod.funcs.resolve(c.take(), c.here());
+      s.start = mod.funcs.take(c);
       c.expectEnd();
       return;
     }

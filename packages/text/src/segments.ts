@@ -63,7 +63,7 @@ export function elemItems(c: Cursor, mod: ModuleContext, rt: ValType | undefined
   }
   if (rt === undefined || (legacyFuncs && !c.peekList())) {
     const funcs: number[] = [];
-    while (!c.done) funcs.push(mod.funcs.resolve(c.take(), c.here()));
+    while (!c.done) funcs.push(mod.funcs.take(c));
     return { count: funcs.length, funcs, exprs: funcs.map((f) => new Bytes().u8(0xd2).u32(f).u8(0x0b)) };
   }
   const exprs: Bytes[] = [];
@@ -136,10 +136,10 @@ export function elemField(c: Cursor, mod: ModuleContext, elems: Bytes[]): void {
     let table = 0;
     if (c.peekList('table')) {
       const tc = new Cursor(c.take() as SList);
-      table = mod.tables.resolve(tc.take(), tc.here());
+      table = mod.tables.take(tc);
       tc.expectEnd();
     } else if (!c.peekList()) {
-      table = mod.tables.resolve(c.take(), c.here());
+      table = mod.tables.take(c);
     }
     mode = { mode: 'active', table, offset: offsetExpr(c, mod) };
   } else {
@@ -172,10 +172,10 @@ export function dataField(c: Cursor, mod: ModuleContext, datas: Bytes[]): void {
     let mem = 0;
     if (c.peekList('memory')) {
       const mc = new Cursor(c.take() as SList);
-      mem = mod.memories.resolve(mc.take(), mc.here());
+      mem = mod.memories.take(mc);
       mc.expectEnd();
     } else if (!c.peekList()) {
-      mem = mod.memories.resolve(c.take(), c.here());
+      mem = mod.memories.take(c);
     }
     const offset = offsetExpr(c, mod);
     if (mem === 0) b.u8(0);

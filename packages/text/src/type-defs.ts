@@ -99,7 +99,7 @@ export function parseTypeField(list: SList, mod: ModuleContext, index: number): 
   const final = sc.peekAtom('final');
   if (final) sc.take();
   const supers: number[] = [];
-  while (!sc.done && !sc.peekList()) supers.push(mod.types.resolve(sc.take(), sc.here()));
+  while (!sc.done && !sc.peekList()) supers.push(mod.types.take(sc));
   const comp = compositeType(sc.expectList('a composite type'), mod, fieldNames);
   sc.expectEnd();
   const bytes = [final ? 0x4f : 0x50, ...uleb(supers.length), ...supers.flatMap(uleb), ...comp.bytes];
