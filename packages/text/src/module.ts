@@ -2,6 +2,7 @@
 // order into their sections, then write the sections in the binary format's order.
 
 import { Bytes } from './bytes.js';
+import { Items } from './section-items.js';
 import { errorAt } from './errors.js';
 import { declareFields, fieldPrefix } from './fields.js';
 import { defineTypes } from './type-defs.js';
@@ -28,21 +29,29 @@ const FUNC_BODY = new Bytes();
 const CODE = new Bytes();
 const SECTION = new Bytes();
 const MODULE = new Bytes();
+const IMPORTS = new Items();
+const TABLES = new Items();
+const MEMORIES = new Items();
+const TAGS = new Items();
+const GLOBALS = new Items();
+const EXPORTS = new Items();
+const ELEMS = new Items();
+const DATAS = new Items();
 
 /** Section contents, one entry per item, gathered while the fields are encoded. */
 class Sections {
-  imports: Bytes[] = [];
+  imports = IMPORTS.clear();
   funcs: number[] = [];
-  tables: Bytes[] = [];
-  memories: Bytes[] = [];
-  tags: Bytes[] = [];
-  globals: Bytes[] = [];
-  exports: Bytes[] = [];
+  tables = TABLES.clear();
+  memories = MEMORIES.clear();
+  tags = TAGS.clear();
+  globals = GLOBALS.clear();
+  exports = EXPORTS.clear();
   start: number | undefined;
-  elems: Bytes[] = [];
+  elems = ELEMS.clear();
   /** The code section's entries (each body with its size), written as each function is read. */
   code = CODE.clear();
-  datas: Bytes[] = [];
+  datas = DATAS.clear();
   /** Imports so far, by external kind (func, table, memory, global, tag). */
   importCounts = [0, 0, 0, 0, 0];
 }
@@ -111,7 +120,7 @@ function nameBytes(t: Token): Uint8Array {
 }
 
 function exportsOf(names: Token[], kind: number, index: number, s: Sections): void {
-  for (let i = 0; i < names.length; i++) s.exports.push(new Bytes().name(nameBytes(names[i]!)).u8(kind).u32(index));
+  for (let i = 0; i < names.length; i++) s.exports.next().name(nameBytes(names[i]!)).u8(kind).u32(index);
 }
 
 function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
@@ -128,10 +137,9 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const dc = new Cursor(desc);
       dc.takeId();
       const kind = headOf(desc) as keyof typeof KIND;
-      const b = new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
+      const b = s.imports.next().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
       importDesc(kind, dc, mod, b, s);
       dc.expectEnd();
-      s.imports.push(b);
       return;
     }
     case 'func': return funcField(c, mod, s);
@@ -142,13 +150,13 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const { exports, inlineImport } = fieldPrefix(c);
       exportsOf(exports, KIND.tag, tagIndex(s, !!inlineImport), s);
       if (inlineImport) {
-        const b = importHeader(inlineImport, KIND.tag);
+        const b = importHeader(s, inlineImport, KIND.tag);
         importDesc('tag', c, mod, b, s);
         c.expectEnd();
-        s.imports.push(b);
         return;
       }
-      s.tags.push(new Bytes().u8(0).u32(mod.typeUse(c, true).index));
+      const type = mod.typeUse(c, true).index;
+      s.tags.next().u8(0).u32(type);
       c.expectEnd();
       return;
     }
@@ -162,7 +170,7 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
       const index = space.take(dc);
       dc.expectEnd();
-      s.exports.push(new Bytes().name(nameBytes(name)).u8(KIND[kind]).u32(index));
+      s.exports.next().name(nameBytes(name)).u8(KIND[kind]).u32(index);
       return;
     }
     case 'start': {
@@ -189,8 +197,9 @@ function tagIndex(s: Sections, imported: boolean): number {
   return imported ? importedCount(s, KIND.tag) : importedCount(s, KIND.tag) + s.tags.length;
 }
 
-function importHeader([module, name]: [Token, Token], kind: number): Bytes {
-  return new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(kind);
+/** Start an import item (module and field names, kind) in the import section; the description follows. */
+function importHeader(s: Sections, names: [Token, Token], kind: number): Bytes {
+  return s.imports.next().name(nameBytes(names[0])).name(nameBytes(names[1])).u8(kind);
 }
 
 function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: Bytes, s: Sections): void {
@@ -219,10 +228,9 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.func) : importedCount(s, KIND.func) + s.funcs.length;
   exportsOf(exports, KIND.func, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.func);
+    const b = importHeader(s, inlineImport, KIND.func);
     importDesc('func', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const use = mod.typeUse(c, true);
@@ -310,10 +318,9 @@ function tableField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.table) : importedCount(s, KIND.table) + s.tables.length;
   exportsOf(exports, KIND.table, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.table);
+    const b = importHeader(s, inlineImport, KIND.table);
     importDesc('table', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const is64 = c.peekAtom('i64');
@@ -348,10 +355,9 @@ function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.memory) : importedCount(s, KIND.memory) + s.memories.length;
   exportsOf(exports, KIND.memory, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.memory);
+    const b = importHeader(s, inlineImport, KIND.memory);
     importDesc('memory', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const is64 = c.peekAtom('i64');
@@ -369,10 +375,8 @@ function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
     s.datas.push(seg);
     return;
   }
-  const b = new Bytes();
-  memoryType(c, mod, b);
+  memoryType(c, mod, s.memories.next());
   c.expectEnd();
-  s.memories.push(b);
 }
 
 function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
@@ -380,16 +384,14 @@ function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.global) : importedCount(s, KIND.global) + s.globals.length;
   exportsOf(exports, KIND.global, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.global);
+    const b = importHeader(s, inlineImport, KIND.global);
     importDesc('global', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
-  const b = new Bytes();
+  const b = s.globals.next();
   globalType(c, mod, b);
   b.append(constExpr(c, mod));
-  s.globals.push(b);
 }
 
 /** Bytes of the unsigned LEB128 of a u32. */
@@ -403,11 +405,8 @@ function uleb32Size(v: number): number {
 }
 
 /** A section of `items` (each already encoded); none when there are no items. */
-function section(out: Bytes, id: number, items: readonly Bytes[]): void {
-  if (items.length === 0) return;
-  const body = SECTION.clear().u32(items.length);
-  for (let i = 0; i < items.length; i++) body.append(items[i]!);
-  out.u8(id).sized(body);
+function section(out: Bytes, id: number, items: Items): void {
+  countedSection(out, id, items.length, items.bytes);
 }
 
 /** A section whose contents are `count` followed by `contents` (already encoded). */

@@ -2,6 +2,7 @@
 // expressions they and globals/tables use for offsets and initialisers.
 
 import { Bytes } from './bytes.js';
+import type { Items } from './section-items.js';
 import { parseInstrs, type BodyContext } from './instructions.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
@@ -126,7 +127,7 @@ export function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemI
   return b;
 }
 
-export function elemField(c: Cursor, mod: ModuleContext, elems: Bytes[]): void {
+export function elemField(c: Cursor, mod: ModuleContext, elems: Items): void {
   c.takeId();
   let mode: SegMode;
   if (c.peekAtom('declare')) {
@@ -165,7 +166,7 @@ function isFoldedOffset(c: Cursor): boolean {
   return isList(n) && !isList(n, 'item') && !isList(n, 'ref');
 }
 
-export function dataField(c: Cursor, mod: ModuleContext, datas: Bytes[]): void {
+export function dataField(c: Cursor, mod: ModuleContext, datas: Items): void {
   c.takeId();
   const b = new Bytes();
   if (c.peekList('memory') || c.peekList() || (!c.done && c.peek()!.kind !== 'string')) {

@@ -101,7 +101,7 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
       const base = bases.pop()!;
       const start = opens.pop()!;
       const pre = made.pop()!;
-      const items = buf.slice(base, top);
+      const items = itemsOf(buf, base, top);
       top = base;
       let done: SList;
       if (pre !== null) {
@@ -123,6 +123,18 @@ export function readNode(scanner: Scanner, lazyModules = false): SNode | undefin
   }
   if (opens.length > 0) throw scanner.error(opens[opens.length - 1]!, 'unclosed "(": expected ")", found end of input');
   return undefined;
+}
+
+/** buf[from..to) as an exact-size array; literals for the usual short lists (slice is a builtin call). */
+function itemsOf(buf: SNode[], from: number, to: number): SNode[] {
+  switch (to - from) {
+    case 0: return [];
+    case 1: return [buf[from]!];
+    case 2: return [buf[from]!, buf[from + 1]!];
+    case 3: return [buf[from]!, buf[from + 1]!, buf[from + 2]!];
+    case 4: return [buf[from]!, buf[from + 1]!, buf[from + 2]!, buf[from + 3]!];
+    default: return buf.slice(from, to);
+  }
 }
 
 /**
