@@ -291,6 +291,36 @@ function indexSpace(shape: Shape, ctx: BodyContext): NameSpace {
 
 /** Everything but blocks: the opcode and its immediates. */
 function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  // The commonest shapes here, the rest in emitOther: V8 optimises a function with the
+  // immediate shapes it has seen so far and throws the optimised code away at the first new
+  // one, and one switch over every shape was recompiled (at great cost) each time a script
+  // of the suite brought a new kind of instruction.
+  const shape = info.shape!;
+  if (shape === Shape.Local || shape === Shape.Func || shape === Shape.Global) {
+    opcode(info, out);
+    out.u32(indexSpace(shape, ctx).take(c));
+    return;
+  }
+  if (shape === Shape.I32 || shape === Shape.I64) {
+    const t = c.peek();
+    const small = t !== undefined && t.kind === 'atom' ? smallSignedDecimal(t.text) : NaN;
+    if (small === small) {
+      // Most constants are small decimals: no BigInt needed.
+      c.i++;
+      opcode(info, out);
+      out.s32(small);
+      return;
+    }
+  } else if (shape === Shape.Label) {
+    opcode(info, out);
+    out.u32(takeLabel(c, ctx));
+    return;
+  }
+  emitOther(head, info, c, ctx, out);
+}
+
+/** Every shape (the common ones again, for their rarer spellings: a big integer constant). */
+function emitOther(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
   const mod = ctx.mod;
   switch (info.shape!) {
     case Shape.None:

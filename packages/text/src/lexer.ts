@@ -73,7 +73,7 @@ export class Scanner {
   start = 0;
   end = 0;
   /** The last string's bytes (a `$"..."` id's too); undefined after other tokens. */
-  bytes: Uint8Array | undefined;
+  bytes: Uint8Array | undefined = undefined;
   readonly map: LineMap;
 
   constructor(

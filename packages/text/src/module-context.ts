@@ -14,8 +14,6 @@ export interface TypeDef {
   /** Present for function types: what type uses and block types compare against. */
   sig?: FuncSig;
   key?: string;
-  /** The function type's params as unnamed Params, made on the first `(type x)` use that needs them. */
-  unnamedParams?: Param[];
 }
 
 export interface TypeUse {
@@ -45,6 +43,8 @@ export class ModuleContext {
   /** Field names of struct types, by type index. */
   readonly fieldNames: NameSpace[] = [];
   readonly memory64: boolean[] = [];
+  /** By type index: a function type's params as unnamed Params, made on the first `(type x)` use. */
+  private readonly unnamedParams: (Param[] | undefined)[] = [];
   readonly table64: boolean[] = [];
   /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
   wideLimits = true;
@@ -101,8 +101,13 @@ export class ModuleContext {
       if (sigKey(inline) !== def.key) throw errorAt(at!, 'inline function type does not match the type definition');
       return { index, params, sig: def.sig };
     }
-    def.unnamedParams ??= def.sig.params.map((type) => ({ type }));
-    return { index, params: def.unnamedParams, sig: def.sig };
+    let unnamed = this.unnamedParams[index];
+    if (unnamed === undefined) {
+      unnamed = [];
+      for (let i = 0; i < def.sig.params.length; i++) unnamed.push({ id: undefined, type: def.sig.params[i]! });
+      this.unnamedParams[index] = unnamed;
+    }
+    return { index, params: unnamed, sig: def.sig };
   }
 }
 

@@ -47,7 +47,7 @@ class Sections {
   tags = TAGS.clear();
   globals = GLOBALS.clear();
   exports = EXPORTS.clear();
-  start: number | undefined;
+  start: number | undefined = undefined;
   elems = ELEMS.clear();
   /** The code section's entries (each body with its size), written as each function is read. */
   code = CODE.clear();

@@ -10,7 +10,8 @@ export type Space = 'type' | 'func' | 'table' | 'memory' | 'global' | 'elem' | '
 /** One index space: how many entries so far, and the ones that have a name. */
 export class NameSpace {
   /** Made with the first name (most spaces of most modules have none). */
-  private byName: Map<string, number> | undefined;
+  // (Initialised, so that every NameSpace has one hidden class whether or not it gets names.)
+  private byName: Map<string, number> | undefined = undefined;
   count = 0;
 
   constructor(readonly space: Space) {}

@@ -121,7 +121,7 @@ export function parseParamsResults(c: Cursor, types: NameSpace, namedParams: boo
       params.push({ id, type: parseValType(pc, types) });
       pc.expectEnd();
     } else {
-      while (!pc.done) params.push({ type: parseValType(pc, types) });
+      while (!pc.done) params.push({ id: undefined, type: parseValType(pc, types) });
     }
   }
   while (c.peekList('result')) {
