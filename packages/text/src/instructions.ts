@@ -92,6 +92,43 @@ function endLabel(c: Cursor, label: Token | undefined): void {
   c.take();
 }
 
+/** A folded `(block ...)`, `(loop ...)`, `(if ...)` or `(try_table ...)`, cursor after its head. */
+function parseFoldedBlock(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const label = c.takeId();
+  if (head.text === 'if') {
+    const bt = new Bytes();
+    blockType(c, ctx, bt);
+    // The condition: folded instructions before (then ...).
+    while (!c.done && !c.peekList('then')) {
+      if (!c.peekList()) throw c.error('"(then ...)"');
+      parseFolded(c.take() as SList, ctx, out);
+    }
+    out.u8(info.code).append(bt);
+    ctx.labels.push(label?.text);
+    const then = c.expectList('"(then ...)"', 'then');
+    const tc = new Cursor(then);
+    parseInstrs(tc, ctx, out);
+    tc.expectEnd('an instruction');
+    if (c.peekList('else')) {
+      const ec = new Cursor(c.take() as SList);
+      elseBranch(out, () => parseInstrs(ec, ctx, out));
+      ec.expectEnd('an instruction');
+    }
+    ctx.labels.pop();
+    c.expectEnd('")" after "(else ...)"');
+    out.u8(0x0b);
+    return;
+  }
+  out.u8(info.code);
+  blockType(c, ctx, out);
+  if (info.shape === Shape.TryTable) catchClauses(c, ctx, out);
+  ctx.labels.push(label?.text);
+  parseInstrs(c, ctx, out);
+  c.expectEnd('an instruction');
+  ctx.labels.pop();
+  out.u8(0x0b);
+}
+
 /** `(op ...)` folded forms. */
 function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
   const items = list.items;
@@ -118,39 +155,7 @@ function parseFolded(list: SList, ctx: BodyContext, out: Bytes): void {
   }
   const c = new Cursor(list, 1);
   if (shape === Shape.Block || shape === Shape.TryTable) {
-    const label = c.takeId();
-    if (head.text === 'if') {
-      const bt = new Bytes();
-      blockType(c, ctx, bt);
-      // The condition: folded instructions before (then ...).
-      while (!c.done && !c.peekList('then')) {
-        if (!c.peekList()) throw c.error('"(then ...)"');
-        parseFolded(c.take() as SList, ctx, out);
-      }
-      out.u8(info.code).append(bt);
-      ctx.labels.push(label?.text);
-      const then = c.expectList('"(then ...)"', 'then');
-      const tc = new Cursor(then);
-      parseInstrs(tc, ctx, out);
-      tc.expectEnd('an instruction');
-      if (c.peekList('else')) {
-        const ec = new Cursor(c.take() as SList);
-        elseBranch(out, () => parseInstrs(ec, ctx, out));
-        ec.expectEnd('an instruction');
-      }
-      ctx.labels.pop();
-      c.expectEnd('")" after "(else ...)"');
-      out.u8(0x0b);
-      return;
-    }
-    out.u8(info.code);
-    blockType(c, ctx, out);
-    if (info.shape === Shape.TryTable) catchClauses(c, ctx, out);
-    ctx.labels.push(label?.text);
-    parseInstrs(c, ctx, out);
-    c.expectEnd('an instruction');
-    ctx.labels.pop();
-    out.u8(0x0b);
+    parseFoldedBlock(head, info, c, ctx, out);
     return;
   }
   // Plain instruction: its immediates are atoms and a few kinds of lists (type uses, select's
@@ -319,198 +324,279 @@ function emitPlain(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, ou
   emitOther(head, info, c, ctx, out);
 }
 
-/** Every shape (the common ones again, for their rarer spellings: a big integer constant). */
+/**
+ * Every shape (the common ones again, for their rarer spellings: a big integer constant), each
+ * in a function of its own, so that V8 optimises and, on a shape's first use, deoptimises only
+ * the code of that shape.
+ */
 function emitOther(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
-  const mod = ctx.mod;
   switch (info.shape!) {
     case Shape.None:
-      opcode(info, out);
-      return;
+      return emitNone(head, info, c, ctx, out);
     case Shape.Label:
-      opcode(info, out);
-      out.u32(takeLabel(c, ctx));
-      return;
-    case Shape.Func: case Shape.Global: case Shape.Table: case Shape.Elem: case Shape.Data: case Shape.Tag: case Shape.Type: case Shape.Local: {
-      const space = indexSpace(info.shape!, ctx);
-      opcode(info, out);
-      if (info.shape === Shape.Table && !isIndexLike(c.peek())) {
-        out.u32(0); // table.get/set/size/grow/fill default to table 0
-        return;
-      }
-      if (info.shape === Shape.Data) mod.usesDataCount = true;
-      out.u32(space.take(c));
-      return;
-    }
-    case Shape.BrTable: {
-      const labels: number[] = [];
-      while (isIndexLike(c.peek())) labels.push(takeLabel(c, ctx));
-      if (labels.length === 0) throw c.error('a label');
-      opcode(info, out);
-      out.u32(labels.length - 1);
-      for (let i = 0; i < labels.length; i++) out.u32(labels[i]!);
-      return;
-    }
-    case Shape.CallIndirect: {
-      const table = optionalIndex(c, mod.tables);
-      const use = mod.typeUse(c, false);
-      opcode(info, out);
-      out.u32(use.index).u32(table);
-      return;
-    }
-    case Shape.Select: {
-      const types: number[][] = [];
-      let typed = false; // `select (result)` with no types is still the typed encoding
-      while (c.peekList('result')) {
-        typed = true;
-        const rc = new Cursor(c.take() as SList);
-        while (!rc.done) types.push(parseValType(rc, mod.types).bytes);
-      }
-      if (!typed) {
-        out.u8(0x1b);
-        return;
-      }
-      out.u8(0x1c).u32(types.length);
-      for (let i = 0; i < types.length; i++) out.raw(types[i]!);
-      return;
-    }
-    case Shape.Memarg: case Shape.MemargLane: {
-      const mem = memoryIndexBeforeMemarg(c, ctx, info.shape === Shape.MemargLane);
-      const { align, offset } = memarg(c, info.align!, (mod.memory64[mem] ?? false) || mod.wideLimits);
-      opcode(info, out);
-      out.u32(mem === 0 ? align : align | 0x40);
-      if (mem !== 0) out.u32(mem);
-      if (typeof offset === 'number') out.u32(offset);
-      else out.u64(offset);
-      if (info.shape === Shape.MemargLane) out.u8(laneIndex(c));
-      return;
-    }
-    case Shape.Memory: {
-      const mem = optionalIndex(c, mod.memories);
-      opcode(info, out);
-      out.u32(mem);
-      return;
-    }
-    case Shape.MemoryCopy: case Shape.TableCopy: {
-      const space = info.shape === Shape.MemoryCopy ? mod.memories : mod.tables;
-      let dst = 0;
-      let src = 0;
-      if (isIndexLike(c.peek())) {
-        dst = space.take(c);
-        src = space.take(c);
-      }
-      opcode(info, out);
-      out.u32(dst).u32(src);
-      return;
-    }
-    case Shape.MemoryInit: case Shape.TableInit: {
-      const target = info.shape === Shape.MemoryInit ? mod.memories : mod.tables;
-      const segs = info.shape === Shape.MemoryInit ? mod.datas : mod.elems;
-      let idx = 0;
-      if (isIndexLike(c.peek(1))) idx = target.take(c);
-      const seg = segs.take(c);
-      if (info.shape === Shape.MemoryInit) mod.usesDataCount = true;
-      opcode(info, out);
-      if (info.shape === Shape.MemoryInit) out.u32(seg).u32(idx);
-      else out.u32(seg).u32(idx);
-      return;
-    }
-    case Shape.I32: case Shape.I64: {
-      const t = expectNumber(c, info.shape === Shape.I32 ? 'an i32 literal' : 'an i64 literal');
-      const small = smallSignedDecimal(t.text);
-      if (small === small) {
-        // Most constants are small decimals: no BigInt needed.
-        opcode(info, out);
-        out.s32(small);
-        return;
-      }
-      const v = parseInt(t.text, info.shape === Shape.I32 ? 32 : 64);
-      if (v === undefined) throw errorAt(t, `malformed ${info.imm} constant ${JSON.stringify(t.text)}`);
-      opcode(info, out);
-      out.sleb(v, info.shape === Shape.I32 ? 32 : 64);
-      return;
-    }
-    case Shape.F32: {
-      const t = expectNumber(c, 'an f32 literal');
-      const v = parseF32(t.text);
-      if (v === undefined) throw errorAt(t, `malformed f32 constant ${JSON.stringify(t.text)}`);
-      opcode(info, out);
-      out.f32(v);
-      return;
-    }
-    case Shape.F64: {
-      const t = expectNumber(c, 'an f64 literal');
-      const v = parseF64(t.text);
-      if (v === undefined) throw errorAt(t, `malformed f64 constant ${JSON.stringify(t.text)}`);
-      opcode(info, out);
-      out.f64(v);
-      return;
-    }
-    case Shape.V128: {
-      const bytes = v128Literal(c);
-      opcode(info, out);
-      out.raw(bytes);
-      return;
-    }
-    case Shape.Heaptype: {
-      const ht = parseHeapType(c.take(), mod.types, c.here());
-      opcode(info, out);
-      out.raw(ht.bytes);
-      return;
-    }
+      return emitLabel(head, info, c, ctx, out);
+    case Shape.Func: case Shape.Global: case Shape.Table: case Shape.Elem: case Shape.Data: case Shape.Tag: case Shape.Type: case Shape.Local:
+      return emitIndex(head, info, c, ctx, out);
+    case Shape.BrTable:
+      return emitBrTable(head, info, c, ctx, out);
+    case Shape.CallIndirect:
+      return emitCallIndirect(head, info, c, ctx, out);
+    case Shape.Select:
+      return emitSelect(head, info, c, ctx, out);
+    case Shape.Memarg: case Shape.MemargLane:
+      return emitMemoryAccess(head, info, c, ctx, out);
+    case Shape.Memory:
+      return emitMemory(head, info, c, ctx, out);
+    case Shape.MemoryCopy: case Shape.TableCopy:
+      return emitCopy(head, info, c, ctx, out);
+    case Shape.MemoryInit: case Shape.TableInit:
+      return emitInit(head, info, c, ctx, out);
+    case Shape.I32: case Shape.I64:
+      return emitIntConst(head, info, c, ctx, out);
+    case Shape.F32:
+      return emitF32(head, info, c, ctx, out);
+    case Shape.F64:
+      return emitF64(head, info, c, ctx, out);
+    case Shape.V128:
+      return emitV128(head, info, c, ctx, out);
+    case Shape.Heaptype:
+      return emitHeaptype(head, info, c, ctx, out);
     case Shape.Lane:
-      opcode(info, out);
-      out.u8(laneIndex(c));
-      return;
-    case Shape.ShuffleLanes: {
-      const lanes: number[] = [];
-      for (let i = 0; i < 16; i++) lanes.push(laneIndex(c));
-      opcode(info, out);
-      out.raw(lanes);
-      return;
-    }
-    case Shape.TypeField: {
-      const type = mod.types.take(c);
-      const fields = mod.fieldNames[type];
-      const f = c.take();
-      const field = f?.kind === 'id' && fields ? fields.resolve(f, c.here()) : (f?.kind === 'atom' ? parseU32(f.text) : undefined);
-      if (field === undefined) throw errorAt(f ?? c.here(), `expected a field index or $name, found ${describe(f)}`);
-      opcode(info, out);
-      out.u32(type).u32(field);
-      return;
-    }
-    case Shape.TypeU32: case Shape.TypeData: case Shape.TypeElem: case Shape.TypeType: {
-      const type = mod.types.take(c);
-      let second: number;
-      if (info.shape === Shape.TypeU32) {
-        const t = expectNumber(c, 'a count');
-        const v = parseU32(t.text);
-        if (v === undefined) throw errorAt(t, `expected a u32 count, found ${describe(t)}`);
-        second = v;
-      } else {
-        const space = info.shape === Shape.TypeData ? mod.datas : info.shape === Shape.TypeElem ? mod.elems : mod.types;
-        if (info.shape === Shape.TypeData) mod.usesDataCount = true;
-        second = space.take(c);
-      }
-      opcode(info, out);
-      out.u32(type).u32(second);
-      return;
-    }
-    case Shape.RefCast: {
-      const rt = refTypeParts(c, mod);
-      out.u8(info.code).u32(info.sub! + (rt.nullable ? 1 : 0)).raw(rt.heap);
-      return;
-    }
-    case Shape.BrOnCast: {
-      const label = takeLabel(c, ctx);
-      const from = refTypeParts(c, mod);
-      const to = refTypeParts(c, mod);
-      opcode(info, out);
-      out.u8((from.nullable ? 1 : 0) | (to.nullable ? 2 : 0)).u32(label).raw(from.heap).raw(to.heap);
-      return;
-    }
+      return emitLane(head, info, c, ctx, out);
+    case Shape.ShuffleLanes:
+      return emitShuffleLanes(head, info, c, ctx, out);
+    case Shape.TypeField:
+      return emitTypeField(head, info, c, ctx, out);
+    case Shape.TypeU32: case Shape.TypeData: case Shape.TypeElem: case Shape.TypeType:
+      return emitTypeAndSecond(head, info, c, ctx, out);
+    case Shape.RefCast:
+      return emitRefCast(head, info, c, ctx, out);
+    case Shape.BrOnCast:
+      return emitBrOnCast(head, info, c, ctx, out);
     case Shape.Block: case Shape.TryTable:
       throw errorAt(head, 'internal: block handled by the caller');
   }
+}
+
+function emitNone(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  opcode(info, out);
+  return;
+}
+
+function emitLabel(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  opcode(info, out);
+  out.u32(takeLabel(c, ctx));
+  return;
+}
+
+function emitIndex(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const space = indexSpace(info.shape!, ctx);
+  opcode(info, out);
+  if (info.shape === Shape.Table && !isIndexLike(c.peek())) {
+    out.u32(0); // table.get/set/size/grow/fill default to table 0
+    return;
+  }
+  if (info.shape === Shape.Data) mod.usesDataCount = true;
+  out.u32(space.take(c));
+  return;
+}
+
+function emitBrTable(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const labels: number[] = [];
+  while (isIndexLike(c.peek())) labels.push(takeLabel(c, ctx));
+  if (labels.length === 0) throw c.error('a label');
+  opcode(info, out);
+  out.u32(labels.length - 1);
+  for (let i = 0; i < labels.length; i++) out.u32(labels[i]!);
+  return;
+}
+
+function emitCallIndirect(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const table = optionalIndex(c, mod.tables);
+  const use = mod.typeUse(c, false);
+  opcode(info, out);
+  out.u32(use.index).u32(table);
+  return;
+}
+
+function emitSelect(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const types: number[][] = [];
+  let typed = false; // `select (result)` with no types is still the typed encoding
+  while (c.peekList('result')) {
+    typed = true;
+    const rc = new Cursor(c.take() as SList);
+    while (!rc.done) types.push(parseValType(rc, mod.types).bytes);
+  }
+  if (!typed) {
+    out.u8(0x1b);
+    return;
+  }
+  out.u8(0x1c).u32(types.length);
+  for (let i = 0; i < types.length; i++) out.raw(types[i]!);
+  return;
+}
+
+function emitMemoryAccess(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const mem = memoryIndexBeforeMemarg(c, ctx, info.shape === Shape.MemargLane);
+  const { align, offset } = memarg(c, info.align!, (mod.memory64[mem] ?? false) || mod.wideLimits);
+  opcode(info, out);
+  out.u32(mem === 0 ? align : align | 0x40);
+  if (mem !== 0) out.u32(mem);
+  if (typeof offset === 'number') out.u32(offset);
+  else out.u64(offset);
+  if (info.shape === Shape.MemargLane) out.u8(laneIndex(c));
+  return;
+}
+
+function emitMemory(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const mem = optionalIndex(c, mod.memories);
+  opcode(info, out);
+  out.u32(mem);
+  return;
+}
+
+function emitCopy(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const space = info.shape === Shape.MemoryCopy ? mod.memories : mod.tables;
+  let dst = 0;
+  let src = 0;
+  if (isIndexLike(c.peek())) {
+    dst = space.take(c);
+    src = space.take(c);
+  }
+  opcode(info, out);
+  out.u32(dst).u32(src);
+  return;
+}
+
+function emitInit(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const target = info.shape === Shape.MemoryInit ? mod.memories : mod.tables;
+  const segs = info.shape === Shape.MemoryInit ? mod.datas : mod.elems;
+  let idx = 0;
+  if (isIndexLike(c.peek(1))) idx = target.take(c);
+  const seg = segs.take(c);
+  if (info.shape === Shape.MemoryInit) mod.usesDataCount = true;
+  opcode(info, out);
+  if (info.shape === Shape.MemoryInit) out.u32(seg).u32(idx);
+  else out.u32(seg).u32(idx);
+  return;
+}
+
+function emitIntConst(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const t = expectNumber(c, info.shape === Shape.I32 ? 'an i32 literal' : 'an i64 literal');
+  const small = smallSignedDecimal(t.text);
+  if (small === small) {
+    // Most constants are small decimals: no BigInt needed.
+    opcode(info, out);
+    out.s32(small);
+    return;
+  }
+  const v = parseInt(t.text, info.shape === Shape.I32 ? 32 : 64);
+  if (v === undefined) throw errorAt(t, `malformed ${info.imm} constant ${JSON.stringify(t.text)}`);
+  opcode(info, out);
+  out.sleb(v, info.shape === Shape.I32 ? 32 : 64);
+  return;
+}
+
+function emitF32(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const t = expectNumber(c, 'an f32 literal');
+  const v = parseF32(t.text);
+  if (v === undefined) throw errorAt(t, `malformed f32 constant ${JSON.stringify(t.text)}`);
+  opcode(info, out);
+  out.f32(v);
+  return;
+}
+
+function emitF64(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const t = expectNumber(c, 'an f64 literal');
+  const v = parseF64(t.text);
+  if (v === undefined) throw errorAt(t, `malformed f64 constant ${JSON.stringify(t.text)}`);
+  opcode(info, out);
+  out.f64(v);
+  return;
+}
+
+function emitV128(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const bytes = v128Literal(c);
+  opcode(info, out);
+  out.raw(bytes);
+  return;
+}
+
+function emitHeaptype(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const ht = parseHeapType(c.take(), mod.types, c.here());
+  opcode(info, out);
+  out.raw(ht.bytes);
+  return;
+}
+
+function emitLane(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  opcode(info, out);
+  out.u8(laneIndex(c));
+  return;
+}
+
+function emitShuffleLanes(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const lanes: number[] = [];
+  for (let i = 0; i < 16; i++) lanes.push(laneIndex(c));
+  opcode(info, out);
+  out.raw(lanes);
+  return;
+}
+
+function emitTypeField(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const type = mod.types.take(c);
+  const fields = mod.fieldNames[type];
+  const f = c.take();
+  const field = f?.kind === 'id' && fields ? fields.resolve(f, c.here()) : (f?.kind === 'atom' ? parseU32(f.text) : undefined);
+  if (field === undefined) throw errorAt(f ?? c.here(), `expected a field index or $name, found ${describe(f)}`);
+  opcode(info, out);
+  out.u32(type).u32(field);
+  return;
+}
+
+function emitTypeAndSecond(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const type = mod.types.take(c);
+  let second: number;
+  if (info.shape === Shape.TypeU32) {
+    const t = expectNumber(c, 'a count');
+    const v = parseU32(t.text);
+    if (v === undefined) throw errorAt(t, `expected a u32 count, found ${describe(t)}`);
+    second = v;
+  } else {
+    const space = info.shape === Shape.TypeData ? mod.datas : info.shape === Shape.TypeElem ? mod.elems : mod.types;
+    if (info.shape === Shape.TypeData) mod.usesDataCount = true;
+    second = space.take(c);
+  }
+  opcode(info, out);
+  out.u32(type).u32(second);
+  return;
+}
+
+function emitRefCast(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const rt = refTypeParts(c, mod);
+  out.u8(info.code).u32(info.sub! + (rt.nullable ? 1 : 0)).raw(rt.heap);
+  return;
+}
+
+function emitBrOnCast(head: Token, info: InstrInfo, c: Cursor, ctx: BodyContext, out: Bytes): void {
+  const mod = ctx.mod;
+  const label = takeLabel(c, ctx);
+  const from = refTypeParts(c, mod);
+  const to = refTypeParts(c, mod);
+  opcode(info, out);
+  out.u8((from.nullable ? 1 : 0) | (to.nullable ? 2 : 0)).u32(label).raw(from.heap).raw(to.heap);
+  return;
 }
 
 /** A reference type split into nullability and heap type bytes (for casts). */
