@@ -236,6 +236,23 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const use = mod.typeUse(c, true);
   const locals = new NameSpace('local');
   for (let i = 0; i < use.params.length; i++) locals.add(use.params[i]!.id);
+  const body = FUNC_BODY.clear();
+  localDecls(c, mod, locals, body);
+  const ctx: BodyContext = { mod, locals, labels: [] };
+  parseInstrs(c, ctx, body);
+  c.expectEnd('an instruction');
+  body.u8(0x0b);
+  s.funcs.push(use.index);
+  s.code.sized(body);
+}
+
+/**
+ * `(local $x? t)` / `(local t*)` lists: each local named in `locals`, all of them written to
+ * `body` as runs of one type, (count, type)*. (A function of its own: the first functions of
+ * a script often declare no locals, and V8 would otherwise optimise funcField without this
+ * code and throw that away at the first local.)
+ */
+function localDecls(c: Cursor, mod: ModuleContext, locals: NameSpace, body: Bytes): void {
   const localTypes: ValType[] = [];
   while (c.peekList('local')) {
     const lc = new Cursor(c.take() as SList);
@@ -251,8 +268,6 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
       }
     }
   }
-  const body = FUNC_BODY.clear();
-  // Locals as runs of one type: (count, type)*.
   let runCount = 0;
   for (let i = 0; i < localTypes.length; i++) if (i === 0 || localTypes[i]!.key !== localTypes[i - 1]!.key) runCount++;
   body.u32(runCount);
@@ -263,12 +278,6 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
     body.u32(j - i).raw(t.bytes);
     i = j;
   }
-  const ctx: BodyContext = { mod, locals, labels: [] };
-  parseInstrs(c, ctx, body);
-  c.expectEnd('an instruction');
-  body.u8(0x0b);
-  s.funcs.push(use.index);
-  s.code.sized(body);
 }
 
 
