@@ -4,7 +4,7 @@
 import { Bytes } from './bytes.js';
 import { Items } from './section-items.js';
 import { errorAt } from './errors.js';
-import { declareFields, fieldPrefix } from './fields.js';
+import { declareFields, fieldPrefix, spaceOf } from './fields.js';
 import { defineTypes } from './type-defs.js';
 import { constExpr, dataField, dataStrings, elemField, elemItems, elemSegment } from './segments.js';
 import { parseInstrs, type BodyContext } from './instructions.js';
@@ -16,6 +16,17 @@ import { Cursor, headOf, isList, readSExprs, type SList } from './sexpr.js';
 import { parseRefType, parseValType, tryValType, type ValType } from './types.js';
 
 const KIND = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
+
+/** KIND[kind] without a keyed load by a string from the source (a slow generic lookup in V8). */
+function kindCode(kind: string): number {
+  switch (kind) {
+    case 'func': return KIND.func;
+    case 'table': return KIND.table;
+    case 'memory': return KIND.memory;
+    case 'global': return KIND.global;
+    default: return KIND.tag;
+  }
+}
 
 /**
  * Scratch buffers, cleared by each use and keeping their memory: a function body until it is
@@ -137,7 +148,7 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const dc = new Cursor(desc);
       dc.takeId();
       const kind = headOf(desc) as keyof typeof KIND;
-      const b = s.imports.next().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
+      const b = s.imports.next().name(nameBytes(module)).name(nameBytes(name)).u8(kindCode(kind));
       importDesc(kind, dc, mod, b, s);
       dc.expectEnd();
       return;
@@ -164,13 +175,14 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const name = c.expectString('an export name');
       const desc = c.expectList('an export description');
       c.expectEnd();
-      const kind = headOf(desc) as keyof typeof KIND | undefined;
-      if (kind === undefined || !(kind in KIND)) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
+      const kind = headOf(desc);
+      // (spaceOf knows only the five kinds: `kind in KIND` also took inherited names like "toString".)
+      const space = kind !== undefined ? spaceOf(mod, kind) : undefined;
+      if (space === undefined) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
       const dc = new Cursor(desc);
-      const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
       const index = space.take(dc);
       dc.expectEnd();
-      s.exports.next().name(nameBytes(name)).u8(KIND[kind]).u32(index);
+      s.exports.next().name(nameBytes(name)).u8(kindCode(kind!)).u32(index);
       return;
     }
     case 'start': {
@@ -203,7 +215,7 @@ function importHeader(s: Sections, names: [Token, Token], kind: number): Bytes {
 }
 
 function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: Bytes, s: Sections): void {
-  countImport(s, KIND[kind]);
+  countImport(s, kindCode(kind));
   switch (kind) {
     case 'func':
       b.u32(mod.typeUse(c, true).index);
