@@ -9,21 +9,36 @@ import type { ModuleContext } from './module-context.js';
 import type { NameSpace } from './names.js';
 import { Cursor, headOf, isList, type SList } from './sexpr.js';
 
-/** Field kinds that create an entry in an index space, with the space. */
-const SPACE_OF: Record<string, keyof ModuleContext> = {
-  func: 'funcs', table: 'tables', memory: 'memories', global: 'globals', tag: 'tags',
-};
+/**
+ * The index space a field kind (or import description) adds to, undefined for other words.
+ * (A switch, not a lookup object: a keyed load with a string from the source text is a slow
+ * generic lookup in V8.)
+ */
+export function spaceOf(mod: ModuleContext, kind: string): NameSpace | undefined {
+  switch (kind) {
+    case 'func': return mod.funcs;
+    case 'table': return mod.tables;
+    case 'memory': return mod.memories;
+    case 'global': return mod.globals;
+    case 'tag': return mod.tags;
+    default: return undefined;
+  }
+}
 
 const ALL_FIELDS = new Set(['type', 'rec', 'import', 'func', 'table', 'memory', 'global', 'tag', 'export', 'start', 'elem', 'data']);
+
+const NO_EXPORTS: Token[] = [];
 
 /** Skip `$id? (export "...")*` and report an inline `(import "m" "n")`, leaving the cursor after it. */
 export function fieldPrefix(c: Cursor): { id?: Token; exports: Token[]; inlineImport?: [Token, Token] } {
   const id = c.takeId();
-  const exports: Token[] = [];
+  // Most fields export nothing: they share one empty list (nobody adds to a returned list).
+  let exports: Token[] = NO_EXPORTS;
   let inlineImport: [Token, Token] | undefined;
   for (;;) {
     if (c.peekList('export')) {
       const ec = new Cursor(c.take() as SList);
+      if (exports === NO_EXPORTS) exports = [];
       exports.push(ec.expectString('an export name'));
       ec.expectEnd();
     } else if (c.peekList('import') && inlineImport === undefined) {
@@ -47,7 +62,8 @@ export function declareFields(fields: SList[], mod: ModuleContext): void {
   const noteImport = (at: SList) => {
     if (firstDefinition) throw errorAt(at, `import after ${headOf(firstDefinition)}`);
   };
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const head = headOf(f);
     if (head === undefined || !ALL_FIELDS.has(head)) throw errorAt(f, `expected a module field, found ${head ? `"(${head} ..."` : 'a list'}`);
     const c = new Cursor(f);
@@ -64,10 +80,10 @@ export function declareFields(fields: SList[], mod: ModuleContext): void {
         c.expectString('an import name');
         const desc = c.expectList('an import description');
         const kind = headOf(desc);
-        const spaceName = kind ? SPACE_OF[kind] : undefined;
-        if (!spaceName) throw errorAt(desc, `expected an import description (func, table, memory, global, tag), found "(${kind ?? ''}..."`);
+        const space = kind !== undefined ? spaceOf(mod, kind) : undefined;
+        if (space === undefined) throw errorAt(desc, `expected an import description (func, table, memory, global, tag), found "(${kind ?? ''}..."`);
         const dc = new Cursor(desc);
-        const idx = (mod[spaceName] as NameSpace).add(dc.takeId());
+        const idx = space.add(dc.takeId());
         if (kind === 'memory') mod.memory64[idx] = declares64(dc);
         if (kind === 'table') mod.table64[idx] = declares64(dc);
         break;
@@ -76,7 +92,7 @@ export function declareFields(fields: SList[], mod: ModuleContext): void {
         const { id, inlineImport } = fieldPrefix(c);
         if (inlineImport) noteImport(f);
         else firstDefinition ??= f;
-        const idx = (mod[SPACE_OF[head]!] as NameSpace).add(id);
+        const idx = spaceOf(mod, head)!.add(id);
         if (head === 'memory') mod.memory64[idx] = declares64(c);
         if (head === 'table') mod.table64[idx] = declares64(c);
         if (head === 'table' && !inlineImport && hasInlineElems(c)) mod.elems.count++;

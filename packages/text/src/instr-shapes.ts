@@ -50,6 +50,39 @@ export interface InstrInfo {
   imm: TextImm;
   /** Natural alignment in bytes of memory instructions. */
   align?: number;
+  /** `imm` as a small integer (set by the table, instr-table.ts). */
+  shape?: Shape;
+}
+
+/**
+ * `TextImm` as small integers: the encoder switches on these, and a switch over integer
+ * literals is one jump table in V8's interpreter where a switch over strings is a chain of
+ * comparisons (most of a text parse runs before V8 has optimised it).
+ */
+export const enum Shape {
+  None, Block, Label, Func, Local, Global, Table, Elem, Data, Tag, Type, BrTable, CallIndirect, Select,
+  Memarg, MemargLane, Memory, MemoryCopy, MemoryInit, TableCopy, TableInit, I32, I64, F32, F64, V128,
+  Heaptype, Lane, ShuffleLanes, TryTable, TypeField, TypeU32, TypeData, TypeElem, TypeType, RefCast, BrOnCast,
+}
+
+const SHAPES: Record<TextImm, Shape> = {
+  none: Shape.None, block: Shape.Block, label: Shape.Label, func: Shape.Func, local: Shape.Local,
+  global: Shape.Global, table: Shape.Table, elem: Shape.Elem, data: Shape.Data, tag: Shape.Tag, type: Shape.Type,
+  br_table: Shape.BrTable, call_indirect: Shape.CallIndirect, select: Shape.Select, memarg: Shape.Memarg,
+  memarg_lane: Shape.MemargLane, memory: Shape.Memory, 'memory.copy': Shape.MemoryCopy,
+  'memory.init': Shape.MemoryInit, 'table.copy': Shape.TableCopy, 'table.init': Shape.TableInit,
+  i32: Shape.I32, i64: Shape.I64, f32: Shape.F32, f64: Shape.F64, v128: Shape.V128, heaptype: Shape.Heaptype,
+  lane: Shape.Lane, shuffle: Shape.ShuffleLanes, try_table: Shape.TryTable, type_field: Shape.TypeField,
+  type_u32: Shape.TypeU32, type_data: Shape.TypeData, type_elem: Shape.TypeElem, type_type: Shape.TypeType,
+  ref_cast: Shape.RefCast, br_on_cast: Shape.BrOnCast,
+};
+
+/**
+ * A table row in one object layout (every row has every property, in the same order), so the
+ * encoder's reads of `code`, `sub`, `shape` see one hidden class.
+ */
+export function tableRow(info: InstrInfo): InstrInfo {
+  return { code: info.code, sub: info.sub, imm: info.imm, align: info.align, shape: SHAPES[info.imm] };
 }
 
 /**

@@ -5,7 +5,7 @@
 // Instructions codegen has no rows for yet come from ./pending-ops.ts.
 
 import { ImmKind, OP_FC_NAMES, OP_IMM, OP_NAMES, PREFIX_SPACES } from '@wasmjit/codegen';
-import { naturalAlignment, type InstrInfo, type TextImm } from './instr-shapes.js';
+import { naturalAlignment, tableRow, type InstrInfo, type TextImm } from './instr-shapes.js';
 import { PENDING_OPS } from './pending-ops.js';
 
 /** Which name space a one-index instruction resolves its immediate in. */
@@ -100,6 +100,7 @@ function buildTable(): Map<string, InstrInfo> {
     if (table.has(name)) continue; // codegen's row wins once it exists
     table.set(name, info.imm === 'memarg' || info.imm === 'memarg_lane' ? { ...info, align: naturalAlignment(name) } : info);
   }
+  for (const [name, info] of table) table.set(name, tableRow(info));
   return table;
 }
 

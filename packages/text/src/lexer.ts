@@ -73,7 +73,7 @@ export class Scanner {
   start = 0;
   end = 0;
   /** The last string's bytes (a `$"..."` id's too); undefined after other tokens. */
-  bytes: Uint8Array | undefined;
+  bytes: Uint8Array | undefined = undefined;
   readonly map: LineMap;
 
   constructor(
@@ -127,7 +127,9 @@ export class Scanner {
           return T_ID;
         }
         this.pos = this.end = q;
-        this.separated(q);
+        // The usual separators inline (a call per token counts while this runs interpreted).
+        const d = q < n ? s.charCodeAt(q) : 0x20;
+        if (d !== 0x20 && d !== 0x29 && d !== 0x0a) this.separated(q);
         return T_ATOM;
       }
       if (c === 0x28) {

@@ -6,7 +6,7 @@ import { errorAt } from './errors.js';
 import type { Token } from './lexer.js';
 import { NameSpace } from './names.js';
 import { Cursor, type SList } from './sexpr.js';
-import { parseParamsResults, sigKey, type FuncSig, type Param } from './types.js';
+import { parseParamsResults, sigKey, type FuncSig, type Param, type ValType } from './types.js';
 
 export interface TypeDef {
   /** Binary encoding of the definition (0x60 functype, or a GC composite type). */
@@ -43,6 +43,8 @@ export class ModuleContext {
   /** Field names of struct types, by type index. */
   readonly fieldNames: NameSpace[] = [];
   readonly memory64: boolean[] = [];
+  /** By type index: a function type's params as unnamed Params, made on the first `(type x)` use. */
+  private readonly unnamedParams: (Param[] | undefined)[] = [];
   readonly table64: boolean[] = [];
   /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
   wideLimits = true;
@@ -59,7 +61,7 @@ export class ModuleContext {
     }
     const found = this.byKey.get(key);
     if (found !== undefined) return found;
-    const bytes = [0x60, ...vec(sig.params.map((p) => p.bytes)), ...vec(sig.results.map((r) => r.bytes))];
+    const bytes = funcTypeBytes(sig);
     this.typeDefs.push({ bytes, sig, key });
     this.typeSection.push(bytes);
     this.types.count = Math.max(this.types.count, this.typeDefs.length);
@@ -77,11 +79,13 @@ export class ModuleContext {
       const node = c.take() as SList;
       const tc = new Cursor(node);
       at = node;
-      index = this.types.resolve(tc.take(), tc.here());
+      index = this.types.take(tc);
       tc.expectEnd();
     }
     const { params, results } = parseParamsResults(c, this.types, namedParams);
-    const inline: FuncSig = { params: params.map((p) => p.type), results };
+    const paramTypes: ValType[] = [];
+    for (let i = 0; i < params.length; i++) paramTypes.push(params[i]!.type);
+    const inline: FuncSig = { params: paramTypes, results };
     if (index === undefined) return { index: this.typeFor(inline), params, sig: inline };
     const def = this.typeDefs[index];
     if (def === undefined && (params.length > 0 || results.length > 0)) {
@@ -97,7 +101,36 @@ export class ModuleContext {
       if (sigKey(inline) !== def.key) throw errorAt(at!, 'inline function type does not match the type definition');
       return { index, params, sig: def.sig };
     }
-    return { index, params: def.sig.params.map((type) => ({ type })), sig: def.sig };
+    let unnamed = this.unnamedParams[index];
+    if (unnamed === undefined) {
+      unnamed = [];
+      for (let i = 0; i < def.sig.params.length; i++) unnamed.push({ id: undefined, type: def.sig.params[i]! });
+      this.unnamedParams[index] = unnamed;
+    }
+    return { index, params: unnamed, sig: def.sig };
+  }
+}
+
+/** A function type's encoding: 0x60, then the params and results as vec(valtype). */
+export function funcTypeBytes(sig: FuncSig): number[] {
+  const bytes = [0x60];
+  pushVec(bytes, sig.params);
+  pushVec(bytes, sig.results);
+  return bytes;
+}
+
+/** Append vec(t) of value types' encodings (no spread or intermediate arrays). */
+function pushVec(out: number[], types: readonly ValType[]): void {
+  let n = types.length;
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  for (let i = 0; i < types.length; i++) {
+    const bytes = types[i]!.bytes;
+    for (let j = 0; j < bytes.length; j++) out.push(bytes[j]!);
   }
 }
 

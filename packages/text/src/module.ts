@@ -2,8 +2,9 @@
 // order into their sections, then write the sections in the binary format's order.
 
 import { Bytes } from './bytes.js';
+import { Items } from './section-items.js';
 import { errorAt } from './errors.js';
-import { declareFields, fieldPrefix } from './fields.js';
+import { declareFields, fieldPrefix, spaceOf } from './fields.js';
 import { defineTypes } from './type-defs.js';
 import { constExpr, dataField, dataStrings, elemField, elemItems, elemSegment } from './segments.js';
 import { parseInstrs, type BodyContext } from './instructions.js';
@@ -15,6 +16,17 @@ import { Cursor, headOf, isList, readSExprs, type SList } from './sexpr.js';
 import { parseRefType, parseValType, tryValType, type ValType } from './types.js';
 
 const KIND = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
+
+/** KIND[kind] without a keyed load by a string from the source (a slow generic lookup in V8). */
+function kindCode(kind: string): number {
+  switch (kind) {
+    case 'func': return KIND.func;
+    case 'table': return KIND.table;
+    case 'memory': return KIND.memory;
+    case 'global': return KIND.global;
+    default: return KIND.tag;
+  }
+}
 
 /**
  * Scratch buffers, cleared by each use and keeping their memory: a function body until it is
@@ -28,21 +40,29 @@ const FUNC_BODY = new Bytes();
 const CODE = new Bytes();
 const SECTION = new Bytes();
 const MODULE = new Bytes();
+const IMPORTS = new Items();
+const TABLES = new Items();
+const MEMORIES = new Items();
+const TAGS = new Items();
+const GLOBALS = new Items();
+const EXPORTS = new Items();
+const ELEMS = new Items();
+const DATAS = new Items();
 
 /** Section contents, one entry per item, gathered while the fields are encoded. */
 class Sections {
-  imports: Bytes[] = [];
+  imports = IMPORTS.clear();
   funcs: number[] = [];
-  tables: Bytes[] = [];
-  memories: Bytes[] = [];
-  tags: Bytes[] = [];
-  globals: Bytes[] = [];
-  exports: Bytes[] = [];
-  start: number | undefined;
-  elems: Bytes[] = [];
+  tables = TABLES.clear();
+  memories = MEMORIES.clear();
+  tags = TAGS.clear();
+  globals = GLOBALS.clear();
+  exports = EXPORTS.clear();
+  start: number | undefined = undefined;
+  elems = ELEMS.clear();
   /** The code section's entries (each body with its size), written as each function is read. */
   code = CODE.clear();
-  datas: Bytes[] = [];
+  datas = DATAS.clear();
   /** Imports so far, by external kind (func, table, memory, global, tag). */
   importCounts = [0, 0, 0, 0, 0];
 }
@@ -94,7 +114,7 @@ function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   declareFields(fields, mod);
   defineTypes(fields, mod);
   const s = new Sections();
-  for (const f of fields) encodeField(f, mod, s);
+  for (let i = 0; i < fields.length; i++) encodeField(fields[i]!, mod, s);
   return assemble(mod, s, opts);
 }
 
@@ -111,7 +131,7 @@ function nameBytes(t: Token): Uint8Array {
 }
 
 function exportsOf(names: Token[], kind: number, index: number, s: Sections): void {
-  for (const n of names) s.exports.push(new Bytes().name(nameBytes(n)).u8(kind).u32(index));
+  for (let i = 0; i < names.length; i++) s.exports.next().name(nameBytes(names[i]!)).u8(kind).u32(index);
 }
 
 function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
@@ -128,10 +148,9 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const dc = new Cursor(desc);
       dc.takeId();
       const kind = headOf(desc) as keyof typeof KIND;
-      const b = new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(KIND[kind]);
+      const b = s.imports.next().name(nameBytes(module)).name(nameBytes(name)).u8(kindCode(kind));
       importDesc(kind, dc, mod, b, s);
       dc.expectEnd();
-      s.imports.push(b);
       return;
     }
     case 'func': return funcField(c, mod, s);
@@ -142,13 +161,13 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const { exports, inlineImport } = fieldPrefix(c);
       exportsOf(exports, KIND.tag, tagIndex(s, !!inlineImport), s);
       if (inlineImport) {
-        const b = importHeader(inlineImport, KIND.tag);
+        const b = importHeader(s, inlineImport, KIND.tag);
         importDesc('tag', c, mod, b, s);
         c.expectEnd();
-        s.imports.push(b);
         return;
       }
-      s.tags.push(new Bytes().u8(0).u32(mod.typeUse(c, true).index));
+      const type = mod.typeUse(c, true).index;
+      s.tags.next().u8(0).u32(type);
       c.expectEnd();
       return;
     }
@@ -156,18 +175,19 @@ function encodeField(f: SList, mod: ModuleContext, s: Sections): void {
       const name = c.expectString('an export name');
       const desc = c.expectList('an export description');
       c.expectEnd();
-      const kind = headOf(desc) as keyof typeof KIND | undefined;
-      if (kind === undefined || !(kind in KIND)) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
+      const kind = headOf(desc);
+      // (spaceOf knows only the five kinds: `kind in KIND` also took inherited names like "toString".)
+      const space = kind !== undefined ? spaceOf(mod, kind) : undefined;
+      if (space === undefined) throw errorAt(desc, `expected an export description, found "(${kind ?? ''}..."`);
       const dc = new Cursor(desc);
-      const space = { func: mod.funcs, table: mod.tables, memory: mod.memories, global: mod.globals, tag: mod.tags }[kind];
-      const index = space.resolve(dc.take(), dc.here());
+      const index = space.take(dc);
       dc.expectEnd();
-      s.exports.push(new Bytes().name(nameBytes(name)).u8(KIND[kind]).u32(index));
+      s.exports.next().name(nameBytes(name)).u8(kindCode(kind!)).u32(index);
       return;
     }
     case 'start': {
       if (s.start !== undefined) throw errorAt(f, 'multiple start sections');
-      s.start = mod.funcs.resolve(c.take(), c.here());
+      s.start = mod.funcs.take(c);
       c.expectEnd();
       return;
     }
@@ -189,12 +209,13 @@ function tagIndex(s: Sections, imported: boolean): number {
   return imported ? importedCount(s, KIND.tag) : importedCount(s, KIND.tag) + s.tags.length;
 }
 
-function importHeader([module, name]: [Token, Token], kind: number): Bytes {
-  return new Bytes().name(nameBytes(module)).name(nameBytes(name)).u8(kind);
+/** Start an import item (module and field names, kind) in the import section; the description follows. */
+function importHeader(s: Sections, names: [Token, Token], kind: number): Bytes {
+  return s.imports.next().name(nameBytes(names[0])).name(nameBytes(names[1])).u8(kind);
 }
 
 function importDesc(kind: keyof typeof KIND, c: Cursor, mod: ModuleContext, b: Bytes, s: Sections): void {
-  countImport(s, KIND[kind]);
+  countImport(s, kindCode(kind));
   switch (kind) {
     case 'func':
       b.u32(mod.typeUse(c, true).index);
@@ -219,15 +240,31 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.func) : importedCount(s, KIND.func) + s.funcs.length;
   exportsOf(exports, KIND.func, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.func);
+    const b = importHeader(s, inlineImport, KIND.func);
     importDesc('func', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const use = mod.typeUse(c, true);
   const locals = new NameSpace('local');
-  for (const p of use.params) locals.add(p.id);
+  for (let i = 0; i < use.params.length; i++) locals.add(use.params[i]!.id);
+  const body = FUNC_BODY.clear();
+  localDecls(c, mod, locals, body);
+  const ctx: BodyContext = { mod, locals, labels: [] };
+  parseInstrs(c, ctx, body);
+  c.expectEnd('an instruction');
+  body.u8(0x0b);
+  s.funcs.push(use.index);
+  s.code.sized(body);
+}
+
+/**
+ * `(local $x? t)` / `(local t*)` lists: each local named in `locals`, all of them written to
+ * `body` as runs of one type, (count, type)*. (A function of its own: the first functions of
+ * a script often declare no locals, and V8 would otherwise optimise funcField without this
+ * code and throw that away at the first local.)
+ */
+function localDecls(c: Cursor, mod: ModuleContext, locals: NameSpace, body: Bytes): void {
   const localTypes: ValType[] = [];
   while (c.peekList('local')) {
     const lc = new Cursor(c.take() as SList);
@@ -243,22 +280,16 @@ function funcField(c: Cursor, mod: ModuleContext, s: Sections): void {
       }
     }
   }
-  const body = FUNC_BODY.clear();
-  // Locals as runs of one type: (count, type)*.
-  const runs: [number, ValType][] = [];
-  for (const t of localTypes) {
-    const last = runs[runs.length - 1];
-    if (last && last[1].key === t.key) last[0]++;
-    else runs.push([1, t]);
+  let runCount = 0;
+  for (let i = 0; i < localTypes.length; i++) if (i === 0 || localTypes[i]!.key !== localTypes[i - 1]!.key) runCount++;
+  body.u32(runCount);
+  for (let i = 0; i < localTypes.length; ) {
+    const t = localTypes[i]!;
+    let j = i + 1;
+    while (j < localTypes.length && localTypes[j]!.key === t.key) j++;
+    body.u32(j - i).raw(t.bytes);
+    i = j;
   }
-  body.u32(runs.length);
-  for (const [n, t] of runs) body.u32(n).raw(t.bytes);
-  const ctx: BodyContext = { mod, locals, labels: [] };
-  parseInstrs(c, ctx, body);
-  c.expectEnd('an instruction');
-  body.u8(0x0b);
-  s.funcs.push(use.index);
-  s.code.sized(body);
 }
 
 
@@ -308,10 +339,9 @@ function tableField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.table) : importedCount(s, KIND.table) + s.tables.length;
   exportsOf(exports, KIND.table, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.table);
+    const b = importHeader(s, inlineImport, KIND.table);
     importDesc('table', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const is64 = c.peekAtom('i64');
@@ -346,10 +376,9 @@ function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.memory) : importedCount(s, KIND.memory) + s.memories.length;
   exportsOf(exports, KIND.memory, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.memory);
+    const b = importHeader(s, inlineImport, KIND.memory);
     importDesc('memory', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
   const is64 = c.peekAtom('i64');
@@ -367,10 +396,8 @@ function memoryField(c: Cursor, mod: ModuleContext, s: Sections): void {
     s.datas.push(seg);
     return;
   }
-  const b = new Bytes();
-  memoryType(c, mod, b);
+  memoryType(c, mod, s.memories.next());
   c.expectEnd();
-  s.memories.push(b);
 }
 
 function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
@@ -378,16 +405,14 @@ function globalField(c: Cursor, mod: ModuleContext, s: Sections): void {
   const index = inlineImport ? importedCount(s, KIND.global) : importedCount(s, KIND.global) + s.globals.length;
   exportsOf(exports, KIND.global, index, s);
   if (inlineImport) {
-    const b = importHeader(inlineImport, KIND.global);
+    const b = importHeader(s, inlineImport, KIND.global);
     importDesc('global', c, mod, b, s);
     c.expectEnd();
-    s.imports.push(b);
     return;
   }
-  const b = new Bytes();
+  const b = s.globals.next();
   globalType(c, mod, b);
   b.append(constExpr(c, mod));
-  s.globals.push(b);
 }
 
 /** Bytes of the unsigned LEB128 of a u32. */
@@ -401,11 +426,8 @@ function uleb32Size(v: number): number {
 }
 
 /** A section of `items` (each already encoded); none when there are no items. */
-function section(out: Bytes, id: number, items: readonly Bytes[]): void {
-  if (items.length === 0) return;
-  const body = SECTION.clear().u32(items.length);
-  for (const i of items) body.append(i);
-  out.u8(id).sized(body);
+function section(out: Bytes, id: number, items: Items): void {
+  countedSection(out, id, items.length, items.bytes);
 }
 
 /** A section whose contents are `count` followed by `contents` (already encoded). */
@@ -420,13 +442,13 @@ function assemble(mod: ModuleContext, s: Sections, opts: EncodeOptions): Uint8Ar
   const out = MODULE.clear().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   if (mod.typeSection.length > 0) {
     const body = SECTION.clear().u32(mod.typeSection.length);
-    for (const t of mod.typeSection) body.raw(t);
+    for (let i = 0; i < mod.typeSection.length; i++) body.raw(mod.typeSection[i]!);
     out.u8(1).sized(body);
   }
   section(out, 2, s.imports);
   if (s.funcs.length > 0) {
     const body = SECTION.clear().u32(s.funcs.length);
-    for (const t of s.funcs) body.u32(t);
+    for (let i = 0; i < s.funcs.length; i++) body.u32(s.funcs[i]!);
     out.u8(3).sized(body);
   }
   section(out, 4, s.tables);

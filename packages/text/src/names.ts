@@ -3,14 +3,15 @@
 import { errorAt } from './errors.js';
 import type { Token } from './lexer.js';
 import { parseU32 } from './numbers.js';
-import type { SNode } from './sexpr.js';
+import type { Cursor, SNode } from './sexpr.js';
 
 export type Space = 'type' | 'func' | 'table' | 'memory' | 'global' | 'elem' | 'data' | 'tag' | 'local' | 'label' | 'field';
 
 /** One index space: how many entries so far, and the ones that have a name. */
 export class NameSpace {
   /** Made with the first name (most spaces of most modules have none). */
-  private byName: Map<string, number> | undefined;
+  // (Initialised, so that every NameSpace has one hidden class whether or not it gets names.)
+  private byName: Map<string, number> | undefined = undefined;
   count = 0;
 
   constructor(readonly space: Space) {}
@@ -35,6 +36,17 @@ export class NameSpace {
       return i;
     }
     return parseU32(node.text);
+  }
+
+  /**
+   * The cursor's next item as a reference (`resolve(c.take(), c.here())`, with the position
+   * for the error worked out only on an error: at a list's end it is an object to allocate).
+   */
+  take(c: Cursor): number {
+    const node = c.take();
+    const i = this.tryResolve(node);
+    if (i === undefined) throw errorAt(node ?? c.here(), `expected a ${this.space} index or $name`);
+    return i;
   }
 
   resolve(node: SNode | undefined, at: { line: number; col: number }): number {

@@ -49,6 +49,8 @@ export function parseU32(text: string): number | undefined {
 
 /** A u64 (memory64 limits and offsets). */
 export function parseU64(text: string): bigint | undefined {
+  const small = smallDecimal(text);
+  if (small >= 0) return BigInt(small);
   const v = parseNat(text);
   return v !== undefined && v <= 0xffffffffffffffffn ? v : undefined;
 }

@@ -4,7 +4,7 @@
 
 /** Offsets of the line starts of one source text, found on the first question. */
 export class LineMap {
-  private starts: Int32Array | undefined;
+  private starts: Int32Array | undefined = undefined;
 
   constructor(readonly src: string) {}
 

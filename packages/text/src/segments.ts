@@ -2,6 +2,7 @@
 // expressions they and globals/tables use for offsets and initialisers.
 
 import { Bytes } from './bytes.js';
+import type { Items } from './section-items.js';
 import { parseInstrs, type BodyContext } from './instructions.js';
 import type { Token } from './lexer.js';
 import type { ModuleContext } from './module-context.js';
@@ -63,7 +64,7 @@ export function elemItems(c: Cursor, mod: ModuleContext, rt: ValType | undefined
   }
   if (rt === undefined || (legacyFuncs && !c.peekList())) {
     const funcs: number[] = [];
-    while (!c.done) funcs.push(mod.funcs.resolve(c.take(), c.here()));
+    while (!c.done) funcs.push(mod.funcs.take(c));
     return { count: funcs.length, funcs, exprs: funcs.map((f) => new Bytes().u8(0xd2).u32(f).u8(0x0b)) };
   }
   const exprs: Bytes[] = [];
@@ -121,12 +122,12 @@ export function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemI
     else b.u8(0x00); // elemkind funcref
   }
   b.u32(items.count);
-  if (useExprs) for (const e of items.exprs) b.append(e);
-  else for (const f of items.funcs!) b.u32(f);
+  if (useExprs) for (let i = 0; i < items.exprs.length; i++) b.append(items.exprs[i]!);
+  else for (let i = 0; i < items.funcs!.length; i++) b.u32(items.funcs![i]!);
   return b;
 }
 
-export function elemField(c: Cursor, mod: ModuleContext, elems: Bytes[]): void {
+export function elemField(c: Cursor, mod: ModuleContext, elems: Items): void {
   c.takeId();
   let mode: SegMode;
   if (c.peekAtom('declare')) {
@@ -136,10 +137,10 @@ export function elemField(c: Cursor, mod: ModuleContext, elems: Bytes[]): void {
     let table = 0;
     if (c.peekList('table')) {
       const tc = new Cursor(c.take() as SList);
-      table = mod.tables.resolve(tc.take(), tc.here());
+      table = mod.tables.take(tc);
       tc.expectEnd();
     } else if (!c.peekList()) {
-      table = mod.tables.resolve(c.take(), c.here());
+      table = mod.tables.take(c);
     }
     mode = { mode: 'active', table, offset: offsetExpr(c, mod) };
   } else {
@@ -165,17 +166,17 @@ function isFoldedOffset(c: Cursor): boolean {
   return isList(n) && !isList(n, 'item') && !isList(n, 'ref');
 }
 
-export function dataField(c: Cursor, mod: ModuleContext, datas: Bytes[]): void {
+export function dataField(c: Cursor, mod: ModuleContext, datas: Items): void {
   c.takeId();
   const b = new Bytes();
   if (c.peekList('memory') || c.peekList() || (!c.done && c.peek()!.kind !== 'string')) {
     let mem = 0;
     if (c.peekList('memory')) {
       const mc = new Cursor(c.take() as SList);
-      mem = mod.memories.resolve(mc.take(), mc.here());
+      mem = mod.memories.take(mc);
       mc.expectEnd();
     } else if (!c.peekList()) {
-      mem = mod.memories.resolve(c.take(), c.here());
+      mem = mod.memories.take(c);
     }
     const offset = offsetExpr(c, mod);
     if (mem === 0) b.u8(0);

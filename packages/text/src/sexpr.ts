@@ -14,7 +14,8 @@ export class SList {
    */
   lazyFields = -1;
   constructor(
-    readonly items: SNode[],
+    /** Replaced once, when a lazily read module header turns out to need its list read in full. */
+    public items: SNode[],
     /** Source offsets: the opening parenthesis, and just past the closing one. */
     readonly start: number,
     public end: number,
@@ -69,39 +70,71 @@ export function readNodes(scanner: Scanner, lazyModules = false): SNode[] {
  * and made the garbage collector copy it).
  */
 export function readNode(scanner: Scanner, lazyModules = false): SNode | undefined {
-  const stack: SList[] = [];
-  const top: SNode[] = [];
-  let items = top;
+  // The items of every open list, one after another; a list's items are copied out in one
+  // exact-size slice when it closes. (An array per list grown by push was most of a parse's
+  // garbage: V8 gives it room for 17 items on the first push, and most lists hold 2 to 4.)
+  const buf: SNode[] = [];
+  /** buf's used length (buf is never shrunk: V8 would trim and then regrow its store). */
+  let top = 0;
+  const bases: number[] = [];
+  const opens: number[] = [];
+  /** Lazy mode only: the list object made at its `(` (readModuleHeader needs one), else null. */
+  const made: (SList | null)[] = [];
   for (;;) {
-    if (top.length > 0) return top[0];
     const k = scanner.next();
     if (k === T_LPAREN) {
-      const list = new SList([], scanner.start, scanner.end, scanner.map);
-      stack.push(list);
-      items = list.items;
+      let list: SList | null = null;
       if (lazyModules) {
-        const ended = readModuleHeader(scanner, list);
-        if (ended) {
-          stack.pop();
-          items = stack.length > 0 ? stack[stack.length - 1]!.items : top;
-          items.push(list);
+        list = new SList([], scanner.start, scanner.end, scanner.map);
+        if (readModuleHeader(scanner, list)) {
+          if (bases.length === 0) return list;
+          buf[top++] = list;
+          continue;
         }
+        for (let i = 0; i < list.items.length; i++) buf[top++] = list.items[i]!;
       }
+      bases.push(top - (list !== null ? list.items.length : 0));
+      opens.push(scanner.start);
+      made.push(list);
     } else if (k === T_RPAREN) {
-      const done = stack.pop();
-      if (!done) throw scanner.error(scanner.start, 'unexpected ")"');
-      done.end = scanner.end;
-      items = stack.length > 0 ? stack[stack.length - 1]!.items : top;
-      items.push(done);
+      if (bases.length === 0) throw scanner.error(scanner.start, 'unexpected ")"');
+      const base = bases.pop()!;
+      const start = opens.pop()!;
+      const pre = made.pop()!;
+      const items = itemsOf(buf, base, top);
+      top = base;
+      let done: SList;
+      if (pre !== null) {
+        pre.items = items;
+        pre.end = scanner.end;
+        done = pre;
+      } else {
+        done = new SList(items, start, scanner.end, scanner.map);
+      }
+      if (bases.length === 0) return done;
+      buf[top++] = done;
     } else if (k === T_EOF) {
       break;
     } else {
-      items.push(scanner.token(k));
+      const token = scanner.token(k);
+      if (bases.length === 0) return token;
+      buf[top++] = token;
     }
   }
-  const open = stack.pop();
-  if (open) throw errorAt(open, 'unclosed "(": expected ")", found end of input');
-  return top[0];
+  if (opens.length > 0) throw scanner.error(opens[opens.length - 1]!, 'unclosed "(": expected ")", found end of input');
+  return undefined;
+}
+
+/** buf[from..to) as an exact-size array; literals for the usual short lists (slice is a builtin call). */
+function itemsOf(buf: SNode[], from: number, to: number): SNode[] {
+  switch (to - from) {
+    case 0: return [];
+    case 1: return [buf[from]!];
+    case 2: return [buf[from]!, buf[from + 1]!];
+    case 3: return [buf[from]!, buf[from + 1]!, buf[from + 2]!];
+    case 4: return [buf[from]!, buf[from + 1]!, buf[from + 2]!, buf[from + 3]!];
+    default: return buf.slice(from, to);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // section writes a `rec` group as one entry holding all of its subtypes.
 
 import { errorAt } from './errors.js';
-import { uleb, type ModuleContext, type TypeDef } from './module-context.js';
+import { funcTypeBytes, uleb, type ModuleContext, type TypeDef } from './module-context.js';
 import { NameSpace } from './names.js';
 import { Cursor, headOf, type SList } from './sexpr.js';
 import { parseFuncTypeDef, parseValType, sigKey, type ValType } from './types.js';
@@ -59,8 +59,7 @@ function compositeType(list: SList, mod: ModuleContext, fieldNames: NameSpace): 
   switch (headOf(list)) {
     case 'func': {
       const sig = parseFuncTypeDef(list, mod.types);
-      const vec = (ts: ValType[]) => [...uleb(ts.length), ...ts.flatMap((t) => t.bytes)];
-      return { bytes: [0x60, ...vec(sig.params), ...vec(sig.results)], sig };
+      return { bytes: funcTypeBytes(sig), sig };
     }
     case 'struct':
       return { bytes: structType(list, mod, fieldNames) };
@@ -100,7 +99,7 @@ export function parseTypeField(list: SList, mod: ModuleContext, index: number): 
   const final = sc.peekAtom('final');
   if (final) sc.take();
   const supers: number[] = [];
-  while (!sc.done && !sc.peekList()) supers.push(mod.types.resolve(sc.take(), sc.here()));
+  while (!sc.done && !sc.peekList()) supers.push(mod.types.take(sc));
   const comp = compositeType(sc.expectList('a composite type'), mod, fieldNames);
   sc.expectEnd();
   const bytes = [final ? 0x4f : 0x50, ...uleb(supers.length), ...supers.flatMap(uleb), ...comp.bytes];
@@ -115,7 +114,8 @@ function defOf(comp: { bytes: number[]; sig?: TypeDef['sig'] }, plain: boolean):
 
 /** Explicit definitions, in order: type-section entries (rec groups are one entry each). */
 export function defineTypes(fields: SList[], mod: ModuleContext): void {
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const head = headOf(f);
     if (head === 'type') {
       const { bytes, def } = parseTypeField(f, mod, mod.typeDefs.length);

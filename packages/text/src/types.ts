@@ -20,7 +20,7 @@ export function sigKey(sig: FuncSig): string {
   let key = '';
   for (let i = 0; i < sig.params.length; i++) key += i === 0 ? sig.params[i]!.key : ' ' + sig.params[i]!.key;
   key += ' ->';
-  for (const r of sig.results) key += ' ' + r.key;
+  for (let i = 0; i < sig.results.length; i++) key += ' ' + sig.results[i]!.key;
   return key;
 }
 
@@ -39,6 +39,15 @@ const REF_SHORTHANDS: Record<string, string> = {
   nullfuncref: 'nofunc',
 };
 
+// One shared ValType per keyword type: value types are read for every param, result and local,
+// and a fresh object and array each time was garbage the collector had to handle. Nobody
+// writes to a ValType's bytes.
+const KEYWORD_TYPES = new Map<string, ValType>();
+for (const [name, code] of Object.entries(NUM_TYPES)) KEYWORD_TYPES.set(name, { bytes: [code], key: name });
+for (const [name, heap] of Object.entries(REF_SHORTHANDS)) KEYWORD_TYPES.set(name, { bytes: [HEAP_TYPES[heap]!], key: `null ${heap}` });
+const ABSTRACT_HEAP_TYPES = new Map<string, ValType>();
+for (const [name, code] of Object.entries(HEAP_TYPES)) ABSTRACT_HEAP_TYPES.set(name, { bytes: [code], key: name });
+
 function leb(v: number): number[] {
   const out: number[] = [];
   for (;;) {
@@ -52,7 +61,10 @@ function leb(v: number): number[] {
 
 /** A heap type: an abstract name or a type index. */
 export function parseHeapType(node: SNode | undefined, types: NameSpace, at: { line: number; col: number }): ValType {
-  if (isAtom(node) && HEAP_TYPES[node.text] !== undefined) return { bytes: [HEAP_TYPES[node.text]!], key: node.text };
+  if (isAtom(node)) {
+    const abstract = ABSTRACT_HEAP_TYPES.get(node.text);
+    if (abstract !== undefined) return abstract;
+  }
   const idx = types.tryResolve(node);
   if (idx === undefined) throw errorAt(node ?? at, `expected a heap type, found ${node ? JSON.stringify((node as Token).text ?? '(...)') : '")"'}`);
   return { bytes: leb(idx), key: `$${idx}` };
@@ -60,13 +72,7 @@ export function parseHeapType(node: SNode | undefined, types: NameSpace, at: { l
 
 /** A value type node, or undefined if `node` is not one (so callers can stop at it). */
 export function tryValType(node: SNode | undefined, types: NameSpace): ValType | undefined {
-  if (isAtom(node)) {
-    const num = NUM_TYPES[node.text];
-    if (num !== undefined) return { bytes: [num], key: node.text };
-    const heap = REF_SHORTHANDS[node.text];
-    if (heap !== undefined) return { bytes: [HEAP_TYPES[heap]!], key: `null ${heap}` };
-    return undefined;
-  }
+  if (isAtom(node)) return KEYWORD_TYPES.get(node.text);
   if (isList(node, 'ref')) {
     const c = new Cursor(node);
     const nullable = c.peekAtom('null');
@@ -115,7 +121,7 @@ export function parseParamsResults(c: Cursor, types: NameSpace, namedParams: boo
       params.push({ id, type: parseValType(pc, types) });
       pc.expectEnd();
     } else {
-      while (!pc.done) params.push({ type: parseValType(pc, types) });
+      while (!pc.done) params.push({ id: undefined, type: parseValType(pc, types) });
     }
   }
   while (c.peekList('result')) {

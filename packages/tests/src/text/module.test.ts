@@ -217,6 +217,9 @@ describe('text: malformed modules', () => {
     ['(module (start 0) (start 0))', '1:19: multiple start sections'],
     ['(module (export "\\ff" (func 0)))', '1:17: malformed UTF-8 encoding in a name'],
     ['(module (func (result i32) (i32.const)))', '1:38: expected an i32 literal, found ")"'],
+    // Words that are properties of every JS object are no field kinds (they used to crash with a TypeError).
+    ['(module (export "x" (toString 0)))', '1:21: expected an export description, found "(toString..."'],
+    ['(module (import "m" "n" (constructor)))', '1:25: expected an import description (func, table, memory, global, tag), found "(constructor..."'],
   ];
   for (const [src, message] of cases) {
     it(message.replace(/^\d+:\d+: /, ''), () => {
