@@ -1,0 +1,32 @@
+// Loop-invariant code motion: a pure operation inside a loop whose operands are all
+// defined outside it moves to the end of the loop's preheader (the block that enters the
+// header, whose only successor the header is). Pure operations cannot trap, so running one
+// that the loop would have skipped is harmless. Loops are visited innermost first, so an
+// operation can leave a whole nest one level at a time.
+import { isPure, resolve, type IrFunction, type Value } from './ir.js';
+
+/** Returns how many values moved. */
+export function hoistInvariants(fn: IrFunction): number {
+  let moved = 0;
+  for (const loop of fn.loops) {
+    const start = loop.header.layout;
+    const inLoop = (v: Value): boolean => v.block.layout >= start && v.block.layout < loop.end;
+    const pre = loop.preheader;
+    for (let i = start; i < loop.end; i++) {
+      const b = fn.blocks.find((x) => x.layout === i);
+      if (b === undefined) continue;
+      const kept: Value[] = [];
+      for (const v of b.insts) {
+        if (v.replacedBy === null && isPure(v) && v.args.every((a) => !inLoop(resolve(a)))) {
+          v.block = pre;
+          pre.insts.push(v);
+          moved++;
+        } else {
+          kept.push(v);
+        }
+      }
+      b.insts = kept;
+    }
+  }
+  return moved;
+}
