@@ -1,0 +1,92 @@
+// `node dist/tiers.js [--quick] [--filter RE] [--rounds N]`: wasmjit's two tiers against
+// TurboFan on the execution kernels (docs/optimizing-tier.md). Each round runs every column
+// once, one fresh process each, alternating, so load drifts hit all columns alike; the
+// median over rounds of each column's per-run median is reported, with the load average.
+// Then the second tier's compile speed (MB/s of function bodies, in this process, warm).
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { compileModule, optimizingTierStats } from '@wasmjit/codegen';
+import { execOne } from './section-exec.js';
+import { PROGRAMS } from './programs.js';
+import { settingsFor } from './settings.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    filter: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const settings = settingsFor(values.quick ? 'quick' : 'full');
+const filter = values.filter ? new RegExp(values.filter) : null;
+const rounds = Number(values.rounds);
+const programs = PROGRAMS.filter((p) => !p.name.includes('simd') && (filter === null || filter.test(p.name)));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Functions the optimizing tier compiles / all defined functions, for one program. */
+function coverage(bytes: Uint8Array): string {
+  optimizingTierStats.optimized = 0;
+  optimizingTierStats.fallbacks.clear();
+  compileModule(bytes, {}, { tier: 'optimized' });
+  let fellBack = 0;
+  for (const n of optimizingTierStats.fallbacks.values()) fellBack += n;
+  return `${optimizingTierStats.optimized}/${optimizingTierStats.optimized + fellBack}`;
+}
+
+console.log(`load ${os.loadavg()[0]!.toFixed(2)} at start; ${rounds} rounds, ${settings.mode} inputs`);
+console.log('| program | optimized fns | baseline ms | optimized ms | TurboFan ms | optimized / baseline | optimized / TurboFan |');
+console.log('|---|---|---|---|---|---|---|');
+const ratiosBase: number[] = [];
+const ratiosTf: number[] = [];
+for (const p of programs) {
+  const t: Record<string, number[]> = { baseline: [], optimized: [], turbofan: [] };
+  let failed = '';
+  for (let r = 0; r < rounds && failed === ''; r++) {
+    const outputs: Record<string, string | null> = {};
+    for (const col of ['baseline', 'optimized', 'turbofan'] as const) {
+      const run = await execOne(p, col === 'turbofan' ? 'turbofan' : 'wasmjit', settings, col === 'optimized' ? { tier: 'optimized' } : undefined);
+      outputs[col] = run.output;
+      if (run.time === null) failed = `${col}: ${run.failure?.message ?? 'no time'}`;
+      else t[col]!.push(run.time.median);
+    }
+    // Every column must compute the same thing.
+    if (failed === '' && (outputs.optimized !== outputs.baseline || outputs.optimized !== outputs.turbofan)) {
+      failed = `MISMATCH: baseline ${outputs.baseline}, optimized ${outputs.optimized}, TurboFan ${outputs.turbofan}`;
+      process.exitCode = 1;
+    }
+  }
+  if (failed !== '') {
+    console.log(`| ${p.name} | | | | | ${failed} | |`);
+    continue;
+  }
+  const [b, o, tf] = [median(t.baseline!), median(t.optimized!), median(t.turbofan!)];
+  ratiosBase.push(o / b);
+  ratiosTf.push(o / tf);
+  console.log(`| ${p.name} | ${coverage(p.bytes())} | ${b.toFixed(2)} | ${o.toFixed(2)} | ${tf.toFixed(2)} | ${(o / b).toFixed(2)}× | ${(o / tf).toFixed(2)}× |`);
+}
+const geo = (xs: number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+console.log(`geomean: optimized/baseline ${geo(ratiosBase).toFixed(3)}×, optimized/TurboFan ${geo(ratiosTf).toFixed(3)}×; load ${os.loadavg()[0]!.toFixed(2)} at end`);
+
+// Compile speed of both tiers on the same modules (all of them, SIMD ones included: the
+// optimized tier's figure includes its fallbacks).
+let bodyBytes = 0;
+const all = PROGRAMS.filter((p) => filter === null || filter.test(p.name)).map((p) => p.bytes());
+for (const bytes of all) bodyBytes += bytes.length;
+const rates: Record<string, number[]> = { baseline: [], optimized: [] };
+// The first pair warms the compiler's own JIT up; then alternate.
+for (let round = 0; round < 4; round++) {
+  for (const tier of ['baseline', 'optimized'] as const) {
+    const cpu0 = process.cpuUsage();
+    const reps = 5;
+    for (let i = 0; i < reps; i++) for (const bytes of all) compileModule(bytes, {}, { tier, parallelCompile: false });
+    const cpu = process.cpuUsage(cpu0);
+    if (round > 0) rates[tier]!.push((bodyBytes * reps) / ((cpu.user + cpu.system) / 1e6) / 1e6);
+  }
+}
+for (const tier of ['baseline', 'optimized']) {
+  console.log(`compile ${tier}: ${median(rates[tier]!).toFixed(1)} MB/s of module bytes (CPU time, median of 3 × 5 × ${all.length} modules)`);
+}
