@@ -518,6 +518,21 @@ export class SsaBuilder {
     }
     if (op >= W.I32Eq && op <= W.I32GeU) return this.compare(32, CMP_ORDER[op - W.I32Eq]!), false;
     if (op >= W.I64Eq && op <= W.I64GeU) return this.compare(64, CMP_ORDER[op - W.I64Eq]!), false;
+    if ((op >= W.I32DivS && op <= W.I32RemU) || (op >= W.I64DivS && op <= W.I64RemU)) {
+      const width: Width = op <= W.I32RemU ? 32 : 64;
+      const y = this.pop();
+      const v = this.make(Op.Div, width, [this.pop(), y]);
+      v.sub = op - (width === 32 ? W.I32DivS : W.I64DivS);
+      this.push(v);
+      return false;
+    }
+    if ((op >= W.I32Clz && op <= W.I32Popcnt) || (op >= W.I64Clz && op <= W.I64Popcnt)) {
+      const width: Width = op <= W.I32Popcnt ? 32 : 64;
+      const v = this.make(Op.BitCount, width, [this.pop()]);
+      v.sub = op - (width === 32 ? W.I32Clz : W.I64Clz);
+      this.push(v);
+      return false;
+    }
     const bin = BINS[op];
     if (bin !== undefined) return this.binary(bin[0], bin[1]), false;
     const load = LOADS[op];

@@ -31,7 +31,8 @@ function removeTrivialPhis(fn: IrFunction): void {
 }
 
 function isRoot(v: Value): boolean {
-  return v.op === Op.Load || v.op === Op.Store || v.op === Op.Call || v.op === Op.GlobalSet;
+  // (A division may trap: it stays even when its result is unused.)
+  return v.op === Op.Load || v.op === Op.Store || v.op === Op.Call || v.op === Op.GlobalSet || v.op === Op.Div;
 }
 
 export function termOperands(b: Block): Value[] {

@@ -7,7 +7,7 @@
 // reloaded after every call (memory.grow in a callee may move it).
 import { AluOp, ShiftOp, type Assembler, type Label, type Mem } from '../x64/assembler.js';
 import { Cond, invertCond } from '../x64/cond.js';
-import { RAX, RBX, RCX, R10, R11, RBP, RSP, R14, type Gpr } from '../x64/regs.js';
+import { RAX, RBX, RCX, RDX, R10, R11, RBP, RSP, R14, type Gpr } from '../x64/regs.js';
 import { nopBytes } from '../x64/extra-nop.js';
 import { TrapCode, Vmctx, importedFuncOffset } from '../abi.js';
 import { globalPtrOffset } from '../layout.js';
@@ -15,7 +15,7 @@ import { MacroAssembler, vmctxMem } from '../lower/masm/macro-assembler.js';
 import { TrapStubs } from '../lower/trap-stubs.js';
 import type { ModuleEnv } from '../lower/module-env.js';
 import { functionStartOffset } from '../lower/offset-map.js';
-import { BinOp, CmpOp, Op, type Block, type IrFunction, type Value } from './ir.js';
+import { BinOp, BitCountOp, CmpOp, DivOp, Op, type Block, type IrFunction, type Value } from './ir.js';
 import type { Allocation } from './linear-scan.js';
 
 const CMP_COND: Cond[] = [Cond.E, Cond.NE, Cond.L, Cond.B, Cond.G, Cond.A, Cond.LE, Cond.BE, Cond.GE, Cond.AE];
@@ -188,6 +188,17 @@ export class OptEmitter {
         return;
       }
       case Op.Call: return this.call(v);
+      case Op.Div: return this.div(v);
+      case Op.BitCount: {
+        const d = this.dst(v);
+        const w = v.width === 32 ? 32 : 64;
+        const x = this.use(v.args[0]!, R10);
+        if (v.sub === BitCountOp.Clz) a.lzcnt_rr(w, d, x);
+        else if (v.sub === BitCountOp.Ctz) a.tzcnt_rr(w, d, x);
+        else a.popcnt_rr(w, d, x);
+        this.finish(v, d);
+        return;
+      }
       default:
         throw new Error(`BUG: optimizing tier cannot emit op ${v.op}`);
     }
@@ -272,6 +283,56 @@ export class OptEmitter {
       a.cmov_rr(Cond.NE, w, d, rx);
     }
     this.finish(v, d);
+  }
+
+  /**
+   * x86 division takes rdx:rax (linear-scan.ts keeps values that live across a division out
+   * of both). Traps as the baseline's (masm/div-shift.ts): a zero divisor, INT_MIN / -1;
+   * INT_MIN % -1 is 0 without executing idiv.
+   */
+  private div(v: Value): void {
+    const a = this.a;
+    const w = v.width === 32 ? 32 : 64;
+    const [x, y] = v.args as [Value, Value];
+    const kind = v.sub as DivOp;
+    const signed = kind === DivOp.DivS || kind === DivOp.RemS;
+    const k = y.op === Op.Const ? BigInt.asIntN(w, y.imm) : null;
+    this.loadInto(RCX, y);
+    if (k === null || k === 0n) {
+      a.test_rr(w, RCX, RCX);
+      a.jcc_label(Cond.E, this.stubs.site(TrapCode.IntegerDivideByZero, v.wasmAt));
+    }
+    this.loadInto(RAX, x);
+    const done = a.newLabel();
+    if (signed && (k === null || k === -1n)) {
+      const normal = a.newLabel();
+      a.alu_ri(AluOp.Cmp, w, RCX, -1);
+      a.jcc_label(Cond.NE, normal);
+      if (kind === DivOp.DivS) {
+        a.neg_r(w, RAX);
+        a.jcc_label(Cond.O, this.stubs.site(TrapCode.IntegerOverflow, v.wasmAt));
+      } else {
+        a.alu_rr(AluOp.Xor, 32, RDX, RDX);
+      }
+      a.jmp_label(done);
+      a.bind(normal);
+    }
+    if (signed) {
+      if (w === 32) a.cdq();
+      else a.cqo();
+      a.idiv_r(w, RCX);
+    } else {
+      a.alu_rr(AluOp.Xor, 32, RDX, RDX);
+      a.div_r(w, RCX);
+    }
+    a.bind(done);
+    const result = kind === DivOp.DivS || kind === DivOp.DivU ? RAX : RDX;
+    const l = this.locOf(v);
+    if (l >= 0) {
+      if (l !== result) a.mov_rr(64, l as Gpr, result);
+    } else {
+      a.mov_mr(64, this.slotMem(l), result);
+    }
   }
 
   /** [rbx + address + offset] after the bounds check (explicit mode). */

@@ -34,7 +34,14 @@ export const enum Op {
   GlobalSet,
   /** Direct call of function `imm`. */
   Call,
+  /** Division or remainder `sub` (DivOp) of width `width`: traps on a zero divisor and INT_MIN / -1. */
+  Div,
+  /** lzcnt / tzcnt / popcnt (`sub`: BitCountOp) of width `width`. */
+  BitCount,
 }
+
+export const enum DivOp { DivS, DivU, RemS, RemU }
+export const enum BitCountOp { Clz, Ctz, Popcnt }
 
 export const enum BinOp { Add, Sub, Mul, And, Or, Xor, Shl, ShrS, ShrU, Rotl, Rotr }
 export const enum CmpOp { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU }
@@ -112,7 +119,7 @@ export function successors(b: Block): Block[] {
 export function isPure(v: Value): boolean {
   switch (v.op) {
     case Op.Const: case Op.Bin: case Op.Cmp: case Op.Eqz: case Op.Wrap: case Op.SignExt:
-    case Op.ZeroExt: case Op.Lea: case Op.Select:
+    case Op.ZeroExt: case Op.Lea: case Op.Select: case Op.BitCount:
       return true;
     default:
       return false;

@@ -10,8 +10,9 @@
 // variable shifts need their count in cl), rbx holds memory 0's base in functions that
 // access memory, r14/r15/rbp/rsp are pinned (abi.ts). The caller-saved rax, rdx, rsi, rdi,
 // r8, r9 are clobbered by every call, so an interval that spans a call gets a callee-saved
-// register (r12, r13, rbx) or a frame slot. When registers run out, the interval that ends
-// last goes to a frame slot.
+// register (r12, r13, rbx) or a frame slot; likewise an interval that spans a division does
+// not get rax or rdx, which the division uses. When registers run out, the interval that
+// ends last goes to a frame slot.
 import { RAX, RBX, RDX, RDI, RSI, R8, R9, R12, R13, type Gpr } from '../x64/regs.js';
 import { Op, successors, type Block, type IrFunction, type Value } from './ir.js';
 import { fusedCompare } from './select.js';
@@ -35,6 +36,8 @@ interface Interval {
   start: number;
   end: number;
   crossesCall: boolean;
+  /** Registers this interval may not have (bit per register). */
+  forbidden: number;
   reg: number;
 }
 
@@ -53,6 +56,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
   const blockStart = new Map<Block, number>();
   const blockEnd = new Map<Block, number>();
   const calls: number[] = [];
+  const divs: number[] = [];
   let p = 0;
   for (const b of fn.blocks) {
     blockStart.set(b, p);
@@ -60,6 +64,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     for (const v of b.insts) {
       pos.set(v, p);
       if (v.op === Op.Call) calls.push(p);
+      if (v.op === Op.Div) divs.push(p);
       p += 2;
     }
     blockEnd.set(b, p);
@@ -107,7 +112,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     let it = intervals.get(v);
     if (it === undefined) {
       const s = pos.get(v)!;
-      intervals.set(v, (it = { v, start: s, end: s, crossesCall: false, reg: -1 }));
+      intervals.set(v, (it = { v, start: s, end: s, crossesCall: false, forbidden: 0, reg: -1 }));
     }
     return it;
   };
@@ -127,7 +132,12 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     for (const v of liveOut.get(b)!) extend(v, blockEnd.get(b)!);
   }
   const list = [...intervals.values()].sort((x, y) => x.start - y.start || x.v.id - y.v.id);
-  for (const it of list) it.crossesCall = calls.some((c) => c > it.start && c < it.end);
+  const callerMask = CALLER_SAVED.reduce((m, r) => m | (1 << r), 0);
+  for (const it of list) {
+    it.crossesCall = calls.some((c) => c > it.start && c < it.end);
+    if (it.crossesCall) it.forbidden |= callerMask;
+    if (divs.some((c) => c > it.start && c < it.end)) it.forbidden |= (1 << RAX) | (1 << RDX);
+  }
 
   // Linear scan.
   const callee = fn.usesMemory ? CALLEE_SAVED.filter((r) => r !== RBX) : CALLEE_SAVED;
@@ -139,9 +149,9 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
   const spill = (it: Interval): void => {
     loc.set(it.v, -1 - numSlots++);
   };
+  const order = [...CALLER_SAVED, ...callee];
   const pick = (it: Interval): number => {
-    const order = it.crossesCall ? callee : [...CALLER_SAVED, ...callee];
-    for (const r of order) if (free.has(r)) return r;
+    for (const r of order) if (free.has(r) && (it.forbidden & (1 << r)) === 0) return r;
     return -1;
   };
   for (const it of list) {
@@ -164,7 +174,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     // No register: the interval that ends last (among those whose register this one may use) is spilled.
     let victim: Interval | null = null;
     for (const a of active) {
-      if (it.crossesCall && !callee.includes(a.reg as Gpr)) continue;
+      if ((it.forbidden & (1 << a.reg)) !== 0) continue;
       if (victim === null || a.end > victim.end) victim = a;
     }
     if (victim !== null && victim.end > it.end) {

@@ -55,6 +55,20 @@ const PROGRAM = `(module
   (func $deep (export "deep") (param i32) (result i32) (i32.add (call $mid (local.get 0)) (i32.const 1)))
   (func $mid (param i32) (result i32) (if (i32.eq (local.get 0) (i32.const 1)) (then unreachable)) (call $oob (local.get 0)))
   (func $down (export "down") (param i32) (result i32) (i32.add (call $down (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+  (func $divs (export "divs") (param i32 i32 i64 i64) (result i64) (local $keep i32)
+    (local.set $keep (i32.mul (local.get 0) (i32.const 3)))
+    (i64.add
+      (i64.add
+        (i64.extend_i32_u (i32.xor (i32.div_s (local.get 0) (local.get 1)) (i32.rem_u (local.get 0) (local.get 1))))
+        (i64.extend_i32_u (i32.add (i32.div_u (local.get 0) (local.get 1)) (i32.rem_s (local.get 0) (local.get 1)))))
+      (i64.add
+        (i64.xor (i64.div_s (local.get 2) (local.get 3)) (i64.rem_u (local.get 2) (local.get 3)))
+        (i64.add (i64.div_u (local.get 2) (local.get 3))
+          (i64.add (i64.rem_s (local.get 2) (local.get 3)) (i64.extend_i32_u (local.get $keep)))))))
+  (func $rem1 (export "rem1") (param i32) (result i32) (i32.add (i32.rem_s (local.get 0) (i32.const -1)) (i32.div_u (local.get 0) (i32.const 7))))
+  (func $bits (export "bits") (param i32 i64) (result i64)
+    (i64.add (i64.extend_i32_u (i32.add (i32.clz (local.get 0)) (i32.mul (i32.ctz (local.get 0)) (i32.popcnt (local.get 0)))))
+      (i64.add (i64.clz (local.get 1)) (i64.mul (i64.ctz (local.get 1)) (i64.popcnt (local.get 1))))))
   (func $float (export "float") (param i32) (result i32)
     (i32.trunc_f64_s (f64.mul (f64.convert_i32_s (call $fib (local.get 0))) (f64.const 0.5))))
 )`;
@@ -70,6 +84,9 @@ const ARGS: Record<string, unknown[][]> = {
   store_oob: [[0, 0x1234n], [1, 1n], [2, 2n], [0xffffffff, 3n]],
   deep: [[4], [1], [70000]],
   float: [[10]],
+  divs: [[7, 2, 7n, 2n], [-7, 2, -7n, 2n], [0x80000000, -1, 5n, 3n], [5, 3, -(2n ** 63n), -1n], [5, 0, 5n, 3n], [5, 3, 5n, 0n], [-1, 0x7fffffff, -1n, 2n ** 62n]],
+  rem1: [[0x80000000], [5], [-9]],
+  bits: [[0, 0n], [1, 1n], [0x80000000, -(2n ** 63n)], [0xf0f0, 0xff00n]],
 };
 
 /** What a call does: its result, or its trap and the frames of the backtrace. */
@@ -106,7 +123,7 @@ describe('optimizing tier: end to end', () => {
       });
       expect(results[1]).to.deep.equal(results[0]);
       // All but $float were optimized; $float (f64) fell back, and calls $fib across tiers.
-      expect(optimizingTierStats.optimized - before).to.equal(12);
+      expect(optimizingTierStats.optimized - before).to.equal(15);
       expect(optimizingTierStats.fallbacks.get('operator 0xb7')).to.equal(fellBack + 1);
     });
   }
@@ -144,7 +161,7 @@ describe('optimizing tier: end to end', () => {
     const engine = new Engine({ tier: 'optimized', consumeFuel: true });
     const ex = engine.instantiate(engine.compile(bytes)).exports as Exports;
     expect(ex.fib!(10)).to.equal(55);
-    expect(optimizingTierStats.fallbacks.get(reason)).to.equal(before + 13);
+    expect(optimizingTierStats.fallbacks.get(reason)).to.equal(before + 16);
   });
 
   it('the tier option is checked', () => {
