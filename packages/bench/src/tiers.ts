@@ -1,12 +1,17 @@
 // `node dist/tiers.js [--quick] [--filter RE] [--rounds N]`: wasmjit's two tiers against
 // TurboFan on the execution kernels (docs/optimizing-tier.md). Each round runs every column
 // once, one fresh process each, alternating, so load drifts hit all columns alike; the
-// median over rounds of each column's per-run median is reported, with the load average.
+// median over rounds of each column's per-run median CPU time (user + system of the worker
+// process: less noisy than wall time on a loaded machine) is reported, with the load average.
 // Then the second tier's compile speed (MB/s of function bodies, in this process, warm).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { compileModule, optimizingTierStats } from '@wasmjit/codegen';
-import { execOne } from './section-exec.js';
+import { runJob } from './child.js';
+import { COLUMN_FLAGS, engineKind, type WasmjitOptions } from './engines.js';
+import type { ExecJob, ExecResult } from './jobs.js';
+import { programArg } from './section-exec.js';
+import type { Program } from './programs.js';
 import { PROGRAMS } from './programs.js';
 import { settingsFor } from './settings.js';
 
@@ -21,6 +26,19 @@ const settings = settingsFor(values.quick ? 'quick' : 'full');
 const filter = values.filter ? new RegExp(values.filter) : null;
 const rounds = Number(values.rounds);
 const programs = PROGRAMS.filter((p) => !p.name.includes('simd') && (filter === null || filter.test(p.name)));
+
+/** One run of `program` in `column`: its output and the median CPU ms of its timed repetitions. */
+async function execCpu(program: Program, column: 'wasmjit' | 'turbofan', options?: WasmjitOptions): Promise<{ output: string | null; cpuMs: number | null; failure?: string }> {
+  const job: ExecJob = {
+    kind: 'exec', engine: engineKind(column), program: program.name, arg: programArg(program, settings),
+    warmups: settings.warmups, reps: settings.reps, budgetMs: settings.budgetMs, ...(options ? { wasmjitOptions: options } : {}),
+  };
+  const r = await runJob<ExecResult>(COLUMN_FLAGS[column], job, settings.execTimeoutMs);
+  if (!r.ok) return { output: null, cpuMs: null, failure: r.message };
+  if (r.value.failure) return { output: null, cpuMs: null, failure: r.value.failure.message };
+  const cpu = r.value.cpuSamplesMs ?? [];
+  return { output: r.value.output, cpuMs: cpu.length > 0 ? median(cpu) : null };
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,7 +56,7 @@ function coverage(bytes: Uint8Array): string {
 }
 
 console.log(`load ${os.loadavg()[0]!.toFixed(2)} at start; ${rounds} rounds, ${settings.mode} inputs`);
-console.log('| program | optimized fns | baseline ms | optimized ms | TurboFan ms | optimized / baseline | optimized / TurboFan |');
+console.log('| program | optimized fns | baseline CPU ms | optimized CPU ms | TurboFan CPU ms | optimized / baseline | optimized / TurboFan |');
 console.log('|---|---|---|---|---|---|---|');
 const ratiosBase: number[] = [];
 const ratiosTf: number[] = [];
@@ -48,10 +66,10 @@ for (const p of programs) {
   for (let r = 0; r < rounds && failed === ''; r++) {
     const outputs: Record<string, string | null> = {};
     for (const col of ['baseline', 'optimized', 'turbofan'] as const) {
-      const run = await execOne(p, col === 'turbofan' ? 'turbofan' : 'wasmjit', settings, col === 'optimized' ? { tier: 'optimized' } : undefined);
+      const run = await execCpu(p, col === 'turbofan' ? 'turbofan' : 'wasmjit', col === 'optimized' ? { tier: 'optimized' } : undefined);
       outputs[col] = run.output;
-      if (run.time === null) failed = `${col}: ${run.failure?.message ?? 'no time'}`;
-      else t[col]!.push(run.time.median);
+      if (run.cpuMs === null) failed = `${col}: ${run.failure ?? 'no time'}`;
+      else t[col]!.push(run.cpuMs);
     }
     // Every column must compute the same thing.
     if (failed === '' && (outputs.optimized !== outputs.baseline || outputs.optimized !== outputs.turbofan)) {

@@ -100,19 +100,22 @@ export function resolve(v: Value): Value {
   return r;
 }
 
+/** Successors of each terminator, computed once (a br_table's list may be long, and liveness asks often). */
+const SUCCESSORS = new WeakMap<Terminator, Block[]>();
+
 export function successors(b: Block): Block[] {
   const t = b.term;
   if (t === null) return [];
+  let out = SUCCESSORS.get(t);
+  if (out !== undefined) return out;
   switch (t.kind) {
-    case 'jmp': return [t.target];
-    case 'br': return [t.taken, t.notTaken];
-    case 'table': {
-      const out: Block[] = [];
-      for (const s of [...t.targets, t.fallback]) if (!out.includes(s)) out.push(s);
-      return out;
-    }
-    default: return [];
+    case 'jmp': out = [t.target]; break;
+    case 'br': out = [t.taken, t.notTaken]; break;
+    case 'table': out = [...new Set([...t.targets, t.fallback])]; break;
+    default: out = [];
   }
+  SUCCESSORS.set(t, out);
+  return out;
 }
 
 /** Operations without side effects or traps: movable (licm.ts) and mergeable (gvn.ts). */

@@ -3,17 +3,19 @@
 // header, whose only successor the header is). Pure operations cannot trap, so running one
 // that the loop would have skipped is harmless. Loops are visited innermost first, so an
 // operation can leave a whole nest one level at a time.
-import { isPure, resolve, type IrFunction, type Value } from './ir.js';
+import { isPure, resolve, type Block, type IrFunction, type Value } from './ir.js';
 
 /** Returns how many values moved. */
 export function hoistInvariants(fn: IrFunction): number {
   let moved = 0;
+  const byLayout = new Map<number, Block>();
+  for (const b of fn.blocks) byLayout.set(b.layout, b);
   for (const loop of fn.loops) {
     const start = loop.header.layout;
     const inLoop = (v: Value): boolean => v.block.layout >= start && v.block.layout < loop.end;
     const pre = loop.preheader;
     for (let i = start; i < loop.end; i++) {
-      const b = fn.blocks.find((x) => x.layout === i);
+      const b = byLayout.get(i);
       if (b === undefined) continue;
       const kept: Value[] = [];
       for (const v of b.insts) {

@@ -41,6 +41,18 @@ interface Interval {
   reg: number;
 }
 
+/** Whether one of the ascending `positions` lies strictly inside the interval (binary search). */
+function spans(positions: number[], it: Interval): boolean {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid]! <= it.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < positions.length && positions[lo]! < it.end;
+}
+
 function allocated(v: Value): boolean {
   return v.op !== Op.Const && v.width !== 0;
 }
@@ -134,9 +146,9 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
   const list = [...intervals.values()].sort((x, y) => x.start - y.start || x.v.id - y.v.id);
   const callerMask = CALLER_SAVED.reduce((m, r) => m | (1 << r), 0);
   for (const it of list) {
-    it.crossesCall = calls.some((c) => c > it.start && c < it.end);
+    it.crossesCall = spans(calls, it);
     if (it.crossesCall) it.forbidden |= callerMask;
-    if (divs.some((c) => c > it.start && c < it.end)) it.forbidden |= (1 << RAX) | (1 << RDX);
+    if (spans(divs, it)) it.forbidden |= (1 << RAX) | (1 << RDX);
   }
 
   // Linear scan.
