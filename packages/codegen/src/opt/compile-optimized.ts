@@ -46,7 +46,11 @@ export function moduleFallbackReason(env: ModuleEnv): string | null {
 export function optimize(fn: IrFunction): void {
   const dom = dominators(fn.entry);
   optimizingTierStats.merged += gvn(fn, dom);
-  optimizingTierStats.hoisted += hoistInvariants(fn);
+  const hoisted = hoistInvariants(fn);
+  optimizingTierStats.hoisted += hoisted;
+  // Equal values hoisted out of different arms of a loop body (br_table cases) meet in the
+  // preheader only now: merge them, or each would hold a register across the whole loop.
+  if (hoisted > 0) optimizingTierStats.merged += gvn(fn, dom);
 }
 
 /** Compile function `funcIndex` with the optimizing tier; false when it is outside the subset. */

@@ -107,6 +107,23 @@ describe('optimizing tier: folding, GVN, LICM', () => {
     expect(ops(fn, IrOp.Bin).filter((v) => v.sub === IrBinOp.Add).every(inLoop)).to.equal(true);
   });
 
+  it('equal invariants hoisted out of both arms of an if meet in the preheader as one value', () => {
+    const fn = ssaOf(`(func (param $n i32) (param $a i32) (result i32) (local $i i32) (local $s i32)
+      (block $out (loop $l
+        (br_if $out (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.and (local.get $i) (i32.const 1))
+          (then (local.set $s (i32.add (local.get $s) (i32.mul (local.get $a) (i32.const 12345)))))
+          (else (local.set $s (i32.xor (local.get $s) (i32.mul (local.get $a) (i32.const 12345))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $s))`);
+    optimize(fn);
+    cleanup(fn);
+    const mul = ops(fn, IrOp.Bin).filter((v) => v.sub === IrBinOp.Mul);
+    expect(mul).to.have.length(1);
+    expect(mul[0]!.block).to.equal(fn.loops[0]!.preheader);
+  });
+
   it('a + (i << 2) becomes one lea with the index scaled by 4', () => {
     const fn = ssaOf(`(func (param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))`);
     optimize(fn);
