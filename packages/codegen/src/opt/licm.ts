@@ -3,7 +3,15 @@
 // header, whose only successor the header is). Pure operations cannot trap, so running one
 // that the loop would have skipped is harmless. Loops are visited innermost first, so an
 // operation can leave a whole nest one level at a time.
-import { isPure, resolve, type Block, type IrFunction, type Value } from './ir.js';
+//
+// `x + constant` stays where it is: it becomes one lea (select.ts), as cheap as reloading
+// it, and hoisted it would hold a register across the whole loop (fannkuch's and interp's
+// array addresses `sp + 16`, `sp + 32`, ... were spilled to the frame and reloaded).
+import { BinOp, Op, isPure, resolve, type Block, type IrFunction, type Value } from './ir.js';
+
+function worthHoisting(v: Value): boolean {
+  return !(v.op === Op.Bin && v.sub === BinOp.Add && resolve(v.args[1]!).op === Op.Const);
+}
 
 /** Returns how many values moved. */
 export function hoistInvariants(fn: IrFunction): number {
@@ -19,7 +27,7 @@ export function hoistInvariants(fn: IrFunction): number {
       if (b === undefined) continue;
       const kept: Value[] = [];
       for (const v of b.insts) {
-        if (v.replacedBy === null && isPure(v) && v.args.every((a) => !inLoop(resolve(a)))) {
+        if (v.replacedBy === null && isPure(v) && worthHoisting(v) && v.args.every((a) => !inLoop(resolve(a)))) {
           v.block = pre;
           pre.insts.push(v);
           moved++;

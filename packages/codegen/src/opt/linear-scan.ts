@@ -11,8 +11,11 @@
 // access memory, r14/r15/rbp/rsp are pinned (abi.ts). The caller-saved rax, rdx, rsi, rdi,
 // r8, r9 are clobbered by every call, so an interval that spans a call gets a callee-saved
 // register (r12, r13, rbx) or a frame slot; likewise an interval that spans a division does
-// not get rax or rdx, which the division uses. When registers run out, the interval that
-// ends last goes to a frame slot.
+// not get rax or rdx, which the division uses. When registers run out, the interval with the
+// lowest use density goes to a frame slot: its uses, each counted 10^loop depth, per position
+// it spans. So values a hot loop reads stay in registers, and in straight-line code the
+// long-lived values go first as in plain Poletto-Sarkar (which spills the interval that
+// ends last: often exactly the base address every loop of the function uses).
 import { RAX, RBX, RDX, RDI, RSI, R8, R9, R12, R13, type Gpr } from '../x64/regs.js';
 import { Op, successors, type Block, type IrFunction, type Value } from './ir.js';
 import { fusedCompare } from './select.js';
@@ -39,6 +42,7 @@ interface Interval {
   /** Registers this interval may not have (bit per register). */
   forbidden: number;
   reg: number;
+  weight: number;
 }
 
 /** Whether one of the ascending `positions` lies strictly inside the interval (binary search). */
@@ -51,6 +55,13 @@ function spans(positions: number[], it: Interval): boolean {
     else hi = mid;
   }
   return lo < positions.length && positions[lo]! < it.end;
+}
+
+/** Spill order: uses per position of the interval (weighted by loop depth), then the later end. */
+function lighter(a: Interval, b: Interval): boolean {
+  const da = a.weight / (a.end - a.start + 2);
+  const db = b.weight / (b.end - b.start + 2);
+  return da < db || (da === db && a.end > b.end);
 }
 
 function allocated(v: Value): boolean {
@@ -124,7 +135,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     let it = intervals.get(v);
     if (it === undefined) {
       const s = pos.get(v)!;
-      intervals.set(v, (it = { v, start: s, end: s, crossesCall: false, forbidden: 0, reg: -1 }));
+      intervals.set(v, (it = { v, start: s, end: s, crossesCall: false, forbidden: 0, reg: -1, weight: 0 }));
     }
     return it;
   };
@@ -132,15 +143,38 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     const it = at(v);
     if (to > it.end) it.end = to;
   };
+  // Loop depth of each block (loops are layout ranges).
+  const depth = new Map<Block, number>();
   for (const b of fn.blocks) {
-    for (const phi of b.phis) at(phi);
+    let d = 0;
+    for (const l of fn.loops) if (b.layout >= l.header.layout && b.layout < l.end) d++;
+    depth.set(b, Math.min(d, 5));
+  }
+  const weigh = (v: Value, b: Block): void => {
+    at(v).weight += 10 ** depth.get(b)!;
+  };
+  for (const b of fn.blocks) {
+    for (const phi of b.phis) {
+      at(phi);
+      phi.args.forEach((a, k) => {
+        if (allocated(a)) weigh(a, b.preds[k]!);
+      });
+    }
     for (const v of b.insts) {
-      if (allocated(v) && !fused.has(v)) at(v);
+      if (allocated(v) && !fused.has(v)) weigh(v, b);
       // A fused compare's operands are read at the branch.
       const usePos = fused.has(v) ? blockEnd.get(b)! : pos.get(v)!;
-      for (const a of v.args) if (allocated(a)) extend(a, usePos);
+      for (const a of v.args) {
+        if (!allocated(a)) continue;
+        extend(a, usePos);
+        weigh(a, b);
+      }
     }
-    for (const v of termOperands(b)) if (allocated(v) && !fused.has(v)) extend(v, blockEnd.get(b)!);
+    for (const v of termOperands(b)) {
+      if (!allocated(v) || fused.has(v)) continue;
+      extend(v, blockEnd.get(b)!);
+      weigh(v, b);
+    }
     for (const v of liveOut.get(b)!) extend(v, blockEnd.get(b)!);
   }
   const list = [...intervals.values()].sort((x, y) => x.start - y.start || x.v.id - y.v.id);
@@ -183,13 +217,14 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
       active.push(it);
       continue;
     }
-    // No register: the interval that ends last (among those whose register this one may use) is spilled.
+    // No register: the lightest interval (among those whose register this one may use) is
+    // spilled, the one that ends last among equals.
     let victim: Interval | null = null;
     for (const a of active) {
       if ((it.forbidden & (1 << a.reg)) !== 0) continue;
-      if (victim === null || a.end > victim.end) victim = a;
+      if (victim === null || lighter(a, victim)) victim = a;
     }
-    if (victim !== null && victim.end > it.end) {
+    if (victim !== null && lighter(victim, it)) {
       it.reg = victim.reg;
       victim.reg = -1;
       spill(victim);
