@@ -272,15 +272,22 @@ export class OptEmitter {
     const [x, y, c] = v.args as [Value, Value, Value];
     const d = this.dst(v);
     const w = v.width === 32 ? 32 : 64;
-    const rc = this.use(c, RCX);
-    a.test_rr(32, rc, rc);
+    let cc: Cond;
+    if (this.alloc.fused.has(c)) {
+      // The compare right before (select.ts fusedSelectCompares): cmp + cmov.
+      cc = this.flags(c);
+    } else {
+      const rc = this.use(c, RCX);
+      a.test_rr(32, rc, rc);
+      cc = Cond.NE;
+    }
     // Only moves from here on: they leave the flags alone.
     const rx = this.use(x, R10);
     if (rx === d) {
-      a.cmov_rr(Cond.E, w, d, this.use(y, RCX));
+      a.cmov_rr(invertCond(cc), w, d, this.use(y, RCX));
     } else {
       this.loadInto(d, y);
-      a.cmov_rr(Cond.NE, w, d, rx);
+      a.cmov_rr(cc, w, d, rx);
     }
     this.finish(v, d);
   }

@@ -18,7 +18,7 @@
 // ends last: often exactly the base address every loop of the function uses).
 import { RAX, RBX, RDX, RDI, RSI, R8, R9, R12, R13, type Gpr } from '../x64/regs.js';
 import { Op, successors, type Block, type IrFunction, type Value } from './ir.js';
-import { fusedCompare } from './select.js';
+import { fusedCompare, fusedSelectCompares } from './select.js';
 import { termOperands } from './cleanup.js';
 
 export const CALLER_SAVED: readonly Gpr[] = [RAX, RDX, RSI, RDI, R8, R9];
@@ -30,7 +30,7 @@ export interface Allocation {
   readonly numSlots: number;
   /** Callee-saved registers the function uses (saved in its prologue). */
   readonly calleeSaved: Gpr[];
-  /** Compares emitted as flags for their block's branch (select.ts fusedCompare). */
+  /** Compares emitted as flags for their block's branch or for the select right after them (select.ts). */
   readonly fused: Set<Value>;
 }
 
@@ -74,6 +74,9 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     const f = fusedCompare(b, uses);
     if (f !== null) fused.add(f);
   }
+  // Compares read by the select right after them: their operands are read at the select.
+  const selectUse = fusedSelectCompares(fn, uses);
+  for (const c of selectUse.keys()) fused.add(c);
   // Positions.
   const pos = new Map<Value, number>();
   const blockStart = new Map<Block, number>();
@@ -120,7 +123,7 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
       for (let j = b.insts.length - 1; j >= 0; j--) {
         const v = b.insts[j]!;
         live.delete(v);
-        for (const a of v.args) if (allocated(a)) live.add(a);
+        for (const a of v.args) if (allocated(a) && !fused.has(a)) live.add(a);
       }
       for (const phi of b.phis) live.delete(phi);
       if (live.size !== liveIn.get(b)!.size || out.size !== liveOut.get(b)!.size) changed = true;
@@ -162,10 +165,11 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     }
     for (const v of b.insts) {
       if (allocated(v) && !fused.has(v)) weigh(v, b);
-      // A fused compare's operands are read at the branch.
-      const usePos = fused.has(v) ? blockEnd.get(b)! : pos.get(v)!;
+      // A fused compare's operands are read at the branch or the select.
+      const sel = selectUse.get(v);
+      const usePos = sel !== undefined ? pos.get(sel)! : fused.has(v) ? blockEnd.get(b)! : pos.get(v)!;
       for (const a of v.args) {
-        if (!allocated(a)) continue;
+        if (!allocated(a) || fused.has(a)) continue;
         extend(a, usePos);
         weigh(a, b);
       }

@@ -62,6 +62,22 @@ function toLea(v: Value, args: Value[], scale: number, disp: number): void {
   v.disp = disp;
 }
 
+/**
+ * Compares whose only use is the condition of the select right after them: the select
+ * becomes cmp + cmov. Returns each such compare with its select.
+ */
+export function fusedSelectCompares(fn: IrFunction, uses: Map<Value, number>): Map<Value, Value> {
+  const out = new Map<Value, Value>();
+  for (const b of fn.blocks) {
+    for (let i = 1; i < b.insts.length; i++) {
+      const s = b.insts[i]!;
+      const c = b.insts[i - 1]!;
+      if (s.op === Op.Select && s.args[2] === c && (c.op === Op.Cmp || c.op === Op.Eqz) && uses.get(c) === 1) out.set(c, s);
+    }
+  }
+  return out;
+}
+
 /** The compare `b` ends with that only its branch uses, else null. */
 export function fusedCompare(b: Block, uses: Map<Value, number>): Value | null {
   const t = b.term;

@@ -169,6 +169,24 @@ describe('optimizing tier: register allocation', () => {
     expect(alloc.numSlots).to.equal(inSlots);
   });
 
+  it('a compare used only by the branch or select right after it is fused: no value, no register', () => {
+    const fn = ssaOf(`(func (param i32 i32) (result i32)
+      (if (result i32) (i32.lt_s (local.get 0) (local.get 1))
+        (then (select (local.get 0) (local.get 1) (i32.gt_u (local.get 0) (local.get 1))))
+        (else (i32.eqz (local.get 0)))))`);
+    const alloc = allocate(fn);
+    const cmps = ops(fn, IrOp.Cmp);
+    expect(cmps).to.have.length(2);
+    for (const c of cmps) {
+      expect(alloc.fused.has(c)).to.equal(true);
+      expect(alloc.loc.has(c)).to.equal(false);
+    }
+    // The eqz is the function's result (a phi operand): a real 0/1 value.
+    const eqz = ops(fn, IrOp.Eqz)[0]!;
+    expect(alloc.fused.has(eqz)).to.equal(false);
+    expect(alloc.loc.has(eqz)).to.equal(true);
+  });
+
   it('no two values that are live at once share a register', () => {
     // 14 values live at the same time: more than the 9 registers, so some are spilled.
     const names = Array.from({ length: 14 }, (_, i) => `$v${i}`);
