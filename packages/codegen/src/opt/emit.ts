@@ -372,7 +372,9 @@ export class OptEmitter {
     const value = v.args[1]!;
     const bits = (size * 8) as 8 | 16 | 32 | 64;
     // The value first: the heap operand takes r10 and rcx.
-    const k = bits === 8 || bits === 16 ? null : imm32(value, bits);
+    // A constant is stored as an immediate: the low bytes, unsigned, below 8 bytes (what
+    // mov_mi takes); a sign-extended imm32 for 8.
+    const k = value.op !== Op.Const ? null : bits === 64 ? imm32(value, 64) : Number(value.imm & ((1n << BigInt(bits)) - 1n));
     const r = k === null ? this.use(value, R11) : R11;
     const mem = this.heapOperand(v, size);
     if (k !== null) this.a.mov_mi(bits, mem, k);
