@@ -200,7 +200,28 @@ export function allocateRegisters(fn: IrFunction, uses: Map<Value, number>): All
     loc.set(it.v, -1 - numSlots++);
   };
   const order = [...CALLER_SAVED, ...callee];
+  // A phi and its operands prefer one register: then the edge needs no move (a loop's
+  // counter and its increment, an if/else result and its arms).
+  const hints = new Map<Value, Value[]>();
+  const hint = (a: Value, b: Value): void => {
+    let l = hints.get(a);
+    if (l === undefined) hints.set(a, (l = []));
+    l.push(b);
+  };
+  for (const b of fn.blocks) {
+    for (const phi of b.phis) {
+      for (const a of phi.args) {
+        if (!allocated(a) || fused.has(a)) continue;
+        hint(a, phi);
+        hint(phi, a);
+      }
+    }
+  }
   const pick = (it: Interval): number => {
+    for (const h of hints.get(it.v) ?? []) {
+      const r = intervals.get(h)?.reg ?? -1;
+      if (r >= 0 && free.has(r) && (it.forbidden & (1 << r)) === 0) return r;
+    }
     for (const r of order) if (free.has(r) && (it.forbidden & (1 << r)) === 0) return r;
     return -1;
   };

@@ -187,6 +187,15 @@ describe('optimizing tier: register allocation', () => {
     expect(alloc.loc.has(eqz)).to.equal(true);
   });
 
+  it('a loop counter and its increment share a register (no move on the back edge)', () => {
+    const fn = ssaOf(COUNT_LOOP);
+    const alloc = allocate(fn);
+    const phi = fn.loops[0]!.header.phis[0]!;
+    const next = phi.args[1]!;
+    expect(alloc.loc.get(phi)).to.be.at.least(0);
+    expect(alloc.loc.get(next)).to.equal(alloc.loc.get(phi));
+  });
+
   it('no two values that are live at once share a register', () => {
     // 14 values live at the same time: more than the 9 registers, so some are spilled.
     const names = Array.from({ length: 14 }, (_, i) => `$v${i}`);
