@@ -20,6 +20,8 @@ export interface ExecJob {
 export interface ExecResult {
   output: string | null;
   samplesMs: number[];
+  /** The same runs' CPU time (user + system) of the worker process: less noisy under load. */
+  cpuSamplesMs?: number[];
   failure?: { kind: FailureKind; message: string };
 }
 

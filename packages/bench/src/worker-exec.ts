@@ -28,15 +28,19 @@ export async function runExecJob(job: ExecJob): Promise<ExecResult> {
     }
     collectGarbage();
     const samplesMs: number[] = [];
+    const cpuSamplesMs: number[] = [];
     const start = performance.now();
     for (let i = 0; i < job.reps; i++) {
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       const out = run();
       samplesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpuSamplesMs.push((c.user + c.system) / 1000);
       if (out !== output) throw new Error(`output changed between runs: ${output} then ${out}`);
       if (samplesMs.length >= 3 && performance.now() - start > job.budgetMs) break;
     }
-    return { output, samplesMs };
+    return { output, samplesMs, cpuSamplesMs };
   } catch (e) {
     return { output: null, samplesMs: [], failure: { kind: 'failed', message: errorMessage(e) } };
   }

@@ -16,3 +16,11 @@ export { PAD_MARK } from './lower/ops/exceptions.js';
 export { planShuffle, type ShufflePlan } from './lower/ops/simd-shuffle.js';
 export * from './wasm/ref-types.js';
 export { moduleCanon } from './wasm/type-canon.js';
+// The optimizing tier (src/opt, docs/optimizing-tier.md): its statistics, and its passes for unit tests.
+export { optimizingTierStats, compileOptimized, optimize, type OptimizingTierStats } from './opt/compile-optimized.js';
+export { buildSsa, Unsupported } from './opt/build-ssa.js';
+export { cleanup } from './opt/cleanup.js';
+export { selectAddressing } from './opt/select.js';
+export { allocateRegisters, CALLER_SAVED, CALLEE_SAVED, type Allocation } from './opt/linear-scan.js';
+export { foldBin, foldCmp } from './opt/fold.js';
+export { Op as IrOp, BinOp as IrBinOp, resolve as resolveValue, type IrFunction, type Value as IrValue, type Block as IrBlock } from './opt/ir.js';

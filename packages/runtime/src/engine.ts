@@ -34,6 +34,13 @@ export interface EngineOptions {
   hostStackReserve?: number;
   boundsChecks?: BoundsChecks;
   /**
+   * Which compiler makes the code (default 'baseline', the single-pass compiler):
+   * 'optimized' compiles every function the optimizing tier supports with it (SSA, GVN, loop
+   * invariant code motion, linear-scan registers; docs/optimizing-tier.md) and the others with
+   * the single-pass compiler. With fuel or interrupts on, every function stays baseline.
+   */
+  tier?: Tier;
+  /**
    * Wasm 3.0 features beyond 2.0 (extendedConst, tailCalls, typedFunctionReferences,
    * multiMemory, memory64, exceptions): each is on unless set to false, e.g. { tailCalls: false }.
    */
@@ -141,6 +148,7 @@ export interface StackSettings {
  */
 export interface EngineSettings extends StackSettings {
   readonly boundsChecks: BoundsChecks;
+  readonly tier: Tier;
   readonly features: Readonly<DecodeOptions>;
   readonly stackChecks: boolean;
   readonly epochInterruption: boolean;
@@ -199,6 +207,8 @@ function defaultCompilation(): Compilation {
 }
 
 const BOUNDS_CHECKS: readonly BoundsChecks[] = ['guard', 'explicit'];
+export type Tier = 'baseline' | 'optimized';
+const TIERS: readonly Tier[] = ['baseline', 'optimized'];
 
 function simdAvxOf(simd: EngineOptions['simd']): boolean | undefined {
   if (simd === undefined || simd === 'auto') return undefined;
@@ -223,6 +233,8 @@ export class Engine {
     }
     const boundsChecks = options.boundsChecks ?? 'guard';
     if (!BOUNDS_CHECKS.includes(boundsChecks)) throw new TypeError(`boundsChecks must be 'guard' or 'explicit', got ${String(boundsChecks)}`);
+    const tier = options.tier ?? 'baseline';
+    if (!TIERS.includes(tier)) throw new TypeError(`tier must be 'baseline' or 'optimized', got ${String(tier)}`);
     const compilation = options.compilation ?? defaultCompilation();
     if (!COMPILATIONS.includes(compilation)) throw new TypeError(`compilation must be 'lazy', 'eager' or 'auto', got ${String(compilation)}`);
     const epochInterruption = Boolean(options.epochInterruption ?? false);
@@ -231,6 +243,7 @@ export class Engine {
       maxWasmStack,
       hostStackReserve,
       boundsChecks,
+      tier,
       features: resolveFeatures(options.features),
       stackChecks: Boolean(options.stackChecks ?? true),
       epochInterruption,

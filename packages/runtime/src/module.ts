@@ -83,6 +83,8 @@ export interface CodeSettings {
   readonly epochAddress: number | undefined;
   /** SIMD forms (EngineOptions.simd): true AVX, false SSE4.1, absent: by the CPU. */
   readonly simdAvx?: boolean;
+  /** EngineOptions.tier; absent means 'baseline'. */
+  readonly tier?: 'baseline' | 'optimized';
 }
 
 /** What a Module is made of when its code was compiled elsewhere (see adoptPrebuilt). */
@@ -110,7 +112,10 @@ function codeSettingsOf(s: EngineSettings): CodeSettings {
   // With a code cache, no address is compiled in (the code reads vmctx EpochPtr): code that
   // holds one cannot be loaded in another process (cache/serialized-module.ts).
   const epochAddress = s.cache !== null ? undefined : s.epoch?.address;
-  return { boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress, simdAvx: s.simdAvx };
+  return {
+    boundsChecks, stackChecks, epochInterruption, hostInterrupts, consumeFuel, features: { ...features }, epochAddress, simdAvx: s.simdAvx,
+    ...(s.tier === 'optimized' ? { tier: s.tier } : {}),
+  };
 }
 
 /** The decoded module of a real Module (tools, the namespace, the CLI), or TypeError. */
@@ -360,5 +365,6 @@ export function compileOptions(settings: CodeSettings, parallelCompile: boolean 
     consumeFuel: settings.consumeFuel,
     parallelCompile,
     simdAvx: settings.simdAvx,
+    ...(settings.tier === 'optimized' ? { tier: settings.tier } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { WasmModule } from '../wasm/types.js';
 import { bodyValidator } from '../validate/function.js';
 import { LocalUses } from './local-uses.js';
 import { compileFunction } from './compile-function.js';
+import { compileOptimized } from '../opt/compile-optimized.js';
 import { emitHostThunk } from './host-thunk.js';
 import type { CompileOptions, ModuleEnv } from './module-env.js';
 import { OffsetMapBuilder } from './offset-map.js';
@@ -101,6 +102,7 @@ export function compileChunk(
     callRelocs,
     typeIds,
     typeIdSites,
+    ...(options.tier === 'optimized' ? { tier: 'optimized' as const } : {}),
   };
   const n = to - from;
   const starts = new Int32Array(n);
@@ -115,7 +117,7 @@ export function compileChunk(
       if (i < imported) emitHostThunk(asm, funcLabels[i]!, i, module);
       else {
         if (validate !== null) validate(i - imported, uses, to - imported);
-        compileFunction(env, i, uses);
+        if (env.tier !== 'optimized' || !compileOptimized(env, i)) compileFunction(env, i, uses);
       }
       starts[i - from] = asm.labelOffset(funcLabels[i]!)!;
       ends[i - from] = asm.offset;

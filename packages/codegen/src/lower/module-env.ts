@@ -61,6 +61,11 @@ export interface CompileOptions {
    * default: AVX when the CPU reports it (x64/cpu-features.ts).
    */
   simdAvx?: boolean;
+  /**
+   * 'optimized': compile every function the optimizing tier supports with it (src/opt,
+   * docs/optimizing-tier.md), the others with the single-pass compiler. Default 'baseline'.
+   */
+  tier?: 'baseline' | 'optimized';
 }
 
 export interface ModuleEnv {
@@ -107,4 +112,6 @@ export interface ModuleEnv {
   readonly typeIdSites: number[];
   /** CompileOptions.simdAvx, resolved: emit VEX forms for SIMD. */
   readonly simdAvx: boolean;
+  /** CompileOptions.tier; absent means 'baseline'. */
+  readonly tier?: 'baseline' | 'optimized';
 }

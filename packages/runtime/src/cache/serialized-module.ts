@@ -72,6 +72,8 @@ interface StoredSettings {
   features: string[];
   /** SIMD forms of the code (EngineOptions.simd, 'auto' resolved by this CPU). */
   simd: 'avx' | 'sse4.1';
+  /** Present (and 'optimized') only for optimizing-tier code, so baseline entries are unchanged. */
+  tier?: 'optimized';
 }
 
 interface EntryHeader {
@@ -114,6 +116,7 @@ export function storedSettings(s: CodeSettings): StoredSettings {
     consumeFuel: s.consumeFuel,
     features,
     simd: (s.simdAvx ?? cpuFeatures().avx) ? 'avx' : 'sse4.1',
+    ...(s.tier === 'optimized' ? { tier: 'optimized' as const } : {}),
   };
 }
 
@@ -303,6 +306,7 @@ function prepareLoad(source: EntrySource, settings: CodeSettings, options: Deser
     boundsChecks: stored.boundsChecks, stackChecks: stored.stackChecks, epochInterruption: stored.epochInterruption,
     hostInterrupts: stored.hostInterrupts, consumeFuel: stored.consumeFuel, features, epochAddress: undefined,
     simdAvx: stored.simd === 'avx',
+    ...(stored.tier === 'optimized' ? { tier: 'optimized' as const } : {}),
   };
   const finish = (loaded: CodeRegion | number): Prebuilt => {
     if (loaded === CODE_CHECKSUM) throw new SerializedModuleError('checksum', 'code checksum mismatch (the bytes are corrupt)');

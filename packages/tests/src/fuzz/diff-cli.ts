@@ -4,6 +4,7 @@
 // pnpm fuzz:diff --eh ...            --wasm3 plus exception handling (legacy-eh.ts: V8 runs the legacy encoding)
 // pnpm fuzz:diff --file x.wasm       run one module (e.g. a saved finding)
 // pnpm fuzz:diff --reduce x.wasm     shrink a mismatching module (writes x.reduced.wasm/.wat)
+// pnpm fuzz:diff --tier optimized ...  wasmjit's side compiled by the optimizing tier
 // Exit code 1 when anything was found; findings are written to --out (default fuzz-out/).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './cli-args.js';
@@ -13,8 +14,12 @@ import { reduceFile } from './reduce.js';
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2), {
-    iterations: 'number', seed: 'number', jobs: 'number', timeout: 'number', out: 'string', only: 'list', file: 'string', reduce: 'string', threads: 'flag', wasm3: 'flag', eh: 'flag',
+    iterations: 'number', seed: 'number', jobs: 'number', timeout: 'number', out: 'string', only: 'list', file: 'string', reduce: 'string', threads: 'flag', wasm3: 'flag', eh: 'flag', tier: 'string',
   });
+  // The workers create their engines from the environment (diff-engines.ts wasmjitEngine).
+  const tier = a.get('tier') as string | undefined;
+  if (tier !== undefined && tier !== 'baseline' && tier !== 'optimized') throw new Error(`bad --tier ${tier}`);
+  if (tier !== undefined) process.env.WASMJIT_TIER = tier;
   const reduce = a.get('reduce') as string | undefined;
   if (reduce) {
     await reduceFile(reduce, (l) => console.log(l));

@@ -97,7 +97,9 @@ export function v8Engine(): DiffEngine {
 }
 
 export function wasmjitEngine(boundsChecks: 'explicit' | 'guard'): DiffEngine {
-  const engine = new wasmjit.Engine({ boundsChecks });
+  // `--tier optimized` (diff-cli.ts) reaches the workers through the environment.
+  const tier = process.env.WASMJIT_TIER === 'optimized' ? { tier: 'optimized' as const } : {};
+  const engine = new wasmjit.Engine({ boundsChecks, ...tier });
   return {
     name: `wasmjit-${boundsChecks}`,
     compile: (bytes) => engine.compile(bytes),

@@ -1,5 +1,5 @@
 // `pnpm test:spec [--engine wasmjit|v8] [--file NAME] [--line N]
-//   [--bounds-checks guard|explicit] [--compilation lazy|eager] [--simd avx|sse4.1] [--verbose] [--timeout S] [--jobs N]
+//   [--bounds-checks guard|explicit] [--compilation lazy|eager] [--tier baseline|optimized] [--simd avx|sse4.1] [--verbose] [--timeout S] [--jobs N]
 //   [--proposals] [--latest] [--expected-failures PATH] [--print-failures]`
 //
 // --latest runs ../shared/spec-latest/core (Wasm 3.0: the top level and every subfolder) and
@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       line: { type: 'string' },
       'bounds-checks': { type: 'string' },
       compilation: { type: 'string' },
+      tier: { type: 'string' },
       simd: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60' },
@@ -66,6 +67,10 @@ async function main(): Promise<number> {
   if (boundsChecks !== undefined && boundsChecks !== 'guard' && boundsChecks !== 'explicit') usage(`bad --bounds-checks ${boundsChecks}`);
   const compilation = (values.compilation ?? process.env.WASMJIT_COMPILATION) as Compilation | undefined;
   if (compilation !== undefined && compilation !== 'lazy' && compilation !== 'eager') usage(`bad --compilation ${compilation}`);
+  // The compiler tier (EngineOptions.tier); the child processes read it from the environment.
+  const tier = values.tier ?? process.env.WASMJIT_TIER;
+  if (tier !== undefined && tier !== 'baseline' && tier !== 'optimized') usage(`bad --tier ${tier}`);
+  if (tier !== undefined) process.env.WASMJIT_TIER = tier;
   // wasmjit's SIMD instructions: 'avx' or the 'sse4.1' baseline (default: by the CPU).
   const simd = (values.simd ?? process.env.WASMJIT_SIMD) as SimdIsa | undefined;
   if (simd !== undefined && simd !== 'avx' && simd !== 'sse4.1') usage(`bad --simd ${simd}`);

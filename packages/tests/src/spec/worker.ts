@@ -40,6 +40,8 @@ export function makeAdapter(engine: EngineName, boundsChecks?: BoundsChecks, fea
     const chosen = features === '3.0' ? {} : { features: features === 'proposal' ? { ...WASM2_FEATURES, extendedConst: true } : WASM2_FEATURES };
     return new WasmjitAdapter({
       ...(boundsChecks ? { boundsChecks } : {}), ...chosen, ...(compilation ? { compilation } : {}), ...(simd ? { simd } : {}),
+      // The spec CLI's --tier (inherited by its child processes through the environment).
+      ...(process.env.WASMJIT_TIER === 'optimized' ? { tier: 'optimized' as const } : {}),
     });
   } catch (e) {
     return { error: `cannot create Engine: ${(e as Error).message}` };
