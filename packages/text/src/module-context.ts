@@ -48,6 +48,13 @@ export class ModuleContext {
   readonly table64: boolean[] = [];
   /** Sizes and offsets of 32-bit memories/tables read as u64 (Wasm 3.0), else as u32 (2.0). */
   wideLimits = true;
+  /**
+   * Wasm 3.0: an element segment in the function-index encoding has type (ref func), so a
+   * segment written as `funcref (ref.func x)*` keeps the expression encoding to stay funcref
+   * (a table of non-null references must refuse it), as the reference interpreter writes it.
+   * In 2.0 both encodings mean funcref, and the shorter index one (wabt's choice) is written.
+   */
+  indexElemsAreRefFunc = true;
   /** Set when a memory.init or data.drop is encoded (then a data count section is needed). */
   usesDataCount = false;
 

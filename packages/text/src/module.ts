@@ -76,6 +76,13 @@ export interface EncodeOptions {
   standard?: '2.0' | '3.0';
   /** Write a data count section whenever there are data segments (not only when bulk ops need one). */
   alwaysDataCount?: boolean;
+  /**
+   * Write `funcref (ref.func x)*` element segments as function indices, as wabt does, also in
+   * 3.0, where that encoding gives the segment type (ref func) instead of funcref: the same
+   * module when no table of (ref func) uses the segment, another one otherwise. Only for
+   * comparing bytes with wabt (the golden check).
+   */
+  funcrefElemIndices?: boolean;
 }
 
 /** Encode the text of one `(module ...)` (or bare module fields) to binary. */
@@ -111,6 +118,7 @@ export function encodeModuleFields(list: SList, from: number, opts: EncodeOption
 function encodeFields(fields: SList[], opts: EncodeOptions): Uint8Array {
   const mod = new ModuleContext();
   mod.wideLimits = opts.standard !== '2.0';
+  mod.indexElemsAreRefFunc = opts.standard !== '2.0' && opts.funcrefElemIndices !== true;
   declareFields(fields, mod);
   defineTypes(fields, mod);
   const s = new Sections();

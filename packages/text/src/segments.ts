@@ -68,7 +68,7 @@ export function elemItems(c: Cursor, mod: ModuleContext, rt: ValType | undefined
     return { count: funcs.length, funcs, exprs: funcs.map((f) => new Bytes().u8(0xd2).u32(f).u8(0x0b)) };
   }
   const exprs: Bytes[] = [];
-  let allRefFunc = rt.key === 'null func';
+  let allRefFunc = rt.key === 'null func' && !mod.indexElemsAreRefFunc;
   while (!c.done) {
     const item = c.expectList('an element expression');
     const b = new Bytes();
@@ -101,8 +101,8 @@ function refFuncIndex(e: Bytes): number {
 }
 
 /**
- * One element segment, in the encoding wabt also picks: function indices when all items are
- * `ref.func` of a funcref segment, expressions otherwise; the table index and element kind only
+ * One element segment: function indices for `func x*` (and, in 2.0, when all items are
+ * `ref.func` of a funcref segment, as wabt writes them), expressions otherwise; the table index and element kind only
  * when they differ from the (table 0, funcref) defaults.
  */
 export function elemSegment(mode: SegMode, rt: ValType | undefined, items: ElemItems): Bytes {

@@ -70,6 +70,10 @@ async function compareWithWabt(modules: TextModule[], features: WabtFeatures, op
   const problems: string[] = [];
   let same = 0;
   let documented = 0;
+  // Modules equal to wabt's bytes once `funcref (ref.func x)*` segments are written as function
+  // indices, wabt's choice (EncodeOptions.funcrefElemIndices): the one documented encoding
+  // difference that is not listed module by module (text-golden-differences.txt says why).
+  let elemIndices = 0;
   for (const m of modules.filter((x) => !x.malformed)) {
     const w = watToBinary(wabt, m.text, features);
     if ('error' in w) continue;
@@ -80,13 +84,17 @@ async function compareWithWabt(modules: TextModule[], features: WabtFeatures, op
       problems.push(`${m.key}: our parser rejects it: ${(e as Error).message}`);
       continue;
     }
-    const equal = sameBytes(ours, w.bytes);
+    let equal = sameBytes(ours, w.bytes);
+    if (!equal && opts.standard !== '2.0' && sameBytes(parseWat(m.text, { ...opts, funcrefElemIndices: true }), w.bytes)) {
+      elemIndices++;
+      equal = true;
+    }
     if (equal && reasons.has(m.key)) problems.push(`${m.key}: listed as a difference but now equal`);
     else if (equal) same++;
     else if (reasons.has(m.key)) documented++;
     else problems.push(`${m.key}: bytes differ`);
   }
-  return { problems, same, documented };
+  return { problems, same, documented, elemIndices };
 }
 
 const { reasons, stated } = readDifferences();
@@ -111,9 +119,11 @@ describe('text: golden bytes against wabt on the 3.0 testsuite (spec-latest/core
 
   it('encodes every module wabt encodes to the same bytes, but the listed differences', async () => {
     const modules = textModules('spec-latest', listLatestSpecFiles(latest.dir));
-    const { problems, same, documented } = await compareWithWabt(modules, LATEST_FEATURES, {}, reasons);
+    const { problems, same, documented, elemIndices } = await compareWithWabt(modules, LATEST_FEATURES, {}, reasons);
     expect(problems.slice(0, 20)).to.deep.equal([]);
     expect(documented).to.equal(listed('spec-latest'));
+    // 306 at the time of writing (bulk-memory's table_copy/table_init, elem, table tests...).
+    expect(elemIndices).to.be.greaterThan(200);
     // 4,701 at the time of writing; guard against silently testing nothing.
     expect(same).to.be.greaterThan(4500);
   });

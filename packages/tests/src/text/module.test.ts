@@ -63,7 +63,7 @@ describe('text: module fields', () => {
       (elem (i32.const 0) $f)
       (elem (offset (i32.const 1)) func $f $f)
       (elem (table $t) (i32.const 2) funcref (ref.func $f) (ref.null func))
-      (elem $p funcref (item ref.func $f))
+      (elem $p funcref (item ref.func $f) (item ref.null func))
       (elem declare func $f)
       (elem (table $u) (i32.const 0) externref (ref.null extern))
       (data (i32.const 0) "a") (data $d "passive") (data (memory 0) (offset (i32.const 8)) "b"))`);
@@ -184,6 +184,16 @@ describe('text: Wasm 3.0 types and instructions (hand-assembled bytes: wabt has 
     expect(b).to.contain('2000' + 'fb1600'); // ref.cast (ref $p): 22
     expect(b).to.contain('2000' + 'fb1801006e00'); // br_on_cast flags=1 (from nullable) label 0 any $p
     expect(b).to.contain('2000' + 'fb020000'); // struct.get $p field 0
+  });
+
+  it('keeps funcref segments of ref.func items funcref (expressions), as function indices would be (ref func)', () => {
+    const src = `(module (table 2 funcref) (func $f) (elem (i32.const 0) funcref (ref.func $f)) (elem func $f))`;
+    // 3.0: flags 4 (table 0, funcref, expressions: ref.func 0), then flags 1 (passive, elemkind 0, index 0).
+    expect(hex(parseWat(src))).to.contain('090d02' + '04' + '41000b' + '01' + 'd2000b' + '01' + '00' + '01' + '00');
+    // 2.0, where both encodings mean funcref: function indices (flags 0), as wabt writes them.
+    expect(hex(parseWat(src, { standard: '2.0' }))).to.contain('090b02' + '00' + '41000b' + '01' + '00' + '01' + '00' + '01' + '00');
+    // The golden check's option for wabt's choice in 3.0.
+    expect(hex(parseWat(src, { funcrefElemIndices: true }))).to.contain('090b02' + '00' + '41000b' + '01' + '00');
   });
 
   it('encodes tail calls, typed function references and try_table', () => {
